@@ -1,0 +1,104 @@
+import { assertTimeZone } from './domain/calendar.js';
+
+export interface Config {
+  port: number;
+  databaseUrl: string | null;
+  dataDir: string;
+  rulesDir: string;
+  tzRegion: string;
+  bootstrapAdminKey: string | null;
+  publicUrl: string;
+  smtpUrl: string | null;
+  digestFrom: string | null;
+  webhookUrl: string | null;
+  webhookSecret: string | null;
+  scheduler: boolean;
+  logLevel: string;
+  /** requests per minute per client address on the public verification endpoints */
+  verifyRateLimit: number;
+  /** JSON body limit in bytes */
+  bodyLimit: number;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+/** Reads the environment once; every bad value is reported together so one fix-and-restart suffices. */
+export function loadConfig(env: Env = process.env): Config {
+  const problems: string[] = [];
+  const str = (name: string): string | null => {
+    const v = env[name]?.trim();
+    return v ? v : null;
+  };
+  const int = (name: string, def: number, min: number, max: number): number => {
+    const raw = str(name);
+    if (raw === null) return def;
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < min || n > max) {
+      problems.push(`${name} must be a whole number from ${min} to ${max}, got "${raw}"`);
+      return def;
+    }
+    return n;
+  };
+  const url = (name: string, protocols: string[]): string | null => {
+    const raw = str(name);
+    if (raw === null) return null;
+    try {
+      const u = new URL(raw);
+      if (!protocols.includes(u.protocol)) problems.push(`${name} must use ${protocols.join(' or ')}, got "${u.protocol}"`);
+    } catch {
+      problems.push(`${name} is not a valid URL`); // the value may hold a password: never echo it
+    }
+    return raw;
+  };
+
+  const port = int('PORT', 3000, 0, 65535);
+  const tzRegion = str('TZ_REGION') ?? 'Asia/Shanghai';
+  try {
+    assertTimeZone(tzRegion);
+  } catch {
+    problems.push(`TZ_REGION "${tzRegion}" is not a known IANA time zone (for example Asia/Shanghai)`);
+  }
+  const schedulerRaw = (str('SCHEDULER') ?? 'on').toLowerCase();
+  if (!['on', 'off'].includes(schedulerRaw)) problems.push(`SCHEDULER must be "on" or "off", got "${schedulerRaw}"`);
+  const bootstrapAdminKey = str('BOOTSTRAP_ADMIN_KEY');
+  if (bootstrapAdminKey !== null && bootstrapAdminKey.length < 16) {
+    problems.push('BOOTSTRAP_ADMIN_KEY must be at least 16 characters long');
+  }
+  const webhookUrl = url('WEBHOOK_URL', ['http:', 'https:']);
+  const webhookSecret = str('WEBHOOK_SECRET');
+  if (webhookUrl && !webhookSecret) problems.push('WEBHOOK_URL is set but WEBHOOK_SECRET is not: webhooks are always signed');
+  const smtpUrl = url('SMTP_URL', ['smtp:', 'smtps:']);
+  const digestFrom = str('DIGEST_FROM');
+  if (smtpUrl && !digestFrom) problems.push('SMTP_URL is set but DIGEST_FROM (the sender address) is not');
+  const publicUrl = url('PUBLIC_URL', ['http:', 'https:']) ?? `http://localhost:${port}`;
+  const logLevel = str('LOG_LEVEL') ?? 'info';
+  if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel)) {
+    problems.push(`LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent; got "${logLevel}"`);
+  }
+
+  const config: Config = {
+    port,
+    databaseUrl: url('DATABASE_URL', ['postgres:', 'postgresql:']),
+    dataDir: str('DATA_DIR') ?? './data',
+    rulesDir: str('RULES_DIR') ?? './rules',
+    tzRegion,
+    bootstrapAdminKey,
+    publicUrl: publicUrl.replace(/\/+$/, ''),
+    smtpUrl,
+    digestFrom,
+    webhookUrl,
+    webhookSecret,
+    scheduler: schedulerRaw === 'on',
+    logLevel,
+    verifyRateLimit: int('VERIFY_RATE_LIMIT', 120, 1, 1_000_000),
+    bodyLimit: int('BODY_LIMIT_BYTES', 64 * 1024, 1024, 10 * 1024 * 1024),
+  };
+  if (problems.length) throw new ConfigError(problems);
+  return config;
+}

@@ -1,0 +1,32 @@
+import { randomBytes } from 'node:crypto';
+
+// 32 symbols with 0/O and 1/I removed, so a code read aloud or typed from paper is unambiguous;
+// 32 divides 256, so `byte & 31` is unbiased. 14 symbols = 70 bits of randomness.
+export const VERIFY_ALPHABET = '23456789ABCDEFGHJKLMNPQRSTUVWXYZ';
+export const VERIFY_CODE_LENGTH = 14;
+
+export function newVerifyCode(): string {
+  const bytes = randomBytes(VERIFY_CODE_LENGTH);
+  let out = '';
+  for (const b of bytes) out += VERIFY_ALPHABET[b & 31];
+  return out;
+}
+
+export const VERIFY_CODE_PATTERN = `^[${VERIFY_ALPHABET}]{${VERIFY_CODE_LENGTH}}$`;
+
+/** Opaque ids: a readable prefix plus 96 random bits, so ids never reveal counts or order. */
+export function newId(prefix: string): string {
+  return `${prefix}_${randomBytes(12).toString('base64url')}`;
+}
+
+/** 备案号: region, year, then a number from one global sequence, so it is unique per region and year. */
+export function formatFilingNo(region: string, year: number, seq: number | bigint): string {
+  return `${region}-${year}-${String(seq).padStart(7, '0')}`;
+}
+
+/** Credential numbers are shown with the middle hidden; never in full in responses or logs. */
+export function maskCredential(no: string): string {
+  if (no.length <= 4) return '*'.repeat(no.length);
+  const keep = no.length >= 10 ? 3 : 2;
+  return no.slice(0, keep) + '*'.repeat(no.length - keep * 2) + no.slice(-keep);
+}

@@ -1,0 +1,219 @@
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { DecisionSchema } from '../rules/decision.js';
+import { FILING_STATUSES, FILING_TYPES, OUTCOMES, PURPOSES, RISK_CLASSES } from './filing.js';
+import { ROLES } from './principal.js';
+import { StringEnum } from './enum-schema.js';
+
+// The API contract, once: ajv validates requests with these, /openapi.json is generated from
+// them, and services return their static types.
+
+const Text = (max: number, description?: string) =>
+  Type.String({ minLength: 1, maxLength: max, pattern: '\\S', ...(description ? { description } : {}) });
+const DateTime = Type.String({ format: 'date-time', description: 'ISO 8601 with offset' });
+const IsoDate = Type.String({ format: 'date', description: 'YYYY-MM-DD' });
+export const Region = Type.String({ pattern: '^[0-9]{6}$', description: 'six-digit administrative division code (GB/T 2260)' });
+const RegionPrefix = Type.String({ pattern: '^[0-9]{1,6}$', description: 'division-code prefix' });
+const Id = Type.String({ minLength: 1, maxLength: 64 });
+const Uscc = Type.String({ minLength: 1, maxLength: 40, description: '18-character Unified Social Credit Code (GB 32100)' });
+const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
+const strict = { additionalProperties: false } as const;
+
+export const ErrorResponse = Type.Object({
+  error: Type.Object({
+    code: Type.String(),
+    message: Type.String(),
+    details: Type.Array(Type.Object({ path: Type.String(), message: Type.String() })),
+    requestId: Type.Optional(Type.String()),
+  }),
+});
+
+export const Page = <T extends TSchema>(item: T) =>
+  Type.Object({ items: Type.Array(item), nextCursor: Nullable(Type.String()) });
+export const PageQuery = {
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })),
+  cursor: Type.Optional(Type.String({ maxLength: 200 })),
+};
+export const ListQuery = Type.Object(PageQuery, strict);
+
+// Registry
+const Item = Type.Object({ code: Type.String({ pattern: '^[A-Za-z0-9._-]{1,40}$' }), name: Text(200), basis: Text(500) }, strict);
+export const AgencyCreate = Type.Object(
+  {
+    code: Type.String({ pattern: '^[A-Za-z0-9._-]{1,40}$', description: 'the agency code, unique' }),
+    name: Text(200),
+    region: Region,
+    items: Type.Array(Item, { maxItems: 1000, description: 'the published inspection item list' }),
+  },
+  strict,
+);
+export const Agency = Type.Object({
+  id: Type.String(),
+  code: Type.String(),
+  name: Type.String(),
+  region: Type.String(),
+  active: Type.Boolean(),
+  createdAt: DateTime,
+  items: Type.Array(Type.Object({ code: Type.String(), name: Type.String(), basis: Type.String() })),
+});
+export const Inspector = Type.Object({
+  id: Type.String(),
+  agencyId: Type.String(),
+  name: Type.String(),
+  credentialNo: Type.String({ description: 'masked: the middle characters are hidden' }),
+  validUntil: IsoDate,
+  createdAt: DateTime,
+});
+export const AgencyDetail = Type.Composite([Agency, Type.Object({ inspectors: Type.Array(Inspector) })]);
+export const InspectorCreate = Type.Object(
+  {
+    name: Text(100),
+    credentialNo: Type.String({ pattern: '^[A-Za-z0-9-]{6,40}$', description: 'enforcement credential number (执法证号)' }),
+    validUntil: IsoDate,
+  },
+  strict,
+);
+export const EnterpriseCreate = Type.Object(
+  {
+    uscc: Uscc,
+    name: Text(200),
+    region: Region,
+    industry: Type.Optional(Text(100)),
+    riskClass: Type.Optional(StringEnum(RISK_CLASSES)),
+    noDisturb: Type.Optional(Type.Boolean()),
+  },
+  strict,
+);
+export const Enterprise = Type.Object({
+  uscc: Type.String(),
+  name: Type.String(),
+  region: Type.String(),
+  industry: Nullable(Type.String()),
+  riskClass: Nullable(StringEnum(RISK_CLASSES)),
+  noDisturb: Type.Boolean(),
+  createdAt: DateTime,
+});
+export const KeyCreate = Type.Object(
+  {
+    role: StringEnum(ROLES),
+    name: Text(100),
+    agencyId: Type.Optional(Id),
+    uscc: Type.Optional(Uscc),
+    regions: Type.Optional(Type.Array(RegionPrefix, { maxItems: 100, uniqueItems: true })),
+  },
+  strict,
+);
+export const KeyCreated = Type.Object({
+  id: Type.String(),
+  key: Type.String({ description: 'shown once; only its hash is stored' }),
+  role: StringEnum(ROLES),
+  name: Type.String(),
+  agencyId: Nullable(Type.String()),
+  uscc: Nullable(Type.String()),
+  regions: Type.Array(Type.String()),
+});
+
+// Filings
+export const FilingCreate = Type.Object(
+  {
+    enterpriseUscc: Uscc,
+    type: StringEnum(FILING_TYPES),
+    itemCodes: Type.Array(Type.String({ minLength: 1, maxLength: 40 }), { minItems: 1, maxItems: 100 }),
+    inspectorIds: Type.Array(Id, { minItems: 1, maxItems: 50 }),
+    plannedStart: DateTime,
+    plannedEnd: DateTime,
+    onSite: Type.Optional(Type.Boolean({ default: true })),
+    reason: Type.Optional(Type.String({ maxLength: 2000 })),
+    jointAgencyIds: Type.Optional(Type.Array(Id, { maxItems: 20 })),
+    purpose: Type.Optional(StringEnum(PURPOSES)),
+    requiresLegalRepresentative: Type.Optional(Type.Boolean()),
+  },
+  strict,
+);
+export const Filing = Type.Object({
+  id: Type.String(),
+  filingNo: Type.String({ description: '备案号: region-year-number' }),
+  verifyCode: Type.String(),
+  verifyUrl: Type.String(),
+  status: StringEnum(FILING_STATUSES),
+  agencyId: Type.String(),
+  enterpriseUscc: Type.String(),
+  region: Type.String(),
+  type: StringEnum(FILING_TYPES),
+  itemCodes: Type.Array(Type.String()),
+  inspectorIds: Type.Array(Type.String()),
+  jointAgencyIds: Type.Array(Type.String()),
+  plannedStart: DateTime,
+  plannedEnd: DateTime,
+  onSite: Type.Boolean(),
+  reason: Nullable(Type.String()),
+  purpose: StringEnum(PURPOSES),
+  requiresLegalRepresentative: Type.Boolean(),
+  filedAt: DateTime,
+  arrivedAt: Nullable(DateTime),
+  result: Nullable(Type.Object({ outcome: StringEnum(OUTCOMES), conductedAt: DateTime, summary: Type.String() })),
+  cancelledAt: Nullable(DateTime),
+  cancelReason: Nullable(Type.String()),
+  decisionOutcome: Type.Union([Type.Literal('allow'), Type.Literal('warn')]),
+});
+export const FilingWithDecision = Type.Object({ filing: Filing, decision: DecisionSchema });
+export const CheckResponse = Type.Object({ decision: DecisionSchema });
+export const FilingListQuery = Type.Object(
+  {
+    ...PageQuery,
+    enterprise: Type.Optional(Uscc),
+    agency: Type.Optional(Id),
+    status: Type.Optional(StringEnum(FILING_STATUSES)),
+    from: Type.Optional(DateTime),
+    to: Type.Optional(DateTime),
+  },
+  strict,
+);
+export const ResultCreate = Type.Object(
+  { conductedAt: DateTime, outcome: StringEnum(OUTCOMES), summary: Text(5000) },
+  strict,
+);
+export const CancelCreate = Type.Object({ reason: Text(2000) }, strict);
+export const BlockedResponse = Type.Composite([ErrorResponse, Type.Object({ decision: DecisionSchema })]);
+
+// Verification (public)
+export const Verification = Type.Object({
+  valid: Type.Literal(true),
+  activeNow: Type.Boolean({ description: 'now is inside the filed window and the filing is not cancelled or completed' }),
+  filing: Type.Object({
+    filingNo: Type.String(),
+    status: StringEnum(FILING_STATUSES),
+    type: StringEnum(FILING_TYPES),
+    agency: Type.Object({ name: Type.String() }),
+    enterprise: Type.Object({ name: Type.String() }),
+    items: Type.Array(Type.Object({ code: Type.String(), name: Type.String() })),
+    plannedStart: DateTime,
+    plannedEnd: DateTime,
+    inspectors: Type.Array(Type.Object({ name: Type.String(), credentialNo: Type.String({ description: 'masked' }) })),
+  }),
+});
+export const VerificationNotFound = Type.Object({ valid: Type.Literal(false), error: ErrorResponse.properties.error });
+export const Arrival = Type.Object({
+  filingNo: Type.String(),
+  status: StringEnum(FILING_STATUSES),
+  arrivedAt: DateTime,
+  withinWindow: Type.Boolean(),
+  violationId: Nullable(Type.String({ description: 'the outside_window violation raised, if any' })),
+});
+
+export type AgencyCreateBody = Static<typeof AgencyCreate>;
+export type AgencyView = Static<typeof Agency>;
+export type AgencyDetailView = Static<typeof AgencyDetail>;
+export type InspectorCreateBody = Static<typeof InspectorCreate>;
+export type InspectorView = Static<typeof Inspector>;
+export type EnterpriseCreateBody = Static<typeof EnterpriseCreate>;
+export type EnterpriseView = Static<typeof Enterprise>;
+export type KeyCreateBody = Static<typeof KeyCreate>;
+export type KeyCreatedView = Static<typeof KeyCreated>;
+export type FilingCreateBody = Static<typeof FilingCreate>;
+export type FilingView = Static<typeof Filing>;
+export type FilingListQueryT = Static<typeof FilingListQuery>;
+export type ResultCreateBody = Static<typeof ResultCreate>;
+export type CancelCreateBody = Static<typeof CancelCreate>;
+export type VerificationView = Static<typeof Verification>;
+export type ArrivalView = Static<typeof Arrival>;
+export type PageOf<T> = { items: T[]; nextCursor: string | null };

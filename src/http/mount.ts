@@ -1,0 +1,89 @@
+import { createHash } from 'node:crypto';
+import type { Request, RequestHandler, Response, Router } from 'express';
+import { AppError } from '../domain/errors.js';
+import { pickLang } from '../domain/i18n.js';
+import type { Principal } from '../domain/principal.js';
+import type { Services } from '../services/index.js';
+import { claimIdempotencyKey, completeIdempotencyKey, releaseIdempotencyKey } from '../store/idempotency-repo.js';
+import { errorReply, toAppError } from './errors.js';
+import type { AnyRoute, Reply } from './route.js';
+import { bodyValidator, queryValidator } from './validation.js';
+
+async function authenticate(req: Request, services: Services): Promise<Principal> {
+  const header = req.headers.authorization ?? '';
+  const match = /^Bearer\s+(\S+)$/i.exec(header);
+  const principal = match?.[1] ? await services.keys.authenticate(match[1]) : null;
+  if (!principal) throw new AppError('unauthorized', 'unauthorized');
+  return principal;
+}
+
+function send(res: Response, reply: Reply): void {
+  res.status(reply.status);
+  if (reply.contentType) res.type(reply.contentType).send(reply.body);
+  else res.json(reply.body);
+}
+
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
+
+/**
+ * Turns a route definition into an Express handler: authenticate, authorize by role, validate,
+ * honour Idempotency-Key, call the handler, send. Everything a route declares is enforced here.
+ */
+export function mountRoute(router: Router, route: AnyRoute, services: Services, bodyLimit: number, extra: RequestHandler[] = []): void {
+  const validateBody = route.body ? bodyValidator(route.body) : null;
+  const validateQuery = route.query ? queryValidator(route.query) : null;
+
+  const handler: RequestHandler = async (req, res) => {
+    const lang = pickLang(req.headers['accept-language']);
+    const requestId = String(req.id);
+    let principal: Principal | null = null;
+    if (route.auth !== 'public') {
+      principal = await authenticate(req, services);
+      if (!route.auth.includes(principal.role)) throw new AppError('forbidden', 'forbidden', { role: principal.role });
+    }
+    // express.json() leaves other media types unparsed; say so instead of "body must be object".
+    if (route.body && req.headers['content-type'] && !req.is('application/json')) {
+      throw new AppError('unsupported_media_type', 'unsupported_media_type');
+    }
+    const body: unknown = req.body ?? {};
+    // Express 5 exposes req.query as a getter; validate (and coerce) a copy.
+    const query: Record<string, unknown> = { ...(req.query as Record<string, unknown>) };
+    validateQuery?.(query, lang);
+    validateBody?.(body, lang);
+    const ctx = { body, query, params: req.params as Record<string, string>, principal, lang, requestId, services };
+
+    const idemKey = req.headers['idempotency-key'];
+    if (route.creates && principal && typeof idemKey === 'string') {
+      if (!IDEMPOTENCY_KEY.test(idemKey)) {
+        throw new AppError('validation_failed', 'validation_failed', {}, [{ path: 'Idempotency-Key', message: '1-200 printable ASCII characters' }]);
+      }
+      const db = services.ctx.db;
+      const requestHash = createHash('sha256').update(`${req.method} ${req.originalUrl}\n${JSON.stringify(body)}`).digest('hex');
+      const stored = await claimIdempotencyKey(db, principal.keyId, idemKey, requestHash);
+      if (stored) {
+        if (stored.requestHash !== requestHash) throw new AppError('conflict', 'idempotency_mismatch');
+        if (stored.statusCode === null) throw new AppError('conflict', 'idempotency_in_flight');
+        res.setHeader('Idempotent-Replayed', 'true');
+        return send(res, { status: stored.statusCode, body: stored.body });
+      }
+      let reply: Reply;
+      try {
+        reply = await route.handler(ctx);
+      } catch (err) {
+        const appErr = toAppError(err, bodyLimit);
+        // A client error is the answer to this request and is replayed; a server error is not.
+        if (appErr && appErr.status < 500) {
+          const r = errorReply(appErr, lang, requestId);
+          await completeIdempotencyKey(db, principal.keyId, idemKey, r.status, r.body);
+        } else {
+          await releaseIdempotencyKey(db, principal.keyId, idemKey);
+        }
+        throw err;
+      }
+      await completeIdempotencyKey(db, principal.keyId, idemKey, reply.status, reply.body);
+      return send(res, reply);
+    }
+    send(res, await route.handler(ctx));
+  };
+  router[route.method](route.path, ...extra, handler);
+}

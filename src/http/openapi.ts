@@ -1,0 +1,67 @@
+import type { AnyRoute } from './route.js';
+import { ErrorResponse } from '../domain/schemas.js';
+
+const plain = (schema: unknown) => JSON.parse(JSON.stringify(schema)) as Record<string, unknown>;
+export const toOpenApiPath = (p: string) => p.replace(/:(\w+)/g, '{$1}');
+
+/** The OpenAPI document, generated from the same route table and schemas the server runs on. */
+export function buildOpenApi(routes: readonly AnyRoute[], version: string): Record<string, unknown> {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const r of routes) {
+    const path = toOpenApiPath(r.path);
+    const parameters: unknown[] = [...r.path.matchAll(/:(\w+)/g)].map((m) => ({
+      name: m[1],
+      in: 'path',
+      required: true,
+      schema: { type: 'string' },
+    }));
+    if (r.query) {
+      const q = plain(r.query) as { properties?: Record<string, unknown>; required?: string[] };
+      for (const [name, schema] of Object.entries(q.properties ?? {})) {
+        parameters.push({ name, in: 'query', required: q.required?.includes(name) ?? false, schema });
+      }
+    }
+    if (r.creates) {
+      parameters.push({
+        name: 'Idempotency-Key',
+        in: 'header',
+        required: false,
+        description: 'the same key and body return the first response; the same key with another body is 409',
+        schema: { type: 'string', maxLength: 200 },
+      });
+    }
+    const responses: Record<string, unknown> = {};
+    for (const [status, spec] of Object.entries(r.responses)) {
+      responses[status] = {
+        description: spec.description,
+        ...(spec.schema || spec.contentType
+          ? { content: { [spec.contentType ?? 'application/json']: { schema: spec.schema ? plain(spec.schema) : { type: 'string' } } } }
+          : {}),
+      };
+    }
+    const errorStatuses = [400, ...(r.auth === 'public' ? [] : [401, 403]), ...(r.rateLimited ? [429] : [])];
+    for (const s of errorStatuses) {
+      responses[String(s)] ??= { description: 'error', content: { 'application/json': { schema: plain(ErrorResponse) } } };
+    }
+    paths[path] ??= {};
+    (paths[path] as Record<string, unknown>)[r.method] = {
+      summary: r.summary,
+      tags: [r.tag],
+      ...(r.auth === 'public' ? { security: [] } : { description: `Roles: ${r.auth.join(', ')}` }),
+      ...(parameters.length ? { parameters } : {}),
+      ...(r.body ? { requestBody: { required: true, content: { 'application/json': { schema: plain(r.body) } } } } : {}),
+      responses,
+    };
+  }
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'inspection-filing 涉企检查备案系统',
+      version,
+      description: 'Enterprise inspection filing, rule checks and verification. Errors: {"error": {code, message, details}}; messages in zh-CN by default, en with Accept-Language: en.',
+    },
+    components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'API key' } } },
+    security: [{ apiKey: [] }],
+    paths,
+  };
+}

@@ -1,0 +1,57 @@
+import type { Static, TSchema, TUnknown } from '@sinclair/typebox';
+import type { Lang } from '../domain/i18n.js';
+import type { Principal, Role } from '../domain/principal.js';
+import type { Services } from '../services/index.js';
+
+export interface Reply {
+  status: number;
+  body: unknown;
+  /** non-JSON replies (HTML, SVG) set the content type and send `body` as a string */
+  contentType?: string;
+}
+
+export interface HandlerContext<B, Q> {
+  body: B;
+  query: Q;
+  params: Record<string, string>;
+  principal: Principal | null;
+  lang: Lang;
+  requestId: string;
+  services: Services;
+}
+
+export interface ResponseSpec {
+  description: string;
+  schema?: TSchema;
+  contentType?: string;
+}
+
+export interface RouteDef<B extends TSchema = TUnknown, Q extends TSchema = TUnknown> {
+  method: 'get' | 'post' | 'patch';
+  /** Express path, e.g. /api/v1/filings/:id */
+  path: string;
+  summary: string;
+  tag: string;
+  /** roles that may call it, or 'public' for no key */
+  auth: readonly Role[] | 'public';
+  body?: B;
+  query?: Q;
+  /** honours Idempotency-Key */
+  creates?: boolean;
+  rateLimited?: boolean;
+  responses: Record<number, ResponseSpec>;
+  handler(ctx: HandlerContext<Static<B>, Static<Q>>): Promise<Reply>;
+}
+
+// Erased form kept in the route table; defineRoute keeps the handler's types at the definition.
+export type AnyRoute = RouteDef<TSchema, TSchema>;
+
+export function defineRoute<B extends TSchema = TUnknown, Q extends TSchema = TUnknown>(def: RouteDef<B, Q>): AnyRoute {
+  return def as unknown as AnyRoute;
+}
+
+/** The principal of an authenticated route (the auth middleware guarantees it). */
+export function who<B, Q>(ctx: HandlerContext<B, Q>): Principal {
+  if (!ctx.principal) throw new Error('route declared as authenticated but no principal');
+  return ctx.principal;
+}

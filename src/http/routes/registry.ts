@@ -1,0 +1,93 @@
+
+import {
+  Agency,
+  AgencyCreate,
+  AgencyDetail,
+  Enterprise,
+  EnterpriseCreate,
+  Inspector,
+  InspectorCreate,
+  KeyCreate,
+  KeyCreated,
+  ListQuery,
+  Page,
+} from '../../domain/schemas.js';
+import { defineRoute, who } from '../route.js';
+
+const tag = 'Registry';
+
+export const registryRoutes = [
+  defineRoute({
+    method: 'post',
+    path: '/api/v1/agencies',
+    summary: 'Register an enforcement agency with its published inspection items',
+    tag,
+    auth: ['admin'],
+    body: AgencyCreate,
+    creates: true,
+    responses: { 201: { description: 'created', schema: AgencyDetail }, 409: { description: 'code already used' } },
+    handler: async (c) => ({ status: 201, body: await c.services.registry.createAgency(who(c), c.body) }),
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/api/v1/agencies',
+    summary: 'List agencies',
+    tag,
+    auth: ['admin', 'supervisor', 'agency'],
+    query: ListQuery,
+    responses: { 200: { description: 'a page of agencies', schema: Page(Agency) } },
+    handler: async (c) => ({ status: 200, body: await c.services.registry.listAgencies(who(c), c.query) }),
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/api/v1/agencies/:id',
+    summary: 'An agency with its items and inspectors (credential numbers masked)',
+    tag,
+    auth: ['admin', 'supervisor', 'agency'],
+    responses: { 200: { description: 'the agency', schema: AgencyDetail }, 404: { description: 'no such agency' } },
+    handler: async (c) => ({ status: 200, body: await c.services.registry.getAgency(who(c), c.params.id ?? '') }),
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/api/v1/agencies/:id/inspectors',
+    summary: 'Add a certified inspector (admin, or the agency itself)',
+    tag,
+    auth: ['admin', 'agency'],
+    body: InspectorCreate,
+    creates: true,
+    responses: { 201: { description: 'created', schema: Inspector }, 404: { description: 'no such agency' }, 409: { description: 'credential already registered' } },
+    handler: async (c) => ({ status: 201, body: await c.services.registry.addInspector(who(c), c.params.id ?? '', c.body) }),
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/api/v1/enterprises',
+    summary: 'Register an enterprise by its Unified Social Credit Code',
+    tag,
+    auth: ['admin'],
+    body: EnterpriseCreate,
+    creates: true,
+    responses: { 201: { description: 'created', schema: Enterprise }, 409: { description: 'already registered' } },
+    handler: async (c) => ({ status: 201, body: await c.services.registry.createEnterprise(who(c), c.body) }),
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/api/v1/enterprises/:uscc',
+    summary: 'An enterprise',
+    tag,
+    auth: ['admin', 'supervisor', 'agency', 'enterprise'],
+    responses: { 200: { description: 'the enterprise', schema: Enterprise }, 404: { description: 'not registered or not in scope' } },
+    handler: async (c) => ({ status: 200, body: await c.services.registry.getEnterprise(who(c), c.params.uscc ?? '') }),
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/api/v1/keys',
+    summary: 'Create an API key; the key is in this response only',
+    tag: 'Keys',
+    auth: ['admin'],
+    body: KeyCreate,
+    creates: true,
+    responses: { 201: { description: 'created', schema: KeyCreated } },
+    handler: async (c) => ({ status: 201, body: await c.services.keys.create(who(c), c.body) }),
+  }),
+];
+

@@ -1,0 +1,56 @@
+import type { FilingType, Purpose, RiskClass } from '../domain/filing.js';
+
+/** What is being filed, already validated and normalized by the service. */
+export interface FilingInput {
+  agencyId: string;
+  enterpriseUscc: string;
+  type: FilingType;
+  itemCodes: string[];
+  inspectorIds: string[];
+  plannedStart: Date;
+  plannedEnd: Date;
+  onSite: boolean;
+  reason: string | null;
+  jointAgencyIds: string[];
+  purpose: Purpose;
+  requiresLegalRepresentative: boolean;
+}
+
+export interface AgencyFact {
+  id: string;
+  active: boolean;
+  region: string;
+  itemCodes: string[];
+}
+
+export interface InspectorFact {
+  id: string;
+  agencyId: string;
+  credentialNo: string;
+  /** last day (YYYY-MM-DD, region calendar) on which the credential is valid */
+  validUntil: string;
+}
+
+export interface EnterpriseFact {
+  uscc: string;
+  region: string;
+  riskClass: RiskClass | null;
+  noDisturb: boolean;
+}
+
+/**
+ * Everything the evaluator may look at, gathered by the service before evaluation. Each rule
+ * kind declares which of these it needs, so the service loads only what active rules use.
+ */
+export interface Facts {
+  agency: AgencyFact | null;
+  jointAgencies: AgencyFact[];
+  inspectors: InspectorFact[];
+  enterprise: EnterpriseFact;
+}
+export type FactKey = keyof Facts;
+
+export interface EvaluationContext {
+  now: Date;
+  tz: string;
+}

@@ -1,0 +1,93 @@
+import { DAY_MS, localDate } from '../domain/calendar.js';
+import { fillBoth, type Localized, type Params } from '../domain/i18n.js';
+import type { EvaluationContext, FactKey, Facts, FilingInput } from './facts.js';
+import type { RuleKind, RuleOf } from './schema.js';
+
+/** A rule that fired: the values for its message placeholders and the ids it counted. */
+export interface Hit {
+  params: Params;
+  evidence: string[];
+}
+
+export interface KindEvaluator<K extends RuleKind> {
+  needs: FactKey[];
+  /** the placeholders a message of this kind may use; anything else is refused at load */
+  placeholders: string[];
+  evaluate(rule: RuleOf<K>, input: FilingInput, facts: Facts, ctx: EvaluationContext): Hit | null;
+}
+
+const problems = {
+  endBeforeStart: { 'zh-CN': '计划结束时间早于或等于开始时间', en: 'the planned end is not after the planned start' },
+  tooLong: { 'zh-CN': '检查窗口 {days} 天，超过上限 {max} 天', en: 'the window is {days} days, longer than the limit of {max} days' },
+  startInPast: { 'zh-CN': '计划开始时间已过（仅 {types} 类型可事后备案）', en: 'the planned start is in the past (only {types} may be filed afterwards)' },
+} satisfies Record<string, Localized>;
+
+export const kinds: { [K in RuleKind]: KindEvaluator<K> } = {
+  agency: {
+    needs: ['agency'],
+    placeholders: ['agency'],
+    evaluate(_rule, input, facts) {
+      if (facts.agency?.active) return null;
+      return { params: { agency: input.agencyId }, evidence: [input.agencyId] };
+    },
+  },
+
+  inspectors: {
+    needs: ['inspectors', 'jointAgencies'],
+    placeholders: ['counted', 'min', 'lastDay'],
+    evaluate(rule, input, facts, ctx) {
+      const lastDay = localDate(input.plannedEnd, ctx.tz);
+      const allowedAgencies = new Set([input.agencyId, ...input.jointAgencyIds]);
+      const valid = new Set<string>();
+      const invalid: string[] = [];
+      for (const id of new Set(input.inspectorIds)) {
+        const i = facts.inspectors.find((x) => x.id === id);
+        // Credentials count once however many inspector records carry them.
+        if (i && allowedAgencies.has(i.agencyId) && i.validUntil >= lastDay) valid.add(i.credentialNo);
+        else invalid.push(id);
+      }
+      if (valid.size >= rule.params.min) return null;
+      return { params: { counted: valid.size, min: rule.params.min, lastDay }, evidence: invalid };
+    },
+  },
+
+  items: {
+    needs: ['agency'],
+    placeholders: ['items'],
+    evaluate(_rule, input, facts) {
+      const published = new Set(facts.agency?.itemCodes ?? []);
+      const missing = input.itemCodes.filter((c) => !published.has(c));
+      if (missing.length === 0) return null;
+      return { params: { items: missing.join(', ') }, evidence: missing };
+    },
+  },
+
+  fields: {
+    needs: [],
+    placeholders: ['field', 'minLength', 'type'],
+    evaluate(rule, input) {
+      const value = (input[rule.params.field] ?? '').trim();
+      if ([...value].length >= rule.params.minLength) return null;
+      return { params: { field: rule.params.field, minLength: rule.params.minLength, type: input.type }, evidence: [] };
+    },
+  },
+
+  window: {
+    needs: [],
+    placeholders: ['problem'],
+    evaluate(rule, input, _facts, ctx) {
+      const { plannedStart: start, plannedEnd: end } = input;
+      if (end.getTime() <= start.getTime()) return { params: { problem: problems.endBeforeStart }, evidence: [] };
+      const days = Math.ceil((end.getTime() - start.getTime()) / DAY_MS);
+      if (days > rule.params.maxDays) {
+        return { params: { problem: fillBoth(problems.tooLong, { days, max: rule.params.maxDays }) }, evidence: [] };
+      }
+      const pastAllowed = rule.params.pastStartAllowedFor.includes(input.type);
+      if (!pastAllowed && start.getTime() < ctx.now.getTime() - rule.params.graceMinutes * 60_000) {
+        const types = rule.params.pastStartAllowedFor.join(', ') || '-';
+        return { params: { problem: fillBoth(problems.startInPast, { types }) }, evidence: [] };
+      }
+      return null;
+    },
+  },
+};

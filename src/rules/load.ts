@@ -1,0 +1,102 @@
+import { createHash } from 'node:crypto';
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { ErrorObject } from 'ajv';
+import { createAjv } from '../domain/ajv.js';
+import { placeholders } from '../domain/i18n.js';
+import { kinds } from './kinds.js';
+import { RuleSetSchema, type RuleSetFile } from './schema.js';
+
+export interface LoadedRuleSet {
+  path: string;
+  sha256: string;
+  file: RuleSetFile;
+}
+
+/** One problem in one file: the file, a JSON pointer into it, and what is wrong. */
+export interface RuleProblem {
+  file: string;
+  pointer: string;
+  message: string;
+}
+
+export class RuleLoadError extends Error {
+  constructor(readonly problems: RuleProblem[]) {
+    super(`rule sets refused:\n${problems.map((p) => `  ${p.file}#${p.pointer}: ${p.message}`).join('\n')}`);
+  }
+}
+
+const validate = createAjv().compile<RuleSetFile>(RuleSetSchema);
+
+function describe(e: ErrorObject): string {
+  if (e.keyword === 'additionalProperties') return `unknown property "${String(e.params.additionalProperty)}"`;
+  if (e.keyword === 'discriminator') return `unknown rule kind; allowed: ${Object.keys(kinds).join(', ')}`;
+  if (e.keyword === 'enum' || e.keyword === 'const') return `${e.message ?? 'invalid'}: ${JSON.stringify(e.params)}`;
+  return e.message ?? 'invalid';
+}
+
+/** Checks one parsed file beyond the schema: placeholders per kind and duplicate rule ids. */
+function semanticProblems(path: string, file: RuleSetFile): RuleProblem[] {
+  const problems: RuleProblem[] = [];
+  const seen = new Set<string>();
+  file.rules.forEach((rule, i) => {
+    if (seen.has(rule.id)) problems.push({ file: path, pointer: `/rules/${i}/id`, message: `duplicate rule id "${rule.id}"` });
+    seen.add(rule.id);
+    const allowed = kinds[rule.kind].placeholders;
+    for (const lang of ['zh-CN', 'en'] as const) {
+      for (const ph of placeholders(rule.message[lang])) {
+        if (!allowed.includes(ph)) {
+          problems.push({
+            file: path,
+            pointer: `/rules/${i}/message/${lang}`,
+            message: `placeholder {${ph}} is not provided by kind "${rule.kind}" (it provides: ${allowed.map((a) => `{${a}}`).join(', ') || 'none'})`,
+          });
+        }
+      }
+    }
+  });
+  return problems;
+}
+
+export function parseRuleSet(path: string, text: string): { set?: LoadedRuleSet; problems: RuleProblem[] } {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    return { problems: [{ file: path, pointer: '', message: `not valid JSON: ${(e as Error).message}` }] };
+  }
+  if (!validate(json)) {
+    // With a discriminator, ajv reports one branch; keep the most specific errors first.
+    const errors = validate.errors ?? [];
+    return { problems: errors.map((e) => ({ file: path, pointer: e.instancePath, message: describe(e) })) };
+  }
+  const problems = semanticProblems(path, json);
+  if (problems.length) return { problems };
+  return { set: { path, sha256: createHash('sha256').update(text).digest('hex'), file: json }, problems: [] };
+}
+
+/** Loads every *.json directly in `dir` (schema/ and tests/ are subfolders and not rule sets). */
+export async function loadRuleSets(dir: string): Promise<LoadedRuleSet[]> {
+  let names: string[];
+  try {
+    names = (await readdir(dir, { withFileTypes: true })).filter((d) => d.isFile() && d.name.endsWith('.json')).map((d) => d.name).sort();
+  } catch (e) {
+    throw new RuleLoadError([{ file: dir, pointer: '', message: `cannot read rules folder: ${(e as Error).message}` }]);
+  }
+  const sets: LoadedRuleSet[] = [];
+  const problems: RuleProblem[] = [];
+  for (const name of names) {
+    const path = join(dir, name);
+    const result = parseRuleSet(path, await readFile(path, 'utf8'));
+    problems.push(...result.problems);
+    if (result.set) sets.push(result.set);
+  }
+  const ids = new Map<string, string>();
+  for (const s of sets) {
+    const other = ids.get(s.file.id);
+    if (other) problems.push({ file: s.path, pointer: '/id', message: `rule set id "${s.file.id}" is also used by ${other}` });
+    ids.set(s.file.id, s.path);
+  }
+  if (problems.length) throw new RuleLoadError(problems);
+  return sets;
+}

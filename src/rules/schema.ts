@@ -1,0 +1,103 @@
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { StringEnum } from '../domain/enum-schema.js';
+import { FILING_TYPES } from '../domain/filing.js';
+
+// The one description of a rule set: ajv validates files against it, the JSON file in
+// rules/schema/ is generated from it, and the TypeScript types below are derived from it.
+
+const Localized = Type.Object(
+  { 'zh-CN': Type.String({ minLength: 1 }), en: Type.String({ minLength: 1 }) },
+  { additionalProperties: false },
+);
+const FilingTypeT = StringEnum(FILING_TYPES);
+const RegionPrefix = Type.String({ pattern: '^[0-9]{0,6}$', description: 'administrative division code prefix; empty = everywhere' });
+const RuleId = Type.String({ pattern: '^[a-z0-9]+([.-][a-zA-Z0-9]+)*$', maxLength: 80 });
+const Severity = StringEnum(['block', 'warn', 'info'] as const);
+const IsoDate = Type.String({ format: 'date' });
+
+const Scope = Type.Object(
+  {
+    types: Type.Optional(Type.Array(FilingTypeT, { minItems: 1, uniqueItems: true })),
+    regions: Type.Optional(Type.Array(RegionPrefix, { minItems: 1, uniqueItems: true })),
+  },
+  { additionalProperties: false },
+);
+
+function rule<K extends string, P extends TSchema>(kind: K, params: P) {
+  return Type.Object(
+    {
+      id: RuleId,
+      kind: Type.Literal(kind),
+      severity: Severity,
+      enabled: Type.Optional(Type.Boolean()),
+      scope: Type.Optional(Scope),
+      params,
+      message: Localized,
+      basis: Localized,
+    },
+    { additionalProperties: false },
+  );
+}
+const noParams = Type.Object({}, { additionalProperties: false });
+
+export const ruleKinds = {
+  inspectors: rule('inspectors', Type.Object({ min: Type.Integer({ minimum: 1, maximum: 20 }) }, { additionalProperties: false })),
+  agency: rule('agency', noParams),
+  items: rule('items', noParams),
+  fields: rule(
+    'fields',
+    Type.Object(
+      { field: Type.Literal('reason'), minLength: Type.Integer({ minimum: 1, maximum: 200 }) },
+      { additionalProperties: false },
+    ),
+  ),
+  window: rule(
+    'window',
+    Type.Object(
+      {
+        maxDays: Type.Integer({ minimum: 1, maximum: 366 }),
+        pastStartAllowedFor: Type.Array(FilingTypeT, { uniqueItems: true }),
+        graceMinutes: Type.Integer({ minimum: 0, maximum: 1440 }),
+      },
+      { additionalProperties: false },
+    ),
+  ),
+};
+export type RuleKind = keyof typeof ruleKinds;
+export const RULE_KINDS = Object.keys(ruleKinds) as RuleKind[];
+
+export type RuleOf<K extends RuleKind> = Static<(typeof ruleKinds)[K]>;
+export type Rule = { [K in RuleKind]: RuleOf<K> }[RuleKind];
+
+// A discriminated oneOf so that ajv reports the errors of the one branch that `kind` selects,
+// not of every branch.
+const RuleT = Type.Unsafe<Rule>({
+  type: 'object',
+  required: ['kind'],
+  discriminator: { propertyName: 'kind' },
+  oneOf: Object.values(ruleKinds),
+});
+
+export const RuleSetSchema = Type.Object(
+  {
+    $schema: Type.Optional(Type.String()),
+    id: RuleId,
+    version: Type.String({ pattern: '^[0-9]+\\.[0-9]+\\.[0-9]+$' }),
+    title: Localized,
+    jurisdiction: RegionPrefix,
+    effectiveFrom: IsoDate,
+    effectiveTo: Type.Optional(Type.Union([IsoDate, Type.Null()])),
+    enabled: Type.Boolean(),
+    template: Type.Optional(Type.Boolean({ description: 'shipped as a template the bureau replaces with its own text' })),
+    rules: Type.Array(RuleT),
+  },
+  { additionalProperties: false, $id: 'https://inspection-filing.local/schema/ruleset.schema.json', title: 'Inspection-filing rule set' },
+);
+export type RuleSetFile = Static<typeof RuleSetSchema>;
+export type Severity = Static<typeof Severity>;
+export type LocalizedText = Static<typeof Localized>;
+
+/** The JSON document written to rules/schema/ruleset.schema.json (a test keeps them equal). */
+export function ruleSetJsonSchema(): unknown {
+  return JSON.parse(JSON.stringify(RuleSetSchema));
+}

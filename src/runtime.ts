@@ -1,0 +1,49 @@
+import { readFileSync } from 'node:fs';
+import type { Express } from 'express';
+import type { Logger } from 'pino';
+import type { Config } from './config.js';
+import { systemClock, type Clock } from './domain/clock.js';
+import { createApp } from './http/app.js';
+import { createServices, type Services } from './services/index.js';
+import { RuleSetRegistry } from './services/rulesets.js';
+import { migrateToLatest, openStore, type Store } from './store/db.js';
+
+export const version = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+export interface Runtime {
+  app: Express;
+  services: Services;
+  store: Store;
+  close(): Promise<void>;
+}
+
+/**
+ * The composition root: open the store, migrate, load rules, wire services and the HTTP app.
+ * The server, the CLI and the tests all start the product through here.
+ */
+export async function startRuntime(config: Config, log: Logger, opts: { clock?: Clock; dataDir?: string } = {}): Promise<Runtime> {
+  const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: opts.dataDir ?? config.dataDir });
+  try {
+    const applied = await migrateToLatest(store.db);
+    if (applied.length) log.info({ migrations: applied }, 'migrations applied');
+    const rules = new RuleSetRegistry(config.rulesDir, log);
+    await rules.reload();
+    const services = createServices({
+      db: store.db,
+      rules,
+      clock: opts.clock ?? systemClock,
+      log,
+      tz: config.tzRegion,
+      publicUrl: config.publicUrl,
+      storeKind: store.kind,
+    });
+    if (config.bootstrapAdminKey && (await services.keys.ensureBootstrapAdmin(config.bootstrapAdminKey))) {
+      log.info('bootstrap admin key registered');
+    }
+    const app = createApp({ services, log, bodyLimit: config.bodyLimit, verifyRateLimit: config.verifyRateLimit, version });
+    return { app, services, store, close: () => store.close() };
+  } catch (err) {
+    await store.close().catch(() => undefined);
+    throw err;
+  }
+}

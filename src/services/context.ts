@@ -1,0 +1,15 @@
+import type { Logger } from 'pino';
+import type { Clock } from '../domain/clock.js';
+import type { Db } from '../store/db.js';
+import type { RuleSetRegistry } from './rulesets.js';
+
+/** What every use case may touch; built once in server.ts (or a test) and passed down. */
+export interface ServiceContext {
+  db: Db;
+  rules: RuleSetRegistry;
+  clock: Clock;
+  log: Logger;
+  tz: string;
+  publicUrl: string;
+  storeKind: 'postgres' | 'pglite';
+}

@@ -1,0 +1,303 @@
+import { AppError, notFound } from '../domain/errors.js';
+import { newId, newVerifyCode } from '../domain/codes.js';
+import { localYear } from '../domain/calendar.js';
+import { nextStatus, type FilingStatus, type FilingType, type Purpose, type ResultOutcome } from '../domain/filing.js';
+import { inRegions, type Principal } from '../domain/principal.js';
+import type { CancelCreateBody, FilingCreateBody, FilingListQueryT, FilingView, PageOf, ResultCreateBody } from '../domain/schemas.js';
+import { validateUscc } from '../domain/uscc.js';
+import type { Decision } from '../rules/decision.js';
+import { applicableSets, evaluate } from '../rules/evaluate.js';
+import type { Facts, FilingInput } from '../rules/facts.js';
+import type { Db } from '../store/db.js';
+import {
+  findDecision,
+  findFiling,
+  findFilingForUpdate,
+  insertAttempt,
+  insertDecision,
+  insertFiling,
+  listFilings,
+  loadFactRows,
+  markCancelled,
+  markCompleted,
+} from '../store/filings-repo.js';
+import { lockEnterprise } from '../store/locks.js';
+import type { FilingRow } from '../store/tables.js';
+import { chains, record } from './audit.js';
+import type { ServiceContext } from './context.js';
+import { decodeCursor, pageOf } from './pagination.js';
+
+const uniq = <T>(xs: T[]) => [...new Set(xs)];
+const iso = (d: Date | null) => (d ? d.toISOString() : null);
+
+export function filingView(f: FilingRow, publicUrl: string, decisionOutcome: string): FilingView {
+  return {
+    id: f.id,
+    filingNo: f.filing_no,
+    verifyCode: f.verify_code,
+    verifyUrl: `${publicUrl}/v/${f.verify_code}`,
+    status: f.status as FilingStatus,
+    agencyId: f.agency_id,
+    enterpriseUscc: f.enterprise_uscc,
+    region: f.region,
+    type: f.type as FilingType,
+    itemCodes: f.item_codes,
+    inspectorIds: f.inspector_ids,
+    jointAgencyIds: f.joint_agency_ids,
+    plannedStart: f.planned_start.toISOString(),
+    plannedEnd: f.planned_end.toISOString(),
+    onSite: f.on_site,
+    reason: f.reason,
+    purpose: f.purpose as Purpose,
+    requiresLegalRepresentative: f.requires_legal_representative,
+    filedAt: f.filed_at.toISOString(),
+    arrivedAt: iso(f.arrived_at),
+    result:
+      f.result_outcome && f.conducted_at
+        ? { outcome: f.result_outcome as ResultOutcome, conductedAt: f.conducted_at.toISOString(), summary: f.result_summary ?? '' }
+        : null,
+    cancelledAt: iso(f.cancelled_at),
+    cancelReason: f.cancel_reason,
+    decisionOutcome: decisionOutcome === 'warn' ? 'warn' : 'allow',
+  };
+}
+
+/** Which filings a principal may see. Admin: all; agency: its own; enterprise: about itself; supervisor: its regions. */
+export function canSee(p: Principal, f: Pick<FilingRow, 'agency_id' | 'enterprise_uscc' | 'region'>): boolean {
+  switch (p.role) {
+    case 'admin':
+      return true;
+    case 'agency':
+      return f.agency_id === p.agencyId;
+    case 'enterprise':
+      return f.enterprise_uscc === p.uscc;
+    case 'supervisor':
+      return inRegions(f.region, p.regions);
+  }
+}
+
+function toInput(agencyId: string, body: FilingCreateBody): FilingInput {
+  const plannedStart = new Date(body.plannedStart);
+  const plannedEnd = new Date(body.plannedEnd);
+  if (plannedEnd.getTime() <= plannedStart.getTime()) {
+    throw new AppError('validation_failed', 'date_order', { from: 'plannedStart', to: 'plannedEnd' }, [
+      { path: '/plannedEnd', message: 'must be after plannedStart' },
+    ]);
+  }
+  const jointAgencyIds = uniq(body.jointAgencyIds ?? []);
+  if (jointAgencyIds.includes(agencyId)) {
+    throw new AppError('validation_failed', 'validation_failed', {}, [{ path: '/jointAgencyIds', message: 'must not name the filing agency itself' }]);
+  }
+  return {
+    agencyId,
+    enterpriseUscc: validateUscc(body.enterpriseUscc),
+    type: body.type,
+    itemCodes: uniq(body.itemCodes),
+    inspectorIds: uniq(body.inspectorIds),
+    plannedStart,
+    plannedEnd,
+    onSite: body.onSite ?? true,
+    reason: body.reason?.trim() ? body.reason.trim() : null,
+    jointAgencyIds,
+    purpose: body.purpose ?? 'inspection',
+    requiresLegalRepresentative: body.requiresLegalRepresentative ?? false,
+  };
+}
+
+export function createFilingService(ctx: ServiceContext) {
+  /** Loads the facts and refuses references that do not exist or are not this agency's to use. */
+  async function gatherFacts(db: Db, input: FilingInput): Promise<Facts> {
+    const rows = await loadFactRows(db, input.enterpriseUscc, [input.agencyId, ...input.jointAgencyIds], input.inspectorIds);
+    if (!rows.enterprise) {
+      throw new AppError('not_found', 'not_found', { what: 'enterprise', id: input.enterpriseUscc }, [{ path: '/enterpriseUscc', message: 'not registered' }]);
+    }
+    const known = new Set(rows.agencies.map((a) => a.id));
+    input.jointAgencyIds.forEach((id, i) => {
+      if (!known.has(id)) throw new AppError('not_found', 'not_found', { what: 'agency', id }, [{ path: `/jointAgencyIds/${i}`, message: 'no such agency' }]);
+    });
+    const allowed = new Set([input.agencyId, ...input.jointAgencyIds]);
+    input.inspectorIds.forEach((id, i) => {
+      const inspector = rows.inspectors.find((x) => x.id === id);
+      if (!inspector) throw new AppError('not_found', 'not_found', { what: 'inspector', id }, [{ path: `/inspectorIds/${i}`, message: 'no such inspector' }]);
+      if (!allowed.has(inspector.agencyId)) {
+        throw new AppError('validation_failed', 'agency_mismatch', { what: 'inspector', id }, [
+          { path: `/inspectorIds/${i}`, message: 'belongs to an agency that is neither the filing agency nor a joint agency' },
+        ]);
+      }
+    });
+    return {
+      agency: rows.agencies.find((a) => a.id === input.agencyId) ?? null,
+      jointAgencies: rows.agencies.filter((a) => a.id !== input.agencyId),
+      inspectors: rows.inspectors,
+      enterprise: rows.enterprise,
+    };
+  }
+
+  function decide(input: FilingInput, facts: Facts): Decision {
+    const evalCtx = { now: ctx.clock.now(), tz: ctx.tz };
+    const sets = ctx.rules.active();
+    // Never allow by default: with no rule set in force there is nothing to check against.
+    if (applicableSets(sets, facts.enterprise.region, evalCtx).length === 0) {
+      ctx.log.error({ region: facts.enterprise.region }, 'no rule set applies; refusing to decide');
+      throw new AppError('unavailable', 'rules_unavailable');
+    }
+    try {
+      return evaluate(sets, input, facts, evalCtx);
+    } catch (err) {
+      ctx.log.error({ err }, 'rule evaluation failed');
+      throw new AppError('unavailable', 'unavailable', { reason: 'rule evaluation failed' });
+    }
+  }
+
+  function requireAgency(p: Principal): string {
+    if (p.role !== 'agency' || !p.agencyId) throw new AppError('forbidden', 'forbidden', { role: p.role });
+    return p.agencyId;
+  }
+
+  async function loadVisible(p: Principal, id: string): Promise<FilingRow> {
+    const f = await findFiling(ctx.db, id);
+    // Someone else's filing is reported as missing: its existence is not theirs to learn.
+    if (!f || !canSee(p, f)) throw notFound('filing', id);
+    return f;
+  }
+
+  /** Lifecycle changes by the filing agency: lock, check the transition, write, audit. */
+  async function transition(p: Principal, id: string, action: 'record_result' | 'cancel', apply: (trx: Db, f: FilingRow) => Promise<Record<string, unknown>>): Promise<FilingView> {
+    const agencyId = requireAgency(p);
+    const f0 = await loadVisible(p, id);
+    await ctx.db.transaction().execute(async (trx) => {
+      await lockEnterprise(trx, f0.enterprise_uscc);
+      const f = await findFilingForUpdate(trx, id);
+      if (!f || f.agency_id !== agencyId) throw notFound('filing', id);
+      nextStatus(f.status as FilingStatus, action);
+      const payload = await apply(trx, f);
+      await record(
+        trx,
+        { chain: chains.enterprise(f.enterprise_uscc), at: ctx.clock.now(), actor: p.keyId, action: `filing.${action}`, entityType: 'filing', entityId: id, payload },
+        { lockHeld: true },
+      );
+    });
+    return viewOf(p, id);
+  }
+
+  async function viewOf(p: Principal, id: string): Promise<FilingView> {
+    const f = await loadVisible(p, id);
+    const d = await findDecision(ctx.db, f.decision_id);
+    return filingView(f, ctx.publicUrl, d.outcome);
+  }
+
+  return {
+    async check(p: Principal, body: FilingCreateBody): Promise<Decision> {
+      const input = toInput(requireAgency(p), body);
+      return decide(input, await gatherFacts(ctx.db, input));
+    },
+
+    /**
+     * One transaction under the enterprise's lock: facts, decision, then the filing or the blocked
+     * attempt, and the audit event. Caps therefore hold under concurrent filings.
+     */
+    async file(p: Principal, body: FilingCreateBody): Promise<{ filing: FilingView; decision: Decision }> {
+      const input = toInput(requireAgency(p), body);
+      const outcome = await ctx.db.transaction().execute(async (trx) => {
+        await lockEnterprise(trx, input.enterpriseUscc);
+        const facts = await gatherFacts(trx, input);
+        const decision = decide(input, facts);
+        const decisionId = newId('dec');
+        const at = ctx.clock.now();
+        const region = facts.enterprise.region;
+        await insertDecision(trx, decisionId, decision);
+        const audit = (action: string, entityType: string, entityId: string, payload: Record<string, unknown>) =>
+          record(trx, { chain: chains.enterprise(input.enterpriseUscc), at, actor: p.keyId, action, entityType, entityId, payload }, { lockHeld: true });
+        if (decision.outcome === 'block') {
+          const attemptId = newId('att');
+          await insertAttempt(trx, { id: attemptId, agencyId: input.agencyId, uscc: input.enterpriseUscc, region, body, decisionId, at, actor: p.keyId });
+          await audit('filing.blocked', 'filing_attempt', attemptId, { decisionId, findings: decision.findings.map((f) => f.ruleId) });
+          return { blocked: true as const, decision };
+        }
+        const row = await insertFiling(
+          trx,
+          {
+            id: newId('fil'),
+            verify_code: newVerifyCode(),
+            agency_id: input.agencyId,
+            enterprise_uscc: input.enterpriseUscc,
+            region,
+            type: input.type,
+            item_codes: input.itemCodes,
+            inspector_ids: input.inspectorIds,
+            joint_agency_ids: input.jointAgencyIds,
+            planned_start: input.plannedStart,
+            planned_end: input.plannedEnd,
+            on_site: input.onSite,
+            reason: input.reason,
+            purpose: input.purpose,
+            requires_legal_representative: input.requiresLegalRepresentative,
+            decision_id: decisionId,
+            filed_at: at,
+            filed_by: p.keyId,
+            status: 'filed',
+          },
+          localYear(at, ctx.tz),
+        );
+        await audit('filing.filed', 'filing', row.id, { filingNo: row.filing_no, decisionId, outcome: decision.outcome, body });
+        return { blocked: false as const, decision, row };
+      });
+      // Thrown after the commit: the blocked attempt is on record.
+      if (outcome.blocked) throw new AppError('rule_blocked', 'rule_blocked', {}, [], { decision: outcome.decision });
+      return { filing: filingView(outcome.row, ctx.publicUrl, outcome.decision.outcome), decision: outcome.decision };
+    },
+
+    async get(p: Principal, id: string): Promise<{ filing: FilingView; decision: Decision }> {
+      const f = await loadVisible(p, id);
+      const decision = await findDecision(ctx.db, f.decision_id);
+      return { filing: filingView(f, ctx.publicUrl, decision.outcome), decision };
+    },
+
+    async list(p: Principal, q: FilingListQueryT): Promise<PageOf<FilingView>> {
+      const limit = q.limit ?? 50;
+      const after = decodeCursor(q.cursor, (v): v is [string, string] => Array.isArray(v) && v.length === 2 && v.every((x) => typeof x === 'string'));
+      const from = q.from ? new Date(q.from) : undefined;
+      const to = q.to ? new Date(q.to) : undefined;
+      if (from && to && to <= from) {
+        throw new AppError('validation_failed', 'date_order', { from: 'from', to: 'to' }, [{ path: '/to', message: 'must be after from' }]);
+      }
+      const enterprise = q.enterprise ? validateUscc(q.enterprise) : undefined;
+      // The principal's scope narrows the filter; a filter outside it finds nothing.
+      if ((p.role === 'agency' && q.agency && q.agency !== p.agencyId) || (p.role === 'enterprise' && enterprise && enterprise !== p.uscc)) {
+        return { items: [], nextCursor: null };
+      }
+      const rows = await listFilings(
+        ctx.db,
+        {
+          agencyId: p.role === 'agency' ? (p.agencyId ?? '') : q.agency,
+          uscc: p.role === 'enterprise' ? (p.uscc ?? '') : enterprise,
+          regions: p.role === 'supervisor' ? p.regions : undefined,
+          status: q.status,
+          from,
+          to,
+        },
+        { limit: limit + 1, after: after ? { filedAt: new Date(after[0]), id: after[1] } : null },
+      );
+      return pageOf(rows, limit, (r) => filingView(r, ctx.publicUrl, r.decision_outcome), (r) => [r.filed_at.toISOString(), r.id]);
+    },
+
+    async recordResult(p: Principal, id: string, body: ResultCreateBody): Promise<FilingView> {
+      const conductedAt = new Date(body.conductedAt);
+      if (conductedAt.getTime() > ctx.clock.now().getTime() + 5 * 60_000) {
+        throw new AppError('validation_failed', 'conducted_in_future', {}, [{ path: '/conductedAt', message: 'in the future' }]);
+      }
+      return transition(p, id, 'record_result', async (trx) => {
+        await markCompleted(trx, id, { outcome: body.outcome, conductedAt, summary: body.summary });
+        return { outcome: body.outcome, conductedAt: body.conductedAt, summary: body.summary };
+      });
+    },
+
+    async cancel(p: Principal, id: string, body: CancelCreateBody): Promise<FilingView> {
+      return transition(p, id, 'cancel', async (trx) => {
+        await markCancelled(trx, id, ctx.clock.now(), body.reason);
+        return { reason: body.reason };
+      });
+    },
+  };
+}
+export type FilingService = ReturnType<typeof createFilingService>;

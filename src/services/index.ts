@@ -1,0 +1,17 @@
+import type { ServiceContext } from './context.js';
+import { createFilingService } from './filings.js';
+import { createKeyService } from './keys.js';
+import { createRegistryService } from './registry.js';
+import { createVerificationService } from './verification.js';
+
+export function createServices(ctx: ServiceContext) {
+  return {
+    ctx,
+    rulesets: ctx.rules,
+    keys: createKeyService(ctx),
+    registry: createRegistryService(ctx),
+    filings: createFilingService(ctx),
+    verification: createVerificationService(ctx),
+  };
+}
+export type Services = ReturnType<typeof createServices>;

@@ -1,0 +1,91 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { AppError } from '../domain/errors.js';
+import { newId } from '../domain/codes.js';
+import type { Principal } from '../domain/principal.js';
+import type { KeyCreateBody, KeyCreatedView } from '../domain/schemas.js';
+import { validateUscc } from '../domain/uscc.js';
+import { existingAgencyIds } from '../store/agencies-repo.js';
+import { findEnterprise } from '../store/enterprises-repo.js';
+import { findPrincipalByHash, insertKey, keyHashExists } from '../store/keys-repo.js';
+import { chains, record } from './audit.js';
+import type { ServiceContext } from './context.js';
+
+export const hashKey = (key: string) => createHash('sha256').update(key, 'utf8').digest('hex');
+const newKeyValue = () => `ifk_${randomBytes(24).toString('base64url')}`;
+
+/** Who creates a key: an admin's principal, or the operator at the command line. */
+export type Actor = Principal | { keyId: 'cli' | 'bootstrap' };
+
+const CACHE_TTL_MS = 30_000;
+const CACHE_MAX = 10_000;
+
+export function createKeyService(ctx: ServiceContext) {
+  // Authentication is on every request; a short cache spares the database one query per call.
+  const cache = new Map<string, { principal: Principal | null; until: number }>();
+
+  async function checkScope(body: KeyCreateBody): Promise<{ agencyId: string | null; uscc: string | null; regions: string[] }> {
+    const need = (field: string) => new AppError('validation_failed', 'key_scope_missing', { role: body.role, field }, [{ path: `/${field}`, message: 'required for this role' }]);
+    const extra = (field: string) => new AppError('validation_failed', 'key_scope_extra', { role: body.role, field }, [{ path: `/${field}`, message: 'not allowed for this role' }]);
+    if (body.role !== 'agency' && body.agencyId !== undefined) throw extra('agencyId');
+    if (body.role !== 'enterprise' && body.uscc !== undefined) throw extra('uscc');
+    if (body.role !== 'supervisor' && body.regions !== undefined) throw extra('regions');
+    if (body.role === 'agency') {
+      if (!body.agencyId) throw need('agencyId');
+      if (!(await existingAgencyIds(ctx.db, [body.agencyId])).has(body.agencyId)) throw new AppError('not_found', 'not_found', { what: 'agency', id: body.agencyId });
+      return { agencyId: body.agencyId, uscc: null, regions: [] };
+    }
+    if (body.role === 'enterprise') {
+      if (!body.uscc) throw need('uscc');
+      const uscc = validateUscc(body.uscc);
+      if (!(await findEnterprise(ctx.db, uscc))) throw new AppError('not_found', 'not_found', { what: 'enterprise', id: uscc });
+      return { agencyId: null, uscc, regions: [] };
+    }
+    return { agencyId: null, uscc: null, regions: body.regions ?? [] };
+  }
+
+  async function insertWithAudit(actor: Actor, key: string, body: KeyCreateBody, scope: Awaited<ReturnType<typeof checkScope>>) {
+    const id = newId('key');
+    await ctx.db.transaction().execute(async (trx) => {
+      await insertKey(trx, { id, keyHash: hashKey(key), role: body.role, name: body.name, ...scope });
+      await record(trx, {
+        chain: chains.keys,
+        at: ctx.clock.now(),
+        actor: actor.keyId,
+        action: 'key.created',
+        entityType: 'api_key',
+        entityId: id,
+        // never the key itself, nor its hash
+        payload: { role: body.role, name: body.name, ...scope },
+      });
+    });
+    return id;
+  }
+
+  return {
+    async create(actor: Actor, body: KeyCreateBody): Promise<KeyCreatedView> {
+      const scope = await checkScope(body);
+      const key = newKeyValue();
+      const id = await insertWithAudit(actor, key, body, scope);
+      return { id, key, role: body.role, name: body.name, ...scope };
+    },
+
+    /** BOOTSTRAP_ADMIN_KEY: make sure an admin key with exactly this value exists. */
+    async ensureBootstrapAdmin(key: string): Promise<boolean> {
+      if (await keyHashExists(ctx.db, hashKey(key))) return false;
+      await insertWithAudit({ keyId: 'bootstrap' }, key, { role: 'admin', name: 'bootstrap admin' }, { agencyId: null, uscc: null, regions: [] });
+      return true;
+    },
+
+    async authenticate(key: string): Promise<Principal | null> {
+      const hash = hashKey(key);
+      const now = Date.now();
+      const hit = cache.get(hash);
+      if (hit && hit.until > now) return hit.principal;
+      const principal = await findPrincipalByHash(ctx.db, hash);
+      if (cache.size >= CACHE_MAX) cache.clear();
+      cache.set(hash, { principal, until: now + CACHE_TTL_MS });
+      return principal;
+    },
+  };
+}
+export type KeyService = ReturnType<typeof createKeyService>;

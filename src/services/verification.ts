@@ -1,0 +1,99 @@
+import { sql } from 'kysely';
+import { AppError, notFound } from '../domain/errors.js';
+import { maskCredential, newId, VERIFY_CODE_PATTERN } from '../domain/codes.js';
+import { nextStatus, type FilingStatus, type FilingType } from '../domain/filing.js';
+import type { Principal } from '../domain/principal.js';
+import type { ArrivalView, VerificationView } from '../domain/schemas.js';
+import { findByVerifyCode, findFilingForUpdate, markArrived } from '../store/filings-repo.js';
+import { lockEnterprise } from '../store/locks.js';
+import { insertViolation } from '../store/violations-repo.js';
+import { chains, record } from './audit.js';
+import type { ServiceContext } from './context.js';
+
+const codePattern = new RegExp(VERIFY_CODE_PATTERN);
+/** Codes are printed upper-case; people type them in any case, with spaces or dashes. */
+export const normalizeCode = (raw: string) => raw.replace(/[\s-]/g, '').toUpperCase();
+
+export function createVerificationService(ctx: ServiceContext) {
+  async function lookup(raw: string) {
+    const code = normalizeCode(raw);
+    const found = codePattern.test(code) ? await findByVerifyCode(ctx.db, code) : null;
+    if (!found) throw notFound('verification code', raw.slice(0, 40));
+    return found;
+  }
+
+  return {
+    async verify(raw: string): Promise<VerificationView> {
+      const { filing: f, agencyName, enterpriseName, inspectors } = await lookup(raw);
+      const items = await sql<{ code: string; name: string }>`
+        select code, name from agency_items where agency_id = ${f.agency_id} and code = any(${f.item_codes}::text[])
+        order by array_position(${f.item_codes}::text[], code)`.execute(ctx.db);
+      const now = ctx.clock.now().getTime();
+      const open = f.status === 'filed' || f.status === 'in_progress';
+      return {
+        valid: true,
+        activeNow: open && f.planned_start.getTime() <= now && now <= f.planned_end.getTime(),
+        filing: {
+          filingNo: f.filing_no,
+          status: f.status as FilingStatus,
+          type: f.type as FilingType,
+          agency: { name: agencyName },
+          enterprise: { name: enterpriseName },
+          items: items.rows,
+          plannedStart: f.planned_start.toISOString(),
+          plannedEnd: f.planned_end.toISOString(),
+          inspectors: inspectors.map((i) => ({ name: i.name, credentialNo: maskCredential(i.credentialNo) })),
+        },
+      };
+    },
+
+    /**
+     * The enterprise (or the filing agency) confirms the inspectors arrived. Outside the filed
+     * window the arrival is still recorded, and an outside_window violation is raised.
+     */
+    async arrive(p: Principal, raw: string): Promise<ArrivalView> {
+      const { filing } = await lookup(raw);
+      const entitled =
+        (p.role === 'enterprise' && p.uscc === filing.enterprise_uscc) || (p.role === 'agency' && p.agencyId === filing.agency_id);
+      if (!entitled) throw new AppError('forbidden', 'forbidden', { role: p.role });
+      return ctx.db.transaction().execute(async (trx) => {
+        await lockEnterprise(trx, filing.enterprise_uscc);
+        const f = await findFilingForUpdate(trx, filing.id);
+        if (!f) throw notFound('filing', filing.id);
+        const status = nextStatus(f.status as FilingStatus, 'arrive');
+        const at = ctx.clock.now();
+        const withinWindow = f.planned_start <= at && at <= f.planned_end;
+        await markArrived(trx, f.id, at);
+        let violationId: string | null = null;
+        if (!withinWindow) {
+          violationId = newId('vio');
+          await insertViolation(trx, {
+            id: violationId,
+            kind: 'outside_window',
+            agencyId: f.agency_id,
+            enterpriseUscc: f.enterprise_uscc,
+            region: f.region,
+            filingId: f.id,
+            details: { arrivedAt: at.toISOString(), plannedStart: f.planned_start.toISOString(), plannedEnd: f.planned_end.toISOString() },
+            raisedAt: at,
+          });
+        }
+        await record(
+          trx,
+          {
+            chain: chains.enterprise(f.enterprise_uscc),
+            at,
+            actor: p.keyId,
+            action: 'filing.arrived',
+            entityType: 'filing',
+            entityId: f.id,
+            payload: { confirmedBy: p.role, withinWindow, violationId },
+          },
+          { lockHeld: true },
+        );
+        return { filingNo: f.filing_no, status, arrivedAt: at.toISOString(), withinWindow, violationId };
+      });
+    },
+  };
+}
+export type VerificationService = ReturnType<typeof createVerificationService>;

@@ -1,0 +1,72 @@
+import { sql } from 'kysely';
+import type { Db } from './db.js';
+
+export const GENESIS_HASH = '0'.repeat(64);
+
+export interface AuditEntry {
+  chain: string;
+  at: Date;
+  actor: string;
+  action: string;
+  entityType: string;
+  entityId: string;
+  payload: Record<string, unknown>;
+}
+
+/**
+ * Appends to a hash chain in one statement. The hash covers the previous hash and every column,
+ * with the payload in jsonb's normalized text form, so `audit verify` can recompute it from a
+ * plain SELECT. The caller must hold the chain's lock (see locks.ts); (chain, seq) is unique, so
+ * a caller that forgot fails loudly instead of forking the chain.
+ */
+export async function appendAudit(trx: Db, e: AuditEntry): Promise<void> {
+  await sql`
+    insert into audit_events (chain, seq, at, actor, action, entity_type, entity_id, payload, prev_hash, hash)
+    select c.chain, c.seq, c.at, c.actor, c.action, c.entity_type, c.entity_id, c.payload, c.prev_hash,
+      encode(sha256(convert_to(concat_ws(E'\n', c.prev_hash, c.chain, c.seq::text,
+        floor(extract(epoch from c.at) * 1000000)::bigint::text, c.actor, c.action, c.entity_type, c.entity_id,
+        c.payload::text), 'UTF8')), 'hex')
+    from (
+      select ${e.chain}::text as chain, coalesce(last.seq, 0) + 1 as seq, ${e.at}::timestamptz as at,
+        ${e.actor}::text as actor, ${e.action}::text as action, ${e.entityType}::text as entity_type,
+        ${e.entityId}::text as entity_id, ${JSON.stringify(e.payload)}::jsonb as payload,
+        coalesce(last.hash, ${GENESIS_HASH}) as prev_hash
+      from (select 1) one
+      left join lateral (
+        select seq, hash from audit_events where chain = ${e.chain} order by seq desc limit 1
+      ) last on true
+    ) c`.execute(trx);
+}
+
+export interface AuditRowForVerify {
+  id: number;
+  chain: string;
+  seq: number;
+  at_us: string;
+  actor: string;
+  action: string;
+  entity_type: string;
+  entity_id: string;
+  payload_text: string;
+  prev_hash: string;
+  hash: string;
+}
+
+/** Reads the trail in chain order, a page at a time, so verification runs in bounded memory. */
+export async function* auditRowsInChainOrder(db: Db, pageSize = 5000): AsyncGenerator<AuditRowForVerify> {
+  let after: { chain: string; seq: number } | null = null;
+  for (;;) {
+    const cursor: { chain: string; seq: number } | null = after;
+    const page: { rows: AuditRowForVerify[] } = await sql<AuditRowForVerify>`
+      select id, chain, seq, floor(extract(epoch from at) * 1000000)::bigint::text as at_us, actor, action,
+        entity_type, entity_id, payload::text as payload_text, prev_hash, hash
+      from audit_events
+      where ${cursor ? sql`(chain, seq) > (${cursor.chain}, ${cursor.seq})` : sql`true`}
+      order by chain, seq
+      limit ${pageSize}`.execute(db);
+    for (const row of page.rows) yield row;
+    const last = page.rows.at(-1);
+    if (!last || page.rows.length < pageSize) return;
+    after = { chain: last.chain, seq: last.seq };
+  }
+}

@@ -1,0 +1,7 @@
+import type { Migration } from 'kysely';
+import * as init from './0001_init.js';
+
+// Listed statically (not read from disk) so that migrations run the same under tsx, a build or a test.
+export const migrations: Record<string, Migration> = {
+  '0001_init': init,
+};

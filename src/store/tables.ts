@@ -1,0 +1,144 @@
+import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+
+// Storage rows (snake_case). API shapes live in http/schemas.ts; mappers in each repository
+// translate, so neither side leaks into the other.
+
+type CreatedAt = ColumnType<Date, Date | undefined, never>;
+
+export interface AgenciesTable {
+  id: string;
+  code: string;
+  name: string;
+  region: string;
+  active: Generated<boolean>;
+  created_at: CreatedAt;
+}
+export interface AgencyItemsTable {
+  agency_id: string;
+  code: string;
+  name: string;
+  basis: string;
+}
+export interface InspectorsTable {
+  id: string;
+  agency_id: string;
+  name: string;
+  credential_no: string;
+  valid_until: string;
+  created_at: CreatedAt;
+}
+export interface EnterprisesTable {
+  uscc: string;
+  name: string;
+  region: string;
+  industry: string | null;
+  risk_class: 'A' | 'B' | 'C' | 'D' | null;
+  no_disturb: boolean;
+  created_at: CreatedAt;
+}
+export interface DecisionsTable {
+  id: string;
+  outcome: 'allow' | 'warn' | 'block';
+  findings: ColumnType<unknown, string, never>;
+  rule_sets: ColumnType<unknown, string, never>;
+  evaluated_at: Date;
+}
+export interface FilingsTable {
+  id: string;
+  filing_no: string;
+  verify_code: string;
+  agency_id: string;
+  enterprise_uscc: string;
+  region: string;
+  type: string;
+  item_codes: string[];
+  inspector_ids: string[];
+  joint_agency_ids: string[];
+  planned_start: Date;
+  planned_end: Date;
+  on_site: boolean;
+  reason: string | null;
+  purpose: string;
+  requires_legal_representative: boolean;
+  decision_id: string;
+  filed_at: Date;
+  filed_by: string;
+  status: string;
+  arrived_at: Date | null;
+  result_outcome: string | null;
+  conducted_at: Date | null;
+  result_summary: string | null;
+  cancelled_at: Date | null;
+  cancel_reason: string | null;
+}
+export interface FilingAttemptsTable {
+  id: string;
+  agency_id: string;
+  enterprise_uscc: string;
+  region: string;
+  body: ColumnType<unknown, string, never>;
+  decision_id: string;
+  attempted_at: Date;
+  actor: string;
+}
+export interface ApiKeysTable {
+  id: string;
+  key_hash: string;
+  role: 'admin' | 'supervisor' | 'agency' | 'enterprise';
+  name: string;
+  agency_id: string | null;
+  uscc: string | null;
+  regions: string[];
+  created_at: CreatedAt;
+  revoked_at: Date | null;
+}
+export interface AuditEventsTable {
+  id: Generated<string>;
+  chain: string;
+  seq: number;
+  at: Date;
+  actor: string;
+  action: string;
+  entity_type: string;
+  entity_id: string;
+  payload: ColumnType<unknown, string, never>;
+  prev_hash: string;
+  hash: string;
+}
+export interface ViolationsTable {
+  id: string;
+  kind: string;
+  status: string;
+  agency_id: string | null;
+  enterprise_uscc: string;
+  region: string;
+  filing_id: string | null;
+  details: ColumnType<unknown, string, string>;
+  raised_at: Date;
+  updated_at: Date;
+}
+export interface IdempotencyTable {
+  principal_id: string;
+  idem_key: string;
+  request_hash: string;
+  status_code: number | null;
+  response: ColumnType<unknown, string | null, string>;
+  created_at: CreatedAt;
+}
+
+export interface DB {
+  agencies: AgenciesTable;
+  agency_items: AgencyItemsTable;
+  inspectors: InspectorsTable;
+  enterprises: EnterprisesTable;
+  decisions: DecisionsTable;
+  filings: FilingsTable;
+  filing_attempts: FilingAttemptsTable;
+  api_keys: ApiKeysTable;
+  audit_events: AuditEventsTable;
+  violations: ViolationsTable;
+  idempotency_keys: IdempotencyTable;
+}
+
+export type FilingRow = Selectable<FilingsTable>;
+export type NewFilingRow = Insertable<FilingsTable>;
