@@ -1,0 +1,142 @@
+import { expect } from 'chai';
+import { evaluate } from '../../src/rules/evaluate.js';
+import type { Facts, FilingInput } from '../../src/rules/facts.js';
+import { loadRuleSets, type LoadedRuleSet } from '../../src/rules/load.js';
+
+const NOW = new Date('2026-03-10T02:00:00Z'); // 10:00 in Shanghai
+const ctx = { now: NOW, tz: 'Asia/Shanghai' };
+const HOUR = 3_600_000;
+
+function input(over: Partial<FilingInput> = {}): FilingInput {
+  return {
+    agencyId: 'ag_1',
+    enterpriseUscc: '91211221MA0XYW123X',
+    type: 'routine',
+    itemCodes: ['SAFE-01'],
+    inspectorIds: ['i1', 'i2'],
+    plannedStart: new Date(NOW.getTime() + 48 * HOUR),
+    plannedEnd: new Date(NOW.getTime() + 56 * HOUR),
+    onSite: true,
+    reason: null,
+    jointAgencyIds: [],
+    purpose: 'inspection',
+    requiresLegalRepresentative: false,
+    ...over,
+  };
+}
+
+function facts(over: Partial<Facts> = {}): Facts {
+  return {
+    agency: { id: 'ag_1', active: true, region: '211221', itemCodes: ['SAFE-01', 'SAFE-02'] },
+    jointAgencies: [],
+    inspectors: [
+      { id: 'i1', agencyId: 'ag_1', credentialNo: 'C1', validUntil: '2030-01-01' },
+      { id: 'i2', agencyId: 'ag_1', credentialNo: 'C2', validUntil: '2030-01-01' },
+    ],
+    enterprise: { uscc: '91211221MA0XYW123X', region: '211221', riskClass: null, noDisturb: false },
+    ...over,
+  };
+}
+
+const ids = (d: ReturnType<typeof evaluate>) => d.findings.map((f) => f.ruleId);
+
+describe('evaluator with the shipped structural rules', () => {
+  let sets: LoadedRuleSet[];
+  before(async () => {
+    sets = await loadRuleSets('rules');
+  });
+
+  it('allows a complete, well-formed filing and records the rule sets it used', () => {
+    const d = evaluate(sets, input(), facts(), ctx);
+    expect(d.outcome).to.equal('allow');
+    expect(d.findings).to.deep.equal([]);
+    expect(d.ruleSets.map((s) => s.id)).to.deep.equal(['national-baseline']);
+    expect(d.ruleSets[0]?.sha256).to.match(/^[0-9a-f]{64}$/);
+  });
+
+  it('agency.registered blocks an inactive agency', () => {
+    const f = facts();
+    const d = evaluate(sets, input(), { ...f, agency: { ...f.agency!, active: false } }, ctx);
+    expect(d.outcome).to.equal('block');
+    expect(ids(d)).to.include('agency.registered');
+  });
+
+  it('inspectors.min-certified counts distinct credentials valid through the last planned day', () => {
+    const sameCredential = facts({
+      inspectors: [
+        { id: 'i1', agencyId: 'ag_1', credentialNo: 'C1', validUntil: '2030-01-01' },
+        { id: 'i2', agencyId: 'ag_1', credentialNo: 'C1', validUntil: '2030-01-01' },
+      ],
+    });
+    const d1 = evaluate(sets, input(), sameCredential, ctx);
+    expect(ids(d1)).to.deep.equal(['inspectors.min-certified']);
+    expect(d1.findings[0]?.message.en).to.equal('1 inspector(s) hold an enforcement credential valid through 2026-03-12; at least 2 are required');
+    expect(d1.findings[0]?.message['zh-CN']).to.include('为 1 名，至少需要 2 名');
+
+    // expires the day before the visit ends (Shanghai calendar) -> does not count
+    const expiring = facts({
+      inspectors: [
+        { id: 'i1', agencyId: 'ag_1', credentialNo: 'C1', validUntil: '2030-01-01' },
+        { id: 'i2', agencyId: 'ag_1', credentialNo: 'C2', validUntil: '2026-03-11' },
+      ],
+    });
+    const d2 = evaluate(sets, input(), expiring, ctx);
+    expect(d2.outcome).to.equal('block');
+    expect(d2.findings[0]?.evidence).to.deep.equal(['i2']);
+  });
+
+  it('inspectors of a joint agency count', () => {
+    const f = facts({
+      inspectors: [
+        { id: 'i1', agencyId: 'ag_1', credentialNo: 'C1', validUntil: '2030-01-01' },
+        { id: 'j1', agencyId: 'ag_2', credentialNo: 'J1', validUntil: '2030-01-01' },
+      ],
+    });
+    expect(evaluate(sets, input({ inspectorIds: ['i1', 'j1'] }), f, ctx).outcome).to.equal('block');
+    expect(evaluate(sets, input({ inspectorIds: ['i1', 'j1'], jointAgencyIds: ['ag_2'] }), f, ctx).outcome).to.equal('allow');
+  });
+
+  it('items.published names the items that are not on the list', () => {
+    const d = evaluate(sets, input({ itemCodes: ['SAFE-01', 'TAX-9', 'X'] }), facts(), ctx);
+    expect(ids(d)).to.deep.equal(['items.published']);
+    expect(d.findings[0]?.evidence).to.deep.equal(['TAX-9', 'X']);
+    expect(d.findings[0]?.message.en).to.include('TAX-9, X');
+  });
+
+  it('filing.reason-required applies to case and emergency only', () => {
+    expect(ids(evaluate(sets, input({ type: 'case' }), facts(), ctx))).to.deep.equal(['filing.reason-required']);
+    expect(ids(evaluate(sets, input({ type: 'case', reason: '群众投诉举报' }), facts(), ctx))).to.deep.equal([]);
+    expect(ids(evaluate(sets, input({ type: 'routine' }), facts(), ctx))).to.deep.equal([]);
+  });
+
+  it('filing.window: end after start, at most 15 days, not in the past unless emergency', () => {
+    const start = new Date(NOW.getTime() + 48 * HOUR);
+    const backwards = evaluate(sets, input({ plannedEnd: start, plannedStart: start }), facts(), ctx);
+    expect(backwards.findings[0]?.message.en).to.include('not after the planned start');
+    const long = evaluate(sets, input({ plannedEnd: new Date(start.getTime() + 16 * 24 * HOUR) }), facts(), ctx);
+    expect(long.findings[0]?.message.en).to.include('16 days, longer than the limit of 15 days');
+    const past = input({ plannedStart: new Date(NOW.getTime() - HOUR), plannedEnd: new Date(NOW.getTime() + HOUR) });
+    expect(ids(evaluate(sets, past, facts(), ctx))).to.deep.equal(['filing.window']);
+    expect(ids(evaluate(sets, { ...past, type: 'emergency', reason: '突发火情处置' }, facts(), ctx))).to.deep.equal([]);
+  });
+
+  it('every finding carries both languages, the legal basis and the rule set version', () => {
+    const d = evaluate(sets, input({ itemCodes: ['NOPE'], type: 'case' }), facts(), ctx);
+    expect(d.findings).to.have.length(2);
+    for (const f of d.findings) {
+      expect(f.ruleSet).to.equal('national-baseline@1.0.0');
+      expect(f.message['zh-CN']).to.match(/[\u4e00-\u9fff]/);
+      expect(f.message.en).to.match(/^[\x20-\x7e]+$/);
+      expect(f.basis['zh-CN']).to.not.equal('');
+      expect(f.message.en).not.to.match(/\{\w+\}/);
+    }
+  });
+
+  it('a rule set outside its jurisdiction or dates does not apply', () => {
+    const [base] = sets;
+    const local: LoadedRuleSet = { ...base!, file: { ...base!.file, id: 'other', jurisdiction: '3301' } };
+    expect(evaluate([local], input(), facts(), ctx).ruleSets).to.deep.equal([]);
+    const future: LoadedRuleSet = { ...base!, file: { ...base!.file, effectiveFrom: '2027-01-01' } };
+    expect(evaluate([future], input(), facts(), ctx).ruleSets).to.deep.equal([]);
+  });
+});

@@ -1,0 +1,101 @@
+import { randomBytes } from 'node:crypto';
+import { expect } from 'chai';
+import { makeUscc, USCC_ALPHABET } from '../../src/domain/uscc.js';
+import { ADMIN_KEY, harness } from './harness.js';
+
+export const auth = (key: string) => ({ Authorization: `Bearer ${key}` });
+export const admin = auth(ADMIN_KEY);
+
+export function randomUscc(region = '211221'): string {
+  const body = Array.from(randomBytes(9), (b) => USCC_ALPHABET[b % 31]).join('');
+  return makeUscc('91', region, body);
+}
+
+let seq = 0;
+const unique = (prefix: string) => `${prefix}${Date.now().toString(36)}${(seq++).toString(36)}${randomBytes(2).toString('hex')}`;
+
+export interface World {
+  agencyId: string;
+  agencyKey: string;
+  inspectorIds: string[];
+  uscc: string;
+  enterpriseKey: string;
+  region: string;
+}
+
+export async function createKey(body: Record<string, unknown>): Promise<string> {
+  const h = await harness();
+  const res = await h.api().post('/api/v1/keys').set(admin).send({ name: unique('key-'), ...body });
+  expect(res.status, JSON.stringify(res.body)).to.equal(201);
+  return res.body.key as string;
+}
+
+export async function createAgency(region = '211221', items = ['SAFE-01', 'SAFE-02', 'FIRE-01']): Promise<{ id: string; key: string }> {
+  const h = await harness();
+  const res = await h
+    .api()
+    .post('/api/v1/agencies')
+    .set(admin)
+    .send({ code: unique('AG'), name: `测试执法局 ${unique('')}`, region, items: items.map((code) => ({ code, name: `事项 ${code}`, basis: '依据' })) });
+  expect(res.status, JSON.stringify(res.body)).to.equal(201);
+  return { id: res.body.id as string, key: await createKey({ role: 'agency', agencyId: res.body.id }) };
+}
+
+export async function addInspector(agencyId: string, validUntil = '2099-12-31'): Promise<string> {
+  const h = await harness();
+  const res = await h
+    .api()
+    .post(`/api/v1/agencies/${agencyId}/inspectors`)
+    .set(admin)
+    .send({ name: '执法员', credentialNo: `LN${randomBytes(6).toString('hex').toUpperCase()}`, validUntil });
+  expect(res.status, JSON.stringify(res.body)).to.equal(201);
+  return res.body.id as string;
+}
+
+export async function createEnterprise(region = '211221', extra: Record<string, unknown> = {}): Promise<string> {
+  const h = await harness();
+  const uscc = randomUscc(region);
+  const res = await h.api().post('/api/v1/enterprises').set(admin).send({ uscc, name: `测试企业 ${uscc.slice(-6)}`, region, ...extra });
+  expect(res.status, JSON.stringify(res.body)).to.equal(201);
+  return uscc;
+}
+
+/** An agency with two certified inspectors and an enterprise with its own key, in one region. */
+export async function world(region = '211221'): Promise<World> {
+  const agency = await createAgency(region);
+  const inspectorIds = [await addInspector(agency.id), await addInspector(agency.id)];
+  const uscc = await createEnterprise(region);
+  const enterpriseKey = await createKey({ role: 'enterprise', uscc });
+  return { agencyId: agency.id, agencyKey: agency.key, inspectorIds, uscc, enterpriseKey, region };
+}
+
+const HOUR = 3_600_000;
+/** A body that passes every default rule: two days ahead, one day long. */
+export function filingBody(w: World, over: Record<string, unknown> = {}, now = new Date()): Record<string, unknown> {
+  const start = new Date(now.getTime() + 48 * HOUR);
+  return {
+    enterpriseUscc: w.uscc,
+    type: 'routine',
+    itemCodes: ['SAFE-01'],
+    inspectorIds: w.inspectorIds,
+    plannedStart: start.toISOString(),
+    plannedEnd: new Date(start.getTime() + 8 * HOUR).toISOString(),
+    ...over,
+  };
+}
+
+export async function file(w: World, over: Record<string, unknown> = {}) {
+  const h = await harness();
+  return h.api().post('/api/v1/filings').set(auth(w.agencyKey)).send(filingBody(w, over, h.clock.now()));
+}
+
+/** Polls a condition until it holds or the deadline passes; tests never sleep a fixed time. */
+export async function waitFor<T>(probe: () => Promise<T | null | undefined | false>, ms = 5000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const v = await probe();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`condition not met within ${ms} ms`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
