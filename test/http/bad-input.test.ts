@@ -1,0 +1,111 @@
+import { expect } from 'chai';
+import { harness } from '../support/harness.js';
+import { admin, auth, file, filingBody, world, type World } from '../support/fixtures.js';
+
+type Target = { name: string; method: 'post' | 'patch'; path: string; key: string; good: Record<string, unknown> };
+
+async function snapshot() {
+  const h = await harness();
+  const db = h.runtime.store.db;
+  const tables = ['agencies', 'agency_items', 'inspectors', 'enterprises', 'filings', 'filing_attempts', 'decisions', 'api_keys', 'audit_events', 'violations'] as const;
+  const out: Record<string, number> = {};
+  for (const t of tables) out[t] = Number((await db.selectFrom(t).select(db.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+  return out;
+}
+
+/** Variations of a good body that are each wrong in one way a client might get wrong. */
+function badBodies(good: Record<string, unknown>): [string, unknown][] {
+  const out: [string, unknown][] = [
+    ['an array', [good]],
+    ['a string', 'hello'],
+    ['null', null],
+    ['an empty object', {}],
+    ['an unknown field', { ...good, extra: 1 }],
+  ];
+  for (const [k, v] of Object.entries(good)) {
+    const { [k]: _dropped, ...rest } = good;
+    out.push([`without ${k}`, rest]);
+    out.push([`${k} of the wrong type`, { ...good, [k]: typeof v === 'string' ? 12345 : 'not-a-thing' }]);
+    if (typeof v === 'string') out.push([`${k} too long`, { ...good, [k]: 'x'.repeat(20_000) }]);
+  }
+  return out;
+}
+
+describe('bad input never changes anything and is never a 5xx', () => {
+  let w: World;
+  let targets: Target[];
+  before(async () => {
+    const h = await harness();
+    w = await world();
+    const filing = (await file(w)).body.filing;
+    targets = [
+      { name: 'create agency', method: 'post', path: '/api/v1/agencies', key: admin.Authorization, good: { code: 'OK-1', name: 'n', region: '211221', items: [] } },
+      { name: 'add inspector', method: 'post', path: `/api/v1/agencies/${w.agencyId}/inspectors`, key: admin.Authorization, good: { name: 'n', credentialNo: 'LN12345678', validUntil: '2030-01-01' } },
+      { name: 'create enterprise', method: 'post', path: '/api/v1/enterprises', key: admin.Authorization, good: { uscc: w.uscc, name: 'n', region: '211221' } },
+      { name: 'create key', method: 'post', path: '/api/v1/keys', key: admin.Authorization, good: { role: 'admin', name: 'n' } },
+      { name: 'file', method: 'post', path: '/api/v1/filings', key: auth(w.agencyKey).Authorization, good: filingBody(w, {}, h.clock.now()) },
+      { name: 'check', method: 'post', path: '/api/v1/filings/check', key: auth(w.agencyKey).Authorization, good: filingBody(w, {}, h.clock.now()) },
+      { name: 'result', method: 'post', path: `/api/v1/filings/${filing.id}/result`, key: auth(w.agencyKey).Authorization, good: { conductedAt: new Date().toISOString(), outcome: 'no_issues', summary: 's' } },
+      { name: 'cancel', method: 'post', path: `/api/v1/filings/${filing.id}/cancel`, key: auth(w.agencyKey).Authorization, good: { reason: 'r' } },
+    ];
+  });
+
+  it('walks malformed, mistyped, incomplete and oversized bodies through every write endpoint', async () => {
+    const h = await harness();
+    const before = await snapshot();
+    let tried = 0;
+    for (const t of targets) {
+      for (const [label, body] of badBodies(t.good)) {
+        const res = await h.api()[t.method](t.path).set('Authorization', t.key).set('Content-Type', 'application/json').send(JSON.stringify(body));
+        tried++;
+        const where = `${t.name}: ${label} -> ${res.status} ${JSON.stringify(res.body).slice(0, 200)}`;
+        expect(res.status, where).to.be.within(400, 499);
+        expect(res.body.error.code, where).to.be.a('string');
+        expect(res.body.error.message, where).to.be.a('string').and.have.length.above(5);
+        expect(res.body.error.details, where).to.be.an('array');
+      }
+      for (const raw of ['{"a":', '{bad json}', '', '\u0000']) {
+        const res = await h.api()[t.method](t.path).set('Authorization', t.key).set('Content-Type', 'application/json').send(raw);
+        tried++;
+        expect(res.status, `${t.name}: raw ${JSON.stringify(raw)}`).to.be.within(400, 499);
+      }
+      const big = await h.api()[t.method](t.path).set('Authorization', t.key).set('Content-Type', 'application/json').send(JSON.stringify({ pad: 'x'.repeat(200_000) }));
+      expect(big.status).to.equal(413);
+      const text = await h.api()[t.method](t.path).set('Authorization', t.key).set('Content-Type', 'text/plain').send('hello');
+      expect(text.status).to.equal(415);
+    }
+    expect(tried).to.be.above(150);
+    expect(await snapshot()).to.deep.equal(before);
+  });
+
+  it('says which field is wrong and why, in the language asked for', async () => {
+    const h = await harness();
+    const t = targets.find((x) => x.name === 'file')!;
+    const body = { ...t.good, type: 'surprise', plannedStart: 'tomorrow', extra: true };
+    const en = await h.api().post(t.path).set('Authorization', t.key).set('Accept-Language', 'en-US,en;q=0.9').send(body);
+    expect(en.status).to.equal(400);
+    expect(en.body.error.message).to.equal('The request is not valid; fix the fields listed in details and retry');
+    const byPath = Object.fromEntries(en.body.error.details.map((d: { path: string; message: string }) => [d.path, d.message]));
+    expect(byPath['/type']).to.include('routine, case, special, random, emergency');
+    expect(byPath['/plannedStart']).to.include('date-time');
+    expect(byPath['/extra']).to.equal('unknown field; remove it');
+    const zh = await h.api().post(t.path).set('Authorization', t.key).send(body);
+    expect(zh.body.error.message).to.equal('请求内容不符合要求，请按 details 修改后重试');
+    expect(zh.body.error.details.find((d: { path: string }) => d.path === '/extra').message).to.equal('未知字段，请删除');
+  });
+
+  it('unknown routes and ids are 404 in the API error format', async () => {
+    const h = await harness();
+    const r1 = await h.api().get('/api/v1/nothing-here').set(admin);
+    expect(r1.status).to.equal(404);
+    expect(r1.body.error.code).to.equal('not_found');
+    for (const path of ['/api/v1/agencies/ag_nope', '/api/v1/filings/fil_nope']) {
+      const r = await h.api().get(path).set(admin);
+      expect(r.status, path).to.equal(404);
+    }
+    const r3 = await h.api().post('/api/v1/filings/fil_nope/cancel').set(auth(w.agencyKey)).send({ reason: 'r' });
+    expect(r3.status).to.equal(404);
+    const r4 = await h.api().get('/api/v1/enterprises/not-a-uscc').set(admin);
+    expect(r4.status).to.equal(400);
+  });
+});

@@ -1,0 +1,141 @@
+import { expect } from 'chai';
+import { apiRoutes } from '../../src/http/app.js';
+import { ADMIN_KEY, harness } from '../support/harness.js';
+import { auth, createKey, file, filingBody, world, type World } from '../support/fixtures.js';
+
+type Who = 'anonymous' | 'admin' | 'supervisorIn' | 'supervisorOut' | 'agencyOwn' | 'agencyOther' | 'enterpriseOwn' | 'enterpriseOther';
+const EVERYONE: Who[] = ['anonymous', 'admin', 'supervisorIn', 'supervisorOut', 'agencyOwn', 'agencyOther', 'enterpriseOwn', 'enterpriseOther'];
+
+interface Case {
+  method: 'get' | 'post';
+  path: string;
+  body?: () => Record<string, unknown>;
+  /** who gets through; everyone else must get 401, 403 or 404 and change nothing */
+  allowed: Who[];
+}
+
+describe('security: every role against every endpoint', () => {
+  let own: World;
+  let other: World;
+  let keys: Record<Who, string | null>;
+  let filingId: string;
+  let code: string;
+
+  before(async () => {
+    own = await world('211221');
+    other = await world('330102');
+    const filed = (await file(own)).body.filing;
+    filingId = filed.id;
+    code = filed.verifyCode;
+    keys = {
+      anonymous: null,
+      admin: ADMIN_KEY,
+      supervisorIn: await createKey({ role: 'supervisor', regions: ['2112'] }),
+      supervisorOut: await createKey({ role: 'supervisor', regions: ['33'] }),
+      agencyOwn: own.agencyKey,
+      agencyOther: other.agencyKey,
+      enterpriseOwn: own.enterpriseKey,
+      enterpriseOther: other.enterpriseKey,
+    };
+  });
+
+  const cases = (): Case[] => [
+    { method: 'post', path: '/api/v1/agencies', allowed: ['admin'], body: () => ({ code: `SEC-${Math.random().toString(36).slice(2)}`, name: 'n', region: '211221', items: [] }) },
+    { method: 'get', path: '/api/v1/agencies', allowed: ['admin', 'supervisorIn', 'supervisorOut', 'agencyOwn', 'agencyOther'] },
+    { method: 'get', path: `/api/v1/agencies/${own.agencyId}`, allowed: ['admin', 'supervisorIn', 'supervisorOut', 'agencyOwn', 'agencyOther'] },
+    { method: 'post', path: `/api/v1/agencies/${own.agencyId}/inspectors`, allowed: ['admin', 'agencyOwn'], body: () => ({ name: 'n', credentialNo: `SEC${Math.random().toString().slice(2, 12)}`, validUntil: '2030-01-01' }) },
+    { method: 'post', path: '/api/v1/enterprises', allowed: ['admin'], body: () => ({ uscc: own.uscc, name: 'n', region: '211221' }) },
+    { method: 'get', path: `/api/v1/enterprises/${own.uscc}`, allowed: ['admin', 'supervisorIn', 'agencyOwn', 'agencyOther', 'enterpriseOwn'] },
+    { method: 'post', path: '/api/v1/keys', allowed: ['admin'], body: () => ({ role: 'supervisor', name: 'n' }) },
+    { method: 'post', path: '/api/v1/filings', allowed: ['agencyOwn', 'agencyOther'], body: () => filingBody(own) },
+    { method: 'post', path: '/api/v1/filings/check', allowed: ['agencyOwn', 'agencyOther'], body: () => filingBody(own) },
+    { method: 'get', path: '/api/v1/filings', allowed: EVERYONE.filter((w) => w !== 'anonymous') },
+    { method: 'get', path: `/api/v1/filings/${filingId}`, allowed: ['admin', 'supervisorIn', 'agencyOwn', 'enterpriseOwn'] },
+    { method: 'post', path: `/api/v1/filings/${filingId}/result`, allowed: ['agencyOwn'], body: () => ({ conductedAt: new Date().toISOString(), outcome: 'no_issues', summary: 's' }) },
+    { method: 'post', path: `/api/v1/filings/${filingId}/cancel`, allowed: ['agencyOwn'], body: () => ({ reason: 'r' }) },
+    { method: 'post', path: `/api/v1/verify/${code}/arrival`, allowed: ['agencyOwn', 'enterpriseOwn'] },
+    { method: 'get', path: '/api/v1/rulesets', allowed: ['admin', 'supervisorIn', 'supervisorOut'] },
+    { method: 'post', path: '/api/v1/rulesets/reload', allowed: ['admin'] },
+  ];
+
+  it('covers every authenticated route the server has', () => {
+    const covered = new Set(cases().map((c) => `${c.method} ${c.path.replace(own.agencyId, ':id').replace(own.uscc, ':uscc').replace(filingId, ':id').replace(code, ':code')}`));
+    const authenticated = apiRoutes.filter((r) => r.auth !== 'public').map((r) => `${r.method} ${r.path}`);
+    expect([...covered].sort()).to.deep.equal([...authenticated].sort());
+  });
+
+  it('refuses everyone not allowed, with 401/403/404, and the refused calls change nothing', async () => {
+    const h = await harness();
+    const db = h.runtime.store.db;
+    const stateOf = async () => JSON.stringify(await db.selectFrom('audit_events').select(db.fn.countAll<number>().as('n')).executeTakeFirstOrThrow());
+    for (const c of cases()) {
+      const denied = EVERYONE.filter((w) => !c.allowed.includes(w));
+      for (const who of denied) {
+        const before = await stateOf();
+        let req = h.api()[c.method](c.path);
+        const key = keys[who];
+        if (key) req = req.set(auth(key));
+        const res = c.body ? await req.send(c.body()) : await req;
+        const label = `${who} ${c.method.toUpperCase()} ${c.path} -> ${res.status}`;
+        expect(res.status, label).to.be.oneOf(who === 'anonymous' ? [401] : [403, 404]);
+        expect(res.body.error.code, label).to.be.oneOf(['unauthorized', 'forbidden', 'not_found']);
+        expect(await stateOf(), label).to.equal(before);
+      }
+    }
+  });
+
+  it('lets the allowed roles through', async () => {
+    const h = await harness();
+    for (const c of cases()) {
+      for (const who of c.allowed) {
+        const res = await (c.body ? h.api()[c.method](c.path).set(auth(keys[who]!)).send(c.body()) : h.api()[c.method](c.path).set(auth(keys[who]!)));
+        // 400/409/422 are fine here (someone else's inspectors, a second cancel, a blocked
+        // filing): the point is that the door opened, and nothing failed on the server
+        const label = `${who} ${c.method.toUpperCase()} ${c.path} -> ${res.status} ${JSON.stringify(res.body).slice(0, 200)}`;
+        expect(res.status, label).not.to.be.oneOf([401, 403, 404]);
+        expect(res.status, label).to.be.below(500);
+      }
+    }
+  });
+
+  it('lists show each principal only its own scope', async () => {
+    const h = await harness();
+    const otherFiling = (await file(other)).body.filing.id as string;
+    const idsFor = async (who: Who, query = '') =>
+      ((await h.api().get(`/api/v1/filings?limit=500${query}`).set(auth(keys[who]!))).body.items as { id: string }[]).map((f) => f.id);
+    expect(await idsFor('agencyOther')).not.to.include(filingId);
+    expect(await idsFor('agencyOther', `&agency=${own.agencyId}`)).to.deep.equal([]);
+    expect(await idsFor('enterpriseOther', `&enterprise=${own.uscc}`)).to.deep.equal([]);
+    expect(await idsFor('enterpriseOther')).to.deep.equal([otherFiling]);
+    expect(await idsFor('supervisorOut')).not.to.include(filingId);
+    expect(await idsFor('supervisorOut')).to.include(otherFiling);
+    expect(await idsFor('supervisorIn')).to.include(filingId);
+    expect(await idsFor('supervisorIn')).not.to.include(otherFiling);
+  });
+
+  it('keys and full credential numbers never reach the logs or a response', async () => {
+    const h = await harness();
+    const logs = h.logs.text();
+    for (const key of Object.values(keys)) if (key) expect(logs).not.to.include(key);
+    const credentials = await h.runtime.store.db.selectFrom('inspectors').select('credential_no').execute();
+    const agencyView = JSON.stringify((await h.api().get(`/api/v1/agencies/${own.agencyId}`).set(auth(ADMIN_KEY))).body);
+    const verifyView = JSON.stringify((await h.api().get(`/api/v1/verify/${code}`)).body);
+    for (const { credential_no } of credentials) {
+      expect(logs).not.to.include(credential_no);
+      expect(agencyView).not.to.include(credential_no);
+      expect(verifyView).not.to.include(credential_no);
+    }
+    const audit = JSON.stringify(await h.runtime.store.db.selectFrom('audit_events').select('payload').execute());
+    for (const key of Object.values(keys)) if (key) expect(audit).not.to.include(key);
+  });
+
+  it('sends security headers', async () => {
+    const h = await harness();
+    const res = await h.api().get('/healthz');
+    expect(res.headers['x-content-type-options']).to.equal('nosniff');
+    expect(res.headers['content-security-policy']).to.include("default-src 'self'");
+    expect(res.headers['x-powered-by']).to.equal(undefined);
+    expect(res.headers['x-request-id']).to.match(/^[0-9a-f-]{36}$/);
+    expect((await h.api().get('/healthz').set('X-Request-Id', 'gateway-123')).headers['x-request-id']).to.equal('gateway-123');
+  });
+});

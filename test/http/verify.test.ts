@@ -1,0 +1,104 @@
+import { expect } from 'chai';
+import supertest from 'supertest';
+import { createApp } from '../../src/http/app.js';
+import { harness } from '../support/harness.js';
+import { auth, createKey, createEnterprise, file, world } from '../support/fixtures.js';
+
+describe('verification', () => {
+  it('anyone can verify a code: who, what, when, inspectors with masked credentials', async () => {
+    const h = await harness();
+    const w = await world();
+    const { filing } = (await file(w, { itemCodes: ['SAFE-01', 'FIRE-01'] })).body;
+    const res = await h.api().get(`/api/v1/verify/${filing.verifyCode}`);
+    expect(res.status).to.equal(200);
+    expect(res.body.valid).to.equal(true);
+    expect(res.body.activeNow).to.equal(false);
+    expect(res.body.filing).to.include({ filingNo: filing.filingNo, status: 'filed', type: 'routine', plannedStart: filing.plannedStart });
+    expect(res.body.filing.items).to.deep.equal([
+      { code: 'SAFE-01', name: '事项 SAFE-01' },
+      { code: 'FIRE-01', name: '事项 FIRE-01' },
+    ]);
+    expect(res.body.filing.inspectors).to.have.length(2);
+    const stored = await h.runtime.store.db.selectFrom('inspectors').select('credential_no').where('id', 'in', w.inspectorIds).execute();
+    for (const { credential_no } of stored) {
+      expect(JSON.stringify(res.body)).not.to.include(credential_no);
+      expect(h.logs.text()).not.to.include(credential_no);
+    }
+    for (const i of res.body.filing.inspectors) expect(i.credentialNo).to.match(/^LN[0-9A-F]\*+[0-9A-F]{3}$/);
+    // typed from paper: lower case, grouped with spaces
+    const typed = `${filing.verifyCode.slice(0, 7)} ${filing.verifyCode.slice(7)}`.toLowerCase();
+    expect((await h.api().get(`/api/v1/verify/${encodeURIComponent(typed)}`)).status).to.equal(200);
+  });
+
+  it('an unknown code is 404 with valid:false', async () => {
+    const h = await harness();
+    for (const code of ['ABCDEFGHJKMNPQ', 'short', 'x'.repeat(300)]) {
+      const res = await h.api().get(`/api/v1/verify/${code}`);
+      expect(res.status).to.equal(404);
+      expect(res.body.valid).to.equal(false);
+      expect(res.body.error.code).to.equal('not_found');
+    }
+  });
+
+  it('activeNow is true inside the window of a live filing', async () => {
+    const h = await harness();
+    const w = await world();
+    const { filing } = (await file(w)).body;
+    h.clock.set(new Date(new Date(filing.plannedStart).getTime() + 60_000));
+    expect((await h.api().get(`/api/v1/verify/${filing.verifyCode}`)).body.activeNow).to.equal(true);
+  });
+
+  it('the enterprise confirms arrival inside the window: in_progress, no violation, audited', async () => {
+    const h = await harness();
+    const w = await world();
+    const { filing } = (await file(w)).body;
+    h.clock.set(new Date(new Date(filing.plannedStart).getTime() + 30 * 60_000));
+    const res = await h.api().post(`/api/v1/verify/${filing.verifyCode}/arrival`).set(auth(w.enterpriseKey));
+    expect(res.status).to.equal(200);
+    expect(res.body).to.deep.include({ filingNo: filing.filingNo, status: 'in_progress', withinWindow: true, violationId: null });
+    const got = await h.api().get(`/api/v1/filings/${filing.id}`).set(auth(w.enterpriseKey));
+    expect(got.body.filing.status).to.equal('in_progress');
+    expect(got.body.filing.arrivedAt).to.equal(res.body.arrivedAt);
+    expect((await h.api().post(`/api/v1/verify/${filing.verifyCode}/arrival`).set(auth(w.enterpriseKey))).status).to.equal(409);
+    const cancel = await h.api().post(`/api/v1/filings/${filing.id}/cancel`).set(auth(w.agencyKey)).send({ reason: '不去了' });
+    expect(cancel.status).to.equal(409);
+  });
+
+  it('arrival outside the window is recorded and raises outside_window', async () => {
+    const h = await harness();
+    const w = await world();
+    const { filing } = (await file(w)).body;
+    const res = await h.api().post(`/api/v1/verify/${filing.verifyCode}/arrival`).set(auth(w.agencyKey));
+    expect(res.status).to.equal(200);
+    expect(res.body.withinWindow).to.equal(false);
+    const v = await h.runtime.store.db.selectFrom('violations').selectAll().where('id', '=', res.body.violationId).executeTakeFirstOrThrow();
+    expect(v).to.include({ kind: 'outside_window', status: 'open', filing_id: filing.id, agency_id: w.agencyId, enterprise_uscc: w.uscc });
+  });
+
+  it('another enterprise, or another agency, cannot confirm arrival', async () => {
+    const h = await harness();
+    const w = await world();
+    const other = await world();
+    const { filing } = (await file(w)).body;
+    expect((await h.api().post(`/api/v1/verify/${filing.verifyCode}/arrival`).set(auth(other.enterpriseKey))).status).to.equal(403);
+    expect((await h.api().post(`/api/v1/verify/${filing.verifyCode}/arrival`).set(auth(other.agencyKey))).status).to.equal(403);
+    expect((await h.api().post(`/api/v1/verify/${filing.verifyCode}/arrival`)).status).to.equal(401);
+    const third = await createKey({ role: 'enterprise', uscc: await createEnterprise() });
+    expect((await h.api().post(`/api/v1/verify/${filing.verifyCode}/arrival`).set(auth(third))).status).to.equal(403);
+    expect((await h.api().get(`/api/v1/filings/${filing.id}`).set(auth(w.enterpriseKey))).body.filing.status).to.equal('filed');
+  });
+
+  it('the public endpoint is rate-limited per client with a 429 in the API error format', async () => {
+    const h = await harness();
+    const limited = createApp({ services: h.runtime.services, log: h.log, bodyLimit: 65536, verifyRateLimit: 3, version: 'test' });
+    const statuses: number[] = [];
+    let last: supertest.Response | null = null;
+    for (let i = 0; i < 5; i++) {
+      last = await supertest(limited).get('/api/v1/verify/ABCDEFGHJKMNPQ').set('Accept-Language', 'en');
+      statuses.push(last.status);
+    }
+    expect(statuses).to.deep.equal([404, 404, 404, 429, 429]);
+    expect(last?.body.error).to.include({ code: 'rate_limited', message: 'Too many requests; try again later' });
+    expect(last?.headers['retry-after']).to.be.a('string');
+  });
+});
