@@ -1,0 +1,173 @@
+import { Command, CommanderError } from 'commander';
+import { pino } from 'pino';
+import { ConfigError, loadConfig } from '../config.js';
+import { AppError } from '../domain/errors.js';
+import { localize, pickLang } from '../domain/i18n.js';
+import { messages } from '../domain/messages.js';
+import { ROLES, type Principal, type Role } from '../domain/principal.js';
+import { loadRuleSets, RuleLoadError } from '../rules/load.js';
+import { startRuntime, version, type Runtime } from '../runtime.js';
+import { verifyAuditTrail } from '../services/audit.js';
+import { seedDemo } from '../services/demo.js';
+import { migrateToLatest, openStore } from '../store/db.js';
+
+export interface CliIo {
+  out(line: string): void;
+  err(line: string): void;
+  /** an already running runtime (tests); otherwise one is started from the environment */
+  runtime?: Runtime;
+}
+
+const CLI_ACTOR: Principal = { keyId: 'cli', role: 'admin', name: 'command line', agencyId: null, uscc: null, regions: [] };
+
+class ExitCode extends Error {
+  constructor(readonly code: number) {
+    super(`exit ${code}`);
+  }
+}
+
+export function buildCli(io: CliIo): Command {
+  const withRuntime = async <T>(fn: (rt: Runtime) => Promise<T>): Promise<T> => {
+    if (io.runtime) return fn(io.runtime);
+    const config = loadConfig();
+    // the CLI speaks on stdout; the service log goes to stderr at warn and above
+    const rt = await startRuntime(config, pino({ level: 'warn' }, pino.destination(2)));
+    try {
+      return await fn(rt);
+    } finally {
+      await rt.close();
+    }
+  };
+
+  const program = new Command('inspection-filing')
+    .description('涉企检查备案系统 inspection-filing: command line')
+    .version(version)
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) });
+
+  program
+    .command('migrate')
+    .description('apply database migrations (the server also does this at start)')
+    .action(async () => {
+      if (io.runtime) {
+        io.out(`migrations: ${(await migrateToLatest(io.runtime.store.db)).join(', ') || 'up to date'}`);
+        return;
+      }
+      const config = loadConfig();
+      const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+      try {
+        const applied = await migrateToLatest(store.db);
+        io.out(`migrations (${store.kind}): ${applied.join(', ') || 'up to date'}`);
+      } finally {
+        await store.close();
+      }
+    });
+
+  const keys = program.command('keys').description('API keys');
+  keys
+    .command('create')
+    .description('create an API key and print it once')
+    .requiredOption('--role <role>', `one of ${ROLES.join(', ')}`)
+    .requiredOption('--name <name>', 'who or what the key is for')
+    .option('--agency <id>', 'agency id (role agency)')
+    .option('--uscc <uscc>', 'enterprise USCC (role enterprise)')
+    .option('--regions <codes>', 'comma-separated division-code prefixes (role supervisor)')
+    .action(async (o: { role: string; name: string; agency?: string; uscc?: string; regions?: string }) => {
+      if (!(ROLES as readonly string[]).includes(o.role)) {
+        io.err(`--role must be one of ${ROLES.join(', ')}`);
+        throw new ExitCode(2);
+      }
+      const created = await withRuntime((rt) =>
+        rt.services.keys.create(CLI_ACTOR, {
+          role: o.role as Role,
+          name: o.name,
+          ...(o.agency ? { agencyId: o.agency } : {}),
+          ...(o.uscc ? { uscc: o.uscc } : {}),
+          ...(o.regions !== undefined ? { regions: o.regions.split(',').map((s) => s.trim()).filter(Boolean) } : {}),
+        }),
+      );
+      io.out(`key id: ${created.id}`);
+      io.out(`role:   ${created.role}${created.agencyId ? ` (agency ${created.agencyId})` : ''}${created.uscc ? ` (enterprise ${created.uscc})` : ''}`);
+      io.out(`key:    ${created.key}`);
+      io.out('The key is shown this once; only its hash is stored.');
+    });
+
+  program
+    .command('audit')
+    .description('audit trail')
+    .command('verify')
+    .description('recompute every hash chain and name the first broken link')
+    .action(async () => {
+      const r = await withRuntime((rt) => verifyAuditTrail(rt.store.db));
+      if (r.ok) {
+        io.out(`audit trail intact: ${r.events} events in ${r.chains} chains`);
+        return;
+      }
+      const b = r.broken!;
+      io.err(`audit trail BROKEN at chain "${b.chain}", sequence ${b.seq} (event id ${b.eventId}): ${b.reason}`);
+      io.err(`${r.events - 1} events before it verified.`);
+      throw new ExitCode(1);
+    });
+
+  const rules = program.command('rules').description('rule sets');
+  rules
+    .command('check [dir]')
+    .description('validate the rule sets in a folder (default RULES_DIR)')
+    .action(async (dir?: string) => {
+      const folder = dir ?? process.env.RULES_DIR ?? './rules';
+      try {
+        const sets = await loadRuleSets(folder);
+        for (const s of sets) io.out(`ok  ${s.file.id}@${s.file.version}  ${s.file.rules.length} rules  ${s.path}`);
+      } catch (err) {
+        if (!(err instanceof RuleLoadError)) throw err;
+        for (const p of err.problems) io.err(`${p.file}#${p.pointer}: ${p.message}`);
+        throw new ExitCode(1);
+      }
+    });
+
+  program
+    .command('demo')
+    .description('demo data')
+    .command('seed')
+    .description('load a small Xifeng-like registry: agencies with items and inspectors, a few hundred enterprises, and keys')
+    .option('--enterprises <n>', 'how many enterprises', '300')
+    .action(async (o: { enterprises: string }) => {
+      const n = Number(o.enterprises);
+      if (!Number.isInteger(n) || n < 0 || n > 100_000) {
+        io.err('--enterprises must be a whole number from 0 to 100000');
+        throw new ExitCode(2);
+      }
+      const r = await withRuntime((rt) => seedDemo(rt.services, CLI_ACTOR, n));
+      for (const a of r.agencies) io.out(`agency  ${a.id}  ${a.code}  ${a.name}${a.key ? `  key ${a.key}` : '  (existed)'}`);
+      io.out(`enterprises: ${r.enterprisesCreated} created, ${r.enterprisesTotal} in 211223`);
+      if (r.supervisorKey) io.out(`supervisor key (region 211223): ${r.supervisorKey}`);
+      if (r.enterpriseSample?.key) io.out(`enterprise key (${r.enterpriseSample.uscc} ${r.enterpriseSample.name}): ${r.enterpriseSample.key}`);
+      if (r.agencies.some((a) => a.key)) io.out('Keys are shown this once; only their hashes are stored.');
+    });
+
+  return program;
+}
+
+/** Runs the CLI and returns the exit code; operational errors print a message, never a stack. */
+export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  const program = buildCli(io);
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return 0;
+  } catch (err) {
+    if (err instanceof ExitCode) return err.code;
+    if (err instanceof CommanderError) return err.exitCode;
+    if (err instanceof ConfigError) {
+      io.err(err.message);
+      return 2;
+    }
+    if (err instanceof AppError) {
+      const lang = pickLang(process.env.LANG?.replace('_', '-'));
+      io.err(`${err.code}: ${localize(messages[err.messageKey], lang, err.params)}`);
+      for (const d of err.details) io.err(`  ${d.path}: ${d.message}`);
+      return 1;
+    }
+    io.err(`error: ${(err as Error).message}`);
+    return 1;
+  }
+}

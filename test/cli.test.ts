@@ -1,0 +1,84 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect } from 'chai';
+import { sql } from 'kysely';
+import { runCli } from '../src/cli/commands.js';
+import { harness } from './support/harness.js';
+import { auth, createAgency } from './support/fixtures.js';
+
+async function cli(...argv: string[]) {
+  const h = await harness();
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await runCli(argv, { out: (l) => out.push(l), err: (l) => err.push(l), runtime: h.runtime });
+  return { code, out: out.join('\n'), err: err.join('\n') };
+}
+
+describe('command line', () => {
+  it('keys create prints a working key once and stores only its hash', async () => {
+    const h = await harness();
+    const agency = await createAgency();
+    const r = await cli('keys', 'create', '--role', 'agency', '--agency', agency.id, '--name', '备案员');
+    expect(r.code, r.err).to.equal(0);
+    const key = /key:\s+(ifk_\S+)/.exec(r.out)?.[1];
+    expect(key).to.be.a('string');
+    expect((await h.api().get(`/api/v1/agencies/${agency.id}`).set(auth(key!))).status).to.equal(200);
+    expect(h.logs.text()).not.to.include(key!);
+  });
+
+  it('keys create refuses a role without its scope, with exit 1 and a message', async () => {
+    const r = await cli('keys', 'create', '--role', 'enterprise', '--name', 'x');
+    expect(r.code).to.equal(1);
+    expect(r.err).to.include('uscc');
+    expect((await cli('keys', 'create', '--role', 'root', '--name', 'x')).code).to.equal(2);
+  });
+
+  it('audit verify reports an intact trail, and exit 1 naming the link after tampering', async () => {
+    const h = await harness();
+    const ok = await cli('audit', 'verify');
+    expect(ok.code, ok.err).to.equal(0);
+    expect(ok.out).to.match(/^audit trail intact: \d+ events in \d+ chains$/);
+    const db = h.runtime.store.db;
+    const victim = await db.selectFrom('audit_events').select(['id', 'chain', 'seq', 'actor']).orderBy('id', 'desc').limit(1).executeTakeFirstOrThrow();
+    await sql`alter table audit_events disable trigger audit_events_append_only`.execute(db);
+    try {
+      await sql`update audit_events set actor = 'someone-else' where id = ${victim.id}`.execute(db);
+      const broken = await cli('audit', 'verify');
+      expect(broken.code).to.equal(1);
+      expect(broken.err).to.include(`chain "${victim.chain}", sequence ${victim.seq}`);
+      await sql`update audit_events set actor = ${victim.actor} where id = ${victim.id}`.execute(db);
+    } finally {
+      await sql`alter table audit_events enable trigger audit_events_append_only`.execute(db);
+    }
+    expect((await cli('audit', 'verify')).code).to.equal(0);
+  });
+
+  it('rules check validates a folder and names file and pointer of a problem', async () => {
+    const good = await cli('rules', 'check', 'rules');
+    expect(good.code).to.equal(0);
+    expect(good.out).to.include('national-baseline@1.0.0');
+    const dir = await mkdtemp(join(tmpdir(), 'rules-'));
+    await writeFile(join(dir, 'bad.json'), JSON.stringify({ id: 'x', version: '1', rules: [] }));
+    const bad = await cli('rules', 'check', dir);
+    expect(bad.code).to.equal(1);
+    expect(bad.err).to.include(`${join(dir, 'bad.json')}#/version`);
+  });
+
+  it('demo seed loads agencies, inspectors and enterprises with valid codes, and a second run adds nothing', async () => {
+    const h = await harness();
+    const first = await cli('demo', 'seed', '--enterprises', '40');
+    expect(first.code, first.err).to.equal(0);
+    expect(first.out).to.include('西丰县市场监督管理局');
+    expect(first.out).to.match(/enterprises: 40 created/);
+    const agencyKey = /XF-SCJG\s+\S+\s+key (ifk_\S+)/.exec(first.out)?.[1];
+    const list = await h.api().get('/api/v1/agencies?limit=500').set(auth(agencyKey!));
+    const scjg = list.body.items.find((a: { code: string }) => a.code === 'XF-SCJG');
+    expect(scjg.items.length).to.be.at.least(3);
+    const detail = await h.api().get(`/api/v1/agencies/${scjg.id}`).set(auth(agencyKey!));
+    expect(detail.body.inspectors.length).to.be.at.least(4);
+    const second = await cli('demo', 'seed', '--enterprises', '40');
+    expect(second.out).to.include('(existed)');
+    expect(second.out).to.match(/enterprises: 0 created, \d+ in 211223/);
+  });
+});
