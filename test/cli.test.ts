@@ -79,6 +79,6 @@ describe('command line', () => {
     expect(detail.body.inspectors.length).to.be.at.least(4);
     const second = await cli('demo', 'seed', '--enterprises', '40');
     expect(second.out).to.include('(existed)');
-    expect(second.out).to.match(/enterprises: 0 created, \d+ in 211223/);
+    expect(second.out, second.out).to.match(/enterprises: 0 created, \d+ in 211223/);
   });
 });

@@ -134,9 +134,11 @@ export async function seedDemo(services: Services, actor: Principal, enterpriseC
     const name = `西丰县${pick(TOWNS)}${pick(['兴旺', '宏达', '鑫源', '丰泽', '鹿鸣', '森林', '绿野', '金穗', '永安', '富民'])}${trade.word}${pick(SUFFIXES)}`;
     const r = rnd();
     const riskClass = r < 0.35 ? 'A' : r < 0.75 ? 'B' : r < 0.93 ? 'C' : 'D';
+    const noDisturb = rnd() < 0.2 && riskClass === 'A';
+    // every draw happens before this point, so existing rows never shift the stream
     if (await findEnterprise(db, uscc)) continue;
     try {
-      await services.registry.createEnterprise(actor, { uscc, name, region: REGION, industry: trade.industry, riskClass, noDisturb: riskClass === 'A' && rnd() < 0.2 });
+      await services.registry.createEnterprise(actor, { uscc, name, region: REGION, industry: trade.industry, riskClass, noDisturb });
       created++;
     } catch (err) {
       if (!(err instanceof AppError && err.code === 'conflict')) throw err;
