@@ -18,6 +18,8 @@ export interface Config {
   verifyRateLimit: number;
   /** JSON body limit in bytes */
   bodyLimit: number;
+  /** PostgreSQL connections per process (PGlite is always one) */
+  pgPoolSize: number;
 }
 
 export class ConfigError extends Error {
@@ -98,6 +100,7 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel,
     verifyRateLimit: int('VERIFY_RATE_LIMIT', 120, 1, 1_000_000),
     bodyLimit: int('BODY_LIMIT_BYTES', 64 * 1024, 1024, 10 * 1024 * 1024),
+    pgPoolSize: int('PG_POOL_SIZE', 10, 1, 200),
   };
   if (problems.length) throw new ConfigError(problems);
   return config;

@@ -22,7 +22,7 @@ export interface Runtime {
  * The server, the CLI and the tests all start the product through here.
  */
 export async function startRuntime(config: Config, log: Logger, opts: { clock?: Clock; dataDir?: string } = {}): Promise<Runtime> {
-  const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: opts.dataDir ?? config.dataDir });
+  const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: opts.dataDir ?? config.dataDir, poolSize: config.pgPoolSize });
   try {
     const applied = await migrateToLatest(store.db);
     if (applied.length) log.info({ migrations: applied }, 'migrations applied');

@@ -1,0 +1,158 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import autocannon from 'autocannon';
+import { migrateToLatest, openStore } from '../../src/store/db.js';
+import { loadRegistry, type BenchRegistry } from './registry.js';
+
+// npm run bench -- http [--duration S] [--connections N] [--enterprises N]
+// Starts the service (PostgreSQL when DATABASE_URL is set, else PGlite in a temp folder) and a
+// bare Express baseline as separate processes, and drives each with the same autocannon settings.
+
+interface Options {
+  duration: number;
+  connections: number;
+  enterprises: number;
+}
+
+function parseArgs(argv: string[]): Options {
+  const get = (name: string, def: number) => {
+    const i = argv.indexOf(`--${name}`);
+    return i >= 0 ? Number(argv[i + 1]) : def;
+  };
+  return { duration: get('duration', 10), connections: get('connections', 50), enterprises: get('enterprises', 20_000) };
+}
+
+function start(script: string, env: Record<string, string>): Promise<ChildProcess> {
+  return new Promise((resolve, reject) => {
+    const child = fork(script, [], { env: { ...process.env, ...env }, execArgv: ['--import', 'tsx/esm'], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+    child.once('message', () => resolve(child));
+    child.once('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
+  });
+}
+
+async function waitReady(url: string, deadlineMs = 60_000): Promise<void> {
+  const until = Date.now() + deadlineMs;
+  for (;;) {
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > until) throw new Error(`${url} not ready`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+interface Row {
+  name: string;
+  rps: number;
+  p50: number;
+  p99: number;
+  errors: number;
+  non2xx: number;
+  requests: number;
+}
+
+async function drive(name: string, opts: autocannon.Options): Promise<Row> {
+  // a short warm-up so that JIT and connection pools are in the same state for every route
+  await autocannon({ ...opts, duration: 2 });
+  const r = await autocannon(opts);
+  return { name, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.timeouts, non2xx: r.non2xx, requests: r.requests.total };
+}
+
+export async function benchHttp(argv: string[]): Promise<void> {
+  const o = parseArgs(argv);
+  const databaseUrl = process.env.DATABASE_URL ?? null;
+  const dataDir = databaseUrl ? '' : await mkdtemp(join(tmpdir(), 'bench-pglite-'));
+  console.log(`loading registry (${o.enterprises} enterprises) into ${databaseUrl ? 'PostgreSQL' : `PGlite ${dataDir}`} ...`);
+  const store = await openStore({ databaseUrl, dataDir });
+  let reg: BenchRegistry;
+  try {
+    await migrateToLatest(store.db);
+    reg = await loadRegistry(store.db, o.enterprises);
+  } finally {
+    await store.close();
+  }
+
+  const port = 3901;
+  const base = `http://127.0.0.1:${port}`;
+  const server = fork('src/server.ts', [], {
+    env: { ...process.env, PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'warn', VERIFY_RATE_LIMIT: '1000000', SCHEDULER: 'off', PG_POOL_SIZE: '20' },
+    execArgv: ['--import', 'tsx/esm'],
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+  });
+  const serverExit = new Promise<never>((_, reject) => server.once('exit', (code) => reject(new Error(`the service exited with ${code}`))));
+  serverExit.catch(() => undefined);
+  const baseline = await start('scripts/bench/baseline-server.ts', { PORT: '3902' });
+  try {
+    await Promise.race([waitReady(`${base}/readyz`), serverExit]);
+    // Filings to verify: file a few hundred through the API first.
+    const HOUR = 3_600_000;
+    let n = 0;
+    const nextFiling = () => {
+      const agency = reg.agencies[n % reg.agencies.length]!;
+      const uscc = reg.usccs[n % reg.usccs.length]!;
+      const start = new Date(Date.now() + 48 * HOUR + (n % 1000) * 60_000);
+      n++;
+      return {
+        key: agency.key,
+        body: JSON.stringify({
+          enterpriseUscc: uscc,
+          type: 'routine',
+          itemCodes: [agency.itemCodes[n % agency.itemCodes.length]],
+          inspectorIds: [agency.inspectorIds[n % 10], agency.inspectorIds[(n + 1) % 10]],
+          plannedStart: start.toISOString(),
+          plannedEnd: new Date(start.getTime() + 8 * HOUR).toISOString(),
+        }),
+      };
+    };
+    const codes: string[] = [];
+    for (let i = 0; i < 300; i++) {
+      const f = nextFiling();
+      const res = await fetch(`${base}/api/v1/filings`, { method: 'POST', headers: { authorization: `Bearer ${f.key}`, 'content-type': 'application/json' }, body: f.body });
+      if (res.status !== 201) throw new Error(`seeding filing failed: ${res.status} ${await res.text()}`);
+      codes.push(((await res.json()) as { filing: { verifyCode: string } }).filing.verifyCode);
+    }
+
+    const common = { connections: o.connections, duration: o.duration };
+    const rows: Row[] = [];
+    rows.push(await drive('baseline GET /baseline (bare Express)', { ...common, url: 'http://127.0.0.1:3902/baseline' }));
+    let v = 0;
+    rows.push(
+      await drive('GET /api/v1/verify/:code', {
+        ...common,
+        url: base,
+        requests: [{ method: 'GET', setupRequest: (req) => ({ ...req, path: `/api/v1/verify/${codes[v++ % codes.length]}` }) }],
+      }),
+    );
+    rows.push(
+      await drive('POST /api/v1/filings', {
+        ...common,
+        url: base,
+        requests: [
+          {
+            method: 'POST',
+            path: '/api/v1/filings',
+            setupRequest: (req) => {
+              const f = nextFiling();
+              return { ...req, headers: { ...req.headers, authorization: `Bearer ${f.key}`, 'content-type': 'application/json' }, body: f.body };
+            },
+          },
+        ],
+      }),
+    );
+    const baseRps = rows[0]!.rps;
+    console.log(`\nHTTP benchmark: ${databaseUrl ? 'PostgreSQL' : 'PGlite'}, ${o.connections} connections, ${o.duration} s per route, ${o.enterprises} enterprises, node ${process.version}`);
+    console.log('route                                   req/s   p50 ms  p99 ms  errors  non-2xx  ratio');
+    for (const r of rows) {
+      console.log(
+        `${r.name.padEnd(38)} ${r.rps.toFixed(0).padStart(6)}  ${String(r.p50).padStart(6)}  ${String(r.p99).padStart(6)}  ${String(r.errors).padStart(6)}  ${String(r.non2xx).padStart(7)}  ${(r.rps / baseRps).toFixed(2)}x`,
+      );
+    }
+  } finally {
+    server.kill('SIGTERM');
+    baseline.kill('SIGTERM');
+  }
+}

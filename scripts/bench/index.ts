@@ -1,0 +1,12 @@
+import { benchHttp } from './http.js';
+
+const benches: Record<string, (argv: string[]) => Promise<void>> = { http: benchHttp };
+
+const [name, ...rest] = process.argv.slice(2);
+const bench = name ? benches[name] : undefined;
+if (!bench) {
+  console.error(`usage: npm run bench -- <${Object.keys(benches).join('|')}> [options]`);
+  process.exit(2);
+}
+await bench(rest);
+process.exit(0);
