@@ -6,7 +6,9 @@ import { systemClock, type Clock } from './domain/clock.js';
 import { createApp } from './http/app.js';
 import { createServices, type Services } from './services/index.js';
 import { RuleSetRegistry } from './services/rulesets.js';
+import { localChangeFeed, postgresChangeFeed } from './store/change-feed.js';
 import { migrateToLatest, openStore, type Store } from './store/db.js';
+import { VerifyCache } from './services/verify-cache.js';
 
 export const version = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -22,10 +24,13 @@ export interface Runtime {
  * The server, the CLI and the tests all start the product through here.
  */
 export async function startRuntime(config: Config, log: Logger, opts: { clock?: Clock; dataDir?: string } = {}): Promise<Runtime> {
+  const closers: (() => Promise<void>)[] = [];
   const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: opts.dataDir ?? config.dataDir, poolSize: config.pgPoolSize });
   try {
     const applied = await migrateToLatest(store.db);
     if (applied.length) log.info({ migrations: applied }, 'migrations applied');
+    const feed = config.databaseUrl ? postgresChangeFeed(config.databaseUrl, log) : localChangeFeed();
+    closers.push(() => feed.close());
     const rules = new RuleSetRegistry(config.rulesDir, log);
     await rules.reload();
     const services = createServices({
@@ -36,13 +41,19 @@ export async function startRuntime(config: Config, log: Logger, opts: { clock?: 
       tz: config.tzRegion,
       publicUrl: config.publicUrl,
       storeKind: store.kind,
+      verifyCache: new VerifyCache(feed),
     });
     if (config.bootstrapAdminKey && (await services.keys.ensureBootstrapAdmin(config.bootstrapAdminKey))) {
       log.info('bootstrap admin key registered');
     }
     const app = createApp({ services, log, bodyLimit: config.bodyLimit, verifyRateLimit: config.verifyRateLimit, version });
-    return { app, services, store, close: () => store.close() };
+    const close = async () => {
+      for (const c of closers) await c().catch(() => undefined);
+      await store.close();
+    };
+    return { app, services, store, close };
   } catch (err) {
+    for (const c of closers) await c().catch(() => undefined);
     await store.close().catch(() => undefined);
     throw err;
   }

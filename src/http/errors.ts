@@ -47,10 +47,10 @@ export function internalReply(lang: Lang, requestId: string): ErrorReply {
 export function errorHandler(log: Logger, bodyLimit: number): ErrorRequestHandler {
   return (err, req, res, _next) => {
     const lang = pickLang(req.headers['accept-language']);
-    const requestId = String(req.id ?? '');
+    const requestId = req.id;
     const appErr = toAppError(err, bodyLimit);
     const reply = appErr ? errorReply(appErr, lang, requestId) : internalReply(lang, requestId);
-    if (!appErr) (req.log ?? log).error({ err }, 'unhandled error');
+    if (!appErr) log.error({ err, reqId: requestId }, 'unhandled error');
     if (res.headersSent) return;
     res.status(reply.status).json(reply.body);
   };

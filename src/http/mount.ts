@@ -35,7 +35,7 @@ export function mountRoute(router: Router, route: AnyRoute, services: Services, 
 
   const handler: RequestHandler = async (req, res) => {
     const lang = pickLang(req.headers['accept-language']);
-    const requestId = String(req.id);
+    const requestId = req.id;
     let principal: Principal | null = null;
     if (route.auth !== 'public') {
       principal = await authenticate(req, services);

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { Clock } from '../domain/clock.js';
 import type { Db } from '../store/db.js';
 import type { RuleSetRegistry } from './rulesets.js';
+import type { VerifyCache } from './verify-cache.js';
 
 /** What every use case may touch; built once in server.ts (or a test) and passed down. */
 export interface ServiceContext {
@@ -12,4 +13,5 @@ export interface ServiceContext {
   tz: string;
   publicUrl: string;
   storeKind: 'postgres' | 'pglite';
+  verifyCache: VerifyCache;
 }

@@ -177,13 +177,9 @@ export function createFilingService(ctx: ServiceContext) {
         { lockHeld: true },
       );
     });
-    return viewOf(p, id);
-  }
-
-  async function viewOf(p: Principal, id: string): Promise<FilingView> {
+    ctx.verifyCache.evict(f0.verify_code);
     const f = await loadVisible(p, id);
-    const d = await findDecision(ctx.db, f.decision_id);
-    return filingView(f, ctx.publicUrl, d.outcome);
+    return filingView(f, ctx.publicUrl, (await findDecision(ctx.db, f.decision_id)).outcome);
   }
 
   return {

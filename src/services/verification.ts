@@ -1,4 +1,3 @@
-import { sql } from 'kysely';
 import { AppError, notFound } from '../domain/errors.js';
 import { maskCredential, newId, VERIFY_CODE_PATTERN } from '../domain/codes.js';
 import { nextStatus, type FilingStatus, type FilingType } from '../domain/filing.js';
@@ -17,17 +16,14 @@ export const normalizeCode = (raw: string) => raw.replace(/[\s-]/g, '').toUpperC
 export function createVerificationService(ctx: ServiceContext) {
   async function lookup(raw: string) {
     const code = normalizeCode(raw);
-    const found = codePattern.test(code) ? await findByVerifyCode(ctx.db, code) : null;
+    const found = codePattern.test(code) ? await ctx.verifyCache.get(code, () => findByVerifyCode(ctx.db, code)) : null;
     if (!found) throw notFound('verification code', raw.slice(0, 40));
     return found;
   }
 
   return {
     async verify(raw: string): Promise<VerificationView> {
-      const { filing: f, agencyName, enterpriseName, inspectors } = await lookup(raw);
-      const items = await sql<{ code: string; name: string }>`
-        select code, name from agency_items where agency_id = ${f.agency_id} and code = any(${f.item_codes}::text[])
-        order by array_position(${f.item_codes}::text[], code)`.execute(ctx.db);
+      const { filing: f, agencyName, enterpriseName, inspectors, items } = await lookup(raw);
       const now = ctx.clock.now().getTime();
       const open = f.status === 'filed' || f.status === 'in_progress';
       return {
@@ -39,7 +35,7 @@ export function createVerificationService(ctx: ServiceContext) {
           type: f.type as FilingType,
           agency: { name: agencyName },
           enterprise: { name: enterpriseName },
-          items: items.rows,
+          items,
           plannedStart: f.planned_start.toISOString(),
           plannedEnd: f.planned_end.toISOString(),
           inspectors: inspectors.map((i) => ({ name: i.name, credentialNo: maskCredential(i.credentialNo) })),
@@ -56,7 +52,7 @@ export function createVerificationService(ctx: ServiceContext) {
       const entitled =
         (p.role === 'enterprise' && p.uscc === filing.enterprise_uscc) || (p.role === 'agency' && p.agencyId === filing.agency_id);
       if (!entitled) throw new AppError('forbidden', 'forbidden', { role: p.role });
-      return ctx.db.transaction().execute(async (trx) => {
+      const arrival = await ctx.db.transaction().execute(async (trx) => {
         await lockEnterprise(trx, filing.enterprise_uscc);
         const f = await findFilingForUpdate(trx, filing.id);
         if (!f) throw notFound('filing', filing.id);
@@ -93,6 +89,8 @@ export function createVerificationService(ctx: ServiceContext) {
         );
         return { filingNo: f.filing_no, status, arrivedAt: at.toISOString(), withinWindow, violationId };
       });
+      ctx.verifyCache.evict(filing.verify_code);
+      return arrival;
     },
   };
 }

@@ -3,6 +3,7 @@ import pg from 'pg';
 import { Kysely, Migrator, PostgresDialect } from 'kysely';
 import { createPgConfig } from '@electric-sql/pglite/node-postgres';
 import { migrations } from './migrations/index.js';
+import { PreparingPool } from './prepared-pool.js';
 import type { DB } from './tables.js';
 
 // DATE stays a calendar string (pg would turn it into a local-midnight Date); BIGINT counts and
@@ -44,7 +45,7 @@ export async function openStore(opts: StoreOptions): Promise<Store> {
   }
   // An idle client that dies (database restart) must not crash the process.
   pool.on('error', () => undefined);
-  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool: new PreparingPool(pool) }) });
   return { db, kind, close: () => db.destroy() };
 }
 

@@ -90,19 +90,22 @@ export interface VerifyView {
   agencyName: string;
   enterpriseName: string;
   inspectors: { id: string; name: string; credentialNo: string }[];
+  items: { code: string; name: string }[];
 }
 
 export async function findByVerifyCode(db: Db, code: string): Promise<VerifyView | null> {
-  const r = await sql<{ f: FilingRow; agency_name: string; enterprise_name: string; inspectors: VerifyView['inspectors'] }>`
+  const r = await sql<{ f: FilingRow; agency_name: string; enterprise_name: string; inspectors: VerifyView['inspectors']; items: VerifyView['items'] }>`
     select to_json(f) as f, a.name as agency_name, e.name as enterprise_name,
       coalesce((select json_agg(json_build_object('id', p.id, 'name', p.name, 'credentialNo', p.credential_no)
                  order by array_position(f.inspector_ids, p.id))
-                from inspectors p where p.id = any(f.inspector_ids)), '[]'::json) as inspectors
+                from inspectors p where p.id = any(f.inspector_ids)), '[]'::json) as inspectors,
+      coalesce((select json_agg(json_build_object('code', i.code, 'name', i.name) order by array_position(f.item_codes, i.code))
+                from agency_items i where i.agency_id = f.agency_id and i.code = any(f.item_codes)), '[]'::json) as items
     from filings f join agencies a on a.id = f.agency_id join enterprises e on e.uscc = f.enterprise_uscc
     where f.verify_code = ${code}`.execute(db);
   const row = r.rows[0];
   if (!row) return null;
-  return { filing: reviveFiling(row.f), agencyName: row.agency_name, enterpriseName: row.enterprise_name, inspectors: row.inspectors };
+  return { filing: reviveFiling(row.f), agencyName: row.agency_name, enterpriseName: row.enterprise_name, inspectors: row.inspectors, items: row.items };
 }
 
 const timeColumns = ['planned_start', 'planned_end', 'filed_at', 'arrived_at', 'conducted_at', 'cancelled_at'] as const;

@@ -1,7 +1,9 @@
 import type { Migration } from 'kysely';
 import * as init from './0001_init.js';
+import * as notify from './0002_filing_change_notify.js';
 
 // Listed statically (not read from disk) so that migrations run the same under tsx, a build or a test.
 export const migrations: Record<string, Migration> = {
   '0001_init': init,
+  '0002_filing_change_notify': notify,
 };

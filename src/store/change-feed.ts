@@ -1,0 +1,74 @@
+import pg from 'pg';
+import type { Logger } from 'pino';
+
+/**
+ * Tells this process which filings changed, wherever the change was made. On PostgreSQL it
+ * LISTENs on a connection of its own; while that connection is down it reports itself unhealthy,
+ * and whoever caches must stop trusting (and clear) what it holds.
+ */
+export interface ChangeFeed {
+  healthy(): boolean;
+  subscribe(onChange: (verifyCode: string) => void, onReset: () => void): void;
+  close(): Promise<void>;
+}
+
+/** PGlite is one process and one connection: changes are only ever made here. */
+export function localChangeFeed(): ChangeFeed {
+  return { healthy: () => true, subscribe: () => undefined, close: async () => undefined };
+}
+
+export function postgresChangeFeed(databaseUrl: string, log: Logger): ChangeFeed {
+  const listeners: { change: (code: string) => void; reset: () => void }[] = [];
+  let current: pg.Client | null = null;
+  let up = false;
+  let closed = false;
+  let backoff = 500;
+  const resetAll = () => listeners.forEach((l) => l.reset());
+
+  async function connect(): Promise<void> {
+    if (closed) return;
+    const c = new pg.Client({ connectionString: databaseUrl, user: new URL(databaseUrl).username || 'postgres' });
+    let failed = false;
+    // Each connection reports its loss once, however many of error/end it emits.
+    const lost = (err?: unknown) => {
+      if (failed) return;
+      failed = true;
+      up = false;
+      resetAll();
+      c.end().catch(() => undefined);
+      if (closed) return;
+      log.warn({ err }, 'change feed lost; caches are bypassed until it reconnects');
+      setTimeout(() => void connect(), backoff).unref();
+      backoff = Math.min(backoff * 2, 30_000);
+    };
+    c.on('error', lost);
+    c.on('end', () => lost());
+    c.on('notification', (msg) => {
+      if (msg.channel === 'filing_changed' && msg.payload) for (const l of listeners) l.change(msg.payload);
+    });
+    try {
+      await c.connect();
+      await c.query('listen filing_changed');
+    } catch (err) {
+      lost(err);
+      return;
+    }
+    current = c;
+    resetAll(); // anything may have changed while nobody was listening
+    up = true;
+    backoff = 500;
+  }
+  void connect();
+
+  return {
+    healthy: () => up,
+    subscribe: (change, onReset) => {
+      listeners.push({ change, reset: onReset });
+    },
+    close: async () => {
+      closed = true;
+      up = false;
+      await current?.end().catch(() => undefined);
+    },
+  };
+}

@@ -1,0 +1,46 @@
+import { createHash } from 'node:crypto';
+import type pg from 'pg';
+import type { PostgresPool, PostgresPoolClient } from 'kysely';
+
+// Every parameterized query is sent as a named prepared statement, so PostgreSQL plans it once
+// per connection instead of on every call (planning was half the cost of a hot query). Names are
+// derived from the SQL text. Kysely builds the same text for the same query shape, and hot
+// queries pass lists as one array parameter, so the set of texts stays small; past a cap, new
+// texts run unnamed rather than growing each connection's statement cache without bound.
+const MAX_NAMED = 2000;
+const names = new Map<string, string>();
+
+function nameFor(sql: string): string | undefined {
+  let name = names.get(sql);
+  if (!name && names.size < MAX_NAMED) {
+    name = `k${createHash('sha1').update(sql).digest('base64url').slice(0, 20)}`;
+    names.set(sql, name);
+  }
+  return name;
+}
+
+export class PreparingPool implements PostgresPool {
+  private readonly wrapped = new WeakMap<pg.PoolClient, PostgresPoolClient>();
+
+  constructor(private readonly pool: pg.Pool) {}
+
+  async connect(): Promise<PostgresPoolClient> {
+    const client = await this.pool.connect();
+    let w = this.wrapped.get(client);
+    if (!w) {
+      w = {
+        query: ((sql: string, values: readonly unknown[]) => {
+          const name = values.length > 0 ? nameFor(sql) : undefined;
+          return client.query(name ? { name, text: sql, values: [...values] } : { text: sql, values: [...values] });
+        }) as unknown as PostgresPoolClient['query'],
+        release: (err?: unknown) => client.release(err as Error | boolean | undefined),
+      };
+      this.wrapped.set(client, w);
+    }
+    return w;
+  }
+
+  end(): Promise<void> {
+    return this.pool.end();
+  }
+}
