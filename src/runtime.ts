@@ -23,9 +23,9 @@ export interface Runtime {
  * The composition root: open the store, migrate, load rules, wire services and the HTTP app.
  * The server, the CLI and the tests all start the product through here.
  */
-export async function startRuntime(config: Config, log: Logger, opts: { clock?: Clock; dataDir?: string } = {}): Promise<Runtime> {
+export async function startRuntime(config: Config, log: Logger, opts: { clock?: Clock; dataDir?: string; onQuery?: (sql: string, ms: number) => void } = {}): Promise<Runtime> {
   const closers: (() => Promise<void>)[] = [];
-  const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: opts.dataDir ?? config.dataDir, poolSize: config.pgPoolSize });
+  const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: opts.dataDir ?? config.dataDir, poolSize: config.pgPoolSize, ...(opts.onQuery ? { onQuery: opts.onQuery } : {}) });
   try {
     const applied = await migrateToLatest(store.db);
     if (applied.length) log.info({ migrations: applied }, 'migrations applied');

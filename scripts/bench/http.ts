@@ -6,11 +6,12 @@ import autocannon from 'autocannon';
 import { migrateToLatest, openStore } from '../../src/store/db.js';
 import { loadRegistry, type BenchRegistry } from './registry.js';
 
-// npm run bench -- http [--duration S] [--connections N] [--enterprises N]
+// npm run bench -- http [--duration S] [--connections N] [--enterprises N] [--only verify,filing]
 // Starts the service (PostgreSQL when DATABASE_URL is set, else PGlite in a temp folder) and a
 // bare Express baseline as separate processes, and drives each with the same autocannon settings.
 
 interface Options {
+  only: string[];
   duration: number;
   connections: number;
   enterprises: number;
@@ -21,7 +22,9 @@ function parseArgs(argv: string[]): Options {
     const i = argv.indexOf(`--${name}`);
     return i >= 0 ? Number(argv[i + 1]) : def;
   };
-  return { duration: get('duration', 10), connections: get('connections', 50), enterprises: get('enterprises', 20_000) };
+  const i = argv.indexOf('--only');
+  const only = i >= 0 ? (argv[i + 1] ?? '').split(',') : ['verify', 'filing'];
+  return { only, duration: get('duration', 10), connections: get('connections', 50), enterprises: get('enterprises', 20_000) };
 }
 
 function start(script: string, env: Record<string, string>): Promise<ChildProcess> {
@@ -80,7 +83,8 @@ export async function benchHttp(argv: string[]): Promise<void> {
   const base = `http://127.0.0.1:${port}`;
   const server = fork('src/server.ts', [], {
     env: { ...process.env, PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'warn', VERIFY_RATE_LIMIT: '1000000', SCHEDULER: 'off', PG_POOL_SIZE: '20' },
-    execArgv: ['--import', 'tsx/esm'],
+    // BENCH_PROFILE_DIR=/tmp/x writes a CPU profile of the service for the run
+    execArgv: ['--import', 'tsx/esm', ...(process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : [])],
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });
   const serverExit = new Promise<never>((_, reject) => server.once('exit', (code) => reject(new Error(`the service exited with ${code}`))));
@@ -120,14 +124,14 @@ export async function benchHttp(argv: string[]): Promise<void> {
     const rows: Row[] = [];
     rows.push(await drive('baseline GET /baseline (bare Express)', { ...common, url: 'http://127.0.0.1:3902/baseline' }));
     let v = 0;
-    rows.push(
+    if (o.only.includes('verify')) rows.push(
       await drive('GET /api/v1/verify/:code', {
         ...common,
         url: base,
         requests: [{ method: 'GET', setupRequest: (req) => ({ ...req, path: `/api/v1/verify/${codes[v++ % codes.length]}` }) }],
       }),
     );
-    rows.push(
+    if (o.only.includes('filing')) rows.push(
       await drive('POST /api/v1/filings', {
         ...common,
         url: base,
@@ -152,7 +156,7 @@ export async function benchHttp(argv: string[]): Promise<void> {
       );
     }
   } finally {
-    server.kill('SIGTERM');
+    server.kill('SIGINT');
     baseline.kill('SIGTERM');
   }
 }

@@ -1,6 +1,7 @@
+import { benchPhases } from './filing-phases.js';
 import { benchHttp } from './http.js';
 
-const benches: Record<string, (argv: string[]) => Promise<void>> = { http: benchHttp };
+const benches: Record<string, (argv: string[]) => Promise<void>> = { http: benchHttp, phases: benchPhases };
 
 const [name, ...rest] = process.argv.slice(2);
 const bench = name ? benches[name] : undefined;

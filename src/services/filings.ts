@@ -1,6 +1,4 @@
 import { AppError, notFound } from '../domain/errors.js';
-import { newId, newVerifyCode } from '../domain/codes.js';
-import { localYear } from '../domain/calendar.js';
 import { nextStatus, type FilingStatus, type FilingType, type Purpose, type ResultOutcome } from '../domain/filing.js';
 import { inRegions, type Principal } from '../domain/principal.js';
 import type { CancelCreateBody, FilingCreateBody, FilingListQueryT, FilingView, PageOf, ResultCreateBody } from '../domain/schemas.js';
@@ -13,17 +11,16 @@ import {
   findDecision,
   findFiling,
   findFilingForUpdate,
-  insertAttempt,
-  insertDecision,
-  insertFiling,
   listFilings,
   loadFactRows,
+  type FactRows,
   markCancelled,
   markCompleted,
 } from '../store/filings-repo.js';
 import { lockEnterprise } from '../store/locks.js';
 import type { FilingRow } from '../store/tables.js';
 import { chains, record } from './audit.js';
+import { FilingBatcher } from './filing-batches.js';
 import type { ServiceContext } from './context.js';
 import { decodeCursor, pageOf } from './pagination.js';
 
@@ -105,10 +102,10 @@ function toInput(agencyId: string, body: FilingCreateBody): FilingInput {
 }
 
 export function createFilingService(ctx: ServiceContext) {
-  /** Loads the facts and refuses references that do not exist or are not this agency's to use. */
-  async function gatherFacts(db: Db, input: FilingInput): Promise<Facts> {
-    const rows = await loadFactRows(db, input.enterpriseUscc, [input.agencyId, ...input.jointAgencyIds], input.inspectorIds);
-    if (!rows.enterprise) {
+  /** This filing's facts from rows loaded for it (or its batch); refuses references that do not exist or are not this agency's to use. */
+  function factsFor(input: FilingInput, rows: FactRows): Facts {
+    const enterprise = rows.enterprises.find((e) => e.uscc === input.enterpriseUscc);
+    if (!enterprise) {
       throw new AppError('not_found', 'not_found', { what: 'enterprise', id: input.enterpriseUscc }, [{ path: '/enterpriseUscc', message: 'not registered' }]);
     }
     const known = new Set(rows.agencies.map((a) => a.id));
@@ -116,7 +113,7 @@ export function createFilingService(ctx: ServiceContext) {
       if (!known.has(id)) throw new AppError('not_found', 'not_found', { what: 'agency', id }, [{ path: `/jointAgencyIds/${i}`, message: 'no such agency' }]);
     });
     const allowed = new Set([input.agencyId, ...input.jointAgencyIds]);
-    input.inspectorIds.forEach((id, i) => {
+    const inspectors = input.inspectorIds.map((id, i) => {
       const inspector = rows.inspectors.find((x) => x.id === id);
       if (!inspector) throw new AppError('not_found', 'not_found', { what: 'inspector', id }, [{ path: `/inspectorIds/${i}`, message: 'no such inspector' }]);
       if (!allowed.has(inspector.agencyId)) {
@@ -124,12 +121,13 @@ export function createFilingService(ctx: ServiceContext) {
           { path: `/inspectorIds/${i}`, message: 'belongs to an agency that is neither the filing agency nor a joint agency' },
         ]);
       }
+      return inspector;
     });
     return {
       agency: rows.agencies.find((a) => a.id === input.agencyId) ?? null,
-      jointAgencies: rows.agencies.filter((a) => a.id !== input.agencyId),
-      inspectors: rows.inspectors,
-      enterprise: rows.enterprise,
+      jointAgencies: rows.agencies.filter((a) => input.jointAgencyIds.includes(a.id)),
+      inspectors,
+      enterprise,
     };
   }
 
@@ -148,6 +146,13 @@ export function createFilingService(ctx: ServiceContext) {
       throw new AppError('unavailable', 'unavailable', { reason: 'rule evaluation failed' });
     }
   }
+
+  // Every filing is decided and written in a transaction holding its enterprise's lock, so caps
+  // hold under concurrency; see FilingBatcher for how concurrent filings share transactions.
+  const batches = new FilingBatcher(ctx, (input, rows) => {
+    const facts = factsFor(input, rows);
+    return { decision: decide(input, facts), region: facts.enterprise.region };
+  });
 
   function requireAgency(p: Principal): string {
     if (p.role !== 'agency' || !p.agencyId) throw new AppError('forbidden', 'forbidden', { role: p.role });
@@ -185,59 +190,14 @@ export function createFilingService(ctx: ServiceContext) {
   return {
     async check(p: Principal, body: FilingCreateBody): Promise<Decision> {
       const input = toInput(requireAgency(p), body);
-      return decide(input, await gatherFacts(ctx.db, input));
+      const rows = await loadFactRows(ctx.db, [input.enterpriseUscc], [input.agencyId, ...input.jointAgencyIds], input.inspectorIds, false);
+      return decide(input, factsFor(input, rows));
     },
 
-    /**
-     * One transaction under the enterprise's lock: facts, decision, then the filing or the blocked
-     * attempt, and the audit event. Caps therefore hold under concurrent filings.
-     */
+    /** Decided and written under the enterprise's lock (FilingBatcher); a block is recorded as an attempt. */
     async file(p: Principal, body: FilingCreateBody): Promise<{ filing: FilingView; decision: Decision }> {
       const input = toInput(requireAgency(p), body);
-      const outcome = await ctx.db.transaction().execute(async (trx) => {
-        await lockEnterprise(trx, input.enterpriseUscc);
-        const facts = await gatherFacts(trx, input);
-        const decision = decide(input, facts);
-        const decisionId = newId('dec');
-        const at = ctx.clock.now();
-        const region = facts.enterprise.region;
-        await insertDecision(trx, decisionId, decision);
-        const audit = (action: string, entityType: string, entityId: string, payload: Record<string, unknown>) =>
-          record(trx, { chain: chains.enterprise(input.enterpriseUscc), at, actor: p.keyId, action, entityType, entityId, payload }, { lockHeld: true });
-        if (decision.outcome === 'block') {
-          const attemptId = newId('att');
-          await insertAttempt(trx, { id: attemptId, agencyId: input.agencyId, uscc: input.enterpriseUscc, region, body, decisionId, at, actor: p.keyId });
-          await audit('filing.blocked', 'filing_attempt', attemptId, { decisionId, findings: decision.findings.map((f) => f.ruleId) });
-          return { blocked: true as const, decision };
-        }
-        const row = await insertFiling(
-          trx,
-          {
-            id: newId('fil'),
-            verify_code: newVerifyCode(),
-            agency_id: input.agencyId,
-            enterprise_uscc: input.enterpriseUscc,
-            region,
-            type: input.type,
-            item_codes: input.itemCodes,
-            inspector_ids: input.inspectorIds,
-            joint_agency_ids: input.jointAgencyIds,
-            planned_start: input.plannedStart,
-            planned_end: input.plannedEnd,
-            on_site: input.onSite,
-            reason: input.reason,
-            purpose: input.purpose,
-            requires_legal_representative: input.requiresLegalRepresentative,
-            decision_id: decisionId,
-            filed_at: at,
-            filed_by: p.keyId,
-            status: 'filed',
-          },
-          localYear(at, ctx.tz),
-        );
-        await audit('filing.filed', 'filing', row.id, { filingNo: row.filing_no, decisionId, outcome: decision.outcome, body });
-        return { blocked: false as const, decision, row };
-      });
+      const outcome = await batches.submit({ input, body, actor: p.keyId });
       // Thrown after the commit: the blocked attempt is on record.
       if (outcome.blocked) throw new AppError('rule_blocked', 'rule_blocked', {}, [], { decision: outcome.decision });
       return { filing: filingView(outcome.row, ctx.publicUrl, outcome.decision.outcome), decision: outcome.decision };

@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import type { Db } from './db.js';
 
 export const GENESIS_HASH = '0'.repeat(64);
@@ -14,28 +14,41 @@ export interface AuditEntry {
 }
 
 /**
- * Appends to a hash chain in one statement. The hash covers the previous hash and every column,
- * with the payload in jsonb's normalized text form, so `audit verify` can recompute it from a
- * plain SELECT. The caller must hold the chain's lock (see locks.ts); (chain, seq) is unique, so
- * a caller that forgot fails loudly instead of forking the chain.
+ * The INSERT that appends events to hash chains, from a query `source` yielding the columns
+ * chain, seq, at, actor, action, entity_type, entity_id, payload (jsonb) and prev_hash. The hash
+ * covers the previous hash and every column, with the payload in jsonb's normalized text form, so
+ * `audit verify` can recompute it from a plain SELECT. Callers hold the chains' locks (see
+ * locks.ts); (chain, seq) is unique, so a caller that forgot fails loudly instead of forking.
  */
-export async function appendAudit(trx: Db, e: AuditEntry): Promise<void> {
-  await sql`
+export function auditInsertFrom(source: RawBuilder<unknown>): RawBuilder<unknown> {
+  return sql`
     insert into audit_events (chain, seq, at, actor, action, entity_type, entity_id, payload, prev_hash, hash)
     select c.chain, c.seq, c.at, c.actor, c.action, c.entity_type, c.entity_id, c.payload, c.prev_hash,
       encode(sha256(convert_to(concat_ws(E'\n', c.prev_hash, c.chain, c.seq::text,
         floor(extract(epoch from c.at) * 1000000)::bigint::text, c.actor, c.action, c.entity_type, c.entity_id,
         c.payload::text), 'UTF8')), 'hex')
-    from (
-      select ${e.chain}::text as chain, coalesce(last.seq, 0) + 1 as seq, ${e.at}::timestamptz as at,
-        ${e.actor}::text as actor, ${e.action}::text as action, ${e.entityType}::text as entity_type,
-        ${e.entityId}::text as entity_id, ${JSON.stringify(e.payload)}::jsonb as payload,
-        coalesce(last.hash, ${GENESIS_HASH}) as prev_hash
-      from (select 1) one
-      left join lateral (
-        select seq, hash from audit_events where chain = ${e.chain} order by seq desc limit 1
-      ) last on true
-    ) c`.execute(trx);
+    from (${source}) c`;
+}
+
+/** The chain head to append after: joined laterally on a row's `chain`. */
+export const chainHead = (chain: RawBuilder<unknown>) =>
+  sql`left join lateral (select seq, hash from audit_events where chain = ${chain} order by seq desc limit 1) last on true`;
+export const nextSeq = sql`coalesce(last.seq, 0) + 1`;
+export const prevHash = sql`coalesce(last.hash, ${GENESIS_HASH})`;
+
+/** One event; `payload` is a jsonb SQL expression. */
+export function auditInsert(e: Omit<AuditEntry, 'payload'>, payload: RawBuilder<unknown>): RawBuilder<unknown> {
+  return auditInsertFrom(sql`
+    select ${e.chain}::text as chain, ${nextSeq} as seq, ${e.at}::timestamptz as at, ${e.actor}::text as actor,
+      ${e.action}::text as action, ${e.entityType}::text as entity_type, ${e.entityId}::text as entity_id,
+      ${payload} as payload, ${prevHash} as prev_hash
+    from (select 1) one ${chainHead(sql`${e.chain}`)}`);
+}
+
+export const jsonb = (value: unknown) => sql`${JSON.stringify(value)}::jsonb`;
+
+export async function appendAudit(trx: Db, e: AuditEntry): Promise<void> {
+  await auditInsert(e, jsonb(e.payload)).execute(trx);
 }
 
 export interface AuditRowForVerify {

@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import pg from 'pg';
-import { Kysely, Migrator, PostgresDialect } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, type LogEvent } from 'kysely';
 import { createPgConfig } from '@electric-sql/pglite/node-postgres';
 import { migrations } from './migrations/index.js';
 import { PreparingPool } from './prepared-pool.js';
@@ -27,6 +27,8 @@ export interface StoreOptions {
   /** PGlite folder, or 'memory://' for a throw-away database */
   dataDir: string;
   poolSize?: number;
+  /** diagnostics: called with each statement's SQL and duration (benchmarks use it) */
+  onQuery?: (sql: string, ms: number) => void;
 }
 
 export async function openStore(opts: StoreOptions): Promise<Store> {
@@ -45,7 +47,11 @@ export async function openStore(opts: StoreOptions): Promise<Store> {
   }
   // An idle client that dies (database restart) must not crash the process.
   pool.on('error', () => undefined);
-  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool: new PreparingPool(pool) }) });
+  const onQuery = opts.onQuery;
+  const db = new Kysely<DB>({
+    dialect: new PostgresDialect({ pool: new PreparingPool(pool) }),
+    ...(onQuery ? { log: (e: LogEvent) => onQuery(e.query.sql, e.queryDurationMillis) } : {}),
+  });
   return { db, kind, close: () => db.destroy() };
 }
 

@@ -1,74 +1,124 @@
 import { sql } from 'kysely';
 import type { Decision } from '../rules/decision.js';
 import type { AgencyFact, EnterpriseFact, InspectorFact } from '../rules/facts.js';
+import { auditInsertFrom, chainHead, nextSeq, prevHash } from './audit-repo.js';
 import type { Db } from './db.js';
 import type { FilingRow } from './tables.js';
 
 export interface FactRows {
-  enterprise: EnterpriseFact | null;
+  enterprises: EnterpriseFact[];
   agencies: AgencyFact[];
   inspectors: InspectorFact[];
 }
 
-/** The structural facts of one filing in a single round trip. */
-export async function loadFactRows(db: Db, uscc: string, agencyIds: string[], inspectorIds: string[]): Promise<FactRows> {
-  const r = await sql<FactRows>`
-    select
-      (select json_build_object('uscc', e.uscc, 'region', e.region, 'riskClass', e.risk_class, 'noDisturb', e.no_disturb)
-         from enterprises e where e.uscc = ${uscc}) as enterprise,
-      (select coalesce(json_agg(json_build_object('id', a.id, 'active', a.active, 'region', a.region,
-          'itemCodes', coalesce((select json_agg(i.code) from agency_items i where i.agency_id = a.id), '[]'::json))), '[]'::json)
-         from agencies a where a.id = any(${agencyIds}::text[])) as agencies,
-      (select coalesce(json_agg(json_build_object('id', p.id, 'agencyId', p.agency_id, 'credentialNo', p.credential_no,
-          'validUntil', p.valid_until)), '[]'::json)
-         from inspectors p where p.id = any(${inspectorIds}::text[])) as inspectors`.execute(db);
-  return r.rows[0] as FactRows;
+/**
+ * The structural facts of a set of filings in a single round trip; with `lock`, first takes the
+ * transaction locks of their enterprises (see migration 0003 for why this is one function).
+ */
+export async function loadFactRows(db: Db, usccs: string[], agencyIds: string[], inspectorIds: string[], lock: boolean): Promise<FactRows> {
+  const r = await sql<{ facts: FactRows }>`select filing_facts(${usccs}::text[], ${agencyIds}::text[], ${inspectorIds}::text[], ${lock}) as facts`.execute(db);
+  return (r.rows[0] as { facts: FactRows }).facts;
 }
 
-export async function insertDecision(trx: Db, id: string, d: Decision): Promise<void> {
-  await trx
-    .insertInto('decisions')
-    .values({
-      id,
-      outcome: d.outcome,
-      findings: JSON.stringify(d.findings),
-      rule_sets: JSON.stringify(d.ruleSets),
-      evaluated_at: new Date(d.evaluatedAt),
-    })
-    .execute();
+/** One decided filing (or blocked attempt) of a batch, ready to be written. */
+export interface BatchRecord {
+  kind: 'filing' | 'attempt';
+  /** the filing's or the attempt's id */
+  id: string;
+  decisionId: string;
+  decision: Decision;
+  agencyId: string;
+  enterpriseUscc: string;
+  region: string;
+  /** the request body, stored with a blocked attempt */
+  body: unknown;
+  verifyCode: string | null;
+  input: {
+    type: string;
+    itemCodes: string[];
+    inspectorIds: string[];
+    jointAgencyIds: string[];
+    plannedStart: Date;
+    plannedEnd: Date;
+    onSite: boolean;
+    reason: string | null;
+    purpose: string;
+    requiresLegalRepresentative: boolean;
+  };
+  actor: string;
+  audit: { chain: string; action: string; entityType: string; payload: Record<string, unknown> };
 }
 
-export type NewFiling = Omit<FilingRow, 'filing_no' | 'arrived_at' | 'result_outcome' | 'conducted_at' | 'result_summary' | 'cancelled_at' | 'cancel_reason'>;
-
-/** Inserts the filing, numbering it from the global sequence in the same statement. */
-export async function insertFiling(trx: Db, f: NewFiling, year: number): Promise<FilingRow> {
-  return trx
-    .insertInto('filings')
-    .values({
-      ...f,
-      filing_no: sql<string>`${f.region} || '-' || ${String(year)} || '-' || lpad(nextval('filing_no_seq')::text, 7, '0')`,
-    })
-    .returningAll()
-    .executeTakeFirstOrThrow();
-}
-
-export async function insertAttempt(
-  trx: Db,
-  a: { id: string; agencyId: string; uscc: string; region: string; body: unknown; decisionId: string; at: Date; actor: string },
-): Promise<void> {
-  await trx
-    .insertInto('filing_attempts')
-    .values({
-      id: a.id,
-      agency_id: a.agencyId,
-      enterprise_uscc: a.uscc,
-      region: a.region,
-      body: JSON.stringify(a.body),
-      decision_id: a.decisionId,
-      attempted_at: a.at,
-      actor: a.actor,
-    })
-    .execute();
+/**
+ * Writes a whole batch in one statement: decisions, filings (numbered from the global sequence
+ * in input order), blocked attempts, and one audit event per record on its enterprise's chain,
+ * the filing number filled into the event. The SQL text is the same for any batch size, so it is
+ * prepared once. A batch holds at most one record per enterprise (one event per chain), and the
+ * caller holds every enterprise's lock.
+ */
+export async function writeFilingBatch(trx: Db, records: BatchRecord[], at: Date, year: number): Promise<FilingRow[]> {
+  const input = records.map((r, ord) => ({
+    ord,
+    kind: r.kind,
+    id: r.id,
+    decision_id: r.decisionId,
+    outcome: r.decision.outcome,
+    findings: r.decision.findings,
+    rule_sets: r.decision.ruleSets,
+    evaluated_at: r.decision.evaluatedAt,
+    agency_id: r.agencyId,
+    enterprise_uscc: r.enterpriseUscc,
+    region: r.region,
+    body: r.body,
+    verify_code: r.verifyCode,
+    type: r.input.type,
+    item_codes: r.input.itemCodes,
+    inspector_ids: r.input.inspectorIds,
+    joint_agency_ids: r.input.jointAgencyIds,
+    planned_start: r.input.plannedStart.toISOString(),
+    planned_end: r.input.plannedEnd.toISOString(),
+    on_site: r.input.onSite,
+    reason: r.input.reason,
+    purpose: r.input.purpose,
+    requires_legal_representative: r.input.requiresLegalRepresentative,
+    actor: r.actor,
+    chain: r.audit.chain,
+    action: r.audit.action,
+    entity_type: r.audit.entityType,
+    payload: r.audit.payload,
+  }));
+  const result = await sql<FilingRow>`
+    with input as (
+      select * from jsonb_to_recordset(${JSON.stringify(input)}::jsonb) as x(
+        ord int, kind text, id text, decision_id text, outcome text, findings jsonb, rule_sets jsonb, evaluated_at timestamptz,
+        agency_id text, enterprise_uscc text, region text, body jsonb, verify_code text, type text, item_codes text[],
+        inspector_ids text[], joint_agency_ids text[], planned_start timestamptz, planned_end timestamptz, on_site boolean,
+        reason text, purpose text, requires_legal_representative boolean, actor text, chain text, action text,
+        entity_type text, payload jsonb)
+    ), d as (
+      insert into decisions (id, outcome, findings, rule_sets, evaluated_at)
+      select decision_id, outcome, findings, rule_sets, evaluated_at from input
+    ), f as (
+      insert into filings (id, filing_no, verify_code, agency_id, enterprise_uscc, region, type, item_codes, inspector_ids,
+        joint_agency_ids, planned_start, planned_end, on_site, reason, purpose, requires_legal_representative, decision_id,
+        filed_at, filed_by, status)
+      select id, region || '-' || ${String(year)} || '-' || lpad(nextval('filing_no_seq')::text, 7, '0'), verify_code, agency_id,
+        enterprise_uscc, region, type, item_codes, inspector_ids, joint_agency_ids, planned_start, planned_end, on_site, reason,
+        purpose, requires_legal_representative, decision_id, ${at}::timestamptz, actor, 'filed'
+      from input where kind = 'filing' order by ord
+      returning *
+    ), t as (
+      insert into filing_attempts (id, agency_id, enterprise_uscc, region, body, decision_id, attempted_at, actor)
+      select id, agency_id, enterprise_uscc, region, body, decision_id, ${at}::timestamptz, actor from input where kind = 'attempt'
+    ), a as (
+      ${auditInsertFrom(sql`
+        select i.chain, ${nextSeq} as seq, ${at}::timestamptz as at, i.actor, i.action, i.entity_type, i.id as entity_id,
+          case when f.filing_no is null then i.payload else jsonb_build_object('filingNo', f.filing_no) || i.payload end as payload,
+          ${prevHash} as prev_hash
+        from input i left join f on f.id = i.id ${chainHead(sql`i.chain`)}`)}
+    )
+    select * from f`.execute(trx);
+  return result.rows;
 }
 
 export async function findFiling(db: Db, id: string): Promise<FilingRow | null> {

@@ -62,7 +62,6 @@ describe('filings API', () => {
   });
 
   it('refuses unknown enterprises, inspectors and joint agencies, and another agency\'s inspectors, changing nothing', async () => {
-    const h = await harness();
     const w = await world();
     const other = await world();
     const before = await counts();
