@@ -51,3 +51,26 @@ function make(validate: ValidateFunction): Validator {
 
 export const bodyValidator = (schema: TSchema): Validator => make(bodyAjv.compile(schema));
 export const queryValidator = (schema: TSchema): Validator => make(queryAjv.compile(schema));
+
+const nulMessage = { 'zh-CN': '不能包含 NUL 字符（\\u0000）', en: 'must not contain the NUL character (\\u0000)' };
+
+/** PostgreSQL stores no NUL in text or jsonb; refuse it up front as bad input, wherever it is. */
+export function rejectNul(value: unknown, lang: Lang): void {
+  const found: ErrorDetail[] = [];
+  const walk = (v: unknown, path: string) => {
+    if (found.length >= 10) return;
+    if (typeof v === 'string') {
+      if (v.includes('\u0000')) found.push({ path: path || '/', message: nulMessage[lang] });
+    } else if (Array.isArray(v)) {
+      v.forEach((x, i) => walk(x, `${path}/${i}`));
+    } else if (v && typeof v === 'object') {
+      for (const [k, x] of Object.entries(v)) {
+        const p = `${path}/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+        if (k.includes('\u0000')) found.push({ path: p, message: nulMessage[lang] });
+        walk(x, p);
+      }
+    }
+  };
+  walk(value, '');
+  if (found.length) throw new AppError('validation_failed', 'validation_failed', {}, found);
+}

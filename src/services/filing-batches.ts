@@ -24,7 +24,7 @@ interface Pending extends FilingRequest {
 }
 
 const MAX_BATCH = 32;
-const MAX_RUNNING = 4;
+const MAX_RUNNING = 2;
 
 /**
  * Group commit for filings. Every filing is decided and written in a transaction that holds its

@@ -26,7 +26,11 @@ function badBodies(good: Record<string, unknown>): [string, unknown][] {
     const { [k]: _dropped, ...rest } = good;
     out.push([`without ${k}`, rest]);
     out.push([`${k} of the wrong type`, { ...good, [k]: typeof v === 'string' ? 12345 : 'not-a-thing' }]);
-    if (typeof v === 'string') out.push([`${k} too long`, { ...good, [k]: 'x'.repeat(20_000) }]);
+    if (typeof v === 'string') {
+      out.push([`${k} too long`, { ...good, [k]: 'x'.repeat(20_000) }]);
+      // PostgreSQL cannot store NUL in text or jsonb: this must be a 400, not a database error
+      out.push([`${k} with a NUL character`, { ...good, [k]: `${v}\u0000x` }]);
+    }
   }
   return out;
 }
@@ -102,6 +106,10 @@ describe('bad input never changes anything and is never a 5xx', () => {
     for (const path of ['/api/v1/agencies/ag_nope', '/api/v1/filings/fil_nope']) {
       const r = await h.api().get(path).set(admin);
       expect(r.status, path).to.equal(404);
+    }
+    for (const path of ['/api/v1/agencies/a%00b', '/api/v1/filings/%00', `/api/v1/enterprises/%00`, '/api/v1/filings?agency=%00', '/api/v1/verify/%00']) {
+      const r = await h.api().get(path).set(admin);
+      expect(r.status, path).to.be.within(400, 404);
     }
     const r3 = await h.api().post('/api/v1/filings/fil_nope/cancel').set(auth(w.agencyKey)).send({ reason: 'r' });
     expect(r3.status).to.equal(404);
