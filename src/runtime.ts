@@ -45,6 +45,8 @@ export async function startRuntime(config: Config, log: Logger, opts: { clock?: 
     });
     if (config.bootstrapAdminKey && (await services.keys.ensureBootstrapAdmin(config.bootstrapAdminKey))) {
       log.info('bootstrap admin key registered');
+    } else if (!(await services.keys.adminExists())) {
+      log.warn('no admin key exists yet: start with BOOTSTRAP_ADMIN_KEY=<16+ characters>, or stop the service and run `npm run cli -- keys create --role admin --name <you>`');
     }
     const app = createApp({ services, log, bodyLimit: config.bodyLimit, verifyRateLimit: config.verifyRateLimit, version });
     const close = async () => {

@@ -6,7 +6,7 @@ import type { KeyCreateBody, KeyCreatedView } from '../domain/schemas.js';
 import { validateUscc } from '../domain/uscc.js';
 import { existingAgencyIds } from '../store/agencies-repo.js';
 import { findEnterprise } from '../store/enterprises-repo.js';
-import { findPrincipalByHash, insertKey, keyHashExists } from '../store/keys-repo.js';
+import { anyActiveAdmin, findPrincipalByHash, insertKey, keyHashExists } from '../store/keys-repo.js';
 import { chains, record } from './audit.js';
 import type { ServiceContext } from './context.js';
 
@@ -74,6 +74,10 @@ export function createKeyService(ctx: ServiceContext) {
       if (await keyHashExists(ctx.db, hashKey(key))) return false;
       await insertWithAudit({ keyId: 'bootstrap' }, key, { role: 'admin', name: 'bootstrap admin' }, { agencyId: null, uscc: null, regions: [] });
       return true;
+    },
+
+    async adminExists(): Promise<boolean> {
+      return anyActiveAdmin(ctx.db);
     },
 
     async authenticate(key: string): Promise<Principal | null> {

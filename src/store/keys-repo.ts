@@ -32,3 +32,7 @@ export async function findPrincipalByHash(db: Db, keyHash: string): Promise<Prin
   if (!r) return null;
   return { keyId: r.id, role: r.role, name: r.name, agencyId: r.agency_id, uscc: r.uscc, regions: r.regions };
 }
+
+export async function anyActiveAdmin(db: Db): Promise<boolean> {
+  return !!(await db.selectFrom('api_keys').select('id').where('role', '=', 'admin').where('revoked_at', 'is', null).limit(1).executeTakeFirst());
+}
