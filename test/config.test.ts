@@ -1,0 +1,28 @@
+import { expect } from 'chai';
+import { ConfigError, loadConfig } from '../src/config.js';
+
+describe('configuration', () => {
+  it('runs with no configuration at all: PGlite in ./data on port 3000', () => {
+    const c = loadConfig({});
+    expect(c).to.include({ port: 3000, databaseUrl: null, dataDir: './data', rulesDir: './rules', tzRegion: 'Asia/Shanghai', scheduler: true });
+    expect(c.publicUrl).to.equal('http://localhost:3000');
+  });
+
+  it('reports every bad value at once, with what was expected, and never echoes a URL that may hold a password', () => {
+    try {
+      loadConfig({ PORT: 'eighty', TZ_REGION: 'Mars/Olympus', SCHEDULER: 'maybe', DATABASE_URL: 'not a url with secret', WEBHOOK_URL: 'https://hooks.example/x', BOOTSTRAP_ADMIN_KEY: 'short' });
+      expect.fail('should refuse');
+    } catch (e) {
+      expect(e).to.be.instanceOf(ConfigError);
+      const msg = (e as ConfigError).message;
+      expect((e as ConfigError).problems).to.have.length(6);
+      expect(msg).to.include('PORT must be a whole number from 0 to 65535, got "eighty"');
+      expect(msg).to.include('TZ_REGION "Mars/Olympus" is not a known IANA time zone');
+      expect(msg).to.include('SCHEDULER must be "on" or "off"');
+      expect(msg).to.include('DATABASE_URL is not a valid URL');
+      expect(msg).not.to.include('secret');
+      expect(msg).to.include('WEBHOOK_SECRET is not');
+      expect(msg).to.include('BOOTSTRAP_ADMIN_KEY must be at least 16 characters');
+    }
+  });
+});
