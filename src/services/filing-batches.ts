@@ -1,4 +1,3 @@
-import { AppError } from '../domain/errors.js';
 import { newId, newVerifyCode } from '../domain/codes.js';
 import { localYear } from '../domain/calendar.js';
 import type { Decision } from '../rules/decision.js';
@@ -138,7 +137,7 @@ export class FilingBatcher {
         this.ctx.log.warn({ err, size: batch.length }, 'filing batch failed; retrying its filings one by one');
         await Promise.all(batch.map((p) => this.run([p])));
       } else {
-        batch[0]?.reject(err instanceof AppError ? err : err);
+        batch[0]?.reject(err);
       }
       return;
     }

@@ -1,7 +1,6 @@
 import { AppError, notFound } from '../domain/errors.js';
 import { maskCredential, newId } from '../domain/codes.js';
-import type { Principal } from '../domain/principal.js';
-import { inRegions } from '../domain/principal.js';
+import { inRegions, type Principal } from '../domain/principal.js';
 import type {
   AgencyCreateBody,
   AgencyDetailView,
@@ -118,18 +117,11 @@ export function createRegistryService(ctx: ServiceContext) {
 
     async getEnterprise(actor: Principal, raw: string): Promise<EnterpriseView> {
       const uscc = validateUscc(raw);
+      // An enterprise key may read only itself, whether or not the other code is registered.
+      if (actor.role === 'enterprise' && actor.uscc !== uscc) throw new AppError('forbidden', 'forbidden', { role: actor.role });
       const e = await findEnterprise(ctx.db, uscc);
-      // Out-of-scope and missing look the same, so a key cannot probe who is registered elsewhere.
-      const visible =
-        e &&
-        (actor.role === 'admin' ||
-          actor.role === 'agency' ||
-          (actor.role === 'enterprise' && actor.uscc === uscc) ||
-          (actor.role === 'supervisor' && inRegions(e.region, actor.regions)));
-      if (!visible) {
-        if (e && actor.role === 'enterprise') throw new AppError('forbidden', 'forbidden', { role: actor.role });
-        throw notFound('enterprise', uscc);
-      }
+      // Out of a supervisor's regions reads as missing: existence elsewhere is not its to learn.
+      if (!e || (actor.role === 'supervisor' && !inRegions(e.region, actor.regions))) throw notFound('enterprise', uscc);
       return enterpriseView(e);
     },
   };
