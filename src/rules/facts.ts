@@ -38,6 +38,22 @@ export interface EnterpriseFact {
   noDisturb: boolean;
 }
 
+/** An earlier (not cancelled) filing about the same enterprise. Times are ISO 8601 strings. */
+export interface PriorFiling {
+  id: string;
+  filingNo: string;
+  agencyId: string;
+  agencyName: string;
+  type: FilingType;
+  plannedStart: string;
+  plannedEnd: string;
+  onSite: boolean;
+  status: string;
+  jointAgencyIds: string[];
+  resultOutcome: string | null;
+  conductedAt: string | null;
+}
+
 /**
  * Everything the evaluator may look at, gathered by the service before evaluation. Each rule
  * kind declares which of these it needs, so the service loads only what active rules use.
@@ -47,6 +63,8 @@ export interface Facts {
   jointAgencies: AgencyFact[];
   inspectors: InspectorFact[];
   enterprise: EnterpriseFact;
+  /** the enterprise's filings from 400 days before the new one's start to 31 days after its end */
+  history: PriorFiling[];
 }
 export type FactKey = keyof Facts;
 

@@ -1,6 +1,6 @@
-import { DAY_MS, localDate } from '../domain/calendar.js';
+import { DAY_MS, localDate, localYear } from '../domain/calendar.js';
 import { fillBoth, type Localized, type Params } from '../domain/i18n.js';
-import type { EvaluationContext, FactKey, Facts, FilingInput } from './facts.js';
+import type { EvaluationContext, FactKey, Facts, FilingInput, PriorFiling } from './facts.js';
 import type { RuleKind, RuleOf } from './schema.js';
 
 /** A rule that fired: the values for its message placeholders and the ids it counted. */
@@ -13,6 +13,8 @@ export interface KindEvaluator<K extends RuleKind> {
   needs: FactKey[];
   /** the placeholders a message of this kind may use; anything else is refused at load */
   placeholders: string[];
+  /** parameter combinations the schema cannot express; each problem is a pointer below /params and a message */
+  check?(params: RuleOf<K>['params']): { pointer: string; message: string }[];
   evaluate(rule: RuleOf<K>, input: FilingInput, facts: Facts, ctx: EvaluationContext): Hit | null;
 }
 
@@ -22,7 +24,65 @@ const problems = {
   startInPast: { 'zh-CN': '计划开始时间已过（仅 {types} 类型可事后备案）', en: 'the planned start is in the past (only {types} may be filed afterwards)' },
 } satisfies Record<string, Localized>;
 
+/** The worst window of `days` that contains `at`: its earlier visits, counted with `at`. */
+function worstRollingWindow(visits: PriorFiling[], at: number, days: number): PriorFiling[] {
+  const span = days * DAY_MS;
+  const near = visits.filter((v) => Math.abs(Date.parse(v.plannedStart) - at) < span);
+  const times = [...near.map((v) => Date.parse(v.plannedStart)), at].filter((t) => t <= at && t > at - span);
+  let worst: PriorFiling[] = [];
+  for (const from of times) {
+    const inside = near.filter((v) => {
+      const t = Date.parse(v.plannedStart);
+      return t >= from && t < from + span;
+    });
+    if (inside.length > worst.length) worst = inside;
+  }
+  return worst;
+}
+
 export const kinds: { [K in RuleKind]: KindEvaluator<K> } = {
+  frequency: {
+    needs: ['history', 'enterprise'],
+    placeholders: ['counted', 'limit', 'year', 'day', 'days', 'riskClass', 'filings'],
+    check(p) {
+      const out: { pointer: string; message: string }[] = [];
+      if ((p.max === undefined) === (p.maxByRiskClass === undefined)) out.push({ pointer: '/params', message: 'give exactly one of max and maxByRiskClass' });
+      if ((p.window === 'rolling-days') !== (p.days !== undefined)) out.push({ pointer: '/params/days', message: 'days is required for, and only for, window "rolling-days"' });
+      return out;
+    },
+    evaluate(rule, input, facts, ctx) {
+      const p = rule.params;
+      if (p.onSiteOnly && !input.onSite) return null;
+      const counts = facts.history.filter(
+        (h) => (p.agencies === 'any' || h.agencyId === input.agencyId) && (!p.types || p.types.includes(h.type)) && (!p.onSiteOnly || h.onSite),
+      );
+      const riskClass = facts.enterprise.riskClass ?? 'unknown';
+      const limit = p.max ?? p.maxByRiskClass?.[riskClass] ?? 0;
+      const start = input.plannedStart.getTime();
+      let counted: PriorFiling[];
+      if (p.window === 'rolling-days') {
+        counted = worstRollingWindow(counts, start, p.days ?? 0);
+      } else {
+        const key = p.window === 'calendar-year' ? (d: Date) => String(localYear(d, ctx.tz)) : (d: Date) => localDate(d, ctx.tz);
+        const period = key(input.plannedStart);
+        counted = counts.filter((h) => key(new Date(h.plannedStart)) === period);
+      }
+      if (counted.length + 1 <= limit) return null;
+      return {
+        params: {
+          counted: counted.length,
+          limit,
+          year: localYear(input.plannedStart, ctx.tz),
+          day: localDate(input.plannedStart, ctx.tz),
+          days: p.days ?? 1,
+          riskClass,
+          filings: counted.map((h) => h.filingNo).join(', '),
+        },
+        evidence: counted.map((h) => h.id),
+      };
+    },
+  },
+
   agency: {
     needs: ['agency'],
     placeholders: ['agency'],

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { ErrorObject } from 'ajv';
 import { createAjv } from '../domain/ajv.js';
 import { placeholders } from '../domain/i18n.js';
-import { kinds } from './kinds.js';
+import { kinds, type KindEvaluator } from './kinds.js';
 import { RuleSetSchema, type RuleSetFile } from './schema.js';
 
 export interface LoadedRuleSet {
@@ -42,7 +42,9 @@ function semanticProblems(path: string, file: RuleSetFile): RuleProblem[] {
   file.rules.forEach((rule, i) => {
     if (seen.has(rule.id)) problems.push({ file: path, pointer: `/rules/${i}/id`, message: `duplicate rule id "${rule.id}"` });
     seen.add(rule.id);
-    const allowed = kinds[rule.kind].placeholders;
+    const kind = kinds[rule.kind] as KindEvaluator<typeof rule.kind>;
+    for (const c of kind.check?.(rule.params as never) ?? []) problems.push({ file: path, pointer: `/rules/${i}${c.pointer}`, message: c.message });
+    const allowed = kind.placeholders;
     for (const lang of ['zh-CN', 'en'] as const) {
       for (const ph of placeholders(rule.message[lang])) {
         if (!allowed.includes(ph)) {

@@ -62,6 +62,26 @@ export const ruleKinds = {
       { additionalProperties: false },
     ),
   ),
+  frequency: rule(
+    'frequency',
+    Type.Object(
+      {
+        agencies: StringEnum(['same', 'any'] as const, 'count the filing agency\'s own filings, or every agency\'s'),
+        window: StringEnum(['calendar-year', 'calendar-day', 'rolling-days'] as const, 'calendar periods are in TZ_REGION'),
+        days: Type.Optional(Type.Integer({ minimum: 2, maximum: 366, description: 'length of a rolling window' })),
+        types: Type.Optional(Type.Array(FilingTypeT, { minItems: 1, uniqueItems: true, description: 'which earlier filings count' })),
+        onSiteOnly: Type.Boolean(),
+        max: Type.Optional(Type.Integer({ minimum: 0, maximum: 1000, description: 'visits allowed in the window, the new one included' })),
+        maxByRiskClass: Type.Optional(
+          Type.Object(
+            { A: Type.Integer({ minimum: 0 }), B: Type.Integer({ minimum: 0 }), C: Type.Integer({ minimum: 0 }), D: Type.Integer({ minimum: 0 }), unknown: Type.Integer({ minimum: 0 }) },
+            { additionalProperties: false },
+          ),
+        ),
+      },
+      { additionalProperties: false },
+    ),
+  ),
 };
 export type RuleKind = keyof typeof ruleKinds;
 export const RULE_KINDS = Object.keys(ruleKinds) as RuleKind[];

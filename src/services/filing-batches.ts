@@ -22,6 +22,26 @@ interface Pending extends FilingRequest {
   reject(e: unknown): void;
 }
 
+const DAY = 86_400_000;
+const uniq = (xs: string[]) => [...new Set(xs)];
+
+/**
+ * What to load for a set of filings: their enterprises, agencies and inspectors, and the
+ * enterprises' history wide enough for every history rule (a calendar year or 365 days back,
+ * 30 days around).
+ */
+export function factQueryFor(inputs: FilingInput[]) {
+  const starts = inputs.map((i) => i.plannedStart.getTime());
+  const ends = inputs.map((i) => i.plannedEnd.getTime());
+  return {
+    usccs: uniq(inputs.map((i) => i.enterpriseUscc)),
+    agencyIds: uniq(inputs.flatMap((i) => [i.agencyId, ...i.jointAgencyIds])),
+    inspectorIds: uniq(inputs.flatMap((i) => i.inspectorIds)),
+    historyFrom: new Date(Math.min(...starts) - 400 * DAY),
+    historyTo: new Date(Math.max(...ends) + 31 * DAY),
+  };
+}
+
 const MAX_BATCH = 32;
 const MAX_RUNNING = 2;
 
@@ -81,14 +101,7 @@ export class FilingBatcher {
     let settled: ((FilingOutcome & { ok: true }) | { ok: false; error: unknown })[];
     try {
       settled = await this.ctx.db.transaction().execute(async (trx) => {
-        const uniq = (xs: string[]) => [...new Set(xs)];
-        const rows = await loadFactRows(
-          trx,
-          batch.map((p) => p.input.enterpriseUscc),
-          uniq(batch.flatMap((p) => [p.input.agencyId, ...p.input.jointAgencyIds])),
-          uniq(batch.flatMap((p) => p.input.inspectorIds)),
-          true,
-        );
+        const rows = await loadFactRows(trx, factQueryFor(batch.map((p) => p.input)), true);
         const at = this.ctx.clock.now();
         const records: BatchRecord[] = [];
         const results = batch.map((p) => {

@@ -20,7 +20,7 @@ import {
 import { lockEnterprise } from '../store/locks.js';
 import type { FilingRow } from '../store/tables.js';
 import { chains, record } from './audit.js';
-import { FilingBatcher } from './filing-batches.js';
+import { factQueryFor, FilingBatcher } from './filing-batches.js';
 import type { ServiceContext } from './context.js';
 import { decodeCursor, pageOf } from './pagination.js';
 
@@ -128,6 +128,7 @@ export function createFilingService(ctx: ServiceContext) {
       jointAgencies: rows.agencies.filter((a) => input.jointAgencyIds.includes(a.id)),
       inspectors,
       enterprise,
+      history: rows.history.filter((h) => h.enterpriseUscc === input.enterpriseUscc),
     };
   }
 
@@ -190,7 +191,7 @@ export function createFilingService(ctx: ServiceContext) {
   return {
     async check(p: Principal, body: FilingCreateBody): Promise<Decision> {
       const input = toInput(requireAgency(p), body);
-      const rows = await loadFactRows(ctx.db, [input.enterpriseUscc], [input.agencyId, ...input.jointAgencyIds], input.inspectorIds, false);
+      const rows = await loadFactRows(ctx.db, factQueryFor([input]), false);
       return decide(input, factsFor(input, rows));
     },
 

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Decision } from '../rules/decision.js';
-import type { AgencyFact, EnterpriseFact, InspectorFact } from '../rules/facts.js';
+import type { AgencyFact, EnterpriseFact, InspectorFact, PriorFiling } from '../rules/facts.js';
 import { auditInsertFrom, chainHead, nextSeq, prevHash } from './audit-repo.js';
 import type { Db } from './db.js';
 import type { FilingRow } from './tables.js';
@@ -9,14 +9,21 @@ export interface FactRows {
   enterprises: EnterpriseFact[];
   agencies: AgencyFact[];
   inspectors: InspectorFact[];
+  history: (PriorFiling & { enterpriseUscc: string })[];
 }
 
 /**
  * The structural facts of a set of filings in a single round trip; with `lock`, first takes the
  * transaction locks of their enterprises (see migration 0003 for why this is one function).
  */
-export async function loadFactRows(db: Db, usccs: string[], agencyIds: string[], inspectorIds: string[], lock: boolean): Promise<FactRows> {
-  const r = await sql<{ facts: FactRows }>`select filing_facts(${usccs}::text[], ${agencyIds}::text[], ${inspectorIds}::text[], ${lock}) as facts`.execute(db);
+export async function loadFactRows(
+  db: Db,
+  q: { usccs: string[]; agencyIds: string[]; inspectorIds: string[]; historyFrom: Date; historyTo: Date },
+  lock: boolean,
+): Promise<FactRows> {
+  const r = await sql<{ facts: FactRows }>`
+    select filing_facts(${q.usccs}::text[], ${q.agencyIds}::text[], ${q.inspectorIds}::text[], ${lock},
+      ${q.historyFrom}::timestamptz, ${q.historyTo}::timestamptz) as facts`.execute(db);
   return (r.rows[0] as { facts: FactRows }).facts;
 }
 

@@ -34,6 +34,7 @@ function facts(over: Partial<Facts> = {}): Facts {
       { id: 'i2', agencyId: 'ag_1', credentialNo: 'C2', validUntil: '2030-01-01' },
     ],
     enterprise: { uscc: '91211221MA0XYW123X', region: '211221', riskClass: null, noDisturb: false },
+    history: [],
     ...over,
   };
 }

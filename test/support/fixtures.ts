@@ -60,11 +60,15 @@ export async function createEnterprise(region = '211221', extra: Record<string, 
   return uscc;
 }
 
-/** An agency with two certified inspectors and an enterprise with its own key, in one region. */
-export async function world(region = '211221'): Promise<World> {
+/**
+ * An agency with two certified inspectors and an enterprise with its own key, in one region.
+ * The enterprise is risk class D (annual cap 4) so that tests may file for it a few times;
+ * tests of the cap itself choose their class.
+ */
+export async function world(region = '211221', enterprise: Record<string, unknown> = { riskClass: 'D' }): Promise<World> {
   const agency = await createAgency(region);
   const inspectorIds = [await addInspector(agency.id), await addInspector(agency.id)];
-  const uscc = await createEnterprise(region);
+  const uscc = await createEnterprise(region, enterprise);
   const enterpriseKey = await createKey({ role: 'enterprise', uscc });
   return { agencyId: agency.id, agencyKey: agency.key, inspectorIds, uscc, enterpriseKey, region };
 }

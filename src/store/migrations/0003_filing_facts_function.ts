@@ -1,13 +1,14 @@
 import { sql, type Kysely } from 'kysely';
 
-// Takes the transaction locks of a set of enterprises and reads the structural facts of their
-// filings in one round trip. Locks are taken in the order of their keys, so two transactions
+// Takes the transaction locks of a set of enterprises and reads the facts of their filings (the
+// registry entries they name and the enterprises' filing history) in one round trip. Locks are taken in the order of their keys, so two transactions
 // locking overlapping sets cannot deadlock. Statements in a volatile PL/pgSQL function take a
 // fresh snapshot each, so the read sees everything committed before the locks were granted (a
 // plain SELECT calling the lock functions would read with a snapshot taken before them).
 export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`
-    create function filing_facts(p_usccs text[], p_agency_ids text[], p_inspector_ids text[], p_lock boolean)
+    create function filing_facts(p_usccs text[], p_agency_ids text[], p_inspector_ids text[], p_lock boolean,
+      p_history_from timestamptz, p_history_to timestamptz)
     returns json language plpgsql volatile as $$
     declare
       result json;
@@ -24,7 +25,15 @@ export async function up(db: Kysely<unknown>): Promise<void> {
                        from agencies a where a.id = any(p_agency_ids)),
         'inspectors', (select coalesce(json_agg(json_build_object('id', p.id, 'agencyId', p.agency_id, 'credentialNo', p.credential_no,
                           'validUntil', p.valid_until)), '[]'::json)
-                         from inspectors p where p.id = any(p_inspector_ids)))
+                         from inspectors p where p.id = any(p_inspector_ids)),
+        -- the enterprises' filings around the new ones (cancelled ones never count)
+        'history', (select coalesce(json_agg(json_build_object('id', f.id, 'filingNo', f.filing_no, 'enterpriseUscc', f.enterprise_uscc,
+                       'agencyId', f.agency_id, 'agencyName', a.name, 'type', f.type, 'plannedStart', f.planned_start,
+                       'plannedEnd', f.planned_end, 'onSite', f.on_site, 'status', f.status, 'jointAgencyIds', f.joint_agency_ids,
+                       'resultOutcome', f.result_outcome, 'conductedAt', f.conducted_at) order by f.planned_start), '[]'::json)
+                      from filings f join agencies a on a.id = f.agency_id
+                      where f.enterprise_uscc = any(p_usccs) and f.status <> 'cancelled'
+                        and f.planned_start < p_history_to and f.planned_end > p_history_from))
         into result;
       return result;
     end $$;
@@ -32,5 +41,5 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
-  await sql`drop function if exists filing_facts(text[], text[], text[], boolean)`.execute(db);
+  await sql`drop function if exists filing_facts(text[], text[], text[], boolean, timestamptz, timestamptz)`.execute(db);
 }

@@ -1,0 +1,34 @@
+import { expect } from 'chai';
+import { verifyAuditTrail } from '../../src/services/audit.js';
+import { harness } from '../support/harness.js';
+import { auth, filingBody, world } from '../support/fixtures.js';
+
+describe('frequency caps through the API', () => {
+  it('20 simultaneous filings that would each be the one allowed filing: one 201, nineteen 422', async () => {
+    const h = await harness();
+    const w = await world('211221', { riskClass: 'B' });
+    const body = filingBody(w);
+    const responses = await Promise.all(Array.from({ length: 20 }, () => h.api().post('/api/v1/filings').set(auth(w.agencyKey)).send(body)));
+    const statuses = responses.map((r) => r.status).sort();
+    expect(statuses).to.deep.equal([201, ...Array(19).fill(422)]);
+    const filed = responses.find((r) => r.status === 201)!.body.filing;
+    for (const r of responses.filter((x) => x.status === 422)) {
+      const f = r.body.decision.findings.find((x: { ruleId: string }) => x.ruleId === 'frequency.annual-same-agency');
+      expect(f.evidence).to.deep.equal([filed.id]);
+      expect(f.message['zh-CN']).to.include(filed.filingNo);
+    }
+    const db = h.runtime.store.db;
+    expect(await db.selectFrom('filings').select('id').where('enterprise_uscc', '=', w.uscc).execute()).to.have.length(1);
+    expect(await db.selectFrom('filing_attempts').select('id').where('enterprise_uscc', '=', w.uscc).execute()).to.have.length(19);
+    expect((await verifyAuditTrail(db)).ok).to.equal(true);
+  });
+
+  it('a cancelled filing no longer counts toward the cap', async () => {
+    const h = await harness();
+    const w = await world('211221', { riskClass: 'B' });
+    const first = (await h.api().post('/api/v1/filings').set(auth(w.agencyKey)).send(filingBody(w))).body.filing;
+    expect((await h.api().post('/api/v1/filings').set(auth(w.agencyKey)).send(filingBody(w))).status).to.equal(422);
+    await h.api().post(`/api/v1/filings/${first.id}/cancel`).set(auth(w.agencyKey)).send({ reason: '计划调整' });
+    expect((await h.api().post('/api/v1/filings').set(auth(w.agencyKey)).send(filingBody(w))).status).to.equal(201);
+  });
+});

@@ -1,0 +1,144 @@
+import { expect } from 'chai';
+import { evaluate } from '../../src/rules/evaluate.js';
+import type { Facts, FilingInput, PriorFiling } from '../../src/rules/facts.js';
+import { loadRuleSets, type LoadedRuleSet } from '../../src/rules/load.js';
+
+const HOUR = 3_600_000;
+const tz = 'Asia/Shanghai';
+
+function input(start: string, over: Partial<FilingInput> = {}): FilingInput {
+  const plannedStart = new Date(start);
+  return {
+    agencyId: 'ag_1',
+    enterpriseUscc: 'E',
+    type: 'routine',
+    itemCodes: ['SAFE-01'],
+    inspectorIds: ['i1', 'i2'],
+    plannedStart,
+    plannedEnd: new Date(plannedStart.getTime() + 4 * HOUR),
+    onSite: true,
+    reason: null,
+    jointAgencyIds: [],
+    purpose: 'inspection',
+    requiresLegalRepresentative: false,
+    ...over,
+  };
+}
+
+let n = 0;
+function prior(start: string, over: Partial<PriorFiling> = {}): PriorFiling {
+  n++;
+  return {
+    id: `fil_${n}`,
+    filingNo: `211221-2026-${String(n).padStart(7, '0')}`,
+    agencyId: 'ag_1',
+    agencyName: 'A',
+    type: 'routine',
+    plannedStart: new Date(start).toISOString(),
+    plannedEnd: new Date(new Date(start).getTime() + 4 * HOUR).toISOString(),
+    onSite: true,
+    status: 'completed',
+    jointAgencyIds: [],
+    resultOutcome: 'no_issues',
+    conductedAt: start,
+    ...over,
+  };
+}
+
+function facts(history: PriorFiling[], riskClass: 'A' | 'B' | 'C' | 'D' | null = 'B'): Facts {
+  return {
+    agency: { id: 'ag_1', active: true, region: '211221', itemCodes: ['SAFE-01'] },
+    jointAgencies: [],
+    inspectors: [
+      { id: 'i1', agencyId: 'ag_1', credentialNo: 'C1', validUntil: '2099-01-01' },
+      { id: 'i2', agencyId: 'ag_1', credentialNo: 'C2', validUntil: '2099-01-01' },
+    ],
+    enterprise: { uscc: 'E', region: '211221', riskClass, noDisturb: false },
+    history,
+  };
+}
+
+describe('frequency rules', () => {
+  let sets: LoadedRuleSet[];
+  const now = new Date('2026-01-05T00:00:00Z');
+  const run = (i: FilingInput, f: Facts) => evaluate(sets, i, f, { now, tz });
+  const finding = (d: ReturnType<typeof run>, id: string) => d.findings.find((x) => x.ruleId === id);
+  before(async () => {
+    sets = await loadRuleSets('rules');
+  });
+
+  describe('frequency.annual-same-agency', () => {
+    it('blocks the second routine visit of the year by the same agency to a class-B enterprise, naming the first', () => {
+      const first = prior('2026-03-01T01:00:00Z');
+      const d = run(input('2026-06-01T01:00:00Z'), facts([first], 'B'));
+      expect(d.outcome).to.equal('block');
+      const f = finding(d, 'frequency.annual-same-agency')!;
+      expect(f.evidence).to.deep.equal([first.id]);
+      expect(f.message.en).to.equal(`This agency has inspected this enterprise 1 time(s) in 2026 (${first.filingNo}); the annual cap for risk class B is 1`);
+    });
+
+    it('caps by risk class: C allows two, D four, unknown one', () => {
+      const two = [prior('2026-02-01T01:00:00Z'), prior('2026-03-01T01:00:00Z')];
+      expect(finding(run(input('2026-06-01T01:00:00Z'), facts(two.slice(0, 1), 'C')), 'frequency.annual-same-agency')).to.equal(undefined);
+      expect(finding(run(input('2026-06-01T01:00:00Z'), facts(two, 'C')), 'frequency.annual-same-agency')?.message.en).to.include('cap for risk class C is 2');
+      expect(finding(run(input('2026-06-01T01:00:00Z'), facts(two, 'D')), 'frequency.annual-same-agency')).to.equal(undefined);
+      expect(finding(run(input('2026-06-01T01:00:00Z'), facts(two.slice(0, 1), null)), 'frequency.annual-same-agency')?.message.en).to.include('risk class unknown is 1');
+    });
+
+    it('counts calendar years in Asia/Shanghai, not UTC', () => {
+      // 2025-12-31T17:00Z is 2026-01-01 01:00 in Shanghai: the same year as the new visit
+      const newYearsNight = prior('2025-12-31T17:00:00Z');
+      expect(finding(run(input('2026-06-01T01:00:00Z'), facts([newYearsNight])), 'frequency.annual-same-agency')).not.to.equal(undefined);
+      // 2025-12-31T15:00Z is still 2025 in Shanghai
+      const lastYear = prior('2025-12-31T15:00:00Z');
+      expect(finding(run(input('2026-06-01T01:00:00Z'), facts([lastYear])), 'frequency.annual-same-agency')).to.equal(undefined);
+    });
+
+    it('does not count other agencies, case inspections, or apply to a case inspection', () => {
+      const others = [prior('2026-03-01T01:00:00Z', { agencyId: 'ag_2' }), prior('2026-04-01T01:00:00Z', { type: 'case' })];
+      expect(finding(run(input('2026-06-01T01:00:00Z'), facts(others)), 'frequency.annual-same-agency')).to.equal(undefined);
+      const mine = [prior('2026-03-01T01:00:00Z')];
+      expect(finding(run(input('2026-06-01T01:00:00Z', { type: 'case', reason: '投诉举报核查' }), facts(mine)), 'frequency.annual-same-agency')).to.equal(undefined);
+    });
+  });
+
+  describe('alerts across agencies (on-site visits)', () => {
+    const other = { agencyId: 'ag_2', type: 'case' as const };
+    it('alert-day: a second on-site visit on the same Shanghai day', () => {
+      const d = run(input('2026-06-01T06:00:00Z'), facts([prior('2026-06-01T01:00:00Z', other)]));
+      expect(d.outcome).to.equal('warn');
+      expect(d.findings.map((f) => f.ruleId)).to.deep.equal(['frequency.alert-day']);
+      // the day before in Shanghai (2026-05-31 23:00 +08:00) is another day
+      expect(run(input('2026-06-01T06:00:00Z'), facts([prior('2026-05-31T15:00:00Z', other)])).findings).to.deep.equal([]);
+      // desk reviews do not count
+      expect(run(input('2026-06-01T06:00:00Z'), facts([prior('2026-06-01T01:00:00Z', { ...other, onSite: false })])).findings).to.deep.equal([]);
+    });
+
+    it('alert-week: a third visit within 7 days; alert-month: a fourth within 30', () => {
+      const week = [prior('2026-06-01T01:00:00Z', other), prior('2026-06-04T01:00:00Z', other)];
+      const d = run(input('2026-06-07T01:00:00Z'), facts(week));
+      expect(d.findings.map((f) => f.ruleId)).to.deep.equal(['frequency.alert-week']);
+      expect(d.findings[0]?.evidence).to.have.members(week.map((w) => w.id));
+      // 8 days after the first: outside the week
+      expect(run(input('2026-06-09T02:00:00Z'), facts(week)).findings).to.deep.equal([]);
+      const month = [prior('2026-06-01T01:00:00Z', other), prior('2026-06-10T01:00:00Z', other), prior('2026-06-20T01:00:00Z', other)];
+      expect(run(input('2026-06-29T01:00:00Z'), facts(month)).findings.map((f) => f.ruleId)).to.deep.equal(['frequency.alert-month']);
+      expect(run(input('2026-07-02T01:00:00Z'), facts(month)).findings).to.deep.equal([]);
+    });
+
+    it('a window that contains the new visit may also extend after it (visits already planned)', () => {
+      const later = [prior('2026-06-03T01:00:00Z', other), prior('2026-06-05T01:00:00Z', other)];
+      expect(run(input('2026-06-01T01:00:00Z'), facts(later)).findings.map((f) => f.ruleId)).to.deep.equal(['frequency.alert-week']);
+    });
+  });
+
+  it('refuses frequency parameters that contradict each other', async () => {
+    const { parseRuleSet } = await import('../../src/rules/load.js');
+    const doc = JSON.parse(JSON.stringify(sets[0]!.file)) as { rules: { params: Record<string, unknown> }[] };
+    const i = doc.rules.findIndex((r) => (r as unknown as { id: string }).id === 'frequency.alert-week');
+    doc.rules[i]!.params = { ...doc.rules[i]!.params, maxByRiskClass: { A: 1, B: 1, C: 1, D: 1, unknown: 1 } };
+    delete doc.rules[i]!.params.days;
+    const problems = parseRuleSet('x.json', JSON.stringify(doc)).problems;
+    expect(problems.map((p) => p.pointer)).to.deep.equal([`/rules/${i}/params`, `/rules/${i}/params/days`]);
+  });
+});
