@@ -10,6 +10,7 @@ export const FindingSchema = Type.Object({
   message: Localized,
   basis: Localized,
   evidence: Type.Array(Type.String(), { description: 'ids of the records the rule counted or rejected' }),
+  raises: Type.Optional(Type.String({ description: 'the kind of violation this finding raised' })),
 });
 
 export const DecisionSchema = Type.Object({

@@ -61,6 +61,7 @@ export function evaluate(
         message: fillBoth(rule.message, hit.params),
         basis: rule.basis,
         evidence: hit.evidence,
+        ...(rule.raises ? { raises: rule.raises } : {}),
       });
     }
   }

@@ -11,6 +11,7 @@ export interface FilingInput {
   plannedEnd: Date;
   onSite: boolean;
   reason: string | null;
+  onSiteJustification: string | null;
   jointAgencyIds: string[];
   purpose: Purpose;
   requiresLegalRepresentative: boolean;

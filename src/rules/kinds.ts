@@ -40,7 +40,117 @@ function worstRollingWindow(visits: PriorFiling[], at: number, days: number): Pr
   return worst;
 }
 
+const HOUR_MS = 3_600_000;
+const purposes = {
+  observation: { 'zh-CN': '观摩', en: 'observation' },
+  supervision: { 'zh-CN': '督导', en: 'supervision' },
+  study: { 'zh-CN': '考察调研', en: 'study' },
+  inspection: { 'zh-CN': '检查', en: 'inspection' },
+} satisfies Record<string, Localized>;
+
 export const kinds: { [K in RuleKind]: KindEvaluator<K> } = {
+  history: {
+    needs: ['history'],
+    placeholders: ['streak', 'withinDays', 'filings'],
+    evaluate(rule, input, facts) {
+      const since = input.plannedStart.getTime() - rule.params.withinDays * DAY_MS;
+      const results = facts.history
+        .filter((h) => h.agencyId === input.agencyId && h.resultOutcome && h.conductedAt && Date.parse(h.conductedAt) >= since)
+        .sort((a, b) => Date.parse(b.conductedAt as string) - Date.parse(a.conductedAt as string))
+        .slice(0, rule.params.streak);
+      if (results.length < rule.params.streak || results.some((h) => h.resultOutcome !== 'no_issues')) return null;
+      return {
+        params: { streak: rule.params.streak, withinDays: rule.params.withinDays, filings: results.map((h) => h.filingNo).join(', ') },
+        evidence: results.map((h) => h.id),
+      };
+    },
+  },
+
+  overlap: {
+    needs: ['history'],
+    placeholders: ['days', 'filings', 'agencies'],
+    evaluate(rule, input, facts) {
+      const span = rule.params.days * DAY_MS;
+      const start = input.plannedStart.getTime();
+      const mine = new Set([input.agencyId, ...input.jointAgencyIds]);
+      // another agency's visit nearby that this filing is not already joint with
+      const others = facts.history.filter(
+        (h) => !mine.has(h.agencyId) && !h.jointAgencyIds.includes(input.agencyId) && Math.abs(Date.parse(h.plannedStart) - start) <= span,
+      );
+      if (others.length === 0) return null;
+      return {
+        params: { days: rule.params.days, filings: others.map((h) => h.filingNo).join(', '), agencies: [...new Set(others.map((h) => h.agencyName))].join('、') },
+        evidence: others.map((h) => h.id),
+      };
+    },
+  },
+
+  'enterprise-flag': {
+    needs: ['enterprise'],
+    placeholders: ['type', 'allowed'],
+    evaluate(rule, input, facts) {
+      if (!facts.enterprise[rule.params.flag] || rule.params.allowTypes.includes(input.type)) return null;
+      return { params: { type: input.type, allowed: rule.params.allowTypes.join(', ') }, evidence: [facts.enterprise.uscc] };
+    },
+  },
+
+  'quiet-period': {
+    needs: [],
+    placeholders: ['day', 'fromDay', 'toDay'],
+    evaluate(rule, input, _facts, ctx) {
+      const date = localDate(input.plannedStart, ctx.tz);
+      const dayOfMonth = Number(date.slice(8, 10));
+      if (dayOfMonth < rule.params.fromDay || dayOfMonth > rule.params.toDay) return null;
+      return { params: { day: date, fromDay: rule.params.fromDay, toDay: rule.params.toDay }, evidence: [] };
+    },
+  },
+
+  'lead-time': {
+    needs: [],
+    placeholders: ['hours', 'lead'],
+    evaluate(rule, input, _facts, ctx) {
+      const lead = (input.plannedStart.getTime() - ctx.now.getTime()) / HOUR_MS;
+      if (lead >= rule.params.hours) return null;
+      return { params: { hours: rule.params.hours, lead: Math.max(0, Math.floor(lead)) }, evidence: [] };
+    },
+  },
+
+  'onsite-justified': {
+    needs: [],
+    placeholders: ['minLength'],
+    evaluate(rule, input) {
+      if (!input.onSite || [...(input.onSiteJustification ?? '')].length >= rule.params.minLength) return null;
+      return { params: { minLength: rule.params.minLength }, evidence: [] };
+    },
+  },
+
+  'emergency-late': {
+    needs: [],
+    placeholders: ['hours', 'late'],
+    evaluate(rule, input, _facts, ctx) {
+      const after = (ctx.now.getTime() - input.plannedStart.getTime()) / HOUR_MS;
+      if (input.type !== 'emergency' || after <= rule.params.hours) return null;
+      return { params: { hours: rule.params.hours, late: Math.floor(after) }, evidence: [] };
+    },
+  },
+
+  conduct: {
+    needs: [],
+    placeholders: ['purpose'],
+    evaluate(rule, input) {
+      switch (rule.params.check) {
+        case 'legal-representative':
+          // insisting the legal representative attends needs a stated reason (N4)
+          return input.requiresLegalRepresentative && !input.reason ? { params: { purpose: purposes[input.purpose] }, evidence: [] } : null;
+        case 'disguised-visit':
+          // an on-site "observation", "supervision" or "study" visit is an inspection in disguise (N6)
+          return input.onSite && input.purpose !== 'inspection' ? { params: { purpose: purposes[input.purpose] }, evidence: [] } : null;
+        case 'reported':
+          return null;
+      }
+    },
+  },
+
   frequency: {
     needs: ['history', 'enterprise'],
     placeholders: ['counted', 'limit', 'year', 'day', 'days', 'riskClass', 'filings'],

@@ -23,12 +23,15 @@ const Scope = Type.Object(
   { additionalProperties: false },
 );
 
+export const VIOLATION_KINDS = ['unfiled_inspection', 'outside_window', 'conduct', 'emergency_late', 'result_overdue', 'disclosure_overdue'] as const;
+
 function rule<K extends string, P extends TSchema>(kind: K, params: P) {
   return Type.Object(
     {
       id: RuleId,
       kind: Type.Literal(kind),
       severity: Severity,
+      raises: Type.Optional(StringEnum(VIOLATION_KINDS, 'a violation supervisors must work, raised when the rule fires')),
       enabled: Type.Optional(Type.Boolean()),
       scope: Type.Optional(Scope),
       params,
@@ -78,6 +81,31 @@ export const ruleKinds = {
             { additionalProperties: false },
           ),
         ),
+      },
+      { additionalProperties: false },
+    ),
+  ),
+  history: rule(
+    'history',
+    Type.Object({ streak: Type.Integer({ minimum: 1, maximum: 50 }), withinDays: Type.Integer({ minimum: 1, maximum: 400 }) }, { additionalProperties: false }),
+  ),
+  overlap: rule('overlap', Type.Object({ days: Type.Integer({ minimum: 1, maximum: 60 }) }, { additionalProperties: false })),
+  'enterprise-flag': rule(
+    'enterprise-flag',
+    Type.Object({ flag: StringEnum(['noDisturb'] as const), allowTypes: Type.Array(FilingTypeT, { uniqueItems: true }) }, { additionalProperties: false }),
+  ),
+  'quiet-period': rule(
+    'quiet-period',
+    Type.Object({ fromDay: Type.Integer({ minimum: 1, maximum: 31 }), toDay: Type.Integer({ minimum: 1, maximum: 31 }) }, { additionalProperties: false }),
+  ),
+  'lead-time': rule('lead-time', Type.Object({ hours: Type.Integer({ minimum: 1, maximum: 720 }) }, { additionalProperties: false })),
+  'onsite-justified': rule('onsite-justified', Type.Object({ minLength: Type.Integer({ minimum: 1, maximum: 200 }) }, { additionalProperties: false })),
+  'emergency-late': rule('emergency-late', Type.Object({ hours: Type.Integer({ minimum: 1, maximum: 720 }) }, { additionalProperties: false })),
+  conduct: rule(
+    'conduct',
+    Type.Object(
+      {
+        check: StringEnum(['legal-representative', 'disguised-visit', 'reported'] as const, '"reported": not visible in a filing; enterprises report it'),
       },
       { additionalProperties: false },
     ),

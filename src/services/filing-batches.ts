@@ -110,9 +110,13 @@ export class FilingBatcher {
             const blocked = decision.outcome === 'block';
             const decisionId = newId('dec');
             const findings = decision.findings.map((f) => f.ruleId);
+            const id = newId(blocked ? 'att' : 'fil');
+            const violations = decision.findings
+              .filter((f) => f.raises)
+              .map((f) => ({ id: newId('vio'), kind: f.raises as string, details: { ruleId: f.ruleId, decisionId, [blocked ? 'attemptId' : 'filingId']: id, message: f.message } }));
             records.push({
               kind: blocked ? 'attempt' : 'filing',
-              id: newId(blocked ? 'att' : 'fil'),
+              id,
               decisionId,
               decision,
               agencyId: p.input.agencyId,
@@ -128,6 +132,7 @@ export class FilingBatcher {
                 entityType: blocked ? 'filing_attempt' : 'filing',
                 payload: blocked ? { decisionId, findings } : { decisionId, outcome: decision.outcome, body: p.body },
               },
+              violations,
             });
             return { ok: true as const, recordIndex: records.length - 1, decision };
           } catch (error) {

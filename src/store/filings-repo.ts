@@ -49,16 +49,19 @@ export interface BatchRecord {
     plannedEnd: Date;
     onSite: boolean;
     reason: string | null;
+    onSiteJustification: string | null;
     purpose: string;
     requiresLegalRepresentative: boolean;
   };
   actor: string;
   audit: { chain: string; action: string; entityType: string; payload: Record<string, unknown> };
+  /** violations raised by the decision's findings (for supervisors to work) */
+  violations: { id: string; kind: string; details: Record<string, unknown> }[];
 }
 
 /**
  * Writes a whole batch in one statement: decisions, filings (numbered from the global sequence
- * in input order), blocked attempts, and one audit event per record on its enterprise's chain,
+ * in input order), blocked attempts, the violations their findings raise, and one audit event per record on its enterprise's chain,
  * the filing number filled into the event. The SQL text is the same for any batch size, so it is
  * prepared once. A batch holds at most one record per enterprise (one event per chain), and the
  * caller holds every enterprise's lock.
@@ -86,6 +89,7 @@ export async function writeFilingBatch(trx: Db, records: BatchRecord[], at: Date
     planned_end: r.input.plannedEnd.toISOString(),
     on_site: r.input.onSite,
     reason: r.input.reason,
+    on_site_justification: r.input.onSiteJustification,
     purpose: r.input.purpose,
     requires_legal_representative: r.input.requiresLegalRepresentative,
     actor: r.actor,
@@ -93,6 +97,7 @@ export async function writeFilingBatch(trx: Db, records: BatchRecord[], at: Date
     action: r.audit.action,
     entity_type: r.audit.entityType,
     payload: r.audit.payload,
+    violations: r.violations,
   }));
   const result = await sql<FilingRow>`
     with input as (
@@ -100,23 +105,28 @@ export async function writeFilingBatch(trx: Db, records: BatchRecord[], at: Date
         ord int, kind text, id text, decision_id text, outcome text, findings jsonb, rule_sets jsonb, evaluated_at timestamptz,
         agency_id text, enterprise_uscc text, region text, body jsonb, verify_code text, type text, item_codes text[],
         inspector_ids text[], joint_agency_ids text[], planned_start timestamptz, planned_end timestamptz, on_site boolean,
-        reason text, purpose text, requires_legal_representative boolean, actor text, chain text, action text,
-        entity_type text, payload jsonb)
+        reason text, on_site_justification text, purpose text, requires_legal_representative boolean, actor text, chain text, action text,
+        entity_type text, payload jsonb, violations jsonb)
     ), d as (
       insert into decisions (id, outcome, findings, rule_sets, evaluated_at)
       select decision_id, outcome, findings, rule_sets, evaluated_at from input
     ), f as (
       insert into filings (id, filing_no, verify_code, agency_id, enterprise_uscc, region, type, item_codes, inspector_ids,
-        joint_agency_ids, planned_start, planned_end, on_site, reason, purpose, requires_legal_representative, decision_id,
-        filed_at, filed_by, status)
+        joint_agency_ids, planned_start, planned_end, on_site, reason, on_site_justification, purpose, requires_legal_representative,
+        decision_id, filed_at, filed_by, status)
       select id, region || '-' || ${String(year)} || '-' || lpad(nextval('filing_no_seq')::text, 7, '0'), verify_code, agency_id,
         enterprise_uscc, region, type, item_codes, inspector_ids, joint_agency_ids, planned_start, planned_end, on_site, reason,
-        purpose, requires_legal_representative, decision_id, ${at}::timestamptz, actor, 'filed'
+        on_site_justification, purpose, requires_legal_representative, decision_id, ${at}::timestamptz, actor, 'filed'
       from input where kind = 'filing' order by ord
       returning *
     ), t as (
       insert into filing_attempts (id, agency_id, enterprise_uscc, region, body, decision_id, attempted_at, actor)
       select id, agency_id, enterprise_uscc, region, body, decision_id, ${at}::timestamptz, actor from input where kind = 'attempt'
+    ), v as (
+      insert into violations (id, kind, status, agency_id, enterprise_uscc, region, filing_id, details, raised_at, updated_at)
+      select e->>'id', e->>'kind', 'open', i.agency_id, i.enterprise_uscc, i.region, case when i.kind = 'filing' then i.id end,
+        e->'details', ${at}::timestamptz, ${at}::timestamptz
+      from input i cross join jsonb_array_elements(i.violations) e
     ), a as (
       ${auditInsertFrom(sql`
         select i.chain, ${nextSeq} as seq, ${at}::timestamptz as at, i.actor, i.action, i.entity_type, i.id as entity_id,

@@ -58,6 +58,7 @@ export interface FilingsTable {
   planned_end: Date;
   on_site: boolean;
   reason: string | null;
+  on_site_justification: string | null;
   purpose: string;
   requires_legal_representative: boolean;
   decision_id: string;

@@ -32,3 +32,31 @@ describe('frequency caps through the API', () => {
     expect((await h.api().post('/api/v1/filings').set(auth(w.agencyKey)).send(filingBody(w))).status).to.equal(201);
   });
 });
+
+describe('findings that raise violations, through the API', () => {
+  it('an emergency filed 30 hours late is blocked, recorded, and raises emergency_late for supervisors', async () => {
+    const h = await harness();
+    const w = await world();
+    const start = new Date(Date.now() - 30 * 3_600_000);
+    const res = await h
+      .api()
+      .post('/api/v1/filings')
+      .set(auth(w.agencyKey))
+      .send(filingBody(w, { type: 'emergency', reason: '突发危化品泄漏处置', plannedStart: start.toISOString(), plannedEnd: new Date(start.getTime() + 4 * 3_600_000).toISOString() }));
+    expect(res.status).to.equal(422);
+    expect(res.body.decision.findings.map((f: { ruleId: string }) => f.ruleId)).to.include('filing.emergency-late');
+    const db = h.runtime.store.db;
+    const attempt = await db.selectFrom('filing_attempts').select('id').where('enterprise_uscc', '=', w.uscc).executeTakeFirstOrThrow();
+    const v = await db.selectFrom('violations').selectAll().where('enterprise_uscc', '=', w.uscc).executeTakeFirstOrThrow();
+    expect(v).to.include({ kind: 'emergency_late', status: 'open', agency_id: w.agencyId, filing_id: null });
+    expect((v.details as { attemptId: string; ruleId: string }).attemptId).to.equal(attempt.id);
+  });
+
+  it('an on-site "study" visit is refused as a disguised inspection (conduct.N6)', async () => {
+    const h = await harness();
+    const w = await world();
+    const res = await h.api().post('/api/v1/filings').set(auth(w.agencyKey)).set('Accept-Language', 'en').send(filingBody(w, { purpose: 'study' }));
+    expect(res.status).to.equal(422);
+    expect(res.body.decision.findings[0].message.en).to.equal('Not allowed, inspections disguised as observation, supervision, study or research visits: An on-site visit for study is an inspection in disguise; file it as an inspection (purpose inspection)');
+  });
+});

@@ -1,3 +1,4 @@
+import { readdir } from 'node:fs/promises';
 import { expect } from 'chai';
 import { harness } from '../support/harness.js';
 
@@ -6,7 +7,8 @@ describe('health', () => {
     const h = await harness();
     const res = await h.api().get('/readyz');
     expect(res.status).to.equal(200);
-    expect(res.body).to.deep.equal({ status: 'ready', database: h.runtime.store.kind, ruleSets: 1 });
+    const shipped = (await readdir('rules')).filter((f) => f.endsWith('.json')).length;
+    expect(res.body).to.deep.equal({ status: 'ready', database: h.runtime.store.kind, ruleSets: shipped });
     expect((await h.api().get('/healthz')).body).to.deep.equal({ status: 'ok' });
   });
 });

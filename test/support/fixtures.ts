@@ -77,15 +77,18 @@ const HOUR = 3_600_000;
 /** A body that passes every default rule: two days ahead, one day long. */
 export function filingBody(w: World, over: Record<string, unknown> = {}, now = new Date()): Record<string, unknown> {
   const start = new Date(now.getTime() + 48 * HOUR);
-  return {
+  const body: Record<string, unknown> = {
     enterpriseUscc: w.uscc,
     type: 'routine',
     itemCodes: ['SAFE-01'],
     inspectorIds: w.inspectorIds,
     plannedStart: start.toISOString(),
     plannedEnd: new Date(start.getTime() + 8 * HOUR).toISOString(),
+    onSiteJustification: '企业自查报告存在疑点，需现场核实',
     ...over,
   };
+  for (const k of Object.keys(body)) if (body[k] === undefined) delete body[k];
+  return body;
 }
 
 export async function file(w: World, over: Record<string, unknown> = {}) {

@@ -62,6 +62,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       planned_end timestamptz not null,
       on_site boolean not null,
       reason text,
+      on_site_justification text,
       purpose text not null,
       requires_legal_representative boolean not null,
       decision_id text not null references decisions(id),
@@ -87,12 +88,12 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       end if;
       if (new.id, new.filing_no, new.verify_code, new.agency_id, new.enterprise_uscc, new.region, new.type,
           new.item_codes, new.inspector_ids, new.joint_agency_ids, new.planned_start, new.planned_end,
-          new.on_site, new.reason, new.purpose, new.requires_legal_representative, new.decision_id,
+          new.on_site, new.reason, new.on_site_justification, new.purpose, new.requires_legal_representative, new.decision_id,
           new.filed_at, new.filed_by)
          is distinct from
          (old.id, old.filing_no, old.verify_code, old.agency_id, old.enterprise_uscc, old.region, old.type,
           old.item_codes, old.inspector_ids, old.joint_agency_ids, old.planned_start, old.planned_end,
-          old.on_site, old.reason, old.purpose, old.requires_legal_representative, old.decision_id,
+          old.on_site, old.reason, old.on_site_justification, old.purpose, old.requires_legal_representative, old.decision_id,
           old.filed_at, old.filed_by) then
         raise exception 'the filed content of filing % is never edited in place', old.id;
       end if;

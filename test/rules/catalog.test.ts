@@ -1,0 +1,151 @@
+import { expect } from 'chai';
+import { evaluate } from '../../src/rules/evaluate.js';
+import type { Facts, FilingInput, PriorFiling } from '../../src/rules/facts.js';
+import { loadRuleSets, type LoadedRuleSet } from '../../src/rules/load.js';
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+const NOW = new Date('2026-03-10T02:00:00Z');
+const ctx = { now: NOW, tz: 'Asia/Shanghai' };
+
+const input = (over: Partial<FilingInput> = {}): FilingInput => ({
+  agencyId: 'ag_1',
+  enterpriseUscc: 'E',
+  type: 'routine',
+  itemCodes: ['SAFE-01'],
+  inspectorIds: ['i1', 'i2'],
+  plannedStart: new Date(NOW.getTime() + 48 * HOUR),
+  plannedEnd: new Date(NOW.getTime() + 52 * HOUR),
+  onSite: true,
+  reason: null,
+  onSiteJustification: '企业自查报告存在疑点，需现场核实',
+  jointAgencyIds: [],
+  purpose: 'inspection',
+  requiresLegalRepresentative: false,
+  ...over,
+});
+
+let n = 0;
+const prior = (at: Date, over: Partial<PriorFiling> = {}): PriorFiling => ({
+  id: `fil_${++n}`,
+  filingNo: `211221-2026-${String(n).padStart(7, '0')}`,
+  agencyId: 'ag_1',
+  agencyName: '西丰县市场监督管理局',
+  type: 'case',
+  plannedStart: at.toISOString(),
+  plannedEnd: new Date(at.getTime() + 4 * HOUR).toISOString(),
+  onSite: true,
+  status: 'completed',
+  jointAgencyIds: [],
+  resultOutcome: 'no_issues',
+  conductedAt: at.toISOString(),
+  ...over,
+});
+
+const facts = (over: Partial<Facts> = {}): Facts => ({
+  agency: { id: 'ag_1', active: true, region: '211221', itemCodes: ['SAFE-01'] },
+  jointAgencies: [],
+  inspectors: [
+    { id: 'i1', agencyId: 'ag_1', credentialNo: 'C1', validUntil: '2099-01-01' },
+    { id: 'i2', agencyId: 'ag_1', credentialNo: 'C2', validUntil: '2099-01-01' },
+  ],
+  enterprise: { uscc: 'E', region: '211221', riskClass: 'D', noDisturb: false },
+  history: [],
+  ...over,
+});
+
+describe('the rest of the catalog', () => {
+  let sets: LoadedRuleSet[];
+  const run = (i: FilingInput, f: Facts = facts(), at = ctx) => evaluate(sets, i, f, at);
+  const ids = (d: ReturnType<typeof run>) => d.findings.map((x) => x.ruleId);
+  before(async () => {
+    sets = await loadRuleSets('rules');
+  });
+
+  it('a well-formed filing with nothing around it gets no finding from any shipped rule', () => {
+    expect(run(input()).findings).to.deep.equal([]);
+  });
+
+  it('frequency.no-findings-streak: after three no-finding results by the same agency within a year', () => {
+    const three = [1, 2, 3].map((k) => prior(new Date(NOW.getTime() - k * 60 * DAY)));
+    const d = run(input(), facts({ history: three }));
+    expect(ids(d)).to.deep.equal(['frequency.no-findings-streak']);
+    expect(d.findings[0]?.evidence).to.deep.equal(three.map((p) => p.id));
+    const brokenStreak = [three[0]!, { ...three[1]!, resultOutcome: 'issues_found' }, three[2]!];
+    expect(ids(run(input(), facts({ history: brokenStreak })))).to.deep.equal([]);
+    const old = three.map((p, k) => ({ ...p, conductedAt: new Date(NOW.getTime() - (400 + k) * DAY).toISOString() }));
+    expect(ids(run(input(), facts({ history: old })))).to.deep.equal([]);
+  });
+
+  it('coordination.joint-suggested names the other agency and its filing, unless already joint', () => {
+    const theirs = prior(new Date(NOW.getTime() + 5 * DAY), { agencyId: 'ag_2', agencyName: '西丰县应急管理局', status: 'filed', resultOutcome: null, conductedAt: null });
+    const d = run(input(), facts({ history: [theirs] }));
+    const f = d.findings.find((x) => x.ruleId === 'coordination.joint-suggested')!;
+    expect(f.severity).to.equal('warn');
+    expect(f.message['zh-CN']).to.include('西丰县应急管理局').and.include(theirs.filingNo);
+    expect(f.evidence).to.deep.equal([theirs.id]);
+    expect(ids(run(input({ jointAgencyIds: ['ag_2'] }), facts({ history: [theirs] })))).not.to.include('coordination.joint-suggested');
+    const farAway = { ...theirs, plannedStart: new Date(NOW.getTime() + 20 * DAY).toISOString() };
+    expect(ids(run(input(), facts({ history: [farAway] })))).not.to.include('coordination.joint-suggested');
+  });
+
+  it('enterprise.no-disturb blocks all but case and emergency inspections', () => {
+    const quiet = facts({ enterprise: { uscc: 'E', region: '211221', riskClass: 'A', noDisturb: true } });
+    expect(run(input(), quiet).outcome).to.equal('block');
+    expect(ids(run(input(), quiet))).to.deep.equal(['enterprise.no-disturb']);
+    expect(ids(run(input({ type: 'case', reason: '群众投诉举报' }), quiet))).to.deep.equal([]);
+  });
+
+  it('quiet.days-of-month ships disabled and works when a bureau enables it', () => {
+    const on5th = input({ plannedStart: new Date('2026-04-05T01:00:00Z'), plannedEnd: new Date('2026-04-05T05:00:00Z') });
+    expect(ids(run(on5th))).not.to.include('quiet.days-of-month');
+    const enabled = sets.map((s) => ({ ...s, file: { ...s.file, rules: s.file.rules.map((r) => (r.id === 'quiet.days-of-month' ? { ...r, enabled: true } : r)) } }));
+    expect(ids(evaluate(enabled, on5th, facts(), ctx))).to.include('quiet.days-of-month');
+    const on25th = input({ plannedStart: new Date('2026-04-25T01:00:00Z'), plannedEnd: new Date('2026-04-25T05:00:00Z') });
+    expect(ids(evaluate(enabled, on25th, facts(), ctx))).not.to.include('quiet.days-of-month');
+  });
+
+  it('filing.lead-time warns under 24 hours ahead, for routine, special and random only', () => {
+    const soon = input({ plannedStart: new Date(NOW.getTime() + 5 * HOUR), plannedEnd: new Date(NOW.getTime() + 9 * HOUR) });
+    const d = run(soon);
+    expect(ids(d)).to.deep.equal(['filing.lead-time']);
+    expect(d.findings[0]?.message.en).to.equal('Only 5 hour(s) before the planned start; file at least 24 hours ahead');
+    expect(ids(run({ ...soon, type: 'case', reason: '群众投诉举报' }))).to.deep.equal([]);
+  });
+
+  it('filing.onsite-justified warns on an on-site visit without a justification, not on a desk review', () => {
+    expect(ids(run(input({ onSiteJustification: null })))).to.deep.equal(['filing.onsite-justified']);
+    expect(ids(run(input({ onSiteJustification: null, onSite: false })))).to.deep.equal([]);
+  });
+
+  it('filing.emergency-late blocks an emergency filed more than 24 h after its start and raises emergency_late', () => {
+    const late = input({ type: 'emergency', reason: '突发危化品泄漏处置', plannedStart: new Date(NOW.getTime() - 30 * HOUR), plannedEnd: new Date(NOW.getTime() - 20 * HOUR) });
+    const d = run(late);
+    expect(d.outcome).to.equal('block');
+    const f = d.findings.find((x) => x.ruleId === 'filing.emergency-late')!;
+    expect(f.raises).to.equal('emergency_late');
+    expect(f.message.en).to.include('30 hours after');
+    expect(ids(run({ ...late, plannedStart: new Date(NOW.getTime() - 10 * HOUR), plannedEnd: new Date(NOW.getTime() + HOUR) }))).to.deep.equal([]);
+  });
+
+  it('conduct.N4: insisting the legal representative attends needs a reason', () => {
+    const d = run(input({ requiresLegalRepresentative: true }));
+    expect(ids(d)).to.deep.equal(['conduct.N4']);
+    expect(d.findings[0]).to.include({ ruleSet: 'seven-not-allowed@1.0.0', severity: 'block', raises: 'conduct' });
+    expect(ids(run(input({ requiresLegalRepresentative: true, reason: '需法定代表人签署整改承诺' })))).to.deep.equal([]);
+  });
+
+  it('conduct.N6: an on-site observation, supervision or study visit is an inspection in disguise', () => {
+    for (const purpose of ['observation', 'supervision', 'study'] as const) {
+      const d = run(input({ purpose }));
+      expect(ids(d)).to.deep.equal(['conduct.N6']);
+    }
+    expect(run(input({ purpose: 'study' })).findings[0]?.message['zh-CN']).to.include('以考察调研名义');
+    expect(ids(run(input({ purpose: 'study', onSite: false })))).to.deep.equal([]);
+  });
+
+  it('the conduct items only enterprises can report never fire at filing', () => {
+    const reported = sets.flatMap((s) => s.file.rules).filter((r) => r.kind === 'conduct' && r.params.check === 'reported').map((r) => r.id);
+    expect(reported).to.deep.equal(['conduct.N1', 'conduct.N2', 'conduct.N3', 'conduct.N5', 'conduct.N7']);
+  });
+});
