@@ -39,6 +39,47 @@ export function neededFacts(sets: readonly LoadedRuleSet[]): Set<FactKey> {
   return needs;
 }
 
+/**
+ * The rules in force from a list of applicable sets: every set's own rules, with the overrides of
+ * more local sets applied in order from the most general to the most local. Each rule carries
+ * the set that last shaped it, which is the one its findings name.
+ */
+const effectiveCache = new Map<string, { rule: Rule; set: LoadedRuleSet }[]>();
+// Keyed by the identity of the set objects (a reload makes new ones), not their content hash:
+// code may build sets in memory that share a hash with a file.
+const setIds = new WeakMap<LoadedRuleSet, number>();
+let nextSetId = 0;
+const idOf = (s: LoadedRuleSet) => {
+  let id = setIds.get(s);
+  if (id === undefined) setIds.set(s, (id = nextSetId++));
+  return id;
+};
+export function effectiveRules(used: readonly LoadedRuleSet[]): { rule: Rule; set: LoadedRuleSet }[] {
+  const key = used.map(idOf).join(',');
+  const hit = effectiveCache.get(key);
+  if (hit) return hit;
+  const ordered = [...used].sort((a, b) => a.file.jurisdiction.length - b.file.jurisdiction.length);
+  const byId = new Map<string, { rule: Rule; set: LoadedRuleSet }>();
+  for (const set of ordered) for (const rule of set.file.rules) byId.set(rule.id, { rule, set });
+  for (const set of ordered) {
+    for (const o of set.file.overrides ?? []) {
+      const base = byId.get(o.id);
+      if (!base) continue;
+      const rule = {
+        ...base.rule,
+        ...(o.severity ? { severity: o.severity } : {}),
+        ...(o.enabled !== undefined ? { enabled: o.enabled } : {}),
+        params: { ...base.rule.params, ...(o.params ?? {}) },
+      } as Rule;
+      byId.set(o.id, { rule, set });
+    }
+  }
+  const result = [...byId.values()];
+  if (effectiveCache.size > 100) effectiveCache.clear();
+  effectiveCache.set(key, result);
+  return result;
+}
+
 /** Pure: the same sets, input, facts and clock give the same decision. */
 export function evaluate(
   sets: readonly LoadedRuleSet[],
@@ -49,21 +90,19 @@ export function evaluate(
   const region = facts.enterprise.region;
   const used = applicableSets(sets, region, ctx);
   const findings: Finding[] = [];
-  for (const set of used) {
-    for (const rule of set.file.rules) {
-      if (!applies(rule, input, region)) continue;
-      const hit = run(rule, input, facts, ctx);
-      if (!hit) continue;
-      findings.push({
-        ruleId: rule.id,
-        ruleSet: `${set.file.id}@${set.file.version}`,
-        severity: rule.severity,
-        message: fillBoth(rule.message, hit.params),
-        basis: rule.basis,
-        evidence: hit.evidence,
-        ...(rule.raises ? { raises: rule.raises } : {}),
-      });
-    }
+  for (const { rule, set } of effectiveRules(used)) {
+    if (!applies(rule, input, region)) continue;
+    const hit = run(rule, input, facts, ctx);
+    if (!hit) continue;
+    findings.push({
+      ruleId: rule.id,
+      ruleSet: `${set.file.id}@${set.file.version}`,
+      severity: rule.severity,
+      message: fillBoth(rule.message, hit.params),
+      basis: rule.basis,
+      evidence: hit.evidence,
+      ...(rule.raises ? { raises: rule.raises } : {}),
+    });
   }
   const outcome = findings.some((f) => f.severity === 'block')
     ? 'block'

@@ -5,7 +5,7 @@ import type { ErrorObject } from 'ajv';
 import { createAjv } from '../domain/ajv.js';
 import { placeholders } from '../domain/i18n.js';
 import { kinds, type KindEvaluator } from './kinds.js';
-import { RuleSetSchema, type RuleSetFile } from './schema.js';
+import { ruleKinds, RuleSetSchema, type Rule, type RuleSetFile } from './schema.js';
 
 export interface LoadedRuleSet {
   path: string;
@@ -60,6 +60,58 @@ function semanticProblems(path: string, file: RuleSetFile): RuleProblem[] {
   return problems;
 }
 
+const paramValidators = new Map(
+  Object.entries(ruleKinds).map(([kind, schema]) => [kind, createAjv().compile(schema.properties.params)] as const),
+);
+
+/** Problems that only show across files: duplicate set or rule ids, and overrides that do not fit. */
+function crossSetProblems(sets: LoadedRuleSet[]): RuleProblem[] {
+  const problems: RuleProblem[] = [];
+  const setIds = new Map<string, string>();
+  const rules = new Map<string, { set: LoadedRuleSet; rule: Rule }>();
+  for (const s of sets) {
+    const other = setIds.get(s.file.id);
+    if (other) problems.push({ file: s.path, pointer: '/id', message: `rule set id "${s.file.id}" is also used by ${other}` });
+    setIds.set(s.file.id, s.path);
+    s.file.rules.forEach((rule, i) => {
+      const first = rules.get(rule.id);
+      if (first) {
+        problems.push({
+          file: s.path,
+          pointer: `/rules/${i}/id`,
+          message: `rule id "${rule.id}" is already defined in ${first.set.path}; a more local set changes it with "overrides"`,
+        });
+      } else rules.set(rule.id, { set: s, rule });
+    });
+  }
+  for (const s of sets) {
+    (s.file.overrides ?? []).forEach((o, i) => {
+      const pointer = `/overrides/${i}`;
+      const base = rules.get(o.id);
+      if (!base) return problems.push({ file: s.path, pointer: `${pointer}/id`, message: `no rule set defines rule "${o.id}"` });
+      const outer = base.set.file.jurisdiction;
+      if (!(s.file.jurisdiction.startsWith(outer) && s.file.jurisdiction.length > outer.length)) {
+        return problems.push({
+          file: s.path,
+          pointer: `${pointer}/id`,
+          message: `only a more local set may override "${o.id}": its set ${base.set.file.id} covers "${outer || 'everywhere'}", this one "${s.file.jurisdiction || 'everywhere'}"`,
+        });
+      }
+      if (o.params) {
+        const merged = { ...base.rule.params, ...o.params };
+        const validate = paramValidators.get(base.rule.kind)!;
+        if (!validate(merged)) {
+          for (const e of validate.errors ?? []) problems.push({ file: s.path, pointer: `${pointer}/params${e.instancePath}`, message: describe(e) });
+        }
+        const kind = kinds[base.rule.kind] as KindEvaluator<typeof base.rule.kind>;
+        for (const c of kind.check?.(merged as never) ?? []) problems.push({ file: s.path, pointer: `${pointer}${c.pointer}`, message: c.message });
+      }
+      return undefined;
+    });
+  }
+  return problems;
+}
+
 export function parseRuleSet(path: string, text: string): { set?: LoadedRuleSet; problems: RuleProblem[] } {
   let json: unknown;
   try {
@@ -93,12 +145,9 @@ export async function loadRuleSets(dir: string): Promise<LoadedRuleSet[]> {
     problems.push(...result.problems);
     if (result.set) sets.push(result.set);
   }
-  const ids = new Map<string, string>();
-  for (const s of sets) {
-    const other = ids.get(s.file.id);
-    if (other) problems.push({ file: s.path, pointer: '/id', message: `rule set id "${s.file.id}" is also used by ${other}` });
-    ids.set(s.file.id, s.path);
-  }
+  // general before local: decisions list them so, and a duplicate is reported on the local one
+  sets.sort((a, b) => a.file.jurisdiction.length - b.file.jurisdiction.length || a.file.id.localeCompare(b.file.id));
+  problems.push(...crossSetProblems(sets));
   if (problems.length) throw new RuleLoadError(problems);
   return sets;
 }

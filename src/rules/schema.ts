@@ -138,10 +138,25 @@ export const RuleSetSchema = Type.Object(
     enabled: Type.Boolean(),
     template: Type.Optional(Type.Boolean({ description: 'shipped as a template the bureau replaces with its own text' })),
     rules: Type.Array(RuleT),
+    overrides: Type.Optional(
+      Type.Array(
+        Type.Object(
+          {
+            id: RuleId,
+            severity: Type.Optional(Severity),
+            enabled: Type.Optional(Type.Boolean()),
+            params: Type.Optional(Type.Object({}, { additionalProperties: true, description: 'merged over the rule\'s parameters, then checked against its kind' })),
+          },
+          { additionalProperties: false },
+        ),
+        { description: 'changes to rules of more general sets (shorter jurisdiction), by rule id' },
+      ),
+    ),
   },
   { additionalProperties: false, $id: 'https://inspection-filing.local/schema/ruleset.schema.json', title: 'Inspection-filing rule set' },
 );
 export type RuleSetFile = Static<typeof RuleSetSchema>;
+export type RuleOverride = NonNullable<RuleSetFile['overrides']>[number];
 export type Severity = Static<typeof Severity>;
 export type LocalizedText = Static<typeof Localized>;
 

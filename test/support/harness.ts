@@ -34,7 +34,17 @@ export class LogSink extends Writable {
   }
 }
 
+/** Statements the app sent to the database while recording is on (see countQueries). */
+export class QueryLog {
+  recording = false;
+  readonly statements: string[] = [];
+  record = (sql: string) => {
+    if (this.recording) this.statements.push(sql);
+  };
+}
+
 export interface Harness {
+  queries: QueryLog;
   runtime: Runtime;
   config: Config;
   clock: TestClock;
@@ -69,8 +79,9 @@ async function start(): Promise<Harness> {
   const logs = new LogSink();
   const log = pino({ level: 'debug', base: null }, logs);
   const clock = new TestClock();
-  const runtime = await startRuntime(config, log, { clock, dataDir: 'memory://' });
-  return { runtime, config, clock, logs, log, api: () => supertest.agent(runtime.app) };
+  const queries = new QueryLog();
+  const runtime = await startRuntime(config, log, { clock, dataDir: 'memory://', onQuery: queries.record });
+  return { queries, runtime, config, clock, logs, log, api: () => supertest.agent(runtime.app) };
 }
 
 /** One database per test run, opened on first use. */
@@ -84,4 +95,17 @@ export async function closeHarness(): Promise<void> {
   const h = await current;
   current = null;
   await h.runtime.close();
+}
+
+/** The statements sent while `fn` runs. */
+export async function countQueries(fn: () => Promise<unknown>): Promise<string[]> {
+  const h = await harness();
+  h.queries.statements.length = 0;
+  h.queries.recording = true;
+  try {
+    await fn();
+  } finally {
+    h.queries.recording = false;
+  }
+  return [...h.queries.statements];
 }
