@@ -5,6 +5,8 @@ import { AppError } from '../domain/errors.js';
 import { localize, pickLang } from '../domain/i18n.js';
 import { messages } from '../domain/messages.js';
 import { ROLES, type Principal, type Role } from '../domain/principal.js';
+import { join } from 'node:path';
+import { loadFixtures, runFixture } from '../rules/fixtures.js';
 import { loadRuleSets, RuleLoadError } from '../rules/load.js';
 import { startRuntime, version, type Runtime } from '../runtime.js';
 import { verifyAuditTrail } from '../services/audit.js';
@@ -123,6 +125,34 @@ export function buildCli(io: CliIo): Command {
         for (const p of err.problems) io.err(`${p.file}#${p.pointer}: ${p.message}`);
         throw new ExitCode(1);
       }
+    });
+
+  rules
+    .command('test [dir]')
+    .description('run the rule fixtures in DIR (default RULES_DIR/tests) against the rule sets in RULES_DIR')
+    .action(async (dir?: string) => {
+      const rulesDir = process.env.RULES_DIR ?? './rules';
+      const sets = await loadRuleSets(rulesDir).catch((err: unknown) => {
+        if (!(err instanceof RuleLoadError)) throw err;
+        for (const p of err.problems) io.err(`${p.file}#${p.pointer}: ${p.message}`);
+        throw new ExitCode(1);
+      });
+      let passed = 0;
+      let failed = 0;
+      for (const { path, fixture } of await loadFixtures(dir ?? join(rulesDir, 'tests'))) {
+        io.out(`${fixture.name}  (${path})`);
+        for (const r of runFixture(sets, fixture, process.env.TZ_REGION ?? 'Asia/Shanghai')) {
+          if (r.ok) passed++;
+          else failed++;
+          io.out(`  ${r.ok ? 'ok  ' : 'FAIL'} ${r.step}`);
+          if (!r.ok) {
+            io.out(`       expected ${r.expected.outcome} [${r.expected.findings.join(', ')}]`);
+            io.out(`       got      ${r.actual.outcome} [${r.actual.findings.join(', ')}]`);
+          }
+        }
+      }
+      io.out(`${passed} passed, ${failed} failed`);
+      if (failed) throw new ExitCode(1);
     });
 
   program
