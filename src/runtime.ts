@@ -3,6 +3,7 @@ import type { Express } from 'express';
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import { systemClock, type Clock } from './domain/clock.js';
+import { createWorkdayCalendar } from './domain/workdays.js';
 import { createApp } from './http/app.js';
 import { createServices, type Services } from './services/index.js';
 import { RuleSetRegistry } from './services/rulesets.js';
@@ -42,6 +43,9 @@ export async function startRuntime(config: Config, log: Logger, opts: { clock?: 
       publicUrl: config.publicUrl,
       storeKind: store.kind,
       verifyCache: new VerifyCache(feed),
+      workdays: createWorkdayCalendar((year) =>
+        log.warn({ year }, 'no published PRC holiday calendar for this year: counting Monday to Friday as working days'),
+      ),
     });
     if (config.bootstrapAdminKey && (await services.keys.ensureBootstrapAdmin(config.bootstrapAdminKey))) {
       log.info('bootstrap admin key registered');

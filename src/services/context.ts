@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../domain/clock.js';
+import type { WorkdayCalendar } from '../domain/workdays.js';
 import type { Db } from '../store/db.js';
 import type { RuleSetRegistry } from './rulesets.js';
 import type { VerifyCache } from './verify-cache.js';
@@ -14,4 +15,6 @@ export interface ServiceContext {
   publicUrl: string;
   storeKind: 'postgres' | 'pglite';
   verifyCache: VerifyCache;
+  /** PRC working days, for deadlines counted in working days (overdue results, disclosure) */
+  workdays: WorkdayCalendar;
 }
