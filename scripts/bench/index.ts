@@ -1,7 +1,8 @@
 import { benchPhases } from './filing-phases.js';
 import { benchHttp } from './http.js';
+import { benchRules } from './rules.js';
 
-const benches: Record<string, (argv: string[]) => Promise<void>> = { http: benchHttp, phases: benchPhases };
+const benches: Record<string, (argv: string[]) => Promise<void>> = { http: benchHttp, phases: benchPhases, rules: benchRules };
 
 const [name, ...rest] = process.argv.slice(2);
 const bench = name ? benches[name] : undefined;

@@ -1,3 +1,5 @@
+export const DAY_MS = 86_400_000;
+
 // Calendar arithmetic in the region's time zone (TZ_REGION). Instants are Date; calendar days
 // are 'YYYY-MM-DD' strings so comparisons never depend on the server's own zone.
 
@@ -16,13 +18,84 @@ function formatter(tz: string): Intl.DateTimeFormat {
   return f;
 }
 
+const offsets = new Map<string, Map<number, number>>();
+const QUARTER_HOUR = 900_000;
+
+/**
+ * The zone's offset from UTC at an instant, in ms. Intl is slow (microseconds a call) and rules
+ * ask for many dates, so offsets are cached per quarter hour: every real offset change happens
+ * on a quarter hour, so all instants of one quarter share an offset.
+ */
+function offsetAt(ts: number, tz: string): number {
+  let byQuarter = offsets.get(tz);
+  if (!byQuarter) offsets.set(tz, (byQuarter = new Map()));
+  const q = Math.floor(ts / QUARTER_HOUR);
+  let off = byQuarter.get(q);
+  if (off === undefined) {
+    const start = q * QUARTER_HOUR;
+    const [y, m, d] = formatter(tz).format(start).split('-').map(Number) as [number, number, number];
+    const hm = timeFormatter(tz).format(start).split(':').map(Number) as [number, number];
+    const wallClock = Date.UTC(y, m - 1, d, hm[0] % 24, hm[1]);
+    off = wallClock - start;
+    if (byQuarter.size > 200_000) byQuarter.clear();
+    byQuarter.set(q, off);
+  }
+  return off;
+}
+
+const timeFormatters = new Map<string, Intl.DateTimeFormat>();
+function timeFormatter(tz: string): Intl.DateTimeFormat {
+  let f = timeFormatters.get(tz);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-GB', { timeZone: tz, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+    timeFormatters.set(tz, f);
+  }
+  return f;
+}
+
+/** Year, month (1-12) and day of a count of days since 1970-01-01 (proleptic Gregorian). */
+function civil(days: number): [number, number, number] {
+  // H. Hinnant's days_from_civil inverse: integer arithmetic only, no Date allocation
+  const z = days + 719468;
+  const era = Math.floor(z / 146097);
+  const doe = z - era * 146097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const m = mp < 10 ? mp + 3 : mp - 9;
+  return [yoe + era * 400 + (m <= 2 ? 1 : 0), m, d];
+}
+
+function localCivil(ts: number, tz: string): [number, number, number] {
+  return civil(Math.floor((ts + offsetAt(ts, tz)) / DAY_MS));
+}
+
+const pad2 = (n: number) => (n < 10 ? `0${n}` : String(n));
+
 /** The calendar day of an instant in a time zone, as YYYY-MM-DD. */
-export function localDate(at: Date, tz: string): string {
-  return formatter(tz).format(at);
+export function localDate(at: Date | number, tz: string): string {
+  const [y, m, d] = localCivil(typeof at === 'number' ? at : at.getTime(), tz);
+  return `${y}-${pad2(m)}-${pad2(d)}`;
 }
 
-export function localYear(at: Date, tz: string): number {
-  return Number(localDate(at, tz).slice(0, 4));
+/** The UTC instant of a wall-clock time in the zone (the offset at midnight may differ from now's). */
+function wallToUtc(wall: number, tz: string): number {
+  return wall - offsetAt(wall - offsetAt(wall, tz), tz);
 }
 
-export const DAY_MS = 86_400_000;
+/**
+ * The UTC interval [from, to) of the calendar day or year that contains an instant, in the zone.
+ * Rules compare instants with it instead of formatting every date they look at.
+ */
+export function localPeriod(at: Date | number, tz: string, unit: 'day' | 'year'): [number, number] {
+  const [y, m, d] = localCivil(typeof at === 'number' ? at : at.getTime(), tz);
+  const startWall = unit === 'year' ? Date.UTC(y, 0, 1) : Date.UTC(y, m - 1, d);
+  const endWall = unit === 'year' ? Date.UTC(y + 1, 0, 1) : Date.UTC(y, m - 1, d + 1);
+  return [wallToUtc(startWall, tz), wallToUtc(endWall, tz)];
+}
+
+export function localYear(at: Date | number, tz: string): number {
+  return localCivil(typeof at === 'number' ? at : at.getTime(), tz)[0];
+}
+

@@ -39,20 +39,27 @@ export interface EnterpriseFact {
   noDisturb: boolean;
 }
 
-/** An earlier (not cancelled) filing about the same enterprise. Times are ISO 8601 strings. */
+/** An earlier (not cancelled) filing about the same enterprise. Times are epoch milliseconds, so rules compare numbers. */
 export interface PriorFiling {
   id: string;
   filingNo: string;
   agencyId: string;
   agencyName: string;
   type: FilingType;
-  plannedStart: string;
-  plannedEnd: string;
+  plannedStart: number;
+  plannedEnd: number;
   onSite: boolean;
   status: string;
   jointAgencyIds: string[];
   resultOutcome: string | null;
-  conductedAt: string | null;
+  conductedAt: number | null;
+}
+
+/** The same as stored and sent by the database: times as ISO 8601 strings. */
+export type PriorFilingRow = Omit<PriorFiling, 'plannedStart' | 'plannedEnd' | 'conductedAt'> & { plannedStart: string; plannedEnd: string; conductedAt: string | null };
+
+export function priorFromRow(r: PriorFilingRow): PriorFiling {
+  return { ...r, plannedStart: Date.parse(r.plannedStart), plannedEnd: Date.parse(r.plannedEnd), conductedAt: r.conductedAt ? Date.parse(r.conductedAt) : null };
 }
 
 /**

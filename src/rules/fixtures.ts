@@ -115,13 +115,13 @@ function toPrior(id: string, n: number, f: FixtureFilingT, fixture: Fixture, res
     agencyId: input.agencyId,
     agencyName: fixture.agencies.find((a) => a.id === input.agencyId)?.name ?? input.agencyId,
     type: input.type,
-    plannedStart: input.plannedStart.toISOString(),
-    plannedEnd: input.plannedEnd.toISOString(),
+    plannedStart: input.plannedStart.getTime(),
+    plannedEnd: input.plannedEnd.getTime(),
     onSite: input.onSite,
     status: result?.resultOutcome ? 'completed' : 'filed',
     jointAgencyIds: input.jointAgencyIds,
     resultOutcome: result?.resultOutcome ?? null,
-    conductedAt: result?.conductedAt ?? null,
+    conductedAt: result?.conductedAt ? Date.parse(result.conductedAt) : null,
   };
 }
 

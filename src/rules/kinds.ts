@@ -1,4 +1,4 @@
-import { DAY_MS, localDate, localYear } from '../domain/calendar.js';
+import { DAY_MS, localDate, localPeriod, localYear } from '../domain/calendar.js';
 import { fillBoth, type Localized, type Params } from '../domain/i18n.js';
 import type { EvaluationContext, FactKey, Facts, FilingInput, PriorFiling } from './facts.js';
 import type { RuleKind, RuleOf } from './schema.js';
@@ -27,14 +27,11 @@ const problems = {
 /** The worst window of `days` that contains `at`: its earlier visits, counted with `at`. */
 function worstRollingWindow(visits: PriorFiling[], at: number, days: number): PriorFiling[] {
   const span = days * DAY_MS;
-  const near = visits.filter((v) => Math.abs(Date.parse(v.plannedStart) - at) < span);
-  const times = [...near.map((v) => Date.parse(v.plannedStart)), at].filter((t) => t <= at && t > at - span);
+  const near = visits.filter((v) => Math.abs(v.plannedStart - at) < span);
+  const times = [...near.map((v) => v.plannedStart), at].filter((t) => t <= at && t > at - span);
   let worst: PriorFiling[] = [];
   for (const from of times) {
-    const inside = near.filter((v) => {
-      const t = Date.parse(v.plannedStart);
-      return t >= from && t < from + span;
-    });
+    const inside = near.filter((v) => v.plannedStart >= from && v.plannedStart < from + span);
     if (inside.length > worst.length) worst = inside;
   }
   return worst;
@@ -55,8 +52,8 @@ export const kinds: { [K in RuleKind]: KindEvaluator<K> } = {
     evaluate(rule, input, facts) {
       const since = input.plannedStart.getTime() - rule.params.withinDays * DAY_MS;
       const results = facts.history
-        .filter((h) => h.agencyId === input.agencyId && h.resultOutcome && h.conductedAt && Date.parse(h.conductedAt) >= since)
-        .sort((a, b) => Date.parse(b.conductedAt as string) - Date.parse(a.conductedAt as string))
+        .filter((h) => h.agencyId === input.agencyId && h.resultOutcome && h.conductedAt !== null && h.conductedAt >= since)
+        .sort((a, b) => (b.conductedAt ?? 0) - (a.conductedAt ?? 0))
         .slice(0, rule.params.streak);
       if (results.length < rule.params.streak || results.some((h) => h.resultOutcome !== 'no_issues')) return null;
       return {
@@ -75,7 +72,7 @@ export const kinds: { [K in RuleKind]: KindEvaluator<K> } = {
       const mine = new Set([input.agencyId, ...input.jointAgencyIds]);
       // another agency's visit nearby that this filing is not already joint with
       const others = facts.history.filter(
-        (h) => !mine.has(h.agencyId) && !h.jointAgencyIds.includes(input.agencyId) && Math.abs(Date.parse(h.plannedStart) - start) <= span,
+        (h) => !mine.has(h.agencyId) && !h.jointAgencyIds.includes(input.agencyId) && Math.abs(h.plannedStart - start) <= span,
       );
       if (others.length === 0) return null;
       return {
@@ -173,9 +170,8 @@ export const kinds: { [K in RuleKind]: KindEvaluator<K> } = {
       if (p.window === 'rolling-days') {
         counted = worstRollingWindow(counts, start, p.days ?? 0);
       } else {
-        const key = p.window === 'calendar-year' ? (d: Date) => String(localYear(d, ctx.tz)) : (d: Date) => localDate(d, ctx.tz);
-        const period = key(input.plannedStart);
-        counted = counts.filter((h) => key(new Date(h.plannedStart)) === period);
+        const [from, to] = localPeriod(start, ctx.tz, p.window === 'calendar-year' ? 'year' : 'day');
+        counted = counts.filter((h) => h.plannedStart >= from && h.plannedStart < to);
       }
       if (counted.length + 1 <= limit) return null;
       return {

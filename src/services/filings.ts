@@ -5,7 +5,7 @@ import type { CancelCreateBody, FilingCreateBody, FilingListQueryT, FilingView, 
 import { validateUscc } from '../domain/uscc.js';
 import type { Decision } from '../rules/decision.js';
 import { applicableSets, evaluate } from '../rules/evaluate.js';
-import type { Facts, FilingInput } from '../rules/facts.js';
+import { priorFromRow, type Facts, type FilingInput } from '../rules/facts.js';
 import type { Db } from '../store/db.js';
 import {
   findDecision,
@@ -130,7 +130,7 @@ export function createFilingService(ctx: ServiceContext) {
       jointAgencies: rows.agencies.filter((a) => input.jointAgencyIds.includes(a.id)),
       inspectors,
       enterprise,
-      history: rows.history.filter((h) => h.enterpriseUscc === input.enterpriseUscc),
+      history: rows.history.filter((h) => h.enterpriseUscc === input.enterpriseUscc).map(priorFromRow),
     };
   }
 

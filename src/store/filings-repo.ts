@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Decision } from '../rules/decision.js';
-import type { AgencyFact, EnterpriseFact, InspectorFact, PriorFiling } from '../rules/facts.js';
+import type { AgencyFact, EnterpriseFact, InspectorFact, PriorFilingRow } from '../rules/facts.js';
 import { auditInsertFrom, chainHead, nextSeq, prevHash } from './audit-repo.js';
 import type { Db } from './db.js';
 import type { FilingRow } from './tables.js';
@@ -9,7 +9,7 @@ export interface FactRows {
   enterprises: EnterpriseFact[];
   agencies: AgencyFact[];
   inspectors: InspectorFact[];
-  history: (PriorFiling & { enterpriseUscc: string })[];
+  history: (PriorFilingRow & { enterpriseUscc: string })[];
 }
 
 /**

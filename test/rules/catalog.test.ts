@@ -32,13 +32,13 @@ const prior = (at: Date, over: Partial<PriorFiling> = {}): PriorFiling => ({
   agencyId: 'ag_1',
   agencyName: '西丰县市场监督管理局',
   type: 'case',
-  plannedStart: at.toISOString(),
-  plannedEnd: new Date(at.getTime() + 4 * HOUR).toISOString(),
+  plannedStart: at.getTime(),
+  plannedEnd: at.getTime() + 4 * HOUR,
   onSite: true,
   status: 'completed',
   jointAgencyIds: [],
   resultOutcome: 'no_issues',
-  conductedAt: at.toISOString(),
+  conductedAt: at.getTime(),
   ...over,
 });
 
@@ -73,7 +73,7 @@ describe('the rest of the catalog', () => {
     expect(d.findings[0]?.evidence).to.deep.equal(three.map((p) => p.id));
     const brokenStreak = [three[0]!, { ...three[1]!, resultOutcome: 'issues_found' }, three[2]!];
     expect(ids(run(input(), facts({ history: brokenStreak })))).to.deep.equal([]);
-    const old = three.map((p, k) => ({ ...p, conductedAt: new Date(NOW.getTime() - (400 + k) * DAY).toISOString() }));
+    const old = three.map((p, k) => ({ ...p, conductedAt: NOW.getTime() - (400 + k) * DAY }));
     expect(ids(run(input(), facts({ history: old })))).to.deep.equal([]);
   });
 
@@ -85,7 +85,7 @@ describe('the rest of the catalog', () => {
     expect(f.message['zh-CN']).to.include('西丰县应急管理局').and.include(theirs.filingNo);
     expect(f.evidence).to.deep.equal([theirs.id]);
     expect(ids(run(input({ jointAgencyIds: ['ag_2'] }), facts({ history: [theirs] })))).not.to.include('coordination.joint-suggested');
-    const farAway = { ...theirs, plannedStart: new Date(NOW.getTime() + 20 * DAY).toISOString() };
+    const farAway = { ...theirs, plannedStart: NOW.getTime() + 20 * DAY };
     expect(ids(run(input(), facts({ history: [farAway] })))).not.to.include('coordination.joint-suggested');
   });
 

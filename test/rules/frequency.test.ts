@@ -35,13 +35,13 @@ function prior(start: string, over: Partial<PriorFiling> = {}): PriorFiling {
     agencyId: 'ag_1',
     agencyName: 'A',
     type: 'routine',
-    plannedStart: new Date(start).toISOString(),
-    plannedEnd: new Date(new Date(start).getTime() + 4 * HOUR).toISOString(),
+    plannedStart: Date.parse(start),
+    plannedEnd: Date.parse(start) + 4 * HOUR,
     onSite: true,
     status: 'completed',
     jointAgencyIds: [],
     resultOutcome: 'no_issues',
-    conductedAt: start,
+    conductedAt: Date.parse(start),
     ...over,
   };
 }
