@@ -27,7 +27,7 @@ function parseArgs(argv: string[]): Options {
   return { only, duration: get('duration', 10), connections: get('connections', 50), enterprises: get('enterprises', 20_000) };
 }
 
-function start(script: string, env: Record<string, string>): Promise<ChildProcess> {
+export function start(script: string, env: Record<string, string>): Promise<ChildProcess> {
   return new Promise((resolve, reject) => {
     const child = fork(script, [], { env: { ...process.env, ...env }, execArgv: ['--import', 'tsx/esm'], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
     child.once('message', () => resolve(child));
@@ -35,7 +35,7 @@ function start(script: string, env: Record<string, string>): Promise<ChildProces
   });
 }
 
-async function waitReady(url: string, deadlineMs = 60_000): Promise<void> {
+export async function waitReady(url: string, deadlineMs = 60_000): Promise<void> {
   const until = Date.now() + deadlineMs;
   for (;;) {
     try {
@@ -48,7 +48,7 @@ async function waitReady(url: string, deadlineMs = 60_000): Promise<void> {
   }
 }
 
-interface Row {
+export interface Row {
   name: string;
   rps: number;
   p50: number;
@@ -58,7 +58,7 @@ interface Row {
   requests: number;
 }
 
-async function drive(name: string, opts: autocannon.Options): Promise<Row> {
+export async function drive(name: string, opts: autocannon.Options): Promise<Row> {
   // a short warm-up so that JIT and connection pools are in the same state for every route
   await autocannon({ ...opts, duration: 2 });
   const r = await autocannon(opts);

@@ -1,0 +1,143 @@
+import { cp, mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect } from 'chai';
+import supertest from 'supertest';
+import { createApp } from '../../src/http/app.js';
+import { createServices } from '../../src/services/index.js';
+import { RuleSetRegistry } from '../../src/services/rulesets.js';
+import { harness } from '../support/harness.js';
+import { addInspector, auth, createAgency, file, filingBody, world, type World } from '../support/fixtures.js';
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+
+/** Another agency of the same region with two inspectors, filing a case inspection at `at`. */
+async function otherAgencyVisits(w: World, at: Date) {
+  const h = await harness();
+  const other = await createAgency(w.region);
+  const inspectorIds = [await addInspector(other.id), await addInspector(other.id)];
+  const res = await h
+    .api()
+    .post('/api/v1/filings')
+    .set(auth(other.key))
+    .send(filingBody({ ...w, agencyId: other.id, agencyKey: other.key, inspectorIds }, { type: 'case', reason: '投诉举报核查', plannedStart: at.toISOString(), plannedEnd: new Date(at.getTime() + 4 * HOUR).toISOString() }));
+  expect(res.status, JSON.stringify(res.body)).to.equal(201);
+}
+
+async function decisionFor(w: World, over: Record<string, unknown> = {}) {
+  const h = await harness();
+  const res = await h.api().post('/api/v1/filings/check').set(auth(w.agencyKey)).send(filingBody(w, over, h.clock.now()));
+  expect(res.status, JSON.stringify(res.body)).to.equal(200);
+  return res.body.decision as { outcome: string; findings: { ruleId: string; severity: string; message: { en: string } }[] };
+}
+
+const start = () => new Date(Date.now() + 48 * HOUR);
+
+// Each rule of the shipped catalog, made to fire through the API on the real database.
+const scenarios: { id: string; severity: 'block' | 'warn'; setup?: (w: World) => Promise<Record<string, unknown> | void>; enterprise?: Record<string, unknown> }[] = [
+  {
+    id: 'agency.registered',
+    severity: 'block',
+    // no endpoint deactivates an agency yet; the registry row is changed the way an operator would
+    setup: async (w) => {
+      await (await harness()).runtime.store.db.updateTable('agencies').set({ active: false }).where('id', '=', w.agencyId).execute();
+    },
+  },
+  { id: 'inspectors.min-certified', severity: 'block', setup: async (w) => ({ inspectorIds: [w.inspectorIds[0]] }) },
+  { id: 'items.published', severity: 'block', setup: async () => ({ itemCodes: ['NOT-ON-THE-LIST'] }) },
+  { id: 'filing.reason-required', severity: 'block', setup: async () => ({ type: 'case' }) },
+  { id: 'filing.window', severity: 'block', setup: async () => ({ plannedEnd: new Date(start().getTime() + 16 * DAY).toISOString() }) },
+  {
+    id: 'frequency.annual-same-agency',
+    severity: 'block',
+    enterprise: { riskClass: 'B' },
+    setup: async (w) => {
+      expect((await file(w, { plannedStart: new Date(Date.now() + 30 * DAY).toISOString(), plannedEnd: new Date(Date.now() + 30 * DAY + 4 * HOUR).toISOString() })).status).to.equal(201);
+    },
+  },
+  { id: 'frequency.alert-day', severity: 'warn', setup: async (w) => otherAgencyVisits(w, new Date(start().getTime() + 2 * HOUR)) },
+  {
+    id: 'frequency.alert-week',
+    severity: 'warn',
+    setup: async (w) => {
+      await otherAgencyVisits(w, new Date(start().getTime() + 2 * DAY));
+      await otherAgencyVisits(w, new Date(start().getTime() + 4 * DAY));
+    },
+  },
+  {
+    id: 'frequency.alert-month',
+    severity: 'warn',
+    setup: async (w) => {
+      for (const d of [9, 17, 25]) await otherAgencyVisits(w, new Date(start().getTime() + d * DAY));
+    },
+  },
+  {
+    id: 'frequency.no-findings-streak',
+    severity: 'warn',
+    setup: async (w) => {
+      const h = await harness();
+      for (const d of [3, 4, 5]) {
+        const f = (await file(w, { type: 'case', reason: '投诉举报核查', plannedStart: new Date(Date.now() + d * DAY).toISOString(), plannedEnd: new Date(Date.now() + d * DAY + HOUR).toISOString() })).body.filing;
+        await h.api().post(`/api/v1/filings/${f.id}/result`).set(auth(w.agencyKey)).send({ conductedAt: new Date().toISOString(), outcome: 'no_issues', summary: '未发现问题' });
+      }
+      return { plannedStart: new Date(Date.now() + 60 * DAY).toISOString(), plannedEnd: new Date(Date.now() + 60 * DAY + HOUR).toISOString() };
+    },
+  },
+  { id: 'coordination.joint-suggested', severity: 'warn', setup: async (w) => otherAgencyVisits(w, new Date(start().getTime() + 3 * DAY)) },
+  { id: 'enterprise.no-disturb', severity: 'block', enterprise: { riskClass: 'A', noDisturb: true } },
+  { id: 'filing.lead-time', severity: 'warn', setup: async () => ({ plannedStart: new Date(Date.now() + 5 * HOUR).toISOString(), plannedEnd: new Date(Date.now() + 9 * HOUR).toISOString() }) },
+  { id: 'filing.onsite-justified', severity: 'warn', setup: async () => ({ onSiteJustification: undefined }) },
+  {
+    id: 'filing.emergency-late',
+    severity: 'block',
+    setup: async () => ({ type: 'emergency', reason: '突发危化品泄漏处置', plannedStart: new Date(Date.now() - 30 * HOUR).toISOString(), plannedEnd: new Date(Date.now() - 26 * HOUR).toISOString() }),
+  },
+  { id: 'conduct.N4', severity: 'block', setup: async () => ({ requiresLegalRepresentative: true }) },
+  { id: 'conduct.N6', severity: 'block', setup: async () => ({ purpose: 'supervision' }) },
+];
+
+describe('every catalog rule fires through the API', () => {
+  for (const s of scenarios) {
+    it(`${s.id} (${s.severity})`, async () => {
+      const w = await world('211221', s.enterprise ?? { riskClass: 'D' });
+      const over = (await s.setup?.(w)) ?? {};
+      const d = await decisionFor(w, over);
+      const f = d.findings.find((x) => x.ruleId === s.id);
+      expect(f, `${s.id} not in ${JSON.stringify(d.findings.map((x) => x.ruleId))}`).not.to.equal(undefined);
+      expect(f?.severity).to.equal(s.severity);
+      expect(f?.message.en).not.to.match(/\{\w+\}/);
+      expect(d.outcome).to.equal(d.findings.some((x) => x.severity === 'block') ? 'block' : 'warn');
+    });
+  }
+
+  it('quiet.days-of-month (shipped disabled) fires once a county switches it on', async () => {
+    const h = await harness();
+    const dir = await mkdtemp(join(tmpdir(), 'rules-'));
+    await cp('rules/national-baseline.json', join(dir, 'national-baseline.json'));
+    await writeFile(
+      join(dir, 'county.json'),
+      JSON.stringify({
+        id: 'quiet-county', version: '1.0.0', title: { 'zh-CN': '宁静日', en: 'quiet days' }, jurisdiction: '211221',
+        effectiveFrom: '2025-01-01', enabled: true, rules: [], overrides: [{ id: 'quiet.days-of-month', enabled: true, params: { fromDay: 1, toDay: 31 } }],
+      }),
+    );
+    const rules = new RuleSetRegistry(dir, h.log);
+    await rules.reload();
+    const api = supertest(createApp({ services: createServices({ ...h.runtime.services.ctx, rules }), log: h.log, bodyLimit: 65536, verifyRateLimit: 1000, version: 't' }));
+    const w = await world('211221');
+    const res = await api.post('/api/v1/filings/check').set(auth(w.agencyKey)).send(filingBody(w));
+    expect(res.body.decision.findings.map((f: { ruleId: string }) => f.ruleId)).to.include('quiet.days-of-month');
+    expect((await decisionFor(w)).findings.map((f) => f.ruleId)).not.to.include('quiet.days-of-month');
+  });
+
+  it('covers every enabled rule the shipped sets can fire at filing', async () => {
+    const h = await harness();
+    const fireable = h.runtime.services.rulesets
+      .active()
+      .flatMap((s) => s.file.rules)
+      .filter((r) => r.enabled !== false && !(r.kind === 'conduct' && r.params.check === 'reported'))
+      .map((r) => r.id);
+    expect(scenarios.map((s) => s.id).sort()).to.deep.equal(fireable.sort());
+  });
+});
