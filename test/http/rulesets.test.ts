@@ -42,6 +42,11 @@ describe('rule sets: listing and reload', () => {
     expect(res.body.error.details[0].path).to.equal(`${join(dir, 'national-baseline.json')}#/rules/1/params/min`);
     expect((await api.get('/api/v1/rulesets').set(admin)).body.items[0].version).to.equal('1.0.0');
 
+    // a filing made under 1.0.0 keeps its decision after the rules change
+    const before = await world();
+    const made = await api.post('/api/v1/filings').set(auth(before.agencyKey)).send(filingBody(before));
+    expect(made.status).to.equal(201);
+
     doc.rules[1].params.min = 3;
     await writeFile(join(dir, 'national-baseline.json'), JSON.stringify(doc));
     const ok = await api.post('/api/v1/rulesets/reload').set(admin);
@@ -52,6 +57,9 @@ describe('rule sets: listing and reload', () => {
     const blocked = await api.post('/api/v1/filings/check').set(auth(w.agencyKey)).send(filingBody(w));
     expect(blocked.body.decision.outcome).to.equal('block');
     expect(blocked.body.decision.ruleSets[0].version).to.equal('1.1.0');
+    const kept = await api.get(`/api/v1/filings/${made.body.filing.id}`).set(admin);
+    expect(kept.body.decision).to.deep.equal(made.body.decision);
+    expect(kept.body.decision.ruleSets[0]).to.include({ version: '1.0.0' });
   });
 
   it('a filing no rule set applies to is refused with 503 and nothing is filed', async () => {
