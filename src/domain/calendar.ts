@@ -9,11 +9,16 @@ export function assertTimeZone(tz: string): void {
 }
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
-function formatter(tz: string): Intl.DateTimeFormat {
-  let f = formatters.get(tz);
+/** Intl formatters are costly to build: one per zone and kind, kept. */
+function cachedFormatter(tz: string, kind: 'date' | 'time'): Intl.DateTimeFormat {
+  const key = `${kind} ${tz}`;
+  let f = formatters.get(key);
   if (!f) {
-    f = new Intl.DateTimeFormat('en-CA', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit' });
-    formatters.set(tz, f);
+    f =
+      kind === 'date'
+        ? new Intl.DateTimeFormat('en-CA', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit' })
+        : new Intl.DateTimeFormat('en-GB', { timeZone: tz, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+    formatters.set(key, f);
   }
   return f;
 }
@@ -33,24 +38,14 @@ function offsetAt(ts: number, tz: string): number {
   let off = byQuarter.get(q);
   if (off === undefined) {
     const start = q * QUARTER_HOUR;
-    const [y, m, d] = formatter(tz).format(start).split('-').map(Number) as [number, number, number];
-    const hm = timeFormatter(tz).format(start).split(':').map(Number) as [number, number];
+    const [y, m, d] = cachedFormatter(tz, 'date').format(start).split('-').map(Number) as [number, number, number];
+    const hm = cachedFormatter(tz, 'time').format(start).split(':').map(Number) as [number, number];
     const wallClock = Date.UTC(y, m - 1, d, hm[0] % 24, hm[1]);
     off = wallClock - start;
     if (byQuarter.size > 200_000) byQuarter.clear();
     byQuarter.set(q, off);
   }
   return off;
-}
-
-const timeFormatters = new Map<string, Intl.DateTimeFormat>();
-function timeFormatter(tz: string): Intl.DateTimeFormat {
-  let f = timeFormatters.get(tz);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-GB', { timeZone: tz, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
-    timeFormatters.set(tz, f);
-  }
-  return f;
 }
 
 /** Year, month (1-12) and day of a count of days since 1970-01-01 (proleptic Gregorian). */

@@ -2,57 +2,13 @@ import { expect } from 'chai';
 import { evaluate } from '../../src/rules/evaluate.js';
 import type { Facts, FilingInput, PriorFiling } from '../../src/rules/facts.js';
 import { loadRuleSets, type LoadedRuleSet } from '../../src/rules/load.js';
+import { DAY, filingInput, HOUR, priorFiling, ruleFacts } from '../support/rule-inputs.js';
 
-const HOUR = 3_600_000;
-const DAY = 24 * HOUR;
 const NOW = new Date('2026-03-10T02:00:00Z');
 const ctx = { now: NOW, tz: 'Asia/Shanghai' };
-
-const input = (over: Partial<FilingInput> = {}): FilingInput => ({
-  agencyId: 'ag_1',
-  enterpriseUscc: 'E',
-  type: 'routine',
-  itemCodes: ['SAFE-01'],
-  inspectorIds: ['i1', 'i2'],
-  plannedStart: new Date(NOW.getTime() + 48 * HOUR),
-  plannedEnd: new Date(NOW.getTime() + 52 * HOUR),
-  onSite: true,
-  reason: null,
-  onSiteJustification: '企业自查报告存在疑点，需现场核实',
-  jointAgencyIds: [],
-  purpose: 'inspection',
-  requiresLegalRepresentative: false,
-  ...over,
-});
-
-let n = 0;
-const prior = (at: Date, over: Partial<PriorFiling> = {}): PriorFiling => ({
-  id: `fil_${++n}`,
-  filingNo: `211221-2026-${String(n).padStart(7, '0')}`,
-  agencyId: 'ag_1',
-  agencyName: '西丰县市场监督管理局',
-  type: 'case',
-  plannedStart: at.getTime(),
-  plannedEnd: at.getTime() + 4 * HOUR,
-  onSite: true,
-  status: 'completed',
-  jointAgencyIds: [],
-  resultOutcome: 'no_issues',
-  conductedAt: at.getTime(),
-  ...over,
-});
-
-const facts = (over: Partial<Facts> = {}): Facts => ({
-  agency: { id: 'ag_1', active: true, region: '211221', itemCodes: ['SAFE-01'] },
-  jointAgencies: [],
-  inspectors: [
-    { id: 'i1', agencyId: 'ag_1', credentialNo: 'C1', validUntil: '2099-01-01' },
-    { id: 'i2', agencyId: 'ag_1', credentialNo: 'C2', validUntil: '2099-01-01' },
-  ],
-  enterprise: { uscc: 'E', region: '211221', riskClass: 'D', noDisturb: false },
-  history: [],
-  ...over,
-});
+const input = (over: Partial<FilingInput> = {}) => filingInput(new Date(NOW.getTime() + 48 * HOUR), over);
+const prior = (at: Date, over: Partial<PriorFiling> = {}) => priorFiling(at, { type: 'case', ...over });
+const facts = (over: Partial<Facts> = {}) => ruleFacts({ enterprise: { uscc: 'E', region: '211221', riskClass: 'D', noDisturb: false }, ...over });
 
 describe('the rest of the catalog', () => {
   let sets: LoadedRuleSet[];

@@ -1,44 +1,14 @@
 import { expect } from 'chai';
 import { evaluate } from '../../src/rules/evaluate.js';
-import type { Facts, FilingInput } from '../../src/rules/facts.js';
 import { loadRuleSets, type LoadedRuleSet } from '../../src/rules/load.js';
+import type { Facts, FilingInput } from '../../src/rules/facts.js';
+import { filingInput, HOUR, ruleFacts } from '../support/rule-inputs.js';
+
+const input = (over: Partial<FilingInput> = {}) => filingInput(new Date(Date.parse('2026-03-10T02:00:00Z') + 48 * HOUR), over);
+const facts = (over: Partial<Facts> = {}) => ruleFacts(over);
 
 const NOW = new Date('2026-03-10T02:00:00Z'); // 10:00 in Shanghai
 const ctx = { now: NOW, tz: 'Asia/Shanghai' };
-const HOUR = 3_600_000;
-
-function input(over: Partial<FilingInput> = {}): FilingInput {
-  return {
-    agencyId: 'ag_1',
-    enterpriseUscc: '91211221MA0XYW123X',
-    type: 'routine',
-    itemCodes: ['SAFE-01'],
-    inspectorIds: ['i1', 'i2'],
-    plannedStart: new Date(NOW.getTime() + 48 * HOUR),
-    plannedEnd: new Date(NOW.getTime() + 56 * HOUR),
-    onSite: true,
-    reason: null,
-    onSiteJustification: '企业自查报告存在疑点，需现场核实',
-    jointAgencyIds: [],
-    purpose: 'inspection',
-    requiresLegalRepresentative: false,
-    ...over,
-  };
-}
-
-function facts(over: Partial<Facts> = {}): Facts {
-  return {
-    agency: { id: 'ag_1', active: true, region: '211221', itemCodes: ['SAFE-01', 'SAFE-02'] },
-    jointAgencies: [],
-    inspectors: [
-      { id: 'i1', agencyId: 'ag_1', credentialNo: 'C1', validUntil: '2030-01-01' },
-      { id: 'i2', agencyId: 'ag_1', credentialNo: 'C2', validUntil: '2030-01-01' },
-    ],
-    enterprise: { uscc: '91211221MA0XYW123X', region: '211221', riskClass: null, noDisturb: false },
-    history: [],
-    ...over,
-  };
-}
 
 const ids = (d: ReturnType<typeof evaluate>) => d.findings.map((f) => f.ruleId);
 

@@ -2,62 +2,13 @@ import { expect } from 'chai';
 import { evaluate } from '../../src/rules/evaluate.js';
 import type { Facts, FilingInput, PriorFiling } from '../../src/rules/facts.js';
 import { loadRuleSets, type LoadedRuleSet } from '../../src/rules/load.js';
+import { filingInput, priorFiling, ruleFacts } from '../support/rule-inputs.js';
 
-const HOUR = 3_600_000;
 const tz = 'Asia/Shanghai';
-
-function input(start: string, over: Partial<FilingInput> = {}): FilingInput {
-  const plannedStart = new Date(start);
-  return {
-    agencyId: 'ag_1',
-    enterpriseUscc: 'E',
-    type: 'routine',
-    itemCodes: ['SAFE-01'],
-    inspectorIds: ['i1', 'i2'],
-    plannedStart,
-    plannedEnd: new Date(plannedStart.getTime() + 4 * HOUR),
-    onSite: true,
-    reason: null,
-    onSiteJustification: '企业自查报告存在疑点，需现场核实',
-    jointAgencyIds: [],
-    purpose: 'inspection',
-    requiresLegalRepresentative: false,
-    ...over,
-  };
-}
-
-let n = 0;
-function prior(start: string, over: Partial<PriorFiling> = {}): PriorFiling {
-  n++;
-  return {
-    id: `fil_${n}`,
-    filingNo: `211221-2026-${String(n).padStart(7, '0')}`,
-    agencyId: 'ag_1',
-    agencyName: 'A',
-    type: 'routine',
-    plannedStart: Date.parse(start),
-    plannedEnd: Date.parse(start) + 4 * HOUR,
-    onSite: true,
-    status: 'completed',
-    jointAgencyIds: [],
-    resultOutcome: 'no_issues',
-    conductedAt: Date.parse(start),
-    ...over,
-  };
-}
-
-function facts(history: PriorFiling[], riskClass: 'A' | 'B' | 'C' | 'D' | null = 'B'): Facts {
-  return {
-    agency: { id: 'ag_1', active: true, region: '211221', itemCodes: ['SAFE-01'] },
-    jointAgencies: [],
-    inspectors: [
-      { id: 'i1', agencyId: 'ag_1', credentialNo: 'C1', validUntil: '2099-01-01' },
-      { id: 'i2', agencyId: 'ag_1', credentialNo: 'C2', validUntil: '2099-01-01' },
-    ],
-    enterprise: { uscc: 'E', region: '211221', riskClass, noDisturb: false },
-    history,
-  };
-}
+const input = (start: string, over: Partial<FilingInput> = {}) => filingInput(new Date(start), over);
+const prior = (start: string, over: Partial<PriorFiling> = {}) => priorFiling(new Date(start), over);
+const facts = (history: PriorFiling[], riskClass: 'A' | 'B' | 'C' | 'D' | null = 'B') =>
+  ruleFacts({ history, enterprise: { uscc: 'E', region: '211221', riskClass, noDisturb: false } });
 
 describe('frequency rules', () => {
   let sets: LoadedRuleSet[];

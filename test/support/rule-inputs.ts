@@ -1,0 +1,61 @@
+import type { Facts, FilingInput, PriorFiling } from '../../src/rules/facts.js';
+
+// Builders for the pure evaluator's inputs, shared by the rule tests.
+export const HOUR = 3_600_000;
+export const DAY = 24 * HOUR;
+
+/** A routine on-site filing by ag_1 with two inspectors, four hours long, that passes every rule. */
+export function filingInput(plannedStart: Date, over: Partial<FilingInput> = {}): FilingInput {
+  return {
+    agencyId: 'ag_1',
+    enterpriseUscc: 'E',
+    type: 'routine',
+    itemCodes: ['SAFE-01'],
+    inspectorIds: ['i1', 'i2'],
+    plannedStart,
+    plannedEnd: new Date(plannedStart.getTime() + 4 * HOUR),
+    onSite: true,
+    reason: null,
+    onSiteJustification: '企业自查报告存在疑点，需现场核实',
+    jointAgencyIds: [],
+    purpose: 'inspection',
+    requiresLegalRepresentative: false,
+    ...over,
+  };
+}
+
+/** Facts for ag_1 (items SAFE-01, SAFE-02; two valid inspectors) and enterprise E in 211221. */
+export function ruleFacts(over: Partial<Facts> = {}): Facts {
+  return {
+    agency: { id: 'ag_1', active: true, region: '211221', itemCodes: ['SAFE-01', 'SAFE-02'] },
+    jointAgencies: [],
+    inspectors: [
+      { id: 'i1', agencyId: 'ag_1', credentialNo: 'C1', validUntil: '2099-01-01' },
+      { id: 'i2', agencyId: 'ag_1', credentialNo: 'C2', validUntil: '2099-01-01' },
+    ],
+    enterprise: { uscc: 'E', region: '211221', riskClass: null, noDisturb: false },
+    history: [],
+    ...over,
+  };
+}
+
+let n = 0;
+/** An earlier filing by ag_1, completed with no findings at its start, numbered in order of creation. */
+export function priorFiling(at: Date, over: Partial<PriorFiling> = {}): PriorFiling {
+  n++;
+  return {
+    id: `fil_${n}`,
+    filingNo: `211221-2026-${String(n).padStart(7, '0')}`,
+    agencyId: 'ag_1',
+    agencyName: '西丰县市场监督管理局',
+    type: 'routine',
+    plannedStart: at.getTime(),
+    plannedEnd: at.getTime() + 4 * HOUR,
+    onSite: true,
+    status: 'completed',
+    jointAgencyIds: [],
+    resultOutcome: 'no_issues',
+    conductedAt: at.getTime(),
+    ...over,
+  };
+}
