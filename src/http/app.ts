@@ -7,7 +7,7 @@ import { AppError } from '../domain/errors.js';
 import type { Services } from '../services/index.js';
 import { errorHandler } from './errors.js';
 import { mountRoute } from './mount.js';
-import { requestLog } from './request-log.js';
+import { requestId } from './request-log.js';
 import { buildOpenApi } from './openapi.js';
 import type { AnyRoute } from './route.js';
 import { filingRoutes } from './routes/filings.js';
@@ -34,7 +34,7 @@ export function createApp(opts: AppOptions): Express {
   // Responses are dynamic (a filing's status changes); hashing each one for an ETag buys nothing.
   app.set('etag', false);
 
-  app.use(requestLog(log));
+  app.use(requestId());
   app.use(
     helmet({
       contentSecurityPolicy: {
@@ -62,7 +62,7 @@ export function createApp(opts: AppOptions): Express {
   const json = express.json({ limit: opts.bodyLimit });
   for (const route of apiRoutes) {
     const before = [...(route.rateLimited ? [verifyLimiter] : []), ...(route.method === 'get' ? [] : [json])];
-    mountRoute(app, route, services, opts.bodyLimit, before);
+    mountRoute(app, route, services, opts.bodyLimit, log, before);
   }
   app.get('/openapi.json', (_req, res) => {
     res.json(openapi);

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { AppError, type ErrorDetail } from '../domain/errors.js';
 import { localize, pickLang, type Lang } from '../domain/i18n.js';
 import { messages } from '../domain/messages.js';
+import { logAccess } from './request-log.js';
 
 export interface ErrorReply {
   status: number;
@@ -53,5 +54,6 @@ export function errorHandler(log: Logger, bodyLimit: number): ErrorRequestHandle
     if (!appErr) log.error({ err, reqId: requestId }, 'unhandled error');
     if (res.headersSent) return;
     res.status(reply.status).json(reply.body);
+    logAccess(log, req, res);
   };
 }

@@ -1,11 +1,13 @@
 import { createHash } from 'node:crypto';
 import type { Request, RequestHandler, Response, Router } from 'express';
+import type { Logger } from 'pino';
 import { AppError } from '../domain/errors.js';
 import { pickLang } from '../domain/i18n.js';
 import type { Principal } from '../domain/principal.js';
 import type { Services } from '../services/index.js';
 import { claimIdempotencyKey, completeIdempotencyKey, releaseIdempotencyKey } from '../store/idempotency-repo.js';
 import { errorReply, toAppError } from './errors.js';
+import { logAccess } from './request-log.js';
 import type { AnyRoute, Reply } from './route.js';
 import { bodyValidator, queryValidator, rejectNul } from './validation.js';
 
@@ -29,7 +31,7 @@ const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
  * Turns a route definition into an Express handler: authenticate, authorize by role, validate,
  * honour Idempotency-Key, call the handler, send. Everything a route declares is enforced here.
  */
-export function mountRoute(router: Router, route: AnyRoute, services: Services, bodyLimit: number, extra: RequestHandler[] = []): void {
+export function mountRoute(router: Router, route: AnyRoute, services: Services, bodyLimit: number, log: Logger, extra: RequestHandler[] = []): void {
   const validateBody = route.body ? bodyValidator(route.body) : null;
   const validateQuery = route.query ? queryValidator(route.query) : null;
 
@@ -67,7 +69,8 @@ export function mountRoute(router: Router, route: AnyRoute, services: Services, 
         if (stored.requestHash !== requestHash) throw new AppError('conflict', 'idempotency_mismatch');
         if (stored.statusCode === null) throw new AppError('conflict', 'idempotency_in_flight');
         res.setHeader('Idempotent-Replayed', 'true');
-        return send(res, { status: stored.statusCode, body: stored.body });
+        send(res, { status: stored.statusCode, body: stored.body });
+        return logAccess(log, req, res);
       }
       let reply: Reply;
       try {
@@ -84,9 +87,11 @@ export function mountRoute(router: Router, route: AnyRoute, services: Services, 
         throw err;
       }
       await completeIdempotencyKey(db, principal.keyId, idemKey, reply.status, reply.body);
-      return send(res, reply);
+      send(res, reply);
+      return logAccess(log, req, res);
     }
     send(res, await route.handler(ctx));
+    logAccess(log, req, res);
   };
   router[route.method](route.path, ...extra, handler);
 }

@@ -137,5 +137,10 @@ describe('security: every role against every endpoint', () => {
     expect(res.headers['x-powered-by']).to.equal(undefined);
     expect(res.headers['x-request-id']).to.match(/^[0-9a-f-]{36}$/);
     expect((await h.api().get('/healthz').set('X-Request-Id', 'gateway-123')).headers['x-request-id']).to.equal('gateway-123');
+    // one access line per response, with the request id, at a level that follows the status
+    await h.api().get('/api/v1/filings/fil_nope').set('X-Request-Id', 'gateway-404').set(auth(ADMIN_KEY));
+    const lines = h.logs.lines.map((l) => JSON.parse(l) as { reqId?: string; status?: number; level: number; url?: string });
+    expect(lines.find((l) => l.reqId === 'gateway-123')).to.include({ status: 200, level: 30, url: '/healthz' });
+    expect(lines.find((l) => l.reqId === 'gateway-404')).to.include({ status: 404, level: 40 });
   });
 });
