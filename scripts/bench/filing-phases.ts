@@ -14,7 +14,9 @@ export async function benchPhases(argv: string[]): Promise<void> {
   const onQuery = (sql: string, ms: number) => {
     if (!recording) return;
     const key = sql.replace(/\s+/g, ' ').slice(0, 60);
-    timings.set(key, [...(timings.get(key) ?? []), ms]);
+    const list = timings.get(key) ?? [];
+    list.push(ms);
+    timings.set(key, list);
   };
   const rt = await startRuntime(config, pino({ level: 'silent' }), { onQuery });
   try {

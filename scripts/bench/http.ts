@@ -48,6 +48,20 @@ export async function waitReady(url: string, deadlineMs = 60_000): Promise<void>
   }
 }
 
+/** An autocannon request list that POSTs a new filing each time, as `next` makes it. */
+export function filingPosts(next: () => { key: string; body: string }): autocannon.Request[] {
+  return [
+    {
+      method: 'POST',
+      path: '/api/v1/filings',
+      setupRequest: (req) => {
+        const f = next();
+        return { ...req, headers: { ...req.headers, authorization: `Bearer ${f.key}`, 'content-type': 'application/json' }, body: f.body };
+      },
+    },
+  ];
+}
+
 export interface Row {
   name: string;
   rps: number;
@@ -143,20 +157,7 @@ export async function benchHttp(argv: string[]): Promise<void> {
     }
     if (o.only.includes('filing')) {
       await measure(() =>
-        drive('POST /api/v1/filings', {
-          ...common,
-          url: base,
-          requests: [
-            {
-              method: 'POST',
-              path: '/api/v1/filings',
-              setupRequest: (req) => {
-                const f = nextFiling();
-                return { ...req, headers: { ...req.headers, authorization: `Bearer ${f.key}`, 'content-type': 'application/json' }, body: f.body };
-              },
-            },
-          ],
-        }),
+        drive('POST /api/v1/filings', { ...common, url: base, requests: filingPosts(nextFiling) }),
       );
     }
     console.log(`\nHTTP benchmark: ${databaseUrl ? 'PostgreSQL' : 'PGlite'}, ${o.connections} connections, ${o.duration} s per route, ${o.enterprises} enterprises, node ${process.version}`);

@@ -5,7 +5,7 @@
 import { fork } from 'node:child_process';
 import { sql } from 'kysely';
 import { migrateToLatest, openStore, type Db } from '../../src/store/db.js';
-import { drive, waitReady, type Row } from './http.js';
+import { drive, filingPosts, waitReady, type Row } from './http.js';
 import { loadRegistry, type BenchRegistry } from './registry.js';
 
 const HOUR = 3_600_000;
@@ -78,22 +78,7 @@ export async function benchScale(argv: string[]): Promise<void> {
       }),
     };
   };
-  const run = (label: string) =>
-    drive(label, {
-      url: base,
-      connections,
-      duration,
-      requests: [
-        {
-          method: 'POST',
-          path: '/api/v1/filings',
-          setupRequest: (req) => {
-            const f = nextBody();
-            return { ...req, headers: { ...req.headers, authorization: `Bearer ${f.key}`, 'content-type': 'application/json' }, body: f.body };
-          },
-        },
-      ],
-    });
+  const run = (label: string) => drive(label, { url: base, connections, duration, requests: filingPosts(nextBody) });
   const rows: Row[] = [];
   try {
     await waitReady(`${base}/readyz`);

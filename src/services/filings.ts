@@ -169,25 +169,35 @@ export function createFilingService(ctx: ServiceContext) {
     return f;
   }
 
-  /** Lifecycle changes by the filing agency: lock, check the transition, write, audit. */
-  async function transition(p: Principal, id: string, action: 'record_result' | 'cancel', apply: (trx: Db, f: FilingRow) => Promise<Record<string, unknown>>): Promise<FilingView> {
+  async function withDecision(f: FilingRow): Promise<{ filing: FilingView; decision: Decision }> {
+    const decision = await findDecision(ctx.db, f.decision_id);
+    return { filing: filingView(f, ctx.publicUrl, decision.outcome), decision };
+  }
+
+  /** Lifecycle changes by the filing agency: lock, check the transition, write, audit; returns the changed row. */
+  async function transition(
+    p: Principal,
+    id: string,
+    action: 'record_result' | 'cancel',
+    apply: (trx: Db, f: FilingRow) => Promise<{ row: FilingRow; payload: Record<string, unknown> }>,
+  ): Promise<FilingView> {
     const agencyId = requireAgency(p);
     const f0 = await loadVisible(p, id);
-    await ctx.db.transaction().execute(async (trx) => {
+    const changed = await ctx.db.transaction().execute(async (trx) => {
       await lockEnterprise(trx, f0.enterprise_uscc);
       const f = await findFilingForUpdate(trx, id);
       if (!f || f.agency_id !== agencyId) throw notFound('filing', id);
       nextStatus(f.status as FilingStatus, action);
-      const payload = await apply(trx, f);
+      const { row, payload } = await apply(trx, f);
       await record(
         trx,
         { chain: chains.enterprise(f.enterprise_uscc), at: ctx.clock.now(), actor: p.keyId, action: `filing.${action}`, entityType: 'filing', entityId: id, payload },
         { lockHeld: true },
       );
+      return row;
     });
     ctx.verifyCache.evict(f0.verify_code);
-    const f = await loadVisible(p, id);
-    return filingView(f, ctx.publicUrl, (await findDecision(ctx.db, f.decision_id)).outcome);
+    return (await withDecision(changed)).filing;
   }
 
   return {
@@ -207,9 +217,7 @@ export function createFilingService(ctx: ServiceContext) {
     },
 
     async get(p: Principal, id: string): Promise<{ filing: FilingView; decision: Decision }> {
-      const f = await loadVisible(p, id);
-      const decision = await findDecision(ctx.db, f.decision_id);
-      return { filing: filingView(f, ctx.publicUrl, decision.outcome), decision };
+      return withDecision(await loadVisible(p, id));
     },
 
     async list(p: Principal, q: FilingListQueryT): Promise<PageOf<FilingView>> {
@@ -246,15 +254,15 @@ export function createFilingService(ctx: ServiceContext) {
         throw new AppError('validation_failed', 'conducted_in_future', {}, [{ path: '/conductedAt', message: 'in the future' }]);
       }
       return transition(p, id, 'record_result', async (trx) => {
-        await markCompleted(trx, id, { outcome: body.outcome, conductedAt, summary: body.summary });
-        return { outcome: body.outcome, conductedAt: body.conductedAt, summary: body.summary };
+        const row = await markCompleted(trx, id, { outcome: body.outcome, conductedAt, summary: body.summary });
+        return { row, payload: { outcome: body.outcome, conductedAt: body.conductedAt, summary: body.summary } };
       });
     },
 
     async cancel(p: Principal, id: string, body: CancelCreateBody): Promise<FilingView> {
       return transition(p, id, 'cancel', async (trx) => {
-        await markCancelled(trx, id, ctx.clock.now(), body.reason);
-        return { reason: body.reason };
+        const row = await markCancelled(trx, id, ctx.clock.now(), body.reason);
+        return { row, payload: { reason: body.reason } };
       });
     },
   };

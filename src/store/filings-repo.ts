@@ -222,16 +222,17 @@ export async function markArrived(trx: Db, id: string, at: Date): Promise<void> 
   await trx.updateTable('filings').set({ status: 'in_progress', arrived_at: at }).where('id', '=', id).execute();
 }
 
-export async function markCompleted(trx: Db, id: string, r: { outcome: string; conductedAt: Date; summary: string }): Promise<void> {
-  await trx
+export async function markCompleted(trx: Db, id: string, r: { outcome: string; conductedAt: Date; summary: string }): Promise<FilingRow> {
+  return trx
     .updateTable('filings')
     .set({ status: 'completed', result_outcome: r.outcome, conducted_at: r.conductedAt, result_summary: r.summary })
     .where('id', '=', id)
-    .execute();
+    .returningAll()
+    .executeTakeFirstOrThrow();
 }
 
-export async function markCancelled(trx: Db, id: string, at: Date, reason: string): Promise<void> {
-  await trx.updateTable('filings').set({ status: 'cancelled', cancelled_at: at, cancel_reason: reason }).where('id', '=', id).execute();
+export async function markCancelled(trx: Db, id: string, at: Date, reason: string): Promise<FilingRow> {
+  return trx.updateTable('filings').set({ status: 'cancelled', cancelled_at: at, cancel_reason: reason }).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
 }
 
 /** Locks the filing row for a lifecycle change, so two transitions cannot both pass the check. */
