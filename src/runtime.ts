@@ -22,11 +22,12 @@ export interface Runtime {
 
 /**
  * The composition root: open the store, migrate, load rules, wire services and the HTTP app.
- * The server, the CLI and the tests all start the product through here.
+ * The server, the CLI and the tests all start the product through here. On PGlite the data
+ * folder is locked for this process (a second one refuses to start, see store/data-dir-lock.ts).
  */
 export async function startRuntime(config: Config, log: Logger, opts: { clock?: Clock; dataDir?: string; onQuery?: (sql: string, ms: number) => void } = {}): Promise<Runtime> {
   const closers: (() => Promise<void>)[] = [];
-  const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: opts.dataDir ?? config.dataDir, poolSize: config.pgPoolSize, ...(opts.onQuery ? { onQuery: opts.onQuery } : {}) });
+  const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: opts.dataDir ?? config.dataDir, poolSize: config.pgPoolSize, log, ...(opts.onQuery ? { onQuery: opts.onQuery } : {}) });
   try {
     const applied = await migrateToLatest(store.db);
     if (applied.length) log.info({ migrations: applied }, 'migrations applied');
@@ -42,6 +43,7 @@ export async function startRuntime(config: Config, log: Logger, opts: { clock?: 
       tz: config.tzRegion,
       publicUrl: config.publicUrl,
       storeKind: store.kind,
+      health: store.health,
       verifyCache: new VerifyCache(feed),
       workdays: createWorkdayCalendar((year) =>
         log.warn({ year }, 'no published PRC holiday calendar for this year: counting Monday to Friday as working days'),

@@ -1,8 +1,10 @@
 import type { Server } from 'node:http';
 import { ConfigError, loadConfig } from './config.js';
+import { createHttpServer } from './http/server.js';
 import { createLogger } from './log.js';
-import { RuleLoadError } from './rules/load.js';
 import { startRuntime, version } from './runtime.js';
+import { DataDirLockedError } from './store/data-dir-lock.js';
+import { EmbeddedDatabaseError, isWasmAbort } from './store/db.js';
 
 async function main(): Promise<void> {
   let config;
@@ -16,17 +18,26 @@ async function main(): Promise<void> {
     throw err;
   }
   const log = createLogger(config.logLevel);
+  // The embedded database aborting is not an error this process can answer and go on from:
+  // say so in one line (not a page of minified WebAssembly glue) and stop.
+  process.on('uncaughtException', (err) => {
+    if (isWasmAbort(err)) log.fatal(new EmbeddedDatabaseError(config.dataDir, err).message);
+    else log.fatal({ err }, 'uncaught exception');
+    process.exit(1);
+  });
   let runtime;
   try {
     runtime = await startRuntime(config, log);
   } catch (err) {
-    if (err instanceof RuleLoadError) log.fatal({ problems: err.problems }, 'rule sets are invalid; fix them and start again');
+    // a second process on the same embedded database, or a damaged one: one line that says what to do
+    if (err instanceof DataDirLockedError || err instanceof EmbeddedDatabaseError) log.fatal(err.message);
     else log.fatal({ err }, 'start-up failed');
     process.exit(1);
   }
   const { app, services } = runtime;
 
-  const server: Server = app.listen(config.port, () => {
+  const server: Server = createHttpServer(app);
+  server.listen(config.port, () => {
     log.info({ port: config.port, database: runtime.store.kind, version, publicUrl: config.publicUrl }, 'inspection-filing is listening');
   });
   server.on('error', (err) => {

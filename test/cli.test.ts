@@ -57,7 +57,7 @@ describe('command line', () => {
   it('rules check validates a folder and names file and pointer of a problem', async () => {
     const good = await cli('rules', 'check', 'rules');
     expect(good.code).to.equal(0);
-    expect(good.out).to.include('national-baseline@1.0.0');
+    expect(good.out).to.include('national-baseline@1.1.0');
     const dir = await mkdtemp(join(tmpdir(), 'rules-'));
     await writeFile(join(dir, 'bad.json'), JSON.stringify({ id: 'x', version: '1', rules: [] }));
     const bad = await cli('rules', 'check', dir);

@@ -28,6 +28,7 @@ function sample(): { input: FilingInput; facts: Facts } {
       onSite: true,
       status: 'completed',
       jointAgencyIds: [],
+      campaignLevel: null,
       resultOutcome: i % 2 ? 'no_issues' : 'issues_found',
       conductedAt: start.getTime(),
     };
@@ -38,9 +39,10 @@ function sample(): { input: FilingInput; facts: Facts } {
       agencyId: 'scjg', enterpriseUscc: '91211223MA0XYW123P', type: 'routine', itemCodes: ['I-3', 'I-7'],
       inspectorIds: ['p1', 'p2'], plannedStart, plannedEnd: new Date(plannedStart.getTime() + 6 * HOUR), onSite: true,
       reason: null, onSiteJustification: '企业自查报告存在疑点，需现场核实', jointAgencyIds: [], purpose: 'inspection', requiresLegalRepresentative: false,
+      legalRepresentativeReason: null, trigger: null, campaign: null,
     },
     facts: {
-      agency: { id: 'scjg', active: true, region: '211223', itemCodes: Array.from({ length: 30 }, (_, i) => `I-${i}`) },
+      agency: { id: 'scjg', name: 'scjg', active: true, region: '211223', itemCodes: Array.from({ length: 30 }, (_, i) => `I-${i}`) },
       jointAgencies: [],
       inspectors: [
         { id: 'p1', agencyId: 'scjg', credentialNo: 'LN1', validUntil: '2030-12-31' },

@@ -6,11 +6,12 @@ import { localize, pickLang } from '../domain/i18n.js';
 import { messages } from '../domain/messages.js';
 import { ROLES, type Principal, type Role } from '../domain/principal.js';
 import { join } from 'node:path';
-import { loadFixtures, runFixture } from '../rules/fixtures.js';
+import { loadFixtures } from '../rules/fixtures.js';
 import { loadRuleSets, RuleLoadError } from '../rules/load.js';
 import { startRuntime, version, type Runtime } from '../runtime.js';
 import { verifyAuditTrail } from '../services/audit.js';
 import { seedDemo } from '../services/demo.js';
+import { runFixture } from '../services/rule-fixtures.js';
 import { migrateToLatest, openStore } from '../store/db.js';
 
 export interface CliIo {
@@ -139,17 +140,28 @@ export function buildCli(io: CliIo): Command {
       });
       let passed = 0;
       let failed = 0;
-      for (const { path, fixture } of await loadFixtures(dir ?? join(rulesDir, 'tests'))) {
-        io.out(`${fixture.name}  (${path})`);
-        for (const r of runFixture(sets, fixture, process.env.TZ_REGION ?? 'Asia/Shanghai')) {
-          if (r.ok) passed++;
-          else failed++;
-          io.out(`  ${r.ok ? 'ok  ' : 'FAIL'} ${r.step}`);
-          if (!r.ok) {
-            io.out(`       expected ${r.expected.outcome} [${r.expected.findings.join(', ')}]`);
-            io.out(`       got      ${r.actual.outcome} [${r.actual.findings.join(', ')}]`);
+      const fixtures = await loadFixtures(dir ?? join(rulesDir, 'tests'));
+      // fixtures are written to a database and read back as real filings are; each runs in a
+      // transaction that is rolled back, here on a throw-away embedded database
+      const store = io.runtime ? null : await openStore({ databaseUrl: null, dataDir: 'memory://' });
+      const db = io.runtime?.store.db ?? store!.db;
+      const quiet = pino({ level: 'warn' }, pino.destination(2));
+      try {
+        if (store) await migrateToLatest(store.db);
+        for (const { path, fixture } of fixtures) {
+          io.out(`${fixture.name}  (${path})`);
+          for (const r of await runFixture(db, sets, fixture, process.env.TZ_REGION ?? 'Asia/Shanghai', quiet)) {
+            if (r.ok) passed++;
+            else failed++;
+            io.out(`  ${r.ok ? 'ok  ' : 'FAIL'} ${r.step}`);
+            if (!r.ok) {
+              io.out(`       expected ${r.expected.outcome} [${r.expected.findings.join(', ')}]`);
+              io.out(`       got      ${r.actual.outcome} [${r.actual.findings.join(', ')}]`);
+            }
           }
         }
+      } finally {
+        await store?.close();
       }
       io.out(`${passed} passed, ${failed} failed`);
       if (failed) throw new ExitCode(1);

@@ -94,3 +94,11 @@ export function localYear(at: Date | number, tz: string): number {
   return localCivil(typeof at === 'number' ? at : at.getTime(), tz)[0];
 }
 
+
+/** An instant as local wall-clock time in the zone, "YYYY-MM-DD HH:mm", for people to read. */
+export function formatLocal(at: Date | number, tz: string): string {
+  const ts = typeof at === 'number' ? at : at.getTime();
+  const local = ts + offsetAt(ts, tz);
+  const minutes = Math.floor((((local % DAY_MS) + DAY_MS) % DAY_MS) / 60_000);
+  return `${localDate(ts, tz)} ${pad2(Math.floor(minutes / 60))}:${pad2(minutes % 60)}`;
+}

@@ -1,5 +1,5 @@
-import type { Params } from './i18n.js';
-import type { MessageKey } from './messages.js';
+import { localize, type Lang, type Params } from './i18n.js';
+import { messages, type MessageKey } from './messages.js';
 
 export type ErrorCode =
   | 'validation_failed'
@@ -56,3 +56,14 @@ export class AppError extends Error {
 }
 
 export const notFound = (what: string, id: string) => new AppError('not_found', 'not_found', { what, id });
+
+export interface ErrorBody {
+  error: { code: string; message: string; details: ErrorDetail[]; requestId?: string };
+  [extra: string]: unknown;
+}
+
+/** The response body of an error, in one language; services that store responses use it too. */
+export function errorBody(err: AppError, lang: Lang, requestId: string): ErrorBody {
+  const message = localize(messages[err.messageKey], lang, err.params);
+  return { error: { code: err.code, message, details: err.details, requestId }, ...err.extra };
+}

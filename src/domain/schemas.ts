@@ -1,5 +1,5 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
-import { DecisionSchema } from '../rules/decision.js';
+import { CampaignSchema, DecisionSchema, TriggerSchema } from './decision.js';
 import { FILING_STATUSES, FILING_TYPES, OUTCOMES, PURPOSES, RISK_CLASSES } from './filing.js';
 import { ROLES } from './principal.js';
 import { StringEnum } from './enum-schema.js';
@@ -127,6 +127,16 @@ export const FilingCreate = Type.Object(
     jointAgencyIds: Type.Optional(Type.Array(Id, { maxItems: 20 })),
     purpose: Type.Optional(StringEnum(PURPOSES)),
     requiresLegalRepresentative: Type.Optional(Type.Boolean()),
+    legalRepresentativeReason: Type.Optional(
+      Type.String({ maxLength: 2000, description: 'why the legal representative must attend (conduct.N4 blocks the requirement without one)' }),
+    ),
+    trigger: Type.Optional(Type.Composite([TriggerSchema], { additionalProperties: false, description: 'required for a case inspection: what set it off, with a ticket, referral or document number' })),
+    campaign: Type.Optional(
+      Type.Composite([CampaignSchema], {
+        additionalProperties: false,
+        description: 'a special inspection deployed by a higher authority: not counted toward the local annual cap, allowed on the no-disturb list',
+      }),
+    ),
   },
   strict,
 );
@@ -150,6 +160,9 @@ export const Filing = Type.Object({
   onSiteJustification: Nullable(Type.String()),
   purpose: StringEnum(PURPOSES),
   requiresLegalRepresentative: Type.Boolean(),
+  legalRepresentativeReason: Nullable(Type.String()),
+  trigger: Nullable(TriggerSchema),
+  campaign: Nullable(CampaignSchema),
   filedAt: DateTime,
   arrivedAt: Nullable(DateTime),
   result: Nullable(Type.Object({ outcome: StringEnum(OUTCOMES), conductedAt: DateTime, summary: Type.String() })),
@@ -165,6 +178,7 @@ export const FilingListQuery = Type.Object(
     enterprise: Type.Optional(Uscc),
     agency: Type.Optional(Id),
     status: Type.Optional(StringEnum(FILING_STATUSES)),
+    finding: Type.Optional(Type.String({ pattern: '^[a-z0-9]+([.-][a-zA-Z0-9]+)*$', maxLength: 80, description: 'only filings whose decision has a finding of this rule id (e.g. enterprise.no-disturb)' })),
     from: Type.Optional(DateTime),
     to: Type.Optional(DateTime),
   },
@@ -178,19 +192,30 @@ export const CancelCreate = Type.Object({ reason: Text(2000) }, strict);
 export const BlockedResponse = Type.Composite([ErrorResponse, Type.Object({ decision: DecisionSchema })]);
 
 // Verification (public)
+export const WINDOW_STATES = ['upcoming', 'open', 'passed'] as const;
 export const Verification = Type.Object({
-  valid: Type.Literal(true),
-  activeNow: Type.Boolean({ description: 'now is inside the filed window and the filing is not cancelled or completed' }),
+  valid: Type.Boolean({ description: 'false for a cancelled filing: it never authorizes a visit' }),
+  activeNow: Type.Boolean({ description: 'now is inside the filed window and the filing is neither cancelled nor completed' }),
+  window: StringEnum(WINDOW_STATES, 'where now is relative to the filed window'),
+  notice: Type.Object(
+    { 'zh-CN': Type.String(), en: Type.String() },
+    { description: 'what the enterprise should take from this, in plain words (cancelled, completed, window passed, ...)' },
+  ),
   filing: Type.Object({
     filingNo: Type.String(),
     status: StringEnum(FILING_STATUSES),
     type: StringEnum(FILING_TYPES),
     agency: Type.Object({ name: Type.String() }),
+    jointAgencies: Type.Array(Type.Object({ name: Type.String() })),
     enterprise: Type.Object({ name: Type.String() }),
-    items: Type.Array(Type.Object({ code: Type.String(), name: Type.String() })),
+    items: Type.Array(Type.Object({ code: Type.String(), name: Type.String(), basis: Type.String(), agency: Type.String({ description: 'the agency that published the item' }) })),
     plannedStart: DateTime,
     plannedEnd: DateTime,
     inspectors: Type.Array(Type.Object({ name: Type.String(), credentialNo: Type.String({ description: 'masked' }) })),
+    trigger: Nullable(TriggerSchema),
+    campaign: Nullable(CampaignSchema),
+    cancelledAt: Nullable(DateTime),
+    completedAt: Nullable(DateTime),
   }),
 });
 export const VerificationNotFound = Type.Object({ valid: Type.Literal(false), error: ErrorResponse.properties.error });

@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import express, { type Express } from 'express';
 import helmet from 'helmet';
 import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
@@ -59,7 +60,13 @@ export function createApp(opts: AppOptions): Express {
   });
 
   const openapi = buildOpenApi(apiRoutes, opts.version);
-  const json = express.json({ limit: opts.bodyLimit });
+  const json = express.json({
+    limit: opts.bodyLimit,
+    // JSON is UTF-8 (RFC 8259); the decoder would silently turn broken bytes into U+FFFD
+    verify: (_req, _res, buf) => {
+      if (!isUtf8(buf)) throw Object.assign(new Error('the body is not valid UTF-8'), { type: 'entity.invalid_utf8', status: 400 });
+    },
+  });
   for (const route of apiRoutes) {
     const before = [...(route.rateLimited ? [verifyLimiter] : []), ...(route.method === 'get' ? [] : [json])];
     mountRoute(app, route, services, opts.bodyLimit, log, before);
@@ -70,6 +77,6 @@ export function createApp(opts: AppOptions): Express {
   app.use('/docs', swaggerUi.serve, swaggerUi.setup(openapi, { customSiteTitle: 'inspection-filing API' }));
 
   app.use((req, _res, next) => next(new AppError('not_found', 'route_not_found', { method: req.method, path: req.path })));
-  app.use(errorHandler(log, opts.bodyLimit));
+  app.use(errorHandler(log, opts.bodyLimit, services.ctx.health));
   return app;
 }

@@ -1,14 +1,18 @@
 import type { ErrorRequestHandler } from 'express';
 import type { Logger } from 'pino';
-import { AppError, type ErrorDetail } from '../domain/errors.js';
-import { localize, pickLang, type Lang } from '../domain/i18n.js';
-import { messages } from '../domain/messages.js';
+import { AppError, errorBody, type ErrorBody } from '../domain/errors.js';
+import { pickLang, type Lang } from '../domain/i18n.js';
+import type { DatabaseHealth } from '../store/availability.js';
 import { logAccess } from './request-log.js';
 
 export interface ErrorReply {
   status: number;
-  body: { error: { code: string; message: string; details: ErrorDetail[]; requestId?: string } } & Record<string, unknown>;
+  body: ErrorBody;
 }
+
+/** Seconds a client is asked to wait before retrying while the database is away. */
+export const RETRY_AFTER_SECONDS = 5;
+const databaseAway = { 'zh-CN': '数据库暂时无法连接', en: 'the database cannot be reached' };
 
 /** body-parser's errors carry a `type`; map them to ours so bad input is never a 500. */
 function fromParserError(err: unknown, bodyLimit: number): AppError | null {
@@ -22,22 +26,31 @@ function fromParserError(err: unknown, bodyLimit: number): AppError | null {
     case 'encoding.unsupported':
     case 'charset.unsupported':
       return new AppError('unsupported_media_type', 'unsupported_media_type');
+    case 'entity.invalid_utf8':
+      return new AppError('validation_failed', 'invalid_utf8', {}, [{ path: '/', message: 'the body is not valid UTF-8' }]);
+    case 'entity.too_deep':
+      return new AppError('validation_failed', 'too_deep', { max: (err as { maxDepth?: number }).maxDepth ?? 0 }, [{ path: '/', message: 'nested too deep' }]);
     default:
       return type.startsWith('entity.') || type.startsWith('request.') ? new AppError('validation_failed', 'validation_failed') : null;
   }
 }
 
-export function toAppError(err: unknown, bodyLimit: number): AppError | null {
+/**
+ * What an error means for the client. Operational errors become their status: bad input a 4xx,
+ * a database out of reach 503; anything else is a programmer error (null: a logged 500).
+ */
+export function toAppError(err: unknown, bodyLimit: number, health: DatabaseHealth): AppError | null {
   if (err instanceof AppError) return err;
-  return fromParserError(err, bodyLimit);
+  // the router could not decode a path parameter (percent-encoded bytes that are not UTF-8)
+  if (err instanceof URIError) return new AppError('validation_failed', 'path_invalid', {}, [{ path: 'path', message: 'not valid percent-encoded UTF-8' }]);
+  const parsed = fromParserError(err, bodyLimit);
+  if (parsed) return parsed;
+  if (health.failed(err)) return new AppError('unavailable', 'unavailable', { reason: databaseAway });
+  return null;
 }
 
 export function errorReply(err: AppError, lang: Lang, requestId: string): ErrorReply {
-  const message = localize(messages[err.messageKey], lang, err.params);
-  return {
-    status: err.status,
-    body: { error: { code: err.code, message, details: err.details, requestId }, ...err.extra },
-  };
+  return { status: err.status, body: errorBody(err, lang, requestId) };
 }
 
 export function internalReply(lang: Lang, requestId: string): ErrorReply {
@@ -45,14 +58,15 @@ export function internalReply(lang: Lang, requestId: string): ErrorReply {
 }
 
 /** The one error handler: operational errors become their status, anything else a logged 500. */
-export function errorHandler(log: Logger, bodyLimit: number): ErrorRequestHandler {
+export function errorHandler(log: Logger, bodyLimit: number, health: DatabaseHealth): ErrorRequestHandler {
   return (err, req, res, _next) => {
     const lang = pickLang(req.headers['accept-language']);
     const requestId = req.id;
-    const appErr = toAppError(err, bodyLimit);
+    const appErr = toAppError(err, bodyLimit, health);
     const reply = appErr ? errorReply(appErr, lang, requestId) : internalReply(lang, requestId);
     if (!appErr) log.error({ err, reqId: requestId }, 'unhandled error');
     if (res.headersSent) return;
+    if (reply.status === 503) res.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
     res.status(reply.status).json(reply.body);
     logAccess(log, req, res);
   };

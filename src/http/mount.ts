@@ -5,7 +5,7 @@ import { AppError } from '../domain/errors.js';
 import { pickLang } from '../domain/i18n.js';
 import type { Principal } from '../domain/principal.js';
 import type { Services } from '../services/index.js';
-import { claimIdempotencyKey, completeIdempotencyKey, releaseIdempotencyKey } from '../store/idempotency-repo.js';
+import { StoredReplay, type IdempotencyClaim } from '../services/idempotency.js';
 import { errorReply, toAppError } from './errors.js';
 import { logAccess } from './request-log.js';
 import type { AnyRoute, Reply } from './route.js';
@@ -34,6 +34,7 @@ const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
 export function mountRoute(router: Router, route: AnyRoute, services: Services, bodyLimit: number, log: Logger, extra: RequestHandler[] = []): void {
   const validateBody = route.body ? bodyValidator(route.body) : null;
   const validateQuery = route.query ? queryValidator(route.query) : null;
+  const successStatus = Number(Object.keys(route.responses).find((s) => s.startsWith('2')) ?? 200);
 
   const handler: RequestHandler = async (req, res) => {
     const lang = pickLang(req.headers['accept-language']);
@@ -62,31 +63,36 @@ export function mountRoute(router: Router, route: AnyRoute, services: Services, 
       if (!IDEMPOTENCY_KEY.test(idemKey)) {
         throw new AppError('validation_failed', 'validation_failed', {}, [{ path: 'Idempotency-Key', message: '1-200 printable ASCII characters' }]);
       }
-      const db = services.ctx.db;
-      const requestHash = createHash('sha256').update(`${req.method} ${req.originalUrl}\n${JSON.stringify(body)}`).digest('hex');
-      const stored = await claimIdempotencyKey(db, principal.keyId, idemKey, requestHash);
-      if (stored) {
-        if (stored.requestHash !== requestHash) throw new AppError('conflict', 'idempotency_mismatch');
-        if (stored.statusCode === null) throw new AppError('conflict', 'idempotency_in_flight');
+      const claim: IdempotencyClaim = {
+        principalId: principal.keyId,
+        key: idemKey,
+        requestHash: createHash('sha256').update(`${req.method} ${req.originalUrl}\n${JSON.stringify(body)}`).digest('hex'),
+        successStatus,
+        lang,
+        requestId,
+        saved: false,
+      };
+      const replay = (r: StoredReplay) => {
         res.setHeader('Idempotent-Replayed', 'true');
-        send(res, { status: stored.statusCode, body: stored.body });
-        return logAccess(log, req, res);
-      }
+        send(res, { status: r.status, body: r.body });
+        logAccess(log, req, res);
+      };
+      const stored = await services.idempotency.lookup(claim);
+      if (stored) return replay(stored);
       let reply: Reply;
       try {
-        reply = await route.handler(ctx);
+        reply = await route.handler({ ...ctx, idempotency: claim });
       } catch (err) {
-        const appErr = toAppError(err, bodyLimit);
+        if (err instanceof StoredReplay) return replay(err);
+        const appErr = toAppError(err, bodyLimit, services.ctx.health);
         // A client error is the answer to this request and is replayed; a server error is not.
-        if (appErr && appErr.status < 500) {
-          const r = errorReply(appErr, lang, requestId);
-          await completeIdempotencyKey(db, principal.keyId, idemKey, r.status, r.body);
-        } else {
-          await releaseIdempotencyKey(db, principal.keyId, idemKey);
+        if (appErr && appErr.status < 500 && !claim.saved) {
+          await services.idempotency.save(claim, appErr.status, errorReply(appErr, lang, requestId).body).catch(() => undefined);
         }
         throw err;
       }
-      await completeIdempotencyKey(db, principal.keyId, idemKey, reply.status, reply.body);
+      // a service that did not store its answer with its work: store it now
+      if (!claim.saved) await services.idempotency.save(claim, reply.status, reply.body);
       send(res, reply);
       return logAccess(log, req, res);
     }

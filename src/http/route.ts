@@ -1,6 +1,7 @@
 import type { Static, TSchema, TUnknown } from '@sinclair/typebox';
 import type { Lang } from '../domain/i18n.js';
 import type { Principal, Role } from '../domain/principal.js';
+import type { IdempotencyClaim } from '../services/idempotency.js';
 import type { Services } from '../services/index.js';
 
 export interface Reply {
@@ -18,6 +19,8 @@ export interface HandlerContext<B, Q> {
   lang: Lang;
   requestId: string;
   services: Services;
+  /** set when a creating request carries an Idempotency-Key: pass it to the service, which stores the response with its work */
+  idempotency?: IdempotencyClaim;
 }
 
 export interface ResponseSpec {

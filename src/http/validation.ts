@@ -54,23 +54,34 @@ export const queryValidator = (schema: TSchema): Validator => make(queryAjv.comp
 
 const nulMessage = { 'zh-CN': '不能包含 NUL 字符（\\u0000）', en: 'must not contain the NUL character (\\u0000)' };
 
-/** PostgreSQL stores no NUL in text or jsonb; refuse it up front as bad input, wherever it is. */
+/** No request body of this API is nested anywhere near this deep; deeper is an attack or a mistake. */
+export const MAX_DEPTH = 32;
+
+/**
+ * Refuses what no schema check should have to meet: nesting deeper than MAX_DEPTH (walked
+ * without recursion, so a body nested thousands deep cannot overflow the stack) and NUL
+ * characters anywhere (PostgreSQL stores no NUL in text or jsonb).
+ */
 export function rejectNul(value: unknown, lang: Lang): void {
   const found: ErrorDetail[] = [];
-  const walk = (v: unknown, path: string) => {
-    if (found.length >= 10) return;
+  const stack: { v: unknown; path: string; depth: number }[] = [{ v: value, path: '', depth: 0 }];
+  while (stack.length > 0 && found.length < 10) {
+    const { v, path, depth } = stack.pop() as { v: unknown; path: string; depth: number };
     if (typeof v === 'string') {
       if (v.includes('\u0000')) found.push({ path: path || '/', message: nulMessage[lang] });
-    } else if (Array.isArray(v)) {
-      v.forEach((x, i) => walk(x, `${path}/${i}`));
-    } else if (v && typeof v === 'object') {
-      for (const [k, x] of Object.entries(v)) {
+      continue;
+    }
+    if (!v || typeof v !== 'object') continue;
+    if (depth >= MAX_DEPTH) throw new AppError('validation_failed', 'too_deep', { max: MAX_DEPTH }, [{ path: path || '/', message: `nested more than ${MAX_DEPTH} levels` }]);
+    if (Array.isArray(v)) {
+      for (let i = v.length - 1; i >= 0; i--) stack.push({ v: v[i], path: `${path}/${i}`, depth: depth + 1 });
+    } else {
+      for (const [k, x] of Object.entries(v).reverse()) {
         const p = `${path}/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`;
         if (k.includes('\u0000')) found.push({ path: p, message: nulMessage[lang] });
-        walk(x, p);
+        stack.push({ v: x, path: p, depth: depth + 1 });
       }
     }
-  };
-  walk(value, '');
+  }
   if (found.length) throw new AppError('validation_failed', 'validation_failed', {}, found);
 }

@@ -1,7 +1,7 @@
 import { fillBoth } from '../domain/i18n.js';
 import { localDate } from '../domain/calendar.js';
-import type { Decision, Finding } from './decision.js';
-import type { EvaluationContext, FactKey, Facts, FilingInput } from './facts.js';
+import type { Decision, Finding } from '../domain/decision.js';
+import type { EvaluationContext, Facts, FilingInput, HistoryPeriod } from './facts.js';
 import { kinds, type Hit, type KindEvaluator } from './kinds.js';
 import type { LoadedRuleSet } from './load.js';
 import type { Rule, RuleKind } from './schema.js';
@@ -30,13 +30,6 @@ function applies(rule: Rule, input: FilingInput, region: string): boolean {
 function run<K extends RuleKind>(rule: Rule & { kind: K }, input: FilingInput, facts: Facts, ctx: EvaluationContext): Hit | null {
   const evaluator = kinds[rule.kind] as KindEvaluator<K>;
   return evaluator.evaluate(rule as never, input, facts, ctx);
-}
-
-/** The facts that the rules applying to a region need, so the service loads nothing else. */
-export function neededFacts(sets: readonly LoadedRuleSet[]): Set<FactKey> {
-  const needs = new Set<FactKey>();
-  for (const s of sets) for (const r of s.file.rules) if (r.enabled !== false) for (const n of kinds[r.kind].needs) needs.add(n);
-  return needs;
 }
 
 /**
@@ -69,6 +62,7 @@ export function effectiveRules(used: readonly LoadedRuleSet[]): { rule: Rule; se
         ...base.rule,
         ...(o.severity ? { severity: o.severity } : {}),
         ...(o.enabled !== undefined ? { enabled: o.enabled } : {}),
+        ...(o.basis ? { basis: o.basis } : {}),
         params: { ...base.rule.params, ...(o.params ?? {}) },
       } as Rule;
       byId.set(o.id, { rule, set });
@@ -94,14 +88,17 @@ export function evaluate(
     if (!applies(rule, input, region)) continue;
     const hit = run(rule, input, facts, ctx);
     if (!hit) continue;
+    const severity = hit.severity ?? rule.severity;
     findings.push({
       ruleId: rule.id,
       ruleSet: `${set.file.id}@${set.file.version}`,
-      severity: rule.severity,
+      severity,
       message: fillBoth(rule.message, hit.params),
       basis: rule.basis,
       evidence: hit.evidence,
-      ...(rule.raises ? { raises: rule.raises } : {}),
+      // a violation is raised by a finding that holds the filing up, not by one it lets through
+      ...(rule.raises && severity === rule.severity ? { raises: rule.raises } : {}),
+      ...(set.file.template ? { template: true } : {}),
     });
   }
   const outcome = findings.some((f) => f.severity === 'block')
@@ -114,5 +111,53 @@ export function evaluate(
     findings,
     ruleSets: used.map((s) => ({ id: s.file.id, version: s.file.version, sha256: s.sha256 })),
     evaluatedAt: ctx.now.toISOString(),
+    ...(input.trigger || input.campaign
+      ? { grounds: { ...(input.trigger ? { trigger: input.trigger } : {}), ...(input.campaign ? { campaign: input.campaign } : {}) } }
+      : {}),
   };
+}
+
+/**
+ * Every variant of every rule in force on this day in some jurisdiction: the rules of each chain
+ * of sets from the most general to each set, overrides applied. The enterprise's region is one
+ * of the facts being loaded, so the history a filing needs is decided over all of them.
+ */
+function rulesInForceAnywhere(sets: readonly LoadedRuleSet[], ctx: EvaluationContext): Rule[] {
+  const today = localDate(ctx.now, ctx.tz);
+  const live = sets.filter(({ file }) => file.enabled && file.effectiveFrom <= today && (file.effectiveTo == null || today < file.effectiveTo));
+  const out: Rule[] = [];
+  for (const leaf of live) {
+    const chain = live.filter((s) => leaf.file.jurisdiction.startsWith(s.file.jurisdiction));
+    for (const { rule } of effectiveRules(chain)) out.push(rule);
+  }
+  return out;
+}
+
+function historyOf<K extends RuleKind>(rule: Rule & { kind: K }, input: FilingInput, tz: string): HistoryPeriod[] {
+  const evaluator = kinds[rule.kind] as KindEvaluator<K>;
+  return evaluator.history?.(rule as never, input, tz) ?? [];
+}
+
+/**
+ * The periods of the enterprise's history that the rules which could apply to this filing need
+ * (its type, the rules in force), merged where they meet. The facts query loads exactly these.
+ */
+export function historyPeriods(sets: readonly LoadedRuleSet[], input: FilingInput, ctx: EvaluationContext): HistoryPeriod[] {
+  const periods: HistoryPeriod[] = [];
+  for (const rule of rulesInForceAnywhere(sets, ctx)) {
+    if (rule.enabled === false || (rule.scope?.types && !rule.scope.types.includes(input.type))) continue;
+    periods.push(...historyOf(rule, input, ctx.tz));
+  }
+  return mergePeriods(periods);
+}
+
+export function mergePeriods(periods: HistoryPeriod[]): HistoryPeriod[] {
+  const sorted = [...periods].filter((p) => p.to > p.from).sort((a, b) => a.from - b.from);
+  const out: HistoryPeriod[] = [];
+  for (const p of sorted) {
+    const last = out.at(-1);
+    if (last && p.from <= last.to) last.to = Math.max(last.to, p.to);
+    else out.push({ ...p });
+  }
+  return out;
 }

@@ -1,4 +1,4 @@
-import type { FilingType, Purpose, RiskClass } from '../domain/filing.js';
+import type { Campaign, FilingType, Purpose, RiskClass, Trigger } from '../domain/filing.js';
 
 /** What is being filed, already validated and normalized by the service. */
 export interface FilingInput {
@@ -15,10 +15,14 @@ export interface FilingInput {
   jointAgencyIds: string[];
   purpose: Purpose;
   requiresLegalRepresentative: boolean;
+  legalRepresentativeReason: string | null;
+  trigger: Trigger | null;
+  campaign: Campaign | null;
 }
 
 export interface AgencyFact {
   id: string;
+  name: string;
   active: boolean;
   region: string;
   itemCodes: string[];
@@ -51,6 +55,8 @@ export interface PriorFiling {
   onSite: boolean;
   status: string;
   jointAgencyIds: string[];
+  /** 'higher' for a special campaign deployed by a higher authority */
+  campaignLevel: 'higher' | null;
   resultOutcome: string | null;
   conductedAt: number | null;
 }
@@ -63,15 +69,25 @@ export function priorFromRow(r: PriorFilingRow): PriorFiling {
 }
 
 /**
+ * A period of an enterprise's history a rule must see: the filings whose planned window
+ * [plannedStart, plannedEnd) overlaps [from, to), epoch milliseconds.
+ */
+export interface HistoryPeriod {
+  from: number;
+  to: number;
+}
+
+/**
  * Everything the evaluator may look at, gathered by the service before evaluation. Each rule
- * kind declares which of these it needs, so the service loads only what active rules use.
+ * kind declares which of these it needs, and for history the periods it must see, so the service
+ * loads only what the active rules use.
  */
 export interface Facts {
   agency: AgencyFact | null;
   jointAgencies: AgencyFact[];
   inspectors: InspectorFact[];
   enterprise: EnterpriseFact;
-  /** the enterprise's filings from 400 days before the new one's start to 31 days after its end */
+  /** the enterprise's filings in the periods the active rules asked for (see historyPeriods) */
   history: PriorFiling[];
 }
 export type FactKey = keyof Facts;

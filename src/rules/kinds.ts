@@ -1,20 +1,28 @@
 import { DAY_MS, localDate, localPeriod, localYear } from '../domain/calendar.js';
+import { triggerLabels } from '../domain/filing.js';
 import { fillBoth, type Localized, type Params } from '../domain/i18n.js';
-import type { EvaluationContext, FactKey, Facts, FilingInput, PriorFiling } from './facts.js';
-import type { RuleKind, RuleOf } from './schema.js';
+import type { AgencyFact, EvaluationContext, Facts, FilingInput, HistoryPeriod, PriorFiling } from './facts.js';
+import type { RuleKind, RuleOf, Severity } from './schema.js';
 
 /** A rule that fired: the values for its message placeholders and the ids it counted. */
 export interface Hit {
   params: Params;
   evidence: string[];
+  /** a lower severity than the rule's own, for a case the rule lets through but wants seen (an exempt type) */
+  severity?: Severity;
 }
 
 export interface KindEvaluator<K extends RuleKind> {
-  needs: FactKey[];
   /** the placeholders a message of this kind may use; anything else is refused at load */
   placeholders: string[];
   /** parameter combinations the schema cannot express; each problem is a pointer below /params and a message */
   check?(params: RuleOf<K>['params']): { pointer: string; message: string }[];
+  /**
+   * The periods of the enterprise's history this rule must see to decide this filing. The facts
+   * query loads the union of what the applicable rules ask for and nothing else, so a kind that
+   * looks at history must say here exactly where it looks.
+   */
+  history?(rule: RuleOf<K>, input: FilingInput, tz: string): HistoryPeriod[];
   evaluate(rule: RuleOf<K>, input: FilingInput, facts: Facts, ctx: EvaluationContext): Hit | null;
 }
 
@@ -22,6 +30,20 @@ const problems = {
   endBeforeStart: { 'zh-CN': '计划结束时间早于或等于开始时间', en: 'the planned end is not after the planned start' },
   tooLong: { 'zh-CN': '检查窗口 {days} 天，超过上限 {max} 天', en: 'the window is {days} days, longer than the limit of {max} days' },
   startInPast: { 'zh-CN': '计划开始时间已过（仅 {types} 类型可事后备案）', en: 'the planned start is in the past (only {types} may be filed afterwards)' },
+} satisfies Record<string, Localized>;
+
+const verdicts = {
+  refused: { 'zh-CN': '仅可实施以下类型的检查：{allowed}（本次为 {type}）', en: 'only {allowed} inspections are allowed (this one is {type})' },
+  exemptTrigger: {
+    'zh-CN': '本次为 {type} 检查，事由：{trigger}（{reference}），予以放行并提示监管部门',
+    en: 'this {type} inspection is let through on its grounds, {trigger} ({reference}), and shown to supervisors',
+  },
+  exemptCampaign: {
+    'zh-CN': '本次为上级部署的专项检查（{reference}），予以放行并提示监管部门',
+    en: 'this special campaign deployed by a higher authority ({reference}) is let through and shown to supervisors',
+  },
+  exemptType: { 'zh-CN': '本次为 {type} 检查，予以放行并提示监管部门', en: 'this {type} inspection is let through and shown to supervisors' },
+  higherCampaign: { 'zh-CN': '上级部署的专项检查', en: 'special campaigns deployed by a higher authority' },
 } satisfies Record<string, Localized>;
 
 /** The worst window of `days` that contains `at`: its earlier visits, counted with `at`. */
@@ -45,15 +67,28 @@ const purposes = {
   inspection: { 'zh-CN': '检查', en: 'inspection' },
 } satisfies Record<string, Localized>;
 
+const isHigherCampaign = (input: FilingInput) => input.campaign?.level === 'higher';
+/** Agencies of a filing, the filing agency first, with names where the registry has them. */
+function agenciesOf(input: FilingInput, facts: Facts): { id: string; name: string }[] {
+  const known = new Map<string, AgencyFact>([...(facts.agency ? [facts.agency] : []), ...facts.jointAgencies].map((a) => [a.id, a]));
+  return [input.agencyId, ...input.jointAgencyIds].map((id) => ({ id, name: known.get(id)?.name ?? id }));
+}
+const wasOn = (h: PriorFiling, agencyId: string) => h.agencyId === agencyId || h.jointAgencyIds.includes(agencyId);
+
 export const kinds: { [K in RuleKind]: KindEvaluator<K> } = {
   history: {
-    needs: ['history'],
     placeholders: ['streak', 'withinDays', 'filings'],
+    // the look-back before the new visit, by planned start, so that the answer depends on which
+    // visits exist and never on the order they were filed in
+    history: (rule, input) => [{ from: input.plannedStart.getTime() - rule.params.withinDays * DAY_MS, to: input.plannedStart.getTime() }],
     evaluate(rule, input, facts) {
-      const since = input.plannedStart.getTime() - rule.params.withinDays * DAY_MS;
+      const start = input.plannedStart.getTime();
+      const since = start - rule.params.withinDays * DAY_MS;
+      // the agency's most recent visits before this one that have a result (a visit that did not
+      // take place says nothing about the enterprise)
       const results = facts.history
-        .filter((h) => h.agencyId === input.agencyId && h.resultOutcome && h.conductedAt !== null && h.conductedAt >= since)
-        .sort((a, b) => (b.conductedAt ?? 0) - (a.conductedAt ?? 0))
+        .filter((h) => h.agencyId === input.agencyId && h.resultOutcome && h.resultOutcome !== 'not_conducted' && h.plannedStart >= since && h.plannedStart < start)
+        .sort((a, b) => b.plannedStart - a.plannedStart || (a.id < b.id ? -1 : 1))
         .slice(0, rule.params.streak);
       if (results.length < rule.params.streak || results.some((h) => h.resultOutcome !== 'no_issues')) return null;
       return {
@@ -64,15 +99,18 @@ export const kinds: { [K in RuleKind]: KindEvaluator<K> } = {
   },
 
   overlap: {
-    needs: ['history'],
     placeholders: ['days', 'filings', 'agencies'],
+    history: (rule, input) => [{ from: input.plannedStart.getTime() - rule.params.days * DAY_MS, to: input.plannedEnd.getTime() + rule.params.days * DAY_MS }],
     evaluate(rule, input, facts) {
       const span = rule.params.days * DAY_MS;
-      const start = input.plannedStart.getTime();
+      const from = input.plannedStart.getTime() - span;
+      const to = input.plannedEnd.getTime() + span;
       const mine = new Set([input.agencyId, ...input.jointAgencyIds]);
-      // another agency's visit nearby that this filing is not already joint with
+      // another agency's window that meets this one widened by `days`, and that this filing is
+      // not already joint with (windows, not start times: a visit inside another agency's
+      // running 15-day window is found)
       const others = facts.history.filter(
-        (h) => !mine.has(h.agencyId) && !h.jointAgencyIds.includes(input.agencyId) && Math.abs(h.plannedStart - start) <= span,
+        (h) => !mine.has(h.agencyId) && !h.jointAgencyIds.includes(input.agencyId) && h.plannedStart < to && h.plannedEnd > from,
       );
       if (others.length === 0) return null;
       return {
@@ -83,16 +121,28 @@ export const kinds: { [K in RuleKind]: KindEvaluator<K> } = {
   },
 
   'enterprise-flag': {
-    needs: ['enterprise'],
-    placeholders: ['type', 'allowed'],
+    placeholders: ['verdict', 'type', 'allowed'],
     evaluate(rule, input, facts) {
-      if (!facts.enterprise[rule.params.flag] || rule.params.allowTypes.includes(input.type)) return null;
-      return { params: { type: input.type, allowed: rule.params.allowTypes.join(', ') }, evidence: [facts.enterprise.uscc] };
+      if (!facts.enterprise[rule.params.flag]) return null;
+      const p = rule.params;
+      const allowed = [p.allowTypes.join(', '), ...(p.allowHigherCampaigns ? [verdicts.higherCampaign] : [])];
+      const allowedText = { 'zh-CN': allowed.map((a) => (typeof a === 'string' ? a : a['zh-CN'])).join('、'), en: allowed.map((a) => (typeof a === 'string' ? a : a.en)).join(', ') };
+      const base = { type: input.type, allowed: allowedText };
+      const evidence = [facts.enterprise.uscc];
+      if (p.allowHigherCampaigns && isHigherCampaign(input)) {
+        return { params: { ...base, verdict: fillBoth(verdicts.exemptCampaign, { reference: input.campaign?.reference ?? '' }) }, evidence, severity: p.exemptSeverity ?? 'warn' };
+      }
+      if (p.allowTypes.includes(input.type)) {
+        const verdict = input.trigger
+          ? fillBoth(verdicts.exemptTrigger, { type: input.type, trigger: triggerLabels[input.trigger.kind], reference: input.trigger.reference })
+          : fillBoth(verdicts.exemptType, { type: input.type });
+        return { params: { ...base, verdict }, evidence, severity: p.exemptSeverity ?? 'warn' };
+      }
+      return { params: { ...base, verdict: fillBoth(verdicts.refused, base) }, evidence };
     },
   },
 
   'quiet-period': {
-    needs: [],
     placeholders: ['day', 'fromDay', 'toDay'],
     evaluate(rule, input, _facts, ctx) {
       const date = localDate(input.plannedStart, ctx.tz);
@@ -103,7 +153,6 @@ export const kinds: { [K in RuleKind]: KindEvaluator<K> } = {
   },
 
   'lead-time': {
-    needs: [],
     placeholders: ['hours', 'lead'],
     evaluate(rule, input, _facts, ctx) {
       const lead = (input.plannedStart.getTime() - ctx.now.getTime()) / HOUR_MS;
@@ -113,7 +162,6 @@ export const kinds: { [K in RuleKind]: KindEvaluator<K> } = {
   },
 
   'onsite-justified': {
-    needs: [],
     placeholders: ['minLength'],
     evaluate(rule, input) {
       if (!input.onSite || [...(input.onSiteJustification ?? '')].length >= rule.params.minLength) return null;
@@ -121,8 +169,16 @@ export const kinds: { [K in RuleKind]: KindEvaluator<K> } = {
     },
   },
 
+  'emergency-now': {
+    placeholders: ['lead', 'max'],
+    evaluate(rule, input, _facts, ctx) {
+      const leadMinutes = (input.plannedStart.getTime() - ctx.now.getTime()) / 60_000;
+      if (input.type !== 'emergency' || leadMinutes <= rule.params.maxLeadMinutes) return null;
+      return { params: { lead: Math.floor(leadMinutes), max: rule.params.maxLeadMinutes }, evidence: [] };
+    },
+  },
+
   'emergency-late': {
-    needs: [],
     placeholders: ['hours', 'late'],
     evaluate(rule, input, _facts, ctx) {
       const after = (ctx.now.getTime() - input.plannedStart.getTime()) / HOUR_MS;
@@ -132,13 +188,12 @@ export const kinds: { [K in RuleKind]: KindEvaluator<K> } = {
   },
 
   conduct: {
-    needs: [],
     placeholders: ['purpose'],
     evaluate(rule, input) {
       switch (rule.params.check) {
         case 'legal-representative':
-          // insisting the legal representative attends needs a stated reason (N4)
-          return input.requiresLegalRepresentative && !input.reason ? { params: { purpose: purposes[input.purpose] }, evidence: [] } : null;
+          // insisting the legal representative attends needs its own stated reason (N4)
+          return input.requiresLegalRepresentative && !input.legalRepresentativeReason ? { params: { purpose: purposes[input.purpose] }, evidence: [] } : null;
         case 'disguised-visit':
           // an on-site "observation", "supervision" or "study" visit is an inspection in disguise (N6)
           return input.onSite && input.purpose !== 'inspection' ? { params: { purpose: purposes[input.purpose] }, evidence: [] } : null;
@@ -149,60 +204,82 @@ export const kinds: { [K in RuleKind]: KindEvaluator<K> } = {
   },
 
   frequency: {
-    needs: ['history', 'enterprise'],
-    placeholders: ['counted', 'limit', 'year', 'day', 'days', 'riskClass', 'filings'],
+    placeholders: ['agency', 'counted', 'limit', 'year', 'day', 'days', 'riskClass', 'filings'],
     check(p) {
       const out: { pointer: string; message: string }[] = [];
       if ((p.max === undefined) === (p.maxByRiskClass === undefined)) out.push({ pointer: '/params', message: 'give exactly one of max and maxByRiskClass' });
       if ((p.window === 'rolling-days') !== (p.days !== undefined)) out.push({ pointer: '/params/days', message: 'days is required for, and only for, window "rolling-days"' });
       return out;
     },
+    history(rule, input, tz) {
+      const p = rule.params;
+      if (p.onSiteOnly && !input.onSite) return [];
+      if (p.excludeHigherCampaigns && isHigherCampaign(input)) return [];
+      const start = input.plannedStart.getTime();
+      if (p.window === 'rolling-days') {
+        const span = (p.days ?? 0) * DAY_MS;
+        return [{ from: start - span, to: start + span }];
+      }
+      // the whole calendar period of the visit, after it as well as before: the cap holds
+      // whatever the order in which the year's visits are filed
+      const [from, to] = localPeriod(start, tz, p.window === 'calendar-year' ? 'year' : 'day');
+      return [{ from, to }];
+    },
     evaluate(rule, input, facts, ctx) {
       const p = rule.params;
       if (p.onSiteOnly && !input.onSite) return null;
-      const counts = facts.history.filter(
-        (h) => (p.agencies === 'any' || h.agencyId === input.agencyId) && (!p.types || p.types.includes(h.type)) && (!p.onSiteOnly || h.onSite),
+      if (p.excludeHigherCampaigns && isHigherCampaign(input)) return null;
+      const candidates = facts.history.filter(
+        (h) => (!p.types || p.types.includes(h.type)) && (!p.onSiteOnly || h.onSite) && !(p.excludeHigherCampaigns && h.campaignLevel === 'higher'),
       );
       const riskClass = facts.enterprise.riskClass ?? 'unknown';
       const limit = p.max ?? p.maxByRiskClass?.[riskClass] ?? 0;
       const start = input.plannedStart.getTime();
-      let counted: PriorFiling[];
-      if (p.window === 'rolling-days') {
-        counted = worstRollingWindow(counts, start, p.days ?? 0);
-      } else {
+      const inPeriod = (visits: PriorFiling[]): PriorFiling[] => {
+        if (p.window === 'rolling-days') return worstRollingWindow(visits, start, p.days ?? 0);
         const [from, to] = localPeriod(start, ctx.tz, p.window === 'calendar-year' ? 'year' : 'day');
-        counted = counts.filter((h) => h.plannedStart >= from && h.plannedStart < to);
-      }
-      if (counted.length + 1 <= limit) return null;
-      return {
-        params: {
-          counted: counted.length,
-          limit,
-          year: localYear(input.plannedStart, ctx.tz),
-          day: localDate(input.plannedStart, ctx.tz),
-          days: p.days ?? 1,
-          riskClass,
-          filings: counted.map((h) => h.filingNo).join(', '),
-        },
-        evidence: counted.map((h) => h.id),
+        return visits.filter((h) => h.plannedStart >= from && h.plannedStart < to);
       };
+      // "same": a joint visit counts for every agency on it, so each agency on this filing is
+      // held to its own cap (the filing agency first); "any": all visits together.
+      const subjects = p.agencies === 'same' ? agenciesOf(input, facts) : [{ id: '', name: '' }];
+      for (const subject of subjects) {
+        const counted = inPeriod(p.agencies === 'same' ? candidates.filter((h) => wasOn(h, subject.id)) : candidates);
+        if (counted.length + 1 <= limit) continue;
+        return {
+          params: {
+            agency: subject.name,
+            counted: counted.length,
+            limit,
+            year: localYear(input.plannedStart, ctx.tz),
+            day: localDate(input.plannedStart, ctx.tz),
+            days: p.days ?? 1,
+            riskClass,
+            filings: counted.map((h) => h.filingNo).join(', '),
+          },
+          evidence: counted.map((h) => h.id),
+        };
+      }
+      return null;
     },
   },
 
   agency: {
-    needs: ['agency'],
     placeholders: ['agency'],
     evaluate(_rule, input, facts) {
-      if (facts.agency?.active) return null;
-      return { params: { agency: input.agencyId }, evidence: [input.agencyId] };
+      const registered = new Map([...(facts.agency ? [facts.agency] : []), ...facts.jointAgencies].map((a) => [a.id, a]));
+      // the filing agency and every joint agency must exist and be active
+      const refused = [input.agencyId, ...input.jointAgencyIds].filter((id) => !registered.get(id)?.active);
+      if (refused.length === 0) return null;
+      return { params: { agency: refused.map((id) => registered.get(id)?.name ?? id).join('、') }, evidence: refused };
     },
   },
 
   inspectors: {
-    needs: ['inspectors', 'jointAgencies'],
     placeholders: ['counted', 'min', 'lastDay'],
     evaluate(rule, input, facts, ctx) {
-      const lastDay = localDate(input.plannedEnd, ctx.tz);
+      // the last local day the visit touches: a window ending at local midnight does not need the next day
+      const lastDay = localDate(input.plannedEnd.getTime() - 1, ctx.tz);
       const allowedAgencies = new Set([input.agencyId, ...input.jointAgencyIds]);
       const valid = new Set<string>();
       const invalid: string[] = [];
@@ -218,10 +295,12 @@ export const kinds: { [K in RuleKind]: KindEvaluator<K> } = {
   },
 
   items: {
-    needs: ['agency'],
     placeholders: ['items'],
     evaluate(_rule, input, facts) {
-      const published = new Set(facts.agency?.itemCodes ?? []);
+      // an item is accepted when an agency on this filing publishes it: a joint visit may check
+      // the joint agencies' items, never another agency's
+      const onFiling = facts.jointAgencies.filter((a) => input.jointAgencyIds.includes(a.id));
+      const published = new Set([...(facts.agency?.itemCodes ?? []), ...onFiling.flatMap((a) => a.itemCodes)]);
       const missing = input.itemCodes.filter((c) => !published.has(c));
       if (missing.length === 0) return null;
       return { params: { items: missing.join(', ') }, evidence: missing };
@@ -229,7 +308,6 @@ export const kinds: { [K in RuleKind]: KindEvaluator<K> } = {
   },
 
   fields: {
-    needs: [],
     placeholders: ['field', 'minLength', 'type'],
     evaluate(rule, input) {
       const value = (input[rule.params.field] ?? '').trim();
@@ -239,7 +317,6 @@ export const kinds: { [K in RuleKind]: KindEvaluator<K> } = {
   },
 
   window: {
-    needs: [],
     placeholders: ['problem'],
     evaluate(rule, input, _facts, ctx) {
       const { plannedStart: start, plannedEnd: end } = input;

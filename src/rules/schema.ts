@@ -23,7 +23,7 @@ const Scope = Type.Object(
   { additionalProperties: false },
 );
 
-export const VIOLATION_KINDS = ['unfiled_inspection', 'outside_window', 'conduct', 'emergency_late', 'result_overdue', 'disclosure_overdue'] as const;
+export const VIOLATION_KINDS = ['unfiled_inspection', 'outside_window', 'conduct', 'emergency_late', 'result_overdue', 'disclosure_overdue', 'draw_not_executed'] as const;
 
 function rule<K extends string, P extends TSchema>(kind: K, params: P) {
   return Type.Object(
@@ -69,11 +69,17 @@ export const ruleKinds = {
     'frequency',
     Type.Object(
       {
-        agencies: StringEnum(['same', 'any'] as const, 'count the filing agency\'s own filings, or every agency\'s'),
+        agencies: StringEnum(
+          ['same', 'any'] as const,
+          '"same": each agency on the filing (the filing agency and every joint agency) against the visits it was on, joint ones included; "any": every agency\'s visits together',
+        ),
         window: StringEnum(['calendar-year', 'calendar-day', 'rolling-days'] as const, 'calendar periods are in TZ_REGION'),
         days: Type.Optional(Type.Integer({ minimum: 2, maximum: 366, description: 'length of a rolling window' })),
         types: Type.Optional(Type.Array(FilingTypeT, { minItems: 1, uniqueItems: true, description: 'which earlier filings count' })),
         onSiteOnly: Type.Boolean(),
+        excludeHigherCampaigns: Type.Optional(
+          Type.Boolean({ description: 'special campaigns deployed by a higher authority neither count nor are capped (a local cap)' }),
+        ),
         max: Type.Optional(Type.Integer({ minimum: 0, maximum: 1000, description: 'visits allowed in the window, the new one included' })),
         maxByRiskClass: Type.Optional(
           Type.Object(
@@ -87,12 +93,31 @@ export const ruleKinds = {
   ),
   history: rule(
     'history',
-    Type.Object({ streak: Type.Integer({ minimum: 1, maximum: 50 }), withinDays: Type.Integer({ minimum: 1, maximum: 400 }) }, { additionalProperties: false }),
+    Type.Object(
+      {
+        streak: Type.Integer({ minimum: 1, maximum: 50 }),
+        withinDays: Type.Integer({ minimum: 1, maximum: 400, description: 'look back this many days from the new visit\'s planned start' }),
+      },
+      { additionalProperties: false },
+    ),
   ),
-  overlap: rule('overlap', Type.Object({ days: Type.Integer({ minimum: 1, maximum: 60 }) }, { additionalProperties: false })),
+  overlap: rule(
+    'overlap',
+    Type.Object({ days: Type.Integer({ minimum: 1, maximum: 60, description: 'another agency\'s window that overlaps this one widened by this many days on each side' }) }, { additionalProperties: false }),
+  ),
   'enterprise-flag': rule(
     'enterprise-flag',
-    Type.Object({ flag: StringEnum(['noDisturb'] as const), allowTypes: Type.Array(FilingTypeT, { uniqueItems: true }) }, { additionalProperties: false }),
+    Type.Object(
+      {
+        flag: StringEnum(['noDisturb'] as const),
+        allowTypes: Type.Array(FilingTypeT, { uniqueItems: true, description: 'types that may still inspect a flagged enterprise' }),
+        allowHigherCampaigns: Type.Optional(Type.Boolean({ description: 'a special campaign deployed by a higher authority may inspect too' })),
+        exemptSeverity: Type.Optional(
+          StringEnum(['warn', 'info'] as const, 'the finding an allowed type still gets, so supervisors can list such visits (default warn)'),
+        ),
+      },
+      { additionalProperties: false },
+    ),
   ),
   'quiet-period': rule(
     'quiet-period',
@@ -100,6 +125,13 @@ export const ruleKinds = {
   ),
   'lead-time': rule('lead-time', Type.Object({ hours: Type.Integer({ minimum: 1, maximum: 720 }) }, { additionalProperties: false })),
   'onsite-justified': rule('onsite-justified', Type.Object({ minLength: Type.Integer({ minimum: 1, maximum: 200 }) }, { additionalProperties: false })),
+  'emergency-now': rule(
+    'emergency-now',
+    Type.Object(
+      { maxLeadMinutes: Type.Integer({ minimum: 0, maximum: 1440, description: 'an emergency may be planned at most this long after it is filed' }) },
+      { additionalProperties: false },
+    ),
+  ),
   'emergency-late': rule('emergency-late', Type.Object({ hours: Type.Integer({ minimum: 1, maximum: 720 }) }, { additionalProperties: false })),
   conduct: rule(
     'conduct',
@@ -146,6 +178,7 @@ export const RuleSetSchema = Type.Object(
             severity: Type.Optional(Severity),
             enabled: Type.Optional(Type.Boolean()),
             params: Type.Optional(Type.Object({}, { additionalProperties: true, description: 'merged over the rule\'s parameters, then checked against its kind' })),
+            basis: Type.Optional(Localized),
           },
           { additionalProperties: false },
         ),

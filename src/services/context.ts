@@ -1,11 +1,12 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../domain/clock.js';
 import type { WorkdayCalendar } from '../domain/workdays.js';
+import type { DatabaseHealth } from '../store/availability.js';
 import type { Db } from '../store/db.js';
 import type { RuleSetRegistry } from './rulesets.js';
 import type { VerifyCache } from './verify-cache.js';
 
-/** What every use case may touch; built once in server.ts (or a test) and passed down. */
+/** What every use case may touch; built once in runtime.ts (or a test) and passed down. */
 export interface ServiceContext {
   db: Db;
   rules: RuleSetRegistry;
@@ -14,6 +15,8 @@ export interface ServiceContext {
   tz: string;
   publicUrl: string;
   storeKind: 'postgres' | 'pglite';
+  /** whether the database is reachable; outages are logged once each */
+  health: DatabaseHealth;
   verifyCache: VerifyCache;
   /** PRC working days, for deadlines counted in working days (overdue results, disclosure) */
   workdays: WorkdayCalendar;

@@ -1,6 +1,8 @@
 import type { ServiceContext } from './context.js';
 import { createFilingService } from './filings.js';
+import { createIdempotencyService } from './idempotency.js';
 import { createKeyService } from './keys.js';
+import { createReadinessService } from './readiness.js';
 import { createRegistryService } from './registry.js';
 import { createVerificationService } from './verification.js';
 
@@ -12,6 +14,8 @@ export function createServices(ctx: ServiceContext) {
     registry: createRegistryService(ctx),
     filings: createFilingService(ctx),
     verification: createVerificationService(ctx),
+    idempotency: createIdempotencyService(ctx),
+    readiness: createReadinessService(ctx),
   };
 }
 export type Services = ReturnType<typeof createServices>;

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { AppError } from '../domain/errors.js';
+import { AppError, errorBody } from '../domain/errors.js';
 import { newId } from '../domain/codes.js';
 import type { Principal } from '../domain/principal.js';
 import type { KeyCreateBody, KeyCreatedView } from '../domain/schemas.js';
@@ -9,6 +9,7 @@ import { findEnterprise } from '../store/enterprises-repo.js';
 import { anyActiveAdmin, findPrincipalByHash, insertKey, keyHashExists } from '../store/keys-repo.js';
 import { chains, record } from './audit.js';
 import type { ServiceContext } from './context.js';
+import { transact, type IdempotencyClaim } from './idempotency.js';
 
 export const hashKey = (key: string) => createHash('sha256').update(key, 'utf8').digest('hex');
 const newKeyValue = () => `ifk_${randomBytes(24).toString('base64url')}`;
@@ -43,9 +44,16 @@ export function createKeyService(ctx: ServiceContext) {
     return { agencyId: null, uscc: null, regions: body.regions ?? [] };
   }
 
-  async function insertWithAudit(actor: Actor, key: string, body: KeyCreateBody, scope: Awaited<ReturnType<typeof checkScope>>) {
+  async function insertWithAudit<T>(
+    actor: Actor,
+    key: string,
+    body: KeyCreateBody,
+    scope: Awaited<ReturnType<typeof checkScope>>,
+    answer: (id: string) => T,
+    claim?: IdempotencyClaim,
+  ): Promise<T> {
     const id = newId('key');
-    await ctx.db.transaction().execute(async (trx) => {
+    return transact(ctx.db, claim, async (trx) => {
       await insertKey(trx, { id, keyHash: hashKey(key), role: body.role, name: body.name, ...scope });
       await record(trx, {
         chain: chains.keys,
@@ -57,22 +65,21 @@ export function createKeyService(ctx: ServiceContext) {
         // never the key itself, nor its hash
         payload: { role: body.role, name: body.name, ...scope },
       });
-    });
-    return id;
+      return answer(id);
+    }, (_value, c) => ({ status: 409, body: errorBody(new AppError('conflict', 'key_shown_once', { id }), c.lang, c.requestId) }));
   }
 
   return {
-    async create(actor: Actor, body: KeyCreateBody): Promise<KeyCreatedView> {
+    async create(actor: Actor, body: KeyCreateBody, claim?: IdempotencyClaim): Promise<KeyCreatedView> {
       const scope = await checkScope(body);
       const key = newKeyValue();
-      const id = await insertWithAudit(actor, key, body, scope);
-      return { id, key, role: body.role, name: body.name, ...scope };
+      return insertWithAudit(actor, key, body, scope, (id) => ({ id, key, role: body.role, name: body.name, ...scope }), claim);
     },
 
     /** BOOTSTRAP_ADMIN_KEY: make sure an admin key with exactly this value exists. */
     async ensureBootstrapAdmin(key: string): Promise<boolean> {
       if (await keyHashExists(ctx.db, hashKey(key))) return false;
-      await insertWithAudit({ keyId: 'bootstrap' }, key, { role: 'admin', name: 'bootstrap admin' }, { agencyId: null, uscc: null, regions: [] });
+      await insertWithAudit({ keyId: 'bootstrap' }, key, { role: 'admin', name: 'bootstrap admin' }, { agencyId: null, uscc: null, regions: [] }, (id) => id);
       return true;
     },
 

@@ -23,9 +23,11 @@ import {
   type AgencyRecord,
   type InspectorRecord,
 } from '../store/agencies-repo.js';
+import type { Db } from '../store/db.js';
 import { findEnterprise, insertEnterprise, type EnterpriseRecord } from '../store/enterprises-repo.js';
 import { chains, record } from './audit.js';
 import type { ServiceContext } from './context.js';
+import { transact, type IdempotencyClaim } from './idempotency.js';
 import { decodeCursor, pageOf } from './pagination.js';
 
 const agencyView = (a: AgencyRecord): AgencyView => ({ ...a, createdAt: a.createdAt.toISOString() });
@@ -40,11 +42,18 @@ function conflict(what: string, id: string, path: string) {
   return new AppError('conflict', 'conflict_exists', { what, id }, [{ path, message: 'already exists' }]);
 }
 
+async function agencyDetail(db: Db, id: string): Promise<AgencyDetailView> {
+  const a = await findAgency(db, id);
+  if (!a) throw notFound('agency', id);
+  const inspectors = await listInspectors(db, id);
+  return { ...agencyView(a), inspectors: inspectors.map(inspectorView) };
+}
+
 export function createRegistryService(ctx: ServiceContext) {
   const now = () => ctx.clock.now();
 
   return {
-    async createAgency(actor: Principal, body: AgencyCreateBody): Promise<AgencyDetailView> {
+    async createAgency(actor: Principal, body: AgencyCreateBody, claim?: IdempotencyClaim): Promise<AgencyDetailView> {
       const seen = new Set<string>();
       body.items.forEach((item, i) => {
         if (seen.has(item.code)) throw new AppError('validation_failed', 'validation_failed', {}, [{ path: `/items/${i}/code`, message: `duplicate item code "${item.code}"` }]);
@@ -52,11 +61,11 @@ export function createRegistryService(ctx: ServiceContext) {
       });
       if (await agencyCodeTaken(ctx.db, body.code)) throw conflict('agency', body.code, '/code');
       const id = newId('ag');
-      await ctx.db.transaction().execute(async (trx) => {
+      return transact(ctx.db, claim, async (trx) => {
         await insertAgency(trx, { id, code: body.code, name: body.name, region: body.region, items: body.items });
         await record(trx, { chain: chains.agency(id), at: now(), actor: actor.keyId, action: 'agency.created', entityType: 'agency', entityId: id, payload: body });
+        return agencyDetail(trx, id);
       });
-      return this.getAgency(actor, id);
     },
 
     async listAgencies(_actor: Principal, q: { limit?: number; cursor?: string }): Promise<PageOf<AgencyView>> {
@@ -67,13 +76,10 @@ export function createRegistryService(ctx: ServiceContext) {
     },
 
     async getAgency(_actor: Principal, id: string): Promise<AgencyDetailView> {
-      const a = await findAgency(ctx.db, id);
-      if (!a) throw notFound('agency', id);
-      const inspectors = await listInspectors(ctx.db, id);
-      return { ...agencyView(a), inspectors: inspectors.map(inspectorView) };
+      return agencyDetail(ctx.db, id);
     },
 
-    async addInspector(actor: Principal, agencyId: string, body: InspectorCreateBody): Promise<InspectorView> {
+    async addInspector(actor: Principal, agencyId: string, body: InspectorCreateBody, claim?: IdempotencyClaim): Promise<InspectorView> {
       if (actor.role === 'agency' && actor.agencyId !== agencyId) {
         throw new AppError('forbidden', 'agency_mismatch', { what: 'agency', id: agencyId });
       }
@@ -82,7 +88,7 @@ export function createRegistryService(ctx: ServiceContext) {
         throw conflict('inspector credential', maskCredential(body.credentialNo), '/credentialNo');
       }
       const inspector = { id: newId('insp'), agencyId, name: body.name, credentialNo: body.credentialNo, validUntil: body.validUntil };
-      await ctx.db.transaction().execute(async (trx) => {
+      return transact(ctx.db, claim, async (trx) => {
         await insertInspector(trx, inspector);
         await record(trx, {
           chain: chains.agency(agencyId),
@@ -93,11 +99,11 @@ export function createRegistryService(ctx: ServiceContext) {
           entityId: inspector.id,
           payload: { name: body.name, credentialNo: maskCredential(body.credentialNo), validUntil: body.validUntil },
         });
+        return inspectorView({ ...inspector, createdAt: now() });
       });
-      return inspectorView({ ...inspector, createdAt: now() });
     },
 
-    async createEnterprise(actor: Principal, body: EnterpriseCreateBody): Promise<EnterpriseView> {
+    async createEnterprise(actor: Principal, body: EnterpriseCreateBody, claim?: IdempotencyClaim): Promise<EnterpriseView> {
       const uscc = validateUscc(body.uscc);
       if (await findEnterprise(ctx.db, uscc)) throw conflict('enterprise', uscc, '/uscc');
       const e = {
@@ -108,11 +114,11 @@ export function createRegistryService(ctx: ServiceContext) {
         riskClass: body.riskClass ?? null,
         noDisturb: body.noDisturb ?? false,
       };
-      await ctx.db.transaction().execute(async (trx) => {
+      return transact(ctx.db, claim, async (trx) => {
         await insertEnterprise(trx, e);
         await record(trx, { chain: chains.enterprise(uscc), at: now(), actor: actor.keyId, action: 'enterprise.registered', entityType: 'enterprise', entityId: uscc, payload: e });
+        return enterpriseView({ ...e, createdAt: now() });
       });
-      return enterpriseView({ ...e, createdAt: now() });
     },
 
     async getEnterprise(actor: Principal, raw: string): Promise<EnterpriseView> {

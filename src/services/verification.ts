@@ -1,6 +1,9 @@
 import { AppError, notFound } from '../domain/errors.js';
 import { maskCredential, newId, VERIFY_CODE_PATTERN } from '../domain/codes.js';
-import { nextStatus, type FilingStatus, type FilingType } from '../domain/filing.js';
+import { auditActions, nextStatus, type FilingStatus, type FilingType } from '../domain/filing.js';
+import { formatLocal } from '../domain/calendar.js';
+import { fillBoth, type Params } from '../domain/i18n.js';
+import { messages } from '../domain/messages.js';
 import type { Principal } from '../domain/principal.js';
 import type { ArrivalView, VerificationView } from '../domain/schemas.js';
 import { findByVerifyCode, findFilingForUpdate, markArrived } from '../store/filings-repo.js';
@@ -13,6 +16,9 @@ const codePattern = new RegExp(VERIFY_CODE_PATTERN);
 /** Codes are printed upper-case; people type them in any case, with spaces or dashes. */
 export const normalizeCode = (raw: string) => raw.replace(/[\s-]/g, '').toUpperCase();
 
+const notices = (key: 'verify_cancelled' | 'verify_completed' | 'verify_passed' | 'verify_in_progress' | 'verify_open' | 'verify_upcoming', params: Params) =>
+  fillBoth(messages[key], params);
+
 export function createVerificationService(ctx: ServiceContext) {
   async function lookup(raw: string) {
     const code = normalizeCode(raw);
@@ -23,22 +29,45 @@ export function createVerificationService(ctx: ServiceContext) {
 
   return {
     async verify(raw: string): Promise<VerificationView> {
-      const { filing: f, agencyName, enterpriseName, inspectors, items } = await lookup(raw);
+      const { filing: f, agencyName, jointAgencyNames, enterpriseName, inspectors, items } = await lookup(raw);
       const now = ctx.clock.now().getTime();
-      const open = f.status === 'filed' || f.status === 'in_progress';
+      const window = now < f.planned_start.getTime() ? 'upcoming' : now <= f.planned_end.getTime() ? 'open' : 'passed';
+      const status = f.status as FilingStatus;
+      const open = status === 'filed' || status === 'in_progress';
+      const when = (d: Date) => formatLocal(d, ctx.tz);
+      const notice =
+        status === 'cancelled'
+          ? notices('verify_cancelled', { at: when(f.cancelled_at ?? f.planned_start) })
+          : status === 'completed'
+            ? notices('verify_completed', { at: when(f.conducted_at ?? f.planned_end) })
+            : window === 'passed'
+              ? notices('verify_passed', { end: when(f.planned_end) })
+              : status === 'in_progress'
+                ? notices('verify_in_progress', { end: when(f.planned_end) })
+                : window === 'open'
+                  ? notices('verify_open', { end: when(f.planned_end) })
+                  : notices('verify_upcoming', { start: when(f.planned_start), end: when(f.planned_end) });
       return {
-        valid: true,
-        activeNow: open && f.planned_start.getTime() <= now && now <= f.planned_end.getTime(),
+        // a cancelled filing never lets anyone in, whatever else it says
+        valid: status !== 'cancelled',
+        activeNow: open && window === 'open',
+        window,
+        notice,
         filing: {
           filingNo: f.filing_no,
-          status: f.status as FilingStatus,
+          status,
           type: f.type as FilingType,
           agency: { name: agencyName },
+          jointAgencies: jointAgencyNames.map((name) => ({ name })),
           enterprise: { name: enterpriseName },
           items,
           plannedStart: f.planned_start.toISOString(),
           plannedEnd: f.planned_end.toISOString(),
           inspectors: inspectors.map((i) => ({ name: i.name, credentialNo: maskCredential(i.credentialNo) })),
+          trigger: f.trigger_kind && f.trigger_reference ? { kind: f.trigger_kind, reference: f.trigger_reference } : null,
+          campaign: f.campaign_level && f.campaign_reference ? { level: f.campaign_level, reference: f.campaign_reference } : null,
+          cancelledAt: f.cancelled_at?.toISOString() ?? null,
+          completedAt: f.status === 'completed' ? (f.conducted_at?.toISOString() ?? null) : null,
         },
       };
     },
@@ -80,7 +109,7 @@ export function createVerificationService(ctx: ServiceContext) {
             chain: chains.enterprise(f.enterprise_uscc),
             at,
             actor: p.keyId,
-            action: 'filing.arrived',
+            action: auditActions.arrive,
             entityType: 'filing',
             entityId: f.id,
             payload: { confirmedBy: p.role, withinWindow, violationId },

@@ -27,6 +27,10 @@ export async function insertAgency(trx: Db, a: Omit<AgencyRecord, 'active' | 'cr
   }
 }
 
+export async function setAgencyActive(trx: Db, id: string, active: boolean): Promise<void> {
+  await trx.updateTable('agencies').set({ active }).where('id', '=', id).execute();
+}
+
 export async function agencyCodeTaken(db: Db, code: string): Promise<boolean> {
   return !!(await db.selectFrom('agencies').select('id').where('code', '=', code).executeTakeFirst());
 }

@@ -1,141 +1,121 @@
 import { sql } from 'kysely';
-import type { Decision } from '../rules/decision.js';
+import type { Decision } from '../domain/decision.js';
 import type { AgencyFact, EnterpriseFact, InspectorFact, PriorFilingRow } from '../rules/facts.js';
-import { auditInsertFrom, chainHead, nextSeq, prevHash } from './audit-repo.js';
+import { auditInsertFrom, chainHead, nextSeq, prevHash, type AuditEntry } from './audit-repo.js';
 import type { Db } from './db.js';
+import type { LockKey } from './locks.js';
 import type { FilingRow } from './tables.js';
+
+export interface StoredResponse {
+  principalId: string;
+  key: string;
+  requestHash: string;
+  status: number;
+  body: unknown;
+}
 
 export interface FactRows {
   enterprises: EnterpriseFact[];
   agencies: AgencyFact[];
   inspectors: InspectorFact[];
   history: (PriorFilingRow & { enterpriseUscc: string })[];
+  /** responses already stored under the Idempotency-Keys asked about */
+  idempotency: StoredResponse[];
+  /** new numbers from the filing-number sequence, as many as asked for */
+  numbers: number[];
+}
+
+export interface FactQuery {
+  /** advisory locks to take first (transaction-scoped); none for a read that decides nothing */
+  locks: LockKey[];
+  usccs: string[];
+  agencyIds: string[];
+  inspectorIds: string[];
+  /** the periods of each enterprise's history to read */
+  periods: { uscc: string; from: Date; to: Date }[];
+  idempotency: { principalId: string; key: string }[];
+  numbers: number;
 }
 
 /**
- * The structural facts of a set of filings in a single round trip; with `lock`, first takes the
- * transaction locks of their enterprises (see migration 0003 for why this is one function).
+ * Locks, registry facts, history, stored idempotent responses and new filing numbers in a single
+ * round trip (see migration 0004 for why this is one function).
  */
-export async function loadFactRows(
-  db: Db,
-  q: { usccs: string[]; agencyIds: string[]; inspectorIds: string[]; historyFrom: Date; historyTo: Date },
-  lock: boolean,
-): Promise<FactRows> {
+export async function loadFactRows(db: Db, q: FactQuery): Promise<FactRows> {
   const r = await sql<{ facts: FactRows }>`
-    select filing_facts(${q.usccs}::text[], ${q.agencyIds}::text[], ${q.inspectorIds}::text[], ${lock},
-      ${q.historyFrom}::timestamptz, ${q.historyTo}::timestamptz) as facts`.execute(db);
+    select filing_facts(${q.locks.map((l) => l.ns)}::int[], ${q.locks.map((l) => l.key)}::text[], ${q.usccs}::text[],
+      ${q.agencyIds}::text[], ${q.inspectorIds}::text[], ${q.periods.map((p) => p.uscc)}::text[],
+      ${q.periods.map((p) => p.from.toISOString())}::timestamptz[], ${q.periods.map((p) => p.to.toISOString())}::timestamptz[],
+      ${q.idempotency.map((i) => i.principalId)}::text[], ${q.idempotency.map((i) => i.key)}::text[], ${q.numbers}::int) as facts`.execute(db);
   return (r.rows[0] as { facts: FactRows }).facts;
 }
 
-/** One decided filing (or blocked attempt) of a batch, ready to be written. */
-export interface BatchRecord {
-  kind: 'filing' | 'attempt';
-  /** the filing's or the attempt's id */
+export interface AttemptRow {
   id: string;
-  decisionId: string;
-  decision: Decision;
-  agencyId: string;
-  enterpriseUscc: string;
+  agency_id: string;
+  enterprise_uscc: string;
   region: string;
-  /** the request body, stored with a blocked attempt */
   body: unknown;
-  verifyCode: string | null;
-  input: {
-    type: string;
-    itemCodes: string[];
-    inspectorIds: string[];
-    jointAgencyIds: string[];
-    plannedStart: Date;
-    plannedEnd: Date;
-    onSite: boolean;
-    reason: string | null;
-    onSiteJustification: string | null;
-    purpose: string;
-    requiresLegalRepresentative: boolean;
-  };
+  decision_id: string;
+  attempted_at: Date;
   actor: string;
-  audit: { chain: string; action: string; entityType: string; payload: Record<string, unknown> };
-  /** violations raised by the decision's findings (for supervisors to work) */
-  violations: { id: string; kind: string; details: Record<string, unknown> }[];
 }
 
+export interface ViolationRow {
+  id: string;
+  kind: string;
+  status: 'open';
+  agency_id: string | null;
+  enterprise_uscc: string;
+  region: string;
+  filing_id: string | null;
+  details: Record<string, unknown>;
+  raised_at: Date;
+  updated_at: Date;
+}
+
+/** Everything a batch of decided filings writes; every row complete, built by the filing service. */
+export interface BatchWrite {
+  decisions: { id: string; decision: Decision }[];
+  filings: FilingRow[];
+  attempts: AttemptRow[];
+  violations: ViolationRow[];
+  /** one event per enterprise chain (a batch holds at most one filing per enterprise) */
+  audit: AuditEntry[];
+  idempotency: StoredResponse[];
+}
+
+const json = (v: unknown) => JSON.stringify(v);
+
 /**
- * Writes a whole batch in one statement: decisions, filings (numbered from the global sequence
- * in input order), blocked attempts, the violations their findings raise, and one audit event per record on its enterprise's chain,
- * the filing number filled into the event. The SQL text is the same for any batch size, so it is
- * prepared once. A batch holds at most one record per enterprise (one event per chain), and the
+ * Writes a whole batch in one statement: decisions, filings, blocked attempts, the violations
+ * their findings raise, the responses of idempotent requests, and the audit events on their
+ * enterprises' chains. The SQL text is the same for any batch, so it is prepared once. The
  * caller holds every enterprise's lock.
  */
-export async function writeFilingBatch(trx: Db, records: BatchRecord[], at: Date, year: number): Promise<FilingRow[]> {
-  const input = records.map((r, ord) => ({
-    ord,
-    kind: r.kind,
-    id: r.id,
-    decision_id: r.decisionId,
-    outcome: r.decision.outcome,
-    findings: r.decision.findings,
-    rule_sets: r.decision.ruleSets,
-    evaluated_at: r.decision.evaluatedAt,
-    agency_id: r.agencyId,
-    enterprise_uscc: r.enterpriseUscc,
-    region: r.region,
-    body: r.body,
-    verify_code: r.verifyCode,
-    type: r.input.type,
-    item_codes: r.input.itemCodes,
-    inspector_ids: r.input.inspectorIds,
-    joint_agency_ids: r.input.jointAgencyIds,
-    planned_start: r.input.plannedStart.toISOString(),
-    planned_end: r.input.plannedEnd.toISOString(),
-    on_site: r.input.onSite,
-    reason: r.input.reason,
-    on_site_justification: r.input.onSiteJustification,
-    purpose: r.input.purpose,
-    requires_legal_representative: r.input.requiresLegalRepresentative,
-    actor: r.actor,
-    chain: r.audit.chain,
-    action: r.audit.action,
-    entity_type: r.audit.entityType,
-    payload: r.audit.payload,
-    violations: r.violations,
-  }));
-  const result = await sql<FilingRow>`
-    with input as (
-      select * from jsonb_to_recordset(${JSON.stringify(input)}::jsonb) as x(
-        ord int, kind text, id text, decision_id text, outcome text, findings jsonb, rule_sets jsonb, evaluated_at timestamptz,
-        agency_id text, enterprise_uscc text, region text, body jsonb, verify_code text, type text, item_codes text[],
-        inspector_ids text[], joint_agency_ids text[], planned_start timestamptz, planned_end timestamptz, on_site boolean,
-        reason text, on_site_justification text, purpose text, requires_legal_representative boolean, actor text, chain text, action text,
-        entity_type text, payload jsonb, violations jsonb)
-    ), d as (
-      insert into decisions (id, outcome, findings, rule_sets, evaluated_at)
-      select decision_id, outcome, findings, rule_sets, evaluated_at from input
+export async function writeFilingBatch(trx: Db, w: BatchWrite): Promise<void> {
+  const decisions = w.decisions.map(({ id, decision: d }) => ({ id, outcome: d.outcome, findings: d.findings, rule_sets: d.ruleSets, evaluated_at: d.evaluatedAt }));
+  const idempotency = w.idempotency.map((i) => ({ principal_id: i.principalId, idem_key: i.key, request_hash: i.requestHash, status_code: i.status, response: i.body, created_at: new Date() }));
+  const audit = w.audit.map((e) => ({ chain: e.chain, at: e.at, actor: e.actor, action: e.action, entity_type: e.entityType, entity_id: e.entityId, payload: e.payload }));
+  await sql`
+    with d as (
+      insert into decisions select * from jsonb_populate_recordset(null::decisions, ${json(decisions)}::jsonb)
     ), f as (
-      insert into filings (id, filing_no, verify_code, agency_id, enterprise_uscc, region, type, item_codes, inspector_ids,
-        joint_agency_ids, planned_start, planned_end, on_site, reason, on_site_justification, purpose, requires_legal_representative,
-        decision_id, filed_at, filed_by, status)
-      select id, region || '-' || ${String(year)} || '-' || lpad(nextval('filing_no_seq')::text, 7, '0'), verify_code, agency_id,
-        enterprise_uscc, region, type, item_codes, inspector_ids, joint_agency_ids, planned_start, planned_end, on_site, reason,
-        on_site_justification, purpose, requires_legal_representative, decision_id, ${at}::timestamptz, actor, 'filed'
-      from input where kind = 'filing' order by ord
-      returning *
+      insert into filings select * from jsonb_populate_recordset(null::filings, ${json(w.filings)}::jsonb)
     ), t as (
-      insert into filing_attempts (id, agency_id, enterprise_uscc, region, body, decision_id, attempted_at, actor)
-      select id, agency_id, enterprise_uscc, region, body, decision_id, ${at}::timestamptz, actor from input where kind = 'attempt'
+      insert into filing_attempts select * from jsonb_populate_recordset(null::filing_attempts, ${json(w.attempts)}::jsonb)
     ), v as (
-      insert into violations (id, kind, status, agency_id, enterprise_uscc, region, filing_id, details, raised_at, updated_at)
-      select e->>'id', e->>'kind', 'open', i.agency_id, i.enterprise_uscc, i.region, case when i.kind = 'filing' then i.id end,
-        e->'details', ${at}::timestamptz, ${at}::timestamptz
-      from input i cross join jsonb_array_elements(i.violations) e
+      insert into violations select * from jsonb_populate_recordset(null::violations, ${json(w.violations)}::jsonb)
+    ), k as (
+      insert into idempotency_keys select * from jsonb_populate_recordset(null::idempotency_keys, ${json(idempotency)}::jsonb)
     ), a as (
       ${auditInsertFrom(sql`
-        select i.chain, ${nextSeq} as seq, ${at}::timestamptz as at, i.actor, i.action, i.entity_type, i.id as entity_id,
-          case when f.filing_no is null then i.payload else jsonb_build_object('filingNo', f.filing_no) || i.payload end as payload,
-          ${prevHash} as prev_hash
-        from input i left join f on f.id = i.id ${chainHead(sql`i.chain`)}`)}
+        select x.chain, ${nextSeq} as seq, x.at, x.actor, x.action, x.entity_type, x.entity_id, x.payload, ${prevHash} as prev_hash
+        from jsonb_to_recordset(${json(audit)}::jsonb) as x(chain text, at timestamptz, actor text, action text, entity_type text,
+          entity_id text, payload jsonb)
+        ${chainHead(sql`x.chain`)}`)}
     )
-    select * from f`.execute(trx);
-  return result.rows;
+    select 1`.execute(trx);
 }
 
 export async function findFiling(db: Db, id: string): Promise<FilingRow | null> {
@@ -155,24 +135,41 @@ export async function findDecision(db: Db, id: string): Promise<Decision> {
 export interface VerifyView {
   filing: FilingRow;
   agencyName: string;
+  jointAgencyNames: string[];
   enterpriseName: string;
   inspectors: { id: string; name: string; credentialNo: string }[];
-  items: { code: string; name: string }[];
+  /** each item as published by the agency on the filing that owns it (the filing agency first) */
+  items: { code: string; name: string; basis: string; agency: string }[];
 }
 
 export async function findByVerifyCode(db: Db, code: string): Promise<VerifyView | null> {
-  const r = await sql<{ f: FilingRow; agency_name: string; enterprise_name: string; inspectors: VerifyView['inspectors']; items: VerifyView['items'] }>`
+  const r = await sql<{ f: FilingRow; agency_name: string; joint: string[]; enterprise_name: string; inspectors: VerifyView['inspectors']; items: VerifyView['items'] }>`
     select to_json(f) as f, a.name as agency_name, e.name as enterprise_name,
+      coalesce((select json_agg(j.name order by array_position(f.joint_agency_ids, j.id)) from agencies j
+                where j.id = any(f.joint_agency_ids)), '[]'::json) as joint,
       coalesce((select json_agg(json_build_object('id', p.id, 'name', p.name, 'credentialNo', p.credential_no)
                  order by array_position(f.inspector_ids, p.id))
                 from inspectors p where p.id = any(f.inspector_ids)), '[]'::json) as inspectors,
-      coalesce((select json_agg(json_build_object('code', i.code, 'name', i.name) order by array_position(f.item_codes, i.code))
-                from agency_items i where i.agency_id = f.agency_id and i.code = any(f.item_codes)), '[]'::json) as items
+      coalesce((select json_agg(json_build_object('code', c.code, 'name', i.name, 'basis', i.basis, 'agency', i.agency) order by c.ord)
+                from unnest(f.item_codes) with ordinality as c(code, ord)
+                cross join lateral (
+                  select it.name, it.basis, owner.name as agency
+                  from unnest(array[f.agency_id] || f.joint_agency_ids) with ordinality as o(id, ord)
+                    join agency_items it on it.agency_id = o.id and it.code = c.code
+                    join agencies owner on owner.id = o.id
+                  order by o.ord limit 1) i), '[]'::json) as items
     from filings f join agencies a on a.id = f.agency_id join enterprises e on e.uscc = f.enterprise_uscc
     where f.verify_code = ${code}`.execute(db);
   const row = r.rows[0];
   if (!row) return null;
-  return { filing: reviveFiling(row.f), agencyName: row.agency_name, enterpriseName: row.enterprise_name, inspectors: row.inspectors, items: row.items };
+  return {
+    filing: reviveFiling(row.f),
+    agencyName: row.agency_name,
+    jointAgencyNames: row.joint,
+    enterpriseName: row.enterprise_name,
+    inspectors: row.inspectors,
+    items: row.items,
+  };
 }
 
 const timeColumns = ['planned_start', 'planned_end', 'filed_at', 'arrived_at', 'conducted_at', 'cancelled_at'] as const;
@@ -193,6 +190,8 @@ export interface FilingFilter {
   from?: Date | undefined;
   to?: Date | undefined;
   regions?: string[] | undefined;
+  /** a rule id the decision must have a finding of */
+  finding?: string | undefined;
 }
 
 /** Newest first, keyset-paginated on (filed_at, id). */
@@ -207,6 +206,7 @@ export async function listFilings(
   if (filter.status) q = q.where('f.status', '=', filter.status);
   if (filter.from) q = q.where('f.planned_end', '>=', filter.from);
   if (filter.to) q = q.where('f.planned_start', '<', filter.to);
+  if (filter.finding) q = q.where(sql<boolean>`d.findings @> ${JSON.stringify([{ ruleId: filter.finding }])}::jsonb`);
   if (filter.regions?.length) {
     const prefixes = filter.regions;
     q = q.where((eb) => eb.or(prefixes.map((p) => eb('f.region', 'like', `${p}%`))));

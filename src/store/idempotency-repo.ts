@@ -1,39 +1,24 @@
 import type { Db } from './db.js';
+import type { StoredResponse } from './filings-repo.js';
 
-export interface StoredResponse {
-  requestHash: string;
-  statusCode: number | null;
-  body: unknown;
-}
+export type { StoredResponse };
 
-/** Claims the key; returns null when this call claimed it, else what is stored under it. */
-export async function claimIdempotencyKey(db: Db, principalId: string, key: string, requestHash: string): Promise<StoredResponse | null> {
-  const inserted = await db
-    .insertInto('idempotency_keys')
-    .values({ principal_id: principalId, idem_key: key, request_hash: requestHash, status_code: null, response: null })
-    .onConflict((oc) => oc.doNothing())
-    .returning('idem_key')
-    .executeTakeFirst();
-  if (inserted) return null;
+/** The response stored under a principal's key, if one was committed. */
+export async function findStoredResponse(db: Db, principalId: string, key: string): Promise<StoredResponse | null> {
   const row = await db
     .selectFrom('idempotency_keys')
     .select(['request_hash', 'status_code', 'response'])
     .where('principal_id', '=', principalId)
     .where('idem_key', '=', key)
-    .executeTakeFirstOrThrow();
-  return { requestHash: row.request_hash, statusCode: row.status_code, body: row.response };
+    .executeTakeFirst();
+  return row ? { principalId, key, requestHash: row.request_hash, status: row.status_code, body: row.response } : null;
 }
 
-export async function completeIdempotencyKey(db: Db, principalId: string, key: string, statusCode: number, body: unknown): Promise<void> {
+/** Stores a response; a response already stored under the key stays (the first answer is the answer). */
+export async function saveResponse(db: Db, r: StoredResponse): Promise<void> {
   await db
-    .updateTable('idempotency_keys')
-    .set({ status_code: statusCode, response: JSON.stringify(body) })
-    .where('principal_id', '=', principalId)
-    .where('idem_key', '=', key)
+    .insertInto('idempotency_keys')
+    .values({ principal_id: r.principalId, idem_key: r.key, request_hash: r.requestHash, status_code: r.status, response: JSON.stringify(r.body) })
+    .onConflict((oc) => oc.doNothing())
     .execute();
-}
-
-/** A request that failed with a server error releases its key so the client can retry. */
-export async function releaseIdempotencyKey(db: Db, principalId: string, key: string): Promise<void> {
-  await db.deleteFrom('idempotency_keys').where('principal_id', '=', principalId).where('idem_key', '=', key).execute();
 }

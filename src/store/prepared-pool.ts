@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
 import type { PostgresPool, PostgresPoolClient } from 'kysely';
+import type { DatabaseHealth } from './availability.js';
 
 // Every parameterized query is sent as a named prepared statement, so PostgreSQL plans it once
 // per connection instead of on every call (planning was half the cost of a hot query). Names are
@@ -19,19 +20,43 @@ function nameFor(sql: string): string | undefined {
   return name;
 }
 
+/**
+ * The pool Kysely draws from. Besides preparing statements it gives every client an error
+ * listener for as long as it lives: pg's pool listens only while a client is idle, and a
+ * connection lost while a transaction holds it (a database restart) would otherwise emit an
+ * unhandled 'error' and end the process. Statement outcomes feed the database health.
+ */
 export class PreparingPool implements PostgresPool {
   private readonly wrapped = new WeakMap<pg.PoolClient, PostgresPoolClient>();
 
-  constructor(private readonly pool: pg.Pool) {}
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly health: DatabaseHealth,
+  ) {}
 
   async connect(): Promise<PostgresPoolClient> {
-    const client = await this.pool.connect();
+    let client: pg.PoolClient;
+    try {
+      client = await this.pool.connect();
+    } catch (err) {
+      this.health.failed(err);
+      throw err;
+    }
     let w = this.wrapped.get(client);
     if (!w) {
+      client.on('error', (err) => this.health.failed(err));
+      const health = this.health;
       w = {
-        query: ((sql: string, values: readonly unknown[]) => {
+        query: (async (sql: string, values: readonly unknown[]) => {
           const name = values.length > 0 ? nameFor(sql) : undefined;
-          return client.query(name ? { name, text: sql, values: [...values] } : { text: sql, values: [...values] });
+          try {
+            const result = await client.query(name ? { name, text: sql, values: [...values] } : { text: sql, values: [...values] });
+            health.succeeded();
+            return result;
+          } catch (err) {
+            health.failed(err);
+            throw err;
+          }
         }) as unknown as PostgresPoolClient['query'],
         release: (err?: unknown) => client.release(err as Error | boolean | undefined),
       };

@@ -1,6 +1,7 @@
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+import type { TriggerKind } from '../domain/filing.js';
 
-// Storage rows (snake_case). API shapes live in http/schemas.ts; mappers in each repository
+// Storage rows (snake_case). API shapes live in domain/schemas.ts; mappers in each repository
 // translate, so neither side leaks into the other.
 
 type CreatedAt = ColumnType<Date, Date | undefined, never>;
@@ -61,6 +62,11 @@ export interface FilingsTable {
   on_site_justification: string | null;
   purpose: string;
   requires_legal_representative: boolean;
+  legal_representative_reason: string | null;
+  trigger_kind: TriggerKind | null;
+  trigger_reference: string | null;
+  campaign_level: 'higher' | null;
+  campaign_reference: string | null;
   decision_id: string;
   filed_at: Date;
   filed_by: string;
@@ -122,8 +128,8 @@ export interface IdempotencyTable {
   principal_id: string;
   idem_key: string;
   request_hash: string;
-  status_code: number | null;
-  response: ColumnType<unknown, string | null, string>;
+  status_code: number;
+  response: ColumnType<unknown, string, string>;
   created_at: CreatedAt;
 }
 

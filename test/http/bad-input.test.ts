@@ -43,9 +43,9 @@ describe('bad input never changes anything and is never a 5xx', () => {
     w = await world();
     const filing = (await file(w)).body.filing;
     targets = [
-      { name: 'create agency', method: 'post', path: '/api/v1/agencies', key: admin.Authorization, good: { code: 'OK-1', name: 'n', region: '211221', items: [] } },
+      { name: 'create agency', method: 'post', path: '/api/v1/agencies', key: admin.Authorization, good: { code: 'OK-1', name: 'n', region: '110101', items: [] } },
       { name: 'add inspector', method: 'post', path: `/api/v1/agencies/${w.agencyId}/inspectors`, key: admin.Authorization, good: { name: 'n', credentialNo: 'LN12345678', validUntil: '2030-01-01' } },
-      { name: 'create enterprise', method: 'post', path: '/api/v1/enterprises', key: admin.Authorization, good: { uscc: w.uscc, name: 'n', region: '211221' } },
+      { name: 'create enterprise', method: 'post', path: '/api/v1/enterprises', key: admin.Authorization, good: { uscc: w.uscc, name: 'n', region: '110101' } },
       { name: 'create key', method: 'post', path: '/api/v1/keys', key: admin.Authorization, good: { role: 'admin', name: 'n' } },
       // only required fields in the good bodies: dropping an optional one is not bad input
       { name: 'file', method: 'post', path: '/api/v1/filings', key: auth(w.agencyKey).Authorization, good: filingBody(w, { onSiteJustification: undefined }, h.clock.now()) },

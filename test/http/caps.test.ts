@@ -6,7 +6,7 @@ import { auth, filingBody, world } from '../support/fixtures.js';
 describe('frequency caps through the API', () => {
   it('20 simultaneous filings that would each be the one allowed filing: one 201, nineteen 422', async () => {
     const h = await harness();
-    const w = await world('211221', { riskClass: 'B' });
+    const w = await world('110101', { riskClass: 'B' });
     const body = filingBody(w);
     const responses = await Promise.all(Array.from({ length: 20 }, () => h.api().post('/api/v1/filings').set(auth(w.agencyKey)).send(body)));
     const statuses = responses.map((r) => r.status).sort();
@@ -25,7 +25,7 @@ describe('frequency caps through the API', () => {
 
   it('a cancelled filing no longer counts toward the cap', async () => {
     const h = await harness();
-    const w = await world('211221', { riskClass: 'B' });
+    const w = await world('110101', { riskClass: 'B' });
     const first = (await h.api().post('/api/v1/filings').set(auth(w.agencyKey)).send(filingBody(w))).body.filing;
     expect((await h.api().post('/api/v1/filings').set(auth(w.agencyKey)).send(filingBody(w))).status).to.equal(422);
     await h.api().post(`/api/v1/filings/${first.id}/cancel`).set(auth(w.agencyKey)).send({ reason: '计划调整' });
@@ -52,9 +52,9 @@ describe('findings that raise violations, through the API', () => {
     expect((v.details as { attemptId: string; ruleId: string }).attemptId).to.equal(attempt.id);
   });
 
-  it('an on-site "study" visit is refused as a disguised inspection (conduct.N6)', async () => {
+  it('an on-site "study" visit is refused as a disguised inspection (conduct.N6, Xifeng County)', async () => {
     const h = await harness();
-    const w = await world();
+    const w = await world('211223');
     const res = await h.api().post('/api/v1/filings').set(auth(w.agencyKey)).set('Accept-Language', 'en').send(filingBody(w, { purpose: 'study' }));
     expect(res.status).to.equal(422);
     expect(res.body.decision.findings[0].message.en).to.equal('Not allowed, inspections disguised as observation, supervision, study or research visits: An on-site visit for study is an inspection in disguise; file it as an inspection (purpose inspection)');

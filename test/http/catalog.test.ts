@@ -21,7 +21,7 @@ async function otherAgencyVisits(w: World, at: Date) {
     .api()
     .post('/api/v1/filings')
     .set(auth(other.key))
-    .send(filingBody({ ...w, agencyId: other.id, agencyKey: other.key, inspectorIds }, { type: 'case', reason: '投诉举报核查', plannedStart: at.toISOString(), plannedEnd: new Date(at.getTime() + 4 * HOUR).toISOString() }));
+    .send(filingBody({ ...w, agencyId: other.id, agencyKey: other.key, inspectorIds }, { ...CASE, plannedStart: at.toISOString(), plannedEnd: new Date(at.getTime() + 4 * HOUR).toISOString() }));
   expect(res.status, JSON.stringify(res.body)).to.equal(201);
 }
 
@@ -33,9 +33,10 @@ async function decisionFor(w: World, over: Record<string, unknown> = {}) {
 }
 
 const start = () => new Date(Date.now() + 48 * HOUR);
+const CASE = { type: 'case', reason: '投诉举报核查', trigger: { kind: 'complaint', reference: '12345-2026-000001' } };
 
 // Each rule of the shipped catalog, made to fire through the API on the real database.
-const scenarios: { id: string; severity: 'block' | 'warn'; setup?: (w: World) => Promise<Record<string, unknown> | void>; enterprise?: Record<string, unknown> }[] = [
+const scenarios: { id: string; severity: 'block' | 'warn'; setup?: (w: World) => Promise<Record<string, unknown> | void>; enterprise?: Record<string, unknown>; region?: string }[] = [
   {
     id: 'agency.registered',
     severity: 'block',
@@ -46,7 +47,7 @@ const scenarios: { id: string; severity: 'block' | 'warn'; setup?: (w: World) =>
   },
   { id: 'inspectors.min-certified', severity: 'block', setup: async (w) => ({ inspectorIds: [w.inspectorIds[0]] }) },
   { id: 'items.published', severity: 'block', setup: async () => ({ itemCodes: ['NOT-ON-THE-LIST'] }) },
-  { id: 'filing.reason-required', severity: 'block', setup: async () => ({ type: 'case' }) },
+  { id: 'filing.reason-required', severity: 'block', setup: async () => ({ ...CASE, reason: undefined }) },
   { id: 'filing.window', severity: 'block', setup: async () => ({ plannedEnd: new Date(start().getTime() + 16 * DAY).toISOString() }) },
   {
     id: 'frequency.annual-same-agency',
@@ -78,7 +79,7 @@ const scenarios: { id: string; severity: 'block' | 'warn'; setup?: (w: World) =>
     setup: async (w) => {
       const h = await harness();
       for (const d of [3, 4, 5]) {
-        const f = (await file(w, { type: 'case', reason: '投诉举报核查', plannedStart: new Date(Date.now() + d * DAY).toISOString(), plannedEnd: new Date(Date.now() + d * DAY + HOUR).toISOString() })).body.filing;
+        const f = (await file(w, { ...CASE, plannedStart: new Date(Date.now() + d * DAY).toISOString(), plannedEnd: new Date(Date.now() + d * DAY + HOUR).toISOString() })).body.filing;
         await h.api().post(`/api/v1/filings/${f.id}/result`).set(auth(w.agencyKey)).send({ conductedAt: new Date().toISOString(), outcome: 'no_issues', summary: '未发现问题' });
       }
       return { plannedStart: new Date(Date.now() + 60 * DAY).toISOString(), plannedEnd: new Date(Date.now() + 60 * DAY + HOUR).toISOString() };
@@ -93,14 +94,20 @@ const scenarios: { id: string; severity: 'block' | 'warn'; setup?: (w: World) =>
     severity: 'block',
     setup: async () => ({ type: 'emergency', reason: '突发危化品泄漏处置', plannedStart: new Date(Date.now() - 30 * HOUR).toISOString(), plannedEnd: new Date(Date.now() - 26 * HOUR).toISOString() }),
   },
-  { id: 'conduct.N4', severity: 'block', setup: async () => ({ requiresLegalRepresentative: true }) },
-  { id: 'conduct.N6', severity: 'block', setup: async () => ({ purpose: 'supervision' }) },
+  {
+    id: 'filing.emergency-now',
+    severity: 'block',
+    setup: async () => ({ type: 'emergency', reason: '危化品泄漏风险', plannedStart: new Date(Date.now() + 3 * HOUR).toISOString(), plannedEnd: new Date(Date.now() + 6 * HOUR).toISOString() }),
+  },
+  // the seven not-allowed apply in Xifeng County
+  { id: 'conduct.N4', severity: 'block', region: '211223', setup: async () => ({ requiresLegalRepresentative: true }) },
+  { id: 'conduct.N6', severity: 'block', region: '211223', setup: async () => ({ purpose: 'supervision' }) },
 ];
 
 describe('every catalog rule fires through the API', () => {
   for (const s of scenarios) {
     it(`${s.id} (${s.severity})`, async () => {
-      const w = await world('211221', s.enterprise ?? { riskClass: 'D' });
+      const w = await world(s.region ?? '110101', s.enterprise ?? { riskClass: 'D' });
       const over = (await s.setup?.(w)) ?? {};
       const d = await decisionFor(w, over);
       const f = d.findings.find((x) => x.ruleId === s.id);
@@ -118,14 +125,14 @@ describe('every catalog rule fires through the API', () => {
     await writeFile(
       join(dir, 'county.json'),
       JSON.stringify({
-        id: 'quiet-county', version: '1.0.0', title: { 'zh-CN': '宁静日', en: 'quiet days' }, jurisdiction: '211221',
+        id: 'quiet-county', version: '1.0.0', title: { 'zh-CN': '宁静日', en: 'quiet days' }, jurisdiction: '110101',
         effectiveFrom: '2025-01-01', enabled: true, rules: [], overrides: [{ id: 'quiet.days-of-month', enabled: true, params: { fromDay: 1, toDay: 31 } }],
       }),
     );
     const rules = new RuleSetRegistry(dir, h.log);
     await rules.reload();
     const api = supertest(createApp({ services: createServices({ ...h.runtime.services.ctx, rules }), log: h.log, bodyLimit: 65536, verifyRateLimit: 1000, version: 't' }));
-    const w = await world('211221');
+    const w = await world('110101');
     const res = await api.post('/api/v1/filings/check').set(auth(w.agencyKey)).send(filingBody(w));
     expect(res.body.decision.findings.map((f: { ruleId: string }) => f.ruleId)).to.include('quiet.days-of-month');
     expect((await decisionFor(w)).findings.map((f) => f.ruleId)).not.to.include('quiet.days-of-month');

@@ -17,7 +17,7 @@ describe('filings API', () => {
     const res = await file(w);
     expect(res.status, JSON.stringify(res.body)).to.equal(201);
     const { filing, decision } = res.body;
-    expect(filing.filingNo).to.match(new RegExp(`^211221-${new Date().getFullYear()}-\\d{7}$`));
+    expect(filing.filingNo).to.match(new RegExp(`^110101-${new Date().getFullYear()}-\\d{7}$`));
     expect(filing.verifyCode).to.match(/^[2-9A-HJ-NP-Z]{14}$/);
     expect(filing.verifyUrl).to.equal(`http://verify.test/v/${filing.verifyCode}`);
     expect(filing).to.include({ status: 'filed', agencyId: w.agencyId, enterpriseUscc: w.uscc, type: 'routine', onSite: true, purpose: 'inspection' });
@@ -66,7 +66,7 @@ describe('filings API', () => {
     const other = await world();
     const before = await counts();
     const cases: [Record<string, unknown>, number, string][] = [
-      [{ enterpriseUscc: '91211221MA0XYW1230' }, 400, 'uscc_invalid'],
+      [{ enterpriseUscc: '91110101MA0XYW1230' }, 400, 'uscc_invalid'],
       [{ inspectorIds: [w.inspectorIds[0], 'insp_nope'] }, 404, 'not_found'],
       [{ jointAgencyIds: ['ag_nope'] }, 404, 'not_found'],
       [{ jointAgencyIds: [w.agencyId] }, 400, 'validation_failed'],
@@ -112,7 +112,7 @@ describe('filings API', () => {
     const future = await h.api().post(`/api/v1/filings/${b.id}/result`).set(auth(w.agencyKey)).send({ conductedAt: new Date(Date.now() + 86_400_000).toISOString(), outcome: 'no_issues', summary: 'x' });
     expect(future.status).to.equal(400);
     const actions = await h.runtime.store.db.selectFrom('audit_events').select('action').where('entity_id', 'in', [a.id, b.id]).orderBy('id').execute();
-    expect(actions.map((x) => x.action)).to.deep.equal(['filing.filed', 'filing.record_result', 'filing.filed', 'filing.cancel']);
+    expect(actions.map((x) => x.action)).to.deep.equal(['filing.filed', 'filing.completed', 'filing.filed', 'filing.cancelled']);
   });
 
   it('lists filings newest first within scope, filters, and pages with a cursor', async () => {

@@ -22,7 +22,7 @@ describe('registry API', () => {
 
   it('refuses a second agency with the same code (409) and duplicate item codes (400)', async () => {
     const h = await harness();
-    const body = { code: `DUP-${Date.now()}`, name: 'A', region: '211221', items: [] };
+    const body = { code: `DUP-${Date.now()}`, name: 'A', region: '110101', items: [] };
     expect((await h.api().post('/api/v1/agencies').set(admin).send(body)).status).to.equal(201);
     const again = await h.api().post('/api/v1/agencies').set(admin).send(body);
     expect(again.status).to.equal(409);
@@ -40,14 +40,14 @@ describe('registry API', () => {
     const h = await harness();
     const a = await createAgency();
     const b = await createAgency();
-    const own = await h.api().post(`/api/v1/agencies/${a.id}/inspectors`).set(auth(a.key)).send({ name: '张三', credentialNo: 'LN21122100001234', validUntil: '2030-12-31' });
+    const own = await h.api().post(`/api/v1/agencies/${a.id}/inspectors`).set(auth(a.key)).send({ name: '张三', credentialNo: 'LN11010100001234', validUntil: '2030-12-31' });
     expect(own.status).to.equal(201);
-    expect(own.body.credentialNo).to.equal('LN2**********234');
-    const other = await h.api().post(`/api/v1/agencies/${b.id}/inspectors`).set(auth(a.key)).send({ name: '李四', credentialNo: 'LN21122100009999', validUntil: '2030-12-31' });
+    expect(own.body.credentialNo).to.equal('LN1**********234');
+    const other = await h.api().post(`/api/v1/agencies/${b.id}/inspectors`).set(auth(a.key)).send({ name: '李四', credentialNo: 'LN11010100009999', validUntil: '2030-12-31' });
     expect(other.status).to.equal(403);
     const detail = await h.api().get(`/api/v1/agencies/${b.id}`).set(admin);
     expect(detail.body.inspectors).to.deep.equal([]);
-    const dup = await h.api().post(`/api/v1/agencies/${a.id}/inspectors`).set(auth(a.key)).send({ name: '张三', credentialNo: 'LN21122100001234', validUntil: '2031-12-31' });
+    const dup = await h.api().post(`/api/v1/agencies/${a.id}/inspectors`).set(auth(a.key)).send({ name: '张三', credentialNo: 'LN11010100001234', validUntil: '2031-12-31' });
     expect(dup.status).to.equal(409);
   });
 
@@ -55,11 +55,11 @@ describe('registry API', () => {
     const h = await harness();
     const uscc = randomUscc();
     const wrong = uscc.slice(0, 17) + (uscc[17] === 'A' ? 'B' : 'A');
-    const bad = await h.api().post('/api/v1/enterprises').set(admin).set('Accept-Language', 'en').send({ uscc: wrong, name: 'X', region: '211221' });
+    const bad = await h.api().post('/api/v1/enterprises').set(admin).set('Accept-Language', 'en').send({ uscc: wrong, name: 'X', region: '110101' });
     expect(bad.status).to.equal(400);
     expect(bad.body.error.code).to.equal('uscc_invalid');
     expect(bad.body.error.message).to.equal(`The Unified Social Credit Code check character is wrong: position 18 should be "${uscc[17]}", not "${wrong[17]}"`);
-    const zh = await h.api().post('/api/v1/enterprises').set(admin).send({ uscc: wrong, name: 'X', region: '211221' });
+    const zh = await h.api().post('/api/v1/enterprises').set(admin).send({ uscc: wrong, name: 'X', region: '110101' });
     expect(zh.body.error.message).to.include(`第 18 位应为“${uscc[17]}”`);
 
     const ok = await h.api().post('/api/v1/enterprises').set(admin).send({ uscc: uscc.toLowerCase(), name: '西丰县某某农业有限公司', region: '211223', riskClass: 'B' });
@@ -107,12 +107,12 @@ describe('registry API', () => {
 
   it('an enterprise reads itself, not others; a supervisor only in its regions', async () => {
     const h = await harness();
-    const mine = await createEnterprise('211221');
+    const mine = await createEnterprise('110101');
     const other = await createEnterprise('330102');
     const key = await createKey({ role: 'enterprise', uscc: mine });
     expect((await h.api().get(`/api/v1/enterprises/${mine}`).set(auth(key))).status).to.equal(200);
     expect((await h.api().get(`/api/v1/enterprises/${other}`).set(auth(key))).status).to.equal(403);
-    const sup = await createKey({ role: 'supervisor', regions: ['2112'] });
+    const sup = await createKey({ role: 'supervisor', regions: ['1101'] });
     expect((await h.api().get(`/api/v1/enterprises/${mine}`).set(auth(sup))).status).to.equal(200);
     expect((await h.api().get(`/api/v1/enterprises/${other}`).set(auth(sup))).status).to.equal(404);
     await addInspector((await createAgency()).id);

@@ -22,7 +22,7 @@ describe('security: every role against every endpoint', () => {
   let code: string;
 
   before(async () => {
-    own = await world('211221');
+    own = await world('110101');
     other = await world('330102');
     const filed = (await file(own)).body.filing;
     filingId = filed.id;
@@ -30,7 +30,7 @@ describe('security: every role against every endpoint', () => {
     keys = {
       anonymous: null,
       admin: ADMIN_KEY,
-      supervisorIn: await createKey({ role: 'supervisor', regions: ['2112'] }),
+      supervisorIn: await createKey({ role: 'supervisor', regions: ['1101'] }),
       supervisorOut: await createKey({ role: 'supervisor', regions: ['33'] }),
       agencyOwn: own.agencyKey,
       agencyOther: other.agencyKey,
@@ -40,11 +40,11 @@ describe('security: every role against every endpoint', () => {
   });
 
   const cases = (): Case[] => [
-    { method: 'post', path: '/api/v1/agencies', allowed: ['admin'], body: () => ({ code: `SEC-${Math.random().toString(36).slice(2)}`, name: 'n', region: '211221', items: [] }) },
+    { method: 'post', path: '/api/v1/agencies', allowed: ['admin'], body: () => ({ code: `SEC-${Math.random().toString(36).slice(2)}`, name: 'n', region: '110101', items: [] }) },
     { method: 'get', path: '/api/v1/agencies', allowed: ['admin', 'supervisorIn', 'supervisorOut', 'agencyOwn', 'agencyOther'] },
     { method: 'get', path: `/api/v1/agencies/${own.agencyId}`, allowed: ['admin', 'supervisorIn', 'supervisorOut', 'agencyOwn', 'agencyOther'] },
     { method: 'post', path: `/api/v1/agencies/${own.agencyId}/inspectors`, allowed: ['admin', 'agencyOwn'], body: () => ({ name: 'n', credentialNo: `SEC${Math.random().toString().slice(2, 12)}`, validUntil: '2030-01-01' }) },
-    { method: 'post', path: '/api/v1/enterprises', allowed: ['admin'], body: () => ({ uscc: own.uscc, name: 'n', region: '211221' }) },
+    { method: 'post', path: '/api/v1/enterprises', allowed: ['admin'], body: () => ({ uscc: own.uscc, name: 'n', region: '110101' }) },
     { method: 'get', path: `/api/v1/enterprises/${own.uscc}`, allowed: ['admin', 'supervisorIn', 'agencyOwn', 'agencyOther', 'enterpriseOwn'] },
     { method: 'post', path: '/api/v1/keys', allowed: ['admin'], body: () => ({ role: 'supervisor', name: 'n' }) },
     { method: 'post', path: '/api/v1/filings', allowed: ['agencyOwn', 'agencyOther'], body: () => filingBody(own) },

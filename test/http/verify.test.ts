@@ -14,10 +14,13 @@ describe('verification', () => {
     expect(res.body.valid).to.equal(true);
     expect(res.body.activeNow).to.equal(false);
     expect(res.body.filing).to.include({ filingNo: filing.filingNo, status: 'filed', type: 'routine', plannedStart: filing.plannedStart });
+    const agency = (await h.api().get(`/api/v1/agencies/${w.agencyId}`).set(auth(w.agencyKey))).body.name;
     expect(res.body.filing.items).to.deep.equal([
-      { code: 'SAFE-01', name: '事项 SAFE-01' },
-      { code: 'FIRE-01', name: '事项 FIRE-01' },
+      { code: 'SAFE-01', name: '事项 SAFE-01', basis: '依据', agency },
+      { code: 'FIRE-01', name: '事项 FIRE-01', basis: '依据', agency },
     ]);
+    expect(res.body.window).to.equal('upcoming');
+    expect(res.body.notice.en).to.match(/^A filed inspection, planned from \d{4}-\d\d-\d\d \d\d:\d\d to/);
     expect(res.body.filing.inspectors).to.have.length(2);
     const stored = await h.runtime.store.db.selectFrom('inspectors').select('credential_no').where('id', 'in', w.inspectorIds).execute();
     for (const { credential_no } of stored) {

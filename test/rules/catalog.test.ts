@@ -8,7 +8,10 @@ const NOW = new Date('2026-03-10T02:00:00Z');
 const ctx = { now: NOW, tz: 'Asia/Shanghai' };
 const input = (over: Partial<FilingInput> = {}) => filingInput(new Date(NOW.getTime() + 48 * HOUR), over);
 const prior = (at: Date, over: Partial<PriorFiling> = {}) => priorFiling(at, { type: 'case', ...over });
-const facts = (over: Partial<Facts> = {}) => ruleFacts({ enterprise: { uscc: 'E', region: '211221', riskClass: 'D', noDisturb: false }, ...over });
+const facts = (over: Partial<Facts> = {}) => ruleFacts({ enterprise: { uscc: 'E', region: '110101', riskClass: 'D', noDisturb: false }, ...over });
+// Xifeng County: the seven not-allowed (a template) apply there
+const inXifeng = (over: Partial<Facts> = {}) => facts({ enterprise: { uscc: 'E', region: '211223', riskClass: 'D', noDisturb: false }, ...over });
+const complaint = { kind: 'complaint' as const, reference: '12345-2026-000311' };
 
 describe('the rest of the catalog', () => {
   let sets: LoadedRuleSet[];
@@ -29,8 +32,12 @@ describe('the rest of the catalog', () => {
     expect(d.findings[0]?.evidence).to.deep.equal(three.map((p) => p.id));
     const brokenStreak = [three[0]!, { ...three[1]!, resultOutcome: 'issues_found' }, three[2]!];
     expect(ids(run(input(), facts({ history: brokenStreak })))).to.deep.equal([]);
-    const old = three.map((p, k) => ({ ...p, conductedAt: NOW.getTime() - (400 + k) * DAY }));
+    // the look-back is by planned start: visits planned more than 365 days before this one do not count
+    const old = three.map((p, k) => ({ ...p, plannedStart: NOW.getTime() - (400 + k) * DAY, plannedEnd: NOW.getTime() - (400 + k) * DAY + HOUR }));
     expect(ids(run(input(), facts({ history: old })))).to.deep.equal([]);
+    // a visit that did not take place neither makes nor breaks a streak
+    const withNotConducted = [three[0]!, { ...three[1]!, resultOutcome: 'not_conducted' }, three[2]!, prior(new Date(NOW.getTime() - 200 * DAY))];
+    expect(ids(run(input(), facts({ history: withNotConducted })))).to.deep.equal(['frequency.no-findings-streak']);
   });
 
   it('coordination.joint-suggested names the other agency and its filing, unless already joint', () => {
@@ -41,15 +48,41 @@ describe('the rest of the catalog', () => {
     expect(f.message['zh-CN']).to.include('西丰县应急管理局').and.include(theirs.filingNo);
     expect(f.evidence).to.deep.equal([theirs.id]);
     expect(ids(run(input({ jointAgencyIds: ['ag_2'] }), facts({ history: [theirs] })))).not.to.include('coordination.joint-suggested');
-    const farAway = { ...theirs, plannedStart: NOW.getTime() + 20 * DAY };
+    const farAway = { ...theirs, plannedStart: NOW.getTime() + 20 * DAY, plannedEnd: NOW.getTime() + 20 * DAY + HOUR };
     expect(ids(run(input(), facts({ history: [farAway] })))).not.to.include('coordination.joint-suggested');
   });
 
-  it('enterprise.no-disturb blocks all but case and emergency inspections', () => {
-    const quiet = facts({ enterprise: { uscc: 'E', region: '211221', riskClass: 'A', noDisturb: true } });
+  it('coordination.joint-suggested compares windows: a visit inside another agency\'s running 15-day window is found', () => {
+    // their window opened 20 days before ours and runs 15 days: it starts far away, but overlaps ours widened by 7 days
+    const running = prior(new Date(NOW.getTime() - 18 * DAY), { agencyId: 'ag_2', agencyName: '西丰县应急管理局', status: 'filed', resultOutcome: null, conductedAt: null });
+    const longWindow = { ...running, plannedEnd: running.plannedStart + 15 * DAY };
+    expect(ids(run(input(), facts({ history: [longWindow] })))).to.include('coordination.joint-suggested');
+    // the same start with a one-day window ended long before
+    expect(ids(run(input(), facts({ history: [{ ...longWindow, plannedEnd: running.plannedStart + DAY }] })))).not.to.include('coordination.joint-suggested');
+  });
+
+  it('enterprise.no-disturb blocks all but case, emergency and higher-level campaigns, which pass with a warning naming their grounds', () => {
+    const quiet = facts({ enterprise: { uscc: 'E', region: '110101', riskClass: 'A', noDisturb: true } });
     expect(run(input(), quiet).outcome).to.equal('block');
     expect(ids(run(input(), quiet))).to.deep.equal(['enterprise.no-disturb']);
-    expect(ids(run(input({ type: 'case', reason: '群众投诉举报' }), quiet))).to.deep.equal([]);
+    expect(run(input({ type: 'special' }), quiet).outcome).to.equal('block');
+    const viaCase = run(input({ type: 'case', reason: '群众投诉举报', trigger: complaint }), quiet);
+    expect(viaCase.outcome).to.equal('warn');
+    expect(viaCase.findings.map((f) => [f.ruleId, f.severity])).to.deep.equal([['enterprise.no-disturb', 'warn']]);
+    expect(viaCase.findings[0]?.message['zh-CN']).to.include('12345-2026-000311').and.include('投诉举报');
+    expect(viaCase.grounds).to.deep.equal({ trigger: complaint });
+    const campaign = run(input({ type: 'special', campaign: { level: 'higher', reference: '辽市监发〔2026〕12号' } }), quiet);
+    expect(campaign.findings.map((f) => [f.ruleId, f.severity])).to.deep.equal([['enterprise.no-disturb', 'warn']]);
+    expect(campaign.findings[0]?.message.en).to.include('higher authority').and.include('辽市监发〔2026〕12号');
+  });
+
+  it('filing.emergency-now: an emergency planned more than an hour after filing is not one', () => {
+    const later = input({ type: 'emergency', reason: '危化品泄漏风险', plannedStart: new Date(NOW.getTime() + 3 * HOUR), plannedEnd: new Date(NOW.getTime() + 6 * HOUR) });
+    const d = run(later);
+    expect(ids(d)).to.deep.equal(['filing.emergency-now']);
+    expect(d.outcome).to.equal('block');
+    expect(d.findings[0]?.message.en).to.include('180 minutes').and.include('case inspection');
+    expect(ids(run({ ...later, plannedStart: new Date(NOW.getTime() + 30 * 60_000) }))).to.deep.equal([]);
   });
 
   it('quiet.days-of-month ships disabled and works when a bureau enables it', () => {
@@ -84,20 +117,26 @@ describe('the rest of the catalog', () => {
     expect(ids(run({ ...late, plannedStart: new Date(NOW.getTime() - 10 * HOUR), plannedEnd: new Date(NOW.getTime() + HOUR) }))).to.deep.equal([]);
   });
 
-  it('conduct.N4: insisting the legal representative attends needs a reason', () => {
-    const d = run(input({ requiresLegalRepresentative: true }));
+  it('conduct.N4: insisting the legal representative attends needs its own reason (the case reason does not do)', () => {
+    const d = run(input({ requiresLegalRepresentative: true }), inXifeng());
     expect(ids(d)).to.deep.equal(['conduct.N4']);
-    expect(d.findings[0]).to.include({ ruleSet: 'seven-not-allowed@1.0.0', severity: 'block', raises: 'conduct' });
-    expect(ids(run(input({ requiresLegalRepresentative: true, reason: '需法定代表人签署整改承诺' })))).to.deep.equal([]);
+    expect(d.findings[0]).to.include({ ruleSet: 'seven-not-allowed@1.1.0', severity: 'block', raises: 'conduct', template: true });
+    const caseReason = input({ type: 'case', trigger: complaint, reason: '需法定代表人签署整改承诺', requiresLegalRepresentative: true });
+    expect(ids(run(caseReason, inXifeng()))).to.deep.equal(['conduct.N4']);
+    expect(ids(run(input({ requiresLegalRepresentative: true, legalRepresentativeReason: '需法定代表人签署整改承诺' }), inXifeng()))).to.deep.equal([]);
+  });
+
+  it('the seven not-allowed template applies in Xifeng County only', () => {
+    expect(ids(run(input({ requiresLegalRepresentative: true }), facts()))).to.deep.equal([]);
   });
 
   it('conduct.N6: an on-site observation, supervision or study visit is an inspection in disguise', () => {
     for (const purpose of ['observation', 'supervision', 'study'] as const) {
-      const d = run(input({ purpose }));
+      const d = run(input({ purpose }), inXifeng());
       expect(ids(d)).to.deep.equal(['conduct.N6']);
     }
-    expect(run(input({ purpose: 'study' })).findings[0]?.message['zh-CN']).to.include('以考察调研名义');
-    expect(ids(run(input({ purpose: 'study', onSite: false })))).to.deep.equal([]);
+    expect(run(input({ purpose: 'study' }), inXifeng()).findings[0]?.message['zh-CN']).to.include('以考察调研名义');
+    expect(ids(run(input({ purpose: 'study', onSite: false }), inXifeng()))).to.deep.equal([]);
   });
 
   it('the conduct items only enterprises can report never fire at filing', () => {

@@ -22,8 +22,11 @@ describe('evaluator with the shipped structural rules', () => {
     const d = evaluate(sets, input(), facts(), ctx);
     expect(d.outcome).to.equal('allow');
     expect(d.findings).to.deep.equal([]);
-    expect(d.ruleSets.map((s) => s.id)).to.deep.equal(['national-baseline', 'seven-not-allowed']);
+    expect(d.ruleSets.map((s) => s.id)).to.deep.equal(['national-baseline']);
     expect(d.ruleSets[0]?.sha256).to.match(/^[0-9a-f]{64}$/);
+    // in Xifeng County: the national baseline, Liaoning's set and the county's seven not-allowed
+    const xifeng = facts({ enterprise: { uscc: 'E', region: '211223', riskClass: null, noDisturb: false } });
+    expect(evaluate(sets, input(), xifeng, ctx).ruleSets.map((s) => s.id)).to.deep.equal(['national-baseline', 'liaoning', 'seven-not-allowed']);
   });
 
   it('agency.registered blocks an inactive agency', () => {
@@ -57,6 +60,20 @@ describe('evaluator with the shipped structural rules', () => {
     expect(d2.findings[0]?.evidence).to.deep.equal(['i2']);
   });
 
+  it('a credential valid until a date covers that whole local day: a window ending at local midnight does not need the next', () => {
+    // 2026-03-12 08:00 to 2026-03-13 00:00 in Shanghai; the credential runs out on 2026-03-12
+    const endsAtMidnight = input({ plannedStart: new Date('2026-03-12T00:00:00Z'), plannedEnd: new Date('2026-03-12T16:00:00Z') });
+    const until12th = facts({
+      inspectors: [
+        { id: 'i1', agencyId: 'ag_1', credentialNo: 'C1', validUntil: '2026-03-12' },
+        { id: 'i2', agencyId: 'ag_1', credentialNo: 'C2', validUntil: '2026-03-12' },
+      ],
+    });
+    expect(ids(evaluate(sets, endsAtMidnight, until12th, ctx))).to.deep.equal([]);
+    const oneMinuteMore = { ...endsAtMidnight, plannedEnd: new Date('2026-03-12T16:01:00Z') };
+    expect(ids(evaluate(sets, oneMinuteMore, until12th, ctx))).to.deep.equal(['inspectors.min-certified']);
+  });
+
   it('inspectors of a joint agency count', () => {
     const f = facts({
       inspectors: [
@@ -65,7 +82,20 @@ describe('evaluator with the shipped structural rules', () => {
       ],
     });
     expect(evaluate(sets, input({ inspectorIds: ['i1', 'j1'] }), f, ctx).outcome).to.equal('block');
-    expect(evaluate(sets, input({ inspectorIds: ['i1', 'j1'], jointAgencyIds: ['ag_2'] }), f, ctx).outcome).to.equal('allow');
+    const withPartner = { ...f, jointAgencies: [{ id: 'ag_2', name: '西丰县应急管理局', active: true, region: '110101', itemCodes: ['FIRE-9'] }] };
+    expect(evaluate(sets, input({ inspectorIds: ['i1', 'j1'], jointAgencyIds: ['ag_2'] }), withPartner, ctx).outcome).to.equal('allow');
+  });
+
+  it('a joint filing: every joint agency must be active, and items of any agency on the filing may be checked', () => {
+    const partner = { id: 'ag_2', name: '西丰县应急管理局', active: true, region: '110101', itemCodes: ['FIRE-9'] };
+    const joint = input({ jointAgencyIds: ['ag_2'], itemCodes: ['SAFE-01', 'FIRE-9'] });
+    expect(ids(evaluate(sets, joint, facts({ jointAgencies: [partner] }), ctx))).to.deep.equal([]);
+    // the partner's items are not the filing agency's to check on its own
+    expect(ids(evaluate(sets, input({ itemCodes: ['SAFE-01', 'FIRE-9'] }), facts({ jointAgencies: [partner] }), ctx))).to.deep.equal(['items.published']);
+    const retired = evaluate(sets, joint, facts({ jointAgencies: [{ ...partner, active: false }] }), ctx);
+    expect(ids(retired)).to.deep.equal(['agency.registered']);
+    expect(retired.findings[0]?.evidence).to.deep.equal(['ag_2']);
+    expect(retired.findings[0]?.message['zh-CN']).to.include('西丰县应急管理局');
   });
 
   it('items.published names the items that are not on the list', () => {
@@ -96,7 +126,7 @@ describe('evaluator with the shipped structural rules', () => {
     const d = evaluate(sets, input({ itemCodes: ['NOPE'], type: 'case' }), facts(), ctx);
     expect(d.findings).to.have.length(2);
     for (const f of d.findings) {
-      expect(f.ruleSet).to.match(/^(national-baseline|seven-not-allowed)@1\.0\.0$/);
+      expect(f.ruleSet).to.match(/^(national-baseline|seven-not-allowed)@1\.1\.0$/);
       expect(f.message['zh-CN']).to.match(/[\u4e00-\u9fff]/);
       expect(f.message.en).to.match(/^[\x20-\x7e]+$/);
       expect(f.basis['zh-CN']).to.not.equal('');

@@ -8,7 +8,7 @@ const tz = 'Asia/Shanghai';
 const input = (start: string, over: Partial<FilingInput> = {}) => filingInput(new Date(start), over);
 const prior = (start: string, over: Partial<PriorFiling> = {}) => priorFiling(new Date(start), over);
 const facts = (history: PriorFiling[], riskClass: 'A' | 'B' | 'C' | 'D' | null = 'B') =>
-  ruleFacts({ history, enterprise: { uscc: 'E', region: '211221', riskClass, noDisturb: false } });
+  ruleFacts({ history, enterprise: { uscc: 'E', region: '110101', riskClass, noDisturb: false } });
 
 describe('frequency rules', () => {
   let sets: LoadedRuleSet[];
@@ -28,7 +28,9 @@ describe('frequency rules', () => {
       expect(d.outcome).to.equal('block');
       const f = finding(d, 'frequency.annual-same-agency')!;
       expect(f.evidence).to.deep.equal([first.id]);
-      expect(f.message.en).to.equal(`This agency has inspected this enterprise 1 time(s) in 2026 (${first.filingNo}); the annual cap for risk class B is 1`);
+      expect(f.message.en).to.equal(
+        `西丰县市场监督管理局 has inspected this enterprise 1 time(s) in 2026 (${first.filingNo}); the annual cap for risk class B is 1 (a joint visit counts for every agency on it; higher-level campaigns do not count)`,
+      );
     });
 
     it('caps by risk class: C allows two, D four, unknown one', () => {

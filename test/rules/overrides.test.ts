@@ -54,7 +54,7 @@ describe('a more local rule set overrides national rules by id', () => {
     expect(f.message.en).to.include('the annual cap for risk class B is 0');
     expect(d.ruleSets.map((s: { id: string }) => s.id)).to.deep.equal(['national-baseline', 'xifeng-county']);
 
-    const elsewhere = await world('211221', { riskClass: 'B' });
+    const elsewhere = await world('110101', { riskClass: 'B' });
     const d2 = (await api.post('/api/v1/filings/check').set(auth(elsewhere.agencyKey)).send(filingBody(elsewhere))).body.decision;
     expect(d2.outcome).to.equal('allow');
     expect(d2.ruleSets.map((s: { id: string }) => s.id)).to.deep.equal(['national-baseline']);
@@ -69,15 +69,16 @@ describe('a more local rule set overrides national rules by id', () => {
       agencyId: 'ag', enterpriseUscc: 'E', type: 'routine' as const, itemCodes: ['X'], inspectorIds: ['i1', 'i2'],
       plannedStart: new Date(now.getTime() + 3_600_000), plannedEnd: new Date(now.getTime() + 7_200_000), onSite: true, reason: null,
       onSiteJustification: null, jointAgencyIds: [], purpose: 'inspection' as const, requiresLegalRepresentative: false,
+      legalRepresentativeReason: null, trigger: null, campaign: null,
     };
     const facts = {
-      agency: { id: 'ag', active: true, region: '211223', itemCodes: ['X'] }, jointAgencies: [],
+      agency: { id: 'ag', name: 'ag', active: true, region: '211223', itemCodes: ['X'] }, jointAgencies: [],
       inspectors: [{ id: 'i1', agencyId: 'ag', credentialNo: 'A', validUntil: '2099-01-01' }, { id: 'i2', agencyId: 'ag', credentialNo: 'B', validUntil: '2099-01-01' }],
       enterprise: { uscc: 'E', region: '211223', riskClass: null, noDisturb: false }, history: [],
     };
     const d = evaluate(sets, input, facts, { now, tz: h.config.tzRegion });
     expect(d.findings.map((f) => [f.ruleId, f.severity])).to.deep.equal([['filing.lead-time', 'block']]);
-    expect(evaluate(sets, input, { ...facts, enterprise: { ...facts.enterprise, region: '211221' } }, { now, tz: h.config.tzRegion }).findings.map((f) => f.ruleId).sort())
+    expect(evaluate(sets, input, { ...facts, enterprise: { ...facts.enterprise, region: '110101' } }, { now, tz: h.config.tzRegion }).findings.map((f) => f.ruleId).sort())
       .to.deep.equal(['filing.lead-time', 'filing.onsite-justified']);
   });
 

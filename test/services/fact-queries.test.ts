@@ -26,9 +26,9 @@ describe('facts are gathered in a fixed number of queries', () => {
     const w = await world();
     const principal: Principal = { keyId: 'test', role: 'agency', name: 't', agencyId: w.agencyId, uscc: null, regions: [] };
     const few = await countQueries(() => h.runtime.services.filings.file(principal, filingBody(w) as FilingCreateBody));
-    const lots = await countQueries(() => many.filings.file(principal, filingBody(w, { type: 'case', reason: '投诉举报核查' }) as FilingCreateBody));
+    const lots = await countQueries(() => many.filings.file(principal, filingBody(w, { type: 'case', reason: '投诉举报核查', trigger: { kind: 'complaint', reference: '12345-2026-000001' } }) as FilingCreateBody));
     const shape = (qs: string[]) => qs.map((q) => q.trim().split(/\s+/).slice(0, 2).join(' '));
-    expect(shape(few)).to.deep.equal(['begin', 'select filing_facts($1::text[],', 'with input', 'commit']);
+    expect(shape(few)).to.deep.equal(['begin', 'select filing_facts($1::int[],', 'with d', 'commit']);
     expect(shape(lots)).to.deep.equal(shape(few));
     const check = await countQueries(() => many.filings.check(principal, filingBody(w) as FilingCreateBody));
     expect(check).to.have.length(1);

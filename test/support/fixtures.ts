@@ -6,7 +6,7 @@ import { ADMIN_KEY, harness } from './harness.js';
 export const auth = (key: string) => ({ Authorization: `Bearer ${key}` });
 export const admin = auth(ADMIN_KEY);
 
-export function randomUscc(region = '211221'): string {
+export function randomUscc(region = '110101'): string {
   const body = Array.from(randomBytes(9), (b) => USCC_ALPHABET[b % 31]).join('');
   return makeUscc('91', region, body);
 }
@@ -30,7 +30,7 @@ export async function createKey(body: Record<string, unknown>): Promise<string> 
   return res.body.key as string;
 }
 
-export async function createAgency(region = '211221', items = ['SAFE-01', 'SAFE-02', 'FIRE-01']): Promise<{ id: string; key: string }> {
+export async function createAgency(region = '110101', items = ['SAFE-01', 'SAFE-02', 'FIRE-01']): Promise<{ id: string; key: string }> {
   const h = await harness();
   const res = await h
     .api()
@@ -52,7 +52,7 @@ export async function addInspector(agencyId: string, validUntil = '2099-12-31'):
   return res.body.id as string;
 }
 
-export async function createEnterprise(region = '211221', extra: Record<string, unknown> = {}): Promise<string> {
+export async function createEnterprise(region = '110101', extra: Record<string, unknown> = {}): Promise<string> {
   const h = await harness();
   const uscc = randomUscc(region);
   const res = await h.api().post('/api/v1/enterprises').set(admin).send({ uscc, name: `测试企业 ${uscc.slice(-6)}`, region, ...extra });
@@ -65,7 +65,7 @@ export async function createEnterprise(region = '211221', extra: Record<string, 
  * The enterprise is risk class D (annual cap 4) so that tests may file for it a few times;
  * tests of the cap itself choose their class.
  */
-export async function world(region = '211221', enterprise: Record<string, unknown> = { riskClass: 'D' }): Promise<World> {
+export async function world(region = '110101', enterprise: Record<string, unknown> = { riskClass: 'D' }): Promise<World> {
   const agency = await createAgency(region);
   const inspectorIds = [await addInspector(agency.id), await addInspector(agency.id)];
   const uscc = await createEnterprise(region, enterprise);

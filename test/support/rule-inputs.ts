@@ -20,20 +20,23 @@ export function filingInput(plannedStart: Date, over: Partial<FilingInput> = {})
     jointAgencyIds: [],
     purpose: 'inspection',
     requiresLegalRepresentative: false,
+    legalRepresentativeReason: null,
+    trigger: null,
+    campaign: null,
     ...over,
   };
 }
 
-/** Facts for ag_1 (items SAFE-01, SAFE-02; two valid inspectors) and enterprise E in 211221. */
+/** Facts for ag_1 (items SAFE-01, SAFE-02; two valid inspectors) and enterprise E in 110101. */
 export function ruleFacts(over: Partial<Facts> = {}): Facts {
   return {
-    agency: { id: 'ag_1', active: true, region: '211221', itemCodes: ['SAFE-01', 'SAFE-02'] },
+    agency: { id: 'ag_1', name: '西丰县市场监督管理局', active: true, region: '110101', itemCodes: ['SAFE-01', 'SAFE-02'] },
     jointAgencies: [],
     inspectors: [
       { id: 'i1', agencyId: 'ag_1', credentialNo: 'C1', validUntil: '2099-01-01' },
       { id: 'i2', agencyId: 'ag_1', credentialNo: 'C2', validUntil: '2099-01-01' },
     ],
-    enterprise: { uscc: 'E', region: '211221', riskClass: null, noDisturb: false },
+    enterprise: { uscc: 'E', region: '110101', riskClass: null, noDisturb: false },
     history: [],
     ...over,
   };
@@ -45,7 +48,7 @@ export function priorFiling(at: Date, over: Partial<PriorFiling> = {}): PriorFil
   n++;
   return {
     id: `fil_${n}`,
-    filingNo: `211221-2026-${String(n).padStart(7, '0')}`,
+    filingNo: `110101-2026-${String(n).padStart(7, '0')}`,
     agencyId: 'ag_1',
     agencyName: '西丰县市场监督管理局',
     type: 'routine',
@@ -54,6 +57,7 @@ export function priorFiling(at: Date, over: Partial<PriorFiling> = {}): PriorFil
     onSite: true,
     status: 'completed',
     jointAgencyIds: [],
+    campaignLevel: null,
     resultOutcome: 'no_issues',
     conductedAt: at.getTime(),
     ...over,

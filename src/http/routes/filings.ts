@@ -28,7 +28,7 @@ export const filingRoutes = [
       422: { description: 'blocked by a rule; the attempt is recorded', schema: BlockedResponse },
       503: { description: 'the rules could not be evaluated; nothing was filed' },
     },
-    handler: async (c) => ({ status: 201, body: await c.services.filings.file(who(c), c.body) }),
+    handler: async (c) => ({ status: 201, body: await c.services.filings.file(who(c), c.body, c.idempotency) }),
   }),
   defineRoute({
     method: 'post',
@@ -67,18 +67,24 @@ export const filingRoutes = [
     auth: ['agency'],
     body: ResultCreate,
     creates: true,
-    responses: { 200: { description: 'the completed filing', schema: Filing }, 409: { description: 'not in a state that takes a result' } },
-    handler: async (c) => ({ status: 200, body: await c.services.filings.recordResult(who(c), c.params.id ?? '', c.body) }),
+    responses: {
+      200: { description: 'the completed filing', schema: Filing },
+      409: { description: 'not in a state that takes a result, or not_conducted before the planned start (cancel instead)' },
+    },
+    handler: async (c) => ({ status: 200, body: await c.services.filings.recordResult(who(c), c.params.id ?? '', c.body, c.idempotency) }),
   }),
   defineRoute({
     method: 'post',
     path: '/api/v1/filings/:id/cancel',
-    summary: 'Cancel a filing before the visit (the filing agency)',
+    summary: 'Cancel a filing before its planned start (the filing agency)',
     tag,
     auth: ['agency'],
     body: CancelCreate,
     creates: true,
-    responses: { 200: { description: 'the cancelled filing', schema: Filing }, 409: { description: 'already begun, completed or cancelled' } },
-    handler: async (c) => ({ status: 200, body: await c.services.filings.cancel(who(c), c.params.id ?? '', c.body) }),
+    responses: {
+      200: { description: 'the cancelled filing', schema: Filing },
+      409: { description: 'the planned start has passed (record a result instead, outcome not_conducted if need be), or already completed or cancelled' },
+    },
+    handler: async (c) => ({ status: 200, body: await c.services.filings.cancel(who(c), c.params.id ?? '', c.body, c.idempotency) }),
   }),
 ];

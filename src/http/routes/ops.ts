@@ -1,6 +1,4 @@
-import { sql } from 'kysely';
 import { Type } from '@sinclair/typebox';
-import { AppError } from '../../domain/errors.js';
 import type { LoadedRuleSet } from '../../rules/load.js';
 import { defineRoute } from '../route.js';
 
@@ -15,6 +13,7 @@ const RuleSetSummary = Type.Object({
   effectiveFrom: Type.String(),
   effectiveTo: Type.Union([Type.String(), Type.Null()]),
   enabled: Type.Boolean(),
+  template: Type.Boolean({ description: 'shipped as a template: its texts are to be replaced by the local ones' }),
   rules: Type.Array(Type.Object({ id: Type.String(), kind: Type.String(), severity: Type.String(), enabled: Type.Boolean() })),
 });
 const summarize = ({ file, sha256 }: LoadedRuleSet) => ({
@@ -26,6 +25,7 @@ const summarize = ({ file, sha256 }: LoadedRuleSet) => ({
   effectiveFrom: file.effectiveFrom,
   effectiveTo: file.effectiveTo ?? null,
   enabled: file.enabled,
+  template: file.template ?? false,
   rules: file.rules.map((r) => ({ id: r.id, kind: r.kind, severity: r.severity, enabled: r.enabled !== false })),
 });
 
@@ -49,17 +49,7 @@ export const opsRoutes = [
       200: { description: 'ready', schema: Type.Object({ status: Type.Literal('ready'), database: Type.String(), ruleSets: Type.Integer() }) },
       503: { description: 'not ready' },
     },
-    handler: async (c) => {
-      const { db, rules } = c.services.ctx;
-      try {
-        await sql`select 1`.execute(db);
-      } catch {
-        throw new AppError('unavailable', 'unavailable', { reason: 'database' });
-      }
-      const count = rules.active().length;
-      if (count === 0) throw new AppError('unavailable', 'rules_unavailable');
-      return { status: 200, body: { status: 'ready', database: c.services.ctx.storeKind, ruleSets: count } };
-    },
+    handler: async (c) => ({ status: 200, body: await c.services.readiness.check() }),
   }),
 
   defineRoute({

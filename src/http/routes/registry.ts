@@ -25,7 +25,7 @@ export const registryRoutes = [
     body: AgencyCreate,
     creates: true,
     responses: { 201: { description: 'created', schema: AgencyDetail }, 409: { description: 'code already used' } },
-    handler: async (c) => ({ status: 201, body: await c.services.registry.createAgency(who(c), c.body) }),
+    handler: async (c) => ({ status: 201, body: await c.services.registry.createAgency(who(c), c.body, c.idempotency) }),
   }),
   defineRoute({
     method: 'get',
@@ -55,7 +55,7 @@ export const registryRoutes = [
     body: InspectorCreate,
     creates: true,
     responses: { 201: { description: 'created', schema: Inspector }, 404: { description: 'no such agency' }, 409: { description: 'credential already registered' } },
-    handler: async (c) => ({ status: 201, body: await c.services.registry.addInspector(who(c), c.params.id ?? '', c.body) }),
+    handler: async (c) => ({ status: 201, body: await c.services.registry.addInspector(who(c), c.params.id ?? '', c.body, c.idempotency) }),
   }),
   defineRoute({
     method: 'post',
@@ -66,7 +66,7 @@ export const registryRoutes = [
     body: EnterpriseCreate,
     creates: true,
     responses: { 201: { description: 'created', schema: Enterprise }, 409: { description: 'already registered' } },
-    handler: async (c) => ({ status: 201, body: await c.services.registry.createEnterprise(who(c), c.body) }),
+    handler: async (c) => ({ status: 201, body: await c.services.registry.createEnterprise(who(c), c.body, c.idempotency) }),
   }),
   defineRoute({
     method: 'get',
@@ -85,8 +85,11 @@ export const registryRoutes = [
     auth: ['admin'],
     body: KeyCreate,
     creates: true,
-    responses: { 201: { description: 'created', schema: KeyCreated } },
-    handler: async (c) => ({ status: 201, body: await c.services.keys.create(who(c), c.body) }),
+    responses: {
+      201: { description: 'created', schema: KeyCreated },
+      409: { description: 'a retry with the Idempotency-Key of a key already created: the key is shown once and never stored' },
+    },
+    handler: async (c) => ({ status: 201, body: await c.services.keys.create(who(c), c.body, c.idempotency) }),
   }),
 ];
 

@@ -1,0 +1,142 @@
+import type { Logger } from 'pino';
+import { AppError } from '../domain/errors.js';
+import type { Decision } from '../domain/decision.js';
+import type { FilingType } from '../domain/filing.js';
+import type { FilingCreateBody } from '../domain/schemas.js';
+import { validateUscc } from '../domain/uscc.js';
+import { applicableSets, evaluate, historyPeriods, mergePeriods } from '../rules/evaluate.js';
+import { priorFromRow, type EvaluationContext, type Facts, type FilingInput } from '../rules/facts.js';
+import type { LoadedRuleSet } from '../rules/load.js';
+import type { FactQuery, FactRows } from '../store/filings-repo.js';
+import { LockNamespace, idempotencyLockKey, type LockKey } from '../store/locks.js';
+
+// How a filing is decided, as pure functions shared by the filing service and the rule fixtures
+// (`rules test`): the same input normalization, the same facts query, the same reading of its rows.
+
+const uniq = <T>(xs: T[]) => [...new Set(xs)];
+const trimmed = (s: string | undefined) => (s?.trim() ? s.trim() : null);
+
+function notFor(field: string, types: FilingType[], type: FilingType, path: string): AppError {
+  return new AppError('validation_failed', 'field_not_for_type', { field, types: types.join(', '), type }, [{ path, message: `only for ${types.join(', ')} inspections` }]);
+}
+
+/** A filing body as the rules see it. Refuses, naming the field, what no rule should have to read. */
+export function toInput(agencyId: string, body: FilingCreateBody): FilingInput {
+  const plannedStart = new Date(body.plannedStart);
+  const plannedEnd = new Date(body.plannedEnd);
+  if (plannedEnd.getTime() <= plannedStart.getTime()) {
+    throw new AppError('validation_failed', 'date_order', { from: 'plannedStart', to: 'plannedEnd' }, [
+      { path: '/plannedEnd', message: 'must be after plannedStart' },
+    ]);
+  }
+  const jointAgencyIds = uniq(body.jointAgencyIds ?? []);
+  if (jointAgencyIds.includes(agencyId)) {
+    throw new AppError('validation_failed', 'validation_failed', {}, [{ path: '/jointAgencyIds', message: 'must not name the filing agency itself' }]);
+  }
+  // Exemptions need grounds: a case names what set it off, and only a special inspection can be
+  // a higher authority's campaign (else any routine visit could claim to be one).
+  if (body.type === 'case' && !body.trigger) {
+    throw new AppError('validation_failed', 'trigger_required', {}, [{ path: '/trigger', message: 'required for a case inspection' }]);
+  }
+  if (body.trigger && body.type !== 'case' && body.type !== 'emergency') throw notFor('trigger', ['case', 'emergency'], body.type, '/trigger');
+  if (body.campaign && body.type !== 'special') throw notFor('campaign', ['special'], body.type, '/campaign');
+  return {
+    agencyId,
+    enterpriseUscc: validateUscc(body.enterpriseUscc),
+    type: body.type,
+    itemCodes: uniq(body.itemCodes),
+    inspectorIds: uniq(body.inspectorIds),
+    plannedStart,
+    plannedEnd,
+    onSite: body.onSite ?? true,
+    reason: trimmed(body.reason),
+    onSiteJustification: trimmed(body.onSiteJustification),
+    jointAgencyIds,
+    purpose: body.purpose ?? 'inspection',
+    requiresLegalRepresentative: body.requiresLegalRepresentative ?? false,
+    legalRepresentativeReason: trimmed(body.legalRepresentativeReason),
+    trigger: body.trigger ? { kind: body.trigger.kind, reference: body.trigger.reference.trim() } : null,
+    campaign: body.campaign ? { level: body.campaign.level, reference: body.campaign.reference.trim() } : null,
+  };
+}
+
+export interface FactQueryOptions {
+  /** take the enterprises' locks (a filing), or not (a dry run) */
+  lock: boolean;
+  /** Idempotency-Keys whose locks to take and whose stored responses to read */
+  idempotency?: { principalId: string; key: string }[];
+  /** new filing numbers to draw */
+  numbers?: number;
+}
+
+/**
+ * The one facts query for a set of filings: their registry entries, and of each enterprise's
+ * history exactly the periods that the rules which could apply ask for (merged), no more.
+ */
+export function factQueryFor(sets: readonly LoadedRuleSet[], inputs: FilingInput[], ctx: EvaluationContext, opts: FactQueryOptions): FactQuery {
+  const usccs = uniq(inputs.map((i) => i.enterpriseUscc));
+  const periods = usccs.flatMap((uscc) =>
+    mergePeriods(inputs.filter((i) => i.enterpriseUscc === uscc).flatMap((i) => historyPeriods(sets, i, ctx))).map((p) => ({
+      uscc,
+      from: new Date(p.from),
+      to: new Date(p.to),
+    })),
+  );
+  const idempotency = opts.idempotency ?? [];
+  const locks: LockKey[] = opts.lock
+    ? [...usccs.map((key) => ({ ns: LockNamespace.enterprise, key })), ...idempotency.map((i) => idempotencyLockKey(i.principalId, i.key))]
+    : [];
+  return {
+    locks,
+    usccs,
+    agencyIds: uniq(inputs.flatMap((i) => [i.agencyId, ...i.jointAgencyIds])),
+    inspectorIds: uniq(inputs.flatMap((i) => i.inspectorIds)),
+    periods,
+    idempotency,
+    numbers: opts.numbers ?? 0,
+  };
+}
+
+/** This filing's facts from rows loaded for it (or its batch); refuses references that do not exist or are not this filing's to use. */
+export function factsFor(input: FilingInput, rows: FactRows): Facts {
+  const enterprise = rows.enterprises.find((e) => e.uscc === input.enterpriseUscc);
+  if (!enterprise) {
+    throw new AppError('not_found', 'not_found', { what: 'enterprise', id: input.enterpriseUscc }, [{ path: '/enterpriseUscc', message: 'not registered' }]);
+  }
+  const known = new Set(rows.agencies.map((a) => a.id));
+  input.jointAgencyIds.forEach((id, i) => {
+    if (!known.has(id)) throw new AppError('not_found', 'not_found', { what: 'agency', id }, [{ path: `/jointAgencyIds/${i}`, message: 'no such agency' }]);
+  });
+  const allowed = new Set([input.agencyId, ...input.jointAgencyIds]);
+  const inspectors = input.inspectorIds.map((id, i) => {
+    const inspector = rows.inspectors.find((x) => x.id === id);
+    if (!inspector) throw new AppError('not_found', 'not_found', { what: 'inspector', id }, [{ path: `/inspectorIds/${i}`, message: 'no such inspector' }]);
+    if (!allowed.has(inspector.agencyId)) {
+      throw new AppError('validation_failed', 'agency_mismatch', { what: 'inspector', id }, [
+        { path: `/inspectorIds/${i}`, message: 'belongs to an agency that is neither the filing agency nor a joint agency' },
+      ]);
+    }
+    return inspector;
+  });
+  return {
+    agency: rows.agencies.find((a) => a.id === input.agencyId) ?? null,
+    jointAgencies: rows.agencies.filter((a) => input.jointAgencyIds.includes(a.id)),
+    inspectors,
+    enterprise,
+    history: rows.history.filter((h) => h.enterpriseUscc === input.enterpriseUscc).map(priorFromRow),
+  };
+}
+
+/** The decision, or 503 when no rule set applies or a rule cannot be evaluated: a filing is never allowed by default. */
+export function decide(sets: readonly LoadedRuleSet[], input: FilingInput, facts: Facts, ctx: EvaluationContext, log: Logger): Decision {
+  if (applicableSets(sets, facts.enterprise.region, ctx).length === 0) {
+    log.error({ region: facts.enterprise.region }, 'no rule set applies; refusing to decide');
+    throw new AppError('unavailable', 'rules_unavailable');
+  }
+  try {
+    return evaluate(sets, input, facts, ctx);
+  } catch (err) {
+    log.error({ err }, 'rule evaluation failed');
+    throw new AppError('unavailable', 'unavailable', { reason: 'rule evaluation failed' });
+  }
+}

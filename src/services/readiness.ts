@@ -1,0 +1,21 @@
+import { AppError } from '../domain/errors.js';
+import { pingDatabase } from '../store/db.js';
+import type { ServiceContext } from './context.js';
+
+export function createReadinessService(ctx: ServiceContext) {
+  return {
+    /** Ready: the database answers and rule sets are loaded. Checked afresh on every probe. */
+    async check(): Promise<{ status: 'ready'; database: string; ruleSets: number }> {
+      try {
+        await pingDatabase(ctx.db);
+        ctx.health.succeeded();
+      } catch (err) {
+        ctx.health.failed(err);
+        throw new AppError('unavailable', 'unavailable', { reason: 'database' });
+      }
+      const count = ctx.rules.active().length;
+      if (count === 0) throw new AppError('unavailable', 'rules_unavailable');
+      return { status: 'ready', database: ctx.storeKind, ruleSets: count };
+    },
+  };
+}

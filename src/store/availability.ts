@@ -1,0 +1,45 @@
+import type { Logger } from 'pino';
+
+// SQLSTATE class 08 (connection exception), admin/crash shutdown, "the database system is
+// starting up / shutting down", too many connections; and the socket errors of a lost server.
+const OUTAGE_CODES = new Set(['57P01', '57P02', '57P03', '53300', 'ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
+const OUTAGE_MESSAGES = /connection terminated|terminating connection|not queryable|connection ended|timeout exceeded when trying to connect|client was closed|cannot use a pool after calling end|the database system is (starting up|shutting down|in recovery mode)/i;
+
+/** Whether an error says the database is out of reach (as opposed to a bad statement or a constraint). */
+export function isOutage(err: unknown): boolean {
+  if (!(err instanceof Error)) return false;
+  const code = (err as { code?: unknown }).code;
+  if (typeof code === 'string' && (OUTAGE_CODES.has(code) || code.startsWith('08'))) return true;
+  return OUTAGE_MESSAGES.test(err.message);
+}
+
+/**
+ * Whether the database is reachable, as the last statements found it. An outage is logged once
+ * when it begins and once when it ends, however many requests fail in between.
+ */
+export class DatabaseHealth {
+  private up = true;
+
+  constructor(private readonly log: Logger | null) {}
+
+  isUp(): boolean {
+    return this.up;
+  }
+
+  /** Records an error if it is an outage; returns whether it was one. */
+  failed(err: unknown): boolean {
+    if (!isOutage(err)) return false;
+    if (this.up) {
+      this.up = false;
+      this.log?.warn({ reason: err instanceof Error ? err.message : String(err) }, 'database unavailable: requests are answered 503 until it is back');
+    }
+    return true;
+  }
+
+  succeeded(): void {
+    if (!this.up) {
+      this.up = true;
+      this.log?.info('database available again');
+    }
+  }
+}
