@@ -1,0 +1,247 @@
+import { expect } from 'chai';
+import { harness } from '../support/harness.js';
+import { addInspector, auth, createAgency, createKey, file, filingBody, world, type World } from '../support/fixtures.js';
+
+// Each way an agency might try to get round a rule, through the HTTP API, refused.
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+const CASE = { type: 'case', reason: '群众投诉举报核查', trigger: { kind: 'complaint', reference: '12345-2026-000311' } };
+const window = (start: Date, hours = 4) => ({ plannedStart: start.toISOString(), plannedEnd: new Date(start.getTime() + hours * HOUR).toISOString() });
+/** A day of next year (every date is then in the future, whatever today is). */
+const nextYear = (monthDay: string) => new Date(`${new Date().getUTCFullYear() + 1}-${monthDay}T01:00:00Z`);
+const ruleIds = (body: { decision: { findings: { ruleId: string }[] } }) => body.decision.findings.map((f) => f.ruleId);
+
+async function count(table: 'filings' | 'filing_attempts', uscc: string): Promise<number> {
+  const db = (await harness()).runtime.store.db;
+  return Number((await db.selectFrom(table).select(db.fn.countAll<number>().as('n')).where('enterprise_uscc', '=', uscc).executeTakeFirstOrThrow()).n);
+}
+
+/** A second agency of the world's region with two inspectors, filing for the same enterprise. */
+async function partner(w: World, items = ['PARTNER-1']): Promise<World> {
+  const a = await createAgency(w.region, items);
+  return { ...w, agencyId: a.id, agencyKey: a.key, inspectorIds: [await addInspector(a.id), await addInspector(a.id)] };
+}
+
+describe('ways round the rules, refused through the API', () => {
+  describe('the order of filing', () => {
+    it('a routine visit filed for December, then one for March of that year: the cap of 1 holds', async () => {
+      const w = await world('110101', { riskClass: 'B' });
+      const december = await file(w, window(nextYear('12-07')));
+      expect(december.status, JSON.stringify(december.body)).to.equal(201);
+      const march = await file(w, window(nextYear('03-02')));
+      expect(march.status).to.equal(422);
+      const cap = march.body.decision.findings.find((f: { ruleId: string }) => f.ruleId === 'frequency.annual-same-agency');
+      expect(cap.evidence).to.deep.equal([december.body.filing.id]);
+      expect(cap.message['zh-CN']).to.include(december.body.filing.filingNo);
+    });
+  });
+
+  describe('a joint agency', () => {
+    it('a joint visit counts toward the annual cap of every agency on it', async () => {
+      const w = await world('110101', { riskClass: 'B' });
+      const b = await partner(w);
+      const joint = await file(w, { ...window(nextYear('04-06')), jointAgencyIds: [b.agencyId], inspectorIds: [w.inspectorIds[0], b.inspectorIds[0]], itemCodes: ['SAFE-01', 'PARTNER-1'] });
+      expect(joint.status, JSON.stringify(joint.body)).to.equal(201);
+      // the partner alone, later that year
+      const alone = await file(b, { ...window(nextYear('09-07')), itemCodes: ['PARTNER-1'] });
+      expect(alone.status).to.equal(422);
+      const cap = alone.body.decision.findings.find((f: { ruleId: string }) => f.ruleId === 'frequency.annual-same-agency');
+      expect(cap.evidence).to.deep.equal([joint.body.filing.id]);
+      // nor can the first agency join someone else's visit to get round its own cap
+      const c = await partner(w, ['THIRD-1']);
+      const asJoint = await file(c, { ...window(nextYear('10-05')), jointAgencyIds: [w.agencyId], inspectorIds: [c.inspectorIds[0], w.inspectorIds[0]], itemCodes: ['THIRD-1'] });
+      expect(asJoint.status).to.equal(422);
+      expect(ruleIds(asJoint.body)).to.include('frequency.annual-same-agency');
+    });
+
+    it("a joint filing may check a joint agency's published items, never an absent agency's", async () => {
+      const w = await world();
+      const b = await partner(w);
+      const c = await partner(w, ['OUTSIDER-1']);
+      const joint = { ...window(nextYear('05-04')), jointAgencyIds: [b.agencyId], inspectorIds: [w.inspectorIds[0], b.inspectorIds[0]] };
+      const ok = await file(w, { ...joint, itemCodes: ['SAFE-01', 'PARTNER-1'] });
+      expect(ok.status, JSON.stringify(ok.body)).to.equal(201);
+      const verified = (await (await harness()).api().get(`/api/v1/verify/${ok.body.filing.verifyCode}`)).body;
+      expect(verified.filing.items.map((i: { code: string; agency: string }) => i.code)).to.deep.equal(['SAFE-01', 'PARTNER-1']);
+      expect(verified.filing.jointAgencies).to.have.length(1);
+      const outsider = await file(w, { ...joint, itemCodes: ['OUTSIDER-1'], plannedStart: nextYear('06-01').toISOString(), plannedEnd: new Date(nextYear('06-01').getTime() + HOUR).toISOString() });
+      expect(outsider.status).to.equal(422);
+      expect(ruleIds(outsider.body)).to.deep.equal(['items.published']);
+      expect(c.agencyId).to.be.a('string');
+    });
+
+    it('every joint agency must be registered and active', async () => {
+      const h = await harness();
+      const w = await world();
+      const b = await partner(w);
+      await h.runtime.store.db.updateTable('agencies').set({ active: false }).where('id', '=', b.agencyId).execute();
+      const res = await file(w, { jointAgencyIds: [b.agencyId], inspectorIds: [w.inspectorIds[0], w.inspectorIds[1]] });
+      expect(res.status).to.equal(422);
+      const finding = res.body.decision.findings.find((f: { ruleId: string }) => f.ruleId === 'agency.registered');
+      expect(finding.evidence).to.deep.equal([b.agencyId]);
+    });
+
+    it("joint-suggested compares windows: a visit inside another agency's running 15-day window is found", async () => {
+      const w = await world();
+      const b = await partner(w);
+      const theirs = await file(b, { ...CASE, itemCodes: ['PARTNER-1'], ...window(nextYear('03-02'), 15 * 24) });
+      expect(theirs.status, JSON.stringify(theirs.body)).to.equal(201);
+      // 12 days after their start: far from it, inside their window
+      const mine = await file(w, window(nextYear('03-14')));
+      expect(mine.status).to.equal(201);
+      const f = mine.body.decision.findings.find((x: { ruleId: string }) => x.ruleId === 'coordination.joint-suggested');
+      expect(f.evidence).to.deep.equal([theirs.body.filing.id]);
+    });
+  });
+
+  describe('the choice of a type', () => {
+    it('a case without a trigger, an unknown trigger kind, a campaign without reference or on another type: 400 naming the field, nothing recorded', async () => {
+      const h = await harness();
+      const w = await world();
+      const cases: [Record<string, unknown>, string][] = [
+        [{ type: 'case', reason: '投诉举报核查' }, '/trigger'],
+        [{ ...CASE, trigger: { kind: 'rumour', reference: 'x' } }, '/trigger/kind'],
+        [{ ...CASE, trigger: { kind: 'complaint' } }, '/trigger/reference'],
+        [{ ...CASE, trigger: { kind: 'complaint', reference: '   ' } }, '/trigger/reference'],
+        [{ type: 'special', campaign: { level: 'higher' } }, '/campaign/reference'],
+        [{ type: 'special', campaign: { level: 'county', reference: 'x' } }, '/campaign/level'],
+        [{ type: 'routine', campaign: { level: 'higher', reference: '辽市监发〔2026〕12号' } }, '/campaign'],
+        [{ type: 'routine', trigger: CASE.trigger }, '/trigger'],
+      ];
+      for (const [over, path] of cases) {
+        const res = await h.api().post('/api/v1/filings').set(auth(w.agencyKey)).send(filingBody(w, over));
+        expect(res.status, `${JSON.stringify(over)} -> ${JSON.stringify(res.body)}`).to.equal(400);
+        expect(res.body.error.details.map((d: { path: string }) => d.path), JSON.stringify(over)).to.include(path);
+      }
+      expect(await count('filings', w.uscc)).to.equal(0);
+      expect(await count('filing_attempts', w.uscc)).to.equal(0);
+    });
+
+    it("a case shows its trigger in the decision, the filing and public verification", async () => {
+      const h = await harness();
+      const w = await world();
+      const res = await file(w, { ...CASE, ...window(nextYear('02-02')) });
+      expect(res.status, JSON.stringify(res.body)).to.equal(201);
+      expect(res.body.decision.grounds).to.deep.equal({ trigger: CASE.trigger });
+      expect(res.body.filing.trigger).to.deep.equal(CASE.trigger);
+      const v = await h.api().get(`/api/v1/verify/${res.body.filing.verifyCode}`);
+      expect(v.body.filing.trigger).to.deep.equal(CASE.trigger);
+    });
+
+    it('an emergency planned for later is blocked and told to file as case or routine', async () => {
+      const w = await world();
+      const res = await file(w, { type: 'emergency', reason: '危化品泄漏风险', ...window(new Date(Date.now() + 3 * HOUR)) });
+      expect(res.status).to.equal(422);
+      expect(ruleIds(res.body)).to.deep.equal(['filing.emergency-now']);
+      expect((await file(w, { type: 'emergency', reason: '危化品泄漏风险', ...window(new Date(Date.now() + 10 * 60_000)) })).status).to.equal(201);
+    });
+
+    it('on the no-disturb list: routine refused; case, emergency and a higher campaign pass with a warning supervisors can list', async () => {
+      const h = await harness();
+      const w = await world('110101', { riskClass: 'A', noDisturb: true });
+      expect((await file(w)).status).to.equal(422);
+      const viaCase = await file(w, { ...CASE, ...window(nextYear('02-02')) });
+      expect(viaCase.status).to.equal(201);
+      expect(viaCase.body.decision.findings.map((f: { ruleId: string; severity: string }) => [f.ruleId, f.severity])).to.deep.equal([['enterprise.no-disturb', 'warn']]);
+      const viaCampaign = await file(w, { type: 'special', campaign: { level: 'higher', reference: '辽市监发〔2026〕12号' }, ...window(nextYear('06-01')) });
+      expect(viaCampaign.status, JSON.stringify(viaCampaign.body)).to.equal(201);
+      expect(viaCampaign.body.filing.campaign).to.deep.equal({ level: 'higher', reference: '辽市监发〔2026〕12号' });
+      const supervisor = await createKey({ role: 'supervisor', regions: ['1101'] });
+      const listed = await h.api().get(`/api/v1/filings?finding=enterprise.no-disturb&enterprise=${w.uscc}`).set(auth(supervisor));
+      expect(listed.body.items.map((f: { id: string }) => f.id).sort()).to.deep.equal([viaCase.body.filing.id, viaCampaign.body.filing.id].sort());
+      const v = await h.api().get(`/api/v1/verify/${viaCampaign.body.filing.verifyCode}`);
+      expect(v.body.filing.campaign).to.deep.equal({ level: 'higher', reference: '辽市监发〔2026〕12号' });
+    });
+
+    it("a higher authority's campaign does not count toward the local cap", async () => {
+      const w = await world('110101', { riskClass: 'B' });
+      expect((await file(w, window(nextYear('03-02')))).status).to.equal(201);
+      const campaign = await file(w, { type: 'special', campaign: { level: 'higher', reference: '国市监发〔2026〕3号' }, ...window(nextYear('05-04')) });
+      expect(campaign.status, JSON.stringify(campaign.body)).to.equal(201);
+      // and it is not counted against a later visit either... which the first already used up
+      const later = await file(w, window(nextYear('09-07')));
+      expect(later.status).to.equal(422);
+      const cap = later.body.decision.findings.find((f: { ruleId: string }) => f.ruleId === 'frequency.annual-same-agency');
+      expect(cap.evidence).not.to.include(campaign.body.filing.id);
+    });
+
+    it('conduct.N4 reads legalRepresentativeReason: the case reason no longer satisfies it (Xifeng County)', async () => {
+      const w = await world('211223');
+      const res = await file(w, { ...CASE, requiresLegalRepresentative: true });
+      expect(res.status).to.equal(422);
+      expect(ruleIds(res.body)).to.deep.equal(['conduct.N4']);
+      expect(res.body.decision.findings[0].template).to.equal(true);
+      const given = await file(w, { ...CASE, requiresLegalRepresentative: true, legalRepresentativeReason: '需法定代表人签署整改承诺书' });
+      expect(given.status, JSON.stringify(given.body)).to.equal(201);
+      expect(given.body.filing.legalRepresentativeReason).to.equal('需法定代表人签署整改承诺书');
+    });
+  });
+
+  describe('a cancellation afterwards', () => {
+    it('cancellation after the planned start is 409 naming the field; the result not_conducted still counts', async () => {
+      const h = await harness();
+      const w = await world('110101', { riskClass: 'B' });
+      const start = new Date(Date.now() + 2 * DAY);
+      const filed = (await file(w, window(start))).body.filing;
+      // before the start, not_conducted is refused: cancel instead
+      const early = await h.api().post(`/api/v1/filings/${filed.id}/result`).set(auth(w.agencyKey)).send({ conductedAt: new Date().toISOString(), outcome: 'not_conducted', summary: '未实施' });
+      expect(early.status).to.equal(409);
+      h.clock.set(new Date(start.getTime() + HOUR));
+      const late = await h.api().post(`/api/v1/filings/${filed.id}/cancel`).set(auth(w.agencyKey)).set('Accept-Language', 'en').send({ reason: '改期' });
+      expect(late.status).to.equal(409);
+      expect(late.body.error.details[0].path).to.equal('/plannedStart');
+      expect(late.body.error.message).to.include('record a result');
+      expect((await h.api().get(`/api/v1/filings/${filed.id}`).set(auth(w.agencyKey))).body.filing.status).to.equal('filed');
+      const result = await h.api().post(`/api/v1/filings/${filed.id}/result`).set(auth(w.agencyKey)).send({ conductedAt: new Date(start.getTime() + HOUR).toISOString(), outcome: 'not_conducted', summary: '企业停产，未实施' });
+      expect(result.status).to.equal(200);
+      expect(result.body.result.outcome).to.equal('not_conducted');
+      const again = await file(w, window(new Date(start.getTime() + 10 * DAY)));
+      expect(again.status).to.equal(422);
+      expect(again.body.decision.findings.find((f: { ruleId: string }) => f.ruleId === 'frequency.annual-same-agency').evidence).to.deep.equal([filed.id]);
+    });
+
+    it('a cancelled filing verifies as valid: false with its status; completed and passed windows say so plainly', async () => {
+      const h = await harness();
+      const w = await world();
+      const a = (await file(w)).body.filing;
+      await h.api().post(`/api/v1/filings/${a.id}/cancel`).set(auth(w.agencyKey)).send({ reason: '计划调整' });
+      const cancelled = await h.api().get(`/api/v1/verify/${a.verifyCode}`).set('Accept-Language', 'en');
+      expect(cancelled.status).to.equal(200);
+      expect(cancelled.body).to.include({ valid: false, activeNow: false });
+      expect(cancelled.body.filing.status).to.equal('cancelled');
+      expect(cancelled.body.notice.en).to.include('cancelled').and.include('not valid');
+
+      const start = new Date(Date.now() + 2 * DAY);
+      const b = (await file(w, window(start))).body.filing;
+      h.clock.set(new Date(start.getTime() + HOUR));
+      const open = (await h.api().get(`/api/v1/verify/${b.verifyCode}`)).body;
+      expect(open).to.include({ valid: true, activeNow: true, window: 'open' });
+      h.clock.set(new Date(start.getTime() + 6 * HOUR));
+      const passed = (await h.api().get(`/api/v1/verify/${b.verifyCode}`)).body;
+      expect(passed).to.include({ valid: true, activeNow: false, window: 'passed' });
+      expect(passed.notice['zh-CN']).to.include('已于').and.include('结束');
+      await h.api().post(`/api/v1/filings/${b.id}/result`).set(auth(w.agencyKey)).send({ conductedAt: new Date(start.getTime() + HOUR).toISOString(), outcome: 'no_issues', summary: '未发现问题' });
+      const done = (await h.api().get(`/api/v1/verify/${b.verifyCode}`).set('Accept-Language', 'en')).body;
+      expect(done).to.include({ activeNow: false });
+      expect(done.filing.status).to.equal('completed');
+      expect(done.notice.en).to.include('completed').and.include('does not cover a new visit');
+    });
+  });
+
+  describe('credentials', () => {
+    it('a credential valid until a date covers that whole local day: a visit ending at local midnight passes', async () => {
+      const w = await world();
+      const a = await createAgency(w.region);
+      // 2 days from now, 09:00 to midnight in Shanghai; credentials valid until that day
+      const day = new Date(Date.now() + 3 * DAY).toISOString().slice(0, 10);
+      const inspectors = [await addInspector(a.id, day), await addInspector(a.id, day)];
+      const mine = { ...w, agencyId: a.id, agencyKey: a.key, inspectorIds: inspectors };
+      const start = new Date(`${day}T01:00:00Z`);
+      const midnight = new Date(`${day}T16:00:00Z`);
+      const res = await file(mine, { plannedStart: start.toISOString(), plannedEnd: midnight.toISOString() });
+      expect(res.status, JSON.stringify(res.body)).to.equal(201);
+      expect(ruleIds(res.body)).not.to.include('inspectors.min-certified');
+    });
+  });
+});
