@@ -1,11 +1,11 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { sql } from 'kysely';
 import { runCli } from '../src/cli/commands.js';
 import { harness } from './support/harness.js';
 import { auth, createAgency } from './support/fixtures.js';
+import { tempDir } from './support/temp.js';
 
 async function cli(...argv: string[]) {
   const h = await harness();
@@ -58,7 +58,7 @@ describe('command line', () => {
     const good = await cli('rules', 'check', 'rules');
     expect(good.code).to.equal(0);
     expect(good.out).to.include('national-baseline@1.1.0');
-    const dir = await mkdtemp(join(tmpdir(), 'rules-'));
+    const dir = await tempDir('rules');
     await writeFile(join(dir, 'bad.json'), JSON.stringify({ id: 'x', version: '1', rules: [] }));
     const bad = await cli('rules', 'check', dir);
     expect(bad.code).to.equal(1);

@@ -1,4 +1,6 @@
 import { closeHarness, harness } from './support/harness.js';
+import { killServers } from './support/server-process.js';
+import { removeTempDirs } from './support/temp.js';
 
 export const mochaHooks = {
   async beforeAll(this: Mocha.Context) {
@@ -9,6 +11,8 @@ export const mochaHooks = {
     (await harness()).clock.reset();
   },
   async afterAll() {
+    await killServers();
     await closeHarness();
+    await removeTempDirs();
   },
 };

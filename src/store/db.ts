@@ -2,6 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import pg from 'pg';
 import { Kysely, Migrator, PostgresDialect, sql, type LogEvent } from 'kysely';
 import type { Logger } from 'pino';
+import { PGlite } from '@electric-sql/pglite';
 import { createPgConfig } from '@electric-sql/pglite/node-postgres';
 import { DatabaseHealth } from './availability.js';
 import { lockDataDir, type DataDirLock } from './data-dir-lock.js';
@@ -37,11 +38,11 @@ export interface StoreOptions {
   log?: Logger;
 }
 
-/** The embedded database aborted (WebAssembly): said in one line instead of a page of minified source. */
+/** The embedded database would not open, or aborted (WebAssembly): said in one line instead of a page of minified source. */
 export class EmbeddedDatabaseError extends Error {
   constructor(dataDir: string, cause: unknown) {
     super(
-      `The embedded database in ${dataDir} stopped (${cause instanceof Error ? cause.message.split('\n')[0] : String(cause)}): ` +
+      `The embedded database in ${dataDir} failed (${cause instanceof Error ? cause.message.split('\n')[0] : String(cause)}): ` +
         `its folder may be damaged, or another process may have written to it. Restore a backup, or move the folder away to start with an empty one; ` +
         `for more than one process use PostgreSQL (DATABASE_URL).`,
     );
@@ -57,6 +58,7 @@ export async function openStore(opts: StoreOptions): Promise<Store> {
   let pool: pg.Pool;
   let kind: Store['kind'];
   let lock: DataDirLock | null = null;
+  let pglite: PGlite | null = null;
   if (opts.databaseUrl) {
     kind = 'postgres';
     // `pg` falls back to $USER, which is empty in some containers: default to postgres explicitly.
@@ -75,8 +77,17 @@ export async function openStore(opts: StoreOptions): Promise<Store> {
       await mkdir(opts.dataDir, { recursive: true });
       lock = await lockDataDir(opts.dataDir);
     }
+    // Opened here, not by the node-postgres bridge, so that a folder that will not open is an
+    // error this function reports (the bridge would leave it as an unhandled rejection).
+    pglite = new PGlite(opts.dataDir);
+    try {
+      await pglite.waitReady;
+    } catch (err) {
+      await lock?.release();
+      throw new EmbeddedDatabaseError(opts.dataDir, err);
+    }
     // PGlite is a single connection; the pool is fixed at one client by createPgConfig.
-    pool = new pg.Pool(createPgConfig(opts.dataDir) as unknown as pg.PoolConfig);
+    pool = new pg.Pool(createPgConfig(pglite) as unknown as pg.PoolConfig);
   }
   const health = new DatabaseHealth(opts.log ?? null);
   // An idle client that dies (database restart) must not crash the process.
@@ -89,19 +100,12 @@ export async function openStore(opts: StoreOptions): Promise<Store> {
   const close = async () => {
     try {
       await db.destroy();
+      // the bridge never closes an instance it was given: closing flushes it to the folder
+      await pglite?.close();
     } finally {
       await lock?.release();
     }
   };
-  if (kind === 'pglite') {
-    // open it now, so that a damaged folder is reported here, in one line
-    try {
-      await sql`select 1`.execute(db);
-    } catch (err) {
-      await close().catch(() => undefined);
-      throw isWasmAbort(err) ? new EmbeddedDatabaseError(opts.dataDir, err) : err;
-    }
-  }
   return { db, kind, health, close };
 }
 

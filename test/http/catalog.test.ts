@@ -1,5 +1,4 @@
-import { cp, mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { cp, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import supertest from 'supertest';
@@ -8,6 +7,7 @@ import { createServices } from '../../src/services/index.js';
 import { RuleSetRegistry } from '../../src/services/rulesets.js';
 import { harness } from '../support/harness.js';
 import { addInspector, auth, createAgency, file, filingBody, world, type World } from '../support/fixtures.js';
+import { tempDir } from '../support/temp.js';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -120,7 +120,7 @@ describe('every catalog rule fires through the API', () => {
 
   it('quiet.days-of-month (shipped disabled) fires once a county switches it on', async () => {
     const h = await harness();
-    const dir = await mkdtemp(join(tmpdir(), 'rules-'));
+    const dir = await tempDir('rules');
     await cp('rules/national-baseline.json', join(dir, 'national-baseline.json'));
     await writeFile(
       join(dir, 'county.json'),

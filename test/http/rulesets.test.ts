@@ -1,5 +1,4 @@
-import { cp, mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { cp, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import supertest from 'supertest';
@@ -8,6 +7,7 @@ import { createServices } from '../../src/services/index.js';
 import { RuleSetRegistry } from '../../src/services/rulesets.js';
 import { harness } from '../support/harness.js';
 import { admin, auth, createEnterprise, filingBody, world } from '../support/fixtures.js';
+import { tempDir } from '../support/temp.js';
 
 /** An app over the shared database whose rule sets come from a folder this test controls. */
 async function appWithRules(dir: string) {
@@ -31,7 +31,7 @@ describe('rule sets: listing and reload', () => {
   });
 
   it('a bad file refuses the reload with path and pointer, and the active sets stay in force', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'rules-'));
+    const dir = await tempDir('rules');
     await cp('rules/national-baseline.json', join(dir, 'national-baseline.json'));
     const api = await appWithRules(dir);
     const doc = JSON.parse(await readFile(join(dir, 'national-baseline.json'), 'utf8'));
@@ -65,7 +65,7 @@ describe('rule sets: listing and reload', () => {
   });
 
   it('a filing no rule set applies to is refused with 503 and nothing is filed', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'rules-'));
+    const dir = await tempDir('rules');
     const doc = JSON.parse(await readFile('rules/national-baseline.json', 'utf8'));
     await writeFile(join(dir, 'local.json'), JSON.stringify({ ...doc, id: 'tieling-only', jurisdiction: '1101' }));
     const api = await appWithRules(dir);

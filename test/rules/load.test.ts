@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { loadRuleSets, parseRuleSet, RuleLoadError } from '../../src/rules/load.js';
 import { ruleSetJsonSchema } from '../../src/rules/schema.js';
+import { tempDir } from '../support/temp.js';
 
 const baseline = () => JSON.parse(readFileSync('rules/national-baseline.json', 'utf8')) as { rules: Record<string, unknown>[] } & Record<string, unknown>;
 const problemsOf = (doc: unknown) => parseRuleSet('x.json', JSON.stringify(doc)).problems;
@@ -45,7 +45,7 @@ describe('rule set loading', () => {
   });
 
   it('refuses unknown properties and broken JSON with the file path', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'rules-'));
+    const dir = await tempDir('rules');
     await writeFile(join(dir, 'a.json'), JSON.stringify({ ...baseline(), colour: 'red' }));
     await writeFile(join(dir, 'b.json'), '{ "id": ');
     try {

@@ -1,5 +1,4 @@
-import { cp, mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { cp, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import supertest from 'supertest';
@@ -9,6 +8,7 @@ import { createServices } from '../../src/services/index.js';
 import { RuleSetRegistry } from '../../src/services/rulesets.js';
 import { harness } from '../support/harness.js';
 import { auth, filingBody, world } from '../support/fixtures.js';
+import { tempDir } from '../support/temp.js';
 
 const county = (overrides: unknown[], extra: Record<string, unknown> = {}) => ({
   id: 'xifeng-county',
@@ -23,7 +23,7 @@ const county = (overrides: unknown[], extra: Record<string, unknown> = {}) => ({
 });
 
 async function folderWith(doc: unknown): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'rules-'));
+  const dir = await tempDir('rules');
   await cp('rules/national-baseline.json', join(dir, 'national-baseline.json'));
   await writeFile(join(dir, 'county.json'), JSON.stringify(doc));
   return dir;

@@ -1,5 +1,4 @@
-import { cp, mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { cp, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import type { Principal } from '../../src/domain/principal.js';
@@ -8,12 +7,13 @@ import { createServices } from '../../src/services/index.js';
 import { RuleSetRegistry } from '../../src/services/rulesets.js';
 import { countQueries, harness } from '../support/harness.js';
 import { filingBody, world } from '../support/fixtures.js';
+import { tempDir } from '../support/temp.js';
 
 describe('facts are gathered in a fixed number of queries', () => {
   it('a filing is begin, one locked facts call, one write, commit — however many frequency rules are active', async () => {
     const h = await harness();
     // a rule folder with the shipped sets plus 20 more frequency rules
-    const dir = await mkdtemp(join(tmpdir(), 'rules-'));
+    const dir = await tempDir('rules');
     await cp('rules/national-baseline.json', join(dir, 'national-baseline.json'));
     const base = JSON.parse(await readFile('rules/national-baseline.json', 'utf8'));
     const alert = base.rules.find((r: { id: string }) => r.id === 'frequency.alert-month');

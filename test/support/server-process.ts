@@ -1,0 +1,67 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { waitFor } from './fixtures.js';
+
+// The service as a real process (node src/server.ts), for what only a process can show: signals,
+// crashes, a second process on the same data, a database that goes away.
+
+export const freePort = () =>
+  new Promise<number>((resolve) => {
+    const s = createServer().listen(0, () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+
+export interface ServerProcess {
+  child: ChildProcess;
+  base: string;
+  /** everything it wrote to stdout and stderr so far */
+  output(): string;
+  /** its exit code, once it exits */
+  exited: Promise<number | null>;
+  ready(deadlineMs?: number): Promise<void>;
+  kill(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+const running = new Set<ChildProcess>();
+
+export async function startServer(env: Record<string, string>): Promise<ServerProcess> {
+  const port = await freePort();
+  const child = spawn(process.execPath, ['--import', 'tsx/esm', 'src/server.ts'], {
+    env: { ...process.env, PORT: String(port), LOG_LEVEL: 'warn', SCHEDULER: 'off', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  running.add(child);
+  let out = '';
+  child.stdout?.on('data', (d: Buffer) => (out += d.toString('utf8')));
+  child.stderr?.on('data', (d: Buffer) => (out += d.toString('utf8')));
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code, signal) => {
+      running.delete(child);
+      resolve(code ?? (signal ? -1 : null));
+    }),
+  );
+  const base = `http://127.0.0.1:${port}`;
+  return {
+    child,
+    base,
+    output: () => out,
+    exited,
+    ready: async (deadlineMs = 45_000) => {
+      await waitFor(async () => {
+        if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}:\n${out}`);
+        return (await fetch(`${base}/readyz`).catch(() => null))?.ok ?? false;
+      }, deadlineMs);
+    },
+    kill: async (signal: NodeJS.Signals = 'SIGKILL') => {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      return exited;
+    },
+  };
+}
+
+/** Kills every server a test started and left running (root afterAll hook). */
+export async function killServers(): Promise<void> {
+  for (const child of running) child.kill('SIGKILL');
+}
