@@ -19,6 +19,7 @@ export function isOutage(err: unknown): boolean {
  */
 export class DatabaseHealth {
   private up = true;
+  private downSince = 0;
 
   constructor(private readonly log: Logger | null) {}
 
@@ -31,6 +32,7 @@ export class DatabaseHealth {
     if (!isOutage(err)) return false;
     if (this.up) {
       this.up = false;
+      this.downSince = Date.now();
       this.log?.warn({ reason: err instanceof Error ? err.message : String(err) }, 'database unavailable: requests are answered 503 until it is back');
     }
     return true;
@@ -39,7 +41,8 @@ export class DatabaseHealth {
   succeeded(): void {
     if (!this.up) {
       this.up = true;
-      this.log?.info('database available again');
+      // at the outage's own level, so that whoever saw it go also sees it come back
+      this.log?.warn({ downForSeconds: Math.round((Date.now() - this.downSince) / 1000) }, 'database available again');
     }
   }
 }

@@ -1,0 +1,65 @@
+import { execFile } from 'node:child_process';
+import { chown } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { freePort } from './server-process.js';
+import { tempDir } from './temp.js';
+
+// A PostgreSQL cluster of the test's own, in a temp folder, that the test may stop and start
+// (immediate shutdown, as a crash or a failover would) without disturbing the shared database.
+
+const run = promisify(execFile);
+const candidates = [process.env.PG_BIN, '/usr/lib/postgresql/17/bin', '/usr/lib/postgresql/16/bin', '/usr/lib/postgresql/15/bin'];
+
+export class PrivateCluster {
+  private constructor(
+    private readonly bin: string,
+    private readonly dir: string,
+    readonly port: number,
+  ) {}
+
+  get url(): string {
+    return `postgresql://postgres@127.0.0.1:${this.port}/postgres`;
+  }
+
+  /** null when no PostgreSQL server binaries are installed here */
+  static async create(): Promise<PrivateCluster | null> {
+    const bin = candidates.find((c) => c && existsSync(join(c, 'initdb')));
+    if (!bin) return null;
+    const dir = await tempDir('pg');
+    const cluster = new PrivateCluster(bin, dir, await freePort());
+    // PostgreSQL refuses to run as root: as root, its files belong to postgres and it runs as postgres
+    if (process.getuid?.() === 0) {
+      const { stdout } = await run('id', ['-u', 'postgres']);
+      const { stdout: gid } = await run('id', ['-g', 'postgres']);
+      await chown(dir, Number(stdout.trim()), Number(gid.trim()));
+    }
+    await cluster.exec('initdb', ['-D', cluster.data, '-A', 'trust', '-U', 'postgres', '--no-sync', '-E', 'UTF8', '--locale', 'C']);
+    return cluster;
+  }
+
+  private get data(): string {
+    return join(this.dir, 'data');
+  }
+
+  private async exec(tool: string, args: string[]): Promise<void> {
+    const path = join(this.bin, tool);
+    if (process.getuid?.() === 0) await run('runuser', ['-u', 'postgres', '--', path, ...args]);
+    else await run(path, args);
+  }
+
+  async start(): Promise<void> {
+    const opts = `-p ${this.port} -k ${this.dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=60`;
+    await this.exec('pg_ctl', ['-D', this.data, '-o', opts, '-l', join(this.dir, 'log'), '-w', '-t', '60', 'start']);
+  }
+
+  /** `immediate`: no checkpoint, every connection cut, as in a crash */
+  async stop(mode: 'immediate' | 'fast' = 'immediate'): Promise<void> {
+    await this.exec('pg_ctl', ['-D', this.data, '-m', mode, '-w', '-t', '60', 'stop']);
+  }
+
+  async destroy(): Promise<void> {
+    await this.stop('immediate').catch(() => undefined);
+  }
+}
