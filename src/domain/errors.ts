@@ -15,7 +15,7 @@ export type ErrorCode =
   | 'unavailable'
   | 'internal';
 
-export const statusOf: Record<ErrorCode, number> = {
+const statusOf: Record<ErrorCode, number> = {
   validation_failed: 400,
   uscc_invalid: 400,
   unauthorized: 401,

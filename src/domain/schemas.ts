@@ -11,7 +11,7 @@ const Text = (max: number, description?: string) =>
   Type.String({ minLength: 1, maxLength: max, pattern: '\\S', ...(description ? { description } : {}) });
 const DateTime = Type.String({ format: 'date-time', description: 'ISO 8601 with offset' });
 const IsoDate = Type.String({ format: 'date', description: 'YYYY-MM-DD' });
-export const Region = Type.String({ pattern: '^[0-9]{6}$', description: 'six-digit administrative division code (GB/T 2260)' });
+const Region = Type.String({ pattern: '^[0-9]{6}$', description: 'six-digit administrative division code (GB/T 2260)' });
 const RegionPrefix = Type.String({ pattern: '^[0-9]{1,6}$', description: 'division-code prefix' });
 const Id = Type.String({ minLength: 1, maxLength: 64 });
 const Uscc = Type.String({ minLength: 1, maxLength: 40, description: '18-character Unified Social Credit Code (GB 32100)' });
@@ -29,7 +29,7 @@ export const ErrorResponse = Type.Object({
 
 export const Page = <T extends TSchema>(item: T) =>
   Type.Object({ items: Type.Array(item), nextCursor: Nullable(Type.String()) });
-export const PageQuery = {
+const PageQuery = {
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })),
   cursor: Type.Optional(Type.String({ maxLength: 200 })),
 };
@@ -192,7 +192,7 @@ export const CancelCreate = Type.Object({ reason: Text(2000) }, strict);
 export const BlockedResponse = Type.Composite([ErrorResponse, Type.Object({ decision: DecisionSchema })]);
 
 // Verification (public)
-export const WINDOW_STATES = ['upcoming', 'open', 'passed'] as const;
+const WINDOW_STATES = ['upcoming', 'open', 'passed'] as const;
 export const Verification = Type.Object({
   valid: Type.Boolean({ description: 'false for a cancelled filing: it never authorizes a visit' }),
   activeNow: Type.Boolean({ description: 'now is inside the filed window and the filing is neither cancelled nor completed' }),

@@ -2,12 +2,16 @@ import type { ErrorRequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { AppError, errorBody, type ErrorBody } from '../domain/errors.js';
 import { pickLang, type Lang } from '../domain/i18n.js';
-import type { DatabaseHealth } from '../store/availability.js';
 import { logAccess } from './request-log.js';
 
 export interface ErrorReply {
   status: number;
   body: ErrorBody;
+}
+
+/** What tells a database outage from other errors (and logs it once): the store's health. */
+export interface OutageDetector {
+  failed(err: unknown): boolean;
 }
 
 /** Seconds a client is asked to wait before retrying while the database is away. */
@@ -39,7 +43,7 @@ function fromParserError(err: unknown, bodyLimit: number): AppError | null {
  * What an error means for the client. Operational errors become their status: bad input a 4xx,
  * a database out of reach 503; anything else is a programmer error (null: a logged 500).
  */
-export function toAppError(err: unknown, bodyLimit: number, health: DatabaseHealth): AppError | null {
+export function toAppError(err: unknown, bodyLimit: number, health: OutageDetector): AppError | null {
   if (err instanceof AppError) return err;
   // the router could not decode a path parameter (percent-encoded bytes that are not UTF-8)
   if (err instanceof URIError) return new AppError('validation_failed', 'path_invalid', {}, [{ path: 'path', message: 'not valid percent-encoded UTF-8' }]);
@@ -53,12 +57,12 @@ export function errorReply(err: AppError, lang: Lang, requestId: string): ErrorR
   return { status: err.status, body: errorBody(err, lang, requestId) };
 }
 
-export function internalReply(lang: Lang, requestId: string): ErrorReply {
+function internalReply(lang: Lang, requestId: string): ErrorReply {
   return errorReply(new AppError('internal', 'internal', { requestId }), lang, requestId);
 }
 
 /** The one error handler: operational errors become their status, anything else a logged 500. */
-export function errorHandler(log: Logger, bodyLimit: number, health: DatabaseHealth): ErrorRequestHandler {
+export function errorHandler(log: Logger, bodyLimit: number, health: OutageDetector): ErrorRequestHandler {
   return (err, req, res, _next) => {
     const lang = pickLang(req.headers['accept-language']);
     const requestId = req.id;

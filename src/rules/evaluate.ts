@@ -47,7 +47,7 @@ const idOf = (s: LoadedRuleSet) => {
   if (id === undefined) setIds.set(s, (id = nextSetId++));
   return id;
 };
-export function effectiveRules(used: readonly LoadedRuleSet[]): { rule: Rule; set: LoadedRuleSet }[] {
+function effectiveRules(used: readonly LoadedRuleSet[]): { rule: Rule; set: LoadedRuleSet }[] {
   const key = used.map(idOf).join(',');
   const hit = effectiveCache.get(key);
   if (hit) return hit;

@@ -90,7 +90,6 @@ export interface Facts {
   /** the enterprise's filings in the periods the active rules asked for (see historyPeriods) */
   history: PriorFiling[];
 }
-export type FactKey = keyof Facts;
 
 export interface EvaluationContext {
   now: Date;

@@ -144,7 +144,6 @@ export const ruleKinds = {
   ),
 };
 export type RuleKind = keyof typeof ruleKinds;
-export const RULE_KINDS = Object.keys(ruleKinds) as RuleKind[];
 
 export type RuleOf<K extends RuleKind> = Static<(typeof ruleKinds)[K]>;
 export type Rule = { [K in RuleKind]: RuleOf<K> }[RuleKind];
@@ -189,9 +188,7 @@ export const RuleSetSchema = Type.Object(
   { additionalProperties: false, $id: 'https://inspection-filing.local/schema/ruleset.schema.json', title: 'Inspection-filing rule set' },
 );
 export type RuleSetFile = Static<typeof RuleSetSchema>;
-export type RuleOverride = NonNullable<RuleSetFile['overrides']>[number];
 export type Severity = Static<typeof Severity>;
-export type LocalizedText = Static<typeof Localized>;
 
 /** The JSON document written to rules/schema/ruleset.schema.json (a test keeps them equal). */
 export function ruleSetJsonSchema(): unknown {

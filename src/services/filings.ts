@@ -20,7 +20,7 @@ import { decodeCursor, pageOf } from './pagination.js';
 export { filingView };
 
 /** Which filings a principal may see. Admin: all; agency: its own; enterprise: about itself; supervisor: its regions. */
-export function canSee(p: Principal, f: Pick<FilingRow, 'agency_id' | 'enterprise_uscc' | 'region'>): boolean {
+function canSee(p: Principal, f: Pick<FilingRow, 'agency_id' | 'enterprise_uscc' | 'region'>): boolean {
   switch (p.role) {
     case 'admin':
       return true;
@@ -204,4 +204,3 @@ export function createFilingService(ctx: ServiceContext) {
     },
   };
 }
-export type FilingService = ReturnType<typeof createFilingService>;

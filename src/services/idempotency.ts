@@ -98,4 +98,3 @@ export function createIdempotencyService(ctx: ServiceContext) {
     },
   };
 }
-export type IdempotencyService = ReturnType<typeof createIdempotencyService>;

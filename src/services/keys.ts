@@ -99,4 +99,3 @@ export function createKeyService(ctx: ServiceContext) {
     },
   };
 }
-export type KeyService = ReturnType<typeof createKeyService>;

@@ -1,7 +1,7 @@
 import { AppError } from '../domain/errors.js';
 
 // Cursors are opaque to clients: base64url JSON of the last row's sort key.
-export function encodeCursor(key: unknown): string {
+function encodeCursor(key: unknown): string {
   return Buffer.from(JSON.stringify(key)).toString('base64url');
 }
 

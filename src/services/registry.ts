@@ -31,7 +31,7 @@ import { transact, type IdempotencyClaim } from './idempotency.js';
 import { decodeCursor, pageOf } from './pagination.js';
 
 const agencyView = (a: AgencyRecord): AgencyView => ({ ...a, createdAt: a.createdAt.toISOString() });
-export const inspectorView = (i: InspectorRecord): InspectorView => ({
+const inspectorView = (i: InspectorRecord): InspectorView => ({
   ...i,
   credentialNo: maskCredential(i.credentialNo),
   createdAt: i.createdAt.toISOString(),
@@ -132,4 +132,3 @@ export function createRegistryService(ctx: ServiceContext) {
     },
   };
 }
-export type RegistryService = ReturnType<typeof createRegistryService>;

@@ -14,7 +14,7 @@ import type { ServiceContext } from './context.js';
 
 const codePattern = new RegExp(VERIFY_CODE_PATTERN);
 /** Codes are printed upper-case; people type them in any case, with spaces or dashes. */
-export const normalizeCode = (raw: string) => raw.replace(/[\s-]/g, '').toUpperCase();
+const normalizeCode = (raw: string) => raw.replace(/[\s-]/g, '').toUpperCase();
 
 const notices = (key: 'verify_cancelled' | 'verify_completed' | 'verify_passed' | 'verify_in_progress' | 'verify_open' | 'verify_upcoming', params: Params) =>
   fillBoth(messages[key], params);
@@ -123,4 +123,3 @@ export function createVerificationService(ctx: ServiceContext) {
     },
   };
 }
-export type VerificationService = ReturnType<typeof createVerificationService>;

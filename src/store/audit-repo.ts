@@ -37,7 +37,7 @@ export const nextSeq = sql`coalesce(last.seq, 0) + 1`;
 export const prevHash = sql`coalesce(last.hash, ${GENESIS_HASH})`;
 
 /** One event; `payload` is a jsonb SQL expression. */
-export function auditInsert(e: Omit<AuditEntry, 'payload'>, payload: RawBuilder<unknown>): RawBuilder<unknown> {
+function auditInsert(e: Omit<AuditEntry, 'payload'>, payload: RawBuilder<unknown>): RawBuilder<unknown> {
   return auditInsertFrom(sql`
     select ${e.chain}::text as chain, ${nextSeq} as seq, ${e.at}::timestamptz as at, ${e.actor}::text as actor,
       ${e.action}::text as action, ${e.entityType}::text as entity_type, ${e.entityId}::text as entity_id,

@@ -1,4 +1,4 @@
-import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+import type { ColumnType, Generated, Selectable } from 'kysely';
 import type { TriggerKind } from '../domain/filing.js';
 
 // Storage rows (snake_case). API shapes live in domain/schemas.ts; mappers in each repository
@@ -148,4 +148,3 @@ export interface DB {
 }
 
 export type FilingRow = Selectable<FilingsTable>;
-export type NewFilingRow = Insertable<FilingsTable>;

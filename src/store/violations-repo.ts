@@ -28,7 +28,3 @@ export async function insertViolation(trx: Db, v: NewViolation): Promise<void> {
     })
     .execute();
 }
-
-export async function violationsOfFiling(db: Db, filingId: string): Promise<{ id: string; kind: string; status: string }[]> {
-  return db.selectFrom('violations').select(['id', 'kind', 'status']).where('filing_id', '=', filingId).orderBy('raised_at').execute();
-}

@@ -139,6 +139,35 @@ describe('the rest of the catalog', () => {
     expect(ids(run(input({ purpose: 'study', onSite: false }), inXifeng()))).to.deep.equal([]);
   });
 
+  it('every basis names a document and article, or says plainly "product default" or "local practice"; no paraphrase as a quotation', () => {
+    const bases = sets.flatMap((s) => [...s.file.rules.map((r) => ({ id: r.id, basis: r.basis })), ...(s.file.overrides ?? []).flatMap((o) => (o.basis ? [{ id: `${s.file.id}:${o.id}`, basis: o.basis }] : []))]);
+    expect(bases.length).to.be.above(20);
+    for (const { id, basis } of bases) {
+      const zh = basis['zh-CN'];
+      const en = basis.en;
+      // a source: a document (《…》 or a document number 〔year〕), or the plain admission that there is none
+      expect(zh, id).to.match(/《[^》]+》|〔\d{4}〕|产品默认值|地方实践/);
+      // what it says is an article, or marked as a summary, a product default or local practice
+      expect(zh, id).to.match(/第[一二三四五六七八九十百]+条|要点|产品默认值|地方实践/);
+      expect(en, id).to.match(/art\. \d+|summary|Product default|Local practice/);
+      // quotation marks only around names (“综合查一次”), never around a sentence presented as quoted
+      for (const q of zh.matchAll(/“([^”]*)”/g)) expect(q[1]!.length, `${id}: ${q[0]}`).to.be.at.most(8);
+      for (const q of en.matchAll(/"([^"]*)"/g)) expect(q[1]!.split(' ').length, `${id}: ${q[0]}`).to.be.at.most(4);
+    }
+  });
+
+  it('Liaoning caps every class at 1 and cites its document; elsewhere the numbers are product defaults', () => {
+    const quiet = facts({ enterprise: { uscc: 'E', region: '211202', riskClass: 'D', noDisturb: false }, history: [prior(new Date(NOW.getTime() + 20 * DAY), { type: 'routine' })] });
+    const d = run(input(), quiet);
+    const cap = d.findings.find((f) => f.ruleId === 'frequency.annual-same-agency')!;
+    expect(cap.ruleSet).to.equal('liaoning@1.0.0');
+    expect(cap.message.en).to.include('cap for risk class D is 1');
+    expect(cap.basis['zh-CN']).to.include('辽政办发〔2015〕29号');
+    const national = run(input(), facts({ history: [prior(new Date(NOW.getTime() + 20 * DAY), { type: 'routine' })] }));
+    expect(national.findings.find((f) => f.ruleId === 'frequency.annual-same-agency')).to.equal(undefined);
+    expect(sets.find((s) => s.file.id === 'national-baseline')!.file.rules.find((r) => r.id === 'frequency.annual-same-agency')!.basis.en).to.match(/^Product default/);
+  });
+
   it('the conduct items only enterprises can report never fire at filing', () => {
     const reported = sets.flatMap((s) => s.file.rules).filter((r) => r.kind === 'conduct' && r.params.check === 'reported').map((r) => r.id);
     expect(reported).to.deep.equal(['conduct.N1', 'conduct.N2', 'conduct.N3', 'conduct.N5', 'conduct.N7']);
