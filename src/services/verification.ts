@@ -2,11 +2,11 @@ import { AppError, notFound } from '../domain/errors.js';
 import { maskCredential, newId, VERIFY_CODE_PATTERN } from '../domain/codes.js';
 import { auditActions, nextStatus, type FilingStatus, type FilingType } from '../domain/filing.js';
 import { formatLocal } from '../domain/calendar.js';
-import { fillBoth, type Params } from '../domain/i18n.js';
+import { fillBoth, type Localized } from '../domain/i18n.js';
 import { messages } from '../domain/messages.js';
 import type { Principal } from '../domain/principal.js';
 import type { ArrivalView, VerificationView } from '../domain/schemas.js';
-import { findByVerifyCode, findFilingForUpdate, markArrived } from '../store/filings-repo.js';
+import { findByVerifyCode, findFilingForUpdate, markArrived, type VerifyView } from '../store/filings-repo.js';
 import { lockEnterprise } from '../store/locks.js';
 import { insertViolation } from '../store/violations-repo.js';
 import { chains, record } from './audit.js';
@@ -16,8 +16,66 @@ const codePattern = new RegExp(VERIFY_CODE_PATTERN);
 /** Codes are printed upper-case; people type them in any case, with spaces or dashes. */
 const normalizeCode = (raw: string) => raw.replace(/[\s-]/g, '').toUpperCase();
 
-const notices = (key: 'verify_cancelled' | 'verify_completed' | 'verify_passed' | 'verify_in_progress' | 'verify_open' | 'verify_upcoming', params: Params) =>
-  fillBoth(messages[key], params);
+type WindowState = VerificationView['window'];
+interface VerificationParts {
+  filing: VerificationView['filing'];
+  notice(window: WindowState): Localized;
+}
+
+/**
+ * What a verification says apart from the clock: the filing part and the notice for each window
+ * state, worked out once per view. Views come from the verification cache, the hottest path of
+ * the service, so the same view object is answered many times over.
+ */
+const parts = new WeakMap<VerifyView, VerificationParts>();
+function partsOf(view: VerifyView, tz: string): VerificationParts {
+  const known = parts.get(view);
+  if (known) return known;
+  const f = view.filing;
+  const status = f.status as FilingStatus;
+  const when = (d: Date) => formatLocal(d, tz);
+  const notices = new Map<WindowState, Localized>();
+  const notice = (window: WindowState): Localized => {
+    let text = notices.get(window);
+    if (!text) {
+      text =
+        status === 'cancelled'
+          ? fillBoth(messages.verify_cancelled, { at: when(f.cancelled_at ?? f.planned_start) })
+          : status === 'completed'
+            ? fillBoth(messages.verify_completed, { at: when(f.conducted_at ?? f.planned_end) })
+            : window === 'passed'
+              ? fillBoth(messages.verify_passed, { end: when(f.planned_end) })
+              : status === 'in_progress'
+                ? fillBoth(messages.verify_in_progress, { end: when(f.planned_end) })
+                : window === 'open'
+                  ? fillBoth(messages.verify_open, { end: when(f.planned_end) })
+                  : fillBoth(messages.verify_upcoming, { start: when(f.planned_start), end: when(f.planned_end) });
+      notices.set(window, text);
+    }
+    return text;
+  };
+  const made: VerificationParts = {
+    notice,
+    filing: {
+      filingNo: f.filing_no,
+      status,
+      type: f.type as FilingType,
+      agency: { name: view.agencyName },
+      jointAgencies: view.jointAgencyNames.map((name) => ({ name })),
+      enterprise: { name: view.enterpriseName },
+      items: view.items,
+      plannedStart: f.planned_start.toISOString(),
+      plannedEnd: f.planned_end.toISOString(),
+      inspectors: view.inspectors.map((i) => ({ name: i.name, credentialNo: maskCredential(i.credentialNo) })),
+      trigger: f.trigger_kind && f.trigger_reference ? { kind: f.trigger_kind, reference: f.trigger_reference } : null,
+      campaign: f.campaign_level && f.campaign_reference ? { level: f.campaign_level, reference: f.campaign_reference } : null,
+      cancelledAt: f.cancelled_at?.toISOString() ?? null,
+      completedAt: status === 'completed' ? (f.conducted_at?.toISOString() ?? null) : null,
+    },
+  };
+  parts.set(view, made);
+  return made;
+}
 
 export function createVerificationService(ctx: ServiceContext) {
   async function lookup(raw: string) {
@@ -29,46 +87,20 @@ export function createVerificationService(ctx: ServiceContext) {
 
   return {
     async verify(raw: string): Promise<VerificationView> {
-      const { filing: f, agencyName, jointAgencyNames, enterpriseName, inspectors, items } = await lookup(raw);
+      const found = await lookup(raw);
+      const f = found.filing;
       const now = ctx.clock.now().getTime();
       const window = now < f.planned_start.getTime() ? 'upcoming' : now <= f.planned_end.getTime() ? 'open' : 'passed';
       const status = f.status as FilingStatus;
       const open = status === 'filed' || status === 'in_progress';
-      const when = (d: Date) => formatLocal(d, ctx.tz);
-      const notice =
-        status === 'cancelled'
-          ? notices('verify_cancelled', { at: when(f.cancelled_at ?? f.planned_start) })
-          : status === 'completed'
-            ? notices('verify_completed', { at: when(f.conducted_at ?? f.planned_end) })
-            : window === 'passed'
-              ? notices('verify_passed', { end: when(f.planned_end) })
-              : status === 'in_progress'
-                ? notices('verify_in_progress', { end: when(f.planned_end) })
-                : window === 'open'
-                  ? notices('verify_open', { end: when(f.planned_end) })
-                  : notices('verify_upcoming', { start: when(f.planned_start), end: when(f.planned_end) });
+      const parts = partsOf(found, ctx.tz);
       return {
         // a cancelled filing never lets anyone in, whatever else it says
         valid: status !== 'cancelled',
         activeNow: open && window === 'open',
         window,
-        notice,
-        filing: {
-          filingNo: f.filing_no,
-          status,
-          type: f.type as FilingType,
-          agency: { name: agencyName },
-          jointAgencies: jointAgencyNames.map((name) => ({ name })),
-          enterprise: { name: enterpriseName },
-          items,
-          plannedStart: f.planned_start.toISOString(),
-          plannedEnd: f.planned_end.toISOString(),
-          inspectors: inspectors.map((i) => ({ name: i.name, credentialNo: maskCredential(i.credentialNo) })),
-          trigger: f.trigger_kind && f.trigger_reference ? { kind: f.trigger_kind, reference: f.trigger_reference } : null,
-          campaign: f.campaign_level && f.campaign_reference ? { level: f.campaign_level, reference: f.campaign_reference } : null,
-          cancelledAt: f.cancelled_at?.toISOString() ?? null,
-          completedAt: f.status === 'completed' ? (f.conducted_at?.toISOString() ?? null) : null,
-        },
+        notice: parts.notice(window),
+        filing: parts.filing,
       };
     },
 
