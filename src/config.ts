@@ -20,6 +20,8 @@ export interface Config {
   bodyLimit: number;
   /** PostgreSQL connections per process (PGlite is always one) */
   pgPoolSize: number;
+  /** longest a statement may wait for PostgreSQL before its request fails with 503 */
+  pgQueryTimeoutMs: number;
 }
 
 export class ConfigError extends Error {
@@ -101,6 +103,7 @@ export function loadConfig(env: Env = process.env): Config {
     verifyRateLimit: int('VERIFY_RATE_LIMIT', 120, 1, 1_000_000),
     bodyLimit: int('BODY_LIMIT_BYTES', 64 * 1024, 1024, 10 * 1024 * 1024),
     pgPoolSize: int('PG_POOL_SIZE', 10, 1, 200),
+    pgQueryTimeoutMs: int('PG_QUERY_TIMEOUT_MS', 60_000, 1_000, 3_600_000),
   };
   if (problems.length) throw new ConfigError(problems);
   return config;

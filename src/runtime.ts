@@ -27,7 +27,7 @@ export interface Runtime {
  */
 export async function startRuntime(config: Config, log: Logger, opts: { clock?: Clock; dataDir?: string; onQuery?: (sql: string, ms: number) => void } = {}): Promise<Runtime> {
   const closers: (() => Promise<void>)[] = [];
-  const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: opts.dataDir ?? config.dataDir, poolSize: config.pgPoolSize, log, ...(opts.onQuery ? { onQuery: opts.onQuery } : {}) });
+  const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: opts.dataDir ?? config.dataDir, poolSize: config.pgPoolSize, queryTimeoutMs: config.pgQueryTimeoutMs, log, ...(opts.onQuery ? { onQuery: opts.onQuery } : {}) });
   try {
     const applied = await migrateToLatest(store.db);
     if (applied.length) log.info({ migrations: applied }, 'migrations applied');

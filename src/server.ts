@@ -4,7 +4,14 @@ import { createHttpServer } from './http/server.js';
 import { createLogger } from './log.js';
 import { startRuntime, version } from './runtime.js';
 import { DataDirLockedError } from './store/data-dir-lock.js';
+import { isOutage } from './store/availability.js';
 import { EmbeddedDatabaseError, isWasmAbort } from './store/db.js';
+
+/** The server named by DATABASE_URL does not answer: where it was looked for (never the password), in one line. */
+function databaseAway(databaseUrl: string, err: unknown): string {
+  const url = new URL(databaseUrl);
+  return `PostgreSQL at ${url.hostname}:${url.port || 5432} does not answer (${err instanceof Error ? err.message : String(err)}): start it, or check DATABASE_URL`;
+}
 
 async function main(): Promise<void> {
   let config;
@@ -31,6 +38,7 @@ async function main(): Promise<void> {
   } catch (err) {
     // a second process on the same embedded database, or a damaged one: one line that says what to do
     if (err instanceof DataDirLockedError || err instanceof EmbeddedDatabaseError) log.fatal(err.message);
+    else if (config.databaseUrl && isOutage(err)) log.fatal(databaseAway(config.databaseUrl, err));
     else log.fatal({ err }, 'start-up failed');
     process.exit(1);
   }

@@ -27,6 +27,18 @@ describe('command line', () => {
     expect(h.logs.text()).not.to.include(key!);
   });
 
+  it('keys create checks its options as the API checks a body', async () => {
+    const bad = await cli('keys', 'create', '--role', 'supervisor', '--name', 'x', '--regions', 'abc,2112');
+    expect(bad.code).to.equal(2);
+    expect(bad.err).to.include('--regions');
+    const empty = await cli('keys', 'create', '--role', 'supervisor', '--name', 'x', '--regions', ',,,');
+    expect(empty.code).to.equal(2);
+    expect(empty.err).to.include('leave it out for every region');
+    const noName = await cli('keys', 'create', '--role', 'admin', '--name', '');
+    expect(noName.code).to.equal(2);
+    expect(noName.err).to.include('--name');
+  });
+
   it('keys create refuses a role without its scope, with exit 1 and a message', async () => {
     const r = await cli('keys', 'create', '--role', 'enterprise', '--name', 'x');
     expect(r.code).to.equal(1);
@@ -57,12 +69,16 @@ describe('command line', () => {
   it('rules check validates a folder and names file and pointer of a problem', async () => {
     const good = await cli('rules', 'check', 'rules');
     expect(good.code).to.equal(0);
-    expect(good.out).to.include('national-baseline@1.1.0');
+    expect(good.out).to.match(/ok  national-baseline@\d+\.\d+\.\d+ /);
     const dir = await tempDir('rules');
     await writeFile(join(dir, 'bad.json'), JSON.stringify({ id: 'x', version: '1', rules: [] }));
     const bad = await cli('rules', 'check', dir);
     expect(bad.code).to.equal(1);
     expect(bad.err).to.include(`${join(dir, 'bad.json')}#/version`);
+    // a folder without rule sets (the wrong folder) is not "all fine"
+    const empty = await cli('rules', 'check', await tempDir('rules'));
+    expect(empty.code).to.equal(1);
+    expect(empty.err).to.include('no rule set');
   });
 
   it('demo seed loads agencies, inspectors and enterprises with valid codes, and a second run adds nothing', async () => {

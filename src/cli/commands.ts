@@ -1,7 +1,9 @@
 import { Command, CommanderError } from 'commander';
 import { pino } from 'pino';
 import { ConfigError, loadConfig } from '../config.js';
+import { createAjv } from '../domain/ajv.js';
 import { AppError } from '../domain/errors.js';
+import { KeyCreate, type KeyCreateBody } from '../domain/schemas.js';
 import { localize, pickLang } from '../domain/i18n.js';
 import { messages } from '../domain/messages.js';
 import { ROLES, type Principal, type Role } from '../domain/principal.js';
@@ -20,6 +22,9 @@ export interface CliIo {
   /** an already running runtime (tests); otherwise one is started from the environment */
   runtime?: Runtime;
 }
+
+const validateKey = createAjv().compile<KeyCreateBody>(KeyCreate);
+const cliOption = (pointer: string) => ({ agencyId: 'agency', uscc: 'uscc', regions: 'regions', name: 'name', role: 'role' })[pointer.split('/')[1] ?? ''] ?? (pointer || 'options');
 
 const CLI_ACTOR: Principal = { keyId: 'cli', role: 'admin', name: 'command line', agencyId: null, uscc: null, regions: [] };
 
@@ -80,15 +85,25 @@ export function buildCli(io: CliIo): Command {
         io.err(`--role must be one of ${ROLES.join(', ')}`);
         throw new ExitCode(2);
       }
-      const created = await withRuntime((rt) =>
-        rt.services.keys.create(CLI_ACTOR, {
-          role: o.role as Role,
-          name: o.name,
-          ...(o.agency ? { agencyId: o.agency } : {}),
-          ...(o.uscc ? { uscc: o.uscc } : {}),
-          ...(o.regions !== undefined ? { regions: o.regions.split(',').map((s) => s.trim()).filter(Boolean) } : {}),
-        }),
-      );
+      const regions = o.regions?.split(',').map((s) => s.trim()).filter(Boolean);
+      // an empty list would mean every region: that is said by leaving --regions out, not by accident
+      if (regions !== undefined && regions.length === 0) {
+        io.err('--regions needs at least one division-code prefix (leave it out for every region)');
+        throw new ExitCode(2);
+      }
+      const body = {
+        role: o.role as Role,
+        name: o.name,
+        ...(o.agency ? { agencyId: o.agency } : {}),
+        ...(o.uscc ? { uscc: o.uscc } : {}),
+        ...(regions !== undefined ? { regions } : {}),
+      };
+      // the same checks as POST /api/v1/keys
+      if (!validateKey(body)) {
+        for (const e of validateKey.errors ?? []) io.err(`--${cliOption(e.instancePath)}: ${e.message ?? 'invalid'}`);
+        throw new ExitCode(2);
+      }
+      const created = await withRuntime((rt) => rt.services.keys.create(CLI_ACTOR, body));
       io.out(`key id: ${created.id}`);
       io.out(`role:   ${created.role}${created.agencyId ? ` (agency ${created.agencyId})` : ''}${created.uscc ? ` (enterprise ${created.uscc})` : ''}`);
       io.out(`key:    ${created.key}`);

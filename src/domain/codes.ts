@@ -24,6 +24,14 @@ export function formatFilingNo(region: string, year: number, seq: number | bigin
   return `${region}-${year}-${String(seq).padStart(7, '0')}`;
 }
 
+/**
+ * One credential, one spelling: letters upper-case, separators dropped. "LN-2112…" and
+ * "ln2112…" are the same person's credential and count once.
+ */
+export function normalizeCredential(no: string): string {
+  return no.toUpperCase().replace(/[^0-9A-Z]/g, '');
+}
+
 /** Credential numbers are shown with the middle hidden; never in full in responses or logs. */
 export function maskCredential(no: string): string {
   if (no.length <= 4) return '*'.repeat(no.length);

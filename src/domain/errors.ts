@@ -1,5 +1,5 @@
 import { localize, type Lang, type Params } from './i18n.js';
-import { messages, type MessageKey } from './messages.js';
+import { entities, messages, type Entity, type MessageKey } from './messages.js';
 
 export type ErrorCode =
   | 'validation_failed'
@@ -55,7 +55,7 @@ export class AppError extends Error {
   }
 }
 
-export const notFound = (what: string, id: string) => new AppError('not_found', 'not_found', { what, id });
+export const notFound = (what: Entity, id: string, details: ErrorDetail[] = []) => new AppError('not_found', 'not_found', { what: entities[what], id }, details);
 
 export interface ErrorBody {
   error: { code: string; message: string; details: ErrorDetail[]; requestId?: string };

@@ -1,5 +1,6 @@
 import { AppError } from './errors.js';
 import type { Localized } from './i18n.js';
+import { statusNames } from './messages.js';
 
 export const FILING_TYPES = ['routine', 'case', 'special', 'random', 'emergency'] as const;
 export type FilingType = (typeof FILING_TYPES)[number];
@@ -66,7 +67,7 @@ const actionWords: Record<LifecycleAction, Localized> = {
 export function nextStatus(from: FilingStatus, action: LifecycleAction): FilingStatus {
   const t = transitions[action];
   if (!t.from.includes(from)) {
-    throw new AppError('conflict', 'transition_invalid', { from, action: actionWords[action] });
+    throw new AppError('conflict', 'transition_invalid', { from: statusNames[from], action: actionWords[action] });
   }
   return t.to;
 }

@@ -6,12 +6,22 @@ export type Params = Record<string, string | number | Localized>;
 
 export function pickLang(acceptLanguage: string | undefined): Lang {
   if (!acceptLanguage) return 'zh-CN';
+  // the most preferred language we have, by q-value (RFC 9110); q=0 means "not this one"
+  let best: Lang = 'zh-CN';
+  let bestQ = 0;
   for (const part of acceptLanguage.split(',')) {
-    const tag = part.split(';')[0]?.trim().toLowerCase() ?? '';
-    if (tag.startsWith('zh')) return 'zh-CN';
-    if (tag.startsWith('en')) return 'en';
+    const [tagRaw, ...params] = part.split(';');
+    const tag = tagRaw?.trim().toLowerCase() ?? '';
+    const lang: Lang | null = tag.startsWith('zh') ? 'zh-CN' : tag.startsWith('en') ? 'en' : null;
+    if (!lang) continue;
+    const qParam = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
+    const q = qParam ? Number(qParam.slice(2)) : 1;
+    if (Number.isFinite(q) && q > bestQ) {
+      best = lang;
+      bestQ = q;
+    }
   }
-  return 'zh-CN';
+  return best;
 }
 
 /** Fills `{name}` placeholders; a missing value stays visible as `{name}` rather than vanishing. */

@@ -8,7 +8,7 @@ import { StringEnum } from './enum-schema.js';
 // them, and services return their static types.
 
 const Text = (max: number, description?: string) =>
-  Type.String({ minLength: 1, maxLength: max, pattern: '\\S', ...(description ? { description } : {}) });
+  Type.String({ minLength: 1, maxLength: max, pattern: '[\\p{L}\\p{N}]', ...(description ? { description } : {}) });
 const DateTime = Type.String({ format: 'date-time', description: 'ISO 8601 with offset' });
 const IsoDate = Type.String({ format: 'date', description: 'YYYY-MM-DD' });
 const Region = Type.String({ pattern: '^[0-9]{6}$', description: 'six-digit administrative division code (GB/T 2260)' });

@@ -62,6 +62,8 @@ export function createApp(opts: AppOptions): Express {
   const openapi = buildOpenApi(apiRoutes, opts.version);
   const json = express.json({
     limit: opts.bodyLimit,
+    // no compressed request bodies: nothing here needs them, and a bad stream is not worth decoding (415)
+    inflate: false,
     // JSON is UTF-8 (RFC 8259); the decoder would silently turn broken bytes into U+FFFD
     verify: (_req, _res, buf) => {
       if (!isUtf8(buf)) throw Object.assign(new Error('the body is not valid UTF-8'), { type: 'entity.invalid_utf8', status: 400 });

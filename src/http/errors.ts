@@ -9,9 +9,9 @@ export interface ErrorReply {
   body: ErrorBody;
 }
 
-/** What tells a database outage from other errors (and logs it once): the store's health. */
-export interface OutageDetector {
-  failed(err: unknown): boolean;
+/** What tells a database outage or a duplicate row from other errors (and logs an outage once): the store's health. */
+export interface DatabaseErrors {
+  classify(err: unknown): 'outage' | 'duplicate' | null;
 }
 
 /** Seconds a client is asked to wait before retrying while the database is away. */
@@ -43,14 +43,21 @@ function fromParserError(err: unknown, bodyLimit: number): AppError | null {
  * What an error means for the client. Operational errors become their status: bad input a 4xx,
  * a database out of reach 503; anything else is a programmer error (null: a logged 500).
  */
-export function toAppError(err: unknown, bodyLimit: number, health: OutageDetector): AppError | null {
+export function toAppError(err: unknown, bodyLimit: number, health: DatabaseErrors): AppError | null {
   if (err instanceof AppError) return err;
   // the router could not decode a path parameter (percent-encoded bytes that are not UTF-8)
   if (err instanceof URIError) return new AppError('validation_failed', 'path_invalid', {}, [{ path: 'path', message: 'not valid percent-encoded UTF-8' }]);
   const parsed = fromParserError(err, bodyLimit);
   if (parsed) return parsed;
-  if (health.failed(err)) return new AppError('unavailable', 'unavailable', { reason: databaseAway });
-  return null;
+  switch (health.classify(err)) {
+    case 'outage':
+      return new AppError('unavailable', 'unavailable', { reason: databaseAway });
+    case 'duplicate':
+      // a check-then-insert raced another request creating the same thing
+      return new AppError('conflict', 'conflict_duplicate', {}, [{ path: '/', message: 'created by another request at the same moment' }]);
+    default:
+      return null;
+  }
 }
 
 export function errorReply(err: AppError, lang: Lang, requestId: string): ErrorReply {
@@ -62,7 +69,7 @@ function internalReply(lang: Lang, requestId: string): ErrorReply {
 }
 
 /** The one error handler: operational errors become their status, anything else a logged 500. */
-export function errorHandler(log: Logger, bodyLimit: number, health: OutageDetector): ErrorRequestHandler {
+export function errorHandler(log: Logger, bodyLimit: number, health: DatabaseErrors): ErrorRequestHandler {
   return (err, req, res, _next) => {
     const lang = pickLang(req.headers['accept-language']);
     const requestId = req.id;

@@ -32,16 +32,25 @@ export function buildOpenApi(routes: readonly AnyRoute[], version: string): Reco
     }
     const responses: Record<string, unknown> = {};
     for (const [status, spec] of Object.entries(r.responses)) {
+      // an error a route declares without a shape has the one error shape
+      const schema = spec.schema ?? (Number(status) >= 400 ? ErrorResponse : undefined);
       responses[status] = {
         description: spec.description,
-        ...(spec.schema || spec.contentType
-          ? { content: { [spec.contentType ?? 'application/json']: { schema: spec.schema ? plain(spec.schema) : { type: 'string' } } } }
-          : {}),
+        ...(schema || spec.contentType ? { content: { [spec.contentType ?? 'application/json']: { schema: schema ? plain(schema) : { type: 'string' } } } } : {}),
       };
     }
-    const errorStatuses = [400, ...(r.auth === 'public' ? [] : [401, 403]), ...(r.rateLimited ? [429] : [])];
-    for (const s of errorStatuses) {
-      responses[String(s)] ??= { description: 'error', content: { 'application/json': { schema: plain(ErrorResponse) } } };
+    // the errors any route of this shape can answer, whatever it declares itself
+    const errorStatuses: [number, string][] = [
+      [400, 'bad input: the details name the field'],
+      ...(r.auth === 'public' ? [] : ([[401, 'no key, or a key that is not valid'], [403, 'this key may not do this']] as [number, string][])),
+      ...(r.path.includes(':') ? ([[404, 'not found, or not in the caller\'s scope']] as [number, string][]) : []),
+      ...(r.creates ? ([[409, 'the Idempotency-Key was used with another body (or the thing exists already)']] as [number, string][]) : []),
+      ...(r.body ? ([[413, 'body larger than BODY_LIMIT_BYTES'], [415, 'body not application/json (or compressed)']] as [number, string][]) : []),
+      ...(r.rateLimited ? ([[429, 'too many requests from this address']] as [number, string][]) : []),
+      ...(r.path === '/healthz' ? [] : ([[503, 'the database cannot be reached (Retry-After says when to retry), or no rule set applies']] as [number, string][])),
+    ];
+    for (const [status, description] of errorStatuses) {
+      responses[String(status)] ??= { description, content: { 'application/json': { schema: plain(ErrorResponse) } } };
     }
     paths[path] ??= {};
     (paths[path] as Record<string, unknown>)[r.method] = {

@@ -28,12 +28,13 @@ export function requestId(): RequestHandler {
 }
 
 /**
- * One access line per API response, at info (2xx/3xx), warn (4xx, and 503: an outage is logged
- * once where it is found, not as an error per request) or error (other 5xx); no headers: they carry keys.
+ * One access line per API response, at info (2xx/3xx, and 503: an outage is logged once, at
+ * warn, where it is found, not again for every request it fails), warn (4xx) or error (other
+ * 5xx); no headers: they carry keys.
  */
 export function logAccess(log: Logger, req: Request, res: Response): void {
   const status = res.statusCode;
-  const level = status >= 500 && status !== 503 ? 'error' : status >= 400 ? 'warn' : 'info';
+  const level = status === 503 ? 'info' : status >= 500 ? 'error' : status >= 400 ? 'warn' : 'info';
   if (!log.isLevelEnabled(level)) return;
   const ms = Math.round((performance.now() - req.startedAt) * 10) / 10;
   log[level]({ reqId: req.id, method: req.method, url: req.originalUrl, status, ms }, 'request completed');

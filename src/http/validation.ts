@@ -53,14 +53,19 @@ export const bodyValidator = (schema: TSchema): Validator => make(bodyAjv.compil
 export const queryValidator = (schema: TSchema): Validator => make(queryAjv.compile(schema));
 
 const nulMessage = { 'zh-CN': '不能包含 NUL 字符（\\u0000）', en: 'must not contain the NUL character (\\u0000)' };
+const surrogateMessage = { 'zh-CN': '含有不成对的代理字符（\\ud800-\\udfff），不是合法的 Unicode 文本', en: 'contains a lone surrogate (\\ud800-\\udfff): not valid Unicode text' };
+// a high surrogate not followed by a low one, or a low one not preceded by a high one ("\ud800"
+// is valid JSON, but no database stores it)
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const badText = (s: string, lang: Lang) => (s.includes('\u0000') ? nulMessage[lang] : LONE_SURROGATE.test(s) ? surrogateMessage[lang] : null);
 
 /** No request body of this API is nested anywhere near this deep; deeper is an attack or a mistake. */
 export const MAX_DEPTH = 32;
 
 /**
  * Refuses what no schema check should have to meet: nesting deeper than MAX_DEPTH (walked
- * without recursion, so a body nested thousands deep cannot overflow the stack) and NUL
- * characters anywhere (PostgreSQL stores no NUL in text or jsonb).
+ * without recursion, so a body nested thousands deep cannot overflow the stack), NUL characters
+ * and lone surrogates anywhere (PostgreSQL stores neither in text or jsonb).
  */
 export function rejectNul(value: unknown, lang: Lang): void {
   const found: ErrorDetail[] = [];
@@ -68,7 +73,8 @@ export function rejectNul(value: unknown, lang: Lang): void {
   while (stack.length > 0 && found.length < 10) {
     const { v, path, depth } = stack.pop() as { v: unknown; path: string; depth: number };
     if (typeof v === 'string') {
-      if (v.includes('\u0000')) found.push({ path: path || '/', message: nulMessage[lang] });
+      const problem = badText(v, lang);
+      if (problem) found.push({ path: path || '/', message: problem });
       continue;
     }
     if (!v || typeof v !== 'object') continue;
@@ -78,7 +84,8 @@ export function rejectNul(value: unknown, lang: Lang): void {
     } else {
       for (const [k, x] of Object.entries(v).reverse()) {
         const p = `${path}/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`;
-        if (k.includes('\u0000')) found.push({ path: p, message: nulMessage[lang] });
+        const problem = badText(k, lang);
+        if (problem) found.push({ path: p, message: problem });
         stack.push({ v: x, path: p, depth: depth + 1 });
       }
     }

@@ -1,4 +1,5 @@
 import { DAY_MS, localDate, localPeriod, localYear } from '../domain/calendar.js';
+import { normalizeCredential } from '../domain/codes.js';
 import { triggerLabels } from '../domain/filing.js';
 import { fillBoth, type Localized, type Params } from '../domain/i18n.js';
 import type { AgencyFact, EvaluationContext, Facts, FilingInput, HistoryPeriod, PriorFiling } from './facts.js';
@@ -276,21 +277,35 @@ export const kinds: { [K in RuleKind]: KindEvaluator<K> } = {
   },
 
   inspectors: {
-    placeholders: ['counted', 'min', 'lastDay'],
+    placeholders: ['counted', 'min', 'lastDay', 'agency'],
     evaluate(rule, input, facts, ctx) {
       // the last local day the visit touches: a window ending at local midnight does not need the next day
       const lastDay = localDate(input.plannedEnd.getTime() - 1, ctx.tz);
       const allowedAgencies = new Set([input.agencyId, ...input.jointAgencyIds]);
-      const valid = new Set<string>();
+      // credentials count once however many inspector records carry them, per agency and in all
+      const valid = new Map<string, Set<string>>();
+      const all = new Set<string>();
       const invalid: string[] = [];
       for (const id of new Set(input.inspectorIds)) {
         const i = facts.inspectors.find((x) => x.id === id);
-        // Credentials count once however many inspector records carry them.
-        if (i && allowedAgencies.has(i.agencyId) && i.validUntil >= lastDay) valid.add(i.credentialNo);
-        else invalid.push(id);
+        if (i && allowedAgencies.has(i.agencyId) && i.validUntil >= lastDay) {
+          const credential = normalizeCredential(i.credentialNo);
+          all.add(credential);
+          valid.set(i.agencyId, (valid.get(i.agencyId) ?? new Set()).add(credential));
+        } else invalid.push(id);
       }
-      if (valid.size >= rule.params.min) return null;
-      return { params: { counted: valid.size, min: rule.params.min, lastDay }, evidence: invalid };
+      const min = rule.params.min;
+      if (rule.params.each) {
+        // one agency alone: the filing-wide count says all there is to say
+        if (input.jointAgencyIds.length === 0) return null;
+        // every agency on a joint visit sends its own certified staff: no agency lends its name
+        // (and its annual cap) to a visit made by another's inspectors
+        const short = agenciesOf(input, facts).find((a) => (valid.get(a.id)?.size ?? 0) < min);
+        if (!short) return null;
+        return { params: { counted: valid.get(short.id)?.size ?? 0, min, lastDay, agency: short.name }, evidence: [short.id] };
+      }
+      if (all.size >= min) return null;
+      return { params: { counted: all.size, min, lastDay, agency: '' }, evidence: invalid };
     },
   },
 

@@ -137,6 +137,8 @@ export async function loadRuleSets(dir: string): Promise<LoadedRuleSet[]> {
   } catch (e) {
     throw new RuleLoadError([{ file: dir, pointer: '', message: `cannot read rules folder: ${(e as Error).message}` }]);
   }
+  // an empty folder (or the wrong one) would leave every filing without rules: refuse it
+  if (names.length === 0) throw new RuleLoadError([{ file: dir, pointer: '', message: 'no rule set (*.json file) in this folder' }]);
   const sets: LoadedRuleSet[] = [];
   const problems: RuleProblem[] = [];
   for (const name of names) {

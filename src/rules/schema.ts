@@ -44,7 +44,18 @@ function rule<K extends string, P extends TSchema>(kind: K, params: P) {
 const noParams = Type.Object({}, { additionalProperties: false });
 
 export const ruleKinds = {
-  inspectors: rule('inspectors', Type.Object({ min: Type.Integer({ minimum: 1, maximum: 20 }) }, { additionalProperties: false })),
+  inspectors: rule(
+    'inspectors',
+    Type.Object(
+      {
+        min: Type.Integer({ minimum: 1, maximum: 20 }),
+        each: Type.Optional(
+          Type.Boolean({ description: 'min applies to every agency on the filing, each with its own certified inspectors (else to the filing as a whole)' }),
+        ),
+      },
+      { additionalProperties: false },
+    ),
+  ),
   agency: rule('agency', noParams),
   items: rule('items', noParams),
   fields: rule(

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
-import { AppError } from '../domain/errors.js';
+import { AppError, notFound } from '../domain/errors.js';
+import { entities } from '../domain/messages.js';
 import type { Decision } from '../domain/decision.js';
 import type { FilingType } from '../domain/filing.js';
 import type { FilingCreateBody } from '../domain/schemas.js';
@@ -14,7 +15,15 @@ import { LockNamespace, idempotencyLockKey, type LockKey } from '../store/locks.
 // (`rules test`): the same input normalization, the same facts query, the same reading of its rows.
 
 const uniq = <T>(xs: T[]) => [...new Set(xs)];
-const trimmed = (s: string | undefined) => (s?.trim() ? s.trim() : null);
+/**
+ * What a person can read of a text: format characters (zero-width spaces, joiners, direction
+ * marks) dropped and whitespace runs collapsed, so that invisible characters are never grounds.
+ */
+const visible = (s: string) => s.replace(/\p{Cf}/gu, '').replace(/\s+/gu, ' ').trim();
+const trimmed = (s: string | undefined) => {
+  const v = s === undefined ? '' : visible(s);
+  return v ? v : null;
+};
 
 function notFor(field: string, types: FilingType[], type: FilingType, path: string): AppError {
   return new AppError('validation_failed', 'field_not_for_type', { field, types: types.join(', '), type }, [{ path, message: `only for ${types.join(', ')} inspections` }]);
@@ -55,8 +64,8 @@ export function toInput(agencyId: string, body: FilingCreateBody): FilingInput {
     purpose: body.purpose ?? 'inspection',
     requiresLegalRepresentative: body.requiresLegalRepresentative ?? false,
     legalRepresentativeReason: trimmed(body.legalRepresentativeReason),
-    trigger: body.trigger ? { kind: body.trigger.kind, reference: body.trigger.reference.trim() } : null,
-    campaign: body.campaign ? { level: body.campaign.level, reference: body.campaign.reference.trim() } : null,
+    trigger: body.trigger ? { kind: body.trigger.kind, reference: visible(body.trigger.reference) } : null,
+    campaign: body.campaign ? { level: body.campaign.level, reference: visible(body.campaign.reference) } : null,
   };
 }
 
@@ -101,18 +110,18 @@ export function factQueryFor(sets: readonly LoadedRuleSet[], inputs: FilingInput
 export function factsFor(input: FilingInput, rows: FactRows): Facts {
   const enterprise = rows.enterprises.find((e) => e.uscc === input.enterpriseUscc);
   if (!enterprise) {
-    throw new AppError('not_found', 'not_found', { what: 'enterprise', id: input.enterpriseUscc }, [{ path: '/enterpriseUscc', message: 'not registered' }]);
+    throw notFound('enterprise', input.enterpriseUscc, [{ path: '/enterpriseUscc', message: 'not registered' }]);
   }
   const known = new Set(rows.agencies.map((a) => a.id));
   input.jointAgencyIds.forEach((id, i) => {
-    if (!known.has(id)) throw new AppError('not_found', 'not_found', { what: 'agency', id }, [{ path: `/jointAgencyIds/${i}`, message: 'no such agency' }]);
+    if (!known.has(id)) throw notFound('agency', id, [{ path: `/jointAgencyIds/${i}`, message: 'no such agency' }]);
   });
   const allowed = new Set([input.agencyId, ...input.jointAgencyIds]);
   const inspectors = input.inspectorIds.map((id, i) => {
     const inspector = rows.inspectors.find((x) => x.id === id);
-    if (!inspector) throw new AppError('not_found', 'not_found', { what: 'inspector', id }, [{ path: `/inspectorIds/${i}`, message: 'no such inspector' }]);
+    if (!inspector) throw notFound('inspector', id, [{ path: `/inspectorIds/${i}`, message: 'no such inspector' }]);
     if (!allowed.has(inspector.agencyId)) {
-      throw new AppError('validation_failed', 'agency_mismatch', { what: 'inspector', id }, [
+      throw new AppError('validation_failed', 'agency_mismatch', { what: entities.inspector, id }, [
         { path: `/inspectorIds/${i}`, message: 'belongs to an agency that is neither the filing agency nor a joint agency' },
       ]);
     }
@@ -137,6 +146,6 @@ export function decide(sets: readonly LoadedRuleSet[], input: FilingInput, facts
     return evaluate(sets, input, facts, ctx);
   } catch (err) {
     log.error({ err }, 'rule evaluation failed');
-    throw new AppError('unavailable', 'unavailable', { reason: 'rule evaluation failed' });
+    throw new AppError('unavailable', 'unavailable', { reason: { 'zh-CN': '规则无法计算', en: 'the rules could not be evaluated' } });
   }
 }

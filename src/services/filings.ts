@@ -1,3 +1,4 @@
+import { newId } from '../domain/codes.js';
 import { AppError, notFound } from '../domain/errors.js';
 import { assertCancellable, auditActions, nextStatus, type FilingStatus, type LifecycleAction } from '../domain/filing.js';
 import { inRegions, type Principal } from '../domain/principal.js';
@@ -8,6 +9,7 @@ import type { FilingInput } from '../rules/facts.js';
 import type { Db } from '../store/db.js';
 import { findDecision, findFiling, findFilingForUpdate, listFilings, loadFactRows, markCancelled, markCompleted, writeFilingBatch } from '../store/filings-repo.js';
 import { lockEnterprise } from '../store/locks.js';
+import { insertViolation } from '../store/violations-repo.js';
 import type { FilingRow } from '../store/tables.js';
 import { chains, record } from './audit.js';
 import type { ServiceContext } from './context.js';
@@ -19,13 +21,17 @@ import { decodeCursor, pageOf } from './pagination.js';
 
 export { filingView };
 
-/** Which filings a principal may see. Admin: all; agency: its own; enterprise: about itself; supervisor: its regions. */
-function canSee(p: Principal, f: Pick<FilingRow, 'agency_id' | 'enterprise_uscc' | 'region'>): boolean {
+/**
+ * Which filings a principal may see. Admin: all; agency: those it leads or is a joint agency of
+ * (a joint visit counts toward its own cap, so it must be able to see it); enterprise: about
+ * itself; supervisor: its regions.
+ */
+function canSee(p: Principal, f: Pick<FilingRow, 'agency_id' | 'joint_agency_ids' | 'enterprise_uscc' | 'region'>): boolean {
   switch (p.role) {
     case 'admin':
       return true;
     case 'agency':
-      return f.agency_id === p.agencyId;
+      return f.agency_id === p.agencyId || (p.agencyId !== null && f.joint_agency_ids.includes(p.agencyId));
     case 'enterprise':
       return f.enterprise_uscc === p.uscc;
     case 'supervisor':
@@ -48,16 +54,26 @@ export function createFilingService(ctx: ServiceContext) {
    * and all facts in one call, each filing decided, everything written in one statement.
    */
   async function fileBatch(trx: Db, items: PendingFiling[]): Promise<Settled<FilingOutcome>[]> {
-    const at = ctx.clock.now();
     const sets = ctx.rules.active();
     const claims = items.flatMap((i) => (i.claim ? [{ principalId: i.claim.principalId, key: i.claim.key }] : []));
-    const rows = await loadFactRows(trx, factQueryFor(sets, items.map((i) => i.input), evalCtx(at), { lock: true, idempotency: claims, numbers: items.length }));
+    const query = factQueryFor(sets, items.map((i) => i.input), evalCtx(ctx.clock.now()), { lock: true, idempotency: claims, numbers: items.length });
+    const rows = await loadFactRows(trx, query);
+    // decided and stamped when the locks are held, however long they took to get
+    const at = ctx.clock.now();
     const write = emptyWrite();
     const results = items.map((item, n): Settled<FilingOutcome> => {
       const claim = item.claim;
+      const stored = claim && rows.idempotency.find((r) => r.principalId === claim.principalId && r.key === claim.key);
+      if (claim && stored) {
+        // the key's answer committed while this request waited for its lock: replay it, or 409
+        // if this request's body is another (and store nothing: the first answer stays)
+        try {
+          return { ok: true, value: { kind: 'replay', replay: replayOf(stored, claim) } };
+        } catch (error) {
+          return { ok: false, error };
+        }
+      }
       try {
-        const stored = claim && rows.idempotency.find((r) => r.principalId === claim.principalId && r.key === claim.key);
-        if (claim && stored) return { ok: true, value: { kind: 'replay', replay: replayOf(stored, claim) } };
         const facts = factsFor(item.input, rows);
         const decision = decide(sets, item.input, facts, evalCtx(at), ctx.log);
         const seq = rows.numbers[n] as number;
@@ -149,7 +165,10 @@ export function createFilingService(ctx: ServiceContext) {
 
     async list(p: Principal, q: FilingListQueryT): Promise<PageOf<FilingView>> {
       const limit = q.limit ?? 50;
-      const after = decodeCursor(q.cursor, (v): v is [string, string] => Array.isArray(v) && v.length === 2 && v.every((x) => typeof x === 'string'));
+      const after = decodeCursor(
+        q.cursor,
+        (v): v is [string, string] => Array.isArray(v) && v.length === 2 && v.every((x) => typeof x === 'string') && !Number.isNaN(Date.parse(v[0] as string)),
+      );
       const from = q.from ? new Date(q.from) : undefined;
       const to = q.to ? new Date(q.to) : undefined;
       if (from && to && to <= from) {
@@ -164,6 +183,7 @@ export function createFilingService(ctx: ServiceContext) {
         ctx.db,
         {
           agencyId: p.role === 'agency' ? (p.agencyId ?? '') : q.agency,
+          includeJoint: true,
           uscc: p.role === 'enterprise' ? (p.uscc ?? '') : enterprise,
           regions: p.role === 'supervisor' ? p.regions : undefined,
           status: q.status,
@@ -189,8 +209,32 @@ export function createFilingService(ctx: ServiceContext) {
             { path: '/outcome', message: 'the planned start has not come yet; cancel the filing instead' },
           ]);
         }
+        // a visit cannot have been made under a filing before the filing existed (an emergency is
+        // filed after it began: not before its start)
+        const earliest = Math.min(f.filed_at.getTime(), f.planned_start.getTime());
+        if (conductedAt.getTime() < earliest) {
+          throw new AppError('validation_failed', 'conducted_before_filing', { at: new Date(earliest).toISOString() }, [
+            { path: '/conductedAt', message: 'before the filing was made (or before the start of an emergency)' },
+          ]);
+        }
         const row = await markCompleted(trx, id, { outcome: body.outcome, conductedAt, summary: body.summary });
-        return { row, payload: { outcome: body.outcome, conductedAt: body.conductedAt, summary: body.summary } };
+        // conducted outside the filed window: recorded as it happened, and raised for supervisors,
+        // as an arrival outside it is (else a visit made now could be put on next year's filing)
+        const outside = body.outcome !== 'not_conducted' && (conductedAt < f.planned_start || conductedAt > f.planned_end);
+        const violationId = outside ? newId('vio') : null;
+        if (violationId) {
+          await insertViolation(trx, {
+            id: violationId,
+            kind: 'outside_window',
+            agencyId: f.agency_id,
+            enterpriseUscc: f.enterprise_uscc,
+            region: f.region,
+            filingId: f.id,
+            details: { conductedAt: conductedAt.toISOString(), plannedStart: f.planned_start.toISOString(), plannedEnd: f.planned_end.toISOString(), source: 'result' },
+            raisedAt: now,
+          });
+        }
+        return { row, payload: { outcome: body.outcome, conductedAt: body.conductedAt, summary: body.summary, violationId } };
       });
     },
 

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { AppError, errorBody } from '../domain/errors.js';
+import { AppError, errorBody, notFound } from '../domain/errors.js';
 import { newId } from '../domain/codes.js';
 import type { Principal } from '../domain/principal.js';
 import type { KeyCreateBody, KeyCreatedView } from '../domain/schemas.js';
@@ -32,13 +32,13 @@ export function createKeyService(ctx: ServiceContext) {
     if (body.role !== 'supervisor' && body.regions !== undefined) throw extra('regions');
     if (body.role === 'agency') {
       if (!body.agencyId) throw need('agencyId');
-      if (!(await existingAgencyIds(ctx.db, [body.agencyId])).has(body.agencyId)) throw new AppError('not_found', 'not_found', { what: 'agency', id: body.agencyId });
+      if (!(await existingAgencyIds(ctx.db, [body.agencyId])).has(body.agencyId)) throw notFound('agency', body.agencyId);
       return { agencyId: body.agencyId, uscc: null, regions: [] };
     }
     if (body.role === 'enterprise') {
       if (!body.uscc) throw need('uscc');
       const uscc = validateUscc(body.uscc);
-      if (!(await findEnterprise(ctx.db, uscc))) throw new AppError('not_found', 'not_found', { what: 'enterprise', id: uscc });
+      if (!(await findEnterprise(ctx.db, uscc))) throw notFound('enterprise', uscc);
       return { agencyId: null, uscc, regions: [] };
     }
     return { agencyId: null, uscc: null, regions: body.regions ?? [] };

@@ -11,7 +11,7 @@ export function createReadinessService(ctx: ServiceContext) {
         ctx.health.succeeded();
       } catch (err) {
         ctx.health.failed(err);
-        throw new AppError('unavailable', 'unavailable', { reason: 'database' });
+        throw new AppError('unavailable', 'unavailable', { reason: { 'zh-CN': '数据库暂时无法连接', en: 'the database cannot be reached' } });
       }
       const count = ctx.rules.active().length;
       if (count === 0) throw new AppError('unavailable', 'rules_unavailable');

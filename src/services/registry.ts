@@ -1,5 +1,6 @@
 import { AppError, notFound } from '../domain/errors.js';
-import { maskCredential, newId } from '../domain/codes.js';
+import { entities, type Entity } from '../domain/messages.js';
+import { maskCredential, newId, normalizeCredential } from '../domain/codes.js';
 import { inRegions, type Principal } from '../domain/principal.js';
 import type {
   AgencyCreateBody,
@@ -38,8 +39,8 @@ const inspectorView = (i: InspectorRecord): InspectorView => ({
 });
 const enterpriseView = (e: EnterpriseRecord): EnterpriseView => ({ ...e, createdAt: e.createdAt.toISOString() });
 
-function conflict(what: string, id: string, path: string) {
-  return new AppError('conflict', 'conflict_exists', { what, id }, [{ path, message: 'already exists' }]);
+function conflict(what: Entity, id: string, path: string) {
+  return new AppError('conflict', 'conflict_exists', { what: entities[what], id }, [{ path, message: 'already exists' }]);
 }
 
 async function agencyDetail(db: Db, id: string): Promise<AgencyDetailView> {
@@ -81,13 +82,14 @@ export function createRegistryService(ctx: ServiceContext) {
 
     async addInspector(actor: Principal, agencyId: string, body: InspectorCreateBody, claim?: IdempotencyClaim): Promise<InspectorView> {
       if (actor.role === 'agency' && actor.agencyId !== agencyId) {
-        throw new AppError('forbidden', 'agency_mismatch', { what: 'agency', id: agencyId });
+        throw new AppError('forbidden', 'agency_mismatch', { what: entities.agency, id: agencyId });
       }
       if (!(await findAgency(ctx.db, agencyId))) throw notFound('agency', agencyId);
-      if (await credentialTaken(ctx.db, agencyId, body.credentialNo)) {
-        throw conflict('inspector credential', maskCredential(body.credentialNo), '/credentialNo');
+      const credentialNo = normalizeCredential(body.credentialNo);
+      if (await credentialTaken(ctx.db, agencyId, credentialNo)) {
+        throw conflict('inspector credential', maskCredential(credentialNo), '/credentialNo');
       }
-      const inspector = { id: newId('insp'), agencyId, name: body.name, credentialNo: body.credentialNo, validUntil: body.validUntil };
+      const inspector = { id: newId('insp'), agencyId, name: body.name, credentialNo, validUntil: body.validUntil };
       return transact(ctx.db, claim, async (trx) => {
         await insertInspector(trx, inspector);
         await record(trx, {
@@ -97,7 +99,7 @@ export function createRegistryService(ctx: ServiceContext) {
           action: 'inspector.added',
           entityType: 'inspector',
           entityId: inspector.id,
-          payload: { name: body.name, credentialNo: maskCredential(body.credentialNo), validUntil: body.validUntil },
+          payload: { name: body.name, credentialNo: maskCredential(credentialNo), validUntil: body.validUntil },
         });
         return inspectorView({ ...inspector, createdAt: now() });
       });

@@ -42,7 +42,7 @@ function partsOf(view: VerifyView, tz: string): VerificationParts {
         status === 'cancelled'
           ? fillBoth(messages.verify_cancelled, { at: when(f.cancelled_at ?? f.planned_start) })
           : status === 'completed'
-            ? fillBoth(messages.verify_completed, { at: when(f.conducted_at ?? f.planned_end) })
+            ? fillBoth(f.result_outcome === 'not_conducted' ? messages.verify_not_conducted : messages.verify_completed, { at: when(f.conducted_at ?? f.planned_end) })
             : window === 'passed'
               ? fillBoth(messages.verify_passed, { end: when(f.planned_end) })
               : status === 'in_progress'
@@ -111,7 +111,8 @@ export function createVerificationService(ctx: ServiceContext) {
     async arrive(p: Principal, raw: string): Promise<ArrivalView> {
       const { filing } = await lookup(raw);
       const entitled =
-        (p.role === 'enterprise' && p.uscc === filing.enterprise_uscc) || (p.role === 'agency' && p.agencyId === filing.agency_id);
+        (p.role === 'enterprise' && p.uscc === filing.enterprise_uscc) ||
+        (p.role === 'agency' && p.agencyId !== null && (p.agencyId === filing.agency_id || filing.joint_agency_ids.includes(p.agencyId)));
       if (!entitled) throw new AppError('forbidden', 'forbidden', { role: p.role });
       const arrival = await ctx.db.transaction().execute(async (trx) => {
         await lockEnterprise(trx, filing.enterprise_uscc);

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 // SQLSTATE class 08 (connection exception), admin/crash shutdown, "the database system is
 // starting up / shutting down", too many connections; and the socket errors of a lost server.
 const OUTAGE_CODES = new Set(['57P01', '57P02', '57P03', '53300', 'ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
-const OUTAGE_MESSAGES = /connection terminated|terminating connection|not queryable|connection ended|timeout exceeded when trying to connect|client was closed|cannot use a pool after calling end|the database system is (starting up|shutting down|in recovery mode)/i;
+const OUTAGE_MESSAGES = /query read timeout|connection terminated|terminating connection|not queryable|connection ended|timeout exceeded when trying to connect|client was closed|cannot use a pool after calling end|the database system is (starting up|shutting down|in recovery mode)/i;
 
 /** Whether an error says the database is out of reach (as opposed to a bad statement or a constraint). */
 export function isOutage(err: unknown): boolean {
@@ -11,6 +11,11 @@ export function isOutage(err: unknown): boolean {
   const code = (err as { code?: unknown }).code;
   if (typeof code === 'string' && (OUTAGE_CODES.has(code) || code.startsWith('08'))) return true;
   return OUTAGE_MESSAGES.test(err.message);
+}
+
+/** A unique constraint refused a row: two requests created the same thing at once. */
+export function isDuplicate(err: unknown): boolean {
+  return err instanceof Error && (err as { code?: unknown }).code === '23505';
 }
 
 /**
@@ -25,6 +30,12 @@ export class DatabaseHealth {
 
   isUp(): boolean {
     return this.up;
+  }
+
+  /** Records an error if it is an outage; returns what the error means for the client. */
+  classify(err: unknown): 'outage' | 'duplicate' | null {
+    if (this.failed(err)) return 'outage';
+    return isDuplicate(err) ? 'duplicate' : null;
   }
 
   /** Records an error if it is an outage; returns whether it was one. */

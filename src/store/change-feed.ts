@@ -23,6 +23,8 @@ export function postgresChangeFeed(databaseUrl: string, log: Logger): ChangeFeed
   let up = false;
   let closed = false;
   let backoff = 500;
+  // said once when the feed is lost and once when it is back, not at every failed reconnection
+  let reported = false;
   const resetAll = () => listeners.forEach((l) => l.reset());
 
   async function connect(): Promise<void> {
@@ -37,7 +39,8 @@ export function postgresChangeFeed(databaseUrl: string, log: Logger): ChangeFeed
       resetAll();
       c.end().catch(() => undefined);
       if (closed) return;
-      log.warn({ err }, 'change feed lost; caches are bypassed until it reconnects');
+      if (!reported) log.warn({ reason: err instanceof Error ? err.message : undefined }, 'change feed lost; caches are bypassed until it reconnects');
+      reported = true;
       setTimeout(() => void connect(), backoff).unref();
       backoff = Math.min(backoff * 2, 30_000);
     };
@@ -57,6 +60,8 @@ export function postgresChangeFeed(databaseUrl: string, log: Logger): ChangeFeed
     resetAll(); // anything may have changed while nobody was listening
     up = true;
     backoff = 500;
+    if (reported) log.warn('change feed back; caches in use again');
+    reported = false;
   }
   void connect();
 

@@ -1,4 +1,4 @@
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readdir, realpath } from 'node:fs/promises';
 import pg from 'pg';
 import { Kysely, Migrator, PostgresDialect, sql, type LogEvent } from 'kysely';
 import type { Logger } from 'pino';
@@ -20,6 +20,9 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (v) => {
 });
 
 export type Db = Kysely<DB>;
+
+/** Longest any one statement may take on PostgreSQL before its request fails (503), by default. */
+const QUERY_TIMEOUT_MS = 60_000;
 export interface Store {
   db: Db;
   kind: 'postgres' | 'pglite';
@@ -32,17 +35,30 @@ export interface StoreOptions {
   /** PGlite folder, or 'memory://' for a throw-away database */
   dataDir: string;
   poolSize?: number;
+  /** PostgreSQL only: a statement unanswered this long fails (default 60 s) */
+  queryTimeoutMs?: number;
   /** diagnostics: called with each statement's SQL and duration (benchmarks use it) */
   onQuery?: (sql: string, ms: number) => void;
   /** where outages are reported (once each) */
   log?: Logger;
 }
 
+/** One line about an error, whatever was thrown (Emscripten throws plain objects). */
+function describe(cause: unknown): string {
+  if (cause instanceof Error) return cause.message.split('\n')[0] ?? cause.name;
+  if (typeof cause === 'string') return cause;
+  try {
+    return JSON.stringify(cause).slice(0, 200);
+  } catch {
+    return String(cause);
+  }
+}
+
 /** The embedded database would not open, or aborted (WebAssembly): said in one line instead of a page of minified source. */
 export class EmbeddedDatabaseError extends Error {
   constructor(dataDir: string, cause: unknown) {
     super(
-      `The embedded database in ${dataDir} failed (${cause instanceof Error ? cause.message.split('\n')[0] : String(cause)}): ` +
+      `The embedded database in ${dataDir} failed (${describe(cause)}): ` +
         `its folder may be damaged, or another process may have written to it. Restore a backup, or move the folder away to start with an empty one; ` +
         `for more than one process use PostgreSQL (DATABASE_URL).`,
     );
@@ -67,19 +83,32 @@ export async function openStore(opts: StoreOptions): Promise<Store> {
       connectionString: opts.databaseUrl,
       user: url.username || 'postgres',
       max: opts.poolSize ?? 10,
-      // an unreachable server fails a request in seconds instead of queueing it forever
+      // an unreachable server fails a request in seconds instead of queueing it forever, and a
+      // server that stops answering (a network cut, a frozen host) fails a statement within a
+      // minute instead of holding its request open until TCP gives up
       connectionTimeoutMillis: 5_000,
+      query_timeout: opts.queryTimeoutMs ?? QUERY_TIMEOUT_MS,
       keepAlive: true,
     });
   } else {
     kind = 'pglite';
-    if (!opts.dataDir.startsWith('memory://')) {
-      await mkdir(opts.dataDir, { recursive: true });
-      lock = await lockDataDir(opts.dataDir);
+    let dataDir = opts.dataDir;
+    if (!dataDir.startsWith('memory://')) {
+      await mkdir(dataDir, { recursive: true });
+      // the folder itself, not a symlink to it: one lock per folder, however it is named
+      dataDir = await realpath(dataDir);
+      lock = await lockDataDir(dataDir);
+      // PGlite quietly initializes a new, empty database in a folder without PG_VERSION, over
+      // whatever the folder held: refuse a folder that is neither empty nor a database
+      const entries = await readdir(dataDir);
+      if (entries.length > 0 && !entries.includes('PG_VERSION')) {
+        await lock.release();
+        throw new EmbeddedDatabaseError(opts.dataDir, 'the folder is not empty and holds no embedded database (no PG_VERSION file)');
+      }
     }
     // Opened here, not by the node-postgres bridge, so that a folder that will not open is an
     // error this function reports (the bridge would leave it as an unhandled rejection).
-    pglite = new PGlite(opts.dataDir);
+    pglite = new PGlite(dataDir);
     try {
       await pglite.waitReady;
     } catch (err) {

@@ -185,6 +185,8 @@ function reviveFiling(f: FilingRow): FilingRow {
 
 export interface FilingFilter {
   agencyId?: string | undefined;
+  /** with agencyId: also the filings it is a joint agency of */
+  includeJoint?: boolean;
   uscc?: string | undefined;
   status?: string | undefined;
   from?: Date | undefined;
@@ -201,7 +203,12 @@ export async function listFilings(
   page: { limit: number; after: { filedAt: Date; id: string } | null },
 ): Promise<(FilingRow & { decision_outcome: string })[]> {
   let q = db.selectFrom('filings as f').innerJoin('decisions as d', 'd.id', 'f.decision_id').selectAll('f').select('d.outcome as decision_outcome');
-  if (filter.agencyId) q = q.where('f.agency_id', '=', filter.agencyId);
+  if (filter.agencyId) {
+    const agencyId = filter.agencyId;
+    q = filter.includeJoint
+      ? q.where((eb) => eb.or([eb('f.agency_id', '=', agencyId), sql<boolean>`f.joint_agency_ids @> array[${agencyId}]::text[]`]))
+      : q.where('f.agency_id', '=', agencyId);
+  }
   if (filter.uscc) q = q.where('f.enterprise_uscc', '=', filter.uscc);
   if (filter.status) q = q.where('f.status', '=', filter.status);
   if (filter.from) q = q.where('f.planned_end', '>=', filter.from);

@@ -46,6 +46,9 @@ export class PreparingPool implements PostgresPool {
     if (!w) {
       client.on('error', (err) => this.health.failed(err));
       const health = this.health;
+      // a statement that timed out may still be answered later on this connection: it is not
+      // given back to the pool, or the next user would read that stale answer
+      let broken: Error | null = null;
       w = {
         query: (async (sql: string, values: readonly unknown[]) => {
           const name = values.length > 0 ? nameFor(sql) : undefined;
@@ -54,11 +57,16 @@ export class PreparingPool implements PostgresPool {
             health.succeeded();
             return result;
           } catch (err) {
+            if (err instanceof Error && /query read timeout/i.test(err.message)) broken = err;
             health.failed(err);
             throw err;
           }
         }) as unknown as PostgresPoolClient['query'],
-        release: (err?: unknown) => client.release(err as Error | boolean | undefined),
+        release: (err?: unknown) => {
+          const reason = broken ?? (err as Error | boolean | undefined);
+          if (broken) this.wrapped.delete(client);
+          client.release(reason);
+        },
       };
       this.wrapped.set(client, w);
     }

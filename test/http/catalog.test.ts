@@ -46,6 +46,17 @@ const scenarios: { id: string; severity: 'block' | 'warn'; setup?: (w: World) =>
     },
   },
   { id: 'inspectors.min-certified', severity: 'block', setup: async (w) => ({ inspectorIds: [w.inspectorIds[0]] }) },
+  {
+    id: 'inspectors.each-agency',
+    severity: 'block',
+    // a joint agency named on the filing that sends none of its own inspectors
+    setup: async (w) => ({ jointAgencyIds: [(await createAgency(w.region)).id] }),
+  },
+  {
+    id: 'filing.emergency-window',
+    severity: 'block',
+    setup: async () => ({ type: 'emergency', reason: '突发事故处置', plannedStart: new Date(Date.now() + 10 * 60_000).toISOString(), plannedEnd: new Date(Date.now() + 15 * DAY).toISOString() }),
+  },
   { id: 'items.published', severity: 'block', setup: async () => ({ itemCodes: ['NOT-ON-THE-LIST'] }) },
   { id: 'filing.reason-required', severity: 'block', setup: async () => ({ ...CASE, reason: undefined }) },
   { id: 'filing.window', severity: 'block', setup: async () => ({ plannedEnd: new Date(start().getTime() + 16 * DAY).toISOString() }) },

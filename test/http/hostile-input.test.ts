@@ -69,4 +69,72 @@ describe('hostile input', () => {
     const good = await rawPost('/api/v1/agencies', admin, Buffer.from(JSON.stringify({ code: `UTF8-${Date.now()}`, name: '西丰县市场监督管理局', region: '110101', items: [] })));
     expect(good.status).to.equal(201);
   });
+
+  it('a lone surrogate ("\\ud800") anywhere is 400, not a database error', async () => {
+    const h = await harness();
+    for (const [path, key, body] of [
+      ['/api/v1/filings', auth(w.agencyKey), { ...filingBody(w), reason: 'x\ud800y' }],
+      ['/api/v1/filings/check', auth(w.agencyKey), { ...filingBody(w), onSiteJustification: '\udc00现场' }],
+      ['/api/v1/agencies', admin, { code: 'SURR-1', name: '局\ud83d', region: '110101', items: [] }],
+      ['/api/v1/keys', admin, { role: 'supervisor', name: '\ud800' }],
+    ] as const) {
+      const res = await h.api().post(path).set(key).set('Content-Type', 'application/json').set('Accept-Language', 'en').send(JSON.stringify(body));
+      expect(res.status, `${path} ${JSON.stringify(res.body)}`).to.equal(400);
+      expect(res.body.error.details[0].message).to.include('lone surrogate');
+    }
+    // a real astral character (a surrogate pair) is fine
+    expect((await h.api().post('/api/v1/filings/check').set(auth(w.agencyKey)).send({ ...filingBody(w), onSiteJustification: '现场核实 😀' })).status).to.equal(200);
+  });
+
+  it('dates JavaScript or the database cannot hold are 400: a leap second, year 0000, year 10000 in Shanghai', async () => {
+    const h = await harness();
+    for (const at of ['2027-06-30T23:59:60Z', '0000-01-01T00:00:00Z', '9999-12-31T20:00:00Z']) {
+      const res = await h.api().post('/api/v1/filings/check').set(auth(w.agencyKey)).send(filingBody(w, { plannedStart: at }));
+      expect(res.status, at).to.equal(400);
+      expect(res.body.error.details.map((d: { path: string }) => d.path)).to.include('/plannedStart');
+      expect((await h.api().get(`/api/v1/filings?from=${encodeURIComponent(at)}`).set(auth(w.agencyKey))).status, at).to.equal(400);
+    }
+    const inspector = await h.api().post(`/api/v1/agencies/${w.agencyId}/inspectors`).set(admin).send({ name: '张三', credentialNo: 'LN99990000001', validUntil: '0000-01-01' });
+    expect(inspector.status).to.equal(400);
+  });
+
+  it('a cursor that decodes to nonsense is 400', async () => {
+    const h = await harness();
+    for (const raw of [['x', 'y'], ['2026-13-45', 'id'], 'x']) {
+      const cursor = Buffer.from(JSON.stringify(raw)).toString('base64url');
+      const res = await h.api().get(`/api/v1/filings?cursor=${cursor}`).set(auth(w.agencyKey));
+      expect(res.status, JSON.stringify(raw)).to.equal(400);
+      expect(res.body.error.details[0].path).to.equal('/cursor');
+    }
+  });
+
+  it('a compressed body is 415, whatever its bytes', async () => {
+    for (const encoding of ['gzip', 'deflate', 'br']) {
+      const res = await rawPost('/api/v1/agencies', { ...admin, 'content-encoding': encoding }, Buffer.from('{"code": "Z"}'));
+      expect(res.status, encoding).to.equal(415);
+    }
+  });
+
+  it('the same thing created by ten requests at once: one 201, the rest 409, never a 500', async () => {
+    const h = await harness();
+    const code = `RACE-${Date.now()}`;
+    const all = await Promise.all(Array.from({ length: 10 }, () => h.api().post('/api/v1/agencies').set(admin).send({ code, name: '并发局', region: '110101', items: [] })));
+    expect(all.map((r) => r.status).sort()).to.deep.equal([201, ...Array(9).fill(409)]);
+    const uscc = (await import('../support/fixtures.js')).randomUscc('110101');
+    const firms = await Promise.all(Array.from({ length: 10 }, () => h.api().post('/api/v1/enterprises').set(admin).send({ uscc, name: '并发企业', region: '110101' })));
+    expect(firms.map((r) => r.status).sort()).to.deep.equal([201, ...Array(9).fill(409)]);
+    expect(h.logs.text()).not.to.include('unhandled error');
+  });
+
+  it('Chinese messages name things in Chinese; Accept-Language q-values are honoured', async () => {
+    const h = await harness();
+    const zh = await h.api().get('/api/v1/filings/fil_nope').set(admin);
+    expect(zh.body.error.message).to.equal('未找到备案：fil_nope');
+    const en = await h.api().get('/api/v1/filings/fil_nope').set(admin).set('Accept-Language', 'en');
+    expect(en.body.error.message).to.equal('filing not found: fil_nope');
+    const preferZh = await h.api().get('/api/v1/filings/fil_nope').set(admin).set('Accept-Language', 'en;q=0.2, zh-CN;q=0.9');
+    expect(preferZh.body.error.message).to.equal('未找到备案：fil_nope');
+    const notEn = await h.api().get('/api/v1/filings/fil_nope').set(admin).set('Accept-Language', 'en;q=0, zh;q=1');
+    expect(notEn.body.error.message).to.equal('未找到备案：fil_nope');
+  });
 });

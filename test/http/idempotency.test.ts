@@ -40,6 +40,18 @@ describe('Idempotency-Key', () => {
     expect(await filingsOf(w.uscc)).to.equal(1);
   });
 
+  it('one key sent at once with two different bodies: one is filed, the other is 409, never a 500', async () => {
+    const h = await harness();
+    const w = await world();
+    const k = key();
+    const [a, b] = await Promise.all([
+      h.api().post('/api/v1/filings').set(auth(w.agencyKey)).set('Idempotency-Key', k).send(filingBody(w)),
+      h.api().post('/api/v1/filings').set(auth(w.agencyKey)).set('Idempotency-Key', k).send(filingBody(w, { onSiteJustification: '另一个理由' })),
+    ]);
+    expect([a.status, b.status].sort()).to.deep.equal([201, 409]);
+    expect(await filingsOf(w.uscc)).to.equal(1);
+  });
+
   it('a blocked filing replays its 422 and is recorded once; a client error replays too', async () => {
     const h = await harness();
     const w = await world();

@@ -34,6 +34,27 @@ describe('OpenAPI document', () => {
     expect(doc.paths['/api/v1/verify/{code}'].get.security).to.deep.equal([]);
   });
 
+  it('declares the errors every route can answer, each with the error shape', async () => {
+    const h = await harness();
+    const doc = (await h.api().get('/openapi.json')).body as {
+      paths: Record<string, Record<string, { requestBody?: unknown; responses: Record<string, { content?: Record<string, { schema: { properties?: Record<string, unknown> } }> }> }>>;
+    };
+    for (const [path, ops] of Object.entries(doc.paths)) {
+      for (const [method, op] of Object.entries(ops)) {
+        const statuses = Object.keys(op.responses);
+        const where = `${method} ${path}: ${statuses.join(',')}`;
+        if (path !== '/healthz') expect(statuses, where).to.include('503');
+        if (path.includes('{')) expect(statuses, where).to.include('404');
+        if (op.requestBody) expect(statuses, where).to.include.members(['400', '413', '415']);
+        for (const [status, r] of Object.entries(op.responses)) {
+          if (Number(status) >= 400 && !(path === '/api/v1/verify/{code}' && status === '404')) {
+            expect(r.content?.['application/json']?.schema.properties, `${where} ${status}`).to.have.property('error');
+          }
+        }
+      }
+    }
+  });
+
   it('serves interactive docs at /docs', async () => {
     const h = await harness();
     const res = await h.api().get('/docs/').redirects(1);

@@ -1,4 +1,4 @@
-import { cp, readFile, writeFile } from 'node:fs/promises';
+import { cp, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import supertest from 'supertest';
@@ -23,7 +23,8 @@ describe('rule sets: listing and reload', () => {
     const h = await harness();
     const res = await h.api().get('/api/v1/rulesets').set(admin);
     expect(res.status).to.equal(200);
-    expect(res.body.items[0]).to.include({ id: 'national-baseline', version: '1.1.0', jurisdiction: '', enabled: true, template: false });
+    const shipped = JSON.parse(await readFile('rules/national-baseline.json', 'utf8')).version as string;
+    expect(res.body.items[0]).to.include({ id: 'national-baseline', version: shipped, jurisdiction: '', enabled: true, template: false });
     // the seven not-allowed ship as a template for Xifeng County, and say so
     expect(res.body.items.find((s: { id: string }) => s.id === 'seven-not-allowed')).to.include({ jurisdiction: '211223', template: true });
     expect(res.body.items[0].sha256).to.match(/^[0-9a-f]{64}$/);
@@ -35,16 +36,17 @@ describe('rule sets: listing and reload', () => {
     await cp('rules/national-baseline.json', join(dir, 'national-baseline.json'));
     const api = await appWithRules(dir);
     const doc = JSON.parse(await readFile(join(dir, 'national-baseline.json'), 'utf8'));
-    doc.version = '1.2.0';
+    const shipped = doc.version as string;
+    doc.version = '9.9.9';
     doc.rules[1].params.min = 'two';
     await writeFile(join(dir, 'national-baseline.json'), JSON.stringify(doc));
     const res = await api.post('/api/v1/rulesets/reload').set(admin).set('Accept-Language', 'en');
     expect(res.status).to.equal(400);
     expect(res.body.error.message).to.include('nothing was reloaded');
     expect(res.body.error.details[0].path).to.equal(`${join(dir, 'national-baseline.json')}#/rules/1/params/min`);
-    expect((await api.get('/api/v1/rulesets').set(admin)).body.items[0].version).to.equal('1.1.0');
+    expect((await api.get('/api/v1/rulesets').set(admin)).body.items[0].version).to.equal(shipped);
 
-    // a filing made under 1.1.0 keeps its decision after the rules change
+    // a filing made under the shipped version keeps its decision after the rules change
     const before = await world();
     const made = await api.post('/api/v1/filings').set(auth(before.agencyKey)).send(filingBody(before));
     expect(made.status).to.equal(201);
@@ -53,15 +55,26 @@ describe('rule sets: listing and reload', () => {
     await writeFile(join(dir, 'national-baseline.json'), JSON.stringify(doc));
     const ok = await api.post('/api/v1/rulesets/reload').set(admin);
     expect(ok.status).to.equal(200);
-    expect(ok.body.items[0].version).to.equal('1.2.0');
+    expect(ok.body.items[0].version).to.equal('9.9.9');
     // the new parameter applies at once: two inspectors are no longer enough
     const w = await world();
     const blocked = await api.post('/api/v1/filings/check').set(auth(w.agencyKey)).send(filingBody(w));
     expect(blocked.body.decision.outcome).to.equal('block');
-    expect(blocked.body.decision.ruleSets[0].version).to.equal('1.2.0');
+    expect(blocked.body.decision.ruleSets[0].version).to.equal('9.9.9');
     const kept = await api.get(`/api/v1/filings/${made.body.filing.id}`).set(admin);
     expect(kept.body.decision).to.deep.equal(made.body.decision);
-    expect(kept.body.decision.ruleSets[0]).to.include({ version: '1.1.0' });
+    expect(kept.body.decision.ruleSets[0]).to.include({ version: shipped });
+  });
+
+  it('a reload from a folder with no rule set is refused and the active sets stay', async () => {
+    const dir = await tempDir('rules');
+    await cp('rules/national-baseline.json', join(dir, 'national-baseline.json'));
+    const api = await appWithRules(dir);
+    await rm(join(dir, 'national-baseline.json'));
+    const res = await api.post('/api/v1/rulesets/reload').set(admin);
+    expect(res.status).to.equal(400);
+    expect(res.body.error.details[0].message).to.include('no rule set');
+    expect((await api.get('/api/v1/rulesets').set(admin)).body.items).to.have.length(1);
   });
 
   it('a filing no rule set applies to is refused with 503 and nothing is filed', async () => {

@@ -82,6 +82,34 @@ describe('ways round the rules, refused through the API', () => {
       expect(finding.evidence).to.deep.equal([b.agencyId]);
     });
 
+    it('a joint agency cannot be named without sending its own certified inspectors, and sees the filings it is on', async () => {
+      const h = await harness();
+      const w = await world('110101', { riskClass: 'B' });
+      const c = await partner(w);
+      // C's name and C's items, with none of C's inspectors: refused, naming C; C's cap untouched
+      const lent = await file(w, { ...window(nextYear('06-14')), jointAgencyIds: [c.agencyId], itemCodes: ['PARTNER-1'] });
+      expect(lent.status).to.equal(422);
+      const f = lent.body.decision.findings.find((x: { ruleId: string }) => x.ruleId === 'inspectors.each-agency');
+      expect(f.evidence).to.deep.equal([c.agencyId]);
+      // nor the other way round: the lead must send its own
+      const borrowed = await file(w, { ...window(nextYear('06-14')), jointAgencyIds: [c.agencyId], inspectorIds: c.inspectorIds, itemCodes: ['PARTNER-1'] });
+      expect(ruleIds(borrowed.body)).to.include('inspectors.each-agency');
+      expect((await file(c, { ...window(nextYear('09-01')), itemCodes: ['PARTNER-1'] })).status).to.equal(201);
+
+      // a real joint visit: the joint agency can see it, list it and confirm the arrival
+      const w2 = await world('110101', { riskClass: 'B' });
+      const c2 = await partner(w2);
+      const joint = await file(w2, { jointAgencyIds: [c2.agencyId], inspectorIds: [w2.inspectorIds[0], c2.inspectorIds[0]], itemCodes: ['SAFE-01', 'PARTNER-1'] });
+      expect(joint.status, JSON.stringify(joint.body)).to.equal(201);
+      const id = joint.body.filing.id;
+      expect((await h.api().get(`/api/v1/filings/${id}`).set(auth(c2.agencyKey))).status).to.equal(200);
+      const listed = await h.api().get(`/api/v1/filings?enterprise=${w2.uscc}`).set(auth(c2.agencyKey));
+      expect(listed.body.items.map((x: { id: string }) => x.id)).to.deep.equal([id]);
+      expect((await h.api().post(`/api/v1/verify/${joint.body.filing.verifyCode}/arrival`).set(auth(c2.agencyKey))).status).to.equal(200);
+      // only the lead records the result or cancels
+      expect((await h.api().post(`/api/v1/filings/${id}/cancel`).set(auth(c2.agencyKey)).send({ reason: '改期' })).status).to.equal(404);
+    });
+
     it("joint-suggested compares windows: a visit inside another agency's running 15-day window is found", async () => {
       const w = await world();
       const b = await partner(w);
@@ -226,6 +254,74 @@ describe('ways round the rules, refused through the API', () => {
       expect(done).to.include({ activeNow: false });
       expect(done.filing.status).to.equal('completed');
       expect(done.notice.en).to.include('completed').and.include('does not cover a new visit');
+    });
+  });
+
+  describe('the record of what happened', () => {
+    it('a result conducted before the filing existed is 400; one outside the window is kept and raises outside_window', async () => {
+      const h = await harness();
+      const w = await world('110101', { riskClass: 'B' });
+      // filed for next year, "conducted" today: a visit made now put on next year's filing
+      const later = (await file(w, window(nextYear('01-05')))).body.filing;
+      const now = new Date().toISOString();
+      const early = await h.api().post(`/api/v1/filings/${later.id}/result`).set(auth(w.agencyKey)).send({ conductedAt: now, outcome: 'issues_found', summary: '发现问题' });
+      expect(early.status).to.equal(200);
+      const v = await h.runtime.store.db.selectFrom('violations').selectAll().where('filing_id', '=', later.id).execute();
+      expect(v.map((x) => x.kind)).to.deep.equal(['outside_window']);
+      for (const conductedAt of ['1970-01-01T00:00:00Z', new Date(Date.now() - DAY).toISOString()]) {
+        const f = (await file(w, { ...CASE, ...window(nextYear('02-02')) })).body.filing;
+        const res = await h.api().post(`/api/v1/filings/${f.id}/result`).set(auth(w.agencyKey)).send({ conductedAt, outcome: 'no_issues', summary: 's' });
+        expect(res.status, conductedAt).to.equal(400);
+        expect(res.body.error.details[0].path).to.equal('/conductedAt');
+      }
+      for (const conductedAt of ['0000-01-01T00:00:00Z', '2027-06-30T23:59:60Z']) {
+        const res = await h.api().post(`/api/v1/filings/${later.id}/result`).set(auth(w.agencyKey)).send({ conductedAt, outcome: 'no_issues', summary: 's' });
+        expect(res.status, conductedAt).to.equal(400);
+      }
+    });
+
+    it('not conducted is said plainly in public verification', async () => {
+      const h = await harness();
+      const w = await world();
+      const start = new Date(Date.now() + 2 * DAY);
+      const f = (await file(w, window(start))).body.filing;
+      h.clock.set(new Date(start.getTime() + 2 * HOUR));
+      await h.api().post(`/api/v1/filings/${f.id}/result`).set(auth(w.agencyKey)).send({ conductedAt: new Date(start.getTime() + HOUR).toISOString(), outcome: 'not_conducted', summary: '企业停产' });
+      const v = (await h.api().get(`/api/v1/verify/${f.verifyCode}`).set('Accept-Language', 'en')).body;
+      expect(v.notice.en).to.include('not conducted');
+      expect(v.activeNow).to.equal(false);
+    });
+  });
+
+  describe('grounds that say nothing', () => {
+    it('invisible characters are not grounds: a zero-width reference is 400, a zero-width reason counts as none', async () => {
+      const h = await harness();
+      const w = await world('110101', { riskClass: 'A', noDisturb: true });
+      const zw = '\u200b\u200b\u200b\u200b\u2060';
+      const noRef = await h.api().post('/api/v1/filings').set(auth(w.agencyKey)).send(filingBody(w, { ...CASE, trigger: { kind: 'other', reference: zw } }));
+      expect(noRef.status).to.equal(400);
+      expect(noRef.body.error.details.map((d: { path: string }) => d.path)).to.include('/trigger/reference');
+      const noReason = await file(w, { ...CASE, reason: zw });
+      expect(noReason.status).to.equal(422);
+      expect(ruleIds(noReason.body)).to.include('filing.reason-required');
+      const x = await world('211223');
+      const n4 = await file(x, { requiresLegalRepresentative: true, legalRepresentativeReason: zw });
+      expect(ruleIds(n4.body)).to.include('conduct.N4');
+    });
+
+    it('an emergency is not a standing pass: a window over three days is refused', async () => {
+      const w = await world('110101', { riskClass: 'A', noDisturb: true });
+      const res = await file(w, { type: 'emergency', reason: '突发事故', plannedStart: new Date(Date.now() + 59 * 60_000).toISOString(), plannedEnd: new Date(Date.now() + 15 * DAY).toISOString() });
+      expect(res.status).to.equal(422);
+      expect(ruleIds(res.body)).to.include('filing.emergency-window');
+    });
+
+    it('one credential spelt another way is the same credential', async () => {
+      const h = await harness();
+      const a = await createAgency('110101');
+      const add = (credentialNo: string) => h.api().post(`/api/v1/agencies/${a.id}/inspectors`).set(auth(a.key)).send({ name: '张三', credentialNo, validUntil: '2030-12-31' });
+      expect((await add('LN21122300001001')).status).to.equal(201);
+      for (const twin of ['ln21122300001001', 'LN-21122300001001']) expect((await add(twin)).status, twin).to.equal(409);
     });
   });
 

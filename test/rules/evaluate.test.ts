@@ -88,11 +88,17 @@ describe('evaluator with the shipped structural rules', () => {
 
   it('a joint filing: every joint agency must be active, and items of any agency on the filing may be checked', () => {
     const partner = { id: 'ag_2', name: '西丰县应急管理局', active: true, region: '110101', itemCodes: ['FIRE-9'] };
-    const joint = input({ jointAgencyIds: ['ag_2'], itemCodes: ['SAFE-01', 'FIRE-9'] });
-    expect(ids(evaluate(sets, joint, facts({ jointAgencies: [partner] }), ctx))).to.deep.equal([]);
+    const staff = facts().inspectors.concat([{ id: 'j1', agencyId: 'ag_2', credentialNo: 'J1', validUntil: '2099-01-01' }]);
+    const joint = input({ jointAgencyIds: ['ag_2'], itemCodes: ['SAFE-01', 'FIRE-9'], inspectorIds: ['i1', 'j1'] });
+    expect(ids(evaluate(sets, joint, facts({ jointAgencies: [partner], inspectors: staff }), ctx))).to.deep.equal([]);
+    // the partner named but sending nobody: it would lend its name (and its cap) to someone else's visit
+    const lent = evaluate(sets, { ...joint, inspectorIds: ['i1', 'i2'] }, facts({ jointAgencies: [partner], inspectors: staff }), ctx);
+    expect(ids(lent)).to.deep.equal(['inspectors.each-agency']);
+    expect(lent.findings[0]?.message['zh-CN']).to.include('西丰县应急管理局');
+    expect(lent.findings[0]?.evidence).to.deep.equal(['ag_2']);
     // the partner's items are not the filing agency's to check on its own
     expect(ids(evaluate(sets, input({ itemCodes: ['SAFE-01', 'FIRE-9'] }), facts({ jointAgencies: [partner] }), ctx))).to.deep.equal(['items.published']);
-    const retired = evaluate(sets, joint, facts({ jointAgencies: [{ ...partner, active: false }] }), ctx);
+    const retired = evaluate(sets, joint, facts({ jointAgencies: [{ ...partner, active: false }], inspectors: staff }), ctx);
     expect(ids(retired)).to.deep.equal(['agency.registered']);
     expect(retired.findings[0]?.evidence).to.deep.equal(['ag_2']);
     expect(retired.findings[0]?.message['zh-CN']).to.include('西丰县应急管理局');
@@ -126,7 +132,7 @@ describe('evaluator with the shipped structural rules', () => {
     const d = evaluate(sets, input({ itemCodes: ['NOPE'], type: 'case' }), facts(), ctx);
     expect(d.findings).to.have.length(2);
     for (const f of d.findings) {
-      expect(f.ruleSet).to.match(/^(national-baseline|seven-not-allowed)@1\.1\.0$/);
+      expect(f.ruleSet).to.match(/^(national-baseline|seven-not-allowed)@\d+\.\d+\.\d+$/);
       expect(f.message['zh-CN']).to.match(/[\u4e00-\u9fff]/);
       expect(f.message.en).to.match(/^[\x20-\x7e]+$/);
       expect(f.basis['zh-CN']).to.not.equal('');

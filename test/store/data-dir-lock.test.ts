@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { startServer } from '../support/server-process.js';
@@ -89,5 +89,17 @@ describe('one process per embedded database (DATA_DIR)', function () {
     expect(lines, broken.output()).to.have.length(1);
     expect(lines[0]!.length).to.be.below(1000);
     expect(lines[0]).to.include(`The embedded database in ${dataDir} failed`).and.include('Restore a backup');
+  });
+
+  it('a folder that is not empty and holds no database is refused, not initialized over', async () => {
+    const dataDir = await tempPath('data', 'db');
+    const first = await startServer({ DATABASE_URL: '', DATA_DIR: dataDir, BOOTSTRAP_ADMIN_KEY: KEY });
+    await first.ready();
+    await first.kill('SIGTERM');
+    await rm(join(dataDir, 'PG_VERSION'));
+    const res = await cli(dataDir, 'audit', 'verify');
+    expect(res.code).to.equal(1);
+    expect(res.out).to.include('holds no embedded database');
+    expect(existsSync(join(dataDir, 'PG_VERSION'))).to.equal(false);
   });
 });

@@ -73,4 +73,40 @@ describe('a database outage (PostgreSQL, a cluster of the test its own)', functi
     expect(server.child.exitCode).to.equal(null);
     await server.kill('SIGTERM');
   });
+
+  it('a database that stops answering (frozen, as behind a network cut) fails requests with 503 after PG_QUERY_TIMEOUT_MS, not never', async () => {
+    const server = await startServer({ DATABASE_URL: cluster!.url, BOOTSTRAP_ADMIN_KEY: KEY, PG_QUERY_TIMEOUT_MS: '2000' });
+    await server.ready();
+    const w = await remoteWorld(server.base, KEY, 3);
+    // warm the pool, so that requests meet connections that are open but no longer answered
+    expect((await postFiling(server.base, w, remoteFiling(w, w.usccs[0]!))).status).to.equal(201);
+    await cluster!.signal('STOP');
+    try {
+      const started = Date.now();
+      const res = await postFiling(server.base, w, remoteFiling(w, w.usccs[1]!));
+      expect(res.status).to.equal(503);
+      expect(Date.now() - started).to.be.below(15_000);
+      expect(res.headers.get('retry-after')).to.equal('5');
+    } finally {
+      await cluster!.signal('CONT');
+    }
+    await waitFor(async () => (await fetch(`${server.base}/readyz`)).status === 200, 30_000);
+    expect((await postFiling(server.base, w, remoteFiling(w, w.usccs[2]!))).status).to.equal(201);
+    await server.kill('SIGTERM');
+  });
+
+  it('a server started while PostgreSQL is down says so plainly, without a stack, and exits', async () => {
+    await cluster!.stop('immediate');
+    try {
+      const server = await startServer({ DATABASE_URL: cluster!.url, BOOTSTRAP_ADMIN_KEY: KEY });
+      expect(await server.exited).to.equal(1);
+      // the outage warning and the reason to stop: no stack
+      const lines = server.output().trim().split('\n');
+      expect(lines.length, server.output()).to.be.at.most(2);
+      for (const l of lines) expect(l.length, l).to.be.below(500);
+      expect(lines.at(-1)).to.include(`PostgreSQL at 127.0.0.1:${cluster!.port} does not answer`);
+    } finally {
+      await cluster!.start();
+    }
+  });
 });

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { chown } from 'node:fs/promises';
+import { chown, readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -59,7 +59,16 @@ export class PrivateCluster {
     await this.exec('pg_ctl', ['-D', this.data, '-m', mode, '-w', '-t', '60', 'stop']);
   }
 
+  /** Freezes (SIGSTOP) or thaws (SIGCONT) the server and its backends: a host that stops answering, as a network cut would look. */
+  async signal(sig: 'STOP' | 'CONT'): Promise<void> {
+    const pid = (await readFile(join(this.data, 'postmaster.pid'), 'utf8')).split('\n')[0]?.trim();
+    if (!pid) throw new Error('postmaster.pid has no pid');
+    await run('pkill', [`-${sig}`, '-P', pid]).catch(() => undefined);
+    await run('kill', [`-${sig}`, pid]);
+  }
+
   async destroy(): Promise<void> {
+    await this.signal('CONT').catch(() => undefined);
     await this.stop('immediate').catch(() => undefined);
   }
 }
