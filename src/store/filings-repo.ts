@@ -206,7 +206,7 @@ export async function listFilings(
   if (filter.agencyId) {
     const agencyId = filter.agencyId;
     q = filter.includeJoint
-      ? q.where((eb) => eb.or([eb('f.agency_id', '=', agencyId), sql<boolean>`f.joint_agency_ids @> array[${agencyId}]::text[]`]))
+      ? q.where((eb) => eb.or([eb('f.agency_id', '=', agencyId), sql<boolean>`(cardinality(f.joint_agency_ids) > 0 and f.joint_agency_ids @> array[${agencyId}]::text[])`]))
       : q.where('f.agency_id', '=', agencyId);
   }
   if (filter.uscc) q = q.where('f.enterprise_uscc', '=', filter.uscc);
