@@ -1,4 +1,3 @@
-import { newId } from '../domain/codes.js';
 import { AppError, notFound } from '../domain/errors.js';
 import { assertCancellable, auditActions, nextStatus, type FilingStatus, type LifecycleAction } from '../domain/filing.js';
 import { inRegions, type Principal } from '../domain/principal.js';
@@ -9,10 +8,10 @@ import type { FilingInput } from '../rules/facts.js';
 import type { Db } from '../store/db.js';
 import { findDecision, findFiling, findFilingForUpdate, listFilings, loadFactRows, markCancelled, markCompleted, writeFilingBatch } from '../store/filings-repo.js';
 import { lockEnterprise } from '../store/locks.js';
-import { insertViolation } from '../store/violations-repo.js';
 import type { FilingRow } from '../store/tables.js';
 import { chains, record } from './audit.js';
 import type { ServiceContext } from './context.js';
+import { raiseIfOutsideWindow } from './outside-window.js';
 import { GroupCommit, type BatchItem, type Settled } from './filing-batches.js';
 import { decide, factQueryFor, factsFor, toInput } from './filing-decision.js';
 import { appendWrite, blockedError, emptyWrite, filingRecords, filingView, storedError, type FilingOutcome } from './filing-records.js';
@@ -220,20 +219,7 @@ export function createFilingService(ctx: ServiceContext) {
         const row = await markCompleted(trx, id, { outcome: body.outcome, conductedAt, summary: body.summary });
         // conducted outside the filed window: recorded as it happened, and raised for supervisors,
         // as an arrival outside it is (else a visit made now could be put on next year's filing)
-        const outside = body.outcome !== 'not_conducted' && (conductedAt < f.planned_start || conductedAt > f.planned_end);
-        const violationId = outside ? newId('vio') : null;
-        if (violationId) {
-          await insertViolation(trx, {
-            id: violationId,
-            kind: 'outside_window',
-            agencyId: f.agency_id,
-            enterpriseUscc: f.enterprise_uscc,
-            region: f.region,
-            filingId: f.id,
-            details: { conductedAt: conductedAt.toISOString(), plannedStart: f.planned_start.toISOString(), plannedEnd: f.planned_end.toISOString(), source: 'result' },
-            raisedAt: now,
-          });
-        }
+        const violationId = body.outcome === 'not_conducted' ? null : await raiseIfOutsideWindow(trx, f, conductedAt, 'conductedAt', now);
         return { row, payload: { outcome: body.outcome, conductedAt: body.conductedAt, summary: body.summary, violationId } };
       });
     },

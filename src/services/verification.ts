@@ -1,5 +1,5 @@
 import { AppError, notFound } from '../domain/errors.js';
-import { maskCredential, newId, VERIFY_CODE_PATTERN } from '../domain/codes.js';
+import { maskCredential, VERIFY_CODE_PATTERN } from '../domain/codes.js';
 import { auditActions, nextStatus, type FilingStatus, type FilingType } from '../domain/filing.js';
 import { formatLocal } from '../domain/calendar.js';
 import { fillBoth, type Localized } from '../domain/i18n.js';
@@ -8,9 +8,9 @@ import type { Principal } from '../domain/principal.js';
 import type { ArrivalView, VerificationView } from '../domain/schemas.js';
 import { findByVerifyCode, findFilingForUpdate, markArrived, type VerifyView } from '../store/filings-repo.js';
 import { lockEnterprise } from '../store/locks.js';
-import { insertViolation } from '../store/violations-repo.js';
 import { chains, record } from './audit.js';
 import type { ServiceContext } from './context.js';
+import { raiseIfOutsideWindow } from './outside-window.js';
 
 const codePattern = new RegExp(VERIFY_CODE_PATTERN);
 /** Codes are printed upper-case; people type them in any case, with spaces or dashes. */
@@ -120,22 +120,9 @@ export function createVerificationService(ctx: ServiceContext) {
         if (!f) throw notFound('filing', filing.id);
         const status = nextStatus(f.status as FilingStatus, 'arrive');
         const at = ctx.clock.now();
-        const withinWindow = f.planned_start <= at && at <= f.planned_end;
         await markArrived(trx, f.id, at);
-        let violationId: string | null = null;
-        if (!withinWindow) {
-          violationId = newId('vio');
-          await insertViolation(trx, {
-            id: violationId,
-            kind: 'outside_window',
-            agencyId: f.agency_id,
-            enterpriseUscc: f.enterprise_uscc,
-            region: f.region,
-            filingId: f.id,
-            details: { arrivedAt: at.toISOString(), plannedStart: f.planned_start.toISOString(), plannedEnd: f.planned_end.toISOString() },
-            raisedAt: at,
-          });
-        }
+        const violationId = await raiseIfOutsideWindow(trx, f, at, 'arrivedAt', at);
+        const withinWindow = violationId === null;
         await record(
           trx,
           {

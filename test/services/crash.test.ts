@@ -3,7 +3,7 @@ import pg from 'pg';
 import { verifyAuditTrail } from '../../src/services/audit.js';
 import { openStore } from '../../src/store/db.js';
 import { waitFor } from '../support/fixtures.js';
-import { PrivateCluster } from '../support/pg-cluster.js';
+import { usePrivateCluster } from '../support/pg-cluster.js';
 import { postFiling, remoteFiling, remoteWorld, type RemoteWorld } from '../support/remote-world.js';
 import { startServer } from '../support/server-process.js';
 
@@ -24,34 +24,25 @@ async function sql(url: string, text: string): Promise<pg.QueryResult> {
 
 describe('a process killed with SIGKILL (PostgreSQL, a cluster of the test its own)', function () {
   this.timeout(180_000);
-  let cluster: PrivateCluster | null = null;
-
-  before(async function () {
-    if (!process.env.DATABASE_URL) this.skip(); // the fault tests run in the PostgreSQL pass
-    cluster = await PrivateCluster.create();
-    if (!cluster) this.skip();
-    await cluster.start();
-  });
-  after(async () => {
-    await cluster?.destroy();
-  });
+  // the fault tests run in the PostgreSQL pass, on a cluster of their own
+  const cluster = usePrivateCluster();
 
   it('killed between taking an Idempotency-Key and finishing: a retry is one new attempt, not 409 for ever', async () => {
-    const first = await startServer({ DATABASE_URL: cluster!.url, BOOTSTRAP_ADMIN_KEY: KEY });
+    const first = await startServer({ DATABASE_URL: cluster().url, BOOTSTRAP_ADMIN_KEY: KEY });
     await first.ready();
     const w = await remoteWorld(first.base, KEY, 1);
     // this one filing stays inside its transaction for three seconds
     await sql(
-      cluster!.url,
+      cluster().url,
       `create function test_hold() returns trigger language plpgsql as $$ begin if new.reason = 'hold-me' then perform pg_sleep(3); end if; return new; end $$;
        create trigger test_hold before insert on filings for each row execute function test_hold()`,
     );
     const body = remoteFiling(w, w.usccs[0]!, { type: 'case', reason: 'hold-me', trigger: { kind: 'complaint', reference: '12345-2026-1' } });
     void postFiling(first.base, w, body, 'retry-me').catch(() => undefined);
-    await waitFor(async () => (await sql(cluster!.url, "select 1 from pg_stat_activity where wait_event = 'PgSleep'")).rowCount! > 0, 10_000);
+    await waitFor(async () => (await sql(cluster().url, "select 1 from pg_stat_activity where wait_event = 'PgSleep'")).rowCount! > 0, 10_000);
     await first.kill('SIGKILL');
 
-    const second = await startServer({ DATABASE_URL: cluster!.url, BOOTSTRAP_ADMIN_KEY: KEY });
+    const second = await startServer({ DATABASE_URL: cluster().url, BOOTSTRAP_ADMIN_KEY: KEY });
     await second.ready();
     const retry = await postFiling(second.base, w, body, 'retry-me');
     expect(retry.status, JSON.stringify(retry.body)).to.equal(201);
@@ -59,14 +50,14 @@ describe('a process killed with SIGKILL (PostgreSQL, a cluster of the test its o
     expect(again.status).to.equal(201);
     expect(again.headers.get('idempotent-replayed')).to.equal('true');
     expect((again.body.filing as { id: string }).id).to.equal((retry.body.filing as { id: string }).id);
-    const n = await sql(cluster!.url, `select count(*)::int as n from filings where enterprise_uscc = '${w.usccs[0]}'`);
+    const n = await sql(cluster().url, `select count(*)::int as n from filings where enterprise_uscc = '${w.usccs[0]}'`);
     expect((n.rows[0] as { n: number }).n).to.equal(1);
-    await sql(cluster!.url, 'drop trigger test_hold on filings; drop function test_hold()');
+    await sql(cluster().url, 'drop trigger test_hold on filings; drop function test_hold()');
     await second.kill('SIGTERM');
   });
 
   it('killed under load: every acknowledged filing is there afterwards, and retries file each request once', async () => {
-    const first = await startServer({ DATABASE_URL: cluster!.url, BOOTSTRAP_ADMIN_KEY: KEY });
+    const first = await startServer({ DATABASE_URL: cluster().url, BOOTSTRAP_ADMIN_KEY: KEY });
     await first.ready();
     const w: RemoteWorld = await remoteWorld(first.base, KEY, 300);
     const acknowledged = new Map<string, { id: string; filingNo: string; verifyCode: string }>();
@@ -87,7 +78,7 @@ describe('a process killed with SIGKILL (PostgreSQL, a cluster of the test its o
     await Promise.all(clients);
     expect(next).to.be.below(requests.length);
 
-    const second = await startServer({ DATABASE_URL: cluster!.url, BOOTSTRAP_ADMIN_KEY: KEY });
+    const second = await startServer({ DATABASE_URL: cluster().url, BOOTSTRAP_ADMIN_KEY: KEY });
     await second.ready();
     // every 201 the dead process sent is on record, unchanged
     for (const [key, f] of acknowledged) {
@@ -103,9 +94,9 @@ describe('a process killed with SIGKILL (PostgreSQL, a cluster of the test its o
       const earlier = acknowledged.get(r.key);
       if (earlier) expect((res.body.filing as { id: string }).id).to.equal(earlier.id);
     }
-    const counts = await sql(cluster!.url, `select enterprise_uscc, count(*)::int as n from filings group by 1 having count(*) > 1`);
+    const counts = await sql(cluster().url, `select enterprise_uscc, count(*)::int as n from filings group by 1 having count(*) > 1`);
     expect(counts.rows).to.deep.equal([]);
-    const store = await openStore({ databaseUrl: cluster!.url, dataDir: '' });
+    const store = await openStore({ databaseUrl: cluster().url, dataDir: '' });
     try {
       expect((await verifyAuditTrail(store.db)).ok).to.equal(true);
     } finally {

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import pg from 'pg';
 import { waitFor } from '../support/fixtures.js';
-import { PrivateCluster } from '../support/pg-cluster.js';
+import { usePrivateCluster } from '../support/pg-cluster.js';
 import { postFiling, remoteFiling, remoteWorld } from '../support/remote-world.js';
 import { startServer } from '../support/server-process.js';
 
@@ -13,24 +13,15 @@ const KEY = 'outage-test-admin-key-0123456789';
 
 describe('a database outage (PostgreSQL, a cluster of the test its own)', function () {
   this.timeout(180_000);
-  let cluster: PrivateCluster | null = null;
-
-  before(async function () {
-    if (!process.env.DATABASE_URL) this.skip(); // the fault tests run in the PostgreSQL pass
-    cluster = await PrivateCluster.create();
-    if (!cluster) this.skip();
-    await cluster.start();
-  });
-  after(async () => {
-    await cluster?.destroy();
-  });
+  // the fault tests run in the PostgreSQL pass, on a cluster of their own
+  const cluster = usePrivateCluster();
 
   it('the process survives, answers 503 unavailable with Retry-After, logs one warning, and recovers without a restart', async () => {
-    const server = await startServer({ DATABASE_URL: cluster!.url, BOOTSTRAP_ADMIN_KEY: KEY });
+    const server = await startServer({ DATABASE_URL: cluster().url, BOOTSTRAP_ADMIN_KEY: KEY });
     await server.ready();
     const w = await remoteWorld(server.base, KEY, 40);
     // hold every filing inside its transaction for a moment, so the shutdown finds them there
-    const admin = new pg.Client({ connectionString: cluster!.url });
+    const admin = new pg.Client({ connectionString: cluster().url });
     await admin.connect();
     await admin.query(`create function test_slow() returns trigger language plpgsql as $$ begin perform pg_sleep(0.5); return new; end $$;
       create trigger test_slow before insert on filings for each row execute function test_slow()`);
@@ -38,13 +29,13 @@ describe('a database outage (PostgreSQL, a cluster of the test its own)', functi
 
     const inFlight = w.usccs.slice(0, 30).map((u) => postFiling(server.base, w, remoteFiling(w, u)).catch((e: unknown) => ({ status: -1, error: e })));
     await waitFor(async () => {
-      const c = new pg.Client({ connectionString: cluster!.url });
+      const c = new pg.Client({ connectionString: cluster().url });
       await c.connect();
       const r = await c.query("select count(*)::int as n from pg_stat_activity where query like '%filing%' and state <> 'idle'");
       await c.end();
       return (r.rows[0] as { n: number }).n > 0;
     }, 10_000);
-    await cluster!.stop('immediate');
+    await cluster().stop('immediate');
 
     const results = await Promise.all(inFlight);
     // every request got an answer: none hung up, none was a 500
@@ -65,7 +56,7 @@ describe('a database outage (PostgreSQL, a cluster of the test its own)', functi
     expect(server.output()).not.to.include('unhandled error');
     expect(server.output()).not.to.include('uncaught');
 
-    await cluster!.start();
+    await cluster().start();
     await waitFor(async () => (await fetch(`${server.base}/readyz`)).status === 200, 30_000);
     const after = await postFiling(server.base, w, remoteFiling(w, w.usccs[36]!));
     expect(after.status, JSON.stringify(after.body)).to.equal(201);
@@ -75,12 +66,12 @@ describe('a database outage (PostgreSQL, a cluster of the test its own)', functi
   });
 
   it('a database that stops answering (frozen, as behind a network cut) fails requests with 503 after PG_QUERY_TIMEOUT_MS, not never', async () => {
-    const server = await startServer({ DATABASE_URL: cluster!.url, BOOTSTRAP_ADMIN_KEY: KEY, PG_QUERY_TIMEOUT_MS: '2000' });
+    const server = await startServer({ DATABASE_URL: cluster().url, BOOTSTRAP_ADMIN_KEY: KEY, PG_QUERY_TIMEOUT_MS: '2000' });
     await server.ready();
     const w = await remoteWorld(server.base, KEY, 3);
     // warm the pool, so that requests meet connections that are open but no longer answered
     expect((await postFiling(server.base, w, remoteFiling(w, w.usccs[0]!))).status).to.equal(201);
-    await cluster!.signal('STOP');
+    await cluster().signal('STOP');
     try {
       const started = Date.now();
       const res = await postFiling(server.base, w, remoteFiling(w, w.usccs[1]!));
@@ -88,7 +79,7 @@ describe('a database outage (PostgreSQL, a cluster of the test its own)', functi
       expect(Date.now() - started).to.be.below(15_000);
       expect(res.headers.get('retry-after')).to.equal('5');
     } finally {
-      await cluster!.signal('CONT');
+      await cluster().signal('CONT');
     }
     await waitFor(async () => (await fetch(`${server.base}/readyz`)).status === 200, 30_000);
     expect((await postFiling(server.base, w, remoteFiling(w, w.usccs[2]!))).status).to.equal(201);
@@ -96,17 +87,17 @@ describe('a database outage (PostgreSQL, a cluster of the test its own)', functi
   });
 
   it('a server started while PostgreSQL is down says so plainly, without a stack, and exits', async () => {
-    await cluster!.stop('immediate');
+    await cluster().stop('immediate');
     try {
-      const server = await startServer({ DATABASE_URL: cluster!.url, BOOTSTRAP_ADMIN_KEY: KEY });
+      const server = await startServer({ DATABASE_URL: cluster().url, BOOTSTRAP_ADMIN_KEY: KEY });
       expect(await server.exited).to.equal(1);
       // the outage warning and the reason to stop: no stack
       const lines = server.output().trim().split('\n');
       expect(lines.length, server.output()).to.be.at.most(2);
       for (const l of lines) expect(l.length, l).to.be.below(500);
-      expect(lines.at(-1)).to.include(`PostgreSQL at 127.0.0.1:${cluster!.port} does not answer`);
+      expect(lines.at(-1)).to.include(`PostgreSQL at 127.0.0.1:${cluster().port} does not answer`);
     } finally {
-      await cluster!.start();
+      await cluster().start();
     }
   });
 });

@@ -72,3 +72,25 @@ export class PrivateCluster {
     await this.stop('immediate').catch(() => undefined);
   }
 }
+
+/**
+ * Hooks for a describe block whose tests stop and start a cluster of their own: they run in the
+ * PostgreSQL pass (DATABASE_URL set) where the server binaries are installed, and are skipped
+ * otherwise. Returns the running cluster.
+ */
+export function usePrivateCluster(): () => PrivateCluster {
+  let cluster: PrivateCluster | null = null;
+  before(async function () {
+    if (!process.env.DATABASE_URL) this.skip();
+    cluster = await PrivateCluster.create();
+    if (!cluster) this.skip();
+    await cluster.start();
+  });
+  after(async () => {
+    await cluster?.destroy();
+  });
+  return () => {
+    if (!cluster) throw new Error('no private cluster');
+    return cluster;
+  };
+}
