@@ -25,7 +25,11 @@ export interface Runtime {
  * The server, the CLI and the tests all start the product through here. On PGlite the data
  * folder is locked for this process (a second one refuses to start, see store/data-dir-lock.ts).
  */
-export async function startRuntime(config: Config, log: Logger, opts: { clock?: Clock; dataDir?: string; onQuery?: (sql: string, ms: number) => void } = {}): Promise<Runtime> {
+export async function startRuntime(
+  config: Config,
+  log: Logger,
+  opts: { clock?: Clock; dataDir?: string; onQuery?: (sql: string, ms: number) => void; /** the command line: no start-up hints */ quiet?: boolean } = {},
+): Promise<Runtime> {
   const closers: (() => Promise<void>)[] = [];
   const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: opts.dataDir ?? config.dataDir, poolSize: config.pgPoolSize, queryTimeoutMs: config.pgQueryTimeoutMs, log, ...(opts.onQuery ? { onQuery: opts.onQuery } : {}) });
   try {
@@ -51,7 +55,7 @@ export async function startRuntime(config: Config, log: Logger, opts: { clock?: 
     });
     if (config.bootstrapAdminKey && (await services.keys.ensureBootstrapAdmin(config.bootstrapAdminKey))) {
       log.info('bootstrap admin key registered');
-    } else if (!(await services.keys.adminExists())) {
+    } else if (!opts.quiet && !(await services.keys.adminExists())) {
       log.warn('no admin key exists yet: start with BOOTSTRAP_ADMIN_KEY=<16+ characters>, or stop the service and run `npm run cli -- keys create --role admin --name <you>`');
     }
     const app = createApp({ services, log, bodyLimit: config.bodyLimit, verifyRateLimit: config.verifyRateLimit, version });

@@ -1,5 +1,6 @@
 import type { Server } from 'node:http';
 import { ConfigError, loadConfig } from './config.js';
+import { AppError } from './domain/errors.js';
 import { createHttpServer } from './http/server.js';
 import { createLogger } from './log.js';
 import { startRuntime, version } from './runtime.js';
@@ -38,6 +39,7 @@ async function main(): Promise<void> {
   } catch (err) {
     // a second process on the same embedded database, or a damaged one: one line that says what to do
     if (err instanceof DataDirLockedError || err instanceof EmbeddedDatabaseError) log.fatal(err.message);
+    else if (err instanceof AppError && err.messageKey === 'rules_invalid') log.fatal({ problems: err.details }, 'rule sets are invalid; fix them and start again');
     else if (config.databaseUrl && isOutage(err)) log.fatal(databaseAway(config.databaseUrl, err));
     else log.fatal({ err }, 'start-up failed');
     process.exit(1);

@@ -39,7 +39,7 @@ export function buildCli(io: CliIo): Command {
     if (io.runtime) return fn(io.runtime);
     const config = loadConfig();
     // the CLI speaks on stdout; the service log goes to stderr at warn and above
-    const rt = await startRuntime(config, pino({ level: 'warn' }, pino.destination(2)));
+    const rt = await startRuntime(config, pino({ level: 'warn' }, pino.destination(2)), { quiet: true });
     try {
       return await fn(rt);
     } finally {

@@ -1,11 +1,12 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { StringEnum } from './enum-schema.js';
 import { TRIGGER_KINDS } from './filing.js';
+import { MEANINGFUL_PATTERN } from './text.js';
 
 // The decision shape, stored with every filing and attempt and returned by the API. It lives in
 // domain because it is part of the API contract; the rule engine produces it.
 const Localized = Type.Object({ 'zh-CN': Type.String(), en: Type.String() });
-const Reference = Type.String({ minLength: 1, maxLength: 100, pattern: '[\\p{L}\\p{N}]', description: 'ticket, referral or document number' });
+const Reference = Type.String({ minLength: 1, maxLength: 100, pattern: MEANINGFUL_PATTERN, description: 'ticket, referral or document number' });
 
 export const TriggerSchema = Type.Object(
   { kind: StringEnum(TRIGGER_KINDS, 'what set off the case inspection'), reference: Reference },

@@ -1,5 +1,6 @@
 import { AppError } from './errors.js';
 import type { Localized } from './i18n.js';
+import { formatLocal } from './calendar.js';
 import { statusNames } from './messages.js';
 
 export const FILING_TYPES = ['routine', 'case', 'special', 'random', 'emergency'] as const;
@@ -73,9 +74,9 @@ export function nextStatus(from: FilingStatus, action: LifecycleAction): FilingS
 }
 
 /** Cancellation only before the planned start: afterwards the visit may have happened. */
-export function assertCancellable(plannedStart: Date, now: Date): void {
+export function assertCancellable(plannedStart: Date, now: Date, tz: string): void {
   if (now.getTime() >= plannedStart.getTime()) {
-    throw new AppError('conflict', 'cancel_after_start', { start: plannedStart.toISOString() }, [
+    throw new AppError('conflict', 'cancel_after_start', { start: formatLocal(plannedStart, tz) }, [
       { path: '/plannedStart', message: 'the planned start has passed; record a result (outcome not_conducted if the visit did not take place)' },
     ]);
   }

@@ -14,7 +14,7 @@ export function pickLang(acceptLanguage: string | undefined): Lang {
     const tag = tagRaw?.trim().toLowerCase() ?? '';
     const lang: Lang | null = tag.startsWith('zh') ? 'zh-CN' : tag.startsWith('en') ? 'en' : null;
     if (!lang) continue;
-    const qParam = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
+    const qParam = params.map((p) => p.trim().toLowerCase()).find((p) => p.startsWith('q='));
     const q = qParam ? Number(qParam.slice(2)) : 1;
     if (Number.isFinite(q) && q > bestQ) {
       best = lang;

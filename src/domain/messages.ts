@@ -23,18 +23,20 @@ export const messages = {
   rate_limited: { 'zh-CN': '请求过于频繁，请稍后再试', en: 'Too many requests; try again later' },
   unavailable: { 'zh-CN': '服务暂不可用：{reason}', en: 'Service unavailable: {reason}' },
   internal: { 'zh-CN': '服务器内部错误，请联系管理员并提供请求编号 {requestId}', en: 'Internal error; contact the administrator with request id {requestId}' },
+  lead_agency_only: { 'zh-CN': '只有提交备案的执法主体可以登记结果或撤销备案；联合检查的其他主体可以查看和确认到达', en: 'Only the agency that filed it records the result or cancels; the other agencies of a joint inspection may view it and confirm the arrival' },
   key_shown_once: { 'zh-CN': '该请求已创建密钥 {id}；密钥只显示一次、不予保存。如未取得，请吊销该密钥并重新创建', en: 'This request already created key {id}; a key is shown once and never stored. If it was lost, revoke that key and create another' },
   cancel_after_start: { 'zh-CN': '计划开始时间（{start}）已过，不能撤销备案；请登记检查结果（未实施的登记为 not_conducted）', en: 'The planned start ({start}) has passed, so the filing cannot be cancelled; record a result instead (not_conducted if the visit did not take place)' },
   conducted_before_filing: { 'zh-CN': '检查时间早于 {at}：本备案当时尚不存在（紧急检查为开始时间），不可能依本备案实施', en: 'conductedAt is before {at}: the filing did not exist yet (for an emergency, its start), so no visit can have been made under it' },
   not_conducted_before_start: { 'zh-CN': '计划开始时间（{start}）未到，检查尚未实施；如不再检查请撤销备案', en: 'The planned start ({start}) has not come yet; to call the visit off, cancel the filing' },
   trigger_required: { 'zh-CN': '个案检查须说明检查事由（trigger：类型与工单号、移送函号或文书编号）', en: 'A case inspection must name its trigger (trigger: its kind and a ticket, referral or document number)' },
-  field_not_for_type: { 'zh-CN': '{field} 仅适用于 {types} 类检查，本次为 {type}', en: '{field} applies to {types} inspections only; this one is {type}' },
+  field_not_for_type: { 'zh-CN': '{field} 仅适用于{types}，本次为{type}', en: '{field} applies to {types} inspections only; this one is {type}' },
   verify_upcoming: { 'zh-CN': '已备案的检查，计划于 {start} 至 {end} 实施；此时间之外执法人员不应入企', en: 'A filed inspection, planned from {start} to {end}; inspectors should not come outside this window' },
   verify_open: { 'zh-CN': '已备案的检查，现在处于备案时间窗口内（至 {end}）；请核对执法人员及其证件', en: 'A filed inspection, inside its filed window now (until {end}); check the inspectors and their credentials' },
   verify_in_progress: { 'zh-CN': '检查已确认到达，正在实施（备案窗口至 {end}）', en: 'Arrival was confirmed; the inspection is under way (filed window until {end})' },
   verify_passed: { 'zh-CN': '备案时间窗口已于 {end} 结束；此码不能用于现在的入企检查', en: 'The filed window ended at {end}; this code does not cover a visit now' },
   verify_completed: { 'zh-CN': '本次检查已于 {at} 实施完毕并登记结果；此码不能用于新的入企检查', en: 'This inspection was completed on {at} and its result recorded; this code does not cover a new visit' },
   verify_not_conducted: { 'zh-CN': '本次检查已登记为未实施（{at}）；此码不能用于任何入企检查', en: 'This inspection was recorded as not conducted ({at}); this code does not cover any visit' },
+  verify_desk_review: { 'zh-CN': '此备案为书面核查（{start} 至 {end}），不入企；持此码到场检查属于未经备案的入企检查，可以拒绝并举报', en: 'This filing is a desk review ({start} to {end}): nobody comes to the enterprise under it; a visit under this code is unfiled: you may refuse it and report it' },
   verify_cancelled: { 'zh-CN': '此备案已于 {at} 撤销，不是有效备案；持此码入企属于未经备案检查，可以拒绝并举报', en: 'This filing was cancelled at {at} and is not valid; a visit under this code is unfiled: you may refuse it and report it' },
   transition_invalid: { 'zh-CN': '备案当前状态为“{from}”，不能{action}', en: 'The filing is "{from}" and cannot be {action}' },
   agency_mismatch: { 'zh-CN': '{what} {id} 不属于本执法主体', en: '{what} {id} does not belong to this agency' },
@@ -59,6 +61,20 @@ export const entities = {
   'verification code': { 'zh-CN': '核验码', en: 'verification code' },
 } as const satisfies Record<string, Localized>;
 export type Entity = keyof typeof entities;
+
+/** Inspection types as people say them. */
+export const typeNames = {
+  routine: { 'zh-CN': '日常检查', en: 'routine' },
+  case: { 'zh-CN': '个案检查', en: 'case' },
+  special: { 'zh-CN': '专项检查', en: 'special' },
+  random: { 'zh-CN': '双随机抽查', en: 'random' },
+  emergency: { 'zh-CN': '紧急检查', en: 'emergency' },
+} as const satisfies Record<string, Localized>;
+
+/** A list of types in both languages: 个案检查、紧急检查 / case, emergency. */
+export function typeList(types: readonly (keyof typeof typeNames)[]): Localized {
+  return { 'zh-CN': types.map((t) => typeNames[t]['zh-CN']).join('、'), en: types.map((t) => typeNames[t].en).join(', ') };
+}
 
 /** Filing statuses as people say them. */
 export const statusNames = {

@@ -3,12 +3,13 @@ import { CampaignSchema, DecisionSchema, TriggerSchema } from './decision.js';
 import { FILING_STATUSES, FILING_TYPES, OUTCOMES, PURPOSES, RISK_CLASSES } from './filing.js';
 import { ROLES } from './principal.js';
 import { StringEnum } from './enum-schema.js';
+import { MEANINGFUL_PATTERN } from './text.js';
 
 // The API contract, once: ajv validates requests with these, /openapi.json is generated from
 // them, and services return their static types.
 
 const Text = (max: number, description?: string) =>
-  Type.String({ minLength: 1, maxLength: max, pattern: '[\\p{L}\\p{N}]', ...(description ? { description } : {}) });
+  Type.String({ minLength: 1, maxLength: max, pattern: MEANINGFUL_PATTERN, ...(description ? { description } : {}) });
 const DateTime = Type.String({ format: 'date-time', description: 'ISO 8601 with offset' });
 const IsoDate = Type.String({ format: 'date', description: 'YYYY-MM-DD' });
 const Region = Type.String({ pattern: '^[0-9]{6}$', description: 'six-digit administrative division code (GB/T 2260)' });
@@ -67,7 +68,11 @@ export const AgencyDetail = Type.Composite([Agency, Type.Object({ inspectors: Ty
 export const InspectorCreate = Type.Object(
   {
     name: Text(100),
-    credentialNo: Type.String({ pattern: '^[A-Za-z0-9-]{6,40}$', description: 'enforcement credential number (执法证号)' }),
+    credentialNo: Type.String({
+      // at least six letters or digits: the separators are dropped, so "------" would be no number at all
+      pattern: '^(?=(?:[^A-Za-z0-9]*[A-Za-z0-9]){6})[A-Za-z0-9-]{6,40}$',
+      description: 'enforcement credential number (执法证号); case and hyphens do not matter, and one number belongs to one inspector in all agencies',
+    }),
     validUntil: IsoDate,
   },
   strict,
@@ -195,7 +200,7 @@ export const BlockedResponse = Type.Composite([ErrorResponse, Type.Object({ deci
 const WINDOW_STATES = ['upcoming', 'open', 'passed'] as const;
 export const Verification = Type.Object({
   valid: Type.Boolean({ description: 'false for a cancelled filing: it never authorizes a visit' }),
-  activeNow: Type.Boolean({ description: 'now is inside the filed window and the filing is neither cancelled nor completed' }),
+  activeNow: Type.Boolean({ description: 'the filing covers a visit now: on-site, inside its window, neither cancelled nor completed' }),
   window: StringEnum(WINDOW_STATES, 'where now is relative to the filed window'),
   notice: Type.Object(
     { 'zh-CN': Type.String(), en: Type.String() },
@@ -205,6 +210,7 @@ export const Verification = Type.Object({
     filingNo: Type.String(),
     status: StringEnum(FILING_STATUSES),
     type: StringEnum(FILING_TYPES),
+    onSite: Type.Boolean({ description: 'false: a desk review; nobody comes to the enterprise under this filing' }),
     agency: Type.Object({ name: Type.String() }),
     jointAgencies: Type.Array(Type.Object({ name: Type.String() })),
     enterprise: Type.Object({ name: Type.String() }),
@@ -224,7 +230,7 @@ export const Arrival = Type.Object({
   status: StringEnum(FILING_STATUSES),
   arrivedAt: DateTime,
   withinWindow: Type.Boolean(),
-  violationId: Nullable(Type.String({ description: 'the outside_window violation raised, if any' })),
+  violationId: Nullable(Type.String({ description: 'the violation raised, if any: outside_window, or unfiled_inspection for a visit under a desk-review filing' })),
 });
 
 export type AgencyCreateBody = Static<typeof AgencyCreate>;

@@ -43,9 +43,11 @@ export function buildOpenApi(routes: readonly AnyRoute[], version: string): Reco
     const errorStatuses: [number, string][] = [
       [400, 'bad input: the details name the field'],
       ...(r.auth === 'public' ? [] : ([[401, 'no key, or a key that is not valid'], [403, 'this key may not do this']] as [number, string][])),
-      ...(r.path.includes(':') ? ([[404, 'not found, or not in the caller\'s scope']] as [number, string][]) : []),
+      // a path id, or an id in the body (an enterprise, inspector or agency), that is unknown or out of scope
+      ...(r.path.includes(':') || r.body ? ([[404, 'not found, or not in the caller\'s scope']] as [number, string][]) : []),
       ...(r.creates ? ([[409, 'the Idempotency-Key was used with another body (or the thing exists already)']] as [number, string][]) : []),
-      ...(r.body ? ([[413, 'body larger than BODY_LIMIT_BYTES'], [415, 'body not application/json (or compressed)']] as [number, string][]) : []),
+      // every method with a body is parsed, whether the route reads it or not
+      ...(r.method !== 'get' ? ([[413, 'body larger than BODY_LIMIT_BYTES'], [415, 'body not application/json (or compressed)']] as [number, string][]) : []),
       ...(r.rateLimited ? ([[429, 'too many requests from this address']] as [number, string][]) : []),
       ...(r.path === '/healthz' ? [] : ([[503, 'the database cannot be reached (Retry-After says when to retry), or no rule set applies']] as [number, string][])),
     ];

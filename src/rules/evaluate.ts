@@ -122,9 +122,14 @@ export function evaluate(
  * of sets from the most general to each set, overrides applied. The enterprise's region is one
  * of the facts being loaded, so the history a filing needs is decided over all of them.
  */
-function rulesInForceAnywhere(sets: readonly LoadedRuleSet[], ctx: EvaluationContext): Rule[] {
+/** The sets in force on this day somewhere: enabled and within their dates, whatever their jurisdiction. */
+export function setsInForce(sets: readonly LoadedRuleSet[], ctx: EvaluationContext): LoadedRuleSet[] {
   const today = localDate(ctx.now, ctx.tz);
-  const live = sets.filter(({ file }) => file.enabled && file.effectiveFrom <= today && (file.effectiveTo == null || today < file.effectiveTo));
+  return sets.filter(({ file }) => file.enabled && file.effectiveFrom <= today && (file.effectiveTo == null || today < file.effectiveTo));
+}
+
+function rulesInForceAnywhere(sets: readonly LoadedRuleSet[], ctx: EvaluationContext): Rule[] {
+  const live = setsInForce(sets, ctx);
   const out: Rule[] = [];
   for (const leaf of live) {
     const chain = live.filter((s) => leaf.file.jurisdiction.startsWith(s.file.jurisdiction));

@@ -2,6 +2,8 @@ import { DAY_MS, localDate, localPeriod, localYear } from '../domain/calendar.js
 import { normalizeCredential } from '../domain/codes.js';
 import { triggerLabels } from '../domain/filing.js';
 import { fillBoth, type Localized, type Params } from '../domain/i18n.js';
+import { typeList, typeNames } from '../domain/messages.js';
+import { meaningfulLength } from '../domain/text.js';
 import type { AgencyFact, EvaluationContext, Facts, FilingInput, HistoryPeriod, PriorFiling } from './facts.js';
 import type { RuleKind, RuleOf, Severity } from './schema.js';
 
@@ -34,16 +36,16 @@ const problems = {
 } satisfies Record<string, Localized>;
 
 const verdicts = {
-  refused: { 'zh-CN': '仅可实施以下类型的检查：{allowed}（本次为 {type}）', en: 'only {allowed} inspections are allowed (this one is {type})' },
+  refused: { 'zh-CN': '仅可实施以下检查：{allowed}（本次为{type}）', en: 'only {allowed} inspections are allowed (this one is {type})' },
   exemptTrigger: {
-    'zh-CN': '本次为 {type} 检查，事由：{trigger}（{reference}），予以放行并提示监管部门',
+    'zh-CN': '本次为{type}，事由：{trigger}（{reference}），予以放行并提示监管部门',
     en: 'this {type} inspection is let through on its grounds, {trigger} ({reference}), and shown to supervisors',
   },
   exemptCampaign: {
     'zh-CN': '本次为上级部署的专项检查（{reference}），予以放行并提示监管部门',
     en: 'this special campaign deployed by a higher authority ({reference}) is let through and shown to supervisors',
   },
-  exemptType: { 'zh-CN': '本次为 {type} 检查，予以放行并提示监管部门', en: 'this {type} inspection is let through and shown to supervisors' },
+  exemptType: { 'zh-CN': '本次为{type}，予以放行并提示监管部门', en: 'this {type} inspection is let through and shown to supervisors' },
   higherCampaign: { 'zh-CN': '上级部署的专项检查', en: 'special campaigns deployed by a higher authority' },
 } satisfies Record<string, Localized>;
 
@@ -75,6 +77,22 @@ function agenciesOf(input: FilingInput, facts: Facts): { id: string; name: strin
   return [input.agencyId, ...input.jointAgencyIds].map((id) => ({ id, name: known.get(id)?.name ?? id }));
 }
 const wasOn = (h: PriorFiling, agencyId: string) => h.agencyId === agencyId || h.jointAgencyIds.includes(agencyId);
+
+/**
+ * The calendar periods a visit counts in: every local year its window touches (a cap), or the
+ * local day it starts on (the day alert). UTC intervals [from, to).
+ */
+function periodsTouched(window: 'calendar-year' | 'calendar-day' | 'rolling-days', input: FilingInput, tz: string): [number, number][] {
+  const start = input.plannedStart.getTime();
+  if (window !== 'calendar-year') return [localPeriod(start, tz, 'day')];
+  const out: [number, number][] = [];
+  for (let at = start; at < input.plannedEnd.getTime(); ) {
+    const year = localPeriod(at, tz, 'year');
+    out.push(year);
+    at = year[1];
+  }
+  return out.length ? out : [localPeriod(start, tz, 'year')];
+}
 
 export const kinds: { [K in RuleKind]: KindEvaluator<K> } = {
   history: {
@@ -126,17 +144,19 @@ export const kinds: { [K in RuleKind]: KindEvaluator<K> } = {
     evaluate(rule, input, facts) {
       if (!facts.enterprise[rule.params.flag]) return null;
       const p = rule.params;
-      const allowed = [p.allowTypes.join(', '), ...(p.allowHigherCampaigns ? [verdicts.higherCampaign] : [])];
-      const allowedText = { 'zh-CN': allowed.map((a) => (typeof a === 'string' ? a : a['zh-CN'])).join('、'), en: allowed.map((a) => (typeof a === 'string' ? a : a.en)).join(', ') };
-      const base = { type: input.type, allowed: allowedText };
+      const types = typeList(p.allowTypes);
+      const allowedText = p.allowHigherCampaigns
+        ? { 'zh-CN': `${types['zh-CN']}、${verdicts.higherCampaign['zh-CN']}`, en: `${types.en}, ${verdicts.higherCampaign.en}` }
+        : types;
+      const base = { type: typeNames[input.type], allowed: allowedText };
       const evidence = [facts.enterprise.uscc];
       if (p.allowHigherCampaigns && isHigherCampaign(input)) {
         return { params: { ...base, verdict: fillBoth(verdicts.exemptCampaign, { reference: input.campaign?.reference ?? '' }) }, evidence, severity: p.exemptSeverity ?? 'warn' };
       }
       if (p.allowTypes.includes(input.type)) {
         const verdict = input.trigger
-          ? fillBoth(verdicts.exemptTrigger, { type: input.type, trigger: triggerLabels[input.trigger.kind], reference: input.trigger.reference })
-          : fillBoth(verdicts.exemptType, { type: input.type });
+          ? fillBoth(verdicts.exemptTrigger, { type: typeNames[input.type], trigger: triggerLabels[input.trigger.kind], reference: input.trigger.reference })
+          : fillBoth(verdicts.exemptType, { type: typeNames[input.type] });
         return { params: { ...base, verdict }, evidence, severity: p.exemptSeverity ?? 'warn' };
       }
       return { params: { ...base, verdict: fillBoth(verdicts.refused, base) }, evidence };
@@ -165,7 +185,7 @@ export const kinds: { [K in RuleKind]: KindEvaluator<K> } = {
   'onsite-justified': {
     placeholders: ['minLength'],
     evaluate(rule, input) {
-      if (!input.onSite || [...(input.onSiteJustification ?? '')].length >= rule.params.minLength) return null;
+      if (!input.onSite || meaningfulLength(input.onSiteJustification) >= rule.params.minLength) return null;
       return { params: { minLength: rule.params.minLength }, evidence: [] };
     },
   },
@@ -194,7 +214,7 @@ export const kinds: { [K in RuleKind]: KindEvaluator<K> } = {
       switch (rule.params.check) {
         case 'legal-representative':
           // insisting the legal representative attends needs its own stated reason (N4)
-          return input.requiresLegalRepresentative && !input.legalRepresentativeReason ? { params: { purpose: purposes[input.purpose] }, evidence: [] } : null;
+          return input.requiresLegalRepresentative && meaningfulLength(input.legalRepresentativeReason) === 0 ? { params: { purpose: purposes[input.purpose] }, evidence: [] } : null;
         case 'disguised-visit':
           // an on-site "observation", "supervision" or "study" visit is an inspection in disguise (N6)
           return input.onSite && input.purpose !== 'inspection' ? { params: { purpose: purposes[input.purpose] }, evidence: [] } : null;
@@ -223,8 +243,7 @@ export const kinds: { [K in RuleKind]: KindEvaluator<K> } = {
       }
       // the whole calendar period of the visit, after it as well as before: the cap holds
       // whatever the order in which the year's visits are filed
-      const [from, to] = localPeriod(start, tz, p.window === 'calendar-year' ? 'year' : 'day');
-      return [{ from, to }];
+      return periodsTouched(p.window, input, tz).map(([from, to]) => ({ from, to }));
     },
     evaluate(rule, input, facts, ctx) {
       const p = rule.params;
@@ -236,30 +255,37 @@ export const kinds: { [K in RuleKind]: KindEvaluator<K> } = {
       const riskClass = facts.enterprise.riskClass ?? 'unknown';
       const limit = p.max ?? p.maxByRiskClass?.[riskClass] ?? 0;
       const start = input.plannedStart.getTime();
-      const inPeriod = (visits: PriorFiling[]): PriorFiling[] => {
-        if (p.window === 'rolling-days') return worstRollingWindow(visits, start, p.days ?? 0);
-        const [from, to] = localPeriod(start, ctx.tz, p.window === 'calendar-year' ? 'year' : 'day');
-        return visits.filter((h) => h.plannedStart >= from && h.plannedStart < to);
-      };
+      // the periods this visit counts in: the window around it, or every calendar year (day)
+      // its window touches, so that a visit from 31 December to 14 January counts in both years
+      const periods: { at: number; visits: (vs: PriorFiling[]) => PriorFiling[] }[] =
+        p.window === 'rolling-days'
+          ? [{ at: start, visits: (vs) => worstRollingWindow(vs, start, p.days ?? 0) }]
+          : periodsTouched(p.window, input, ctx.tz).map(([from, to]) => ({
+              at: Math.max(from, start),
+              visits: (vs) => vs.filter((h) => (p.window === 'calendar-year' ? h.plannedStart < to && h.plannedEnd > from : h.plannedStart >= from && h.plannedStart < to)),
+            }));
       // "same": a joint visit counts for every agency on it, so each agency on this filing is
       // held to its own cap (the filing agency first); "any": all visits together.
       const subjects = p.agencies === 'same' ? agenciesOf(input, facts) : [{ id: '', name: '' }];
       for (const subject of subjects) {
-        const counted = inPeriod(p.agencies === 'same' ? candidates.filter((h) => wasOn(h, subject.id)) : candidates);
-        if (counted.length + 1 <= limit) continue;
-        return {
-          params: {
-            agency: subject.name,
-            counted: counted.length,
-            limit,
-            year: localYear(input.plannedStart, ctx.tz),
-            day: localDate(input.plannedStart, ctx.tz),
-            days: p.days ?? 1,
-            riskClass,
-            filings: counted.map((h) => h.filingNo).join(', '),
-          },
-          evidence: counted.map((h) => h.id),
-        };
+        const mine = p.agencies === 'same' ? candidates.filter((h) => wasOn(h, subject.id)) : candidates;
+        for (const period of periods) {
+          const counted = period.visits(mine);
+          if (counted.length + 1 <= limit) continue;
+          return {
+            params: {
+              agency: subject.name,
+              counted: counted.length,
+              limit,
+              year: localYear(period.at, ctx.tz),
+              day: localDate(period.at, ctx.tz),
+              days: p.days ?? 1,
+              riskClass,
+              filings: counted.map((h) => h.filingNo).join(', '),
+            },
+            evidence: counted.map((h) => h.id),
+          };
+        }
       }
       return null;
     },
@@ -325,9 +351,9 @@ export const kinds: { [K in RuleKind]: KindEvaluator<K> } = {
   fields: {
     placeholders: ['field', 'minLength', 'type'],
     evaluate(rule, input) {
-      const value = (input[rule.params.field] ?? '').trim();
-      if ([...value].length >= rule.params.minLength) return null;
-      return { params: { field: rule.params.field, minLength: rule.params.minLength, type: input.type }, evidence: [] };
+      // letters and digits a reader can see: "。。。。" or four blank characters are no reason
+      if (meaningfulLength(input[rule.params.field]) >= rule.params.minLength) return null;
+      return { params: { field: rule.params.field, minLength: rule.params.minLength, type: typeNames[input.type] }, evidence: [] };
     },
   },
 

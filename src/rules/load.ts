@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ErrorObject } from 'ajv';
 import { createAjv } from '../domain/ajv.js';
@@ -133,7 +133,10 @@ export function parseRuleSet(path: string, text: string): { set?: LoadedRuleSet;
 export async function loadRuleSets(dir: string): Promise<LoadedRuleSet[]> {
   let names: string[];
   try {
-    names = (await readdir(dir, { withFileTypes: true })).filter((d) => d.isFile() && d.name.endsWith('.json')).map((d) => d.name).sort();
+    // files and symlinks to files (a mounted ConfigMap links every file): stat follows the link
+    const candidates = (await readdir(dir)).filter((n) => n.endsWith('.json')).sort();
+    names = [];
+    for (const n of candidates) if ((await stat(join(dir, n))).isFile()) names.push(n);
   } catch (e) {
     throw new RuleLoadError([{ file: dir, pointer: '', message: `cannot read rules folder: ${(e as Error).message}` }]);
   }
@@ -146,6 +149,10 @@ export async function loadRuleSets(dir: string): Promise<LoadedRuleSet[]> {
     const result = parseRuleSet(path, await readFile(path, 'utf8'));
     problems.push(...result.problems);
     if (result.set) sets.push(result.set);
+  }
+  // a folder whose sets are all switched off leaves every filing without rules, as an empty one does
+  if (sets.length > 0 && !sets.some((s) => s.file.enabled)) {
+    problems.push({ file: dir, pointer: '', message: 'every rule set in this folder is disabled ("enabled": false): at least one must be in force' });
   }
   // general before local: decisions list them so, and a duplicate is reported on the local one
   sets.sort((a, b) => a.file.jurisdiction.length - b.file.jurisdiction.length || a.file.id.localeCompare(b.file.id));

@@ -1,9 +1,10 @@
 import type { Logger } from 'pino';
 import { AppError, notFound } from '../domain/errors.js';
-import { entities } from '../domain/messages.js';
+import { entities, typeList, typeNames } from '../domain/messages.js';
 import type { Decision } from '../domain/decision.js';
 import type { FilingType } from '../domain/filing.js';
 import type { FilingCreateBody } from '../domain/schemas.js';
+import { meaningfulLength } from '../domain/text.js';
 import { validateUscc } from '../domain/uscc.js';
 import { applicableSets, evaluate, historyPeriods, mergePeriods } from '../rules/evaluate.js';
 import { priorFromRow, type EvaluationContext, type Facts, type FilingInput } from '../rules/facts.js';
@@ -15,19 +16,12 @@ import { LockNamespace, idempotencyLockKey, type LockKey } from '../store/locks.
 // (`rules test`): the same input normalization, the same facts query, the same reading of its rows.
 
 const uniq = <T>(xs: T[]) => [...new Set(xs)];
-/**
- * What a person can read of a text: format characters (zero-width spaces, joiners, direction
- * marks) dropped and whitespace runs collapsed, so that invisible characters are never grounds.
- */
-const visible = (s: string) => s.replace(/\p{Cf}/gu, '').replace(/\s+/gu, ' ').trim();
-const trimmed = (s: string | undefined) => {
-  const v = s === undefined ? '' : visible(s);
-  return v ? v : null;
-};
-
 function notFor(field: string, types: FilingType[], type: FilingType, path: string): AppError {
-  return new AppError('validation_failed', 'field_not_for_type', { field, types: types.join(', '), type }, [{ path, message: `only for ${types.join(', ')} inspections` }]);
+  return new AppError('validation_failed', 'field_not_for_type', { field, types: typeList(types), type: typeNames[type] }, [{ path, message: `only for ${types.join(', ')} inspections` }]);
 }
+
+/** A text as given, or null when a reader would see nothing in it (invisible grounds are no grounds). */
+const said = (s: string | undefined) => (s !== undefined && meaningfulLength(s) > 0 ? s.trim() : null);
 
 /** A filing body as the rules see it. Refuses, naming the field, what no rule should have to read. */
 export function toInput(agencyId: string, body: FilingCreateBody): FilingInput {
@@ -58,14 +52,14 @@ export function toInput(agencyId: string, body: FilingCreateBody): FilingInput {
     plannedStart,
     plannedEnd,
     onSite: body.onSite ?? true,
-    reason: trimmed(body.reason),
-    onSiteJustification: trimmed(body.onSiteJustification),
+    reason: said(body.reason),
+    onSiteJustification: said(body.onSiteJustification),
     jointAgencyIds,
     purpose: body.purpose ?? 'inspection',
     requiresLegalRepresentative: body.requiresLegalRepresentative ?? false,
-    legalRepresentativeReason: trimmed(body.legalRepresentativeReason),
-    trigger: body.trigger ? { kind: body.trigger.kind, reference: visible(body.trigger.reference) } : null,
-    campaign: body.campaign ? { level: body.campaign.level, reference: visible(body.campaign.reference) } : null,
+    legalRepresentativeReason: said(body.legalRepresentativeReason),
+    trigger: body.trigger ? { kind: body.trigger.kind, reference: body.trigger.reference.trim() } : null,
+    campaign: body.campaign ? { level: body.campaign.level, reference: body.campaign.reference.trim() } : null,
   };
 }
 

@@ -1,5 +1,6 @@
 import { AppError, notFound } from '../domain/errors.js';
 import { assertCancellable, auditActions, nextStatus, type FilingStatus, type LifecycleAction } from '../domain/filing.js';
+import { formatLocal } from '../domain/calendar.js';
 import { inRegions, type Principal } from '../domain/principal.js';
 import type { CancelCreateBody, FilingCreateBody, FilingListQueryT, FilingView, PageOf, ResultCreateBody } from '../domain/schemas.js';
 import { validateUscc } from '../domain/uscc.js';
@@ -11,7 +12,7 @@ import { lockEnterprise } from '../store/locks.js';
 import type { FilingRow } from '../store/tables.js';
 import { chains, record } from './audit.js';
 import type { ServiceContext } from './context.js';
-import { raiseIfOutsideWindow } from './outside-window.js';
+import { raiseIfOutsideWindow } from './unfiled-visits.js';
 import { GroupCommit, type BatchItem, type Settled } from './filing-batches.js';
 import { decide, factQueryFor, factsFor, toInput } from './filing-decision.js';
 import { appendWrite, blockedError, emptyWrite, filingRecords, filingView, storedError, type FilingOutcome } from './filing-records.js';
@@ -19,6 +20,12 @@ import { replayOf, transact, type IdempotencyClaim } from './idempotency.js';
 import { decodeCursor, pageOf } from './pagination.js';
 
 export { filingView };
+
+/** A time a cursor of ours could hold (the filing times of this service). */
+const plausibleInstant = (s: string) => {
+  const t = Date.parse(s);
+  return t >= Date.UTC(1900, 0, 1) && t <= Date.UTC(2999, 11, 31);
+};
 
 /**
  * Which filings a principal may see. Admin: all; agency: those it leads or is a joint agency of
@@ -124,7 +131,9 @@ export function createFilingService(ctx: ServiceContext) {
     const view = await transact(ctx.db, claim, async (trx) => {
       await lockEnterprise(trx, f0.enterprise_uscc);
       const f = await findFilingForUpdate(trx, id);
-      if (!f || f.agency_id !== agencyId) throw notFound('filing', id);
+      if (!f) throw notFound('filing', id);
+      // a joint agency sees the filing; only the agency that filed it records its result or cancels it
+      if (f.agency_id !== agencyId) throw new AppError('forbidden', 'lead_agency_only');
       nextStatus(f.status as FilingStatus, action);
       const { row, payload } = await apply(trx, f);
       await record(
@@ -166,7 +175,7 @@ export function createFilingService(ctx: ServiceContext) {
       const limit = q.limit ?? 50;
       const after = decodeCursor(
         q.cursor,
-        (v): v is [string, string] => Array.isArray(v) && v.length === 2 && v.every((x) => typeof x === 'string') && !Number.isNaN(Date.parse(v[0] as string)),
+        (v): v is [string, string] => Array.isArray(v) && v.length === 2 && v.every((x) => typeof x === 'string') && plausibleInstant(v[0] as string),
       );
       const from = q.from ? new Date(q.from) : undefined;
       const to = q.to ? new Date(q.to) : undefined;
@@ -204,7 +213,7 @@ export function createFilingService(ctx: ServiceContext) {
       return transition(p, id, 'record_result', claim, async (trx, f) => {
         // before its start a visit that will not happen is cancelled, not recorded as not conducted
         if (body.outcome === 'not_conducted' && now.getTime() < f.planned_start.getTime()) {
-          throw new AppError('conflict', 'not_conducted_before_start', { start: f.planned_start.toISOString() }, [
+          throw new AppError('conflict', 'not_conducted_before_start', { start: formatLocal(f.planned_start, ctx.tz) }, [
             { path: '/outcome', message: 'the planned start has not come yet; cancel the filing instead' },
           ]);
         }
@@ -212,7 +221,7 @@ export function createFilingService(ctx: ServiceContext) {
         // filed after it began: not before its start)
         const earliest = Math.min(f.filed_at.getTime(), f.planned_start.getTime());
         if (conductedAt.getTime() < earliest) {
-          throw new AppError('validation_failed', 'conducted_before_filing', { at: new Date(earliest).toISOString() }, [
+          throw new AppError('validation_failed', 'conducted_before_filing', { at: formatLocal(earliest, ctx.tz) }, [
             { path: '/conductedAt', message: 'before the filing was made (or before the start of an emergency)' },
           ]);
         }
@@ -227,7 +236,7 @@ export function createFilingService(ctx: ServiceContext) {
     async cancel(p: Principal, id: string, body: CancelCreateBody, claim?: IdempotencyClaim): Promise<FilingView> {
       return transition(p, id, 'cancel', claim, async (trx, f) => {
         const now = ctx.clock.now();
-        assertCancellable(f.planned_start, now);
+        assertCancellable(f.planned_start, now, ctx.tz);
         const row = await markCancelled(trx, id, now, body.reason);
         return { row, payload: { reason: body.reason } };
       });

@@ -8,7 +8,10 @@ function encodeCursor(key: unknown): string {
 export function decodeCursor<T>(cursor: string | undefined, check: (v: unknown) => v is T): T | null {
   if (!cursor) return null;
   try {
-    const v: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    const text = Buffer.from(cursor, 'base64url').toString('utf8');
+    // a cursor is ours to make; one that carries NUL or a lone surrogate was made by someone else
+    if (/\\u0000|\\ud[89a-f]/i.test(text) || text.includes('\u0000')) throw new Error('not a cursor of ours');
+    const v: unknown = JSON.parse(text);
     if (check(v)) return v;
   } catch {
     // fall through to the same error as a well-formed but wrong cursor

@@ -1,4 +1,5 @@
 import { AppError } from '../domain/errors.js';
+import { setsInForce } from '../rules/evaluate.js';
 import { pingDatabase } from '../store/db.js';
 import type { ServiceContext } from './context.js';
 
@@ -13,7 +14,8 @@ export function createReadinessService(ctx: ServiceContext) {
         ctx.health.failed(err);
         throw new AppError('unavailable', 'unavailable', { reason: { 'zh-CN': '数据库暂时无法连接', en: 'the database cannot be reached' } });
       }
-      const count = ctx.rules.active().length;
+      // ready to decide filings: at least one set in force today (enabled, within its dates)
+      const count = setsInForce(ctx.rules.active(), { now: ctx.clock.now(), tz: ctx.tz }).length;
       if (count === 0) throw new AppError('unavailable', 'rules_unavailable');
       return { status: 'ready', database: ctx.storeKind, ruleSets: count };
     },

@@ -86,7 +86,7 @@ export function createRegistryService(ctx: ServiceContext) {
       }
       if (!(await findAgency(ctx.db, agencyId))) throw notFound('agency', agencyId);
       const credentialNo = normalizeCredential(body.credentialNo);
-      if (await credentialTaken(ctx.db, agencyId, credentialNo)) {
+      if (await credentialTaken(ctx.db, credentialNo)) {
         throw conflict('inspector credential', maskCredential(credentialNo), '/credentialNo');
       }
       const inspector = { id: newId('insp'), agencyId, name: body.name, credentialNo, validUntil: body.validUntil };

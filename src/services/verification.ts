@@ -10,7 +10,7 @@ import { findByVerifyCode, findFilingForUpdate, markArrived, type VerifyView } f
 import { lockEnterprise } from '../store/locks.js';
 import { chains, record } from './audit.js';
 import type { ServiceContext } from './context.js';
-import { raiseIfOutsideWindow } from './outside-window.js';
+import { raiseDeskReviewVisit, raiseIfOutsideWindow } from './unfiled-visits.js';
 
 const codePattern = new RegExp(VERIFY_CODE_PATTERN);
 /** Codes are printed upper-case; people type them in any case, with spaces or dashes. */
@@ -43,6 +43,8 @@ function partsOf(view: VerifyView, tz: string): VerificationParts {
           ? fillBoth(messages.verify_cancelled, { at: when(f.cancelled_at ?? f.planned_start) })
           : status === 'completed'
             ? fillBoth(f.result_outcome === 'not_conducted' ? messages.verify_not_conducted : messages.verify_completed, { at: when(f.conducted_at ?? f.planned_end) })
+            : !f.on_site
+              ? fillBoth(messages.verify_desk_review, { start: when(f.planned_start), end: when(f.planned_end) })
             : window === 'passed'
               ? fillBoth(messages.verify_passed, { end: when(f.planned_end) })
               : status === 'in_progress'
@@ -60,6 +62,7 @@ function partsOf(view: VerifyView, tz: string): VerificationParts {
       filingNo: f.filing_no,
       status,
       type: f.type as FilingType,
+      onSite: f.on_site,
       agency: { name: view.agencyName },
       jointAgencies: view.jointAgencyNames.map((name) => ({ name })),
       enterprise: { name: view.enterpriseName },
@@ -92,7 +95,8 @@ export function createVerificationService(ctx: ServiceContext) {
       const now = ctx.clock.now().getTime();
       const window = now < f.planned_start.getTime() ? 'upcoming' : now <= f.planned_end.getTime() ? 'open' : 'passed';
       const status = f.status as FilingStatus;
-      const open = status === 'filed' || status === 'in_progress';
+      // a desk review covers no visit, ever
+      const open = (status === 'filed' || status === 'in_progress') && f.on_site;
       const parts = partsOf(found, ctx.tz);
       return {
         // a cancelled filing never lets anyone in, whatever else it says
@@ -121,8 +125,9 @@ export function createVerificationService(ctx: ServiceContext) {
         const status = nextStatus(f.status as FilingStatus, 'arrive');
         const at = ctx.clock.now();
         await markArrived(trx, f.id, at);
-        const violationId = await raiseIfOutsideWindow(trx, f, at, 'arrivedAt', at);
-        const withinWindow = violationId === null;
+        const withinWindow = f.planned_start <= at && at <= f.planned_end;
+        // inspectors at the door under a desk-review filing: the visit itself was never filed
+        const violationId = f.on_site ? await raiseIfOutsideWindow(trx, f, at, 'arrivedAt', at) : await raiseDeskReviewVisit(trx, f, at);
         await record(
           trx,
           {

@@ -1,6 +1,9 @@
 import { sql } from 'kysely';
 import type { Db } from './db.js';
 
+/** The credential number as normalizeCredential spells it, in SQL (migration 0006 indexes it). */
+const normalizedCredential = sql`upper(regexp_replace(credential_no, '[^0-9A-Za-z]', '', 'g'))`;
+
 export interface AgencyRecord {
   id: string;
   code: string;
@@ -71,14 +74,10 @@ export async function insertInspector(trx: Db, i: Omit<InspectorRecord, 'created
     .execute();
 }
 
-export async function credentialTaken(db: Db, agencyId: string, credentialNo: string): Promise<boolean> {
-  const row = await db
-    .selectFrom('inspectors')
-    .select('id')
-    .where('agency_id', '=', agencyId)
-    .where('credential_no', '=', credentialNo)
-    .executeTakeFirst();
-  return !!row;
+/** Whether any agency has registered this credential, however it was spelt when it was. */
+export async function credentialTaken(db: Db, credentialNo: string): Promise<boolean> {
+  const r = await sql<{ one: number }>`select 1 as one from inspectors where ${normalizedCredential} = ${credentialNo} limit 1`.execute(db);
+  return r.rows.length > 0;
 }
 
 export async function listInspectors(db: Db, agencyId: string): Promise<InspectorRecord[]> {

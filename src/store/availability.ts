@@ -25,6 +25,8 @@ export function isDuplicate(err: unknown): boolean {
 export class DatabaseHealth {
   private up = true;
   private downSince = 0;
+  /** an outage is news only once the database has answered: a process that never reached it says why at start */
+  private answered = false;
 
   constructor(private readonly log: Logger | null) {}
 
@@ -44,16 +46,18 @@ export class DatabaseHealth {
     if (this.up) {
       this.up = false;
       this.downSince = Date.now();
-      this.log?.warn({ reason: err instanceof Error ? err.message : String(err) }, 'database unavailable: requests are answered 503 until it is back');
+      if (this.answered) this.log?.warn({ reason: err instanceof Error ? err.message : String(err) }, 'database unavailable: requests are answered 503 until it is back');
     }
     return true;
   }
 
   succeeded(): void {
+    const wasKnown = this.answered;
+    this.answered = true;
     if (!this.up) {
       this.up = true;
       // at the outage's own level, so that whoever saw it go also sees it come back
-      this.log?.warn({ downForSeconds: Math.round((Date.now() - this.downSince) / 1000) }, 'database available again');
+      if (wasKnown) this.log?.warn({ downForSeconds: Math.round((Date.now() - this.downSince) / 1000) }, 'database available again');
     }
   }
 }

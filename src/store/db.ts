@@ -1,4 +1,6 @@
+import { existsSync, statSync } from 'node:fs';
 import { mkdir, readdir, realpath } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
 import pg from 'pg';
 import { Kysely, Migrator, PostgresDialect, sql, type LogEvent } from 'kysely';
 import type { Logger } from 'pino';
@@ -94,9 +96,15 @@ export async function openStore(opts: StoreOptions): Promise<Store> {
     kind = 'pglite';
     let dataDir = opts.dataDir;
     if (!dataDir.startsWith('memory://')) {
+      if (existsSync(dataDir) && !statSync(dataDir).isDirectory()) throw new EmbeddedDatabaseError(opts.dataDir, 'it is a file, not a folder');
+      // nor inside another database's folder (a running one would be written under)
+      for (let up = dirname(resolve(dataDir)); up !== dirname(up); up = dirname(up)) {
+        if (existsSync(join(up, 'PG_VERSION'))) throw new EmbeddedDatabaseError(opts.dataDir, `it lies inside the database folder ${up}`);
+      }
       await mkdir(dataDir, { recursive: true });
       // the folder itself, not a symlink to it: one lock per folder, however it is named
       dataDir = await realpath(dataDir);
+
       lock = await lockDataDir(dataDir);
       // PGlite quietly initializes a new, empty database in a folder without PG_VERSION, over
       // whatever the folder held: refuse a folder that is neither empty nor a database

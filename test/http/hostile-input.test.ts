@@ -100,7 +100,7 @@ describe('hostile input', () => {
 
   it('a cursor that decodes to nonsense is 400', async () => {
     const h = await harness();
-    for (const raw of [['x', 'y'], ['2026-13-45', 'id'], 'x']) {
+    for (const raw of [['x', 'y'], ['2026-13-45', 'id'], 'x', ['2026-01-01T00:00:00Z', 'a\u0000b'], ['-271821-04-20T00:00:00.000Z', 'x']]) {
       const cursor = Buffer.from(JSON.stringify(raw)).toString('base64url');
       const res = await h.api().get(`/api/v1/filings?cursor=${cursor}`).set(auth(w.agencyKey));
       expect(res.status, JSON.stringify(raw)).to.equal(400);
@@ -134,6 +134,9 @@ describe('hostile input', () => {
     expect(en.body.error.message).to.equal('filing not found: fil_nope');
     const preferZh = await h.api().get('/api/v1/filings/fil_nope').set(admin).set('Accept-Language', 'en;q=0.2, zh-CN;q=0.9');
     expect(preferZh.body.error.message).to.equal('未找到备案：fil_nope');
+    expect((await h.api().get('/api/v1/filings/fil_nope').set(admin).set('Accept-Language', 'en;Q=0.1, zh;q=0.5')).body.error.message).to.equal('未找到备案：fil_nope');
+    const agencies = await h.api().get(`/api/v1/agencies?cursor=${Buffer.from(JSON.stringify('a\u0000')).toString('base64url')}`).set(admin);
+    expect(agencies.status).to.equal(400);
     const notEn = await h.api().get('/api/v1/filings/fil_nope').set(admin).set('Accept-Language', 'en;q=0, zh;q=1');
     expect(notEn.body.error.message).to.equal('未找到备案：fil_nope');
   });

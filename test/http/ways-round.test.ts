@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { harness } from '../support/harness.js';
-import { addInspector, auth, createAgency, createKey, file, filingBody, world, type World } from '../support/fixtures.js';
+import { addInspector, admin, auth, createAgency, createKey, file, filingBody, randomUscc, world, type World } from '../support/fixtures.js';
 
 // Each way an agency might try to get round a rule, through the HTTP API, refused.
 
@@ -25,6 +25,16 @@ async function partner(w: World, items = ['PARTNER-1']): Promise<World> {
 
 describe('ways round the rules, refused through the API', () => {
   describe('the order of filing', () => {
+    it('a visit whose window crosses New Year uses up the cap of both years', async () => {
+      const w = await world('211223', { riskClass: 'B' });
+      // 23:30 on 31 December to 14 January, Shanghai time
+      const crossing = await file(w, { plannedStart: new Date(`${new Date().getUTCFullYear() + 1}-12-31T15:30:00Z`).toISOString(), plannedEnd: new Date(`${new Date().getUTCFullYear() + 2}-01-14T01:00:00Z`).toISOString() });
+      expect(crossing.status, JSON.stringify(crossing.body)).to.equal(201);
+      const january = await file(w, window(new Date(`${new Date().getUTCFullYear() + 2}-01-05T01:00:00Z`)));
+      expect(january.status).to.equal(422);
+      expect(january.body.decision.findings.find((f: { ruleId: string }) => f.ruleId === 'frequency.annual-same-agency').evidence).to.deep.equal([crossing.body.filing.id]);
+    });
+
     it('a routine visit filed for December, then one for March of that year: the cap of 1 holds', async () => {
       const w = await world('110101', { riskClass: 'B' });
       const december = await file(w, window(nextYear('12-07')));
@@ -107,7 +117,9 @@ describe('ways round the rules, refused through the API', () => {
       expect(listed.body.items.map((x: { id: string }) => x.id)).to.deep.equal([id]);
       expect((await h.api().post(`/api/v1/verify/${joint.body.filing.verifyCode}/arrival`).set(auth(c2.agencyKey))).status).to.equal(200);
       // only the lead records the result or cancels
-      expect((await h.api().post(`/api/v1/filings/${id}/cancel`).set(auth(c2.agencyKey)).send({ reason: '改期' })).status).to.equal(404);
+      const cancel = await h.api().post(`/api/v1/filings/${id}/cancel`).set(auth(c2.agencyKey)).send({ reason: '改期' });
+      expect(cancel.status).to.equal(403);
+      expect(cancel.body.error.message).to.include('只有提交备案的执法主体');
     });
 
     it("joint-suggested compares windows: a visit inside another agency's running 15-day window is found", async () => {
@@ -280,6 +292,22 @@ describe('ways round the rules, refused through the API', () => {
       }
     });
 
+    it('a desk review covers no visit: verification says so, and an arrival under it is an unfiled visit', async () => {
+      const h = await harness();
+      const w = await world('211223');
+      const f = (await file(w, { onSite: false, purpose: 'observation', plannedStart: new Date(Date.now() + 10 * 60_000).toISOString(), plannedEnd: new Date(Date.now() + 4 * HOUR).toISOString() })).body.filing;
+      expect(f.onSite).to.equal(false);
+      h.clock.set(new Date(Date.now() + HOUR));
+      const v = (await h.api().get(`/api/v1/verify/${f.verifyCode}`).set('Accept-Language', 'en')).body;
+      expect(v).to.include({ valid: true, activeNow: false, window: 'open' });
+      expect(v.filing.onSite).to.equal(false);
+      expect(v.notice.en).to.include('desk review').and.include('unfiled');
+      const arrival = await h.api().post(`/api/v1/verify/${f.verifyCode}/arrival`).set(auth(w.enterpriseKey));
+      expect(arrival.status).to.equal(200);
+      const raised = await h.runtime.store.db.selectFrom('violations').select(['id', 'kind']).where('filing_id', '=', f.id).execute();
+      expect(raised).to.deep.equal([{ id: arrival.body.violationId, kind: 'unfiled_inspection' }]);
+    });
+
     it('not conducted is said plainly in public verification', async () => {
       const h = await harness();
       const w = await world();
@@ -309,6 +337,25 @@ describe('ways round the rules, refused through the API', () => {
       expect(ruleIds(n4.body)).to.include('conduct.N4');
     });
 
+    it('blank letters and punctuation are not grounds either', async () => {
+      const h = await harness();
+      const w = await world('110101', { riskClass: 'A', noDisturb: true });
+      const filler = '\u3164\u3164\u3164\u3164';
+      for (const trigger of [{ kind: 'other', reference: filler }, { kind: 'other', reference: '\u2800\uFE0F' }]) {
+        const res = await h.api().post('/api/v1/filings').set(auth(w.agencyKey)).send(filingBody(w, { ...CASE, trigger }));
+        expect(res.status, JSON.stringify(trigger)).to.equal(400);
+      }
+      const campaign = await h.api().post('/api/v1/filings').set(auth(w.agencyKey)).send(filingBody(w, { type: 'special', campaign: { level: 'higher', reference: '\uFFA0' } }));
+      expect(campaign.status).to.equal(400);
+      for (const reason of ['。。。。', 'a\u0301\u0301\u0301', filler]) {
+        const res = await file(w, { ...CASE, reason });
+        expect(res.status, reason).to.equal(422);
+        expect(ruleIds(res.body)).to.include('filing.reason-required');
+      }
+      const name = await h.api().post('/api/v1/enterprises').set(admin).send({ uscc: randomUscc('110101'), name: filler, region: '110101' });
+      expect(name.status).to.equal(400);
+    });
+
     it('an emergency is not a standing pass: a window over three days is refused', async () => {
       const w = await world('110101', { riskClass: 'A', noDisturb: true });
       const res = await file(w, { type: 'emergency', reason: '突发事故', plannedStart: new Date(Date.now() + 59 * 60_000).toISOString(), plannedEnd: new Date(Date.now() + 15 * DAY).toISOString() });
@@ -322,6 +369,13 @@ describe('ways round the rules, refused through the API', () => {
       const add = (credentialNo: string) => h.api().post(`/api/v1/agencies/${a.id}/inspectors`).set(auth(a.key)).send({ name: '张三', credentialNo, validUntil: '2030-12-31' });
       expect((await add('LN21122300001001')).status).to.equal(201);
       for (const twin of ['ln21122300001001', 'LN-21122300001001']) expect((await add(twin)).status, twin).to.equal(409);
+      // nor can another agency register the same officer as its own
+      const b = await createAgency('110101');
+      const elsewhere = await h.api().post(`/api/v1/agencies/${b.id}/inspectors`).set(auth(b.key)).send({ name: '张三', credentialNo: 'Ln-2112-2300-001001', validUntil: '2030-12-31' });
+      expect(elsewhere.status).to.equal(409);
+      // and a number needs six letters or digits, separators aside
+      expect((await add('------')).status).to.equal(400);
+      expect((await add('A-----')).status).to.equal(400);
     });
   });
 

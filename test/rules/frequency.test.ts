@@ -45,9 +45,21 @@ describe('frequency rules', () => {
       // 2025-12-31T17:00Z is 2026-01-01 01:00 in Shanghai: the same year as the new visit
       const newYearsNight = prior('2025-12-31T17:00:00Z');
       expect(finding(run(input('2026-06-01T01:00:00Z'), facts([newYearsNight])), 'frequency.annual-same-agency')).not.to.equal(undefined);
-      // 2025-12-31T15:00Z is still 2025 in Shanghai
-      const lastYear = prior('2025-12-31T15:00:00Z');
+      // 23:00 to 23:30 on 31 December in Shanghai is still 2025
+      const lastYear = prior('2025-12-31T15:00:00Z', { plannedEnd: Date.parse('2025-12-31T15:30:00Z') });
       expect(finding(run(input('2026-06-01T01:00:00Z'), facts([lastYear])), 'frequency.annual-same-agency')).to.equal(undefined);
+      // a visit from 23:00 on 31 December to 03:00 on 1 January counts in both years
+      const acrossNewYear = prior('2025-12-31T15:00:00Z', { plannedEnd: Date.parse('2025-12-31T19:00:00Z') });
+      expect(finding(run(input('2026-06-01T01:00:00Z'), facts([acrossNewYear])), 'frequency.annual-same-agency')?.evidence).to.deep.equal([acrossNewYear.id]);
+      expect(finding(run(input('2025-06-01T01:00:00Z'), facts([acrossNewYear])), 'frequency.annual-same-agency')?.evidence).to.deep.equal([acrossNewYear.id]);
+    });
+
+    it('a new visit whose window crosses New Year is held to the cap of both years', () => {
+      const inJanuary = prior('2026-01-10T01:00:00Z');
+      const crossing = input('2025-12-30T01:00:00Z', { plannedEnd: new Date('2026-01-03T01:00:00Z') });
+      const f = finding(run(crossing, facts([inJanuary])), 'frequency.annual-same-agency');
+      expect(f?.evidence).to.deep.equal([inJanuary.id]);
+      expect(f?.message.en).to.include('in 2026');
     });
 
     it('does not count other agencies, case inspections, or apply to a case inspection', () => {

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
+import { symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { loadRuleSets, parseRuleSet, RuleLoadError } from '../../src/rules/load.js';
@@ -58,4 +58,30 @@ describe('rule set loading', () => {
       expect(problems.find((p) => p.file === join(dir, 'b.json'))?.message).to.match(/^not valid JSON/);
     }
   });
+
+  it('follows symlinked rule files (a mounted ConfigMap links each file)', async () => {
+    const dir = await tempDir('rules');
+    const store = await tempDir('rules');
+    await writeFile(join(store, 'national-baseline.json'), JSON.stringify(baseline()));
+    await symlink(join(store, 'national-baseline.json'), join(dir, 'national-baseline.json'));
+    expect((await loadRuleSets(dir)).map((s) => s.file.id)).to.deep.equal(['national-baseline']);
+  });
+
+  it('refuses a folder with no rule set, or with every set switched off', async () => {
+    const empty = await tempDir('rules');
+    await expectRefused(empty, 'no rule set');
+    const off = await tempDir('rules');
+    await writeFile(join(off, 'national-baseline.json'), JSON.stringify({ ...baseline(), enabled: false }));
+    await expectRefused(off, 'every rule set in this folder is disabled');
+  });
 });
+
+async function expectRefused(dir: string, message: string): Promise<void> {
+  try {
+    await loadRuleSets(dir);
+    expect.fail('should refuse');
+  } catch (e) {
+    expect(e).to.be.instanceOf(RuleLoadError);
+    expect((e as RuleLoadError).problems[0]?.message).to.include(message);
+  }
+}

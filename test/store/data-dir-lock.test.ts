@@ -102,4 +102,19 @@ describe('one process per embedded database (DATA_DIR)', function () {
     expect(res.out).to.include('holds no embedded database');
     expect(existsSync(join(dataDir, 'PG_VERSION'))).to.equal(false);
   });
+
+  it('a DATA_DIR inside another database folder, or that is a file, is refused', async () => {
+    const dataDir = await tempPath('data', 'db');
+    const first = await startServer({ DATABASE_URL: '', DATA_DIR: dataDir, BOOTSTRAP_ADMIN_KEY: KEY });
+    await first.ready();
+    const inside = await cli(join(dataDir, 'newsub'), 'audit', 'verify');
+    expect(inside.code).to.equal(1);
+    expect(inside.out).to.include('inside the database folder');
+    expect(existsSync(join(dataDir, 'newsub'))).to.equal(false);
+    await first.kill('SIGTERM');
+    const file = join(dataDir, 'PG_VERSION');
+    const notAFolder = await cli(file, 'audit', 'verify');
+    expect(notAFolder.code).to.equal(1);
+    expect(notAFolder.out).to.include('a file, not a folder');
+  });
 });

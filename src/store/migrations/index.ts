@@ -4,6 +4,7 @@ import * as notify from './0002_filing_change_notify.js';
 import * as facts from './0003_filing_facts_function.js';
 import * as hardening from './0004_grounds_and_sized_facts.js';
 import * as joint from './0005_joint_agency_index.js';
+import * as credentials from './0006_credentials_unique.js';
 
 // Listed statically (not read from disk) so that migrations run the same under tsx, a build or a test.
 export const migrations: Record<string, Migration> = {
@@ -12,4 +13,5 @@ export const migrations: Record<string, Migration> = {
   '0003_filing_facts_function': facts,
   '0004_grounds_and_sized_facts': hardening,
   '0005_joint_agency_index': joint,
+  '0006_credentials_unique': credentials,
 };

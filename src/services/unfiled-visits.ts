@@ -3,6 +3,9 @@ import type { Db } from '../store/db.js';
 import type { FilingRow } from '../store/tables.js';
 import { insertViolation } from '../store/violations-repo.js';
 
+// Visits seen where no filing covers them. Nothing is refused, since it happened; a violation is
+// raised for supervisors.
+
 /**
  * A visit seen at a moment outside its filed window (an arrival confirmed, or a result's
  * conductedAt): nothing is refused, since it happened, but an outside_window violation is
@@ -20,6 +23,22 @@ export async function raiseIfOutsideWindow(trx: Db, f: FilingRow, seenAt: Date, 
     filingId: f.id,
     details: { [what]: seenAt.toISOString(), plannedStart: f.planned_start.toISOString(), plannedEnd: f.planned_end.toISOString() },
     raisedAt,
+  });
+  return id;
+}
+
+/** An arrival confirmed under a filing for a desk review (onSite false): an on-site visit nobody filed. */
+export async function raiseDeskReviewVisit(trx: Db, f: FilingRow, arrivedAt: Date): Promise<string> {
+  const id = newId('vio');
+  await insertViolation(trx, {
+    id,
+    kind: 'unfiled_inspection',
+    agencyId: f.agency_id,
+    enterpriseUscc: f.enterprise_uscc,
+    region: f.region,
+    filingId: f.id,
+    details: { arrivedAt: arrivedAt.toISOString(), reason: 'arrival under a desk-review filing (onSite false)' },
+    raisedAt: arrivedAt,
   });
   return id;
 }
