@@ -17,11 +17,28 @@ export function visibleText(s: string): string {
   return s.replace(INVISIBLE, '').replace(/\s+/gu, ' ').trim();
 }
 
-const MEANINGFUL = new RegExp(MEANINGFUL_PATTERN, 'u');
-/** How many letters and digits a text holds that a reader can see (punctuation and blanks do not count). */
-export function meaningfulLength(s: string | null): number {
+const MEANINGFUL = new RegExp(`^${MEANINGFUL_PATTERN}$`, 'u');
+const BLANKS = new Set([...BLANK_LETTERS].map((c) => c.codePointAt(0)));
+
+/** A code point a reader sees as a letter or digit: ASCII and CJK ideographs at once, the rest by Unicode class. */
+function meaningful(cp: number): boolean {
+  if (cp < 0x80) return (cp >= 0x30 && cp <= 0x39) || (cp >= 0x41 && cp <= 0x5a) || (cp >= 0x61 && cp <= 0x7a);
+  if (cp >= 0x4e00 && cp <= 0x9fff) return true;
+  return !BLANKS.has(cp) && MEANINGFUL.test(String.fromCodePoint(cp));
+}
+
+/**
+ * How many letters and digits a reader can see in a text, counted up to `enough` (rules ask
+ * "at least n" on every filing, so the count stops there). Punctuation, marks, format
+ * characters and blank letters do not count.
+ */
+export function meaningfulLength(s: string | null, enough = Number.POSITIVE_INFINITY): number {
   if (!s) return 0;
   let n = 0;
-  for (const ch of visibleText(s)) if (MEANINGFUL.test(ch)) n++;
+  for (let i = 0; i < s.length && n < enough; i++) {
+    const cp = s.codePointAt(i) as number;
+    if (cp > 0xffff) i++;
+    if (meaningful(cp)) n++;
+  }
   return n;
 }

@@ -1,5 +1,4 @@
 import { DAY_MS, localDate, localPeriod, localYear } from '../domain/calendar.js';
-import { normalizeCredential } from '../domain/codes.js';
 import { triggerLabels } from '../domain/filing.js';
 import { fillBoth, type Localized, type Params } from '../domain/i18n.js';
 import { typeList, typeNames } from '../domain/messages.js';
@@ -73,10 +72,26 @@ const purposes = {
 const isHigherCampaign = (input: FilingInput) => input.campaign?.level === 'higher';
 /** Agencies of a filing, the filing agency first, with names where the registry has them. */
 function agenciesOf(input: FilingInput, facts: Facts): { id: string; name: string }[] {
+  // most filings have one agency: no map to build
+  if (input.jointAgencyIds.length === 0) return [{ id: input.agencyId, name: facts.agency?.name ?? input.agencyId }];
   const known = new Map<string, AgencyFact>([...(facts.agency ? [facts.agency] : []), ...facts.jointAgencies].map((a) => [a.id, a]));
   return [input.agencyId, ...input.jointAgencyIds].map((id) => ({ id, name: known.get(id)?.name ?? id }));
 }
 const wasOn = (h: PriorFiling, agencyId: string) => h.agencyId === agencyId || h.jointAgencyIds.includes(agencyId);
+
+/** How many different credentials, of one agency or of all (null). */
+function distinctCredentials(valid: { agencyId: string; credential: string }[], agencyId: string | null): number {
+  const seen: string[] = [];
+  for (const v of valid) if ((agencyId === null || v.agencyId === agencyId) && !seen.includes(v.credential)) seen.push(v.credential);
+  return seen.length;
+}
+
+/** Visits in a calendar period: a year counts every visit whose window touches it, a day those that start in it. */
+function inPeriod(visits: PriorFiling[], [from, to]: [number, number], touching: boolean): PriorFiling[] {
+  const out: PriorFiling[] = [];
+  for (const h of visits) if (touching ? h.plannedStart < to && h.plannedEnd > from : h.plannedStart >= from && h.plannedStart < to) out.push(h);
+  return out;
+}
 
 /**
  * The calendar periods a visit counts in: every local year its window touches (a cap), or the
@@ -185,7 +200,7 @@ export const kinds: { [K in RuleKind]: KindEvaluator<K> } = {
   'onsite-justified': {
     placeholders: ['minLength'],
     evaluate(rule, input) {
-      if (!input.onSite || meaningfulLength(input.onSiteJustification) >= rule.params.minLength) return null;
+      if (!input.onSite || meaningfulLength(input.onSiteJustification, rule.params.minLength) >= rule.params.minLength) return null;
       return { params: { minLength: rule.params.minLength }, evidence: [] };
     },
   },
@@ -214,7 +229,7 @@ export const kinds: { [K in RuleKind]: KindEvaluator<K> } = {
       switch (rule.params.check) {
         case 'legal-representative':
           // insisting the legal representative attends needs its own stated reason (N4)
-          return input.requiresLegalRepresentative && meaningfulLength(input.legalRepresentativeReason) === 0 ? { params: { purpose: purposes[input.purpose] }, evidence: [] } : null;
+          return input.requiresLegalRepresentative && meaningfulLength(input.legalRepresentativeReason, 1) === 0 ? { params: { purpose: purposes[input.purpose] }, evidence: [] } : null;
         case 'disguised-visit':
           // an on-site "observation", "supervision" or "study" visit is an inspection in disguise (N6)
           return input.onSite && input.purpose !== 'inspection' ? { params: { purpose: purposes[input.purpose] }, evidence: [] } : null;
@@ -249,36 +264,39 @@ export const kinds: { [K in RuleKind]: KindEvaluator<K> } = {
       const p = rule.params;
       if (p.onSiteOnly && !input.onSite) return null;
       if (p.excludeHigherCampaigns && isHigherCampaign(input)) return null;
+      const single = p.agencies === 'same' && input.jointAgencyIds.length === 0 ? input.agencyId : null;
       const candidates = facts.history.filter(
-        (h) => (!p.types || p.types.includes(h.type)) && (!p.onSiteOnly || h.onSite) && !(p.excludeHigherCampaigns && h.campaignLevel === 'higher'),
+        (h) =>
+          (!p.types || p.types.includes(h.type)) &&
+          (!p.onSiteOnly || h.onSite) &&
+          !(p.excludeHigherCampaigns && h.campaignLevel === 'higher') &&
+          // one agency on the filing: its visits only, picked here once
+          (single === null || wasOn(h, single)),
       );
       const riskClass = facts.enterprise.riskClass ?? 'unknown';
       const limit = p.max ?? p.maxByRiskClass?.[riskClass] ?? 0;
       const start = input.plannedStart.getTime();
       // the periods this visit counts in: the window around it, or every calendar year (day)
       // its window touches, so that a visit from 31 December to 14 January counts in both years
-      const periods: { at: number; visits: (vs: PriorFiling[]) => PriorFiling[] }[] =
-        p.window === 'rolling-days'
-          ? [{ at: start, visits: (vs) => worstRollingWindow(vs, start, p.days ?? 0) }]
-          : periodsTouched(p.window, input, ctx.tz).map(([from, to]) => ({
-              at: Math.max(from, start),
-              visits: (vs) => vs.filter((h) => (p.window === 'calendar-year' ? h.plannedStart < to && h.plannedEnd > from : h.plannedStart >= from && h.plannedStart < to)),
-            }));
+      const rolling = p.window === 'rolling-days';
+      const periods = rolling ? [] : periodsTouched(p.window, input, ctx.tz);
       // "same": a joint visit counts for every agency on it, so each agency on this filing is
       // held to its own cap (the filing agency first); "any": all visits together.
       const subjects = p.agencies === 'same' ? agenciesOf(input, facts) : [{ id: '', name: '' }];
       for (const subject of subjects) {
-        const mine = p.agencies === 'same' ? candidates.filter((h) => wasOn(h, subject.id)) : candidates;
-        for (const period of periods) {
-          const counted = period.visits(mine);
+        const mine = p.agencies === 'same' && single === null ? candidates.filter((h) => wasOn(h, subject.id)) : candidates;
+        for (let i = 0; i < (rolling ? 1 : periods.length); i++) {
+          const period = periods[i];
+          const counted = period ? inPeriod(mine, period, p.window === 'calendar-year') : worstRollingWindow(mine, start, p.days ?? 0);
           if (counted.length + 1 <= limit) continue;
+          const at = period ? Math.max(period[0], start) : start;
           return {
             params: {
               agency: subject.name,
               counted: counted.length,
               limit,
-              year: localYear(period.at, ctx.tz),
-              day: localDate(period.at, ctx.tz),
+              year: localYear(at, ctx.tz),
+              day: localDate(at, ctx.tz),
               days: p.days ?? 1,
               riskClass,
               filings: counted.map((h) => h.filingNo).join(', '),
@@ -305,33 +323,33 @@ export const kinds: { [K in RuleKind]: KindEvaluator<K> } = {
   inspectors: {
     placeholders: ['counted', 'min', 'lastDay', 'agency'],
     evaluate(rule, input, facts, ctx) {
+      const min = rule.params.min;
+      // one agency alone: the filing-wide count says all there is to say
+      if (rule.params.each && input.jointAgencyIds.length === 0) return null;
       // the last local day the visit touches: a window ending at local midnight does not need the next day
       const lastDay = localDate(input.plannedEnd.getTime() - 1, ctx.tz);
-      const allowedAgencies = new Set([input.agencyId, ...input.jointAgencyIds]);
-      // credentials count once however many inspector records carry them, per agency and in all
-      const valid = new Map<string, Set<string>>();
-      const all = new Set<string>();
+      const allowedAgencies = [input.agencyId, ...input.jointAgencyIds];
+      // credentials count once however many inspector records carry them (the registry keeps
+      // one spelling per credential: unique across agencies, case and separators aside)
+      const valid: { agencyId: string; credential: string }[] = [];
       const invalid: string[] = [];
       for (const id of new Set(input.inspectorIds)) {
         const i = facts.inspectors.find((x) => x.id === id);
-        if (i && allowedAgencies.has(i.agencyId) && i.validUntil >= lastDay) {
-          const credential = normalizeCredential(i.credentialNo);
-          all.add(credential);
-          valid.set(i.agencyId, (valid.get(i.agencyId) ?? new Set()).add(credential));
-        } else invalid.push(id);
+        if (i && allowedAgencies.includes(i.agencyId) && i.validUntil >= lastDay) valid.push({ agencyId: i.agencyId, credential: i.credentialNo });
+        else invalid.push(id);
       }
-      const min = rule.params.min;
       if (rule.params.each) {
-        // one agency alone: the filing-wide count says all there is to say
-        if (input.jointAgencyIds.length === 0) return null;
         // every agency on a joint visit sends its own certified staff: no agency lends its name
         // (and its annual cap) to a visit made by another's inspectors
-        const short = agenciesOf(input, facts).find((a) => (valid.get(a.id)?.size ?? 0) < min);
-        if (!short) return null;
-        return { params: { counted: valid.get(short.id)?.size ?? 0, min, lastDay, agency: short.name }, evidence: [short.id] };
+        for (const a of agenciesOf(input, facts)) {
+          const own = distinctCredentials(valid, a.id);
+          if (own < min) return { params: { counted: own, min, lastDay, agency: a.name }, evidence: [a.id] };
+        }
+        return null;
       }
-      if (all.size >= min) return null;
-      return { params: { counted: all.size, min, lastDay, agency: '' }, evidence: invalid };
+      const counted = distinctCredentials(valid, null);
+      if (counted >= min) return null;
+      return { params: { counted, min, lastDay, agency: '' }, evidence: invalid };
     },
   },
 
@@ -339,10 +357,11 @@ export const kinds: { [K in RuleKind]: KindEvaluator<K> } = {
     placeholders: ['items'],
     evaluate(_rule, input, facts) {
       // an item is accepted when an agency on this filing publishes it: a joint visit may check
-      // the joint agencies' items, never another agency's
-      const onFiling = facts.jointAgencies.filter((a) => input.jointAgencyIds.includes(a.id));
-      const published = new Set([...(facts.agency?.itemCodes ?? []), ...onFiling.flatMap((a) => a.itemCodes)]);
-      const missing = input.itemCodes.filter((c) => !published.has(c));
+      // the joint agencies' items, never another agency's (a few codes against short lists:
+      // plain scans, no set to build on every filing)
+      const missing = input.itemCodes.filter(
+        (c) => !facts.agency?.itemCodes.includes(c) && !facts.jointAgencies.some((a) => input.jointAgencyIds.includes(a.id) && a.itemCodes.includes(c)),
+      );
       if (missing.length === 0) return null;
       return { params: { items: missing.join(', ') }, evidence: missing };
     },
@@ -352,7 +371,7 @@ export const kinds: { [K in RuleKind]: KindEvaluator<K> } = {
     placeholders: ['field', 'minLength', 'type'],
     evaluate(rule, input) {
       // letters and digits a reader can see: "。。。。" or four blank characters are no reason
-      if (meaningfulLength(input[rule.params.field]) >= rule.params.minLength) return null;
+      if (meaningfulLength(input[rule.params.field], rule.params.minLength) >= rule.params.minLength) return null;
       return { params: { field: rule.params.field, minLength: rule.params.minLength, type: typeNames[input.type] }, evidence: [] };
     },
   },

@@ -21,7 +21,7 @@ function notFor(field: string, types: FilingType[], type: FilingType, path: stri
 }
 
 /** A text as given, or null when a reader would see nothing in it (invisible grounds are no grounds). */
-const said = (s: string | undefined) => (s !== undefined && meaningfulLength(s) > 0 ? s.trim() : null);
+const said = (s: string | undefined) => (s !== undefined && meaningfulLength(s, 1) > 0 ? s.trim() : null);
 
 /** A filing body as the rules see it. Refuses, naming the field, what no rule should have to read. */
 export function toInput(agencyId: string, body: FilingCreateBody): FilingInput {
