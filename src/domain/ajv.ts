@@ -1,12 +1,10 @@
 import { Ajv, type Options } from 'ajv';
 import ajvFormats from 'ajv-formats';
+import { isSupportedInstant } from './calendar.js';
 
 // Dates a person could mean: RFC 3339 allows a leap second (23:59:60) that JavaScript cannot
 // represent, and years the database or the time zone arithmetic cannot hold (0000, 9999 late
 // in the day in Asia/Shanghai). Refused as the format error they are, not failed on later.
-const EARLIEST = Date.UTC(1900, 0, 1);
-const LATEST = Date.UTC(2999, 11, 31);
-const inRange = (ms: number) => !Number.isNaN(ms) && ms >= EARLIEST && ms <= LATEST;
 
 /** One ajv configuration for HTTP bodies, config and rule files. */
 export function createAjv(options: Options = {}): Ajv {
@@ -21,7 +19,7 @@ export function createAjv(options: Options = {}): Ajv {
   };
   const rfcDateTime = rfc('date-time');
   const rfcDate = rfc('date');
-  ajv.addFormat('date-time', { type: 'string', validate: (s: string) => rfcDateTime(s) && inRange(Date.parse(s)) });
-  ajv.addFormat('date', { type: 'string', validate: (s: string) => rfcDate(s) && inRange(Date.parse(`${s}T00:00:00Z`)) });
+  ajv.addFormat('date-time', { type: 'string', validate: (s: string) => rfcDateTime(s) && isSupportedInstant(Date.parse(s)) });
+  ajv.addFormat('date', { type: 'string', validate: (s: string) => rfcDate(s) && isSupportedInstant(Date.parse(`${s}T00:00:00Z`)) });
   return ajv;
 }

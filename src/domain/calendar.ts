@@ -1,5 +1,13 @@
 export const DAY_MS = 86_400_000;
 
+/**
+ * The instants this service accepts (1900 to 2999): JavaScript, PostgreSQL and the time zone
+ * arithmetic all hold them, and no filing is outside them.
+ */
+export function isSupportedInstant(ms: number): boolean {
+  return !Number.isNaN(ms) && ms >= Date.UTC(1900, 0, 1) && ms <= Date.UTC(2999, 11, 31);
+}
+
 // Calendar arithmetic in the region's time zone (TZ_REGION). Instants are Date; calendar days
 // are 'YYYY-MM-DD' strings so comparisons never depend on the server's own zone.
 

@@ -51,6 +51,12 @@ export const messages = {
 
 export type MessageKey = keyof typeof messages;
 
+/** Why a request could not be served, as {reason} of `unavailable`. */
+export const reasons = {
+  databaseAway: { 'zh-CN': '数据库暂时无法连接', en: 'the database cannot be reached' },
+  rulesFailed: { 'zh-CN': '规则无法计算', en: 'the rules could not be evaluated' },
+} as const satisfies Record<string, Localized>;
+
 /** Names of the things messages speak of, so that a Chinese message names them in Chinese. */
 export const entities = {
   filing: { 'zh-CN': '备案', en: 'filing' },

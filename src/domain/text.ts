@@ -4,18 +4,12 @@
 
 /** Characters Unicode counts as letters that render blank. */
 const BLANK_LETTERS = '\u115F\u1160\u3164\uFFA0\u2800';
-const INVISIBLE = new RegExp(`[\\p{Cf}\\p{Mn}\\p{Me}\\uFE00-\\uFE0F\\u{E0100}-\\u{E01EF}${BLANK_LETTERS}]`, 'gu');
 
 /**
  * A JSON Schema pattern (ajv compiles it with the u flag): at least one letter or digit that is
  * not a blank letter. Names, summaries, references and reasons use it.
  */
 export const MEANINGFUL_PATTERN = `(?![${BLANK_LETTERS}])[\\p{L}\\p{N}]`;
-
-/** The text with what renders as nothing removed and whitespace runs collapsed. */
-export function visibleText(s: string): string {
-  return s.replace(INVISIBLE, '').replace(/\s+/gu, ' ').trim();
-}
 
 const MEANINGFUL = new RegExp(`^${MEANINGFUL_PATTERN}$`, 'u');
 const BLANKS = new Set([...BLANK_LETTERS].map((c) => c.codePointAt(0)));

@@ -2,6 +2,7 @@ import type { ErrorRequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { AppError, errorBody, type ErrorBody } from '../domain/errors.js';
 import { pickLang, type Lang } from '../domain/i18n.js';
+import { reasons } from '../domain/messages.js';
 import { logAccess } from './request-log.js';
 
 export interface ErrorReply {
@@ -16,7 +17,6 @@ export interface DatabaseErrors {
 
 /** Seconds a client is asked to wait before retrying while the database is away. */
 export const RETRY_AFTER_SECONDS = 5;
-const databaseAway = { 'zh-CN': '数据库暂时无法连接', en: 'the database cannot be reached' };
 
 /** body-parser's errors carry a `type`; map them to ours so bad input is never a 500. */
 function fromParserError(err: unknown, bodyLimit: number): AppError | null {
@@ -51,7 +51,7 @@ export function toAppError(err: unknown, bodyLimit: number, health: DatabaseErro
   if (parsed) return parsed;
   switch (health.classify(err)) {
     case 'outage':
-      return new AppError('unavailable', 'unavailable', { reason: databaseAway });
+      return new AppError('unavailable', 'unavailable', { reason: reasons.databaseAway });
     case 'duplicate':
       // a check-then-insert raced another request creating the same thing
       return new AppError('conflict', 'conflict_duplicate', {}, [{ path: '/', message: 'created by another request at the same moment' }]);

@@ -9,7 +9,7 @@ import { StoredReplay, type IdempotencyClaim } from '../services/idempotency.js'
 import { errorReply, toAppError } from './errors.js';
 import { logAccess } from './request-log.js';
 import type { AnyRoute, Reply } from './route.js';
-import { bodyValidator, queryValidator, rejectNul } from './validation.js';
+import { bodyValidator, queryValidator, rejectUnstorable } from './validation.js';
 
 async function authenticate(req: Request, services: Services): Promise<Principal> {
   const header = req.headers.authorization ?? '';
@@ -51,9 +51,9 @@ export function mountRoute(router: Router, route: AnyRoute, services: Services, 
     const body: unknown = req.body ?? {};
     // Express 5 exposes req.query as a getter; validate (and coerce) a copy.
     const query: Record<string, unknown> = { ...(req.query as Record<string, unknown>) };
-    rejectNul(req.params, lang);
-    rejectNul(query, lang);
-    rejectNul(body, lang);
+    rejectUnstorable(req.params, lang);
+    rejectUnstorable(query, lang);
+    rejectUnstorable(body, lang);
     validateQuery?.(query, lang);
     validateBody?.(body, lang);
     const ctx = { body, query, params: req.params as Record<string, string>, principal, lang, requestId, services };

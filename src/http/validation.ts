@@ -67,7 +67,7 @@ export const MAX_DEPTH = 32;
  * without recursion, so a body nested thousands deep cannot overflow the stack), NUL characters
  * and lone surrogates anywhere (PostgreSQL stores neither in text or jsonb).
  */
-export function rejectNul(value: unknown, lang: Lang): void {
+export function rejectUnstorable(value: unknown, lang: Lang): void {
   const found: ErrorDetail[] = [];
   const stack: { v: unknown; path: string; depth: number }[] = [{ v: value, path: '', depth: 0 }];
   while (stack.length > 0 && found.length < 10) {

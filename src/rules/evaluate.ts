@@ -128,14 +128,19 @@ export function setsInForce(sets: readonly LoadedRuleSet[], ctx: EvaluationConte
   return sets.filter(({ file }) => file.enabled && file.effectiveFrom <= today && (file.effectiveTo == null || today < file.effectiveTo));
 }
 
+// asked for every filing: kept for the last rule sets and day (a reload makes new sets)
+let anywhere: { sets: readonly LoadedRuleSet[]; day: string; rules: Rule[] } | null = null;
 function rulesInForceAnywhere(sets: readonly LoadedRuleSet[], ctx: EvaluationContext): Rule[] {
+  const day = localDate(ctx.now, ctx.tz);
+  if (anywhere?.sets === sets && anywhere.day === day) return anywhere.rules;
   const live = setsInForce(sets, ctx);
-  const out: Rule[] = [];
+  const rules: Rule[] = [];
   for (const leaf of live) {
     const chain = live.filter((s) => leaf.file.jurisdiction.startsWith(s.file.jurisdiction));
-    for (const { rule } of effectiveRules(chain)) out.push(rule);
+    for (const { rule } of effectiveRules(chain)) rules.push(rule);
   }
-  return out;
+  anywhere = { sets, day, rules };
+  return rules;
 }
 
 function historyOf<K extends RuleKind>(rule: Rule & { kind: K }, input: FilingInput, tz: string): HistoryPeriod[] {

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import { AppError, notFound } from '../domain/errors.js';
-import { entities, typeList, typeNames } from '../domain/messages.js';
+import { entities, reasons, typeList, typeNames } from '../domain/messages.js';
 import type { Decision } from '../domain/decision.js';
 import type { FilingType } from '../domain/filing.js';
 import type { FilingCreateBody } from '../domain/schemas.js';
@@ -140,6 +140,6 @@ export function decide(sets: readonly LoadedRuleSet[], input: FilingInput, facts
     return evaluate(sets, input, facts, ctx);
   } catch (err) {
     log.error({ err }, 'rule evaluation failed');
-    throw new AppError('unavailable', 'unavailable', { reason: { 'zh-CN': '规则无法计算', en: 'the rules could not be evaluated' } });
+    throw new AppError('unavailable', 'unavailable', { reason: reasons.rulesFailed });
   }
 }

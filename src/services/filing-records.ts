@@ -2,7 +2,7 @@ import { localYear } from '../domain/calendar.js';
 import { formatFilingNo, newId, newVerifyCode } from '../domain/codes.js';
 import type { Decision } from '../domain/decision.js';
 import { AppError, errorBody } from '../domain/errors.js';
-import { auditActions, type FilingStatus, type FilingType, type Purpose, type ResultOutcome } from '../domain/filing.js';
+import { auditActions, type Campaign, type FilingStatus, type FilingType, type Purpose, type ResultOutcome, type Trigger } from '../domain/filing.js';
 import type { FilingView } from '../domain/schemas.js';
 import type { FilingInput } from '../rules/facts.js';
 import type { BatchWrite, StoredResponse } from '../store/filings-repo.js';
@@ -20,6 +20,19 @@ export type FilingOutcome =
   | { kind: 'replay'; replay: StoredReplay };
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
+
+/** The grounds a filing row was filed on, as the API shows them. */
+export function groundsOf(f: FilingRow): { trigger: Trigger | null; campaign: Campaign | null } {
+  return {
+    trigger: f.trigger_kind && f.trigger_reference ? { kind: f.trigger_kind, reference: f.trigger_reference } : null,
+    campaign: f.campaign_level && f.campaign_reference ? { level: f.campaign_level, reference: f.campaign_reference } : null,
+  };
+}
+
+/** Whether an agency is on a filing: the one that filed it, or a joint agency. */
+export function agencyOnFiling(agencyId: string | null, f: Pick<FilingRow, 'agency_id' | 'joint_agency_ids'>): boolean {
+  return agencyId !== null && (f.agency_id === agencyId || f.joint_agency_ids.includes(agencyId));
+}
 
 export function filingView(f: FilingRow, publicUrl: string, decisionOutcome: string): FilingView {
   return {
@@ -43,8 +56,7 @@ export function filingView(f: FilingRow, publicUrl: string, decisionOutcome: str
     purpose: f.purpose as Purpose,
     requiresLegalRepresentative: f.requires_legal_representative,
     legalRepresentativeReason: f.legal_representative_reason,
-    trigger: f.trigger_kind && f.trigger_reference ? { kind: f.trigger_kind, reference: f.trigger_reference } : null,
-    campaign: f.campaign_level && f.campaign_reference ? { level: f.campaign_level, reference: f.campaign_reference } : null,
+    ...groundsOf(f),
     filedAt: f.filed_at.toISOString(),
     arrivedAt: iso(f.arrived_at),
     result:

@@ -1,6 +1,6 @@
 import { AppError, notFound } from '../domain/errors.js';
 import { assertCancellable, auditActions, nextStatus, type FilingStatus, type LifecycleAction } from '../domain/filing.js';
-import { formatLocal } from '../domain/calendar.js';
+import { formatLocal, isSupportedInstant } from '../domain/calendar.js';
 import { inRegions, type Principal } from '../domain/principal.js';
 import type { CancelCreateBody, FilingCreateBody, FilingListQueryT, FilingView, PageOf, ResultCreateBody } from '../domain/schemas.js';
 import { validateUscc } from '../domain/uscc.js';
@@ -12,20 +12,14 @@ import { lockEnterprise } from '../store/locks.js';
 import type { FilingRow } from '../store/tables.js';
 import { chains, record } from './audit.js';
 import type { ServiceContext } from './context.js';
-import { raiseIfOutsideWindow } from './unfiled-visits.js';
+import { raiseUnfiledVisit } from './unfiled-visits.js';
 import { GroupCommit, type BatchItem, type Settled } from './filing-batches.js';
 import { decide, factQueryFor, factsFor, toInput } from './filing-decision.js';
-import { appendWrite, blockedError, emptyWrite, filingRecords, filingView, storedError, type FilingOutcome } from './filing-records.js';
+import { agencyOnFiling, appendWrite, blockedError, emptyWrite, filingRecords, filingView, storedError, type FilingOutcome } from './filing-records.js';
 import { replayOf, transact, type IdempotencyClaim } from './idempotency.js';
 import { decodeCursor, pageOf } from './pagination.js';
 
 export { filingView };
-
-/** A time a cursor of ours could hold (the filing times of this service). */
-const plausibleInstant = (s: string) => {
-  const t = Date.parse(s);
-  return t >= Date.UTC(1900, 0, 1) && t <= Date.UTC(2999, 11, 31);
-};
 
 /**
  * Which filings a principal may see. Admin: all; agency: those it leads or is a joint agency of
@@ -37,7 +31,7 @@ function canSee(p: Principal, f: Pick<FilingRow, 'agency_id' | 'joint_agency_ids
     case 'admin':
       return true;
     case 'agency':
-      return f.agency_id === p.agencyId || (p.agencyId !== null && f.joint_agency_ids.includes(p.agencyId));
+      return agencyOnFiling(p.agencyId, f);
     case 'enterprise':
       return f.enterprise_uscc === p.uscc;
     case 'supervisor':
@@ -175,7 +169,7 @@ export function createFilingService(ctx: ServiceContext) {
       const limit = q.limit ?? 50;
       const after = decodeCursor(
         q.cursor,
-        (v): v is [string, string] => Array.isArray(v) && v.length === 2 && v.every((x) => typeof x === 'string') && plausibleInstant(v[0] as string),
+        (v): v is [string, string] => Array.isArray(v) && v.length === 2 && v.every((x) => typeof x === 'string') && isSupportedInstant(Date.parse(v[0] as string)),
       );
       const from = q.from ? new Date(q.from) : undefined;
       const to = q.to ? new Date(q.to) : undefined;
@@ -228,7 +222,7 @@ export function createFilingService(ctx: ServiceContext) {
         const row = await markCompleted(trx, id, { outcome: body.outcome, conductedAt, summary: body.summary });
         // conducted outside the filed window: recorded as it happened, and raised for supervisors,
         // as an arrival outside it is (else a visit made now could be put on next year's filing)
-        const violationId = body.outcome === 'not_conducted' ? null : await raiseIfOutsideWindow(trx, f, conductedAt, 'conductedAt', now);
+        const violationId = body.outcome === 'not_conducted' ? null : await raiseUnfiledVisit(trx, f, conductedAt, 'conductedAt', now);
         return { row, payload: { outcome: body.outcome, conductedAt: body.conductedAt, summary: body.summary, violationId } };
       });
     },

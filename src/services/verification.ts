@@ -10,7 +10,8 @@ import { findByVerifyCode, findFilingForUpdate, markArrived, type VerifyView } f
 import { lockEnterprise } from '../store/locks.js';
 import { chains, record } from './audit.js';
 import type { ServiceContext } from './context.js';
-import { raiseDeskReviewVisit, raiseIfOutsideWindow } from './unfiled-visits.js';
+import { agencyOnFiling, groundsOf } from './filing-records.js';
+import { raiseUnfiledVisit } from './unfiled-visits.js';
 
 const codePattern = new RegExp(VERIFY_CODE_PATTERN);
 /** Codes are printed upper-case; people type them in any case, with spaces or dashes. */
@@ -70,8 +71,7 @@ function partsOf(view: VerifyView, tz: string): VerificationParts {
       plannedStart: f.planned_start.toISOString(),
       plannedEnd: f.planned_end.toISOString(),
       inspectors: view.inspectors.map((i) => ({ name: i.name, credentialNo: maskCredential(i.credentialNo) })),
-      trigger: f.trigger_kind && f.trigger_reference ? { kind: f.trigger_kind, reference: f.trigger_reference } : null,
-      campaign: f.campaign_level && f.campaign_reference ? { level: f.campaign_level, reference: f.campaign_reference } : null,
+      ...groundsOf(f),
       cancelledAt: f.cancelled_at?.toISOString() ?? null,
       completedAt: status === 'completed' ? (f.conducted_at?.toISOString() ?? null) : null,
     },
@@ -116,7 +116,7 @@ export function createVerificationService(ctx: ServiceContext) {
       const { filing } = await lookup(raw);
       const entitled =
         (p.role === 'enterprise' && p.uscc === filing.enterprise_uscc) ||
-        (p.role === 'agency' && p.agencyId !== null && (p.agencyId === filing.agency_id || filing.joint_agency_ids.includes(p.agencyId)));
+        (p.role === 'agency' && agencyOnFiling(p.agencyId, filing));
       if (!entitled) throw new AppError('forbidden', 'forbidden', { role: p.role });
       const arrival = await ctx.db.transaction().execute(async (trx) => {
         await lockEnterprise(trx, filing.enterprise_uscc);
@@ -126,8 +126,7 @@ export function createVerificationService(ctx: ServiceContext) {
         const at = ctx.clock.now();
         await markArrived(trx, f.id, at);
         const withinWindow = f.planned_start <= at && at <= f.planned_end;
-        // inspectors at the door under a desk-review filing: the visit itself was never filed
-        const violationId = f.on_site ? await raiseIfOutsideWindow(trx, f, at, 'arrivedAt', at) : await raiseDeskReviewVisit(trx, f, at);
+        const violationId = await raiseUnfiledVisit(trx, f, at, 'arrivedAt', at);
         await record(
           trx,
           {

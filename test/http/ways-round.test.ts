@@ -68,7 +68,8 @@ describe('ways round the rules, refused through the API', () => {
     it("a joint filing may check a joint agency's published items, never an absent agency's", async () => {
       const w = await world();
       const b = await partner(w);
-      const c = await partner(w, ['OUTSIDER-1']);
+      // an agency that does publish OUTSIDER-1, but is not on the filing
+      await partner(w, ['OUTSIDER-1']);
       const joint = { ...window(nextYear('05-04')), jointAgencyIds: [b.agencyId], inspectorIds: [w.inspectorIds[0], b.inspectorIds[0]] };
       const ok = await file(w, { ...joint, itemCodes: ['SAFE-01', 'PARTNER-1'] });
       expect(ok.status, JSON.stringify(ok.body)).to.equal(201);
@@ -78,7 +79,6 @@ describe('ways round the rules, refused through the API', () => {
       const outsider = await file(w, { ...joint, itemCodes: ['OUTSIDER-1'], plannedStart: nextYear('06-01').toISOString(), plannedEnd: new Date(nextYear('06-01').getTime() + HOUR).toISOString() });
       expect(outsider.status).to.equal(422);
       expect(ruleIds(outsider.body)).to.deep.equal(['items.published']);
-      expect(c.agencyId).to.be.a('string');
     });
 
     it('every joint agency must be registered and active', async () => {
