@@ -46,6 +46,18 @@ export const messages = {
   date_order: { 'zh-CN': '“{from}”必须早于“{to}”', en: '"{from}" must be before "{to}"' },
   cursor_invalid: { 'zh-CN': '分页游标无效，请使用上一页返回的 nextCursor', en: 'The cursor is not valid; pass the nextCursor of the previous page' },
   rules_invalid: { 'zh-CN': '规则集有 {count} 处错误，未重新加载，现行规则集保持不变', en: 'The rule sets have {count} problem(s); nothing was reloaded and the active sets stay in force' },
+  violation_transition: { 'zh-CN': '该问题线索当前为“{from}”，不能改为“{to}”', en: 'The violation is {from}; it cannot become {to}' },
+  conduct_unknown: { 'zh-CN': '没有这些检查纪律条目：{ids}；现行条目为 {known}', en: 'No such conduct items: {ids}; the items in force are {known}' },
+  conduct_required: { 'zh-CN': '反映违反检查纪律须列出所涉条目（conductRuleIds），现行条目为 {known}', en: 'A conduct report names the items concerned (conductRuleIds); the items in force are {known}' },
+  report_agency_required: { 'zh-CN': '请说明是哪个执法主体：agencyId、agencyName 或 filingId 至少填一项', en: 'Say which agency it was: give agencyId, agencyName or filingId' },
+  report_in_future: { 'zh-CN': '发生时间不能晚于当前时间', en: 'occurredAt cannot be in the future' },
+  feedback_not_completed: { 'zh-CN': '检查尚未完成（当前为“{status}”），完成并登记结果后才能评价', en: 'The inspection is not completed (it is {status}); it can be rated once its result is recorded' },
+  feedback_exists: { 'zh-CN': '本次检查已于 {at} 评价过，每次检查只能评价一次', en: 'This inspection was already rated at {at}; each inspection is rated once' },
+  region_outside_scope: { 'zh-CN': '{what} {id} 不在本监督密钥的辖区内', en: '{what} {id} is outside the regions of this supervisor key' },
+  unknown_code_reported: { 'zh-CN': '没有这个核验码的备案：已记录为未备案入企检查（{violationId}），监督部门会核查', en: 'No filing has this code: recorded as an unfiled inspection ({violationId}) for supervisors to look into' },
+  cancelled_code_reported: { 'zh-CN': '此备案已于 {at} 撤销，不能据此入企：已记录为未备案入企检查（{violationId}）', en: 'This filing was cancelled at {at} and covers no visit: recorded as an unfiled inspection ({violationId})' },
+  job_unknown: { 'zh-CN': '没有这个任务：{name}（可用：{known}）', en: 'No such job: {name} (known: {known})' },
+  job_period_future: { 'zh-CN': '{date} 尚未结束，不能为其生成{job}', en: '{date} is not over yet; the {job} for it cannot run' },
   rules_unavailable: { 'zh-CN': '没有可用的规则集，备案无法校验', en: 'No rule set is active; filings cannot be checked' },
 } as const satisfies Record<string, Localized>;
 
@@ -65,6 +77,7 @@ export const entities = {
   inspector: { 'zh-CN': '执法人员', en: 'inspector' },
   'inspector credential': { 'zh-CN': '执法证号', en: 'inspector credential' },
   'verification code': { 'zh-CN': '核验码', en: 'verification code' },
+  violation: { 'zh-CN': '问题线索', en: 'violation' },
 } as const satisfies Record<string, Localized>;
 export type Entity = keyof typeof entities;
 

@@ -3,6 +3,7 @@ import { CampaignSchema, DecisionSchema, TriggerSchema } from './decision.js';
 import { FILING_STATUSES, FILING_TYPES, OUTCOMES, PURPOSES, RISK_CLASSES } from './filing.js';
 import { ROLES } from './principal.js';
 import { StringEnum } from './enum-schema.js';
+import { HOTLINES, REPORT_KINDS, SUPERVISOR_KINDS, VIOLATION_CHANGES, VIOLATION_KINDS, VIOLATION_SOURCES, VIOLATION_STATUSES } from './violation.js';
 import { MEANINGFUL_PATTERN } from './text.js';
 
 // The API contract, once: ajv validates requests with these, /openapi.json is generated from
@@ -18,6 +19,10 @@ const Id = Type.String({ minLength: 1, maxLength: 64 });
 const Uscc = Type.String({ minLength: 1, maxLength: 40, description: '18-character Unified Social Credit Code (GB 32100)' });
 const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
 const strict = { additionalProperties: false } as const;
+
+const RuleId = Type.String({ pattern: '^[a-z0-9]+([.-][a-zA-Z0-9]+)*$', maxLength: 80 });
+const RuleIdFilter = Type.String({ ...RuleId, description: 'only those whose decision has a finding of this rule id (e.g. enterprise.no-disturb)' });
+const ConductRuleIds = Type.Array(RuleId, { maxItems: 20, uniqueItems: true, description: 'conduct items by rule id (e.g. conduct.N3); GET /api/v1/rulesets lists them' });
 
 export const ErrorResponse = Type.Object({
   error: Type.Object({
@@ -183,7 +188,7 @@ export const FilingListQuery = Type.Object(
     enterprise: Type.Optional(Uscc),
     agency: Type.Optional(Id),
     status: Type.Optional(StringEnum(FILING_STATUSES)),
-    finding: Type.Optional(Type.String({ pattern: '^[a-z0-9]+([.-][a-zA-Z0-9]+)*$', maxLength: 80, description: 'only filings whose decision has a finding of this rule id (e.g. enterprise.no-disturb)' })),
+    finding: Type.Optional(RuleIdFilter),
     from: Type.Optional(DateTime),
     to: Type.Optional(DateTime),
   },
@@ -245,6 +250,120 @@ export type KeyCreatedView = Static<typeof KeyCreated>;
 export type FilingCreateBody = Static<typeof FilingCreate>;
 export type FilingView = Static<typeof Filing>;
 export type FilingListQueryT = Static<typeof FilingListQuery>;
+// Violations, reports and ratings
+const Hotline = Type.Object(
+  { line: StringEnum(HOTLINES, 'the government service hotline (12345, or 8890 where it is used)'), ticket: Text(64, 'the hotline ticket number') },
+  strict,
+);
+export const Violation = Type.Object({
+  id: Type.String(),
+  kind: StringEnum(VIOLATION_KINDS),
+  status: StringEnum(VIOLATION_STATUSES, 'resolved = founded and dealt with; dismissed = not founded'),
+  source: StringEnum(VIOLATION_SOURCES, 'system: raised by a rule or a job; report / feedback: by the enterprise; supervisor: from a check of their own'),
+  agencyId: Nullable(Type.String()),
+  agencyName: Nullable(Type.String({ description: 'the agency as the reporter named it, when it is not registered' })),
+  enterpriseUscc: Nullable(Type.String()),
+  region: Type.String(),
+  filingId: Nullable(Type.String()),
+  occurredAt: Type.String({ format: 'date-time' }),
+  raisedAt: Type.String({ format: 'date-time' }),
+  updatedAt: Type.String({ format: 'date-time' }),
+  description: Nullable(Type.String()),
+  conductRuleIds: Type.Array(Type.String()),
+  hotline: Nullable(Hotline),
+  evidence: Type.Array(Type.String()),
+  details: Type.Record(Type.String(), Type.Unknown(), { description: 'what the rule or job that raised it recorded' }),
+  statusNote: Nullable(Type.String()),
+});
+export const ViolationChangeView = Type.Object({ at: Type.String({ format: 'date-time' }), actor: Type.String(), from: StringEnum(VIOLATION_STATUSES), to: StringEnum(VIOLATION_STATUSES), note: Type.String() });
+export const ViolationDetail = Type.Composite([Violation, Type.Object({ history: Type.Array(ViolationChangeView) })]);
+export const ViolationListQuery = Type.Object(
+  {
+    ...PageQuery,
+    status: Type.Optional(StringEnum(VIOLATION_STATUSES)),
+    kind: Type.Optional(StringEnum(VIOLATION_KINDS)),
+    source: Type.Optional(StringEnum(VIOLATION_SOURCES)),
+    agency: Type.Optional(Id),
+    enterprise: Type.Optional(Uscc),
+    from: Type.Optional(DateTime),
+    to: Type.Optional(DateTime),
+  },
+  strict,
+);
+export const ViolationCreate = Type.Object(
+  {
+    kind: StringEnum(SUPERVISOR_KINDS),
+    agencyId: Id,
+    occurredAt: DateTime,
+    description: Text(5000),
+    evidence: Type.Optional(Type.Array(Text(2000), { maxItems: 20, description: 'what was seen and kept: photo or recording references, witness notes' })),
+    filingId: Type.Optional(Id),
+    enterpriseUscc: Type.Optional(Uscc),
+    conductRuleIds: Type.Optional(ConductRuleIds),
+  },
+  strict,
+);
+export const ViolationUpdate = Type.Object({ status: StringEnum(VIOLATION_CHANGES), note: Text(2000) }, strict);
+export const ReportCreate = Type.Object(
+  {
+    kind: StringEnum(REPORT_KINDS),
+    occurredAt: DateTime,
+    agencyId: Type.Optional(Id),
+    agencyName: Type.Optional(Text(200)),
+    filingId: Type.Optional(Id),
+    conductRuleIds: Type.Optional(ConductRuleIds),
+    description: Text(5000),
+    hotline: Type.Optional(Hotline),
+  },
+  strict,
+);
+export const ReportCreated = Type.Object({ violationId: Type.String() });
+export const FeedbackCreate = Type.Object(
+  { rating: Type.Integer({ minimum: 1, maximum: 5, description: '1 (poor) to 5 (good), 好差评' }), conductRuleIds: Type.Optional(ConductRuleIds), comment: Type.Optional(Text(2000)) },
+  strict,
+);
+export const FeedbackView = Type.Object({
+  filingId: Type.String(),
+  rating: Type.Integer(),
+  conductRuleIds: Type.Array(Type.String()),
+  comment: Nullable(Type.String()),
+  givenAt: Type.String({ format: 'date-time' }),
+  violationId: Nullable(Type.String({ description: 'the conduct violation the rating raised, when it names conduct items' })),
+});
+const ATTEMPT_KINDS = ['blocked', 'warned'] as const;
+export const Attempt = Type.Object({
+  kind: StringEnum(ATTEMPT_KINDS, 'blocked: an attempt the rules refused (no filing); warned: a filing made with warnings'),
+  id: Type.String({ description: 'the attempt id, or the filing id' }),
+  agencyId: Type.String(),
+  enterpriseUscc: Type.String(),
+  region: Type.String(),
+  at: Type.String({ format: 'date-time' }),
+  filingNo: Nullable(Type.String()),
+  decision: DecisionSchema,
+});
+export const AttemptListQuery = Type.Object(
+  {
+    ...PageQuery,
+    kind: Type.Optional(StringEnum(ATTEMPT_KINDS)),
+    agency: Type.Optional(Id),
+    enterprise: Type.Optional(Uscc),
+    finding: Type.Optional(RuleIdFilter),
+    from: Type.Optional(DateTime),
+    to: Type.Optional(DateTime),
+  },
+  strict,
+);
+
+export type ViolationView = Static<typeof Violation>;
+export type ViolationDetailView = Static<typeof ViolationDetail>;
+export type ViolationListQueryT = Static<typeof ViolationListQuery>;
+export type ViolationCreateBody = Static<typeof ViolationCreate>;
+export type ViolationUpdateBody = Static<typeof ViolationUpdate>;
+export type ReportCreateBody = Static<typeof ReportCreate>;
+export type FeedbackCreateBody = Static<typeof FeedbackCreate>;
+export type FeedbackViewT = Static<typeof FeedbackView>;
+export type AttemptView = Static<typeof Attempt>;
+export type AttemptListQueryT = Static<typeof AttemptListQuery>;
 export type ResultCreateBody = Static<typeof ResultCreate>;
 export type CancelCreateBody = Static<typeof CancelCreate>;
 export type VerificationView = Static<typeof Verification>;

@@ -14,10 +14,11 @@ import type { AnyRoute } from './route.js';
 import { filingRoutes } from './routes/filings.js';
 import { opsRoutes } from './routes/ops.js';
 import { registryRoutes } from './routes/registry.js';
+import { supervisionRoutes } from './routes/supervision.js';
 import { verifyRoutes } from './routes/verify.js';
 
 // Verification first: it is the hottest path and the router tries routes in order.
-export const apiRoutes: readonly AnyRoute[] = [...verifyRoutes, ...opsRoutes, ...registryRoutes, ...filingRoutes];
+export const apiRoutes: readonly AnyRoute[] = [...verifyRoutes, ...opsRoutes, ...registryRoutes, ...filingRoutes, ...supervisionRoutes];
 
 export interface AppOptions {
   services: Services;

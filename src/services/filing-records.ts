@@ -3,6 +3,7 @@ import { formatFilingNo, newId, newVerifyCode } from '../domain/codes.js';
 import type { Decision } from '../domain/decision.js';
 import { AppError, errorBody } from '../domain/errors.js';
 import { auditActions, type Campaign, type FilingStatus, type FilingType, type Purpose, type ResultOutcome, type Trigger } from '../domain/filing.js';
+import { inRegions, type Principal } from '../domain/principal.js';
 import type { FilingView } from '../domain/schemas.js';
 import type { FilingInput } from '../rules/facts.js';
 import type { BatchWrite, StoredResponse } from '../store/filings-repo.js';
@@ -106,13 +107,16 @@ export function filingRecords(input: FilingInput, decision: Decision, region: st
       id: newId('vio'),
       kind: f.raises,
       status: 'open',
+      source: 'system',
       agency_id: input.agencyId,
       enterprise_uscc: input.enterpriseUscc,
       region,
       filing_id: blocked ? null : id,
       details: { ruleId: f.ruleId, decisionId, [blocked ? 'attemptId' : 'filingId']: id, message: f.message },
+      occurred_at: c.at,
       raised_at: c.at,
       updated_at: c.at,
+      conduct_rule_ids: f.raises === 'conduct' ? [f.ruleId] : [],
     });
   }
   const audit = { chain: chains.enterprise(input.enterpriseUscc), at: c.at, actor: c.actor, entityId: id };
@@ -174,4 +178,18 @@ function blockedBody(decision: Decision, claim: IdempotencyClaim) {
 /** A client error that an idempotent filing answered with, stored with the batch that found it. */
 export function storedError(err: AppError, claim: IdempotencyClaim): StoredResponse {
   return storedFrom(claim, err.status, errorBody(err, claim.lang, claim.requestId));
+}
+
+/** Who may see a filing: admin; its agencies; its enterprise; a supervisor of its region. */
+export function canSeeFiling(p: Principal, f: Pick<FilingRow, 'agency_id' | 'joint_agency_ids' | 'enterprise_uscc' | 'region'>): boolean {
+  switch (p.role) {
+    case 'admin':
+      return true;
+    case 'agency':
+      return agencyOnFiling(p.agencyId, f);
+    case 'enterprise':
+      return f.enterprise_uscc === p.uscc;
+    case 'supervisor':
+      return inRegions(f.region, p.regions);
+  }
 }

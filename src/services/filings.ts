@@ -1,7 +1,7 @@
 import { AppError, notFound } from '../domain/errors.js';
 import { assertCancellable, auditActions, nextStatus, type FilingStatus, type LifecycleAction } from '../domain/filing.js';
 import { formatLocal, isSupportedInstant } from '../domain/calendar.js';
-import { inRegions, type Principal } from '../domain/principal.js';
+import type { Principal } from '../domain/principal.js';
 import type { CancelCreateBody, FilingCreateBody, FilingListQueryT, FilingView, PageOf, ResultCreateBody } from '../domain/schemas.js';
 import { validateUscc } from '../domain/uscc.js';
 import type { Decision } from '../domain/decision.js';
@@ -15,7 +15,7 @@ import type { ServiceContext } from './context.js';
 import { raiseUnfiledVisit } from './unfiled-visits.js';
 import { GroupCommit, type BatchItem, type Settled } from './filing-batches.js';
 import { decide, factQueryFor, factsFor, toInput } from './filing-decision.js';
-import { agencyOnFiling, appendWrite, blockedError, emptyWrite, filingRecords, filingView, storedError, type FilingOutcome } from './filing-records.js';
+import { appendWrite, blockedError, canSeeFiling, emptyWrite, filingRecords, filingView, storedError, type FilingOutcome } from './filing-records.js';
 import { replayOf, transact, type IdempotencyClaim } from './idempotency.js';
 import { decodeCursor, pageOf } from './pagination.js';
 
@@ -26,18 +26,6 @@ export { filingView };
  * (a joint visit counts toward its own cap, so it must be able to see it); enterprise: about
  * itself; supervisor: its regions.
  */
-function canSee(p: Principal, f: Pick<FilingRow, 'agency_id' | 'joint_agency_ids' | 'enterprise_uscc' | 'region'>): boolean {
-  switch (p.role) {
-    case 'admin':
-      return true;
-    case 'agency':
-      return agencyOnFiling(p.agencyId, f);
-    case 'enterprise':
-      return f.enterprise_uscc === p.uscc;
-    case 'supervisor':
-      return inRegions(f.region, p.regions);
-  }
-}
 
 interface PendingFiling extends BatchItem {
   input: FilingInput;
@@ -103,7 +91,7 @@ export function createFilingService(ctx: ServiceContext) {
   async function loadVisible(p: Principal, id: string): Promise<FilingRow> {
     const f = await findFiling(ctx.db, id);
     // Someone else's filing is reported as missing: its existence is not theirs to learn.
-    if (!f || !canSee(p, f)) throw notFound('filing', id);
+    if (!f || !canSeeFiling(p, f)) throw notFound('filing', id);
     return f;
   }
 

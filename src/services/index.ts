@@ -5,6 +5,7 @@ import { createKeyService } from './keys.js';
 import { createReadinessService } from './readiness.js';
 import { createRegistryService } from './registry.js';
 import { createVerificationService } from './verification.js';
+import { createViolationService } from './violations.js';
 
 export function createServices(ctx: ServiceContext) {
   return {
@@ -14,6 +15,7 @@ export function createServices(ctx: ServiceContext) {
     registry: createRegistryService(ctx),
     filings: createFilingService(ctx),
     verification: createVerificationService(ctx),
+    violations: createViolationService(ctx),
     idempotency: createIdempotencyService(ctx),
     readiness: createReadinessService(ctx),
   };

@@ -1,7 +1,10 @@
 import { newId } from '../domain/codes.js';
+import { violationAuditActions } from '../domain/violation.js';
 import type { Db } from '../store/db.js';
+import { findEnterprise } from '../store/enterprises-repo.js';
 import type { FilingRow } from '../store/tables.js';
-import { insertViolation } from '../store/violations-repo.js';
+import { insertViolation, insertViolationsOnce } from '../store/violations-repo.js';
+import { chains, record } from './audit.js';
 
 // Visits seen where no filing covers them: an arrival or a result outside the filed window, or
 // inspectors at the door under a desk-review filing. Nothing is refused, since it happened; a
@@ -30,4 +33,38 @@ export async function raiseUnfiledVisit(trx: Db, f: FilingRow, seenAt: Date, wha
     raisedAt,
   });
   return id;
+}
+
+/**
+ * An enterprise confirms inspectors at its door on a code that no filing has, or on a cancelled
+ * filing's code: the visit is unfiled. Raised once per enterprise and code (a second scan of the
+ * same code is the same visit); returns the violation's id.
+ */
+export async function raiseUnfiledArrival(db: Db, a: { uscc: string; code: string; filing: FilingRow | null; at: Date; actor: string }): Promise<string> {
+  return db.transaction().execute(async (trx) => {
+    const enterprise = await findEnterprise(trx, a.uscc);
+    const dedupeKey = a.filing ? `unfiled_arrival:${a.filing.id}` : `unfiled_arrival:${a.uscc}:${a.code}`;
+    const [row] = await insertViolationsOnce(trx, [
+      {
+        id: newId('vio'),
+        kind: 'unfiled_inspection',
+        source: 'report',
+        agencyId: a.filing?.agency_id ?? null,
+        enterpriseUscc: a.uscc,
+        region: a.filing?.region ?? enterprise?.region ?? '',
+        filingId: a.filing?.id ?? null,
+        details: a.filing ? { arrivedAt: a.at.toISOString(), reason: 'arrival confirmed on a cancelled filing', code: a.code } : { arrivedAt: a.at.toISOString(), reason: 'arrival confirmed on a code no filing has', code: a.code },
+        occurredAt: a.at,
+        raisedAt: a.at,
+        raisedBy: a.actor,
+        dedupeKey,
+      },
+    ]);
+    if (!row) {
+      const before = await trx.selectFrom('violations').select('id').where('dedupe_key', '=', dedupeKey).executeTakeFirstOrThrow();
+      return before.id;
+    }
+    await record(trx, { chain: chains.enterprise(a.uscc), at: a.at, actor: a.actor, action: violationAuditActions.reported, entityType: 'violation', entityId: row.id, payload: { kind: row.kind, code: a.code, filingId: row.filing_id } });
+    return row.id;
+  });
 }

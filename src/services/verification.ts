@@ -11,7 +11,7 @@ import { lockEnterprise } from '../store/locks.js';
 import { chains, record } from './audit.js';
 import type { ServiceContext } from './context.js';
 import { agencyOnFiling, groundsOf } from './filing-records.js';
-import { raiseUnfiledVisit } from './unfiled-visits.js';
+import { raiseUnfiledArrival, raiseUnfiledVisit } from './unfiled-visits.js';
 
 const codePattern = new RegExp(VERIFY_CODE_PATTERN);
 /** Codes are printed upper-case; people type them in any case, with spaces or dashes. */
@@ -113,11 +113,30 @@ export function createVerificationService(ctx: ServiceContext) {
      * window the arrival is still recorded, and an outside_window violation is raised.
      */
     async arrive(p: Principal, raw: string): Promise<ArrivalView> {
-      const { filing } = await lookup(raw);
+      const at = ctx.clock.now();
+      let found: VerifyView;
+      const unfiledAtDoor = async (uscc: string): Promise<never> => {
+        const violationId = await raiseUnfiledArrival(ctx.db, { uscc, code: normalizeCode(raw).slice(0, 40), filing: null, at, actor: p.keyId });
+        throw new AppError('not_found', 'unknown_code_reported', { violationId }, [], { violationId });
+      };
+      try {
+        found = await lookup(raw);
+      } catch (err) {
+        // the enterprise has inspectors at its door and no filing behind their code: an unfiled visit
+        if (p.role === 'enterprise' && p.uscc && err instanceof AppError && err.code === 'not_found') return unfiledAtDoor(p.uscc);
+        throw err;
+      }
+      const { filing } = found;
+      // another enterprise's code covers no visit here; whose it is stays theirs to know
+      if (p.role === 'enterprise' && p.uscc && p.uscc !== filing.enterprise_uscc) return unfiledAtDoor(p.uscc);
       const entitled =
         (p.role === 'enterprise' && p.uscc === filing.enterprise_uscc) ||
         (p.role === 'agency' && agencyOnFiling(p.agencyId, filing));
       if (!entitled) throw new AppError('forbidden', 'forbidden', { role: p.role });
+      if (filing.status === 'cancelled' && p.role === 'enterprise') {
+        const violationId = await raiseUnfiledArrival(ctx.db, { uscc: filing.enterprise_uscc, code: filing.verify_code, filing, at, actor: p.keyId });
+        throw new AppError('conflict', 'cancelled_code_reported', { at: formatLocal(filing.cancelled_at ?? at, ctx.tz), violationId }, [], { violationId });
+      }
       const arrival = await ctx.db.transaction().execute(async (trx) => {
         await lockEnterprise(trx, filing.enterprise_uscc);
         const f = await findFilingForUpdate(trx, filing.id);

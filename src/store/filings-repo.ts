@@ -61,17 +61,21 @@ export interface AttemptRow {
   actor: string;
 }
 
-export interface ViolationRow {
+/** A violation a finding raises (jsonb_populate_recordset fills no defaults: every not-null column is here). */
+export interface RaisedViolationRow {
   id: string;
   kind: string;
   status: 'open';
+  source: 'system';
   agency_id: string | null;
   enterprise_uscc: string;
   region: string;
   filing_id: string | null;
   details: Record<string, unknown>;
+  occurred_at: Date;
   raised_at: Date;
   updated_at: Date;
+  conduct_rule_ids: string[];
 }
 
 /** Everything a batch of decided filings writes; every row complete, built by the filing service. */
@@ -79,7 +83,7 @@ export interface BatchWrite {
   decisions: { id: string; decision: Decision }[];
   filings: FilingRow[];
   attempts: AttemptRow[];
-  violations: ViolationRow[];
+  violations: RaisedViolationRow[];
   /** one event per enterprise chain (a batch holds at most one filing per enterprise) */
   audit: AuditEntry[];
   idempotency: StoredResponse[];

@@ -116,13 +116,58 @@ export interface ViolationsTable {
   id: string;
   kind: string;
   status: string;
+  source: Generated<string>;
   agency_id: string | null;
-  enterprise_uscc: string;
+  agency_name: string | null;
+  enterprise_uscc: string | null;
   region: string;
   filing_id: string | null;
   details: ColumnType<unknown, string, string>;
+  occurred_at: Date;
   raised_at: Date;
+  raised_by: string | null;
   updated_at: Date;
+  description: string | null;
+  conduct_rule_ids: Generated<string[]>;
+  hotline: string | null;
+  hotline_ticket: string | null;
+  evidence: ColumnType<unknown, string | null, string | null>;
+  status_note: string | null;
+  dedupe_key: string | null;
+}
+export interface ViolationChangesTable {
+  id: Generated<string>;
+  violation_id: string;
+  at: Date;
+  actor: string;
+  from_status: string;
+  to_status: string;
+  note: string;
+}
+export interface FeedbackTable {
+  filing_id: string;
+  enterprise_uscc: string;
+  agency_id: string;
+  region: string;
+  rating: number;
+  conduct_rule_ids: string[];
+  comment: string | null;
+  violation_id: string | null;
+  given_at: Date;
+  given_by: string;
+}
+export interface JobRunsTable {
+  id: string;
+  job: string;
+  period: string;
+  outcome: 'succeeded' | 'failed';
+  trigger: 'schedule' | 'manual' | 'catch-up';
+  started_at: Date;
+  finished_at: Date;
+  duration_ms: number;
+  summary: ColumnType<unknown, string, string>;
+  error: string | null;
+  host: string;
 }
 export interface IdempotencyTable {
   principal_id: string;
@@ -144,7 +189,12 @@ export interface DB {
   api_keys: ApiKeysTable;
   audit_events: AuditEventsTable;
   violations: ViolationsTable;
+  violation_changes: ViolationChangesTable;
+  feedback: FeedbackTable;
+  job_runs: JobRunsTable;
   idempotency_keys: IdempotencyTable;
 }
 
 export type FilingRow = Selectable<FilingsTable>;
+export type ViolationRow = Selectable<ViolationsTable>;
+export type JobRunRow = Selectable<JobRunsTable>;

@@ -1,30 +1,101 @@
+import { sql } from 'kysely';
 import type { Db } from './db.js';
+import type { ViolationRow } from './tables.js';
 
 export interface NewViolation {
   id: string;
   kind: string;
+  source?: 'system' | 'report' | 'feedback' | 'supervisor';
   agencyId: string | null;
-  enterpriseUscc: string;
+  agencyName?: string | null;
+  enterpriseUscc: string | null;
   region: string;
   filingId: string | null;
   details: Record<string, unknown>;
+  occurredAt?: Date;
   raisedAt: Date;
+  raisedBy?: string | null;
+  description?: string | null;
+  conductRuleIds?: string[];
+  hotline?: { line: string; ticket: string } | null;
+  evidence?: string[] | null;
+  /** a job raises a violation about one thing once: the second insert with this key is a no-op */
+  dedupeKey?: string | null;
 }
 
-export async function insertViolation(trx: Db, v: NewViolation): Promise<void> {
-  await trx
-    .insertInto('violations')
-    .values({
-      id: v.id,
-      kind: v.kind,
-      status: 'open',
-      agency_id: v.agencyId,
-      enterprise_uscc: v.enterpriseUscc,
-      region: v.region,
-      filing_id: v.filingId,
-      details: JSON.stringify(v.details),
-      raised_at: v.raisedAt,
-      updated_at: v.raisedAt,
-    })
-    .execute();
+const values = (v: NewViolation) => ({
+  id: v.id,
+  kind: v.kind,
+  status: 'open',
+  source: v.source ?? 'system',
+  agency_id: v.agencyId,
+  agency_name: v.agencyName ?? null,
+  enterprise_uscc: v.enterpriseUscc,
+  region: v.region,
+  filing_id: v.filingId,
+  details: JSON.stringify(v.details),
+  occurred_at: v.occurredAt ?? v.raisedAt,
+  raised_at: v.raisedAt,
+  raised_by: v.raisedBy ?? null,
+  updated_at: v.raisedAt,
+  description: v.description ?? null,
+  conduct_rule_ids: v.conductRuleIds ?? [],
+  hotline: v.hotline?.line ?? null,
+  hotline_ticket: v.hotline?.ticket ?? null,
+  evidence: v.evidence ? JSON.stringify(v.evidence) : null,
+  dedupe_key: v.dedupeKey ?? null,
+});
+
+export async function insertViolation(trx: Db, v: NewViolation): Promise<ViolationRow> {
+  return trx.insertInto('violations').values(values(v)).returningAll().executeTakeFirstOrThrow();
+}
+
+/** Inserts those not raised before (by dedupe key); returns the ones inserted now. */
+export async function insertViolationsOnce(trx: Db, vs: NewViolation[]): Promise<ViolationRow[]> {
+  if (!vs.length) return [];
+  return trx.insertInto('violations').values(vs.map(values)).onConflict((oc) => oc.column('dedupe_key').doNothing()).returningAll().execute();
+}
+
+export async function findViolation(db: Db, id: string, opts: { forUpdate?: boolean } = {}): Promise<ViolationRow | null> {
+  let q = db.selectFrom('violations').selectAll().where('id', '=', id);
+  if (opts.forUpdate) q = q.forUpdate();
+  return (await q.executeTakeFirst()) ?? null;
+}
+
+export interface ViolationFilter {
+  regions?: string[] | undefined;
+  status?: string | undefined;
+  kind?: string | undefined;
+  source?: string | undefined;
+  agencyId?: string | undefined;
+  uscc?: string | undefined;
+  from?: Date | undefined;
+  to?: Date | undefined;
+}
+
+/** Newest first by when it was raised; `from`/`to` bound the time it was raised. */
+export async function listViolations(db: Db, f: ViolationFilter, page: { limit: number; after: { raisedAt: Date; id: string } | null }): Promise<ViolationRow[]> {
+  let q = db.selectFrom('violations').selectAll();
+  if (f.status) q = q.where('status', '=', f.status);
+  if (f.kind) q = q.where('kind', '=', f.kind);
+  if (f.source) q = q.where('source', '=', f.source);
+  if (f.agencyId) q = q.where('agency_id', '=', f.agencyId);
+  if (f.uscc) q = q.where('enterprise_uscc', '=', f.uscc);
+  if (f.from) q = q.where('raised_at', '>=', f.from);
+  if (f.to) q = q.where('raised_at', '<', f.to);
+  if (f.regions?.length) {
+    const prefixes = f.regions;
+    q = q.where((eb) => eb.or(prefixes.map((p) => eb('region', 'like', `${p}%`))));
+  }
+  if (page.after) q = q.where(sql<boolean>`(raised_at, id) < (${page.after.raisedAt}, ${page.after.id})`);
+  return q.orderBy('raised_at', 'desc').orderBy('id', 'desc').limit(page.limit).execute();
+}
+
+export async function changeViolationStatus(trx: Db, id: string, c: { from: string; to: string; note: string; actor: string; at: Date }): Promise<ViolationRow> {
+  await trx.insertInto('violation_changes').values({ violation_id: id, at: c.at, actor: c.actor, from_status: c.from, to_status: c.to, note: c.note }).execute();
+  return trx.updateTable('violations').set({ status: c.to, status_note: c.note, updated_at: c.at }).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
+}
+
+export async function violationHistory(db: Db, id: string) {
+  return db.selectFrom('violation_changes').select(['at', 'actor', 'from_status', 'to_status', 'note']).where('violation_id', '=', id).orderBy('id').execute();
 }

@@ -6,7 +6,7 @@ import { createApp } from '../../src/http/app.js';
 import { createServices } from '../../src/services/index.js';
 import { RuleSetRegistry } from '../../src/services/rulesets.js';
 import { harness } from '../support/harness.js';
-import { addInspector, auth, createAgency, file, filingBody, world, type World } from '../support/fixtures.js';
+import { addInspector, auth, createAgency, file, filingBody, shanghaiAt, world, type World } from '../support/fixtures.js';
 import { tempDir } from '../support/temp.js';
 
 const HOUR = 3_600_000;
@@ -68,7 +68,15 @@ const scenarios: { id: string; severity: 'block' | 'warn'; setup?: (w: World) =>
       expect((await file(w, { plannedStart: new Date(Date.now() + 30 * DAY).toISOString(), plannedEnd: new Date(Date.now() + 30 * DAY + 4 * HOUR).toISOString() })).status).to.equal(201);
     },
   },
-  { id: 'frequency.alert-day', severity: 'warn', setup: async (w) => otherAgencyVisits(w, new Date(start().getTime() + 2 * HOUR)) },
+  {
+    id: 'frequency.alert-day',
+    severity: 'warn',
+    // both visits on one Shanghai day, whatever the hour the test runs at
+    setup: async (w) => {
+      await otherAgencyVisits(w, shanghaiAt(2, 14));
+      return { plannedStart: shanghaiAt(2, 9).toISOString(), plannedEnd: shanghaiAt(2, 12).toISOString() };
+    },
+  },
   {
     id: 'frequency.alert-week',
     severity: 'warn',

@@ -78,16 +78,18 @@ describe('verification', () => {
     expect(v).to.include({ kind: 'outside_window', status: 'open', filing_id: filing.id, agency_id: w.agencyId, enterprise_uscc: w.uscc });
   });
 
-  it('another enterprise, or another agency, cannot confirm arrival', async () => {
+  it('another enterprise, or another agency, cannot confirm arrival (another enterprise reports an unfiled visit instead)', async () => {
     const h = await harness();
     const w = await world();
     const other = await world();
     const { filing } = (await file(w)).body;
-    expect((await h.api().post(`/api/v1/verify/${filing.verifyCode}/arrival`).set(auth(other.enterpriseKey))).status).to.equal(403);
+    const foreign = await h.api().post(`/api/v1/verify/${filing.verifyCode}/arrival`).set(auth(other.enterpriseKey));
+    expect(foreign.status).to.equal(404);
+    expect(foreign.body.violationId).to.be.a('string');
     expect((await h.api().post(`/api/v1/verify/${filing.verifyCode}/arrival`).set(auth(other.agencyKey))).status).to.equal(403);
     expect((await h.api().post(`/api/v1/verify/${filing.verifyCode}/arrival`)).status).to.equal(401);
     const third = await createKey({ role: 'enterprise', uscc: await createEnterprise() });
-    expect((await h.api().post(`/api/v1/verify/${filing.verifyCode}/arrival`).set(auth(third))).status).to.equal(403);
+    expect((await h.api().post(`/api/v1/verify/${filing.verifyCode}/arrival`).set(auth(third))).status).to.equal(404);
     expect((await h.api().get(`/api/v1/filings/${filing.id}`).set(auth(w.enterpriseKey))).body.filing.status).to.equal('filed');
   });
 

@@ -91,6 +91,12 @@ export function filingBody(w: World, over: Record<string, unknown> = {}, now = n
   return body;
 }
 
+/** `days` calendar days from today in Asia/Shanghai, at `hour`:00 there: for tests about calendar days, which must not depend on the hour they run at. */
+export function shanghaiAt(days: number, hour: number, now = new Date()): Date {
+  const today = new Date(now.getTime() + 8 * HOUR).toISOString().slice(0, 10);
+  return new Date(Date.parse(`${today}T${String(hour).padStart(2, '0')}:00:00+08:00`) + days * 24 * HOUR);
+}
+
 export async function file(w: World, over: Record<string, unknown> = {}) {
   const h = await harness();
   return h.api().post('/api/v1/filings').set(auth(w.agencyKey)).send(filingBody(w, over, h.clock.now()));

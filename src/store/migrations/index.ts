@@ -5,6 +5,7 @@ import * as facts from './0003_filing_facts_function.js';
 import * as hardening from './0004_grounds_and_sized_facts.js';
 import * as joint from './0005_joint_agency_index.js';
 import * as credentials from './0006_credentials_unique.js';
+import * as violations from './0007_violations_feedback_jobs.js';
 
 // Listed statically (not read from disk) so that migrations run the same under tsx, a build or a test.
 export const migrations: Record<string, Migration> = {
@@ -14,4 +15,5 @@ export const migrations: Record<string, Migration> = {
   '0004_grounds_and_sized_facts': hardening,
   '0005_joint_agency_index': joint,
   '0006_credentials_unique': credentials,
+  '0007_violations_feedback_jobs': violations,
 };

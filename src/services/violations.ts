@@ -1,0 +1,339 @@
+import { isSupportedInstant, formatLocal } from '../domain/calendar.js';
+import { newId } from '../domain/codes.js';
+import { AppError, notFound } from '../domain/errors.js';
+import { inRegions, type Principal } from '../domain/principal.js';
+import type {
+  AttemptListQueryT,
+  AttemptView,
+  FeedbackCreateBody,
+  FeedbackViewT,
+  PageOf,
+  ReportCreateBody,
+  ViolationCreateBody,
+  ViolationDetailView,
+  ViolationListQueryT,
+  ViolationUpdateBody,
+  ViolationView,
+} from '../domain/schemas.js';
+import { validateUscc } from '../domain/uscc.js';
+import { nextViolationStatus, violationAuditActions, type ViolationStatus } from '../domain/violation.js';
+import { findAgency } from '../store/agencies-repo.js';
+import { listAttempts } from '../store/attempts-repo.js';
+import type { Db } from '../store/db.js';
+import { findEnterprise } from '../store/enterprises-repo.js';
+import { findFeedback, insertFeedback } from '../store/feedback-repo.js';
+import { findFiling } from '../store/filings-repo.js';
+import { lockEnterprise } from '../store/locks.js';
+import type { FilingRow, ViolationRow } from '../store/tables.js';
+import { changeViolationStatus, findViolation, insertViolation, listViolations, violationHistory, type NewViolation } from '../store/violations-repo.js';
+import { chains, record } from './audit.js';
+import { transact, type IdempotencyClaim } from './idempotency.js';
+import type { ServiceContext } from './context.js';
+import { canSeeFiling } from './filing-records.js';
+import { decodeCursor, pageOf } from './pagination.js';
+
+// The supervisors' side: violations raised by rules, jobs, enterprises and supervisors, worked
+// from open to resolved or dismissed; the enterprises' reports and ratings; blocked attempts and
+// warned filings. An enterprise's report is never shown to the agency it is about.
+
+export function violationView(v: ViolationRow): ViolationView {
+  return {
+    id: v.id,
+    kind: v.kind as ViolationView['kind'],
+    status: v.status as ViolationStatus,
+    source: v.source as ViolationView['source'],
+    agencyId: v.agency_id,
+    agencyName: v.agency_name,
+    enterpriseUscc: v.enterprise_uscc,
+    region: v.region,
+    filingId: v.filing_id,
+    occurredAt: v.occurred_at.toISOString(),
+    raisedAt: v.raised_at.toISOString(),
+    updatedAt: v.updated_at.toISOString(),
+    description: v.description,
+    conductRuleIds: v.conduct_rule_ids,
+    hotline: v.hotline && v.hotline_ticket ? { line: v.hotline as '12345' | '8890', ticket: v.hotline_ticket } : null,
+    evidence: Array.isArray(v.evidence) ? (v.evidence as string[]) : [],
+    details: (v.details ?? {}) as Record<string, unknown>,
+    statusNote: v.status_note,
+  };
+}
+
+/** The audit chain a violation's events go on: its enterprise's, else its agency's. */
+const chainOf = (v: Pick<ViolationRow, 'enterprise_uscc' | 'agency_id'>) => (v.enterprise_uscc ? chains.enterprise(v.enterprise_uscc) : chains.agency(v.agency_id ?? ''));
+
+const dateRange = (from?: string, to?: string) => {
+  const f = from ? new Date(from) : undefined;
+  const t = to ? new Date(to) : undefined;
+  if (f && t && t <= f) throw new AppError('validation_failed', 'date_order', { from: 'from', to: 'to' }, [{ path: '/to', message: 'must be after from' }]);
+  return { from: f, to: t };
+};
+
+const cursorOf = (v: unknown): v is [string, string] => Array.isArray(v) && v.length === 2 && v.every((x) => typeof x === 'string') && isSupportedInstant(Date.parse(v[0] as string));
+
+export function createViolationService(ctx: ServiceContext) {
+  /** Conduct items by rule id, from every active rule set: an enterprise anywhere may name them. */
+  function conductIds(): string[] {
+    const ids = new Set<string>();
+    for (const s of ctx.rules.active()) for (const r of s.file.rules) if (r.kind === 'conduct' && r.enabled !== false) ids.add(r.id);
+    return [...ids].sort();
+  }
+
+  function checkConduct(kind: string, ids: string[] | undefined): string[] {
+    const known = conductIds();
+    const given = ids ?? [];
+    const unknown = given.filter((id) => !known.includes(id));
+    if (unknown.length) {
+      throw new AppError(
+        'validation_failed',
+        'conduct_unknown',
+        { ids: unknown.join(', '), known: known.join(', ') || '—' },
+        unknown.map((id) => ({ path: `/conductRuleIds/${given.indexOf(id)}`, message: `no conduct item ${id}` })),
+      );
+    }
+    if (kind === 'conduct' && !given.length) {
+      throw new AppError('validation_failed', 'conduct_required', { known: known.join(', ') || '—' }, [{ path: '/conductRuleIds', message: 'name at least one conduct item' }]);
+    }
+    return given;
+  }
+
+  function notInFuture(at: string, path: string): Date {
+    const d = new Date(at);
+    if (d.getTime() > ctx.clock.now().getTime() + 5 * 60_000) throw new AppError('validation_failed', 'report_in_future', {}, [{ path, message: 'in the future' }]);
+    return d;
+  }
+
+  async function visible(p: Principal, id: string, db: Db = ctx.db, forUpdate = false): Promise<ViolationRow> {
+    const v = await findViolation(db, id, { forUpdate });
+    if (!v || (p.role === 'supervisor' && !inRegions(v.region, p.regions))) throw notFound('violation', id);
+    return v;
+  }
+
+  async function raise<T>(v: NewViolation, actor: string, action: string, claim: IdempotencyClaim | undefined, answer: (row: ViolationRow) => T): Promise<T> {
+    return transact(ctx.db, claim, async (trx) => {
+      const row = await insertViolation(trx, v);
+      await record(trx, {
+        chain: chainOf(row),
+        at: v.raisedAt,
+        actor,
+        action,
+        entityType: 'violation',
+        entityId: row.id,
+        payload: { kind: row.kind, source: row.source, filingId: row.filing_id, agencyId: row.agency_id, conductRuleIds: row.conduct_rule_ids },
+      });
+      return answer(row);
+    });
+  }
+
+  async function detail(p: Principal, id: string): Promise<ViolationDetailView> {
+    const v = await visible(p, id);
+    const history = await violationHistory(ctx.db, id);
+    return {
+      ...violationView(v),
+      history: history.map((h) => ({ at: h.at.toISOString(), actor: h.actor, from: h.from_status as ViolationStatus, to: h.to_status as ViolationStatus, note: h.note })),
+    };
+  }
+
+  return {
+    conductIds,
+
+    async list(p: Principal, q: ViolationListQueryT): Promise<PageOf<ViolationView>> {
+      const limit = q.limit ?? 50;
+      const after = decodeCursor(q.cursor, cursorOf);
+      const rows = await listViolations(
+        ctx.db,
+        {
+          regions: p.role === 'supervisor' ? p.regions : undefined,
+          status: q.status,
+          kind: q.kind,
+          source: q.source,
+          agencyId: q.agency,
+          uscc: q.enterprise ? validateUscc(q.enterprise) : undefined,
+          ...dateRange(q.from, q.to),
+        },
+        { limit: limit + 1, after: after ? { raisedAt: new Date(after[0]), id: after[1] } : null },
+      );
+      return pageOf(rows, limit, violationView, (r) => [r.raised_at.toISOString(), r.id]);
+    },
+
+    get: detail,
+
+    /** A supervisor's own finding, e.g. from an undercover check (明察暗访), with its evidence. */
+    async raiseBySupervisor(p: Principal, body: ViolationCreateBody, claim?: IdempotencyClaim): Promise<ViolationView> {
+      const occurredAt = notInFuture(body.occurredAt, '/occurredAt');
+      const conduct = checkConduct(body.kind, body.conductRuleIds);
+      const agency = await findAgency(ctx.db, body.agencyId);
+      if (!agency) throw notFound('agency', body.agencyId, [{ path: '/agencyId', message: 'no such agency' }]);
+      let filing: FilingRow | null = null;
+      if (body.filingId) {
+        filing = await findFiling(ctx.db, body.filingId);
+        if (!filing || !canSeeFiling(p, filing)) throw notFound('filing', body.filingId, [{ path: '/filingId', message: 'no such filing in your regions' }]);
+        if (filing.agency_id !== agency.id && !filing.joint_agency_ids.includes(agency.id)) {
+          throw new AppError('validation_failed', 'agency_mismatch', { what: 'filing', id: filing.id }, [{ path: '/filingId', message: `agency ${agency.id} is not on this filing` }]);
+        }
+      }
+      const uscc = filing?.enterprise_uscc ?? (body.enterpriseUscc ? validateUscc(body.enterpriseUscc) : null);
+      if (filing && body.enterpriseUscc && validateUscc(body.enterpriseUscc) !== filing.enterprise_uscc) {
+        throw new AppError('validation_failed', 'validation_failed', {}, [{ path: '/enterpriseUscc', message: 'not the enterprise of the filing' }]);
+      }
+      const enterprise = uscc ? await findEnterprise(ctx.db, uscc) : null;
+      if (uscc && !enterprise) throw notFound('enterprise', uscc, [{ path: '/enterpriseUscc', message: 'no such enterprise' }]);
+      const region = enterprise?.region ?? agency.region;
+      if (p.role === 'supervisor' && !inRegions(region, p.regions)) {
+        throw new AppError('forbidden', 'region_outside_scope', { what: enterprise ? 'enterprise' : 'agency', id: enterprise?.uscc ?? agency.id });
+      }
+      const now = ctx.clock.now();
+      return raise(
+        {
+          id: newId('vio'),
+          kind: body.kind,
+          source: 'supervisor',
+          agencyId: agency.id,
+          enterpriseUscc: uscc,
+          region,
+          filingId: filing?.id ?? null,
+          details: {},
+          occurredAt,
+          raisedAt: now,
+          raisedBy: p.keyId,
+          description: body.description,
+          conductRuleIds: conduct,
+          evidence: body.evidence ?? [],
+        },
+        p.keyId,
+        violationAuditActions.raised,
+        claim,
+        violationView,
+      );
+    },
+
+    async change(p: Principal, id: string, body: ViolationUpdateBody): Promise<ViolationDetailView> {
+      await visible(p, id);
+      await ctx.db.transaction().execute(async (trx) => {
+        const v = await visible(p, id, trx, true);
+        const to = nextViolationStatus(v.status as ViolationStatus, body.status);
+        const at = ctx.clock.now();
+        const row = await changeViolationStatus(trx, id, { from: v.status, to, note: body.note, actor: p.keyId, at });
+        await record(trx, { chain: chainOf(row), at, actor: p.keyId, action: violationAuditActions.changed, entityType: 'violation', entityId: id, payload: { from: v.status, to, note: body.note } });
+      });
+      return detail(p, id);
+    },
+
+    /** An enterprise reports a visit nobody filed, or conduct; it may carry a hotline ticket (12345/8890). */
+    async report(p: Principal, body: ReportCreateBody, claim?: IdempotencyClaim): Promise<{ violationId: string }> {
+      const uscc = p.uscc ?? '';
+      const occurredAt = notInFuture(body.occurredAt, '/occurredAt');
+      const conduct = checkConduct(body.kind, body.conductRuleIds);
+      if (!body.agencyId && !body.agencyName && !body.filingId) throw new AppError('validation_failed', 'report_agency_required', {}, [{ path: '/agencyId', message: 'say which agency it was' }]);
+      let filing: FilingRow | null = null;
+      if (body.filingId) {
+        filing = await findFiling(ctx.db, body.filingId);
+        if (!filing || filing.enterprise_uscc !== uscc) throw notFound('filing', body.filingId, [{ path: '/filingId', message: 'no filing about your enterprise has this id' }]);
+      }
+      const agencyId = body.agencyId ?? filing?.agency_id ?? null;
+      if (agencyId && !(await findAgency(ctx.db, agencyId))) throw notFound('agency', agencyId, [{ path: '/agencyId', message: 'no such agency; name it in agencyName instead' }]);
+      const enterprise = await findEnterprise(ctx.db, uscc);
+      if (!enterprise) throw notFound('enterprise', uscc);
+      return raise(
+        {
+          id: newId('vio'),
+          kind: body.kind,
+          source: 'report',
+          agencyId,
+          agencyName: body.agencyName ?? null,
+          enterpriseUscc: uscc,
+          region: enterprise.region,
+          filingId: filing?.id ?? null,
+          details: {},
+          occurredAt,
+          raisedAt: ctx.clock.now(),
+          raisedBy: p.keyId,
+          description: body.description,
+          conductRuleIds: conduct,
+          hotline: body.hotline ?? null,
+        },
+        p.keyId,
+        violationAuditActions.reported,
+        claim,
+        (row) => ({ violationId: row.id }),
+      );
+    },
+
+    /** 好差评: once per completed filing, by its enterprise; conduct items named raise a conduct violation. */
+    async rate(p: Principal, filingId: string, body: FeedbackCreateBody, claim?: IdempotencyClaim): Promise<FeedbackViewT> {
+      const f = await findFiling(ctx.db, filingId);
+      if (!f || f.enterprise_uscc !== p.uscc) throw notFound('filing', filingId);
+      if (f.status !== 'completed') throw new AppError('conflict', 'feedback_not_completed', { status: f.status });
+      const conduct = checkConduct('rating', body.conductRuleIds);
+      const now = ctx.clock.now();
+      return transact(ctx.db, claim, async (trx) => {
+        // the enterprise's lock (its audit chain's) also serializes two ratings of one filing
+        await lockEnterprise(trx, f.enterprise_uscc);
+        const before = await findFeedback(trx, f.id);
+        if (before) throw new AppError('conflict', 'feedback_exists', { at: formatLocal(before.given_at, ctx.tz) });
+        let violationId: string | null = null;
+        if (conduct.length) {
+          const v = await insertViolation(trx, {
+            id: newId('vio'),
+            kind: 'conduct',
+            source: 'feedback',
+            agencyId: f.agency_id,
+            enterpriseUscc: f.enterprise_uscc,
+            region: f.region,
+            filingId: f.id,
+            details: { rating: body.rating },
+            occurredAt: f.conducted_at ?? now,
+            raisedAt: now,
+            raisedBy: p.keyId,
+            description: body.comment ?? null,
+            conductRuleIds: conduct,
+          });
+          violationId = v.id;
+        }
+        const row = await insertFeedback(trx, {
+          filing_id: f.id,
+          enterprise_uscc: f.enterprise_uscc,
+          agency_id: f.agency_id,
+          region: f.region,
+          rating: body.rating,
+          conduct_rule_ids: conduct,
+          comment: body.comment ?? null,
+          violation_id: violationId,
+          given_at: now,
+          given_by: p.keyId,
+        });
+        if (!row) throw new AppError('conflict', 'feedback_exists', { at: formatLocal(now, ctx.tz) });
+        await record(
+          trx,
+          { chain: chains.enterprise(f.enterprise_uscc), at: now, actor: p.keyId, action: violationAuditActions.rated, entityType: 'filing', entityId: f.id, payload: { rating: body.rating, conductRuleIds: conduct, violationId } },
+          { lockHeld: true },
+        );
+        return { filingId: row.filing_id, rating: row.rating, conductRuleIds: row.conduct_rule_ids, comment: row.comment, givenAt: row.given_at.toISOString(), violationId: row.violation_id };
+      });
+    },
+
+    async attempts(p: Principal, q: AttemptListQueryT): Promise<PageOf<AttemptView>> {
+      const limit = q.limit ?? 50;
+      const after = decodeCursor(q.cursor, cursorOf);
+      const rows = await listAttempts(
+        ctx.db,
+        {
+          kind: q.kind,
+          regions: p.role === 'supervisor' ? p.regions : undefined,
+          agencyId: q.agency,
+          uscc: q.enterprise ? validateUscc(q.enterprise) : undefined,
+          finding: q.finding,
+          ...dateRange(q.from, q.to),
+        },
+        { limit: limit + 1, after: after ? { at: new Date(after[0]), id: after[1] } : null },
+      );
+      return pageOf(
+        rows,
+        limit,
+        (r) => ({ kind: r.kind, id: r.id, agencyId: r.agency_id, enterpriseUscc: r.enterprise_uscc, region: r.region, at: r.at.toISOString(), filingNo: r.filing_no, decision: r.decision }),
+        (r) => [r.at.toISOString(), r.id],
+      );
+    },
+  };
+}
+export type ViolationService = ReturnType<typeof createViolationService>;
