@@ -1,3 +1,4 @@
+import cron from 'node-cron';
 import { assertTimeZone } from './domain/calendar.js';
 
 export interface Config {
@@ -13,6 +14,11 @@ export interface Config {
   webhookUrl: string | null;
   webhookSecret: string | null;
   scheduler: boolean;
+  /** cron expressions (in TZ_REGION) of the scheduled jobs */
+  digestSchedule: string;
+  sweepSchedule: string;
+  /** first pause between webhook tries, doubled each try */
+  webhookRetryBaseMs: number;
   logLevel: string;
   /** requests per minute per client address on the public verification endpoints */
   verifyRateLimit: number;
@@ -70,6 +76,13 @@ export function loadConfig(env: Env = process.env): Config {
   }
   const schedulerRaw = (str('SCHEDULER') ?? 'on').toLowerCase();
   if (!['on', 'off'].includes(schedulerRaw)) problems.push(`SCHEDULER must be "on" or "off", got "${schedulerRaw}"`);
+  const schedule = (name: string, def: string): string => {
+    const v = str(name) ?? def;
+    if (!cron.validate(v)) problems.push(`${name} "${v}" is not a cron expression (for example "0 2 * * *": 02:00 every day)`);
+    return v;
+  };
+  const digestSchedule = schedule('DIGEST_SCHEDULE', '0 2 * * *');
+  const sweepSchedule = schedule('SWEEP_SCHEDULE', '0 * * * *');
   const bootstrapAdminKey = str('BOOTSTRAP_ADMIN_KEY');
   if (bootstrapAdminKey !== null && bootstrapAdminKey.length < 16) {
     problems.push('BOOTSTRAP_ADMIN_KEY must be at least 16 characters long');
@@ -99,6 +112,9 @@ export function loadConfig(env: Env = process.env): Config {
     webhookUrl,
     webhookSecret,
     scheduler: schedulerRaw === 'on',
+    digestSchedule,
+    sweepSchedule,
+    webhookRetryBaseMs: int('WEBHOOK_RETRY_BASE_MS', 2000, 1, 600_000),
     logLevel,
     verifyRateLimit: int('VERIFY_RATE_LIMIT', 120, 1, 1_000_000),
     bodyLimit: int('BODY_LIMIT_BYTES', 64 * 1024, 1024, 10 * 1024 * 1024),

@@ -10,6 +10,8 @@ import { RuleSetRegistry } from './services/rulesets.js';
 import { localChangeFeed, postgresChangeFeed } from './store/change-feed.js';
 import { migrateToLatest, openStore, type Store } from './store/db.js';
 import { VerifyCache } from './services/verify-cache.js';
+import { createMetrics } from './metrics.js';
+import { startScheduler } from './services/scheduler.js';
 
 export const version = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -28,7 +30,15 @@ export interface Runtime {
 export async function startRuntime(
   config: Config,
   log: Logger,
-  opts: { clock?: Clock; dataDir?: string; onQuery?: (sql: string, ms: number) => void; /** the command line: no start-up hints */ quiet?: boolean } = {},
+  opts: {
+    clock?: Clock;
+    dataDir?: string;
+    onQuery?: (sql: string, ms: number) => void;
+    /** the command line: no start-up hints */
+    quiet?: boolean;
+    /** run the scheduled jobs in this process (the server, when SCHEDULER=on) */
+    scheduler?: boolean;
+  } = {},
 ): Promise<Runtime> {
   const closers: (() => Promise<void>)[] = [];
   const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: opts.dataDir ?? config.dataDir, poolSize: config.pgPoolSize, queryTimeoutMs: config.pgQueryTimeoutMs, log, ...(opts.onQuery ? { onQuery: opts.onQuery } : {}) });
@@ -52,6 +62,12 @@ export async function startRuntime(
       workdays: createWorkdayCalendar((year) =>
         log.warn({ year }, 'no published PRC holiday calendar for this year: counting Monday to Friday as working days'),
       ),
+      metrics: createMetrics({ defaults: !!opts.scheduler }),
+      outbound: { smtpUrl: config.smtpUrl, digestFrom: config.digestFrom, webhookUrl: config.webhookUrl, webhookSecret: config.webhookSecret, webhookRetryBaseMs: config.webhookRetryBaseMs },
+    });
+    closers.push(async () => {
+      await services.jobs.drain();
+      services.delivery.close();
     });
     if (config.bootstrapAdminKey && (await services.keys.ensureBootstrapAdmin(config.bootstrapAdminKey))) {
       log.info('bootstrap admin key registered');
@@ -59,6 +75,11 @@ export async function startRuntime(
       log.warn('no admin key exists yet: start with BOOTSTRAP_ADMIN_KEY=<16+ characters>, or stop the service and run `npm run cli -- keys create --role admin --name <you>`');
     }
     const app = createApp({ services, log, bodyLimit: config.bodyLimit, verifyRateLimit: config.verifyRateLimit, version });
+    if (opts.scheduler) {
+      const scheduler = startScheduler(services.jobs, { tz: config.tzRegion, digest: config.digestSchedule, sweep: config.sweepSchedule }, log);
+      // stopped first: no new run starts while the running ones finish
+      closers.unshift(() => scheduler.stop());
+    }
     const close = async () => {
       for (const c of closers) await c().catch(() => undefined);
       await store.close();

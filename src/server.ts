@@ -35,7 +35,7 @@ async function main(): Promise<void> {
   });
   let runtime;
   try {
-    runtime = await startRuntime(config, log);
+    runtime = await startRuntime(config, log, { scheduler: config.scheduler });
   } catch (err) {
     // a second process on the same embedded database, or a damaged one: one line that says what to do
     if (err instanceof DataDirLockedError || err instanceof EmbeddedDatabaseError) log.fatal(err.message);
@@ -66,7 +66,8 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     log.info({ signal }, 'shutting down');
-    const force = setTimeout(() => process.exit(1), 10_000);
+    // long enough for a running job (a digest, a draw) to finish; its transaction rolls back if not
+    const force = setTimeout(() => process.exit(1), 60_000);
     force.unref();
     server.close(() => {
       runtime

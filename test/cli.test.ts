@@ -27,6 +27,30 @@ describe('command line', () => {
     expect(h.logs.text()).not.to.include(key!);
   });
 
+  it('jobs run: the same guard as the scheduler (a period runs once), and its bad input refused', async () => {
+    const h = await harness();
+    h.clock.set('2026-06-02T10:00:00+08:00');
+    try {
+      const first = await cli('jobs', 'run', 'digest', '--date', '2026-06-01');
+      expect(first.code, first.err).to.equal(0);
+      expect(first.out).to.include('digest 2026-06-01: succeeded');
+      const again = await cli('jobs', 'run', 'digest', '--date', '2026-06-01');
+      expect(again.out).to.include('digest 2026-06-01: already ran');
+      expect((await cli('jobs', 'run', 'digest', '--date', '2026-02-30')).code).to.equal(2);
+      const future = await cli('jobs', 'run', 'digest', '--date', '2026-06-02');
+      expect(future.code).to.equal(2);
+      expect(future.err).to.include('2026-06-02');
+      const unknown = await cli('jobs', 'run', 'reindex');
+      expect(unknown.code).to.not.equal(0);
+      expect(unknown.err).to.include('digest, sweep, draw');
+      const mail = await cli('keys', 'create', '--role', 'supervisor', '--name', '督查', '--regions', '2112', '--email', 'not-an-address');
+      expect(mail.code).to.equal(2);
+      expect(mail.err).to.include('--email');
+    } finally {
+      h.clock.reset();
+    }
+  });
+
   it('keys create checks its options as the API checks a body', async () => {
     const bad = await cli('keys', 'create', '--role', 'supervisor', '--name', 'x', '--regions', 'abc,2112');
     expect(bad.code).to.equal(2);
@@ -39,9 +63,9 @@ describe('command line', () => {
     expect(noName.err).to.include('--name');
   });
 
-  it('keys create refuses a role without its scope, with exit 1 and a message', async () => {
+  it('keys create refuses a role without its scope as a usage error (exit 2), with a message', async () => {
     const r = await cli('keys', 'create', '--role', 'enterprise', '--name', 'x');
-    expect(r.code).to.equal(1);
+    expect(r.code).to.equal(2);
     expect(r.err).to.include('uscc');
     expect((await cli('keys', 'create', '--role', 'root', '--name', 'x')).code).to.equal(2);
   });

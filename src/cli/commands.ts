@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { pino } from 'pino';
 import { ConfigError, loadConfig } from '../config.js';
 import { createAjv } from '../domain/ajv.js';
+import { isCalendarDay } from '../domain/calendar.js';
 import { AppError } from '../domain/errors.js';
 import { KeyCreate, type KeyCreateBody } from '../domain/schemas.js';
 import { localize, pickLang } from '../domain/i18n.js';
@@ -24,7 +25,7 @@ export interface CliIo {
 }
 
 const validateKey = createAjv().compile<KeyCreateBody>(KeyCreate);
-const cliOption = (pointer: string) => ({ agencyId: 'agency', uscc: 'uscc', regions: 'regions', name: 'name', role: 'role' })[pointer.split('/')[1] ?? ''] ?? (pointer || 'options');
+const cliOption = (pointer: string) => ({ agencyId: 'agency', uscc: 'uscc', regions: 'regions', name: 'name', role: 'role', email: 'email' })[pointer.split('/')[1] ?? ''] ?? (pointer || 'options');
 
 const CLI_ACTOR: Principal = { keyId: 'cli', role: 'admin', name: 'command line', agencyId: null, uscc: null, regions: [] };
 
@@ -80,7 +81,8 @@ export function buildCli(io: CliIo): Command {
     .option('--agency <id>', 'agency id (role agency)')
     .option('--uscc <uscc>', 'enterprise USCC (role enterprise)')
     .option('--regions <codes>', 'comma-separated division-code prefixes (role supervisor)')
-    .action(async (o: { role: string; name: string; agency?: string; uscc?: string; regions?: string }) => {
+    .option('--email <address>', "where the nightly digest of the key's regions is mailed (role supervisor)")
+    .action(async (o: { role: string; name: string; agency?: string; uscc?: string; regions?: string; email?: string }) => {
       if (!(ROLES as readonly string[]).includes(o.role)) {
         io.err(`--role must be one of ${ROLES.join(', ')}`);
         throw new ExitCode(2);
@@ -97,6 +99,7 @@ export function buildCli(io: CliIo): Command {
         ...(o.agency ? { agencyId: o.agency } : {}),
         ...(o.uscc ? { uscc: o.uscc } : {}),
         ...(regions !== undefined ? { regions } : {}),
+        ...(o.email ? { email: o.email } : {}),
       };
       // the same checks as POST /api/v1/keys
       if (!validateKey(body)) {
@@ -108,6 +111,26 @@ export function buildCli(io: CliIo): Command {
       io.out(`role:   ${created.role}${created.agencyId ? ` (agency ${created.agencyId})` : ''}${created.uscc ? ` (enterprise ${created.uscc})` : ''}`);
       io.out(`key:    ${created.key}`);
       io.out('The key is shown this once; only its hash is stored.');
+    });
+
+  program
+    .command('jobs')
+    .description('scheduled jobs')
+    .command('run <job>')
+    .description('run digest, sweep or draw now; a period that already ran is not run again (same guard as the scheduler)')
+    .option('--date <YYYY-MM-DD>', 'digest: the day to report (default yesterday in TZ_REGION); draw: the day')
+    .action(async (job: string, o: { date?: string }) => {
+      if (o.date !== undefined && !isCalendarDay(o.date)) {
+        io.err('--date must be a calendar day, YYYY-MM-DD');
+        throw new ExitCode(2);
+      }
+      const run = await withRuntime((rt) => rt.services.jobs.run(job, { date: o.date, trigger: 'manual' }));
+      io.out(`${run.job} ${run.period}: ${run.alreadyRan ? 'already ran' : run.outcome} (${run.durationMs} ms, ${run.host})`);
+      io.out(JSON.stringify(run.summary));
+      if (run.outcome === 'failed') {
+        io.err(run.error ?? 'failed');
+        throw new ExitCode(1);
+      }
     });
 
   program
@@ -222,7 +245,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       const lang = pickLang(process.env.LANG?.replace('_', '-'));
       io.err(`${err.code}: ${localize(messages[err.messageKey], lang, err.params)}`);
       for (const d of err.details) io.err(`  ${d.path}: ${d.message}`);
-      return 1;
+      // bad input is a usage error (2), like a bad option; anything else failed (1)
+      return err.status === 400 ? 2 : 1;
     }
     io.err(`error: ${(err as Error).message}`);
     return 1;

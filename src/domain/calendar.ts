@@ -98,6 +98,24 @@ export function localPeriod(at: Date | number, tz: string, unit: 'day' | 'year')
   return [wallToUtc(startWall, tz), wallToUtc(endWall, tz)];
 }
 
+/** The UTC interval [from, to) of a calendar day (YYYY-MM-DD) in the zone. */
+export function dayBounds(day: string, tz: string): [number, number] {
+  const [y, m, d] = day.split('-').map(Number) as [number, number, number];
+  return [wallToUtc(Date.UTC(y, m - 1, d), tz), wallToUtc(Date.UTC(y, m - 1, d + 1), tz)];
+}
+
+/** Whether a text is a real calendar day written YYYY-MM-DD (not 2026-02-30). */
+export function isCalendarDay(s: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(s)) return false;
+  const t = Date.parse(`${s}T00:00:00Z`);
+  return !Number.isNaN(t) && new Date(t).toISOString().slice(0, 10) === s;
+}
+
+/** A calendar day `n` days after (or before, for n < 0) another, as YYYY-MM-DD. */
+export function addDays(day: string, n: number): string {
+  return new Date(Date.parse(`${day}T00:00:00Z`) + n * DAY_MS).toISOString().slice(0, 10);
+}
+
 export function localYear(at: Date | number, tz: string): number {
   return localCivil(typeof at === 'number' ? at : at.getTime(), tz)[0];
 }

@@ -3,6 +3,7 @@ import { CampaignSchema, DecisionSchema, TriggerSchema } from './decision.js';
 import { FILING_STATUSES, FILING_TYPES, OUTCOMES, PURPOSES, RISK_CLASSES } from './filing.js';
 import { ROLES } from './principal.js';
 import { StringEnum } from './enum-schema.js';
+import { JOB_NAMES, JOB_OUTCOMES, JOB_TRIGGERS } from './jobs.js';
 import { HOTLINES, REPORT_KINDS, SUPERVISOR_KINDS, VIOLATION_CHANGES, VIOLATION_KINDS, VIOLATION_SOURCES, VIOLATION_STATUSES } from './violation.js';
 import { MEANINGFUL_PATTERN } from './text.js';
 
@@ -109,6 +110,7 @@ export const KeyCreate = Type.Object(
     agencyId: Type.Optional(Id),
     uscc: Type.Optional(Uscc),
     regions: Type.Optional(Type.Array(RegionPrefix, { maxItems: 100, uniqueItems: true })),
+    email: Type.Optional(Type.String({ format: 'email', maxLength: 254, description: "supervisors only: where the nightly digest for this key's regions is mailed" })),
   },
   strict,
 );
@@ -120,6 +122,7 @@ export const KeyCreated = Type.Object({
   agencyId: Nullable(Type.String()),
   uscc: Nullable(Type.String()),
   regions: Type.Array(Type.String()),
+  email: Nullable(Type.String()),
 });
 
 // Filings
@@ -353,6 +356,69 @@ export const AttemptListQuery = Type.Object(
   },
   strict,
 );
+
+// Jobs
+export const JobRun = Type.Object({
+  id: Type.String(),
+  job: StringEnum(JOB_NAMES),
+  period: Type.String({ description: 'digest: the day (YYYY-MM-DD) it reports; sweep: the local hour (YYYY-MM-DDTHH); draw: the day' }),
+  outcome: StringEnum(JOB_OUTCOMES),
+  trigger: StringEnum(JOB_TRIGGERS),
+  startedAt: Type.String({ format: 'date-time' }),
+  finishedAt: Type.String({ format: 'date-time' }),
+  durationMs: Type.Integer(),
+  summary: Type.Record(Type.String(), Type.Unknown()),
+  error: Nullable(Type.String()),
+  host: Type.String({ description: 'host:pid of the process that ran it' }),
+  alreadyRan: Type.Boolean({ description: 'true when this period had already run: nothing was done again' }),
+});
+export const JobRunRequest = Type.Object({ date: Type.Optional(IsoDate) }, strict);
+export const JobRunListQuery = Type.Object({ ...PageQuery, job: Type.Optional(StringEnum(JOB_NAMES)), outcome: Type.Optional(StringEnum(JOB_OUTCOMES)) }, strict);
+export type JobRunView = Static<typeof JobRun>;
+
+// Digests and scorecards
+const Counts = Type.Record(Type.String(), Type.Integer());
+export const ScorecardEntry = Type.Object({
+  rank: Type.Integer({ description: 'vetoed agencies last; then fewer violations per filing, fewer blocked attempts, better average rating' }),
+  agencyId: Type.String(),
+  agencyName: Type.String(),
+  filings: Type.Integer(),
+  blockedAttempts: Type.Integer(),
+  warnings: Type.Integer({ description: 'filings made with warnings' }),
+  violations: Type.Object({ total: Type.Integer(), byKind: Counts, byStatus: Counts }),
+  averageRating: Nullable(Type.Number({ description: 'mean enterprise rating 1-5 given in the period' })),
+  ratings: Type.Integer(),
+  onSiteShare: Nullable(Type.Number({ description: 'share of filings that are on-site visits (0-1)' })),
+  visitsPerEnterprise: Nullable(Type.Number()),
+  vetoed: Nullable(Type.Object({ violationIds: Type.Array(Type.String()), conductRuleIds: Type.Array(Type.String()) }, { description: '一票否决: a conduct violation resolved as founded in the period' })),
+});
+export const Scorecard = Type.Object({ from: Type.String({ format: 'date-time' }), to: Type.String({ format: 'date-time' }), regions: Type.Array(Type.String()), agencies: Type.Array(ScorecardEntry) });
+export const ScorecardQuery = Type.Object({ from: DateTime, to: DateTime, format: Type.Optional(StringEnum(['json', 'csv'] as const)) }, strict);
+export const Digest = Type.Object({
+  date: IsoDate,
+  timeZone: Type.String(),
+  regions: Type.Array(Type.String(), { description: "the supervisor scope it covers (division-code prefixes; empty = everywhere)" }),
+  generatedAt: Type.String({ format: 'date-time' }),
+  violations: Type.Object({
+    newTotal: Type.Integer(),
+    newByKind: Counts,
+    newByAgency: Type.Array(Type.Object({ agencyId: Nullable(Type.String()), agencyName: Nullable(Type.String()), total: Type.Integer(), byKind: Counts })),
+    openByAge: Counts,
+  }),
+  attempts: Type.Object({ blocked: Type.Integer(), warned: Type.Integer(), blockedByRule: Type.Array(Type.Object({ ruleId: Type.String(), n: Type.Integer() })) }),
+  mostInspected: Type.Array(Type.Object({ uscc: Type.String(), name: Type.String(), visits: Type.Integer() }), { description: 'visits planned in the 30 days ending with the day' }),
+  draws: Type.Array(Type.Record(Type.String(), Type.Unknown())),
+  scorecard: Type.Array(ScorecardEntry),
+  trend: Type.Array(Type.Object({ day: IsoDate, filings: Type.Integer(), violations: Type.Integer() }), { description: 'the 30 days ending with the day' }),
+});
+export const DigestSummary = Type.Object({ date: IsoDate, regions: Type.Array(Type.String()), generatedAt: Type.String({ format: 'date-time' }), newViolations: Type.Integer(), blocked: Type.Integer() });
+export const DigestQuery = Type.Object({ format: Type.Optional(StringEnum(['json', 'html', 'csv'] as const)) }, strict);
+export type ScorecardEntryView = Static<typeof ScorecardEntry>;
+export type ScorecardView = Static<typeof Scorecard>;
+export type ScorecardQueryT = Static<typeof ScorecardQuery>;
+export type DigestView = Static<typeof Digest>;
+export type DigestSummaryView = Static<typeof DigestSummary>;
+export type JobRunListQueryT = Static<typeof JobRunListQuery>;
 
 export type ViolationView = Static<typeof Violation>;
 export type ViolationDetailView = Static<typeof ViolationDetail>;

@@ -13,12 +13,13 @@ import { buildOpenApi } from './openapi.js';
 import type { AnyRoute } from './route.js';
 import { filingRoutes } from './routes/filings.js';
 import { opsRoutes } from './routes/ops.js';
+import { jobRoutes } from './routes/jobs.js';
 import { registryRoutes } from './routes/registry.js';
 import { supervisionRoutes } from './routes/supervision.js';
 import { verifyRoutes } from './routes/verify.js';
 
 // Verification first: it is the hottest path and the router tries routes in order.
-export const apiRoutes: readonly AnyRoute[] = [...verifyRoutes, ...opsRoutes, ...registryRoutes, ...filingRoutes, ...supervisionRoutes];
+export const apiRoutes: readonly AnyRoute[] = [...verifyRoutes, ...opsRoutes, ...registryRoutes, ...filingRoutes, ...supervisionRoutes, ...jobRoutes];
 
 export interface AppOptions {
   services: Services;
@@ -32,6 +33,7 @@ export function createApp(opts: AppOptions): Express {
   const { services, log } = opts;
   const app = express();
   app.disable('x-powered-by');
+  app.locals.metrics = services.ctx.metrics;
   app.set('query parser', 'simple');
   // Responses are dynamic (a filing's status changes); hashing each one for an ETag buys nothing.
   app.set('etag', false);

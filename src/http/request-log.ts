@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Request, RequestHandler, Response } from 'express';
 import type { Logger } from 'pino';
+import type { Metrics } from '../metrics.js';
 
 declare module 'http' {
   interface IncomingMessage {
@@ -34,8 +35,12 @@ export function requestId(): RequestHandler {
  */
 export function logAccess(log: Logger, req: Request, res: Response): void {
   const status = res.statusCode;
+  const elapsed = performance.now() - req.startedAt;
+  // by route pattern, not URL: a label per filing id would grow without bound
+  const route = (req.route as { path?: string } | undefined)?.path ?? 'unmatched';
+  (req.app.locals.metrics as Metrics | undefined)?.http.observe({ method: req.method, route, status: String(status) }, elapsed / 1000);
   const level = status === 503 ? 'info' : status >= 500 ? 'error' : status >= 400 ? 'warn' : 'info';
   if (!log.isLevelEnabled(level)) return;
-  const ms = Math.round((performance.now() - req.startedAt) * 10) / 10;
+  const ms = Math.round(elapsed * 10) / 10;
   log[level]({ reqId: req.id, method: req.method, url: req.originalUrl, status, ms }, 'request completed');
 }

@@ -1,5 +1,7 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../domain/clock.js';
+import type { Metrics } from '../metrics.js';
+import type { DeliveryConfig } from './delivery.js';
 import type { WorkdayCalendar } from '../domain/workdays.js';
 import type { DatabaseHealth } from '../store/availability.js';
 import type { Db } from '../store/db.js';
@@ -20,4 +22,7 @@ export interface ServiceContext {
   verifyCache: VerifyCache;
   /** PRC working days, for deadlines counted in working days (overdue results, disclosure) */
   workdays: WorkdayCalendar;
+  metrics: Metrics;
+  /** where digests go: SMTP, webhook (unset = not sent) */
+  outbound: DeliveryConfig;
 }

@@ -63,7 +63,9 @@ export function createFilingService(ctx: ServiceContext) {
       }
       try {
         const facts = factsFor(item.input, rows);
+        const started = performance.now();
         const decision = decide(sets, item.input, facts, evalCtx(at), ctx.log);
+        ctx.metrics.ruleEvaluation.observe((performance.now() - started) / 1000);
         const seq = rows.numbers[n] as number;
         const built = filingRecords(item.input, decision, facts.enterprise.region, { at, tz: ctx.tz, publicUrl: ctx.publicUrl, actor: item.actor, body: item.body, seq, claim });
         appendWrite(write, built.write);
@@ -145,6 +147,7 @@ export function createFilingService(ctx: ServiceContext) {
       const outcome = await batches.submit({ input, body, actor: p.keyId, claim, exclusive });
       if (outcome.kind === 'replay') throw outcome.replay;
       // Thrown after the commit: the blocked attempt is on record.
+      ctx.metrics.filings.inc({ outcome: outcome.decision.outcome });
       if (outcome.kind === 'blocked') throw blockedError(outcome.decision);
       return { filing: filingView(outcome.row, ctx.publicUrl, outcome.decision.outcome), decision: outcome.decision };
     },

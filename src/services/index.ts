@@ -4,11 +4,29 @@ import { createIdempotencyService } from './idempotency.js';
 import { createKeyService } from './keys.js';
 import { createReadinessService } from './readiness.js';
 import { createRegistryService } from './registry.js';
+import { createDelivery } from './delivery.js';
+import { createDigestService } from './digests.js';
+import { createJobRunner } from './jobs.js';
+import { createSweep } from './sweep.js';
 import { createVerificationService } from './verification.js';
 import { createViolationService } from './violations.js';
 
 export function createServices(ctx: ServiceContext) {
+  const digests = createDigestService(ctx);
+  const delivery = createDelivery(ctx, ctx.outbound, digests);
+  const sweep = createSweep(ctx);
+  const jobs = createJobRunner(ctx, {
+    digest: {
+      run: (trx, day) => digests.generate(trx, day, { mail: !!ctx.outbound.smtpUrl, webhook: !!ctx.outbound.webhookUrl }),
+      after: (day) => delivery.deliver(day),
+    },
+    sweep: { run: async (trx, _hour, now) => ({ ...(await sweep(trx, now)) }) },
+    draw: { run: async () => ({ draws: 0 }) },
+  });
   return {
+    digests,
+    delivery,
+    jobs,
     ctx,
     rulesets: ctx.rules,
     keys: createKeyService(ctx),

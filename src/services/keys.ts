@@ -24,24 +24,25 @@ export function createKeyService(ctx: ServiceContext) {
   // Authentication is on every request; a short cache spares the database one query per call.
   const cache = new Map<string, { principal: Principal | null; until: number }>();
 
-  async function checkScope(body: KeyCreateBody): Promise<{ agencyId: string | null; uscc: string | null; regions: string[] }> {
+  async function checkScope(body: KeyCreateBody): Promise<{ agencyId: string | null; uscc: string | null; regions: string[]; email: string | null }> {
     const need = (field: string) => new AppError('validation_failed', 'key_scope_missing', { role: body.role, field }, [{ path: `/${field}`, message: 'required for this role' }]);
     const extra = (field: string) => new AppError('validation_failed', 'key_scope_extra', { role: body.role, field }, [{ path: `/${field}`, message: 'not allowed for this role' }]);
     if (body.role !== 'agency' && body.agencyId !== undefined) throw extra('agencyId');
     if (body.role !== 'enterprise' && body.uscc !== undefined) throw extra('uscc');
     if (body.role !== 'supervisor' && body.regions !== undefined) throw extra('regions');
+    if (body.role !== 'supervisor' && body.email !== undefined) throw extra('email');
     if (body.role === 'agency') {
       if (!body.agencyId) throw need('agencyId');
       if (!(await existingAgencyIds(ctx.db, [body.agencyId])).has(body.agencyId)) throw notFound('agency', body.agencyId);
-      return { agencyId: body.agencyId, uscc: null, regions: [] };
+      return { agencyId: body.agencyId, uscc: null, regions: [], email: null };
     }
     if (body.role === 'enterprise') {
       if (!body.uscc) throw need('uscc');
       const uscc = validateUscc(body.uscc);
       if (!(await findEnterprise(ctx.db, uscc))) throw notFound('enterprise', uscc);
-      return { agencyId: null, uscc, regions: [] };
+      return { agencyId: null, uscc, regions: [], email: null };
     }
-    return { agencyId: null, uscc: null, regions: body.regions ?? [] };
+    return { agencyId: null, uscc: null, regions: body.regions ?? [], email: body.email ?? null };
   }
 
   async function insertWithAudit<T>(
@@ -79,7 +80,7 @@ export function createKeyService(ctx: ServiceContext) {
     /** BOOTSTRAP_ADMIN_KEY: make sure an admin key with exactly this value exists. */
     async ensureBootstrapAdmin(key: string): Promise<boolean> {
       if (await keyHashExists(ctx.db, hashKey(key))) return false;
-      await insertWithAudit({ keyId: 'bootstrap' }, key, { role: 'admin', name: 'bootstrap admin' }, { agencyId: null, uscc: null, regions: [] }, (id) => id);
+      await insertWithAudit({ keyId: 'bootstrap' }, key, { role: 'admin', name: 'bootstrap admin' }, { agencyId: null, uscc: null, regions: [], email: null }, (id) => id);
       return true;
     },
 

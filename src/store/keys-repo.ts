@@ -9,12 +9,13 @@ export interface NewKey {
   agencyId: string | null;
   uscc: string | null;
   regions: string[];
+  email?: string | null;
 }
 
 export async function insertKey(trx: Db, k: NewKey): Promise<void> {
   await trx
     .insertInto('api_keys')
-    .values({ id: k.id, key_hash: k.keyHash, role: k.role, name: k.name, agency_id: k.agencyId, uscc: k.uscc, regions: k.regions })
+    .values({ id: k.id, key_hash: k.keyHash, role: k.role, name: k.name, agency_id: k.agencyId, uscc: k.uscc, regions: k.regions, email: k.email ?? null })
     .execute();
 }
 
@@ -35,4 +36,17 @@ export async function findPrincipalByHash(db: Db, keyHash: string): Promise<Prin
 
 export async function anyActiveAdmin(db: Db): Promise<boolean> {
   return !!(await db.selectFrom('api_keys').select('id').where('role', '=', 'admin').where('revoked_at', 'is', null).limit(1).executeTakeFirst());
+}
+
+/** Supervisors' digest addresses, each with the scopes (regions) of the keys that gave it. */
+export async function digestRecipients(db: Db): Promise<{ email: string; regions: string[] }[]> {
+  return db
+    .selectFrom('api_keys')
+    .select(['email', 'regions'])
+    .where('role', '=', 'supervisor')
+    .where('revoked_at', 'is', null)
+    .where('email', 'is not', null)
+    .orderBy('email')
+    .orderBy('id')
+    .execute() as Promise<{ email: string; regions: string[] }[]>;
 }

@@ -13,6 +13,8 @@ export const LockNamespace = {
   auditChain: 2,
   /** one Idempotency-Key of one principal, held by the transaction that answers it */
   idempotency: 3,
+  /** one job and period: a run on any process holds it, so a job runs once per period */
+  job: 4,
 } as const;
 export type LockNamespaceId = (typeof LockNamespace)[keyof typeof LockNamespace];
 
@@ -32,3 +34,4 @@ async function xactLock(trx: Db, { ns, key }: LockKey): Promise<void> {
 export const lockEnterprise = (trx: Db, uscc: string) => xactLock(trx, { ns: LockNamespace.enterprise, key: uscc });
 export const lockChain = (trx: Db, chain: string) => xactLock(trx, { ns: LockNamespace.auditChain, key: chain });
 export const lockIdempotencyKey = (trx: Db, principalId: string, key: string) => xactLock(trx, idempotencyLockKey(principalId, key));
+export const lockJob = (trx: Db, job: string, period: string) => xactLock(trx, { ns: LockNamespace.job, key: `${job}\n${period}` });

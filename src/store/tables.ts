@@ -96,6 +96,7 @@ export interface ApiKeysTable {
   agency_id: string | null;
   uscc: string | null;
   regions: string[];
+  email: string | null;
   created_at: CreatedAt;
   revoked_at: Date | null;
 }
@@ -156,6 +157,25 @@ export interface FeedbackTable {
   given_at: Date;
   given_by: string;
 }
+export interface DigestsTable {
+  day: ColumnType<string, string, never>;
+  scope: string;
+  regions: string[];
+  content: ColumnType<unknown, string, never>;
+  created_at: Date;
+}
+export interface DigestDeliveriesTable {
+  id: string;
+  day: ColumnType<string, string, never>;
+  channel: 'mail' | 'webhook';
+  recipient: string;
+  scopes: string[];
+  status: 'pending' | 'sending' | 'sent' | 'failed';
+  attempts: Generated<number>;
+  last_error: string | null;
+  claimed_at: Date | null;
+  sent_at: Date | null;
+}
 export interface JobRunsTable {
   id: string;
   job: string;
@@ -192,6 +212,8 @@ export interface DB {
   violation_changes: ViolationChangesTable;
   feedback: FeedbackTable;
   job_runs: JobRunsTable;
+  digests: DigestsTable;
+  digest_deliveries: DigestDeliveriesTable;
   idempotency_keys: IdempotencyTable;
 }
 

@@ -73,12 +73,17 @@ describe('security: every role against every endpoint', () => {
     { method: 'get', path: '/api/v1/attempts', allowed: ['admin', 'supervisorIn', 'supervisorOut'] },
     { method: 'post', path: '/api/v1/reports', allowed: ['enterpriseOwn', 'enterpriseOther'], body: reportBody },
     { method: 'post', path: `/api/v1/filings/${filingId}/feedback`, allowed: ['enterpriseOwn'], body: () => ({ rating: 5 }) },
+    { method: 'post', path: '/api/v1/jobs/sweep/run', allowed: ['admin'], body: () => ({}) },
+    { method: 'get', path: '/api/v1/jobs', allowed: ['admin'] },
+    { method: 'get', path: '/api/v1/digests', allowed: ['admin', 'supervisorIn', 'supervisorOut'] },
+    { method: 'get', path: '/api/v1/digests/2026-01-05', allowed: ['admin', 'supervisorIn', 'supervisorOut'] },
+    { method: 'get', path: '/api/v1/scorecards?from=2026-01-01T00:00:00Z&to=2026-02-01T00:00:00Z', allowed: ['admin', 'supervisorIn', 'supervisorOut'] },
     { method: 'get', path: '/api/v1/rulesets', allowed: ['admin', 'supervisorIn', 'supervisorOut'] },
     { method: 'post', path: '/api/v1/rulesets/reload', allowed: ['admin'] },
   ];
 
   it('covers every authenticated route the server has', () => {
-    const covered = new Set(cases().map((c) => `${c.method} ${c.path.replace(own.agencyId, ':id').replace(own.uscc, ':uscc').replace(filingId, ':id').replace(code, ':code').replace(violationId, ':id')}`));
+    const covered = new Set(cases().map((c) => `${c.method} ${c.path.replace(own.agencyId, ':id').replace(own.uscc, ':uscc').replace(filingId, ':id').replace(code, ':code').replace(violationId, ':id').replace('/jobs/sweep/', '/jobs/:name/').replace('2026-01-05', ':date').split('?')[0]}`));
     const authenticated = apiRoutes.filter((r) => r.auth !== 'public').map((r) => `${r.method} ${r.path}`);
     expect([...covered].sort()).to.deep.equal([...authenticated].sort());
   });

@@ -54,6 +54,15 @@ export const opsRoutes = [
 
   defineRoute({
     method: 'get',
+    path: '/metrics',
+    summary: 'Prometheus metrics: HTTP by route and status, filings by outcome, rule evaluation time, job runs, digest deliveries',
+    tag,
+    auth: 'public',
+    responses: { 200: { description: 'the text exposition format', contentType: 'text/plain' } },
+    handler: async (c) => ({ status: 200, body: await c.services.ctx.metrics.registry.metrics(), contentType: c.services.ctx.metrics.registry.contentType }),
+  }),
+  defineRoute({
+    method: 'get',
     path: '/api/v1/rulesets',
     summary: 'The rule sets in force',
     tag,

@@ -66,6 +66,33 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     create unique index job_runs_once on job_runs (job, period) where outcome = 'succeeded';
     create index job_runs_started on job_runs (started_at desc, id);
 
+    -- digests: one per day and supervisor scope (regions joined; '' = everywhere), delivered once
+    -- per day, channel and recipient
+    alter table api_keys add column email text;
+    create table digests (
+      day date not null,
+      scope text not null,
+      regions text[] not null,
+      content jsonb not null,
+      created_at timestamptz not null,
+      primary key (day, scope)
+    );
+    create table digest_deliveries (
+      id text primary key,
+      day date not null,
+      channel text not null check (channel in ('mail', 'webhook')),
+      recipient text not null,
+      scopes text[] not null,
+      status text not null check (status in ('pending', 'sending', 'sent', 'failed')),
+      attempts integer not null default 0,
+      last_error text,
+      claimed_at timestamptz,
+      sent_at timestamptz,
+      unique (day, channel, recipient)
+    );
+    create index violations_raised on violations (raised_at);
+    create index feedback_given on feedback (given_at);
+
     -- the sweep reads only filings still waiting for a result
     create index filings_unfinished_end on filings (planned_end) where status in ('filed', 'in_progress');
   `.execute(db);
@@ -74,7 +101,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 export async function down(db: Kysely<unknown>): Promise<void> {
   await sql`
     drop index if exists filings_unfinished_end;
-    drop table if exists job_runs, feedback, violation_changes;
+    drop table if exists digest_deliveries, digests, job_runs, feedback, violation_changes;
+    alter table api_keys drop column if exists email;
+    drop index if exists violations_raised;
     delete from violations where enterprise_uscc is null;
     alter table violations drop constraint if exists violations_party,
       drop column source, drop column occurred_at, drop column raised_by, drop column description,

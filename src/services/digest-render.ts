@@ -1,0 +1,113 @@
+import type { DigestView, ScorecardEntryView } from '../domain/schemas.js';
+import { violationKindNames, type ViolationKind } from '../domain/violation.js';
+
+// A digest as a mail client shows it: one self-contained HTML document with inline styles only
+// (mail clients drop <style> and never load scripts), and a small inline-SVG chart; and the
+// scorecard as CSV with a BOM, so that spreadsheet programs read the Chinese names right.
+
+const esc = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
+const kindName = (k: string) => {
+  const n = violationKindNames[k as ViolationKind];
+  return n ? `${n['zh-CN']} / ${n.en}` : k;
+};
+
+const TABLE = 'border-collapse:collapse;width:100%;font-size:13px;margin:8px 0 16px';
+const TH = 'text-align:left;border-bottom:2px solid #cbd5e1;padding:4px 6px;background:#f1f5f9';
+const TD = 'border-bottom:1px solid #e2e8f0;padding:4px 6px';
+const H2 = 'font-size:16px;margin:20px 0 4px;color:#0f172a';
+
+function table(head: string[], rows: (string | number)[][]): string {
+  if (!rows.length) return `<p style="color:#64748b;font-size:13px">无 / none</p>`;
+  return `<table style="${TABLE}"><tr>${head.map((h) => `<th style="${TH}">${esc(h)}</th>`).join('')}</tr>${rows
+    .map((r) => `<tr>${r.map((c) => `<td style="${TD}">${esc(String(c))}</td>`).join('')}</tr>`)
+    .join('')}</table>`;
+}
+
+/** Filings (bars) and violations (line) per day over the last 30 days, as inline SVG. */
+export function trendSvg(trend: DigestView['trend']): string {
+  const w = 600;
+  const h = 120;
+  const pad = 20;
+  const max = Math.max(1, ...trend.map((d) => Math.max(d.filings, d.violations)));
+  const step = trend.length ? (w - 2 * pad) / trend.length : 0;
+  const y = (v: number) => h - pad - (v / max) * (h - 2 * pad);
+  const bars = trend
+    .map((d, i) => `<rect x="${(pad + i * step + 1).toFixed(1)}" y="${y(d.filings).toFixed(1)}" width="${Math.max(step - 2, 1).toFixed(1)}" height="${(h - pad - y(d.filings)).toFixed(1)}" fill="#93c5fd"><title>${esc(d.day)}: ${d.filings}</title></rect>`)
+    .join('');
+  const line = trend.map((d, i) => `${(pad + i * step + step / 2).toFixed(1)},${y(d.violations).toFixed(1)}`).join(' ');
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}" viewBox="0 0 ${w} ${h}" role="img" aria-label="filings and violations per day">
+<line x1="${pad}" y1="${h - pad}" x2="${w - pad}" y2="${h - pad}" stroke="#94a3b8"/>${bars}${trend.length ? `<polyline points="${line}" fill="none" stroke="#dc2626" stroke-width="2"/>` : ''}
+<text x="${pad}" y="12" font-size="11" fill="#334155">max ${max} · 蓝=备案 filings · 红=问题 violations</text></svg>`;
+}
+
+function section(d: DigestView): string {
+  const scope = d.regions.length ? d.regions.join(', ') : '全部 / all regions';
+  const agencyRows = d.violations.newByAgency.map((a) => [a.agencyName ?? a.agencyId ?? '未登记 / unregistered', a.total, Object.entries(a.byKind).map(([k, n]) => `${kindName(k)} ${n}`).join('; ')]);
+  const score = d.scorecard.map((e) => [
+    e.rank,
+    e.agencyName,
+    e.filings,
+    e.blockedAttempts,
+    e.warnings,
+    e.violations.total,
+    e.averageRating ?? '—',
+    e.onSiteShare === null ? '—' : `${Math.round(e.onSiteShare * 100)}%`,
+    e.visitsPerEnterprise ?? '—',
+    e.vetoed ? `一票否决 vetoed: ${e.vetoed.violationIds.join(', ')}` : '',
+  ]);
+  return `<h1 style="font-size:20px;margin:0 0 4px;color:#0f172a">涉企检查每日摘要 · Daily digest ${esc(d.date)}</h1>
+<p style="color:#475569;font-size:13px;margin:0 0 12px">辖区 scope: ${esc(scope)} · ${esc(d.timeZone)} · 生成 generated ${esc(d.generatedAt)}</p>
+<p style="font-size:14px">新增问题 new violations: <b>${d.violations.newTotal}</b> · 拦截备案 blocked attempts: <b>${d.attempts.blocked}</b> · 预警备案 warned filings: <b>${d.attempts.warned}</b></p>
+${trendSvg(d.trend)}
+<h2 style="${H2}">新增问题（按类型）New violations by kind</h2>${table(['类型 kind', '数量 n'], Object.entries(d.violations.newByKind).map(([k, n]) => [kindName(k), n]))}
+<h2 style="${H2}">新增问题（按执法主体）By agency</h2>${table(['执法主体 agency', '数量 n', '类型 kinds'], agencyRows)}
+<h2 style="${H2}">未办结问题（按时长）Open violations by age</h2>${table(['时长 age', '数量 n'], Object.entries(d.violations.openByAge))}
+<h2 style="${H2}">拦截原因 Blocked by rule</h2>${table(['规则 rule', '次数 n'], d.attempts.blockedByRule.map((r) => [r.ruleId, r.n]))}
+<h2 style="${H2}">近30日被检查最多的企业 Most inspected (30 days)</h2>${table(['企业 enterprise', 'USCC', '次数 visits'], d.mostInspected.map((m) => [m.name, m.uscc, m.visits]))}
+<h2 style="${H2}">执法主体评分 Agency scorecard</h2>${table(['#', '执法主体 agency', '备案 filings', '拦截 blocked', '预警 warned', '问题 violations', '评分 rating', '入企占比 on-site', '户均 per enterprise', ''], score)}`;
+}
+
+export function digestHtml(digests: DigestView[]): string {
+  return `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>涉企检查每日摘要 ${esc(digests[0]?.date ?? '')}</title></head>
+<body style="margin:0;padding:16px;font-family:-apple-system,'PingFang SC','Microsoft YaHei',Arial,sans-serif;color:#0f172a;background:#ffffff;max-width:760px">
+${digests.map(section).join('<hr style="border:0;border-top:1px solid #cbd5e1;margin:24px 0">')}
+</body></html>`;
+}
+
+export function digestText(digests: DigestView[]): string {
+  return digests
+    .map(
+      (d) =>
+        `涉企检查每日摘要 Daily digest ${d.date} (${d.regions.join(', ') || 'all regions'})\n` +
+        `新增问题 new violations: ${d.violations.newTotal}; 拦截 blocked: ${d.attempts.blocked}; 预警 warned: ${d.attempts.warned}\n` +
+        d.scorecard.map((e) => `${e.rank}. ${e.agencyName}: ${e.filings} filings, ${e.violations.total} violations${e.vetoed ? ' — 一票否决 vetoed' : ''}`).join('\n'),
+    )
+    .join('\n\n');
+}
+
+const csvCell = (v: string | number | null) => {
+  const s = v === null ? '' : String(v);
+  // a leading =, +, - or @ would be a formula in a spreadsheet: quote it as text
+  const safe = /^[=+\-@]/.test(s) ? `'${s}` : s;
+  return /[",\n\r]/.test(safe) || safe !== s ? `"${safe.replace(/"/g, '""')}"` : safe;
+};
+
+export function scorecardCsv(entries: ScorecardEntryView[]): string {
+  const head = ['rank', 'agency_id', 'agency_name', 'filings', 'blocked_attempts', 'warnings', 'violations', 'violations_by_kind', 'average_rating', 'ratings', 'on_site_share', 'visits_per_enterprise', 'vetoed_by'];
+  const rows = entries.map((e) => [
+    e.rank,
+    e.agencyId,
+    e.agencyName,
+    e.filings,
+    e.blockedAttempts,
+    e.warnings,
+    e.violations.total,
+    Object.entries(e.violations.byKind).map(([k, n]) => `${k}:${n}`).join(' '),
+    e.averageRating,
+    e.ratings,
+    e.onSiteShare,
+    e.visitsPerEnterprise,
+    e.vetoed ? e.vetoed.violationIds.join(' ') : '',
+  ]);
+  return `\uFEFF${[head, ...rows].map((r) => r.map(csvCell).join(',')).join('\r\n')}\r\n`;
+}

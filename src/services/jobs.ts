@@ -1,0 +1,149 @@
+import { hostname } from 'node:os';
+import { addDays, isSupportedInstant, localDate } from '../domain/calendar.js';
+import { newId } from '../domain/codes.js';
+import { AppError } from '../domain/errors.js';
+import { assertJobName, periodFor, previousDay, type JobName, type JobTrigger } from '../domain/jobs.js';
+import type { JobRunListQueryT, JobRunView, PageOf } from '../domain/schemas.js';
+import type { Db } from '../store/db.js';
+import { findSucceededRun, insertJobRun, lastSucceededPeriod, listJobRuns } from '../store/job-runs-repo.js';
+import { lockJob } from '../store/locks.js';
+import type { JobRunRow } from '../store/tables.js';
+import type { ServiceContext } from './context.js';
+import { decodeCursor, pageOf } from './pagination.js';
+
+/** What a job does for one period: its work inside the run's transaction, and what follows the commit (deliveries). */
+export interface JobWork {
+  run(trx: Db, period: string, now: Date): Promise<Record<string, unknown>>;
+  /** after the commit, and again on a repeated run: work that leaves the database (mail, webhook), idempotent per recipient */
+  after?(period: string): Promise<Record<string, unknown>>;
+}
+
+const HOST = `${hostname()}:${process.pid}`;
+/** How far back a start catches up missed digests. */
+const CATCH_UP_DAYS = 31;
+
+export function runView(r: JobRunRow, alreadyRan = false, extra: Record<string, unknown> = {}): JobRunView {
+  return {
+    id: r.id,
+    job: r.job as JobName,
+    period: r.period,
+    outcome: r.outcome,
+    trigger: r.trigger,
+    startedAt: r.started_at.toISOString(),
+    finishedAt: r.finished_at.toISOString(),
+    durationMs: r.duration_ms,
+    summary: { ...(r.summary as Record<string, unknown>), ...extra },
+    error: r.error,
+    host: r.host,
+    alreadyRan,
+  };
+}
+
+/**
+ * Runs a job at most once per period across every process on one database: the run holds an
+ * advisory lock for its job and period, and a succeeded run's row (unique per job and period)
+ * is written in the same transaction as the job's work. A run that fails leaves no work behind
+ * and a failed row for the record; the next run of the period tries again.
+ */
+export function createJobRunner(ctx: ServiceContext, works: Record<JobName, JobWork>) {
+  const running = new Set<Promise<unknown>>();
+
+  async function execute(job: JobName, period: string, trigger: JobTrigger): Promise<JobRunView> {
+    const now = ctx.clock.now();
+    const started = performance.now();
+    try {
+      const { row, alreadyRan } = await ctx.db.transaction().execute(async (trx) => {
+        await lockJob(trx, job, period);
+        const done = await findSucceededRun(trx, job, period);
+        if (done) return { row: done, alreadyRan: true };
+        const summary = await works[job].run(trx, period, now);
+        const row = await insertJobRun(trx, {
+          id: newId('run'),
+          job,
+          period,
+          outcome: 'succeeded',
+          trigger,
+          started_at: now,
+          finished_at: new Date(now.getTime() + Math.round(performance.now() - started)),
+          duration_ms: Math.round(performance.now() - started),
+          summary: JSON.stringify(summary),
+          error: null,
+          host: HOST,
+        });
+        return { row, alreadyRan: false };
+      });
+      ctx.metrics.jobRuns.inc({ job, outcome: alreadyRan ? 'skipped' : 'succeeded' });
+      if (!alreadyRan) ctx.metrics.jobDuration.observe({ job }, row.duration_ms / 1000);
+      const after = works[job].after ? await works[job].after(period) : {};
+      if (!alreadyRan) ctx.log.info({ job, period, trigger, durationMs: row.duration_ms, summary: row.summary, ...after }, 'job run');
+      else ctx.log.debug({ job, period, trigger }, 'job already ran for this period');
+      return runView(row, alreadyRan, after);
+    } catch (err) {
+      if (err instanceof AppError && err.status < 500) throw err;
+      const message = err instanceof Error ? err.message : String(err);
+      ctx.log.error({ job, period, trigger, err }, 'job run failed');
+      ctx.metrics.jobRuns.inc({ job, outcome: 'failed' });
+      const failed = {
+        id: newId('run'),
+        job,
+        period,
+        outcome: 'failed' as const,
+        trigger,
+        started_at: now,
+        finished_at: new Date(),
+        duration_ms: Math.round(performance.now() - started),
+        summary: JSON.stringify({}),
+        error: message.slice(0, 2000),
+        host: HOST,
+      };
+      const row = await insertJobRun(ctx.db, failed).catch(() => null);
+      return runView(row ?? { ...failed, summary: {} }, false);
+    }
+  }
+
+  /** Tracked, so that a shutdown waits for a running job. */
+  function track<T>(p: Promise<T>): Promise<T> {
+    running.add(p);
+    void p.finally(() => running.delete(p)).catch(() => undefined);
+    return p;
+  }
+
+  return {
+    run(name: string, opts: { date?: string | undefined; trigger: JobTrigger }): Promise<JobRunView> {
+      const job = assertJobName(name);
+      const period = periodFor(job, ctx.clock.now(), ctx.tz, opts.date);
+      return track(execute(job, period, opts.trigger));
+    },
+
+    /**
+     * At start: a digest for every day missed since the last one (at most a month back; none
+     * before the first day this database ran one, so a new install does not mail a month of
+     * empty days), and the current hour's sweep.
+     */
+    async catchUp(): Promise<JobRunView[]> {
+      const now = ctx.clock.now();
+      const yesterday = previousDay(now, ctx.tz);
+      const last = await lastSucceededPeriod(ctx.db, 'digest');
+      const floor = addDays(localDate(now, ctx.tz), -CATCH_UP_DAYS);
+      let day = last ? addDays(last, 1) : yesterday;
+      if (day < floor) day = floor;
+      const runs: JobRunView[] = [];
+      for (; day <= yesterday; day = addDays(day, 1)) runs.push(await track(execute('digest', day, 'catch-up')));
+      runs.push(await track(execute('sweep', periodFor('sweep', now, ctx.tz), 'catch-up')));
+      return runs;
+    },
+
+    async list(q: JobRunListQueryT): Promise<PageOf<JobRunView>> {
+      const limit = q.limit ?? 50;
+      const after = decodeCursor(q.cursor, (v): v is [string, string] => Array.isArray(v) && v.length === 2 && v.every((x) => typeof x === 'string') && isSupportedInstant(Date.parse(v[0] as string)));
+      const rows = await listJobRuns(ctx.db, { job: q.job, outcome: q.outcome }, { limit: limit + 1, after: after ? { startedAt: new Date(after[0]), id: after[1] } : null });
+      return pageOf(rows, limit, (r) => runView(r), (r) => [r.started_at.toISOString(), r.id]);
+    },
+
+    /** Resolves when every job this process started has finished. */
+    async drain(): Promise<void> {
+      while (running.size) await Promise.allSettled([...running]);
+    },
+  };
+}
+export type JobRunner = ReturnType<typeof createJobRunner>;

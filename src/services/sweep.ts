@@ -1,0 +1,71 @@
+import { addDays, DAY_MS, localDate } from '../domain/calendar.js';
+import { newId } from '../domain/codes.js';
+import { DISCLOSURE_DUE_WORKDAYS, RESULT_DUE_WORKDAYS } from '../domain/violation.js';
+import type { Db } from '../store/db.js';
+import { insertViolationsOnce, type NewViolation } from '../store/violations-repo.js';
+import type { ServiceContext } from './context.js';
+
+export interface SweepSummary {
+  resultOverdue: number;
+  disclosureOverdue: number;
+  /** filings whose window passed with no arrival confirmed and no result: counted, for the digest */
+  windowsPassedWithoutArrival: number;
+}
+
+/**
+ * The hourly sweep: a result not recorded by the end of the 5th working day after the window's
+ * last day is overdue; a random inspection's, not recorded (and so not public) by the end of the
+ * 20th, is a disclosure overdue. Working days follow the PRC calendar (holidays and make-up
+ * days). Each is raised once per filing, whatever number of sweeps see it.
+ */
+export function createSweep(ctx: Pick<ServiceContext, 'tz' | 'workdays'>) {
+  // the last working day allowed, per window end day and allowance
+  const lastDays = new Map<string, string>();
+  const lastAllowedDay = (end: Date, workdays: number): string => {
+    const endDay = localDate(end, ctx.tz);
+    const key = `${endDay}/${workdays}`;
+    let d = lastDays.get(key);
+    if (!d) {
+      d = ctx.workdays.addWorkdays(addDays(endDay, 1), workdays - 1);
+      if (lastDays.size > 10_000) lastDays.clear();
+      lastDays.set(key, d);
+    }
+    return d;
+  };
+
+  return async function sweep(trx: Db, now: Date): Promise<SweepSummary> {
+    const today = localDate(now, ctx.tz);
+    // five working days are never fewer than five calendar days: older windows only
+    const rows = await trx
+      .selectFrom('filings')
+      .select(['id', 'agency_id', 'enterprise_uscc', 'region', 'type', 'planned_end', 'status'])
+      .where('status', 'in', ['filed', 'in_progress'])
+      .where('planned_end', '<', new Date(now.getTime() - RESULT_DUE_WORKDAYS * DAY_MS))
+      .execute();
+    const raise: NewViolation[] = [];
+    for (const r of rows) {
+      const base = { agencyId: r.agency_id, enterpriseUscc: r.enterprise_uscc, region: r.region, filingId: r.id, raisedAt: now, occurredAt: now };
+      const resultDue = lastAllowedDay(r.planned_end, RESULT_DUE_WORKDAYS);
+      if (today > resultDue) {
+        raise.push({ ...base, id: newId('vio'), kind: 'result_overdue', details: { plannedEnd: r.planned_end.toISOString(), lastDay: resultDue, workdays: RESULT_DUE_WORKDAYS }, dedupeKey: `result_overdue:${r.id}` });
+      }
+      const disclosureDue = lastAllowedDay(r.planned_end, DISCLOSURE_DUE_WORKDAYS);
+      if (r.type === 'random' && today > disclosureDue) {
+        raise.push({ ...base, id: newId('vio'), kind: 'disclosure_overdue', details: { plannedEnd: r.planned_end.toISOString(), lastDay: disclosureDue, workdays: DISCLOSURE_DUE_WORKDAYS }, dedupeKey: `disclosure_overdue:${r.id}` });
+      }
+    }
+    const inserted = await insertViolationsOnce(trx, raise);
+    const passed = await trx
+      .selectFrom('filings')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .where('status', '=', 'filed')
+      .where('on_site', '=', true)
+      .where('planned_end', '<', now)
+      .executeTakeFirstOrThrow();
+    return {
+      resultOverdue: inserted.filter((v) => v.kind === 'result_overdue').length,
+      disclosureOverdue: inserted.filter((v) => v.kind === 'disclosure_overdue').length,
+      windowsPassedWithoutArrival: Number(passed.n),
+    };
+  };
+}

@@ -1,0 +1,186 @@
+import { expect } from 'chai';
+import supertest from 'supertest';
+import { createApp } from '../../src/http/app.js';
+import { createServices } from '../../src/services/index.js';
+import { harness } from '../support/harness.js';
+import { smtpSink, webhookSink } from '../support/outbound.js';
+import { admin, auth, createKey, file, waitFor, world } from '../support/fixtures.js';
+
+const HOUR = 3_600_000;
+
+/** The harness's database and clock, with digests going to this SMTP server and webhook. */
+async function appWithOutbound(outbound: { smtpUrl?: string; webhookUrl?: string }) {
+  const h = await harness();
+  const services = createServices({
+    ...h.runtime.services.ctx,
+    outbound: { smtpUrl: outbound.smtpUrl ?? null, digestFrom: 'digest@inspection.test', webhookUrl: outbound.webhookUrl ?? null, webhookSecret: 'whsec-test-0123456789', webhookRetryBaseMs: 5 },
+  });
+  const app = createApp({ services, log: h.log, bodyLimit: 65536, verifyRateLimit: 1000, version: 'test' });
+  return { api: () => supertest(app), services };
+}
+
+describe('scheduled jobs', () => {
+  afterEach(async () => (await harness()).clock.reset());
+
+  it('sweep: a result is overdue after the 5th working day from the window’s end, across the National Day holiday and its make-up Saturday', async () => {
+    const h = await harness();
+    const w = await world();
+    // the window ends on Wednesday 30 September 2026; 1-7 October are holidays, Saturday 10 October is worked
+    h.clock.set('2026-09-20T10:00:00+08:00');
+    const f = await file(w, { plannedStart: '2026-09-29T09:00:00+08:00', plannedEnd: '2026-09-30T17:00:00+08:00' });
+    expect(f.status, JSON.stringify(f.body)).to.equal(201);
+    const sweepAt = async (at: string) => {
+      h.clock.set(at);
+      const res = await h.api().post('/api/v1/jobs/sweep/run').set(admin).send({});
+      expect(res.status, JSON.stringify(res.body)).to.equal(200);
+      const raised = await h.runtime.store.db.selectFrom('violations').select(['kind', 'details']).where('filing_id', '=', f.body.filing.id).where('kind', '=', 'result_overdue').execute();
+      return { run: res.body, raised };
+    };
+    // working days 8, 9, 10 (Saturday, worked), 12 and 13 October: the 13th is the last day
+    expect((await sweepAt('2026-10-13T23:30:00+08:00')).raised).to.have.length(0);
+    const due = await sweepAt('2026-10-14T00:30:00+08:00');
+    expect(due.raised).to.have.length(1);
+    expect(due.raised[0]?.details).to.include({ lastDay: '2026-10-13', workdays: 5 });
+    expect(due.run).to.include({ job: 'sweep', period: '2026-10-14T00', outcome: 'succeeded', alreadyRan: false });
+    // a second run of the hour does nothing; a later sweep does not raise it again
+    const again = await h.api().post('/api/v1/jobs/sweep/run').set(admin).send({});
+    expect(again.body).to.include({ alreadyRan: true, id: due.run.id });
+    expect((await sweepAt('2026-10-20T09:00:00+08:00')).raised).to.have.length(1);
+  });
+
+  it('manual runs: unknown job 404, a day not over 400, and the runs are listed with outcome and duration (admin only)', async () => {
+    const h = await harness();
+    expect((await h.api().post('/api/v1/jobs/reindex/run').set(admin).send({})).status).to.equal(404);
+    const today = new Date(Date.now() + 8 * HOUR).toISOString().slice(0, 10);
+    expect((await h.api().post('/api/v1/jobs/digest/run').set(admin).send({ date: today })).status).to.equal(400);
+    expect((await h.api().post('/api/v1/jobs/digest/run').set(admin).send({ date: '2026-02-30' })).status).to.equal(400);
+    const sup = await createKey({ role: 'supervisor', regions: [] });
+    expect((await h.api().post('/api/v1/jobs/sweep/run').set(auth(sup)).send({})).status).to.equal(403);
+    const runs = await h.api().get('/api/v1/jobs?job=sweep').set(admin);
+    expect(runs.status).to.equal(200);
+    for (const r of runs.body.items) expect(r).to.include.keys('job', 'period', 'outcome', 'durationMs', 'trigger');
+  });
+
+  it('digest: stored per scope, one mail per supervisor address, a signed webhook retried until it is taken; a re-run sends nothing twice', async () => {
+    const h = await harness();
+    const smtp = await smtpSink();
+    const hook = await webhookSink('whsec-test-0123456789', [500, 503, 200]);
+    try {
+      const { api } = await appWithOutbound({ smtpUrl: smtp.url, webhookUrl: hook.url });
+      // a day of activity in two regions: 11 August 2026
+      h.clock.set('2026-08-11T10:00:00+08:00');
+      const bj = await world('110101');
+      const sh = await world('310101');
+      expect((await file(bj, { onSiteJustification: undefined })).status).to.equal(201); // a warning
+      expect((await file(bj, { itemCodes: ['NOT-ON-THE-LIST'] })).status).to.equal(422); // blocked
+      expect((await file(sh)).status).to.equal(201);
+      await h.api().post('/api/v1/reports').set(auth(sh.enterpriseKey)).send({ kind: 'unfiled_inspection', occurredAt: '2026-08-11T09:00:00+08:00', agencyId: sh.agencyId, description: '未备案入企检查' });
+      await createKey({ role: 'supervisor', regions: ['1101'], email: 'beijing@supervision.test' });
+      await createKey({ role: 'supervisor', regions: ['31'], email: 'shanghai@supervision.test' });
+      await createKey({ role: 'supervisor', regions: ['3101'], email: 'Shanghai@Supervision.test' }); // the same address, another scope
+
+      h.clock.set('2026-08-12T02:00:00+08:00');
+      const run = await api().post('/api/v1/jobs/digest/run').set(admin).send({ date: '2026-08-11' });
+      expect(run.status, JSON.stringify(run.body)).to.equal(200);
+      expect(run.body).to.deep.include({ job: 'digest', period: '2026-08-11', outcome: 'succeeded', alreadyRan: false });
+      expect(run.body.summary).to.include({ mails: 2, webhooks: 1, sent: 3, failed: 0 });
+
+      expect(smtp.mails.map((m) => (m.to && !Array.isArray(m.to) ? m.to.text : '')).sort()).to.deep.equal(['beijing@supervision.test', 'shanghai@supervision.test']);
+      const bjMail = smtp.mails.find((m) => !Array.isArray(m.to) && m.to?.text === 'beijing@supervision.test')!;
+      expect(bjMail.subject).to.equal('涉企检查每日摘要 Daily digest 2026-08-11');
+      expect(bjMail.html).to.include('<svg').and.include('1101');
+      expect(bjMail.html).not.to.include('<style').and.not.include('<script');
+      expect(bjMail.attachments[0]?.filename).to.equal('scorecard-2026-08-11-1101.csv');
+      const shMail = smtp.mails.find((m) => !Array.isArray(m.to) && m.to?.text === 'shanghai@supervision.test')!;
+      expect((shMail.html as string).match(/Daily digest 2026-08-11/g)).to.have.length(2); // one section per scope of that address
+
+      expect(hook.calls()).to.equal(3);
+      expect(hook.received).to.have.length(1);
+      expect(hook.received[0]?.valid).to.equal(true);
+      expect(hook.received[0]?.body).to.include({ event: 'digest', date: '2026-08-11' });
+
+      const again = await api().post('/api/v1/jobs/digest/run').set(admin).send({ date: '2026-08-11' });
+      expect(again.body).to.include({ alreadyRan: true, id: run.body.id });
+      expect(smtp.mails).to.have.length(2);
+      expect(hook.calls()).to.equal(3);
+
+      // what the Beijing supervisor reads: its own region only
+      const bjKey = await createKey({ role: 'supervisor', regions: ['1101'] });
+      const digest = await h.api().get('/api/v1/digests/2026-08-11').set(auth(bjKey));
+      expect(digest.status).to.equal(200);
+      expect(digest.body.attempts).to.include({ blocked: 1, warned: 1 });
+      expect(digest.body.attempts.blockedByRule).to.deep.include({ ruleId: 'items.published', n: 1 });
+      expect(digest.body.violations.newTotal).to.equal(0);
+      expect(digest.body.scorecard.map((e: { agencyId: string }) => e.agencyId)).to.deep.equal([bj.agencyId]);
+      const all = await h.api().get('/api/v1/digests/2026-08-11').set(admin);
+      expect(all.body.violations.newByKind).to.deep.equal({ unfiled_inspection: 1 });
+      const html = await h.api().get('/api/v1/digests/2026-08-11?format=html').set(auth(bjKey));
+      expect(html.headers['content-type']).to.match(/^text\/html/);
+      const csv = await h.api().get('/api/v1/digests/2026-08-11?format=csv').set(auth(bjKey));
+      expect(csv.text.startsWith('\uFEFFrank,agency_id')).to.equal(true);
+      expect((await h.api().get('/api/v1/digests').set(auth(bjKey))).body.items.map((d: { date: string }) => d.date)).to.include('2026-08-11');
+    } finally {
+      await smtp.close();
+      await hook.close();
+    }
+  });
+
+  it('a webhook that keeps failing is retried with backoff, its failure recorded, and tried again by the next run of the day', async () => {
+    const h = await harness();
+    const hook = await webhookSink('whsec-test-0123456789', [500]);
+    try {
+      const { api } = await appWithOutbound({ webhookUrl: hook.url });
+      h.clock.set('2026-08-14T03:00:00+08:00');
+      const run = await api().post('/api/v1/jobs/digest/run').set(admin).send({ date: '2026-08-13' });
+      expect(run.body.summary).to.include({ webhooks: 1, sent: 0, failed: 1 });
+      expect(hook.calls()).to.equal(4);
+      const row = await h.runtime.store.db.selectFrom('digest_deliveries').selectAll().where('channel', '=', 'webhook').where('day', '=', '2026-08-13').executeTakeFirstOrThrow();
+      expect(row).to.include({ status: 'failed', attempts: 1 });
+      expect(row.last_error).to.include('HTTP 500');
+      expect(h.logs.text()).to.include('digest delivery failed');
+      const again = await api().post('/api/v1/jobs/digest/run').set(admin).send({ date: '2026-08-13' });
+      expect(again.body.alreadyRan).to.equal(true);
+      expect(again.body.summary).to.include({ failed: 1 });
+      expect(hook.calls()).to.equal(8);
+      await waitFor(async () => (await h.runtime.store.db.selectFrom('digest_deliveries').select('attempts').where('id', '=', row.id).executeTakeFirstOrThrow()).attempts === 2);
+    } finally {
+      await hook.close();
+    }
+  });
+
+  it('scorecard: ranked, an agency with a founded conduct violation in the period vetoed and last, naming the violation; also as CSV', async () => {
+    const h = await harness();
+    h.clock.set('2026-07-01T10:00:00+08:00');
+    const good = await world('440101');
+    const bad = await world('440101');
+    expect((await file(good)).status).to.equal(201);
+    expect((await file(bad)).status).to.equal(201);
+    const sup = await createKey({ role: 'supervisor', regions: ['4401'] });
+    const raised = await h.api().post('/api/v1/violations').set(auth(sup)).send({ kind: 'conduct', agencyId: bad.agencyId, occurredAt: '2026-07-01T09:00:00+08:00', description: '暗访发现接受宴请', conductRuleIds: ['conduct.N3'] });
+    h.clock.set('2026-07-02T10:00:00+08:00');
+    await h.api().patch(`/api/v1/violations/${raised.body.id}`).set(auth(sup)).send({ status: 'resolved', note: '查实' });
+
+    const card = await h.api().get('/api/v1/scorecards?from=2026-07-01T00:00:00%2B08:00&to=2026-07-03T00:00:00%2B08:00').set(auth(sup));
+    expect(card.status, JSON.stringify(card.body)).to.equal(200);
+    const ids = card.body.agencies.map((a: { agencyId: string }) => a.agencyId);
+    expect(ids).to.deep.equal([good.agencyId, bad.agencyId]);
+    expect(card.body.agencies[1].vetoed).to.deep.equal({ violationIds: [raised.body.id], conductRuleIds: ['conduct.N3'] });
+    expect(card.body.agencies[0]).to.include({ rank: 1, filings: 1, vetoed: null, onSiteShare: 1, visitsPerEnterprise: 1 });
+    const csv = await h.api().get('/api/v1/scorecards?from=2026-07-01T00:00:00%2B08:00&to=2026-07-03T00:00:00%2B08:00&format=csv').set(auth(sup));
+    expect(csv.text.split('\r\n')[2]).to.include(raised.body.id);
+    expect((await h.api().get('/api/v1/scorecards?from=2026-07-03T00:00:00%2B08:00&to=2026-07-01T00:00:00%2B08:00').set(auth(sup))).status).to.equal(400);
+    expect((await h.api().get('/api/v1/scorecards?from=2026-07-01T00:00:00%2B08:00&to=2026-07-03T00:00:00%2B08:00').set(auth(good.agencyKey))).status).to.equal(403);
+  });
+
+  it('metrics: HTTP by route and status, filings by outcome, job runs', async () => {
+    const h = await harness();
+    const w = await world();
+    await file(w);
+    const res = await h.api().get('/metrics');
+    expect(res.status).to.equal(200);
+    expect(res.text).to.match(/http_request_duration_seconds_count\{method="POST",route="\/api\/v1\/filings",status="201"\} \d+/);
+    expect(res.text).to.match(/filings_total\{outcome="(allow|warn)"\} \d+/);
+    expect(res.text).to.include('rule_evaluation_seconds_bucket');
+    expect(res.text).to.match(/job_runs_total\{job="sweep",outcome="succeeded"\} \d+/);
+  });
+});
