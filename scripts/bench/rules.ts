@@ -39,7 +39,7 @@ function sample(): { input: FilingInput; facts: Facts } {
       agencyId: 'scjg', enterpriseUscc: '91211223MA0XYW123P', type: 'routine', itemCodes: ['I-3', 'I-7'],
       inspectorIds: ['p1', 'p2'], plannedStart, plannedEnd: new Date(plannedStart.getTime() + 6 * HOUR), onSite: true,
       reason: null, onSiteJustification: '企业自查报告存在疑点，需现场核实', jointAgencyIds: [], purpose: 'inspection', requiresLegalRepresentative: false,
-      legalRepresentativeReason: null, trigger: null, campaign: null,
+      legalRepresentativeReason: null, trigger: null, campaign: null, drawAssignmentId: null,
     },
     facts: {
       agency: { id: 'scjg', name: 'scjg', active: true, region: '211223', itemCodes: Array.from({ length: 30 }, (_, i) => `I-${i}`) },
@@ -50,6 +50,7 @@ function sample(): { input: FilingInput; facts: Facts } {
       ],
       enterprise: { uscc: '91211223MA0XYW123P', region: '211223', riskClass: 'B', noDisturb: false },
       history,
+      assignment: null,
     },
   };
 }

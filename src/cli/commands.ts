@@ -134,6 +134,20 @@ export function buildCli(io: CliIo): Command {
     });
 
   program
+    .command('draws')
+    .description('random draws (双随机)')
+    .command('verify <id>')
+    .description('re-run a draw from its recorded seed and population and say whether it matches')
+    .action(async (id: string) => {
+      const v = await withRuntime((rt) => rt.services.draws.verify(id));
+      io.out(`draw ${v.drawId}: ${v.matches ? 'MATCHES' : 'DOES NOT MATCH'}`);
+      io.out(`  seed matches its published hash: ${v.seedMatchesCommitment ? 'yes' : 'NO'}`);
+      io.out(`  population matches its hash:     ${v.populationMatchesHash ? 'yes' : 'NO'}`);
+      io.out(`  assignments (${v.recorded} recorded, ${v.recomputed} recomputed): ${v.assignmentsMatch ? 'the same' : `first difference at #${v.firstDifference?.seq}: recorded ${v.firstDifference?.recorded ?? '-'}, recomputed ${v.firstDifference?.recomputed ?? '-'}`}`);
+      if (!v.matches) throw new ExitCode(1);
+    });
+
+  program
     .command('audit')
     .description('audit trail')
     .command('verify')

@@ -41,5 +41,8 @@ export function periodFor(job: JobName, now: Date, tz: string, date?: string): s
     return day;
   }
   if (job === 'sweep') return hourOf(now, tz);
-  return date ?? localDate(now, tz);
+  const day = date ?? localDate(now, tz);
+  // a draw is made on its day, not ahead of it
+  if (day > localDate(now, tz)) throw new AppError('validation_failed', 'draw_day_ahead', { date: day }, [{ path: '/date', message: 'a draw is made on its day, not ahead of it' }]);
+  return day;
 }

@@ -28,6 +28,7 @@ export const messages = {
   cancel_after_start: { 'zh-CN': '计划开始时间（{start}）已过，不能撤销备案；请登记检查结果（未实施的登记为 not_conducted）', en: 'The planned start ({start}) has passed, so the filing cannot be cancelled; record a result instead (not_conducted if the visit did not take place)' },
   conducted_before_filing: { 'zh-CN': '检查时间早于 {at}：本备案当时尚不存在（紧急检查为开始时间），不可能依本备案实施', en: 'conductedAt is before {at}: the filing did not exist yet (for an emergency, its start), so no visit can have been made under it' },
   not_conducted_before_start: { 'zh-CN': '计划开始时间（{start}）未到，检查尚未实施；如不再检查请撤销备案', en: 'The planned start ({start}) has not come yet; to call the visit off, cancel the filing' },
+  draw_assignment_required: { 'zh-CN': '双随机抽查须填写所执行的抽查任务（drawAssignmentId）；未被抽中的检查不能以抽查名义备案', en: 'A random inspection names the draw assignment it carries out (drawAssignmentId); a visit nobody drew cannot be filed as random' },
   trigger_required: { 'zh-CN': '个案检查须说明检查事由（trigger：类型与工单号、移送函号或文书编号）', en: 'A case inspection must name its trigger (trigger: its kind and a ticket, referral or document number)' },
   field_not_for_type: { 'zh-CN': '{field} 仅适用于{types}，本次为{type}', en: '{field} applies to {types} inspections only; this one is {type}' },
   verify_upcoming: { 'zh-CN': '已备案的检查，计划于 {start} 至 {end} 实施；此时间之外执法人员不应入企', en: 'A filed inspection, planned from {start} to {end}; inspectors should not come outside this window' },
@@ -56,6 +57,12 @@ export const messages = {
   region_outside_scope: { 'zh-CN': '{what} {id} 不在本监督密钥的辖区内', en: '{what} {id} is outside the regions of this supervisor key' },
   unknown_code_reported: { 'zh-CN': '没有这个核验码的备案：已记录为未备案入企检查（{violationId}），监督部门会核查', en: 'No filing has this code: recorded as an unfiled inspection ({violationId}) for supervisors to look into' },
   cancelled_code_reported: { 'zh-CN': '此备案已于 {at} 撤销，不能据此入企：已记录为未备案入企检查（{violationId}）', en: 'This filing was cancelled at {at} and covers no visit: recorded as an unfiled inspection ({violationId})' },
+  draw_population_empty: { 'zh-CN': '按此条件（排除后）没有可抽取的企业', en: 'No enterprise matches this filter after the exclusions: there is nothing to draw from' },
+  draw_above_cap: { 'zh-CN': '抽取比例不得超过总体的 20%：最多 {max}，本次要求 {asked}', en: 'A draw takes at most 20% of the population: at most {max}, asked for {asked}' },
+  draw_sample_empty: { 'zh-CN': '按此比例从 {n} 家企业中抽取不到任何企业', en: 'At this ratio nothing would be drawn from {n} enterprises' },
+  draw_pool_small: { 'zh-CN': '该执法主体在抽查期内有效的持证执法人员只有 {n} 名；随机选派并轮换人员至少需要 3 名', en: 'The agency has {n} certified inspectors valid through the period; drawing and rotating pairs needs at least 3' },
+  draw_not_made: { 'zh-CN': '抽查 {id} 尚未实施：种子公布前不能复核', en: 'Draw {id} has not been made yet: it can be checked once its seed is revealed' },
+  draw_day_ahead: { 'zh-CN': '{date} 尚未到来：抽查在当天实施，不能提前', en: '{date} has not come: a draw is made on its day, not ahead of it' },
   job_unknown: { 'zh-CN': '没有这个任务：{name}（可用：{known}）', en: 'No such job: {name} (known: {known})' },
   job_period_future: { 'zh-CN': '{date} 尚未结束，不能为其生成{job}', en: '{date} is not over yet; the {job} for it cannot run' },
   rules_unavailable: { 'zh-CN': '没有可用的规则集，备案无法校验', en: 'No rule set is active; filings cannot be checked' },
@@ -78,6 +85,7 @@ export const entities = {
   'inspector credential': { 'zh-CN': '执法证号', en: 'inspector credential' },
   'verification code': { 'zh-CN': '核验码', en: 'verification code' },
   violation: { 'zh-CN': '问题线索', en: 'violation' },
+  draw: { 'zh-CN': '抽查', en: 'draw' },
 } as const satisfies Record<string, Localized>;
 export type Entity = keyof typeof entities;
 

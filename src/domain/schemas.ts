@@ -150,6 +150,7 @@ export const FilingCreate = Type.Object(
         description: 'a special inspection deployed by a higher authority: not counted toward the local annual cap, allowed on the no-disturb list',
       }),
     ),
+    drawAssignmentId: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'required for a random inspection: the draw assignment (双随机) it carries out' })),
   },
   strict,
 );
@@ -176,6 +177,7 @@ export const Filing = Type.Object({
   legalRepresentativeReason: Nullable(Type.String()),
   trigger: Nullable(TriggerSchema),
   campaign: Nullable(CampaignSchema),
+  drawAssignmentId: Nullable(Type.String()),
   filedAt: DateTime,
   arrivedAt: Nullable(DateTime),
   result: Nullable(Type.Object({ outcome: StringEnum(OUTCOMES), conductedAt: DateTime, summary: Type.String() })),
@@ -356,6 +358,109 @@ export const AttemptListQuery = Type.Object(
   },
   strict,
 );
+
+// Random draws (双随机)
+const STRATA = ['A', 'B', 'C', 'D', 'unknown'] as const;
+export const DrawFilter = Type.Object(
+  {
+    region: Type.Optional(RegionPrefix),
+    industry: Type.Optional(Text(100)),
+    riskClasses: Type.Optional(Type.Array(StringEnum(STRATA), { minItems: 1, uniqueItems: true, description: 'risk classes drawn from ("unknown": not classified)' })),
+  },
+  strict,
+);
+export const DrawPlanCreate = Type.Object(
+  {
+    agencyId: Id,
+    name: Text(200),
+    filter: DrawFilter,
+    ratio: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 1, description: 'share of the population drawn, stratified by risk class; at most 0.2' })),
+    size: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000, description: 'how many to draw (instead of ratio); at most 20% of the population' })),
+    excludeInspectedWithinDays: Type.Optional(Type.Integer({ minimum: 0, maximum: 730, description: 'leave out enterprises this agency inspected (or filed to inspect) within this many days' })),
+    includeNoDisturb: Type.Optional(Type.Boolean({ description: 'draw from the no-disturb list too (default: left out)' })),
+    periodDays: Type.Optional(Type.Integer({ minimum: 1, maximum: 366, description: 'days the agency has to carry out an assignment (default 30)' })),
+    schedule: Type.Optional(
+      Type.Object(
+        { firstDrawOn: Type.Optional(IsoDate), everyDays: Type.Optional(Type.Integer({ minimum: 1, maximum: 366 })) },
+        { additionalProperties: false, description: 'first draw on this day (default today) by the daily draw job, then every `everyDays` days (default: once)' },
+      ),
+    ),
+  },
+  strict,
+);
+const CommittedDraw = Type.Object({ id: Type.String(), seedHash: Type.String({ description: 'SHA-256 (hex) of the seed, published before the draw' }), committedAt: Type.String({ format: 'date-time' }) });
+export const DrawPlan = Type.Object({
+  id: Type.String(),
+  agencyId: Type.String(),
+  name: Type.String(),
+  filter: DrawFilter,
+  ratio: Nullable(Type.Number()),
+  size: Nullable(Type.Integer()),
+  excludeInspectedWithinDays: Type.Integer(),
+  includeNoDisturb: Type.Boolean(),
+  periodDays: Type.Integer(),
+  everyDays: Nullable(Type.Integer()),
+  nextDrawOn: Nullable(IsoDate),
+  createdAt: Type.String({ format: 'date-time' }),
+  nextDraw: Nullable(CommittedDraw),
+  population: Type.Optional(Type.Object({ size: Type.Integer(), cap: Type.Integer(), target: Type.Integer() }, { description: 'as of creation' })),
+});
+export const DrawAssignmentView = Type.Object({
+  id: Type.String(),
+  seq: Type.Integer(),
+  enterprise: Type.Object({ uscc: Type.String(), name: Type.String() }),
+  stratum: Type.String(),
+  inspectors: Type.Array(Type.Object({ id: Type.String(), name: Type.String() })),
+  periodStart: Type.String({ format: 'date-time' }),
+  periodEnd: Type.String({ format: 'date-time' }),
+  status: StringEnum(['open', 'filed', 'expired'] as const),
+  filing: Nullable(Type.Object({ id: Type.String(), filingNo: Type.String(), status: StringEnum(FILING_STATUSES) })),
+  result: Nullable(Type.Object({ outcome: StringEnum(OUTCOMES), conductedAt: Type.String({ format: 'date-time' }), summary: Type.String() })),
+});
+export const Draw = Type.Object({
+  id: Type.String(),
+  planId: Type.String(),
+  planName: Type.String(),
+  agency: Type.Object({ id: Type.String(), name: Type.String() }),
+  filter: DrawFilter,
+  status: StringEnum(['committed', 'drawn'] as const),
+  seedHash: Type.String(),
+  seed: Nullable(Type.String({ description: 'revealed once the draw is made' })),
+  committedAt: Type.String({ format: 'date-time' }),
+  drawnAt: Nullable(Type.String({ format: 'date-time' })),
+  drawDay: Nullable(IsoDate),
+  target: Nullable(Type.Integer()),
+  populationSize: Nullable(Type.Integer()),
+  populationHash: Nullable(Type.String()),
+  excluded: Nullable(Type.Record(Type.String(), Type.Integer())),
+  assignments: Type.Array(DrawAssignmentView),
+});
+export const DrawInputs = Type.Object({
+  drawId: Type.String(),
+  seed: Type.String(),
+  target: Type.Integer(),
+  population: Type.Array(Type.Tuple([Type.String(), Type.String()]), { description: '[uscc, stratum], sorted by uscc' }),
+  pool: Type.Array(Type.String(), { description: 'inspector ids, sorted' }),
+  avoid: Type.Record(Type.String(), Type.Array(Type.String()), { description: 'per enterprise, the inspectors of its last visit by this agency' }),
+  algorithm: Type.String(),
+});
+export const DrawVerification = Type.Object({
+  drawId: Type.String(),
+  matches: Type.Boolean({ description: 'the seed matches its commitment, the population its hash, and re-running the draw gives the recorded assignments' }),
+  seedMatchesCommitment: Type.Boolean(),
+  populationMatchesHash: Type.Boolean(),
+  assignmentsMatch: Type.Boolean(),
+  recorded: Type.Integer(),
+  recomputed: Type.Integer(),
+  firstDifference: Nullable(Type.Object({ seq: Type.Integer(), recorded: Nullable(Type.String()), recomputed: Nullable(Type.String()) })),
+});
+export const DrawListQuery = Type.Object({ ...PageQuery, agency: Type.Optional(Id), plan: Type.Optional(Id) }, strict);
+export type DrawPlanCreateBody = Static<typeof DrawPlanCreate>;
+export type DrawPlanView = Static<typeof DrawPlan>;
+export type DrawView = Static<typeof Draw>;
+export type DrawInputsView = Static<typeof DrawInputs>;
+export type DrawVerificationView = Static<typeof DrawVerification>;
+export type DrawListQueryT = Static<typeof DrawListQuery>;
 
 // Jobs
 export const JobRun = Type.Object({

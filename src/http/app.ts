@@ -11,6 +11,7 @@ import { mountRoute } from './mount.js';
 import { requestId } from './request-log.js';
 import { buildOpenApi } from './openapi.js';
 import type { AnyRoute } from './route.js';
+import { drawRoutes } from './routes/draws.js';
 import { filingRoutes } from './routes/filings.js';
 import { opsRoutes } from './routes/ops.js';
 import { jobRoutes } from './routes/jobs.js';
@@ -19,7 +20,7 @@ import { supervisionRoutes } from './routes/supervision.js';
 import { verifyRoutes } from './routes/verify.js';
 
 // Verification first: it is the hottest path and the router tries routes in order.
-export const apiRoutes: readonly AnyRoute[] = [...verifyRoutes, ...opsRoutes, ...registryRoutes, ...filingRoutes, ...supervisionRoutes, ...jobRoutes];
+export const apiRoutes: readonly AnyRoute[] = [...verifyRoutes, ...opsRoutes, ...registryRoutes, ...filingRoutes, ...supervisionRoutes, ...jobRoutes, ...drawRoutes];
 
 export interface AppOptions {
   services: Services;

@@ -18,6 +18,8 @@ export interface FilingInput {
   legalRepresentativeReason: string | null;
   trigger: Trigger | null;
   campaign: Campaign | null;
+  /** the draw assignment a random filing carries out */
+  drawAssignmentId: string | null;
 }
 
 export interface AgencyFact {
@@ -82,6 +84,17 @@ export interface HistoryPeriod {
  * kind declares which of these it needs, and for history the periods it must see, so the service
  * loads only what the active rules use.
  */
+/** A drawn random inspection (双随机) as the draw recorded it. */
+export interface AssignmentFact {
+  id: string;
+  agencyId: string;
+  enterpriseUscc: string;
+  status: 'open' | 'filed' | 'expired';
+  periodStart: string;
+  periodEnd: string;
+  inspectorIds: string[];
+}
+
 export interface Facts {
   agency: AgencyFact | null;
   jointAgencies: AgencyFact[];
@@ -89,6 +102,8 @@ export interface Facts {
   enterprise: EnterpriseFact;
   /** the enterprise's filings in the periods the active rules asked for (see historyPeriods) */
   history: PriorFiling[];
+  /** the assignment named by drawAssignmentId, when it exists */
+  assignment: AssignmentFact | null;
 }
 
 export interface EvaluationContext {

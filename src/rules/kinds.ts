@@ -34,6 +34,17 @@ const problems = {
   startInPast: { 'zh-CN': '计划开始时间已过（仅 {types} 类型可事后备案）', en: 'the planned start is in the past (only {types} may be filed afterwards)' },
 } satisfies Record<string, Localized>;
 
+/** Why a random filing does not carry out a drawn assignment. */
+const drawProblems = {
+  missing: { 'zh-CN': '所填抽查任务不存在', en: 'the named draw assignment does not exist' },
+  otherAgency: { 'zh-CN': '该抽查任务属于其他执法主体', en: 'the assignment belongs to another agency' },
+  otherEnterprise: { 'zh-CN': '该抽查任务抽中的是另一家企业', en: 'the assignment drew another enterprise' },
+  filed: { 'zh-CN': '该抽查任务已有备案', en: 'the assignment has been filed already' },
+  expired: { 'zh-CN': '该抽查任务已过期', en: 'the assignment has expired' },
+  outsidePeriod: { 'zh-CN': '检查时间不在抽查任务的执行期内', en: 'the visit is outside the period of the assignment' },
+  otherInspectors: { 'zh-CN': '未派出随机抽取的执法人员', en: 'the randomly drawn inspectors are not on the filing' },
+} as const;
+
 const verdicts = {
   refused: { 'zh-CN': '仅可实施以下检查：{allowed}（本次为{type}）', en: 'only {allowed} inspections are allowed (this one is {type})' },
   exemptTrigger: {
@@ -211,6 +222,28 @@ export const kinds: { [K in RuleKind]: KindEvaluator<K> } = {
       const leadMinutes = (input.plannedStart.getTime() - ctx.now.getTime()) / 60_000;
       if (input.type !== 'emergency' || leadMinutes <= rule.params.maxLeadMinutes) return null;
       return { params: { lead: Math.floor(leadMinutes), max: rule.params.maxLeadMinutes }, evidence: [] };
+    },
+  },
+
+  draw: {
+    placeholders: ['problem'],
+    evaluate(_rule, input, facts) {
+      if (input.type !== 'random') return null;
+      const a = facts.assignment;
+      const problem = !a
+        ? drawProblems.missing
+        : a.agencyId !== input.agencyId
+          ? drawProblems.otherAgency
+          : a.enterpriseUscc !== input.enterpriseUscc
+            ? drawProblems.otherEnterprise
+            : a.status !== 'open'
+              ? drawProblems[a.status]
+              : input.plannedStart.getTime() < Date.parse(a.periodStart) || input.plannedEnd.getTime() > Date.parse(a.periodEnd)
+                ? drawProblems.outsidePeriod
+                : !a.inspectorIds.every((id) => input.inspectorIds.includes(id))
+                  ? drawProblems.otherInspectors
+                  : null;
+      return problem ? { params: { problem }, evidence: a ? [a.id] : [] } : null;
     },
   },
 

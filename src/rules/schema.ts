@@ -1,3 +1,4 @@
+import { VIOLATION_KINDS } from '../domain/violation.js';
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { StringEnum } from '../domain/enum-schema.js';
 import { FILING_TYPES } from '../domain/filing.js';
@@ -23,7 +24,6 @@ const Scope = Type.Object(
   { additionalProperties: false },
 );
 
-export const VIOLATION_KINDS = ['unfiled_inspection', 'outside_window', 'conduct', 'emergency_late', 'result_overdue', 'disclosure_overdue', 'draw_not_executed'] as const;
 
 function rule<K extends string, P extends TSchema>(kind: K, params: P) {
   return Type.Object(
@@ -134,6 +134,7 @@ export const ruleKinds = {
     'quiet-period',
     Type.Object({ fromDay: Type.Integer({ minimum: 1, maximum: 31 }), toDay: Type.Integer({ minimum: 1, maximum: 31 }) }, { additionalProperties: false }),
   ),
+  draw: rule('draw', noParams),
   'lead-time': rule('lead-time', Type.Object({ hours: Type.Integer({ minimum: 1, maximum: 720 }) }, { additionalProperties: false })),
   'onsite-justified': rule('onsite-justified', Type.Object({ minLength: Type.Integer({ minimum: 1, maximum: 200 }) }, { additionalProperties: false })),
   'emergency-now': rule(

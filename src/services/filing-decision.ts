@@ -43,6 +43,11 @@ export function toInput(agencyId: string, body: FilingCreateBody): FilingInput {
   }
   if (body.trigger && body.type !== 'case' && body.type !== 'emergency') throw notFor('trigger', ['case', 'emergency'], body.type, '/trigger');
   if (body.campaign && body.type !== 'special') throw notFor('campaign', ['special'], body.type, '/campaign');
+  // a random inspection is one the draw chose: it names the assignment, and only it may
+  if (body.type === 'random' && !body.drawAssignmentId) {
+    throw new AppError('validation_failed', 'draw_assignment_required', {}, [{ path: '/drawAssignmentId', message: 'required for a random inspection' }]);
+  }
+  if (body.drawAssignmentId && body.type !== 'random') throw notFor('drawAssignmentId', ['random'], body.type, '/drawAssignmentId');
   return {
     agencyId,
     enterpriseUscc: validateUscc(body.enterpriseUscc),
@@ -60,6 +65,7 @@ export function toInput(agencyId: string, body: FilingCreateBody): FilingInput {
     legalRepresentativeReason: said(body.legalRepresentativeReason),
     trigger: body.trigger ? { kind: body.trigger.kind, reference: body.trigger.reference.trim() } : null,
     campaign: body.campaign ? { level: body.campaign.level, reference: body.campaign.reference.trim() } : null,
+    drawAssignmentId: body.drawAssignmentId ?? null,
   };
 }
 
@@ -97,6 +103,7 @@ export function factQueryFor(sets: readonly LoadedRuleSet[], inputs: FilingInput
     periods,
     idempotency,
     numbers: opts.numbers ?? 0,
+    assignmentIds: uniq(inputs.flatMap((i) => (i.drawAssignmentId ? [i.drawAssignmentId] : []))),
   };
 }
 
@@ -127,6 +134,7 @@ export function factsFor(input: FilingInput, rows: FactRows): Facts {
     inspectors,
     enterprise,
     history: rows.history.filter((h) => h.enterpriseUscc === input.enterpriseUscc).map(priorFromRow),
+    assignment: rows.assignments.find((a) => a.id === input.drawAssignmentId) ?? null,
   };
 }
 

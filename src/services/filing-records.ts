@@ -58,6 +58,7 @@ export function filingView(f: FilingRow, publicUrl: string, decisionOutcome: str
     requiresLegalRepresentative: f.requires_legal_representative,
     legalRepresentativeReason: f.legal_representative_reason,
     ...groundsOf(f),
+    drawAssignmentId: f.draw_assignment_id,
     filedAt: f.filed_at.toISOString(),
     arrivedAt: iso(f.arrived_at),
     result:
@@ -71,7 +72,7 @@ export function filingView(f: FilingRow, publicUrl: string, decisionOutcome: str
 }
 
 export function emptyWrite(): BatchWrite {
-  return { decisions: [], filings: [], attempts: [], violations: [], audit: [], idempotency: [] };
+  return { decisions: [], filings: [], attempts: [], violations: [], audit: [], idempotency: [], assignments: [] };
 }
 
 export function appendWrite(to: BatchWrite, from: BatchWrite): void {
@@ -81,6 +82,7 @@ export function appendWrite(to: BatchWrite, from: BatchWrite): void {
   to.violations.push(...from.violations);
   to.audit.push(...from.audit);
   to.idempotency.push(...from.idempotency);
+  to.assignments.push(...from.assignments);
 }
 
 export interface RecordContext {
@@ -149,6 +151,7 @@ export function filingRecords(input: FilingInput, decision: Decision, region: st
     trigger_reference: input.trigger?.reference ?? null,
     campaign_level: input.campaign?.level ?? null,
     campaign_reference: input.campaign?.reference ?? null,
+    draw_assignment_id: input.drawAssignmentId,
     decision_id: decisionId,
     filed_at: c.at,
     filed_by: c.actor,
@@ -161,6 +164,7 @@ export function filingRecords(input: FilingInput, decision: Decision, region: st
     cancel_reason: null,
   };
   write.filings.push(row);
+  if (input.drawAssignmentId) write.assignments.push({ id: input.drawAssignmentId, filing_id: id });
   write.audit.push({ ...audit, action: auditActions.filed, entityType: 'filing', payload: { filingNo: row.filing_no, decisionId, outcome: decision.outcome, body: c.body } });
   if (c.claim) write.idempotency.push(storedFrom(c.claim, 201, { filing: filingView(row, c.publicUrl, decision.outcome), decision }));
   return { write, outcome: { kind: 'filed', decision, row } };

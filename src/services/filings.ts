@@ -223,6 +223,8 @@ export function createFilingService(ctx: ServiceContext) {
         const now = ctx.clock.now();
         assertCancellable(f.planned_start, now, ctx.tz);
         const row = await markCancelled(trx, id, now, body.reason);
+        // a cancelled random inspection leaves its drawn assignment to be carried out (or to expire)
+        if (f.draw_assignment_id) await trx.updateTable('draw_assignments').set({ status: 'open', filing_id: null }).where('id', '=', f.draw_assignment_id).where('filing_id', '=', f.id).execute();
         return { row, payload: { reason: body.reason } };
       });
     },

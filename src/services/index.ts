@@ -6,6 +6,7 @@ import { createReadinessService } from './readiness.js';
 import { createRegistryService } from './registry.js';
 import { createDelivery } from './delivery.js';
 import { createDigestService } from './digests.js';
+import { createDrawService } from './draws.js';
 import { createJobRunner } from './jobs.js';
 import { createSweep } from './sweep.js';
 import { createVerificationService } from './verification.js';
@@ -14,17 +15,19 @@ import { createViolationService } from './violations.js';
 export function createServices(ctx: ServiceContext) {
   const digests = createDigestService(ctx);
   const delivery = createDelivery(ctx, ctx.outbound, digests);
-  const sweep = createSweep(ctx);
+  const draws = createDrawService(ctx);
+  const sweep = createSweep(ctx, draws);
   const jobs = createJobRunner(ctx, {
     digest: {
       run: (trx, day) => digests.generate(trx, day, { mail: !!ctx.outbound.smtpUrl, webhook: !!ctx.outbound.webhookUrl }),
       after: (day) => delivery.deliver(day),
     },
     sweep: { run: async (trx, _hour, now) => ({ ...(await sweep(trx, now)) }) },
-    draw: { run: async () => ({ draws: 0 }) },
+    draw: { run: (trx, day, now) => draws.runDue(trx, day, now) },
   });
   return {
     digests,
+    draws,
     delivery,
     jobs,
     ctx,

@@ -4,12 +4,14 @@ import { DISCLOSURE_DUE_WORKDAYS, RESULT_DUE_WORKDAYS } from '../domain/violatio
 import type { Db } from '../store/db.js';
 import { insertViolationsOnce, type NewViolation } from '../store/violations-repo.js';
 import type { ServiceContext } from './context.js';
+import type { DrawService } from './draws.js';
 
 export interface SweepSummary {
   resultOverdue: number;
   disclosureOverdue: number;
   /** filings whose window passed with no arrival confirmed and no result: counted, for the digest */
   windowsPassedWithoutArrival: number;
+  drawNotExecuted: number;
 }
 
 /**
@@ -18,7 +20,7 @@ export interface SweepSummary {
  * 20th, is a disclosure overdue. Working days follow the PRC calendar (holidays and make-up
  * days). Each is raised once per filing, whatever number of sweeps see it.
  */
-export function createSweep(ctx: Pick<ServiceContext, 'tz' | 'workdays'>) {
+export function createSweep(ctx: Pick<ServiceContext, 'tz' | 'workdays'>, draws: Pick<DrawService, 'expireUnfiled'>) {
   // the last working day allowed, per window end day and allowance
   const lastDays = new Map<string, string>();
   const lastAllowedDay = (end: Date, workdays: number): string => {
@@ -54,6 +56,10 @@ export function createSweep(ctx: Pick<ServiceContext, 'tz' | 'workdays'>) {
         raise.push({ ...base, id: newId('vio'), kind: 'disclosure_overdue', details: { plannedEnd: r.planned_end.toISOString(), lastDay: disclosureDue, workdays: DISCLOSURE_DUE_WORKDAYS }, dedupeKey: `disclosure_overdue:${r.id}` });
       }
     }
+    // a drawn assignment not filed by the end of its period: the random inspection was not carried out
+    for (const a of await draws.expireUnfiled(trx, now)) {
+      raise.push({ id: newId('vio'), kind: 'draw_not_executed', agencyId: a.agency_id, enterpriseUscc: a.enterprise_uscc, region: a.region, filingId: null, raisedAt: now, occurredAt: a.period_end, details: { assignmentId: a.id, periodEnd: a.period_end.toISOString() }, dedupeKey: `draw_not_executed:${a.id}` });
+    }
     const inserted = await insertViolationsOnce(trx, raise);
     const passed = await trx
       .selectFrom('filings')
@@ -65,6 +71,7 @@ export function createSweep(ctx: Pick<ServiceContext, 'tz' | 'workdays'>) {
     return {
       resultOverdue: inserted.filter((v) => v.kind === 'result_overdue').length,
       disclosureOverdue: inserted.filter((v) => v.kind === 'disclosure_overdue').length,
+      drawNotExecuted: inserted.filter((v) => v.kind === 'draw_not_executed').length,
       windowsPassedWithoutArrival: Number(passed.n),
     };
   };

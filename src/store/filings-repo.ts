@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Decision } from '../domain/decision.js';
-import type { AgencyFact, EnterpriseFact, InspectorFact, PriorFilingRow } from '../rules/facts.js';
+import type { AgencyFact, AssignmentFact, EnterpriseFact, InspectorFact, PriorFilingRow } from '../rules/facts.js';
 import { auditInsertFrom, chainHead, nextSeq, prevHash, type AuditEntry } from './audit-repo.js';
 import type { Db } from './db.js';
 import type { LockKey } from './locks.js';
@@ -23,6 +23,8 @@ export interface FactRows {
   idempotency: StoredResponse[];
   /** new numbers from the filing-number sequence, as many as asked for */
   numbers: number[];
+  /** the draw assignments named by random filings */
+  assignments: AssignmentFact[];
 }
 
 export interface FactQuery {
@@ -35,6 +37,8 @@ export interface FactQuery {
   periods: { uscc: string; from: Date; to: Date }[];
   idempotency: { principalId: string; key: string }[];
   numbers: number;
+  /** draw assignments to read (random filings only: other filings read nothing more) */
+  assignmentIds: string[];
 }
 
 /**
@@ -47,7 +51,19 @@ export async function loadFactRows(db: Db, q: FactQuery): Promise<FactRows> {
       ${q.agencyIds}::text[], ${q.inspectorIds}::text[], ${q.periods.map((p) => p.uscc)}::text[],
       ${q.periods.map((p) => p.from.toISOString())}::timestamptz[], ${q.periods.map((p) => p.to.toISOString())}::timestamptz[],
       ${q.idempotency.map((i) => i.principalId)}::text[], ${q.idempotency.map((i) => i.key)}::text[], ${q.numbers}::int) as facts`.execute(db);
-  return (r.rows[0] as { facts: FactRows }).facts;
+  const facts = (r.rows[0] as { facts: Omit<FactRows, 'assignments'> }).facts;
+  // read after filing_facts took the enterprises' locks: an assignment filed by a concurrent
+  // filing for the same enterprise is seen as filed
+  const assignments = q.assignmentIds.length
+    ? (
+        await db
+          .selectFrom('draw_assignments')
+          .select(['id', 'agency_id', 'enterprise_uscc', 'status', 'period_start', 'period_end', 'inspector_ids'])
+          .where('id', 'in', q.assignmentIds)
+          .execute()
+      ).map((a) => ({ id: a.id, agencyId: a.agency_id, enterpriseUscc: a.enterprise_uscc, status: a.status, periodStart: a.period_start.toISOString(), periodEnd: a.period_end.toISOString(), inspectorIds: a.inspector_ids }))
+    : [];
+  return { ...facts, assignments };
 }
 
 export interface AttemptRow {
@@ -87,6 +103,8 @@ export interface BatchWrite {
   /** one event per enterprise chain (a batch holds at most one filing per enterprise) */
   audit: AuditEntry[];
   idempotency: StoredResponse[];
+  /** draw assignments carried out by random filings of the batch */
+  assignments: { id: string; filing_id: string }[];
 }
 
 const json = (v: unknown) => JSON.stringify(v);
@@ -110,6 +128,10 @@ export async function writeFilingBatch(trx: Db, w: BatchWrite): Promise<void> {
       insert into filing_attempts select * from jsonb_populate_recordset(null::filing_attempts, ${json(w.attempts)}::jsonb)
     ), v as (
       insert into violations select * from jsonb_populate_recordset(null::violations, ${json(w.violations)}::jsonb)
+    ), u as (
+      update draw_assignments set status = 'filed', filing_id = x.filing_id
+      from jsonb_to_recordset(${json(w.assignments)}::jsonb) as x(id text, filing_id text)
+      where draw_assignments.id = x.id and draw_assignments.status = 'open'
     ), k as (
       insert into idempotency_keys select * from jsonb_populate_recordset(null::idempotency_keys, ${json(idempotency)}::jsonb)
     ), a as (

@@ -77,6 +77,7 @@ export interface FilingsTable {
   result_summary: string | null;
   cancelled_at: Date | null;
   cancel_reason: string | null;
+  draw_assignment_id: string | null;
 }
 export interface FilingAttemptsTable {
   id: string;
@@ -176,6 +177,51 @@ export interface DigestDeliveriesTable {
   claimed_at: Date | null;
   sent_at: Date | null;
 }
+export interface DrawPlansTable {
+  id: string;
+  agency_id: string;
+  name: string;
+  filter: ColumnType<unknown, string, never>;
+  ratio: number | null;
+  size: number | null;
+  exclude_inspected_within_days: number;
+  include_no_disturb: boolean;
+  period_days: number;
+  every_days: number | null;
+  next_draw_on: ColumnType<string | null, string | null, string | null>;
+  created_at: Date;
+  created_by: string;
+}
+export interface DrawsTable {
+  id: string;
+  plan_id: string;
+  agency_id: string;
+  status: 'committed' | 'drawn';
+  seed_hash: string;
+  seed: string | null;
+  committed_at: Date;
+  drawn_at: Date | null;
+  draw_day: ColumnType<string | null, string | null, string | null>;
+  target: number | null;
+  population: ColumnType<unknown, string | null, string | null>;
+  population_hash: string | null;
+  pool: string[] | null;
+  avoid: ColumnType<unknown, string | null, string | null>;
+  excluded: ColumnType<unknown, string | null, string | null>;
+}
+export interface DrawAssignmentsTable {
+  id: string;
+  draw_id: string;
+  seq: number;
+  agency_id: string;
+  enterprise_uscc: string;
+  region: string;
+  inspector_ids: string[];
+  period_start: Date;
+  period_end: Date;
+  status: 'open' | 'filed' | 'expired';
+  filing_id: string | null;
+}
 export interface JobRunsTable {
   id: string;
   job: string;
@@ -212,6 +258,9 @@ export interface DB {
   violation_changes: ViolationChangesTable;
   feedback: FeedbackTable;
   job_runs: JobRunsTable;
+  draw_plans: DrawPlansTable;
+  draws: DrawsTable;
+  draw_assignments: DrawAssignmentsTable;
   digests: DigestsTable;
   digest_deliveries: DigestDeliveriesTable;
   idempotency_keys: IdempotencyTable;

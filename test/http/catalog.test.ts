@@ -118,6 +118,8 @@ const scenarios: { id: string; severity: 'block' | 'warn'; setup?: (w: World) =>
     severity: 'block',
     setup: async () => ({ type: 'emergency', reason: '危化品泄漏风险', plannedStart: new Date(Date.now() + 3 * HOUR).toISOString(), plannedEnd: new Date(Date.now() + 6 * HOUR).toISOString() }),
   },
+  // a random inspection nobody drew
+  { id: 'random.drawn', severity: 'block', setup: async () => ({ type: 'random', drawAssignmentId: 'asg_nobody_drew_this' }) },
   // the seven not-allowed apply in Xifeng County
   { id: 'conduct.N4', severity: 'block', region: '211223', setup: async () => ({ requiresLegalRepresentative: true }) },
   { id: 'conduct.N6', severity: 'block', region: '211223', setup: async () => ({ purpose: 'supervision' }) },

@@ -74,6 +74,14 @@ describe('security: every role against every endpoint', () => {
     { method: 'post', path: '/api/v1/reports', allowed: ['enterpriseOwn', 'enterpriseOther'], body: reportBody },
     { method: 'post', path: `/api/v1/filings/${filingId}/feedback`, allowed: ['enterpriseOwn'], body: () => ({ rating: 5 }) },
     { method: 'post', path: '/api/v1/jobs/sweep/run', allowed: ['admin'], body: () => ({}) },
+    {
+      method: 'post',
+      path: '/api/v1/draw-plans',
+      allowed: ['admin', 'supervisorIn', 'agencyOwn'],
+      // refused as too small a population (400) once through the door: nothing is recorded either way
+      body: () => ({ agencyId: own.agencyId, name: '抽查计划', filter: { region: '110101', industry: '无此行业' }, ratio: 0.2 }),
+    },
+    { method: 'get', path: '/api/v1/draw-plans', allowed: ['admin', 'supervisorIn', 'supervisorOut', 'agencyOwn', 'agencyOther'] },
     { method: 'get', path: '/api/v1/jobs', allowed: ['admin'] },
     { method: 'get', path: '/api/v1/digests', allowed: ['admin', 'supervisorIn', 'supervisorOut'] },
     { method: 'get', path: '/api/v1/digests/2026-01-05', allowed: ['admin', 'supervisorIn', 'supervisorOut'] },

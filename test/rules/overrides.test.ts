@@ -69,12 +69,12 @@ describe('a more local rule set overrides national rules by id', () => {
       agencyId: 'ag', enterpriseUscc: 'E', type: 'routine' as const, itemCodes: ['X'], inspectorIds: ['i1', 'i2'],
       plannedStart: new Date(now.getTime() + 3_600_000), plannedEnd: new Date(now.getTime() + 7_200_000), onSite: true, reason: null,
       onSiteJustification: null, jointAgencyIds: [], purpose: 'inspection' as const, requiresLegalRepresentative: false,
-      legalRepresentativeReason: null, trigger: null, campaign: null,
+      legalRepresentativeReason: null, trigger: null, campaign: null, drawAssignmentId: null,
     };
     const facts = {
       agency: { id: 'ag', name: 'ag', active: true, region: '211223', itemCodes: ['X'] }, jointAgencies: [],
       inspectors: [{ id: 'i1', agencyId: 'ag', credentialNo: 'A', validUntil: '2099-01-01' }, { id: 'i2', agencyId: 'ag', credentialNo: 'B', validUntil: '2099-01-01' }],
-      enterprise: { uscc: 'E', region: '211223', riskClass: null, noDisturb: false }, history: [],
+      enterprise: { uscc: 'E', region: '211223', riskClass: null, noDisturb: false }, history: [], assignment: null,
     };
     const d = evaluate(sets, input, facts, { now, tz: h.config.tzRegion });
     expect(d.findings.map((f) => [f.ruleId, f.severity])).to.deep.equal([['filing.lead-time', 'block']]);

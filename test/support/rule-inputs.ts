@@ -23,6 +23,7 @@ export function filingInput(plannedStart: Date, over: Partial<FilingInput> = {})
     legalRepresentativeReason: null,
     trigger: null,
     campaign: null,
+    drawAssignmentId: null,
     ...over,
   };
 }
@@ -38,6 +39,7 @@ export function ruleFacts(over: Partial<Facts> = {}): Facts {
     ],
     enterprise: { uscc: 'E', region: '110101', riskClass: null, noDisturb: false },
     history: [],
+    assignment: null,
     ...over,
   };
 }

@@ -6,6 +6,7 @@ import * as hardening from './0004_grounds_and_sized_facts.js';
 import * as joint from './0005_joint_agency_index.js';
 import * as credentials from './0006_credentials_unique.js';
 import * as violations from './0007_violations_feedback_jobs.js';
+import * as draws from './0008_draws.js';
 
 // Listed statically (not read from disk) so that migrations run the same under tsx, a build or a test.
 export const migrations: Record<string, Migration> = {
@@ -16,4 +17,5 @@ export const migrations: Record<string, Migration> = {
   '0005_joint_agency_index': joint,
   '0006_credentials_unique': credentials,
   '0007_violations_feedback_jobs': violations,
+  '0008_draws': draws,
 };

@@ -1,0 +1,73 @@
+import { Type } from '@sinclair/typebox';
+import { Draw, DrawInputs, DrawListQuery, DrawPlan, DrawPlanCreate, DrawVerification, Page } from '../../domain/schemas.js';
+import { defineRoute, who } from '../route.js';
+
+const tag = 'Draws';
+
+export const drawRoutes = [
+  defineRoute({
+    method: 'post',
+    path: '/api/v1/draw-plans',
+    summary: 'A random-inspection plan (双随机) for an agency: whom to draw from, how many (at most 20%); its first draw is committed at once (seed hash published)',
+    tag,
+    auth: ['admin', 'supervisor', 'agency'],
+    body: DrawPlanCreate,
+    creates: true,
+    responses: {
+      201: { description: 'the plan, with the committed draw and the population it would draw from today', schema: DrawPlan },
+      400: { description: 'above the 20% cap, an empty population or sample, too few inspectors' },
+      403: { description: 'another agency, or an agency outside your regions' },
+    },
+    handler: async (c) => ({ status: 201, body: await c.services.draws.createPlan(who(c), c.body, c.idempotency) }),
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/api/v1/draw-plans',
+    summary: 'Draw plans in your scope',
+    tag,
+    auth: ['admin', 'supervisor', 'agency'],
+    responses: { 200: { description: 'plans', schema: Type.Object({ items: Type.Array(DrawPlan) }) } },
+    handler: async (c) => ({ status: 200, body: { items: await c.services.draws.listPlans(who(c)) } }),
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/api/v1/draws',
+    summary: 'Draws, newest first (public): commitment, seed once drawn, assignments and their results',
+    tag,
+    auth: 'public',
+    rateLimited: true,
+    query: DrawListQuery,
+    responses: { 200: { description: 'a page of draws', schema: Page(Draw) } },
+    handler: async (c) => ({ status: 200, body: await c.services.draws.list(c.query) }),
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/api/v1/draws/:id',
+    summary: 'One draw (public)',
+    tag,
+    auth: 'public',
+    rateLimited: true,
+    responses: { 200: { description: 'the draw', schema: Draw }, 404: { description: 'no such draw' } },
+    handler: async (c) => ({ status: 200, body: await c.services.draws.get(c.params.id ?? '') }),
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/api/v1/draws/:id/inputs',
+    summary: 'What a made draw was made from (public): seed, sorted population, inspector pool, pairs to avoid, the algorithm; re-run it anywhere',
+    tag,
+    auth: 'public',
+    rateLimited: true,
+    responses: { 200: { description: 'the inputs', schema: DrawInputs }, 404: { description: 'no such draw' }, 409: { description: 'not made yet: the seed is still secret' } },
+    handler: async (c) => ({ status: 200, body: await c.services.draws.inputs(c.params.id ?? '') }),
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/api/v1/draws/:id/verify',
+    summary: 'Re-run a made draw from its recorded seed and population and say whether it matches (public)',
+    tag,
+    auth: 'public',
+    rateLimited: true,
+    responses: { 200: { description: 'the check', schema: DrawVerification }, 404: { description: 'no such draw' }, 409: { description: 'not made yet' } },
+    handler: async (c) => ({ status: 200, body: await c.services.draws.verify(c.params.id ?? '') }),
+  }),
+];

@@ -1,0 +1,349 @@
+import { randomBytes } from 'node:crypto';
+import { sql } from 'kysely';
+import { addDays, dayBounds, isSupportedInstant, localDate } from '../domain/calendar.js';
+import { newId } from '../domain/codes.js';
+import { drawSample, populationHash, sampleSize, sha256, MAX_DRAW_RATIO, type PopulationMember } from '../domain/draw.js';
+import { AppError, notFound } from '../domain/errors.js';
+import { inRegions, type Principal } from '../domain/principal.js';
+import type { DrawInputsView, DrawListQueryT, DrawPlanCreateBody, DrawPlanView, DrawVerificationView, DrawView, PageOf } from '../domain/schemas.js';
+import { findAgency } from '../store/agencies-repo.js';
+import type { Db } from '../store/db.js';
+import type { Selectable } from 'kysely';
+import type { DrawPlansTable, DrawsTable } from '../store/tables.js';
+import { chains, record } from './audit.js';
+import type { ServiceContext } from './context.js';
+import { transact, type IdempotencyClaim } from './idempotency.js';
+import { decodeCursor, pageOf } from './pagination.js';
+
+// Random inspections (双随机): a plan says whom an agency draws from and how many; each draw is
+// committed first (the SHA-256 of a fresh seed is published), then made by the daily draw job
+// from the recorded, sorted population, and its seed revealed. Drawn assignments are what a
+// `random` filing must name (rule random.drawn). Draws, assignments and results are public.
+
+type PlanRow = Selectable<DrawPlansTable>;
+type DrawRow = Selectable<DrawsTable>;
+type Filter = DrawPlanCreateBody['filter'];
+
+const ALGORITHM =
+  'SHA-256("<seed>:<n>") blocks read as big-endian uint32; below(k) by rejection; per stratum (sorted) a partial Fisher-Yates over its members in population order, quotas by largest remainder; then per drawn enterprise a pair (a = below(n), b = below(n-1), b >= a -> b+1) redrawn while it is the pair to avoid. Source: src/domain/draw.ts';
+
+function planView(p: PlanRow, next: DrawRow | null): DrawPlanView {
+  return {
+    id: p.id,
+    agencyId: p.agency_id,
+    name: p.name,
+    filter: p.filter as Filter,
+    ratio: p.ratio,
+    size: p.size,
+    excludeInspectedWithinDays: p.exclude_inspected_within_days,
+    includeNoDisturb: p.include_no_disturb,
+    periodDays: p.period_days,
+    everyDays: p.every_days,
+    nextDrawOn: p.next_draw_on ? String(p.next_draw_on).slice(0, 10) : null,
+    createdAt: p.created_at.toISOString(),
+    nextDraw: next ? { id: next.id, seedHash: next.seed_hash, committedAt: next.committed_at.toISOString() } : null,
+  };
+}
+
+export function createDrawService(ctx: ServiceContext) {
+  /** The enterprises a plan draws from now, sorted by USCC (code-unit order), and how many were left out and why. */
+  async function population(db: Db, plan: { agencyId: string; filter: Filter; excludeDays: number; includeNoDisturb: boolean }, now: Date) {
+    let q = db.selectFrom('enterprises').select(['uscc', 'risk_class', 'no_disturb']);
+    if (plan.filter.region) q = q.where('region', 'like', `${plan.filter.region}%`);
+    if (plan.filter.industry) q = q.where('industry', '=', plan.filter.industry);
+    const rows = await q.execute();
+    const recent = new Set<string>();
+    if (plan.excludeDays > 0) {
+      const since = new Date(now.getTime() - plan.excludeDays * 86_400_000);
+      const r = await db.selectFrom('filings').select('enterprise_uscc').distinct().where('agency_id', '=', plan.agencyId).where('status', '<>', 'cancelled').where('planned_start', '>=', since).execute();
+      for (const x of r) recent.add(x.enterprise_uscc);
+    }
+    const classes = plan.filter.riskClasses;
+    const members: PopulationMember[] = [];
+    const excluded = { recentlyInspected: 0, noDisturb: 0 };
+    for (const e of rows) {
+      const stratum = e.risk_class ?? 'unknown';
+      if (classes && !classes.includes(stratum as (typeof classes)[number])) continue;
+      if (e.no_disturb && !plan.includeNoDisturb) {
+        excluded.noDisturb++;
+        continue;
+      }
+      if (recent.has(e.uscc)) {
+        excluded.recentlyInspected++;
+        continue;
+      }
+      members.push({ uscc: e.uscc, stratum });
+    }
+    // code-unit order, not the database's collation: anyone re-running the draw sorts the same way
+    members.sort((a, b) => (a.uscc < b.uscc ? -1 : a.uscc > b.uscc ? 1 : 0));
+    return { members, excluded };
+  }
+
+  /** Certified inspectors of the agency valid through the last day of the period, sorted by id. */
+  async function pool(db: Db, agencyId: string, lastDay: string): Promise<string[]> {
+    const rows = await db.selectFrom('inspectors').select('id').where('agency_id', '=', agencyId).where('valid_until', '>=', lastDay).execute();
+    return rows.map((r) => r.id).sort();
+  }
+
+  async function commit(trx: Db, plan: PlanRow, now: Date): Promise<DrawRow> {
+    const seed = randomBytes(32).toString('hex');
+    return trx
+      .insertInto('draws')
+      .values({ id: newId('drw'), plan_id: plan.id, agency_id: plan.agency_id, status: 'committed', seed_hash: sha256(seed), seed, committed_at: now })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+  }
+
+  const refuse = (key: 'draw_population_empty' | 'draw_above_cap' | 'draw_pool_small' | 'draw_sample_empty', params: Record<string, string | number>, path: string, message: string) =>
+    new AppError('validation_failed', key, params, [{ path, message }]);
+
+  /** Makes a committed draw: records what it is made from, draws, reveals the seed. */
+  async function make(trx: Db, plan: PlanRow, draw: DrawRow, day: string, now: Date) {
+    const { members, excluded } = await population(trx, { agencyId: plan.agency_id, filter: plan.filter as Filter, excludeDays: plan.exclude_inspected_within_days, includeNoDisturb: plan.include_no_disturb }, now);
+    const periodStart = new Date(dayBounds(day, ctx.tz)[0]);
+    const periodEnd = new Date(dayBounds(addDays(day, plan.period_days), ctx.tz)[0]);
+    const inspectors = await pool(trx, plan.agency_id, addDays(day, plan.period_days - 1));
+    const { target } = sampleSize(members.length, plan);
+    const drawnFrom = new Set(members.map((m) => m.uscc));
+    const avoid: Record<string, string[]> = {};
+    const last = await sql<{ enterprise_uscc: string; inspector_ids: string[] }>`
+      select distinct on (enterprise_uscc) enterprise_uscc, inspector_ids from filings
+      where agency_id = ${plan.agency_id} and status <> 'cancelled' and planned_start < ${now}
+      order by enterprise_uscc, planned_start desc`.execute(trx);
+    for (const r of last.rows) if (drawnFrom.has(r.enterprise_uscc)) avoid[r.enterprise_uscc] = [...r.inspector_ids].sort();
+    if (inspectors.length < 3 && target > 0) throw new Error(`draw ${draw.id}: the agency has ${inspectors.length} certified inspectors valid through the period; a draw that rotates pairs needs at least 3`);
+    const drawn = drawSample({ seed: draw.seed ?? '', population: members, target, pool: inspectors, avoid });
+    const regions = new Map((await trx.selectFrom('enterprises').select(['uscc', 'region']).where('uscc', 'in', drawn.length ? drawn.map((d) => d.uscc) : ['']).execute()).map((e) => [e.uscc, e.region]));
+    if (drawn.length) {
+      await trx
+        .insertInto('draw_assignments')
+        .values(
+          drawn.map((d, i) => ({
+            id: newId('asg'),
+            draw_id: draw.id,
+            seq: i + 1,
+            agency_id: plan.agency_id,
+            enterprise_uscc: d.uscc,
+            region: regions.get(d.uscc) ?? '',
+            inspector_ids: d.inspectorIds,
+            period_start: periodStart,
+            period_end: periodEnd,
+            status: 'open' as const,
+            filing_id: null,
+          })),
+        )
+        .execute();
+    }
+    await trx
+      .updateTable('draws')
+      .set({
+        status: 'drawn',
+        drawn_at: now,
+        draw_day: day,
+        target,
+        population: JSON.stringify(members.map((m) => [m.uscc, m.stratum])),
+        population_hash: populationHash(members),
+        pool: inspectors,
+        avoid: JSON.stringify(avoid),
+        excluded: JSON.stringify(excluded),
+      })
+      .where('id', '=', draw.id)
+      .execute();
+    await record(trx, { chain: chains.agency(plan.agency_id), at: now, actor: 'draw-job', action: 'draw.made', entityType: 'draw', entityId: draw.id, payload: { planId: plan.id, seedHash: draw.seed_hash, seed: draw.seed, populationHash: populationHash(members), target, assignments: drawn.length } });
+    return { id: draw.id, planId: plan.id, populationSize: members.length, assignments: drawn.length };
+  }
+
+  async function canManage(p: Principal, agencyId: string): Promise<{ region: string }> {
+    const agency = await findAgency(ctx.db, agencyId);
+    if (!agency) throw notFound('agency', agencyId, [{ path: '/agencyId', message: 'no such agency' }]);
+    const ok = p.role === 'admin' || (p.role === 'agency' && p.agencyId === agencyId) || (p.role === 'supervisor' && inRegions(agency.region, p.regions));
+    if (!ok) throw new AppError('forbidden', 'forbidden', { role: p.role });
+    return agency;
+  }
+
+  async function loadDraw(db: Db, id: string): Promise<DrawRow> {
+    const d = await db.selectFrom('draws').selectAll().where('id', '=', id).executeTakeFirst();
+    if (!d) throw notFound('draw', id);
+    return d;
+  }
+
+/** Public: the plan, the commitment, once drawn the seed and the assignments with their filings and results. */
+async function getDraw(id: string): Promise<DrawView> {
+    const d = await loadDraw(ctx.db, id);
+    const plan = await ctx.db.selectFrom('draw_plans').innerJoin('agencies', 'agencies.id', 'draw_plans.agency_id').select(['draw_plans.name', 'draw_plans.filter', 'agencies.id as agency_id', 'agencies.name as agency_name']).where('draw_plans.id', '=', d.plan_id).executeTakeFirstOrThrow();
+    const assignments = await ctx.db
+      .selectFrom('draw_assignments as a')
+      .innerJoin('enterprises as e', 'e.uscc', 'a.enterprise_uscc')
+      .leftJoin('filings as f', 'f.id', 'a.filing_id')
+      .select(['a.id', 'a.seq', 'a.enterprise_uscc', 'e.name as enterprise_name', 'e.risk_class', 'a.inspector_ids', 'a.period_start', 'a.period_end', 'a.status', 'f.id as filing_id', 'f.filing_no', 'f.status as filing_status', 'f.result_outcome', 'f.conducted_at', 'f.result_summary'])
+      .where('a.draw_id', '=', id)
+      .orderBy('a.seq')
+      .execute();
+    const inspectorIds = [...new Set(assignments.flatMap((a) => a.inspector_ids))];
+    const names = new Map((inspectorIds.length ? await ctx.db.selectFrom('inspectors').select(['id', 'name']).where('id', 'in', inspectorIds).execute() : []).map((i) => [i.id, i.name]));
+    const drawn = d.status === 'drawn';
+    return {
+      id: d.id,
+      planId: d.plan_id,
+      planName: plan.name,
+      agency: { id: plan.agency_id, name: plan.agency_name },
+      filter: plan.filter as Filter,
+      status: d.status,
+      seedHash: d.seed_hash,
+      // the seed stays secret until the draw is made: that is what the published hash commits to
+      seed: drawn ? d.seed : null,
+      committedAt: d.committed_at.toISOString(),
+      drawnAt: d.drawn_at?.toISOString() ?? null,
+      drawDay: d.draw_day ? String(d.draw_day).slice(0, 10) : null,
+      target: d.target,
+      populationSize: Array.isArray(d.population) ? d.population.length : null,
+      populationHash: d.population_hash,
+      excluded: (d.excluded as Record<string, number> | null) ?? null,
+      assignments: assignments.map((a) => ({
+        id: a.id,
+        seq: a.seq,
+        enterprise: { uscc: a.enterprise_uscc, name: a.enterprise_name },
+        stratum: a.risk_class ?? 'unknown',
+        inspectors: a.inspector_ids.map((i) => ({ id: i, name: names.get(i) ?? '' })),
+        periodStart: a.period_start.toISOString(),
+        periodEnd: a.period_end.toISOString(),
+        status: a.status,
+        filing: a.filing_id && a.filing_no && a.filing_status ? { id: a.filing_id, filingNo: a.filing_no, status: a.filing_status as 'filed' } : null,
+        result: a.result_outcome && a.conducted_at ? { outcome: a.result_outcome as 'no_issues', conductedAt: a.conducted_at.toISOString(), summary: a.result_summary ?? '' } : null,
+      })),
+    };
+  }
+
+  return {
+    async createPlan(p: Principal, body: DrawPlanCreateBody, claim?: IdempotencyClaim): Promise<DrawPlanView> {
+      await canManage(p, body.agencyId);
+      if ((body.ratio === undefined) === (body.size === undefined)) {
+        throw new AppError('validation_failed', 'validation_failed', {}, [{ path: '/ratio', message: 'give either ratio or size' }]);
+      }
+      if (body.ratio !== undefined && body.ratio > MAX_DRAW_RATIO) throw refuse('draw_above_cap', { max: `${MAX_DRAW_RATIO * 100}%`, asked: `${Math.round(body.ratio * 1000) / 10}%` }, '/ratio', `at most ${MAX_DRAW_RATIO}`);
+      const now = ctx.clock.now();
+      const today = localDate(now, ctx.tz);
+      const firstDrawOn = body.schedule?.firstDrawOn ?? today;
+      if (firstDrawOn < today) throw new AppError('validation_failed', 'validation_failed', {}, [{ path: '/schedule/firstDrawOn', message: 'a day from today on' }]);
+      const periodDays = body.periodDays ?? 30;
+      const { members } = await population(ctx.db, { agencyId: body.agencyId, filter: body.filter, excludeDays: body.excludeInspectedWithinDays ?? 0, includeNoDisturb: body.includeNoDisturb ?? false }, now);
+      if (!members.length) throw refuse('draw_population_empty', {}, '/filter', 'no enterprise matches the filter after exclusions');
+      const { target, cap } = sampleSize(members.length, body);
+      if (body.size !== undefined && body.size > cap) throw refuse('draw_above_cap', { max: cap, asked: body.size }, '/size', `at most ${cap} of ${members.length}`);
+      if (target < 1) throw refuse('draw_sample_empty', { n: members.length }, body.ratio !== undefined ? '/ratio' : '/size', 'the sample would be empty');
+      const inspectors = await pool(ctx.db, body.agencyId, addDays(firstDrawOn, periodDays - 1));
+      if (inspectors.length < 3) throw refuse('draw_pool_small', { n: inspectors.length }, '/agencyId', 'the agency needs at least 3 certified inspectors');
+      return transact(ctx.db, claim, async (trx) => {
+        const plan = await trx
+          .insertInto('draw_plans')
+          .values({
+            id: newId('dpl'),
+            agency_id: body.agencyId,
+            name: body.name,
+            filter: JSON.stringify(body.filter),
+            ratio: body.ratio ?? null,
+            size: body.size ?? null,
+            exclude_inspected_within_days: body.excludeInspectedWithinDays ?? 0,
+            include_no_disturb: body.includeNoDisturb ?? false,
+            period_days: periodDays,
+            every_days: body.schedule?.everyDays ?? null,
+            next_draw_on: firstDrawOn,
+            created_at: now,
+            created_by: p.keyId,
+          })
+          .returningAll()
+          .executeTakeFirstOrThrow();
+        const draw = await commit(trx, plan, now);
+        await record(trx, { chain: chains.agency(plan.agency_id), at: now, actor: p.keyId, action: 'draw.committed', entityType: 'draw', entityId: draw.id, payload: { planId: plan.id, seedHash: draw.seed_hash, filter: body.filter } });
+        return { ...planView(plan, draw), population: { size: members.length, cap, target } };
+      });
+    },
+
+    async listPlans(p: Principal): Promise<DrawPlanView[]> {
+      let q = ctx.db.selectFrom('draw_plans').innerJoin('agencies', 'agencies.id', 'draw_plans.agency_id').selectAll('draw_plans').select('agencies.region');
+      if (p.role === 'agency') q = q.where('draw_plans.agency_id', '=', p.agencyId ?? '');
+      const plans = (await q.orderBy('draw_plans.created_at', 'desc').limit(500).execute()).filter((x) => p.role !== 'supervisor' || inRegions(x.region, p.regions));
+      const pending = plans.length ? await ctx.db.selectFrom('draws').selectAll().where('status', '=', 'committed').where('plan_id', 'in', plans.map((x) => x.id)).execute() : [];
+      return plans.map((x) => planView(x, pending.find((d) => d.plan_id === x.id) ?? null));
+    },
+
+    /** The draw job: every plan due on the day draws from its committed seed, and the next draw of a repeating plan is committed. */
+    async runDue(trx: Db, day: string, now: Date): Promise<Record<string, unknown>> {
+      const plans = await trx.selectFrom('draw_plans').selectAll().where('next_draw_on', '<=', day).orderBy('id').execute();
+      const made: Awaited<ReturnType<typeof make>>[] = [];
+      for (const plan of plans) {
+        const draw = await trx.selectFrom('draws').selectAll().where('plan_id', '=', plan.id).where('status', '=', 'committed').forUpdate().executeTakeFirst();
+        if (draw) made.push(await make(trx, plan, draw, day, now));
+        const next = plan.every_days ? addDays(day, plan.every_days) : null;
+        await trx.updateTable('draw_plans').set({ next_draw_on: next }).where('id', '=', plan.id).execute();
+        if (next) {
+          const committed = await commit(trx, plan, now);
+          await record(trx, { chain: chains.agency(plan.agency_id), at: now, actor: 'draw-job', action: 'draw.committed', entityType: 'draw', entityId: committed.id, payload: { planId: plan.id, seedHash: committed.seed_hash } });
+        }
+      }
+      return { draws: made };
+    },
+
+    async list(q: DrawListQueryT): Promise<PageOf<DrawView>> {
+      const limit = q.limit ?? 50;
+      const after = decodeCursor(q.cursor, (v): v is [string, string] => Array.isArray(v) && v.length === 2 && v.every((x) => typeof x === 'string') && isSupportedInstant(Date.parse(v[0] as string)));
+      let query = ctx.db.selectFrom('draws').select(['id', 'committed_at']);
+      if (q.agency) query = query.where('agency_id', '=', q.agency);
+      if (q.plan) query = query.where('plan_id', '=', q.plan);
+      if (after) query = query.where(sql<boolean>`(committed_at, id) < (${new Date(after[0])}, ${after[1]})`);
+      const rows = await query.orderBy('committed_at', 'desc').orderBy('id', 'desc').limit(limit + 1).execute();
+      const views = await Promise.all(rows.slice(0, limit).map((r) => getDraw(r.id)));
+      const page = pageOf(rows, limit, (r) => r.id, (r) => [r.committed_at.toISOString(), r.id]);
+      return { items: views, nextCursor: page.nextCursor };
+    },
+
+    get: getDraw,
+
+    /** Public, once drawn: everything needed to make the draw again elsewhere. */
+    async inputs(id: string): Promise<DrawInputsView> {
+      const d = await loadDraw(ctx.db, id);
+      if (d.status !== 'drawn') throw new AppError('conflict', 'draw_not_made', { id });
+      return { drawId: d.id, seed: d.seed ?? '', target: d.target ?? 0, population: d.population as [string, string][], pool: d.pool ?? [], avoid: (d.avoid as Record<string, string[]>) ?? {}, algorithm: ALGORITHM };
+    },
+
+    /** Re-runs a draw from its recorded seed and population and compares it with what was recorded. */
+    async verify(id: string): Promise<DrawVerificationView> {
+      const d = await loadDraw(ctx.db, id);
+      if (d.status !== 'drawn') throw new AppError('conflict', 'draw_not_made', { id });
+      const population = (d.population as [string, string][]).map(([uscc, stratum]) => ({ uscc, stratum }));
+      const recomputed = drawSample({ seed: d.seed ?? '', population, target: d.target ?? 0, pool: d.pool ?? [], avoid: (d.avoid as Record<string, string[]>) ?? {} });
+      const recorded = await ctx.db.selectFrom('draw_assignments').select(['seq', 'enterprise_uscc', 'inspector_ids']).where('draw_id', '=', id).orderBy('seq').execute();
+      const key = (uscc: string, ids: string[]) => `${uscc} ${[...ids].sort().join('+')}`;
+      let firstDifference: DrawVerificationView['firstDifference'] = null;
+      for (let i = 0; i < Math.max(recorded.length, recomputed.length); i++) {
+        const r = recorded[i];
+        const c = recomputed[i];
+        const rk = r ? key(r.enterprise_uscc, r.inspector_ids) : null;
+        const ck = c ? key(c.uscc, c.inspectorIds) : null;
+        if (rk !== ck) {
+          firstDifference = { seq: i + 1, recorded: rk, recomputed: ck };
+          break;
+        }
+      }
+      const seedMatchesCommitment = sha256(d.seed ?? '') === d.seed_hash;
+      const populationMatchesHash = populationHash(population) === d.population_hash;
+      const sorted = population.every((m, i) => i === 0 || population[i - 1]!.uscc < m.uscc);
+      return {
+        drawId: id,
+        matches: seedMatchesCommitment && populationMatchesHash && sorted && firstDifference === null,
+        seedMatchesCommitment,
+        populationMatchesHash: populationMatchesHash && sorted,
+        assignmentsMatch: firstDifference === null,
+        recorded: recorded.length,
+        recomputed: recomputed.length,
+        firstDifference,
+      };
+    },
+
+    /** The sweep: assignments whose period ended unfiled expire, and each raises draw_not_executed once. */
+    async expireUnfiled(trx: Db, now: Date): Promise<{ id: string; agency_id: string; enterprise_uscc: string; region: string; period_end: Date }[]> {
+      return trx.updateTable('draw_assignments').set({ status: 'expired' }).where('status', '=', 'open').where('period_end', '<=', now).returning(['id', 'agency_id', 'enterprise_uscc', 'region', 'period_end']).execute();
+    },
+  };
+}
+export type DrawService = ReturnType<typeof createDrawService>;

@@ -1,0 +1,163 @@
+import { expect } from 'chai';
+import { sql } from 'kysely';
+import { runCli } from '../../src/cli/commands.js';
+import { harness } from '../support/harness.js';
+import { addInspector, admin, auth, createAgency, createEnterprise, createKey, file, filingBody, type World } from '../support/fixtures.js';
+
+// Random inspections (双随机) through the API: a plan, a committed draw, the draw made by the
+// draw job, public and re-checkable; the `random` label only for a drawn assignment.
+
+const REGION = '130102'; // no other test puts enterprises here: the population is this test's own
+const DRAW_DAY = '2026-05-11';
+
+async function cli(...argv: string[]) {
+  const h = await harness();
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await runCli(argv, { out: (l) => out.push(l), err: (l) => err.push(l), runtime: h.runtime });
+  return { code, out: out.join('\n') };
+}
+
+describe('random draws (双随机)', () => {
+  let agency: { id: string; key: string };
+  let inspectors: string[];
+  let usccs: string[];
+  let noDisturb: string;
+  let recent: string;
+
+  before(async () => {
+    const h = await harness();
+    h.clock.set('2026-03-01T10:00:00+08:00');
+    agency = await createAgency(REGION);
+    inspectors = [];
+    for (let i = 0; i < 4; i++) inspectors.push(await addInspector(agency.id));
+    usccs = [];
+    for (let i = 0; i < 30; i++) usccs.push(await createEnterprise(REGION, { riskClass: (['A', 'B', 'C', 'D'] as const)[i % 4] }));
+    noDisturb = await createEnterprise(REGION, { riskClass: 'A', noDisturb: true });
+    // every enterprise was visited by the first two inspectors in March (on complaints: no annual
+    // cap used up): that pair is not drawn again for them
+    const w = (uscc: string): World => ({ agencyId: agency.id, agencyKey: agency.key, inspectorIds: inspectors.slice(0, 2), uscc, enterpriseKey: '', region: REGION });
+    const complaint = { type: 'case', reason: '投诉核查', trigger: { kind: 'complaint', reference: '12345-2026-0310' } };
+    for (const u of usccs) expect((await file(w(u), { ...complaint, plannedStart: '2026-03-10T09:00:00+08:00', plannedEnd: '2026-03-10T12:00:00+08:00' })).status).to.equal(201);
+    // and one of them again in late April: inside the 30 days the plan leaves out
+    recent = usccs[0]!;
+    h.clock.set('2026-04-20T10:00:00+08:00');
+    expect((await file(w(recent), { ...complaint, plannedStart: '2026-04-25T09:00:00+08:00', plannedEnd: '2026-04-25T12:00:00+08:00' })).status).to.equal(201);
+  });
+  // the root hooks put the clock back after every test
+  beforeEach(async () => (await harness()).clock.set(`${DRAW_DAY}T08:00:00+08:00`));
+
+  const plan = (over: Record<string, unknown> = {}) => ({ agencyId: agency.id, name: '2026年5月 双随机抽查', filter: { region: REGION }, ratio: 0.2, excludeInspectedWithinDays: 30, periodDays: 14, ...over });
+
+  it('refuses plans above the 20% cap, with an empty population or sample, or too few inspectors, and records nothing', async () => {
+    const h = await harness();
+    const count = async () => Number((await h.runtime.store.db.selectFrom('draw_plans').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()).n);
+    const before = await count();
+    const post = (body: Record<string, unknown>, key = agency.key) => h.api().post('/api/v1/draw-plans').set(auth(key)).set('Accept-Language', 'en').send(body);
+    const above = await post(plan({ ratio: 0.3 }));
+    expect(above.status).to.equal(400);
+    expect(above.body.error.message).to.include('20%');
+    const tooMany = await post(plan({ ratio: undefined, size: 7 }));
+    expect(tooMany.status).to.equal(400);
+    expect(tooMany.body.error.details[0].path).to.equal('/size');
+    expect((await post(plan({ filter: { region: '139999' } }))).body.error.message).to.include('nothing to draw from');
+    expect((await post(plan({ ratio: 0.01 }))).status, 'the sample would be empty').to.equal(400);
+    expect((await post(plan({ ratio: undefined }))).status, 'neither ratio nor size').to.equal(400);
+    const small = await createAgency(REGION);
+    await addInspector(small.id);
+    expect((await post(plan({ agencyId: small.id }), small.key)).body.error.message).to.include('at least 3');
+    expect((await post(plan(), small.key)).status, 'another agency').to.equal(403);
+    expect((await post(plan(), await createKey({ role: 'supervisor', regions: ['21'] }))).status, 'a supervisor elsewhere').to.equal(403);
+    expect(await count()).to.equal(before);
+  });
+
+  it('commits, draws, reveals and re-checks; the random label needs a drawn assignment; unfiled ones expire and are raised', async () => {
+    const h = await harness();
+    const created = await h.api().post('/api/v1/draw-plans').set(auth(agency.key)).send(plan());
+    expect(created.status, JSON.stringify(created.body)).to.equal(201);
+    // 30 + 1 no-disturb; the no-disturb one and the one inspected in April are left out
+    expect(created.body.population).to.deep.equal({ size: 29, cap: 5, target: 5 });
+    const drawId = created.body.nextDraw.id as string;
+    const committed = await h.api().get(`/api/v1/draws/${drawId}`);
+    expect(committed.body).to.include({ status: 'committed', seed: null, seedHash: created.body.nextDraw.seedHash });
+    expect((await h.api().get(`/api/v1/draws/${drawId}/verify`)).status, 'nothing to check before the draw').to.equal(409);
+    expect((await h.api().get(`/api/v1/draws/${drawId}/inputs`)).status, 'the seed stays secret').to.equal(409);
+
+    const run = await h.api().post('/api/v1/jobs/draw/run').set(admin).send({ date: DRAW_DAY });
+    expect(run.status, JSON.stringify(run.body)).to.equal(200);
+    expect((await h.api().post('/api/v1/jobs/draw/run').set(admin).send({ date: '2026-05-12' })).status, 'not ahead of its day').to.equal(400);
+    const drawn = (await h.api().get(`/api/v1/draws/${drawId}`)).body;
+    expect(drawn.status).to.equal('drawn');
+    expect(drawn.seed).to.match(/^[0-9a-f]{64}$/);
+    expect(drawn.assignments).to.have.length(5);
+    const drawnUsccs = drawn.assignments.map((a: { enterprise: { uscc: string } }) => a.enterprise.uscc);
+    expect(drawnUsccs).not.to.include(noDisturb);
+    expect(drawnUsccs).not.to.include(recent);
+    for (const a of drawn.assignments) expect(a.inspectors.map((i: { id: string }) => i.id).sort()).not.to.deep.equal(inspectors.slice(0, 2).sort());
+    const inputs = (await h.api().get(`/api/v1/draws/${drawId}/inputs`)).body;
+    expect(inputs.population).to.have.length(29);
+    expect(inputs.avoid[drawnUsccs[0]]).to.deep.equal(inspectors.slice(0, 2).sort());
+
+    const verified = await h.api().get(`/api/v1/draws/${drawId}/verify`);
+    expect(verified.body).to.include({ matches: true, seedMatchesCommitment: true, populationMatchesHash: true, assignmentsMatch: true, recorded: 5 });
+    const ok = await cli('draws', 'verify', drawId);
+    expect(ok.code).to.equal(0);
+    expect(ok.out).to.include('MATCHES');
+
+    // the random label: only for a drawn assignment, by its agency, for its enterprise, with the drawn pair
+    const a0 = drawn.assignments[0];
+    const w = (uscc: string, ids = a0.inspectors.map((i: { id: string }) => i.id)): World => ({ agencyId: agency.id, agencyKey: agency.key, inspectorIds: ids, uscc, enterpriseKey: '', region: REGION });
+    const visit = { type: 'random', plannedStart: '2026-05-14T09:00:00+08:00', plannedEnd: '2026-05-14T12:00:00+08:00' };
+    const send = (uscc: string, over: Record<string, unknown>, key = agency.key, ids?: string[]) => h.api().post('/api/v1/filings').set(auth(key)).send(filingBody(w(uscc, ids), { ...visit, ...over }));
+    const nothing = await send(a0.enterprise.uscc, {});
+    expect(nothing.status).to.equal(400);
+    expect(nothing.body.error.details[0].path).to.equal('/drawAssignmentId');
+    expect((await send(a0.enterprise.uscc, { type: 'routine', drawAssignmentId: a0.id })).status).to.equal(400);
+    const blocked = (r: { status: number; body: { decision?: { findings: { ruleId: string }[] } } }) => r.status === 422 && r.body.decision!.findings.some((f) => f.ruleId === 'random.drawn');
+    expect(blocked(await send(drawn.assignments[1].enterprise.uscc, { drawAssignmentId: a0.id })), 'another enterprise').to.equal(true);
+    expect(blocked(await send(a0.enterprise.uscc, { drawAssignmentId: a0.id }, agency.key, inspectors.filter((i) => !a0.inspectors.some((x: { id: string }) => x.id === i)).slice(0, 2))), 'other inspectors').to.equal(true);
+    expect(blocked(await send(a0.enterprise.uscc, { drawAssignmentId: a0.id, plannedStart: '2026-06-01T09:00:00+08:00', plannedEnd: '2026-06-01T12:00:00+08:00' })), 'after its period').to.equal(true);
+    const other = await createAgency(REGION);
+    const otherIds = [await addInspector(other.id), await addInspector(other.id)];
+    expect(blocked(await send(a0.enterprise.uscc, { drawAssignmentId: a0.id }, other.key, otherIds)), 'another agency').to.equal(true);
+    const filed = await send(a0.enterprise.uscc, { drawAssignmentId: a0.id });
+    expect(filed.status, JSON.stringify(filed.body)).to.equal(201);
+    expect(blocked(await send(a0.enterprise.uscc, { drawAssignmentId: a0.id })), 'the same assignment twice').to.equal(true);
+
+    // cancelled before its start, the assignment is open again and can be filed once more
+    await h.api().post(`/api/v1/filings/${filed.body.filing.id}/cancel`).set(auth(agency.key)).send({ reason: '企业停产，改期' });
+    expect((await h.api().get(`/api/v1/draws/${drawId}`)).body.assignments[0].status).to.equal('open');
+    const refiled = await send(a0.enterprise.uscc, { drawAssignmentId: a0.id });
+    expect(refiled.status).to.equal(201);
+    const a1 = drawn.assignments[1];
+    const second = await send(a1.enterprise.uscc, { drawAssignmentId: a1.id }, agency.key, a1.inspectors.map((i: { id: string }) => i.id));
+    expect(second.status).to.equal(201);
+    // its result is public with the draw
+    h.clock.set('2026-05-14T10:00:00+08:00');
+    await h.api().post(`/api/v1/filings/${refiled.body.filing.id}/result`).set(auth(agency.key)).send({ conductedAt: '2026-05-14T10:00:00+08:00', outcome: 'no_issues', summary: '抽查未发现问题' });
+    const publicView = (await h.api().get(`/api/v1/draws/${drawId}`)).body;
+    expect(publicView.assignments[0].result).to.include({ outcome: 'no_issues', summary: '抽查未发现问题' });
+    expect(publicView.assignments[0].filing.filingNo).to.equal(refiled.body.filing.filingNo);
+
+    // after the period: the three never filed are expired and raised; the filed one without a result is overdue
+    h.clock.set('2026-06-20T10:00:00+08:00');
+    const swept = await h.api().post('/api/v1/jobs/sweep/run').set(admin).send({});
+    expect(swept.body.summary).to.include({ drawNotExecuted: 3 });
+    const statuses = (await h.api().get(`/api/v1/draws/${drawId}`)).body.assignments.map((a: { status: string }) => a.status);
+    expect(statuses).to.deep.equal(['filed', 'filed', 'expired', 'expired', 'expired']);
+    const raised = await h.runtime.store.db.selectFrom('violations').select(['kind', 'enterprise_uscc']).where('agency_id', '=', agency.id).where('kind', 'in', ['draw_not_executed', 'disclosure_overdue', 'result_overdue']).execute();
+    expect(raised.filter((v) => v.kind === 'draw_not_executed')).to.have.length(3);
+    expect(raised.filter((v) => v.kind === 'result_overdue').map((v) => v.enterprise_uscc)).to.include(a1.enterprise.uscc);
+    // its result is not public either: 20 working days after 14 May ended on 11 June
+    const late = await h.runtime.store.db.selectFrom('violations').select('enterprise_uscc').where('kind', '=', 'disclosure_overdue').where('agency_id', '=', agency.id).execute();
+    expect(late.map((v) => v.enterprise_uscc)).to.deep.equal([a1.enterprise.uscc]);
+
+    // someone with database access removes an enterprise from the recorded population: the check says so
+    await sql`update draws set population = population - 0 where id = ${drawId}`.execute(h.runtime.store.db);
+    const tampered = await h.api().get(`/api/v1/draws/${drawId}/verify`);
+    expect(tampered.body).to.include({ matches: false, populationMatchesHash: false, seedMatchesCommitment: true });
+    const bad = await cli('draws', 'verify', drawId);
+    expect(bad.code).to.equal(1);
+    expect(bad.out).to.include('DOES NOT MATCH');
+  });
+});
