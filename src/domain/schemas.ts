@@ -512,7 +512,7 @@ export const Digest = Type.Object({
   }),
   attempts: Type.Object({ blocked: Type.Integer(), warned: Type.Integer(), blockedByRule: Type.Array(Type.Object({ ruleId: Type.String(), n: Type.Integer() })) }),
   mostInspected: Type.Array(Type.Object({ uscc: Type.String(), name: Type.String(), visits: Type.Integer() }), { description: 'visits planned in the 30 days ending with the day' }),
-  draws: Type.Array(Type.Record(Type.String(), Type.Unknown())),
+  draws: Type.Array(Type.Object({ id: Type.String(), planName: Type.String(), agencyName: Type.String(), assignments: Type.Integer() }), { description: 'random draws made on the day (public at /api/v1/draws/{id})' }),
   scorecard: Type.Array(ScorecardEntry),
   trend: Type.Array(Type.Object({ day: IsoDate, filings: Type.Integer(), violations: Type.Integer() }), { description: 'the 30 days ending with the day' }),
 });

@@ -64,6 +64,7 @@ ${trendSvg(d.trend)}
 <h2 style="${H2}">未办结问题（按时长）Open violations by age</h2>${table(['时长 age', '数量 n'], Object.entries(d.violations.openByAge))}
 <h2 style="${H2}">拦截原因 Blocked by rule</h2>${table(['规则 rule', '次数 n'], d.attempts.blockedByRule.map((r) => [r.ruleId, r.n]))}
 <h2 style="${H2}">近30日被检查最多的企业 Most inspected (30 days)</h2>${table(['企业 enterprise', 'USCC', '次数 visits'], d.mostInspected.map((m) => [m.name, m.uscc, m.visits]))}
+<h2 style="${H2}">双随机抽查 Random draws</h2>${table(['抽查 draw', '计划 plan', '执法主体 agency', '抽中 drawn'], d.draws.map((x) => [x.id, x.planName, x.agencyName, x.assignments]))}
 <h2 style="${H2}">执法主体评分 Agency scorecard</h2>${table(['#', '执法主体 agency', '备案 filings', '拦截 blocked', '预警 warned', '问题 violations', '评分 rating', '入企占比 on-site', '户均 per enterprise', ''], score)}`;
 }
 

@@ -5,7 +5,7 @@ import { sql } from 'kysely';
 import type { Principal } from '../domain/principal.js';
 import type { DigestSummaryView, DigestView, ScorecardView } from '../domain/schemas.js';
 import type { Db } from '../store/db.js';
-import { agencyAggregates, dailyTrend, dayActivity, mostInspected, type Window } from '../store/digest-queries.js';
+import { agencyAggregates, dailyTrend, dayActivity, drawsOfDay, mostInspected, type Window } from '../store/digest-queries.js';
 import { digestRecipients } from '../store/keys-repo.js';
 import type { ServiceContext } from './context.js';
 import { scorecardEntries } from './scorecards.js';
@@ -27,7 +27,7 @@ export function createDigestService(ctx: ServiceContext) {
     const [from, to] = dayBounds(day, ctx.tz);
     const w: Window = { from: new Date(from), to: new Date(to), regions };
     const month: Window = { from: new Date(dayBounds(addDays(day, -29), ctx.tz)[0]), to: w.to, regions };
-    const [activity, card, top, trend] = await Promise.all([dayActivity(db, w), scorecard(db, w), mostInspected(db, month), dailyTrend(db, month, ctx.tz)]);
+    const [activity, card, top, trend, draws] = await Promise.all([dayActivity(db, w), scorecard(db, w), mostInspected(db, month), dailyTrend(db, month, ctx.tz), drawsOfDay(db, day, regions)]);
     const names = new Map(card.agencies.map((a) => [a.agencyId, a.agencyName]));
     const byAgency = new Map<string, { agencyId: string | null; agencyName: string | null; total: number; byKind: Record<string, number> }>();
     const newByKind: Record<string, number> = {};
@@ -49,7 +49,7 @@ export function createDigestService(ctx: ServiceContext) {
       violations: { newTotal, newByKind, newByAgency: [...byAgency.values()].sort((a, b) => b.total - a.total), openByAge: Object.fromEntries(activity.openByAge.map((b) => [b.bucket, b.n])) },
       attempts: { blocked: activity.blocked, warned: activity.warned, blockedByRule: activity.blockedByRule },
       mostInspected: top,
-      draws: [],
+      draws,
       scorecard: card.agencies,
       trend: trend.filter((d) => d.day <= day),
     };

@@ -130,6 +130,15 @@ export async function mostInspected(db: Db, w: Window, limit = 10): Promise<{ us
   return r.rows.map((x) => ({ uscc: x.uscc, name: x.name, visits: n(x.visits) }));
 }
 
+/** Draws made on the day by agencies in scope, with how many assignments each drew. */
+export async function drawsOfDay(db: Db, day: string, regions: string[]): Promise<{ id: string; planName: string; agencyName: string; assignments: number }[]> {
+  const r = await sql<{ id: string; plan_name: string; agency_name: string; n: string }>`
+    select d.id, p.name as plan_name, ag.name as agency_name, (select count(*) from draw_assignments x where x.draw_id = d.id) as n
+    from draws d join draw_plans p on p.id = d.plan_id join agencies ag on ag.id = d.agency_id
+    where d.draw_day = ${day}::date and ${inScope('ag', regions)} order by d.id`.execute(db);
+  return r.rows.map((x) => ({ id: x.id, planName: x.plan_name, agencyName: x.agency_name, assignments: n(x.n) }));
+}
+
 /** Filings and violations per local day, for the chart. */
 export async function dailyTrend(db: Db, w: Window, tz: string): Promise<{ day: string; filings: number; violations: number }[]> {
   const [f, v] = await Promise.all([

@@ -148,6 +148,9 @@ describe('random draws (双随机)', () => {
     const raised = await h.runtime.store.db.selectFrom('violations').select(['kind', 'enterprise_uscc']).where('agency_id', '=', agency.id).where('kind', 'in', ['draw_not_executed', 'disclosure_overdue', 'result_overdue']).execute();
     expect(raised.filter((v) => v.kind === 'draw_not_executed')).to.have.length(3);
     expect(raised.filter((v) => v.kind === 'result_overdue').map((v) => v.enterprise_uscc)).to.include(a1.enterprise.uscc);
+    // the supervisors' digest of the draw day lists the draw
+    const digest = await h.api().get(`/api/v1/digests/${DRAW_DAY}`).set(auth(await createKey({ role: 'supervisor', regions: ['1301'] })));
+    expect(digest.body.draws).to.deep.equal([{ id: drawId, planName: '2026年5月 双随机抽查', agencyName: publicView.agency.name, assignments: 5 }]);
     // its result is not public either: 20 working days after 14 May ended on 11 June
     const late = await h.runtime.store.db.selectFrom('violations').select('enterprise_uscc').where('kind', '=', 'disclosure_overdue').where('agency_id', '=', agency.id).execute();
     expect(late.map((v) => v.enterprise_uscc)).to.deep.equal([a1.enterprise.uscc]);
