@@ -17,6 +17,7 @@ export interface Config {
   /** cron expressions (in TZ_REGION) of the scheduled jobs */
   digestSchedule: string;
   sweepSchedule: string;
+  drawSchedule: string;
   /** first pause between webhook tries, doubled each try */
   webhookRetryBaseMs: number;
   logLevel: string;
@@ -83,6 +84,7 @@ export function loadConfig(env: Env = process.env): Config {
   };
   const digestSchedule = schedule('DIGEST_SCHEDULE', '0 2 * * *');
   const sweepSchedule = schedule('SWEEP_SCHEDULE', '0 * * * *');
+  const drawSchedule = schedule('DRAW_SCHEDULE', '5 * * * *');
   const bootstrapAdminKey = str('BOOTSTRAP_ADMIN_KEY');
   if (bootstrapAdminKey !== null && bootstrapAdminKey.length < 16) {
     problems.push('BOOTSTRAP_ADMIN_KEY must be at least 16 characters long');
@@ -114,6 +116,7 @@ export function loadConfig(env: Env = process.env): Config {
     scheduler: schedulerRaw === 'on',
     digestSchedule,
     sweepSchedule,
+    drawSchedule,
     webhookRetryBaseMs: int('WEBHOOK_RETRY_BASE_MS', 2000, 1, 600_000),
     logLevel,
     verifyRateLimit: int('VERIFY_RATE_LIMIT', 120, 1, 1_000_000),

@@ -76,7 +76,7 @@ export async function startRuntime(
     }
     const app = createApp({ services, log, bodyLimit: config.bodyLimit, verifyRateLimit: config.verifyRateLimit, version });
     if (opts.scheduler) {
-      const scheduler = startScheduler(services.jobs, { tz: config.tzRegion, digest: config.digestSchedule, sweep: config.sweepSchedule }, log);
+      const scheduler = startScheduler(services.jobs, { tz: config.tzRegion, digest: config.digestSchedule, sweep: config.sweepSchedule, draw: config.drawSchedule }, log);
       // stopped first: no new run starts while the running ones finish
       closers.unshift(() => scheduler.stop());
     }

@@ -1,9 +1,10 @@
 import { benchPhases } from './filing-phases.js';
 import { benchHttp } from './http.js';
+import { benchJobs } from './jobs.js';
 import { benchRules } from './rules.js';
 import { benchScale } from './scale.js';
 
-const benches: Record<string, (argv: string[]) => Promise<void>> = { http: benchHttp, phases: benchPhases, rules: benchRules, scale: benchScale };
+const benches: Record<string, (argv: string[]) => Promise<void>> = { http: benchHttp, jobs: benchJobs, phases: benchPhases, rules: benchRules, scale: benchScale };
 
 const [name, ...rest] = process.argv.slice(2);
 const bench = name ? benches[name] : undefined;

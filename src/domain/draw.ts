@@ -98,11 +98,11 @@ function quotas(strata: Map<string, PopulationMember[]>, total: number, target: 
   return q;
 }
 
-export function drawSample(input: DrawInput): DrawnAssignment[] {
-  const { population, target, pool } = input;
-  if (target <= 0 || !population.length) return [];
-  if (pool.length < 2) throw new RangeError('an inspector pair needs a pool of at least two');
+/** The first half of a draw: which enterprises, in drawn order, and the stream positioned for the pairs. */
+export function drawEnterprises(input: Pick<DrawInput, 'seed' | 'population' | 'target'>): { stream: SeedStream; drawn: PopulationMember[] } {
+  const { population, target } = input;
   const stream = new SeedStream(input.seed);
+  if (target <= 0 || !population.length) return { stream, drawn: [] };
   const strata = new Map<string, PopulationMember[]>();
   for (const m of population) (strata.get(m.stratum) ?? strata.set(m.stratum, []).get(m.stratum)!).push(m);
   const q = quotas(strata, population.length, Math.min(target, population.length));
@@ -116,8 +116,14 @@ export function drawSample(input: DrawInput): DrawnAssignment[] {
       drawn.push(members[i]!);
     }
   }
+  return { stream, drawn };
+}
+
+/** The second half: a pair for each drawn enterprise, from the same stream, never the pair to avoid. */
+export function drawPairs(stream: SeedStream, drawn: PopulationMember[], pool: string[], avoidFor: Record<string, string[]>): DrawnAssignment[] {
+  if (drawn.length && pool.length < 2) throw new RangeError('an inspector pair needs a pool of at least two');
   return drawn.map((m) => {
-    const avoid = input.avoid[m.uscc] ?? [];
+    const avoid = avoidFor[m.uscc] ?? [];
     // a pool of two whose only pair is the one to avoid cannot rotate: the caller checks the pool first
     for (let tries = 0; ; tries++) {
       const a = stream.below(pool.length);
@@ -128,4 +134,9 @@ export function drawSample(input: DrawInput): DrawnAssignment[] {
       if (tries > 10_000) throw new RangeError(`no pair other than the last one is left for ${m.uscc}`);
     }
   });
+}
+
+export function drawSample(input: DrawInput): DrawnAssignment[] {
+  const { stream, drawn } = drawEnterprises(input);
+  return drawPairs(stream, drawn, input.pool, input.avoid);
 }

@@ -32,7 +32,7 @@ export function hourOf(now: Date, tz: string): string {
 
 /**
  * The period a run covers: the digest a given (or the previous) day, which must be over; a
- * sweep the current hour; a draw the day it is made (one draw per plan and day, see draws).
+ * sweep and a draw run the current hour.
  */
 export function periodFor(job: JobName, now: Date, tz: string, date?: string): string {
   if (job === 'digest') {
@@ -41,8 +41,8 @@ export function periodFor(job: JobName, now: Date, tz: string, date?: string): s
     return day;
   }
   if (job === 'sweep') return hourOf(now, tz);
-  const day = date ?? localDate(now, tz);
-  // a draw is made on its day, not ahead of it
-  if (day > localDate(now, tz)) throw new AppError('validation_failed', 'draw_day_ahead', { date: day }, [{ path: '/date', message: 'a draw is made on its day, not ahead of it' }]);
-  return day;
+  // the draw job makes the plans due by today, hourly, so that a plan made during the day is
+  // drawn within the hour; a draw is made on the day it is run, never for another
+  if (date !== undefined && date !== localDate(now, tz)) throw new AppError('validation_failed', 'draw_day_ahead', { date }, [{ path: '/date', message: 'a draw is made on the day it is run' }]);
+  return hourOf(now, tz);
 }

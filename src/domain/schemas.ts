@@ -441,7 +441,7 @@ export const DrawInputs = Type.Object({
   target: Type.Integer(),
   population: Type.Array(Type.Tuple([Type.String(), Type.String()]), { description: '[uscc, stratum], sorted by uscc' }),
   pool: Type.Array(Type.String(), { description: 'inspector ids, sorted' }),
-  avoid: Type.Record(Type.String(), Type.Array(Type.String()), { description: 'per enterprise, the inspectors of its last visit by this agency' }),
+  avoid: Type.Record(Type.String(), Type.Array(Type.String()), { description: 'per drawn enterprise, the inspectors of its last visit by this agency (which enterprises are drawn does not depend on it)' }),
   algorithm: Type.String(),
 });
 export const DrawVerification = Type.Object({
@@ -466,7 +466,7 @@ export type DrawListQueryT = Static<typeof DrawListQuery>;
 export const JobRun = Type.Object({
   id: Type.String(),
   job: StringEnum(JOB_NAMES),
-  period: Type.String({ description: 'digest: the day (YYYY-MM-DD) it reports; sweep: the local hour (YYYY-MM-DDTHH); draw: the day' }),
+  period: Type.String({ description: 'digest: the day (YYYY-MM-DD) it reports; sweep and draw: the local hour (YYYY-MM-DDTHH)' }),
   outcome: StringEnum(JOB_OUTCOMES),
   trigger: StringEnum(JOB_TRIGGERS),
   startedAt: Type.String({ format: 'date-time' }),

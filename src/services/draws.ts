@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import { addDays, dayBounds, isSupportedInstant, localDate } from '../domain/calendar.js';
 import { newId } from '../domain/codes.js';
-import { drawSample, populationHash, sampleSize, sha256, MAX_DRAW_RATIO, type PopulationMember } from '../domain/draw.js';
+import { drawEnterprises, drawPairs, drawSample, populationHash, sampleSize, sha256, MAX_DRAW_RATIO, type PopulationMember } from '../domain/draw.js';
 import { AppError, notFound } from '../domain/errors.js';
 import { inRegions, type Principal } from '../domain/principal.js';
 import type { DrawInputsView, DrawListQueryT, DrawPlanCreateBody, DrawPlanView, DrawVerificationView, DrawView, PageOf } from '../domain/schemas.js';
@@ -48,10 +48,15 @@ function planView(p: PlanRow, next: DrawRow | null): DrawPlanView {
 export function createDrawService(ctx: ServiceContext) {
   /** The enterprises a plan draws from now, sorted by USCC (code-unit order), and how many were left out and why. */
   async function population(db: Db, plan: { agencyId: string; filter: Filter; excludeDays: number; includeNoDisturb: boolean }, now: Date) {
-    let q = db.selectFrom('enterprises').select(['uscc', 'risk_class', 'no_disturb']);
-    if (plan.filter.region) q = q.where('region', 'like', `${plan.filter.region}%`);
-    if (plan.filter.industry) q = q.where('industry', '=', plan.filter.industry);
-    const rows = await q.execute();
+    // one row of four arrays: a hundred thousand enterprises cost one array parse each, not a row object each
+    const agg = await sql<{ usccs: string[] | null; classes: (string | null)[] | null; quiet: boolean[] | null; regions: string[] | null }>`
+      select array_agg(uscc order by uscc collate "C") as usccs, array_agg(risk_class order by uscc collate "C") as classes,
+        array_agg(no_disturb order by uscc collate "C") as quiet, array_agg(region order by uscc collate "C") as regions
+      from enterprises
+      where (${plan.filter.region ?? null}::text is null or region like ${`${plan.filter.region ?? ''}%`})
+        and (${plan.filter.industry ?? null}::text is null or industry = ${plan.filter.industry ?? null})`.execute(db);
+    const a = agg.rows[0];
+    const rows = (a?.usccs ?? []).map((uscc, i) => ({ uscc, risk_class: a?.classes?.[i] ?? null, no_disturb: a?.quiet?.[i] ?? false, region: a?.regions?.[i] ?? '' }));
     const recent = new Set<string>();
     if (plan.excludeDays > 0) {
       const since = new Date(now.getTime() - plan.excludeDays * 86_400_000);
@@ -60,6 +65,7 @@ export function createDrawService(ctx: ServiceContext) {
     }
     const classes = plan.filter.riskClasses;
     const members: PopulationMember[] = [];
+    const regions = new Map<string, string>();
     const excluded = { recentlyInspected: 0, noDisturb: 0 };
     for (const e of rows) {
       const stratum = e.risk_class ?? 'unknown';
@@ -73,10 +79,12 @@ export function createDrawService(ctx: ServiceContext) {
         continue;
       }
       members.push({ uscc: e.uscc, stratum });
+      regions.set(e.uscc, e.region);
     }
-    // code-unit order, not the database's collation: anyone re-running the draw sorts the same way
-    members.sort((a, b) => (a.uscc < b.uscc ? -1 : a.uscc > b.uscc ? 1 : 0));
-    return { members, excluded };
+    // code-unit order, whatever the database's collation (byte order, "C", is the same for these
+    // ASCII codes): anyone re-running the draw sorts the same way
+    if (!members.every((m, i) => i === 0 || members[i - 1]!.uscc < m.uscc)) members.sort((a, b) => (a.uscc < b.uscc ? -1 : a.uscc > b.uscc ? 1 : 0));
+    return { members, excluded, regions };
   }
 
   /** Certified inspectors of the agency valid through the last day of the period, sorted by id. */
@@ -99,41 +107,36 @@ export function createDrawService(ctx: ServiceContext) {
 
   /** Makes a committed draw: records what it is made from, draws, reveals the seed. */
   async function make(trx: Db, plan: PlanRow, draw: DrawRow, day: string, now: Date) {
-    const { members, excluded } = await population(trx, { agencyId: plan.agency_id, filter: plan.filter as Filter, excludeDays: plan.exclude_inspected_within_days, includeNoDisturb: plan.include_no_disturb }, now);
+    const { members, excluded, regions } = await population(trx, { agencyId: plan.agency_id, filter: plan.filter as Filter, excludeDays: plan.exclude_inspected_within_days, includeNoDisturb: plan.include_no_disturb }, now);
     const periodStart = new Date(dayBounds(day, ctx.tz)[0]);
     const periodEnd = new Date(dayBounds(addDays(day, plan.period_days), ctx.tz)[0]);
     const inspectors = await pool(trx, plan.agency_id, addDays(day, plan.period_days - 1));
     const { target } = sampleSize(members.length, plan);
-    const drawnFrom = new Set(members.map((m) => m.uscc));
-    const avoid: Record<string, string[]> = {};
-    const last = await sql<{ enterprise_uscc: string; inspector_ids: string[] }>`
-      select distinct on (enterprise_uscc) enterprise_uscc, inspector_ids from filings
-      where agency_id = ${plan.agency_id} and status <> 'cancelled' and planned_start < ${now}
-      order by enterprise_uscc, planned_start desc`.execute(trx);
-    for (const r of last.rows) if (drawnFrom.has(r.enterprise_uscc)) avoid[r.enterprise_uscc] = [...r.inspector_ids].sort();
     if (inspectors.length < 3 && target > 0) throw new Error(`draw ${draw.id}: the agency has ${inspectors.length} certified inspectors valid through the period; a draw that rotates pairs needs at least 3`);
-    const drawn = drawSample({ seed: draw.seed ?? '', population: members, target, pool: inspectors, avoid });
-    const regions = new Map((await trx.selectFrom('enterprises').select(['uscc', 'region']).where('uscc', 'in', drawn.length ? drawn.map((d) => d.uscc) : ['']).execute()).map((e) => [e.uscc, e.region]));
-    if (drawn.length) {
-      await trx
-        .insertInto('draw_assignments')
-        .values(
-          drawn.map((d, i) => ({
-            id: newId('asg'),
-            draw_id: draw.id,
-            seq: i + 1,
-            agency_id: plan.agency_id,
-            enterprise_uscc: d.uscc,
-            region: regions.get(d.uscc) ?? '',
-            inspector_ids: d.inspectorIds,
-            period_start: periodStart,
-            period_end: periodEnd,
-            status: 'open' as const,
-            filing_id: null,
-          })),
-        )
-        .execute();
+    // which enterprises are drawn does not depend on the pairs to avoid (the pairs come after, from
+    // the same stream): so the last pair is looked up for the drawn enterprises only
+    const { stream, drawn: chosenMembers } = drawEnterprises({ seed: draw.seed ?? '', population: members, target });
+    const chosen = chosenMembers.map((m) => m.uscc);
+    const avoid: Record<string, string[]> = {};
+    if (chosen.length) {
+      const last = await sql<{ enterprise_uscc: string; inspector_ids: string[] }>`
+        select distinct on (enterprise_uscc) enterprise_uscc, inspector_ids from filings
+        where enterprise_uscc = any(${chosen}::text[]) and agency_id = ${plan.agency_id} and status <> 'cancelled' and planned_start < ${now}
+        order by enterprise_uscc, planned_start desc`.execute(trx);
+      for (const r of last.rows) avoid[r.enterprise_uscc] = [...r.inspector_ids].sort();
     }
+    const drawn = drawPairs(stream, chosenMembers, inspectors, avoid);
+    if (drawn.length) {
+      // one JSON parameter: thousands of rows as bind parameters cost more than the draw itself
+      const rows = drawn.map((d, i) => ({ id: newId('asg'), seq: i + 1, enterprise_uscc: d.uscc, region: regions.get(d.uscc) ?? '', inspector_ids: d.inspectorIds }));
+      await sql`
+        insert into draw_assignments (id, draw_id, seq, agency_id, enterprise_uscc, region, inspector_ids, period_start, period_end, status)
+        select x.id, ${draw.id}, x.seq, ${plan.agency_id}, x.enterprise_uscc, x.region, x.inspector_ids, ${periodStart}, ${periodEnd}, 'open'
+        from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(id text, seq int, enterprise_uscc text, region text, inspector_ids text[])`.execute(trx);
+    }
+    // the population as recorded and hashed: one serialization, hashed as populationHash() does
+    const populationJson = JSON.stringify(members.map((m) => [m.uscc, m.stratum]));
+    const recordedHash = sha256(populationJson);
     await trx
       .updateTable('draws')
       .set({
@@ -141,15 +144,16 @@ export function createDrawService(ctx: ServiceContext) {
         drawn_at: now,
         draw_day: day,
         target,
-        population: JSON.stringify(members.map((m) => [m.uscc, m.stratum])),
-        population_hash: populationHash(members),
+        population: populationJson,
+        population_size: members.length,
+        population_hash: recordedHash,
         pool: inspectors,
         avoid: JSON.stringify(avoid),
         excluded: JSON.stringify(excluded),
       })
       .where('id', '=', draw.id)
       .execute();
-    await record(trx, { chain: chains.agency(plan.agency_id), at: now, actor: 'draw-job', action: 'draw.made', entityType: 'draw', entityId: draw.id, payload: { planId: plan.id, seedHash: draw.seed_hash, seed: draw.seed, populationHash: populationHash(members), target, assignments: drawn.length } });
+    await record(trx, { chain: chains.agency(plan.agency_id), at: now, actor: 'draw-job', action: 'draw.made', entityType: 'draw', entityId: draw.id, payload: { planId: plan.id, seedHash: draw.seed_hash, seed: draw.seed, populationHash: recordedHash, target, assignments: drawn.length } });
     return { id: draw.id, planId: plan.id, populationSize: members.length, assignments: drawn.length };
   }
 
@@ -196,7 +200,7 @@ async function getDraw(id: string): Promise<DrawView> {
       drawnAt: d.drawn_at?.toISOString() ?? null,
       drawDay: d.draw_day ? String(d.draw_day).slice(0, 10) : null,
       target: d.target,
-      populationSize: Array.isArray(d.population) ? d.population.length : null,
+      populationSize: d.population_size,
       populationHash: d.population_hash,
       excluded: (d.excluded as Record<string, number> | null) ?? null,
       assignments: assignments.map((a) => ({
@@ -303,14 +307,19 @@ async function getDraw(id: string): Promise<DrawView> {
     async inputs(id: string): Promise<DrawInputsView> {
       const d = await loadDraw(ctx.db, id);
       if (d.status !== 'drawn') throw new AppError('conflict', 'draw_not_made', { id });
-      return { drawId: d.id, seed: d.seed ?? '', target: d.target ?? 0, population: d.population as [string, string][], pool: d.pool ?? [], avoid: (d.avoid as Record<string, string[]>) ?? {}, algorithm: ALGORITHM };
+      return { drawId: d.id, seed: d.seed ?? '', target: d.target ?? 0, population: JSON.parse(d.population ?? '[]') as [string, string][], pool: d.pool ?? [], avoid: (d.avoid as Record<string, string[]>) ?? {}, algorithm: ALGORITHM };
     },
 
     /** Re-runs a draw from its recorded seed and population and compares it with what was recorded. */
     async verify(id: string): Promise<DrawVerificationView> {
       const d = await loadDraw(ctx.db, id);
       if (d.status !== 'drawn') throw new AppError('conflict', 'draw_not_made', { id });
-      const population = (d.population as [string, string][]).map(([uscc, stratum]) => ({ uscc, stratum }));
+      let population: PopulationMember[] = [];
+      try {
+        population = (JSON.parse(d.population ?? '[]') as [string, string][]).map(([uscc, stratum]) => ({ uscc, stratum }));
+      } catch {
+        // a recorded population that is not even JSON any more does not match anything
+      }
       const recomputed = drawSample({ seed: d.seed ?? '', population, target: d.target ?? 0, pool: d.pool ?? [], avoid: (d.avoid as Record<string, string[]>) ?? {} });
       const recorded = await ctx.db.selectFrom('draw_assignments').select(['seq', 'enterprise_uscc', 'inspector_ids']).where('draw_id', '=', id).orderBy('seq').execute();
       const key = (uscc: string, ids: string[]) => `${uscc} ${[...ids].sort().join('+')}`;
@@ -326,7 +335,7 @@ async function getDraw(id: string): Promise<DrawView> {
         }
       }
       const seedMatchesCommitment = sha256(d.seed ?? '') === d.seed_hash;
-      const populationMatchesHash = populationHash(population) === d.population_hash;
+      const populationMatchesHash = sha256(d.population ?? '') === d.population_hash && populationHash(population) === d.population_hash;
       const sorted = population.every((m, i) => i === 0 || population[i - 1]!.uscc < m.uscc);
       return {
         drawId: id,

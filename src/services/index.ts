@@ -23,7 +23,7 @@ export function createServices(ctx: ServiceContext) {
       after: (day) => delivery.deliver(day),
     },
     sweep: { run: async (trx, _hour, now) => ({ ...(await sweep(trx, now)) }) },
-    draw: { run: (trx, day, now) => draws.runDue(trx, day, now) },
+    draw: { run: (trx, hour, now) => draws.runDue(trx, hour.slice(0, 10), now) },
   });
   return {
     digests,

@@ -118,7 +118,7 @@ export function createJobRunner(ctx: ServiceContext, works: Record<JobName, JobW
     /**
      * At start: a digest for every day missed since the last one (at most a month back; none
      * before the first day this database ran one, so a new install does not mail a month of
-     * empty days), and the current hour's sweep.
+     * empty days), and the current hour's sweep and draw.
      */
     async catchUp(): Promise<JobRunView[]> {
       const now = ctx.clock.now();
@@ -130,6 +130,7 @@ export function createJobRunner(ctx: ServiceContext, works: Record<JobName, JobW
       const runs: JobRunView[] = [];
       for (; day <= yesterday; day = addDays(day, 1)) runs.push(await track(execute('digest', day, 'catch-up')));
       runs.push(await track(execute('sweep', periodFor('sweep', now, ctx.tz), 'catch-up')));
+      runs.push(await track(execute('draw', periodFor('draw', now, ctx.tz), 'catch-up')));
       return runs;
     },
 

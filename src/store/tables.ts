@@ -203,7 +203,8 @@ export interface DrawsTable {
   drawn_at: Date | null;
   draw_day: ColumnType<string | null, string | null, string | null>;
   target: number | null;
-  population: ColumnType<unknown, string | null, string | null>;
+  population: string | null;
+  population_size: number | null;
   population_hash: string | null;
   pool: string[] | null;
   avoid: ColumnType<unknown, string | null, string | null>;

@@ -36,7 +36,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       drawn_at timestamptz,
       draw_day date,
       target integer,
-      population jsonb,
+      -- the exact JSON text whose SHA-256 is population_hash: [[uscc, stratum], ...] sorted by uscc
+      population text,
+      population_size integer,
       population_hash text,
       pool text[],
       avoid jsonb,
