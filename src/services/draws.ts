@@ -275,9 +275,24 @@ async function getDraw(id: string): Promise<DrawView> {
     async runDue(trx: Db, day: string, now: Date): Promise<Record<string, unknown>> {
       const plans = await trx.selectFrom('draw_plans').selectAll().where('next_draw_on', '<=', day).orderBy('id').execute();
       const made: Awaited<ReturnType<typeof make>>[] = [];
+      const failed: { planId: string; error: string }[] = [];
       for (const plan of plans) {
         const draw = await trx.selectFrom('draws').selectAll().where('plan_id', '=', plan.id).where('status', '=', 'committed').forUpdate().executeTakeFirst();
-        if (draw) made.push(await make(trx, plan, draw, day, now));
+        if (draw) {
+          // one plan that cannot be drawn (its inspectors' credentials lapsed, say) does not hold up
+          // the others: it is undone to a savepoint, stays due, and is tried again next hour
+          await sql`savepoint draw_plan`.execute(trx);
+          try {
+            made.push(await make(trx, plan, draw, day, now));
+            await sql`release savepoint draw_plan`.execute(trx);
+          } catch (err) {
+            await sql`rollback to savepoint draw_plan`.execute(trx);
+            const error = err instanceof Error ? err.message : String(err);
+            ctx.log.warn({ planId: plan.id, drawId: draw.id, error }, 'a draw could not be made; it stays due');
+            failed.push({ planId: plan.id, error });
+            continue;
+          }
+        }
         const next = plan.every_days ? addDays(day, plan.every_days) : null;
         await trx.updateTable('draw_plans').set({ next_draw_on: next }).where('id', '=', plan.id).execute();
         if (next) {
@@ -285,7 +300,7 @@ async function getDraw(id: string): Promise<DrawView> {
           await record(trx, { chain: chains.agency(plan.agency_id), at: now, actor: 'draw-job', action: 'draw.committed', entityType: 'draw', entityId: committed.id, payload: { planId: plan.id, seedHash: committed.seed_hash } });
         }
       }
-      return { draws: made };
+      return { draws: made, failed };
     },
 
     async list(q: DrawListQueryT): Promise<PageOf<DrawView>> {

@@ -164,4 +164,27 @@ describe('random draws (双随机)', () => {
     expect(bad.code).to.equal(1);
     expect(bad.out).to.include('DOES NOT MATCH');
   });
+
+  it('a plan that cannot be drawn (its inspectors lapsed) fails alone and stays due; the other plans of the hour are drawn', async () => {
+    const h = await harness();
+    const region = '130103';
+    for (let i = 0; i < 5; i++) await createEnterprise(region, { riskClass: 'C' });
+    const ok = await createAgency(region);
+    const lapsing = await createAgency(region);
+    for (const a of [ok, lapsing]) for (let i = 0; i < 3; i++) await addInspector(a.id);
+    const body = (agencyId: string) => ({ agencyId, name: '小范围抽查', filter: { region }, ratio: 0.2, periodDays: 7 });
+    const good = await h.api().post('/api/v1/draw-plans').set(admin).send(body(ok.id));
+    const bad = await h.api().post('/api/v1/draw-plans').set(admin).send(body(lapsing.id));
+    expect([good.status, bad.status]).to.deep.equal([201, 201]);
+    // a credential ends before the draw (as an operator would record it)
+    const [first] = await h.runtime.store.db.selectFrom('inspectors').select('id').where('agency_id', '=', lapsing.id).execute();
+    await h.runtime.store.db.updateTable('inspectors').set({ valid_until: '2026-05-01' }).where('id', '=', first!.id).execute();
+    h.clock.set(`${DRAW_DAY}T15:10:00+08:00`);
+    const run = await h.api().post('/api/v1/jobs/draw/run').set(admin).send({});
+    expect(run.body.outcome).to.equal('succeeded');
+    expect(run.body.summary.failed.map((f: { planId: string }) => f.planId)).to.deep.equal([bad.body.id]);
+    expect((await h.api().get(`/api/v1/draws/${good.body.nextDraw.id}`)).body.status).to.equal('drawn');
+    expect((await h.api().get(`/api/v1/draws/${bad.body.nextDraw.id}`)).body).to.include({ status: 'committed', seed: null });
+    expect(h.logs.text()).to.include('a draw could not be made; it stays due');
+  });
 });
