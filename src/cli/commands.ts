@@ -3,6 +3,7 @@ import { pino } from 'pino';
 import { ConfigError, loadConfig } from '../config.js';
 import { createAjv } from '../domain/ajv.js';
 import { isCalendarDay } from '../domain/calendar.js';
+import { JOB_NAMES } from '../domain/jobs.js';
 import { AppError } from '../domain/errors.js';
 import { KeyCreate, type KeyCreateBody } from '../domain/schemas.js';
 import { localize, pickLang } from '../domain/i18n.js';
@@ -120,6 +121,10 @@ export function buildCli(io: CliIo): Command {
     .description('run digest, sweep or draw now; a period that already ran is not run again (same guard as the scheduler)')
     .option('--date <YYYY-MM-DD>', 'digest: the day to report (default yesterday in TZ_REGION); draw: the day')
     .action(async (job: string, o: { date?: string }) => {
+      if (!(JOB_NAMES as readonly string[]).includes(job)) {
+        io.err(`no such job: ${job} (known: ${JOB_NAMES.join(', ')})`);
+        throw new ExitCode(2);
+      }
       if (o.date !== undefined && !isCalendarDay(o.date)) {
         io.err('--date must be a calendar day, YYYY-MM-DD');
         throw new ExitCode(2);

@@ -484,7 +484,7 @@ export type JobRunView = Static<typeof JobRun>;
 // Digests and scorecards
 const Counts = Type.Record(Type.String(), Type.Integer());
 export const ScorecardEntry = Type.Object({
-  rank: Type.Integer({ description: 'vetoed agencies last; then fewer violations per filing, fewer blocked attempts, better average rating' }),
+  rank: Type.Integer({ description: 'vetoed agencies last; then fewer violations per filing (dismissed ones left out), fewer blocked attempts, better average rating' }),
   agencyId: Type.String(),
   agencyName: Type.String(),
   filings: Type.Integer(),

@@ -43,6 +43,7 @@ const drawProblems = {
   expired: { 'zh-CN': '该抽查任务已过期', en: 'the assignment has expired' },
   outsidePeriod: { 'zh-CN': '检查时间不在抽查任务的执行期内', en: 'the visit is outside the period of the assignment' },
   otherInspectors: { 'zh-CN': '未派出随机抽取的执法人员', en: 'the randomly drawn inspectors are not on the filing' },
+  joint: { 'zh-CN': '抽查任务由抽取它的执法主体实施，不能加入其他主体', en: 'a drawn inspection is made by the agency that drew it, without joint agencies' },
 } as const;
 
 const verdicts = {
@@ -242,7 +243,9 @@ export const kinds: { [K in RuleKind]: KindEvaluator<K> } = {
                 ? drawProblems.outsidePeriod
                 : !a.inspectorIds.every((id) => input.inspectorIds.includes(id))
                   ? drawProblems.otherInspectors
-                  : null;
+                  : input.jointAgencyIds.length
+                    ? drawProblems.joint
+                    : null;
       return problem ? { params: { problem }, evidence: a ? [a.id] : [] } : null;
     },
   },

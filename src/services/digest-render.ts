@@ -89,7 +89,7 @@ export function digestText(digests: DigestView[]): string {
 const csvCell = (v: string | number | null) => {
   const s = v === null ? '' : String(v);
   // a leading =, +, - or @ would be a formula in a spreadsheet: quote it as text
-  const safe = /^[=+\-@]/.test(s) ? `'${s}` : s;
+  const safe = /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
   return /[",\n\r]/.test(safe) || safe !== s ? `"${safe.replace(/"/g, '""')}"` : safe;
 };
 

@@ -1,6 +1,7 @@
-import { addDays, dayBounds, localDate } from '../domain/calendar.js';
+import { addDays, dayBounds } from '../domain/calendar.js';
 import { newId } from '../domain/codes.js';
 import { AppError } from '../domain/errors.js';
+import { periodFor } from '../domain/jobs.js';
 import { sql } from 'kysely';
 import type { Principal } from '../domain/principal.js';
 import type { DigestSummaryView, DigestView, ScorecardView } from '../domain/schemas.js';
@@ -105,8 +106,8 @@ export function createDigestService(ctx: ServiceContext) {
     },
 
     async get(p: Principal, day: string): Promise<DigestView> {
-      if (day >= localDate(ctx.clock.now(), ctx.tz)) throw new AppError('validation_failed', 'job_period_future', { date: day, job: { 'zh-CN': '每日摘要', en: 'digest' } }, [{ path: '/date', message: 'the day is not over yet' }]);
-      return stored(ctx.db, day, scopeOf(p));
+      // the same days a digest job may be run for
+      return stored(ctx.db, periodFor('digest', ctx.clock.now(), ctx.tz, day), scopeOf(p));
     },
 
     async list(p: Principal, limit = 60): Promise<DigestSummaryView[]> {

@@ -66,7 +66,7 @@ export function createDrawService(ctx: ServiceContext) {
     const classes = plan.filter.riskClasses;
     const members: PopulationMember[] = [];
     const regions = new Map<string, string>();
-    const excluded = { recentlyInspected: 0, noDisturb: 0 };
+    const excluded = { recentlyInspected: 0, noDisturb: 0, rotationImpossible: 0 };
     for (const e of rows) {
       const stratum = e.risk_class ?? 'unknown';
       if (classes && !classes.includes(stratum as (typeof classes)[number])) continue;
@@ -123,7 +123,12 @@ export function createDrawService(ctx: ServiceContext) {
         select distinct on (enterprise_uscc) enterprise_uscc, inspector_ids from filings
         where enterprise_uscc = any(${chosen}::text[]) and agency_id = ${plan.agency_id} and status <> 'cancelled' and planned_start < ${now}
         order by enterprise_uscc, planned_start desc`.execute(trx);
-      for (const r of last.rows) avoid[r.enterprise_uscc] = [...r.inspector_ids].sort();
+      // a pair is avoided when both were on the last visit; if every inspector of the pool was,
+      // no pair could rotate, so none is avoided for that enterprise (and the draw says so)
+      for (const r of last.rows) {
+        if (inspectors.some((i) => !r.inspector_ids.includes(i))) avoid[r.enterprise_uscc] = [...r.inspector_ids].sort();
+        else excluded.rotationImpossible++;
+      }
     }
     const drawn = drawPairs(stream, chosenMembers, inspectors, avoid);
     if (drawn.length) {
@@ -156,6 +161,9 @@ export function createDrawService(ctx: ServiceContext) {
     await record(trx, { chain: chains.agency(plan.agency_id), at: now, actor: 'draw-job', action: 'draw.made', entityType: 'draw', entityId: draw.id, payload: { planId: plan.id, seedHash: draw.seed_hash, seed: draw.seed, populationHash: recordedHash, target, assignments: drawn.length } });
     return { id: draw.id, planId: plan.id, populationSize: members.length, assignments: drawn.length };
   }
+
+  /** An agency draws within its own jurisdiction: its division code without the trailing zero pairs (210000 is Liaoning, 21). */
+  const jurisdictionOf = (region: string) => region.replace(/(00)+$/, '') || region;
 
   async function canManage(p: Principal, agencyId: string): Promise<{ region: string }> {
     const agency = await findAgency(ctx.db, agencyId);
@@ -220,7 +228,13 @@ async function getDraw(id: string): Promise<DrawView> {
 
   return {
     async createPlan(p: Principal, body: DrawPlanCreateBody, claim?: IdempotencyClaim): Promise<DrawPlanView> {
-      await canManage(p, body.agencyId);
+      const agency = await canManage(p, body.agencyId);
+      const jurisdiction = jurisdictionOf(agency.region);
+      if (body.filter.region !== undefined && !body.filter.region.startsWith(jurisdiction)) {
+        throw new AppError('validation_failed', 'draw_outside_jurisdiction', { region: body.filter.region, jurisdiction }, [{ path: '/filter/region', message: `within ${jurisdiction}` }]);
+      }
+      // without a region, the agency's own jurisdiction, never the whole country
+      body = { ...body, filter: { ...body.filter, region: body.filter.region ?? jurisdiction } };
       if ((body.ratio === undefined) === (body.size === undefined)) {
         throw new AppError('validation_failed', 'validation_failed', {}, [{ path: '/ratio', message: 'give either ratio or size' }]);
       }

@@ -2,6 +2,7 @@ import { AppError, notFound } from '../domain/errors.js';
 import { assertCancellable, auditActions, nextStatus, type FilingStatus, type LifecycleAction } from '../domain/filing.js';
 import { formatLocal, isSupportedInstant } from '../domain/calendar.js';
 import type { Principal } from '../domain/principal.js';
+import { newId } from '../domain/codes.js';
 import type { CancelCreateBody, FilingCreateBody, FilingListQueryT, FilingView, PageOf, ResultCreateBody } from '../domain/schemas.js';
 import { validateUscc } from '../domain/uscc.js';
 import type { Decision } from '../domain/decision.js';
@@ -13,6 +14,7 @@ import type { FilingRow } from '../store/tables.js';
 import { chains, record } from './audit.js';
 import type { ServiceContext } from './context.js';
 import { raiseUnfiledVisit } from './unfiled-visits.js';
+import { insertViolationsOnce } from '../store/violations-repo.js';
 import { GroupCommit, type BatchItem, type Settled } from './filing-batches.js';
 import { decide, factQueryFor, factsFor, toInput } from './filing-decision.js';
 import { appendWrite, blockedError, canSeeFiling, emptyWrite, filingRecords, filingView, storedError, type FilingOutcome } from './filing-records.js';
@@ -214,6 +216,12 @@ export function createFilingService(ctx: ServiceContext) {
         // conducted outside the filed window: recorded as it happened, and raised for supervisors,
         // as an arrival outside it is (else a visit made now could be put on next year's filing)
         const violationId = body.outcome === 'not_conducted' ? null : await raiseUnfiledVisit(trx, f, conductedAt, 'conductedAt', now);
+        // a drawn inspection that did not take place was not carried out, whatever was filed for it
+        if (body.outcome === 'not_conducted' && f.draw_assignment_id) {
+          await insertViolationsOnce(trx, [
+            { id: newId('vio'), kind: 'draw_not_executed', agencyId: f.agency_id, enterpriseUscc: f.enterprise_uscc, region: f.region, filingId: f.id, raisedAt: now, occurredAt: conductedAt, details: { assignmentId: f.draw_assignment_id, outcome: 'not_conducted' }, dedupeKey: `draw_not_executed:${f.draw_assignment_id}` },
+          ]);
+        }
         return { row, payload: { outcome: body.outcome, conductedAt: body.conductedAt, summary: body.summary, violationId } };
       });
     },

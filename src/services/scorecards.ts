@@ -3,7 +3,8 @@ import type { AgencyAggregate } from '../store/digest-queries.js';
 
 // The county appraises its enforcement units by their conduct: an agency with a conduct
 // violation found (resolved) in the period is vetoed (一票否决) and ranks after every other;
-// the rest rank by fewer violations per filing, then fewer blocked attempts, then a better
+// the rest rank by fewer violations per filing (those dismissed as not founded left out), then
+// fewer blocked attempts, then a better
 // average rating from the enterprises they inspected.
 
 const round = (x: number, digits = 3) => Math.round(x * 10 ** digits) / 10 ** digits;
@@ -33,7 +34,8 @@ export function scorecardEntries(aggregates: AgencyAggregate[]): ScorecardEntryV
       vetoed: a.vetoes.length ? { violationIds: a.vetoes.map((v) => v.violationId), conductRuleIds: [...new Set(a.vetoes.flatMap((v) => v.conductRuleIds))].sort() } : null,
     };
   });
-  const perFiling = (e: ScorecardEntryView) => e.violations.total / Math.max(e.filings, 1);
+  // a violation the supervisors dismissed as not founded counts for nothing: reports alone cannot sink an agency
+  const perFiling = (e: ScorecardEntryView) => (e.violations.total - (e.violations.byStatus.dismissed ?? 0)) / Math.max(e.filings, 1);
   entries.sort(
     (x, y) =>
       Number(x.vetoed !== null) - Number(y.vetoed !== null) ||

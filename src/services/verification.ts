@@ -115,8 +115,10 @@ export function createVerificationService(ctx: ServiceContext) {
     async arrive(p: Principal, raw: string): Promise<ArrivalView> {
       const at = ctx.clock.now();
       let found: VerifyView;
+      // what cannot be a code is a typing error, not a visit: refused, and nothing recorded
+      if (!codePattern.test(normalizeCode(raw))) throw new AppError('validation_failed', 'code_malformed', {}, [{ path: '/code', message: 'not a verification code' }]);
       const unfiledAtDoor = async (uscc: string): Promise<never> => {
-        const violationId = await raiseUnfiledArrival(ctx.db, { uscc, code: normalizeCode(raw).slice(0, 40), filing: null, at, actor: p.keyId });
+        const violationId = await raiseUnfiledArrival(ctx.db, { uscc, code: normalizeCode(raw), filing: null, at, actor: p.keyId });
         throw new AppError('not_found', 'unknown_code_reported', { violationId }, [], { violationId });
       };
       try {

@@ -1,6 +1,7 @@
 import { isSupportedInstant, formatLocal } from '../domain/calendar.js';
 import { newId } from '../domain/codes.js';
 import { AppError, notFound } from '../domain/errors.js';
+import { entities } from '../domain/messages.js';
 import { inRegions, type Principal } from '../domain/principal.js';
 import type {
   AttemptListQueryT,
@@ -82,6 +83,9 @@ export function createViolationService(ctx: ServiceContext) {
   function checkConduct(kind: string, ids: string[] | undefined): string[] {
     const known = conductIds();
     const given = ids ?? [];
+    if (kind !== 'conduct' && kind !== 'rating' && given.length) {
+      throw new AppError('validation_failed', 'validation_failed', {}, [{ path: '/conductRuleIds', message: 'only a conduct violation names conduct items' }]);
+    }
     const unknown = given.filter((id) => !known.includes(id));
     if (unknown.length) {
       throw new AppError(
@@ -97,9 +101,12 @@ export function createViolationService(ctx: ServiceContext) {
     return given;
   }
 
-  function notInFuture(at: string, path: string): Date {
+  /** When it happened: not in the future, and within the two years in which conduct can still be pursued (行政处罚法 art. 36). */
+  function occurred(at: string, path: string): Date {
     const d = new Date(at);
-    if (d.getTime() > ctx.clock.now().getTime() + 5 * 60_000) throw new AppError('validation_failed', 'report_in_future', {}, [{ path, message: 'in the future' }]);
+    const now = ctx.clock.now().getTime();
+    if (d.getTime() > now + 5 * 60_000) throw new AppError('validation_failed', 'report_in_future', {}, [{ path, message: 'in the future' }]);
+    if (d.getTime() < now - 2 * 366 * 86_400_000) throw new AppError('validation_failed', 'report_too_old', {}, [{ path, message: 'more than two years ago' }]);
     return d;
   }
 
@@ -160,7 +167,7 @@ export function createViolationService(ctx: ServiceContext) {
 
     /** A supervisor's own finding, e.g. from an undercover check (明察暗访), with its evidence. */
     async raiseBySupervisor(p: Principal, body: ViolationCreateBody, claim?: IdempotencyClaim): Promise<ViolationView> {
-      const occurredAt = notInFuture(body.occurredAt, '/occurredAt');
+      const occurredAt = occurred(body.occurredAt, '/occurredAt');
       const conduct = checkConduct(body.kind, body.conductRuleIds);
       const agency = await findAgency(ctx.db, body.agencyId);
       if (!agency) throw notFound('agency', body.agencyId, [{ path: '/agencyId', message: 'no such agency' }]);
@@ -169,7 +176,7 @@ export function createViolationService(ctx: ServiceContext) {
         filing = await findFiling(ctx.db, body.filingId);
         if (!filing || !canSeeFiling(p, filing)) throw notFound('filing', body.filingId, [{ path: '/filingId', message: 'no such filing in your regions' }]);
         if (filing.agency_id !== agency.id && !filing.joint_agency_ids.includes(agency.id)) {
-          throw new AppError('validation_failed', 'agency_mismatch', { what: 'filing', id: filing.id }, [{ path: '/filingId', message: `agency ${agency.id} is not on this filing` }]);
+          throw new AppError('validation_failed', 'agency_not_on_filing', { agency: agency.id, filing: filing.id }, [{ path: '/agencyId', message: `agency ${agency.id} is not on this filing` }]);
         }
       }
       const uscc = filing?.enterprise_uscc ?? (body.enterpriseUscc ? validateUscc(body.enterpriseUscc) : null);
@@ -179,8 +186,10 @@ export function createViolationService(ctx: ServiceContext) {
       const enterprise = uscc ? await findEnterprise(ctx.db, uscc) : null;
       if (uscc && !enterprise) throw notFound('enterprise', uscc, [{ path: '/enterpriseUscc', message: 'no such enterprise' }]);
       const region = enterprise?.region ?? agency.region;
-      if (p.role === 'supervisor' && !inRegions(region, p.regions)) {
-        throw new AppError('forbidden', 'region_outside_scope', { what: enterprise ? 'enterprise' : 'agency', id: enterprise?.uscc ?? agency.id });
+      // both must be the supervisor's: a violation counts against the agency (its scorecard, a veto)
+      if (p.role === 'supervisor') {
+        if (!inRegions(agency.region, p.regions)) throw new AppError('forbidden', 'region_outside_scope', { what: entities.agency, id: agency.id });
+        if (enterprise && !inRegions(enterprise.region, p.regions)) throw new AppError('forbidden', 'region_outside_scope', { what: entities.enterprise, id: enterprise.uscc });
       }
       const now = ctx.clock.now();
       return raise(
@@ -222,13 +231,16 @@ export function createViolationService(ctx: ServiceContext) {
     /** An enterprise reports a visit nobody filed, or conduct; it may carry a hotline ticket (12345/8890). */
     async report(p: Principal, body: ReportCreateBody, claim?: IdempotencyClaim): Promise<{ violationId: string }> {
       const uscc = p.uscc ?? '';
-      const occurredAt = notInFuture(body.occurredAt, '/occurredAt');
+      const occurredAt = occurred(body.occurredAt, '/occurredAt');
       const conduct = checkConduct(body.kind, body.conductRuleIds);
       if (!body.agencyId && !body.agencyName && !body.filingId) throw new AppError('validation_failed', 'report_agency_required', {}, [{ path: '/agencyId', message: 'say which agency it was' }]);
       let filing: FilingRow | null = null;
       if (body.filingId) {
         filing = await findFiling(ctx.db, body.filingId);
         if (!filing || filing.enterprise_uscc !== uscc) throw notFound('filing', body.filingId, [{ path: '/filingId', message: 'no filing about your enterprise has this id' }]);
+      }
+      if (filing && body.agencyId && body.agencyId !== filing.agency_id && !filing.joint_agency_ids.includes(body.agencyId)) {
+        throw new AppError('validation_failed', 'agency_not_on_filing', { agency: body.agencyId, filing: filing.id }, [{ path: '/agencyId', message: 'not an agency on this filing; leave agencyId out to report the filing agency' }]);
       }
       const agencyId = body.agencyId ?? filing?.agency_id ?? null;
       if (agencyId && !(await findAgency(ctx.db, agencyId))) throw notFound('agency', agencyId, [{ path: '/agencyId', message: 'no such agency; name it in agencyName instead' }]);

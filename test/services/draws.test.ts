@@ -60,7 +60,7 @@ describe('random draws (双随机)', () => {
     const tooMany = await post(plan({ ratio: undefined, size: 7 }));
     expect(tooMany.status).to.equal(400);
     expect(tooMany.body.error.details[0].path).to.equal('/size');
-    expect((await post(plan({ filter: { region: '139999' } }))).body.error.message).to.include('nothing to draw from');
+    expect((await post(plan({ filter: { region: REGION, industry: '无此行业' } }))).body.error.message).to.include('nothing to draw from');
     expect((await post(plan({ ratio: 0.01 }))).status, 'the sample would be empty').to.equal(400);
     expect((await post(plan({ ratio: undefined }))).status, 'neither ratio nor size').to.equal(400);
     const small = await createAgency(REGION);
@@ -186,5 +186,49 @@ describe('random draws (双随机)', () => {
     expect((await h.api().get(`/api/v1/draws/${good.body.nextDraw.id}`)).body.status).to.equal('drawn');
     expect((await h.api().get(`/api/v1/draws/${bad.body.nextDraw.id}`)).body).to.include({ status: 'committed', seed: null });
     expect(h.logs.text()).to.include('a draw could not be made; it stays due');
+  });
+
+  it('draws within the agency’s jurisdiction; a pool that cannot rotate draws any pair; a plan may include the no-disturb list; a drawn visit not made raises draw_not_executed', async () => {
+    const h = await harness();
+    const region = '130104';
+    const ag = await createAgency(region);
+    const ids = [await addInspector(ag.id), await addInspector(ag.id), await addInspector(ag.id)];
+    const quiet: string[] = [];
+    for (let i = 0; i < 5; i++) quiet.push(await createEnterprise(region, { riskClass: 'C', noDisturb: true }));
+    // all three inspectors visited every one of them on complaints in March
+    h.clock.set('2026-03-01T10:00:00+08:00');
+    const complaint = { type: 'case', reason: '投诉核查', trigger: { kind: 'complaint', reference: '12345-2026-0311' } };
+    const wq = (uscc: string): World => ({ agencyId: ag.id, agencyKey: ag.key, inspectorIds: ids, uscc, enterpriseKey: '', region });
+    for (const u of quiet) expect((await file(wq(u), { ...complaint, plannedStart: '2026-03-11T09:00:00+08:00', plannedEnd: '2026-03-11T12:00:00+08:00' })).status).to.equal(201);
+    h.clock.set(`${DRAW_DAY}T16:00:00+08:00`);
+
+    const outside = await h.api().post('/api/v1/draw-plans').set(auth(ag.key)).send({ agencyId: ag.id, name: '越界', filter: { region: '1101' }, ratio: 0.2 });
+    expect(outside.status).to.equal(400);
+    expect(outside.body.error.details[0].path).to.equal('/filter/region');
+    const created = await h.api().post('/api/v1/draw-plans').set(auth(ag.key)).send({ agencyId: ag.id, name: '无事不扰名单抽查', filter: {}, ratio: 0.2, includeNoDisturb: true, periodDays: 10 });
+    expect(created.status, JSON.stringify(created.body)).to.equal(201);
+    expect(created.body.filter.region, 'its own jurisdiction, not the country').to.equal(region);
+    await h.api().post('/api/v1/jobs/draw/run').set(admin).send({});
+    const drawn = (await h.api().get(`/api/v1/draws/${created.body.nextDraw.id}`)).body;
+    expect(drawn.assignments).to.have.length(1);
+    expect(drawn.excluded).to.include({ rotationImpossible: 1 });
+    expect((await h.api().get(`/api/v1/draws/${drawn.id}/verify`)).body.matches).to.equal(true);
+
+    const a = drawn.assignments[0];
+    const pair = a.inspectors.map((i: { id: string }) => i.id);
+    const body = (over: Record<string, unknown>) => filingBody({ ...wq(a.enterprise.uscc), inspectorIds: pair }, { type: 'random', drawAssignmentId: a.id, plannedStart: '2026-05-13T09:00:00+08:00', plannedEnd: '2026-05-13T12:00:00+08:00', ...over });
+    const other = await createAgency(region);
+    const joint = await h.api().post('/api/v1/filings').set(auth(ag.key)).send(body({ jointAgencyIds: [other.id], inspectorIds: [...pair, await addInspector(other.id)] }));
+    expect(joint.status).to.equal(422);
+    expect(joint.body.decision.findings.map((f: { ruleId: string }) => f.ruleId)).to.include('random.drawn');
+    const filed = await h.api().post('/api/v1/filings').set(auth(ag.key)).send(body({}));
+    expect(filed.status, JSON.stringify(filed.body)).to.equal(201);
+    expect(filed.body.decision.findings.map((f: { ruleId: string; severity: string }) => `${f.ruleId}:${f.severity}`)).to.include('enterprise.no-disturb:warn');
+
+    h.clock.set('2026-05-13T13:00:00+08:00');
+    const result = await h.api().post(`/api/v1/filings/${filed.body.filing.id}/result`).set(auth(ag.key)).send({ conductedAt: '2026-05-13T12:30:00+08:00', outcome: 'not_conducted', summary: '企业停产，未实施' });
+    expect(result.status, JSON.stringify(result.body)).to.equal(200);
+    const raised = await h.runtime.store.db.selectFrom('violations').select(['kind', 'filing_id']).where('agency_id', '=', ag.id).where('kind', '=', 'draw_not_executed').execute();
+    expect(raised).to.deep.equal([{ kind: 'draw_not_executed', filing_id: filed.body.filing.id }]);
   });
 });

@@ -54,6 +54,9 @@ describe('scheduled jobs', () => {
     const today = new Date(Date.now() + 8 * HOUR).toISOString().slice(0, 10);
     expect((await h.api().post('/api/v1/jobs/digest/run').set(admin).send({ date: today })).status).to.equal(400);
     expect((await h.api().post('/api/v1/jobs/digest/run').set(admin).send({ date: '2026-02-30' })).status).to.equal(400);
+    expect((await h.api().post('/api/v1/jobs/sweep/run').set(admin).send({ date: '2026-01-01' })).status, 'the sweep takes no date').to.equal(400);
+    expect((await h.api().get('/api/v1/digests/0001-01-01').set(admin)).status).to.equal(400);
+    expect((await h.api().get('/api/v1/digests/2026-13-01').set(admin)).status).to.equal(400);
     const sup = await createKey({ role: 'supervisor', regions: [] });
     expect((await h.api().post('/api/v1/jobs/sweep/run').set(auth(sup)).send({})).status).to.equal(403);
     const runs = await h.api().get('/api/v1/jobs?job=sweep').set(admin);
@@ -156,6 +159,13 @@ describe('scheduled jobs', () => {
     expect((await file(good)).status).to.equal(201);
     expect((await file(bad)).status).to.equal(201);
     const sup = await createKey({ role: 'supervisor', regions: ['4401'] });
+    // reports the supervisors dismissed as not founded do not sink an agency's rank
+    const reported = await world('440101');
+    expect((await file(reported)).status).to.equal(201);
+    for (let i = 0; i < 3; i++) {
+      const r = await h.api().post('/api/v1/reports').set(auth(reported.enterpriseKey)).send({ kind: 'unfiled_inspection', occurredAt: '2026-07-01T09:00:00+08:00', agencyId: reported.agencyId, description: '反映未备案检查' });
+      await h.api().patch(`/api/v1/violations/${r.body.violationId}`).set(auth(sup)).send({ status: 'dismissed', note: '经核查不属实' });
+    }
     const raised = await h.api().post('/api/v1/violations').set(auth(sup)).send({ kind: 'conduct', agencyId: bad.agencyId, occurredAt: '2026-07-01T09:00:00+08:00', description: '暗访发现接受宴请', conductRuleIds: ['conduct.N3'] });
     h.clock.set('2026-07-02T10:00:00+08:00');
     await h.api().patch(`/api/v1/violations/${raised.body.id}`).set(auth(sup)).send({ status: 'resolved', note: '查实' });
@@ -163,11 +173,15 @@ describe('scheduled jobs', () => {
     const card = await h.api().get('/api/v1/scorecards?from=2026-07-01T00:00:00%2B08:00&to=2026-07-03T00:00:00%2B08:00').set(auth(sup));
     expect(card.status, JSON.stringify(card.body)).to.equal(200);
     const ids = card.body.agencies.map((a: { agencyId: string }) => a.agencyId);
-    expect(ids).to.deep.equal([good.agencyId, bad.agencyId]);
-    expect(card.body.agencies[1].vetoed).to.deep.equal({ violationIds: [raised.body.id], conductRuleIds: ['conduct.N3'] });
-    expect(card.body.agencies[0]).to.include({ rank: 1, filings: 1, vetoed: null, onSiteShare: 1, visitsPerEnterprise: 1 });
+    const entry = (id: string) => card.body.agencies.find((a: { agencyId: string }) => a.agencyId === id);
+    expect(ids.filter((id: string) => id !== reported.agencyId)).to.deep.equal([good.agencyId, bad.agencyId]);
+    expect(ids.at(-1), 'the vetoed agency ranks last').to.equal(bad.agencyId);
+    expect(ids.indexOf(reported.agencyId), 'dismissed reports count for nothing').to.be.below(ids.indexOf(bad.agencyId));
+    expect(entry(reported.agencyId).violations.byStatus).to.deep.equal({ dismissed: 3 });
+    expect(entry(bad.agencyId).vetoed).to.deep.equal({ violationIds: [raised.body.id], conductRuleIds: ['conduct.N3'] });
+    expect(entry(good.agencyId)).to.include({ filings: 1, vetoed: null, onSiteShare: 1, visitsPerEnterprise: 1 });
     const csv = await h.api().get('/api/v1/scorecards?from=2026-07-01T00:00:00%2B08:00&to=2026-07-03T00:00:00%2B08:00&format=csv').set(auth(sup));
-    expect(csv.text.split('\r\n')[2]).to.include(raised.body.id);
+    expect(csv.text.split('\r\n').find((line) => line.includes(bad.agencyId))).to.include(raised.body.id);
     expect((await h.api().get('/api/v1/scorecards?from=2026-07-03T00:00:00%2B08:00&to=2026-07-01T00:00:00%2B08:00').set(auth(sup))).status).to.equal(400);
     expect((await h.api().get('/api/v1/scorecards?from=2026-07-01T00:00:00%2B08:00&to=2026-07-03T00:00:00%2B08:00').set(auth(good.agencyKey))).status).to.equal(403);
   });

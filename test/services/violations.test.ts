@@ -73,6 +73,13 @@ describe('violations: enterprise reports and ratings, supervisors working them',
     expect((await send({ agencyId: undefined })).body.error.details[0].path).to.equal('/agencyId');
     expect((await send({ agencyId: 'agy_nope' })).status).to.equal(404);
     expect((await send({ hotline: { line: '110', ticket: 'x1' } })).status).to.equal(400);
+    expect((await send({ occurredAt: '1900-01-01T00:00:00Z' })).status, 'past the two years').to.equal(400);
+    expect((await send({ kind: 'unfiled_inspection' })).body.error.details[0].path, 'conduct items only on a conduct report').to.equal('/conductRuleIds');
+    // a filing of this enterprise pinned on an agency that was not on it
+    const { filing: mine } = (await file(w)).body;
+    const pinned = await send({ filingId: mine.id, agencyId: other.agencyId });
+    expect(pinned.status).to.equal(400);
+    expect(pinned.body.error.details[0].path).to.equal('/agencyId');
     // only an enterprise reports
     expect((await h.api().post('/api/v1/reports').set(auth(w.agencyKey)).send({ kind: 'unfiled_inspection', occurredAt: hourAgo(), agencyName: '某局', description: '未备案检查' })).status).to.equal(403);
     expect(await violationCount()).to.equal(before);
@@ -146,6 +153,11 @@ describe('violations: enterprise reports and ratings, supervisors working them',
     expect((await h.api().post('/api/v1/violations').set(auth(sup)).send({ ...body, conductRuleIds: [] })).status).to.equal(400);
     expect((await h.api().post('/api/v1/violations').set(auth(sup)).send({ ...body, kind: 'result_overdue' })).status, 'the jobs raise that').to.equal(400);
     expect((await h.api().post('/api/v1/violations').set(auth(w.enterpriseKey)).send(body)).status).to.equal(403);
+    // an enterprise of its region does not bring another region's agency into its reach
+    const far = await world('330102');
+    const across = await h.api().post('/api/v1/violations').set(auth(sup)).send({ ...body, agencyId: far.agencyId });
+    expect(across.status).to.equal(403);
+    expect(across.body.error.message).to.include('执法主体').and.not.include('agency');
   });
 
   it('an enterprise confirming arrival on a code no filing has, on a cancelled one, or on another enterprise’s raises unfiled_inspection once', async () => {
@@ -153,6 +165,9 @@ describe('violations: enterprise reports and ratings, supervisors working them',
     const w = await world();
     const arrive = (code: string, key = w.enterpriseKey) => h.api().post(`/api/v1/verify/${code}/arrival`).set(auth(key));
 
+    const before = await violationCount();
+    for (const typo of ['x', '%3Cscript%3E', 'A'.repeat(300)]) expect((await arrive(typo)).status, typo.slice(0, 20)).to.equal(400);
+    expect(await violationCount(), 'a typing error is not a visit').to.equal(before);
     const unknown = await arrive('ABCDEFGHJKMNPQ');
     expect(unknown.status).to.equal(404);
     expect(unknown.body.violationId).to.be.a('string');
