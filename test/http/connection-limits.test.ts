@@ -55,7 +55,7 @@ describe('connection limits of the HTTP server', function () {
       });
 
       const [droppedAfter, reply] = await Promise.all([trickle, upload]);
-      expect(droppedAfter).to.be.below(13_000);
+      expect(droppedAfter).to.be.below(15_000);
       expect(reply).to.match(/^HTTP\/1\.1 400 /);
       expect(reply).to.include('"code":"validation_failed"');
     } finally {

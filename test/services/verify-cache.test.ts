@@ -34,7 +34,7 @@ describe('verification cache stays truthful', () => {
       expect((await h.api().get(`/api/v1/verify/${filing.verifyCode}`)).body.filing.status).to.equal('filed');
       const res = await supertest(other.app).post(`/api/v1/filings/${filing.id}/cancel`).set(auth(w.agencyKey)).send({ reason: '合并检查' });
       expect(res.status).to.equal(200);
-      await waitFor(async () => (await h.api().get(`/api/v1/verify/${filing.verifyCode}`)).body.filing.status === 'cancelled', 3000);
+      await waitFor(async () => (await h.api().get(`/api/v1/verify/${filing.verifyCode}`)).body.filing.status === 'cancelled', 10_000);
     });
 
     it('a filing made in another process is found here at once (unknown codes are never cached)', async () => {
@@ -55,7 +55,7 @@ describe('verification cache stays truthful', () => {
       // kill every LISTEN connection, as a network blip or a database restart would
       await sql`select pg_terminate_backend(pid) from pg_stat_activity where query ilike 'listen filing_changed%'`.execute(h.runtime.store.db);
       await supertest(other.app).post(`/api/v1/filings/${filing.id}/cancel`).set(auth(w.agencyKey)).send({ reason: '改期' });
-      await waitFor(async () => (await h.api().get(`/api/v1/verify/${filing.verifyCode}`)).body.filing.status === 'cancelled', 3000);
+      await waitFor(async () => (await h.api().get(`/api/v1/verify/${filing.verifyCode}`)).body.filing.status === 'cancelled', 10_000);
       // and the listener comes back by itself
       await waitFor(async () => {
         const r = await sql<{ n: number }>`select count(*)::int as n from pg_stat_activity where query ilike 'listen filing_changed%'`.execute(h.runtime.store.db);

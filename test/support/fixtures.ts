@@ -103,7 +103,7 @@ export async function file(w: World, over: Record<string, unknown> = {}) {
 }
 
 /** Polls a condition until it holds or the deadline passes; tests never sleep a fixed time. */
-export async function waitFor<T>(probe: () => Promise<T | null | undefined | false>, ms = 5000): Promise<T> {
+export async function waitFor<T>(probe: () => Promise<T | null | undefined | false>, ms = 15_000): Promise<T> {
   const deadline = Date.now() + ms;
   for (;;) {
     const v = await probe();
