@@ -29,6 +29,8 @@ if (what === 'digest') {
   const agency = await db.selectFrom('agencies').select('id').where('name', 'like', '基准执法局%').orderBy('id').executeTakeFirstOrThrow();
   const admin: Principal = { keyId: 'bench', role: 'admin', name: 'bench', agencyId: null, uscc: null, regions: [] };
   await sql`delete from job_runs where job = 'draw' and period like ${`${day}%`}`.execute(db);
+  // a province-level agency (Liaoning, 210000): its jurisdiction covers every bench enterprise
+  await sql`update agencies set region = '210000' where id = ${agency.id}`.execute(db);
   const plan = await rt.services.draws.createPlan(admin, { agencyId: agency.id, name: 'bench draw', filter: { region: '21' }, ratio: 0.05 });
   const [population, baselineMs] = await time(() => db.selectFrom('enterprises').select(['uscc', 'risk_class', 'no_disturb']).where('region', 'like', '21%').execute());
   const [run, ms] = await time(() => rt.services.jobs.run('draw', { date: day, trigger: 'manual' }));
