@@ -435,6 +435,7 @@ export const Draw = Type.Object({
   excluded: Nullable(Type.Record(Type.String(), Type.Integer())),
   assignments: Type.Array(DrawAssignmentView),
 });
+export const DrawSummary = Type.Composite([Type.Omit(Draw, ['assignments', 'excluded']), Type.Object({ assignments: Type.Integer({ description: 'how many were drawn' }) })]);
 export const DrawInputs = Type.Object({
   drawId: Type.String(),
   seed: Type.String(),
@@ -458,6 +459,7 @@ export const DrawListQuery = Type.Object({ ...PageQuery, agency: Type.Optional(I
 export type DrawPlanCreateBody = Static<typeof DrawPlanCreate>;
 export type DrawPlanView = Static<typeof DrawPlan>;
 export type DrawView = Static<typeof Draw>;
+export type DrawSummaryView = Static<typeof DrawSummary>;
 export type DrawInputsView = Static<typeof DrawInputs>;
 export type DrawVerificationView = Static<typeof DrawVerification>;
 export type DrawListQueryT = Static<typeof DrawListQuery>;

@@ -5,7 +5,7 @@ import { newId } from '../domain/codes.js';
 import { drawEnterprises, drawPairs, drawSample, populationHash, sampleSize, sha256, MAX_DRAW_RATIO, type PopulationMember } from '../domain/draw.js';
 import { AppError, notFound } from '../domain/errors.js';
 import { inRegions, type Principal } from '../domain/principal.js';
-import type { DrawInputsView, DrawListQueryT, DrawPlanCreateBody, DrawPlanView, DrawVerificationView, DrawView, PageOf } from '../domain/schemas.js';
+import type { DrawInputsView, DrawListQueryT, DrawPlanCreateBody, DrawPlanView, DrawSummaryView, DrawVerificationView, DrawView, PageOf } from '../domain/schemas.js';
 import { findAgency } from '../store/agencies-repo.js';
 import type { Db } from '../store/db.js';
 import type { Selectable } from 'kysely';
@@ -133,11 +133,11 @@ export function createDrawService(ctx: ServiceContext) {
     const drawn = drawPairs(stream, chosenMembers, inspectors, avoid);
     if (drawn.length) {
       // one JSON parameter: thousands of rows as bind parameters cost more than the draw itself
-      const rows = drawn.map((d, i) => ({ id: newId('asg'), seq: i + 1, enterprise_uscc: d.uscc, region: regions.get(d.uscc) ?? '', inspector_ids: d.inspectorIds }));
+      const rows = drawn.map((d, i) => ({ id: newId('asg'), seq: i + 1, enterprise_uscc: d.uscc, region: regions.get(d.uscc) ?? '', stratum: d.stratum, inspector_ids: d.inspectorIds }));
       await sql`
-        insert into draw_assignments (id, draw_id, seq, agency_id, enterprise_uscc, region, inspector_ids, period_start, period_end, status)
-        select x.id, ${draw.id}, x.seq, ${plan.agency_id}, x.enterprise_uscc, x.region, x.inspector_ids, ${periodStart}, ${periodEnd}, 'open'
-        from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(id text, seq int, enterprise_uscc text, region text, inspector_ids text[])`.execute(trx);
+        insert into draw_assignments (id, draw_id, seq, agency_id, enterprise_uscc, region, stratum, inspector_ids, period_start, period_end, status)
+        select x.id, ${draw.id}, x.seq, ${plan.agency_id}, x.enterprise_uscc, x.region, x.stratum, x.inspector_ids, ${periodStart}, ${periodEnd}, 'open'
+        from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(id text, seq int, enterprise_uscc text, region text, stratum text, inspector_ids text[])`.execute(trx);
     }
     // the population as recorded and hashed: one serialization, hashed as populationHash() does
     const populationJson = JSON.stringify(members.map((m) => [m.uscc, m.stratum]));
@@ -181,13 +181,19 @@ export function createDrawService(ctx: ServiceContext) {
 
 /** Public: the plan, the commitment, once drawn the seed and the assignments with their filings and results. */
 async function getDraw(id: string): Promise<DrawView> {
-    const d = await loadDraw(ctx.db, id);
+    // not the recorded population (megabytes for a large draw): /inputs serves it
+    const d = await ctx.db
+      .selectFrom('draws')
+      .select(['id', 'plan_id', 'status', 'seed_hash', 'seed', 'committed_at', 'drawn_at', 'draw_day', 'target', 'population_size', 'population_hash', 'excluded'])
+      .where('id', '=', id)
+      .executeTakeFirst();
+    if (!d) throw notFound('draw', id);
     const plan = await ctx.db.selectFrom('draw_plans').innerJoin('agencies', 'agencies.id', 'draw_plans.agency_id').select(['draw_plans.name', 'draw_plans.filter', 'agencies.id as agency_id', 'agencies.name as agency_name']).where('draw_plans.id', '=', d.plan_id).executeTakeFirstOrThrow();
     const assignments = await ctx.db
       .selectFrom('draw_assignments as a')
       .innerJoin('enterprises as e', 'e.uscc', 'a.enterprise_uscc')
       .leftJoin('filings as f', 'f.id', 'a.filing_id')
-      .select(['a.id', 'a.seq', 'a.enterprise_uscc', 'e.name as enterprise_name', 'e.risk_class', 'a.inspector_ids', 'a.period_start', 'a.period_end', 'a.status', 'f.id as filing_id', 'f.filing_no', 'f.status as filing_status', 'f.result_outcome', 'f.conducted_at', 'f.result_summary'])
+      .select(['a.id', 'a.seq', 'a.enterprise_uscc', 'e.name as enterprise_name', 'a.stratum', 'a.inspector_ids', 'a.period_start', 'a.period_end', 'a.status', 'f.id as filing_id', 'f.filing_no', 'f.status as filing_status', 'f.result_outcome', 'f.conducted_at', 'f.result_summary'])
       .where('a.draw_id', '=', id)
       .orderBy('a.seq')
       .execute();
@@ -215,7 +221,7 @@ async function getDraw(id: string): Promise<DrawView> {
         id: a.id,
         seq: a.seq,
         enterprise: { uscc: a.enterprise_uscc, name: a.enterprise_name },
-        stratum: a.risk_class ?? 'unknown',
+        stratum: a.stratum,
         inspectors: a.inspector_ids.map((i) => ({ id: i, name: names.get(i) ?? '' })),
         periodStart: a.period_start.toISOString(),
         periodEnd: a.period_end.toISOString(),
@@ -317,17 +323,42 @@ async function getDraw(id: string): Promise<DrawView> {
       return { draws: made, failed };
     },
 
-    async list(q: DrawListQueryT): Promise<PageOf<DrawView>> {
+    /** Public, newest first: each draw without its assignments (GET /draws/:id has them). */
+    async list(q: DrawListQueryT): Promise<PageOf<DrawSummaryView>> {
       const limit = q.limit ?? 50;
       const after = decodeCursor(q.cursor, (v): v is [string, string] => Array.isArray(v) && v.length === 2 && v.every((x) => typeof x === 'string') && isSupportedInstant(Date.parse(v[0] as string)));
-      let query = ctx.db.selectFrom('draws').select(['id', 'committed_at']);
-      if (q.agency) query = query.where('agency_id', '=', q.agency);
-      if (q.plan) query = query.where('plan_id', '=', q.plan);
-      if (after) query = query.where(sql<boolean>`(committed_at, id) < (${new Date(after[0])}, ${after[1]})`);
-      const rows = await query.orderBy('committed_at', 'desc').orderBy('id', 'desc').limit(limit + 1).execute();
-      const views = await Promise.all(rows.slice(0, limit).map((r) => getDraw(r.id)));
-      const page = pageOf(rows, limit, (r) => r.id, (r) => [r.committed_at.toISOString(), r.id]);
-      return { items: views, nextCursor: page.nextCursor };
+      let query = ctx.db
+        .selectFrom('draws as d')
+        .innerJoin('draw_plans as p', 'p.id', 'd.plan_id')
+        .innerJoin('agencies as ag', 'ag.id', 'd.agency_id')
+        .select(['d.id', 'd.plan_id', 'p.name as plan_name', 'ag.id as agency_id', 'ag.name as agency_name', 'p.filter', 'd.status', 'd.seed_hash', 'd.seed', 'd.committed_at', 'd.drawn_at', 'd.draw_day', 'd.target', 'd.population_size', 'd.population_hash'])
+        .select((eb) => eb.selectFrom('draw_assignments as x').select(eb.fn.countAll<string>().as('n')).whereRef('x.draw_id', '=', 'd.id').as('assignments'));
+      if (q.agency) query = query.where('d.agency_id', '=', q.agency);
+      if (q.plan) query = query.where('d.plan_id', '=', q.plan);
+      if (after) query = query.where(sql<boolean>`(d.committed_at, d.id) < (${new Date(after[0])}, ${after[1]})`);
+      const rows = await query.orderBy('d.committed_at', 'desc').orderBy('d.id', 'desc').limit(limit + 1).execute();
+      return pageOf(
+        rows,
+        limit,
+        (r) => ({
+          id: r.id,
+          planId: r.plan_id,
+          planName: r.plan_name,
+          agency: { id: r.agency_id, name: r.agency_name },
+          filter: r.filter as Filter,
+          status: r.status,
+          seedHash: r.seed_hash,
+          seed: r.status === 'drawn' ? r.seed : null,
+          committedAt: r.committed_at.toISOString(),
+          drawnAt: r.drawn_at?.toISOString() ?? null,
+          drawDay: r.draw_day ? String(r.draw_day).slice(0, 10) : null,
+          target: r.target,
+          populationSize: r.population_size,
+          populationHash: r.population_hash,
+          assignments: Number(r.assignments ?? 0),
+        }),
+        (r) => [r.committed_at.toISOString(), r.id],
+      );
     },
 
     get: getDraw,

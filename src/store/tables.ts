@@ -217,6 +217,7 @@ export interface DrawAssignmentsTable {
   agency_id: string;
   enterprise_uscc: string;
   region: string;
+  stratum: string;
   inspector_ids: string[];
   period_start: Date;
   period_end: Date;

@@ -94,7 +94,10 @@ describe('random draws (双随机)', () => {
     expect(drawnUsccs).not.to.include(noDisturb);
     expect(drawnUsccs).not.to.include(recent);
     for (const a of drawn.assignments) expect(a.inspectors.map((i: { id: string }) => i.id).sort()).not.to.deep.equal(inspectors.slice(0, 2).sort());
+    const listed = (await h.api().get(`/api/v1/draws?agency=${agency.id}`)).body.items;
+    expect(listed.find((d: { id: string }) => d.id === drawId)).to.include({ assignments: 5, status: 'drawn', populationSize: 29 });
     const inputs = (await h.api().get(`/api/v1/draws/${drawId}/inputs`)).body;
+    for (const a of drawn.assignments) expect(inputs.population).to.deep.include([a.enterprise.uscc, a.stratum]);
     expect(inputs.population).to.have.length(29);
     expect(inputs.avoid[drawnUsccs[0]]).to.deep.equal(inspectors.slice(0, 2).sort());
 

@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { Draw, DrawInputs, DrawListQuery, DrawPlan, DrawPlanCreate, DrawVerification, Page } from '../../domain/schemas.js';
+import { Draw, DrawInputs, DrawListQuery, DrawPlan, DrawPlanCreate, DrawSummary, DrawVerification, Page } from '../../domain/schemas.js';
 import { defineRoute, who } from '../route.js';
 
 const tag = 'Draws';
@@ -37,7 +37,7 @@ export const drawRoutes = [
     auth: 'public',
     rateLimited: true,
     query: DrawListQuery,
-    responses: { 200: { description: 'a page of draws', schema: Page(Draw) } },
+    responses: { 200: { description: 'a page of draws, without their assignments', schema: Page(DrawSummary) } },
     handler: async (c) => ({ status: 200, body: await c.services.draws.list(c.query) }),
   }),
   defineRoute({

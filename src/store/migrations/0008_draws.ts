@@ -54,6 +54,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       agency_id text not null,
       enterprise_uscc text not null references enterprises(uscc),
       region text not null,
+      stratum text not null,
       inspector_ids text[] not null,
       period_start timestamptz not null,
       period_end timestamptz not null,
