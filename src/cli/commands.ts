@@ -148,6 +148,7 @@ export function buildCli(io: CliIo): Command {
       io.out(`draw ${v.drawId}: ${v.matches ? 'MATCHES' : 'DOES NOT MATCH'}`);
       io.out(`  seed matches its published hash: ${v.seedMatchesCommitment ? 'yes' : 'NO'}`);
       io.out(`  population matches its hash:     ${v.populationMatchesHash ? 'yes' : 'NO'}`);
+      io.out(`  record matches the audit trail:  ${v.recordMatchesAudit ? 'yes' : 'NO'}`);
       io.out(`  assignments (${v.recorded} recorded, ${v.recomputed} recomputed): ${v.assignmentsMatch ? 'the same' : `first difference at #${v.firstDifference?.seq}: recorded ${v.firstDifference?.recorded ?? '-'}, recomputed ${v.firstDifference?.recomputed ?? '-'}`}`);
       if (!v.matches) throw new ExitCode(1);
     });

@@ -140,3 +140,17 @@ export function drawSample(input: DrawInput): DrawnAssignment[] {
   const { stream, drawn } = drawEnterprises(input);
   return drawPairs(stream, drawn, input.pool, input.avoid);
 }
+
+/**
+ * What a made draw commits to beyond its population, hashed into its audit event: who drew, the
+ * period, the pool, the pairs to avoid, the sample size and every assignment. The audit chain
+ * keeps the hash, so a draw rewritten in the database no longer matches it.
+ */
+export function drawRecordHash(r: { populationHash: string; agencyId: string; periodStart: Date; periodEnd: Date; pool: string[]; avoid: Record<string, string[]>; target: number; assignments: { uscc: string; stratum: string; inspectorIds: string[] }[] }): string {
+  const avoid = Object.keys(r.avoid)
+    .sort()
+    .map((k) => [k, [...(r.avoid[k] ?? [])].sort()]);
+  return sha256(
+    JSON.stringify([r.populationHash, r.agencyId, r.periodStart.toISOString(), r.periodEnd.toISOString(), r.pool, avoid, r.target, r.assignments.map((a) => [a.uscc, a.stratum, [...a.inspectorIds].sort()])]),
+  );
+}

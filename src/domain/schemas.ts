@@ -451,6 +451,7 @@ export const DrawVerification = Type.Object({
   seedMatchesCommitment: Type.Boolean(),
   populationMatchesHash: Type.Boolean(),
   assignmentsMatch: Type.Boolean(),
+  recordMatchesAudit: Type.Boolean({ description: 'the seed hash, population hash, pool, pairs to avoid, sample size, period and assignments are those the hash-chained audit trail recorded when the draw was committed and made' }),
   recorded: Type.Integer(),
   recomputed: Type.Integer(),
   firstDifference: Nullable(Type.Object({ seq: Type.Integer(), recorded: Nullable(Type.String()), recomputed: Nullable(Type.String()) })),

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import { addDays, dayBounds, isSupportedInstant, localDate } from '../domain/calendar.js';
 import { newId } from '../domain/codes.js';
-import { drawEnterprises, drawPairs, drawSample, populationHash, sampleSize, sha256, MAX_DRAW_RATIO, type PopulationMember } from '../domain/draw.js';
+import { drawEnterprises, drawPairs, drawRecordHash, drawSample, populationHash, sampleSize, sha256, MAX_DRAW_RATIO, type DrawnAssignment, type PopulationMember } from '../domain/draw.js';
 import { AppError, notFound } from '../domain/errors.js';
 import { inRegions, type Principal } from '../domain/principal.js';
 import type { DrawInputsView, DrawListQueryT, DrawPlanCreateBody, DrawPlanView, DrawSummaryView, DrawVerificationView, DrawView, PageOf } from '../domain/schemas.js';
@@ -158,7 +158,8 @@ export function createDrawService(ctx: ServiceContext) {
       })
       .where('id', '=', draw.id)
       .execute();
-    await record(trx, { chain: chains.agency(plan.agency_id), at: now, actor: 'draw-job', action: 'draw.made', entityType: 'draw', entityId: draw.id, payload: { planId: plan.id, seedHash: draw.seed_hash, seed: draw.seed, populationHash: recordedHash, target, assignments: drawn.length } });
+    const recordHash = drawRecordHash({ populationHash: recordedHash, agencyId: plan.agency_id, periodStart, periodEnd, pool: inspectors, avoid, target, assignments: drawn });
+    await record(trx, { chain: chains.agency(plan.agency_id), at: now, actor: 'draw-job', action: 'draw.made', entityType: 'draw', entityId: draw.id, payload: { planId: plan.id, seedHash: draw.seed_hash, seed: draw.seed, populationHash: recordedHash, recordHash, target, assignments: drawn.length, periodStart: periodStart.toISOString(), periodEnd: periodEnd.toISOString() } });
     return { id: draw.id, planId: plan.id, populationSize: members.length, assignments: drawn.length };
   }
 
@@ -380,8 +381,25 @@ async function getDraw(id: string): Promise<DrawView> {
       } catch {
         // a recorded population that is not even JSON any more does not match anything
       }
-      const recomputed = drawSample({ seed: d.seed ?? '', population, target: d.target ?? 0, pool: d.pool ?? [], avoid: (d.avoid as Record<string, string[]>) ?? {} });
-      const recorded = await ctx.db.selectFrom('draw_assignments').select(['seq', 'enterprise_uscc', 'inspector_ids']).where('draw_id', '=', id).orderBy('seq').execute();
+      const pool = d.pool ?? [];
+      const avoid = (d.avoid as Record<string, string[]> | null) ?? {};
+      let recomputed: DrawnAssignment[] = [];
+      try {
+        recomputed = drawSample({ seed: d.seed ?? '', population, target: d.target ?? 0, pool, avoid });
+      } catch {
+        // a recorded pool or population no draw could have come from: nothing is recomputed
+      }
+      const recorded = await ctx.db
+        .selectFrom('draw_assignments')
+        .select(['seq', 'enterprise_uscc', 'stratum', 'inspector_ids', 'agency_id', 'period_start', 'period_end'])
+        .where('draw_id', '=', id)
+        .orderBy('seq')
+        .execute();
+      // what the audit trail (hash-chained; `audit verify`) says was committed and made
+      const events = await ctx.db.selectFrom('audit_events').select(['action', 'payload']).where('entity_type', '=', 'draw').where('entity_id', '=', id).orderBy('id').execute();
+      const payloadOf = (action: string) => (events.find((e) => e.action === action)?.payload ?? {}) as { seedHash?: string; populationHash?: string; recordHash?: string; periodStart?: string; periodEnd?: string };
+      const committed = payloadOf('draw.committed');
+      const made = payloadOf('draw.made');
       const key = (uscc: string, ids: string[]) => `${uscc} ${[...ids].sort().join('+')}`;
       let firstDifference: DrawVerificationView['firstDifference'] = null;
       for (let i = 0; i < Math.max(recorded.length, recomputed.length); i++) {
@@ -394,15 +412,30 @@ async function getDraw(id: string): Promise<DrawView> {
           break;
         }
       }
-      const seedMatchesCommitment = sha256(d.seed ?? '') === d.seed_hash;
-      const populationMatchesHash = sha256(d.population ?? '') === d.population_hash && populationHash(population) === d.population_hash;
+      const seedMatchesCommitment = sha256(d.seed ?? '') === d.seed_hash && committed.seedHash === d.seed_hash;
+      const populationMatchesHash = sha256(d.population ?? '') === d.population_hash && populationHash(population) === d.population_hash && made.populationHash === d.population_hash;
       const sorted = population.every((m, i) => i === 0 || population[i - 1]!.uscc < m.uscc);
+      const first = recorded[0];
+      const recordMatchesAudit =
+        made.recordHash !== undefined &&
+        recorded.every((a) => a.agency_id === first?.agency_id && a.period_start.getTime() === first.period_start.getTime() && a.period_end.getTime() === first.period_end.getTime()) &&
+        drawRecordHash({
+          populationHash: d.population_hash ?? '',
+          agencyId: first?.agency_id ?? d.agency_id,
+          periodStart: first?.period_start ?? new Date(made.periodStart ?? 0),
+          periodEnd: first?.period_end ?? new Date(made.periodEnd ?? 0),
+          pool,
+          avoid,
+          target: d.target ?? 0,
+          assignments: recorded.map((a) => ({ uscc: a.enterprise_uscc, stratum: a.stratum, inspectorIds: a.inspector_ids })),
+        }) === made.recordHash;
       return {
         drawId: id,
-        matches: seedMatchesCommitment && populationMatchesHash && sorted && firstDifference === null,
+        matches: seedMatchesCommitment && populationMatchesHash && sorted && firstDifference === null && recordMatchesAudit,
         seedMatchesCommitment,
         populationMatchesHash: populationMatchesHash && sorted,
         assignmentsMatch: firstDifference === null,
+        recordMatchesAudit,
         recorded: recorded.length,
         recomputed: recomputed.length,
         firstDifference,

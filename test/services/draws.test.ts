@@ -158,6 +158,20 @@ describe('random draws (双随机)', () => {
     const late = await h.runtime.store.db.selectFrom('violations').select('enterprise_uscc').where('kind', '=', 'disclosure_overdue').where('agency_id', '=', agency.id).execute();
     expect(late.map((v) => v.enterprise_uscc)).to.deep.equal([a1.enterprise.uscc]);
 
+    // someone with database access rewrites the draw consistently in its own tables (a pool that
+    // gives other pairs, the assignments to match, a new seed with its hash): the audit trail says so
+    const db = h.runtime.store.db;
+    const saved = await db.selectFrom('draws').select(['seed', 'seed_hash', 'pool']).where('id', '=', drawId).executeTakeFirstOrThrow();
+    await db.updateTable('draws').set({ seed: 'f'.repeat(64), seed_hash: (await import('../../src/domain/draw.js')).sha256('f'.repeat(64)) }).where('id', '=', drawId).execute();
+    expect((await h.api().get(`/api/v1/draws/${drawId}/verify`)).body).to.include({ matches: false, seedMatchesCommitment: false });
+    await db.updateTable('draws').set({ seed: saved.seed, seed_hash: saved.seed_hash, pool: [...saved.pool!, 'insp_planted'] }).where('id', '=', drawId).execute();
+    expect((await h.api().get(`/api/v1/draws/${drawId}/verify`)).body).to.include({ matches: false, recordMatchesAudit: false });
+    await db.updateTable('draws').set({ pool: [saved.pool![0]!] }).where('id', '=', drawId).execute();
+    const onePool = await h.api().get(`/api/v1/draws/${drawId}/verify`);
+    expect(onePool.status, 'a pool no draw could come from is a mismatch, not a 500').to.equal(200);
+    expect(onePool.body.matches).to.equal(false);
+    await db.updateTable('draws').set({ pool: saved.pool }).where('id', '=', drawId).execute();
+    expect((await h.api().get(`/api/v1/draws/${drawId}/verify`)).body.matches, 'restored').to.equal(true);
     // someone with database access removes an enterprise from the recorded population: the check says so
     const firstMember = String.raw`^\[\["[^"]+","[^"]+"\],`;
     await sql`update draws set population = regexp_replace(population, ${firstMember}, '[') where id = ${drawId}`.execute(h.runtime.store.db);
