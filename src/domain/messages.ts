@@ -67,6 +67,7 @@ export const messages = {
   draw_pool_small: { 'zh-CN': '该执法主体在抽查期内有效的持证执法人员只有 {n} 名；随机选派并轮换人员至少需要 3 名', en: 'The agency has {n} certified inspectors valid through the period; drawing and rotating pairs needs at least 3' },
   draw_not_made: { 'zh-CN': '抽查 {id} 尚未实施：种子公布前不能复核', en: 'Draw {id} has not been made yet: it can be checked once its seed is revealed' },
   draw_day_ahead: { 'zh-CN': '{date} 不是今天：抽查只在实施当天进行', en: '{date} is not today: a draw is made on the day it is run' },
+  digest_not_ready: { 'zh-CN': '{date} 的每日摘要尚未生成（每天 02:00 生成，或由管理员运行 jobs run digest）', en: 'The digest of {date} has not been made yet (it is made at 02:00, or by an administrator with jobs run digest)' },
   job_unknown: { 'zh-CN': '没有这个任务：{name}（可用：{known}）', en: 'No such job: {name} (known: {known})' },
   job_period_future: { 'zh-CN': '{date} 尚未结束，不能为其生成{job}', en: '{date} is not over yet; the {job} for it cannot run' },
   rules_unavailable: { 'zh-CN': '没有可用的规则集，备案无法校验', en: 'No rule set is active; filings cannot be checked' },

@@ -487,13 +487,18 @@ export type JobRunView = Static<typeof JobRun>;
 // Digests and scorecards
 const Counts = Type.Record(Type.String(), Type.Integer());
 export const ScorecardEntry = Type.Object({
-  rank: Type.Integer({ description: 'vetoed agencies last; then fewer violations per filing (dismissed ones left out), fewer blocked attempts, better average rating' }),
+  rank: Type.Integer({ description: 'vetoed agencies last; then fewer counted violations per filing, fewer blocked attempts, better average rating' }),
   agencyId: Type.String(),
   agencyName: Type.String(),
   filings: Type.Integer(),
   blockedAttempts: Type.Integer(),
   warnings: Type.Integer({ description: 'filings made with warnings' }),
-  violations: Type.Object({ total: Type.Integer(), byKind: Counts, byStatus: Counts }),
+  violations: Type.Object({
+    total: Type.Integer(),
+    counted: Type.Integer({ description: 'what ranks: raised by the rules and jobs (not dismissed), or resolved as founded; unworked allegations do not count' }),
+    byKind: Counts,
+    byStatus: Counts,
+  }),
   averageRating: Nullable(Type.Number({ description: 'mean enterprise rating 1-5 given in the period' })),
   ratings: Type.Integer(),
   onSiteShare: Nullable(Type.Number({ description: 'share of filings that are on-site visits (0-1)' })),

@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import nodemailer from 'nodemailer';
 import { sql } from 'kysely';
+import { addDays, localDate } from '../domain/calendar.js';
 import type { DigestView } from '../domain/schemas.js';
 import type { ServiceContext } from './context.js';
 import { digestHtml, digestText, scorecardCsv } from './digest-render.js';
@@ -107,6 +108,26 @@ export function createDelivery(ctx: ServiceContext, cfg: DeliveryConfig, digests
         }
       }
       return { sent, failed };
+    },
+
+    /** Deliveries of the last `days` days still pending, failed or left mid-send: tried again (the hourly sweep calls this). */
+    async retryRecent(days: number): Promise<{ sent: number; failed: number }> {
+      const since = addDays(localDate(ctx.clock.now(), ctx.tz), -days);
+      const due = await ctx.db
+        .selectFrom('digest_deliveries')
+        .select(sql<string>`to_char(day, 'YYYY-MM-DD')`.as('day'))
+        .distinct()
+        .where('day', '>=', since)
+        .where('status', '<>', 'sent')
+        .where('attempts', '<', MAX_RUNS)
+        .execute();
+      const total = { sent: 0, failed: 0 };
+      for (const d of due) {
+        const r = await this.deliver(d.day);
+        total.sent += r.sent;
+        total.failed += r.failed;
+      }
+      return total;
     },
 
     close(): void {

@@ -106,8 +106,12 @@ export function createDigestService(ctx: ServiceContext) {
     },
 
     async get(p: Principal, day: string): Promise<DigestView> {
-      // the same days a digest job may be run for
-      return stored(ctx.db, periodFor('digest', ctx.clock.now(), ctx.tz, day), scopeOf(p));
+      // the same days a digest job may be run for, and only once it has run: a read does not make
+      // the day's digest ahead of the job (a key made later gets its scope's digest made then)
+      const period = periodFor('digest', ctx.clock.now(), ctx.tz, day);
+      const ran = await ctx.db.selectFrom('job_runs').select('id').where('job', '=', 'digest').where('period', '=', period).where('outcome', '=', 'succeeded').executeTakeFirst();
+      if (!ran) throw new AppError('not_found', 'digest_not_ready', { date: period });
+      return stored(ctx.db, period, scopeOf(p));
     },
 
     async list(p: Principal, limit = 60): Promise<DigestSummaryView[]> {

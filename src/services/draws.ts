@@ -7,6 +7,7 @@ import { AppError, notFound } from '../domain/errors.js';
 import { inRegions, type Principal } from '../domain/principal.js';
 import type { DrawInputsView, DrawListQueryT, DrawPlanCreateBody, DrawPlanView, DrawSummaryView, DrawVerificationView, DrawView, PageOf } from '../domain/schemas.js';
 import { findAgency } from '../store/agencies-repo.js';
+import { lockJob } from '../store/locks.js';
 import type { Db } from '../store/db.js';
 import type { Selectable } from 'kysely';
 import type { DrawPlansTable, DrawsTable } from '../store/tables.js';
@@ -59,14 +60,22 @@ export function createDrawService(ctx: ServiceContext) {
     const rows = (a?.usccs ?? []).map((uscc, i) => ({ uscc, risk_class: a?.classes?.[i] ?? null, no_disturb: a?.quiet?.[i] ?? false, region: a?.regions?.[i] ?? '' }));
     const recent = new Set<string>();
     if (plan.excludeDays > 0) {
+      // visits this agency made in the last N days: on site, begun, neither cancelled nor recorded
+      // as not conducted (a filing far ahead, or a desk review, shields no one from a draw)
       const since = new Date(now.getTime() - plan.excludeDays * 86_400_000);
-      const r = await db.selectFrom('filings').select('enterprise_uscc').distinct().where('agency_id', '=', plan.agencyId).where('status', '<>', 'cancelled').where('planned_start', '>=', since).execute();
-      for (const x of r) recent.add(x.enterprise_uscc);
+      const r = await sql<{ enterprise_uscc: string }>`
+        select distinct enterprise_uscc from filings
+        where agency_id = ${plan.agencyId} and on_site and status <> 'cancelled' and result_outcome is distinct from 'not_conducted'
+          and planned_start >= ${since} and planned_start <= ${now}`.execute(db);
+      for (const x of r.rows) recent.add(x.enterprise_uscc);
     }
+    // an enterprise this agency still has an open drawn assignment for is not drawn again
+    const open = await db.selectFrom('draw_assignments').select('enterprise_uscc').distinct().where('agency_id', '=', plan.agencyId).where('status', '=', 'open').execute();
+    const assigned = new Set(open.map((x) => x.enterprise_uscc));
     const classes = plan.filter.riskClasses;
     const members: PopulationMember[] = [];
     const regions = new Map<string, string>();
-    const excluded = { recentlyInspected: 0, noDisturb: 0, rotationImpossible: 0 };
+    const excluded = { recentlyInspected: 0, noDisturb: 0, openAssignment: 0, rotationImpossible: 0 };
     for (const e of rows) {
       const stratum = e.risk_class ?? 'unknown';
       if (classes && !classes.includes(stratum as (typeof classes)[number])) continue;
@@ -76,6 +85,10 @@ export function createDrawService(ctx: ServiceContext) {
       }
       if (recent.has(e.uscc)) {
         excluded.recentlyInspected++;
+        continue;
+      }
+      if (assigned.has(e.uscc)) {
+        excluded.openAssignment++;
         continue;
       }
       members.push({ uscc: e.uscc, stratum });
@@ -287,13 +300,16 @@ async function getDraw(id: string): Promise<DrawView> {
     async listPlans(p: Principal): Promise<DrawPlanView[]> {
       let q = ctx.db.selectFrom('draw_plans').innerJoin('agencies', 'agencies.id', 'draw_plans.agency_id').selectAll('draw_plans').select('agencies.region');
       if (p.role === 'agency') q = q.where('draw_plans.agency_id', '=', p.agencyId ?? '');
-      const plans = (await q.orderBy('draw_plans.created_at', 'desc').limit(500).execute()).filter((x) => p.role !== 'supervisor' || inRegions(x.region, p.regions));
+      if (p.role === 'supervisor' && p.regions.length) q = q.where(sql<boolean>`agencies.region like any(${p.regions.map((r) => `${r}%`)}::text[])`);
+      const plans = await q.orderBy('draw_plans.created_at', 'desc').limit(500).execute();
       const pending = plans.length ? await ctx.db.selectFrom('draws').selectAll().where('status', '=', 'committed').where('plan_id', 'in', plans.map((x) => x.id)).execute() : [];
       return plans.map((x) => planView(x, pending.find((d) => d.plan_id === x.id) ?? null));
     },
 
     /** The draw job: every plan due on the day draws from its committed seed, and the next draw of a repeating plan is committed. */
     async runDue(trx: Db, day: string, now: Date): Promise<Record<string, unknown>> {
+      // one draw run at a time, whatever hour each is for: two would draw the same committed draw
+      await lockJob(trx, 'draw', '*');
       const plans = await trx.selectFrom('draw_plans').selectAll().where('next_draw_on', '<=', day).orderBy('id').execute();
       const made: Awaited<ReturnType<typeof make>>[] = [];
       const failed: { planId: string; error: string }[] = [];
@@ -364,9 +380,18 @@ async function getDraw(id: string): Promise<DrawView> {
 
     get: getDraw,
 
-    /** Public, once drawn: everything needed to make the draw again elsewhere. */
-    async inputs(id: string): Promise<DrawInputsView> {
+    /**
+     * Once drawn, everything needed to make the draw again elsewhere, for supervisors: the
+     * population carries every enterprise's risk class and, by what it leaves out, the agency's
+     * recent visits, and the pairs to avoid name who made them; none of that is public. Anyone
+     * may have the draw re-run and checked (`verify`).
+     */
+    async inputs(p: Principal, id: string): Promise<DrawInputsView> {
       const d = await loadDraw(ctx.db, id);
+      if (p.role === 'supervisor') {
+        const agency = await findAgency(ctx.db, d.agency_id);
+        if (!agency || !inRegions(agency.region, p.regions)) throw notFound('draw', id);
+      }
       if (d.status !== 'drawn') throw new AppError('conflict', 'draw_not_made', { id });
       return { drawId: d.id, seed: d.seed ?? '', target: d.target ?? 0, population: JSON.parse(d.population ?? '[]') as [string, string][], pool: d.pool ?? [], avoid: (d.avoid as Record<string, string[]>) ?? {}, algorithm: ALGORITHM };
     },

@@ -22,7 +22,11 @@ export function createServices(ctx: ServiceContext) {
       run: (trx, day) => digests.generate(trx, day, { mail: !!ctx.outbound.smtpUrl, webhook: !!ctx.outbound.webhookUrl }),
       after: (day) => delivery.deliver(day),
     },
-    sweep: { run: async (trx, _hour, now) => ({ ...(await sweep(trx, now)) }) },
+    sweep: {
+      run: async (trx, _hour, now) => ({ ...(await sweep(trx, now)) }),
+      // digest deliveries a failure or a crash left unsent in the last week
+      after: async () => ({ redelivered: await delivery.retryRecent(7) }),
+    },
     draw: { run: (trx, hour, now) => draws.runDue(trx, hour.slice(0, 10), now) },
   });
   return {

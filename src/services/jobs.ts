@@ -5,7 +5,7 @@ import { AppError } from '../domain/errors.js';
 import { assertJobName, periodFor, previousDay, type JobName, type JobTrigger } from '../domain/jobs.js';
 import type { JobRunListQueryT, JobRunView, PageOf } from '../domain/schemas.js';
 import type { Db } from '../store/db.js';
-import { findSucceededRun, insertJobRun, lastSucceededPeriod, listJobRuns } from '../store/job-runs-repo.js';
+import { findSucceededRun, firstSucceededPeriod, insertJobRun, listJobRuns, succeededPeriodsSince } from '../store/job-runs-repo.js';
 import { lockJob } from '../store/locks.js';
 import type { JobRunRow } from '../store/tables.js';
 import type { ServiceContext } from './context.js';
@@ -123,12 +123,14 @@ export function createJobRunner(ctx: ServiceContext, works: Record<JobName, JobW
     async catchUp(): Promise<JobRunView[]> {
       const now = ctx.clock.now();
       const yesterday = previousDay(now, ctx.tz);
-      const last = await lastSucceededPeriod(ctx.db, 'digest');
       const floor = addDays(localDate(now, ctx.tz), -CATCH_UP_DAYS);
-      let day = last ? addDays(last, 1) : yesterday;
-      if (day < floor) day = floor;
+      const done = new Set(await succeededPeriodsSince(ctx.db, 'digest', floor));
+      const first = await firstSucceededPeriod(ctx.db, 'digest');
+      // every day without a digest since the first one (a gap left by a failed run too), at most a
+      // month back; a new installation starts with yesterday
+      let day = first ? (first < floor ? floor : first) : yesterday;
       const runs: JobRunView[] = [];
-      for (; day <= yesterday; day = addDays(day, 1)) runs.push(await track(execute('digest', day, 'catch-up')));
+      for (; day <= yesterday; day = addDays(day, 1)) if (!done.has(day)) runs.push(await track(execute('digest', day, 'catch-up')));
       runs.push(await track(execute('sweep', periodFor('sweep', now, ctx.tz), 'catch-up')));
       runs.push(await track(execute('draw', periodFor('draw', now, ctx.tz), 'catch-up')));
       return runs;

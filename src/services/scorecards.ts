@@ -3,8 +3,9 @@ import type { AgencyAggregate } from '../store/digest-queries.js';
 
 // The county appraises its enforcement units by their conduct: an agency with a conduct
 // violation found (resolved) in the period is vetoed (一票否决) and ranks after every other;
-// the rest rank by fewer violations per filing (those dismissed as not founded left out), then
-// fewer blocked attempts, then a better
+// the rest rank by fewer violations per filing — those the rules and jobs raised (unless
+// dismissed) and those supervisors resolved as founded; an allegation nobody has worked yet
+// counts for nothing, so reports alone cannot sink an agency — then fewer blocked attempts, then a better
 // average rating from the enterprises they inspected.
 
 const round = (x: number, digits = 3) => Math.round(x * 10 ** digits) / 10 ** digits;
@@ -14,10 +15,12 @@ export function scorecardEntries(aggregates: AgencyAggregate[]): ScorecardEntryV
     const byKind: Record<string, number> = {};
     const byStatus: Record<string, number> = {};
     let total = 0;
+    let counted = 0;
     for (const v of a.violations) {
       byKind[v.kind] = (byKind[v.kind] ?? 0) + v.n;
       byStatus[v.status] = (byStatus[v.status] ?? 0) + v.n;
       total += v.n;
+      if (v.counted) counted += v.n;
     }
     return {
       rank: 0,
@@ -26,7 +29,7 @@ export function scorecardEntries(aggregates: AgencyAggregate[]): ScorecardEntryV
       filings: a.filings,
       blockedAttempts: a.blockedAttempts,
       warnings: a.warnings,
-      violations: { total, byKind, byStatus },
+      violations: { total, counted, byKind, byStatus },
       averageRating: a.ratings ? round(a.ratingSum / a.ratings, 2) : null,
       ratings: a.ratings,
       onSiteShare: a.filings ? round(a.onSite / a.filings) : null,
@@ -34,8 +37,7 @@ export function scorecardEntries(aggregates: AgencyAggregate[]): ScorecardEntryV
       vetoed: a.vetoes.length ? { violationIds: a.vetoes.map((v) => v.violationId), conductRuleIds: [...new Set(a.vetoes.flatMap((v) => v.conductRuleIds))].sort() } : null,
     };
   });
-  // a violation the supervisors dismissed as not founded counts for nothing: reports alone cannot sink an agency
-  const perFiling = (e: ScorecardEntryView) => (e.violations.total - (e.violations.byStatus.dismissed ?? 0)) / Math.max(e.filings, 1);
+  const perFiling = (e: ScorecardEntryView) => e.violations.counted / Math.max(e.filings, 1);
   entries.sort(
     (x, y) =>
       Number(x.vetoed !== null) - Number(y.vetoed !== null) ||

@@ -217,7 +217,13 @@ export function createViolationService(ctx: ServiceContext) {
     },
 
     async change(p: Principal, id: string, body: ViolationUpdateBody): Promise<ViolationDetailView> {
-      await visible(p, id);
+      const v0 = await visible(p, id);
+      // a finding counts against its agency (scorecard, veto): only a supervisor of the agency's
+      // regions decides it, as only they may raise one against it
+      if (p.role === 'supervisor' && v0.agency_id) {
+        const agency = await findAgency(ctx.db, v0.agency_id);
+        if (agency && !inRegions(agency.region, p.regions)) throw new AppError('forbidden', 'region_outside_scope', { what: entities.agency, id: agency.id });
+      }
       await ctx.db.transaction().execute(async (trx) => {
         const v = await visible(p, id, trx, true);
         const to = nextViolationStatus(v.status as ViolationStatus, body.status);

@@ -26,7 +26,7 @@ export interface AgencyAggregate {
   enterprises: number;
   warnings: number;
   blockedAttempts: number;
-  violations: { kind: string; status: string; n: number }[];
+  violations: { kind: string; status: string; counted: boolean; n: number }[];
   ratings: number;
   ratingSum: number;
   /** conduct violations resolved as founded within the window */
@@ -45,10 +45,14 @@ export async function agencyAggregates(db: Db, w: Window): Promise<AgencyAggrega
       select a.agency_id, count(*) as n from filing_attempts a
       where a.attempted_at >= ${w.from} and a.attempted_at < ${w.to} and ${inScope('a', w.regions)}
       group by a.agency_id`.execute(db),
-    sql<{ agency_id: string; kind: string; status: string; n: string }>`
-      select v.agency_id, v.kind, v.status, count(*) as n from violations v
+    sql<{ agency_id: string; kind: string; status: string; counted: boolean; n: string }>`
+      select v.agency_id, v.kind, v.status,
+        -- what ranks an agency: what the rules and jobs found, and what supervisors found founded;
+        -- an allegation nobody has worked yet, or one dismissed, does not
+        (v.status = 'resolved' or (v.source = 'system' and v.status <> 'dismissed')) as counted, count(*) as n
+      from violations v
       where v.raised_at >= ${w.from} and v.raised_at < ${w.to} and v.agency_id is not null and ${inScope('v', w.regions)}
-      group by v.agency_id, v.kind, v.status`.execute(db),
+      group by 1, 2, 3, 4`.execute(db),
     sql<{ agency_id: string; n: string; total: string }>`
       select fb.agency_id, count(*) as n, sum(fb.rating) as total from feedback fb
       where fb.given_at >= ${w.from} and fb.given_at < ${w.to} and ${inScope('fb', w.regions)}
@@ -66,7 +70,7 @@ export async function agencyAggregates(db: Db, w: Window): Promise<AgencyAggrega
   };
   for (const r of filings.rows) Object.assign(of(r.agency_id), { filings: n(r.filings), onSite: n(r.on_site), enterprises: n(r.enterprises), warnings: n(r.warnings) });
   for (const r of attempts.rows) of(r.agency_id).blockedAttempts = n(r.n);
-  for (const r of violations.rows) of(r.agency_id).violations.push({ kind: r.kind, status: r.status, n: n(r.n) });
+  for (const r of violations.rows) of(r.agency_id).violations.push({ kind: r.kind, status: r.status, counted: r.counted, n: n(r.n) });
   for (const r of ratings.rows) Object.assign(of(r.agency_id), { ratings: n(r.n), ratingSum: n(r.total) });
   for (const r of vetoes.rows) of(r.agency_id).vetoes.push({ violationId: r.id, conductRuleIds: r.conduct_rule_ids });
   if (by.size) {

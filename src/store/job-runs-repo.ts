@@ -11,10 +11,15 @@ export async function insertJobRun(db: Db, run: Insertable<JobRunsTable>): Promi
   return db.insertInto('job_runs').values(run).returningAll().executeTakeFirstOrThrow();
 }
 
-/** The latest period a job succeeded for (periods of one job sort as text). */
-export async function lastSucceededPeriod(db: Db, job: string): Promise<string | null> {
-  const r = await db.selectFrom('job_runs').select((eb) => eb.fn.max('period').as('p')).where('job', '=', job).where('outcome', '=', 'succeeded').executeTakeFirst();
+/** The earliest period a job succeeded for (periods of one job sort as text). */
+export async function firstSucceededPeriod(db: Db, job: string): Promise<string | null> {
+  const r = await db.selectFrom('job_runs').select((eb) => eb.fn.min('period').as('p')).where('job', '=', job).where('outcome', '=', 'succeeded').executeTakeFirst();
   return r?.p ?? null;
+}
+
+export async function succeededPeriodsSince(db: Db, job: string, since: string): Promise<string[]> {
+  const rows = await db.selectFrom('job_runs').select('period').where('job', '=', job).where('outcome', '=', 'succeeded').where('period', '>=', since).execute();
+  return rows.map((r) => r.period);
 }
 
 export async function listJobRuns(db: Db, f: { job?: string | undefined; outcome?: 'succeeded' | 'failed' | undefined }, page: { limit: number; after: { startedAt: Date; id: string } | null }): Promise<JobRunRow[]> {

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { apiRoutes } from '../../src/http/app.js';
 import { ADMIN_KEY, harness } from '../support/harness.js';
-import { auth, createKey, file, filingBody, world, type World } from '../support/fixtures.js';
+import { addInspector, auth, createEnterprise, createKey, file, filingBody, world, type World } from '../support/fixtures.js';
 
 type Who = 'anonymous' | 'admin' | 'supervisorIn' | 'supervisorOut' | 'agencyOwn' | 'agencyOther' | 'enterpriseOwn' | 'enterpriseOther';
 const EVERYONE: Who[] = ['anonymous', 'admin', 'supervisorIn', 'supervisorOut', 'agencyOwn', 'agencyOther', 'enterpriseOwn', 'enterpriseOther'];
@@ -23,6 +23,7 @@ describe('security: every role against every endpoint', () => {
   let filingId: string;
   let code: string;
   let violationId: string;
+  let drawId: string;
 
   before(async () => {
     own = await world('110101');
@@ -42,6 +43,12 @@ describe('security: every role against every endpoint', () => {
     };
     const h = await harness();
     violationId = (await h.api().post('/api/v1/reports').set(auth(own.enterpriseKey)).send(reportBody())).body.violationId;
+    // a committed draw of the own agency (a third inspector, enough enterprises for one in five)
+    await addInspector(own.agencyId);
+    for (let i = 0; i < 5; i++) await createEnterprise('110101');
+    const plan = await h.api().post('/api/v1/draw-plans').set(auth(own.agencyKey)).send({ agencyId: own.agencyId, name: '安全测试抽查', filter: { region: '110101' }, size: 1 });
+    expect(plan.status, JSON.stringify(plan.body)).to.equal(201);
+    drawId = plan.body.nextDraw.id;
   });
 
   const reportBody = () => ({ kind: 'unfiled_inspection', occurredAt: new Date(Date.now() - 3_600_000).toISOString(), agencyId: own.agencyId, description: '未出示备案码入企检查' });
@@ -81,6 +88,8 @@ describe('security: every role against every endpoint', () => {
       // refused as too small a population (400) once through the door: nothing is recorded either way
       body: () => ({ agencyId: own.agencyId, name: '抽查计划', filter: { region: '110101', industry: '无此行业' }, ratio: 0.2 }),
     },
+    // allowed roles get 409 here (not drawn yet): the door opened
+    { method: 'get', path: `/api/v1/draws/${drawId}/inputs`, allowed: ['admin', 'supervisorIn'] },
     { method: 'get', path: '/api/v1/draw-plans', allowed: ['admin', 'supervisorIn', 'supervisorOut', 'agencyOwn', 'agencyOther'] },
     { method: 'get', path: '/api/v1/jobs', allowed: ['admin'] },
     { method: 'get', path: '/api/v1/digests', allowed: ['admin', 'supervisorIn', 'supervisorOut'] },
@@ -91,7 +100,7 @@ describe('security: every role against every endpoint', () => {
   ];
 
   it('covers every authenticated route the server has', () => {
-    const covered = new Set(cases().map((c) => `${c.method} ${c.path.replace(own.agencyId, ':id').replace(own.uscc, ':uscc').replace(filingId, ':id').replace(code, ':code').replace(violationId, ':id').replace('/jobs/sweep/', '/jobs/:name/').replace('2026-01-05', ':date').split('?')[0]}`));
+    const covered = new Set(cases().map((c) => `${c.method} ${c.path.replace(own.agencyId, ':id').replace(own.uscc, ':uscc').replace(filingId, ':id').replace(code, ':code').replace(violationId, ':id').replace(drawId, ':id').replace('/jobs/sweep/', '/jobs/:name/').replace('2026-01-05', ':date').split('?')[0]}`));
     const authenticated = apiRoutes.filter((r) => r.auth !== 'public').map((r) => `${r.method} ${r.path}`);
     expect([...covered].sort()).to.deep.equal([...authenticated].sort());
   });

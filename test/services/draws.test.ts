@@ -41,6 +41,8 @@ describe('random draws (双随机)', () => {
     for (const u of usccs) expect((await file(w(u), { ...complaint, plannedStart: '2026-03-10T09:00:00+08:00', plannedEnd: '2026-03-10T12:00:00+08:00' })).status).to.equal(201);
     // and one of them again in late April: inside the 30 days the plan leaves out
     recent = usccs[0]!;
+    // a desk review planned far ahead shields nobody from a draw (it is no visit, and not yet)
+    expect((await file(w(usccs[1]!), { ...complaint, onSite: false, plannedStart: '2026-09-01T09:00:00+08:00', plannedEnd: '2026-09-01T12:00:00+08:00' })).status).to.equal(201);
     h.clock.set('2026-04-20T10:00:00+08:00');
     expect((await file(w(recent), { ...complaint, plannedStart: '2026-04-25T09:00:00+08:00', plannedEnd: '2026-04-25T12:00:00+08:00' })).status).to.equal(201);
   });
@@ -81,7 +83,8 @@ describe('random draws (双随机)', () => {
     const committed = await h.api().get(`/api/v1/draws/${drawId}`);
     expect(committed.body).to.include({ status: 'committed', seed: null, seedHash: created.body.nextDraw.seedHash });
     expect((await h.api().get(`/api/v1/draws/${drawId}/verify`)).status, 'nothing to check before the draw').to.equal(409);
-    expect((await h.api().get(`/api/v1/draws/${drawId}/inputs`)).status, 'the seed stays secret').to.equal(409);
+    expect((await h.api().get(`/api/v1/draws/${drawId}/inputs`).set(admin)).status, 'the seed stays secret').to.equal(409);
+    expect((await h.api().get(`/api/v1/draws/${drawId}/inputs`)).status, 'risk classes and last visits are not public').to.equal(401);
 
     const run = await h.api().post('/api/v1/jobs/draw/run').set(admin).send({ date: DRAW_DAY });
     expect(run.status, JSON.stringify(run.body)).to.equal(200);
@@ -96,9 +99,10 @@ describe('random draws (双随机)', () => {
     for (const a of drawn.assignments) expect(a.inspectors.map((i: { id: string }) => i.id).sort()).not.to.deep.equal(inspectors.slice(0, 2).sort());
     const listed = (await h.api().get(`/api/v1/draws?agency=${agency.id}`)).body.items;
     expect(listed.find((d: { id: string }) => d.id === drawId)).to.include({ assignments: 5, status: 'drawn', populationSize: 29 });
-    const inputs = (await h.api().get(`/api/v1/draws/${drawId}/inputs`)).body;
+    const inputs = (await h.api().get(`/api/v1/draws/${drawId}/inputs`).set(admin)).body;
     for (const a of drawn.assignments) expect(inputs.population).to.deep.include([a.enterprise.uscc, a.stratum]);
     expect(inputs.population).to.have.length(29);
+    expect(inputs.population.map((m: [string, string]) => m[0])).to.include(usccs[1]);
     expect(inputs.avoid[drawnUsccs[0]]).to.deep.equal(inspectors.slice(0, 2).sort());
 
     const verified = await h.api().get(`/api/v1/draws/${drawId}/verify`);
@@ -152,6 +156,7 @@ describe('random draws (双随机)', () => {
     expect(raised.filter((v) => v.kind === 'draw_not_executed')).to.have.length(3);
     expect(raised.filter((v) => v.kind === 'result_overdue').map((v) => v.enterprise_uscc)).to.include(a1.enterprise.uscc);
     // the supervisors' digest of the draw day lists the draw
+    expect((await h.api().post('/api/v1/jobs/digest/run').set(admin).send({ date: DRAW_DAY })).body.outcome).to.equal('succeeded');
     const digest = await h.api().get(`/api/v1/digests/${DRAW_DAY}`).set(auth(await createKey({ role: 'supervisor', regions: ['1301'] })));
     expect(digest.body.draws).to.deep.equal([{ id: drawId, planName: '2026年5月 双随机抽查', agencyName: publicView.agency.name, assignments: 5 }]);
     // its result is not public either: 20 working days after 14 May ended on 11 June

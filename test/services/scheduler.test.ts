@@ -62,15 +62,16 @@ describe('the scheduler across processes (PostgreSQL, a cluster of the test its 
     }
   });
 
-  it('a process started after missed nights runs each missed digest once; the next process runs none', async () => {
+  it('a process started after missed nights runs each missed digest once, gaps included; the next process runs none', async () => {
     await query(cluster().url, 'create database catch_up');
     const url = cluster().url.replace(/\/postgres$/, '/catch_up');
     const setup = await startServer({ DATABASE_URL: url, BOOTSTRAP_ADMIN_KEY: KEY });
     started.push(setup);
     await setup.ready();
     await setup.kill('SIGTERM');
-    // the last digest anyone ran was three days ago
-    await query(url, "insert into job_runs values ('run_seed', 'digest', $1, 'succeeded', 'schedule', now(), now(), 1, '{}', null, 'seed')", [shanghaiDay(3)]);
+    // digests ran four days ago and yesterday; the two nights between were missed
+    await query(url, "insert into job_runs values ('run_seed', 'digest', $1, 'succeeded', 'schedule', now(), now(), 1, '{}', null, 'seed')", [shanghaiDay(4)]);
+    await query(url, "insert into job_runs values ('run_seed2', 'digest', $1, 'succeeded', 'schedule', now(), now(), 1, '{}', null, 'seed')", [shanghaiDay(1)]);
 
     const env = { DATABASE_URL: url, BOOTSTRAP_ADMIN_KEY: KEY, SCHEDULER: 'on', LOG_LEVEL: 'info' };
     const first = await startServer(env);
@@ -78,15 +79,16 @@ describe('the scheduler across processes (PostgreSQL, a cluster of the test its 
     await waitFor(async () => first.output().includes('missed job runs caught up'), 60_000);
     const after = await query<{ period: string; trigger: string }>(url, "select period, trigger from job_runs where job = 'digest' order by period");
     expect(after).to.deep.equal([
-      { period: shanghaiDay(3), trigger: 'schedule' },
+      { period: shanghaiDay(4), trigger: 'schedule' },
+      { period: shanghaiDay(3), trigger: 'catch-up' },
       { period: shanghaiDay(2), trigger: 'catch-up' },
-      { period: shanghaiDay(1), trigger: 'catch-up' },
+      { period: shanghaiDay(1), trigger: 'schedule' },
     ]);
 
     const second = await startServer(env);
     started.push(second);
     await waitFor(async () => second.output().includes('missed job runs caught up'), 60_000);
-    expect(await query(url, "select period from job_runs where job = 'digest'")).to.have.length(3);
+    expect(await query(url, "select period from job_runs where job = 'digest'")).to.have.length(4);
     expect(second.output()).to.include('"ran":[]');
   });
 });

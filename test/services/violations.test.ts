@@ -132,6 +132,13 @@ describe('violations: enterprise reports and ratings, supervisors working them',
     expect(late.status).to.equal(409);
     expect(late.body.error.details[0].path).to.equal('/status');
     expect((await patch({ status: 'dismissed', note: '越权' }, await createKey({ role: 'supervisor', regions: ['21'] }))).status).to.equal(404);
+    // a report about an agency of another region: the enterprise's supervisor sees it, but only the
+    // agency's own supervisors decide it (it counts against the agency)
+    const cityAgency = await world('330102');
+    const about = (await h.api().post('/api/v1/reports').set(auth(w.enterpriseKey)).send({ kind: 'conduct', occurredAt: hourAgo(), agencyId: cityAgency.agencyId, conductRuleIds: ['conduct.N3'], description: '要求报销差旅费' })).body.violationId;
+    expect((await h.api().get(`/api/v1/violations/${about}`).set(auth(sup))).status).to.equal(200);
+    expect((await h.api().patch(`/api/v1/violations/${about}`).set(auth(sup)).send({ status: 'resolved', note: '查实' })).status).to.equal(403);
+    expect((await h.api().patch(`/api/v1/violations/${about}`).set(admin).send({ status: 'acknowledged', note: '转浙江省核查' })).status).to.equal(200);
 
     const trail = await verifyAuditTrail(h.runtime.store.db);
     expect(trail.ok).to.equal(true);

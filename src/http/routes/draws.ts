@@ -53,12 +53,11 @@ export const drawRoutes = [
   defineRoute({
     method: 'get',
     path: '/api/v1/draws/:id/inputs',
-    summary: 'What a made draw was made from (public): seed, sorted population, inspector pool, pairs to avoid, the algorithm; re-run it anywhere',
+    summary: "What a made draw was made from: seed, sorted population with risk classes, inspector pool, pairs to avoid, the algorithm; re-run it anywhere (supervisors of the agency's region, admin)",
     tag,
-    auth: 'public',
-    rateLimited: true,
+    auth: ['admin', 'supervisor'],
     responses: { 200: { description: 'the inputs', schema: DrawInputs }, 404: { description: 'no such draw' }, 409: { description: 'not made yet: the seed is still secret' } },
-    handler: async (c) => ({ status: 200, body: await c.services.draws.inputs(c.params.id ?? '') }),
+    handler: async (c) => ({ status: 200, body: await c.services.draws.inputs(who(c), c.params.id ?? '') }),
   }),
   defineRoute({
     method: 'get',
