@@ -49,6 +49,8 @@ describe('security: every role against every endpoint', () => {
     const plan = await h.api().post('/api/v1/draw-plans').set(auth(own.agencyKey)).send({ agencyId: own.agencyId, name: '安全测试抽查', filter: { region: '110101' }, size: 1 });
     expect(plan.status, JSON.stringify(plan.body)).to.equal(201);
     drawId = plan.body.nextDraw.id;
+    // a day whose digest has been made, for the digest route
+    expect((await h.api().post('/api/v1/jobs/digest/run').set(auth(ADMIN_KEY)).send({ date: '2026-01-05' })).status).to.equal(200);
   });
 
   const reportBody = () => ({ kind: 'unfiled_inspection', occurredAt: new Date(Date.now() - 3_600_000).toISOString(), agencyId: own.agencyId, description: '未出示备案码入企检查' });
