@@ -2,6 +2,8 @@ import { expect } from 'chai';
 import supertest from 'supertest';
 import { createApp } from '../../src/http/app.js';
 import { createServices } from '../../src/services/index.js';
+import { startRuntime } from '../../src/runtime.js';
+import pg from 'pg';
 import { harness } from '../support/harness.js';
 import { smtpSink, webhookSink } from '../support/outbound.js';
 import { admin, auth, createKey, file, waitFor, world } from '../support/fixtures.js';
@@ -203,5 +205,31 @@ describe('scheduled jobs', () => {
     expect(res.text).to.match(/filings_total\{outcome="(allow|warn)"\} \d+/);
     expect(res.text).to.include('rule_evaluation_seconds_bucket');
     expect(res.text).to.match(/job_runs_total\{job="sweep",outcome="succeeded"\} \d+/);
+  });
+
+  it('shutting down waits for a running job, which then commits (PostgreSQL: another process holds it back)', async function () {
+    const h = await harness();
+    if (!h.config.databaseUrl) this.skip(); // one process, one connection: nothing can hold a run back
+    const other = await startRuntime(h.config, h.log);
+    const blocker = new pg.Client({ connectionString: h.config.databaseUrl });
+    await blocker.connect();
+    try {
+      // the lock a digest run for this day takes (namespace 4, see store/locks.ts)
+      await blocker.query("select pg_advisory_lock(4, hashtext('digest' || chr(10) || '2026-03-03'))");
+      const run = other.services.jobs.run('digest', { date: '2026-03-03', trigger: 'manual' });
+      await waitFor(async () => (await blocker.query("select 1 from pg_locks where locktype = 'advisory' and not granted")).rowCount! > 0);
+      let closed = false;
+      const closing = other.close().then(() => (closed = true));
+      // the run is waiting; the runtime must not close under it
+      await waitFor(async () => (await blocker.query("select 1 from pg_locks where locktype = 'advisory' and not granted")).rowCount! > 0);
+      expect(closed).to.equal(false);
+      await blocker.query("select pg_advisory_unlock(4, hashtext('digest' || chr(10) || '2026-03-03'))");
+      expect((await run).outcome).to.equal('succeeded');
+      await closing;
+      expect(closed).to.equal(true);
+      expect(await h.runtime.store.db.selectFrom('job_runs').select('id').where('job', '=', 'digest').where('period', '=', '2026-03-03').execute()).to.have.length(1);
+    } finally {
+      await blocker.end();
+    }
   });
 });
