@@ -38,6 +38,8 @@ export async function startRuntime(
     quiet?: boolean;
     /** run the scheduled jobs in this process (the server, when SCHEDULER=on) */
     scheduler?: boolean;
+    /** the server's process metrics (memory, event loop, GC) in /metrics; a test's runtimes share a process */
+    processMetrics?: boolean;
   } = {},
 ): Promise<Runtime> {
   const closers: (() => Promise<void>)[] = [];
@@ -62,7 +64,7 @@ export async function startRuntime(
       workdays: createWorkdayCalendar((year) =>
         log.warn({ year }, 'no published PRC holiday calendar for this year: counting Monday to Friday as working days'),
       ),
-      metrics: createMetrics({ defaults: !!opts.scheduler }),
+      metrics: createMetrics({ defaults: !!opts.processMetrics }),
       outbound: { smtpUrl: config.smtpUrl, digestFrom: config.digestFrom, webhookUrl: config.webhookUrl, webhookSecret: config.webhookSecret, webhookRetryBaseMs: config.webhookRetryBaseMs },
     });
     closers.push(async () => {

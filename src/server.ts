@@ -35,7 +35,7 @@ async function main(): Promise<void> {
   });
   let runtime;
   try {
-    runtime = await startRuntime(config, log, { scheduler: config.scheduler });
+    runtime = await startRuntime(config, log, { scheduler: config.scheduler, processMetrics: true });
   } catch (err) {
     // a second process on the same embedded database, or a damaged one: one line that says what to do
     if (err instanceof DataDirLockedError || err instanceof EmbeddedDatabaseError) log.fatal(err.message);

@@ -2,18 +2,11 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { sql } from 'kysely';
-import { runCli } from '../src/cli/commands.js';
+import { cli } from './support/cli.js';
 import { harness } from './support/harness.js';
 import { auth, createAgency } from './support/fixtures.js';
 import { tempDir } from './support/temp.js';
 
-async function cli(...argv: string[]) {
-  const h = await harness();
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli(argv, { out: (l) => out.push(l), err: (l) => err.push(l), runtime: h.runtime });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
 
 describe('command line', () => {
   it('keys create prints a working key once and stores only its hash', async () => {

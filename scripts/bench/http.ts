@@ -17,11 +17,14 @@ interface Options {
   enterprises: number;
 }
 
+/** `--name N` from the bench's arguments, or the default. */
+export function numberFlag(argv: string[], name: string, def: number): number {
+  const i = argv.indexOf(`--${name}`);
+  return i >= 0 ? Number(argv[i + 1]) : def;
+}
+
 function parseArgs(argv: string[]): Options {
-  const get = (name: string, def: number) => {
-    const i = argv.indexOf(`--${name}`);
-    return i >= 0 ? Number(argv[i + 1]) : def;
-  };
+  const get = (name: string, def: number) => numberFlag(argv, name, def);
   const i = argv.indexOf('--only');
   const only = i >= 0 ? (argv[i + 1] ?? '').split(',') : ['verify', 'filing'];
   return { only, duration: get('duration', 10), connections: get('connections', 50), enterprises: get('enterprises', 20_000) };

@@ -7,6 +7,7 @@ import { fork } from 'node:child_process';
 import { sql } from 'kysely';
 import { addDays, dayBounds, localDate } from '../../src/domain/calendar.js';
 import { migrateToLatest, openStore, type Db } from '../../src/store/db.js';
+import { numberFlag } from './http.js';
 import { loadRegistry, type BenchRegistry } from './registry.js';
 
 const TZ = 'Asia/Shanghai';
@@ -71,10 +72,7 @@ function child(args: string[]): Promise<Record<string, number>> {
 }
 
 export async function benchJobs(argv: string[]): Promise<void> {
-  const get = (name: string, def: number) => {
-    const i = argv.indexOf(`--${name}`);
-    return i >= 0 ? Number(argv[i + 1]) : def;
-  };
+  const get = (name: string, def: number) => numberFlag(argv, name, def);
   const filings = get('filings', 1_000_000);
   const violations = get('violations', 100_000);
   const enterprises = get('enterprises', 100_000);

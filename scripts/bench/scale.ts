@@ -5,7 +5,7 @@
 import { fork } from 'node:child_process';
 import { sql } from 'kysely';
 import { migrateToLatest, openStore, type Db } from '../../src/store/db.js';
-import { drive, filingPosts, waitReady, type Row } from './http.js';
+import { drive, filingPosts, numberFlag, waitReady, type Row } from './http.js';
 import { loadRegistry, type BenchRegistry } from './registry.js';
 
 const HOUR = 3_600_000;
@@ -34,10 +34,7 @@ async function bulkLoad(db: Db, reg: BenchRegistry, from: number, to: number): P
 }
 
 export async function benchScale(argv: string[]): Promise<void> {
-  const get = (name: string, def: number) => {
-    const i = argv.indexOf(`--${name}`);
-    return i >= 0 ? Number(argv[i + 1]) : def;
-  };
+  const get = (name: string, def: number) => numberFlag(argv, name, def);
   const duration = get('duration', 10);
   const connections = get('connections', 20);
   const big = get('big', 1_000_000);

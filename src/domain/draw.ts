@@ -71,8 +71,10 @@ export class SeedStream {
 }
 
 export const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
-/** The hash that pins a recorded population: SHA-256 of its JSON, members as [uscc, stratum]. */
-export const populationHash = (population: PopulationMember[]) => sha256(JSON.stringify(population.map((m) => [m.uscc, m.stratum])));
+/** A population as it is recorded: JSON, members as [uscc, stratum]. */
+export const populationJson = (population: PopulationMember[]) => JSON.stringify(population.map((m) => [m.uscc, m.stratum]));
+/** The hash that pins a recorded population: SHA-256 of its recorded JSON. */
+export const populationHash = (population: PopulationMember[]) => sha256(populationJson(population));
 
 /** The sample size a plan asks for from a population of `n`, capped at MAX_DRAW_RATIO. */
 export function sampleSize(n: number, plan: { ratio?: number | null; size?: number | null }): { target: number; cap: number } {

@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import nodemailer from 'nodemailer';
-import { sql } from 'kysely';
+import { sql, type ExpressionBuilder } from 'kysely';
+import type { DB } from '../store/tables.js';
 import { addDays, localDate } from '../domain/calendar.js';
 import type { DigestView } from '../domain/schemas.js';
 import type { ServiceContext } from './context.js';
@@ -72,12 +73,15 @@ export function createDelivery(ctx: ServiceContext, cfg: DeliveryConfig, digests
   return {
     async deliver(day: string): Promise<{ sent: number; failed: number }> {
       const now = ctx.clock.now();
+      // not sent yet, or failed, or left mid-send by a process that died
+      const claimable = (eb: ExpressionBuilder<DB, 'digest_deliveries'>) =>
+        eb.or([eb('status', 'in', ['pending', 'failed']), eb.and([eb('status', '=', 'sending'), eb('claimed_at', '<', new Date(now.getTime() - STALE_CLAIM_MS))])]);
       const due = await ctx.db
         .selectFrom('digest_deliveries')
         .select(['id', 'channel', 'recipient', 'scopes'])
         .where('day', '=', day)
         .where('attempts', '<', MAX_RUNS)
-        .where((eb) => eb.or([eb('status', 'in', ['pending', 'failed']), eb.and([eb('status', '=', 'sending'), eb('claimed_at', '<', new Date(now.getTime() - STALE_CLAIM_MS))])]))
+        .where(claimable)
         .orderBy('id')
         .execute();
       let sent = 0;
@@ -89,7 +93,7 @@ export function createDelivery(ctx: ServiceContext, cfg: DeliveryConfig, digests
           .updateTable('digest_deliveries')
           .set({ status: 'sending', claimed_at: new Date(), attempts: sql`attempts + 1` })
           .where('id', '=', d.id)
-          .where((eb) => eb.or([eb('status', 'in', ['pending', 'failed']), eb.and([eb('status', '=', 'sending'), eb('claimed_at', '<', new Date(now.getTime() - STALE_CLAIM_MS))])]))
+          .where(claimable)
           .returning('id')
           .executeTakeFirst();
         if (!claimed) continue;

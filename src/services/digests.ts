@@ -7,8 +7,10 @@ import type { Principal } from '../domain/principal.js';
 import type { DigestSummaryView, DigestView, ScorecardView } from '../domain/schemas.js';
 import type { Db } from '../store/db.js';
 import { agencyAggregates, dailyTrend, dayActivity, drawsOfDay, mostInspected, type Window } from '../store/digest-queries.js';
+import { findSucceededRun } from '../store/job-runs-repo.js';
 import { digestRecipients } from '../store/keys-repo.js';
 import type { ServiceContext } from './context.js';
+import { dateRange } from './pagination.js';
 import { scorecardEntries } from './scorecards.js';
 
 // The nightly digest: for a day in TZ_REGION and each supervisor scope, what went wrong and who
@@ -109,8 +111,7 @@ export function createDigestService(ctx: ServiceContext) {
       // the same days a digest job may be run for, and only once it has run: a read does not make
       // the day's digest ahead of the job (a key made later gets its scope's digest made then)
       const period = periodFor('digest', ctx.clock.now(), ctx.tz, day);
-      const ran = await ctx.db.selectFrom('job_runs').select('id').where('job', '=', 'digest').where('period', '=', period).where('outcome', '=', 'succeeded').executeTakeFirst();
-      if (!ran) throw new AppError('not_found', 'digest_not_ready', { date: period });
+      if (!(await findSucceededRun(ctx.db, 'digest', period))) throw new AppError('not_found', 'digest_not_ready', { date: period });
       return stored(ctx.db, period, scopeOf(p));
     },
 
@@ -122,8 +123,8 @@ export function createDigestService(ctx: ServiceContext) {
       });
     },
 
-    async scorecard(p: Principal, from: Date, to: Date): Promise<ScorecardView> {
-      if (to <= from) throw new AppError('validation_failed', 'date_order', { from: 'from', to: 'to' }, [{ path: '/to', message: 'must be after from' }]);
+    async scorecard(p: Principal, fromText: string, toText: string): Promise<ScorecardView> {
+      const { from, to } = dateRange(fromText, toText) as { from: Date; to: Date };
       if (to.getTime() - from.getTime() > 366 * 86_400_000) throw new AppError('validation_failed', 'validation_failed', {}, [{ path: '/to', message: 'a scorecard covers at most 366 days' }]);
       return scorecard(ctx.db, { from, to, regions: p.role === 'supervisor' ? p.regions : [] });
     },

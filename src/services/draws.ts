@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
-import { addDays, dayBounds, isSupportedInstant, localDate } from '../domain/calendar.js';
+import { addDays, dayBounds, localDate } from '../domain/calendar.js';
 import { newId } from '../domain/codes.js';
-import { drawEnterprises, drawPairs, drawRecordHash, drawSample, populationHash, sampleSize, sha256, MAX_DRAW_RATIO, type DrawnAssignment, type PopulationMember } from '../domain/draw.js';
+import { drawEnterprises, drawPairs, drawRecordHash, drawSample, populationHash, populationJson, sampleSize, sha256, MAX_DRAW_RATIO, type DrawnAssignment, type PopulationMember } from '../domain/draw.js';
 import { AppError, notFound } from '../domain/errors.js';
+import type { FilingStatus, ResultOutcome } from '../domain/filing.js';
 import { inRegions, type Principal } from '../domain/principal.js';
 import type { DrawInputsView, DrawListQueryT, DrawPlanCreateBody, DrawPlanView, DrawSummaryView, DrawVerificationView, DrawView, PageOf } from '../domain/schemas.js';
 import { findAgency } from '../store/agencies-repo.js';
@@ -14,7 +15,7 @@ import type { DrawPlansTable, DrawsTable } from '../store/tables.js';
 import { chains, record } from './audit.js';
 import type { ServiceContext } from './context.js';
 import { transact, type IdempotencyClaim } from './idempotency.js';
-import { decodeCursor, pageOf } from './pagination.js';
+import { pageOf, timeCursor } from './pagination.js';
 
 // Random inspections (双随机): a plan says whom an agency draws from and how many; each draw is
 // committed first (the SHA-256 of a fresh seed is published), then made by the daily draw job
@@ -106,13 +107,16 @@ export function createDrawService(ctx: ServiceContext) {
     return rows.map((r) => r.id).sort();
   }
 
-  async function commit(trx: Db, plan: PlanRow, now: Date): Promise<DrawRow> {
+  /** A new draw of the plan with a fresh secret seed; its hash goes on the audit chain, which `verify` holds the draw to. */
+  async function commit(trx: Db, plan: PlanRow, now: Date, actor: string): Promise<DrawRow> {
     const seed = randomBytes(32).toString('hex');
-    return trx
+    const draw = await trx
       .insertInto('draws')
       .values({ id: newId('drw'), plan_id: plan.id, agency_id: plan.agency_id, status: 'committed', seed_hash: sha256(seed), seed, committed_at: now })
       .returningAll()
       .executeTakeFirstOrThrow();
+    await record(trx, { chain: chains.agency(plan.agency_id), at: now, actor, action: 'draw.committed', entityType: 'draw', entityId: draw.id, payload: { planId: plan.id, seedHash: draw.seed_hash, filter: plan.filter } });
+    return draw;
   }
 
   const refuse = (key: 'draw_population_empty' | 'draw_above_cap' | 'draw_pool_small' | 'draw_sample_empty', params: Record<string, string | number>, path: string, message: string) =>
@@ -152,9 +156,9 @@ export function createDrawService(ctx: ServiceContext) {
         select x.id, ${draw.id}, x.seq, ${plan.agency_id}, x.enterprise_uscc, x.region, x.stratum, x.inspector_ids, ${periodStart}, ${periodEnd}, 'open'
         from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(id text, seq int, enterprise_uscc text, region text, stratum text, inspector_ids text[])`.execute(trx);
     }
-    // the population as recorded and hashed: one serialization, hashed as populationHash() does
-    const populationJson = JSON.stringify(members.map((m) => [m.uscc, m.stratum]));
-    const recordedHash = sha256(populationJson);
+    // serialized once: recorded as this text, hashed as this text
+    const recordedPopulation = populationJson(members);
+    const recordedHash = sha256(recordedPopulation);
     await trx
       .updateTable('draws')
       .set({
@@ -162,7 +166,7 @@ export function createDrawService(ctx: ServiceContext) {
         drawn_at: now,
         draw_day: day,
         target,
-        population: populationJson,
+        population: recordedPopulation,
         population_size: members.length,
         population_hash: recordedHash,
         pool: inspectors,
@@ -193,16 +197,39 @@ export function createDrawService(ctx: ServiceContext) {
     return d;
   }
 
-/** Public: the plan, the commitment, once drawn the seed and the assignments with their filings and results. */
-async function getDraw(id: string): Promise<DrawView> {
+  /** A draw with its plan and agency and how many it drew: what the list shows, and the head of one draw. */
+  const heads = () =>
+    ctx.db
+      .selectFrom('draws as d')
+      .innerJoin('draw_plans as p', 'p.id', 'd.plan_id')
+      .innerJoin('agencies as ag', 'ag.id', 'd.agency_id')
+      .select(['d.id', 'd.plan_id', 'p.name as plan_name', 'ag.id as agency_id', 'ag.name as agency_name', 'p.filter', 'd.status', 'd.seed_hash', 'd.seed', 'd.committed_at', 'd.drawn_at', 'd.draw_day', 'd.target', 'd.population_size', 'd.population_hash'])
+      .select((eb) => eb.selectFrom('draw_assignments as x').select(eb.fn.countAll<string>().as('n')).whereRef('x.draw_id', '=', 'd.id').as('assignments'));
+  type HeadRow = Awaited<ReturnType<ReturnType<typeof heads>['executeTakeFirstOrThrow']>>;
+  const headView = (r: HeadRow): DrawSummaryView => ({
+    id: r.id,
+    planId: r.plan_id,
+    planName: r.plan_name,
+    agency: { id: r.agency_id, name: r.agency_name },
+    filter: r.filter as Filter,
+    status: r.status,
+    seedHash: r.seed_hash,
+    // the seed stays secret until the draw is made: that is what the published hash commits to
+    seed: r.status === 'drawn' ? r.seed : null,
+    committedAt: r.committed_at.toISOString(),
+    drawnAt: r.drawn_at?.toISOString() ?? null,
+    drawDay: r.draw_day ? String(r.draw_day).slice(0, 10) : null,
+    target: r.target,
+    populationSize: r.population_size,
+    populationHash: r.population_hash,
+    assignments: Number(r.assignments ?? 0),
+  });
+
+  /** Public: the plan, the commitment, once drawn the seed and the assignments with their filings and results. */
+  async function getDraw(id: string): Promise<DrawView> {
     // not the recorded population (megabytes for a large draw): /inputs serves it
-    const d = await ctx.db
-      .selectFrom('draws')
-      .select(['id', 'plan_id', 'status', 'seed_hash', 'seed', 'committed_at', 'drawn_at', 'draw_day', 'target', 'population_size', 'population_hash', 'excluded'])
-      .where('id', '=', id)
-      .executeTakeFirst();
+    const d = await heads().select('d.excluded').where('d.id', '=', id).executeTakeFirst();
     if (!d) throw notFound('draw', id);
-    const plan = await ctx.db.selectFrom('draw_plans').innerJoin('agencies', 'agencies.id', 'draw_plans.agency_id').select(['draw_plans.name', 'draw_plans.filter', 'agencies.id as agency_id', 'agencies.name as agency_name']).where('draw_plans.id', '=', d.plan_id).executeTakeFirstOrThrow();
     const assignments = await ctx.db
       .selectFrom('draw_assignments as a')
       .innerJoin('enterprises as e', 'e.uscc', 'a.enterprise_uscc')
@@ -213,23 +240,8 @@ async function getDraw(id: string): Promise<DrawView> {
       .execute();
     const inspectorIds = [...new Set(assignments.flatMap((a) => a.inspector_ids))];
     const names = new Map((inspectorIds.length ? await ctx.db.selectFrom('inspectors').select(['id', 'name']).where('id', 'in', inspectorIds).execute() : []).map((i) => [i.id, i.name]));
-    const drawn = d.status === 'drawn';
     return {
-      id: d.id,
-      planId: d.plan_id,
-      planName: plan.name,
-      agency: { id: plan.agency_id, name: plan.agency_name },
-      filter: plan.filter as Filter,
-      status: d.status,
-      seedHash: d.seed_hash,
-      // the seed stays secret until the draw is made: that is what the published hash commits to
-      seed: drawn ? d.seed : null,
-      committedAt: d.committed_at.toISOString(),
-      drawnAt: d.drawn_at?.toISOString() ?? null,
-      drawDay: d.draw_day ? String(d.draw_day).slice(0, 10) : null,
-      target: d.target,
-      populationSize: d.population_size,
-      populationHash: d.population_hash,
+      ...headView(d),
       excluded: (d.excluded as Record<string, number> | null) ?? null,
       assignments: assignments.map((a) => ({
         id: a.id,
@@ -240,8 +252,8 @@ async function getDraw(id: string): Promise<DrawView> {
         periodStart: a.period_start.toISOString(),
         periodEnd: a.period_end.toISOString(),
         status: a.status,
-        filing: a.filing_id && a.filing_no && a.filing_status ? { id: a.filing_id, filingNo: a.filing_no, status: a.filing_status as 'filed' } : null,
-        result: a.result_outcome && a.conducted_at ? { outcome: a.result_outcome as 'no_issues', conductedAt: a.conducted_at.toISOString(), summary: a.result_summary ?? '' } : null,
+        filing: a.filing_id && a.filing_no && a.filing_status ? { id: a.filing_id, filingNo: a.filing_no, status: a.filing_status as FilingStatus } : null,
+        result: a.result_outcome && a.conducted_at ? { outcome: a.result_outcome as ResultOutcome, conductedAt: a.conducted_at.toISOString(), summary: a.result_summary ?? '' } : null,
       })),
     };
   }
@@ -291,8 +303,7 @@ async function getDraw(id: string): Promise<DrawView> {
           })
           .returningAll()
           .executeTakeFirstOrThrow();
-        const draw = await commit(trx, plan, now);
-        await record(trx, { chain: chains.agency(plan.agency_id), at: now, actor: p.keyId, action: 'draw.committed', entityType: 'draw', entityId: draw.id, payload: { planId: plan.id, seedHash: draw.seed_hash, filter: body.filter } });
+        const draw = await commit(trx, plan, now, p.keyId);
         return { ...planView(plan, draw), population: { size: members.length, cap, target } };
       });
     },
@@ -332,10 +343,7 @@ async function getDraw(id: string): Promise<DrawView> {
         }
         const next = plan.every_days ? addDays(day, plan.every_days) : null;
         await trx.updateTable('draw_plans').set({ next_draw_on: next }).where('id', '=', plan.id).execute();
-        if (next) {
-          const committed = await commit(trx, plan, now);
-          await record(trx, { chain: chains.agency(plan.agency_id), at: now, actor: 'draw-job', action: 'draw.committed', entityType: 'draw', entityId: committed.id, payload: { planId: plan.id, seedHash: committed.seed_hash } });
-        }
+        if (next) await commit(trx, plan, now, 'draw-job');
       }
       return { draws: made, failed };
     },
@@ -343,37 +351,16 @@ async function getDraw(id: string): Promise<DrawView> {
     /** Public, newest first: each draw without its assignments (GET /draws/:id has them). */
     async list(q: DrawListQueryT): Promise<PageOf<DrawSummaryView>> {
       const limit = q.limit ?? 50;
-      const after = decodeCursor(q.cursor, (v): v is [string, string] => Array.isArray(v) && v.length === 2 && v.every((x) => typeof x === 'string') && isSupportedInstant(Date.parse(v[0] as string)));
-      let query = ctx.db
-        .selectFrom('draws as d')
-        .innerJoin('draw_plans as p', 'p.id', 'd.plan_id')
-        .innerJoin('agencies as ag', 'ag.id', 'd.agency_id')
-        .select(['d.id', 'd.plan_id', 'p.name as plan_name', 'ag.id as agency_id', 'ag.name as agency_name', 'p.filter', 'd.status', 'd.seed_hash', 'd.seed', 'd.committed_at', 'd.drawn_at', 'd.draw_day', 'd.target', 'd.population_size', 'd.population_hash'])
-        .select((eb) => eb.selectFrom('draw_assignments as x').select(eb.fn.countAll<string>().as('n')).whereRef('x.draw_id', '=', 'd.id').as('assignments'));
+      const after = timeCursor(q.cursor);
+      let query = heads();
       if (q.agency) query = query.where('d.agency_id', '=', q.agency);
       if (q.plan) query = query.where('d.plan_id', '=', q.plan);
-      if (after) query = query.where(sql<boolean>`(d.committed_at, d.id) < (${new Date(after[0])}, ${after[1]})`);
+      if (after) query = query.where(sql<boolean>`(d.committed_at, d.id) < (${after.at}, ${after.id})`);
       const rows = await query.orderBy('d.committed_at', 'desc').orderBy('d.id', 'desc').limit(limit + 1).execute();
       return pageOf(
         rows,
         limit,
-        (r) => ({
-          id: r.id,
-          planId: r.plan_id,
-          planName: r.plan_name,
-          agency: { id: r.agency_id, name: r.agency_name },
-          filter: r.filter as Filter,
-          status: r.status,
-          seedHash: r.seed_hash,
-          seed: r.status === 'drawn' ? r.seed : null,
-          committedAt: r.committed_at.toISOString(),
-          drawnAt: r.drawn_at?.toISOString() ?? null,
-          drawDay: r.draw_day ? String(r.draw_day).slice(0, 10) : null,
-          target: r.target,
-          populationSize: r.population_size,
-          populationHash: r.population_hash,
-          assignments: Number(r.assignments ?? 0),
-        }),
+        headView,
         (r) => [r.committed_at.toISOString(), r.id],
       );
     },

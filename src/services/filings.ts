@@ -1,6 +1,6 @@
 import { AppError, notFound } from '../domain/errors.js';
 import { assertCancellable, auditActions, nextStatus, type FilingStatus, type LifecycleAction } from '../domain/filing.js';
-import { formatLocal, isSupportedInstant } from '../domain/calendar.js';
+import { formatLocal } from '../domain/calendar.js';
 import type { Principal } from '../domain/principal.js';
 import { newId } from '../domain/codes.js';
 import type { CancelCreateBody, FilingCreateBody, FilingListQueryT, FilingView, PageOf, ResultCreateBody } from '../domain/schemas.js';
@@ -19,7 +19,7 @@ import { GroupCommit, type BatchItem, type Settled } from './filing-batches.js';
 import { decide, factQueryFor, factsFor, toInput } from './filing-decision.js';
 import { appendWrite, blockedError, canSeeFiling, emptyWrite, filingRecords, filingView, storedError, type FilingOutcome } from './filing-records.js';
 import { replayOf, transact, type IdempotencyClaim } from './idempotency.js';
-import { decodeCursor, pageOf } from './pagination.js';
+import { dateRange, pageOf, timeCursor } from './pagination.js';
 
 export { filingView };
 
@@ -160,15 +160,8 @@ export function createFilingService(ctx: ServiceContext) {
 
     async list(p: Principal, q: FilingListQueryT): Promise<PageOf<FilingView>> {
       const limit = q.limit ?? 50;
-      const after = decodeCursor(
-        q.cursor,
-        (v): v is [string, string] => Array.isArray(v) && v.length === 2 && v.every((x) => typeof x === 'string') && isSupportedInstant(Date.parse(v[0] as string)),
-      );
-      const from = q.from ? new Date(q.from) : undefined;
-      const to = q.to ? new Date(q.to) : undefined;
-      if (from && to && to <= from) {
-        throw new AppError('validation_failed', 'date_order', { from: 'from', to: 'to' }, [{ path: '/to', message: 'must be after from' }]);
-      }
+      const after = timeCursor(q.cursor);
+      const { from, to } = dateRange(q.from, q.to);
       const enterprise = q.enterprise ? validateUscc(q.enterprise) : undefined;
       // The principal's scope narrows the filter; a filter outside it finds nothing.
       if ((p.role === 'agency' && q.agency && q.agency !== p.agencyId) || (p.role === 'enterprise' && enterprise && enterprise !== p.uscc)) {
@@ -186,7 +179,7 @@ export function createFilingService(ctx: ServiceContext) {
           from,
           to,
         },
-        { limit: limit + 1, after: after ? { filedAt: new Date(after[0]), id: after[1] } : null },
+        { limit: limit + 1, after: after ? { filedAt: after.at, id: after.id } : null },
       );
       return pageOf(rows, limit, (r) => filingView(r, ctx.publicUrl, r.decision_outcome), (r) => [r.filed_at.toISOString(), r.id]);
     },

@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import { addDays, isSupportedInstant, localDate } from '../domain/calendar.js';
+import { addDays, localDate } from '../domain/calendar.js';
 import { newId } from '../domain/codes.js';
 import { AppError } from '../domain/errors.js';
 import { assertJobName, periodFor, previousDay, type JobName, type JobTrigger } from '../domain/jobs.js';
@@ -9,7 +9,7 @@ import { findSucceededRun, firstSucceededPeriod, insertJobRun, listJobRuns, succ
 import { lockJob } from '../store/locks.js';
 import type { JobRunRow } from '../store/tables.js';
 import type { ServiceContext } from './context.js';
-import { decodeCursor, pageOf } from './pagination.js';
+import { pageOf, timeCursor } from './pagination.js';
 
 /** What a job does for one period: its work inside the run's transaction, and what follows the commit (deliveries). */
 export interface JobWork {
@@ -51,26 +51,18 @@ export function createJobRunner(ctx: ServiceContext, works: Record<JobName, JobW
   async function execute(job: JobName, period: string, trigger: JobTrigger): Promise<JobRunView> {
     const now = ctx.clock.now();
     const started = performance.now();
+    // the row of this run, as it ends (duration measured on the monotonic clock)
+    const ended = (outcome: 'succeeded' | 'failed', summary: Record<string, unknown>, error: string | null) => {
+      const ms = Math.round(performance.now() - started);
+      return { id: newId('run'), job, period, outcome, trigger, started_at: now, finished_at: new Date(now.getTime() + ms), duration_ms: ms, summary: JSON.stringify(summary), error, host: HOST };
+    };
     try {
       const { row, alreadyRan } = await ctx.db.transaction().execute(async (trx) => {
         await lockJob(trx, job, period);
         const done = await findSucceededRun(trx, job, period);
         if (done) return { row: done, alreadyRan: true };
         const summary = await works[job].run(trx, period, now);
-        const row = await insertJobRun(trx, {
-          id: newId('run'),
-          job,
-          period,
-          outcome: 'succeeded',
-          trigger,
-          started_at: now,
-          finished_at: new Date(now.getTime() + Math.round(performance.now() - started)),
-          duration_ms: Math.round(performance.now() - started),
-          summary: JSON.stringify(summary),
-          error: null,
-          host: HOST,
-        });
-        return { row, alreadyRan: false };
+        return { row: await insertJobRun(trx, ended('succeeded', summary, null)), alreadyRan: false };
       });
       ctx.metrics.jobRuns.inc({ job, outcome: alreadyRan ? 'skipped' : 'succeeded' });
       if (!alreadyRan) ctx.metrics.jobDuration.observe({ job }, row.duration_ms / 1000);
@@ -83,19 +75,7 @@ export function createJobRunner(ctx: ServiceContext, works: Record<JobName, JobW
       const message = err instanceof Error ? err.message : String(err);
       ctx.log.error({ job, period, trigger, err }, 'job run failed');
       ctx.metrics.jobRuns.inc({ job, outcome: 'failed' });
-      const failed = {
-        id: newId('run'),
-        job,
-        period,
-        outcome: 'failed' as const,
-        trigger,
-        started_at: now,
-        finished_at: new Date(),
-        duration_ms: Math.round(performance.now() - started),
-        summary: JSON.stringify({}),
-        error: message.slice(0, 2000),
-        host: HOST,
-      };
+      const failed = ended('failed', {}, message.slice(0, 2000));
       const row = await insertJobRun(ctx.db, failed).catch(() => null);
       return runView(row ?? { ...failed, summary: {} }, false);
     }
@@ -138,8 +118,8 @@ export function createJobRunner(ctx: ServiceContext, works: Record<JobName, JobW
 
     async list(q: JobRunListQueryT): Promise<PageOf<JobRunView>> {
       const limit = q.limit ?? 50;
-      const after = decodeCursor(q.cursor, (v): v is [string, string] => Array.isArray(v) && v.length === 2 && v.every((x) => typeof x === 'string') && isSupportedInstant(Date.parse(v[0] as string)));
-      const rows = await listJobRuns(ctx.db, { job: q.job, outcome: q.outcome }, { limit: limit + 1, after: after ? { startedAt: new Date(after[0]), id: after[1] } : null });
+      const after = timeCursor(q.cursor);
+      const rows = await listJobRuns(ctx.db, { job: q.job, outcome: q.outcome }, { limit: limit + 1, after: after ? { startedAt: after.at, id: after.id } : null });
       return pageOf(rows, limit, (r) => runView(r), (r) => [r.started_at.toISOString(), r.id]);
     },
 

@@ -1,3 +1,4 @@
+import { isSupportedInstant } from '../domain/calendar.js';
 import { AppError } from '../domain/errors.js';
 
 // Cursors are opaque to clients: base64url JSON of the last row's sort key.
@@ -25,4 +26,18 @@ export function pageOf<R, T>(rows: R[], limit: number, view: (r: R) => T, key: (
   const shown = more ? rows.slice(0, limit) : rows;
   const last = shown.at(-1);
   return { items: shown.map(view), nextCursor: more && last !== undefined ? encodeCursor(key(last)) : null };
+}
+
+/** The cursor of a list ordered by (time, id) descending: the last row's time and id, or null for the first page. */
+export function timeCursor(cursor: string | undefined): { at: Date; id: string } | null {
+  const v = decodeCursor(cursor, (x): x is [string, string] => Array.isArray(x) && x.length === 2 && x.every((y) => typeof y === 'string') && isSupportedInstant(Date.parse(x[0] as string)));
+  return v ? { at: new Date(v[0]), id: v[1] } : null;
+}
+
+/** A list's `from`/`to` filter as instants; `to` must come after `from`. */
+export function dateRange(from?: string, to?: string): { from: Date | undefined; to: Date | undefined } {
+  const f = from ? new Date(from) : undefined;
+  const t = to ? new Date(to) : undefined;
+  if (f && t && t <= f) throw new AppError('validation_failed', 'date_order', { from: 'from', to: 'to' }, [{ path: '/to', message: 'must be after from' }]);
+  return { from: f, to: t };
 }

@@ -1,4 +1,4 @@
-import { isSupportedInstant, formatLocal } from '../domain/calendar.js';
+import { formatLocal } from '../domain/calendar.js';
 import { newId } from '../domain/codes.js';
 import { AppError, notFound } from '../domain/errors.js';
 import { entities } from '../domain/messages.js';
@@ -31,7 +31,7 @@ import { chains, record } from './audit.js';
 import { transact, type IdempotencyClaim } from './idempotency.js';
 import type { ServiceContext } from './context.js';
 import { canSeeFiling } from './filing-records.js';
-import { decodeCursor, pageOf } from './pagination.js';
+import { dateRange, pageOf, timeCursor } from './pagination.js';
 
 // The supervisors' side: violations raised by rules, jobs, enterprises and supervisors, worked
 // from open to resolved or dismissed; the enterprises' reports and ratings; blocked attempts and
@@ -62,15 +62,6 @@ export function violationView(v: ViolationRow): ViolationView {
 
 /** The audit chain a violation's events go on: its enterprise's, else its agency's. */
 const chainOf = (v: Pick<ViolationRow, 'enterprise_uscc' | 'agency_id'>) => (v.enterprise_uscc ? chains.enterprise(v.enterprise_uscc) : chains.agency(v.agency_id ?? ''));
-
-const dateRange = (from?: string, to?: string) => {
-  const f = from ? new Date(from) : undefined;
-  const t = to ? new Date(to) : undefined;
-  if (f && t && t <= f) throw new AppError('validation_failed', 'date_order', { from: 'from', to: 'to' }, [{ path: '/to', message: 'must be after from' }]);
-  return { from: f, to: t };
-};
-
-const cursorOf = (v: unknown): v is [string, string] => Array.isArray(v) && v.length === 2 && v.every((x) => typeof x === 'string') && isSupportedInstant(Date.parse(v[0] as string));
 
 export function createViolationService(ctx: ServiceContext) {
   /** Conduct items by rule id, from every active rule set: an enterprise anywhere may name them. */
@@ -146,7 +137,7 @@ export function createViolationService(ctx: ServiceContext) {
 
     async list(p: Principal, q: ViolationListQueryT): Promise<PageOf<ViolationView>> {
       const limit = q.limit ?? 50;
-      const after = decodeCursor(q.cursor, cursorOf);
+      const after = timeCursor(q.cursor);
       const rows = await listViolations(
         ctx.db,
         {
@@ -158,7 +149,7 @@ export function createViolationService(ctx: ServiceContext) {
           uscc: q.enterprise ? validateUscc(q.enterprise) : undefined,
           ...dateRange(q.from, q.to),
         },
-        { limit: limit + 1, after: after ? { raisedAt: new Date(after[0]), id: after[1] } : null },
+        { limit: limit + 1, after: after ? { raisedAt: after.at, id: after.id } : null },
       );
       return pageOf(rows, limit, violationView, (r) => [r.raised_at.toISOString(), r.id]);
     },
@@ -332,7 +323,7 @@ export function createViolationService(ctx: ServiceContext) {
 
     async attempts(p: Principal, q: AttemptListQueryT): Promise<PageOf<AttemptView>> {
       const limit = q.limit ?? 50;
-      const after = decodeCursor(q.cursor, cursorOf);
+      const after = timeCursor(q.cursor);
       const rows = await listAttempts(
         ctx.db,
         {
@@ -343,7 +334,7 @@ export function createViolationService(ctx: ServiceContext) {
           finding: q.finding,
           ...dateRange(q.from, q.to),
         },
-        { limit: limit + 1, after: after ? { at: new Date(after[0]), id: after[1] } : null },
+        { limit: limit + 1, after },
       );
       return pageOf(
         rows,

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { sql } from 'kysely';
-import { runCli } from '../../src/cli/commands.js';
+import { cli } from '../support/cli.js';
 import { harness } from '../support/harness.js';
 import { addInspector, admin, auth, createAgency, createEnterprise, createKey, file, filingBody, type World } from '../support/fixtures.js';
 
@@ -10,13 +10,6 @@ import { addInspector, admin, auth, createAgency, createEnterprise, createKey, f
 const REGION = '130102'; // no other test puts enterprises here: the population is this test's own
 const DRAW_DAY = '2026-05-11';
 
-async function cli(...argv: string[]) {
-  const h = await harness();
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli(argv, { out: (l) => out.push(l), err: (l) => err.push(l), runtime: h.runtime });
-  return { code, out: out.join('\n') };
-}
 
 describe('random draws (双随机)', () => {
   let agency: { id: string; key: string };

@@ -73,7 +73,7 @@ export const jobRoutes = [
     query: ScorecardQuery,
     responses: { 200: { description: 'the scorecard (or ?format=csv)', schema: Scorecard } },
     handler: async (c) => {
-      const card = await c.services.digests.scorecard(who(c), new Date(c.query.from), new Date(c.query.to));
+      const card = await c.services.digests.scorecard(who(c), c.query.from, c.query.to);
       if (c.query.format === 'csv') return { status: 200, body: scorecardCsv(card.agencies), contentType: 'text/csv; charset=utf-8' };
       return { status: 200, body: card };
     },
