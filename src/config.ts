@@ -29,6 +29,10 @@ export interface Config {
   pgPoolSize: number;
   /** longest a statement may wait for PostgreSQL before its request fails with 503 */
   pgQueryTimeoutMs: number;
+  /** signs the web pages' session cookies; unset: a secret made once and kept in the database */
+  sessionSecret: string | null;
+  /** failed sign-ins per 15 minutes per client address on the web pages */
+  loginRateLimit: number;
 }
 
 export class ConfigError extends Error {
@@ -95,6 +99,8 @@ export function loadConfig(env: Env = process.env): Config {
   const smtpUrl = url('SMTP_URL', ['smtp:', 'smtps:']);
   const digestFrom = str('DIGEST_FROM');
   if (smtpUrl && !digestFrom) problems.push('SMTP_URL is set but DIGEST_FROM (the sender address) is not');
+  const sessionSecret = str('SESSION_SECRET');
+  if (sessionSecret !== null && sessionSecret.length < 32) problems.push('SESSION_SECRET must be at least 32 characters long');
   const publicUrl = url('PUBLIC_URL', ['http:', 'https:']) ?? `http://localhost:${port}`;
   const logLevel = str('LOG_LEVEL') ?? 'info';
   if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel)) {
@@ -123,6 +129,8 @@ export function loadConfig(env: Env = process.env): Config {
     bodyLimit: int('BODY_LIMIT_BYTES', 64 * 1024, 1024, 10 * 1024 * 1024),
     pgPoolSize: int('PG_POOL_SIZE', 10, 1, 200),
     pgQueryTimeoutMs: int('PG_QUERY_TIMEOUT_MS', 60_000, 1_000, 3_600_000),
+    sessionSecret,
+    loginRateLimit: int('LOGIN_RATE_LIMIT', 10, 1, 100_000),
   };
   if (problems.length) throw new ConfigError(problems);
   return config;

@@ -128,3 +128,15 @@ export function formatLocal(at: Date | number, tz: string): string {
   const minutes = Math.floor((((local % DAY_MS) + DAY_MS) % DAY_MS) / 60_000);
   return `${localDate(ts, tz)} ${pad2(Math.floor(minutes / 60))}:${pad2(minutes % 60)}`;
 }
+
+/**
+ * A wall-clock time in the zone as written in a form ("YYYY-MM-DDTHH:mm", an <input
+ * type="datetime-local">), as the instant it names; null when it is not such a time.
+ */
+export function wallTime(text: string, tz: string): Date | null {
+  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})$/.exec(text);
+  if (!m || !isCalendarDay(text.slice(0, 10))) return null;
+  const [h, min] = [Number(m[4]), Number(m[5])];
+  if (h > 23 || min > 59) return null;
+  return new Date(wallToUtc(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), h, min), tz));
+}

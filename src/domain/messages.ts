@@ -13,6 +13,8 @@ export const messages = {
   uscc_charset: { 'zh-CN': '统一社会信用代码第 {position} 位“{char}”不是允许的字符（不含 I、O、S、V、Z）', en: 'Character {position} ("{char}") of the Unified Social Credit Code is not allowed (I, O, S, V and Z never occur)' },
   uscc_check: { 'zh-CN': '统一社会信用代码校验位错误：第 18 位应为“{expected}”，实际为“{actual}”', en: 'The Unified Social Credit Code check character is wrong: position 18 should be "{expected}", not "{actual}"' },
   unauthorized: { 'zh-CN': '缺少或无效的 API 密钥，请使用 Authorization: Bearer <key>', en: 'Missing or invalid API key; send Authorization: Bearer <key>' },
+  csrf_invalid: { 'zh-CN': '表单已失效或不是从本站提交的，没有保存任何内容；请刷新页面后重试', en: 'The form expired or was not sent from this site; nothing was saved. Reload the page and try again' },
+  page_role: { 'zh-CN': '这个页面只对以下角色开放：{roles}', en: 'This page is only for: {roles}' },
   forbidden: { 'zh-CN': '当前密钥（角色 {role}）无权执行此操作', en: 'This key (role {role}) may not do this' },
   not_found: { 'zh-CN': '未找到{what}：{id}', en: '{what} not found: {id}' },
   route_not_found: { 'zh-CN': '没有这个接口：{method} {path}', en: 'No such endpoint: {method} {path}' },

@@ -18,6 +18,7 @@ import { jobRoutes } from './routes/jobs.js';
 import { registryRoutes } from './routes/registry.js';
 import { supervisionRoutes } from './routes/supervision.js';
 import { verifyRoutes } from './routes/verify.js';
+import { webRouter } from '../web/router.js';
 
 // Verification first: it is the hottest path and the router tries routes in order.
 export const apiRoutes: readonly AnyRoute[] = [...verifyRoutes, ...opsRoutes, ...registryRoutes, ...filingRoutes, ...supervisionRoutes, ...jobRoutes, ...drawRoutes];
@@ -27,6 +28,8 @@ export interface AppOptions {
   log: Logger;
   bodyLimit: number;
   verifyRateLimit: number;
+  /** failed web sign-ins per 15 minutes per address (LOGIN_RATE_LIMIT; 10) */
+  loginRateLimit?: number;
   version: string;
 }
 
@@ -40,14 +43,26 @@ export function createApp(opts: AppOptions): Express {
   app.set('etag', false);
 
   app.use(requestId());
-  app.use(
-    helmet({
-      contentSecurityPolicy: {
-        // swagger-ui at /docs needs inline styles; everything else is same-origin only.
-        directives: { 'style-src': ["'self'", "'unsafe-inline'"], 'img-src': ["'self'", 'data:'] },
-      },
-    }),
-  );
+  app.locals.tz = services.ctx.tz;
+  // HSTS and upgrade-insecure-requests only where the service is reached over https: on plain
+  // http they would send browsers to a port nothing listens on.
+  const https = services.ctx.publicUrl.startsWith('https:');
+  const strict = {
+    'default-src': ["'self'"],
+    'script-src': ["'self'"],
+    'style-src': ["'self'"],
+    'img-src': ["'self'", 'data:'],
+    'object-src': ["'none'"],
+    'base-uri': ["'self'"],
+    'form-action': ["'self'"],
+    'frame-ancestors': ["'none'"],
+    ...(https ? { 'upgrade-insecure-requests': [] } : {}),
+  };
+  app.use(helmet({ contentSecurityPolicy: false, strictTransportSecurity: https ? { maxAge: 31_536_000, includeSubDomains: true } : false }));
+  const pagesCsp = helmet.contentSecurityPolicy({ useDefaults: false, directives: strict });
+  // swagger-ui at /docs needs inline styles; nothing anywhere runs inline scripts
+  const docsCsp = helmet.contentSecurityPolicy({ useDefaults: false, directives: { ...strict, 'style-src': ["'self'", "'unsafe-inline'"] } });
+  app.use((req, res, next) => (req.path.startsWith('/docs') ? docsCsp : pagesCsp)(req, res, next));
 
   const limiter = () =>
     rateLimit({
@@ -85,6 +100,7 @@ export function createApp(opts: AppOptions): Express {
     res.json(openapi);
   });
   app.use('/docs', swaggerUi.serve, swaggerUi.setup(openapi, { customSiteTitle: 'inspection-filing API' }));
+  app.use(webRouter({ services, log, bodyLimit: opts.bodyLimit, verifyLimiter, loginRateLimit: opts.loginRateLimit ?? 10 }));
 
   app.use((req, _res, next) => next(new AppError('not_found', 'route_not_found', { method: req.method, path: req.path })));
   app.use(errorHandler(log, opts.bodyLimit, services.ctx.health));

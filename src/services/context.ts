@@ -16,6 +16,8 @@ export interface ServiceContext {
   log: Logger;
   tz: string;
   publicUrl: string;
+  /** SESSION_SECRET, or null: web sessions then sign with a secret kept in the database */
+  sessionSecret?: string | null;
   storeKind: 'postgres' | 'pglite';
   /** whether the database is reachable; outages are logged once each */
   health: DatabaseHealth;

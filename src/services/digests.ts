@@ -1,4 +1,4 @@
-import { addDays, dayBounds } from '../domain/calendar.js';
+import { addDays, dayBounds, localDate } from '../domain/calendar.js';
 import { newId } from '../domain/codes.js';
 import { AppError } from '../domain/errors.js';
 import { periodFor } from '../domain/jobs.js';
@@ -113,6 +113,11 @@ export function createDigestService(ctx: ServiceContext) {
       const period = periodFor('digest', ctx.clock.now(), ctx.tz, day);
       if (!(await findSucceededRun(ctx.db, 'digest', period))) throw new AppError('not_found', 'digest_not_ready', { date: period });
       return stored(ctx.db, period, scopeOf(p));
+    },
+
+    /** Today so far, in the principal's scope, computed now and not stored (the dashboard). */
+    async live(p: Principal): Promise<DigestView> {
+      return compute(ctx.db, localDate(ctx.clock.now(), ctx.tz), p.role === 'supervisor' ? p.regions : []);
     },
 
     async list(p: Principal, limit = 60): Promise<DigestSummaryView[]> {

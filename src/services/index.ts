@@ -11,6 +11,7 @@ import { createJobRunner } from './jobs.js';
 import { createSweep } from './sweep.js';
 import { createVerificationService } from './verification.js';
 import { createViolationService } from './violations.js';
+import { createWebSessions } from './web-sessions.js';
 
 export function createServices(ctx: ServiceContext) {
   const digests = createDigestService(ctx);
@@ -29,6 +30,7 @@ export function createServices(ctx: ServiceContext) {
     },
     draw: { run: (trx, hour, now) => draws.runDue(trx, hour.slice(0, 10), now) },
   });
+  const keys = createKeyService(ctx);
   return {
     digests,
     draws,
@@ -36,7 +38,8 @@ export function createServices(ctx: ServiceContext) {
     jobs,
     ctx,
     rulesets: ctx.rules,
-    keys: createKeyService(ctx),
+    keys,
+    webSessions: createWebSessions(ctx, keys),
     registry: createRegistryService(ctx),
     filings: createFilingService(ctx),
     verification: createVerificationService(ctx),

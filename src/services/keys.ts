@@ -100,3 +100,4 @@ export function createKeyService(ctx: ServiceContext) {
     },
   };
 }
+export type KeyService = ReturnType<typeof createKeyService>;

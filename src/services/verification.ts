@@ -108,6 +108,18 @@ export function createVerificationService(ctx: ServiceContext) {
       };
     },
 
+    /** The filing behind a code, when the principal is its enterprise or an agency on it; else null. */
+    async filingIdFor(p: Principal, raw: string): Promise<string | null> {
+      if (!codePattern.test(normalizeCode(raw))) return null;
+      const found = await lookup(raw).catch((err: unknown) => {
+        if (err instanceof AppError && err.code === 'not_found') return null;
+        throw err;
+      });
+      if (!found) return null;
+      const f = found.filing;
+      return (p.role === 'enterprise' && p.uscc === f.enterprise_uscc) || (p.role === 'agency' && agencyOnFiling(p.agencyId, f)) ? f.id : null;
+    },
+
     /**
      * The enterprise (or the filing agency) confirms the inspectors arrived. Outside the filed
      * window the arrival is still recorded, and an outside_window violation is raised.

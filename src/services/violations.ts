@@ -1,5 +1,6 @@
 import { formatLocal } from '../domain/calendar.js';
 import { newId } from '../domain/codes.js';
+import type { Localized } from '../domain/i18n.js';
 import { AppError, notFound } from '../domain/errors.js';
 import { entities } from '../domain/messages.js';
 import { inRegions, type Principal } from '../domain/principal.js';
@@ -64,12 +65,13 @@ export function violationView(v: ViolationRow): ViolationView {
 const chainOf = (v: Pick<ViolationRow, 'enterprise_uscc' | 'agency_id'>) => (v.enterprise_uscc ? chains.enterprise(v.enterprise_uscc) : chains.agency(v.agency_id ?? ''));
 
 export function createViolationService(ctx: ServiceContext) {
-  /** Conduct items by rule id, from every active rule set: an enterprise anywhere may name them. */
-  function conductIds(): string[] {
-    const ids = new Set<string>();
-    for (const s of ctx.rules.active()) for (const r of s.file.rules) if (r.kind === 'conduct' && r.enabled !== false) ids.add(r.id);
-    return [...ids].sort();
+  /** Conduct items by rule id, with what each forbids, from every active rule set: an enterprise anywhere may name them. */
+  function conductItems(): { id: string; message: Localized }[] {
+    const items = new Map<string, Localized>();
+    for (const s of ctx.rules.active()) for (const r of s.file.rules) if (r.kind === 'conduct' && r.enabled !== false && !items.has(r.id)) items.set(r.id, r.message);
+    return [...items].map(([id, message]) => ({ id, message })).sort((a, b) => a.id.localeCompare(b.id));
   }
+  const conductIds = () => conductItems().map((i) => i.id);
 
   function checkConduct(kind: string, ids: string[] | undefined): string[] {
     const known = conductIds();
@@ -134,6 +136,15 @@ export function createViolationService(ctx: ServiceContext) {
 
   return {
     conductIds,
+    conductItems,
+
+    /** The enterprise's own rating of one of its filings, if it gave one. */
+    async ratingOf(p: Principal, filingId: string): Promise<{ rating: number; givenAt: Date } | null> {
+      const f = await findFiling(ctx.db, filingId);
+      if (!f || f.enterprise_uscc !== p.uscc) return null;
+      const r = await findFeedback(ctx.db, filingId);
+      return r ? { rating: r.rating, givenAt: r.given_at } : null;
+    },
 
     async list(p: Principal, q: ViolationListQueryT): Promise<PageOf<ViolationView>> {
       const limit = q.limit ?? 50;

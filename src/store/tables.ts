@@ -246,6 +246,19 @@ export interface IdempotencyTable {
   created_at: CreatedAt;
 }
 
+export interface WebSessionsTable {
+  id: string;
+  key_id: string;
+  created_at: CreatedAt;
+  expires_at: Date;
+  ended_at: Date | null;
+}
+export interface AppSecretsTable {
+  name: string;
+  value: string;
+  created_at: CreatedAt;
+}
+
 export interface DB {
   agencies: AgenciesTable;
   agency_items: AgencyItemsTable;
@@ -266,6 +279,8 @@ export interface DB {
   digests: DigestsTable;
   digest_deliveries: DigestDeliveriesTable;
   idempotency_keys: IdempotencyTable;
+  web_sessions: WebSessionsTable;
+  app_secrets: AppSecretsTable;
 }
 
 export type FilingRow = Selectable<FilingsTable>;

@@ -1,0 +1,71 @@
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { Principal } from '../domain/principal.js';
+import { endSession, findSessionPrincipal, insertSession, sharedSecret } from '../store/sessions-repo.js';
+import type { ServiceContext } from './context.js';
+import type { KeyService } from './keys.js';
+
+/** How long a page session lasts: a working day. */
+export const SESSION_HOURS = 8;
+
+const hashToken = (token: string) => createHash('sha256').update(token, 'utf8').digest('hex');
+
+/**
+ * Sessions of the web pages. The cookie is `token.signature`: the token is random, the database
+ * keeps its hash, and the signature (HMAC-SHA256) lets a forged or altered cookie be turned away
+ * before any query. CSRF tokens are HMACs of the session token (or, before sign-in, of a random
+ * value in its own cookie), so a page from elsewhere can neither read nor make one.
+ */
+export function createWebSessions(ctx: ServiceContext, keys: KeyService) {
+  let secret: Promise<Buffer> | null = null;
+  const key = () =>
+    (secret ??= (ctx.sessionSecret ? Promise.resolve(ctx.sessionSecret) : sharedSecret(ctx.db, 'session', randomBytes(32).toString('base64url'))).then(
+      (s) => Buffer.from(s, 'utf8'),
+      (err: unknown) => {
+        secret = null; // a database outage must not stick
+        throw err;
+      },
+    ));
+  const mac = async (purpose: string, value: string) => createHmac('sha256', await key()).update(`${purpose}:${value}`).digest('base64url');
+  const same = (a: string, b: string) => {
+    const x = Buffer.from(a);
+    const y = Buffer.from(b);
+    return x.length === y.length && timingSafeEqual(x, y);
+  };
+
+  return {
+    async sign(token: string): Promise<string> {
+      return `${token}.${await mac('cookie', token)}`;
+    },
+    /** The token of a signed cookie value, or null when it was not signed here. */
+    async unsign(value: string | undefined): Promise<string | null> {
+      if (!value || value.length > 200) return null;
+      const dot = value.lastIndexOf('.');
+      if (dot <= 0) return null;
+      const token = value.slice(0, dot);
+      return same(value.slice(dot + 1), await mac('cookie', token)) ? token : null;
+    },
+    newToken: () => randomBytes(24).toString('base64url'),
+
+    /** Signs in with an API key; null when the key is unknown or revoked. */
+    async signIn(apiKey: string): Promise<{ token: string; principal: Principal; expiresAt: Date } | null> {
+      const principal = await keys.authenticate(apiKey.trim());
+      if (!principal) return null;
+      const token = randomBytes(24).toString('base64url');
+      const expiresAt = new Date(ctx.clock.now().getTime() + SESSION_HOURS * 3_600_000);
+      await insertSession(ctx.db, { id: hashToken(token), keyId: principal.keyId, expiresAt });
+      return { token, principal, expiresAt };
+    },
+    principal(token: string): Promise<Principal | null> {
+      return findSessionPrincipal(ctx.db, hashToken(token), ctx.clock.now());
+    },
+    async signOut(token: string): Promise<void> {
+      await endSession(ctx.db, hashToken(token), ctx.clock.now());
+    },
+
+    csrfToken: (bound: string) => mac('csrf', bound),
+    async csrfValid(bound: string, given: unknown): Promise<boolean> {
+      return typeof given === 'string' && same(given, await mac('csrf', bound));
+    },
+  };
+}
+export type WebSessions = ReturnType<typeof createWebSessions>;

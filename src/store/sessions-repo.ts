@@ -1,0 +1,32 @@
+import type { Principal } from '../domain/principal.js';
+import type { Db } from './db.js';
+
+export async function insertSession(db: Db, s: { id: string; keyId: string; expiresAt: Date }): Promise<void> {
+  await db.insertInto('web_sessions').values({ id: s.id, key_id: s.keyId, expires_at: s.expiresAt }).execute();
+}
+
+/** The principal of a live session: not ended, not expired, and its key not revoked. */
+export async function findSessionPrincipal(db: Db, id: string, now: Date): Promise<Principal | null> {
+  const r = await db
+    .selectFrom('web_sessions as s')
+    .innerJoin('api_keys as k', 'k.id', 's.key_id')
+    .select(['k.id', 'k.role', 'k.name', 'k.agency_id', 'k.uscc', 'k.regions'])
+    .where('s.id', '=', id)
+    .where('s.ended_at', 'is', null)
+    .where('s.expires_at', '>', now)
+    .where('k.revoked_at', 'is', null)
+    .executeTakeFirst();
+  if (!r) return null;
+  return { keyId: r.id, role: r.role, name: r.name, agencyId: r.agency_id, uscc: r.uscc, regions: r.regions };
+}
+
+export async function endSession(db: Db, id: string, at: Date): Promise<void> {
+  await db.updateTable('web_sessions').set({ ended_at: at }).where('id', '=', id).where('ended_at', 'is', null).execute();
+}
+
+/** The named secret, made from `fresh` by whichever process asks first; every process reads the same. */
+export async function sharedSecret(db: Db, name: string, fresh: string): Promise<string> {
+  await db.insertInto('app_secrets').values({ name, value: fresh }).onConflict((oc) => oc.column('name').doNothing()).execute();
+  const row = await db.selectFrom('app_secrets').select('value').where('name', '=', name).executeTakeFirstOrThrow();
+  return row.value;
+}

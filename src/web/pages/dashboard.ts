@@ -1,0 +1,90 @@
+import { Router, type Response } from 'express';
+import { AppError } from '../../domain/errors.js';
+import type { Principal } from '../../domain/principal.js';
+import { ViolationUpdate, type DrawSummaryView } from '../../domain/schemas.js';
+import { violationKindNames, violationStatusNames, type ViolationKind, type ViolationStatus } from '../../domain/violation.js';
+import { bodyValidator } from '../../http/validation.js';
+import { digestHtml, trendSvg } from '../../services/digest-render.js';
+import type { Services } from '../../services/index.js';
+import { need, param, web } from '../context.js';
+import { field, formErrors, type Form, type FormErrors } from '../forms.js';
+import { page } from '../render.js';
+import { sourceNames, text } from '../strings.js';
+
+const validUpdate = bodyValidator(ViolationUpdate);
+const DAY = 86_400_000;
+
+/** The supervisor's morning: what went wrong, who is doing well, what the digests and draws say. */
+export function dashboardPages(services: Services): Router {
+  const r = Router();
+
+  async function drawsWithCheck(): Promise<(DrawSummaryView & { check: boolean | null })[]> {
+    const { items } = await services.draws.list({ limit: 10 });
+    return Promise.all(items.map(async (d) => ({ ...d, check: d.status === 'drawn' ? (await services.draws.verify(d.id)).matches : null })));
+  }
+
+  async function dashboard(res: Response, p: Principal, extra: { errors?: FormErrors | null; failedId?: string | null; flash?: string | null; status?: number } = {}) {
+    const w = web(res);
+    const now = services.ctx.clock.now();
+    const [live, open, acknowledged, card, digests, draws] = await Promise.all([
+      services.digests.live(p),
+      services.violations.list(p, { status: 'open', limit: 50 }),
+      services.violations.list(p, { status: 'acknowledged', limit: 50 }),
+      services.digests.scorecard(p, new Date(now.getTime() - 30 * DAY).toISOString(), now.toISOString()),
+      services.digests.list(p, 30),
+      drawsWithCheck(),
+    ]);
+    page(
+      res,
+      'dashboard',
+      text(w.lang, 'dashboardTitle'),
+      {
+        live,
+        chart: trendSvg(live.trend),
+        violations: [...open.items, ...acknowledged.items],
+        scorecard: card.agencies,
+        digests,
+        draws,
+        kindName: (k: string) => violationKindNames[k as ViolationKind]?.[w.lang] ?? k,
+        vstatusName: (s: string) => violationStatusNames[s as ViolationStatus]?.[w.lang] ?? s,
+        sourceName: (s: string) => sourceNames[s]?.[w.lang] ?? s,
+        errors: extra.errors ?? null,
+        failedId: extra.failedId ?? null,
+        flash: extra.flash ?? null,
+      },
+      { status: extra.status ?? 200 },
+    );
+  }
+
+  r.get('/dashboard', async (req, res) => {
+    const p = need(res, ['supervisor', 'admin']);
+    await dashboard(res, p, { flash: req.query.done ? text(web(res).lang, 'statusChanged') : null });
+  });
+
+  r.post('/dashboard/violations/:id', async (req, res) => {
+    const p = need(res, ['supervisor', 'admin']);
+    const w = web(res);
+    const form = req.body as Form;
+    const body: Record<string, unknown> = { status: field(form, 'status'), note: field(form, 'note') };
+    for (const k of Object.keys(body)) if (body[k] === undefined) delete body[k];
+    try {
+      validUpdate(body, w.lang);
+      await services.violations.change(p, param(req, 'id'), body as { status: 'acknowledged' | 'resolved' | 'dismissed'; note: string });
+      res.redirect(303, '/dashboard?done=1#violations');
+    } catch (err) {
+      const e = formErrors(err, w.lang, req.id);
+      if (!e || (err as AppError).code === 'not_found') throw err;
+      await dashboard(res, p, { errors: e, failedId: param(req, 'id'), status: (err as AppError).status });
+    }
+  });
+
+  // a stored digest as it was mailed: a document of its own, with the inline styles mail needs
+  r.get('/dashboard/digests/:date', async (req, res) => {
+    const p = need(res, ['supervisor', 'admin']);
+    const d = await services.digests.get(p, param(req, 'date'));
+    res.setHeader('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'");
+    res.type('html').send(digestHtml([d]));
+  });
+
+  return r;
+}

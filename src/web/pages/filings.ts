@@ -1,0 +1,243 @@
+import { Router, type Response } from 'express';
+import { formatLocal, wallTime } from '../../domain/calendar.js';
+import { AppError } from '../../domain/errors.js';
+import { FILING_TYPES, OUTCOMES, PURPOSES, TRIGGER_KINDS, triggerLabels } from '../../domain/filing.js';
+import type { Lang } from '../../domain/i18n.js';
+import { statusNames, typeNames } from '../../domain/messages.js';
+import type { Principal } from '../../domain/principal.js';
+import { CancelCreate, FilingCreate, ResultCreate, type FilingCreateBody } from '../../domain/schemas.js';
+import type { Decision } from '../../domain/decision.js';
+import { bodyValidator } from '../../http/validation.js';
+import type { Services } from '../../services/index.js';
+import { need, param, web } from '../context.js';
+import { checked, field, fields, formErrors, type Form, type FormErrors } from '../forms.js';
+import { page, partial } from '../render.js';
+import { outcomeNames, purposeNames, text } from '../strings.js';
+
+const validFiling = bodyValidator(FilingCreate);
+const USCC_FIELD = { uscc_invalid: 'enterpriseUscc' };
+const validResult = bodyValidator(ResultCreate);
+const validCancel = bodyValidator(CancelCreate);
+
+/** A form's date and time (in TZ_REGION) as the API's instant; what cannot be one stays as typed, for the schema to refuse. */
+function instant(raw: string | undefined, tz: string, errors: Record<string, string>, name: string, lang: Lang): string | undefined {
+  if (raw === undefined) return undefined;
+  const at = wallTime(raw, tz);
+  if (!at) errors[name] = lang === 'en' ? 'a date and time, e.g. 2026-12-01 09:00' : '请填写日期和时间，例如 2026-12-01 09:00';
+  return at ? at.toISOString() : raw;
+}
+
+/** The filing form as the API's request body; fields left empty stay out of it. */
+function filingFromForm(form: Form, tz: string, lang: Lang): { body: Record<string, unknown>; errors: Record<string, string> } {
+  const errors: Record<string, string> = {};
+  const triggerKind = field(form, 'triggerKind');
+  const campaign = field(form, 'campaignReference');
+  const joint = field(form, 'jointAgencyIds');
+  const body: Record<string, unknown> = {
+    enterpriseUscc: field(form, 'enterpriseUscc'),
+    type: field(form, 'type'),
+    itemCodes: fields(form, 'itemCodes'),
+    inspectorIds: fields(form, 'inspectorIds'),
+    plannedStart: instant(field(form, 'plannedStart'), tz, errors, 'plannedStart', lang),
+    plannedEnd: instant(field(form, 'plannedEnd'), tz, errors, 'plannedEnd', lang),
+    onSite: checked(form, 'onSite'),
+    reason: field(form, 'reason'),
+    onSiteJustification: field(form, 'onSiteJustification'),
+    purpose: field(form, 'purpose'),
+    requiresLegalRepresentative: checked(form, 'requiresLegalRepresentative') || undefined,
+    legalRepresentativeReason: field(form, 'legalRepresentativeReason'),
+    trigger: triggerKind ? { kind: triggerKind, reference: field(form, 'triggerReference') ?? '' } : undefined,
+    campaign: campaign ? { level: 'higher', reference: campaign } : undefined,
+    drawAssignmentId: field(form, 'drawAssignmentId'),
+    jointAgencyIds: joint ? joint.split(/[\s,，]+/).filter(Boolean) : undefined,
+  };
+  for (const k of Object.keys(body)) if (body[k] === undefined) delete body[k];
+  return { body, errors };
+}
+
+/** Validates a body built from a form; field errors of our own (dates) come first. */
+function validate(check: (b: unknown, lang: Lang) => void, body: Record<string, unknown>, own: Record<string, string>, lang: Lang): void {
+  try {
+    check(body, lang);
+  } catch (err) {
+    if (err instanceof AppError) throw new AppError(err.code, err.messageKey, err.params, [...Object.entries(own).map(([k, message]) => ({ path: `/${k}`, message })), ...err.details]);
+    throw err;
+  }
+  if (Object.keys(own).length) throw new AppError('validation_failed', 'validation_failed', {}, Object.entries(own).map(([k, message]) => ({ path: `/${k}`, message })));
+}
+
+const decisionOf = (err: unknown): Decision | null => (err instanceof AppError && err.extra.decision ? (err.extra.decision as Decision) : null);
+
+/** Filings for agencies (form, list, result, cancel, notice) and enterprises (list, page, rating). */
+export function filingPages(services: Services): Router {
+  const r = Router();
+  const tz = services.ctx.tz;
+
+  const choices = (lang: Lang) => ({
+    types: FILING_TYPES.map((v) => ({ value: v, label: typeNames[v][lang] })),
+    purposes: PURPOSES.map((v) => ({ value: v, label: purposeNames[v]?.[lang] ?? v })),
+    triggers: TRIGGER_KINDS.map((v) => ({ value: v, label: triggerLabels[v][lang] })),
+    outcomes: OUTCOMES.map((v) => ({ value: v, label: outcomeNames[v]?.[lang] ?? v })),
+  });
+
+  async function formPage(res: Response, p: Principal, values: Form, extra: { errors?: FormErrors | null; decision?: Decision | null; status?: number } = {}) {
+    const w = web(res);
+    const agency = await services.registry.getAgency(p, p.agencyId ?? '');
+    const today = new Date(services.ctx.clock.now().getTime() + 86_400_000);
+    page(
+      res,
+      'filing-new',
+      text(w.lang, 'newFilingTitle'),
+      { agency, values, errors: extra.errors ?? null, decision: extra.decision ?? null, ...choices(w.lang), minDate: formatLocal(today, tz).slice(0, 10) },
+      { status: extra.status ?? 200, script: 'filing-form.js' },
+    );
+  }
+
+  r.get('/filings', async (req, res) => {
+    const p = need(res, ['agency', 'enterprise', 'supervisor', 'admin']);
+    const w = web(res);
+    const cursor = typeof req.query.cursor === 'string' ? req.query.cursor : undefined;
+    const list = await services.filings.list(p, { limit: 50, ...(cursor ? { cursor } : {}) });
+    page(res, 'filings', text(w.lang, 'myFilings'), {
+      list,
+      statusName: (s: keyof typeof statusNames) => statusNames[s][w.lang],
+      typeName: (t: keyof typeof typeNames) => typeNames[t][w.lang],
+    });
+  });
+
+  r.get('/filings/new', async (_req, res) => {
+    const p = need(res, ['agency']);
+    await formPage(res, p, { type: 'routine', onSite: 'on', purpose: 'inspection' });
+  });
+
+  // a new filing: "check" shows the rules' decision and records nothing; "file" files
+  r.post('/filings/new', async (req, res) => {
+    const p = need(res, ['agency']);
+    const w = web(res);
+    const form = req.body as Form;
+    const { body, errors } = filingFromForm(form, tz, w.lang);
+    try {
+      validate(validFiling, body, errors, w.lang);
+      if (field(form, 'action') === 'check') {
+        return await formPage(res, p, form, { decision: await services.filings.check(p, body as FilingCreateBody) });
+      }
+      const made = await services.filings.file(p, body as FilingCreateBody);
+      res.redirect(303, `/filings/${made.filing.id}?done=filed`);
+    } catch (err) {
+      const e = formErrors(err, w.lang, req.id, USCC_FIELD);
+      if (!e) throw err;
+      await formPage(res, p, form, { errors: e, decision: decisionOf(err), status: (err as AppError).status });
+    }
+  });
+
+  // the form's script asks here as the agency types (the API's dry run, with the page's session)
+  r.post('/filings/check', async (req, res) => {
+    const p = need(res, ['agency']);
+    const w = web(res);
+    const { body, errors } = filingFromForm(req.body as Form, tz, w.lang);
+    try {
+      validate(validFiling, body, errors, w.lang);
+      partial(res, 'decision', { decision: await services.filings.check(p, body as FilingCreateBody), errors: null });
+    } catch (err) {
+      const e = formErrors(err, w.lang, req.id, USCC_FIELD);
+      if (!e) throw err;
+      partial(res, 'decision', { decision: null, errors: e });
+    }
+  });
+
+  async function filingPage(res: Response, p: Principal, id: string, extra: { errors?: FormErrors | null; values?: Form; status?: number; flash?: string | null } = {}) {
+    const w = web(res);
+    const { filing, decision } = await services.filings.get(p, id);
+    const v = await services.verification.verify(filing.verifyCode);
+    const rating = p.role === 'enterprise' && filing.status === 'completed' ? await services.violations.ratingOf(p, filing.id) : null;
+    const now = services.ctx.clock.now().getTime();
+    page(
+      res,
+      'filing',
+      `${text(w.lang, 'filingNo')} ${filing.filingNo}`,
+      {
+        filing,
+        decision,
+        v: v.filing,
+        rating,
+        conduct: services.violations.conductItems(),
+        canRecord: p.role === 'agency' && p.agencyId === filing.agencyId && (filing.status === 'filed' || filing.status === 'in_progress'),
+        canCancel: p.role === 'agency' && p.agencyId === filing.agencyId && filing.status === 'filed' && now < Date.parse(filing.plannedStart),
+        statusName: statusNames[filing.status][w.lang],
+        typeName: typeNames[filing.type][w.lang],
+        outcomeName: filing.result ? (outcomeNames[filing.result.outcome]?.[w.lang] ?? filing.result.outcome) : '',
+        ...choices(w.lang),
+        errors: extra.errors ?? null,
+        values: extra.values ?? { conductedAt: formatLocal(services.ctx.clock.now(), tz).replace(' ', 'T') },
+        flash: extra.flash ?? null,
+      },
+      { status: extra.status ?? 200 },
+    );
+  }
+
+  r.get('/filings/:id', async (req, res) => {
+    const p = need(res, ['agency', 'enterprise', 'supervisor', 'admin']);
+    const done = typeof req.query.done === 'string' ? req.query.done : '';
+    const flash = done === 'filed' || done === 'saved' ? text(web(res).lang, 'done') : done === 'rated' ? text(web(res).lang, 'rated') : null;
+    await filingPage(res, p, param(req, 'id'), { flash });
+  });
+
+  /** A form post on a filing page: on a refusal the user can fix, the page again with the errors. */
+  const onFiling = (roles: Principal['role'][], act: (p: Principal, id: string, form: Form, lang: Lang) => Promise<string>) =>
+    async (req: Parameters<Parameters<typeof r.post>[1]>[0], res: Response) => {
+      const p = need(res, roles);
+      const w = web(res);
+      const id = param(req, 'id');
+      const form = req.body as Form;
+      try {
+        res.redirect(303, `/filings/${encodeURIComponent(id)}?done=${await act(p, id, form, w.lang)}`);
+      } catch (err) {
+        const e = formErrors(err, w.lang, req.id);
+        if (!e || (err as AppError).code === 'not_found') throw err;
+        await filingPage(res, p, id, { errors: e, values: form, status: (err as AppError).status });
+      }
+    };
+
+  r.post('/filings/:id/result', onFiling(['agency'], async (p, id, form, lang) => {
+    const own: Record<string, string> = {};
+    const body: Record<string, unknown> = { conductedAt: instant(field(form, 'conductedAt'), tz, own, 'conductedAt', lang), outcome: field(form, 'outcome'), summary: field(form, 'summary') };
+    for (const k of Object.keys(body)) if (body[k] === undefined) delete body[k];
+    validate(validResult, body, own, lang);
+    await services.filings.recordResult(p, id, body as { conductedAt: string; outcome: (typeof OUTCOMES)[number]; summary: string });
+    return 'saved';
+  }));
+
+  r.post('/filings/:id/cancel', onFiling(['agency'], async (p, id, form, lang) => {
+    const body: Record<string, unknown> = { reason: field(form, 'reason') };
+    if (body.reason === undefined) delete body.reason;
+    validate(validCancel, body, {}, lang);
+    await services.filings.cancel(p, id, body as { reason: string });
+    return 'saved';
+  }));
+
+  r.post('/filings/:id/rate', onFiling(['enterprise'], async (p, id, form) => {
+    const rating = Number(field(form, 'rating'));
+    const comment = field(form, 'comment');
+    const conductRuleIds = fields(form, 'conductRuleIds');
+    if (!Number.isInteger(rating) || rating < 1 || rating > 5) throw new AppError('validation_failed', 'validation_failed', {}, [{ path: '/rating', message: '1 - 5' }]);
+    await services.violations.rate(p, id, { rating, ...(comment ? { comment } : {}), ...(conductRuleIds.length ? { conductRuleIds } : {}) });
+    return 'rated';
+  }));
+
+  // 检查告知书: printed by the agency and handed over, or shown by the enterprise
+  r.get('/filings/:id/notice', async (req, res) => {
+    const p = need(res, ['agency', 'enterprise', 'supervisor', 'admin']);
+    const w = web(res);
+    const { filing } = await services.filings.get(p, param(req, 'id'));
+    const v = await services.verification.verify(filing.verifyCode);
+    page(res, 'notice', text(w.lang, 'noticeTitle'), {
+      filing,
+      v: v.filing,
+      typeName: typeNames[filing.type][w.lang],
+      triggerName: filing.trigger ? triggerLabels[filing.trigger.kind][w.lang] : '',
+      verifyUrl: filing.verifyUrl,
+    }, { script: 'print.js' });
+  });
+
+  return r;
+}

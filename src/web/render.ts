@@ -1,0 +1,45 @@
+import { fileURLToPath } from 'node:url';
+import type { Response } from 'express';
+import { Eta } from 'eta';
+import { formatLocal } from '../domain/calendar.js';
+import type { Localized } from '../domain/i18n.js';
+import { web } from './context.js';
+import { name, roleNames, text, type UiKey } from './strings.js';
+
+// Templates escape every value (<%= %>); only markup this code made itself (an SVG chart, a
+// rendered section) is written raw (<%~ %>), and such helpers escape what they embed.
+const eta = new Eta({ views: fileURLToPath(new URL('./views', import.meta.url)), autoEscape: true, cache: process.env.NODE_ENV !== 'development' });
+
+export interface PageOptions {
+  status?: number;
+  /** a page script under /assets (no inline scripts: the CSP forbids them) */
+  script?: string;
+}
+
+function helpers(res: Response) {
+  const w = web(res);
+  const tz = res.app.locals.tz as string;
+  return {
+    lang: w.lang,
+    user: w.principal,
+    roleName: w.principal ? name(w.lang, roleNames[w.principal.role]) : '',
+    csrf: w.csrf,
+    path: res.req.path,
+    tz,
+    t: (key: UiKey, params?: Record<string, string | number>) => text(w.lang, key, params),
+    l: (x: Localized | undefined | null, fallback = '') => (x ? x[w.lang] : fallback),
+    esc: (s: unknown) => String(s).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`),
+    when: (at: string | Date | null | undefined) => (at ? formatLocal(new Date(at), tz) : ''),
+  };
+}
+
+/** Renders a page of the layout, in the visitor's language, with what every page needs. */
+export function page(res: Response, view: string, title: string, data: Record<string, unknown> = {}, opts: PageOptions = {}): void {
+  const html = eta.render(view, { ...data, ...helpers(res), title, script: opts.script ?? null });
+  res.status(opts.status ?? 200).type('html').send(html);
+}
+
+/** A fragment of a page (no layout), for a page's script to put in place. */
+export function partial(res: Response, view: string, data: Record<string, unknown>, status = 200): void {
+  res.status(status).type('html').send(eta.render(view, { ...data, ...helpers(res) }));
+}

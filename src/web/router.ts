@@ -1,0 +1,88 @@
+import { fileURLToPath } from 'node:url';
+import express, { Router, type ErrorRequestHandler, type RequestHandler } from 'express';
+import { rateLimit } from 'express-rate-limit';
+import type { Logger } from 'pino';
+import { AppError } from '../domain/errors.js';
+import { errorBody } from '../domain/errors.js';
+import { rejectUnstorable } from '../http/validation.js';
+import { logAccess } from '../http/request-log.js';
+import { toAppError } from '../http/errors.js';
+import type { Services } from '../services/index.js';
+import { csrfGuard, SignInNeeded, web, webContext, type CookieOptions } from './context.js';
+import { dashboardPages } from './pages/dashboard.js';
+import { filingPages } from './pages/filings.js';
+import { publicPages } from './pages/public.js';
+import { reportPages } from './pages/report.js';
+import { page } from './render.js';
+import { text } from './strings.js';
+
+export interface WebOptions {
+  services: Services;
+  log: Logger;
+  bodyLimit: number;
+  verifyLimiter: RequestHandler;
+  /** failed sign-ins per 15 minutes per address */
+  loginRateLimit: number;
+}
+
+const PAGE_PATHS = /^\/(?:$|v(?:\/|$)|login$|logout$|filings(?:\/|$)|report$|dashboard(?:\/|$)|assets\/)/;
+export const ASSETS_DIR = fileURLToPath(new URL('./assets', import.meta.url));
+
+/** The pages: server-rendered HTML for enterprises, agencies and supervisors, over the same services as the API. */
+export function webRouter(opts: WebOptions): Router {
+  const { services, log } = opts;
+  const cookies: CookieOptions = { secure: services.ctx.publicUrl.startsWith('https:') };
+  const r = Router();
+  // only the pages' paths: anything else (the API, its 404s) passes by untouched
+  r.use((req, _res, next) => (PAGE_PATHS.test(req.path) ? next() : next('router')));
+  r.use('/assets', express.static(ASSETS_DIR, { maxAge: '1h', index: false }));
+
+  r.use(webContext(services.webSessions, cookies));
+  r.use(express.urlencoded({ extended: false, limit: opts.bodyLimit, parameterLimit: 500 }));
+  r.use(csrfGuard(services.webSessions));
+  // what no database stores (NUL, lone surrogates) is a typing problem, shown on the form
+  r.use((req, res, next) => {
+    if (req.method === 'POST') rejectUnstorable(req.body, web(res).lang);
+    next();
+  });
+  r.use((req, res, next) => {
+    res.on('finish', () => logAccess(log, req, res));
+    next();
+  });
+
+  const login = rateLimit({
+    windowMs: 15 * 60_000,
+    limit: opts.loginRateLimit,
+    skipSuccessfulRequests: true,
+    standardHeaders: 'draft-7',
+    legacyHeaders: false,
+    handler: (_req, res) => page(res, 'login', text(web(res).lang, 'signInTitle'), { next: '', notice: null, error: text(web(res).lang, 'tooManySignIns') }, { status: 429 }),
+  });
+
+  r.use(publicPages(services, cookies, { verify: opts.verifyLimiter, login }));
+  r.use(filingPages(services));
+  r.use(reportPages(services));
+  r.use(dashboardPages(services));
+  r.use((req, _res, next) => next(new AppError('not_found', 'route_not_found', { method: req.method, path: req.path })));
+  r.use(pageErrors(services, log));
+  return r;
+}
+
+/** Errors of a page are pages: a plain message, the way back, never a stack trace. */
+function pageErrors(services: Services, log: Logger): ErrorRequestHandler {
+  return (err, req, res, next) => {
+    if (res.headersSent) return next(err);
+    if (!res.locals.web) return next(err); // before the page context exists (a bad cookie parse): the API's handler answers
+    const w = web(res);
+    if (err instanceof SignInNeeded) {
+      const back = req.method === 'GET' ? req.originalUrl : req.get('referer') && new URL(req.get('referer') ?? '/', 'http://x').pathname;
+      return res.redirect(303, `/login?next=${encodeURIComponent(back || '/')}${err.ended ? '&ended=1' : ''}`);
+    }
+    const appErr = toAppError(err, 0, services.ctx.health) ?? null;
+    if (!appErr) log.error({ err, reqId: req.id }, 'unhandled error on a page');
+    const shown = appErr ?? new AppError('internal', 'internal', { requestId: req.id });
+    const body = errorBody(shown, w.lang, req.id);
+    const heading = shown.code === 'forbidden' && shown.messageKey === 'csrf_invalid' ? text(w.lang, 'csrfTitle') : shown.status === 404 ? text(w.lang, 'notFoundTitle') : text(w.lang, 'errorTitle');
+    page(res, 'error', heading, { heading, message: body.error.message, details: shown.details, requestId: req.id, backTo: '/' }, { status: shown.status });
+  };
+}

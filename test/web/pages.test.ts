@@ -1,0 +1,403 @@
+import { expect } from 'chai';
+import { ADMIN_KEY, harness } from '../support/harness.js';
+import { admin, auth, createKey, file, filingBody, world, type World } from '../support/fixtures.js';
+import { localField, pageClient, signedIn } from '../support/web.js';
+
+const HOUR = 3_600_000;
+
+async function filingCount(w: World): Promise<number> {
+  const h = await harness();
+  const res = await h.api().get(`/api/v1/filings?enterprise=${w.uscc}&limit=500`).set(auth(w.agencyKey));
+  return (res.body.items as unknown[]).length;
+}
+
+/** The filing form as the page sends it, from the same values as the API fixture. */
+function filingForm(w: World, over: Record<string, string | string[]> = {}, now = new Date()): Record<string, string | string[]> {
+  const b = filingBody(w, {}, now);
+  return {
+    enterpriseUscc: w.uscc,
+    type: 'routine',
+    itemCodes: ['SAFE-01'],
+    inspectorIds: w.inspectorIds,
+    plannedStart: localField(new Date(b.plannedStart as string)),
+    plannedEnd: localField(new Date(b.plannedEnd as string)),
+    onSite: 'on',
+    purpose: 'inspection',
+    onSiteJustification: b.onSiteJustification as string,
+    action: 'file',
+    ...over,
+  };
+}
+
+describe('web pages', () => {
+  let w: World;
+  // a world per test: each files a few times, and one enterprise's annual cap is small
+  beforeEach(async () => {
+    w = await world('110101');
+  });
+
+  describe('landing page and language', () => {
+    it('is Chinese by default, English by the switch, and the choice is remembered', async () => {
+      const c = await pageClient();
+      const zh = await c.get('/');
+      expect(zh.status).to.equal(200);
+      expect(zh.text).to.include('<html lang="zh-CN">').and.include('核验检查').and.include('href="/docs"');
+      const en = await c.get('/?lang=en');
+      expect(en.text).to.include('<html lang="en">').and.include('Check a visit');
+      expect(String(en.headers['set-cookie'])).to.match(/lang=en;.*HttpOnly/);
+      const again = await c.get('/login');
+      expect(again.text).to.include('<html lang="en">').and.include('Access key');
+      const back = await c.get('/login?lang=zh-CN');
+      expect(back.text).to.include('访问密钥');
+    });
+
+    it('sends the code box to the verification page', async () => {
+      const h = await harness();
+      const res = await h.api().get('/v?code=ab12-cd34');
+      expect(res.status).to.equal(303);
+      expect(res.headers.location).to.equal('/v/ab12-cd34');
+    });
+
+    it('serves pages under a strict CSP without inline scripts, and no HSTS over http', async () => {
+      const h = await harness();
+      const res = await h.api().get('/');
+      const csp = String(res.headers['content-security-policy']);
+      expect(csp).to.include("script-src 'self'").and.include("style-src 'self'").and.include("frame-ancestors 'none'");
+      expect(csp).not.to.include('unsafe-inline');
+      expect(csp).not.to.include('upgrade-insecure-requests');
+      expect(res.headers['strict-transport-security']).to.equal(undefined);
+      expect(res.text).not.to.match(/<script(?![^>]*\bsrc=)/);
+    });
+  });
+
+  describe('scan to verify', () => {
+    it('shows a filed inspection: agency, inspectors with masked credentials, items with basis, the window', async () => {
+      const filed = (await file(w)).body.filing;
+      const h = await harness();
+      const res = await h.api().get(`/v/${filed.verifyCode}`);
+      expect(res.status).to.equal(200);
+      expect(res.text).to.include('class="card filed warn"').and.include('检查时间尚未开始');
+      expect(res.text).to.include(filed.filingNo).and.include('测试执法局').and.include('事项 SAFE-01').and.include('依据');
+      const api = await h.api().get(`/api/v1/verify/${filed.verifyCode}`);
+      for (const p of api.body.filing.inspectors as { credentialNo: string }[]) {
+        expect(p.credentialNo).to.include('*');
+        expect(res.text).to.include(p.credentialNo);
+      }
+    });
+
+    it('shows a visit inside its window in green', async () => {
+      const h = await harness();
+      const filed = (await file(w)).body.filing;
+      h.clock.set(new Date(Date.parse(filed.plannedStart) + HOUR));
+      const res = await h.api().get(`/v/${filed.verifyCode}`);
+      expect(res.text).to.include('class="card filed ok"').and.include('现在在备案的检查时间内');
+    });
+
+    it('shows an unknown code, a cancelled one and odd characters as not a valid filing, with one button to report', async () => {
+      const h = await harness();
+      const filed = (await file(w)).body.filing;
+      await h.api().post(`/api/v1/filings/${filed.id}/cancel`).set(auth(w.agencyKey)).send({ reason: '计划调整，改期检查' });
+      const cancelled = await h.api().get(`/v/${filed.verifyCode}`);
+      expect(cancelled.status).to.equal(200);
+      expect(cancelled.text).to.include('不是有效的备案').and.include('已于').and.include(`/report?code=${filed.verifyCode}`);
+      const unknown = await h.api().get('/v/ZZZZ-ZZZZ');
+      expect(unknown.status).to.equal(404);
+      expect(unknown.text).to.include('不是有效的备案').and.include('/report?code=ZZZZ-ZZZZ');
+      const odd = await h.api().get(`/v/${encodeURIComponent('<script>alert(1)</script>')}`);
+      expect(odd.status).to.equal(404);
+      expect(odd.text).not.to.include('<script>alert').and.include('&lt;script&gt;');
+      const bad = await h.api().get('/v/%E0%A4%A');
+      expect(bad.status).to.be.within(400, 404);
+      expect(bad.text).not.to.match(/at .*\.ts:\d+/);
+    });
+
+    it('draws the QR code of the page for a filed code only', async () => {
+      const h = await harness();
+      const filed = (await file(w)).body.filing;
+      const qr = await h.api().get(`/v/${filed.verifyCode}/qr.svg`).buffer(true).parse((res, cb) => {
+        let s = '';
+        res.on('data', (c: Buffer) => (s += c.toString()));
+        res.on('end', () => cb(null, s));
+      });
+      expect(qr.status).to.equal(200);
+      expect(qr.headers['content-type']).to.include('image/svg+xml');
+      expect(String(qr.body)).to.match(/^<svg[^>]+viewBox/);
+      const none = await h.api().get('/v/ZZZZ-ZZZZ/qr.svg');
+      expect(none.status).to.equal(404);
+    });
+  });
+
+  describe('signing in', () => {
+    it('tells a wrong key plainly and signs in with a right one into a signed HttpOnly cookie', async () => {
+      const c = await pageClient();
+      await c.get('/login');
+      const wrong = await c.post('/login', { key: 'ifk_not-a-key' });
+      expect(wrong.status).to.equal(401);
+      expect(wrong.text).to.include('密钥不正确或已停用');
+      const ok = await c.post('/login', { key: w.agencyKey, next: '/filings/new' });
+      expect(ok.status).to.equal(303);
+      expect(ok.headers.location).to.equal('/filings/new');
+      const cookie = String(ok.headers['set-cookie']);
+      expect(cookie).to.match(/ifs=[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+;.*HttpOnly.*SameSite=Lax/);
+      expect(cookie).not.to.include(w.agencyKey);
+      expect((await c.get('/filings/new')).status).to.equal(200);
+    });
+
+    it('never sends a sign-in to another site', async () => {
+      const c = await pageClient();
+      await c.get('/login');
+      const res = await c.post('/login', { key: w.agencyKey, next: '//evil.example/x' });
+      expect(res.headers.location).to.equal('/filings');
+    });
+
+    it('ends the session at sign-out in the database: the old cookie no longer works', async () => {
+      const c = await signedIn(w.agencyKey);
+      const cookie = c.agent.jar.getCookie('ifs', { domain: '127.0.0.1', path: '/', secure: false, script: false });
+      const out = await c.post('/logout', {});
+      expect(out.status).to.equal(303);
+      const h = await harness();
+      const replay = await h.api().get('/filings').set('Cookie', `ifs=${cookie?.value ?? ''}`);
+      expect(replay.status).to.equal(303);
+      expect(replay.headers.location).to.match(/^\/login\?next=%2Ffilings&ended=1/);
+    });
+
+    it('sends an expired session to sign in again, saying why, and records nothing it posts', async () => {
+      const h = await harness();
+      const c = await signedIn(w.agencyKey);
+      await c.get('/filings/new');
+      const before = await filingCount(w);
+      h.clock.set(new Date(Date.now() + 9 * HOUR));
+      const res = await c.post('/filings/new', filingForm(w, {}, h.clock.now()));
+      expect(res.status).to.equal(303);
+      expect(res.headers.location).to.match(/^\/login\?next=.*&ended=1$/);
+      h.clock.reset();
+      expect(await filingCount(w)).to.equal(before);
+      const login = await c.get(res.headers.location as string);
+      expect(login.text).to.include('登录已过期或已退出');
+    });
+
+    it('treats a cookie signed elsewhere as no session', async () => {
+      const h = await harness();
+      const res = await h.api().get('/filings').set('Cookie', 'ifs=abcdefghijklmnopqrstuvwxyz012345.forged');
+      expect(res.status).to.equal(303);
+    });
+  });
+
+  describe('forms are protected against CSRF', () => {
+    it('refuses a missing, forged or another session’s token with a clear page and records nothing', async () => {
+      const c = await signedIn(w.agencyKey);
+      const other = await signedIn(w.agencyKey);
+      await other.get('/filings/new');
+      const before = await filingCount(w);
+      for (const token of ['', 'forged-token', other.csrf]) {
+        const res = await c.post('/filings/new', filingForm(w), token);
+        expect(res.status, token).to.equal(403);
+        expect(res.text).to.include('表单已失效');
+      }
+      expect(await filingCount(w)).to.equal(before);
+    });
+
+    it('refuses a sign-in posted without the page’s token', async () => {
+      const c = await pageClient();
+      const res = await c.post('/login', { key: w.agencyKey }, 'nope');
+      expect(res.status).to.equal(403);
+      expect(String(res.headers['set-cookie'] ?? '')).not.to.include('ifs=');
+    });
+  });
+
+  describe('who may open which page', () => {
+    const pages = ['/filings', '/filings/new', '/report', '/dashboard'];
+    it('sends anonymous visitors to sign in, and refuses the wrong role with a page', async () => {
+      const h = await harness();
+      for (const p of pages) {
+        const res = await h.api().get(p);
+        expect(res.status, p).to.equal(303);
+        expect(res.headers.location, p).to.equal(`/login?next=${encodeURIComponent(p)}`);
+      }
+      const supervisor = await createKey({ role: 'supervisor', regions: ['1101'] });
+      const allowed: Record<string, string[]> = {
+        agency: ['/filings', '/filings/new'],
+        enterprise: ['/filings', '/report'],
+        supervisor: ['/filings', '/dashboard'],
+        admin: ['/filings', '/dashboard'],
+      };
+      const keys: Record<string, string> = { agency: w.agencyKey, enterprise: w.enterpriseKey, supervisor, admin: ADMIN_KEY };
+      for (const [role, key] of Object.entries(keys)) {
+        const c = await signedIn(key);
+        for (const p of pages) {
+          const res = await c.get(p);
+          expect(res.status, `${role} ${p}`).to.equal(allowed[role]?.includes(p) ? 200 : 403);
+          if (res.status === 403) expect(res.text).to.include('这个页面只对以下角色开放');
+        }
+      }
+    });
+
+    it('shows another agency’s or enterprise’s filing to nobody', async () => {
+      const other = await world('330102');
+      const filed = (await file(other)).body.filing;
+      for (const key of [w.agencyKey, w.enterpriseKey]) {
+        const c = await signedIn(key);
+        for (const p of [`/filings/${filed.id}`, `/filings/${filed.id}/notice`]) {
+          const res = await c.get(p);
+          expect(res.status, p).to.equal(404);
+          expect(res.text).not.to.include(filed.filingNo);
+        }
+      }
+    });
+  });
+
+  describe('agency: filing through the form', () => {
+    it('checks without recording, then files, and shows the filing', async () => {
+      const c = await signedIn(w.agencyKey);
+      const form = await c.get('/filings/new');
+      expect(form.text).to.include('事项 SAFE-01').and.include('/assets/filing-form.js');
+      const before = await filingCount(w);
+      const check = await c.post('/filings/new', filingForm(w, { action: 'check', onSiteJustification: '' }));
+      expect(check.status).to.equal(200);
+      expect(check.text).to.include('可以备案，但有预警').and.include('filing.onsite-justified');
+      expect(await filingCount(w)).to.equal(before);
+      const live = await c.post('/filings/check', filingForm(w, { onSiteJustification: '' }));
+      expect(live.status).to.equal(200);
+      expect(live.text).to.include('filing.onsite-justified').and.not.include('<html');
+      const filed = await c.post('/filings/new', filingForm(w));
+      expect(filed.status, filed.text).to.equal(303);
+      expect(filed.headers.location).to.match(/^\/filings\/[^/]+\?done=filed$/);
+      expect(await filingCount(w)).to.equal(before + 1);
+      const show = await c.get(filed.headers.location as string);
+      expect(show.text).to.include('已保存').and.include('打印检查告知书');
+      const notice = await c.get(`${(filed.headers.location as string).split('?')[0]}/notice`);
+      expect(notice.text).to.include('行政检查告知书').and.include('qr.svg').and.include('企业的权利').and.include('事项 SAFE-01');
+    });
+
+    it('shows errors next to the fields and keeps what was typed', async () => {
+      const c = await signedIn(w.agencyKey);
+      await c.get('/filings/new');
+      const before = await filingCount(w);
+      const res = await c.post('/filings/new', filingForm(w, { plannedStart: 'tomorrow', itemCodes: [], reason: '保留这段文字' }));
+      expect(res.status).to.equal(400);
+      expect(res.text).to.include('id="plannedStart-error"').and.include('id="itemCodes-error"');
+      expect(res.text).to.include('value="tomorrow"').and.include('保留这段文字').and.include('例如 2026-12-01 09:00');
+      const uscc = await c.post('/filings/new', filingForm(w, { enterpriseUscc: '12345' }));
+      expect(uscc.status).to.equal(400);
+      expect(uscc.text).to.include('id="enterpriseUscc-error"').and.include('value="12345"');
+      expect(await filingCount(w)).to.equal(before);
+    });
+
+    it('explains a block with the rule, its numbers and basis, and records the attempt only', async () => {
+      const c = await signedIn(w.agencyKey);
+      await c.get('/filings/new');
+      const before = await filingCount(w);
+      const res = await c.post('/filings/new', filingForm(w, { inspectorIds: [w.inspectorIds[0] ?? ''] }));
+      expect(res.status).to.equal(422);
+      expect(res.text).to.include('不能备案').and.include('class="finding block"').and.include('依据');
+      expect(await filingCount(w)).to.equal(before);
+    });
+
+    it('records a result and cancels a filing before its start, from the filing page', async () => {
+      const c = await signedIn(w.agencyKey);
+      const one = (await file(w)).body.filing;
+      await c.get(`/filings/${one.id}`);
+      const noReason = await c.post(`/filings/${one.id}/cancel`, { reason: '' });
+      expect(noReason.status).to.equal(400);
+      expect(noReason.text).to.include('id="reason-error"');
+      const cancel = await c.post(`/filings/${one.id}/cancel`, { reason: '企业停产，改期检查' });
+      expect(cancel.status).to.equal(303);
+      const h = await harness();
+      expect((await h.api().get(`/api/v1/filings/${one.id}`).set(auth(w.agencyKey))).body.filing.status).to.equal('cancelled');
+
+      const two = (await file(w)).body.filing;
+      h.clock.set(new Date(Date.parse(two.plannedStart) + HOUR));
+      const later = await signedIn(w.agencyKey);
+      await later.get(`/filings/${two.id}`);
+      const done = await later.post(`/filings/${two.id}/result`, { conductedAt: localField(h.clock.now()), outcome: 'no_issues', summary: '现场检查未发现问题' });
+      expect(done.status, done.text).to.equal(303);
+      expect((await h.api().get(`/api/v1/filings/${two.id}`).set(auth(w.agencyKey))).body.filing.status).to.equal('completed');
+    });
+  });
+
+  describe('enterprise: arrival, report, rating', () => {
+    it('confirms arrival for its own filing; another enterprise is refused and the filing is unchanged', async () => {
+      const h = await harness();
+      const filed = (await file(w)).body.filing;
+      const stranger = await world('110101');
+      const s = await signedIn(stranger.enterpriseKey);
+      await s.get(`/v/${filed.verifyCode}`);
+      const refused = await s.post(`/v/${filed.verifyCode}/arrival`, {});
+      expect(refused.status).to.equal(404);
+      expect((await h.api().get(`/api/v1/filings/${filed.id}`).set(auth(w.agencyKey))).body.filing.status).to.equal('filed');
+
+      h.clock.set(new Date(Date.parse(filed.plannedStart) + HOUR));
+      const c = await signedIn(w.enterpriseKey);
+      const card = await c.get(`/v/${filed.verifyCode}`);
+      expect(card.text).to.include('确认检查人员已到达');
+      const ok = await c.post(`/v/${filed.verifyCode}/arrival`, {});
+      expect(ok.status).to.equal(303);
+      expect(ok.headers.location).to.equal(`/v/${filed.verifyCode}?done=arrival`);
+      expect((await c.get(ok.headers.location as string)).text).to.include('已记录到达时间');
+      expect((await h.api().get(`/api/v1/filings/${filed.id}`).set(auth(w.agencyKey))).body.filing.status).to.equal('in_progress');
+    });
+
+    it('reports a cancelled code; the report reaches the supervisor dashboard', async () => {
+      const h = await harness();
+      const filed = (await file(w)).body.filing;
+      await h.api().post(`/api/v1/filings/${filed.id}/cancel`).set(auth(w.agencyKey)).send({ reason: '计划调整，改期检查' });
+      const c = await signedIn(w.enterpriseKey);
+      const form = await c.get(`/report?code=${filed.verifyCode}`);
+      expect(form.status).to.equal(200);
+      expect(form.text).to.include(filed.filingNo).and.include('conduct.N1');
+      const missing = await c.post('/report', { code: filed.verifyCode, kind: 'unfiled_inspection', occurredAt: localField(new Date()), description: '' });
+      expect(missing.status).to.equal(400);
+      expect(missing.text).to.include('id="description-error"');
+      const sent = await c.post('/report', {
+        code: filed.verifyCode,
+        kind: 'unfiled_inspection',
+        occurredAt: localField(new Date(Date.now() - HOUR)),
+        description: '两名人员持已撤销的核验码上门检查',
+        hotlineLine: '12345',
+        hotlineTicket: 'GD20261126001',
+      });
+      expect(sent.status, sent.text).to.equal(201);
+      const id = /vio_[A-Za-z0-9_-]+/.exec(sent.text)?.[0];
+      expect(id).to.be.a('string');
+      const supervisor = await signedIn(await createKey({ role: 'supervisor', regions: ['1101'] }));
+      const dash = await supervisor.get('/dashboard');
+      expect(dash.status).to.equal(200);
+      expect(dash.text).to.include(`v-${id}`).and.include('两名人员持已撤销的核验码上门检查').and.include('GD20261126001');
+      expect(dash.text).to.include('<svg').and.include('机关评分');
+      const change = await supervisor.post(`/dashboard/violations/${id}`, { status: 'acknowledged', note: '已受理，联系企业核实' });
+      expect(change.status).to.equal(303);
+      const v = await h.api().get(`/api/v1/violations/${id}`).set(admin);
+      expect(v.body.status).to.equal('acknowledged');
+      expect(v.body.filingId).to.equal(filed.id);
+    });
+
+    it('rates a completed inspection once, naming conduct items', async () => {
+      const h = await harness();
+      const filed = (await file(w)).body.filing;
+      h.clock.set(new Date(Date.parse(filed.plannedStart) + HOUR));
+      await h.api().post(`/api/v1/filings/${filed.id}/result`).set(auth(w.agencyKey)).send({ conductedAt: h.clock.now().toISOString(), outcome: 'no_issues', summary: '未发现问题' });
+      const stranger = await signedIn((await world('110101')).enterpriseKey);
+      expect((await stranger.get(`/filings/${filed.id}`)).status).to.equal(404);
+      await stranger.get('/filings');
+      expect((await stranger.post(`/filings/${filed.id}/rate`, { rating: '1' })).status).to.equal(404);
+      const c = await signedIn(w.enterpriseKey);
+      const pageBefore = await c.get(`/filings/${filed.id}`);
+      expect(pageBefore.text).to.include('评价检查');
+      expect((await c.post(`/filings/${filed.id}/rate`, { rating: '9' })).status).to.equal(400);
+      const ok = await c.post(`/filings/${filed.id}/rate`, { rating: '2', conductRuleIds: ['conduct.N3'], comment: '要求企业承担检测费用' });
+      expect(ok.status, ok.text).to.equal(303);
+      const after = await c.get(`/filings/${filed.id}?done=rated`);
+      expect(after.text).to.include('已评价：2 分');
+      expect((await c.post(`/filings/${filed.id}/rate`, { rating: '5' })).status).to.equal(409);
+    });
+
+    it('lists its own filings only', async () => {
+      const mine = (await file(w)).body.filing;
+      const other = await world('110101');
+      const theirs = (await file(other)).body.filing;
+      const c = await signedIn(w.enterpriseKey);
+      const list = await c.get('/filings');
+      expect(list.text).to.include(mine.filingNo).and.not.include(theirs.filingNo);
+    });
+  });
+});
