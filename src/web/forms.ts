@@ -1,4 +1,8 @@
+import { createHash } from 'node:crypto';
 import { AppError } from '../domain/errors.js';
+import type { Principal } from '../domain/principal.js';
+import type { Services } from '../services/index.js';
+import { StoredReplay, type IdempotencyClaim } from '../services/idempotency.js';
 import type { Lang } from '../domain/i18n.js';
 import { errorBody } from '../domain/errors.js';
 
@@ -47,4 +51,34 @@ export function formErrors(err: unknown, lang: Lang, requestId: string, byCode: 
   const only = byCode[err.code];
   if (only && !err.details.length) out[only] = body.error.message;
   return { message: body.error.message, fields: out };
+}
+
+/**
+ * A form that creates something carries a token made when the form was shown (`_once`); it is
+ * the request's Idempotency-Key, so a double click or a resent form creates one thing, and the
+ * second answer is the first one's.
+ */
+export function formClaim(p: Principal, form: Form, body: unknown, lang: Lang, requestId: string, successStatus: number): IdempotencyClaim | null {
+  const once = field(form, '_once');
+  if (!once || !/^[A-Za-z0-9_-]{16,64}$/.test(once)) return null;
+  const requestHash = createHash('sha256').update(JSON.stringify(body)).digest('hex');
+  return { principalId: p.keyId, key: `web:${once}`, requestHash, successStatus, lang, requestId, saved: false };
+}
+
+/** Runs a creating service call under the form's claim: its value, or the stored answer of the first submission. */
+export async function once<T>(services: Services, claim: IdempotencyClaim | null, run: (claim?: IdempotencyClaim) => Promise<T>): Promise<{ value: T } | { replay: StoredReplay }> {
+  if (claim) {
+    const stored = await services.idempotency.lookup(claim).catch((err: unknown) => {
+      // the form was sent, then changed and sent again: that is a new form, not a retry
+      if (err instanceof AppError && err.messageKey === 'idempotency_mismatch') throw new AppError('conflict', 'form_resent');
+      throw err;
+    });
+    if (stored) return { replay: stored };
+  }
+  try {
+    return { value: await run(claim ?? undefined) };
+  } catch (err) {
+    if (err instanceof StoredReplay) return { replay: err };
+    throw err;
+  }
 }

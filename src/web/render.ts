@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import type { Response } from 'express';
 import { Eta } from 'eta';
@@ -24,6 +25,8 @@ function helpers(res: Response) {
     user: w.principal,
     roleName: w.principal ? name(w.lang, roleNames[w.principal.role]) : '',
     csrf: w.csrf,
+    // a fresh token per form shown: see formClaim
+    once: randomBytes(18).toString('base64url'),
     path: res.req.path,
     tz,
     t: (key: UiKey, params?: Record<string, string | number>) => text(w.lang, key, params),

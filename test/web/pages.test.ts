@@ -1,9 +1,10 @@
 import { expect } from 'chai';
 import { ADMIN_KEY, harness } from '../support/harness.js';
-import { admin, auth, createKey, file, filingBody, world, type World } from '../support/fixtures.js';
+import { addInspector, admin, auth, createKey, file, filingBody, world, type World } from '../support/fixtures.js';
 import { localField, pageClient, signedIn } from '../support/web.js';
 
 const HOUR = 3_600_000;
+const onceOf = (html: string) => /name="_once" value="([^"]+)"/.exec(html)?.[1] ?? '';
 
 async function filingCount(w: World): Promise<number> {
   const h = await harness();
@@ -269,6 +270,21 @@ describe('web pages', () => {
       expect(notice.text).to.include('行政检查告知书').and.include('qr.svg').and.include('企业的权利').and.include('事项 SAFE-01');
     });
 
+    it('files once when the same form is sent twice (a double click), and offers only valid officers', async () => {
+      const c = await signedIn(w.agencyKey);
+      const expired = await addInspector(w.agencyId, '2020-01-01');
+      const form = await c.get('/filings/new');
+      expect(form.text).not.to.include(expired);
+      const once = /name="_once" value="([^"]+)"/.exec(form.text)?.[1] ?? '';
+      expect(once).to.have.length.above(15);
+      const before = await filingCount(w);
+      const first = await c.post('/filings/new', filingForm(w, { _once: once }));
+      const second = await c.post('/filings/new', filingForm(w, { _once: once }));
+      expect(first.status).to.equal(303);
+      expect(second.headers.location).to.equal(first.headers.location);
+      expect(await filingCount(w)).to.equal(before + 1);
+    });
+
     it('shows errors next to the fields and keeps what was typed', async () => {
       const c = await signedIn(w.agencyKey);
       await c.get('/filings/new');
@@ -349,6 +365,7 @@ describe('web pages', () => {
       expect(missing.status).to.equal(400);
       expect(missing.text).to.include('id="description-error"');
       const sent = await c.post('/report', {
+        _once: onceOf(form.text),
         code: filed.verifyCode,
         kind: 'unfiled_inspection',
         occurredAt: localField(new Date(Date.now() - HOUR)),
@@ -358,6 +375,8 @@ describe('web pages', () => {
       });
       expect(sent.status, sent.text).to.equal(201);
       const id = /vio_[A-Za-z0-9_-]+/.exec(sent.text)?.[0];
+      const resent = await c.post('/report', { _once: onceOf(form.text), code: filed.verifyCode, kind: 'unfiled_inspection', occurredAt: localField(new Date(Date.now() - HOUR)), description: '两名人员持已撤销的核验码上门检查', hotlineLine: '12345', hotlineTicket: 'GD20261126001' });
+      expect(resent.text, 'sent twice, one report').to.include(id);
       expect(id).to.be.a('string');
       const supervisor = await signedIn(await createKey({ role: 'supervisor', regions: ['1101'] }));
       const dash = await supervisor.get('/dashboard');

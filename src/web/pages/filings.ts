@@ -1,5 +1,5 @@
 import { Router, type Response } from 'express';
-import { formatLocal, wallTime } from '../../domain/calendar.js';
+import { formatLocal, localDate, wallTime } from '../../domain/calendar.js';
 import { AppError } from '../../domain/errors.js';
 import { FILING_TYPES, OUTCOMES, PURPOSES, TRIGGER_KINDS, triggerLabels } from '../../domain/filing.js';
 import type { Lang } from '../../domain/i18n.js';
@@ -10,7 +10,7 @@ import type { Decision } from '../../domain/decision.js';
 import { bodyValidator } from '../../http/validation.js';
 import type { Services } from '../../services/index.js';
 import { need, param, web } from '../context.js';
-import { checked, field, fields, formErrors, type Form, type FormErrors } from '../forms.js';
+import { checked, field, fields, formClaim, formErrors, once, type Form, type FormErrors } from '../forms.js';
 import { page, partial } from '../render.js';
 import { outcomeNames, purposeNames, text } from '../strings.js';
 
@@ -83,6 +83,9 @@ export function filingPages(services: Services): Router {
   async function formPage(res: Response, p: Principal, values: Form, extra: { errors?: FormErrors | null; decision?: Decision | null; status?: number } = {}) {
     const w = web(res);
     const agency = await services.registry.getAgency(p, p.agencyId ?? '');
+    // the certified pool: officers whose credential is still valid today
+    const valid = localDate(services.ctx.clock.now(), tz);
+    agency.inspectors = agency.inspectors.filter((i) => i.validUntil >= valid);
     const today = new Date(services.ctx.clock.now().getTime() + 86_400_000);
     page(
       res,
@@ -121,8 +124,12 @@ export function filingPages(services: Services): Router {
       if (field(form, 'action') === 'check') {
         return await formPage(res, p, form, { decision: await services.filings.check(p, body as FilingCreateBody) });
       }
-      const made = await services.filings.file(p, body as FilingCreateBody);
-      res.redirect(303, `/filings/${made.filing.id}?done=filed`);
+      const result = await once(services, formClaim(p, form, body, w.lang, req.id, 201), (claim) => services.filings.file(p, body as FilingCreateBody, claim));
+      if ('value' in result) return res.redirect(303, `/filings/${result.value.filing.id}?done=filed`);
+      // the same form sent again: the first submission's answer
+      const first = result.replay.body as { filing?: { id: string }; error?: { message: string }; decision?: Decision };
+      if (first.filing) return res.redirect(303, `/filings/${first.filing.id}?done=filed`);
+      await formPage(res, p, form, { errors: { message: first.error?.message ?? '', fields: {} }, decision: first.decision ?? null, status: result.replay.status });
     } catch (err) {
       const e = formErrors(err, w.lang, req.id, USCC_FIELD);
       if (!e) throw err;

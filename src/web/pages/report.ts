@@ -6,7 +6,7 @@ import { ReportCreate, type ReportCreateBody } from '../../domain/schemas.js';
 import { bodyValidator } from '../../http/validation.js';
 import type { Services } from '../../services/index.js';
 import { need, web } from '../context.js';
-import { field, fields, formErrors, type Form, type FormErrors } from '../forms.js';
+import { field, fields, formClaim, formErrors, once, type Form, type FormErrors } from '../forms.js';
 import { page } from '../render.js';
 import { text } from '../strings.js';
 
@@ -80,7 +80,9 @@ export function reportPages(services: Services): Router {
       };
       if (own.length) throw new AppError('validation_failed', 'validation_failed', {}, own);
       validReport(body, w.lang);
-      const made = await services.violations.report(p, body as ReportCreateBody);
+      const result = await once(services, formClaim(p, form, body, w.lang, req.id, 201), (claim) => services.violations.report(p, body as ReportCreateBody, claim));
+      // sent twice (a double click, a reload): one report, and the same answer
+      const made = 'value' in result ? result.value : (result.replay.body as { violationId: string });
       page(res, 'message', text(w.lang, 'reportTitle'), { heading: text(w.lang, 'reportTitle'), message: text(w.lang, 'reported', { id: made.violationId }), backTo: '/filings' }, { status: 201 });
     } catch (err) {
       const e = formErrors(err, w.lang, req.id);

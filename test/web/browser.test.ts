@@ -1,0 +1,230 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { once } from 'node:events';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { expect } from 'chai';
+import jsQR from 'jsqr';
+import { PNG } from 'pngjs';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { harness } from '../support/harness.js';
+import { auth, createKey, file, filingBody, world, type World } from '../support/fixtures.js';
+import { localField } from '../support/web.js';
+
+// The pages as people use them: Debian's Chromium driven by playwright-core, against the real
+// app and database. Screenshots go to artifacts/screenshots (ignored by git) for a person to look
+// at; nothing asserts on pixels except the QR code, which is decoded.
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const SHOTS = 'artifacts/screenshots';
+const HOUR = 3_600_000;
+const PHONE = { width: 375, height: 800 };
+
+describe('pages in a real browser', function () {
+  this.timeout(60_000);
+  let browser: Browser;
+  let server: Server;
+  let base: string;
+  const contexts: BrowserContext[] = [];
+  /** every Content-Security-Policy complaint the browser made on any page */
+  const cspReports: string[] = [];
+
+  before(async function () {
+    if (!existsSync(CHROMIUM)) {
+      if (process.env.CI) throw new Error(`${CHROMIUM} is missing: .ci/run installs Debian's chromium`);
+      this.skip();
+    }
+    const h = await harness();
+    server = h.runtime.app.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    mkdirSync(SHOTS, { recursive: true });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    });
+  });
+
+  after(async () => {
+    await browser?.close();
+    if (server) await new Promise((r) => server.close(r));
+  });
+
+  afterEach(async () => {
+    for (const c of contexts.splice(0)) await c.close();
+  });
+
+  /** A phone-sized browser of its own (its own cookies), watching for CSP complaints. */
+  async function phone(lang?: 'en'): Promise<Page> {
+    const context = await browser.newContext({ viewport: PHONE, ...(lang ? { locale: lang } : {}) });
+    contexts.push(context);
+    const page = await context.newPage();
+    page.on('console', (m) => {
+      if (/Content Security Policy/i.test(m.text())) cspReports.push(`${page.url()}: ${m.text()}`);
+    });
+    return page;
+  }
+
+  async function signIn(page: Page, key: string, next = ''): Promise<void> {
+    await page.goto(`${base}/login${next ? `?next=${encodeURIComponent(next)}` : ''}`);
+    await page.fill('#key', key);
+    await Promise.all([page.waitForURL((u) => !u.pathname.startsWith('/login')), page.click('form[action="/login"] button[type=submit]')]);
+  }
+
+  /** The page fits the phone: nothing scrolls sideways. */
+  async function fits(page: Page): Promise<void> {
+    const { scroll, width } = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, width: window.innerWidth }));
+    expect(scroll, `${page.url()} is ${scroll}px wide on a ${width}px screen`).to.be.at.most(width);
+  }
+
+  const shot = (page: Page, name: string) => page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true });
+
+  it('an agency files through the form and sees a warning explained before it submits; the notice’s QR decodes to the verify page', async () => {
+    const w = await world('110101');
+    const page = await phone();
+    await signIn(page, w.agencyKey);
+    await page.goto(`${base}/filings/new`);
+    await fits(page);
+    const b = filingBody(w);
+    await page.fill('#enterpriseUscc', w.uscc);
+    await page.check('input[name=itemCodes][value="SAFE-01"]');
+    for (const id of w.inspectorIds) await page.check(`input[name=inspectorIds][value="${id}"]`);
+    await page.fill('#plannedStart', localField(new Date(b.plannedStart as string)));
+    await page.fill('#plannedEnd', localField(new Date(b.plannedEnd as string)));
+    // no justification for going on site: the rules warn, live, before anything is filed
+    const finding = page.locator('#decision .finding.warn', { hasText: 'filing.onsite-justified' });
+    await finding.waitFor({ timeout: 10_000 });
+    expect(await finding.innerText()).to.include('预警').and.include('依据');
+    await shot(page, 'filing-form-warning');
+    const h = await harness();
+    const before = (await h.api().get(`/api/v1/filings?enterprise=${w.uscc}`).set(auth(w.agencyKey))).body.items.length;
+    expect(before, 'the live check files nothing').to.equal(0);
+
+    await page.fill('#onSiteJustification', '企业自查报告存在疑点，需现场核实');
+    await Promise.all([page.waitForURL(/\/filings\/[^/]+\?done=filed$/), page.click('button[name=action][value=file]')]);
+    expect(await page.locator('.notice').innerText()).to.include('已保存');
+    const filingId = new URL(page.url()).pathname.split('/')[2] ?? '';
+    const filing = (await h.api().get(`/api/v1/filings/${filingId}`).set(auth(w.agencyKey))).body.filing;
+
+    await Promise.all([page.waitForURL(/\/notice$/), page.click('a[href$="/notice"]')]);
+    await fits(page);
+    const qr = page.locator('#notice-qr');
+    await expect(await qr.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0)).to.equal(true);
+    const png = PNG.sync.read(await qr.screenshot());
+    const decoded = jsQR(new Uint8ClampedArray(png.data), png.width, png.height);
+    expect(decoded?.data).to.equal(filing.verifyUrl);
+    await page.emulateMedia({ media: 'print' });
+    expect(await page.locator('header.top').isVisible(), 'no site header on paper').to.equal(false);
+    await shot(page, 'filing-notice-print');
+    await page.emulateMedia({ media: 'screen' });
+
+    // the decoded address, on this server: the filed card
+    const scan = await phone();
+    await scan.goto(`${base}${new URL(decoded?.data ?? '').pathname}`);
+    await scan.locator('.card.filed').waitFor();
+    expect(await scan.locator('.card.filed').innerText()).to.include(filing.filingNo).and.include('事项 SAFE-01');
+    await fits(scan);
+    await shot(scan, 'verify-filed');
+  });
+
+  it('a cancelled code shows the invalid page, and its report lands on the supervisor dashboard', async () => {
+    const h = await harness();
+    const w = await world('110101');
+    const filing = (await file(w)).body.filing;
+    await h.api().post(`/api/v1/filings/${filing.id}/cancel`).set(auth(w.agencyKey)).send({ reason: '计划调整，改期检查' });
+    const page = await phone();
+    await page.goto(`${base}/v/${filing.verifyCode}`);
+    expect(await page.locator('.card.invalid h1').innerText()).to.include('不是有效的备案');
+    await fits(page);
+    await shot(page, 'verify-invalid');
+    await page.click('text=举报这次检查');
+    // not signed in: the sign-in page, then back to the report form
+    await page.waitForURL(/\/login\?next=/);
+    await page.fill('#key', w.enterpriseKey);
+    await Promise.all([page.waitForURL(/\/report\?code=/), page.click('form[action="/login"] button[type=submit]')]);
+    await fits(page);
+    await page.fill('#description', '两人持已撤销的核验码上门，要求查看账簿');
+    await page.selectOption('#hotlineLine', '12345');
+    await page.fill('#hotlineTicket', 'GD-2026-1126-7');
+    await Promise.all([page.waitForLoadState('load'), page.click('form[action="/report"] button[type=submit]')]);
+    expect(await page.locator('.notice').innerText()).to.include('已提交');
+
+    const supervisor = await phone();
+    await signIn(supervisor, await createKey({ role: 'supervisor', regions: ['1101'] }));
+    await supervisor.goto(`${base}/dashboard`);
+    const report = supervisor.locator('.violation', { hasText: '两人持已撤销的核验码上门' });
+    expect(await report.innerText()).to.include('GD-2026-1126-7').and.include('未备案入企检查');
+    expect(await supervisor.locator('.chart svg').count()).to.equal(1);
+    await fits(supervisor);
+    await shot(supervisor, 'dashboard');
+  });
+
+  it('arrival and rating work for the right enterprise and are refused for another', async () => {
+    const h = await harness();
+    const w = await world('110101');
+    const filing = (await file(w)).body.filing;
+    h.clock.set(new Date(Date.parse(filing.plannedStart) + HOUR));
+
+    const stranger = await phone();
+    await signIn(stranger, (await world('110101')).enterpriseKey);
+    await stranger.goto(`${base}/v/${filing.verifyCode}`);
+    await stranger.click('text=确认检查人员已到达');
+    expect(await stranger.locator('main .error').innerText()).to.match(/核验码|不存在|未找到|not/i);
+    expect((await h.api().get(`/api/v1/filings/${filing.id}`).set(auth(w.agencyKey))).body.filing.status).to.equal('filed');
+
+    const page = await phone();
+    await signIn(page, w.enterpriseKey);
+    await page.goto(`${base}/v/${filing.verifyCode}`);
+    expect(await page.locator('.banner.ok').innerText()).to.include('现在在备案的检查时间内');
+    await Promise.all([page.waitForURL(/done=arrival$/), page.click('text=确认检查人员已到达')]);
+    expect(await page.locator('.notice').innerText()).to.include('已记录到达时间');
+
+    await h.api().post(`/api/v1/filings/${filing.id}/result`).set(auth(w.agencyKey)).send({ conductedAt: h.clock.now().toISOString(), outcome: 'no_issues', summary: '未发现问题' });
+    await page.goto(`${base}/filings/${filing.id}`);
+    await fits(page);
+    await page.check('input[name=rating][value="4"]');
+    await page.fill('#comment', '检查规范，用时短');
+    await Promise.all([page.waitForURL(/done=rated$/), page.click('form[action$="/rate"] button[type=submit]')]);
+    expect(await page.locator('main').innerText()).to.include('已评价：4 分');
+    await shot(page, 'enterprise-filing-rated');
+
+    const again = await stranger.goto(`${base}/filings/${filing.id}`);
+    expect(again?.status()).to.equal(404);
+  });
+
+  it('switches language, remembers it, and every page fits a 375 px screen without a CSP complaint', async () => {
+    const w = await world('110101');
+    const filing = (await file(w)).body.filing;
+    const page = await phone();
+    await page.goto(`${base}/`);
+    expect(await page.locator('h1').first().innerText()).to.equal('涉企检查备案系统');
+    await page.click('header a[hreflang=en]');
+    expect(await page.locator('html').getAttribute('lang')).to.equal('en');
+    await page.goto(`${base}/v/${filing.verifyCode}`);
+    expect(await page.locator('html').getAttribute('lang')).to.equal('en');
+    expect(await page.locator('main').innerText()).to.include('A filed inspection');
+    await shot(page, 'verify-filed-en');
+    await page.click('header a[hreflang=zh-CN]');
+    expect(await page.locator('main').innerText()).to.include('已备案的检查');
+    await page.goto(`${base}/`);
+    await shot(page, 'home');
+
+    const pagesFor: [string, string[]][] = [
+      ['', ['/', '/login', `/v/${filing.verifyCode}`, '/v/NOPE-NOPE']],
+      [w.agencyKey, ['/filings', '/filings/new', `/filings/${filing.id}`, `/filings/${filing.id}/notice`]],
+      [w.enterpriseKey, ['/filings', `/filings/${filing.id}`, `/report?code=${filing.verifyCode}`]],
+      [await createKey({ role: 'supervisor', regions: ['1101'] }), ['/dashboard']],
+    ];
+    for (const [key, paths] of pagesFor) {
+      for (const lang of ['zh-CN', 'en']) {
+        const p = await phone();
+        if (key) await signIn(p, key);
+        for (const path of paths) {
+          await p.goto(`${base}${path}${path.includes('?') ? '&' : '?'}lang=${lang}`);
+          await fits(p);
+        }
+      }
+    }
+    expect(cspReports, cspReports.join('\n')).to.deep.equal([]);
+  });
+});
