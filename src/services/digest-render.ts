@@ -24,20 +24,24 @@ function table(head: string[], rows: (string | number)[][]): string {
 }
 
 /** Filings (bars) and violations (line) per day over the last 30 days, as inline SVG. */
-export function trendSvg(trend: DigestView['trend']): string {
+export function trendSvg(trend: DigestView['trend'], legend = '蓝=备案 filings · 红=问题 violations'): string {
   const w = 600;
-  const h = 120;
+  const h = 140;
   const pad = 20;
+  const bottom = h - 2 * pad;
   const max = Math.max(1, ...trend.map((d) => Math.max(d.filings, d.violations)));
   const step = trend.length ? (w - 2 * pad) / trend.length : 0;
-  const y = (v: number) => h - pad - (v / max) * (h - 2 * pad);
+  const y = (v: number) => bottom - (v / max) * (bottom - pad);
   const bars = trend
-    .map((d, i) => `<rect x="${(pad + i * step + 1).toFixed(1)}" y="${y(d.filings).toFixed(1)}" width="${Math.max(step - 2, 1).toFixed(1)}" height="${(h - pad - y(d.filings)).toFixed(1)}" fill="#93c5fd"><title>${esc(d.day)}: ${d.filings}</title></rect>`)
+    .map((d, i) => `<rect x="${(pad + i * step + 1).toFixed(1)}" y="${y(d.filings).toFixed(1)}" width="${Math.max(step - 2, 1).toFixed(1)}" height="${(bottom - y(d.filings)).toFixed(1)}" fill="#93c5fd"><title>${esc(d.day)}: ${d.filings} / ${d.violations}</title></rect>`)
     .join('');
   const line = trend.map((d, i) => `${(pad + i * step + step / 2).toFixed(1)},${y(d.violations).toFixed(1)}`).join(' ');
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}" viewBox="0 0 ${w} ${h}" role="img" aria-label="filings and violations per day">
-<line x1="${pad}" y1="${h - pad}" x2="${w - pad}" y2="${h - pad}" stroke="#94a3b8"/>${bars}${trend.length ? `<polyline points="${line}" fill="none" stroke="#dc2626" stroke-width="2"/>` : ''}
-<text x="${pad}" y="12" font-size="11" fill="#334155">max ${max} · 蓝=备案 filings · 红=问题 violations</text></svg>`;
+  const first = trend[0]?.day ?? '';
+  const last = trend[trend.length - 1]?.day ?? '';
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}" viewBox="0 0 ${w} ${h}" role="img" aria-label="${esc(legend)}">
+<line x1="${pad}" y1="${bottom}" x2="${w - pad}" y2="${bottom}" stroke="#94a3b8"/>${bars}${trend.length ? `<polyline points="${line}" fill="none" stroke="#dc2626" stroke-width="2"/>` : ''}
+<text x="${pad}" y="12" font-size="11" fill="#334155">max ${max} · ${esc(legend)}</text>
+<text x="${pad}" y="${h - 6}" font-size="11" fill="#334155">${esc(first)}</text><text x="${w - pad}" y="${h - 6}" font-size="11" fill="#334155" text-anchor="end">${esc(last)}</text></svg>`;
 }
 
 function section(d: DigestView): string {

@@ -32,6 +32,7 @@ export function createDigestService(ctx: ServiceContext) {
     const month: Window = { from: new Date(dayBounds(addDays(day, -29), ctx.tz)[0]), to: w.to, regions };
     const [activity, card, top, trend, draws] = await Promise.all([dayActivity(db, w), scorecard(db, w), mostInspected(db, month), dailyTrend(db, month, ctx.tz), drawsOfDay(db, day, regions)]);
     const names = new Map(card.agencies.map((a) => [a.agencyId, a.agencyName]));
+    const byDay = new Map(trend.map((d) => [d.day, d]));
     const byAgency = new Map<string, { agencyId: string | null; agencyName: string | null; total: number; byKind: Record<string, number> }>();
     const newByKind: Record<string, number> = {};
     let newTotal = 0;
@@ -54,7 +55,8 @@ export function createDigestService(ctx: ServiceContext) {
       mostInspected: top,
       draws,
       scorecard: card.agencies,
-      trend: trend.filter((d) => d.day <= day),
+      // every one of the 30 days, quiet ones as zeros, so that a chart's days are evenly spaced
+      trend: Array.from({ length: 30 }, (_, i) => addDays(day, i - 29)).map((d) => byDay.get(d) ?? { day: d, filings: 0, violations: 0 }),
     };
   }
 

@@ -23,6 +23,7 @@ import {
   listInspectors,
   type AgencyRecord,
   type InspectorRecord,
+  agencyNames,
 } from '../store/agencies-repo.js';
 import type { Db } from '../store/db.js';
 import { findEnterprise, insertEnterprise, type EnterpriseRecord } from '../store/enterprises-repo.js';
@@ -74,6 +75,11 @@ export function createRegistryService(ctx: ServiceContext) {
       const after = decodeCursor(q.cursor, (v): v is string => typeof v === 'string');
       const rows = await listAgencies(ctx.db, { limit: limit + 1, after });
       return pageOf(rows, limit, agencyView, (r) => r.id);
+    },
+
+    /** Agency names by id (a page listing violations of many agencies). */
+    agencyNames(ids: string[]): Promise<Map<string, string>> {
+      return agencyNames(ctx.db, ids);
     },
 
     async getAgency(_actor: Principal, id: string): Promise<AgencyDetailView> {

@@ -91,3 +91,10 @@ export async function listInspectors(db: Db, agencyId: string): Promise<Inspecto
     createdAt: r.created_at,
   }));
 }
+
+/** Names of agencies by id, for lists that show many at once. */
+export async function agencyNames(db: Db, ids: string[]): Promise<Map<string, string>> {
+  if (!ids.length) return new Map();
+  const rows = await db.selectFrom('agencies').select(['id', 'name']).where('id', 'in', [...new Set(ids)]).execute();
+  return new Map(rows.map((r) => [r.id, r.name]));
+}

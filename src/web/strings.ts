@@ -160,6 +160,7 @@ const ui = {
   print: ['打印', 'Print'],
   // dashboard
   dashboardTitle: ['监督工作台', 'Supervision dashboard'],
+  chartLegend: ['蓝柱=备案，红线=问题', 'blue bars = filings, red line = violations'],
   trendTitle: ['近 30 天每日备案与问题', 'Filings and violations per day, last 30 days'],
   todayByKind: ['今日新增问题（按类型）', 'New violations today, by kind'],
   todayByAgency: ['今日新增问题（按机关）', 'New violations today, by agency'],

@@ -56,7 +56,7 @@ describe('pages in a real browser', function () {
 
   /** A phone-sized browser of its own (its own cookies), watching for CSP complaints. */
   async function phone(lang?: 'en'): Promise<Page> {
-    const context = await browser.newContext({ viewport: PHONE, ...(lang ? { locale: lang } : {}) });
+    const context = await browser.newContext({ viewport: PHONE, locale: lang ?? 'zh-CN' });
     contexts.push(context);
     const page = await context.newPage();
     page.on('console', (m) => {
@@ -96,6 +96,11 @@ describe('pages in a real browser', function () {
     await finding.waitFor({ timeout: 10_000 });
     expect(await finding.innerText()).to.include('预警').and.include('依据');
     await shot(page, 'filing-form-warning');
+    await page.setViewportSize({ width: 1200, height: 900 });
+    await page.locator('#enterpriseUscc').focus();
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.screenshot({ path: `${SHOTS}/filing-form-desktop.png` });
+    await page.setViewportSize(PHONE);
     const h = await harness();
     const before = (await h.api().get(`/api/v1/filings?enterprise=${w.uscc}`).set(auth(w.agencyKey))).body.items.length;
     expect(before, 'the live check files nothing').to.equal(0);
@@ -113,10 +118,12 @@ describe('pages in a real browser', function () {
     const png = PNG.sync.read(await qr.screenshot());
     const decoded = jsQR(new Uint8ClampedArray(png.data), png.width, png.height);
     expect(decoded?.data).to.equal(filing.verifyUrl);
+    await page.setViewportSize({ width: 794, height: 1123 }); // A4 at 96 dpi
     await page.emulateMedia({ media: 'print' });
     expect(await page.locator('header.top').isVisible(), 'no site header on paper').to.equal(false);
     await shot(page, 'filing-notice-print');
     await page.emulateMedia({ media: 'screen' });
+    await page.setViewportSize(PHONE);
 
     // the decoded address, on this server: the filed card
     const scan = await phone();
@@ -157,6 +164,8 @@ describe('pages in a real browser', function () {
     expect(await supervisor.locator('.chart svg').count()).to.equal(1);
     await fits(supervisor);
     await shot(supervisor, 'dashboard');
+    await supervisor.setViewportSize({ width: 1200, height: 900 });
+    await supervisor.screenshot({ path: `${SHOTS}/dashboard-desktop.png` });
   });
 
   it('arrival and rating work for the right enterprise and are refused for another', async () => {

@@ -34,14 +34,17 @@ export function dashboardPages(services: Services): Router {
       services.digests.list(p, 30),
       drawsWithCheck(),
     ]);
+    const violations = [...open.items, ...acknowledged.items];
+    const names = await services.registry.agencyNames(violations.flatMap((v) => (v.agencyId ? [v.agencyId] : [])));
     page(
       res,
       'dashboard',
       text(w.lang, 'dashboardTitle'),
       {
         live,
-        chart: trendSvg(live.trend),
-        violations: [...open.items, ...acknowledged.items],
+        chart: trendSvg(live.trend, text(w.lang, 'chartLegend')),
+        violations,
+        agencyName: (v: { agencyId: string | null; agencyName: string | null }) => (v.agencyId ? (names.get(v.agencyId) ?? v.agencyId) : (v.agencyName ?? '—')),
         scorecard: card.agencies,
         digests,
         draws,
