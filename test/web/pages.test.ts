@@ -142,6 +142,8 @@ describe('web pages', () => {
       expect(cookie).to.match(/ifs=[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+;.*HttpOnly.*SameSite=Lax/);
       expect(cookie).not.to.include(w.agencyKey);
       expect((await c.get('/filings/new')).status).to.equal(200);
+      const h = await harness();
+      expect(h.logs.text()).not.to.include(w.agencyKey).and.not.include('ifk_not-a-key');
     });
 
     it('never sends a sign-in to another site', async () => {

@@ -93,6 +93,8 @@ export function publicPages(services: Services, cookies: CookieOptions, limits: 
       services.ctx.log.info({ reqId: req.id }, 'web sign-in refused');
       return loginPage(res, { next, error: text(w.lang, 'keyWrong') }, 401);
     }
+    // signing in again (another key on a shared desk) ends the session it replaces
+    if (w.token) await services.webSessions.signOut(w.token);
     setCookie(res, COOKIES.session, await services.webSessions.sign(session.token), cookies, SESSION_HOURS * 3600);
     clearCookie(res, COOKIES.pre, cookies);
     services.ctx.log.info({ reqId: req.id, keyId: session.principal.keyId, role: session.principal.role }, 'web sign-in');
