@@ -6,7 +6,7 @@ import autocannon from 'autocannon';
 import { migrateToLatest, openStore } from '../../src/store/db.js';
 import { loadRegistry, type BenchRegistry } from './registry.js';
 
-// npm run bench -- http [--duration S] [--connections N] [--enterprises N] [--only verify,filing]
+// npm run bench -- http [--duration S] [--connections N] [--enterprises N] [--only verify,page,filing]
 // Starts the service (PostgreSQL when DATABASE_URL is set, else PGlite in a temp folder) and a
 // bare Express baseline as separate processes, and drives each with the same autocannon settings.
 
@@ -26,7 +26,7 @@ export function numberFlag(argv: string[], name: string, def: number): number {
 function parseArgs(argv: string[]): Options {
   const get = (name: string, def: number) => numberFlag(argv, name, def);
   const i = argv.indexOf('--only');
-  const only = i >= 0 ? (argv[i + 1] ?? '').split(',') : ['verify', 'filing'];
+  const only = i >= 0 ? (argv[i + 1] ?? '').split(',') : ['verify', 'page', 'filing'];
   return { only, duration: get('duration', 10), connections: get('connections', 50), enterprises: get('enterprises', 20_000) };
 }
 
@@ -155,6 +155,16 @@ export async function benchHttp(argv: string[]): Promise<void> {
           ...common,
           url: base,
           requests: [{ method: 'GET', setupRequest: (req) => ({ ...req, path: `/api/v1/verify/${codes[v++ % codes.length]}` }) }],
+        }),
+      );
+    }
+    if (o.only.includes('page')) {
+      // the page an enterprise's phone opens from the QR code: the same lookup, rendered as HTML
+      await measure(() =>
+        drive('GET /v/:code (page)', {
+          ...common,
+          url: base,
+          requests: [{ method: 'GET', setupRequest: (req) => ({ ...req, path: `/v/${codes[v++ % codes.length]}` }) }],
         }),
       );
     }

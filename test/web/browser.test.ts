@@ -7,7 +7,7 @@ import jsQR from 'jsqr';
 import { PNG } from 'pngjs';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { harness } from '../support/harness.js';
-import { auth, createKey, file, filingBody, world, type World } from '../support/fixtures.js';
+import { auth, createKey, file, filingBody, world } from '../support/fixtures.js';
 import { localField } from '../support/web.js';
 
 // The pages as people use them: Debian's Chromium driven by playwright-core, against the real
@@ -73,7 +73,8 @@ describe('pages in a real browser', function () {
 
   /** The page fits the phone: nothing scrolls sideways. */
   async function fits(page: Page): Promise<void> {
-    const { scroll, width } = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, width: window.innerWidth }));
+    // page code as text: the tests are compiled without the DOM's types
+    const { scroll, width } = await page.evaluate<{ scroll: number; width: number }>('({ scroll: document.documentElement.scrollWidth, width: window.innerWidth })');
     expect(scroll, `${page.url()} is ${scroll}px wide on a ${width}px screen`).to.be.at.most(width);
   }
 
@@ -98,7 +99,7 @@ describe('pages in a real browser', function () {
     await shot(page, 'filing-form-warning');
     await page.setViewportSize({ width: 1200, height: 900 });
     await page.locator('#enterpriseUscc').focus();
-    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.evaluate('window.scrollTo(0, 0)');
     await page.screenshot({ path: `${SHOTS}/filing-form-desktop.png` });
     await page.setViewportSize(PHONE);
     const h = await harness();
@@ -114,7 +115,7 @@ describe('pages in a real browser', function () {
     await Promise.all([page.waitForURL(/\/notice$/), page.click('a[href$="/notice"]')]);
     await fits(page);
     const qr = page.locator('#notice-qr');
-    await expect(await qr.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0)).to.equal(true);
+    expect(await qr.evaluate((img) => (img as unknown as { complete: boolean; naturalWidth: number }).naturalWidth > 0)).to.equal(true);
     const png = PNG.sync.read(await qr.screenshot());
     const decoded = jsQR(new Uint8ClampedArray(png.data), png.width, png.height);
     expect(decoded?.data).to.equal(filing.verifyUrl);
