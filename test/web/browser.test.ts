@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { expect } from 'chai';
-import jsQR from 'jsqr';
+import jsQRModule from 'jsqr';
 import { PNG } from 'pngjs';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { harness } from '../support/harness.js';
@@ -13,6 +13,10 @@ import { localField } from '../support/web.js';
 // The pages as people use them: Debian's Chromium driven by playwright-core, against the real
 // app and database. Screenshots go to artifacts/screenshots (ignored by git) for a person to look
 // at; nothing asserts on pixels except the QR code, which is decoded.
+
+// jsqr is CommonJS typed as an ES default export: take the function whichever way it arrives
+type Decode = typeof jsQRModule.default;
+const jsQR: Decode = (jsQRModule as unknown as { default?: Decode }).default ?? (jsQRModule as unknown as Decode);
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SHOTS = 'artifacts/screenshots';
