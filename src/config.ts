@@ -33,6 +33,8 @@ export interface Config {
   sessionSecret: string | null;
   /** failed sign-ins per 15 minutes per client address on the web pages */
   loginRateLimit: number;
+  /** Express `trust proxy`: how many proxies, or which addresses, to trust for X-Forwarded-For */
+  trustProxy: number | string | null;
 }
 
 export class ConfigError extends Error {
@@ -99,6 +101,13 @@ export function loadConfig(env: Env = process.env): Config {
   const smtpUrl = url('SMTP_URL', ['smtp:', 'smtps:']);
   const digestFrom = str('DIGEST_FROM');
   if (smtpUrl && !digestFrom) problems.push('SMTP_URL is set but DIGEST_FROM (the sender address) is not');
+  const trustRaw = str('TRUST_PROXY');
+  let trustProxy: number | string | null = null;
+  if (trustRaw !== null) {
+    if (/^\d+$/.test(trustRaw)) trustProxy = Number(trustRaw);
+    else if (/^[0-9A-Za-z.:/,\s]+$/.test(trustRaw)) trustProxy = trustRaw;
+    else problems.push(`TRUST_PROXY must be a number of proxies (1) or their addresses (loopback, 10.0.0.0/8, …), got "${trustRaw}"`);
+  }
   const sessionSecret = str('SESSION_SECRET');
   if (sessionSecret !== null && sessionSecret.length < 32) problems.push('SESSION_SECRET must be at least 32 characters long');
   const publicUrl = url('PUBLIC_URL', ['http:', 'https:']) ?? `http://localhost:${port}`;
@@ -131,6 +140,7 @@ export function loadConfig(env: Env = process.env): Config {
     pgQueryTimeoutMs: int('PG_QUERY_TIMEOUT_MS', 60_000, 1_000, 3_600_000),
     sessionSecret,
     loginRateLimit: int('LOGIN_RATE_LIMIT', 10, 1, 100_000),
+    trustProxy,
   };
   if (problems.length) throw new ConfigError(problems);
   return config;

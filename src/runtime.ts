@@ -77,7 +77,7 @@ export async function startRuntime(
     } else if (!opts.quiet && !(await services.keys.adminExists())) {
       log.warn('no admin key exists yet: start with BOOTSTRAP_ADMIN_KEY=<16+ characters>, or stop the service and run `npm run cli -- keys create --role admin --name <you>`');
     }
-    const app = createApp({ services, log, bodyLimit: config.bodyLimit, verifyRateLimit: config.verifyRateLimit, loginRateLimit: config.loginRateLimit, version });
+    const app = createApp({ services, log, bodyLimit: config.bodyLimit, verifyRateLimit: config.verifyRateLimit, loginRateLimit: config.loginRateLimit, trustProxy: config.trustProxy, version });
     if (opts.scheduler) {
       const scheduler = startScheduler(services.jobs, { tz: config.tzRegion, digest: config.digestSchedule, sweep: config.sweepSchedule, draw: config.drawSchedule }, log);
       // stopped first: no new run starts while the running ones finish

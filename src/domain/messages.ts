@@ -20,6 +20,8 @@ export const messages = {
   route_not_found: { 'zh-CN': '没有这个接口：{method} {path}', en: 'No such endpoint: {method} {path}' },
   conflict_exists: { 'zh-CN': '{what}已存在：{id}', en: '{what} already exists: {id}' },
   conflict_duplicate: { 'zh-CN': '同一对象刚被另一个请求创建，请查询后再操作', en: 'The same thing was just created by another request; look it up before trying again' },
+  form_too_many_fields: { 'zh-CN': '表单字段过多', en: 'The form has too many fields' },
+  form_media_type: { 'zh-CN': '表单须以 application/x-www-form-urlencoded（UTF-8）提交', en: 'Forms are sent as application/x-www-form-urlencoded (UTF-8)' },
   form_resent: { 'zh-CN': '这张表单已经提交过；要再提交一份，请重新打开表单填写', en: 'This form was already sent; to send another, open the form again' },
   idempotency_mismatch: { 'zh-CN': '同一个 Idempotency-Key 已用于不同的请求内容', en: 'This Idempotency-Key was already used with a different request body' },
   rule_blocked: { 'zh-CN': '备案未通过规则校验，已记录为被拦截的备案尝试', en: 'The filing was blocked by the rules and recorded as a blocked attempt' },

@@ -28,6 +28,8 @@ export interface AppOptions {
   log: Logger;
   bodyLimit: number;
   verifyRateLimit: number;
+  /** Express's `trust proxy` (TRUST_PROXY): hops, or addresses/subnets of the proxies */
+  trustProxy?: number | string | null;
   /** failed web sign-ins per 15 minutes per address (LOGIN_RATE_LIMIT; 10) */
   loginRateLimit?: number;
   version: string;
@@ -39,6 +41,9 @@ export function createApp(opts: AppOptions): Express {
   app.disable('x-powered-by');
   app.locals.metrics = services.ctx.metrics;
   app.set('query parser', 'simple');
+  // behind a reverse proxy the client's address is in X-Forwarded-For; without this every client
+  // would share the proxy's address, and with it one rate-limit bucket (TRUST_PROXY)
+  if (opts.trustProxy !== undefined && opts.trustProxy !== null) app.set('trust proxy', opts.trustProxy);
   // Responses are dynamic (a filing's status changes); hashing each one for an ETag buys nothing.
   app.set('etag', false);
 
@@ -58,7 +63,14 @@ export function createApp(opts: AppOptions): Express {
     'frame-ancestors': ["'none'"],
     ...(https ? { 'upgrade-insecure-requests': [] } : {}),
   };
-  app.use(helmet({ contentSecurityPolicy: false, strictTransportSecurity: https ? { maxAge: 31_536_000, includeSubDomains: true } : false }));
+  app.use(
+    helmet({
+      contentSecurityPolicy: false,
+      strictTransportSecurity: https ? { maxAge: 31_536_000, includeSubDomains: true } : false,
+      // same-site pages tell where a form came from (to return there after signing in); other sites learn nothing
+      referrerPolicy: { policy: 'same-origin' },
+    }),
+  );
   const pagesCsp = helmet.contentSecurityPolicy({ useDefaults: false, directives: strict });
   // swagger-ui at /docs needs inline styles; nothing anywhere runs inline scripts
   const docsCsp = helmet.contentSecurityPolicy({ useDefaults: false, directives: { ...strict, 'style-src': ["'self'", "'unsafe-inline'"] } });

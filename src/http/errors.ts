@@ -30,6 +30,8 @@ function fromParserError(err: unknown, bodyLimit: number): AppError | null {
     case 'encoding.unsupported':
     case 'charset.unsupported':
       return new AppError('unsupported_media_type', 'unsupported_media_type');
+    case 'parameters.too.many':
+      return new AppError('payload_too_large', 'form_too_many_fields');
     case 'entity.invalid_utf8':
       return new AppError('validation_failed', 'invalid_utf8', {}, [{ path: '/', message: 'the body is not valid UTF-8' }]);
     case 'entity.too_deep':

@@ -64,6 +64,8 @@ export function webContext(sessions: WebSessions, opts: CookieOptions): RequestH
     }
     const ctx: WebContext = { lang, principal: principal && token ? principal : null, token: principal ? token : null, sessionEnded, csrf: await sessions.csrfToken(bound), bound };
     res.locals.web = ctx;
+    // pages show what one signed-in person may see: never from a shared or back-button cache
+    res.setHeader('Cache-Control', 'no-store');
     next();
   };
 }

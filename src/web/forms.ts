@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto';
 import { AppError } from '../domain/errors.js';
+import { wallTime } from '../domain/calendar.js';
 import type { Principal } from '../domain/principal.js';
 import type { Services } from '../services/index.js';
 import { StoredReplay, type IdempotencyClaim } from '../services/idempotency.js';
+import { text } from './strings.js';
 import type { Lang } from '../domain/i18n.js';
 import { errorBody } from '../domain/errors.js';
 
@@ -29,6 +31,38 @@ export function fields(form: Form, name: string): string[] {
 
 export const checked = (form: Form, name: string) => field(form, name) !== undefined;
 
+const CJK = /[\u3400-\u9fff]/;
+const REQUIRED = /应当有必需属性|must have required property/;
+
+/**
+ * A field's message in the page's language: "required" for a missing field; where a detail was
+ * written in English only (the services' details are), the error's own localized message.
+ */
+function fieldMessage(detail: string, specific: string | null, lang: Lang): string {
+  if (REQUIRED.test(detail)) return text(lang, 'required');
+  if (lang === 'zh-CN' && !CJK.test(detail)) return specific ?? detail;
+  return detail;
+}
+
+/** A form's date and time (in TZ_REGION) as the API's instant; what cannot be one stays as typed, for the schema to refuse. */
+export function formInstant(raw: string | undefined, tz: string, errors: Record<string, string>, name: string, lang: Lang): string | undefined {
+  if (raw === undefined) return undefined;
+  const at = wallTime(raw, tz);
+  if (!at) errors[name] = lang === 'en' ? 'a date and time, e.g. 2026-12-01 09:00' : '请填写日期和时间，例如 2026-12-01 09:00';
+  return at ? at.toISOString() : raw;
+}
+
+/** Validates a body built from a form; field errors of our own (dates) come first. */
+export function validateForm(check: (b: unknown, lang: Lang) => void, body: Record<string, unknown>, own: Record<string, string>, lang: Lang): void {
+  try {
+    check(body, lang);
+  } catch (err) {
+    if (err instanceof AppError) throw new AppError(err.code, err.messageKey, err.params, [...Object.entries(own).map(([k, message]) => ({ path: `/${k}`, message })), ...err.details]);
+    throw err;
+  }
+  if (Object.keys(own).length) throw new AppError('validation_failed', 'validation_failed', {}, Object.entries(own).map(([k, message]) => ({ path: `/${k}`, message })));
+}
+
 /** What to show on a form that was refused: a message, and one per field the error names. */
 export interface FormErrors {
   message: string;
@@ -43,14 +77,17 @@ export function formErrors(err: unknown, lang: Lang, requestId: string, byCode: 
   if (!(err instanceof AppError) || err.status >= 500 || err.status === 401 || err.status === 403) return null;
   const body = errorBody(err, lang, requestId);
   const out: Record<string, string> = {};
+  // the API's top-level message asks to read `details`; a page shows them beside the fields instead
+  const general = err.messageKey === 'validation_failed';
   for (const d of err.details) {
     const name = d.path.split('/').filter(Boolean)[0] ?? '';
-    if (name && !out[name]) out[name] = d.message;
+    if (!name || out[name]) continue;
+    out[name] = fieldMessage(d.message, general ? null : body.error.message, lang);
   }
   // errors that name no field but can only be about one (a malformed credit code)
   const only = byCode[err.code];
   if (only && !err.details.length) out[only] = body.error.message;
-  return { message: body.error.message, fields: out };
+  return { message: general && Object.keys(out).length ? '' : body.error.message, fields: out };
 }
 
 /**

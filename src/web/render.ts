@@ -28,6 +28,11 @@ function helpers(res: Response) {
     // a fresh token per form shown: see formClaim
     once: randomBytes(18).toString('base64url'),
     path: res.req.path,
+    langHref: (lang: string) => {
+      const u = new URL(res.req.originalUrl, 'http://page');
+      u.searchParams.set('lang', lang);
+      return `${u.pathname}${u.search}`;
+    },
     tz,
     t: (key: UiKey, params?: Record<string, string | number>) => text(w.lang, key, params),
     l: (x: Localized | undefined | null, fallback = '') => (x ? x[w.lang] : fallback),

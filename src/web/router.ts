@@ -25,7 +25,8 @@ export interface WebOptions {
   loginRateLimit: number;
 }
 
-const PAGE_PATHS = /^\/(?:$|v(?:\/|$)|login$|logout$|filings(?:\/|$)|report$|dashboard(?:\/|$)|assets\/)/;
+// Express matches routes case-insensitively and with or without a trailing slash; so does this
+const PAGE_PATHS = /^\/(?:$|v(?:\/|$)|login\/?$|logout\/?$|filings(?:\/|$)|report\/?$|dashboard(?:\/|$)|assets\/)/i;
 export const ASSETS_DIR = fileURLToPath(new URL('./assets', import.meta.url));
 
 /** The pages: server-rendered HTML for enterprises, agencies and supervisors, over the same services as the API. */
@@ -38,7 +39,14 @@ export function webRouter(opts: WebOptions): Router {
   r.use('/assets', express.static(ASSETS_DIR, { maxAge: '1h', index: false }));
 
   r.use(webContext(services.webSessions, cookies));
-  r.use(express.urlencoded({ extended: false, limit: opts.bodyLimit, parameterLimit: 500 }));
+  r.use(express.urlencoded({ extended: false, limit: opts.bodyLimit, parameterLimit: 500, inflate: false }));
+  r.use((req, _res, next) => {
+    if (req.method !== 'POST') return next();
+    // a page posts forms; anything else (JSON, multipart) is not one of ours
+    if (req.headers['content-type'] && !req.is('application/x-www-form-urlencoded')) return next(new AppError('unsupported_media_type', 'form_media_type'));
+    req.body ??= {};
+    next();
+  });
   r.use(csrfGuard(services.webSessions));
   // what no database stores (NUL, lone surrogates) is a typing problem, shown on the form
   r.use((req, res, next) => {
@@ -53,7 +61,9 @@ export function webRouter(opts: WebOptions): Router {
   const login = rateLimit({
     windowMs: 15 * 60_000,
     limit: opts.loginRateLimit,
+    // only a wrong key counts: an empty form or a refused token is not a guess
     skipSuccessfulRequests: true,
+    requestWasSuccessful: (_req, res) => res.statusCode !== 401,
     standardHeaders: 'draft-7',
     legacyHeaders: false,
     handler: (_req, res) => page(res, 'login', text(web(res).lang, 'signInTitle'), { next: '', notice: null, error: text(web(res).lang, 'tooManySignIns') }, { status: 429 }),
@@ -64,21 +74,33 @@ export function webRouter(opts: WebOptions): Router {
   r.use(reportPages(services));
   r.use(dashboardPages(services));
   r.use((req, _res, next) => next(new AppError('not_found', 'route_not_found', { method: req.method, path: req.path })));
-  r.use(pageErrors(services, log));
+  r.use(pageErrors(services, log, opts.bodyLimit));
   return r;
 }
 
 /** Errors of a page are pages: a plain message, the way back, never a stack trace. */
-function pageErrors(services: Services, log: Logger): ErrorRequestHandler {
+/** The path of a same-site page a form was posted from, to come back to after signing in. */
+function refererPath(referer: string | undefined): string {
+  if (!referer) return '/';
+  try {
+    const u = new URL(referer);
+    return `${u.pathname}${u.search}`;
+  } catch {
+    return '/';
+  }
+}
+
+function pageErrors(services: Services, log: Logger, bodyLimit: number): ErrorRequestHandler {
   return (err, req, res, next) => {
     if (res.headersSent) return next(err);
     if (!res.locals.web) return next(err); // before the page context exists (a bad cookie parse): the API's handler answers
     const w = web(res);
     if (err instanceof SignInNeeded) {
-      const back = req.method === 'GET' ? req.originalUrl : req.get('referer') && new URL(req.get('referer') ?? '/', 'http://x').pathname;
+      const back = req.method === 'GET' ? req.originalUrl : refererPath(req.get('referer'));
       return res.redirect(303, `/login?next=${encodeURIComponent(back || '/')}${err.ended ? '&ended=1' : ''}`);
     }
-    const appErr = toAppError(err, 0, services.ctx.health) ?? null;
+    let appErr = toAppError(err, bodyLimit, services.ctx.health) ?? null;
+    if (appErr?.code === 'unsupported_media_type') appErr = new AppError('unsupported_media_type', 'form_media_type');
     if (!appErr) log.error({ err, reqId: req.id }, 'unhandled error on a page');
     const shown = appErr ?? new AppError('internal', 'internal', { requestId: req.id });
     const body = errorBody(shown, w.lang, req.id);

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { ADMIN_KEY, harness } from '../support/harness.js';
-import { addInspector, admin, auth, createKey, file, filingBody, world, type World } from '../support/fixtures.js';
+import { addInspector, admin, auth, createAgency, createKey, file, filingBody, world, type World } from '../support/fixtures.js';
 import { localField, pageClient, signedIn } from '../support/web.js';
 
 const HOUR = 3_600_000;
@@ -419,6 +419,98 @@ describe('web pages', () => {
       const c = await signedIn(w.enterpriseKey);
       const list = await c.get('/filings');
       expect(list.text).to.include(mine.filingNo).and.not.include(theirs.filingNo);
+    });
+  });
+
+  describe('what a hostile tester found, fixed', () => {
+    it('answers a form post that is not a form, too many fields or too large a body with a 4xx page', async () => {
+      const c = await signedIn(w.agencyKey);
+      const filed = (await file(w)).body.filing;
+      await c.get(`/filings/${filed.id}`);
+      const json = await c.agent.post(`/filings/${filed.id}/cancel`).set('X-CSRF-Token', c.csrf).send({ reason: '改期检查，企业停产' });
+      expect(json.status).to.equal(415);
+      expect(json.text).to.include('application/x-www-form-urlencoded');
+      const empty = await c.agent.post(`/filings/${filed.id}/cancel`).set('X-CSRF-Token', c.csrf);
+      expect(empty.status).to.equal(400);
+      expect(empty.text).to.include('id="reason-error"');
+      const many = await c.post(`/filings/${filed.id}/cancel`, Object.fromEntries(Array.from({ length: 600 }, (_, i) => [`f${i}`, '1'])));
+      expect(many.status).to.equal(413);
+      const big = await c.post(`/filings/${filed.id}/cancel`, { reason: 'x'.repeat(70 * 1024) });
+      expect(big.status).to.equal(413);
+      expect(big.text).to.include('64 KiB');
+      const h = await harness();
+      expect(h.logs.text()).not.to.include('unhandled error');
+      expect((await h.api().get(`/api/v1/filings/${filed.id}`).set(auth(w.agencyKey))).body.filing.status).to.equal('filed');
+    });
+
+    it('says a completed inspection covers no new visit, and marks a cancelled notice void without its QR code', async () => {
+      const h = await harness();
+      const filed = (await file(w)).body.filing;
+      h.clock.set(new Date(Date.parse(filed.plannedStart) + HOUR));
+      await h.api().post(`/api/v1/filings/${filed.id}/result`).set(auth(w.agencyKey)).send({ conductedAt: h.clock.now().toISOString(), outcome: 'no_issues', summary: '未发现问题' });
+      const card = await h.api().get(`/v/${filed.verifyCode}`);
+      expect(card.text).to.include('这次检查已经完成').and.not.include('现在在备案的检查时间内');
+      h.clock.reset();
+      const other = (await file(w)).body.filing;
+      await h.api().post(`/api/v1/filings/${other.id}/cancel`).set(auth(w.agencyKey)).send({ reason: '计划调整，改期检查' });
+      const c = await signedIn(w.agencyKey);
+      const notice = await c.get(`/filings/${other.id}/notice`);
+      expect(notice.text).to.include('本备案已于').and.not.include('qr.svg').and.not.include('本次检查已备案');
+    });
+
+    it('files a joint inspection through the form: ticking a joint agency lists its officers', async () => {
+      const h = await harness();
+      const partner = await createAgency('110101');
+      const partnerOfficer = await addInspector(partner.id);
+      const c = await signedIn(w.agencyKey);
+      await c.get('/filings/new');
+      const checked = await c.post('/filings/new', filingForm(w, { action: 'check', jointAgencyIds: [partner.id] }));
+      expect(checked.text).to.include(`value="${partnerOfficer}"`).and.include('inspectors.each-agency');
+      const filed = await c.post('/filings/new', filingForm(w, { jointAgencyIds: [partner.id], inspectorIds: [...w.inspectorIds, partnerOfficer] }));
+      expect(filed.status, filed.text.slice(0, 3000)).to.equal(303);
+      const id = (filed.headers.location as string).split('/')[2]?.split('?')[0] ?? '';
+      expect((await h.api().get(`/api/v1/filings/${id}`).set(auth(w.agencyKey))).body.filing.jointAgencyIds).to.deep.equal([partner.id]);
+    });
+
+    it('speaks the page’s language beside the fields, and keeps a refused note on the dashboard', async () => {
+      const c = await signedIn(w.enterpriseKey);
+      const form = await c.get('/report?kind=conduct');
+      const res = await c.post('/report', { _once: onceOf(form.text), kind: 'conduct', occurredAt: localField(new Date(Date.now() + 48 * HOUR)), description: '', agencyName: '某执法局', conductRuleIds: ['conduct.N3'] });
+      expect(res.status).to.equal(400);
+      const near = (name: string) => /<p class="field-error" id="[^"]+">([^<]*)<\/p>/.exec(res.text.slice(res.text.indexOf(`id="${name}"`)))?.[1] ?? '';
+      expect(near('description'), 'a missing description').to.match(/[\u4e00-\u9fff]/);
+      expect(res.text).not.to.include('请按 details 修改后重试');
+    });
+
+    it('survives a malformed Referer, matches page paths as Express does, and keeps signed-in pages out of caches', async () => {
+      const h = await harness();
+      const stale = await h.api().post('/report').set('Cookie', 'ifs=abc.def').set('Referer', 'http://[').type('form').send('x=1');
+      expect(stale.status).to.be.oneOf([303, 403]);
+      expect(h.logs.text()).not.to.include('unhandled error');
+      for (const p of ['/login/', '/LOGIN', '/Report/']) {
+        const res = await h.api().get(p);
+        expect(res.headers['content-type'], p).not.to.include('json');
+        expect(res.status, p).to.be.oneOf([200, 303]);
+      }
+      const c = await signedIn(w.agencyKey);
+      const page = await c.get('/filings');
+      expect(page.headers['cache-control']).to.equal('no-store');
+      const lang = await c.get('/login?next=%2Ffilings&lang=en');
+      expect(lang.text).to.match(/href="\/login\?next=%2Ffilings&amp;lang=zh-CN"/);
+    });
+
+    it('takes a second tap on “arrived” as the first one', async () => {
+      const h = await harness();
+      const filed = (await file(w)).body.filing;
+      h.clock.set(new Date(Date.parse(filed.plannedStart) + HOUR));
+      const c = await signedIn(w.enterpriseKey);
+      await c.get(`/v/${filed.verifyCode}`);
+      const token = c.csrf;
+      const first = await c.post(`/v/${filed.verifyCode}/arrival`, {}, token);
+      const second = await c.post(`/v/${filed.verifyCode}/arrival`, {}, token);
+      expect(first.headers.location).to.equal(`/v/${filed.verifyCode}?done=arrival`);
+      expect(second.status).to.equal(303);
+      expect(second.headers.location).to.equal(`/v/${filed.verifyCode}?done=arrival`);
     });
   });
 });

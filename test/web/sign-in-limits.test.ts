@@ -31,6 +31,8 @@ describe('web sign-in over https, with a failure limit', () => {
     const token = csrfOf(form.text);
     const cookie = /ifp=[^;]+/.exec(String(form.headers['set-cookie']))?.[0] ?? '';
     const post = (key: string) => supertest(rt.app).post('/login').set('Cookie', cookie).type('form').send(new URLSearchParams({ _csrf: token, key }).toString());
+    // an empty form is not a guess: it does not count
+    for (let i = 0; i < 5; i++) expect((await post('')).status).to.equal(400);
     for (let i = 0; i < 3; i++) expect((await post(`ifk_wrong-${i}`)).status).to.equal(401);
     const blocked = await post(ADMIN_KEY);
     expect(blocked.status).to.equal(429);

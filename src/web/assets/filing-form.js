@@ -18,7 +18,8 @@
         headers: { 'X-CSRF-Token': form.elements._csrf.value },
       });
       // a slower answer to an earlier state of the form must not overwrite a newer one
-      if (mine === seq && res.ok) out.innerHTML = await res.text();
+      // a redirect means the session ended (to the sign-in page): leave the panel as it is
+      if (mine === seq && res.ok && !res.redirected) out.innerHTML = await res.text();
     } catch (e) {
       // offline or the server away: the buttons still work
     }

@@ -35,7 +35,7 @@ export function dashboardPages(services: Services): Router {
     return Promise.all(items.map(async (d) => ({ ...d, check: d.status === 'drawn' ? await check(d.id) : null })));
   }
 
-  async function dashboard(res: Response, p: Principal, extra: { errors?: FormErrors | null; failedId?: string | null; flash?: string | null; status?: number } = {}) {
+  async function dashboard(res: Response, p: Principal, extra: { errors?: FormErrors | null; failedId?: string | null; failedForm?: Form; flash?: string | null; status?: number } = {}) {
     const w = web(res);
     const now = services.ctx.clock.now();
     const [live, open, acknowledged, card, digests, draws] = await Promise.all([
@@ -65,6 +65,7 @@ export function dashboardPages(services: Services): Router {
         sourceName: (s: string) => sourceNames[s]?.[w.lang] ?? s,
         errors: extra.errors ?? null,
         failedId: extra.failedId ?? null,
+        failedForm: extra.failedForm ?? {},
         flash: extra.flash ?? null,
       },
       { status: extra.status ?? 200 },
@@ -89,7 +90,7 @@ export function dashboardPages(services: Services): Router {
     } catch (err) {
       const e = formErrors(err, w.lang, req.id);
       if (!e || (err as AppError).code === 'not_found') throw err;
-      await dashboard(res, p, { errors: e, failedId: param(req, 'id'), status: (err as AppError).status });
+      await dashboard(res, p, { errors: e, failedId: param(req, 'id'), failedForm: form, status: (err as AppError).status });
     }
   });
 

@@ -1,5 +1,5 @@
 import { Router, type Response } from 'express';
-import { formatLocal, localDate, wallTime } from '../../domain/calendar.js';
+import { formatLocal, localDate } from '../../domain/calendar.js';
 import { AppError } from '../../domain/errors.js';
 import { FILING_TYPES, OUTCOMES, PURPOSES, TRIGGER_KINDS, triggerLabels } from '../../domain/filing.js';
 import type { Lang } from '../../domain/i18n.js';
@@ -10,7 +10,7 @@ import type { Decision } from '../../domain/decision.js';
 import { bodyValidator } from '../../http/validation.js';
 import type { Services } from '../../services/index.js';
 import { need, param, web } from '../context.js';
-import { checked, field, fields, formClaim, formErrors, once, type Form, type FormErrors } from '../forms.js';
+import { checked, field, fields, formClaim, formErrors, formInstant, once, validateForm, type Form, type FormErrors } from '../forms.js';
 import { page, partial } from '../render.js';
 import { outcomeNames, purposeNames, text } from '../strings.js';
 
@@ -19,27 +19,18 @@ const USCC_FIELD = { uscc_invalid: 'enterpriseUscc' };
 const validResult = bodyValidator(ResultCreate);
 const validCancel = bodyValidator(CancelCreate);
 
-/** A form's date and time (in TZ_REGION) as the API's instant; what cannot be one stays as typed, for the schema to refuse. */
-function instant(raw: string | undefined, tz: string, errors: Record<string, string>, name: string, lang: Lang): string | undefined {
-  if (raw === undefined) return undefined;
-  const at = wallTime(raw, tz);
-  if (!at) errors[name] = lang === 'en' ? 'a date and time, e.g. 2026-12-01 09:00' : '请填写日期和时间，例如 2026-12-01 09:00';
-  return at ? at.toISOString() : raw;
-}
-
 /** The filing form as the API's request body; fields left empty stay out of it. */
 function filingFromForm(form: Form, tz: string, lang: Lang): { body: Record<string, unknown>; errors: Record<string, string> } {
   const errors: Record<string, string> = {};
   const triggerKind = field(form, 'triggerKind');
   const campaign = field(form, 'campaignReference');
-  const joint = field(form, 'jointAgencyIds');
   const body: Record<string, unknown> = {
     enterpriseUscc: field(form, 'enterpriseUscc'),
     type: field(form, 'type'),
     itemCodes: fields(form, 'itemCodes'),
     inspectorIds: fields(form, 'inspectorIds'),
-    plannedStart: instant(field(form, 'plannedStart'), tz, errors, 'plannedStart', lang),
-    plannedEnd: instant(field(form, 'plannedEnd'), tz, errors, 'plannedEnd', lang),
+    plannedStart: formInstant(field(form, 'plannedStart'), tz, errors, 'plannedStart', lang),
+    plannedEnd: formInstant(field(form, 'plannedEnd'), tz, errors, 'plannedEnd', lang),
     onSite: checked(form, 'onSite'),
     reason: field(form, 'reason'),
     onSiteJustification: field(form, 'onSiteJustification'),
@@ -49,21 +40,10 @@ function filingFromForm(form: Form, tz: string, lang: Lang): { body: Record<stri
     trigger: triggerKind ? { kind: triggerKind, reference: field(form, 'triggerReference') ?? '' } : undefined,
     campaign: campaign ? { level: 'higher', reference: campaign } : undefined,
     drawAssignmentId: field(form, 'drawAssignmentId'),
-    jointAgencyIds: joint ? joint.split(/[\s,，]+/).filter(Boolean) : undefined,
+    jointAgencyIds: fields(form, 'jointAgencyIds').length ? fields(form, 'jointAgencyIds') : undefined,
   };
   for (const k of Object.keys(body)) if (body[k] === undefined) delete body[k];
   return { body, errors };
-}
-
-/** Validates a body built from a form; field errors of our own (dates) come first. */
-function validate(check: (b: unknown, lang: Lang) => void, body: Record<string, unknown>, own: Record<string, string>, lang: Lang): void {
-  try {
-    check(body, lang);
-  } catch (err) {
-    if (err instanceof AppError) throw new AppError(err.code, err.messageKey, err.params, [...Object.entries(own).map(([k, message]) => ({ path: `/${k}`, message })), ...err.details]);
-    throw err;
-  }
-  if (Object.keys(own).length) throw new AppError('validation_failed', 'validation_failed', {}, Object.entries(own).map(([k, message]) => ({ path: `/${k}`, message })));
 }
 
 const decisionOf = (err: unknown): Decision | null => (err instanceof AppError && err.extra.decision ? (err.extra.decision as Decision) : null);
@@ -82,16 +62,23 @@ export function filingPages(services: Services): Router {
 
   async function formPage(res: Response, p: Principal, values: Form, extra: { errors?: FormErrors | null; decision?: Decision | null; status?: number } = {}) {
     const w = web(res);
-    const agency = await services.registry.getAgency(p, p.agencyId ?? '');
-    // the certified pool: officers whose credential is still valid today
+    // the certified pools: officers whose credential is still valid today, of this agency and of
+    // each joint agency ticked (a joint visit needs officers of every agency on it)
     const valid = localDate(services.ctx.clock.now(), tz);
-    agency.inspectors = agency.inspectors.filter((i) => i.validUntil >= valid);
+    const pool = async (id: string) => {
+      const a = await services.registry.getAgency(p, id);
+      return { ...a, inspectors: a.inspectors.filter((i) => i.validUntil >= valid) };
+    };
+    const agency = await pool(p.agencyId ?? '');
+    const others = (await services.registry.listAgencies(p, { limit: 500 })).items.filter((a) => a.id !== agency.id && a.active);
+    const picked = fields(values, 'jointAgencyIds').filter((id) => others.some((a) => a.id === id));
+    const jointPools = await Promise.all(picked.map(pool));
     const today = new Date(services.ctx.clock.now().getTime() + 86_400_000);
     page(
       res,
       'filing-new',
       text(w.lang, 'newFilingTitle'),
-      { agency, values, errors: extra.errors ?? null, decision: extra.decision ?? null, ...choices(w.lang), minDate: formatLocal(today, tz).slice(0, 10) },
+      { agency, others, jointPools, values, errors: extra.errors ?? null, decision: extra.decision ?? null, ...choices(w.lang), minDate: formatLocal(today, tz).slice(0, 10) },
       { status: extra.status ?? 200, script: 'filing-form.js' },
     );
   }
@@ -120,7 +107,7 @@ export function filingPages(services: Services): Router {
     const form = req.body as Form;
     const { body, errors } = filingFromForm(form, tz, w.lang);
     try {
-      validate(validFiling, body, errors, w.lang);
+      validateForm(validFiling, body, errors, w.lang);
       if (field(form, 'action') === 'check') {
         return await formPage(res, p, form, { decision: await services.filings.check(p, body as FilingCreateBody) });
       }
@@ -143,7 +130,7 @@ export function filingPages(services: Services): Router {
     const w = web(res);
     const { body, errors } = filingFromForm(req.body as Form, tz, w.lang);
     try {
-      validate(validFiling, body, errors, w.lang);
+      validateForm(validFiling, body, errors, w.lang);
       partial(res, 'decision', { decision: await services.filings.check(p, body as FilingCreateBody), errors: null });
     } catch (err) {
       const e = formErrors(err, w.lang, req.id, USCC_FIELD);
@@ -207,9 +194,9 @@ export function filingPages(services: Services): Router {
 
   r.post('/filings/:id/result', onFiling(['agency'], async (p, id, form, lang) => {
     const own: Record<string, string> = {};
-    const body: Record<string, unknown> = { conductedAt: instant(field(form, 'conductedAt'), tz, own, 'conductedAt', lang), outcome: field(form, 'outcome'), summary: field(form, 'summary') };
+    const body: Record<string, unknown> = { conductedAt: formInstant(field(form, 'conductedAt'), tz, own, 'conductedAt', lang), outcome: field(form, 'outcome'), summary: field(form, 'summary') };
     for (const k of Object.keys(body)) if (body[k] === undefined) delete body[k];
-    validate(validResult, body, own, lang);
+    validateForm(validResult, body, own, lang);
     await services.filings.recordResult(p, id, body as { conductedAt: string; outcome: (typeof OUTCOMES)[number]; summary: string });
     return 'saved';
   }));
@@ -217,13 +204,14 @@ export function filingPages(services: Services): Router {
   r.post('/filings/:id/cancel', onFiling(['agency'], async (p, id, form, lang) => {
     const body: Record<string, unknown> = { reason: field(form, 'reason') };
     if (body.reason === undefined) delete body.reason;
-    validate(validCancel, body, {}, lang);
+    validateForm(validCancel, body, {}, lang);
     await services.filings.cancel(p, id, body as { reason: string });
     return 'saved';
   }));
 
   r.post('/filings/:id/rate', onFiling(['enterprise'], async (p, id, form) => {
-    const rating = Number(field(form, 'rating'));
+    const given = field(form, 'rating') ?? '';
+    const rating = /^[1-5]$/.test(given) ? Number(given) : NaN;
     const comment = field(form, 'comment');
     const conductRuleIds = fields(form, 'conductRuleIds');
     if (!Number.isInteger(rating) || rating < 1 || rating > 5) throw new AppError('validation_failed', 'validation_failed', {}, [{ path: '/rating', message: '1 - 5' }]);

@@ -66,9 +66,17 @@ export function publicPages(services: Services, cookies: CookieOptions, limits: 
 
   r.post('/v/:code/arrival', limits.verify, async (req, res) => {
     const w = web(res);
-    if (!w.principal) return res.redirect(303, `/login?as=enterprise&next=${encodeURIComponent(`/v/${param(req, 'code')}`)}`);
-    const arrival = await services.verification.arrive(w.principal, param(req, 'code'));
-    res.redirect(303, `/v/${encodeURIComponent(param(req, 'code'))}?done=${arrival.withinWindow ? 'arrival' : 'arrival-outside'}`);
+    const code = param(req, 'code');
+    if (!w.principal) return res.redirect(303, `/login?as=enterprise&next=${encodeURIComponent(`/v/${code}`)}`);
+    try {
+      const arrival = await services.verification.arrive(w.principal, code);
+      res.redirect(303, `/v/${encodeURIComponent(code)}?done=${arrival.withinWindow ? 'arrival' : 'arrival-outside'}`);
+    } catch (err) {
+      // a second tap of the button: the arrival the first one recorded stands
+      const id = err instanceof AppError && err.code === 'conflict' ? await services.verification.filingIdFor(w.principal, code) : null;
+      if (id && (await services.filings.get(w.principal, id)).filing.arrivedAt) return res.redirect(303, `/v/${encodeURIComponent(code)}?done=arrival`);
+      throw err;
+    }
   });
 
   const loginPage = (res: Parameters<RequestHandler>[1], data: { next: string; error?: string | null; notice?: string | null }, status = 200) =>
@@ -95,7 +103,8 @@ export function publicPages(services: Services, cookies: CookieOptions, limits: 
     }
     // signing in again (another key on a shared desk) ends the session it replaces
     if (w.token) await services.webSessions.signOut(w.token);
-    setCookie(res, COOKIES.session, await services.webSessions.sign(session.token), cookies, SESSION_HOURS * 3600);
+    // the cookie outlives the session by a day, so that an ended session is explained, not mistaken for a forged form
+    setCookie(res, COOKIES.session, await services.webSessions.sign(session.token), cookies, (SESSION_HOURS + 24) * 3600);
     clearCookie(res, COOKIES.pre, cookies);
     services.ctx.log.info({ reqId: req.id, keyId: session.principal.keyId, role: session.principal.role }, 'web sign-in');
     res.redirect(303, next || homeOf(session.principal.role));

@@ -1,12 +1,12 @@
 import { Router, type Response } from 'express';
-import { formatLocal, wallTime } from '../../domain/calendar.js';
+import { formatLocal } from '../../domain/calendar.js';
 import { AppError } from '../../domain/errors.js';
 import type { Principal } from '../../domain/principal.js';
 import { ReportCreate, type ReportCreateBody } from '../../domain/schemas.js';
 import { bodyValidator } from '../../http/validation.js';
 import type { Services } from '../../services/index.js';
 import { need, web } from '../context.js';
-import { field, fields, formClaim, formErrors, once, type Form, type FormErrors } from '../forms.js';
+import { field, fields, formClaim, formErrors, formInstant, once, validateForm, type Form, type FormErrors } from '../forms.js';
 import { page } from '../render.js';
 import { text } from '../strings.js';
 
@@ -61,16 +61,15 @@ export function reportPages(services: Services): Router {
     try {
       const filingId = await filingOf(p, form);
       const code = field(form, 'code');
-      const occurred = field(form, 'occurredAt');
-      const at = occurred ? wallTime(occurred, tz) : null;
-      const own = occurred && !at ? [{ path: '/occurredAt', message: w.lang === 'en' ? 'a date and time, e.g. 2026-12-01 09:00' : '请填写日期和时间，例如 2026-12-01 09:00' }] : [];
+      const own: Record<string, string> = {};
+      const occurredAt = formInstant(field(form, 'occurredAt'), tz, own, 'occurredAt', w.lang);
       const description = field(form, 'description');
       const line = field(form, 'hotlineLine');
       const ticket = field(form, 'hotlineTicket');
       const conductRuleIds = fields(form, 'conductRuleIds');
       const body: Record<string, unknown> = {
         kind: field(form, 'kind'),
-        occurredAt: at ? at.toISOString() : occurred,
+        occurredAt,
         ...(filingId ? { filingId } : {}),
         ...(!filingId && field(form, 'agencyName') ? { agencyName: field(form, 'agencyName') } : {}),
         ...(conductRuleIds.length ? { conductRuleIds } : {}),
@@ -78,8 +77,8 @@ export function reportPages(services: Services): Router {
         ...(description ? { description: !filingId && code ? `${description}\n[${text('zh-CN', 'codeLabel')} / code: ${code}]` : description } : {}),
         ...(line || ticket ? { hotline: { line, ticket } } : {}),
       };
-      if (own.length) throw new AppError('validation_failed', 'validation_failed', {}, own);
-      validReport(body, w.lang);
+      for (const k of Object.keys(body)) if (body[k] === undefined) delete body[k];
+      validateForm(validReport, body, own, w.lang);
       const result = await once(services, formClaim(p, form, body, w.lang, req.id, 201), (claim) => services.violations.report(p, body as ReportCreateBody, claim));
       // sent twice (a double click, a reload): one report, and the same answer
       const made = 'value' in result ? result.value : (result.replay.body as { violationId: string });
