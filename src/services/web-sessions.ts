@@ -17,15 +17,17 @@ const hashToken = (token: string) => createHash('sha256').update(token, 'utf8').
  */
 export function createWebSessions(ctx: ServiceContext, keys: KeyService) {
   let secret: Promise<Buffer> | null = null;
+  let loaded: Buffer | null = null;
   const key = () =>
     (secret ??= (ctx.sessionSecret ? Promise.resolve(ctx.sessionSecret) : sharedSecret(ctx.db, 'session', randomBytes(32).toString('base64url'))).then(
-      (s) => Buffer.from(s, 'utf8'),
+      (s) => (loaded = Buffer.from(s, 'utf8')),
       (err: unknown) => {
         secret = null; // a database outage must not stick
         throw err;
       },
     ));
-  const mac = async (purpose: string, value: string) => createHmac('sha256', await key()).update(`${purpose}:${value}`).digest('base64url');
+  const macWith = (k: Buffer, purpose: string, value: string) => createHmac('sha256', k).update(`${purpose}:${value}`).digest('base64url');
+  const mac = async (purpose: string, value: string) => macWith(await key(), purpose, value);
   const same = (a: string, b: string) => {
     const x = Buffer.from(a);
     const y = Buffer.from(b);
@@ -62,9 +64,16 @@ export function createWebSessions(ctx: ServiceContext, keys: KeyService) {
       await endSession(ctx.db, hashToken(token), ctx.clock.now());
     },
 
-    csrfToken: (bound: string) => mac('csrf', bound),
+    /** Loads the signing secret; after it, csrfTokenNow answers without waiting. */
+    ready: async (): Promise<void> => {
+      await key();
+    },
+    csrfTokenNow(bound: string): string {
+      if (!loaded) throw new Error('web sessions: ready() first');
+      return macWith(loaded, 'csrf', bound);
+    },
     async csrfValid(bound: string, given: unknown): Promise<boolean> {
-      return typeof given === 'string' && same(given, await mac('csrf', bound));
+      return bound !== '' && typeof given === 'string' && same(given, await mac('csrf', bound));
     },
   };
 }

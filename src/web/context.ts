@@ -57,12 +57,28 @@ export function webContext(sessions: WebSessions, opts: CookieOptions): RequestH
     const principal = token ? await sessions.principal(token) : null;
     const sessionEnded = !!jar[COOKIES.session] && !principal;
     if (sessionEnded) clearCookie(res, COOKIES.session, opts);
-    let bound = principal && token ? token : (jar[COOKIES.pre] ?? '');
-    if (!/^[A-Za-z0-9_-]{32}$/.test(bound) && !(principal && token)) {
-      bound = sessions.newToken();
-      setCookie(res, COOKIES.pre, bound, opts, SESSION_HOURS * 3600);
-    }
-    const ctx: WebContext = { lang, principal: principal && token ? principal : null, token: principal ? token : null, sessionEnded, csrf: await sessions.csrfToken(bound), bound };
+    await sessions.ready();
+    const signedIn = !!(principal && token);
+    const pre = jar[COOKIES.pre] ?? '';
+    let bound = signedIn && token ? token : /^[A-Za-z0-9_-]{32}$/.test(pre) ? pre : '';
+    let csrf: string | null = null;
+    const ctx: WebContext = {
+      lang,
+      principal: signedIn ? principal : null,
+      token: signedIn ? token : null,
+      sessionEnded,
+      // made when a page shows a form: a visitor who only reads (a scanned code) gets no cookie
+      get csrf() {
+        if (!bound) {
+          bound = sessions.newToken();
+          setCookie(res, COOKIES.pre, bound, opts, SESSION_HOURS * 3600);
+        }
+        return (csrf ??= sessions.csrfTokenNow(bound));
+      },
+      get bound() {
+        return bound;
+      },
+    };
     res.locals.web = ctx;
     // pages show what one signed-in person may see: never from a shared or back-button cache
     res.setHeader('Cache-Control', 'no-store');

@@ -24,9 +24,10 @@ function helpers(res: Response) {
     lang: w.lang,
     user: w.principal,
     roleName: w.principal ? name(w.lang, roleNames[w.principal.role]) : '',
-    csrf: w.csrf,
+    // functions, called by the forms that need them: a page without a form makes no token and sets no cookie
+    csrf: () => w.csrf,
     // a fresh token per form shown: see formClaim
-    once: randomBytes(18).toString('base64url'),
+    once: () => randomBytes(18).toString('base64url'),
     path: res.req.path,
     langHref: (lang: string) => {
       const u = new URL(res.req.originalUrl, 'http://page');
