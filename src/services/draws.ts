@@ -454,6 +454,22 @@ export function createDrawService(ctx: ServiceContext) {
       };
     },
 
+    /** An agency's drawn visits still to be filed, soonest deadline first (its filing form offers them). */
+    async openAssignments(agencyId: string, now: Date): Promise<{ id: string; enterpriseUscc: string; enterpriseName: string; inspectorIds: string[]; periodStart: Date; periodEnd: Date }[]> {
+      const rows = await ctx.db
+        .selectFrom('draw_assignments as a')
+        .innerJoin('enterprises as e', 'e.uscc', 'a.enterprise_uscc')
+        .select(['a.id', 'a.enterprise_uscc', 'e.name', 'a.inspector_ids', 'a.period_start', 'a.period_end'])
+        .where('a.agency_id', '=', agencyId)
+        .where('a.status', '=', 'open')
+        .where('a.period_end', '>', now)
+        .orderBy('a.period_end')
+        .orderBy('a.id')
+        .limit(100)
+        .execute();
+      return rows.map((r) => ({ id: r.id, enterpriseUscc: r.enterprise_uscc, enterpriseName: r.name, inspectorIds: r.inspector_ids, periodStart: r.period_start, periodEnd: r.period_end }));
+    },
+
     /** The sweep: assignments whose period ended unfiled expire, and each raises draw_not_executed once. */
     async expireUnfiled(trx: Db, now: Date): Promise<{ id: string; agency_id: string; enterprise_uscc: string; region: string; period_end: Date }[]> {
       return trx.updateTable('draw_assignments').set({ status: 'expired' }).where('status', '=', 'open').where('period_end', '<=', now).returning(['id', 'agency_id', 'enterprise_uscc', 'region', 'period_end']).execute();

@@ -101,6 +101,8 @@ const ui = {
   triggerReference: ['工单、移送或文件编号', 'Ticket, referral or document number'],
   campaignReference: ['上级部署文件文号（专项检查）', 'Deploying document number (special campaign)'],
   drawAssignment: ['双随机抽取任务编号', 'Draw assignment id'],
+  assignmentsTitle: ['待执行的双随机抽查任务', 'Drawn inspections to file (双随机)'],
+  periodUntil: ['截止 {at}', 'due by {at}'],
   jointHint: ['勾选联合检查机关后点“检查规则”，即可选择其执法人员；每个机关都须有持证人员参加。', 'Tick the joint agencies, then press “Check the rules” to choose their officers; every agency on the visit needs certified officers on it.'],
   requiresLegalRep: ['要求法定代表人到场', 'Require the legal representative'],
   legalRepReason: ['要求法定代表人到场的理由', 'Why the legal representative must attend'],

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { ADMIN_KEY, harness } from '../support/harness.js';
-import { addInspector, admin, auth, createAgency, createKey, file, filingBody, world, type World } from '../support/fixtures.js';
+import { addInspector, admin, auth, createAgency, createEnterprise, createKey, file, filingBody, shanghaiAt, world, type World } from '../support/fixtures.js';
 import { localField, pageClient, signedIn } from '../support/web.js';
 
 const HOUR = 3_600_000;
@@ -285,6 +285,36 @@ describe('web pages', () => {
       expect(first.status).to.equal(303);
       expect(second.headers.location).to.equal(first.headers.location);
       expect(await filingCount(w)).to.equal(before + 1);
+    });
+
+    it('offers its drawn inspections (双随机) and files one from the prefilled form', async () => {
+      const h = await harness();
+      // a day and a region of this test's own: the draw job runs once per hour, and draws the whole jurisdiction
+      h.clock.set(shanghaiAt(500, 16));
+      const region = '440106';
+      const ag = await createAgency(region);
+      const officers = [await addInspector(ag.id), await addInspector(ag.id), await addInspector(ag.id)];
+      for (let i = 0; i < 5; i++) await createEnterprise(region, { riskClass: 'C' });
+      const plan = await h.api().post('/api/v1/draw-plans').set(auth(ag.key)).send({ agencyId: ag.id, name: '年度抽查', filter: {}, ratio: 0.2, periodDays: 10 });
+      expect(plan.status, JSON.stringify(plan.body)).to.equal(201);
+      await h.api().post('/api/v1/jobs/draw/run').set(admin).send({});
+      const drawn = (await h.api().get(`/api/v1/draws/${plan.body.nextDraw.id}`)).body;
+      const a = drawn.assignments[0];
+      expect(a, JSON.stringify(drawn)).to.be.an('object');
+      const c = await signedIn(ag.key);
+      const form = await c.get('/filings/new');
+      expect(form.text).to.include(`/filings/new?assignment=${a.id}`).and.include(a.enterprise.name);
+      const prefilled = await c.get(`/filings/new?assignment=${a.id}`);
+      expect(prefilled.text).to.include(`value="${a.enterprise.uscc}"`).and.include(`value="${a.id}"`).and.match(/<option value="random" selected>/);
+      const start = new Date(h.clock.now().getTime() + 48 * HOUR);
+      const pair = a.inspectors.map((i: { id: string }) => i.id);
+      expect(officers).to.include.members(pair);
+      const filed = await c.post('/filings/new', {
+        _once: onceOf(prefilled.text), enterpriseUscc: a.enterprise.uscc, type: 'random', drawAssignmentId: a.id, itemCodes: ['SAFE-01'], inspectorIds: pair,
+        plannedStart: localField(start), plannedEnd: localField(new Date(start.getTime() + 4 * HOUR)), onSite: 'on', purpose: 'inspection', onSiteJustification: '双随机抽查，现场核实', action: 'file',
+      });
+      expect(filed.status, filed.text.slice(filed.text.indexOf('<main'), filed.text.indexOf('<main') + 2500)).to.equal(303);
+      expect((await c.get('/filings/new')).text).not.to.include(`assignment=${a.id}`);
     });
 
     it('shows errors next to the fields and keeps what was typed', async () => {

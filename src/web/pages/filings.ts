@@ -73,12 +73,13 @@ export function filingPages(services: Services): Router {
     const others = (await services.registry.listAgencies(p, { limit: 500 })).items.filter((a) => a.id !== agency.id && a.active);
     const picked = fields(values, 'jointAgencyIds').filter((id) => others.some((a) => a.id === id));
     const jointPools = await Promise.all(picked.map(pool));
+    const assignments = await services.draws.openAssignments(agency.id, services.ctx.clock.now());
     const today = new Date(services.ctx.clock.now().getTime() + 86_400_000);
     page(
       res,
       'filing-new',
       text(w.lang, 'newFilingTitle'),
-      { agency, others, jointPools, values, errors: extra.errors ?? null, decision: extra.decision ?? null, ...choices(w.lang), minDate: formatLocal(today, tz).slice(0, 10) },
+      { agency, others, jointPools, assignments, values, errors: extra.errors ?? null, decision: extra.decision ?? null, ...choices(w.lang), minDate: formatLocal(today, tz).slice(0, 10) },
       { status: extra.status ?? 200, script: 'filing-form.js' },
     );
   }
@@ -95,9 +96,14 @@ export function filingPages(services: Services): Router {
     });
   });
 
-  r.get('/filings/new', async (_req, res) => {
+  r.get('/filings/new', async (req, res) => {
     const p = need(res, ['agency']);
-    await formPage(res, p, { type: 'routine', onSite: 'on', purpose: 'inspection' });
+    const values: Form = { type: 'routine', onSite: 'on', purpose: 'inspection' };
+    // a drawn visit (双随机) to file: its enterprise, officers and type come from the draw
+    const id = typeof req.query.assignment === 'string' ? req.query.assignment : '';
+    const a = id ? (await services.draws.openAssignments(p.agencyId ?? '', services.ctx.clock.now())).find((x) => x.id === id) : undefined;
+    if (a) Object.assign(values, { type: 'random', drawAssignmentId: a.id, enterpriseUscc: a.enterpriseUscc, inspectorIds: a.inspectorIds });
+    await formPage(res, p, values);
   });
 
   // a new filing: "check" shows the rules' decision and records nothing; "file" files
