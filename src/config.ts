@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import cron from 'node-cron';
 import { assertTimeZone } from './domain/calendar.js';
 
@@ -35,6 +36,17 @@ export interface Config {
   loginRateLimit: number;
   /** Express `trust proxy`: how many proxies, or which addresses, to trust for X-Forwarded-For */
   trustProxy: number | string | null;
+}
+
+/** What Express's `trust proxy` takes as an address: a named range, an IP, or IP/prefix. */
+function isProxyAddress(t: string): boolean {
+  if (['loopback', 'linklocal', 'uniquelocal'].includes(t)) return true;
+  const [ip, prefix, extra] = t.split('/');
+  const kind = isIP(ip ?? '');
+  if (!kind || extra !== undefined) return false;
+  if (prefix === undefined) return true;
+  if (!/^\d{1,3}$/.test(prefix)) return false;
+  return Number(prefix) <= (kind === 4 ? 32 : 128);
 }
 
 export class ConfigError extends Error {
@@ -105,7 +117,7 @@ export function loadConfig(env: Env = process.env): Config {
   let trustProxy: number | string | null = null;
   if (trustRaw !== null) {
     if (/^\d+$/.test(trustRaw)) trustProxy = Number(trustRaw);
-    else if (/^[0-9A-Za-z.:/,\s]+$/.test(trustRaw)) trustProxy = trustRaw;
+    else if (trustRaw.split(',').every((t) => isProxyAddress(t.trim()))) trustProxy = trustRaw;
     else problems.push(`TRUST_PROXY must be a number of proxies (1) or their addresses (loopback, 10.0.0.0/8, …), got "${trustRaw}"`);
   }
   const sessionSecret = str('SESSION_SECRET');

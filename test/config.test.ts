@@ -25,4 +25,12 @@ describe('configuration', () => {
       expect(msg).to.include('BOOTSTRAP_ADMIN_KEY must be at least 16 characters');
     }
   });
+
+  it('takes TRUST_PROXY as a number of proxies or their addresses, and refuses anything Express could not use', () => {
+    expect(loadConfig({ TRUST_PROXY: '1' }).trustProxy).to.equal(1);
+    expect(loadConfig({ TRUST_PROXY: 'loopback, 10.0.0.0/8' }).trustProxy).to.equal('loopback, 10.0.0.0/8');
+    for (const bad of ['true', 'foo', '10.0.0.0/33', '1.2.3.4/8/1', '-1']) {
+      expect(() => loadConfig({ TRUST_PROXY: bad }), bad).to.throw(ConfigError, /TRUST_PROXY/);
+    }
+  });
 });

@@ -65,7 +65,7 @@ export function violationView(v: ViolationRow): ViolationView {
 const chainOf = (v: Pick<ViolationRow, 'enterprise_uscc' | 'agency_id'>) => (v.enterprise_uscc ? chains.enterprise(v.enterprise_uscc) : chains.agency(v.agency_id ?? ''));
 
 export function createViolationService(ctx: ServiceContext) {
-  /** Conduct items by rule id, with what each forbids, from every active rule set: an enterprise anywhere may name them. */
+  /** Conduct items by rule id, with what each forbids (the rule's message), from every active rule set: an enterprise anywhere may name them. */
   function conductItems(): { id: string; message: Localized }[] {
     const items = new Map<string, Localized>();
     for (const s of ctx.rules.active()) for (const r of s.file.rules) if (r.kind === 'conduct' && r.enabled !== false && !items.has(r.id)) items.set(r.id, r.message);

@@ -56,7 +56,8 @@ export function webContext(sessions: WebSessions, opts: CookieOptions): RequestH
     const token = await sessions.unsign(jar[COOKIES.session]);
     const principal = token ? await sessions.principal(token) : null;
     const sessionEnded = !!jar[COOKIES.session] && !principal;
-    if (sessionEnded) clearCookie(res, COOKIES.session, opts);
+    // an ended session's cookie stays until the sign-in page has said so: every tab still open
+    // then learns why its form needs a new sign-in, not only the first one to ask
     await sessions.ready();
     const signedIn = !!(principal && token);
     const pre = jar[COOKIES.pre] ?? '';

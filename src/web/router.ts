@@ -39,6 +39,11 @@ export function webRouter(opts: WebOptions): Router {
   r.use('/assets', express.static(ASSETS_DIR, { maxAge: '1h', index: false }));
 
   r.use(webContext(services.webSessions, cookies));
+  // what no database stores (NUL) in a page's address is refused before it reaches a query
+  r.use((req, _res, next) => {
+    if (/%00/.test(req.originalUrl)) return next(new AppError('validation_failed', 'path_invalid', {}, [{ path: 'path', message: 'NUL (%00)' }]));
+    next();
+  });
   r.use(express.urlencoded({ extended: false, limit: opts.bodyLimit, parameterLimit: 500, inflate: false }));
   r.use((req, _res, next) => {
     if (req.method !== 'POST') return next();
@@ -80,11 +85,11 @@ export function webRouter(opts: WebOptions): Router {
 
 /** Errors of a page are pages: a plain message, the way back, never a stack trace. */
 /** The path of a same-site page a form was posted from, to come back to after signing in. */
-function refererPath(referer: string | undefined): string {
+function refererPath(referer: string | undefined, host: string | undefined): string {
   if (!referer) return '/';
   try {
     const u = new URL(referer);
-    return `${u.pathname}${u.search}`;
+    return u.host === host ? `${u.pathname}${u.search}` : '/';
   } catch {
     return '/';
   }
@@ -96,7 +101,7 @@ function pageErrors(services: Services, log: Logger, bodyLimit: number): ErrorRe
     if (!res.locals.web) return next(err); // before the page context exists (a bad cookie parse): the API's handler answers
     const w = web(res);
     if (err instanceof SignInNeeded) {
-      const back = req.method === 'GET' ? req.originalUrl : refererPath(req.get('referer'));
+      const back = req.method === 'GET' ? req.originalUrl : refererPath(req.get('referer'), req.get('host'));
       return res.redirect(303, `/login?next=${encodeURIComponent(back || '/')}${err.ended ? '&ended=1' : ''}`);
     }
     let appErr = toAppError(err, bodyLimit, services.ctx.health) ?? null;
@@ -104,7 +109,10 @@ function pageErrors(services: Services, log: Logger, bodyLimit: number): ErrorRe
     if (!appErr) log.error({ err, reqId: req.id }, 'unhandled error on a page');
     const shown = appErr ?? new AppError('internal', 'internal', { requestId: req.id });
     const body = errorBody(shown, w.lang, req.id);
+    // the API's "see details" is no help on a page; details written in English only are left out of a Chinese one
+    const message = shown.messageKey === 'validation_failed' ? text(w.lang, 'badRequest') : body.error.message;
+    const details = shown.details.filter((d) => w.lang === 'en' || /[\u3400-\u9fff]/.test(d.message));
     const heading = shown.code === 'forbidden' && shown.messageKey === 'csrf_invalid' ? text(w.lang, 'csrfTitle') : shown.status === 404 ? text(w.lang, 'notFoundTitle') : text(w.lang, 'errorTitle');
-    page(res, 'error', heading, { heading, message: body.error.message, details: shown.details, requestId: req.id, backTo: '/' }, { status: shown.status });
+    page(res, 'error', heading, { heading, message, details, requestId: req.id, backTo: '/' }, { status: shown.status });
   };
 }

@@ -182,8 +182,9 @@ describe('pages in a real browser', function () {
     const stranger = await phone();
     await signIn(stranger, (await world('110101')).enterpriseKey);
     await stranger.goto(`${base}/v/${filing.verifyCode}`);
-    await stranger.click('text=确认检查人员已到达');
-    expect(await stranger.locator('main .error').innerText()).to.match(/核验码|不存在|未找到|not/i);
+    // another enterprise's code: said at once, and no button to confirm an arrival with it
+    expect(await stranger.locator('.card.invalid h1').innerText()).to.include('不是本企业的备案');
+    expect(await stranger.locator('text=确认检查人员已到达').count()).to.equal(0);
     expect((await h.api().get(`/api/v1/filings/${filing.id}`).set(auth(w.agencyKey))).body.filing.status).to.equal('filed');
 
     const page = await phone();

@@ -542,5 +542,59 @@ describe('web pages', () => {
       expect(second.status).to.equal(303);
       expect(second.headers.location).to.equal(`/v/${filed.verifyCode}?done=arrival`);
     });
+
+    it('refuses NUL in a page address with a 400 page, not a 500', async () => {
+      const h = await harness();
+      const c = await signedIn(w.enterpriseKey);
+      for (const p of ['/filings/%00', '/filings/a%00b/notice', '/report?filing=%00']) {
+        const res = await c.get(p);
+        expect(res.status, p).to.equal(400);
+      }
+      expect((await c.post('/filings/%00/rate', { rating: '3' })).status).to.equal(400);
+      expect(h.logs.text()).not.to.include('unhandled error');
+    });
+
+    it('sends every open form of an ended session to sign in again, not only the first', async () => {
+      const c = await signedIn(w.agencyKey);
+      const filed = (await file(w)).body.filing;
+      await c.get(`/filings/${filed.id}`);
+      const token = c.csrf;
+      const other = await pageClient();
+      const cookie = c.agent.jar.getCookie('ifs', { domain: '127.0.0.1', path: '/', secure: false, script: false });
+      await other.agent.post('/logout').set('Cookie', `ifs=${cookie?.value ?? ''}`).set('X-CSRF-Token', token).type('form').send('');
+      expect((await c.get('/filings')).status).to.equal(303);
+      const later = await c.agent.post(`/filings/${filed.id}/cancel`).set('Referer', `http://127.0.0.1/filings/${filed.id}`).set('Host', '127.0.0.1').type('form').send(new URLSearchParams({ _csrf: token, reason: '企业停产，改期检查' }).toString());
+      expect(later.status).to.equal(303);
+      expect(later.headers.location).to.equal(`/login?next=${encodeURIComponent(`/filings/${filed.id}`)}&ended=1`);
+    });
+
+    it('tells an enterprise that another enterprise’s code allows no visit to it, before any tap', async () => {
+      const filed = (await file(w)).body.filing;
+      const stranger = await signedIn((await world('110101')).enterpriseKey);
+      const card = await stranger.get(`/v/${filed.verifyCode}`);
+      expect(card.text).to.include('不是本企业的备案').and.not.include('确认检查人员已到达').and.not.include('class="card filed');
+      const own = await signedIn(w.enterpriseKey);
+      expect((await own.get(`/v/${filed.verifyCode}`)).text).to.include('class="card filed');
+    });
+
+    it('reports an unfiled visit with misconduct ticked as an unfiled visit, naming what else happened', async () => {
+      const h = await harness();
+      const c = await signedIn(w.enterpriseKey);
+      const form = await c.get('/report');
+      expect(form.text).to.include('不允许逐利检查、吃拿卡要').and.not.include('{purpose}');
+      const sent = await c.post('/report', { _once: onceOf(form.text), kind: 'unfiled_inspection', occurredAt: localField(new Date(Date.now() - HOUR)), agencyName: '某执法局', description: '无人出示备案', conductRuleIds: ['conduct.N3'] });
+      expect(sent.status, sent.text).to.equal(201);
+      const id = /vio_[A-Za-z0-9_-]+/.exec(sent.text)?.[0] ?? '';
+      const v = await h.api().get(`/api/v1/violations/${id}`).set(admin);
+      expect(v.body.kind).to.equal('unfiled_inspection');
+      expect(v.body.description).to.include('不允许逐利检查、吃拿卡要');
+    });
+
+    it('shows an arrival message only for an arrival that was recorded', async () => {
+      const filed = (await file(w)).body.filing;
+      const h = await harness();
+      const fake = await h.api().get(`/v/${filed.verifyCode}?done=arrival-outside`);
+      expect(fake.text).not.to.include('已记录到达');
+    });
   });
 });

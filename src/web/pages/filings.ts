@@ -11,6 +11,7 @@ import { bodyValidator } from '../../http/validation.js';
 import type { Services } from '../../services/index.js';
 import { need, param, web } from '../context.js';
 import { checked, field, fields, formClaim, formErrors, formInstant, once, validateForm, type Form, type FormErrors } from '../forms.js';
+import { conductChoices } from '../conduct.js';
 import { page, partial } from '../render.js';
 import { outcomeNames, purposeNames, text } from '../strings.js';
 
@@ -70,7 +71,9 @@ export function filingPages(services: Services): Router {
       return { ...a, inspectors: a.inspectors.filter((i) => i.validUntil >= valid) };
     };
     const agency = await pool(p.agencyId ?? '');
-    const others = (await services.registry.listAgencies(p, { limit: 500 })).items.filter((a) => a.id !== agency.id && a.active);
+    const others = (await services.registry.listAgencies(p, { limit: 500 })).items
+      .filter((a) => a.id !== agency.id && a.active)
+      .sort((a, b) => a.region.localeCompare(b.region) || a.name.localeCompare(b.name, 'zh-CN'));
     const picked = fields(values, 'jointAgencyIds').filter((id) => others.some((a) => a.id === id));
     const jointPools = await Promise.all(picked.map(pool));
     const assignments = await services.draws.openAssignments(agency.id, services.ctx.clock.now());
@@ -160,7 +163,7 @@ export function filingPages(services: Services): Router {
         decision,
         v: v.filing,
         rating,
-        conduct: services.violations.conductItems(),
+        conduct: conductChoices(services),
         canRecord: p.role === 'agency' && p.agencyId === filing.agencyId && (filing.status === 'filed' || filing.status === 'in_progress'),
         canCancel: p.role === 'agency' && p.agencyId === filing.agencyId && filing.status === 'filed' && now < Date.parse(filing.plannedStart),
         statusName: statusNames[filing.status][w.lang],

@@ -40,13 +40,18 @@ export function publicPages(services: Services, cookies: CookieOptions, limits: 
       if (!(err instanceof AppError) || err.code !== 'not_found') throw err;
     }
     const filingId = v && w.principal ? await services.verification.filingIdFor(w.principal, code) : null;
+    // an enterprise holding another enterprise's code: that code allows no visit to it
+    const notYours = !!v && w.principal?.role === 'enterprise' && !filingId;
     const flashKey = typeof req.query.done === 'string' ? req.query.done : '';
-    const flash = flashKey === 'arrival' ? text(w.lang, 'arrivalDone') : flashKey === 'arrival-outside' ? text(w.lang, 'arrivalOutside') : null;
+    // a link cannot make the page claim an arrival that was not recorded
+    const arrived = v?.filing.status === 'in_progress' || v?.filing.status === 'completed';
+    const flash = !arrived ? null : flashKey === 'arrival' ? text(w.lang, 'arrivalDone') : flashKey === 'arrival-outside' ? text(w.lang, 'arrivalOutside') : null;
     const f = v?.filing;
     page(res, 'verify', text(w.lang, v?.valid ? 'filedTitle' : 'invalidTitle'), {
       v,
       code,
       filingId,
+      notYours,
       flash,
       statusName: f ? statusNames[f.status][w.lang] : '',
       typeName: f ? typeNames[f.type][w.lang] : '',
@@ -74,7 +79,11 @@ export function publicPages(services: Services, cookies: CookieOptions, limits: 
     } catch (err) {
       // a second tap of the button: the arrival the first one recorded stands
       const id = err instanceof AppError && err.code === 'conflict' ? await services.verification.filingIdFor(w.principal, code) : null;
-      if (id && (await services.filings.get(w.principal, id)).filing.arrivedAt) return res.redirect(303, `/v/${encodeURIComponent(code)}?done=arrival`);
+      const f = id ? (await services.filings.get(w.principal, id)).filing : null;
+      if (f?.arrivedAt) {
+        const inside = Date.parse(f.plannedStart) <= Date.parse(f.arrivedAt) && Date.parse(f.arrivedAt) <= Date.parse(f.plannedEnd);
+        return res.redirect(303, `/v/${encodeURIComponent(code)}?done=${inside ? 'arrival' : 'arrival-outside'}`);
+      }
       throw err;
     }
   });
@@ -87,6 +96,7 @@ export function publicPages(services: Services, cookies: CookieOptions, limits: 
     const next = safeNext(typeof req.query.next === 'string' ? req.query.next : undefined) ?? '';
     if (w.principal && !req.query.next) return res.redirect(303, homeOf(w.principal.role));
     const notice = w.sessionEnded || req.query.ended ? text(w.lang, 'sessionEnded') : req.query.out ? text(w.lang, 'signedOut') : null;
+    if (w.sessionEnded) clearCookie(res, COOKIES.session, cookies);
     loginPage(res, { next, notice });
   });
 

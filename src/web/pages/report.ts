@@ -7,6 +7,7 @@ import { bodyValidator } from '../../http/validation.js';
 import type { Services } from '../../services/index.js';
 import { need, web } from '../context.js';
 import { field, fields, formClaim, formErrors, formInstant, once, validateForm, type Form, type FormErrors } from '../forms.js';
+import { conductChoices } from '../conduct.js';
 import { page } from '../render.js';
 import { text } from '../strings.js';
 
@@ -39,7 +40,7 @@ export function reportPages(services: Services): Router {
     } else if (field(values, 'code')) {
       about = `${text(w.lang, 'codeLabel')}: ${field(values, 'code')}`;
     }
-    page(res, 'report', text(w.lang, 'reportTitle'), { values, errors, about, agencyKnown: !!filingId, conduct: services.violations.conductItems() }, { status });
+    page(res, 'report', text(w.lang, 'reportTitle'), { values, errors, about, agencyKnown: !!filingId, conduct: conductChoices(services) }, { status });
   }
 
   r.get('/report', async (req, res) => {
@@ -66,15 +67,21 @@ export function reportPages(services: Services): Router {
       const description = field(form, 'description');
       const line = field(form, 'hotlineLine');
       const ticket = field(form, 'hotlineTicket');
-      const conductRuleIds = fields(form, 'conductRuleIds');
+      const kind = field(form, 'kind');
+      const ticked = fields(form, 'conductRuleIds');
+      // an unfiled visit is reported as such; what else happened on it is told in its description
+      const conductRuleIds = kind === 'conduct' ? ticked : [];
+      const alsoNamed = kind === 'conduct' ? [] : conductChoices(services).filter((c) => ticked.includes(c.id)).map((c) => c.message['zh-CN']);
       const body: Record<string, unknown> = {
-        kind: field(form, 'kind'),
+        kind,
         occurredAt,
         ...(filingId ? { filingId } : {}),
         ...(!filingId && field(form, 'agencyName') ? { agencyName: field(form, 'agencyName') } : {}),
         ...(conductRuleIds.length ? { conductRuleIds } : {}),
         // a code that is not the enterprise's own filing's is evidence: the supervisor sees it
-        ...(description ? { description: !filingId && code ? `${description}\n[${text('zh-CN', 'codeLabel')} / code: ${code}]` : description } : {}),
+        ...(description
+          ? { description: [description, ...(alsoNamed.length ? [`[${alsoNamed.join('；')}]`] : []), ...(!filingId && code ? [`[${text('zh-CN', 'codeLabel')} / code: ${code}]`] : [])].join('\n') }
+          : {}),
         ...(line || ticket ? { hotline: { line, ticket } } : {}),
       };
       for (const k of Object.keys(body)) if (body[k] === undefined) delete body[k];
