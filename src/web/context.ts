@@ -55,9 +55,9 @@ export function webContext(sessions: WebSessions, opts: CookieOptions): RequestH
     }
     const token = await sessions.unsign(jar[COOKIES.session]);
     const principal = token ? await sessions.principal(token) : null;
-    const sessionEnded = !!jar[COOKIES.session] && !principal;
     // an ended session's cookie stays until the sign-in page has said so: every tab still open
     // then learns why its form needs a new sign-in, not only the first one to ask
+    const sessionEnded = !!jar[COOKIES.session] && !principal;
     await sessions.ready();
     const signedIn = !!(principal && token);
     const pre = jar[COOKIES.pre] ?? '';
@@ -92,7 +92,7 @@ export function csrfGuard(sessions: WebSessions): RequestHandler {
   return async (req, res, next) => {
     if (req.method !== 'POST') return next();
     // a form of a session that has ended since: to sign in again (the form's token died with it)
-    if (web(res).sessionEnded && req.path !== '/login') return next(new SignInNeeded(true));
+    if (web(res).sessionEnded && !/^\/login\/?$/i.test(req.path)) return next(new SignInNeeded(true));
     const body = (req.body ?? {}) as Record<string, unknown>;
     const given = body._csrf ?? req.headers['x-csrf-token'];
     if (!(await sessions.csrfValid(web(res).bound, given))) return next(new AppError('forbidden', 'csrf_invalid'));
