@@ -62,6 +62,7 @@ export async function startRuntime(
       storeKind: store.kind,
       health: store.health,
       verifyCache: new VerifyCache(feed),
+      changes: feed,
       workdays: createWorkdayCalendar((year) =>
         log.warn({ year }, 'no published PRC holiday calendar for this year: counting Monday to Friday as working days'),
       ),

@@ -26,7 +26,7 @@ export interface CliIo {
 }
 
 const validateKey = createAjv().compile<KeyCreateBody>(KeyCreate);
-const cliOption = (pointer: string) => ({ agencyId: 'agency', uscc: 'uscc', regions: 'regions', name: 'name', role: 'role', email: 'email' })[pointer.split('/')[1] ?? ''] ?? (pointer || 'options');
+const cliOption = (pointer: string) => ({ agencyId: 'agency', uscc: 'uscc', regions: 'regions', name: 'name', role: 'role', email: 'email', expiresAt: 'expires' })[pointer.split('/')[1] ?? ''] ?? (pointer || 'options');
 
 const CLI_ACTOR: Principal = { keyId: 'cli', role: 'admin', name: 'command line', agencyId: null, uscc: null, regions: [] };
 
@@ -83,7 +83,8 @@ export function buildCli(io: CliIo): Command {
     .option('--uscc <uscc>', 'enterprise USCC (role enterprise)')
     .option('--regions <codes>', 'comma-separated division-code prefixes (role supervisor)')
     .option('--email <address>', "where the nightly digest of the key's regions is mailed (role supervisor)")
-    .action(async (o: { role: string; name: string; agency?: string; uscc?: string; regions?: string; email?: string }) => {
+    .option('--expires <time>', 'when the key stops working, ISO 8601 (2027-01-01T00:00:00+08:00)')
+    .action(async (o: { role: string; name: string; agency?: string; uscc?: string; regions?: string; email?: string; expires?: string }) => {
       if (!(ROLES as readonly string[]).includes(o.role)) {
         io.err(`--role must be one of ${ROLES.join(', ')}`);
         throw new ExitCode(2);
@@ -101,6 +102,7 @@ export function buildCli(io: CliIo): Command {
         ...(o.uscc ? { uscc: o.uscc } : {}),
         ...(regions !== undefined ? { regions } : {}),
         ...(o.email ? { email: o.email } : {}),
+        ...(o.expires ? { expiresAt: o.expires } : {}),
       };
       // the same checks as POST /api/v1/keys
       if (!validateKey(body)) {
@@ -111,7 +113,37 @@ export function buildCli(io: CliIo): Command {
       io.out(`key id: ${created.id}`);
       io.out(`role:   ${created.role}${created.agencyId ? ` (agency ${created.agencyId})` : ''}${created.uscc ? ` (enterprise ${created.uscc})` : ''}`);
       io.out(`key:    ${created.key}`);
+      if (created.expiresAt) io.out(`expires: ${created.expiresAt}`);
       io.out('The key is shown this once; only its hash is stored.');
+    });
+  keys
+    .command('list')
+    .description('list keys (never the key itself), newest first')
+    .option('--all', 'include revoked and expired keys')
+    .action(async (o: { all?: boolean }) => {
+      const rows = await withRuntime(async (rt) => {
+        const out = [];
+        let cursor: string | undefined;
+        do {
+          const page = await rt.services.keys.list({ limit: 500, ...(o.all ? {} : { active: true }), ...(cursor ? { cursor } : {}) });
+          out.push(...page.items);
+          cursor = page.nextCursor ?? undefined;
+        } while (cursor);
+        return out;
+      });
+      for (const k of rows) {
+        const scope = k.agencyId ?? k.uscc ?? (k.regions.length ? k.regions.join(',') : '');
+        const state = k.revokedAt ? `revoked ${k.revokedAt}` : !k.active ? `expired ${k.expiresAt}` : k.expiresAt ? `until ${k.expiresAt}` : 'active';
+        io.out([k.id, k.role, scope || '-', state, k.name].join('\t'));
+      }
+      if (!rows.length) io.out('no keys');
+    });
+  keys
+    .command('revoke <id>')
+    .description('revoke a key at once (every process refuses it)')
+    .action(async (id: string) => {
+      const k = await withRuntime((rt) => rt.services.keys.revoke(CLI_ACTOR, id));
+      io.out(`revoked: ${k.id} (${k.role}, ${k.name}) at ${k.revokedAt ?? ''}`);
     });
 
   program

@@ -20,6 +20,8 @@ export const messages = {
   route_not_found: { 'zh-CN': '没有这个接口：{method} {path}', en: 'No such endpoint: {method} {path}' },
   conflict_exists: { 'zh-CN': '{what}已存在：{id}', en: '{what} already exists: {id}' },
   conflict_duplicate: { 'zh-CN': '同一对象刚被另一个请求创建，请查询后再操作', en: 'The same thing was just created by another request; look it up before trying again' },
+  key_expiry_past: { 'zh-CN': '密钥的到期时间须在将来', en: "A key's expiry must be in the future" },
+  key_last_admin: { 'zh-CN': '这是最后一个有效的管理员密钥，不能撤销；请先另建一个管理员密钥', en: 'This is the last active admin key and cannot be revoked; create another admin key first' },
   form_too_many_fields: { 'zh-CN': '表单字段过多', en: 'The form has too many fields' },
   form_media_type: { 'zh-CN': '表单须以 application/x-www-form-urlencoded（UTF-8）提交', en: 'Forms are sent as application/x-www-form-urlencoded (UTF-8)' },
   form_resent: { 'zh-CN': '这张表单已经提交过；要再提交一份，请重新打开表单填写', en: 'This form was already sent; to send another, open the form again' },
@@ -96,6 +98,7 @@ export const entities = {
   'verification code': { 'zh-CN': '核验码', en: 'verification code' },
   violation: { 'zh-CN': '问题线索', en: 'violation' },
   draw: { 'zh-CN': '抽查', en: 'draw' },
+  key: { 'zh-CN': '密钥', en: 'key' },
 } as const satisfies Record<string, Localized>;
 export type Entity = keyof typeof entities;
 

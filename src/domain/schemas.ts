@@ -111,6 +111,7 @@ export const KeyCreate = Type.Object(
     uscc: Type.Optional(Uscc),
     regions: Type.Optional(Type.Array(RegionPrefix, { maxItems: 100, uniqueItems: true })),
     email: Type.Optional(Type.String({ format: 'email', maxLength: 254, description: "supervisors only: where the nightly digest for this key's regions is mailed" })),
+    expiresAt: Type.Optional(Type.String({ format: 'date-time', description: 'when the key stops working (in the future); unset = until revoked' })),
   },
   strict,
 );
@@ -123,7 +124,17 @@ export const KeyCreated = Type.Object({
   uscc: Nullable(Type.String()),
   regions: Type.Array(Type.String()),
   email: Nullable(Type.String()),
+  expiresAt: Nullable(Type.String({ format: 'date-time' })),
 });
+export const KeyView = Type.Composite([
+  Type.Omit(KeyCreated, ['key']),
+  Type.Object({
+    createdAt: Type.String({ format: 'date-time' }),
+    revokedAt: Nullable(Type.String({ format: 'date-time' })),
+    active: Type.Boolean({ description: 'neither revoked nor expired' }),
+  }),
+]);
+export const KeyListQuery = Type.Object({ ...PageQuery, role: Type.Optional(StringEnum(ROLES)), active: Type.Optional(Type.Boolean()) }, strict);
 
 // Filings
 export const FilingCreate = Type.Object(
@@ -252,6 +263,8 @@ export type EnterpriseCreateBody = Static<typeof EnterpriseCreate>;
 export type EnterpriseView = Static<typeof Enterprise>;
 export type KeyCreateBody = Static<typeof KeyCreate>;
 export type KeyCreatedView = Static<typeof KeyCreated>;
+export type KeyViewT = Static<typeof KeyView>;
+export type KeyListQueryT = Static<typeof KeyListQuery>;
 export type FilingCreateBody = Static<typeof FilingCreate>;
 export type FilingView = Static<typeof Filing>;
 export type FilingListQueryT = Static<typeof FilingListQuery>;

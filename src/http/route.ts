@@ -30,7 +30,7 @@ export interface ResponseSpec {
 }
 
 export interface RouteDef<B extends TSchema = TUnknown, Q extends TSchema = TUnknown> {
-  method: 'get' | 'post' | 'patch';
+  method: 'get' | 'post' | 'patch' | 'delete';
   /** Express path, e.g. /api/v1/filings/:id */
   path: string;
   summary: string;

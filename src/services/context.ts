@@ -7,6 +7,7 @@ import type { DatabaseHealth } from '../store/availability.js';
 import type { Db } from '../store/db.js';
 import type { RuleSetRegistry } from './rulesets.js';
 import type { VerifyCache } from './verify-cache.js';
+import type { ChangeFeed } from '../store/change-feed.js';
 
 /** What every use case may touch; built once in runtime.ts (or a test) and passed down. */
 export interface ServiceContext {
@@ -25,6 +26,8 @@ export interface ServiceContext {
   /** PRC working days, for deadlines counted in working days (overdue results, disclosure) */
   workdays: WorkdayCalendar;
   metrics: Metrics;
+  /** changes made by any process (filings, keys), heard by this one; unset: this process only */
+  changes?: ChangeFeed;
   /** where digests go: SMTP, webhook (unset = not sent) */
   outbound: DeliveryConfig;
 }

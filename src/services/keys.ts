@@ -2,11 +2,12 @@ import { createHash, randomBytes } from 'node:crypto';
 import { AppError, errorBody, notFound } from '../domain/errors.js';
 import { newId } from '../domain/codes.js';
 import type { Principal } from '../domain/principal.js';
-import type { KeyCreateBody, KeyCreatedView } from '../domain/schemas.js';
+import type { KeyCreateBody, KeyCreatedView, KeyListQueryT, KeyViewT, PageOf } from '../domain/schemas.js';
 import { validateUscc } from '../domain/uscc.js';
 import { existingAgencyIds } from '../store/agencies-repo.js';
 import { findEnterprise } from '../store/enterprises-repo.js';
-import { anyActiveAdmin, findPrincipalByHash, insertKey, keyHashExists } from '../store/keys-repo.js';
+import { anyActiveAdmin, findKey, findPrincipalByHash, insertKey, keyHashExists, listKeys, otherActiveAdmins, revokeKey, type KeyRow } from '../store/keys-repo.js';
+import { pageOf, timeCursor } from './pagination.js';
 import { chains, record } from './audit.js';
 import type { ServiceContext } from './context.js';
 import { transact, type IdempotencyClaim } from './idempotency.js';
@@ -22,7 +23,36 @@ const CACHE_MAX = 10_000;
 
 export function createKeyService(ctx: ServiceContext) {
   // Authentication is on every request; a short cache spares the database one query per call.
+  // A revocation or expiry change is NOTIFYed by the database (key_changed, the key's hash) and
+  // drops the entry in every process; while that feed is down the cache is not used.
   const cache = new Map<string, { principal: Principal | null; until: number }>();
+  ctx.changes?.subscribe(
+    (hash) => cache.delete(hash),
+    () => cache.clear(),
+    'keys',
+  );
+  const cacheUsable = () => ctx.changes?.healthy() ?? true;
+
+  const view = (r: KeyRow, now: Date): KeyViewT => ({
+    id: r.id,
+    role: r.role,
+    name: r.name,
+    agencyId: r.agency_id,
+    uscc: r.uscc,
+    regions: r.regions,
+    email: r.email,
+    expiresAt: r.expires_at?.toISOString() ?? null,
+    createdAt: r.created_at.toISOString(),
+    revokedAt: r.revoked_at?.toISOString() ?? null,
+    active: !r.revoked_at && (!r.expires_at || r.expires_at > now),
+  });
+
+  function expiry(body: KeyCreateBody): Date | null {
+    if (!body.expiresAt) return null;
+    const at = new Date(body.expiresAt);
+    if (!(at > ctx.clock.now())) throw new AppError('validation_failed', 'key_expiry_past', {}, [{ path: '/expiresAt', message: 'must be in the future' }]);
+    return at;
+  }
 
   async function checkScope(body: KeyCreateBody): Promise<{ agencyId: string | null; uscc: string | null; regions: string[]; email: string | null }> {
     const need = (field: string) => new AppError('validation_failed', 'key_scope_missing', { role: body.role, field }, [{ path: `/${field}`, message: 'required for this role' }]);
@@ -54,8 +84,9 @@ export function createKeyService(ctx: ServiceContext) {
     claim?: IdempotencyClaim,
   ): Promise<T> {
     const id = newId('key');
+    const expiresAt = expiry(body);
     return transact(ctx.db, claim, async (trx) => {
-      await insertKey(trx, { id, keyHash: hashKey(key), role: body.role, name: body.name, ...scope });
+      await insertKey(trx, { id, keyHash: hashKey(key), role: body.role, name: body.name, ...scope, expiresAt });
       await record(trx, {
         chain: chains.keys,
         at: ctx.clock.now(),
@@ -64,7 +95,7 @@ export function createKeyService(ctx: ServiceContext) {
         entityType: 'api_key',
         entityId: id,
         // never the key itself, nor its hash
-        payload: { role: body.role, name: body.name, ...scope },
+        payload: { role: body.role, name: body.name, ...scope, expiresAt: expiresAt?.toISOString() ?? null },
       });
       return answer(id);
     }, (_value, c) => ({ status: 409, body: errorBody(new AppError('conflict', 'key_shown_once', { id }), c.lang, c.requestId) }));
@@ -74,7 +105,7 @@ export function createKeyService(ctx: ServiceContext) {
     async create(actor: Actor, body: KeyCreateBody, claim?: IdempotencyClaim): Promise<KeyCreatedView> {
       const scope = await checkScope(body);
       const key = newKeyValue();
-      return insertWithAudit(actor, key, body, scope, (id) => ({ id, key, role: body.role, name: body.name, ...scope }), claim);
+      return insertWithAudit(actor, key, body, scope, (id) => ({ id, key, role: body.role, name: body.name, ...scope, expiresAt: body.expiresAt ? new Date(body.expiresAt).toISOString() : null }), claim);
     },
 
     /** BOOTSTRAP_ADMIN_KEY: make sure an admin key with exactly this value exists. */
@@ -90,13 +121,37 @@ export function createKeyService(ctx: ServiceContext) {
 
     async authenticate(key: string): Promise<Principal | null> {
       const hash = hashKey(key);
-      const now = Date.now();
+      const now = ctx.clock.now().getTime();
       const hit = cache.get(hash);
-      if (hit && hit.until > now) return hit.principal;
-      const principal = await findPrincipalByHash(ctx.db, hash);
+      if (hit && hit.until > now && cacheUsable()) return hit.principal;
+      const found = await findPrincipalByHash(ctx.db, hash, new Date(now));
       if (cache.size >= CACHE_MAX) cache.clear();
-      cache.set(hash, { principal, until: now + CACHE_TTL_MS });
-      return principal;
+      // an expiring key is cached no longer than it lives
+      if (cacheUsable()) cache.set(hash, { principal: found?.principal ?? null, until: Math.min(now + CACHE_TTL_MS, found?.expiresAt?.getTime() ?? Infinity) });
+      return found?.principal ?? null;
+    },
+
+    async list(q: KeyListQueryT): Promise<PageOf<KeyViewT>> {
+      const limit = q.limit ?? 50;
+      const now = ctx.clock.now();
+      const rows = await listKeys(ctx.db, { limit: limit + 1, after: timeCursor(q.cursor), now, ...(q.role ? { role: q.role } : {}), ...(q.active !== undefined ? { active: q.active } : {}) });
+      return pageOf(rows, limit, (r) => view(r, now), (r) => [r.created_at.toISOString(), r.id]);
+    },
+
+    /** Revokes a key at once, in every process; revoking a revoked key answers it as it is. */
+    async revoke(actor: Actor, id: string): Promise<KeyViewT> {
+      const now = ctx.clock.now();
+      const row = await findKey(ctx.db, id);
+      if (!row) throw notFound('key', id);
+      if (row.revoked_at) return view(row, now);
+      if (row.role === 'admin' && (await otherActiveAdmins(ctx.db, id, now)) === 0) throw new AppError('conflict', 'key_last_admin', { id });
+      const revoked = await ctx.db.transaction().execute(async (trx) => {
+        const r = await revokeKey(trx, id, now);
+        if (r) await record(trx, { chain: chains.keys, at: now, actor: actor.keyId, action: 'key.revoked', entityType: 'api_key', entityId: id, payload: { role: r.role, name: r.name } });
+        return r;
+      });
+      cache.delete(row.key_hash);
+      return view(revoked ?? (await findKey(ctx.db, id)) ?? row, now);
     },
   };
 }

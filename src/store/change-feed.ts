@@ -8,9 +8,12 @@ import type { Logger } from 'pino';
  */
 export interface ChangeFeed {
   healthy(): boolean;
-  subscribe(onChange: (verifyCode: string) => void, onReset: () => void): void;
+  /** filings changed (by verification code); keys changed (by key hash) on the `keys` channel */
+  subscribe(onChange: (id: string) => void, onReset: () => void, channel?: FeedChannel): void;
   close(): Promise<void>;
 }
+export type FeedChannel = 'filings' | 'keys';
+const CHANNELS: Record<string, FeedChannel> = { filing_changed: 'filings', key_changed: 'keys' };
 
 /** PGlite is one process and one connection: changes are only ever made here. */
 export function localChangeFeed(): ChangeFeed {
@@ -18,7 +21,7 @@ export function localChangeFeed(): ChangeFeed {
 }
 
 export function postgresChangeFeed(databaseUrl: string, log: Logger): ChangeFeed {
-  const listeners: { change: (code: string) => void; reset: () => void }[] = [];
+  const listeners: { change: (id: string) => void; reset: () => void; channel: FeedChannel }[] = [];
   let current: pg.Client | null = null;
   let up = false;
   let closed = false;
@@ -47,11 +50,12 @@ export function postgresChangeFeed(databaseUrl: string, log: Logger): ChangeFeed
     c.on('error', lost);
     c.on('end', () => lost());
     c.on('notification', (msg) => {
-      if (msg.channel === 'filing_changed' && msg.payload) for (const l of listeners) l.change(msg.payload);
+      const channel = CHANNELS[msg.channel];
+      if (channel && msg.payload) for (const l of listeners) if (l.channel === channel) l.change(msg.payload);
     });
     try {
       await c.connect();
-      await c.query('listen filing_changed');
+      await c.query('listen filing_changed; listen key_changed');
     } catch (err) {
       lost(err);
       return;
@@ -67,8 +71,8 @@ export function postgresChangeFeed(databaseUrl: string, log: Logger): ChangeFeed
 
   return {
     healthy: () => up,
-    subscribe: (change, onReset) => {
-      listeners.push({ change, reset: onReset });
+    subscribe: (change, onReset, channel = 'filings') => {
+      listeners.push({ change, reset: onReset, channel });
     },
     close: async () => {
       closed = true;

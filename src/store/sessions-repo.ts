@@ -15,6 +15,7 @@ export async function findSessionPrincipal(db: Db, id: string, now: Date): Promi
     .where('s.ended_at', 'is', null)
     .where('s.expires_at', '>', now)
     .where('k.revoked_at', 'is', null)
+    .where((eb) => eb.or([eb('k.expires_at', 'is', null), eb('k.expires_at', '>', now)]))
     .executeTakeFirst();
   if (!r) return null;
   return { keyId: r.id, role: r.role, name: r.name, agencyId: r.agency_id, uscc: r.uscc, regions: r.regions };

@@ -27,6 +27,8 @@ export interface InspectorsTable {
   credential_no: string;
   valid_until: string;
   created_at: CreatedAt;
+  revoked_at: Date | null;
+  revoke_reason: string | null;
 }
 export interface EnterprisesTable {
   uscc: string;
@@ -100,6 +102,7 @@ export interface ApiKeysTable {
   email: string | null;
   created_at: CreatedAt;
   revoked_at: Date | null;
+  expires_at: Date | null;
 }
 export interface AuditEventsTable {
   id: Generated<string>;

@@ -7,7 +7,7 @@ type Who = 'anonymous' | 'admin' | 'supervisorIn' | 'supervisorOut' | 'agencyOwn
 const EVERYONE: Who[] = ['anonymous', 'admin', 'supervisorIn', 'supervisorOut', 'agencyOwn', 'agencyOther', 'enterpriseOwn', 'enterpriseOther'];
 
 interface Case {
-  method: 'get' | 'post' | 'patch';
+  method: 'get' | 'post' | 'patch' | 'delete';
   path: string;
   body?: () => Record<string, unknown>;
   /** who gets through; everyone else must get 401, 403 or 404 and change nothing */
@@ -24,6 +24,7 @@ describe('security: every role against every endpoint', () => {
   let code: string;
   let violationId: string;
   let drawId: string;
+  let spareKeyId: string;
 
   before(async () => {
     own = await world('110101');
@@ -42,6 +43,7 @@ describe('security: every role against every endpoint', () => {
       enterpriseOther: other.enterpriseKey,
     };
     const h = await harness();
+    spareKeyId = (await h.api().post('/api/v1/keys').set(auth(ADMIN_KEY)).send({ role: 'supervisor', name: 'spare' })).body.id;
     violationId = (await h.api().post('/api/v1/reports').set(auth(own.enterpriseKey)).send(reportBody())).body.violationId;
     // a committed draw of the own agency (a third inspector, enough enterprises for one in five)
     await addInspector(own.agencyId);
@@ -63,6 +65,8 @@ describe('security: every role against every endpoint', () => {
     { method: 'post', path: '/api/v1/enterprises', allowed: ['admin'], body: () => ({ uscc: own.uscc, name: 'n', region: '110101' }) },
     { method: 'get', path: `/api/v1/enterprises/${own.uscc}`, allowed: ['admin', 'supervisorIn', 'agencyOwn', 'agencyOther', 'enterpriseOwn'] },
     { method: 'post', path: '/api/v1/keys', allowed: ['admin'], body: () => ({ role: 'supervisor', name: 'n' }) },
+    { method: 'get', path: '/api/v1/keys', allowed: ['admin'] },
+    { method: 'delete', path: `/api/v1/keys/${spareKeyId}`, allowed: ['admin'] },
     { method: 'post', path: '/api/v1/filings', allowed: ['agencyOwn', 'agencyOther'], body: () => filingBody(own) },
     { method: 'post', path: '/api/v1/filings/check', allowed: ['agencyOwn', 'agencyOther'], body: () => filingBody(own) },
     { method: 'get', path: '/api/v1/filings', allowed: EVERYONE.filter((w) => w !== 'anonymous') },
@@ -102,7 +106,7 @@ describe('security: every role against every endpoint', () => {
   ];
 
   it('covers every authenticated route the server has', () => {
-    const covered = new Set(cases().map((c) => `${c.method} ${c.path.replace(own.agencyId, ':id').replace(own.uscc, ':uscc').replace(filingId, ':id').replace(code, ':code').replace(violationId, ':id').replace(drawId, ':id').replace('/jobs/sweep/', '/jobs/:name/').replace('2026-01-05', ':date').split('?')[0]}`));
+    const covered = new Set(cases().map((c) => `${c.method} ${c.path.replace(own.agencyId, ':id').replace(own.uscc, ':uscc').replace(filingId, ':id').replace(code, ':code').replace(violationId, ':id').replace(drawId, ':id').replace(spareKeyId, ':id').replace('/jobs/sweep/', '/jobs/:name/').replace('2026-01-05', ':date').split('?')[0]}`));
     const authenticated = apiRoutes.filter((r) => r.auth !== 'public').map((r) => `${r.method} ${r.path}`);
     expect([...covered].sort()).to.deep.equal([...authenticated].sort());
   });

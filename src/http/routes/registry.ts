@@ -8,6 +8,8 @@ import {
   InspectorCreate,
   KeyCreate,
   KeyCreated,
+  KeyListQuery,
+  KeyView,
   ListQuery,
   Page,
 } from '../../domain/schemas.js';
@@ -90,6 +92,29 @@ export const registryRoutes = [
       409: { description: 'a retry with the Idempotency-Key of a key already created: the key is shown once and never stored' },
     },
     handler: async (c) => ({ status: 201, body: await c.services.keys.create(who(c), c.body, c.idempotency) }),
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/api/v1/keys',
+    summary: 'List API keys, newest first (never the key itself)',
+    tag: 'Keys',
+    auth: ['admin'],
+    query: KeyListQuery,
+    responses: { 200: { description: 'a page of keys', schema: Page(KeyView) } },
+    handler: async (c) => ({ status: 200, body: await c.services.keys.list(c.query) }),
+  }),
+  defineRoute({
+    method: 'delete',
+    path: '/api/v1/keys/:id',
+    summary: 'Revoke a key: refused at once by every process (API and pages); revoking a revoked key answers it as it is',
+    tag: 'Keys',
+    auth: ['admin'],
+    responses: {
+      200: { description: 'the revoked key', schema: KeyView },
+      404: { description: 'no such key' },
+      409: { description: 'the last active admin key' },
+    },
+    handler: async (c) => ({ status: 200, body: await c.services.keys.revoke(who(c), c.params.id ?? '') }),
   }),
 ];
 
