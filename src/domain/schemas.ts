@@ -69,6 +69,7 @@ export const Inspector = Type.Object({
   credentialNo: Type.String({ description: 'masked: the middle characters are hidden' }),
   validUntil: IsoDate,
   createdAt: DateTime,
+  revokedAt: Nullable(Type.String({ format: 'date-time', description: 'the credential was ended early (its validUntil then is the day before)' })),
 });
 export const AgencyDetail = Type.Composite([Agency, Type.Object({ inspectors: Type.Array(Inspector) })]);
 export const InspectorCreate = Type.Object(
@@ -89,6 +90,22 @@ export const EnterpriseCreate = Type.Object(
     name: Text(200),
     region: Region,
     industry: Type.Optional(Text(100)),
+    riskClass: Type.Optional(StringEnum(RISK_CLASSES)),
+    noDisturb: Type.Optional(Type.Boolean()),
+  },
+  strict,
+);
+export const AgencyUpdate = Type.Object({ active: Type.Boolean({ description: 'false: the agency can file nothing (agency.registered blocks it)' }) }, strict);
+export const InspectorRevoke = Type.Object({ reason: Text(500) }, strict);
+export const EnterpriseUpdate = Type.Object(
+  { name: Type.Optional(Text(200)), region: Type.Optional(Region), riskClass: Type.Optional(Nullable(StringEnum(RISK_CLASSES))), noDisturb: Type.Optional(Type.Boolean()) },
+  { ...strict, minProperties: 1 },
+);
+export const EnterpriseListQuery = Type.Object(
+  {
+    ...PageQuery,
+    q: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'part of the name, or the start of the credit code' })),
+    region: Type.Optional(RegionPrefix),
     riskClass: Type.Optional(StringEnum(RISK_CLASSES)),
     noDisturb: Type.Optional(Type.Boolean()),
   },
@@ -261,6 +278,10 @@ export type InspectorCreateBody = Static<typeof InspectorCreate>;
 export type InspectorView = Static<typeof Inspector>;
 export type EnterpriseCreateBody = Static<typeof EnterpriseCreate>;
 export type EnterpriseView = Static<typeof Enterprise>;
+export type AgencyUpdateBody = Static<typeof AgencyUpdate>;
+export type InspectorRevokeBody = Static<typeof InspectorRevoke>;
+export type EnterpriseUpdateBody = Static<typeof EnterpriseUpdate>;
+export type EnterpriseListQueryT = Static<typeof EnterpriseListQuery>;
 export type KeyCreateBody = Static<typeof KeyCreate>;
 export type KeyCreatedView = Static<typeof KeyCreated>;
 export type KeyViewT = Static<typeof KeyView>;

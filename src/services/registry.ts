@@ -11,7 +11,13 @@ import type {
   InspectorCreateBody,
   InspectorView,
   PageOf,
+  AgencyUpdateBody,
+  EnterpriseListQueryT,
+  EnterpriseUpdateBody,
+  InspectorRevokeBody,
 } from '../domain/schemas.js';
+import { addDays, localDate } from '../domain/calendar.js';
+import { lockEnterprise } from '../store/locks.js';
 import { validateUscc } from '../domain/uscc.js';
 import {
   agencyCodeTaken,
@@ -21,12 +27,14 @@ import {
   insertInspector,
   listAgencies,
   listInspectors,
+  revokeInspector,
+  setAgencyActive,
   type AgencyRecord,
   type InspectorRecord,
   agencyNames,
 } from '../store/agencies-repo.js';
 import type { Db } from '../store/db.js';
-import { findEnterprise, insertEnterprise, type EnterpriseRecord } from '../store/enterprises-repo.js';
+import { findEnterprise, insertEnterprise, listEnterprises, updateEnterprise, type EnterpriseRecord } from '../store/enterprises-repo.js';
 import { chains, record } from './audit.js';
 import type { ServiceContext } from './context.js';
 import { transact, type IdempotencyClaim } from './idempotency.js';
@@ -37,6 +45,7 @@ const inspectorView = (i: InspectorRecord): InspectorView => ({
   ...i,
   credentialNo: maskCredential(i.credentialNo),
   createdAt: i.createdAt.toISOString(),
+  revokedAt: i.revokedAt?.toISOString() ?? null,
 });
 const enterpriseView = (e: EnterpriseRecord): EnterpriseView => ({ ...e, createdAt: e.createdAt.toISOString() });
 
@@ -126,6 +135,68 @@ export function createRegistryService(ctx: ServiceContext) {
         await insertEnterprise(trx, e);
         await record(trx, { chain: chains.enterprise(uscc), at: now(), actor: actor.keyId, action: 'enterprise.registered', entityType: 'enterprise', entityId: uscc, payload: e });
         return enterpriseView({ ...e, createdAt: now() });
+      });
+    },
+
+    /** Registered enterprises, by credit code; a supervisor sees those in its regions. */
+    async listEnterprises(actor: Principal, q: EnterpriseListQueryT): Promise<PageOf<EnterpriseView>> {
+      const limit = q.limit ?? 50;
+      const after = decodeCursor(q.cursor, (v): v is string => typeof v === 'string');
+      const rows = await listEnterprises(ctx.db, {
+        limit: limit + 1,
+        after,
+        scope: actor.role === 'supervisor' ? actor.regions : [],
+        ...(q.q ? { q: q.q } : {}),
+        ...(q.region ? { region: q.region } : {}),
+        ...(q.riskClass ? { riskClass: q.riskClass } : {}),
+        ...(q.noDisturb !== undefined ? { noDisturb: q.noDisturb } : {}),
+      });
+      return pageOf(rows, limit, enterpriseView, (r) => r.uscc);
+    },
+
+    /** Risk class, no-disturb, region or name: audited with what it was, and used by every later decision. */
+    async updateEnterprise(actor: Principal, raw: string, body: EnterpriseUpdateBody): Promise<EnterpriseView> {
+      const uscc = validateUscc(raw);
+      return ctx.db.transaction().execute(async (trx) => {
+        // the enterprise's lock: no filing is decided on half an update
+        await lockEnterprise(trx, uscc);
+        const before = await findEnterprise(trx, uscc);
+        if (!before) throw notFound('enterprise', uscc);
+        const patch = { ...(body.name !== undefined ? { name: body.name } : {}), ...(body.region !== undefined ? { region: body.region } : {}), ...(body.riskClass !== undefined ? { riskClass: body.riskClass } : {}), ...(body.noDisturb !== undefined ? { noDisturb: body.noDisturb } : {}) };
+        await updateEnterprise(trx, uscc, patch);
+        const changed = Object.fromEntries(Object.entries(patch).filter(([k, v]) => before[k as keyof typeof before] !== v).map(([k, v]) => [k, { from: before[k as keyof typeof before] ?? null, to: v }]));
+        if (Object.keys(changed).length) {
+          await record(trx, { chain: chains.enterprise(uscc), at: now(), actor: actor.keyId, action: 'enterprise.updated', entityType: 'enterprise', entityId: uscc, payload: changed }, { lockHeld: true });
+        }
+        return enterpriseView({ ...before, ...patch });
+      });
+    },
+
+    /** Deactivating an agency stops its filings (agency.registered); reactivating lets it file again. */
+    async updateAgency(actor: Principal, id: string, body: AgencyUpdateBody): Promise<AgencyDetailView> {
+      const a = await findAgency(ctx.db, id);
+      if (!a) throw notFound('agency', id);
+      if (a.active === body.active) return agencyDetail(ctx.db, id);
+      return ctx.db.transaction().execute(async (trx) => {
+        await setAgencyActive(trx, id, body.active);
+        await record(trx, { chain: chains.agency(id), at: now(), actor: actor.keyId, action: body.active ? 'agency.activated' : 'agency.deactivated', entityType: 'agency', entityId: id, payload: { active: body.active } });
+        return agencyDetail(trx, id);
+      });
+    },
+
+    /** Ends a credential now: from today on the officer is not certified (the rules refuse them); the reason is audited. */
+    async revokeInspector(actor: Principal, agencyId: string, inspectorId: string, body: InspectorRevokeBody): Promise<InspectorView> {
+      if (actor.role === 'agency' && actor.agencyId !== agencyId) throw new AppError('forbidden', 'agency_mismatch', { what: entities.agency, id: agencyId });
+      const inspector = (await listInspectors(ctx.db, agencyId)).find((i) => i.id === inspectorId);
+      if (!inspector) throw notFound('inspector', inspectorId);
+      if (inspector.revokedAt) return inspectorView(inspector);
+      const at = now();
+      const yesterday = addDays(localDate(at, ctx.tz), -1);
+      return ctx.db.transaction().execute(async (trx) => {
+        await revokeInspector(trx, inspectorId, at, body.reason, yesterday);
+        await record(trx, { chain: chains.agency(agencyId), at, actor: actor.keyId, action: 'inspector.revoked', entityType: 'inspector', entityId: inspectorId, payload: { reason: body.reason, credentialNo: maskCredential(inspector.credentialNo) } });
+        const after = (await listInspectors(trx, agencyId)).find((i) => i.id === inspectorId) ?? inspector;
+        return inspectorView(after);
       });
     },
 

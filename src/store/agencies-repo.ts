@@ -21,6 +21,7 @@ export interface InspectorRecord {
   credentialNo: string;
   validUntil: string;
   createdAt: Date;
+  revokedAt?: Date | null;
 }
 
 export async function insertAgency(trx: Db, a: Omit<AgencyRecord, 'active' | 'createdAt'>): Promise<void> {
@@ -89,7 +90,17 @@ export async function listInspectors(db: Db, agencyId: string): Promise<Inspecto
     credentialNo: r.credential_no,
     validUntil: r.valid_until,
     createdAt: r.created_at,
+    revokedAt: r.revoked_at,
   }));
+}
+
+/** Ends a credential early: revoked now, valid until the day given (the day before, in TZ_REGION). */
+export async function revokeInspector(trx: Db, id: string, at: Date, reason: string, validUntil: string): Promise<void> {
+  await trx
+    .updateTable('inspectors')
+    .set((eb) => ({ revoked_at: at, revoke_reason: reason, valid_until: sql<string>`least(${eb.ref('valid_until')}, ${validUntil}::date)` }))
+    .where('id', '=', id)
+    .execute();
 }
 
 /** Names of agencies by id, for lists that show many at once. */

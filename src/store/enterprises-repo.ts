@@ -18,6 +18,58 @@ export async function insertEnterprise(trx: Db, e: Omit<EnterpriseRecord, 'creat
     .execute();
 }
 
+const record = (r: { uscc: string; name: string; region: string; industry: string | null; risk_class: RiskClass | null; no_disturb: boolean; created_at: Date }): EnterpriseRecord => ({
+  uscc: r.uscc,
+  name: r.name,
+  region: r.region,
+  industry: r.industry,
+  riskClass: r.risk_class,
+  noDisturb: r.no_disturb,
+  createdAt: r.created_at,
+});
+
+/** A text matched literally inside LIKE (PostgreSQL's default escape is the backslash). */
+const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+export interface EnterpriseSearch {
+  limit: number;
+  after: string | null;
+  q?: string;
+  region?: string;
+  riskClass?: RiskClass;
+  noDisturb?: boolean;
+  /** a supervisor's division-code prefixes (empty: everywhere) */
+  scope: string[];
+}
+
+/** Enterprises by credit code order; `q` matches part of the name or the start of the code. */
+export async function listEnterprises(db: Db, s: EnterpriseSearch): Promise<EnterpriseRecord[]> {
+  let query = db.selectFrom('enterprises').selectAll();
+  if (s.q) {
+    const q = s.q;
+    query = query.where((eb) => eb.or([eb('name', 'like', `%${escapeLike(q)}%`), eb('uscc', 'like', `${escapeLike(q.toUpperCase())}%`)]));
+  }
+  if (s.region) query = query.where('region', 'like', `${s.region}%`);
+  if (s.scope.length) query = query.where((eb) => eb.or(s.scope.map((p) => eb('region', 'like', `${p}%`))));
+  if (s.riskClass) query = query.where('risk_class', '=', s.riskClass);
+  if (s.noDisturb !== undefined) query = query.where('no_disturb', '=', s.noDisturb);
+  if (s.after) query = query.where('uscc', '>', s.after);
+  return (await query.orderBy('uscc').limit(s.limit).execute()).map(record);
+}
+
+export async function updateEnterprise(trx: Db, uscc: string, patch: Partial<Pick<EnterpriseRecord, 'name' | 'region' | 'riskClass' | 'noDisturb'>>): Promise<void> {
+  await trx
+    .updateTable('enterprises')
+    .set({
+      ...(patch.name !== undefined ? { name: patch.name } : {}),
+      ...(patch.region !== undefined ? { region: patch.region } : {}),
+      ...(patch.riskClass !== undefined ? { risk_class: patch.riskClass } : {}),
+      ...(patch.noDisturb !== undefined ? { no_disturb: patch.noDisturb } : {}),
+    })
+    .where('uscc', '=', uscc)
+    .execute();
+}
+
 export async function findEnterprise(db: Db, uscc: string): Promise<EnterpriseRecord | null> {
   const r = await db.selectFrom('enterprises').selectAll().where('uscc', '=', uscc).executeTakeFirst();
   if (!r) return null;

@@ -25,6 +25,7 @@ describe('security: every role against every endpoint', () => {
   let violationId: string;
   let drawId: string;
   let spareKeyId: string;
+  let spareInspectorId: string;
 
   before(async () => {
     own = await world('110101');
@@ -43,6 +44,7 @@ describe('security: every role against every endpoint', () => {
       enterpriseOther: other.enterpriseKey,
     };
     const h = await harness();
+    spareInspectorId = await addInspector(own.agencyId);
     spareKeyId = (await h.api().post('/api/v1/keys').set(auth(ADMIN_KEY)).send({ role: 'supervisor', name: 'spare' })).body.id;
     violationId = (await h.api().post('/api/v1/reports').set(auth(own.enterpriseKey)).send(reportBody())).body.violationId;
     // a committed draw of the own agency (a third inspector, enough enterprises for one in five)
@@ -66,6 +68,10 @@ describe('security: every role against every endpoint', () => {
     { method: 'get', path: `/api/v1/enterprises/${own.uscc}`, allowed: ['admin', 'supervisorIn', 'agencyOwn', 'agencyOther', 'enterpriseOwn'] },
     { method: 'post', path: '/api/v1/keys', allowed: ['admin'], body: () => ({ role: 'supervisor', name: 'n' }) },
     { method: 'get', path: '/api/v1/keys', allowed: ['admin'] },
+    { method: 'patch', path: `/api/v1/agencies/${other.agencyId}`, allowed: ['admin'], body: () => ({ active: true }) },
+    { method: 'post', path: `/api/v1/agencies/${own.agencyId}/inspectors/${spareInspectorId}/revoke`, allowed: ['admin', 'agencyOwn'], body: () => ({ reason: '安全测试' }) },
+    { method: 'get', path: '/api/v1/enterprises', allowed: ['admin', 'supervisorIn', 'supervisorOut', 'agencyOwn', 'agencyOther'] },
+    { method: 'patch', path: `/api/v1/enterprises/${own.uscc}`, allowed: ['admin'], body: () => ({ name: '同名企业' }) },
     { method: 'delete', path: `/api/v1/keys/${spareKeyId}`, allowed: ['admin'] },
     { method: 'post', path: '/api/v1/filings', allowed: ['agencyOwn', 'agencyOther'], body: () => filingBody(own) },
     { method: 'post', path: '/api/v1/filings/check', allowed: ['agencyOwn', 'agencyOther'], body: () => filingBody(own) },
@@ -106,7 +112,7 @@ describe('security: every role against every endpoint', () => {
   ];
 
   it('covers every authenticated route the server has', () => {
-    const covered = new Set(cases().map((c) => `${c.method} ${c.path.replace(own.agencyId, ':id').replace(own.uscc, ':uscc').replace(filingId, ':id').replace(code, ':code').replace(violationId, ':id').replace(drawId, ':id').replace(spareKeyId, ':id').replace('/jobs/sweep/', '/jobs/:name/').replace('2026-01-05', ':date').split('?')[0]}`));
+    const covered = new Set(cases().map((c) => `${c.method} ${c.path.replace(own.agencyId, ':id').replace(own.uscc, ':uscc').replace(filingId, ':id').replace(code, ':code').replace(violationId, ':id').replace(drawId, ':id').replace(spareKeyId, ':id').replace(other.agencyId, ':id').replace(spareInspectorId, ':inspectorId').replace('/jobs/sweep/', '/jobs/:name/').replace('2026-01-05', ':date').split('?')[0]}`));
     const authenticated = apiRoutes.filter((r) => r.auth !== 'public').map((r) => `${r.method} ${r.path}`);
     expect([...covered].sort()).to.deep.equal([...authenticated].sort());
   });

@@ -1,0 +1,78 @@
+import { expect } from 'chai';
+import { harness } from '../support/harness.js';
+import { addInspector, admin, auth, createAgency, createEnterprise, createKey, file, world } from '../support/fixtures.js';
+
+const ruleIds = (body: { decision?: { findings: { ruleId: string }[] } }) => (body.decision?.findings ?? []).map((f) => f.ruleId);
+
+describe('everyday operations: agencies, inspectors, enterprises', () => {
+  it('a deactivated agency files nothing (agency.registered) until it is active again; both changes are audited', async () => {
+    const h = await harness();
+    const w = await world();
+    const off = await h.api().patch(`/api/v1/agencies/${w.agencyId}`).set(admin).send({ active: false });
+    expect(off.status).to.equal(200);
+    expect(off.body.active).to.equal(false);
+    const blocked = await file(w);
+    expect(blocked.status).to.equal(422);
+    expect(ruleIds(blocked.body)).to.include('agency.registered');
+    expect((await h.api().patch(`/api/v1/agencies/${w.agencyId}`).set(admin).send({ active: true })).body.active).to.equal(true);
+    expect((await file(w)).status).to.equal(201);
+    expect((await h.api().patch('/api/v1/agencies/ag_nope').set(admin).send({ active: false })).status).to.equal(404);
+    expect((await h.api().patch(`/api/v1/agencies/${w.agencyId}`).set(admin).send({ active: 'no' })).status).to.equal(400);
+    const events = await h.runtime.store.db.selectFrom('audit_events').select('action').where('entity_id', '=', w.agencyId).orderBy('seq').execute();
+    expect(events.map((e) => e.action)).to.include.members(['agency.deactivated', 'agency.activated']);
+  });
+
+  it('a revoked credential is refused from today on, by the agency that holds it only', async () => {
+    const h = await harness();
+    const w = await world();
+    const [first] = w.inspectorIds;
+    const other = await createAgency();
+    const foreign = await h.api().post(`/api/v1/agencies/${w.agencyId}/inspectors/${first}/revoke`).set(auth(other.key)).send({ reason: '调离执法岗位' });
+    expect(foreign.status).to.equal(403);
+    expect((await h.api().post(`/api/v1/agencies/${other.id}/inspectors/${first}/revoke`).set(auth(other.key)).send({ reason: '调离执法岗位' })).status).to.equal(404);
+    const res = await h.api().post(`/api/v1/agencies/${w.agencyId}/inspectors/${first}/revoke`).set(auth(w.agencyKey)).send({ reason: '调离执法岗位' });
+    expect(res.status).to.equal(200);
+    expect(res.body.revokedAt).to.be.a('string');
+    expect(res.body.validUntil < new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10)).to.equal(true);
+    const blocked = await file(w);
+    expect(blocked.status).to.equal(422);
+    expect(ruleIds(blocked.body)).to.include('inspectors.min-certified');
+    // with a new officer the agency files again
+    const fresh = await addInspector(w.agencyId);
+    expect((await file(w, { inspectorIds: [w.inspectorIds[1], fresh] })).status).to.equal(201);
+  });
+
+  it('searches enterprises by name, code, region, risk class and no-disturb; a supervisor sees its regions only', async () => {
+    const h = await harness();
+    const quiet = await createEnterprise('320581', { name: '常熟%特别_纺织有限公司', riskClass: 'B', noDisturb: true });
+    await createEnterprise('320581', { name: '常熟普通纺织有限公司', riskClass: 'C' });
+    const byName = await h.api().get(`/api/v1/enterprises?q=${encodeURIComponent('%特别_')}`).set(admin);
+    expect(byName.status).to.equal(200);
+    expect(byName.body.items.map((e: { uscc: string }) => e.uscc)).to.deep.equal([quiet]);
+    const byCode = await h.api().get(`/api/v1/enterprises?q=${quiet.slice(0, 12).toLowerCase()}`).set(admin);
+    expect(byCode.body.items.map((e: { uscc: string }) => e.uscc)).to.include(quiet);
+    const filtered = await h.api().get('/api/v1/enterprises?region=320581&riskClass=B&noDisturb=true').set(admin);
+    expect(filtered.body.items.map((e: { uscc: string }) => e.uscc)).to.deep.equal([quiet]);
+    const elsewhere = await h.api().get('/api/v1/enterprises?region=3205').set(auth(await createKey({ role: 'supervisor', regions: ['1101'] })));
+    expect(elsewhere.body.items).to.deep.equal([]);
+    const page1 = await h.api().get('/api/v1/enterprises?region=3205&limit=1').set(admin);
+    const page2 = await h.api().get(`/api/v1/enterprises?region=3205&limit=1&cursor=${encodeURIComponent(page1.body.nextCursor)}`).set(admin);
+    expect(page2.body.items[0].uscc > page1.body.items[0].uscc).to.equal(true);
+  });
+
+  it('an enterprise put on the no-disturb list is treated so by the next decision, and the change is audited with what it was', async () => {
+    const h = await harness();
+    const w = await world();
+    expect(ruleIds((await file(w)).body)).not.to.include('enterprise.no-disturb');
+    const res = await h.api().patch(`/api/v1/enterprises/${w.uscc}`).set(admin).send({ noDisturb: true, riskClass: 'A' });
+    expect(res.status).to.equal(200);
+    expect(res.body).to.include({ noDisturb: true, riskClass: 'A' });
+    const next = await file(w);
+    expect(next.status).to.equal(422);
+    expect(ruleIds(next.body)).to.include('enterprise.no-disturb');
+    expect((await h.api().patch(`/api/v1/enterprises/${w.uscc}`).set(admin).send({})).status).to.equal(400);
+    expect((await h.api().patch(`/api/v1/enterprises/${w.uscc}`).set(admin).send({ region: '12' })).status).to.equal(400);
+    const event = await h.runtime.store.db.selectFrom('audit_events').select(['action', 'payload']).where('entity_id', '=', w.uscc).where('action', '=', 'enterprise.updated').executeTakeFirstOrThrow();
+    expect(event.payload).to.deep.include({ noDisturb: { from: false, to: true }, riskClass: { from: 'D', to: 'A' } });
+  });
+});
