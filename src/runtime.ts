@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Express } from 'express';
 import type { Logger } from 'pino';
@@ -51,6 +52,15 @@ export async function startRuntime(
     closers.push(() => feed.close());
     const rules = new RuleSetRegistry(config.rulesDir, log);
     await rules.reload();
+    const instanceId = randomUUID();
+    // a reload made through another process (API or SIGHUP there) reloads this one's rules from its RULES_DIR
+    feed.subscribe(
+      (from) => {
+        if (from !== instanceId) rules.reload().catch((err: unknown) => log.error({ err }, 'rule reload announced by another process was refused here'));
+      },
+      () => undefined,
+      'rules',
+    );
     const services = createServices({
       db: store.db,
       rules,
@@ -63,6 +73,7 @@ export async function startRuntime(
       health: store.health,
       verifyCache: new VerifyCache(feed),
       changes: feed,
+      instanceId,
       workdays: createWorkdayCalendar((year) =>
         log.warn({ year }, 'no published PRC holiday calendar for this year: counting Monday to Friday as working days'),
       ),

@@ -26,7 +26,9 @@ export interface ServiceContext {
   /** PRC working days, for deadlines counted in working days (overdue results, disclosure) */
   workdays: WorkdayCalendar;
   metrics: Metrics;
-  /** changes made by any process (filings, keys), heard by this one; unset: this process only */
+  /** this process (runtime), to tell its own notifications from others' */
+  instanceId?: string;
+  /** changes made by any process (filings, keys, rule reloads), heard by this one; unset: this process only */
   changes?: ChangeFeed;
   /** where digests go: SMTP, webhook (unset = not sent) */
   outbound: DeliveryConfig;

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { ServiceContext } from './context.js';
 import { createFilingService } from './filings.js';
 import { createIdempotencyService } from './idempotency.js';
@@ -37,7 +38,15 @@ export function createServices(ctx: ServiceContext) {
     delivery,
     jobs,
     ctx,
-    rulesets: ctx.rules,
+    rulesets: {
+      active: () => ctx.rules.active(),
+      /** Reloads this process's rule sets, then tells every other process on the database to reload its own. */
+      async reload() {
+        const sets = await ctx.rules.reload();
+        await sql`select pg_notify('rules_changed', ${ctx.instanceId ?? ''})`.execute(ctx.db);
+        return sets;
+      },
+    },
     keys,
     webSessions: createWebSessions(ctx, keys),
     registry: createRegistryService(ctx),

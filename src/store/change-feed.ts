@@ -8,12 +8,12 @@ import type { Logger } from 'pino';
  */
 export interface ChangeFeed {
   healthy(): boolean;
-  /** filings changed (by verification code); keys changed (by key hash) on the `keys` channel */
+  /** filings changed (by verification code); keys changed (by key hash) on `keys`; a rule reload (by the process that made it) on `rules` */
   subscribe(onChange: (id: string) => void, onReset: () => void, channel?: FeedChannel): void;
   close(): Promise<void>;
 }
-export type FeedChannel = 'filings' | 'keys';
-const CHANNELS: Record<string, FeedChannel> = { filing_changed: 'filings', key_changed: 'keys' };
+export type FeedChannel = 'filings' | 'keys' | 'rules';
+const CHANNELS: Record<string, FeedChannel> = { filing_changed: 'filings', key_changed: 'keys', rules_changed: 'rules' };
 
 /** PGlite is one process and one connection: changes are only ever made here. */
 export function localChangeFeed(): ChangeFeed {
@@ -55,7 +55,7 @@ export function postgresChangeFeed(databaseUrl: string, log: Logger): ChangeFeed
     });
     try {
       await c.connect();
-      await c.query('listen filing_changed; listen key_changed');
+      await c.query('listen filing_changed; listen key_changed; listen rules_changed');
     } catch (err) {
       lost(err);
       return;
