@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Request, RequestHandler, Response } from 'express';
 import type { Logger } from 'pino';
 import type { Metrics } from '../metrics.js';
+import { runInRequest } from '../request-context.js';
 
 declare module 'http' {
   interface IncomingMessage {
@@ -24,7 +25,7 @@ export function requestId(): RequestHandler {
     req.id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     req.startedAt = performance.now();
     res.setHeader('X-Request-Id', req.id);
-    next();
+    runInRequest(req.id, next);
   };
 }
 

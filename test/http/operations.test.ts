@@ -75,4 +75,13 @@ describe('everyday operations: agencies, inspectors, enterprises', () => {
     const event = await h.runtime.store.db.selectFrom('audit_events').select(['action', 'payload']).where('entity_id', '=', w.uscc).where('action', '=', 'enterprise.updated').executeTakeFirstOrThrow();
     expect(event.payload).to.deep.include({ noDisturb: { from: false, to: true }, riskClass: { from: 'D', to: 'A' } });
   });
+
+  it('the request id reaches every log line written while the request is handled, services included', async () => {
+    const h = await harness();
+    const reqId = `als-${Date.now()}`;
+    const res = await h.api().post('/api/v1/rulesets/reload').set(admin).set('X-Request-Id', reqId);
+    expect(res.status).to.equal(200);
+    const lines = h.logs.lines.map((l) => JSON.parse(l) as { msg: string; reqId?: string }).filter((l) => l.reqId === reqId);
+    expect(lines.map((l) => l.msg)).to.include.members(['rule sets loaded', 'request completed']);
+  });
 });

@@ -5,6 +5,7 @@ import supertest from 'supertest';
 import { loadConfig, type Config } from '../../src/config.js';
 import type { Clock } from '../../src/domain/clock.js';
 import { startRuntime, type Runtime } from '../../src/runtime.js';
+import { requestMixin } from '../../src/request-context.js';
 
 export const ADMIN_KEY = 'test-admin-key-0123456789abcdef';
 
@@ -77,7 +78,7 @@ async function start(): Promise<Harness> {
   });
   if (config.databaseUrl) await resetPostgres(config.databaseUrl);
   const logs = new LogSink();
-  const log = pino({ level: 'debug', base: null }, logs);
+  const log = pino({ level: 'debug', base: null, mixin: requestMixin }, logs);
   const clock = new TestClock();
   const queries = new QueryLog();
   const runtime = await startRuntime(config, log, { clock, dataDir: 'memory://', onQuery: queries.record });
