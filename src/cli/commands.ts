@@ -5,6 +5,9 @@ import { createAjv } from '../domain/ajv.js';
 import { isCalendarDay } from '../domain/calendar.js';
 import { JOB_NAMES } from '../domain/jobs.js';
 import { AppError } from '../domain/errors.js';
+import type { Lang } from '../domain/i18n.js';
+import { ImportFatal } from '../services/enterprise-import.js';
+import { importEnterprisesFile } from './import.js';
 import { KeyCreate, type KeyCreateBody } from '../domain/schemas.js';
 import { localize, pickLang } from '../domain/i18n.js';
 import { messages } from '../domain/messages.js';
@@ -255,6 +258,31 @@ export function buildCli(io: CliIo): Command {
       }
       io.out(`${passed} passed, ${failed} failed`);
       if (failed) throw new ExitCode(1);
+    });
+
+  program
+    .command('import')
+    .description('bulk imports')
+    .command('enterprises <file>')
+    .description('import enterprises from a UTF-8 CSV (header: uscc,name,region[,industry,riskClass,noDisturb]); refused lines are listed with their reason; a fatal problem imports nothing')
+    .action(async (file: string) => {
+      const lang: Lang = /^zh/i.test(process.env.LANG ?? '') ? 'zh-CN' : 'en';
+      try {
+        const report = await withRuntime((rt) => importEnterprisesFile(rt, file, { out: io.out, tty: !io.runtime && !!process.stderr.isTTY }, lang));
+        for (const r of report.refused) io.out(`line ${r.line}: ${r.reason}`);
+        io.out(`${report.lines} lines: ${report.imported} imported, ${report.refused.length} refused`);
+        if (report.refused.length) throw new ExitCode(1);
+      } catch (err) {
+        if (err instanceof ImportFatal) {
+          io.err(`${err.message}${lang === 'en' ? '; nothing was imported' : '；未导入任何内容'}`);
+          throw new ExitCode(2);
+        }
+        if ((err as { code?: string }).code === 'ENOENT') {
+          io.err(`no such file: ${file}`);
+          throw new ExitCode(2);
+        }
+        throw err;
+      }
     });
 
   program

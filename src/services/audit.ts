@@ -9,6 +9,8 @@ export const chains = {
   enterprise: (uscc: string) => `enterprise:${uscc}`,
   agency: (id: string) => `agency:${id}`,
   keys: 'keys',
+  /** registry-wide events (a bulk import) */
+  registry: 'registry',
 } as const;
 
 /**

@@ -1,0 +1,90 @@
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { Transform, type TransformCallback } from 'node:stream';
+import { SingleBar } from 'cli-progress';
+import { parse } from 'csv-parse';
+import type { Lang } from '../domain/i18n.js';
+import type { Runtime } from '../runtime.js';
+import { ImportFatal, importEnterprises, type ImportReport } from '../services/enterprise-import.js';
+
+/** Where a byte sequence stops being UTF-8: its index, -1 if it never does, or -2 - i when it is valid up to i and ends inside a character. */
+function firstInvalidUtf8(buf: Buffer): number {
+  let i = 0;
+  while (i < buf.length) {
+    const b = buf[i] as number;
+    const n = b < 0x80 ? 0 : b >= 0xc2 && b <= 0xdf ? 1 : b >= 0xe0 && b <= 0xef ? 2 : b >= 0xf0 && b <= 0xf4 ? 3 : -1;
+    if (n < 0) return i;
+    if (i + n >= buf.length) return -2 - i; // an incomplete character at the end: valid up to i, the rest waits for the next chunk
+    for (let k = 1; k <= n; k++) if (((buf[i + k] as number) & 0xc0) !== 0x80) return i;
+    i += n + 1;
+  }
+  return -1;
+}
+
+/** Passes UTF-8 through, counting lines and bytes; anything else (a GBK file) stops it, naming the line. */
+class Utf8Lines extends Transform {
+  lines = 1;
+  bytes = 0;
+  private carry: Buffer = Buffer.alloc(0);
+  constructor(private readonly lang: Lang) {
+    super();
+  }
+  override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
+    const buf = this.carry.length ? Buffer.concat([this.carry, chunk]) : chunk;
+    const bad = firstInvalidUtf8(buf);
+    const upto = bad === -1 ? buf.length : bad <= -2 ? -2 - bad : bad;
+    for (let i = 0; i < upto; i++) if (buf[i] === 0x0a) this.lines++;
+    if (bad >= 0) {
+      done(new ImportFatal(this.lang === 'en' ? `line ${this.lines} is not UTF-8 (a GBK file? save it as UTF-8 and import again)` : `第 ${this.lines} 行不是 UTF-8 编码（GBK 文件？请另存为 UTF-8 后再导入）`, this.lines));
+      return;
+    }
+    this.carry = buf.subarray(upto);
+    this.bytes += upto;
+    done(null, buf.subarray(0, upto));
+  }
+  override _flush(done: TransformCallback): void {
+    if (this.carry.length) done(new ImportFatal(this.lang === 'en' ? `line ${this.lines} ends in the middle of a character (not UTF-8)` : `第 ${this.lines} 行在字符中间结束（不是 UTF-8）`, this.lines));
+    else done();
+  }
+}
+
+async function* withLines(records: AsyncIterable<{ record: string[]; info: { lines: number } }>): AsyncIterable<{ fields: string[]; line: number }> {
+  for await (const r of records) yield { fields: r.record, line: r.info.lines };
+}
+
+export interface ImportIo {
+  out(line: string): void;
+  /** a progress bar on a terminal */
+  tty: boolean;
+}
+
+/** `import enterprises FILE.csv`: stream, check and import; the report's refused lines are printed. */
+export async function importEnterprisesFile(rt: Runtime, file: string, io: ImportIo, lang: Lang): Promise<ImportReport> {
+  const size = (await stat(file)).size;
+  const utf8 = new Utf8Lines(lang);
+  const parser = parse({ bom: true, relax_column_count: true, skip_empty_lines: true, info: true });
+  const input = createReadStream(file);
+  input.on('error', (err) => parser.destroy(err));
+  utf8.on('error', (err) => parser.destroy(err));
+  input.pipe(utf8).pipe(parser);
+  const bar = io.tty ? new SingleBar({ format: '{bar} {percentage}% | {value}/{total} bytes | {lines} lines', hideCursor: true, stream: process.stderr }) : null;
+  bar?.start(size, 0, { lines: 0 });
+  try {
+    return await importEnterprises(rt.services.ctx, { keyId: 'cli' }, withLines(parser as AsyncIterable<{ record: string[]; info: { lines: number } }>), {
+      lang,
+      source: file.split('/').pop() ?? file,
+      onProgress: (lines) => bar?.update(utf8.bytes, { lines }),
+    });
+  } catch (err) {
+    // csv-parse's own errors (an unclosed quote) name their line too
+    const code = (err as { code?: string }).code;
+    if (typeof code === 'string' && code.startsWith('CSV_')) {
+      const line = (err as { lines?: number }).lines ?? parser.info.lines;
+      throw new ImportFatal(lang === 'en' ? `line ${line}: ${(err as Error).message}` : `第 ${line} 行：CSV 格式错误（${(err as Error).message}）`, line);
+    }
+    throw err;
+  } finally {
+    bar?.stop();
+    input.destroy();
+  }
+}
