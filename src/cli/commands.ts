@@ -1,6 +1,8 @@
 import { Command, CommanderError } from 'commander';
 import { pino } from 'pino';
-import { ConfigError, loadConfig } from '../config.js';
+import { existsSync } from 'node:fs';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { ConfigError, loadConfig, type Config } from '../config.js';
 import { createAjv } from '../domain/ajv.js';
 import { isCalendarDay } from '../domain/calendar.js';
 import { JOB_NAMES } from '../domain/jobs.js';
@@ -19,7 +21,7 @@ import { startRuntime, version, type Runtime } from '../runtime.js';
 import { verifyAuditTrail } from '../services/audit.js';
 import { seedDemo } from '../services/demo.js';
 import { runFixture } from '../services/rule-fixtures.js';
-import { migrateToLatest, openStore } from '../store/db.js';
+import { EmbeddedDatabaseError, migrateToLatest, openStore, type Store } from '../store/db.js';
 
 export interface CliIo {
   out(line: string): void;
@@ -186,6 +188,70 @@ export function buildCli(io: CliIo): Command {
       io.out(`  record matches the audit trail:  ${v.recordMatchesAudit ? 'yes' : 'NO'}`);
       io.out(`  assignments (${v.recorded} recorded, ${v.recomputed} recomputed): ${v.assignmentsMatch ? 'the same' : `first difference at #${v.firstDifference?.seq}: recorded ${v.firstDifference?.recorded ?? '-'}, recomputed ${v.firstDifference?.recomputed ?? '-'}`}`);
       if (!v.matches) throw new ExitCode(1);
+    });
+
+  // Backups of the embedded database: PGlite's own dump of its data folder (gzipped tar). On
+  // PostgreSQL, pg_dump and pg_restore are the tools (README).
+  const embeddedOnly = (config: Config, what: string) => {
+    if (config.databaseUrl) {
+      io.err(`${what} is for the embedded database (DATA_DIR); on PostgreSQL use pg_dump / pg_restore (README, Operations)`);
+      throw new ExitCode(2);
+    }
+  };
+  program
+    .command('backup <file>')
+    .description('write the embedded database (DATA_DIR) to a file; the service must be stopped')
+    .action(async (file: string) => {
+      const config = loadConfig();
+      embeddedOnly(config, 'backup');
+      if (existsSync(file)) {
+        io.err(`${file} exists; choose a new file name`);
+        throw new ExitCode(2);
+      }
+      const store = await openStore({ databaseUrl: null, dataDir: config.dataDir });
+      try {
+        await migrateToLatest(store.db);
+        const blob = await (store.dump as () => Promise<Blob>)();
+        await writeFile(file, Buffer.from(await blob.arrayBuffer()));
+        io.out(`backup of ${config.dataDir} written to ${file} (${blob.size} bytes)`);
+      } finally {
+        await store.close();
+      }
+    });
+  program
+    .command('restore <file>')
+    .description('restore a backup into DATA_DIR, which must be empty or absent')
+    .action(async (file: string) => {
+      const config = loadConfig();
+      embeddedOnly(config, 'restore');
+      if (!existsSync(file)) {
+        io.err(`no such file: ${file}`);
+        throw new ExitCode(2);
+      }
+      if (existsSync(config.dataDir) && (await readdir(config.dataDir)).length > 0) {
+        io.err(`${config.dataDir} is not empty: a backup is restored only into an empty or new folder; nothing was restored`);
+        throw new ExitCode(2);
+      }
+      const backup = new Blob([await readFile(file)]);
+      let store: Store;
+      try {
+        store = await openStore({ databaseUrl: null, dataDir: config.dataDir, restoreFrom: backup });
+      } catch (err) {
+        if (err instanceof EmbeddedDatabaseError) {
+          io.err(`${err.message}; nothing was restored`);
+          throw new ExitCode(2);
+        }
+        throw err;
+      }
+      try {
+        // a backup made by an older version is brought up to date
+        const applied = await migrateToLatest(store.db);
+        const audit = await verifyAuditTrail(store.db);
+        io.out(`restored ${file} into ${config.dataDir}${applied.length ? ` (migrations applied: ${applied.join(', ')})` : ''}; audit trail ${audit.ok ? 'intact' : 'BROKEN'}: ${audit.events} events in ${audit.chains} chains`);
+        if (!audit.ok) throw new ExitCode(1);
+      } finally {
+        await store.close();
+      }
     });
 
   program

@@ -29,6 +29,8 @@ export interface Store {
   db: Db;
   kind: 'postgres' | 'pglite';
   health: DatabaseHealth;
+  /** PGlite only: the whole data folder as a gzipped tarball (a backup) */
+  dump?: () => Promise<Blob>;
   close(): Promise<void>;
 }
 
@@ -36,6 +38,8 @@ export interface StoreOptions {
   databaseUrl: string | null;
   /** PGlite folder, or 'memory://' for a throw-away database */
   dataDir: string;
+  /** PGlite only: start a new folder from this backup (the folder must be empty) */
+  restoreFrom?: Blob;
   poolSize?: number;
   /** PostgreSQL only: a statement unanswered this long fails (default 60 s) */
   queryTimeoutMs?: number;
@@ -109,6 +113,10 @@ export async function openStore(opts: StoreOptions): Promise<Store> {
       // PGlite quietly initializes a new, empty database in a folder without PG_VERSION, over
       // whatever the folder held: refuse a folder that is neither empty nor a database
       const entries = await readdir(dataDir);
+      if (opts.restoreFrom && entries.length > 0) {
+        await lock.release();
+        throw new EmbeddedDatabaseError(opts.dataDir, 'a backup is restored only into an empty folder, and this one is not');
+      }
       if (entries.length > 0 && !entries.includes('PG_VERSION')) {
         await lock.release();
         throw new EmbeddedDatabaseError(opts.dataDir, 'the folder is not empty and holds no embedded database (no PG_VERSION file)');
@@ -116,7 +124,7 @@ export async function openStore(opts: StoreOptions): Promise<Store> {
     }
     // Opened here, not by the node-postgres bridge, so that a folder that will not open is an
     // error this function reports (the bridge would leave it as an unhandled rejection).
-    pglite = new PGlite(dataDir);
+    pglite = new PGlite(dataDir, opts.restoreFrom ? { loadDataDir: opts.restoreFrom } : {});
     try {
       await pglite.waitReady;
     } catch (err) {
@@ -143,7 +151,8 @@ export async function openStore(opts: StoreOptions): Promise<Store> {
       await lock?.release();
     }
   };
-  return { db, kind, health, close };
+  const instance = pglite;
+  return { db, kind, health, close, ...(instance ? { dump: async () => instance.dumpDataDir('gzip') } : {}) };
 }
 
 export async function migrateToLatest(db: Db): Promise<string[]> {

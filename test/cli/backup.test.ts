@@ -1,0 +1,57 @@
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { expect } from 'chai';
+import { tempDir } from '../support/temp.js';
+
+const run = promisify(execFile);
+
+/** The command line as an operator runs it: its own process, its own DATA_DIR. */
+async function cliProcess(env: Record<string, string>, ...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx/esm', 'src/cli.ts', ...argv], { env: { ...process.env, DATABASE_URL: '', LOG_LEVEL: 'warn', ...env } });
+    return { code: 0, out: stdout, err: stderr };
+  } catch (err) {
+    const e = err as { code: number; stdout: string; stderr: string };
+    return { code: e.code, out: e.stdout, err: e.stderr };
+  }
+}
+
+describe('backup and restore of the embedded database', function () {
+  this.timeout(90_000);
+
+  it('a backup restores into a new folder with every record, and the audit trail verifies there', async () => {
+    const dir = await tempDir('backup');
+    const [a, b, file] = [join(dir, 'a'), join(dir, 'b'), join(dir, 'backup.tgz')];
+    expect((await cliProcess({ DATA_DIR: a }, 'demo', 'seed', '--enterprises', '12')).code).to.equal(0);
+    const backup = await cliProcess({ DATA_DIR: a }, 'backup', file);
+    expect(backup.code, backup.err).to.equal(0);
+    expect(existsSync(file)).to.equal(true);
+    const restored = await cliProcess({ DATA_DIR: b }, 'restore', file);
+    expect(restored.code, restored.err).to.equal(0);
+    expect(restored.out).to.include('audit trail intact');
+    const original = await cliProcess({ DATA_DIR: a }, 'audit', 'verify');
+    const copy = await cliProcess({ DATA_DIR: b }, 'audit', 'verify');
+    expect(copy.code).to.equal(0);
+    expect(copy.out).to.equal(original.out);
+    expect(copy.out).to.match(/audit trail intact: [1-9]\d* events/);
+    // the restored registry answers like the original
+    const seeded = await cliProcess({ DATA_DIR: b }, 'demo', 'seed', '--enterprises', '12');
+    expect(seeded.out).to.include('0 created');
+  });
+
+  it('refuses to restore over a folder that holds anything, to overwrite a file, or to work on PostgreSQL', async () => {
+    const dir = await tempDir('backup');
+    const [a, file] = [join(dir, 'a'), join(dir, 'backup.tgz')];
+    expect((await cliProcess({ DATA_DIR: a }, 'demo', 'seed', '--enterprises', '3')).code).to.equal(0);
+    expect((await cliProcess({ DATA_DIR: a }, 'backup', file)).code).to.equal(0);
+    const over = await cliProcess({ DATA_DIR: a }, 'restore', file);
+    expect(over.code).to.equal(2);
+    expect(over.err).to.include('not empty').and.include('nothing was restored');
+    expect((await cliProcess({ DATA_DIR: a }, 'backup', file)).code).to.equal(2);
+    const pg = await cliProcess({ DATABASE_URL: 'postgresql://nobody@127.0.0.1:1/none' }, 'backup', join(dir, 'x.tgz'));
+    expect(pg.code).to.equal(2);
+    expect(pg.err).to.include('pg_dump');
+  });
+});
