@@ -1,5 +1,5 @@
 import type { Server } from 'node:http';
-import { ConfigError, loadConfig } from './config.js';
+import { ConfigError, loadConfig, type Config } from './config.js';
 import { AppError } from './domain/errors.js';
 import { createHttpServer } from './http/server.js';
 import { createLogger } from './log.js';
@@ -12,6 +12,25 @@ import { EmbeddedDatabaseError, isWasmAbort } from './store/db.js';
 function databaseAway(databaseUrl: string, err: unknown): string {
   const url = new URL(databaseUrl);
   return `PostgreSQL at ${url.hostname}:${url.port || 5432} does not answer (${err instanceof Error ? err.message : String(err)}): start it, or check DATABASE_URL`;
+}
+
+/** What a person who just ran `npm start` needs: where to go, on which database, how to get in. */
+function banner(config: Config, kind: 'postgres' | 'pglite', hasAdmin: boolean): string {
+  const db = kind === 'pglite' ? `embedded PGlite in ${config.dataDir}` : `PostgreSQL ${new URL(config.databaseUrl ?? '').host}${new URL(config.databaseUrl ?? '').pathname}`;
+  const key = hasAdmin
+    ? 'keys: an administrator makes them (npm run cli -- keys create …, or POST /api/v1/keys)'
+    : `no admin key yet: restart with BOOTSTRAP_ADMIN_KEY=<16+ characters>${kind === 'pglite' ? ', or stop and run npm run cli -- keys create --role admin --name <you>' : ', or run npm run cli -- keys create --role admin --name <you>'}`;
+  return [
+    '',
+    `  涉企检查备案系统 · inspection-filing ${version}`,
+    `  pages      ${config.publicUrl}/`,
+    `  API docs   ${config.publicUrl}/docs`,
+    `  database   ${db}`,
+    `  ${key}`,
+    `  demo data  stop, run npm run cli -- demo seed, start again`,
+    '',
+    '',
+  ].join('\n');
 }
 
 async function main(): Promise<void> {
@@ -47,8 +66,9 @@ async function main(): Promise<void> {
   const { app, services } = runtime;
 
   const server: Server = createHttpServer(app);
-  server.listen(config.port, () => {
+  server.listen(config.port, async () => {
     log.info({ port: config.port, database: runtime.store.kind, version, publicUrl: config.publicUrl }, 'inspection-filing is listening');
+    if (process.stdout.isTTY) process.stdout.write(banner(config, runtime.store.kind, await services.keys.adminExists()));
   });
   server.on('error', (err) => {
     log.fatal({ err }, 'HTTP server failed');
