@@ -3,8 +3,9 @@ import { benchHttp } from './http.js';
 import { benchJobs } from './jobs.js';
 import { benchRules } from './rules.js';
 import { benchScale } from './scale.js';
+import { benchSoak } from './soak.js';
 
-const benches: Record<string, (argv: string[]) => Promise<void>> = { http: benchHttp, jobs: benchJobs, phases: benchPhases, rules: benchRules, scale: benchScale };
+const benches: Record<string, (argv: string[]) => Promise<void>> = { http: benchHttp, jobs: benchJobs, phases: benchPhases, rules: benchRules, scale: benchScale, soak: benchSoak };
 
 const [name, ...rest] = process.argv.slice(2);
 const bench = name ? benches[name] : undefined;

@@ -1,0 +1,108 @@
+import { fork } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import autocannon from 'autocannon';
+import { migrateToLatest, openStore } from '../../src/store/db.js';
+import { numberFlag, waitReady } from './http.js';
+import { loadRegistry } from './registry.js';
+
+// npm run bench -- soak [--minutes 10] [--connections 20] [--enterprises 40000]
+// A long day in minutes: the service (PostgreSQL when DATABASE_URL is set, else PGlite in a temp
+// folder) under a steady mix of scans, pages, lists, filings and arrivals, measured minute by
+// minute. What it answers: do memory and tail latency at the end stay within 10 % of the first
+// minute (no leak, no slow build-up)?
+
+const HOUR = 3_600_000;
+
+function rssMb(pid: number): number {
+  const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS:')) ?? '';
+  return Number(/\d+/.exec(line)?.[0] ?? 0) / 1024;
+}
+
+export async function benchSoak(argv: string[]): Promise<void> {
+  const minutes = numberFlag(argv, 'minutes', 10);
+  const connections = numberFlag(argv, 'connections', 20);
+  const enterprises = numberFlag(argv, 'enterprises', 40_000);
+  const databaseUrl = process.env.DATABASE_URL ?? null;
+  const dataDir = databaseUrl ? '' : await mkdtemp(join(tmpdir(), 'bench-soak-'));
+  const store = await openStore({ databaseUrl, dataDir });
+  let reg;
+  try {
+    await migrateToLatest(store.db);
+    reg = await loadRegistry(store.db, enterprises);
+  } finally {
+    await store.close();
+  }
+  const port = 3903;
+  const base = `http://127.0.0.1:${port}`;
+  const server = fork('src/server.ts', [], {
+    env: { ...process.env, PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'warn', VERIFY_RATE_LIMIT: '1000000', SCHEDULER: 'off', PG_POOL_SIZE: '20' },
+    execArgv: ['--import', 'tsx/esm'],
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+  });
+  try {
+    await waitReady(`${base}/readyz`);
+    let n = 0;
+    const nextFiling = () => {
+      const agency = reg.agencies[n % reg.agencies.length]!;
+      const uscc = reg.usccs[n % reg.usccs.length]!;
+      const start = new Date(Date.now() + 48 * HOUR + (n % 1000) * 60_000);
+      n++;
+      return {
+        key: agency.key,
+        body: JSON.stringify({
+          enterpriseUscc: uscc,
+          type: 'routine',
+          itemCodes: [agency.itemCodes[n % agency.itemCodes.length]],
+          inspectorIds: [agency.inspectorIds[n % 10], agency.inspectorIds[(n + 1) % 10]],
+          plannedStart: start.toISOString(),
+          plannedEnd: new Date(start.getTime() + 8 * HOUR).toISOString(),
+          onSiteJustification: '企业自查报告存在疑点，需现场核实',
+        }),
+      };
+    };
+    const seeded: { code: string; key: string }[] = [];
+    for (let i = 0; i < 500; i++) {
+      const f = nextFiling();
+      const res = await fetch(`${base}/api/v1/filings`, { method: 'POST', headers: { authorization: `Bearer ${f.key}`, 'content-type': 'application/json' }, body: f.body });
+      if (res.status === 201) seeded.push({ code: ((await res.json()) as { filing: { verifyCode: string } }).filing.verifyCode, key: f.key });
+    }
+    let v = 0;
+    // one request kind per call, in these shares: scans 55 %, the scan page 10 %, lists 15 %,
+    // new filings 15 %, arrivals on filed codes 5 %
+    const mixed: autocannon.Request = {
+      method: 'GET',
+      path: '/',
+      setupRequest: (req) => {
+        const r = Math.random();
+        const s = seeded[v++ % seeded.length]!;
+        if (r < 0.55) return { ...req, method: 'GET', path: `/api/v1/verify/${s.code}` };
+        if (r < 0.65) return { ...req, method: 'GET', path: `/v/${s.code}` };
+        if (r < 0.8) return { ...req, method: 'GET', path: '/api/v1/filings?limit=20', headers: { authorization: `Bearer ${s.key}` } };
+        if (r < 0.95) {
+          const f = nextFiling();
+          return { ...req, method: 'POST', path: '/api/v1/filings', headers: { authorization: `Bearer ${f.key}`, 'content-type': 'application/json' }, body: f.body };
+        }
+        return { ...req, method: 'POST', path: `/api/v1/verify/${s.code}/arrival`, headers: { authorization: `Bearer ${s.key}` } };
+      },
+    };
+    const rows: { minute: number; rps: number; p50: number; p99: number; errors: number; non2xx: number; rss: number }[] = [];
+    console.log(`soak: ${databaseUrl ? 'PostgreSQL' : 'PGlite'}, ${connections} connections, ${minutes} minutes, ${enterprises} enterprises, node ${process.version}`);
+    console.log('minute   req/s   p50 ms  p99 ms  errors  non-2xx  RSS MB');
+    for (let m = 1; m <= minutes; m++) {
+      const r = await autocannon({ url: base, connections, duration: 60, requests: [mixed] });
+      const row = { minute: m, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.timeouts, non2xx: r.non2xx, rss: rssMb(server.pid ?? 0) };
+      rows.push(row);
+      console.log(`${String(m).padStart(6)}  ${row.rps.toFixed(0).padStart(6)}  ${String(row.p50).padStart(6)}  ${String(row.p99).padStart(6)}  ${String(row.errors).padStart(6)}  ${String(row.non2xx).padStart(7)}  ${row.rss.toFixed(0).padStart(6)}`);
+    }
+    const first = rows[0]!;
+    const last = rows[rows.length - 1]!;
+    const pct = (a: number, b: number) => `${(((a - b) / b) * 100).toFixed(1)} %`;
+    console.log(`\nlast minute against the first: RSS ${pct(last.rss, first.rss)}, p99 ${pct(last.p99, first.p99)}, req/s ${pct(last.rps, first.rps)} (goal: RSS and p99 within 10 %)`);
+  } finally {
+    server.kill('SIGINT');
+    if (dataDir) await rm(dataDir, { recursive: true, force: true }).catch(() => undefined);
+  }
+}
