@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { migrateToLatest, openStore } from '../../src/store/db.js';
-import { loadRegistry, type BenchRegistry } from './registry.js';
+import { filingMaker, loadRegistry, type BenchRegistry } from './registry.js';
 
 // npm run bench -- http [--duration S] [--connections N] [--enterprises N] [--only verify,page,filing]
 // Starts the service (PostgreSQL when DATABASE_URL is set, else PGlite in a temp folder) and a
@@ -110,25 +110,7 @@ export async function benchHttp(argv: string[]): Promise<void> {
   try {
     await Promise.race([waitReady(`${base}/readyz`), serverExit]);
     // Filings to verify: file a few hundred through the API first.
-    const HOUR = 3_600_000;
-    let n = 0;
-    const nextFiling = () => {
-      const agency = reg.agencies[n % reg.agencies.length]!;
-      const uscc = reg.usccs[n % reg.usccs.length]!;
-      const start = new Date(Date.now() + 48 * HOUR + (n % 1000) * 60_000);
-      n++;
-      return {
-        key: agency.key,
-        body: JSON.stringify({
-          enterpriseUscc: uscc,
-          type: 'routine',
-          itemCodes: [agency.itemCodes[n % agency.itemCodes.length]],
-          inspectorIds: [agency.inspectorIds[n % 10], agency.inspectorIds[(n + 1) % 10]],
-          plannedStart: start.toISOString(),
-          plannedEnd: new Date(start.getTime() + 8 * HOUR).toISOString(),
-        }),
-      };
-    };
+    const nextFiling = filingMaker(reg);
     const codes: string[] = [];
     for (let i = 0; i < 300; i++) {
       const f = nextFiling();

@@ -8,6 +8,34 @@ import type { Db } from '../../src/store/db.js';
 // A realistic registry loaded in bulk, straight into the tables the service uses: a county's
 // agencies with published items and certified inspectors, and tens of thousands of enterprises.
 
+const HOUR = 3_600_000;
+
+/**
+ * New filings over the registry, round robin over agencies and enterprises, two days ahead and
+ * eight hours long, passing every default rule until an enterprise's cap is reached.
+ */
+export function filingMaker(reg: BenchRegistry, extra: Record<string, unknown> = {}): () => { key: string; body: string } {
+  let n = 0;
+  return () => {
+    const agency = reg.agencies[n % reg.agencies.length]!;
+    const uscc = reg.usccs[n % reg.usccs.length]!;
+    const start = new Date(Date.now() + 48 * HOUR + (n % 1000) * 60_000);
+    n++;
+    return {
+      key: agency.key,
+      body: JSON.stringify({
+        enterpriseUscc: uscc,
+        type: 'routine',
+        itemCodes: [agency.itemCodes[n % agency.itemCodes.length]],
+        inspectorIds: [agency.inspectorIds[n % 10], agency.inspectorIds[(n + 1) % 10]],
+        plannedStart: start.toISOString(),
+        plannedEnd: new Date(start.getTime() + 8 * HOUR).toISOString(),
+        ...extra,
+      }),
+    };
+  };
+}
+
 export interface BenchRegistry {
   adminKey: string;
   agencies: { id: string; key: string; inspectorIds: string[]; itemCodes: string[] }[];

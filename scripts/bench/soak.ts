@@ -6,15 +6,13 @@ import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { migrateToLatest, openStore } from '../../src/store/db.js';
 import { numberFlag, waitReady } from './http.js';
-import { loadRegistry } from './registry.js';
+import { filingMaker, loadRegistry } from './registry.js';
 
 // npm run bench -- soak [--minutes 10] [--connections 20] [--enterprises 40000]
 // A long day in minutes: the service (PostgreSQL when DATABASE_URL is set, else PGlite in a temp
 // folder) under a steady mix of scans, pages, lists, filings and arrivals, measured minute by
 // minute. What it answers: do memory and tail latency at the end stay within 10 % of the first
 // minute (no leak, no slow build-up)?
-
-const HOUR = 3_600_000;
 
 function rssMb(pid: number): number {
   const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS:')) ?? '';
@@ -44,25 +42,7 @@ export async function benchSoak(argv: string[]): Promise<void> {
   });
   try {
     await waitReady(`${base}/readyz`);
-    let n = 0;
-    const nextFiling = () => {
-      const agency = reg.agencies[n % reg.agencies.length]!;
-      const uscc = reg.usccs[n % reg.usccs.length]!;
-      const start = new Date(Date.now() + 48 * HOUR + (n % 1000) * 60_000);
-      n++;
-      return {
-        key: agency.key,
-        body: JSON.stringify({
-          enterpriseUscc: uscc,
-          type: 'routine',
-          itemCodes: [agency.itemCodes[n % agency.itemCodes.length]],
-          inspectorIds: [agency.inspectorIds[n % 10], agency.inspectorIds[(n + 1) % 10]],
-          plannedStart: start.toISOString(),
-          plannedEnd: new Date(start.getTime() + 8 * HOUR).toISOString(),
-          onSiteJustification: '企业自查报告存在疑点，需现场核实',
-        }),
-      };
-    };
+    const nextFiling = filingMaker(reg, { onSiteJustification: '企业自查报告存在疑点，需现场核实' });
     const seeded: { code: string; key: string }[] = [];
     for (let i = 0; i < 500; i++) {
       const f = nextFiling();

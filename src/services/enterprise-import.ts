@@ -5,6 +5,7 @@ import { localize, type Lang } from '../domain/i18n.js';
 import { messages } from '../domain/messages.js';
 import type { Principal } from '../domain/principal.js';
 import { validateUscc } from '../domain/uscc.js';
+import type { EnterpriseRecord } from '../store/enterprises-repo.js';
 import { chains, record } from './audit.js';
 import type { ServiceContext } from './context.js';
 
@@ -31,14 +32,8 @@ const YES = new Set(['true', '1', 'yes', 'y', '是']);
 const NO = new Set(['', 'false', '0', 'no', 'n', '否']);
 const BATCH = 1000;
 
-export interface ImportRow {
-  uscc: string;
-  name: string;
-  region: string;
-  industry: string | null;
-  riskClass: RiskClass | null;
-  noDisturb: boolean;
-}
+/** A line as it is registered. */
+export type ImportRow = Omit<EnterpriseRecord, 'createdAt'>;
 
 export interface ImportReport {
   lines: number;

@@ -72,14 +72,5 @@ export async function updateEnterprise(trx: Db, uscc: string, patch: Partial<Pic
 
 export async function findEnterprise(db: Db, uscc: string): Promise<EnterpriseRecord | null> {
   const r = await db.selectFrom('enterprises').selectAll().where('uscc', '=', uscc).executeTakeFirst();
-  if (!r) return null;
-  return {
-    uscc: r.uscc,
-    name: r.name,
-    region: r.region,
-    industry: r.industry,
-    riskClass: r.risk_class,
-    noDisturb: r.no_disturb,
-    createdAt: r.created_at,
-  };
+  return r ? record(r) : null;
 }
