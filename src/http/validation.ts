@@ -16,6 +16,8 @@ const localizeEn = require('ajv-i18n/localize/en') as Localize;
 const localizeZh = require('ajv-i18n/localize/zh') as Localize;
 
 const unknownField = { 'zh-CN': '未知字段，请删除', en: 'unknown field; remove it' };
+/** What a value of the format looks like, so that a date refused says how to write one. */
+const FORMAT_EXAMPLES: Record<string, string> = { 'date-time': '2026-12-01T09:00:00+08:00', date: '2026-12-01', email: 'name@example.gov.cn' };
 
 function details(errors: ErrorObject[], lang: Lang): ErrorDetail[] {
   const copy = structuredClone(errors);
@@ -31,7 +33,11 @@ function details(errors: ErrorObject[], lang: Lang): ErrorDetail[] {
       message = unknownField[lang];
     }
     if (e.keyword === 'enum') message += `: ${(e.params.allowedValues as string[]).join(', ')}`;
-    if (e.keyword === 'format') message += ` (${String(e.params.format)})`;
+    if (e.keyword === 'format') {
+      const format = String(e.params.format);
+      const example = FORMAT_EXAMPLES[format];
+      message += example ? ` (${format}${lang === 'en' ? ', for example ' : '，例如 '}${example})` : ` (${format})`;
+    }
     // anyOf/oneOf add a summary line after the branch errors; the branch errors say more.
     if (e.keyword === 'anyOf' || e.keyword === 'oneOf') continue;
     const key = `${path} ${message}`;

@@ -84,4 +84,14 @@ describe('everyday operations: agencies, inspectors, enterprises', () => {
     const lines = h.logs.lines.map((l) => JSON.parse(l) as { msg: string; reqId?: string }).filter((l) => l.reqId === reqId);
     expect(lines.map((l) => l.msg)).to.include.members(['rule sets loaded', 'request completed']);
   });
+
+  it('a date that is not one is refused with an example of the expected form, in the caller’s language', async () => {
+    const h = await harness();
+    const w = await world();
+    const zh = await file(w, { plannedStart: '2026-13-01 09:00' });
+    expect(zh.status).to.equal(400);
+    expect(zh.body.error.details.find((d: { path: string }) => d.path === '/plannedStart').message).to.include('例如 2026-12-01T09:00:00+08:00');
+    const en = await h.api().post('/api/v1/keys').set(admin).set('Accept-Language', 'en').send({ role: 'supervisor', name: 'n', expiresAt: 'tomorrow' });
+    expect(en.body.error.details[0].message).to.include('for example 2026-12-01T09:00:00+08:00');
+  });
 });
