@@ -2,6 +2,9 @@
 // marks), combining marks on nothing, variation selectors, and the blank letters of Hangul and
 // Braille all render as nothing; a reason, a reference or a name made of them says nothing.
 
+/** A text safe inside HTML, as element content or a quoted attribute. */
+export const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
+
 /** Characters Unicode counts as letters that render blank. */
 const BLANK_LETTERS = '\u115F\u1160\u3164\uFFA0\u2800';
 

@@ -1,11 +1,12 @@
 import type { DigestView, ScorecardEntryView } from '../domain/schemas.js';
+import { escapeHtml } from '../domain/text.js';
 import { violationKindNames, type ViolationKind } from '../domain/violation.js';
 
 // A digest as a mail client shows it: one self-contained HTML document with inline styles only
 // (mail clients drop <style> and never load scripts), and a small inline-SVG chart; and the
 // scorecard as CSV with a BOM, so that spreadsheet programs read the Chinese names right.
 
-const esc = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
+const esc = escapeHtml;
 const kindName = (k: string) => {
   const n = violationKindNames[k as ViolationKind];
   return n ? `${n['zh-CN']} / ${n.en}` : k;

@@ -85,7 +85,7 @@ export function createDigestService(ctx: ServiceContext) {
      * webhook, to be sent after the commit.
      */
     async generate(trx: Db, day: string, channels: { mail: boolean; webhook: boolean }): Promise<Record<string, unknown>> {
-      const recipients = await digestRecipients(trx);
+      const recipients = await digestRecipients(trx, ctx.clock.now());
       const scopes = new Set<string>(['']);
       const byAddress = new Map<string, Set<string>>();
       for (const r of recipients) {

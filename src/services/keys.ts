@@ -116,7 +116,7 @@ export function createKeyService(ctx: ServiceContext) {
     },
 
     async adminExists(): Promise<boolean> {
-      return anyActiveAdmin(ctx.db);
+      return anyActiveAdmin(ctx.db, ctx.clock.now());
     },
 
     async authenticate(key: string): Promise<Principal | null> {

@@ -26,17 +26,22 @@ export async function keyHashExists(db: Db, keyHash: string): Promise<boolean> {
   return !!(await db.selectFrom('api_keys').select('id').where('key_hash', '=', keyHash).executeTakeFirst());
 }
 
+/** A key in force at `now`: neither revoked nor expired. `table` is the api_keys table's name in the query. */
+export const keyInForce = (now: Date, table: 'api_keys' | 'k' = 'api_keys') =>
+  sql<boolean>`${sql.ref(`${table}.revoked_at`)} is null and (${sql.ref(`${table}.expires_at`)} is null or ${sql.ref(`${table}.expires_at`)} > ${now})`;
+
+type PrincipalColumns = Pick<KeyRow, 'id' | 'role' | 'name' | 'agency_id' | 'uscc' | 'regions'>;
+export const principalOf = (r: PrincipalColumns): Principal => ({ keyId: r.id, role: r.role, name: r.name, agencyId: r.agency_id, uscc: r.uscc, regions: r.regions });
+
 /** The principal of a key that is neither revoked nor expired at `now`, with when it expires. */
 export async function findPrincipalByHash(db: Db, keyHash: string, now: Date): Promise<{ principal: Principal; expiresAt: Date | null } | null> {
   const r = await db
     .selectFrom('api_keys')
     .select(['id', 'role', 'name', 'agency_id', 'uscc', 'regions', 'expires_at'])
     .where('key_hash', '=', keyHash)
-    .where('revoked_at', 'is', null)
-    .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)]))
+    .where(keyInForce(now))
     .executeTakeFirst();
-  if (!r) return null;
-  return { principal: { keyId: r.id, role: r.role, name: r.name, agencyId: r.agency_id, uscc: r.uscc, regions: r.regions }, expiresAt: r.expires_at };
+  return r ? { principal: principalOf(r), expiresAt: r.expires_at } : null;
 }
 
 export type KeyRow = Selectable<ApiKeysTable>;
@@ -44,8 +49,7 @@ export type KeyRow = Selectable<ApiKeysTable>;
 export async function listKeys(db: Db, q: { limit: number; after: { at: Date; id: string } | null; role?: string; active?: boolean; now: Date }): Promise<KeyRow[]> {
   let query = db.selectFrom('api_keys').selectAll();
   if (q.role) query = query.where('role', '=', q.role as KeyRow['role']);
-  if (q.active === true) query = query.where('revoked_at', 'is', null).where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', q.now)]));
-  if (q.active === false) query = query.where((eb) => eb.or([eb('revoked_at', 'is not', null), eb('expires_at', '<=', q.now)]));
+  if (q.active !== undefined) query = query.where(q.active ? keyInForce(q.now) : sql<boolean>`not (${keyInForce(q.now)})`);
   if (q.after) query = query.where(sql<boolean>`(created_at, id) < (${q.after.at}, ${q.after.id})`);
   return query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(q.limit).execute();
 }
@@ -66,23 +70,22 @@ export async function otherActiveAdmins(db: Db, id: string, now: Date): Promise<
     .select((eb) => eb.fn.countAll<string>().as('n'))
     .where('role', '=', 'admin')
     .where('id', '!=', id)
-    .where('revoked_at', 'is', null)
-    .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)]))
+    .where(keyInForce(now))
     .executeTakeFirstOrThrow();
   return Number(r.n);
 }
 
-export async function anyActiveAdmin(db: Db): Promise<boolean> {
-  return !!(await db.selectFrom('api_keys').select('id').where('role', '=', 'admin').where('revoked_at', 'is', null).limit(1).executeTakeFirst());
+export async function anyActiveAdmin(db: Db, now: Date): Promise<boolean> {
+  return !!(await db.selectFrom('api_keys').select('id').where('role', '=', 'admin').where(keyInForce(now)).limit(1).executeTakeFirst());
 }
 
 /** Supervisors' digest addresses, each with the scopes (regions) of the keys that gave it. */
-export async function digestRecipients(db: Db): Promise<{ email: string; regions: string[] }[]> {
+export async function digestRecipients(db: Db, now: Date): Promise<{ email: string; regions: string[] }[]> {
   return db
     .selectFrom('api_keys')
     .select(['email', 'regions'])
     .where('role', '=', 'supervisor')
-    .where('revoked_at', 'is', null)
+    .where(keyInForce(now))
     .where('email', 'is not', null)
     .orderBy('email')
     .orderBy('id')

@@ -1,5 +1,6 @@
 import type { Principal } from '../domain/principal.js';
 import type { Db } from './db.js';
+import { keyInForce, principalOf } from './keys-repo.js';
 
 export async function insertSession(db: Db, s: { id: string; keyId: string; expiresAt: Date }): Promise<void> {
   await db.insertInto('web_sessions').values({ id: s.id, key_id: s.keyId, expires_at: s.expiresAt }).execute();
@@ -14,11 +15,9 @@ export async function findSessionPrincipal(db: Db, id: string, now: Date): Promi
     .where('s.id', '=', id)
     .where('s.ended_at', 'is', null)
     .where('s.expires_at', '>', now)
-    .where('k.revoked_at', 'is', null)
-    .where((eb) => eb.or([eb('k.expires_at', 'is', null), eb('k.expires_at', '>', now)]))
+    .where(keyInForce(now, 'k'))
     .executeTakeFirst();
-  if (!r) return null;
-  return { keyId: r.id, role: r.role, name: r.name, agencyId: r.agency_id, uscc: r.uscc, regions: r.regions };
+  return r ? principalOf(r) : null;
 }
 
 export async function endSession(db: Db, id: string, at: Date): Promise<void> {

@@ -4,6 +4,7 @@ import type { Response } from 'express';
 import { Eta } from 'eta';
 import { formatLocal } from '../domain/calendar.js';
 import type { Localized } from '../domain/i18n.js';
+import { escapeHtml } from '../domain/text.js';
 import { web } from './context.js';
 import { name, roleNames, text, type UiKey } from './strings.js';
 
@@ -37,7 +38,7 @@ function helpers(res: Response) {
     tz,
     t: (key: UiKey, params?: Record<string, string | number>) => text(w.lang, key, params),
     l: (x: Localized | undefined | null, fallback = '') => (x ? x[w.lang] : fallback),
-    esc: (s: unknown) => String(s).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`),
+    esc: (s: unknown) => escapeHtml(String(s)),
     when: (at: string | Date | null | undefined) => (at ? formatLocal(new Date(at), tz) : ''),
   };
 }

@@ -27,7 +27,7 @@ export interface WebOptions {
 
 // Express matches routes case-insensitively and with or without a trailing slash; so does this
 const PAGE_PATHS = /^\/(?:$|v(?:\/|$)|login\/?$|logout\/?$|filings(?:\/|$)|report\/?$|dashboard(?:\/|$)|assets\/)/i;
-export const ASSETS_DIR = fileURLToPath(new URL('./assets', import.meta.url));
+const ASSETS_DIR = fileURLToPath(new URL('./assets', import.meta.url));
 
 /** The pages: server-rendered HTML for enterprises, agencies and supervisors, over the same services as the API. */
 export function webRouter(opts: WebOptions): Router {

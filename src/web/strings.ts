@@ -62,7 +62,6 @@ const ui = {
   confirmArrival: ['确认检查人员已到达', 'Confirm the inspectors arrived'],
   arrivalDone: ['已记录到达时间。', 'Arrival recorded.'],
   arrivalOutside: ['已记录到达；到达时间不在备案时间内，已生成问题线索。', 'Arrival recorded; it is outside the filed window, and a violation was raised.'],
-  rateThis: ['评价这次检查', 'Rate this inspection'],
   reportProblem: ['反映问题', 'Report a problem'],
   signInToAct: ['企业登录后可确认到达、举报或评价。', 'Sign in as the enterprise to confirm arrival, report or rate.'],
   // sign-in
@@ -73,11 +72,9 @@ const ui = {
   keyMissing: ['请输入访问密钥。', 'Enter your access key.'],
   tooManySignIns: ['登录失败次数过多，请 15 分钟后再试。', 'Too many failed sign-ins. Try again in 15 minutes.'],
   sessionEnded: ['登录已过期或已退出，请重新登录。', 'Your session has ended. Sign in again.'],
-  needRole: ['这个页面需要以{role}身份登录。', 'This page needs you to sign in as {role}.'],
   signedOut: ['已退出。', 'Signed out.'],
   // forms, errors
   csrfTitle: ['表单已失效', 'This form has expired'],
-  csrfText: ['这个表单不是本站刚刚打开的，或已过期，所以没有提交任何内容。请返回、刷新页面后重试。', 'This form did not come from this site just now, or it expired, so nothing was submitted. Go back, reload the page and try again.'],
   errorTitle: ['出错了', 'Something went wrong'],
   notFoundTitle: ['没有这个页面', 'No such page'],
   back: ['返回', 'Back'],
@@ -122,7 +119,6 @@ const ui = {
   severityWarn: ['预警', 'warning'],
   severityInfo: ['提示', 'note'],
   ruleTemplate: ['规则文本为模板，待本地替换', 'template text, to be replaced locally'],
-  filedOk: ['已备案。备案号 {no}，核验码 {code}。', 'Filed. Filing number {no}, verification code {code}.'],
   noItems: ['本机关还没有公布检查事项，不能备案。', 'Your agency has published no inspection items yet, so nothing can be filed.'],
   // filing page
   printNotice: ['打印检查告知书', 'Print the filing notice'],
@@ -179,7 +175,6 @@ const ui = {
   raisedAt: ['发现时间', 'Raised'],
   changeStatus: ['处理', 'Change'],
   note: ['处理意见', 'Note'],
-  history: ['处理记录', 'History'],
   scorecardTitle: ['机关评分（近 30 天）', 'Agency scorecards (last 30 days)'],
   rank: ['排名', 'Rank'],
   filings: ['备案', 'Filings'],

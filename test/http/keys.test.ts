@@ -7,6 +7,7 @@ import { cli } from '../support/cli.js';
 import { ADMIN_KEY, harness } from '../support/harness.js';
 import { admin, auth, waitFor, world } from '../support/fixtures.js';
 import { signedIn } from '../support/web.js';
+import { otherRuntime } from '../support/other-runtime.js';
 
 const HOUR = 3_600_000;
 
@@ -89,23 +90,15 @@ describe('keys: list, expiry, revocation', () => {
   });
 
   describe('across processes (PostgreSQL)', () => {
-    let other: Runtime;
-    before(async function () {
-      const h = await harness();
-      if (!h.config.databaseUrl) this.skip(); // PGlite is one process by construction
-      other = await startRuntime(h.config, h.log);
-    });
-    after(async () => {
-      await other?.close();
-    });
+    const other = otherRuntime();
     it('a key revoked through one process is refused by another at once, though that one had it cached', async () => {
       const h = await harness();
       const w = await world();
-      expect((await supertest(other.app).get('/api/v1/filings').set(auth(w.enterpriseKey))).status).to.equal(200); // cached there
+      expect((await supertest(other().app).get('/api/v1/filings').set(auth(w.enterpriseKey))).status).to.equal(200); // cached there
       const id = ((await h.api().get('/api/v1/keys?role=enterprise&limit=500').set(admin)).body.items as { id: string; uscc: string }[]).find((k) => k.uscc === w.uscc)?.id ?? '';
       expect((await h.api().delete(`/api/v1/keys/${id}`).set(admin)).status).to.equal(200);
       // the NOTIFY travels on its own connection: a deadline, not a sleep (it arrives in milliseconds)
-      await waitFor(async () => (await supertest(other.app).get('/api/v1/filings').set(auth(w.enterpriseKey))).status === 401, 2_000);
+      await waitFor(async () => (await supertest(other().app).get('/api/v1/filings').set(auth(w.enterpriseKey))).status === 401, 2_000);
     });
   });
 });

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { sql } from 'kysely';
 import supertest from 'supertest';
-import { startRuntime, type Runtime } from '../../src/runtime.js';
+import { otherRuntime } from '../support/other-runtime.js';
 import { harness } from '../support/harness.js';
 import { auth, file, waitFor, world } from '../support/fixtures.js';
 
@@ -16,15 +16,7 @@ describe('verification cache stays truthful', () => {
   });
 
   describe('across processes (PostgreSQL)', () => {
-    let other: Runtime;
-    before(async function () {
-      const h = await harness();
-      if (!h.config.databaseUrl) this.skip(); // PGlite is one process by construction
-      other = await startRuntime(h.config, h.log);
-    });
-    after(async () => {
-      await other?.close();
-    });
+    const other = otherRuntime();
 
     it('a cancellation made by another process reaches this one through LISTEN/NOTIFY', async () => {
       const h = await harness();
@@ -32,7 +24,7 @@ describe('verification cache stays truthful', () => {
       const { filing } = (await file(w)).body;
       // cache the view here
       expect((await h.api().get(`/api/v1/verify/${filing.verifyCode}`)).body.filing.status).to.equal('filed');
-      const res = await supertest(other.app).post(`/api/v1/filings/${filing.id}/cancel`).set(auth(w.agencyKey)).send({ reason: '合并检查' });
+      const res = await supertest(other().app).post(`/api/v1/filings/${filing.id}/cancel`).set(auth(w.agencyKey)).send({ reason: '合并检查' });
       expect(res.status).to.equal(200);
       await waitFor(async () => (await h.api().get(`/api/v1/verify/${filing.verifyCode}`)).body.filing.status === 'cancelled', 10_000);
     });
@@ -42,7 +34,7 @@ describe('verification cache stays truthful', () => {
       const w = await world();
       const probe = await h.api().get('/api/v1/verify/ABCDEFGHJKMNPQ');
       expect(probe.status).to.equal(404);
-      const made = await supertest(other.app).post('/api/v1/filings').set(auth(w.agencyKey)).send((await import('../support/fixtures.js')).filingBody(w));
+      const made = await supertest(other().app).post('/api/v1/filings').set(auth(w.agencyKey)).send((await import('../support/fixtures.js')).filingBody(w));
       expect(made.status).to.equal(201);
       expect((await h.api().get(`/api/v1/verify/${made.body.filing.verifyCode}`)).status).to.equal(200);
     });
@@ -54,7 +46,7 @@ describe('verification cache stays truthful', () => {
       expect((await h.api().get(`/api/v1/verify/${filing.verifyCode}`)).body.filing.status).to.equal('filed');
       // kill every LISTEN connection, as a network blip or a database restart would
       await sql`select pg_terminate_backend(pid) from pg_stat_activity where query ilike 'listen filing_changed%'`.execute(h.runtime.store.db);
-      await supertest(other.app).post(`/api/v1/filings/${filing.id}/cancel`).set(auth(w.agencyKey)).send({ reason: '改期' });
+      await supertest(other().app).post(`/api/v1/filings/${filing.id}/cancel`).set(auth(w.agencyKey)).send({ reason: '改期' });
       await waitFor(async () => (await h.api().get(`/api/v1/verify/${filing.verifyCode}`)).body.filing.status === 'cancelled', 10_000);
       // and the listener comes back by itself
       await waitFor(async () => {
