@@ -29,7 +29,6 @@ function helpers(res: Response) {
     csrf: () => w.csrf,
     // a fresh token per form shown: see formClaim
     once: () => randomBytes(18).toString('base64url'),
-    path: res.req.path,
     langHref: (lang: string) => {
       const u = new URL(res.req.originalUrl, 'http://page');
       u.searchParams.set('lang', lang);

@@ -77,12 +77,11 @@ export function filingPages(services: Services): Router {
     const picked = fields(values, 'jointAgencyIds').filter((id) => others.some((a) => a.id === id));
     const jointPools = await Promise.all(picked.map(pool));
     const assignments = await services.draws.openAssignments(agency.id, services.ctx.clock.now());
-    const today = new Date(services.ctx.clock.now().getTime() + 86_400_000);
     page(
       res,
       'filing-new',
       text(w.lang, 'newFilingTitle'),
-      { agency, others, jointPools, assignments, values, errors: extra.errors ?? null, decision: extra.decision ?? null, ...choices(w.lang), minDate: formatLocal(today, tz).slice(0, 10) },
+      { agency, others, jointPools, assignments, values, errors: extra.errors ?? null, decision: extra.decision ?? null, ...choices(w.lang) },
       { status: extra.status ?? 200, script: 'filing-form.js' },
     );
   }
