@@ -48,8 +48,14 @@ class Utf8Lines extends Transform {
   }
 }
 
-async function* withLines(records: AsyncIterable<{ record: string[]; info: { lines: number } }>): AsyncIterable<{ fields: string[]; line: number }> {
+/** The parser's records with their lines; a stream's failure is thrown even when it came before the reading began. */
+async function* withLines(
+  records: AsyncIterable<{ record: string[]; info: { lines: number } }>,
+  failure: () => Error | null,
+): AsyncIterable<{ fields: string[]; line: number }> {
   for await (const r of records) yield { fields: r.record, line: r.info.lines };
+  const failed = failure();
+  if (failed) throw failed;
 }
 
 export interface ImportIo {
@@ -64,18 +70,29 @@ export async function importEnterprisesFile(rt: Runtime, file: string, io: Impor
   const utf8 = new Utf8Lines(lang);
   const parser = parse({ bom: true, relax_column_count: true, skip_empty_lines: true, info: true });
   const input = createReadStream(file);
-  input.on('error', (err) => parser.destroy(err));
-  utf8.on('error', (err) => parser.destroy(err));
+  // The file can fail (not UTF-8) before the import has begun to read, while it still opens its
+  // transaction: every stream has a listener from the start, and the first failure is kept.
+  let failure: Error | null = null;
+  const fail = (err: Error) => {
+    failure ??= err;
+    parser.destroy(err);
+  };
+  input.on('error', fail);
+  utf8.on('error', fail);
+  parser.on('error', (err) => {
+    failure ??= err;
+  });
   input.pipe(utf8).pipe(parser);
   const bar = io.tty ? new SingleBar({ format: '{bar} {percentage}% | {value}/{total} bytes | {lines} lines', hideCursor: true, stream: process.stderr }) : null;
   bar?.start(size, 0, { lines: 0 });
   try {
-    return await importEnterprises(rt.services.ctx, { keyId: 'cli' }, withLines(parser as AsyncIterable<{ record: string[]; info: { lines: number } }>), {
+    return await importEnterprises(rt.services.ctx, { keyId: 'cli' }, withLines(parser as AsyncIterable<{ record: string[]; info: { lines: number } }>, () => failure), {
       lang,
       source: file.split('/').pop() ?? file,
       onProgress: (lines) => bar?.update(utf8.bytes, { lines }),
     });
-  } catch (err) {
+  } catch (thrown) {
+    const err = failure ?? thrown;
     // csv-parse's own errors (an unclosed quote) name their line too
     const code = (err as { code?: string }).code;
     if (typeof code === 'string' && code.startsWith('CSV_')) {
