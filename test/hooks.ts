@@ -1,3 +1,5 @@
+import supertest from 'supertest';
+import { contractProblems } from './support/contract.js';
 import { closeHarness, harness } from './support/harness.js';
 import { killServers } from './support/server-process.js';
 import { removeTempDirs } from './support/temp.js';
@@ -11,8 +13,15 @@ export const mochaHooks = {
     (await harness()).clock.reset();
   },
   async afterAll() {
-    await killServers();
-    await closeHarness();
-    await removeTempDirs();
+    try {
+      // every API response the run received, against the document the server publishes
+      const doc = (await supertest((await harness()).runtime.app).get('/openapi.json')).body;
+      const { checked, problems } = contractProblems(doc);
+      if (problems.length) throw new Error(`${problems.length} kinds of response differ from /openapi.json (of ${checked} checked):\n${problems.join('\n')}`);
+    } finally {
+      await killServers();
+      await closeHarness();
+      await removeTempDirs();
+    }
   },
 };

@@ -29,7 +29,13 @@ export const ErrorResponse = Type.Object({
   error: Type.Object({
     code: Type.String(),
     message: Type.String(),
-    details: Type.Array(Type.Object({ path: Type.String(), message: Type.String() })),
+    details: Type.Array(
+      Type.Object({
+        path: Type.String({ description: 'where: a JSON pointer into the body, or a header, or "path" for the address' }),
+        message: Type.String({ description: 'what is wrong there, in the language of the response' }),
+      }),
+      { minItems: 1 },
+    ),
     requestId: Type.Optional(Type.String()),
   }),
 });

@@ -1,11 +1,55 @@
+import type { TSchema } from '@sinclair/typebox';
+import * as decisionSchemas from '../domain/decision.js';
+import * as schemas from '../domain/schemas.js';
 import type { AnyRoute } from './route.js';
-import { ErrorResponse } from '../domain/schemas.js';
 
-const plain = (schema: unknown) => JSON.parse(JSON.stringify(schema)) as Record<string, unknown>;
+const { ErrorResponse } = schemas;
+type Json = Record<string, unknown>;
+const plain = (schema: unknown) => JSON.parse(JSON.stringify(schema)) as Json;
 export const toOpenApiPath = (p: string) => p.replace(/:(\w+)/g, '{$1}');
+
+/**
+ * The shapes the document names once under components/schemas: every object schema the domain
+ * exports (queries excepted: they become parameters), by its export name.
+ */
+function namedSchemas(): Map<string, string> {
+  const byJson = new Map<string, string>();
+  for (const [name, value] of Object.entries({ ...decisionSchemas, ...schemas })) {
+    if (!value || typeof value !== 'object' || (value as TSchema).type !== 'object' || name.endsWith('Query')) continue;
+    const json = JSON.stringify(value);
+    if (!byJson.has(json)) byJson.set(json, name.replace(/Schema$/, ''));
+  }
+  return byJson;
+}
+
+/** A schema with every part that is a named shape replaced by a $ref to it. */
+function withRefs(schema: unknown, names: Map<string, string>, isRoot = false): unknown {
+  if (Array.isArray(schema)) return schema.map((x) => withRefs(x, names));
+  if (!schema || typeof schema !== 'object') return schema;
+  const name = isRoot ? undefined : names.get(JSON.stringify(schema));
+  if (name) return { $ref: `#/components/schemas/${name}` };
+  return Object.fromEntries(Object.entries(schema).map(([k, v]) => [k, withRefs(v, names)]));
+}
+
+/** The errors every route of a shape can answer, declared once under components/responses. */
+const COMMON_ERRORS = {
+  400: ['BadRequest', 'bad input: the details name the field'],
+  401: ['Unauthorized', 'no key, or a key that is not valid (revoked, expired, unknown)'],
+  403: ['Forbidden', 'this key may not do this'],
+  404: ['NotFound', "not found, or not in the caller's scope"],
+  409: ['Conflict', 'the Idempotency-Key was used with another body (or the thing exists already)'],
+  413: ['PayloadTooLarge', 'body larger than BODY_LIMIT_BYTES'],
+  415: ['UnsupportedMediaType', 'body not application/json (or compressed)'],
+  429: ['TooManyRequests', 'too many requests from this address'],
+  503: ['Unavailable', 'the database cannot be reached (Retry-After says when to retry), or no rule set applies'],
+} as const;
+type CommonStatus = keyof typeof COMMON_ERRORS;
+const errorContent = { 'application/json': { schema: { $ref: '#/components/schemas/ErrorResponse' } } };
 
 /** The OpenAPI document, generated from the same route table and schemas the server runs on. */
 export function buildOpenApi(routes: readonly AnyRoute[], version: string): Record<string, unknown> {
+  const names = namedSchemas();
+  const ref = (schema: unknown) => withRefs(plain(schema), names);
   const paths: Record<string, Record<string, unknown>> = {};
   for (const r of routes) {
     const path = toOpenApiPath(r.path);
@@ -34,33 +78,31 @@ export function buildOpenApi(routes: readonly AnyRoute[], version: string): Reco
     for (const [status, spec] of Object.entries(r.responses)) {
       // an error a route declares without a shape has the one error shape
       const schema = spec.schema ?? (Number(status) >= 400 ? ErrorResponse : undefined);
-      responses[status] = {
-        description: spec.description,
-        ...(schema || spec.contentType ? { content: { [spec.contentType ?? 'application/json']: { schema: schema ? plain(schema) : { type: 'string' } } } } : {}),
-      };
+      const content: Record<string, unknown> = {};
+      if (schema || spec.contentType) content[spec.contentType ?? 'application/json'] = { schema: schema ? ref(schema) : { type: 'string' } };
+      for (const other of spec.alternatives ?? []) content[other] = { schema: { type: 'string' } };
+      responses[status] = { description: spec.description, ...(Object.keys(content).length ? { content } : {}) };
     }
     // the errors any route of this shape can answer, whatever it declares itself
-    const errorStatuses: [number, string][] = [
-      [400, 'bad input: the details name the field'],
-      ...(r.auth === 'public' ? [] : ([[401, 'no key, or a key that is not valid'], [403, 'this key may not do this']] as [number, string][])),
+    const common: CommonStatus[] = [
+      400,
+      ...(r.auth === 'public' ? [] : ([401, 403] as const)),
       // a path id, or an id in the body (an enterprise, inspector or agency), that is unknown or out of scope
-      ...(r.path.includes(':') || r.body ? ([[404, 'not found, or not in the caller\'s scope']] as [number, string][]) : []),
-      ...(r.creates ? ([[409, 'the Idempotency-Key was used with another body (or the thing exists already)']] as [number, string][]) : []),
+      ...(r.path.includes(':') || r.body ? ([404] as const) : []),
+      ...(r.creates ? ([409] as const) : []),
       // every method with a body is parsed, whether the route reads it or not
-      ...(r.method !== 'get' ? ([[413, 'body larger than BODY_LIMIT_BYTES'], [415, 'body not application/json (or compressed)']] as [number, string][]) : []),
-      ...(r.rateLimited ? ([[429, 'too many requests from this address']] as [number, string][]) : []),
-      ...(r.path === '/healthz' ? [] : ([[503, 'the database cannot be reached (Retry-After says when to retry), or no rule set applies']] as [number, string][])),
+      ...(r.method !== 'get' ? ([413, 415] as const) : []),
+      ...(r.rateLimited ? ([429] as const) : []),
+      ...(r.path === '/healthz' ? [] : ([503] as const)),
     ];
-    for (const [status, description] of errorStatuses) {
-      responses[String(status)] ??= { description, content: { 'application/json': { schema: plain(ErrorResponse) } } };
-    }
+    for (const status of common) responses[String(status)] ??= { $ref: `#/components/responses/${COMMON_ERRORS[status][0]}` };
     paths[path] ??= {};
     (paths[path] as Record<string, unknown>)[r.method] = {
       summary: r.summary,
       tags: [r.tag],
       ...(r.auth === 'public' ? { security: [] } : { description: `Roles: ${r.auth.join(', ')}` }),
       ...(parameters.length ? { parameters } : {}),
-      ...(r.body ? { requestBody: { required: true, content: { 'application/json': { schema: plain(r.body) } } } } : {}),
+      ...(r.body ? { requestBody: { required: true, content: { 'application/json': { schema: ref(r.body), ...(r.example ? { example: r.example } : {}) } } } } : {}),
       responses,
     };
   }
@@ -71,7 +113,11 @@ export function buildOpenApi(routes: readonly AnyRoute[], version: string): Reco
       version,
       description: 'Enterprise inspection filing, rule checks and verification. Errors: {"error": {code, message, details}}; messages in zh-CN by default, en with Accept-Language: en.',
     },
-    components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'API key' } } },
+    components: {
+      schemas: Object.fromEntries([...names].map(([json, name]) => [name, withRefs(JSON.parse(json), names, true)])),
+      responses: Object.fromEntries(Object.values(COMMON_ERRORS).map(([name, description]) => [name, { description, content: errorContent }])),
+      securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'API key' } },
+    },
     security: [{ apiKey: [] }],
     paths,
   };

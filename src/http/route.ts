@@ -27,6 +27,8 @@ export interface ResponseSpec {
   description: string;
   schema?: TSchema;
   contentType?: string;
+  /** other media types the same answer comes in (asked for with ?format), as text */
+  alternatives?: readonly string[];
 }
 
 export interface RouteDef<B extends TSchema = TUnknown, Q extends TSchema = TUnknown> {
@@ -38,6 +40,8 @@ export interface RouteDef<B extends TSchema = TUnknown, Q extends TSchema = TUnk
   /** roles that may call it, or 'public' for no key */
   auth: readonly Role[] | 'public';
   body?: B;
+  /** a typical request body, shown in the document (and checked against the schema by the tests) */
+  example?: Static<B>;
   query?: Q;
   /** honours Idempotency-Key */
   creates?: boolean;

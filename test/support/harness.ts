@@ -2,6 +2,7 @@ import { Writable } from 'node:stream';
 import { pino, type Logger } from 'pino';
 import pg from 'pg';
 import supertest from 'supertest';
+import { recorded } from './contract.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import type { Clock } from '../../src/domain/clock.js';
 import { startRuntime, type Runtime } from '../../src/runtime.js';
@@ -82,7 +83,7 @@ async function start(): Promise<Harness> {
   const clock = new TestClock();
   const queries = new QueryLog();
   const runtime = await startRuntime(config, log, { clock, dataDir: 'memory://', onQuery: queries.record });
-  return { queries, runtime, config, clock, logs, log, api: () => supertest.agent(runtime.app) };
+  return { queries, runtime, config, clock, logs, log, api: () => recorded(supertest.agent(runtime.app)) };
 }
 
 /** One database per test run, opened on first use. */

@@ -10,6 +10,7 @@ import {
   ResultCreate,
 } from '../../domain/schemas.js';
 import { defineRoute, who } from '../route.js';
+import { examples } from './examples.js';
 
 const tag = 'Filings';
 
@@ -21,6 +22,7 @@ export const filingRoutes = [
     tag,
     auth: ['agency'],
     body: FilingCreate,
+    example: examples.filing,
     creates: true,
     responses: {
       201: { description: 'filed, with its number, verification code and decision', schema: FilingWithDecision },
@@ -37,6 +39,7 @@ export const filingRoutes = [
     tag,
     auth: ['agency'],
     body: FilingCreate,
+    example: examples.filing,
     responses: { 200: { description: 'the decision', schema: CheckResponse } },
     handler: async (c) => ({ status: 200, body: { decision: await c.services.filings.check(who(c), c.body) } }),
   }),
@@ -66,6 +69,7 @@ export const filingRoutes = [
     tag,
     auth: ['agency'],
     body: ResultCreate,
+    example: examples.result,
     creates: true,
     responses: {
       200: { description: 'the completed filing', schema: Filing },

@@ -7,7 +7,7 @@ import { defineRoute, who } from '../route.js';
 
 const day = (raw: string | undefined): string => {
   if (!raw || !isCalendarDay(raw)) {
-    throw new AppError('validation_failed', 'validation_failed', {}, [{ path: '/date', message: 'a calendar day, YYYY-MM-DD' }]);
+    throw new AppError('validation_failed', 'validation_failed', {}, [{ path: '/date', message: { 'zh-CN': '日期，格式为 YYYY-MM-DD，例如 2026-12-01', en: 'a calendar day, YYYY-MM-DD' } }]);
   }
   return raw;
 };
@@ -54,7 +54,7 @@ export const jobRoutes = [
     auth: ['admin', 'supervisor'],
     query: DigestQuery,
     responses: {
-      200: { description: 'the digest', schema: Digest },
+      200: { description: 'the digest', schema: Digest, alternatives: ['text/html', 'text/csv'] },
       400: { description: 'not a day, or a day not over yet' },
     },
     handler: async (c) => {
@@ -71,7 +71,7 @@ export const jobRoutes = [
     tag: 'Supervision',
     auth: ['admin', 'supervisor'],
     query: ScorecardQuery,
-    responses: { 200: { description: 'the scorecard (or ?format=csv)', schema: Scorecard } },
+    responses: { 200: { description: 'the scorecard (or ?format=csv)', schema: Scorecard, alternatives: ['text/csv'] } },
     handler: async (c) => {
       const card = await c.services.digests.scorecard(who(c), c.query.from, c.query.to);
       if (c.query.format === 'csv') return { status: 200, body: scorecardCsv(card.agencies), contentType: 'text/csv; charset=utf-8' };

@@ -18,6 +18,7 @@ import {
   Page,
 } from '../../domain/schemas.js';
 import { defineRoute, who } from '../route.js';
+import { examples } from './examples.js';
 
 const tag = 'Registry';
 
@@ -29,6 +30,7 @@ export const registryRoutes = [
     tag,
     auth: ['admin'],
     body: AgencyCreate,
+    example: examples.agency,
     creates: true,
     responses: { 201: { description: 'created', schema: AgencyDetail }, 409: { description: 'code already used' } },
     handler: async (c) => ({ status: 201, body: await c.services.registry.createAgency(who(c), c.body, c.idempotency) }),
@@ -59,6 +61,7 @@ export const registryRoutes = [
     tag,
     auth: ['admin', 'agency'],
     body: InspectorCreate,
+    example: examples.inspector,
     creates: true,
     responses: { 201: { description: 'created', schema: Inspector }, 404: { description: 'no such agency' }, 409: { description: 'credential already registered' } },
     handler: async (c) => ({ status: 201, body: await c.services.registry.addInspector(who(c), c.params.id ?? '', c.body, c.idempotency) }),
@@ -70,6 +73,7 @@ export const registryRoutes = [
     tag,
     auth: ['admin'],
     body: EnterpriseCreate,
+    example: examples.enterprise,
     creates: true,
     responses: { 201: { description: 'created', schema: Enterprise }, 409: { description: 'already registered' } },
     handler: async (c) => ({ status: 201, body: await c.services.registry.createEnterprise(who(c), c.body, c.idempotency) }),
@@ -130,6 +134,7 @@ export const registryRoutes = [
     tag: 'Keys',
     auth: ['admin'],
     body: KeyCreate,
+    example: examples.key,
     creates: true,
     responses: {
       201: { description: 'created', schema: KeyCreated },

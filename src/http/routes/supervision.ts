@@ -13,6 +13,7 @@ import {
   ViolationUpdate,
 } from '../../domain/schemas.js';
 import { defineRoute, who } from '../route.js';
+import { examples } from './examples.js';
 
 const supervision = 'Supervision';
 const enterprise = 'Enterprise';
@@ -83,6 +84,7 @@ export const supervisionRoutes = [
     tag: enterprise,
     auth: ['enterprise'],
     body: ReportCreate,
+    example: examples.report,
     creates: true,
     responses: {
       201: { description: 'recorded as a violation for supervisors', schema: ReportCreated },
