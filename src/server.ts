@@ -58,7 +58,7 @@ async function main(): Promise<void> {
   } catch (err) {
     // a second process on the same embedded database, or a damaged one: one line that says what to do
     if (err instanceof DataDirLockedError || err instanceof EmbeddedDatabaseError) log.fatal(err.message);
-    else if (err instanceof AppError && err.messageKey === 'rules_invalid') log.fatal({ problems: err.details }, 'rule sets are invalid; fix them and start again');
+    else if (err instanceof AppError && err.messageKey === 'rules_invalid') log.fatal({ problems: err.details.map((d) => `${d.path}: ${d.message.en}`) }, 'rule sets are invalid; fix them and start again');
     else if (config.databaseUrl && isOutage(err)) log.fatal(databaseAway(config.databaseUrl, err));
     else log.fatal({ err }, 'start-up failed');
     process.exit(1);

@@ -6,7 +6,7 @@ import { ConfigError, loadConfig, type Config } from '../config.js';
 import { createAjv } from '../domain/ajv.js';
 import { isCalendarDay } from '../domain/calendar.js';
 import { JOB_NAMES } from '../domain/jobs.js';
-import { AppError } from '../domain/errors.js';
+import { AppError, detailsOf } from '../domain/errors.js';
 import type { Lang } from '../domain/i18n.js';
 import { ImportFatal } from '../services/enterprise-import.js';
 import { importEnterprisesFile } from './import.js';
@@ -390,7 +390,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     if (err instanceof AppError) {
       const lang = pickLang(process.env.LANG?.replace('_', '-'));
       io.err(`${err.code}: ${localize(messages[err.messageKey], lang, err.params)}`);
-      for (const d of err.details) io.err(`  ${d.path}: ${d.message}`);
+      for (const d of detailsOf(err)) io.err(`  ${d.path}: ${d.message[lang]}`);
       // bad input is a usage error (2), like a bad option; anything else failed (1)
       return err.status === 400 ? 2 : 1;
     }

@@ -1,5 +1,6 @@
-import { localize, type Lang, type Params } from './i18n.js';
-import { entities, messages, type Entity, type MessageKey } from './messages.js';
+import { localize, type Lang, type Localized, type Params } from './i18n.js';
+import type { Role } from './principal.js';
+import { entities, messages, roleNames, type Entity, type MessageKey } from './messages.js';
 
 export type ErrorCode =
   | 'validation_failed'
@@ -30,11 +31,36 @@ const statusOf: Record<ErrorCode, number> = {
   internal: 500,
 };
 
-/** A detail names the offending field (a JSON pointer into the body) and says what is wrong. */
+/** A detail names the offending field (a JSON pointer into the body) and says what is wrong, in both languages. */
 export interface ErrorDetail {
+  path: string;
+  message: Localized;
+}
+
+/** A detail as a response carries it: in the request's language. */
+export interface ResponseDetail {
   path: string;
   message: string;
 }
+
+/**
+ * Where to look when an error names no field: every error response has at least one detail, so a
+ * client can always show "what, where" the same way.
+ */
+const WHERE: Record<ErrorCode, string> = {
+  validation_failed: '/',
+  uscc_invalid: '/',
+  unauthorized: 'Authorization',
+  forbidden: 'Authorization',
+  not_found: 'path',
+  conflict: 'path',
+  payload_too_large: '/',
+  unsupported_media_type: 'Content-Type',
+  rule_blocked: '/decision',
+  rate_limited: 'Retry-After',
+  unavailable: 'Retry-After',
+  internal: 'requestId',
+};
 
 /**
  * The one error type. Messages are resolved per request language by the HTTP error handler,
@@ -55,15 +81,26 @@ export class AppError extends Error {
   }
 }
 
+/** A key of this role may not do this. */
+export const forbidden = (role: Role) => new AppError('forbidden', 'forbidden', { role: roleNames[role] });
+
 export const notFound = (what: Entity, id: string, details: ErrorDetail[] = []) => new AppError('not_found', 'not_found', { what: entities[what], id }, details);
 
 export interface ErrorBody {
-  error: { code: string; message: string; details: ErrorDetail[]; requestId?: string };
+  error: { code: string; message: string; details: ResponseDetail[]; requestId?: string };
   [extra: string]: unknown;
+}
+
+/** An error's details, or, when it names no field, one saying where the problem lies and what it is. */
+export function detailsOf(err: AppError): ErrorDetail[] {
+  if (err.details.length) return err.details;
+  const message = messages[err.messageKey];
+  return [{ path: WHERE[err.code], message: { 'zh-CN': localize(message, 'zh-CN', err.params), en: localize(message, 'en', err.params) } }];
 }
 
 /** The response body of an error, in one language; services that store responses use it too. */
 export function errorBody(err: AppError, lang: Lang, requestId: string): ErrorBody {
   const message = localize(messages[err.messageKey], lang, err.params);
-  return { error: { code: err.code, message, details: err.details, requestId }, ...err.extra };
+  const details = detailsOf(err).map((d) => ({ path: d.path, message: d.message[lang] }));
+  return { error: { code: err.code, message, details, requestId }, ...err.extra };
 }

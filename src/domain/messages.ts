@@ -1,4 +1,5 @@
 import type { Localized } from './i18n.js';
+import type { Role } from './principal.js';
 
 // The catalog of error and status texts. Keys are stable; rule-finding texts live in rules/.
 export const messages = {
@@ -15,7 +16,7 @@ export const messages = {
   unauthorized: { 'zh-CN': '缺少或无效的 API 密钥，请使用 Authorization: Bearer <key>', en: 'Missing or invalid API key; send Authorization: Bearer <key>' },
   csrf_invalid: { 'zh-CN': '表单已失效或不是从本站提交的，没有保存任何内容；请刷新页面后重试', en: 'The form expired or was not sent from this site; nothing was saved. Reload the page and try again' },
   page_role: { 'zh-CN': '这个页面只对以下角色开放：{roles}', en: 'This page is only for: {roles}' },
-  forbidden: { 'zh-CN': '当前密钥（角色 {role}）无权执行此操作', en: 'This key (role {role}) may not do this' },
+  forbidden: { 'zh-CN': '当前密钥（{role}）无权执行此操作', en: 'This key (role {role}) may not do this' },
   not_found: { 'zh-CN': '未找到{what}：{id}', en: '{what} not found: {id}' },
   route_not_found: { 'zh-CN': '没有这个接口：{method} {path}', en: 'No such endpoint: {method} {path}' },
   conflict_exists: { 'zh-CN': '{what}已存在：{id}', en: '{what} already exists: {id}' },
@@ -48,8 +49,8 @@ export const messages = {
   verify_cancelled: { 'zh-CN': '此备案已于 {at} 撤销，不是有效备案；持此码入企属于未经备案检查，可以拒绝并举报', en: 'This filing was cancelled at {at} and is not valid; a visit under this code is unfiled: you may refuse it and report it' },
   transition_invalid: { 'zh-CN': '备案当前状态为“{from}”，不能{action}', en: 'The filing is "{from}" and cannot be {action}' },
   agency_mismatch: { 'zh-CN': '{what} {id} 不属于本执法主体', en: '{what} {id} does not belong to this agency' },
-  key_scope_missing: { 'zh-CN': '角色 {role} 的密钥必须指定 {field}', en: 'A key with role {role} needs {field}' },
-  key_scope_extra: { 'zh-CN': '角色 {role} 的密钥不能指定 {field}', en: 'A key with role {role} must not have {field}' },
+  key_scope_missing: { 'zh-CN': '{role}的密钥必须指定 {field}', en: 'A key with role {role} needs {field}' },
+  key_scope_extra: { 'zh-CN': '{role}的密钥不能指定 {field}', en: 'A key with role {role} must not have {field}' },
   conducted_in_future: { 'zh-CN': '检查时间不能晚于当前时间', en: 'conductedAt cannot be in the future' },
   date_order: { 'zh-CN': '“{from}”必须早于“{to}”', en: '"{from}" must be before "{to}"' },
   cursor_invalid: { 'zh-CN': '分页游标无效，请使用上一页返回的 nextCursor', en: 'The cursor is not valid; pass the nextCursor of the previous page' },
@@ -89,6 +90,14 @@ export const reasons = {
 } as const satisfies Record<string, Localized>;
 
 /** Names of the things messages speak of, so that a Chinese message names them in Chinese. */
+/** The roles by the names people use for them. */
+export const roleNames: Record<Role, Localized> = {
+  admin: { 'zh-CN': '管理员', en: 'administrator' },
+  supervisor: { 'zh-CN': '监督机构', en: 'supervisor' },
+  agency: { 'zh-CN': '执法机关', en: 'agency' },
+  enterprise: { 'zh-CN': '企业', en: 'enterprise' },
+};
+
 export const entities = {
   filing: { 'zh-CN': '备案', en: 'filing' },
   agency: { 'zh-CN': '执法主体', en: 'agency' },

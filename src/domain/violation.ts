@@ -50,7 +50,9 @@ export const violationKindNames = {
 export function nextViolationStatus(from: ViolationStatus, to: ViolationStatus): ViolationStatus {
   if (!NEXT[from].includes(to)) {
     throw new AppError('conflict', 'violation_transition', { from: violationStatusNames[from], to: violationStatusNames[to] }, [
-      { path: '/status', message: NEXT[from].length ? `from ${from} only ${NEXT[from].join(' or ')}` : `${from} is final` },
+      { path: '/status', message: NEXT[from].length
+        ? { 'zh-CN': `当前状态只能改为 ${NEXT[from].join(' 或 ')}`, en: `from ${from} only ${NEXT[from].join(' or ')}` }
+        : { 'zh-CN': `${from} 为最终状态`, en: `${from} is final` } },
     ]);
   }
   return to;

@@ -33,9 +33,9 @@ function fromParserError(err: unknown, bodyLimit: number): AppError | null {
     case 'parameters.too.many':
       return new AppError('payload_too_large', 'form_too_many_fields');
     case 'entity.invalid_utf8':
-      return new AppError('validation_failed', 'invalid_utf8', {}, [{ path: '/', message: 'the body is not valid UTF-8' }]);
+      return new AppError('validation_failed', 'invalid_utf8', {}, [{ path: '/', message: { 'zh-CN': '请求体不是合法的 UTF-8', en: 'the body is not valid UTF-8' } }]);
     case 'entity.too_deep':
-      return new AppError('validation_failed', 'too_deep', { max: (err as { maxDepth?: number }).maxDepth ?? 0 }, [{ path: '/', message: 'nested too deep' }]);
+      return new AppError('validation_failed', 'too_deep', { max: (err as { maxDepth?: number }).maxDepth ?? 0 }, [{ path: '/', message: { 'zh-CN': '嵌套过深', en: 'nested too deep' } }]);
     default:
       return type.startsWith('entity.') || type.startsWith('request.') ? new AppError('validation_failed', 'validation_failed') : null;
   }
@@ -48,7 +48,7 @@ function fromParserError(err: unknown, bodyLimit: number): AppError | null {
 export function toAppError(err: unknown, bodyLimit: number, health: DatabaseErrors): AppError | null {
   if (err instanceof AppError) return err;
   // the router could not decode a path parameter (percent-encoded bytes that are not UTF-8)
-  if (err instanceof URIError) return new AppError('validation_failed', 'path_invalid', {}, [{ path: 'path', message: 'not valid percent-encoded UTF-8' }]);
+  if (err instanceof URIError) return new AppError('validation_failed', 'path_invalid', {}, [{ path: 'path', message: { 'zh-CN': '不是合法的 UTF-8 百分号编码', en: 'not valid percent-encoded UTF-8' } }]);
   const parsed = fromParserError(err, bodyLimit);
   if (parsed) return parsed;
   switch (health.classify(err)) {
@@ -56,7 +56,7 @@ export function toAppError(err: unknown, bodyLimit: number, health: DatabaseErro
       return new AppError('unavailable', 'unavailable', { reason: reasons.databaseAway });
     case 'duplicate':
       // a check-then-insert raced another request creating the same thing
-      return new AppError('conflict', 'conflict_duplicate', {}, [{ path: '/', message: 'created by another request at the same moment' }]);
+      return new AppError('conflict', 'conflict_duplicate', {}, [{ path: '/', message: { 'zh-CN': '同一时刻被另一个请求创建', en: 'created by another request at the same moment' } }]);
     default:
       return null;
   }

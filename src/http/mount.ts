@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Request, RequestHandler, Response, Router } from 'express';
 import type { Logger } from 'pino';
-import { AppError } from '../domain/errors.js';
+import { AppError, forbidden } from '../domain/errors.js';
 import { pickLang } from '../domain/i18n.js';
 import type { Principal } from '../domain/principal.js';
 import type { Services } from '../services/index.js';
@@ -42,7 +42,7 @@ export function mountRoute(router: Router, route: AnyRoute, services: Services, 
     let principal: Principal | null = null;
     if (route.auth !== 'public') {
       principal = await authenticate(req, services);
-      if (!route.auth.includes(principal.role)) throw new AppError('forbidden', 'forbidden', { role: principal.role });
+      if (!route.auth.includes(principal.role)) throw forbidden(principal.role);
     }
     // express.json() leaves other media types unparsed; say so instead of "body must be object".
     if (route.body && req.headers['content-type'] && !req.is('application/json')) {
@@ -51,17 +51,17 @@ export function mountRoute(router: Router, route: AnyRoute, services: Services, 
     const body: unknown = req.body ?? {};
     // Express 5 exposes req.query as a getter; validate (and coerce) a copy.
     const query: Record<string, unknown> = { ...(req.query as Record<string, unknown>) };
-    rejectUnstorable(req.params, lang);
-    rejectUnstorable(query, lang);
-    rejectUnstorable(body, lang);
-    validateQuery?.(query, lang);
-    validateBody?.(body, lang);
+    rejectUnstorable(req.params);
+    rejectUnstorable(query);
+    rejectUnstorable(body);
+    validateQuery?.(query);
+    validateBody?.(body);
     const ctx = { body, query, params: req.params as Record<string, string>, principal, lang, requestId, services };
 
     const idemKey = req.headers['idempotency-key'];
     if (route.creates && principal && typeof idemKey === 'string') {
       if (!IDEMPOTENCY_KEY.test(idemKey)) {
-        throw new AppError('validation_failed', 'validation_failed', {}, [{ path: 'Idempotency-Key', message: '1-200 printable ASCII characters' }]);
+        throw new AppError('validation_failed', 'validation_failed', {}, [{ path: 'Idempotency-Key', message: { 'zh-CN': '1 至 200 个可打印 ASCII 字符', en: '1-200 printable ASCII characters' } }]);
       }
       const claim: IdempotencyClaim = {
         principalId: principal.keyId,

@@ -16,18 +16,22 @@ const localizeEn = require('ajv-i18n/localize/en') as Localize;
 const localizeZh = require('ajv-i18n/localize/zh') as Localize;
 
 const unknownField = { 'zh-CN': '未知字段，请删除', en: 'unknown field; remove it' };
+// the path names the field, so "required" says the rest (ajv would repeat the name)
+const requiredField = { 'zh-CN': '必填', en: 'required' };
 /** What a value of the format looks like, so that a date refused says how to write one. */
 const FORMAT_EXAMPLES: Record<string, string> = { 'date-time': '2026-12-01T09:00:00+08:00', date: '2026-12-01', email: 'name@example.gov.cn' };
 
-function details(errors: ErrorObject[], lang: Lang): ErrorDetail[] {
+/** One language's text of each error, as ajv-i18n words it, with our additions. */
+function texts(errors: ErrorObject[], lang: Lang): { path: string; message: string; keyword: string }[] {
   const copy = structuredClone(errors);
   (lang === 'en' ? localizeEn : localizeZh)(copy);
-  const out: ErrorDetail[] = [];
-  const seen = new Set<string>();
-  for (const e of copy) {
+  return copy.map((e) => {
     let path = e.instancePath || '/';
     let message = e.message ?? 'invalid';
-    if (e.keyword === 'required') path = `${e.instancePath}/${String(e.params.missingProperty)}`;
+    if (e.keyword === 'required') {
+      path = `${e.instancePath}/${String(e.params.missingProperty)}`;
+      message = requiredField[lang];
+    }
     if (e.keyword === 'additionalProperties') {
       path = `${e.instancePath}/${String(e.params.additionalProperty)}`;
       message = unknownField[lang];
@@ -38,20 +42,29 @@ function details(errors: ErrorObject[], lang: Lang): ErrorDetail[] {
       const example = FORMAT_EXAMPLES[format];
       message += example ? ` (${format}${lang === 'en' ? ', for example ' : '，例如 '}${example})` : ` (${format})`;
     }
+    return { path, message, keyword: e.keyword };
+  });
+}
+
+function details(errors: ErrorObject[]): ErrorDetail[] {
+  const zh = texts(errors, 'zh-CN');
+  const out: ErrorDetail[] = [];
+  const seen = new Set<string>();
+  texts(errors, 'en').forEach((en, i) => {
     // anyOf/oneOf add a summary line after the branch errors; the branch errors say more.
-    if (e.keyword === 'anyOf' || e.keyword === 'oneOf') continue;
-    const key = `${path} ${message}`;
-    if (!seen.has(key)) out.push({ path, message });
+    if (en.keyword === 'anyOf' || en.keyword === 'oneOf') return;
+    const key = `${en.path} ${en.message}`;
+    if (!seen.has(key)) out.push({ path: en.path, message: { 'zh-CN': zh[i]?.message ?? en.message, en: en.message } });
     seen.add(key);
-  }
+  });
   return out;
 }
 
-export type Validator = (data: unknown, lang: Lang) => void;
+export type Validator = (data: unknown) => void;
 
 function make(validate: ValidateFunction): Validator {
-  return (data, lang) => {
-    if (!validate(data)) throw new AppError('validation_failed', 'validation_failed', {}, details(validate.errors ?? [], lang));
+  return (data) => {
+    if (!validate(data)) throw new AppError('validation_failed', 'validation_failed', {}, details(validate.errors ?? []));
   };
 }
 
@@ -63,7 +76,7 @@ const surrogateMessage = { 'zh-CN': '含有不成对的代理字符（\\ud800-\\
 // a high surrogate not followed by a low one, or a low one not preceded by a high one ("\ud800"
 // is valid JSON, but no database stores it)
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-const badText = (s: string, lang: Lang) => (s.includes('\u0000') ? nulMessage[lang] : LONE_SURROGATE.test(s) ? surrogateMessage[lang] : null);
+const badText = (s: string) => (s.includes('\u0000') ? nulMessage : LONE_SURROGATE.test(s) ? surrogateMessage : null);
 
 /** No request body of this API is nested anywhere near this deep; deeper is an attack or a mistake. */
 export const MAX_DEPTH = 32;
@@ -73,24 +86,24 @@ export const MAX_DEPTH = 32;
  * without recursion, so a body nested thousands deep cannot overflow the stack), NUL characters
  * and lone surrogates anywhere (PostgreSQL stores neither in text or jsonb).
  */
-export function rejectUnstorable(value: unknown, lang: Lang): void {
+export function rejectUnstorable(value: unknown): void {
   const found: ErrorDetail[] = [];
   const stack: { v: unknown; path: string; depth: number }[] = [{ v: value, path: '', depth: 0 }];
   while (stack.length > 0 && found.length < 10) {
     const { v, path, depth } = stack.pop() as { v: unknown; path: string; depth: number };
     if (typeof v === 'string') {
-      const problem = badText(v, lang);
+      const problem = badText(v);
       if (problem) found.push({ path: path || '/', message: problem });
       continue;
     }
     if (!v || typeof v !== 'object') continue;
-    if (depth >= MAX_DEPTH) throw new AppError('validation_failed', 'too_deep', { max: MAX_DEPTH }, [{ path: path || '/', message: `nested more than ${MAX_DEPTH} levels` }]);
+    if (depth >= MAX_DEPTH) throw new AppError('validation_failed', 'too_deep', { max: MAX_DEPTH }, [{ path: path || '/', message: { 'zh-CN': `嵌套超过 ${MAX_DEPTH} 层`, en: `nested more than ${MAX_DEPTH} levels` } }]);
     if (Array.isArray(v)) {
       for (let i = v.length - 1; i >= 0; i--) stack.push({ v: v[i], path: `${path}/${i}`, depth: depth + 1 });
     } else {
       for (const [k, x] of Object.entries(v).reverse()) {
         const p = `${path}/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`;
-        const problem = badText(k, lang);
+        const problem = badText(k);
         if (problem) found.push({ path: p, message: problem });
         stack.push({ v: x, path: p, depth: depth + 1 });
       }

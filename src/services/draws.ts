@@ -3,7 +3,8 @@ import { sql } from 'kysely';
 import { addDays, dayBounds, localDate } from '../domain/calendar.js';
 import { newId } from '../domain/codes.js';
 import { drawEnterprises, drawPairs, drawRecordHash, drawSample, populationHash, populationJson, sampleSize, sha256, MAX_DRAW_RATIO, type DrawnAssignment, type PopulationMember } from '../domain/draw.js';
-import { AppError, notFound } from '../domain/errors.js';
+import type { Localized } from '../domain/i18n.js';
+import { AppError, forbidden, notFound } from '../domain/errors.js';
 import type { FilingStatus, ResultOutcome } from '../domain/filing.js';
 import { inRegions, type Principal } from '../domain/principal.js';
 import type { DrawInputsView, DrawListQueryT, DrawPlanCreateBody, DrawPlanView, DrawSummaryView, DrawVerificationView, DrawView, PageOf } from '../domain/schemas.js';
@@ -119,7 +120,7 @@ export function createDrawService(ctx: ServiceContext) {
     return draw;
   }
 
-  const refuse = (key: 'draw_population_empty' | 'draw_above_cap' | 'draw_pool_small' | 'draw_sample_empty', params: Record<string, string | number>, path: string, message: string) =>
+  const refuse = (key: 'draw_population_empty' | 'draw_above_cap' | 'draw_pool_small' | 'draw_sample_empty', params: Record<string, string | number>, path: string, message: Localized) =>
     new AppError('validation_failed', key, params, [{ path, message }]);
 
   /** Makes a committed draw: records what it is made from, draws, reveals the seed. */
@@ -185,9 +186,9 @@ export function createDrawService(ctx: ServiceContext) {
 
   async function canManage(p: Principal, agencyId: string): Promise<{ region: string }> {
     const agency = await findAgency(ctx.db, agencyId);
-    if (!agency) throw notFound('agency', agencyId, [{ path: '/agencyId', message: 'no such agency' }]);
+    if (!agency) throw notFound('agency', agencyId, [{ path: '/agencyId', message: { 'zh-CN': '没有这个执法主体', en: 'no such agency' } }]);
     const ok = p.role === 'admin' || (p.role === 'agency' && p.agencyId === agencyId) || (p.role === 'supervisor' && inRegions(agency.region, p.regions));
-    if (!ok) throw new AppError('forbidden', 'forbidden', { role: p.role });
+    if (!ok) throw forbidden(p.role);
     return agency;
   }
 
@@ -263,26 +264,26 @@ export function createDrawService(ctx: ServiceContext) {
       const agency = await canManage(p, body.agencyId);
       const jurisdiction = jurisdictionOf(agency.region);
       if (body.filter.region !== undefined && !body.filter.region.startsWith(jurisdiction)) {
-        throw new AppError('validation_failed', 'draw_outside_jurisdiction', { region: body.filter.region, jurisdiction }, [{ path: '/filter/region', message: `within ${jurisdiction}` }]);
+        throw new AppError('validation_failed', 'draw_outside_jurisdiction', { region: body.filter.region, jurisdiction }, [{ path: '/filter/region', message: { 'zh-CN': `须在 ${jurisdiction} 之内`, en: `within ${jurisdiction}` } }]);
       }
       // without a region, the agency's own jurisdiction, never the whole country
       body = { ...body, filter: { ...body.filter, region: body.filter.region ?? jurisdiction } };
       if ((body.ratio === undefined) === (body.size === undefined)) {
-        throw new AppError('validation_failed', 'validation_failed', {}, [{ path: '/ratio', message: 'give either ratio or size' }]);
+        throw new AppError('validation_failed', 'validation_failed', {}, [{ path: '/ratio', message: { 'zh-CN': 'ratio 与 size 只能填一项', en: 'give either ratio or size' } }]);
       }
-      if (body.ratio !== undefined && body.ratio > MAX_DRAW_RATIO) throw refuse('draw_above_cap', { max: `${MAX_DRAW_RATIO * 100}%`, asked: `${Math.round(body.ratio * 1000) / 10}%` }, '/ratio', `at most ${MAX_DRAW_RATIO}`);
+      if (body.ratio !== undefined && body.ratio > MAX_DRAW_RATIO) throw refuse('draw_above_cap', { max: `${MAX_DRAW_RATIO * 100}%`, asked: `${Math.round(body.ratio * 1000) / 10}%` }, '/ratio', { 'zh-CN': `不能超过 ${MAX_DRAW_RATIO}`, en: `at most ${MAX_DRAW_RATIO}` });
       const now = ctx.clock.now();
       const today = localDate(now, ctx.tz);
       const firstDrawOn = body.schedule?.firstDrawOn ?? today;
-      if (firstDrawOn < today) throw new AppError('validation_failed', 'validation_failed', {}, [{ path: '/schedule/firstDrawOn', message: 'a day from today on' }]);
+      if (firstDrawOn < today) throw new AppError('validation_failed', 'validation_failed', {}, [{ path: '/schedule/firstDrawOn', message: { 'zh-CN': '须为今天或以后的日期', en: 'a day from today on' } }]);
       const periodDays = body.periodDays ?? 30;
       const { members } = await population(ctx.db, { agencyId: body.agencyId, filter: body.filter, excludeDays: body.excludeInspectedWithinDays ?? 0, includeNoDisturb: body.includeNoDisturb ?? false }, now);
-      if (!members.length) throw refuse('draw_population_empty', {}, '/filter', 'no enterprise matches the filter after exclusions');
+      if (!members.length) throw refuse('draw_population_empty', {}, '/filter', { 'zh-CN': '排除之后没有符合条件的企业', en: 'no enterprise matches the filter after exclusions' });
       const { target, cap } = sampleSize(members.length, body);
-      if (body.size !== undefined && body.size > cap) throw refuse('draw_above_cap', { max: cap, asked: body.size }, '/size', `at most ${cap} of ${members.length}`);
-      if (target < 1) throw refuse('draw_sample_empty', { n: members.length }, body.ratio !== undefined ? '/ratio' : '/size', 'the sample would be empty');
+      if (body.size !== undefined && body.size > cap) throw refuse('draw_above_cap', { max: cap, asked: body.size }, '/size', { 'zh-CN': `${members.length} 家中最多 ${cap} 家`, en: `at most ${cap} of ${members.length}` });
+      if (target < 1) throw refuse('draw_sample_empty', { n: members.length }, body.ratio !== undefined ? '/ratio' : '/size', { 'zh-CN': '抽取结果将为空', en: 'the sample would be empty' });
       const inspectors = await pool(ctx.db, body.agencyId, addDays(firstDrawOn, periodDays - 1));
-      if (inspectors.length < 3) throw refuse('draw_pool_small', { n: inspectors.length }, '/agencyId', 'the agency needs at least 3 certified inspectors');
+      if (inspectors.length < 3) throw refuse('draw_pool_small', { n: inspectors.length }, '/agencyId', { 'zh-CN': '该执法主体至少需要 3 名持证执法人员', en: 'the agency needs at least 3 certified inspectors' });
       return transact(ctx.db, claim, async (trx) => {
         const plan = await trx
           .insertInto('draw_plans')

@@ -172,7 +172,9 @@ export function filingRecords(input: FilingInput, decision: Decision, region: st
 
 /** The 422 a blocked filing answers with, as the error handler would write it. */
 export function blockedError(decision: Decision): AppError {
-  return new AppError('rule_blocked', 'rule_blocked', {}, [], { decision });
+  // each blocking finding, where the decision holds it
+  const details = decision.findings.flatMap((f, i) => (f.severity === 'block' ? [{ path: `/decision/findings/${i}`, message: f.message }] : []));
+  return new AppError('rule_blocked', 'rule_blocked', {}, details, { decision });
 }
 
 function blockedBody(decision: Decision, claim: IdempotencyClaim) {

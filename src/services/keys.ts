@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { AppError, errorBody, notFound } from '../domain/errors.js';
 import { newId } from '../domain/codes.js';
+import { roleNames } from '../domain/messages.js';
 import type { Principal } from '../domain/principal.js';
 import type { KeyCreateBody, KeyCreatedView, KeyListQueryT, KeyViewT, PageOf } from '../domain/schemas.js';
 import { validateUscc } from '../domain/uscc.js';
@@ -50,13 +51,13 @@ export function createKeyService(ctx: ServiceContext) {
   function expiry(body: KeyCreateBody): Date | null {
     if (!body.expiresAt) return null;
     const at = new Date(body.expiresAt);
-    if (!(at > ctx.clock.now())) throw new AppError('validation_failed', 'key_expiry_past', {}, [{ path: '/expiresAt', message: 'must be in the future' }]);
+    if (!(at > ctx.clock.now())) throw new AppError('validation_failed', 'key_expiry_past', {}, [{ path: '/expiresAt', message: { 'zh-CN': '须为将来的时间', en: 'must be in the future' } }]);
     return at;
   }
 
   async function checkScope(body: KeyCreateBody): Promise<{ agencyId: string | null; uscc: string | null; regions: string[]; email: string | null }> {
-    const need = (field: string) => new AppError('validation_failed', 'key_scope_missing', { role: body.role, field }, [{ path: `/${field}`, message: 'required for this role' }]);
-    const extra = (field: string) => new AppError('validation_failed', 'key_scope_extra', { role: body.role, field }, [{ path: `/${field}`, message: 'not allowed for this role' }]);
+    const need = (field: string) => new AppError('validation_failed', 'key_scope_missing', { role: roleNames[body.role], field }, [{ path: `/${field}`, message: { 'zh-CN': '此角色必须填写', en: 'required for this role' } }]);
+    const extra = (field: string) => new AppError('validation_failed', 'key_scope_extra', { role: roleNames[body.role], field }, [{ path: `/${field}`, message: { 'zh-CN': '此角色不能填写', en: 'not allowed for this role' } }]);
     if (body.role !== 'agency' && body.agencyId !== undefined) throw extra('agencyId');
     if (body.role !== 'enterprise' && body.uscc !== undefined) throw extra('uscc');
     if (body.role !== 'supervisor' && body.regions !== undefined) throw extra('regions');

@@ -1,4 +1,4 @@
-import { AppError, notFound } from '../domain/errors.js';
+import { AppError, forbidden, notFound } from '../domain/errors.js';
 import { entities, type Entity } from '../domain/messages.js';
 import { maskCredential, newId, normalizeCredential } from '../domain/codes.js';
 import { inRegions, type Principal } from '../domain/principal.js';
@@ -50,7 +50,7 @@ const inspectorView = (i: InspectorRecord): InspectorView => ({
 const enterpriseView = (e: EnterpriseRecord): EnterpriseView => ({ ...e, createdAt: e.createdAt.toISOString() });
 
 function conflict(what: Entity, id: string, path: string) {
-  return new AppError('conflict', 'conflict_exists', { what: entities[what], id }, [{ path, message: 'already exists' }]);
+  return new AppError('conflict', 'conflict_exists', { what: entities[what], id }, [{ path, message: { 'zh-CN': '已存在', en: 'already exists' } }]);
 }
 
 async function agencyDetail(db: Db, id: string): Promise<AgencyDetailView> {
@@ -67,7 +67,7 @@ export function createRegistryService(ctx: ServiceContext) {
     async createAgency(actor: Principal, body: AgencyCreateBody, claim?: IdempotencyClaim): Promise<AgencyDetailView> {
       const seen = new Set<string>();
       body.items.forEach((item, i) => {
-        if (seen.has(item.code)) throw new AppError('validation_failed', 'validation_failed', {}, [{ path: `/items/${i}/code`, message: `duplicate item code "${item.code}"` }]);
+        if (seen.has(item.code)) throw new AppError('validation_failed', 'validation_failed', {}, [{ path: `/items/${i}/code`, message: { 'zh-CN': `检查事项编码“${item.code}”重复`, en: `duplicate item code "${item.code}"` } }]);
         seen.add(item.code);
       });
       if (await agencyCodeTaken(ctx.db, body.code)) throw conflict('agency', body.code, '/code');
@@ -203,7 +203,7 @@ export function createRegistryService(ctx: ServiceContext) {
     async getEnterprise(actor: Principal, raw: string): Promise<EnterpriseView> {
       const uscc = validateUscc(raw);
       // An enterprise key may read only itself, whether or not the other code is registered.
-      if (actor.role === 'enterprise' && actor.uscc !== uscc) throw new AppError('forbidden', 'forbidden', { role: actor.role });
+      if (actor.role === 'enterprise' && actor.uscc !== uscc) throw forbidden(actor.role);
       const e = await findEnterprise(ctx.db, uscc);
       // Out of a supervisor's regions reads as missing: existence elsewhere is not its to learn.
       if (!e || (actor.role === 'supervisor' && !inRegions(e.region, actor.regions))) throw notFound('enterprise', uscc);

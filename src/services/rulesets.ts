@@ -26,7 +26,8 @@ export class RuleSetRegistry {
         'validation_failed',
         'rules_invalid',
         { count: err.problems.length },
-        err.problems.map((p) => ({ path: `${p.file}#${p.pointer}`, message: p.message })),
+        // a rule file's problems are written for whoever edits the file, in English (as the files' keys are)
+        err.problems.map((p) => ({ path: `${p.file}#${p.pointer}`, message: { 'zh-CN': p.message, en: p.message } })),
       );
     }
     this.sets = Object.freeze(sets);

@@ -1,4 +1,4 @@
-import { AppError, notFound } from '../domain/errors.js';
+import { AppError, forbidden, notFound } from '../domain/errors.js';
 import { maskCredential, VERIFY_CODE_PATTERN } from '../domain/codes.js';
 import { auditActions, nextStatus, type FilingStatus, type FilingType } from '../domain/filing.js';
 import { formatLocal } from '../domain/calendar.js';
@@ -128,7 +128,7 @@ export function createVerificationService(ctx: ServiceContext) {
       const at = ctx.clock.now();
       let found: VerifyView;
       // what cannot be a code is a typing error, not a visit: refused, and nothing recorded
-      if (!codePattern.test(normalizeCode(raw))) throw new AppError('validation_failed', 'code_malformed', {}, [{ path: '/code', message: 'not a verification code' }]);
+      if (!codePattern.test(normalizeCode(raw))) throw new AppError('validation_failed', 'code_malformed', {}, [{ path: '/code', message: { 'zh-CN': '不是核验码', en: 'not a verification code' } }]);
       const unfiledAtDoor = async (uscc: string): Promise<never> => {
         const violationId = await raiseUnfiledArrival(ctx.db, { uscc, code: normalizeCode(raw), filing: null, at, actor: p.keyId });
         throw new AppError('not_found', 'unknown_code_reported', { violationId }, [], { violationId });
@@ -146,7 +146,7 @@ export function createVerificationService(ctx: ServiceContext) {
       const entitled =
         (p.role === 'enterprise' && p.uscc === filing.enterprise_uscc) ||
         (p.role === 'agency' && agencyOnFiling(p.agencyId, filing));
-      if (!entitled) throw new AppError('forbidden', 'forbidden', { role: p.role });
+      if (!entitled) throw forbidden(p.role);
       if (filing.status === 'cancelled' && p.role === 'enterprise') {
         const violationId = await raiseUnfiledArrival(ctx.db, { uscc: filing.enterprise_uscc, code: filing.verify_code, filing, at, actor: p.keyId });
         throw new AppError('conflict', 'cancelled_code_reported', { at: formatLocal(filing.cancelled_at ?? at, ctx.tz), violationId }, [], { violationId });

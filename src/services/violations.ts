@@ -77,7 +77,7 @@ export function createViolationService(ctx: ServiceContext) {
     const known = conductIds();
     const given = ids ?? [];
     if (kind !== 'conduct' && kind !== 'rating' && given.length) {
-      throw new AppError('validation_failed', 'validation_failed', {}, [{ path: '/conductRuleIds', message: 'only a conduct violation names conduct items' }]);
+      throw new AppError('validation_failed', 'validation_failed', {}, [{ path: '/conductRuleIds', message: { 'zh-CN': '只有违反检查纪律的反映才列出纪律条目', en: 'only a conduct violation names conduct items' } }]);
     }
     const unknown = given.filter((id) => !known.includes(id));
     if (unknown.length) {
@@ -85,11 +85,11 @@ export function createViolationService(ctx: ServiceContext) {
         'validation_failed',
         'conduct_unknown',
         { ids: unknown.join(', '), known: known.join(', ') || '—' },
-        unknown.map((id) => ({ path: `/conductRuleIds/${given.indexOf(id)}`, message: `no conduct item ${id}` })),
+        unknown.map((id) => ({ path: `/conductRuleIds/${given.indexOf(id)}`, message: { 'zh-CN': `没有检查纪律条目 ${id}`, en: `no conduct item ${id}` } })),
       );
     }
     if (kind === 'conduct' && !given.length) {
-      throw new AppError('validation_failed', 'conduct_required', { known: known.join(', ') || '—' }, [{ path: '/conductRuleIds', message: 'name at least one conduct item' }]);
+      throw new AppError('validation_failed', 'conduct_required', { known: known.join(', ') || '—' }, [{ path: '/conductRuleIds', message: { 'zh-CN': '至少列出一个纪律条目', en: 'name at least one conduct item' } }]);
     }
     return given;
   }
@@ -98,8 +98,8 @@ export function createViolationService(ctx: ServiceContext) {
   function occurred(at: string, path: string): Date {
     const d = new Date(at);
     const now = ctx.clock.now().getTime();
-    if (d.getTime() > now + 5 * 60_000) throw new AppError('validation_failed', 'report_in_future', {}, [{ path, message: 'in the future' }]);
-    if (d.getTime() < now - 2 * 366 * 86_400_000) throw new AppError('validation_failed', 'report_too_old', {}, [{ path, message: 'more than two years ago' }]);
+    if (d.getTime() > now + 5 * 60_000) throw new AppError('validation_failed', 'report_in_future', {}, [{ path, message: { 'zh-CN': '晚于当前时间', en: 'in the future' } }]);
+    if (d.getTime() < now - 2 * 366 * 86_400_000) throw new AppError('validation_failed', 'report_too_old', {}, [{ path, message: { 'zh-CN': '早于两年前', en: 'more than two years ago' } }]);
     return d;
   }
 
@@ -172,21 +172,21 @@ export function createViolationService(ctx: ServiceContext) {
       const occurredAt = occurred(body.occurredAt, '/occurredAt');
       const conduct = checkConduct(body.kind, body.conductRuleIds);
       const agency = await findAgency(ctx.db, body.agencyId);
-      if (!agency) throw notFound('agency', body.agencyId, [{ path: '/agencyId', message: 'no such agency' }]);
+      if (!agency) throw notFound('agency', body.agencyId, [{ path: '/agencyId', message: { 'zh-CN': '没有这个执法主体', en: 'no such agency' } }]);
       let filing: FilingRow | null = null;
       if (body.filingId) {
         filing = await findFiling(ctx.db, body.filingId);
-        if (!filing || !canSeeFiling(p, filing)) throw notFound('filing', body.filingId, [{ path: '/filingId', message: 'no such filing in your regions' }]);
+        if (!filing || !canSeeFiling(p, filing)) throw notFound('filing', body.filingId, [{ path: '/filingId', message: { 'zh-CN': '您的辖区内没有这个备案', en: 'no such filing in your regions' } }]);
         if (filing.agency_id !== agency.id && !filing.joint_agency_ids.includes(agency.id)) {
-          throw new AppError('validation_failed', 'agency_not_on_filing', { agency: agency.id, filing: filing.id }, [{ path: '/agencyId', message: `agency ${agency.id} is not on this filing` }]);
+          throw new AppError('validation_failed', 'agency_not_on_filing', { agency: agency.id, filing: filing.id }, [{ path: '/agencyId', message: { 'zh-CN': `执法主体 ${agency.id} 不在此备案中`, en: `agency ${agency.id} is not on this filing` } }]);
         }
       }
       const uscc = filing?.enterprise_uscc ?? (body.enterpriseUscc ? validateUscc(body.enterpriseUscc) : null);
       if (filing && body.enterpriseUscc && validateUscc(body.enterpriseUscc) !== filing.enterprise_uscc) {
-        throw new AppError('validation_failed', 'validation_failed', {}, [{ path: '/enterpriseUscc', message: 'not the enterprise of the filing' }]);
+        throw new AppError('validation_failed', 'validation_failed', {}, [{ path: '/enterpriseUscc', message: { 'zh-CN': '不是此备案所检查的企业', en: 'not the enterprise of the filing' } }]);
       }
       const enterprise = uscc ? await findEnterprise(ctx.db, uscc) : null;
-      if (uscc && !enterprise) throw notFound('enterprise', uscc, [{ path: '/enterpriseUscc', message: 'no such enterprise' }]);
+      if (uscc && !enterprise) throw notFound('enterprise', uscc, [{ path: '/enterpriseUscc', message: { 'zh-CN': '没有这家企业', en: 'no such enterprise' } }]);
       const region = enterprise?.region ?? agency.region;
       // both must be the supervisor's: a violation counts against the agency (its scorecard, a veto)
       if (p.role === 'supervisor') {
@@ -241,17 +241,17 @@ export function createViolationService(ctx: ServiceContext) {
       const uscc = p.uscc ?? '';
       const occurredAt = occurred(body.occurredAt, '/occurredAt');
       const conduct = checkConduct(body.kind, body.conductRuleIds);
-      if (!body.agencyId && !body.agencyName && !body.filingId) throw new AppError('validation_failed', 'report_agency_required', {}, [{ path: '/agencyId', message: 'say which agency it was' }]);
+      if (!body.agencyId && !body.agencyName && !body.filingId) throw new AppError('validation_failed', 'report_agency_required', {}, [{ path: '/agencyId', message: { 'zh-CN': '请说明是哪个执法主体', en: 'say which agency it was' } }]);
       let filing: FilingRow | null = null;
       if (body.filingId) {
         filing = await findFiling(ctx.db, body.filingId);
-        if (!filing || filing.enterprise_uscc !== uscc) throw notFound('filing', body.filingId, [{ path: '/filingId', message: 'no filing about your enterprise has this id' }]);
+        if (!filing || filing.enterprise_uscc !== uscc) throw notFound('filing', body.filingId, [{ path: '/filingId', message: { 'zh-CN': '贵企业没有这个编号的备案', en: 'no filing about your enterprise has this id' } }]);
       }
       if (filing && body.agencyId && body.agencyId !== filing.agency_id && !filing.joint_agency_ids.includes(body.agencyId)) {
-        throw new AppError('validation_failed', 'agency_not_on_filing', { agency: body.agencyId, filing: filing.id }, [{ path: '/agencyId', message: 'not an agency on this filing; leave agencyId out to report the filing agency' }]);
+        throw new AppError('validation_failed', 'agency_not_on_filing', { agency: body.agencyId, filing: filing.id }, [{ path: '/agencyId', message: { 'zh-CN': '不是此备案的执法主体；反映备案主体时可不填 agencyId', en: 'not an agency on this filing; leave agencyId out to report the filing agency' } }]);
       }
       const agencyId = body.agencyId ?? filing?.agency_id ?? null;
-      if (agencyId && !(await findAgency(ctx.db, agencyId))) throw notFound('agency', agencyId, [{ path: '/agencyId', message: 'no such agency; name it in agencyName instead' }]);
+      if (agencyId && !(await findAgency(ctx.db, agencyId))) throw notFound('agency', agencyId, [{ path: '/agencyId', message: { 'zh-CN': '没有这个执法主体；请改填 agencyName', en: 'no such agency; name it in agencyName instead' } }]);
       const enterprise = await findEnterprise(ctx.db, uscc);
       if (!enterprise) throw notFound('enterprise', uscc);
       return raise(

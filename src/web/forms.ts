@@ -4,7 +4,6 @@ import { wallTime } from '../domain/calendar.js';
 import type { Principal } from '../domain/principal.js';
 import type { Services } from '../services/index.js';
 import { StoredReplay, type IdempotencyClaim } from '../services/idempotency.js';
-import { text } from './strings.js';
 import type { Lang } from '../domain/i18n.js';
 import { errorBody } from '../domain/errors.js';
 
@@ -31,19 +30,6 @@ export function fields(form: Form, name: string): string[] {
 
 export const checked = (form: Form, name: string) => field(form, name) !== undefined;
 
-const CJK = /[\u3400-\u9fff]/;
-const REQUIRED = /应当有必需属性|must have required property/;
-
-/**
- * A field's message in the page's language: "required" for a missing field; where a detail was
- * written in English only (the services' details are), the error's own localized message.
- */
-function fieldMessage(detail: string, specific: string | null, lang: Lang): string {
-  if (REQUIRED.test(detail)) return text(lang, 'required');
-  if (lang === 'zh-CN' && !CJK.test(detail)) return specific ?? detail;
-  return detail;
-}
-
 /** A form's date and time (in TZ_REGION) as the API's instant; what cannot be one stays as typed, for the schema to refuse. */
 export function formInstant(raw: string | undefined, tz: string, errors: Record<string, string>, name: string, lang: Lang): string | undefined {
   if (raw === undefined) return undefined;
@@ -53,14 +39,16 @@ export function formInstant(raw: string | undefined, tz: string, errors: Record<
 }
 
 /** Validates a body built from a form; field errors of our own (dates) come first. */
-export function validateForm(check: (b: unknown, lang: Lang) => void, body: Record<string, unknown>, own: Record<string, string>, lang: Lang): void {
+export function validateForm(check: (b: unknown) => void, body: Record<string, unknown>, own: Record<string, string>): void {
+  // our own field errors are written in the page's language already
+  const ours = Object.entries(own).map(([k, message]) => ({ path: `/${k}`, message: { 'zh-CN': message, en: message } }));
   try {
-    check(body, lang);
+    check(body);
   } catch (err) {
-    if (err instanceof AppError) throw new AppError(err.code, err.messageKey, err.params, [...Object.entries(own).map(([k, message]) => ({ path: `/${k}`, message })), ...err.details]);
+    if (err instanceof AppError) throw new AppError(err.code, err.messageKey, err.params, [...ours, ...err.details]);
     throw err;
   }
-  if (Object.keys(own).length) throw new AppError('validation_failed', 'validation_failed', {}, Object.entries(own).map(([k, message]) => ({ path: `/${k}`, message })));
+  if (ours.length) throw new AppError('validation_failed', 'validation_failed', {}, ours);
 }
 
 /** What to show on a form that was refused: a message, and one per field the error names. */
@@ -79,10 +67,11 @@ export function formErrors(err: unknown, lang: Lang, requestId: string, byCode: 
   const out: Record<string, string> = {};
   // the API's top-level message asks to read `details`; a page shows them beside the fields instead
   const general = err.messageKey === 'validation_failed';
+  // the error's own details only: the ones every error gets name no form field
   for (const d of err.details) {
     const name = d.path.split('/').filter(Boolean)[0] ?? '';
     if (!name || out[name]) continue;
-    out[name] = fieldMessage(d.message, general ? null : body.error.message, lang);
+    out[name] = d.message[lang];
   }
   // errors that name no field but can only be about one (a malformed credit code)
   const only = byCode[err.code];

@@ -41,7 +41,7 @@ export function webRouter(opts: WebOptions): Router {
   r.use(webContext(services.webSessions, cookies));
   // what no database stores (NUL) in a page's address is refused before it reaches a query
   r.use((req, _res, next) => {
-    if (/%00/.test(req.originalUrl)) return next(new AppError('validation_failed', 'path_invalid', {}, [{ path: 'path', message: 'NUL (%00)' }]));
+    if (/%00/.test(req.originalUrl)) return next(new AppError('validation_failed', 'path_invalid', {}, [{ path: 'path', message: { 'zh-CN': '含有 NUL（%00）', en: 'NUL (%00)' } }]));
     next();
   });
   r.use(express.urlencoded({ extended: false, limit: opts.bodyLimit, parameterLimit: 500, inflate: false }));
@@ -54,8 +54,8 @@ export function webRouter(opts: WebOptions): Router {
   });
   r.use(csrfGuard(services.webSessions));
   // what no database stores (NUL, lone surrogates) is a typing problem, shown on the form
-  r.use((req, res, next) => {
-    if (req.method === 'POST') rejectUnstorable(req.body, web(res).lang);
+  r.use((req, _res, next) => {
+    if (req.method === 'POST') rejectUnstorable(req.body);
     next();
   });
   r.use((req, res, next) => {
@@ -109,9 +109,9 @@ function pageErrors(services: Services, log: Logger, bodyLimit: number): ErrorRe
     if (!appErr) log.error({ err, reqId: req.id }, 'unhandled error on a page');
     const shown = appErr ?? new AppError('internal', 'internal', { requestId: req.id });
     const body = errorBody(shown, w.lang, req.id);
-    // the API's "see details" is no help on a page; details written in English only are left out of a Chinese one
+    // the API's "see details" is no help on a page
     const message = shown.messageKey === 'validation_failed' ? text(w.lang, 'badRequest') : body.error.message;
-    const details = shown.details.filter((d) => w.lang === 'en' || /[\u3400-\u9fff]/.test(d.message));
+    const details = shown.details.map((d) => ({ path: d.path, message: d.message[w.lang] }));
     const heading = shown.code === 'forbidden' && shown.messageKey === 'csrf_invalid' ? text(w.lang, 'csrfTitle') : shown.status === 404 ? text(w.lang, 'notFoundTitle') : text(w.lang, 'errorTitle');
     page(res, 'error', heading, { heading, message, details, requestId: req.id, backTo: '/' }, { status: shown.status });
   };

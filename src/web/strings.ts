@@ -1,6 +1,6 @@
 import type { Lang, Localized } from '../domain/i18n.js';
 import { fill } from '../domain/i18n.js';
-import type { Role } from '../domain/principal.js';
+export { roleNames } from '../domain/messages.js';
 
 // Every word the pages show, in both languages. Messages of errors come from the domain's
 // catalog (domain/messages.ts); the names of types and statuses from where they are defined.
@@ -227,10 +227,4 @@ export const sourceNames: Record<string, Localized> = {
   report: { 'zh-CN': '企业举报', en: 'report' },
   feedback: { 'zh-CN': '企业评价', en: 'rating' },
   supervisor: { 'zh-CN': '监督检查', en: 'supervisor' },
-};
-export const roleNames: Record<Role, Localized> = {
-  admin: { 'zh-CN': '管理员', en: 'administrator' },
-  supervisor: { 'zh-CN': '监督机构', en: 'supervisor' },
-  agency: { 'zh-CN': '执法机关', en: 'agency' },
-  enterprise: { 'zh-CN': '企业', en: 'enterprise' },
 };

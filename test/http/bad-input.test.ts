@@ -99,6 +99,33 @@ describe('bad input never changes anything and is never a 5xx', () => {
     expect(zh.body.error.details.find((d: { path: string }) => d.path === '/extra').message).to.equal('未知字段，请删除');
   });
 
+  it('fills details for every error, in Chinese by default and in English when asked, names included', async () => {
+    const h = await harness();
+    const t = targets.find((x) => x.name === 'file')!;
+    // a service's own refusal (not the schema's): the case inspection without its trigger
+    const body = { ...t.good, type: 'case' };
+    const zh = await h.api().post(t.path).set('Authorization', t.key).send(body);
+    expect(zh.status).to.equal(400);
+    expect(zh.body.error.details).to.deep.equal([{ path: '/trigger', message: '个案检查必须填写' }]);
+    const en = await h.api().post(t.path).set('Authorization', t.key).set('Accept-Language', 'en').send(body);
+    expect(en.body.error.details).to.deep.equal([{ path: '/trigger', message: 'required for a case inspection' }]);
+    // errors that name no field still say where: the key, the address, the id
+    const noKey = await h.api().get('/api/v1/filings');
+    expect(noKey.status).to.equal(401);
+    expect(noKey.body.error.details).to.have.length(1);
+    expect(noKey.body.error.details[0].path).to.equal('Authorization');
+    expect(noKey.body.error.details[0].message).to.match(/[\u3400-\u9fff]/);
+    const missing = await h.api().get('/api/v1/enterprises/91211223MA0XY1234E').set(admin);
+    expect(missing.status).to.equal(404);
+    expect(missing.body.error.message).to.equal('未找到企业：91211223MA0XY1234E');
+    expect(missing.body.error.details[0].message).to.include('企业');
+    // a missing field is "required" beside its name, and a date says what one looks like
+    const bare = await h.api().post(t.path).set('Authorization', t.key).send({ ...t.good, plannedStart: '2026/12/01', enterpriseUscc: undefined });
+    const byPath = Object.fromEntries(bare.body.error.details.map((d: { path: string; message: string }) => [d.path, d.message]));
+    expect(byPath['/enterpriseUscc']).to.equal('必填');
+    expect(byPath['/plannedStart']).to.include('例如 2026-12-01T09:00:00+08:00');
+  });
+
   it('unknown routes and ids are 404 in the API error format', async () => {
     const h = await harness();
     const r1 = await h.api().get('/api/v1/nothing-here').set(admin);

@@ -84,7 +84,7 @@ export function dashboardPages(services: Services): Router {
     const body: Record<string, unknown> = { status: field(form, 'status'), note: field(form, 'note') };
     for (const k of Object.keys(body)) if (body[k] === undefined) delete body[k];
     try {
-      validUpdate(body, w.lang);
+      validUpdate(body);
       await services.violations.change(p, param(req, 'id'), body as { status: 'acknowledged' | 'resolved' | 'dismissed'; note: string });
       res.redirect(303, '/dashboard?done=1#violations');
     } catch (err) {

@@ -115,7 +115,7 @@ export function filingPages(services: Services): Router {
     const form = req.body as Form;
     const { body, errors } = filingFromForm(form, tz, w.lang);
     try {
-      validateForm(validFiling, body, errors, w.lang);
+      validateForm(validFiling, body, errors);
       if (field(form, 'action') === 'check') {
         return await formPage(res, p, form, { decision: await services.filings.check(p, body as FilingCreateBody) });
       }
@@ -138,7 +138,7 @@ export function filingPages(services: Services): Router {
     const w = web(res);
     const { body, errors } = filingFromForm(req.body as Form, tz, w.lang);
     try {
-      validateForm(validFiling, body, errors, w.lang);
+      validateForm(validFiling, body, errors);
       partial(res, 'decision', { decision: await services.filings.check(p, body as FilingCreateBody), errors: null });
     } catch (err) {
       const e = formErrors(err, w.lang, req.id, USCC_FIELD);
@@ -204,15 +204,15 @@ export function filingPages(services: Services): Router {
     const own: Record<string, string> = {};
     const body: Record<string, unknown> = { conductedAt: formInstant(field(form, 'conductedAt'), tz, own, 'conductedAt', lang), outcome: field(form, 'outcome'), summary: field(form, 'summary') };
     for (const k of Object.keys(body)) if (body[k] === undefined) delete body[k];
-    validateForm(validResult, body, own, lang);
+    validateForm(validResult, body, own);
     await services.filings.recordResult(p, id, body as { conductedAt: string; outcome: (typeof OUTCOMES)[number]; summary: string });
     return 'saved';
   }));
 
-  r.post('/filings/:id/cancel', onFiling(['agency'], async (p, id, form, lang) => {
+  r.post('/filings/:id/cancel', onFiling(['agency'], async (p, id, form) => {
     const body: Record<string, unknown> = { reason: field(form, 'reason') };
     if (body.reason === undefined) delete body.reason;
-    validateForm(validCancel, body, {}, lang);
+    validateForm(validCancel, body, {});
     await services.filings.cancel(p, id, body as { reason: string });
     return 'saved';
   }));
@@ -222,7 +222,7 @@ export function filingPages(services: Services): Router {
     const rating = /^[1-5]$/.test(given) ? Number(given) : NaN;
     const comment = field(form, 'comment');
     const conductRuleIds = fields(form, 'conductRuleIds');
-    if (!Number.isInteger(rating) || rating < 1 || rating > 5) throw new AppError('validation_failed', 'validation_failed', {}, [{ path: '/rating', message: '1 - 5' }]);
+    if (!Number.isInteger(rating) || rating < 1 || rating > 5) throw new AppError('validation_failed', 'validation_failed', {}, [{ path: '/rating', message: { 'zh-CN': '1 至 5', en: '1 - 5' } }]);
     await services.violations.rate(p, id, { rating, ...(comment ? { comment } : {}), ...(conductRuleIds.length ? { conductRuleIds } : {}) });
     return 'rated';
   }));

@@ -85,7 +85,7 @@ export function reportPages(services: Services): Router {
         ...(line || ticket ? { hotline: { line, ticket } } : {}),
       };
       for (const k of Object.keys(body)) if (body[k] === undefined) delete body[k];
-      validateForm(validReport, body, own, w.lang);
+      validateForm(validReport, body, own);
       const result = await once(services, formClaim(p, form, body, w.lang, req.id, 201), (claim) => services.violations.report(p, body as ReportCreateBody, claim));
       // sent twice (a double click, a reload): one report, and the same answer
       const made = 'value' in result ? result.value : (result.replay.body as { violationId: string });
