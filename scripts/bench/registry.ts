@@ -52,7 +52,7 @@ export async function loadRegistry(db: Db, enterprises: number): Promise<BenchRe
     const id = newId('ag');
     const itemCodes = Array.from({ length: 12 }, (_, i) => `B${a}-${String(i).padStart(3, '0')}`);
     await db.insertInto('agencies').values({ id, code: `BENCH-${a}-${randomBytes(3).toString('hex')}`, name: `基准执法局 ${a}`, region: REGIONS[a % REGIONS.length] as string }).execute();
-    await db.insertInto('agency_items').values(itemCodes.map((code) => ({ agency_id: id, code, name: `事项 ${code}`, basis: '依据' }))).execute();
+    await db.insertInto('agency_item_records').values(itemCodes.map((code) => ({ agency_id: id, code, name: `事项 ${code}`, basis: '依据' }))).execute();
     const inspectorIds = Array.from({ length: 10 }, () => newId('insp'));
     await db
       .insertInto('inspectors')

@@ -21,6 +21,7 @@ export const messages = {
   route_not_found: { 'zh-CN': '没有这个接口：{method} {path}', en: 'No such endpoint: {method} {path}' },
   conflict_exists: { 'zh-CN': '{what}已存在：{id}', en: '{what} already exists: {id}' },
   conflict_duplicate: { 'zh-CN': '同一对象刚被另一个请求创建，请查询后再操作', en: 'The same thing was just created by another request; look it up before trying again' },
+  item_cited: { 'zh-CN': '检查事项 {codes} 已被备案引用，名称和依据不能改写；请撤下后以新编码发布', en: 'Items {codes} are cited by filings, so their name and basis cannot be rewritten; withdraw them and publish under a new code' },
   key_expiry_past: { 'zh-CN': '密钥的到期时间须在将来', en: "A key's expiry must be in the future" },
   key_last_admin: { 'zh-CN': '这是最后一个有效的管理员密钥，不能撤销；请先另建一个管理员密钥', en: 'This is the last active admin key and cannot be revoked; create another admin key first' },
   form_too_many_fields: { 'zh-CN': '表单字段过多', en: 'The form has too many fields' },

@@ -101,7 +101,19 @@ export const EnterpriseCreate = Type.Object(
   },
   strict,
 );
-export const AgencyUpdate = Type.Object({ active: Type.Boolean({ description: 'false: the agency can file nothing (agency.registered blocks it)' }) }, strict);
+export const AgencyUpdate = Type.Object(
+  {
+    active: Type.Optional(Type.Boolean({ description: 'false: the agency can file nothing (agency.registered blocks it)' })),
+    items: Type.Optional(
+      Type.Array(Item, {
+        maxItems: 1000,
+        description:
+          'the published item list from now on: new codes are published, codes left out are withdrawn (past filings keep citing them), a withdrawn code given again is back in force; the name or basis of an item a filing has cited cannot be rewritten (publish it under a new code)',
+      }),
+    ),
+  },
+  { ...strict, minProperties: 1 },
+);
 export const InspectorRevoke = Type.Object({ reason: Text(500) }, strict);
 export const EnterpriseUpdate = Type.Object(
   { name: Type.Optional(Text(200)), region: Type.Optional(Region), riskClass: Type.Optional(Nullable(StringEnum(RISK_CLASSES))), noDisturb: Type.Optional(Type.Boolean()) },

@@ -21,14 +21,19 @@ import { lockEnterprise } from '../store/locks.js';
 import { validateUscc } from '../domain/uscc.js';
 import {
   agencyCodeTaken,
+  citedItemCodes,
   credentialTaken,
   findAgency,
   insertAgency,
   insertInspector,
+  itemRecords,
   listAgencies,
   listInspectors,
+  lockAgency,
+  publishItem,
   revokeInspector,
   setAgencyActive,
+  withdrawItems,
   type AgencyRecord,
   type InspectorRecord,
   agencyNames,
@@ -60,16 +65,56 @@ async function agencyDetail(db: Db, id: string): Promise<AgencyDetailView> {
   return { ...agencyView(a), inspectors: inspectors.map(inspectorView) };
 }
 
+/**
+ * Makes `items` the agency's list in force. The name or basis of an item a filing has cited is
+ * what that filing was filed under, so it is not rewritten: the item is withdrawn and published
+ * under a new code instead.
+ */
+async function changeItems(trx: Db, agencyId: string, items: AgencyUpdateBody['items'] & {}, at: Date) {
+  const stored = new Map((await itemRecords(trx, agencyId)).map((r) => [r.code, r]));
+  const rewritten = items.flatMap((item, i) => {
+    const before = stored.get(item.code);
+    return before && (before.name !== item.name || before.basis !== item.basis) ? [{ item, i }] : [];
+  });
+  const cited = await citedItemCodes(trx, agencyId, rewritten.map((r) => r.item.code));
+  const refused = rewritten.filter((r) => cited.has(r.item.code));
+  if (refused.length) {
+    throw new AppError(
+      'conflict',
+      'item_cited',
+      { codes: refused.map((r) => r.item.code).join(', ') },
+      refused.map(({ item, i }) => ({ path: `/items/${i}`, message: { 'zh-CN': `检查事项“${item.code}”已被备案引用，其名称和依据不能改写`, en: `item "${item.code}" is cited by filings; its name and basis cannot be rewritten` } })),
+    );
+  }
+  const published: string[] = [];
+  const revised: string[] = [];
+  for (const item of items) {
+    const before = stored.get(item.code);
+    const same = before && before.name === item.name && before.basis === item.basis;
+    if (same && !before.withdrawnAt) continue;
+    await publishItem(trx, agencyId, item);
+    (before && !before.withdrawnAt ? revised : published).push(item.code);
+  }
+  const keep = new Set(items.map((i) => i.code));
+  const withdrawn = [...stored.values()].filter((r) => !r.withdrawnAt && !keep.has(r.code)).map((r) => r.code);
+  await withdrawItems(trx, agencyId, withdrawn, at);
+  return { published, revised, withdrawn };
+}
+
+function refuseDuplicateCodes(items: readonly { code: string }[]): void {
+  const seen = new Set<string>();
+  items.forEach((item, i) => {
+    if (seen.has(item.code)) throw new AppError('validation_failed', 'validation_failed', {}, [{ path: `/items/${i}/code`, message: { 'zh-CN': `检查事项编码“${item.code}”重复`, en: `duplicate item code "${item.code}"` } }]);
+    seen.add(item.code);
+  });
+}
+
 export function createRegistryService(ctx: ServiceContext) {
   const now = () => ctx.clock.now();
 
   return {
     async createAgency(actor: Principal, body: AgencyCreateBody, claim?: IdempotencyClaim): Promise<AgencyDetailView> {
-      const seen = new Set<string>();
-      body.items.forEach((item, i) => {
-        if (seen.has(item.code)) throw new AppError('validation_failed', 'validation_failed', {}, [{ path: `/items/${i}/code`, message: { 'zh-CN': `检查事项编码“${item.code}”重复`, en: `duplicate item code "${item.code}"` } }]);
-        seen.add(item.code);
-      });
+      refuseDuplicateCodes(body.items);
       if (await agencyCodeTaken(ctx.db, body.code)) throw conflict('agency', body.code, '/code');
       const id = newId('ag');
       return transact(ctx.db, claim, async (trx) => {
@@ -172,14 +217,29 @@ export function createRegistryService(ctx: ServiceContext) {
       });
     },
 
-    /** Deactivating an agency stops its filings (agency.registered); reactivating lets it file again. */
+    /**
+     * Deactivating an agency stops its filings (agency.registered); reactivating lets it file
+     * again. A new item list is published as given: codes left out are withdrawn, not deleted,
+     * so the filings that cited them still name them.
+     */
     async updateAgency(actor: Principal, id: string, body: AgencyUpdateBody): Promise<AgencyDetailView> {
-      const a = await findAgency(ctx.db, id);
-      if (!a) throw notFound('agency', id);
-      if (a.active === body.active) return agencyDetail(ctx.db, id);
+      if (body.items) refuseDuplicateCodes(body.items);
       return ctx.db.transaction().execute(async (trx) => {
-        await setAgencyActive(trx, id, body.active);
-        await record(trx, { chain: chains.agency(id), at: now(), actor: actor.keyId, action: body.active ? 'agency.activated' : 'agency.deactivated', entityType: 'agency', entityId: id, payload: { active: body.active } });
+        // one change of an agency at a time: the item list is compared with what is stored
+        if (!(await lockAgency(trx, id))) throw notFound('agency', id);
+        const a = await findAgency(trx, id);
+        if (!a) throw notFound('agency', id);
+        const at = now();
+        if (body.active !== undefined && body.active !== a.active) {
+          await setAgencyActive(trx, id, body.active);
+          await record(trx, { chain: chains.agency(id), at, actor: actor.keyId, action: body.active ? 'agency.activated' : 'agency.deactivated', entityType: 'agency', entityId: id, payload: { active: body.active } });
+        }
+        if (body.items) {
+          const change = await changeItems(trx, id, body.items, at);
+          if (change.published.length || change.revised.length || change.withdrawn.length) {
+            await record(trx, { chain: chains.agency(id), at, actor: actor.keyId, action: 'agency.items_changed', entityType: 'agency', entityId: id, payload: change });
+          }
+        }
         return agencyDetail(trx, id);
       });
     },

@@ -27,12 +27,53 @@ export interface InspectorRecord {
 export async function insertAgency(trx: Db, a: Omit<AgencyRecord, 'active' | 'createdAt'>): Promise<void> {
   await trx.insertInto('agencies').values({ id: a.id, code: a.code, name: a.name, region: a.region }).execute();
   if (a.items.length) {
-    await trx.insertInto('agency_items').values(a.items.map((i) => ({ agency_id: a.id, ...i }))).execute();
+    await trx.insertInto('agency_item_records').values(a.items.map((i) => ({ agency_id: a.id, ...i }))).execute();
   }
+}
+
+/** Holds the agency's row until the transaction ends; false when there is no such agency. */
+export async function lockAgency(trx: Db, id: string): Promise<boolean> {
+  return !!(await trx.selectFrom('agencies').select('id').where('id', '=', id).forUpdate().executeTakeFirst());
 }
 
 export async function setAgencyActive(trx: Db, id: string, active: boolean): Promise<void> {
   await trx.updateTable('agencies').set({ active }).where('id', '=', id).execute();
+}
+
+export interface ItemRecord {
+  code: string;
+  name: string;
+  basis: string;
+  withdrawnAt: Date | null;
+}
+
+/** Every item the agency ever published, withdrawn ones included. */
+export async function itemRecords(db: Db, agencyId: string): Promise<ItemRecord[]> {
+  const rows = await db.selectFrom('agency_item_records').select(['code', 'name', 'basis', 'withdrawn_at']).where('agency_id', '=', agencyId).orderBy('code').execute();
+  return rows.map((r) => ({ code: r.code, name: r.name, basis: r.basis, withdrawnAt: r.withdrawn_at }));
+}
+
+/** Publishes an item (again): new, or a withdrawn one back in force, with the name and basis given. */
+export async function publishItem(trx: Db, agencyId: string, item: { code: string; name: string; basis: string }): Promise<void> {
+  await trx
+    .insertInto('agency_item_records')
+    .values({ agency_id: agencyId, ...item, withdrawn_at: null })
+    .onConflict((oc) => oc.columns(['agency_id', 'code']).doUpdateSet({ name: item.name, basis: item.basis, withdrawn_at: null }))
+    .execute();
+}
+
+export async function withdrawItems(trx: Db, agencyId: string, codes: string[], at: Date): Promise<void> {
+  if (!codes.length) return;
+  await trx.updateTable('agency_item_records').set({ withdrawn_at: at }).where('agency_id', '=', agencyId).where('code', 'in', codes).where('withdrawn_at', 'is', null).execute();
+}
+
+/** Which of these item codes filings of the agency (as filer or joint agency) have cited. */
+export async function citedItemCodes(db: Db, agencyId: string, codes: string[]): Promise<Set<string>> {
+  if (!codes.length) return new Set();
+  const rows = await sql<{ code: string }>`
+    select distinct c.code from filings f cross join lateral unnest(f.item_codes) as c(code)
+    where (f.agency_id = ${agencyId} or ${agencyId} = any(f.joint_agency_ids)) and c.code = any(${codes}::text[])`.execute(db);
+  return new Set(rows.rows.map((r) => r.code));
 }
 
 export async function agencyCodeTaken(db: Db, code: string): Promise<boolean> {

@@ -181,7 +181,7 @@ export async function findByVerifyCode(db: Db, code: string): Promise<VerifyView
                 cross join lateral (
                   select it.name, it.basis, owner.name as agency
                   from unnest(array[f.agency_id] || f.joint_agency_ids) with ordinality as o(id, ord)
-                    join agency_items it on it.agency_id = o.id and it.code = c.code
+                    join agency_item_records it on it.agency_id = o.id and it.code = c.code
                     join agencies owner on owner.id = o.id
                   order by o.ord limit 1) i), '[]'::json) as items
     from filings f join agencies a on a.id = f.agency_id join enterprises e on e.uscc = f.enterprise_uscc

@@ -14,11 +14,13 @@ export interface AgenciesTable {
   active: Generated<boolean>;
   created_at: CreatedAt;
 }
-export interface AgencyItemsTable {
+/** Every item an agency ever published; `agency_items` is the view of those in force. */
+export interface AgencyItemRecordsTable {
   agency_id: string;
   code: string;
   name: string;
   basis: string;
+  withdrawn_at: Date | null;
 }
 export interface InspectorsTable {
   id: string;
@@ -264,7 +266,7 @@ export interface AppSecretsTable {
 
 export interface DB {
   agencies: AgenciesTable;
-  agency_items: AgencyItemsTable;
+  agency_item_records: AgencyItemRecordsTable;
   inspectors: InspectorsTable;
   enterprises: EnterprisesTable;
   decisions: DecisionsTable;

@@ -7,7 +7,7 @@ type Target = { name: string; method: 'post' | 'patch'; path: string; key: strin
 async function snapshot() {
   const h = await harness();
   const db = h.runtime.store.db;
-  const tables = ['agencies', 'agency_items', 'inspectors', 'enterprises', 'filings', 'filing_attempts', 'decisions', 'api_keys', 'audit_events', 'violations'] as const;
+  const tables = ['agencies', 'agency_item_records', 'inspectors', 'enterprises', 'filings', 'filing_attempts', 'decisions', 'api_keys', 'audit_events', 'violations'] as const;
   const out: Record<string, number> = {};
   for (const t of tables) out[t] = Number((await db.selectFrom(t).select(db.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
   return out;

@@ -22,6 +22,53 @@ describe('everyday operations: agencies, inspectors, enterprises', () => {
     expect(events.map((e) => e.action)).to.include.members(['agency.deactivated', 'agency.activated']);
   });
 
+  it('publishes an agency’s item list anew: left-out items are withdrawn but still named by the filings that cite them, a cited item is never rewritten', async () => {
+    const h = await harness();
+    const w = await world();
+    const item = (code: string, basis = '依据') => ({ code, name: `事项 ${code}`, basis });
+    const patch = (body: Record<string, unknown>) => h.api().patch(`/api/v1/agencies/${w.agencyId}`).set(admin).send(body);
+    const fileAt = async (itemCodes: string[]) => file(w, { itemCodes, enterpriseUscc: await createEnterprise() });
+    const before = await fileAt(['SAFE-01']);
+    expect(before.status).to.equal(201);
+
+    // SAFE-02 left out, FIRE-01 (never cited) gets a new basis, NEW-01 is new
+    const changed = await patch({ items: [item('SAFE-01'), item('FIRE-01', '《消防法》第五十三条'), item('NEW-01')] });
+    expect(changed.status).to.equal(200);
+    expect(changed.body.items.map((i: { code: string }) => i.code)).to.deep.equal(['FIRE-01', 'NEW-01', 'SAFE-01']);
+    expect(changed.body.items.find((i: { code: string }) => i.code === 'FIRE-01').basis).to.equal('《消防法》第五十三条');
+    const withdrawn = await fileAt(['SAFE-02']);
+    expect(withdrawn.status).to.equal(422);
+    expect(ruleIds(withdrawn.body)).to.include('items.published');
+    expect((await fileAt(['NEW-01'])).status).to.equal(201);
+
+    // withdrawing a cited item: no new filing may cite it, the old one still names it
+    expect((await patch({ items: [item('FIRE-01', '《消防法》第五十三条'), item('NEW-01')] })).status).to.equal(200);
+    expect(ruleIds((await fileAt(['SAFE-01'])).body)).to.include('items.published');
+    const page = await h.api().get(`/api/v1/verify/${before.body.filing.verifyCode}`);
+    expect(page.body.filing.items).to.deep.include({ code: 'SAFE-01', name: '事项 SAFE-01', basis: '依据', agency: page.body.filing.agency.name });
+
+    // rewriting what a filing cites is refused, in the caller's language, and changes nothing
+    const rewrite = await patch({ items: [item('NEW-01'), item('SAFE-01', '另一个依据')] }).set('Accept-Language', 'zh-CN');
+    expect(rewrite.status).to.equal(409);
+    expect(rewrite.body.error.details).to.deep.equal([{ path: '/items/1', message: '检查事项“SAFE-01”已被备案引用，其名称和依据不能改写' }]);
+    const now = await h.api().get(`/api/v1/agencies/${w.agencyId}`).set(admin);
+    expect(now.body.items.map((i: { code: string }) => i.code)).to.deep.equal(['FIRE-01', 'NEW-01']);
+
+    // published again as it was, it is back in force
+    expect((await patch({ items: [item('NEW-01'), item('SAFE-01')] })).status).to.equal(200);
+    expect((await fileAt(['SAFE-01'])).status).to.equal(201);
+
+    expect((await patch({ items: [item('A'), item('A')] })).body.error.details[0].path).to.equal('/items/1/code');
+    expect((await patch({})).status).to.equal(400);
+    expect((await h.api().patch(`/api/v1/agencies/${w.agencyId}`).set(auth(w.agencyKey)).send({ items: [] })).status).to.equal(403);
+    const events = await h.runtime.store.db.selectFrom('audit_events').select(['action', 'payload']).where('entity_id', '=', w.agencyId).where('action', '=', 'agency.items_changed').orderBy('seq').execute();
+    expect(events.map((e) => e.payload)).to.deep.equal([
+      { published: ['NEW-01'], revised: ['FIRE-01'], withdrawn: ['SAFE-02'] },
+      { published: [], revised: [], withdrawn: ['SAFE-01'] },
+      { published: ['SAFE-01'], revised: [], withdrawn: ['FIRE-01'] },
+    ]);
+  });
+
   it('a revoked credential is refused from today on, by the agency that holds it only', async () => {
     const h = await harness();
     const w = await world();

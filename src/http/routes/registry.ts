@@ -90,11 +90,11 @@ export const registryRoutes = [
   defineRoute({
     method: 'patch',
     path: '/api/v1/agencies/:id',
-    summary: 'Deactivate (or reactivate) an agency: a deactivated agency can file nothing (agency.registered); audited',
+    summary: 'Deactivate (or reactivate) an agency, or publish its item list anew (left-out items are withdrawn, kept for the filings that cite them); audited',
     tag,
     auth: ['admin'],
     body: AgencyUpdate,
-    responses: { 200: { description: 'the agency', schema: AgencyDetail }, 404: { description: 'no such agency' } },
+    responses: { 200: { description: 'the agency', schema: AgencyDetail }, 404: { description: 'no such agency' }, 409: { description: 'the list rewrites the name or basis of an item a filing cites' } },
     handler: async (c) => ({ status: 200, body: await c.services.registry.updateAgency(who(c), c.params.id ?? '', c.body) }),
   }),
   defineRoute({

@@ -9,6 +9,7 @@ import * as violations from './0007_violations_feedback_jobs.js';
 import * as draws from './0008_draws.js';
 import * as web from './0009_web_sessions.js';
 import * as keyExpiry from './0010_key_expiry_and_revocations.js';
+import * as itemWithdrawal from './0011_agency_item_withdrawal.js';
 
 // Listed statically (not read from disk) so that migrations run the same under tsx, a build or a test.
 export const migrations: Record<string, Migration> = {
@@ -22,4 +23,5 @@ export const migrations: Record<string, Migration> = {
   '0008_draws': draws,
   '0009_web_sessions': web,
   '0010_key_expiry_and_revocations': keyExpiry,
+  '0011_agency_item_withdrawal': itemWithdrawal,
 };
