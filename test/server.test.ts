@@ -43,3 +43,26 @@ describe('the server process', function () {
     expect(await server.kill('SIGTERM')).to.equal(0);
   });
 });
+
+describe('npm start (the compiled server)', function () {
+  // the first start after an edit under src/ builds it again
+  this.timeout(120_000);
+
+  it('serves the API, the pages with their styles, and the docs from dist/', async () => {
+    const server = await startServer({ DATABASE_URL: '', DATA_DIR: await tempPath('data', 'db') }, ['bin/start.js']);
+    try {
+      await server.ready(110_000);
+      const landing = await fetch(`${server.base}/`);
+      expect(landing.status).to.equal(200);
+      const html = await landing.text();
+      expect(html).to.include('涉企检查备案');
+      const css = /href="(\/assets\/[^"]+\.css)"/.exec(html)?.[1];
+      expect(css, 'the landing page links its stylesheet').to.be.a('string');
+      expect((await fetch(`${server.base}${css}`)).status).to.equal(200);
+      expect((await fetch(`${server.base}/docs/`)).status).to.equal(200);
+      expect(((await (await fetch(`${server.base}/openapi.json`)).json()) as { openapi: string }).openapi).to.match(/^3\./);
+    } finally {
+      expect(await server.kill('SIGTERM')).to.equal(0);
+    }
+  });
+});

@@ -26,9 +26,10 @@ export interface ServerProcess {
 
 const running = new Set<ChildProcess>();
 
-export async function startServer(env: Record<string, string>): Promise<ServerProcess> {
+/** `args` of node: the TypeScript source through tsx unless told otherwise (`npm start` runs bin/start.js). */
+export async function startServer(env: Record<string, string>, args = ['--import', 'tsx/esm', 'src/server.ts']): Promise<ServerProcess> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx/esm', 'src/server.ts'], {
+  const child = spawn(process.execPath, args, {
     env: { ...process.env, PORT: String(port), LOG_LEVEL: 'warn', SCHEDULER: 'off', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
