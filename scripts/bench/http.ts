@@ -1,5 +1,5 @@
 import { fork, type ChildProcess } from 'node:child_process';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
@@ -7,8 +7,10 @@ import { migrateToLatest, openStore } from '../../src/store/db.js';
 import { filingMaker, loadRegistry, type BenchRegistry } from './registry.js';
 
 // npm run bench -- http [--duration S] [--connections N] [--enterprises N] [--only verify,page,filing]
-// Starts the service (PostgreSQL when DATABASE_URL is set, else PGlite in a temp folder) and a
-// bare Express baseline as separate processes, and drives each with the same autocannon settings.
+// Starts the service (PostgreSQL when DATABASE_URL is set, else PGlite in a temp folder) and the
+// bare Express baselines as separate processes, and drives each with the same autocannon settings.
+// Reads are compared with a bare JSON route; filing, which must write durably, with a bare route
+// that parses the same body and makes one INSERT on the same database and pool size.
 
 interface Options {
   only: string[];
@@ -52,11 +54,11 @@ export async function waitReady(url: string, deadlineMs = 60_000): Promise<void>
 }
 
 /** An autocannon request list that POSTs a new filing each time, as `next` makes it. */
-export function filingPosts(next: () => { key: string; body: string }): autocannon.Request[] {
+export function filingPosts(next: () => { key: string; body: string }, path = '/api/v1/filings'): autocannon.Request[] {
   return [
     {
       method: 'POST',
-      path: '/api/v1/filings',
+      path,
       setupRequest: (req) => {
         const f = next();
         return { ...req, headers: { ...req.headers, authorization: `Bearer ${f.key}`, 'content-type': 'application/json' }, body: f.body };
@@ -106,7 +108,8 @@ export async function benchHttp(argv: string[]): Promise<void> {
   });
   const serverExit = new Promise<never>((_, reject) => server.once('exit', (code) => reject(new Error(`the service exited with ${code}`))));
   serverExit.catch(() => undefined);
-  const baseline = await start('scripts/bench/baseline-server.ts', { PORT: '3902' });
+  const baselineDir = databaseUrl ? '' : await mkdtemp(join(tmpdir(), 'bench-baseline-'));
+  const baseline = await start('scripts/bench/baseline-server.ts', { PORT: '3902', PG_POOL_SIZE: '20', ...(baselineDir ? { BASELINE_DATA_DIR: baselineDir } : {}) });
   try {
     await Promise.race([waitReady(`${base}/readyz`), serverExit]);
     // Filings to verify: file a few hundred through the API first.
@@ -120,12 +123,15 @@ export async function benchHttp(argv: string[]): Promise<void> {
     }
 
     const common = { connections: o.connections, duration: o.duration };
-    // The machine is shared and noisy: each route is measured right after a fresh baseline run,
-    // and its ratio is taken against that neighbour rather than one baseline for the whole run.
-    const baselineRun = () => drive('baseline GET /baseline (bare Express)', { ...common, url: 'http://127.0.0.1:3902/baseline' });
+    // The machine is shared and noisy: each route is measured right after a fresh run of its
+    // baseline, and its ratio is taken against that neighbour rather than one run for the whole.
+    const baselines = {
+      get: () => drive('baseline GET (bare Express)', { ...common, url: 'http://127.0.0.1:3902/baseline' }),
+      insert: () => drive('baseline POST + 1 INSERT (bare Express)', { ...common, url: 'http://127.0.0.1:3902', requests: filingPosts(nextFiling, '/baseline/insert') }),
+    };
     const rows: (Row & { ratio: number })[] = [];
-    const measure = async (row: () => Promise<Row>) => {
-      const b = await baselineRun();
+    const measure = async (row: () => Promise<Row>, against: keyof typeof baselines = 'get') => {
+      const b = await baselines[against]();
       rows.push({ ...b, ratio: 1 });
       const r = await row();
       rows.push({ ...r, ratio: r.rps / b.rps });
@@ -151,19 +157,20 @@ export async function benchHttp(argv: string[]): Promise<void> {
       );
     }
     if (o.only.includes('filing')) {
-      await measure(() =>
-        drive('POST /api/v1/filings', { ...common, url: base, requests: filingPosts(nextFiling) }),
-      );
+      await measure(() => drive('POST /api/v1/filings', { ...common, url: base, requests: filingPosts(nextFiling) }), 'insert');
     }
     console.log(`\nHTTP benchmark: ${databaseUrl ? 'PostgreSQL' : 'PGlite'}, ${o.connections} connections, ${o.duration} s per route, ${o.enterprises} enterprises, node ${process.version}`);
-    console.log('route                                   req/s   p50 ms  p99 ms  errors  non-2xx  ratio');
+    console.log('route                                    req/s   p50 ms  p99 ms  errors  non-2xx  ratio');
     for (const r of rows) {
       console.log(
-        `${r.name.padEnd(38)} ${r.rps.toFixed(0).padStart(6)}  ${String(r.p50).padStart(6)}  ${String(r.p99).padStart(6)}  ${String(r.errors).padStart(6)}  ${String(r.non2xx).padStart(7)}  ${r.ratio.toFixed(2)}x`,
+        `${r.name.padEnd(39)} ${r.rps.toFixed(0).padStart(6)}  ${String(r.p50).padStart(6)}  ${String(r.p99).padStart(6)}  ${String(r.errors).padStart(6)}  ${String(r.non2xx).padStart(7)}  ${r.ratio.toFixed(2)}x`,
       );
     }
   } finally {
+    const stopped = [server, baseline].map((p) => (p.exitCode === null ? new Promise((r) => p.once('exit', r)) : null));
     server.kill('SIGINT');
     baseline.kill('SIGTERM');
+    await Promise.all(stopped);
+    await Promise.all([dataDir, baselineDir].filter(Boolean).map((d) => rm(d, { recursive: true, force: true })));
   }
 }
