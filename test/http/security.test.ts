@@ -188,6 +188,10 @@ describe('security: every role against every endpoint', () => {
     expect(res.headers['x-content-type-options']).to.equal('nosniff');
     expect(res.headers['content-security-policy']).to.include("default-src 'self'");
     expect(res.headers['x-powered-by']).to.equal(undefined);
+    // JSON is never a page: nothing may sniff, frame or embed it
+    const api = await h.api().get('/api/v1/verify/ABCDEFGHJKLMNP');
+    expect(api.headers).to.include({ 'x-content-type-options': 'nosniff', 'content-security-policy': "default-src 'none';frame-ancestors 'none'", 'x-frame-options': 'DENY', 'referrer-policy': 'no-referrer', 'cross-origin-resource-policy': 'same-origin' });
+    expect(api.headers['strict-transport-security']).to.equal(undefined);
     expect(res.headers['x-request-id']).to.match(/^[0-9a-f-]{36}$/);
     expect((await h.api().get('/healthz').set('X-Request-Id', 'gateway-123')).headers['x-request-id']).to.equal('gateway-123');
     // one access line per response, with the request id, at a level that follows the status

@@ -23,6 +23,7 @@ describe('web sign-in over https, with a failure limit', () => {
     expect(res.headers['strict-transport-security']).to.match(/max-age=\d+/);
     expect(String(res.headers['content-security-policy'])).to.include('upgrade-insecure-requests');
     expect(String(res.headers['set-cookie'])).to.match(/ifp=[^;]+;.*Secure/);
+    expect((await supertest(rt.app).get('/api/v1/verify/ABCDEFGHJKLMNP')).headers['strict-transport-security']).to.match(/max-age=\d+/);
   });
 
   it('refuses sign-ins from an address after repeated failures, even with the right key', async () => {
