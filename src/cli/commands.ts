@@ -1,7 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { pino } from 'pino';
-import { existsSync } from 'node:fs';
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { existsSync, statSync } from 'node:fs';
+import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { ConfigError, loadConfig, type Config } from '../config.js';
 import { createAjv } from '../domain/ajv.js';
 import { isCalendarDay } from '../domain/calendar.js';
@@ -14,13 +14,14 @@ import { KeyCreate, type KeyCreateBody } from '../domain/schemas.js';
 import { localize, pickLang } from '../domain/i18n.js';
 import { messages } from '../domain/messages.js';
 import { ROLES, type Principal, type Role } from '../domain/principal.js';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { loadFixtures } from '../rules/fixtures.js';
 import { loadRuleSets, RuleLoadError } from '../rules/load.js';
 import { startRuntime, version, type Runtime } from '../runtime.js';
 import { verifyAuditTrail } from '../services/audit.js';
 import { seedDemo } from '../services/demo.js';
 import { runFixture } from '../services/rule-fixtures.js';
+import { backupProblem } from '../store/backup-file.js';
 import { EmbeddedDatabaseError, migrateToLatest, openStore, type Store } from '../store/db.js';
 
 export interface CliIo {
@@ -208,6 +209,10 @@ export function buildCli(io: CliIo): Command {
         io.err(`${file} exists; choose a new file name`);
         throw new ExitCode(2);
       }
+      if (!file.trim() || !existsSync(dirname(resolve(file)))) {
+        io.err(`${file || '""'}: no folder ${dirname(resolve(file))} to write the backup in`);
+        throw new ExitCode(2);
+      }
       const store = await openStore({ databaseUrl: null, dataDir: config.dataDir });
       try {
         await migrateToLatest(store.db);
@@ -228,29 +233,48 @@ export function buildCli(io: CliIo): Command {
         io.err(`no such file: ${file}`);
         throw new ExitCode(2);
       }
-      if (existsSync(config.dataDir) && (await readdir(config.dataDir)).length > 0) {
+      const existed = existsSync(config.dataDir);
+      if (existed && !statSync(config.dataDir).isDirectory()) {
+        io.err(`${config.dataDir} is a file, not a folder; nothing was restored`);
+        throw new ExitCode(2);
+      }
+      if (existed && (await readdir(config.dataDir)).length > 0) {
         io.err(`${config.dataDir} is not empty: a backup is restored only into an empty or new folder; nothing was restored`);
         throw new ExitCode(2);
       }
-      const backup = new Blob([await readFile(file)]);
+      const bytes = await readFile(file);
+      const problem = backupProblem(bytes);
+      if (problem) {
+        io.err(`${file} is not a whole backup: ${problem}; nothing was restored`);
+        throw new ExitCode(2);
+      }
+      // whatever a failed restore wrote goes again: the folder was empty or absent before it
+      const undo = async () => {
+        if (existed) for (const entry of await readdir(config.dataDir)) await rm(join(config.dataDir, entry), { recursive: true, force: true });
+        else await rm(config.dataDir, { recursive: true, force: true });
+      };
       let store: Store;
       try {
-        store = await openStore({ databaseUrl: null, dataDir: config.dataDir, restoreFrom: backup });
+        store = await openStore({ databaseUrl: null, dataDir: config.dataDir, restoreFrom: new Blob([bytes]) });
       } catch (err) {
+        await undo();
         if (err instanceof EmbeddedDatabaseError) {
           io.err(`${err.message}; nothing was restored`);
           throw new ExitCode(2);
         }
         throw err;
       }
+      let restored = false;
       try {
         // a backup made by an older version is brought up to date
         const applied = await migrateToLatest(store.db);
         const audit = await verifyAuditTrail(store.db);
+        restored = true;
         io.out(`restored ${file} into ${config.dataDir}${applied.length ? ` (migrations applied: ${applied.join(', ')})` : ''}; audit trail ${audit.ok ? 'intact' : 'BROKEN'}: ${audit.events} events in ${audit.chains} chains`);
         if (!audit.ok) throw new ExitCode(1);
       } finally {
         await store.close();
+        if (!restored) await undo();
       }
     });
 
@@ -335,16 +359,19 @@ export function buildCli(io: CliIo): Command {
       const lang: Lang = /^zh/i.test(process.env.LANG ?? '') ? 'zh-CN' : 'en';
       try {
         const report = await withRuntime((rt) => importEnterprisesFile(rt, file, { out: io.out, tty: !io.runtime && !!process.stderr.isTTY }, lang));
-        for (const r of report.refused) io.out(`line ${r.line}: ${r.reason}`);
-        io.out(`${report.lines} lines: ${report.imported} imported, ${report.refused.length} refused`);
+        const en = lang === 'en';
+        for (const r of report.refused) io.out(en ? `line ${r.line}: ${r.reason}` : `第 ${r.line} 行：${r.reason}`);
+        io.out(en ? `${report.lines} lines: ${report.imported} imported, ${report.refused.length} refused` : `共 ${report.lines} 行：导入 ${report.imported} 行，拒绝 ${report.refused.length} 行`);
         if (report.refused.length) throw new ExitCode(1);
       } catch (err) {
         if (err instanceof ImportFatal) {
           io.err(`${err.message}${lang === 'en' ? '; nothing was imported' : '；未导入任何内容'}`);
           throw new ExitCode(2);
         }
-        if ((err as { code?: string }).code === 'ENOENT') {
-          io.err(`no such file: ${file}`);
+        const fsCode = (err as { code?: string }).code;
+        if (fsCode === 'ENOENT' || fsCode === 'EISDIR' || fsCode === 'EACCES') {
+          const why = { ENOENT: ['no such file', '没有这个文件'], EISDIR: ['a folder, not a file', '这是文件夹，不是文件'], EACCES: ['not readable', '没有读取权限'] }[fsCode];
+          io.err(lang === 'en' ? `${why[0]}: ${file}` : `${why[1]}：${file}`);
           throw new ExitCode(2);
         }
         throw err;

@@ -7,6 +7,15 @@ import type { Lang } from '../domain/i18n.js';
 import type { Runtime } from '../runtime.js';
 import { ImportFatal, importEnterprises, type ImportReport } from '../services/enterprise-import.js';
 
+/** csv-parse's errors as a Chinese reader needs them (its messages are English only). */
+const CSV_ERRORS: Record<string, string> = {
+  CSV_QUOTE_NOT_CLOSED: '引号没有闭合',
+  CSV_INVALID_CLOSING_QUOTE: '右引号后面还有字符',
+  CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE: '右引号后面还有字符',
+  CSV_MAX_RECORD_SIZE: '一行过长',
+  CSV_RECORD_INCONSISTENT_FIELDS_LENGTH: '字段个数与表头不一致',
+};
+
 /** Where a byte sequence stops being UTF-8: its index, -1 if it never does, or -2 - i when it is valid up to i and ends inside a character. */
 function firstInvalidUtf8(buf: Buffer): number {
   let i = 0;
@@ -14,6 +23,10 @@ function firstInvalidUtf8(buf: Buffer): number {
     const b = buf[i] as number;
     const n = b < 0x80 ? 0 : b >= 0xc2 && b <= 0xdf ? 1 : b >= 0xe0 && b <= 0xef ? 2 : b >= 0xf0 && b <= 0xf4 ? 3 : -1;
     if (n < 0) return i;
+    // the second byte's range: no overlong forms (E0 80.., F0 80..), no surrogates (ED A0..), nothing past U+10FFFF (F4 90..)
+    const second = buf[i + 1];
+    const [lo, hi] = b === 0xe0 ? [0xa0, 0xbf] : b === 0xed ? [0x80, 0x9f] : b === 0xf0 ? [0x90, 0xbf] : b === 0xf4 ? [0x80, 0x8f] : [0x80, 0xbf];
+    if (n > 0 && second !== undefined && (second < lo || second > hi)) return i;
     if (i + n >= buf.length) return -2 - i; // an incomplete character at the end: valid up to i, the rest waits for the next chunk
     for (let k = 1; k <= n; k++) if (((buf[i + k] as number) & 0xc0) !== 0x80) return i;
     i += n + 1;
@@ -80,7 +93,8 @@ export async function importEnterprisesFile(rt: Runtime, file: string, io: Impor
   input.on('error', fail);
   utf8.on('error', fail);
   parser.on('error', (err) => {
-    failure ??= err;
+    // the parser destroyed because the import stopped (a bad header) is not why it stopped
+    if (err.name !== 'AbortError') failure ??= err;
   });
   input.pipe(utf8).pipe(parser);
   const bar = io.tty ? new SingleBar({ format: '{bar} {percentage}% | {value}/{total} bytes | {lines} lines', hideCursor: true, stream: process.stderr }) : null;
@@ -92,12 +106,13 @@ export async function importEnterprisesFile(rt: Runtime, file: string, io: Impor
       onProgress: (lines) => bar?.update(utf8.bytes, { lines }),
     });
   } catch (thrown) {
-    const err = failure ?? thrown;
+    // what stopped the import: a problem found in the file, wherever it surfaced first
+    const err = [failure, thrown].find((e) => e instanceof ImportFatal) ?? failure ?? thrown;
     // csv-parse's own errors (an unclosed quote) name their line too
     const code = (err as { code?: string }).code;
     if (typeof code === 'string' && code.startsWith('CSV_')) {
       const line = (err as { lines?: number }).lines ?? parser.info.lines;
-      throw new ImportFatal(lang === 'en' ? `line ${line}: ${(err as Error).message}` : `第 ${line} 行：CSV 格式错误（${(err as Error).message}）`, line);
+      throw new ImportFatal(lang === 'en' ? `line ${line}: ${(err as Error).message}` : `第 ${line} 行：CSV 格式错误（${CSV_ERRORS[code] ?? code}）`, line);
     }
     throw err;
   } finally {

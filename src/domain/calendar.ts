@@ -5,7 +5,7 @@ export const DAY_MS = 86_400_000;
  * arithmetic all hold them, and no filing is outside them.
  */
 export function isSupportedInstant(ms: number): boolean {
-  return !Number.isNaN(ms) && ms >= Date.UTC(1900, 0, 1) && ms <= Date.UTC(2999, 11, 31);
+  return !Number.isNaN(ms) && ms >= Date.UTC(1900, 0, 1) && ms < Date.UTC(3000, 0, 1);
 }
 
 // Calendar arithmetic in the region's time zone (TZ_REGION). Instants are Date; calendar days

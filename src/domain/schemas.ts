@@ -5,6 +5,8 @@ import { ROLES } from './principal.js';
 import { StringEnum } from './enum-schema.js';
 import { JOB_NAMES, JOB_OUTCOMES, JOB_TRIGGERS } from './jobs.js';
 import { HOTLINES, REPORT_KINDS, SUPERVISOR_KINDS, VIOLATION_CHANGES, VIOLATION_KINDS, VIOLATION_SOURCES, VIOLATION_STATUSES } from './violation.js';
+import type { Localized } from './i18n.js';
+import { REGION_PATTERN } from './region.js';
 import { MEANINGFUL_PATTERN } from './text.js';
 
 // The API contract, once: ajv validates requests with these, /openapi.json is generated from
@@ -14,14 +16,28 @@ const Text = (max: number, description?: string) =>
   Type.String({ minLength: 1, maxLength: max, pattern: MEANINGFUL_PATTERN, ...(description ? { description } : {}) });
 const DateTime = Type.String({ format: 'date-time', description: 'ISO 8601 with offset' });
 const IsoDate = Type.String({ format: 'date', description: 'YYYY-MM-DD' });
-const Region = Type.String({ pattern: '^[0-9]{6}$', description: 'six-digit administrative division code (GB/T 2260)' });
-const RegionPrefix = Type.String({ pattern: '^[0-9]{1,6}$', description: 'division-code prefix' });
+const Region = Type.String({ pattern: REGION_PATTERN, description: 'six-digit administrative division code (GB/T 2260)' });
+const REGION_PREFIX = '^[0-9]{1,6}$';
+const RegionPrefix = Type.String({ pattern: REGION_PREFIX, description: 'division-code prefix' });
+const CODE_PATTERN = '^[A-Za-z0-9._-]{1,40}$';
+const RULE_ID_PATTERN = '^[a-z0-9]+([.-][a-zA-Z0-9]+)*$';
+const CREDENTIAL_PATTERN = '^(?=(?:[^A-Za-z0-9]*[A-Za-z0-9]){6})[A-Za-z0-9-]{6,40}$';
 const Id = Type.String({ minLength: 1, maxLength: 64 });
 const Uscc = Type.String({ minLength: 1, maxLength: 40, description: '18-character Unified Social Credit Code (GB 32100)' });
 const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
 const strict = { additionalProperties: false } as const;
 
-const RuleId = Type.String({ pattern: '^[a-z0-9]+([.-][a-zA-Z0-9]+)*$', maxLength: 80 });
+/** What each pattern asks for, in words: a refused value is told this, not the regular expression. */
+export const PATTERN_TEXTS: Record<string, Localized> = {
+  [MEANINGFUL_PATTERN]: { 'zh-CN': '须含有可见的文字或数字', en: 'must contain a visible letter or digit' },
+  [REGION_PATTERN]: { 'zh-CN': '应为 6 位行政区划代码（GB/T 2260），例如 211223', en: 'must be a six-digit division code (GB/T 2260), for example 211223' },
+  [REGION_PREFIX]: { 'zh-CN': '应为 1 至 6 位数字（行政区划代码的前几位）', en: 'must be 1 to 6 digits (the start of a division code)' },
+  [CODE_PATTERN]: { 'zh-CN': '只能由字母、数字和 . _ - 组成，至多 40 个字符', en: 'only letters, digits and . _ -, at most 40 characters' },
+  [RULE_ID_PATTERN]: { 'zh-CN': '应为规则编号，例如 conduct.N3', en: 'must be a rule id, for example conduct.N3' },
+  [CREDENTIAL_PATTERN]: { 'zh-CN': '至少 6 个字母或数字，可含连字符，至多 40 个字符', en: 'at least six letters or digits, hyphens allowed, at most 40 characters' },
+};
+
+const RuleId = Type.String({ pattern: RULE_ID_PATTERN, maxLength: 80 });
 const RuleIdFilter = Type.String({ ...RuleId, description: 'only those whose decision has a finding of this rule id (e.g. enterprise.no-disturb)' });
 const ConductRuleIds = Type.Array(RuleId, { maxItems: 20, uniqueItems: true, description: 'conduct items by rule id (e.g. conduct.N3); GET /api/v1/rulesets lists them' });
 
@@ -49,10 +65,10 @@ const PageQuery = {
 export const ListQuery = Type.Object(PageQuery, strict);
 
 // Registry
-const Item = Type.Object({ code: Type.String({ pattern: '^[A-Za-z0-9._-]{1,40}$' }), name: Text(200), basis: Text(500) }, strict);
+const Item = Type.Object({ code: Type.String({ pattern: CODE_PATTERN }), name: Text(200), basis: Text(500) }, strict);
 export const AgencyCreate = Type.Object(
   {
-    code: Type.String({ pattern: '^[A-Za-z0-9._-]{1,40}$', description: 'the agency code, unique' }),
+    code: Type.String({ pattern: CODE_PATTERN, description: 'the agency code, unique' }),
     name: Text(200),
     region: Region,
     items: Type.Array(Item, { maxItems: 1000, description: 'the published inspection item list' }),
@@ -83,7 +99,7 @@ export const InspectorCreate = Type.Object(
     name: Text(100),
     credentialNo: Type.String({
       // at least six letters or digits: the separators are dropped, so "------" would be no number at all
-      pattern: '^(?=(?:[^A-Za-z0-9]*[A-Za-z0-9]){6})[A-Za-z0-9-]{6,40}$',
+      pattern: CREDENTIAL_PATTERN,
       description: 'enforcement credential number (执法证号); case and hyphens do not matter, and one number belongs to one inspector in all agencies',
     }),
     validUntil: IsoDate,

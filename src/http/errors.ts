@@ -18,16 +18,29 @@ export interface DatabaseErrors {
 /** Seconds a client is asked to wait before retrying while the database is away. */
 export const RETRY_AFTER_SECONDS = 5;
 
+/**
+ * Why a body is not JSON, in words: valid JSON that is not an object (`null`, `"hello"`) is said
+ * to be that; otherwise where the syntax breaks (the parser's own text is English only).
+ */
+function malformedJson(err: Error & { body?: unknown }): AppError {
+  const raw = typeof err.body === 'string' ? err.body.trim() : '';
+  if (raw && !raw.startsWith('{') && !raw.startsWith('[')) return new AppError('validation_failed', 'body_not_object', {}, [{ path: '/', message: { 'zh-CN': '应为对象（{…}）', en: 'must be an object ({…})' } }]);
+  const at = /position (\d+)/.exec(err.message)?.[1];
+  const reason = at ? { 'zh-CN': `第 ${Number(at) + 1} 个字符附近有语法错误`, en: err.message.slice(0, 200) } : { 'zh-CN': '语法错误', en: err.message.slice(0, 200) };
+  return new AppError('validation_failed', 'malformed_json', { reason });
+}
+
 /** body-parser's errors carry a `type`; map them to ours so bad input is never a 500. */
 function fromParserError(err: unknown, bodyLimit: number): AppError | null {
   const type = (err as { type?: unknown }).type;
   if (typeof type !== 'string') return null;
   switch (type) {
     case 'entity.parse.failed':
-      return new AppError('validation_failed', 'malformed_json', { reason: (err as Error).message.slice(0, 200) });
+      return malformedJson(err as Error & { body?: unknown });
     case 'entity.too.large':
       return new AppError('payload_too_large', 'payload_too_large', { limit: `${Math.round(bodyLimit / 1024)} KiB` });
     case 'encoding.unsupported':
+      return new AppError('unsupported_media_type', 'content_encoding', { encoding: String((err as { encoding?: unknown }).encoding ?? '').slice(0, 40) });
     case 'charset.unsupported':
       return new AppError('unsupported_media_type', 'unsupported_media_type');
     case 'parameters.too.many':

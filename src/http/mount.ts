@@ -45,6 +45,9 @@ export function mountRoute(router: Router, route: AnyRoute, services: Services, 
       if (!route.auth.includes(principal.role)) throw forbidden(principal.role);
     }
     // express.json() leaves other media types unparsed; say so instead of "body must be object".
+    // a request without a body is no media type at all to req.is(): say it is empty
+    const bodyless = req.headers['transfer-encoding'] === undefined && (req.headers['content-length'] ?? '0') === '0';
+    if (route.body && bodyless && req.headers['content-type']) throw new AppError('validation_failed', 'body_empty');
     if (route.body && req.headers['content-type'] && !req.is('application/json')) {
       throw new AppError('unsupported_media_type', 'unsupported_media_type');
     }

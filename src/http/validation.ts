@@ -3,11 +3,14 @@ import { createRequire } from 'node:module';
 import type { TSchema } from '@sinclair/typebox';
 import { createAjv } from '../domain/ajv.js';
 import { AppError, type ErrorDetail } from '../domain/errors.js';
-import type { Lang } from '../domain/i18n.js';
+import type { Lang, Localized } from '../domain/i18n.js';
+import { isSupportedInstant } from '../domain/calendar.js';
+import { PATTERN_TEXTS } from '../domain/schemas.js';
 
 // Bodies are validated as sent; query strings arrive as text, so their validator coerces types.
-const bodyAjv = createAjv({ useDefaults: false });
-const queryAjv = createAjv({ coerceTypes: 'array', useDefaults: true });
+// verbose: a refused value is at hand to say why (a well-formed date out of range is not a format error)
+const bodyAjv = createAjv({ useDefaults: false, verbose: true });
+const queryAjv = createAjv({ coerceTypes: 'array', useDefaults: true, verbose: true });
 
 // ajv-i18n is CommonJS with `module.exports = fn`; require gives the function under every loader.
 type Localize = (errors?: ErrorObject[] | null) => void;
@@ -20,6 +23,24 @@ const unknownField = { 'zh-CN': '未知字段，请删除', en: 'unknown field; 
 const requiredField = { 'zh-CN': '必填', en: 'required' };
 /** What a value of the format looks like, so that a date refused says how to write one. */
 const FORMAT_EXAMPLES: Record<string, string> = { 'date-time': '2026-12-01T09:00:00+08:00', date: '2026-12-01', email: 'name@example.gov.cn' };
+
+const TYPE_NAMES: Record<string, Localized> = {
+  string: { 'zh-CN': '字符串', en: 'a string' },
+  integer: { 'zh-CN': '整数', en: 'a whole number' },
+  number: { 'zh-CN': '数字', en: 'a number' },
+  boolean: { 'zh-CN': 'true 或 false', en: 'true or false' },
+  array: { 'zh-CN': '数组（[…]）', en: 'an array ([…])' },
+  object: { 'zh-CN': '对象（{…}）', en: 'an object ({…})' },
+  null: { 'zh-CN': 'null', en: 'null' },
+};
+const outOfRange = { 'zh-CN': '日期须在 1900 年至 2999 年之间', en: 'must be a date from 1900 to 2999' };
+
+/** A date or time written correctly that lies outside the years this service keeps. */
+function dateOutOfRange(e: ErrorObject): boolean {
+  if (typeof e.data !== 'string') return false;
+  const ms = Date.parse(e.params.format === 'date' ? `${e.data}T00:00:00Z` : e.data);
+  return !Number.isNaN(ms) && !isSupportedInstant(ms);
+}
 
 /** One language's text of each error, as ajv-i18n words it, with our additions. */
 function texts(errors: ErrorObject[], lang: Lang): { path: string; message: string; keyword: string }[] {
@@ -37,7 +58,17 @@ function texts(errors: ErrorObject[], lang: Lang): { path: string; message: stri
       message = unknownField[lang];
     }
     if (e.keyword === 'enum') message += `: ${(e.params.allowedValues as string[]).join(', ')}`;
-    if (e.keyword === 'format') {
+    if (e.keyword === 'type') {
+      const names = String(e.params.type).split(',').map((t) => TYPE_NAMES[t]?.[lang] ?? t);
+      message = lang === 'en' ? `must be ${names.join(' or ')}` : `应为${names.join('或')}`;
+    }
+    if (e.keyword === 'pattern') {
+      const said = PATTERN_TEXTS[String(e.params.pattern)];
+      if (said) message = said[lang];
+    }
+    if (e.keyword === 'format' && dateOutOfRange(e)) {
+      message = outOfRange[lang];
+    } else if (e.keyword === 'format') {
       const format = String(e.params.format);
       const example = FORMAT_EXAMPLES[format];
       message += example ? ` (${format}${lang === 'en' ? ', for example ' : '，例如 '}${example})` : ` (${format})`;

@@ -4,6 +4,8 @@ import { RISK_CLASSES, type RiskClass } from '../domain/filing.js';
 import { localize, type Lang } from '../domain/i18n.js';
 import { messages } from '../domain/messages.js';
 import type { Principal } from '../domain/principal.js';
+import { isRegion } from '../domain/region.js';
+import { MEANINGFUL_PATTERN } from '../domain/text.js';
 import { validateUscc } from '../domain/uscc.js';
 import type { EnterpriseRecord } from '../store/enterprises-repo.js';
 import { chains, record } from './audit.js';
@@ -26,8 +28,7 @@ const COLUMNS = {
 type Column = keyof typeof COLUMNS;
 const REQUIRED: readonly Column[] = ['uscc', 'name', 'region'];
 
-// GB/T 2260 provinces: a region whose first two digits are none of these is no Chinese division
-const PROVINCES = new Set(['11', '12', '13', '14', '15', '21', '22', '23', '31', '32', '33', '34', '35', '36', '37', '41', '42', '43', '44', '45', '46', '50', '51', '52', '53', '54', '61', '62', '63', '64', '65', '71', '81', '82']);
+const MEANINGFUL = new RegExp(MEANINGFUL_PATTERN, 'u');
 const YES = new Set(['true', '1', 'yes', 'y', '是']);
 const NO = new Set(['', 'false', '0', 'no', 'n', '否']);
 const BATCH = 1000;
@@ -83,13 +84,16 @@ function parseRow(fields: string[], at: Map<Column, number>, width: number, lang
     if (err instanceof AppError) return localize(messages[err.messageKey], lang, err.params);
     throw err;
   }
+  // the checks of the API's schema (Text, Region), so that a line and a POST are refused alike
   const name = get('name');
-  if (!name || name.length > 200) return text(lang, '名称为空或超过 200 字', 'the name is empty or longer than 200 characters');
+  if (!name || [...name].length > 200) return text(lang, '名称为空或超过 200 字', 'the name is empty or longer than 200 characters');
+  if (!MEANINGFUL.test(name)) return text(lang, '名称须含有可见的文字或数字', 'the name must contain a visible letter or digit');
   const region = get('region');
   if (!/^\d{6}$/.test(region)) return text(lang, `区划代码“${region}”应为 6 位数字`, `region "${region}" should be six digits`);
-  if (!PROVINCES.has(region.slice(0, 2))) return text(lang, `未知的区划代码“${region}”`, `unknown region "${region}"`);
+  if (!isRegion(region)) return text(lang, `未知的区划代码“${region}”`, `unknown region "${region}"`);
   const industry = get('industry');
-  if (industry.length > 100) return text(lang, '行业超过 100 字', 'the industry is longer than 100 characters');
+  if ([...industry].length > 100) return text(lang, '行业超过 100 字', 'the industry is longer than 100 characters');
+  if (industry && !MEANINGFUL.test(industry)) return text(lang, '行业须含有可见的文字或数字', 'the industry must contain a visible letter or digit');
   const risk = get('riskClass').toUpperCase();
   if (risk && !(RISK_CLASSES as readonly string[]).includes(risk)) return text(lang, `风险等级“${risk}”应为 A、B、C 或 D`, `risk class "${risk}" should be A, B, C or D`);
   const quiet = get('noDisturb').toLowerCase();

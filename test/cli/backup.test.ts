@@ -1,5 +1,7 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { expect } from 'chai';
@@ -53,5 +55,36 @@ describe('backup and restore of the embedded database', function () {
     const pg = await cliProcess({ DATABASE_URL: 'postgresql://nobody@127.0.0.1:1/none' }, 'backup', join(dir, 'x.tgz'));
     expect(pg.code).to.equal(2);
     expect(pg.err).to.include('pg_dump');
+  });
+
+  it('refuses a damaged backup (cut short, or a whole gzip of a cut-short archive) and leaves the folder as it was; says where a backup cannot go', async () => {
+    const dir = await tempDir('backup');
+    const [a, file] = [join(dir, 'a'), join(dir, 'backup.tgz')];
+    expect((await cliProcess({ DATA_DIR: a }, 'demo', 'seed', '--enterprises', '3')).code).to.equal(0);
+    expect((await cliProcess({ DATA_DIR: a }, 'backup', file)).code).to.equal(0);
+    const whole = await readFile(file);
+    const truncated = join(dir, 'truncated.tgz');
+    await writeFile(truncated, whole.subarray(0, 3000));
+    const halfArchive = join(dir, 'half.tgz');
+    await writeFile(halfArchive, gzipSync(gunzipSync(whole).subarray(0, 200_000)));
+    for (const [bad, why] of [[truncated, 'not a complete gzip file'], [halfArchive, 'cut short']] as const) {
+      const into = join(dir, `into-${why.length}`);
+      const res = await cliProcess({ DATA_DIR: into }, 'restore', bad);
+      expect(res.code, res.err).to.equal(2);
+      expect(res.err).to.include(why).and.include('nothing was restored').and.not.include('    at ');
+      expect(existsSync(into)).to.equal(false);
+    }
+    // the folder a restore was refused on takes a good backup afterwards
+    const empty = join(dir, 'empty');
+    await mkdir(empty);
+    expect((await cliProcess({ DATA_DIR: empty }, 'restore', halfArchive)).code).to.equal(2);
+    expect(await readdir(empty)).to.deep.equal([]);
+    expect((await cliProcess({ DATA_DIR: empty }, 'restore', file)).code).to.equal(0);
+    const nowhere = await cliProcess({ DATA_DIR: a }, 'backup', join(dir, 'no-such-folder', 'b.tgz'));
+    expect(nowhere.code).to.equal(2);
+    expect(nowhere.err).to.include('no folder').and.not.include('ENOENT');
+    const onFile = await cliProcess({ DATA_DIR: file }, 'restore', file);
+    expect(onFile.code).to.equal(2);
+    expect(onFile.err).to.include('a file, not a folder');
   });
 });

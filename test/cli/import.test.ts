@@ -62,4 +62,34 @@ describe('import enterprises FILE.csv', () => {
     expect(empty.err).to.include('the file is empty');
     expect((await cli('import', 'enterprises', '/nonexistent/file.csv')).code).to.equal(2);
   });
+
+  it('refuses a line as POST /enterprises would (a name of invisible characters, a region that is no division), and encodings of characters UTF-8 forbids', async () => {
+    const [u, v, w] = [randomUscc('211223'), randomUscc('211223'), randomUscc('211223')];
+    const res = await cli('import', 'enterprises', await csv('blank.csv', `uscc,name,region\n${u},\u200b\u200b,211223\n${v},正常企业,000000\n${w},正常企业二,211223\n`));
+    expect(res.out).to.include('line 2: the name must contain a visible letter or digit').and.include('line 3: unknown region "000000"').and.include('3 lines: 1 imported, 2 refused');
+    expect((await (await harness()).api().post('/api/v1/enterprises').set(admin).send({ uscc: randomUscc('211223'), name: '正常企业', region: '000000' })).status).to.equal(400);
+    // a surrogate (ED A0 80) and an overlong form (E0 80 80) are not UTF-8, whatever a lenient decoder makes of them
+    for (const bytes of [[0xed, 0xa0, 0x80], [0xe0, 0x80, 0x80]]) {
+      const x = randomUscc('211223');
+      const bad = await cli('import', 'enterprises', await csv('bad-utf8.csv', Buffer.concat([Buffer.from(`uscc,name,region\n${x},`), Buffer.from(bytes), Buffer.from(',211223\n')])));
+      expect(bad.code).to.equal(2);
+      expect(bad.err).to.include('line 2 is not UTF-8');
+      expect(await registered(x)).to.equal(false);
+    }
+  });
+
+  it('speaks Chinese when LANG is Chinese, the lines of its report included', async () => {
+    const u = randomUscc('211223');
+    const lang = process.env.LANG;
+    process.env.LANG = 'zh_CN.UTF-8';
+    try {
+      const res = await cli('import', 'enterprises', await csv('zh-report.csv', `uscc,name,region\n${u},西丰县中文报告,991223\n`));
+      expect(res.out).to.include('第 2 行：未知的区划代码“991223”').and.include('共 1 行：导入 0 行，拒绝 1 行');
+      const header = await cli('import', 'enterprises', await csv('zh-header.csv', `code,name\n`));
+      expect(header.err).to.include('第 1 行：未知的列“code”').and.include('未导入任何内容');
+    } finally {
+      if (lang === undefined) delete process.env.LANG;
+      else process.env.LANG = lang;
+    }
+  });
 });
