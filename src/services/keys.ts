@@ -7,6 +7,7 @@ import type { KeyCreateBody, KeyCreatedView, KeyListQueryT, KeyViewT, PageOf } f
 import { validateUscc } from '../domain/uscc.js';
 import { existingAgencyIds } from '../store/agencies-repo.js';
 import { findEnterprise } from '../store/enterprises-repo.js';
+import { lockChain } from '../store/locks.js';
 import { anyActiveAdmin, findKey, findPrincipalByHash, insertKey, keyHashExists, listKeys, otherActiveAdmins, revokeKey, type KeyRow } from '../store/keys-repo.js';
 import { pageOf, timeCursor } from './pagination.js';
 import { chains, record } from './audit.js';
@@ -27,9 +28,18 @@ export function createKeyService(ctx: ServiceContext) {
   // A revocation or expiry change is NOTIFYed by the database (key_changed, the key's hash) and
   // drops the entry in every process; while that feed is down the cache is not used.
   const cache = new Map<string, { principal: Principal | null; until: number }>();
+  // A lookup that was under way when a change arrived may have read the key before it: its
+  // answer is used but not cached (else a revoked key could be let in until the entry expires).
+  let changes = 0;
   ctx.changes?.subscribe(
-    (hash) => cache.delete(hash),
-    () => cache.clear(),
+    (hash) => {
+      changes++;
+      cache.delete(hash);
+    },
+    () => {
+      changes++;
+      cache.clear();
+    },
     'keys',
   );
   const cacheUsable = () => ctx.changes?.healthy() ?? true;
@@ -125,10 +135,11 @@ export function createKeyService(ctx: ServiceContext) {
       const now = ctx.clock.now().getTime();
       const hit = cache.get(hash);
       if (hit && hit.until > now && cacheUsable()) return hit.principal;
+      const before = changes;
       const found = await findPrincipalByHash(ctx.db, hash, new Date(now));
       if (cache.size >= CACHE_MAX) cache.clear();
       // an expiring key is cached no longer than it lives
-      if (cacheUsable()) cache.set(hash, { principal: found?.principal ?? null, until: Math.min(now + CACHE_TTL_MS, found?.expiresAt?.getTime() ?? Infinity) });
+      if (cacheUsable() && changes === before) cache.set(hash, { principal: found?.principal ?? null, until: Math.min(now + CACHE_TTL_MS, found?.expiresAt?.getTime() ?? Infinity) });
       return found?.principal ?? null;
     },
 
@@ -145,10 +156,13 @@ export function createKeyService(ctx: ServiceContext) {
       const row = await findKey(ctx.db, id);
       if (!row) throw notFound('key', id);
       if (row.revoked_at) return view(row, now);
-      if (row.role === 'admin' && (await otherActiveAdmins(ctx.db, id, now)) === 0) throw new AppError('conflict', 'key_last_admin', { id });
       const revoked = await ctx.db.transaction().execute(async (trx) => {
+        // revocations one at a time (the keys' audit chain lock): two admins revoking each other
+        // at once in two processes must not leave none
+        await lockChain(trx, chains.keys);
+        if (row.role === 'admin' && (await otherActiveAdmins(trx, id, now)) === 0) throw new AppError('conflict', 'key_last_admin', { id });
         const r = await revokeKey(trx, id, now);
-        if (r) await record(trx, { chain: chains.keys, at: now, actor: actor.keyId, action: 'key.revoked', entityType: 'api_key', entityId: id, payload: { role: r.role, name: r.name } });
+        if (r) await record(trx, { chain: chains.keys, at: now, actor: actor.keyId, action: 'key.revoked', entityType: 'api_key', entityId: id, payload: { role: r.role, name: r.name } }, { lockHeld: true });
         return r;
       });
       cache.delete(row.key_hash);

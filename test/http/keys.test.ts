@@ -87,6 +87,19 @@ describe('keys: list, expiry, revocation', () => {
       expect(res.status).to.equal(409);
       expect((await supertest(rt.app).get('/api/v1/keys').set(admin)).status).to.equal(200);
     });
+    it('two admins revoking each other at the same moment leave one of them', async () => {
+      const first = ((await supertest(rt.app).get('/api/v1/keys?role=admin').set(admin)).body.items as { id: string }[])[0]?.id ?? '';
+      const second = (await supertest(rt.app).post('/api/v1/keys').set(admin).send({ role: 'admin', name: '第二位管理员' })).body as { id: string; key: string };
+      const [a, b] = await Promise.all([
+        supertest(rt.app).delete(`/api/v1/keys/${second.id}`).set(admin),
+        supertest(rt.app).delete(`/api/v1/keys/${first}`).set(auth(second.key)),
+      ]);
+      // one revocation wins; the other is refused as the last admin (409), or finds its own key gone (401)
+      expect([a.status, b.status].filter((s) => s === 200)).to.have.length(1);
+      expect([a.status, b.status].filter((s) => s !== 200)[0]).to.be.oneOf([401, 409]);
+      const left = (await rt.store.db.selectFrom('api_keys').select('id').where('role', '=', 'admin').where('revoked_at', 'is', null).execute()).length;
+      expect(left).to.equal(1);
+    });
   });
 
   describe('across processes (PostgreSQL)', () => {
