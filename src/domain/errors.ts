@@ -84,7 +84,9 @@ export class AppError extends Error {
 /** A key of this role may not do this. */
 export const forbidden = (role: Role) => new AppError('forbidden', 'forbidden', { role: roleNames[role] });
 
-export const notFound = (what: Entity, id: string, details: ErrorDetail[] = []) => new AppError('not_found', 'not_found', { what: entities[what], id }, details);
+/** Not found, naming what was asked for (cut short: an id is echoed, not a page of it). */
+export const notFound = (what: Entity, id: string, details: ErrorDetail[] = []) =>
+  new AppError('not_found', 'not_found', { what: entities[what], id: id.length > 80 ? `${id.slice(0, 80)}…` : id }, details);
 
 export interface ErrorBody {
   error: { code: string; message: string; details: ResponseDetail[]; requestId?: string };

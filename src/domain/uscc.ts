@@ -1,4 +1,6 @@
 import { AppError } from './errors.js';
+import { fillBoth, type Params } from './i18n.js';
+import { messages } from './messages.js';
 
 // GB 32100-2015: 18 characters, position 18 is a mod-31 check character.
 export const USCC_ALPHABET = '0123456789ABCDEFGHJKLMNPQRTUWXY';
@@ -12,15 +14,19 @@ export function usccCheckChar(first17: string): string {
 }
 
 /** Returns the normalized (upper-case) code or throws `uscc_invalid` naming what is wrong. */
-export function validateUscc(raw: string): string {
+/** `where`: the field it came in (a JSON pointer, `path` for the address, `?enterprise` for a query), named in the error's details. */
+export function validateUscc(raw: string, where = '/uscc'): string {
   const code = raw.trim().toUpperCase();
-  if (code.length !== 18) throw new AppError('uscc_invalid', 'uscc_length', { length: code.length });
+  const fail = (key: 'uscc_length' | 'uscc_charset' | 'uscc_check', params: Params) => {
+    return new AppError('uscc_invalid', key, params, [{ path: where, message: fillBoth(messages[key], params) }]);
+  };
+  if (code.length !== 18) throw fail('uscc_length', { length: code.length });
   for (let i = 0; i < 18; i++) {
     const ch = code[i] as string;
-    if (!USCC_ALPHABET.includes(ch)) throw new AppError('uscc_invalid', 'uscc_charset', { position: i + 1, char: ch });
+    if (!USCC_ALPHABET.includes(ch)) throw fail('uscc_charset', { position: i + 1, char: ch });
   }
   const expected = usccCheckChar(code.slice(0, 17));
-  if (code[17] !== expected) throw new AppError('uscc_invalid', 'uscc_check', { expected, actual: code[17] as string });
+  if (code[17] !== expected) throw fail('uscc_check', { expected, actual: code[17] as string });
   return code;
 }
 

@@ -26,7 +26,15 @@ function malformedJson(err: Error & { body?: unknown }): AppError {
   const raw = typeof err.body === 'string' ? err.body.trim() : '';
   if (raw && !raw.startsWith('{') && !raw.startsWith('[')) return new AppError('validation_failed', 'body_not_object', {}, [{ path: '/', message: { 'zh-CN': '应为对象（{…}）', en: 'must be an object ({…})' } }]);
   const at = /position (\d+)/.exec(err.message)?.[1];
-  const reason = at ? { 'zh-CN': `第 ${Number(at) + 1} 个字符附近有语法错误`, en: err.message.slice(0, 200) } : { 'zh-CN': '语法错误', en: err.message.slice(0, 200) };
+  const token = /Unexpected token '?(.)'?/.exec(err.message)?.[1];
+  const zh = at
+    ? `第 ${Number(at) + 1} 个字符附近有语法错误`
+    : token
+      ? `意外的字符“${token}”`
+      : /end of (JSON )?input/i.test(err.message)
+        ? '内容不完整（意外结束）'
+        : '语法错误';
+  const reason = { 'zh-CN': zh, en: err.message.slice(0, 200) };
   return new AppError('validation_failed', 'malformed_json', { reason });
 }
 

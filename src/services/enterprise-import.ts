@@ -53,6 +53,8 @@ export class ImportFatal extends Error {
 }
 
 const text = (lang: Lang, zh: string, en: string) => (lang === 'en' ? en : zh);
+/** A value from the file as a report may repeat it: no control characters (a terminal would obey them), not a page long. */
+const shown = (v: string) => v.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?').slice(0, 40);
 
 function headerColumns(header: string[], lang: Lang): Map<Column, number> {
   const at = new Map<Column, number>();
@@ -61,11 +63,11 @@ function headerColumns(header: string[], lang: Lang): Map<Column, number> {
     const col = (Object.keys(COLUMNS) as Column[]).find((c) => (COLUMNS[c] as readonly string[]).includes(h));
     if (!col) {
       throw new ImportFatal(
-        text(lang, `第 1 行：未知的列“${raw}”；可用的列为 uscc, name, region, industry, riskClass, noDisturb（或对应的中文列名）`, `line 1: unknown column "${raw}"; the columns are uscc, name, region, industry, riskClass, noDisturb (or their Chinese names)`),
+        text(lang, `第 1 行：未知的列“${shown(raw)}”；可用的列为 uscc, name, region, industry, riskClass, noDisturb（或对应的中文列名）`, `line 1: unknown column "${shown(raw)}"; the columns are uscc, name, region, industry, riskClass, noDisturb (or their Chinese names)`),
         1,
       );
     }
-    if (at.has(col)) throw new ImportFatal(text(lang, `第 1 行：列“${raw}”重复`, `line 1: column "${raw}" appears twice`), 1);
+    if (at.has(col)) throw new ImportFatal(text(lang, `第 1 行：列“${shown(raw)}”重复`, `line 1: column "${shown(raw)}" appears twice`), 1);
     at.set(col, i);
   });
   const missing = REQUIRED.filter((c) => !at.has(c));
@@ -89,15 +91,15 @@ function parseRow(fields: string[], at: Map<Column, number>, width: number, lang
   if (!name || [...name].length > 200) return text(lang, '名称为空或超过 200 字', 'the name is empty or longer than 200 characters');
   if (!MEANINGFUL.test(name)) return text(lang, '名称须含有可见的文字或数字', 'the name must contain a visible letter or digit');
   const region = get('region');
-  if (!/^\d{6}$/.test(region)) return text(lang, `区划代码“${region}”应为 6 位数字`, `region "${region}" should be six digits`);
-  if (!isRegion(region)) return text(lang, `未知的区划代码“${region}”`, `unknown region "${region}"`);
+  if (!/^\d{6}$/.test(region)) return text(lang, `区划代码“${shown(region)}”应为 6 位数字`, `region "${shown(region)}" should be six digits`);
+  if (!isRegion(region)) return text(lang, `未知的区划代码“${shown(region)}”`, `unknown region "${shown(region)}"`);
   const industry = get('industry');
   if ([...industry].length > 100) return text(lang, '行业超过 100 字', 'the industry is longer than 100 characters');
   if (industry && !MEANINGFUL.test(industry)) return text(lang, '行业须含有可见的文字或数字', 'the industry must contain a visible letter or digit');
   const risk = get('riskClass').toUpperCase();
-  if (risk && !(RISK_CLASSES as readonly string[]).includes(risk)) return text(lang, `风险等级“${risk}”应为 A、B、C 或 D`, `risk class "${risk}" should be A, B, C or D`);
+  if (risk && !(RISK_CLASSES as readonly string[]).includes(risk)) return text(lang, `风险等级“${shown(risk)}”应为 A、B、C 或 D`, `risk class "${shown(risk)}" should be A, B, C or D`);
   const quiet = get('noDisturb').toLowerCase();
-  if (!YES.has(quiet) && !NO.has(quiet)) return text(lang, `无事不扰“${quiet}”应为 是/否 或 true/false`, `noDisturb "${quiet}" should be true or false`);
+  if (!YES.has(quiet) && !NO.has(quiet)) return text(lang, `无事不扰“${shown(quiet)}”应为 是/否 或 true/false`, `noDisturb "${shown(quiet)}" should be true or false`);
   return { uscc, name, region, industry: industry || null, riskClass: (risk || null) as RiskClass | null, noDisturb: YES.has(quiet) };
 }
 

@@ -50,7 +50,7 @@ export function toInput(agencyId: string, body: FilingCreateBody): FilingInput {
   if (body.drawAssignmentId && body.type !== 'random') throw notFor('drawAssignmentId', ['random'], body.type, '/drawAssignmentId');
   return {
     agencyId,
-    enterpriseUscc: validateUscc(body.enterpriseUscc),
+    enterpriseUscc: validateUscc(body.enterpriseUscc, '/enterpriseUscc'),
     type: body.type,
     itemCodes: uniq(body.itemCodes),
     inspectorIds: uniq(body.inspectorIds),

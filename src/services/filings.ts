@@ -162,7 +162,7 @@ export function createFilingService(ctx: ServiceContext) {
       const limit = q.limit ?? 50;
       const after = timeCursor(q.cursor);
       const { from, to } = dateRange(q.from, q.to);
-      const enterprise = q.enterprise ? validateUscc(q.enterprise) : undefined;
+      const enterprise = q.enterprise ? validateUscc(q.enterprise, '/enterprise') : undefined;
       // The principal's scope narrows the filter; a filter outside it finds nothing.
       if ((p.role === 'agency' && q.agency && q.agency !== p.agencyId) || (p.role === 'enterprise' && enterprise && enterprise !== p.uscc)) {
         return { items: [], nextCursor: null };

@@ -74,13 +74,13 @@ export function createKeyService(ctx: ServiceContext) {
     if (body.role !== 'supervisor' && body.email !== undefined) throw extra('email');
     if (body.role === 'agency') {
       if (!body.agencyId) throw need('agencyId');
-      if (!(await existingAgencyIds(ctx.db, [body.agencyId])).has(body.agencyId)) throw notFound('agency', body.agencyId);
+      if (!(await existingAgencyIds(ctx.db, [body.agencyId])).has(body.agencyId)) throw notFound('agency', body.agencyId, [{ path: '/agencyId', message: { 'zh-CN': '没有这个执法主体', en: 'no such agency' } }]);
       return { agencyId: body.agencyId, uscc: null, regions: [], email: null };
     }
     if (body.role === 'enterprise') {
       if (!body.uscc) throw need('uscc');
       const uscc = validateUscc(body.uscc);
-      if (!(await findEnterprise(ctx.db, uscc))) throw notFound('enterprise', uscc);
+      if (!(await findEnterprise(ctx.db, uscc))) throw notFound('enterprise', uscc, [{ path: '/uscc', message: { 'zh-CN': '该企业未登记', en: 'no enterprise is registered with this code' } }]);
       return { agencyId: null, uscc, regions: [], email: null };
     }
     return { agencyId: null, uscc: null, regions: body.regions ?? [], email: body.email ?? null };

@@ -149,19 +149,20 @@ export function createRegistryService(ctx: ServiceContext) {
       if (await credentialTaken(ctx.db, credentialNo)) {
         throw conflict('inspector credential', maskCredential(credentialNo), '/credentialNo');
       }
-      const inspector = { id: newId('insp'), agencyId, name: body.name, credentialNo, validUntil: body.validUntil };
       return transact(ctx.db, claim, async (trx) => {
+        // the time it answers is the time it stores
+        const inspector = { id: newId('insp'), agencyId, name: body.name, credentialNo, validUntil: body.validUntil, createdAt: now() };
         await insertInspector(trx, inspector);
         await record(trx, {
           chain: chains.agency(agencyId),
-          at: now(),
+          at: inspector.createdAt,
           actor: actor.keyId,
           action: 'inspector.added',
           entityType: 'inspector',
           entityId: inspector.id,
           payload: { name: body.name, credentialNo: maskCredential(credentialNo), validUntil: body.validUntil },
         });
-        return inspectorView({ ...inspector, createdAt: now() });
+        return inspectorView(inspector);
       });
     },
 
@@ -177,9 +178,10 @@ export function createRegistryService(ctx: ServiceContext) {
         noDisturb: body.noDisturb ?? false,
       };
       return transact(ctx.db, claim, async (trx) => {
-        await insertEnterprise(trx, e);
-        await record(trx, { chain: chains.enterprise(uscc), at: now(), actor: actor.keyId, action: 'enterprise.registered', entityType: 'enterprise', entityId: uscc, payload: e });
-        return enterpriseView({ ...e, createdAt: now() });
+        const at = now();
+        await insertEnterprise(trx, { ...e, createdAt: at });
+        await record(trx, { chain: chains.enterprise(uscc), at, actor: actor.keyId, action: 'enterprise.registered', entityType: 'enterprise', entityId: uscc, payload: e });
+        return enterpriseView({ ...e, createdAt: at });
       });
     },
 
@@ -201,7 +203,7 @@ export function createRegistryService(ctx: ServiceContext) {
 
     /** Risk class, no-disturb, region or name: audited with what it was, and used by every later decision. */
     async updateEnterprise(actor: Principal, raw: string, body: EnterpriseUpdateBody): Promise<EnterpriseView> {
-      const uscc = validateUscc(raw);
+      const uscc = validateUscc(raw, 'path');
       return ctx.db.transaction().execute(async (trx) => {
         // the enterprise's lock: no filing is decided on half an update
         await lockEnterprise(trx, uscc);
@@ -261,7 +263,7 @@ export function createRegistryService(ctx: ServiceContext) {
     },
 
     async getEnterprise(actor: Principal, raw: string): Promise<EnterpriseView> {
-      const uscc = validateUscc(raw);
+      const uscc = validateUscc(raw, 'path');
       // An enterprise key may read only itself, whether or not the other code is registered.
       if (actor.role === 'enterprise' && actor.uscc !== uscc) throw forbidden(actor.role);
       const e = await findEnterprise(ctx.db, uscc);

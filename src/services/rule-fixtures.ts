@@ -46,12 +46,13 @@ function bodyOf(f: FixtureFilingT, fixture: Fixture): { agencyId: string; body: 
 
 async function writeRegistry(trx: Db, fixture: Fixture): Promise<void> {
   const e = fixture.enterprise;
-  await insertEnterprise(trx, { uscc: e.uscc, name: e.uscc, region: e.region, industry: null, riskClass: e.riskClass, noDisturb: e.noDisturb });
+  const createdAt = new Date();
+  await insertEnterprise(trx, { uscc: e.uscc, name: e.uscc, region: e.region, industry: null, riskClass: e.riskClass, noDisturb: e.noDisturb, createdAt });
   for (const a of fixture.agencies) {
     await insertAgency(trx, { id: a.id, code: `fixture-${a.id}`, name: a.name ?? a.id, region: a.region, items: a.itemCodes.map((code) => ({ code, name: code, basis: 'fixture' })) });
     if (!a.active) await setAgencyActive(trx, a.id, false);
   }
-  for (const i of fixture.inspectors) await insertInspector(trx, { id: i.id, agencyId: i.agencyId, name: i.id, credentialNo: i.credentialNo, validUntil: i.validUntil });
+  for (const i of fixture.inspectors) await insertInspector(trx, { id: i.id, agencyId: i.agencyId, name: i.id, credentialNo: i.credentialNo, validUntil: i.validUntil, createdAt });
 }
 
 /** Writes a decided filing as the filing service would, numbered from the sequence. */

@@ -157,7 +157,7 @@ export function createViolationService(ctx: ServiceContext) {
           kind: q.kind,
           source: q.source,
           agencyId: q.agency,
-          uscc: q.enterprise ? validateUscc(q.enterprise) : undefined,
+          uscc: q.enterprise ? validateUscc(q.enterprise, '/enterprise') : undefined,
           ...dateRange(q.from, q.to),
         },
         { limit: limit + 1, after: after ? { raisedAt: after.at, id: after.id } : null },
@@ -181,8 +181,8 @@ export function createViolationService(ctx: ServiceContext) {
           throw new AppError('validation_failed', 'agency_not_on_filing', { agency: agency.id, filing: filing.id }, [{ path: '/agencyId', message: { 'zh-CN': `执法主体 ${agency.id} 不在此备案中`, en: `agency ${agency.id} is not on this filing` } }]);
         }
       }
-      const uscc = filing?.enterprise_uscc ?? (body.enterpriseUscc ? validateUscc(body.enterpriseUscc) : null);
-      if (filing && body.enterpriseUscc && validateUscc(body.enterpriseUscc) !== filing.enterprise_uscc) {
+      const uscc = filing?.enterprise_uscc ?? (body.enterpriseUscc ? validateUscc(body.enterpriseUscc, '/enterpriseUscc') : null);
+      if (filing && body.enterpriseUscc && validateUscc(body.enterpriseUscc, '/enterpriseUscc') !== filing.enterprise_uscc) {
         throw new AppError('validation_failed', 'validation_failed', {}, [{ path: '/enterpriseUscc', message: { 'zh-CN': '不是此备案所检查的企业', en: 'not the enterprise of the filing' } }]);
       }
       const enterprise = uscc ? await findEnterprise(ctx.db, uscc) : null;
@@ -341,7 +341,7 @@ export function createViolationService(ctx: ServiceContext) {
           kind: q.kind,
           regions: p.role === 'supervisor' ? p.regions : undefined,
           agencyId: q.agency,
-          uscc: q.enterprise ? validateUscc(q.enterprise) : undefined,
+          uscc: q.enterprise ? validateUscc(q.enterprise, '/enterprise') : undefined,
           finding: q.finding,
           ...dateRange(q.from, q.to),
         },

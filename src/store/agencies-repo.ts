@@ -109,10 +109,10 @@ export async function existingAgencyIds(db: Db, ids: string[]): Promise<Set<stri
   return new Set(rows.map((r) => r.id));
 }
 
-export async function insertInspector(trx: Db, i: Omit<InspectorRecord, 'createdAt'>): Promise<void> {
+export async function insertInspector(trx: Db, i: InspectorRecord): Promise<void> {
   await trx
     .insertInto('inspectors')
-    .values({ id: i.id, agency_id: i.agencyId, name: i.name, credential_no: i.credentialNo, valid_until: i.validUntil })
+    .values({ id: i.id, agency_id: i.agencyId, name: i.name, credential_no: i.credentialNo, valid_until: i.validUntil, created_at: i.createdAt })
     .execute();
 }
 

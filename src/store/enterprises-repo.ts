@@ -11,10 +11,10 @@ export interface EnterpriseRecord {
   createdAt: Date;
 }
 
-export async function insertEnterprise(trx: Db, e: Omit<EnterpriseRecord, 'createdAt'>): Promise<void> {
+export async function insertEnterprise(trx: Db, e: EnterpriseRecord): Promise<void> {
   await trx
     .insertInto('enterprises')
-    .values({ uscc: e.uscc, name: e.name, region: e.region, industry: e.industry, risk_class: e.riskClass, no_disturb: e.noDisturb })
+    .values({ uscc: e.uscc, name: e.name, region: e.region, industry: e.industry, risk_class: e.riskClass, no_disturb: e.noDisturb, created_at: e.createdAt })
     .execute();
 }
 

@@ -126,6 +126,51 @@ describe('bad input never changes anything and is never a 5xx', () => {
     expect(byPath['/plannedStart']).to.include('例如 2026-12-01T09:00:00+08:00');
   });
 
+  it('says in words what a type, a pattern, a date out of range or a body that is no object asks for, and where: a credit code in the body or the address, an unknown agency of a key', async () => {
+    const h = await harness();
+    const zh = (req: ReturnType<ReturnType<typeof h.api>['post']>) => req.set(admin).set('Accept-Language', 'zh-CN');
+    const detail = (res: { body: { error: { details: { path: string; message: string }[] } } }) => res.body.error.details[0] ?? { path: "", message: "" };
+    const typed = await zh(h.api().post('/api/v1/enterprises')).send({ uscc: 12, name: '企业', region: '211223' });
+    expect(detail(typed)).to.deep.equal({ path: '/uscc', message: '应为字符串' });
+    const region = await zh(h.api().post('/api/v1/enterprises')).send({ uscc: '91211223MA0XYW1234', name: '企业', region: '000000' });
+    expect(detail(region)).to.deep.equal({ path: '/region', message: '应为 6 位行政区划代码（GB/T 2260），例如 211223' });
+    const blank = await zh(h.api().post('/api/v1/enterprises')).send({ uscc: '91211223MA0XYW1234', name: '\u200b', region: '211223' });
+    expect(detail(blank)).to.deep.equal({ path: '/name', message: '须含有可见的文字或数字' });
+    const check = await zh(h.api().post('/api/v1/enterprises')).send({ uscc: '91211223MA0XYW123X', name: '企业', region: '211223' });
+    expect(check.body.error.code).to.equal('uscc_invalid');
+    expect(detail(check).path).to.equal('/uscc');
+    expect(detail(await h.api().get('/api/v1/enterprises/91211223MA0XYW123X').set(admin)).path).to.equal('path');
+    const late = await h.api().post('/api/v1/keys').set(admin).set('Accept-Language', 'en').send({ role: 'admin', name: 'later', expiresAt: '3000-01-01T00:00:00Z' });
+    expect(detail(late)).to.deep.equal({ path: '/expiresAt', message: 'must be a date from 1900 to 2999' });
+    expect((await h.api().post('/api/v1/keys').set(admin).send({ role: 'admin', name: 'till the end of 2999', expiresAt: '2999-12-31T23:00:00Z' })).status).to.equal(201);
+    const noAgency = await h.api().post('/api/v1/keys').set(admin).send({ role: 'agency', name: 'x', agencyId: 'ag_nope' });
+    expect(noAgency.status).to.equal(404);
+    expect(detail(noAgency).path).to.equal('/agencyId');
+    const notObject = await zh(h.api().post('/api/v1/enterprises')).set('Content-Type', 'application/json').send('null');
+    expect(notObject.status).to.equal(400);
+    expect(notObject.body.error.message).to.equal('请求体应为 JSON 对象（{…}）');
+    const syntax = await zh(h.api().post('/api/v1/enterprises')).set('Content-Type', 'application/json').send('{"uscc": }');
+    expect(syntax.body.error.message).to.match(/^请求体不是合法的 JSON：(第 \d+ 个字符附近有语法错误|意外的字符“}”)$/);
+    const empty = await zh(h.api().post('/api/v1/enterprises')).set('Content-Type', 'application/json');
+    expect(empty.status).to.equal(400);
+    expect(empty.body.error.message).to.equal('请求体是空的，请发送 JSON 对象');
+    const long = await h.api().get(`/api/v1/agencies/${'x'.repeat(5000)}`).set(admin);
+    expect(long.status).to.equal(404);
+    expect(long.body.error.message.length).to.be.below(200);
+  });
+
+  it('answers a create with the time it stored', async () => {
+    const h = await harness();
+    const w = await world();
+    const e = (await h.api().get(`/api/v1/enterprises/${w.uscc}`).set(admin)).body;
+    const made = await h.api().post('/api/v1/enterprises').set(admin).send({ uscc: w.uscc.slice(0, 8) + '0000000' + w.uscc.slice(15), name: '时间企业', region: '110101' });
+    if (made.status === 201) expect((await h.api().get(`/api/v1/enterprises/${made.body.uscc}`).set(admin)).body.createdAt).to.equal(made.body.createdAt);
+    const inspector = await h.api().post(`/api/v1/agencies/${w.agencyId}/inspectors`).set(admin).send({ name: '时间', credentialNo: `TM${Date.now()}`, validUntil: '2030-01-01' });
+    const stored = (await h.api().get(`/api/v1/agencies/${w.agencyId}`).set(admin)).body.inspectors.find((i: { id: string }) => i.id === inspector.body.id);
+    expect(stored.createdAt).to.equal(inspector.body.createdAt);
+    expect(e.createdAt).to.be.a('string');
+  });
+
   it('unknown routes and ids are 404 in the API error format', async () => {
     const h = await harness();
     const r1 = await h.api().get('/api/v1/nothing-here').set(admin);
