@@ -54,6 +54,10 @@ describe('command line', () => {
     const noName = await cli('keys', 'create', '--role', 'admin', '--name', '');
     expect(noName.code).to.equal(2);
     expect(noName.err).to.include('--name');
+    // the API's words, an example of the expected form included
+    const when = await cli('keys', 'create', '--role', 'admin', '--name', 'x', '--expires', 'tomorrow');
+    expect(when.code).to.equal(2);
+    expect(when.err).to.include('--expires').and.include('2026-12-01T09:00:00+08:00');
   });
 
   it('keys create refuses a role without its scope as a usage error (exit 2), with a message', async () => {

@@ -3,15 +3,15 @@ import { pino } from 'pino';
 import { existsSync, statSync } from 'node:fs';
 import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { ConfigError, loadConfig, type Config } from '../config.js';
-import { createAjv } from '../domain/ajv.js';
 import { isCalendarDay } from '../domain/calendar.js';
 import { JOB_NAMES } from '../domain/jobs.js';
 import { AppError, detailsOf } from '../domain/errors.js';
 import type { Lang } from '../domain/i18n.js';
 import { ImportFatal } from '../services/enterprise-import.js';
 import { importEnterprisesFile } from './import.js';
-import { KeyCreate, type KeyCreateBody } from '../domain/schemas.js';
-import { localize, pickLang } from '../domain/i18n.js';
+import { KeyCreate } from '../domain/schemas.js';
+import { localize } from '../domain/i18n.js';
+import { bodyValidator } from '../http/validation.js';
 import { messages } from '../domain/messages.js';
 import { ROLES, type Principal, type Role } from '../domain/principal.js';
 import { dirname, join, resolve } from 'node:path';
@@ -31,7 +31,11 @@ export interface CliIo {
   runtime?: Runtime;
 }
 
-const validateKey = createAjv().compile<KeyCreateBody>(KeyCreate);
+// the same checks, and the same words, as POST /api/v1/keys
+const validateKey = bodyValidator(KeyCreate);
+/** The command line speaks Chinese when the terminal's LANG does, English otherwise. */
+const cliLang = (): Lang => (/^zh/i.test(process.env.LANG ?? '') ? 'zh-CN' : 'en');
+const say = (zh: string, en: string) => (cliLang() === 'en' ? en : zh);
 const cliOption = (pointer: string) => ({ agencyId: 'agency', uscc: 'uscc', regions: 'regions', name: 'name', role: 'role', email: 'email', expiresAt: 'expires' })[pointer.split('/')[1] ?? ''] ?? (pointer || 'options');
 
 const CLI_ACTOR: Principal = { keyId: 'cli', role: 'admin', name: 'command line', agencyId: null, uscc: null, regions: [] };
@@ -92,13 +96,13 @@ export function buildCli(io: CliIo): Command {
     .option('--expires <time>', 'when the key stops working, ISO 8601 (2027-01-01T00:00:00+08:00)')
     .action(async (o: { role: string; name: string; agency?: string; uscc?: string; regions?: string; email?: string; expires?: string }) => {
       if (!(ROLES as readonly string[]).includes(o.role)) {
-        io.err(`--role must be one of ${ROLES.join(', ')}`);
+        io.err(say(`--role 应为 ${ROLES.join(', ')} 之一`, `--role must be one of ${ROLES.join(', ')}`));
         throw new ExitCode(2);
       }
       const regions = o.regions?.split(',').map((s) => s.trim()).filter(Boolean);
       // an empty list would mean every region: that is said by leaving --regions out, not by accident
       if (regions !== undefined && regions.length === 0) {
-        io.err('--regions needs at least one division-code prefix (leave it out for every region)');
+        io.err(say('--regions 至少要有一个区划代码前缀（不限地区请不写 --regions）', '--regions needs at least one division-code prefix (leave it out for every region)'));
         throw new ExitCode(2);
       }
       const body = {
@@ -110,9 +114,11 @@ export function buildCli(io: CliIo): Command {
         ...(o.email ? { email: o.email } : {}),
         ...(o.expires ? { expiresAt: o.expires } : {}),
       };
-      // the same checks as POST /api/v1/keys
-      if (!validateKey(body)) {
-        for (const e of validateKey.errors ?? []) io.err(`--${cliOption(e.instancePath)}: ${e.message ?? 'invalid'}`);
+      try {
+        validateKey(body);
+      } catch (err) {
+        if (!(err instanceof AppError)) throw err;
+        for (const d of err.details) io.err(`--${cliOption(d.path)}: ${d.message[cliLang()]}`);
         throw new ExitCode(2);
       }
       const created = await withRuntime((rt) => rt.services.keys.create(CLI_ACTOR, body));
@@ -164,7 +170,7 @@ export function buildCli(io: CliIo): Command {
         throw new ExitCode(2);
       }
       if (o.date !== undefined && !isCalendarDay(o.date)) {
-        io.err('--date must be a calendar day, YYYY-MM-DD');
+        io.err(say('--date 应为日期，形如 2026-12-01', '--date must be a calendar day, YYYY-MM-DD (2026-12-01)'));
         throw new ExitCode(2);
       }
       const run = await withRuntime((rt) => rt.services.jobs.run(job, { date: o.date, trigger: 'manual' }));
@@ -356,7 +362,7 @@ export function buildCli(io: CliIo): Command {
     .command('enterprises <file>')
     .description('import enterprises from a UTF-8 CSV (header: uscc,name,region[,industry,riskClass,noDisturb]); refused lines are listed with their reason; a fatal problem imports nothing')
     .action(async (file: string) => {
-      const lang: Lang = /^zh/i.test(process.env.LANG ?? '') ? 'zh-CN' : 'en';
+      const lang = cliLang();
       try {
         const report = await withRuntime((rt) => importEnterprisesFile(rt, file, { out: io.out, tty: !io.runtime && !!process.stderr.isTTY }, lang));
         const en = lang === 'en';
@@ -415,7 +421,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       return 2;
     }
     if (err instanceof AppError) {
-      const lang = pickLang(process.env.LANG?.replace('_', '-'));
+      const lang = cliLang();
       io.err(`${err.code}: ${localize(messages[err.messageKey], lang, err.params)}`);
       for (const d of detailsOf(err)) io.err(`  ${d.path}: ${d.message[lang]}`);
       // bad input is a usage error (2), like a bad option; anything else failed (1)
