@@ -21,8 +21,16 @@ async function authenticate(req: Request, services: Services): Promise<Principal
 
 function send(res: Response, reply: Reply): void {
   res.status(reply.status);
-  if (reply.contentType) res.type(reply.contentType).send(reply.body);
-  else res.json(reply.body);
+  if (reply.contentType) {
+    res.type(reply.contentType).send(reply.body);
+    return;
+  }
+  // JSON straight to the socket: res.json() would look the media type up again and run the
+  // freshness and ETag logic of res.send(), none of which applies (no ETags, no Last-Modified)
+  const body = JSON.stringify(reply.body);
+  res.setHeader('Content-Type', 'application/json; charset=utf-8');
+  res.setHeader('Content-Length', Buffer.byteLength(body));
+  res.end(body);
 }
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
