@@ -6,7 +6,7 @@ import autocannon from 'autocannon';
 import { migrateToLatest, openStore } from '../../src/store/db.js';
 import { filingMaker, loadRegistry, type BenchRegistry } from './registry.js';
 
-// npm run bench -- http [--duration S] [--connections N] [--enterprises N] [--only verify,page,filing]
+// npm run bench -- http [--duration S] [--rounds R] [--connections N] [--enterprises N] [--only verify,page,filing]
 // Starts the service (PostgreSQL when DATABASE_URL is set, else PGlite in a temp folder) and the
 // bare Express baselines as separate processes, and drives each with the same autocannon settings.
 // Reads are compared with a bare JSON route; filing, which must write durably, with a bare route
@@ -14,7 +14,9 @@ import { filingMaker, loadRegistry, type BenchRegistry } from './registry.js';
 
 interface Options {
   only: string[];
+  /** seconds per route, in `rounds` slices alternating with its baseline */
   duration: number;
+  rounds: number;
   connections: number;
   enterprises: number;
 }
@@ -29,7 +31,7 @@ function parseArgs(argv: string[]): Options {
   const get = (name: string, def: number) => numberFlag(argv, name, def);
   const i = argv.indexOf('--only');
   const only = i >= 0 ? (argv[i + 1] ?? '').split(',') : ['verify', 'page', 'filing'];
-  return { only, duration: get('duration', 10), connections: get('connections', 50), enterprises: get('enterprises', 20_000) };
+  return { only, duration: get('duration', 12), rounds: get('rounds', 3), connections: get('connections', 50), enterprises: get('enterprises', 20_000) };
 }
 
 export function start(script: string, env: Record<string, string>): Promise<ChildProcess> {
@@ -77,6 +79,21 @@ export interface Row {
   requests: number;
 }
 
+/** Slices of one measurement as one row: mean rate, median p50, worst p99, totals. */
+function merged(slices: Row[]): Row {
+  const mid = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
+  const sum = (f: (r: Row) => number) => slices.reduce((t, r) => t + f(r), 0);
+  return {
+    name: slices[0]?.name ?? '',
+    rps: sum((r) => r.rps) / slices.length,
+    p50: mid(slices.map((r) => r.p50)),
+    p99: Math.max(...slices.map((r) => r.p99)),
+    errors: sum((r) => r.errors),
+    non2xx: sum((r) => r.non2xx),
+    requests: sum((r) => r.requests),
+  };
+}
+
 export async function drive(name: string, opts: autocannon.Options): Promise<Row> {
   // a short warm-up so that JIT and connection pools are in the same state for every route
   await autocannon({ ...opts, duration: 2 });
@@ -122,19 +139,26 @@ export async function benchHttp(argv: string[]): Promise<void> {
       codes.push(((await res.json()) as { filing: { verifyCode: string } }).filing.verifyCode);
     }
 
-    const common = { connections: o.connections, duration: o.duration };
-    // The machine is shared and noisy: each route is measured right after a fresh run of its
-    // baseline, and its ratio is taken against that neighbour rather than one run for the whole.
+    // The machine is shared and noisy: each route is measured in `rounds` slices, each right
+    // after a slice of its baseline, and its ratio is that of the totals, so that a drift of the
+    // machine's speed during the run falls on both sides alike.
+    const common = { connections: o.connections, duration: Math.max(2, Math.round(o.duration / o.rounds)) };
     const baselines = {
       get: () => drive('baseline GET (bare Express)', { ...common, url: 'http://127.0.0.1:3902/baseline' }),
       insert: () => drive('baseline POST + 1 INSERT (bare Express)', { ...common, url: 'http://127.0.0.1:3902', requests: filingPosts(nextFiling, '/baseline/insert') }),
     };
     const rows: (Row & { ratio: number })[] = [];
     const measure = async (row: () => Promise<Row>, against: keyof typeof baselines = 'get') => {
-      const b = await baselines[against]();
+      const bs: Row[] = [];
+      const rs: Row[] = [];
+      for (let i = 0; i < o.rounds; i++) {
+        bs.push(await baselines[against]());
+        rs.push(await row());
+      }
+      const b = merged(bs);
+      const r = merged(rs);
       rows.push({ ...b, ratio: 1 });
-      const r = await row();
-      rows.push({ ...r, ratio: r.rps / b.rps });
+      rows.push({ ...r, ratio: r.requests / b.requests });
     };
     let v = 0;
     if (o.only.includes('verify')) {
@@ -159,7 +183,7 @@ export async function benchHttp(argv: string[]): Promise<void> {
     if (o.only.includes('filing')) {
       await measure(() => drive('POST /api/v1/filings', { ...common, url: base, requests: filingPosts(nextFiling) }), 'insert');
     }
-    console.log(`\nHTTP benchmark: ${databaseUrl ? 'PostgreSQL' : 'PGlite'}, ${o.connections} connections, ${o.duration} s per route, ${o.enterprises} enterprises, node ${process.version}`);
+    console.log(`\nHTTP benchmark: ${databaseUrl ? 'PostgreSQL' : 'PGlite'}, ${o.connections} connections, ${o.rounds} x ${common.duration} s per route alternating with its baseline, ${o.enterprises} enterprises, node ${process.version}`);
     console.log('route                                    req/s   p50 ms  p99 ms  errors  non-2xx  ratio');
     for (const r of rows) {
       console.log(
