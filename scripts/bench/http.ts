@@ -131,6 +131,7 @@ export async function benchHttp(argv: string[]): Promise<void> {
     await Promise.race([waitReady(`${base}/readyz`), serverExit]);
     // Filings to verify: file a few hundred through the API first.
     const nextFiling = filingMaker(reg);
+    const baselineBodies = filingMaker(reg);
     const codes: string[] = [];
     for (let i = 0; i < 300; i++) {
       const f = nextFiling();
@@ -145,7 +146,9 @@ export async function benchHttp(argv: string[]): Promise<void> {
     const common = { connections: o.connections, duration: Math.max(2, Math.round(o.duration / o.rounds)) };
     const baselines = {
       get: () => drive('baseline GET (bare Express)', { ...common, url: 'http://127.0.0.1:3902/baseline' }),
-      insert: () => drive('baseline POST + 1 INSERT (bare Express)', { ...common, url: 'http://127.0.0.1:3902', requests: filingPosts(nextFiling, '/baseline/insert') }),
+      // its own sequence of bodies: the service's must not come round to an enterprise again
+      // (a second filing by the same agency would meet its cap and be refused, a cheaper answer)
+      insert: () => drive('baseline POST + 1 INSERT (bare Express)', { ...common, url: 'http://127.0.0.1:3902', requests: filingPosts(baselineBodies, '/baseline/insert') }),
     };
     const rows: (Row & { ratio: number })[] = [];
     const measure = async (row: () => Promise<Row>, against: keyof typeof baselines = 'get') => {
