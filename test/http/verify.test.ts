@@ -1,6 +1,8 @@
 import { expect } from 'chai';
 import supertest from 'supertest';
+import express from 'express';
 import { createApp } from '../../src/http/app.js';
+import { windowLimiter } from '../../src/http/rate-limit.js';
 import { harness } from '../support/harness.js';
 import { auth, createKey, createEnterprise, file, world } from '../support/fixtures.js';
 
@@ -104,6 +106,32 @@ describe('verification', () => {
     }
     expect(statuses).to.deep.equal([404, 404, 404, 429, 429]);
     expect(last?.body.error).to.include({ code: 'rate_limited', message: 'Too many requests; try again later' });
-    expect(last?.headers['retry-after']).to.be.a('string');
+    expect(Number(last?.headers['retry-after'])).to.be.within(1, 60);
+    expect(last?.headers['ratelimit-policy']).to.equal('3;w=60');
+    expect(last?.headers['ratelimit']).to.match(/^limit=3, remaining=0, reset=\d+$/);
+  });
+
+  it('counts each client apart, behind a proxy by its forwarded address, and lets it in again in the next window', async () => {
+    const h = await harness();
+    const proxied = createApp({ services: h.runtime.services, log: h.log, bodyLimit: 65536, verifyRateLimit: 2, trustProxy: 1, version: 'test' });
+    const scan = (ip: string) => supertest(proxied).get('/api/v1/verify/ABCDEFGHJKMNPQ').set('X-Forwarded-For', ip);
+    const first = [(await scan('203.0.113.1')).status, (await scan('203.0.113.1')).status, (await scan('203.0.113.1')).status];
+    expect(first).to.deep.equal([404, 404, 429]);
+    // another client, and another IPv6 /56 (the same /56 is one client)
+    expect((await scan('203.0.113.2')).status).to.equal(404);
+    expect([(await scan('2001:db8:0:100::1')).status, (await scan('2001:db8:0:1ff::2')).status, (await scan('2001:db8:0:1aa::3')).status]).to.deep.equal([404, 404, 429]);
+    expect((await scan('2001:db8:0:200::1')).status).to.equal(404);
+
+    // the window, on a clock of the test's
+    let now = 60_000 * 1000 + 59_000;
+    const app = express();
+    app.get('/x', windowLimiter({ limit: 1, windowMs: 60_000, now: () => now }), (_req, res) => res.end('ok'));
+    app.use((err: Error, _req: express.Request, res: express.Response, _next: express.NextFunction) => res.status(429).end(err.message));
+    expect((await supertest(app).get('/x')).headers['ratelimit']).to.equal('limit=1, remaining=0, reset=1');
+    expect((await supertest(app).get('/x')).status).to.equal(429);
+    now += 1_000;
+    const again = await supertest(app).get('/x');
+    expect(again.status).to.equal(200);
+    expect(again.headers['ratelimit']).to.equal('limit=1, remaining=0, reset=60');
   });
 });
