@@ -20,14 +20,15 @@ async function authenticate(req: Request, services: Services): Promise<Principal
 }
 
 function send(res: Response, reply: Reply): void {
-  res.status(reply.status);
+  // statusCode, not res.status(): the status comes from a route's own table, not from outside
+  res.statusCode = reply.status;
   if (reply.contentType) {
     res.type(reply.contentType).send(reply.body);
     return;
   }
   // JSON straight to the socket: res.json() would look the media type up again and run the
   // freshness and ETag logic of res.send(), none of which applies (no ETags, no Last-Modified)
-  const body = JSON.stringify(reply.body);
+  const body = reply.json ?? JSON.stringify(reply.body);
   res.setHeader('Content-Type', 'application/json; charset=utf-8');
   res.setHeader('Content-Length', Buffer.byteLength(body));
   res.end(body);

@@ -9,6 +9,8 @@ export interface Reply {
   body: unknown;
   /** non-JSON replies (HTML, SVG) set the content type and send `body` as a string */
   contentType?: string;
+  /** `body` as JSON text, when the handler has it cheaper than stringifying `body` (see shared-json.ts) */
+  json?: string;
 }
 
 export interface HandlerContext<B, Q> {

@@ -53,7 +53,8 @@ function partsOf(view: VerifyView, tz: string): VerificationParts {
                 : window === 'open'
                   ? fillBoth(messages.verify_open, { end: when(f.planned_end) })
                   : fillBoth(messages.verify_upcoming, { start: when(f.planned_start), end: when(f.planned_end) });
-      notices.set(window, text);
+      // shared by every answer for this view (and written out once, src/http/shared-json.ts)
+      notices.set(window, Object.freeze(text));
     }
     return text;
   };
@@ -76,6 +77,7 @@ function partsOf(view: VerifyView, tz: string): VerificationParts {
       completedAt: status === 'completed' ? (f.conducted_at?.toISOString() ?? null) : null,
     },
   };
+  Object.freeze(made.filing);
   parts.set(view, made);
   return made;
 }
