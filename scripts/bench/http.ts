@@ -1,4 +1,5 @@
 import { fork, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -77,6 +78,25 @@ export interface Row {
   errors: number;
   non2xx: number;
   requests: number;
+  /** CPU time the serving process spent in the measured run (user + system), when known */
+  cpuMs?: number;
+}
+
+/**
+ * CPU time a process has used so far, in ms (/proc; Linux). Throughput on a shared machine moves
+ * with the neighbours; the CPU a request costs the serving process moves much less, so the bench
+ * reports both.
+ */
+function cpuMsOf(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    // the fields after the command name, which is in parentheses and may hold spaces
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    const ticks = Number(fields[11]) + Number(fields[12]);
+    return Number.isFinite(ticks) ? ticks * (1000 / 100) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Slices of one measurement as one row: mean rate, median p50, worst p99, totals. */
@@ -91,14 +111,19 @@ function merged(slices: Row[]): Row {
     errors: sum((r) => r.errors),
     non2xx: sum((r) => r.non2xx),
     requests: sum((r) => r.requests),
+    cpuMs: slices.every((r) => r.cpuMs !== undefined) ? sum((r) => r.cpuMs ?? 0) : undefined,
   };
 }
 
-export async function drive(name: string, opts: autocannon.Options): Promise<Row> {
+/** `pid`: the serving process, whose CPU time the run is charged with. */
+export async function drive(name: string, opts: autocannon.Options, pid?: number): Promise<Row> {
   // a short warm-up so that JIT and connection pools are in the same state for every route
   await autocannon({ ...opts, duration: 2 });
+  const cpuBefore = cpuMsOf(pid);
   const r = await autocannon(opts);
-  return { name, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.timeouts, non2xx: r.non2xx, requests: r.requests.total };
+  const cpuAfter = cpuMsOf(pid);
+  const cpuMs = cpuBefore !== undefined && cpuAfter !== undefined ? cpuAfter - cpuBefore : undefined;
+  return { name, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.timeouts, non2xx: r.non2xx, requests: r.requests.total, cpuMs };
 }
 
 export async function benchHttp(argv: string[]): Promise<void> {
@@ -145,12 +170,13 @@ export async function benchHttp(argv: string[]): Promise<void> {
     // machine's speed during the run falls on both sides alike.
     const common = { connections: o.connections, duration: Math.max(2, Math.round(o.duration / o.rounds)) };
     const baselines = {
-      get: () => drive('baseline GET (bare Express)', { ...common, url: 'http://127.0.0.1:3902/baseline' }),
+      get: () => drive('baseline GET (bare Express)', { ...common, url: 'http://127.0.0.1:3902/baseline' }, baseline.pid),
       // its own sequence of bodies: the service's must not come round to an enterprise again
       // (a second filing by the same agency would meet its cap and be refused, a cheaper answer)
-      insert: () => drive('baseline POST + 1 INSERT (bare Express)', { ...common, url: 'http://127.0.0.1:3902', requests: filingPosts(baselineBodies, '/baseline/insert') }),
+      insert: () => drive('baseline POST + 1 INSERT (bare Express)', { ...common, url: 'http://127.0.0.1:3902', requests: filingPosts(baselineBodies, '/baseline/insert') }, baseline.pid),
     };
-    const rows: (Row & { ratio: number })[] = [];
+    const rows: (Row & { ratio: number; cpuRatio?: number })[] = [];
+    const cpuPerRequest = (r: Row) => (r.cpuMs === undefined ? undefined : (1000 * r.cpuMs) / r.requests);
     const measure = async (row: () => Promise<Row>, against: keyof typeof baselines = 'get') => {
       const bs: Row[] = [];
       const rs: Row[] = [];
@@ -160,8 +186,9 @@ export async function benchHttp(argv: string[]): Promise<void> {
       }
       const b = merged(bs);
       const r = merged(rs);
-      rows.push({ ...b, ratio: 1 });
-      rows.push({ ...r, ratio: r.requests / b.requests });
+      const [bCpu, rCpu] = [cpuPerRequest(b), cpuPerRequest(r)];
+      rows.push({ ...b, ratio: 1, cpuRatio: bCpu === undefined ? undefined : 1 });
+      rows.push({ ...r, ratio: r.requests / b.requests, cpuRatio: bCpu === undefined || rCpu === undefined ? undefined : bCpu / rCpu });
     };
     let v = 0;
     if (o.only.includes('verify')) {
@@ -170,7 +197,7 @@ export async function benchHttp(argv: string[]): Promise<void> {
           ...common,
           url: base,
           requests: [{ method: 'GET', setupRequest: (req) => ({ ...req, path: `/api/v1/verify/${codes[v++ % codes.length]}` }) }],
-        }),
+        }, server.pid),
       );
     }
     if (o.only.includes('page')) {
@@ -180,17 +207,19 @@ export async function benchHttp(argv: string[]): Promise<void> {
           ...common,
           url: base,
           requests: [{ method: 'GET', setupRequest: (req) => ({ ...req, path: `/v/${codes[v++ % codes.length]}` }) }],
-        }),
+        }, server.pid),
       );
     }
     if (o.only.includes('filing')) {
-      await measure(() => drive('POST /api/v1/filings', { ...common, url: base, requests: filingPosts(nextFiling) }), 'insert');
+      await measure(() => drive('POST /api/v1/filings', { ...common, url: base, requests: filingPosts(nextFiling) }, server.pid), 'insert');
     }
     console.log(`\nHTTP benchmark: ${databaseUrl ? 'PostgreSQL' : 'PGlite'}, ${o.connections} connections, ${o.rounds} x ${common.duration} s per route alternating with its baseline, ${o.enterprises} enterprises, node ${process.version}`);
-    console.log('route                                    req/s   p50 ms  p99 ms  errors  non-2xx  ratio');
+    // ratio: throughput against the baseline's; CPU ratio: the baseline's CPU time per request in
+    // its process against the route's in the service's (the database's work is not in either)
+    console.log('route                                    req/s   p50 ms  p99 ms  errors  non-2xx  ratio  CPU µs/req  CPU ratio');
     for (const r of rows) {
       console.log(
-        `${r.name.padEnd(39)} ${r.rps.toFixed(0).padStart(6)}  ${String(r.p50).padStart(6)}  ${String(r.p99).padStart(6)}  ${String(r.errors).padStart(6)}  ${String(r.non2xx).padStart(7)}  ${r.ratio.toFixed(2)}x`,
+        `${r.name.padEnd(39)} ${r.rps.toFixed(0).padStart(6)}  ${String(r.p50).padStart(6)}  ${String(r.p99).padStart(6)}  ${String(r.errors).padStart(6)}  ${String(r.non2xx).padStart(7)}  ${r.ratio.toFixed(2).padStart(4)}x  ${(cpuPerRequest(r)?.toFixed(0) ?? '-').padStart(10)}  ${r.cpuRatio === undefined ? '        -' : `${r.cpuRatio.toFixed(2)}x`.padStart(9)}`,
       );
     }
   } finally {
