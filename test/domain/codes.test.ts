@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { formatFilingNo, maskCredential, newVerifyCode, VERIFY_ALPHABET, VERIFY_CODE_LENGTH } from '../../src/domain/codes.js';
+import { formatFilingNo, maskCredential, newId, newVerifyCode, VERIFY_ALPHABET, VERIFY_CODE_LENGTH } from '../../src/domain/codes.js';
 import { nextStatus } from '../../src/domain/filing.js';
 import { AppError } from '../../src/domain/errors.js';
 
@@ -22,6 +22,17 @@ describe('codes', () => {
     expect(counts.size).to.equal(32);
     // 28,000 symbols over 32: each near 875; a biased generator falls far outside this band
     for (const n of counts.values()) expect(n).to.be.within(700, 1050);
+  });
+
+  it('ids and codes drawn in turns from the random pool never repeat, across its refills', () => {
+    const seen = new Set<string>();
+    for (let i = 0; i < 5_000; i++) {
+      const id = newId('f');
+      expect(id).to.match(/^f_[A-Za-z0-9_-]{16}$/);
+      seen.add(id);
+      seen.add(newVerifyCode());
+    }
+    expect(seen.size).to.equal(10_000);
   });
 
   it('filing numbers read region-year-number', () => {
