@@ -6,6 +6,7 @@ import swaggerUi from 'swagger-ui-express';
 import { AppError } from '../domain/errors.js';
 import type { Services } from '../services/index.js';
 import { errorHandler } from './errors.js';
+import { directGet } from './direct-route.js';
 import { mountRoute } from './mount.js';
 import { windowLimiter } from './rate-limit.js';
 import { requestId } from './request-log.js';
@@ -111,9 +112,12 @@ export function createApp(opts: AppOptions): Express {
   // one middleware, not two: each layer the router passes a request through is a measurable
   // share of a scan (README, Performance)
   const stamp = requestId();
+  let scan: ReturnType<typeof directGet> | null = null;
   app.use((req, res, next) => {
     for (const [name, value] of req.url.startsWith('/api/') ? forApi : req.path.startsWith('/docs') ? forDocs : forPages) res.setHeader(name, value);
-    stamp(req, res, next);
+    stamp(req, res, () => {
+      if (!scan?.(req, res, next)) next();
+    });
   });
 
   const limiter = () => windowLimiter({ limit: opts.verifyRateLimit, windowMs: 60_000 });
@@ -133,7 +137,9 @@ export function createApp(opts: AppOptions): Express {
   });
   for (const route of apiRoutes) {
     const before = [...(route.rateLimited ? [route.path.startsWith('/api/v1/draws') ? drawLimiter : verifyLimiter] : []), ...(route.method === 'get' ? [] : [json])];
-    mountRoute(app, route, services, opts.bodyLimit, log, before);
+    const handler = mountRoute(app, route, services, opts.bodyLimit, log, before);
+    // the scan of a code skips the router (direct-route.ts); every other route goes through it
+    if (route.method === 'get' && route.path === '/api/v1/verify/:code') scan = directGet(route.path, [...before, handler]);
   }
   app.get('/openapi.json', (_req, res) => {
     res.json(openapi);

@@ -40,7 +40,7 @@ const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
  * Turns a route definition into an Express handler: authenticate, authorize by role, validate,
  * honour Idempotency-Key, call the handler, send. Everything a route declares is enforced here.
  */
-export function mountRoute(router: Router, route: AnyRoute, services: Services, bodyLimit: number, log: Logger, extra: RequestHandler[] = []): void {
+export function mountRoute(router: Router, route: AnyRoute, services: Services, bodyLimit: number, log: Logger, extra: RequestHandler[] = []): RequestHandler {
   const validateBody = route.body ? bodyValidator(route.body) : null;
   const validateQuery = route.query ? queryValidator(route.query) : null;
   const successStatus = Number(Object.keys(route.responses).find((s) => s.startsWith('2')) ?? 200);
@@ -112,4 +112,5 @@ export function mountRoute(router: Router, route: AnyRoute, services: Services, 
     logAccess(log, req, res);
   };
   router[route.method](route.path, ...extra, handler);
+  return handler;
 }

@@ -111,6 +111,30 @@ describe('verification', () => {
     expect(last?.headers['ratelimit']).to.match(/^limit=3, remaining=0, reset=\d+$/);
   });
 
+  it('a scan answers the same whether it takes the direct way or the router: trailing slash, query, escapes, case', async () => {
+    const h = await harness();
+    const w = await world();
+    const { filing } = (await file(w, {})).body;
+    const direct = await h.api().get(`/api/v1/verify/${filing.verifyCode}`);
+    expect(direct.status).to.equal(200);
+    for (const url of [`/api/v1/verify/${filing.verifyCode}/`, `/api/v1/verify/${filing.verifyCode}?x=1`, `/api/v1/verify/${filing.verifyCode.slice(0, 3)}%${filing.verifyCode.charCodeAt(3).toString(16)}${filing.verifyCode.slice(4)}`]) {
+      const routed = await h.api().get(url);
+      expect(routed.status, url).to.equal(200);
+      expect(routed.body, url).to.deep.equal(direct.body);
+    }
+    expect(direct.headers['ratelimit']).to.be.a('string');
+    expect(direct.headers['x-request-id']).to.be.a('string');
+    // people type codes in lower case; a malformed escape is a client's error, not the server's
+    expect((await h.api().get(`/api/v1/verify/${filing.verifyCode.toLowerCase()}`)).body).to.deep.equal(direct.body);
+    expect((await h.api().get('/api/v1/verify/%E0%A4%A')).status).to.be.within(400, 404);
+    expect((await h.api().get('/api/v1/verify/')).status).to.equal(404);
+    // metrics and logs name the route by its pattern either way
+    const metrics = (await h.api().get('/metrics')).text;
+    const scans = /http_request_duration_seconds_count\{[^}]*route="\/api\/v1\/verify\/:code"[^}]*status="200"[^}]*\} (\d+)/.exec(metrics);
+    expect(Number(scans?.[1])).to.be.at.least(5);
+    expect(metrics).not.to.match(/route="unmatched"[^}]*status="200"/);
+  });
+
   it('counts each client apart, behind a proxy by its forwarded address, and lets it in again in the next window', async () => {
     const h = await harness();
     const proxied = createApp({ services: h.runtime.services, log: h.log, bodyLimit: 65536, verifyRateLimit: 2, trustProxy: 1, version: 'test' });
