@@ -3,9 +3,8 @@ import express, { type Express, type Request, type RequestHandler, type Response
 import helmet from 'helmet';
 import type { Logger } from 'pino';
 import swaggerUi from 'swagger-ui-express';
-import { AppError } from '../domain/errors.js';
 import type { Services } from '../services/index.js';
-import { errorHandler } from './errors.js';
+import { errorHandler, routeNotFound } from './errors.js';
 import { directGet } from './direct-route.js';
 import { mountRoute } from './mount.js';
 import { windowLimiter } from './rate-limit.js';
@@ -112,11 +111,12 @@ export function createApp(opts: AppOptions): Express {
   // one middleware, not two: each layer the router passes a request through is a measurable
   // share of a scan (README, Performance)
   const stamp = requestId();
-  let scan: ReturnType<typeof directGet> | null = null;
+  const direct: ReturnType<typeof directGet>[] = [];
   app.use((req, res, next) => {
     for (const [name, value] of req.url.startsWith('/api/') ? forApi : req.path.startsWith('/docs') ? forDocs : forPages) res.setHeader(name, value);
     stamp(req, res, () => {
-      if (!scan?.(req, res, next)) next();
+      for (const answer of direct) if (answer(req, res, next)) return;
+      next();
     });
   });
 
@@ -138,8 +138,7 @@ export function createApp(opts: AppOptions): Express {
   for (const route of apiRoutes) {
     const before = [...(route.rateLimited ? [route.path.startsWith('/api/v1/draws') ? drawLimiter : verifyLimiter] : []), ...(route.method === 'get' ? [] : [json])];
     const handler = mountRoute(app, route, services, opts.bodyLimit, log, before);
-    // the scan of a code skips the router (direct-route.ts); every other route goes through it
-    if (route.method === 'get' && route.path === '/api/v1/verify/:code') scan = directGet(route.path, [...before, handler]);
+    if (route.direct) direct.push(directGet(route.method, route.path, [...before, handler]));
   }
   app.get('/openapi.json', (_req, res) => {
     res.json(openapi);
@@ -147,7 +146,7 @@ export function createApp(opts: AppOptions): Express {
   app.use('/docs', swaggerUi.serve, swaggerUi.setup(openapi, { customSiteTitle: 'inspection-filing API' }));
   app.use(webRouter({ services, log, bodyLimit: opts.bodyLimit, verifyLimiter, loginRateLimit: opts.loginRateLimit ?? 10 }));
 
-  app.use((req, _res, next) => next(new AppError('not_found', 'route_not_found', { method: req.method, path: req.path })));
+  app.use((req, _res, next) => next(routeNotFound(req)));
   app.use(errorHandler(log, opts.bodyLimit, services.ctx.health));
   return app;
 }

@@ -1,4 +1,4 @@
-import type { ErrorRequestHandler } from 'express';
+import type { ErrorRequestHandler, Request } from 'express';
 import type { Logger } from 'pino';
 import { AppError, errorBody, type ErrorBody } from '../domain/errors.js';
 import { pickLang, type Lang } from '../domain/i18n.js';
@@ -66,6 +66,11 @@ function fromParserError(err: unknown, bodyLimit: number): AppError | null {
  * What an error means for the client. Operational errors become their status: bad input a 4xx,
  * a database out of reach 503; anything else is a programmer error (null: a logged 500).
  */
+/** No route answers this method and path (the API's, the pages', or a direct route's own end). */
+export function routeNotFound(req: Request): AppError {
+  return new AppError('not_found', 'route_not_found', { method: req.method, path: req.path });
+}
+
 export function toAppError(err: unknown, bodyLimit: number, health: DatabaseErrors): AppError | null {
   if (err instanceof AppError) return err;
   // the router could not decode a path parameter (percent-encoded bytes that are not UTF-8)

@@ -14,7 +14,7 @@ export interface WindowLimit {
  * IPv6 addresses grouped by /56 as express-rate-limit does, since one household or host holds a
  * whole prefix.
  */
-export function clientKey(req: Request): string {
+function clientKey(req: Request): string {
   const ip = req.ip ?? '';
   return ip.includes(':') && !ip.startsWith('::ffff:') ? ipKeyGenerator(ip) : ip;
 }

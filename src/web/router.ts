@@ -6,7 +6,7 @@ import { AppError } from '../domain/errors.js';
 import { errorBody } from '../domain/errors.js';
 import { rejectUnstorable } from '../http/validation.js';
 import { logAccess } from '../http/request-log.js';
-import { toAppError } from '../http/errors.js';
+import { routeNotFound, toAppError } from '../http/errors.js';
 import type { Services } from '../services/index.js';
 import { csrfGuard, SignInNeeded, web, webContext, type CookieOptions } from './context.js';
 import { dashboardPages } from './pages/dashboard.js';
@@ -78,7 +78,7 @@ export function webRouter(opts: WebOptions): Router {
   r.use(filingPages(services));
   r.use(reportPages(services));
   r.use(dashboardPages(services));
-  r.use((req, _res, next) => next(new AppError('not_found', 'route_not_found', { method: req.method, path: req.path })));
+  r.use((req, _res, next) => next(routeNotFound(req)));
   r.use(pageErrors(services, log, opts.bodyLimit));
   return r;
 }
