@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import swaggerUi from 'swagger-ui-express';
 import type { Services } from '../services/index.js';
 import { errorHandler, routeNotFound } from './errors.js';
-import { directGet } from './direct-route.js';
+import { answerDirectly, type DirectRoute } from './direct-route.js';
 import { mountRoute } from './mount.js';
 import { windowLimiter } from './rate-limit.js';
 import { requestId } from './request-log.js';
@@ -111,14 +111,12 @@ export function createApp(opts: AppOptions): Express {
   // one middleware, not two: each layer the router passes a request through is a measurable
   // share of a scan (README, Performance)
   const stamp = requestId();
-  const direct: ReturnType<typeof directGet>[] = [];
-  app.use((req, res, next) => {
+  const enter: RequestHandler = (req, res, next) => {
     for (const [name, value] of req.url.startsWith('/api/') ? forApi : req.path.startsWith('/docs') ? forDocs : forPages) res.setHeader(name, value);
-    stamp(req, res, () => {
-      for (const answer of direct) if (answer(req, res, next)) return;
-      next();
-    });
-  });
+    stamp(req, res, next);
+  };
+  app.use(enter);
+  const direct: DirectRoute[] = [];
 
   const limiter = () => windowLimiter({ limit: opts.verifyRateLimit, windowMs: 60_000 });
   // the enterprise at its door is never refused because someone re-ran draws from the same address
@@ -138,7 +136,7 @@ export function createApp(opts: AppOptions): Express {
   for (const route of apiRoutes) {
     const before = [...(route.rateLimited ? [route.path.startsWith('/api/v1/draws') ? drawLimiter : verifyLimiter] : []), ...(route.method === 'get' ? [] : [json])];
     const handler = mountRoute(app, route, services, opts.bodyLimit, log, before);
-    if (route.direct) direct.push(directGet(route.method, route.path, [...before, handler]));
+    if (route.direct) direct.push({ method: route.method, path: route.path, chain: [...before, handler] });
   }
   app.get('/openapi.json', (_req, res) => {
     res.json(openapi);
@@ -147,6 +145,8 @@ export function createApp(opts: AppOptions): Express {
   app.use(webRouter({ services, log, bodyLimit: opts.bodyLimit, verifyLimiter, loginRateLimit: opts.loginRateLimit ?? 10 }));
 
   app.use((req, _res, next) => next(routeNotFound(req)));
-  app.use(errorHandler(log, opts.bodyLimit, services.ctx.health));
+  const fail = errorHandler(log, opts.bodyLimit, services.ctx.health);
+  app.use(fail);
+  answerDirectly(app, direct, enter, fail);
   return app;
 }

@@ -1,49 +1,97 @@
-import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ErrorRequestHandler, Express, NextFunction, Request, RequestHandler, Response } from 'express';
 import { routeNotFound } from './errors.js';
 
-/**
- * A GET route of the form `prefix:param` answered without Express's router, which walks its
- * layers, matches paths and processes parameters on every request: for the scan of a code, the
- * hottest and cheapest route, that was about a sixth of its CPU (README, Performance). Only a
- * plain URL is taken (one non-empty segment, no query, no trailing slash, valid escapes);
- * anything else goes on to the router, where the same route answers it, so both ways give the
- * same answer.
- */
-export function directGet(method: string, routePath: string, chain: readonly RequestHandler[]): (req: Request, res: Response, next: NextFunction) => boolean {
+/** A GET route of the form `prefix:param` and the handlers that answer it, in order. */
+export interface DirectRoute {
+  method: string;
+  path: string;
+  chain: readonly RequestHandler[];
+}
+
+type Handle = (req: IncomingMessage, res: ServerResponse, done?: (err?: unknown) => void) => void;
+
+/** The route's parameters when `url` is a plain URL of it (one non-empty segment, no query, no trailing slash, valid escapes); else null. */
+function matcher(method: string, routePath: string): (url: string) => Record<string, string> | null {
   const colon = routePath.lastIndexOf('/:');
   const prefix = routePath.slice(0, colon + 1);
   const param = routePath.slice(colon + 2);
   if (method !== 'get' || colon < 0 || !param || param.includes('/')) throw new Error(`a direct route is a GET whose path ends in one parameter: ${method} ${routePath}`);
-  // what the router would put on the request: logs and metrics name the route by its pattern
-  const route = { path: routePath };
-
-  return (req, res, next) => {
-    if (req.method !== 'GET' || !req.url.startsWith(prefix)) return false;
-    const raw = req.url.slice(prefix.length);
-    if (raw === '' || raw.includes('/') || raw.includes('?')) return false;
-    let value: string;
+  return (url) => {
+    if (!url.startsWith(prefix)) return null;
+    const raw = url.slice(prefix.length);
+    if (raw === '' || raw.includes('/') || raw.includes('?')) return null;
     try {
-      value = decodeURIComponent(raw);
+      return { [param]: decodeURIComponent(raw) };
     } catch {
-      return false;
+      return null;
     }
-    req.params = { [param]: value };
+  };
+}
+
+/**
+ * Answers the plain URLs of these routes before Express's application and router see them:
+ * they walk their layers, match paths, process parameters and build a final handler on every
+ * request, which for the scan of a code (the hottest route, and the cheapest) was about a sixth
+ * of its CPU (README, Performance). Any other form of the URL (a query, a trailing slash, a bad
+ * escape) goes through the router to the same route, so both ways give the same answer.
+ *
+ * A request answered here gets what Express and its router give every request before a
+ * handler runs (prototypes, circular references, locals, originalUrl, params, route), then
+ * `enter` (what the application's first middleware does to every request), then the route's
+ * chain; errors go to `fail`, the application's error handler.
+ */
+export function answerDirectly(app: Express, routes: readonly DirectRoute[], enter: RequestHandler, fail: ErrorRequestHandler): void {
+  const direct = routes.map((r) => ({ match: matcher(r.method, r.path), route: { path: r.path }, chain: r.chain }));
+  // Express's own entry, called by the application function (app(req, res)) and by app.listen
+  const express = app as unknown as { handle: Handle; request: object; response: object };
+  const viaRouter = express.handle.bind(app);
+  express.handle = (req, res, done) => {
+    if (req.method === 'GET' && req.url) {
+      for (const d of direct) {
+        const params = d.match(req.url);
+        if (params) return answer(req as Request, res as Response, params, d.route, d.chain);
+      }
+    }
+    viaRouter(req, res, done);
+  };
+
+  function answer(req: Request, res: Response, params: Record<string, string>, route: { path: string }, chain: readonly RequestHandler[]): void {
+    req.res = res;
+    res.req = req;
+    Object.setPrototypeOf(req, express.request);
+    Object.setPrototypeOf(res, express.response);
+    res.locals ??= Object.create(null) as Response['locals'];
+    req.baseUrl = '';
+    req.originalUrl = req.url;
+    req.params = params;
+    // what the router would put on the request: logs and metrics name the route by its pattern
     (req as { route?: unknown }).route = route;
+    // the error handler answers every error itself and never passes one on
+    const failed = (err: unknown) => fail(err, req, res, () => undefined);
     let i = 0;
-    const step = (err?: unknown): void => {
-      if (err) return next(err);
+    const step: NextFunction = (err?: unknown): void => {
+      if (err) {
+        failed(err);
+        return;
+      }
       const handler = chain[i++];
-      // the last handler answers; were one to pass the request on, the router would run the
-      // same route again, so the request ends here as the router would end it
-      if (!handler) return next(routeNotFound(req));
+      // the last handler answers; one that passed the request on would find no other route here
+      if (!handler) {
+        failed(routeNotFound(req));
+        return;
+      }
       try {
         const out: unknown = handler(req, res, step);
-        if (out instanceof Promise) out.catch(next);
+        if (out instanceof Promise) out.catch(failed);
       } catch (thrown) {
-        next(thrown);
+        failed(thrown);
       }
     };
-    step();
-    return true;
-  };
+    try {
+      enter(req, res, step);
+    } catch (thrown) {
+      failed(thrown);
+    }
+  }
 }

@@ -61,8 +61,9 @@ export function mountRoute(router: Router, route: AnyRoute, services: Services, 
       throw new AppError('unsupported_media_type', 'unsupported_media_type');
     }
     const body: unknown = req.body ?? {};
-    // Express 5 exposes req.query as a getter; validate (and coerce) a copy.
-    const query: Record<string, unknown> = { ...(req.query as Record<string, unknown>) };
+    // Express 5 exposes req.query as a getter that parses the URL each time; validate (and
+    // coerce) a copy, and parse nothing when there is no query (every scan of a code)
+    const query: Record<string, unknown> = req.url.includes('?') ? { ...(req.query as Record<string, unknown>) } : {};
     rejectUnstorable(req.params);
     rejectUnstorable(query);
     rejectUnstorable(body);
