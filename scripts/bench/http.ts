@@ -43,6 +43,19 @@ export function start(script: string, env: Record<string, string>): Promise<Chil
   });
 }
 
+/**
+ * The service as `npm start` runs it: the compiled build (bin/start.js builds it first when src/
+ * is newer). Through tsx, every closure made per request would also pay esbuild's keep-names
+ * helper, which production does not. BENCH_PROFILE_DIR=/tmp/x writes a CPU profile of it.
+ */
+export function forkService(env: Record<string, string>): ChildProcess {
+  return fork('bin/start.js', [], {
+    env: { ...process.env, LOG_LEVEL: 'warn', SCHEDULER: 'off', PG_POOL_SIZE: '20', ...env },
+    execArgv: process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : [],
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+  });
+}
+
 export async function waitReady(url: string, deadlineMs = 60_000): Promise<void> {
   const until = Date.now() + deadlineMs;
   for (;;) {
@@ -142,12 +155,7 @@ export async function benchHttp(argv: string[]): Promise<void> {
 
   const port = 3901;
   const base = `http://127.0.0.1:${port}`;
-  const server = fork('src/server.ts', [], {
-    env: { ...process.env, PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'warn', VERIFY_RATE_LIMIT: '1000000', SCHEDULER: 'off', PG_POOL_SIZE: '20' },
-    // BENCH_PROFILE_DIR=/tmp/x writes a CPU profile of the service for the run
-    execArgv: ['--import', 'tsx/esm', ...(process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : [])],
-    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
-  });
+  const server = forkService({ PORT: String(port), DATA_DIR: dataDir, VERIFY_RATE_LIMIT: '1000000' });
   const serverExit = new Promise<never>((_, reject) => server.once('exit', (code) => reject(new Error(`the service exited with ${code}`))));
   serverExit.catch(() => undefined);
   const baselineDir = databaseUrl ? '' : await mkdtemp(join(tmpdir(), 'bench-baseline-'));

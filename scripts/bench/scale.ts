@@ -2,10 +2,9 @@
 // POST /api/v1/filings latency with 10 thousand and then with 1 million prior filings in
 // PostgreSQL, bulk-loaded. Prior filings are case inspections spread over two years across
 // 50,000 enterprises (about 20 each at a million), so every new filing reads a real history.
-import { fork } from 'node:child_process';
 import { sql } from 'kysely';
 import { migrateToLatest, openStore, type Db } from '../../src/store/db.js';
-import { drive, filingPosts, numberFlag, waitReady, type Row } from './http.js';
+import { drive, filingPosts, forkService, numberFlag, waitReady, type Row } from './http.js';
 import { loadRegistry, type BenchRegistry } from './registry.js';
 
 const HOUR = 3_600_000;
@@ -55,11 +54,7 @@ export async function benchScale(argv: string[]): Promise<void> {
 
   const port = 3911;
   const base = `http://127.0.0.1:${port}`;
-  const server = fork('src/server.ts', [], {
-    env: { ...process.env, PORT: String(port), LOG_LEVEL: 'warn', SCHEDULER: 'off', PG_POOL_SIZE: '20' },
-    execArgv: ['--import', 'tsx/esm'],
-    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
-  });
+  const server = forkService({ PORT: String(port) });
   let n = 0;
   const nextBody = () => {
     const agency = reg.agencies[n % reg.agencies.length]!;

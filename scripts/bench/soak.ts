@@ -1,11 +1,10 @@
-import { fork } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { migrateToLatest, openStore } from '../../src/store/db.js';
-import { numberFlag, waitReady } from './http.js';
+import { forkService, numberFlag, waitReady } from './http.js';
 import { filingMaker, loadRegistry } from './registry.js';
 
 // npm run bench -- soak [--minutes 10] [--connections 20] [--enterprises 40000]
@@ -35,11 +34,7 @@ export async function benchSoak(argv: string[]): Promise<void> {
   }
   const port = 3903;
   const base = `http://127.0.0.1:${port}`;
-  const server = fork('src/server.ts', [], {
-    env: { ...process.env, PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'warn', VERIFY_RATE_LIMIT: '1000000', SCHEDULER: 'off', PG_POOL_SIZE: '20' },
-    execArgv: ['--import', 'tsx/esm'],
-    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
-  });
+  const server = forkService({ PORT: String(port), DATA_DIR: dataDir, VERIFY_RATE_LIMIT: '1000000' });
   try {
     await waitReady(`${base}/readyz`);
     const nextFiling = filingMaker(reg, { onSiteJustification: '企业自查报告存在疑点，需现场核实' });
