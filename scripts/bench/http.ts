@@ -7,7 +7,7 @@ import autocannon from 'autocannon';
 import { migrateToLatest, openStore } from '../../src/store/db.js';
 import { filingMaker, loadRegistry, type BenchRegistry } from './registry.js';
 
-// npm run bench -- http [--duration S] [--rounds R] [--connections N] [--enterprises N] [--only verify,page,filing]
+// npm run bench -- http [--duration S] [--rounds R] [--connections N] [--enterprises N] [--only verify,page,filing] [--tsx]
 // Starts the service (PostgreSQL when DATABASE_URL is set, else PGlite in a temp folder) and the
 // bare Express baselines as separate processes, and drives each with the same autocannon settings.
 // Reads are compared with a bare JSON route; filing, which must write durably, with a bare route
@@ -20,6 +20,8 @@ interface Options {
   rounds: number;
   connections: number;
   enterprises: number;
+  /** run the service from its TypeScript through tsx (`npm run dev`) instead of the build (`npm start`) */
+  tsx: boolean;
 }
 
 /** `--name N` from the bench's arguments, or the default. */
@@ -32,7 +34,7 @@ function parseArgs(argv: string[]): Options {
   const get = (name: string, def: number) => numberFlag(argv, name, def);
   const i = argv.indexOf('--only');
   const only = i >= 0 ? (argv[i + 1] ?? '').split(',') : ['verify', 'page', 'filing'];
-  return { only, duration: get('duration', 12), rounds: get('rounds', 3), connections: get('connections', 50), enterprises: get('enterprises', 20_000) };
+  return { only, duration: get('duration', 12), rounds: get('rounds', 3), connections: get('connections', 50), enterprises: get('enterprises', 20_000), tsx: argv.includes('--tsx') };
 }
 
 export function start(script: string, env: Record<string, string>): Promise<ChildProcess> {
@@ -48,10 +50,11 @@ export function start(script: string, env: Record<string, string>): Promise<Chil
  * is newer). Through tsx, every closure made per request would also pay esbuild's keep-names
  * helper, which production does not. BENCH_PROFILE_DIR=/tmp/x writes a CPU profile of it.
  */
-export function forkService(env: Record<string, string>): ChildProcess {
-  return fork('bin/start.js', [], {
+export function forkService(env: Record<string, string>, tsx = false): ChildProcess {
+  const profile = process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : [];
+  return fork(tsx ? 'src/server.ts' : 'bin/start.js', [], {
     env: { ...process.env, LOG_LEVEL: 'warn', SCHEDULER: 'off', PG_POOL_SIZE: '20', ...env },
-    execArgv: process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : [],
+    execArgv: [...(tsx ? ['--import', 'tsx/esm'] : []), ...profile],
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });
 }
@@ -155,7 +158,7 @@ export async function benchHttp(argv: string[]): Promise<void> {
 
   const port = 3901;
   const base = `http://127.0.0.1:${port}`;
-  const server = forkService({ PORT: String(port), DATA_DIR: dataDir, VERIFY_RATE_LIMIT: '1000000' });
+  const server = forkService({ PORT: String(port), DATA_DIR: dataDir, VERIFY_RATE_LIMIT: '1000000' }, o.tsx);
   const serverExit = new Promise<never>((_, reject) => server.once('exit', (code) => reject(new Error(`the service exited with ${code}`))));
   serverExit.catch(() => undefined);
   const baselineDir = databaseUrl ? '' : await mkdtemp(join(tmpdir(), 'bench-baseline-'));
@@ -221,7 +224,7 @@ export async function benchHttp(argv: string[]): Promise<void> {
     if (o.only.includes('filing')) {
       await measure(() => drive('POST /api/v1/filings', { ...common, url: base, requests: filingPosts(nextFiling) }, server.pid), 'insert');
     }
-    console.log(`\nHTTP benchmark: ${databaseUrl ? 'PostgreSQL' : 'PGlite'}, ${o.connections} connections, ${o.rounds} x ${common.duration} s per route alternating with its baseline, ${o.enterprises} enterprises, node ${process.version}`);
+    console.log(`\nHTTP benchmark: ${databaseUrl ? 'PostgreSQL' : 'PGlite'}, ${o.connections} connections, ${o.rounds} x ${common.duration} s per route alternating with its baseline, ${o.enterprises} enterprises, node ${process.version}, service ${o.tsx ? 'through tsx' : 'compiled (npm start)'}`);
     // ratio: throughput against the baseline's; CPU ratio: the baseline's CPU time per request in
     // its process against the route's in the service's (the database's work is not in either)
     console.log('route                                    req/s   p50 ms  p99 ms  errors  non-2xx  ratio  CPU µs/req  CPU ratio');
