@@ -18,68 +18,70 @@ const codePattern = new RegExp(VERIFY_CODE_PATTERN);
 const normalizeCode = (raw: string) => raw.replace(/[\s-]/g, '').toUpperCase();
 
 type WindowState = VerificationView['window'];
-interface VerificationParts {
-  filing: VerificationView['filing'];
-  notice(window: WindowState): Localized;
-}
 
 /**
- * What a verification says apart from the clock: the filing part and the notice for each window
- * state, worked out once per view. Views come from the verification cache, the hottest path of
- * the service, so the same view object is answered many times over.
+ * A verification is the filing behind the code and where the clock stands against its window;
+ * nothing else. Views come from the verification cache, the hottest path of the service, so the
+ * same view is answered many times over: its answer for each window state is worked out once,
+ * frozen and shared by every scan (and written out as JSON once, src/http/shared-json.ts).
  */
-const parts = new WeakMap<VerifyView, VerificationParts>();
-function partsOf(view: VerifyView, tz: string): VerificationParts {
-  const known = parts.get(view);
+const answers = new WeakMap<VerifyView, (window: WindowState) => VerificationView>();
+function answersOf(view: VerifyView, tz: string): (window: WindowState) => VerificationView {
+  const known = answers.get(view);
   if (known) return known;
   const f = view.filing;
   const status = f.status as FilingStatus;
   const when = (d: Date) => formatLocal(d, tz);
-  const notices = new Map<WindowState, Localized>();
-  const notice = (window: WindowState): Localized => {
-    let text = notices.get(window);
-    if (!text) {
-      text =
-        status === 'cancelled'
-          ? fillBoth(messages.verify_cancelled, { at: when(f.cancelled_at ?? f.planned_start) })
-          : status === 'completed'
-            ? fillBoth(f.result_outcome === 'not_conducted' ? messages.verify_not_conducted : messages.verify_completed, { at: when(f.conducted_at ?? f.planned_end) })
-            : !f.on_site
-              ? fillBoth(messages.verify_desk_review, { start: when(f.planned_start), end: when(f.planned_end) })
-            : window === 'passed'
-              ? fillBoth(messages.verify_passed, { end: when(f.planned_end) })
-              : status === 'in_progress'
-                ? fillBoth(messages.verify_in_progress, { end: when(f.planned_end) })
-                : window === 'open'
-                  ? fillBoth(messages.verify_open, { end: when(f.planned_end) })
-                  : fillBoth(messages.verify_upcoming, { start: when(f.planned_start), end: when(f.planned_end) });
-      // shared by every answer for this view (and written out once, src/http/shared-json.ts)
-      notices.set(window, Object.freeze(text));
+  const notice = (window: WindowState): Localized =>
+    status === 'cancelled'
+      ? fillBoth(messages.verify_cancelled, { at: when(f.cancelled_at ?? f.planned_start) })
+      : status === 'completed'
+        ? fillBoth(f.result_outcome === 'not_conducted' ? messages.verify_not_conducted : messages.verify_completed, { at: when(f.conducted_at ?? f.planned_end) })
+        : !f.on_site
+          ? fillBoth(messages.verify_desk_review, { start: when(f.planned_start), end: when(f.planned_end) })
+        : window === 'passed'
+          ? fillBoth(messages.verify_passed, { end: when(f.planned_end) })
+          : status === 'in_progress'
+            ? fillBoth(messages.verify_in_progress, { end: when(f.planned_end) })
+            : window === 'open'
+              ? fillBoth(messages.verify_open, { end: when(f.planned_end) })
+              : fillBoth(messages.verify_upcoming, { start: when(f.planned_start), end: when(f.planned_end) });
+  const filing: VerificationView['filing'] = Object.freeze({
+    filingNo: f.filing_no,
+    status,
+    type: f.type as FilingType,
+    onSite: f.on_site,
+    agency: { name: view.agencyName },
+    jointAgencies: view.jointAgencyNames.map((name) => ({ name })),
+    enterprise: { name: view.enterpriseName },
+    items: view.items,
+    plannedStart: f.planned_start.toISOString(),
+    plannedEnd: f.planned_end.toISOString(),
+    inspectors: view.inspectors.map((i) => ({ name: i.name, credentialNo: maskCredential(i.credentialNo) })),
+    ...groundsOf(f),
+    cancelledAt: f.cancelled_at?.toISOString() ?? null,
+    completedAt: status === 'completed' ? (f.conducted_at?.toISOString() ?? null) : null,
+  });
+  // a desk review covers no visit, ever
+  const open = (status === 'filed' || status === 'in_progress') && f.on_site;
+  const made = new Map<WindowState, VerificationView>();
+  const answer = (window: WindowState): VerificationView => {
+    let a = made.get(window);
+    if (!a) {
+      a = Object.freeze({
+        // a cancelled filing never lets anyone in, whatever else it says
+        valid: status !== 'cancelled',
+        activeNow: open && window === 'open',
+        window,
+        notice: Object.freeze(notice(window)),
+        filing,
+      });
+      made.set(window, a);
     }
-    return text;
+    return a;
   };
-  const made: VerificationParts = {
-    notice,
-    filing: {
-      filingNo: f.filing_no,
-      status,
-      type: f.type as FilingType,
-      onSite: f.on_site,
-      agency: { name: view.agencyName },
-      jointAgencies: view.jointAgencyNames.map((name) => ({ name })),
-      enterprise: { name: view.enterpriseName },
-      items: view.items,
-      plannedStart: f.planned_start.toISOString(),
-      plannedEnd: f.planned_end.toISOString(),
-      inspectors: view.inspectors.map((i) => ({ name: i.name, credentialNo: maskCredential(i.credentialNo) })),
-      ...groundsOf(f),
-      cancelledAt: f.cancelled_at?.toISOString() ?? null,
-      completedAt: status === 'completed' ? (f.conducted_at?.toISOString() ?? null) : null,
-    },
-  };
-  Object.freeze(made.filing);
-  parts.set(view, made);
-  return made;
+  answers.set(view, answer);
+  return answer;
 }
 
 export function createVerificationService(ctx: ServiceContext) {
@@ -96,18 +98,7 @@ export function createVerificationService(ctx: ServiceContext) {
       const f = found.filing;
       const now = ctx.clock.now().getTime();
       const window = now < f.planned_start.getTime() ? 'upcoming' : now <= f.planned_end.getTime() ? 'open' : 'passed';
-      const status = f.status as FilingStatus;
-      // a desk review covers no visit, ever
-      const open = (status === 'filed' || status === 'in_progress') && f.on_site;
-      const parts = partsOf(found, ctx.tz);
-      return {
-        // a cancelled filing never lets anyone in, whatever else it says
-        valid: status !== 'cancelled',
-        activeNow: open && window === 'open',
-        window,
-        notice: parts.notice(window),
-        filing: parts.filing,
-      };
+      return answersOf(found, ctx.tz)(window);
     },
 
     /** The filing behind a code, when the principal is its enterprise or an agency on it; else null. */

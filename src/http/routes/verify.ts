@@ -1,7 +1,7 @@
 import { Arrival, Verification, VerificationNotFound } from '../../domain/schemas.js';
 import { AppError } from '../../domain/errors.js';
 import { errorReply } from '../errors.js';
-import { jsonWithShared } from '../shared-json.js';
+import { sharedJson } from '../shared-json.js';
 import { defineRoute, who } from '../route.js';
 
 const tag = 'Verification';
@@ -23,8 +23,8 @@ export const verifyRoutes = [
     handler: async (c) => {
       try {
         const view = await c.services.verification.verify(c.params.code ?? '');
-        // the filing and notice objects come from the verification cache, the same for every scan
-        return { status: 200, body: view, json: jsonWithShared(view, ['filing', 'notice']) };
+        // one frozen answer per filing view and window state, the same for every scan
+        return { status: 200, body: view, json: sharedJson(view) };
       } catch (err) {
         if (!(err instanceof AppError) || err.code !== 'not_found') throw err;
         return { status: 404, body: { valid: false, ...errorReply(err, c.lang, c.requestId).body } };
