@@ -1,5 +1,5 @@
 import { fork, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -96,6 +96,8 @@ export interface Row {
   requests: number;
   /** CPU time the serving process spent in the measured run (user + system), when known */
   cpuMs?: number;
+  /** CPU time local PostgreSQL processes spent in the measured run, when there are any */
+  dbCpuMs?: number;
 }
 
 /**
@@ -115,6 +117,28 @@ function cpuMsOf(pid: number | undefined): number | undefined {
   }
 }
 
+/**
+ * CPU time used so far by every PostgreSQL process on this machine, in ms; undefined when none
+ * runs here (PGlite's work is in the service's own process). A filing's cost is mostly the
+ * database's, on the same two cores.
+ */
+function postgresCpuMs(): number | undefined {
+  let total = 0;
+  let found = false;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      if (!stat.includes('(postgres)')) continue;
+      found = true;
+      total += cpuMsOf(Number(entry)) ?? 0;
+    } catch {
+      // gone since the listing
+    }
+  }
+  return found ? total : undefined;
+}
+
 /** Slices of one measurement as one row: mean rate, median p50, worst p99, totals. */
 function merged(slices: Row[]): Row {
   const mid = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
@@ -128,6 +152,7 @@ function merged(slices: Row[]): Row {
     non2xx: sum((r) => r.non2xx),
     requests: sum((r) => r.requests),
     cpuMs: slices.every((r) => r.cpuMs !== undefined) ? sum((r) => r.cpuMs ?? 0) : undefined,
+    dbCpuMs: slices.every((r) => r.dbCpuMs !== undefined) ? sum((r) => r.dbCpuMs ?? 0) : undefined,
   };
 }
 
@@ -135,11 +160,12 @@ function merged(slices: Row[]): Row {
 export async function drive(name: string, opts: autocannon.Options, pid?: number): Promise<Row> {
   // a short warm-up so that JIT and connection pools are in the same state for every route
   await autocannon({ ...opts, duration: 2 });
-  const cpuBefore = cpuMsOf(pid);
+  const [cpuBefore, dbBefore] = [cpuMsOf(pid), postgresCpuMs()];
   const r = await autocannon(opts);
-  const cpuAfter = cpuMsOf(pid);
+  const [cpuAfter, dbAfter] = [cpuMsOf(pid), postgresCpuMs()];
   const cpuMs = cpuBefore !== undefined && cpuAfter !== undefined ? cpuAfter - cpuBefore : undefined;
-  return { name, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.timeouts, non2xx: r.non2xx, requests: r.requests.total, cpuMs };
+  const dbCpuMs = dbBefore !== undefined && dbAfter !== undefined ? dbAfter - dbBefore : undefined;
+  return { name, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.timeouts, non2xx: r.non2xx, requests: r.requests.total, cpuMs, dbCpuMs };
 }
 
 export async function benchHttp(argv: string[]): Promise<void> {
@@ -188,6 +214,7 @@ export async function benchHttp(argv: string[]): Promise<void> {
     };
     const rows: (Row & { ratio: number; cpuRatio?: number })[] = [];
     const cpuPerRequest = (r: Row) => (r.cpuMs === undefined ? undefined : (1000 * r.cpuMs) / r.requests);
+    const dbCpuPerRequest = (r: Row) => (r.dbCpuMs === undefined ? undefined : (1000 * r.dbCpuMs) / r.requests);
     const measure = async (row: () => Promise<Row>, against: keyof typeof baselines = 'get') => {
       const bs: Row[] = [];
       const rs: Row[] = [];
@@ -226,11 +253,11 @@ export async function benchHttp(argv: string[]): Promise<void> {
     }
     console.log(`\nHTTP benchmark: ${databaseUrl ? 'PostgreSQL' : 'PGlite'}, ${o.connections} connections, ${o.rounds} x ${common.duration} s per route alternating with its baseline, ${o.enterprises} enterprises, node ${process.version}, service ${o.tsx ? 'through tsx' : 'compiled (npm start)'}`);
     // ratio: throughput against the baseline's; CPU ratio: the baseline's CPU time per request in
-    // its process against the route's in the service's (the database's work is not in either)
-    console.log('route                                    req/s   p50 ms  p99 ms  errors  non-2xx  ratio  CPU µs/req  CPU ratio');
+    // its process against the route's in the service's; DB CPU: local PostgreSQL's, per request
+    console.log('route                                    req/s   p50 ms  p99 ms  errors  non-2xx  ratio  CPU µs/req  CPU ratio  DB CPU µs/req');
     for (const r of rows) {
       console.log(
-        `${r.name.padEnd(39)} ${r.rps.toFixed(0).padStart(6)}  ${String(r.p50).padStart(6)}  ${String(r.p99).padStart(6)}  ${String(r.errors).padStart(6)}  ${String(r.non2xx).padStart(7)}  ${r.ratio.toFixed(2).padStart(4)}x  ${(cpuPerRequest(r)?.toFixed(0) ?? '-').padStart(10)}  ${r.cpuRatio === undefined ? '        -' : `${r.cpuRatio.toFixed(2)}x`.padStart(9)}`,
+        `${r.name.padEnd(39)} ${r.rps.toFixed(0).padStart(6)}  ${String(r.p50).padStart(6)}  ${String(r.p99).padStart(6)}  ${String(r.errors).padStart(6)}  ${String(r.non2xx).padStart(7)}  ${r.ratio.toFixed(2).padStart(4)}x  ${(cpuPerRequest(r)?.toFixed(0) ?? '-').padStart(10)}  ${r.cpuRatio === undefined ? '        -' : `${r.cpuRatio.toFixed(2)}x`.padStart(9)}  ${(dbCpuPerRequest(r)?.toFixed(0) ?? '-').padStart(13)}`,
       );
     }
   } finally {
