@@ -48,7 +48,7 @@ export interface RouteDef<B extends TSchema = TUnknown, Q extends TSchema = TUnk
   /** honours Idempotency-Key */
   creates?: boolean;
   rateLimited?: boolean;
-  /** a GET ending in one parameter, answered before Express's router when its URL is plain (direct-route.ts): for the hottest route only */
+  /** answered before Express's router when its URL is plain (direct-route.ts): for the hottest routes only; no parameter, or one at the end */
   direct?: boolean;
   responses: Record<number, ResponseSpec>;
   handler(ctx: HandlerContext<Static<B>, Static<Q>>): Promise<Reply>;

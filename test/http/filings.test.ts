@@ -31,6 +31,29 @@ describe('filings API', () => {
     expect(audit[0]?.chain).to.equal(`enterprise:${w.uscc}`);
   });
 
+  it('a filing is taken alike by the direct way and through the router (trailing slash, query): same checks, same answers, same metrics', async () => {
+    const h = await harness();
+    for (const url of ['/api/v1/filings', '/api/v1/filings/', '/api/v1/filings?via=router']) {
+      const w = await world();
+      const filed = await h.api().post(url).set(auth(w.agencyKey)).send(filingBody(w, {}, h.clock.now()));
+      expect(filed.status, url).to.equal(201);
+      expect(filed.body.decision.outcome, url).to.equal('allow');
+      expect(filed.headers['x-request-id'], url).to.be.a('string');
+      expect(filed.headers['x-content-type-options'], url).to.equal('nosniff');
+      // one inspector: refused either way
+      const alone = await h.api().post(url).set(auth(w.agencyKey)).send(filingBody(w, { inspectorIds: w.inspectorIds.slice(0, 1) }, h.clock.now()));
+      expect(alone.status, url).to.equal(422);
+      const broken = await h.api().post(url).set(auth(w.agencyKey)).set('Content-Type', 'application/json').send('{"enterpriseUscc":');
+      expect(broken.status, url).to.equal(400);
+      expect(broken.body.error.details, url).to.be.an('array').that.is.not.empty;
+      expect((await h.api().post(url).send(filingBody(w, {}, h.clock.now()))).status, url).to.equal(401);
+      expect((await h.api().post(url).set(auth(w.enterpriseKey)).send(filingBody(w, {}, h.clock.now()))).status, url).to.equal(403);
+    }
+    const metrics = (await h.api().get('/metrics')).text;
+    const filedCount = /http_request_duration_seconds_count\{[^}]*method="POST"[^}]*route="\/api\/v1\/filings"[^}]*status="201"[^}]*\} (\d+)/.exec(metrics);
+    expect(Number(filedCount?.[1])).to.be.at.least(3);
+  });
+
   it('a blocked filing is a 422 with the findings, stored as an attempt and never as a filing', async () => {
     const h = await harness();
     const w = await world();
