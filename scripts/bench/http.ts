@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { migrateToLatest, openStore } from '../../src/store/db.js';
 import { filingMaker, loadRegistry, type BenchRegistry } from './registry.js';
+import { scratchSchema } from './scratch.js';
 
 // npm run bench -- http [--duration S] [--rounds R] [--connections N] [--enterprises N] [--only verify,page,filing] [--tsx]
 // Starts the service (PostgreSQL when DATABASE_URL is set, else PGlite in a temp folder) and the
@@ -118,25 +119,31 @@ function cpuMsOf(pid: number | undefined): number | undefined {
 }
 
 /**
- * CPU time used so far by every PostgreSQL process on this machine, in ms; undefined when none
- * runs here (PGlite's work is in the service's own process). A filing's cost is mostly the
+ * CPU time so far of every PostgreSQL process on this machine, in ms by pid; empty when none runs
+ * here (PGlite's work is in the service's own process). A filing's cost is mostly the
  * database's, on the same two cores.
  */
-function postgresCpuMs(): number | undefined {
-  let total = 0;
-  let found = false;
+function postgresCpu(): Map<number, number> {
+  const byPid = new Map<number, number>();
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      if (!stat.includes('(postgres)')) continue;
-      found = true;
-      total += cpuMsOf(Number(entry)) ?? 0;
+      if (!readFileSync(`/proc/${entry}/stat`, 'utf8').includes('(postgres)')) continue;
+      byPid.set(Number(entry), cpuMsOf(Number(entry)) ?? 0);
     } catch {
       // gone since the listing
     }
   }
-  return found ? total : undefined;
+  return byPid;
+}
+
+/** What the PostgreSQL processes alive at the end spent since `before` (one that ended took its count with it). */
+function postgresCpuSince(before: Map<number, number>): number | undefined {
+  const after = postgresCpu();
+  if (after.size === 0) return undefined;
+  let spent = 0;
+  for (const [pid, ms] of after) spent += ms - (before.get(pid) ?? 0);
+  return spent;
 }
 
 /** Slices of one measurement as one row: mean rate, median p50, worst p99, totals. */
@@ -160,17 +167,24 @@ function merged(slices: Row[]): Row {
 export async function drive(name: string, opts: autocannon.Options, pid?: number): Promise<Row> {
   // a short warm-up so that JIT and connection pools are in the same state for every route
   await autocannon({ ...opts, duration: 2 });
-  const [cpuBefore, dbBefore] = [cpuMsOf(pid), postgresCpuMs()];
+  const [cpuBefore, dbBefore] = [cpuMsOf(pid), postgresCpu()];
   const r = await autocannon(opts);
-  const [cpuAfter, dbAfter] = [cpuMsOf(pid), postgresCpuMs()];
+  const [cpuAfter, dbCpuMs] = [cpuMsOf(pid), postgresCpuSince(dbBefore)];
   const cpuMs = cpuBefore !== undefined && cpuAfter !== undefined ? cpuAfter - cpuBefore : undefined;
-  const dbCpuMs = dbBefore !== undefined && dbAfter !== undefined ? dbAfter - dbBefore : undefined;
   return { name, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.timeouts, non2xx: r.non2xx, requests: r.requests.total, cpuMs, dbCpuMs };
 }
 
 export async function benchHttp(argv: string[]): Promise<void> {
   const o = parseArgs(argv);
-  const databaseUrl = process.env.DATABASE_URL ?? null;
+  const scratch = process.env.DATABASE_URL ? await scratchSchema(process.env.DATABASE_URL) : null;
+  try {
+    await benchHttpOn(o, scratch?.url ?? null);
+  } finally {
+    await scratch?.drop();
+  }
+}
+
+async function benchHttpOn(o: Options, databaseUrl: string | null): Promise<void> {
   const dataDir = databaseUrl ? '' : await mkdtemp(join(tmpdir(), 'bench-pglite-'));
   console.log(`loading registry (${o.enterprises} enterprises) into ${databaseUrl ? 'PostgreSQL' : `PGlite ${dataDir}`} ...`);
   const store = await openStore({ databaseUrl, dataDir });
@@ -184,11 +198,11 @@ export async function benchHttp(argv: string[]): Promise<void> {
 
   const port = 3901;
   const base = `http://127.0.0.1:${port}`;
-  const server = forkService({ PORT: String(port), DATA_DIR: dataDir, VERIFY_RATE_LIMIT: '1000000' }, o.tsx);
+  const server = forkService({ PORT: String(port), DATA_DIR: dataDir, VERIFY_RATE_LIMIT: '1000000', ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}) }, o.tsx);
   const serverExit = new Promise<never>((_, reject) => server.once('exit', (code) => reject(new Error(`the service exited with ${code}`))));
   serverExit.catch(() => undefined);
   const baselineDir = databaseUrl ? '' : await mkdtemp(join(tmpdir(), 'bench-baseline-'));
-  const baseline = await start('scripts/bench/baseline-server.ts', { PORT: '3902', PG_POOL_SIZE: '20', ...(baselineDir ? { BASELINE_DATA_DIR: baselineDir } : {}) });
+  const baseline = await start('scripts/bench/baseline-server.ts', { PORT: '3902', PG_POOL_SIZE: '20', ...(baselineDir ? { BASELINE_DATA_DIR: baselineDir } : {}), ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}) });
   try {
     await Promise.race([waitReady(`${base}/readyz`), serverExit]);
     // Filings to verify: file a few hundred through the API first.
