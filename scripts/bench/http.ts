@@ -167,9 +167,10 @@ function merged(slices: Row[]): Row {
 export async function drive(name: string, opts: autocannon.Options, pid?: number): Promise<Row> {
   // a short warm-up so that JIT and connection pools are in the same state for every route
   await autocannon({ ...opts, duration: 2 });
-  const [cpuBefore, dbBefore] = [cpuMsOf(pid), postgresCpu()];
+  // with PGlite the database's work is the service's own
+  const [cpuBefore, dbBefore] = [cpuMsOf(pid), process.env.DATABASE_URL ? postgresCpu() : null];
   const r = await autocannon(opts);
-  const [cpuAfter, dbCpuMs] = [cpuMsOf(pid), postgresCpuSince(dbBefore)];
+  const [cpuAfter, dbCpuMs] = [cpuMsOf(pid), dbBefore ? postgresCpuSince(dbBefore) : undefined];
   const cpuMs = cpuBefore !== undefined && cpuAfter !== undefined ? cpuAfter - cpuBefore : undefined;
   return { name, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.timeouts, non2xx: r.non2xx, requests: r.requests.total, cpuMs, dbCpuMs };
 }
