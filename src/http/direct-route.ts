@@ -65,16 +65,22 @@ export function answerDirectly(app: Express, routes: readonly DirectRoute[], ent
   };
 
   function answer(req: Request, res: Response, params: Record<string, string>, route: { path: string }, chain: readonly RequestHandler[]): void {
+    // Properties first, prototypes last: V8 adds a property to an object whose prototype was
+    // just replaced on a slow path, about 1 % of a scan's CPU for each (the profile), while
+    // before the change every request takes the same fast transitions. The request id and start
+    // time (set by `enter`) get their slots here for the same reason.
     req.res = res;
     res.req = req;
-    Object.setPrototypeOf(req, express.request);
-    Object.setPrototypeOf(res, express.response);
-    res.locals ??= Object.create(null) as Response['locals'];
+    res.locals = Object.create(null) as Response['locals'];
     req.baseUrl = '';
     req.originalUrl = req.url;
     req.params = params;
     // what the router would put on the request: logs and metrics name the route by its pattern
     (req as { route?: unknown }).route = route;
+    req.id = '';
+    req.startedAt = 0;
+    Object.setPrototypeOf(req, express.request);
+    Object.setPrototypeOf(res, express.response);
     // the error handler answers every error itself and never passes one on
     const failed = (err: unknown) => fail(err, req, res, () => undefined);
     let i = 0;
