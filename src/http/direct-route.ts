@@ -46,9 +46,11 @@ function matcher(routePath: string): (url: string) => Record<string, string> | n
  * the router to the same route, so both ways give the same answer.
  *
  * A request answered here gets what Express and its router give every request before a
- * handler runs (prototypes, circular references, locals, originalUrl, params, route), then
- * `enter` (what the application's first middleware does to every request), then the route's
- * chain; errors go to `fail`, the application's error handler.
+ * handler runs (circular references, locals, originalUrl, params, route, Express's request
+ * prototype), then `enter` (what the application's first middleware does to every request),
+ * then the route's chain; errors go to `fail`, the application's error handler, with Express's
+ * response prototype. A direct route's handlers therefore write their answer with Node's own
+ * response API (setHeader, end), as mountRoute's do.
  */
 export function answerDirectly(app: Express, routes: readonly DirectRoute[], enter: RequestHandler, fail: ErrorRequestHandler): void {
   const direct = routes.map((r) => ({ method: r.method.toUpperCase(), match: matcher(r.path), route: { path: r.path }, chain: r.chain }));
@@ -65,10 +67,13 @@ export function answerDirectly(app: Express, routes: readonly DirectRoute[], ent
   };
 
   function answer(req: Request, res: Response, params: Record<string, string>, route: { path: string }, chain: readonly RequestHandler[]): void {
-    // Properties first, prototypes last: V8 adds a property to an object whose prototype was
+    // Properties first, prototype last: V8 adds a property to an object whose prototype was
     // just replaced on a slow path, about 1 % of a scan's CPU for each (the profile), while
     // before the change every request takes the same fast transitions. The request id and start
-    // time (set by `enter`) get their slots here for the same reason.
+    // time (set by `enter`) get their slots here for the same reason. The response keeps Node's
+    // own prototype on the way to success (mount.ts writes with Node's API): every write to
+    // a response whose prototype was replaced was slow too, and Express's response methods are
+    // needed only by the error handler, which gets them below.
     req.res = res;
     res.req = req;
     res.locals = Object.create(null) as Response['locals'];
@@ -80,9 +85,11 @@ export function answerDirectly(app: Express, routes: readonly DirectRoute[], ent
     req.id = '';
     req.startedAt = 0;
     Object.setPrototypeOf(req, express.request);
-    Object.setPrototypeOf(res, express.response);
     // the error handler answers every error itself and never passes one on
-    const failed = (err: unknown) => fail(err, req, res, () => undefined);
+    const failed = (err: unknown) => {
+      Object.setPrototypeOf(res, express.response);
+      fail(err, req, res, () => undefined);
+    };
     let i = 0;
     const step: NextFunction = (err?: unknown): void => {
       if (err) {

@@ -19,17 +19,17 @@ async function authenticate(req: Request, services: Services): Promise<Principal
   return principal;
 }
 
+/**
+ * Writes a reply with Node's own response API only: res.json() and res.send() would look the
+ * media type up again and run freshness and ETag logic that does not apply here (no ETags, no
+ * Last-Modified), and a direct route's response does not have Express's methods on the way to
+ * success (direct-route.ts).
+ */
 function send(res: Response, reply: Reply): void {
   // statusCode, not res.status(): the status comes from a route's own table, not from outside
   res.statusCode = reply.status;
-  if (reply.contentType) {
-    res.type(reply.contentType).send(reply.body);
-    return;
-  }
-  // JSON straight to the socket: res.json() would look the media type up again and run the
-  // freshness and ETag logic of res.send(), none of which applies (no ETags, no Last-Modified)
-  const body = reply.json ?? JSON.stringify(reply.body);
-  res.setHeader('Content-Type', 'application/json; charset=utf-8');
+  const body = reply.contentType ? String(reply.body) : (reply.json ?? JSON.stringify(reply.body));
+  res.setHeader('Content-Type', reply.contentType ?? 'application/json; charset=utf-8');
   res.setHeader('Content-Length', Buffer.byteLength(body));
   res.end(body);
 }
