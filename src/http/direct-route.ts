@@ -13,8 +13,8 @@ type Handle = (req: IncomingMessage, res: ServerResponse, done?: (err?: unknown)
 
 /**
  * The route's parameters when `url` is a plain URL of it, else null. A path without parameters
- * matches itself only (no query, no trailing slash); `prefix/:param` matches one non-empty
- * segment with valid escapes.
+ * matches itself only (no query, no fragment, no trailing slash); `prefix/:param` matches one
+ * non-empty segment with valid escapes.
  */
 function matcher(routePath: string): (url: string) => Record<string, string> | null {
   const colon = routePath.indexOf('/:');
@@ -28,7 +28,9 @@ function matcher(routePath: string): (url: string) => Record<string, string> | n
   return (url) => {
     if (!url.startsWith(prefix)) return null;
     const raw = url.slice(prefix.length);
-    if (raw === '' || raw.includes('/') || raw.includes('?')) return null;
+    // a '#' reaches the server only from a hand-made request; Express's URL parser cuts it off
+    // as a fragment, so the router answers it, as it answers a query
+    if (raw === '' || raw.includes('/') || raw.includes('?') || raw.includes('#')) return null;
     try {
       return { [param]: decodeURIComponent(raw) };
     } catch {

@@ -1,10 +1,33 @@
 import { expect } from 'chai';
 import supertest from 'supertest';
 import express from 'express';
+import { createServer } from 'node:http';
+import { connect, type AddressInfo } from 'node:net';
 import { createApp } from '../../src/http/app.js';
 import { windowLimiter } from '../../src/http/rate-limit.js';
 import { harness } from '../support/harness.js';
 import { auth, createKey, createEnterprise, file, world } from '../support/fixtures.js';
+
+/** A GET written on the socket as given: HTTP clients drop a URL's fragment before sending it. */
+async function rawGet(app: express.Express, path: string): Promise<{ status: number; body: unknown }> {
+  const server = createServer(app);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  try {
+    const { port } = server.address() as AddressInfo;
+    const text = await new Promise<string>((resolve, reject) => {
+      let got = '';
+      const socket = connect(port, '127.0.0.1', () => socket.write(`GET ${path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`));
+      socket.setEncoding('utf8');
+      socket.on('data', (d: string) => (got += d));
+      socket.on('end', () => resolve(got));
+      socket.on('error', reject);
+    });
+    const [head = '', body = ''] = text.split('\r\n\r\n');
+    return { status: Number(head.split(' ')[1]), body: JSON.parse(body) as unknown };
+  } finally {
+    await new Promise((resolve) => server.close(resolve));
+  }
+}
 
 describe('verification', () => {
   it('anyone can verify a code: who, what, when, inspectors with masked credentials', async () => {
@@ -126,6 +149,12 @@ describe('verification', () => {
     expect(direct.headers['x-request-id']).to.be.a('string');
     // people type codes in lower case; a malformed escape is a client's error, not the server's
     expect((await h.api().get(`/api/v1/verify/${filing.verifyCode.toLowerCase()}`)).body).to.deep.equal(direct.body);
+    // clients drop a fragment; a hand-made request may send one, and the router cuts it off
+    for (const tail of ['#', '#x']) {
+      const raw = await rawGet(h.runtime.app, `/api/v1/verify/${filing.verifyCode}${tail}`);
+      expect(raw.status, tail).to.equal(200);
+      expect(raw.body, tail).to.deep.equal(direct.body);
+    }
     expect((await h.api().get('/api/v1/verify/%E0%A4%A')).status).to.be.within(400, 404);
     expect((await h.api().get('/api/v1/verify/')).status).to.equal(404);
     // metrics and logs name the route by its pattern either way
