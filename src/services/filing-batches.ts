@@ -16,7 +16,7 @@ interface Pending<I, O> {
 }
 
 const MAX_BATCH = 32;
-const MAX_RUNNING = 3;
+const MAX_RUNNING = 2;
 
 /**
  * Group commit: the mechanics only. Items that arrive together are handed to `run` in ONE
