@@ -62,15 +62,15 @@ function fromParserError(err: unknown, bodyLimit: number): AppError | null {
   }
 }
 
-/**
- * What an error means for the client. Operational errors become their status: bad input a 4xx,
- * a database out of reach 503; anything else is a programmer error (null: a logged 500).
- */
 /** No route answers this method and path (the API's, the pages', or a direct route's own end). */
 export function routeNotFound(req: Request): AppError {
   return new AppError('not_found', 'route_not_found', { method: req.method, path: req.path });
 }
 
+/**
+ * What an error means for the client. Operational errors become their status: bad input a 4xx,
+ * a database out of reach 503; anything else is a programmer error (null: a logged 500).
+ */
 export function toAppError(err: unknown, bodyLimit: number, health: DatabaseErrors): AppError | null {
   if (err instanceof AppError) return err;
   // the router could not decode a path parameter (percent-encoded bytes that are not UTF-8)
