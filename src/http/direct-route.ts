@@ -19,7 +19,8 @@ type Handle = (req: IncomingMessage, res: ServerResponse, done?: (err?: unknown)
 function matcher(routePath: string): (url: string) => Record<string, string> | null {
   const colon = routePath.indexOf('/:');
   if (colon < 0) {
-    const none = {};
+    // one object for every request: frozen, so that no handler can change another's params
+    const none = Object.freeze({});
     return (url) => (url === routePath ? none : null);
   }
   const prefix = routePath.slice(0, colon + 1);
