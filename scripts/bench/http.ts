@@ -109,13 +109,18 @@ export interface Row {
 function cpuMsOf(pid: number | undefined): number | undefined {
   if (pid === undefined) return undefined;
   try {
-    // the fields after the command name, which is in parentheses and may hold spaces
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-    const ticks = Number(fields[11]) + Number(fields[12]);
-    return Number.isFinite(ticks) ? ticks * (1000 / 100) : undefined;
+    return cpuMsIn(readFileSync(`/proc/${pid}/stat`, 'utf8'));
   } catch {
     return undefined;
   }
+}
+
+/** User + system CPU time in a /proc/PID/stat line, in ms. */
+function cpuMsIn(stat: string): number | undefined {
+  // the fields after the command name, which is in parentheses and may hold spaces
+  const fields = stat.split(') ')[1]?.split(' ') ?? [];
+  const ticks = Number(fields[11]) + Number(fields[12]);
+  return Number.isFinite(ticks) ? ticks * (1000 / 100) : undefined;
 }
 
 /**
@@ -128,8 +133,8 @@ function postgresCpu(): Map<number, number> {
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
-      if (!readFileSync(`/proc/${entry}/stat`, 'utf8').includes('(postgres)')) continue;
-      byPid.set(Number(entry), cpuMsOf(Number(entry)) ?? 0);
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      if (stat.includes('(postgres)')) byPid.set(Number(entry), cpuMsIn(stat) ?? 0);
     } catch {
       // gone since the listing
     }
