@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { harness } from '../support/harness.js';
-import { admin, auth, file, filingBody, world, type World } from '../support/fixtures.js';
+import { admin, auth, file, filingBody, fromNow, unique, world, type World } from '../support/fixtures.js';
 
 type Target = { name: string; method: 'post' | 'patch'; path: string; key: string; good: Record<string, unknown> };
 
@@ -50,7 +50,7 @@ describe('bad input never changes anything and is never a 5xx', () => {
       // only required fields in the good bodies: dropping an optional one is not bad input
       { name: 'file', method: 'post', path: '/api/v1/filings', key: auth(w.agencyKey).Authorization, good: filingBody(w, { onSiteJustification: undefined }, h.clock.now()) },
       { name: 'check', method: 'post', path: '/api/v1/filings/check', key: auth(w.agencyKey).Authorization, good: filingBody(w, { onSiteJustification: undefined }, h.clock.now()) },
-      { name: 'result', method: 'post', path: `/api/v1/filings/${filing.id}/result`, key: auth(w.agencyKey).Authorization, good: { conductedAt: new Date().toISOString(), outcome: 'no_issues', summary: 's' } },
+      { name: 'result', method: 'post', path: `/api/v1/filings/${filing.id}/result`, key: auth(w.agencyKey).Authorization, good: { conductedAt: fromNow(0), outcome: 'no_issues', summary: 's' } },
       { name: 'cancel', method: 'post', path: `/api/v1/filings/${filing.id}/cancel`, key: auth(w.agencyKey).Authorization, good: { reason: 'r' } },
     ];
   });
@@ -165,7 +165,7 @@ describe('bad input never changes anything and is never a 5xx', () => {
     const e = (await h.api().get(`/api/v1/enterprises/${w.uscc}`).set(admin)).body;
     const made = await h.api().post('/api/v1/enterprises').set(admin).send({ uscc: w.uscc.slice(0, 8) + '0000000' + w.uscc.slice(15), name: '时间企业', region: '110101' });
     if (made.status === 201) expect((await h.api().get(`/api/v1/enterprises/${made.body.uscc}`).set(admin)).body.createdAt).to.equal(made.body.createdAt);
-    const inspector = await h.api().post(`/api/v1/agencies/${w.agencyId}/inspectors`).set(admin).send({ name: '时间', credentialNo: `TM${Date.now()}`, validUntil: '2030-01-01' });
+    const inspector = await h.api().post(`/api/v1/agencies/${w.agencyId}/inspectors`).set(admin).send({ name: '时间', credentialNo: unique('TM'), validUntil: '2030-01-01' });
     const stored = (await h.api().get(`/api/v1/agencies/${w.agencyId}`).set(admin)).body.inspectors.find((i: { id: string }) => i.id === inspector.body.id);
     expect(stored.createdAt).to.equal(inspector.body.createdAt);
     expect(e.createdAt).to.be.a('string');

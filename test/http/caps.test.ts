@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { verifyAuditTrail } from '../../src/services/audit.js';
 import { harness } from '../support/harness.js';
-import { auth, filingBody, world } from '../support/fixtures.js';
+import { auth, filingBody, later, world } from '../support/fixtures.js';
 
 describe('frequency caps through the API', () => {
   it('20 simultaneous filings that would each be the one allowed filing: one 201, nineteen 422', async () => {
@@ -37,7 +37,7 @@ describe('findings that raise violations, through the API', () => {
   it('an emergency filed 30 hours late is blocked, recorded, and raises emergency_late for supervisors', async () => {
     const h = await harness();
     const w = await world();
-    const start = new Date(Date.now() - 30 * 3_600_000);
+    const start = later(-30 * 3_600_000);
     const res = await h
       .api()
       .post('/api/v1/filings')

@@ -6,7 +6,7 @@ import { createApp } from '../../src/http/app.js';
 import { createServices } from '../../src/services/index.js';
 import { RuleSetRegistry } from '../../src/services/rulesets.js';
 import { harness } from '../support/harness.js';
-import { addInspector, auth, createAgency, file, filingBody, shanghaiAt, world, type World } from '../support/fixtures.js';
+import { addInspector, auth, createAgency, file, filingBody, fromNow, later, shanghaiAt, world, type World } from '../support/fixtures.js';
 import { tempDir } from '../support/temp.js';
 
 const HOUR = 3_600_000;
@@ -32,7 +32,7 @@ async function decisionFor(w: World, over: Record<string, unknown> = {}) {
   return res.body.decision as { outcome: string; findings: { ruleId: string; severity: string; message: { en: string } }[] };
 }
 
-const start = () => new Date(Date.now() + 48 * HOUR);
+const start = () => later(48 * HOUR);
 const CASE = { type: 'case', reason: '投诉举报核查', trigger: { kind: 'complaint', reference: '12345-2026-000001' } };
 
 // Each rule of the shipped catalog, made to fire through the API on the real database.
@@ -55,7 +55,7 @@ const scenarios: { id: string; severity: 'block' | 'warn'; setup?: (w: World) =>
   {
     id: 'filing.emergency-window',
     severity: 'block',
-    setup: async () => ({ type: 'emergency', reason: '突发事故处置', plannedStart: new Date(Date.now() + 10 * 60_000).toISOString(), plannedEnd: new Date(Date.now() + 15 * DAY).toISOString() }),
+    setup: async () => ({ type: 'emergency', reason: '突发事故处置', plannedStart: fromNow(10 * 60_000), plannedEnd: fromNow(15 * DAY) }),
   },
   { id: 'items.published', severity: 'block', setup: async () => ({ itemCodes: ['NOT-ON-THE-LIST'] }) },
   { id: 'filing.reason-required', severity: 'block', setup: async () => ({ ...CASE, reason: undefined }) },
@@ -64,8 +64,10 @@ const scenarios: { id: string; severity: 'block' | 'warn'; setup?: (w: World) =>
     id: 'frequency.annual-same-agency',
     severity: 'block',
     enterprise: { riskClass: 'B' },
+    // a visit later in the same calendar year, filed first; on 2 December, 30 days ahead was next year
     setup: async (w) => {
-      expect((await file(w, { plannedStart: new Date(Date.now() + 30 * DAY).toISOString(), plannedEnd: new Date(Date.now() + 30 * DAY + 4 * HOUR).toISOString() })).status).to.equal(201);
+      (await harness()).clock.set('2026-12-02T10:00:00+08:00');
+      expect((await file(w, { plannedStart: fromNow(20 * DAY), plannedEnd: fromNow(20 * DAY + 4 * HOUR) })).status).to.equal(201);
     },
   },
   {
@@ -98,25 +100,25 @@ const scenarios: { id: string; severity: 'block' | 'warn'; setup?: (w: World) =>
     setup: async (w) => {
       const h = await harness();
       for (const d of [3, 4, 5]) {
-        const f = (await file(w, { ...CASE, plannedStart: new Date(Date.now() + d * DAY).toISOString(), plannedEnd: new Date(Date.now() + d * DAY + HOUR).toISOString() })).body.filing;
-        await h.api().post(`/api/v1/filings/${f.id}/result`).set(auth(w.agencyKey)).send({ conductedAt: new Date().toISOString(), outcome: 'no_issues', summary: '未发现问题' });
+        const f = (await file(w, { ...CASE, plannedStart: fromNow(d * DAY), plannedEnd: fromNow(d * DAY + HOUR) })).body.filing;
+        await h.api().post(`/api/v1/filings/${f.id}/result`).set(auth(w.agencyKey)).send({ conductedAt: h.clock.now().toISOString(), outcome: 'no_issues', summary: '未发现问题' });
       }
-      return { plannedStart: new Date(Date.now() + 60 * DAY).toISOString(), plannedEnd: new Date(Date.now() + 60 * DAY + HOUR).toISOString() };
+      return { plannedStart: fromNow(60 * DAY), plannedEnd: fromNow(60 * DAY + HOUR) };
     },
   },
   { id: 'coordination.joint-suggested', severity: 'warn', setup: async (w) => otherAgencyVisits(w, new Date(start().getTime() + 3 * DAY)) },
   { id: 'enterprise.no-disturb', severity: 'block', enterprise: { riskClass: 'A', noDisturb: true } },
-  { id: 'filing.lead-time', severity: 'warn', setup: async () => ({ plannedStart: new Date(Date.now() + 5 * HOUR).toISOString(), plannedEnd: new Date(Date.now() + 9 * HOUR).toISOString() }) },
+  { id: 'filing.lead-time', severity: 'warn', setup: async () => ({ plannedStart: fromNow(5 * HOUR), plannedEnd: fromNow(9 * HOUR) }) },
   { id: 'filing.onsite-justified', severity: 'warn', setup: async () => ({ onSiteJustification: undefined }) },
   {
     id: 'filing.emergency-late',
     severity: 'block',
-    setup: async () => ({ type: 'emergency', reason: '突发危化品泄漏处置', plannedStart: new Date(Date.now() - 30 * HOUR).toISOString(), plannedEnd: new Date(Date.now() - 26 * HOUR).toISOString() }),
+    setup: async () => ({ type: 'emergency', reason: '突发危化品泄漏处置', plannedStart: fromNow(-30 * HOUR), plannedEnd: fromNow(-26 * HOUR) }),
   },
   {
     id: 'filing.emergency-now',
     severity: 'block',
-    setup: async () => ({ type: 'emergency', reason: '危化品泄漏风险', plannedStart: new Date(Date.now() + 3 * HOUR).toISOString(), plannedEnd: new Date(Date.now() + 6 * HOUR).toISOString() }),
+    setup: async () => ({ type: 'emergency', reason: '危化品泄漏风险', plannedStart: fromNow(3 * HOUR), plannedEnd: fromNow(6 * HOUR) }),
   },
   // a random inspection nobody drew
   { id: 'random.drawn', severity: 'block', setup: async () => ({ type: 'random', drawAssignmentId: 'asg_nobody_drew_this' }) },

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
+import { localYear } from '../../src/domain/calendar.js';
 import { harness } from '../support/harness.js';
-import { addInspector, admin, auth, createKey, file, filingBody, world } from '../support/fixtures.js';
+import { addInspector, admin, auth, createKey, file, filingBody, fromNow, world } from '../support/fixtures.js';
 
 async function counts() {
   const h = await harness();
@@ -17,7 +18,7 @@ describe('filings API', () => {
     const res = await file(w);
     expect(res.status, JSON.stringify(res.body)).to.equal(201);
     const { filing, decision } = res.body;
-    expect(filing.filingNo).to.match(new RegExp(`^110101-${new Date().getFullYear()}-\\d{7}$`));
+    expect(filing.filingNo).to.match(new RegExp(`^110101-${localYear(h.clock.now(), 'Asia/Shanghai')}-\\d{7}$`));
     expect(filing.verifyCode).to.match(/^[2-9A-HJ-NP-Z]{14}$/);
     expect(filing.verifyUrl).to.equal(`http://verify.test/v/${filing.verifyCode}`);
     expect(filing).to.include({ status: 'filed', agencyId: w.agencyId, enterpriseUscc: w.uscc, type: 'routine', onSite: true, purpose: 'inspection' });
@@ -94,7 +95,7 @@ describe('filings API', () => {
       [{ jointAgencyIds: ['ag_nope'] }, 404, 'not_found'],
       [{ jointAgencyIds: [w.agencyId] }, 400, 'validation_failed'],
       [{ inspectorIds: [w.inspectorIds[0], other.inspectorIds[0]] }, 400, 'validation_failed'],
-      [{ plannedEnd: new Date(Date.now() + 3_600_000).toISOString() }, 400, 'validation_failed'],
+      [{ plannedEnd: fromNow(3_600_000) }, 400, 'validation_failed'],
     ];
     for (const [over, status, code] of cases) {
       const res = await file(w, over);
@@ -118,7 +119,7 @@ describe('filings API', () => {
     const h = await harness();
     const w = await world();
     const a = (await file(w)).body.filing;
-    const conductedAt = new Date().toISOString();
+    const conductedAt = h.clock.now().toISOString();
     const done = await h.api().post(`/api/v1/filings/${a.id}/result`).set(auth(w.agencyKey)).send({ conductedAt, outcome: 'no_issues', summary: '未发现问题' });
     expect(done.status).to.equal(200);
     expect(done.body.status).to.equal('completed');
@@ -132,7 +133,7 @@ describe('filings API', () => {
     const cancelled = await h.api().post(`/api/v1/filings/${b.id}/cancel`).set(auth(w.agencyKey)).send({ reason: '合并为联合检查' });
     expect(cancelled.status).to.equal(200);
     expect(cancelled.body).to.include({ status: 'cancelled', cancelReason: '合并为联合检查' });
-    const future = await h.api().post(`/api/v1/filings/${b.id}/result`).set(auth(w.agencyKey)).send({ conductedAt: new Date(Date.now() + 86_400_000).toISOString(), outcome: 'no_issues', summary: 'x' });
+    const future = await h.api().post(`/api/v1/filings/${b.id}/result`).set(auth(w.agencyKey)).send({ conductedAt: fromNow(86_400_000), outcome: 'no_issues', summary: 'x' });
     expect(future.status).to.equal(400);
     const actions = await h.runtime.store.db.selectFrom('audit_events').select('action').where('entity_id', 'in', [a.id, b.id]).orderBy('id').execute();
     expect(actions.map((x) => x.action)).to.deep.equal(['filing.filed', 'filing.completed', 'filing.filed', 'filing.cancelled']);

@@ -2,7 +2,7 @@ import { request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { expect } from 'chai';
 import { harness } from '../support/harness.js';
-import { admin, auth, filingBody, world, type World } from '../support/fixtures.js';
+import { admin, auth, filingBody, unique, world, type World } from '../support/fixtures.js';
 
 // Hostile input is bad input: always a 4xx that says what is wrong, never a 500, never a crash.
 
@@ -66,7 +66,7 @@ describe('hostile input', () => {
     expect(res.json.error.message).to.include('not valid UTF-8');
     expect(await db.selectFrom('agencies').select('id').execute()).to.have.length(before.length);
     // well-formed Chinese goes through
-    const good = await rawPost('/api/v1/agencies', admin, Buffer.from(JSON.stringify({ code: `UTF8-${Date.now()}`, name: '西丰县市场监督管理局', region: '110101', items: [] })));
+    const good = await rawPost('/api/v1/agencies', admin, Buffer.from(JSON.stringify({ code: unique('UTF8-'), name: '西丰县市场监督管理局', region: '110101', items: [] })));
     expect(good.status).to.equal(201);
   });
 
@@ -117,7 +117,7 @@ describe('hostile input', () => {
 
   it('the same thing created by ten requests at once: one 201, the rest 409, never a 500', async () => {
     const h = await harness();
-    const code = `RACE-${Date.now()}`;
+    const code = unique('RACE-');
     const all = await Promise.all(Array.from({ length: 10 }, () => h.api().post('/api/v1/agencies').set(admin).send({ code, name: '并发局', region: '110101', items: [] })));
     expect(all.map((r) => r.status).sort()).to.deep.equal([201, ...Array(9).fill(409)]);
     const uscc = (await import('../support/fixtures.js')).randomUscc('110101');

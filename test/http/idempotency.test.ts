@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { harness } from '../support/harness.js';
-import { admin, auth, file, filingBody, world } from '../support/fixtures.js';
+import { admin, auth, file, filingBody, unique, world } from '../support/fixtures.js';
 
 // Idempotency-Key: a response is stored by the transaction that made it, so a retry gets exactly
 // that response, and concurrent retries wait for the first instead of being told "in flight".
@@ -84,7 +84,7 @@ describe('Idempotency-Key', () => {
     const again = await cancel();
     expect(again.status).to.equal(200);
     expect(again.body).to.deep.equal(first.body);
-    const code = `IDEM-${Date.now()}`;
+    const code = unique('IDEM-');
     const k3 = key();
     const agency = () => h.api().post('/api/v1/agencies').set(admin).set('Idempotency-Key', k3).send({ code, name: '幂等测试局', region: '110101', items: [] });
     const made = await agency();

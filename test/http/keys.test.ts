@@ -4,8 +4,8 @@ import supertest from 'supertest';
 import { loadConfig } from '../../src/config.js';
 import { startRuntime, type Runtime } from '../../src/runtime.js';
 import { cli } from '../support/cli.js';
-import { ADMIN_KEY, harness } from '../support/harness.js';
-import { admin, auth, waitFor, world } from '../support/fixtures.js';
+import { ADMIN_KEY, clock, harness } from '../support/harness.js';
+import { admin, auth, fromNow, later, waitFor, world } from '../support/fixtures.js';
 import { signedIn } from '../support/web.js';
 import { otherRuntime } from '../support/other-runtime.js';
 
@@ -25,10 +25,10 @@ describe('keys: list, expiry, revocation', () => {
   it('an expiring key works until its moment and is refused (401) from then on, pages included', async () => {
     const h = await harness();
     const w = await world();
-    const past = await h.api().post('/api/v1/keys').set(admin).send({ role: 'enterprise', uscc: w.uscc, name: '过期', expiresAt: new Date(Date.now() - HOUR).toISOString() });
+    const past = await h.api().post('/api/v1/keys').set(admin).send({ role: 'enterprise', uscc: w.uscc, name: '过期', expiresAt: fromNow(-HOUR) });
     expect(past.status).to.equal(400);
     expect(past.body.error.details[0].path).to.equal('/expiresAt');
-    const until = new Date(Date.now() + 2 * HOUR);
+    const until = later(2 * HOUR);
     const made = await h.api().post('/api/v1/keys').set(admin).send({ role: 'enterprise', uscc: w.uscc, name: '两小时', expiresAt: until.toISOString() });
     expect(made.status).to.equal(201);
     expect(made.body.expiresAt).to.equal(until.toISOString());
@@ -75,7 +75,7 @@ describe('keys: list, expiry, revocation', () => {
   describe('the last admin key', () => {
     let rt: Runtime;
     before(async () => {
-      rt = await startRuntime(loadConfig({ RULES_DIR: 'rules', BOOTSTRAP_ADMIN_KEY: ADMIN_KEY, SCHEDULER: 'off' }), pino({ level: 'silent' }), { dataDir: 'memory://', quiet: true });
+      rt = await startRuntime(loadConfig({ RULES_DIR: 'rules', BOOTSTRAP_ADMIN_KEY: ADMIN_KEY, SCHEDULER: 'off' }), pino({ level: 'silent' }), { clock, dataDir: 'memory://', quiet: true });
     });
     after(async () => {
       await rt?.close();

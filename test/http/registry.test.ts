@@ -1,12 +1,12 @@
 import { expect } from 'chai';
 import { harness } from '../support/harness.js';
-import { addInspector, admin, auth, createAgency, createEnterprise, createKey, randomUscc } from '../support/fixtures.js';
+import { addInspector, admin, auth, createAgency, createEnterprise, createKey, randomUscc, unique } from '../support/fixtures.js';
 
 describe('registry API', () => {
   it('registers an agency with its published items and returns it with an opaque id', async () => {
     const h = await harness();
     const res = await h.api().post('/api/v1/agencies').set(admin).send({
-      code: `SCJG-${Date.now()}`,
+      code: unique('SCJG-'),
       name: '西丰县市场监督管理局',
       region: '211223',
       items: [{ code: 'FOOD-01', name: '食品经营许可检查', basis: '《食品安全法》' }],
@@ -22,14 +22,14 @@ describe('registry API', () => {
 
   it('refuses a second agency with the same code (409) and duplicate item codes (400)', async () => {
     const h = await harness();
-    const body = { code: `DUP-${Date.now()}`, name: 'A', region: '110101', items: [] };
+    const body = { code: unique('DUP-'), name: 'A', region: '110101', items: [] };
     expect((await h.api().post('/api/v1/agencies').set(admin).send(body)).status).to.equal(201);
     const again = await h.api().post('/api/v1/agencies').set(admin).send(body);
     expect(again.status).to.equal(409);
     expect(again.body.error.code).to.equal('conflict');
     const dupItems = await h.api().post('/api/v1/agencies').set(admin).send({
       ...body,
-      code: `DUPI-${Date.now()}`,
+      code: unique('DUPI-'),
       items: [{ code: 'X', name: 'x', basis: 'b' }, { code: 'X', name: 'y', basis: 'b' }],
     });
     expect(dupItems.status).to.equal(400);

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { apiRoutes } from '../../src/http/app.js';
 import { ADMIN_KEY, harness } from '../support/harness.js';
-import { addInspector, auth, createEnterprise, createKey, file, filingBody, world, type World } from '../support/fixtures.js';
+import { addInspector, auth, createEnterprise, createKey, file, filingBody, fromNow, world, type World } from '../support/fixtures.js';
 
 type Who = 'anonymous' | 'admin' | 'supervisorIn' | 'supervisorOut' | 'agencyOwn' | 'agencyOther' | 'enterpriseOwn' | 'enterpriseOther';
 const EVERYONE: Who[] = ['anonymous', 'admin', 'supervisorIn', 'supervisorOut', 'agencyOwn', 'agencyOther', 'enterpriseOwn', 'enterpriseOther'];
@@ -57,7 +57,7 @@ describe('security: every role against every endpoint', () => {
     expect((await h.api().post('/api/v1/jobs/digest/run').set(auth(ADMIN_KEY)).send({ date: '2026-01-05' })).status).to.equal(200);
   });
 
-  const reportBody = () => ({ kind: 'unfiled_inspection', occurredAt: new Date(Date.now() - 3_600_000).toISOString(), agencyId: own.agencyId, description: '未出示备案码入企检查' });
+  const reportBody = () => ({ kind: 'unfiled_inspection', occurredAt: fromNow(-3_600_000), agencyId: own.agencyId, description: '未出示备案码入企检查' });
 
   const cases = (): Case[] => [
     { method: 'post', path: '/api/v1/agencies', allowed: ['admin'], body: () => ({ code: `SEC-${Math.random().toString(36).slice(2)}`, name: 'n', region: '110101', items: [] }) },
@@ -77,7 +77,7 @@ describe('security: every role against every endpoint', () => {
     { method: 'post', path: '/api/v1/filings/check', allowed: ['agencyOwn', 'agencyOther'], body: () => filingBody(own) },
     { method: 'get', path: '/api/v1/filings', allowed: EVERYONE.filter((w) => w !== 'anonymous') },
     { method: 'get', path: `/api/v1/filings/${filingId}`, allowed: ['admin', 'supervisorIn', 'agencyOwn', 'enterpriseOwn'] },
-    { method: 'post', path: `/api/v1/filings/${filingId}/result`, allowed: ['agencyOwn'], body: () => ({ conductedAt: new Date().toISOString(), outcome: 'no_issues', summary: 's' }) },
+    { method: 'post', path: `/api/v1/filings/${filingId}/result`, allowed: ['agencyOwn'], body: () => ({ conductedAt: fromNow(0), outcome: 'no_issues', summary: 's' }) },
     { method: 'post', path: `/api/v1/filings/${filingId}/cancel`, allowed: ['agencyOwn'], body: () => ({ reason: 'r' }) },
     { method: 'post', path: `/api/v1/verify/${code}/arrival`, allowed: ['agencyOwn', 'enterpriseOwn'], reports: ['enterpriseOther'] },
     { method: 'get', path: '/api/v1/violations', allowed: ['admin', 'supervisorIn', 'supervisorOut'] },
@@ -86,7 +86,7 @@ describe('security: every role against every endpoint', () => {
       method: 'post',
       path: '/api/v1/violations',
       allowed: ['admin', 'supervisorIn'],
-      body: () => ({ kind: 'unfiled_inspection', agencyId: own.agencyId, enterpriseUscc: own.uscc, occurredAt: new Date(Date.now() - 3_600_000).toISOString(), description: '暗访发现未备案检查' }),
+      body: () => ({ kind: 'unfiled_inspection', agencyId: own.agencyId, enterpriseUscc: own.uscc, occurredAt: fromNow(-3_600_000), description: '暗访发现未备案检查' }),
     },
     { method: 'patch', path: `/api/v1/violations/${violationId}`, allowed: ['admin', 'supervisorIn'], body: () => ({ status: 'acknowledged', note: '已受理' }) },
     { method: 'get', path: '/api/v1/attempts', allowed: ['admin', 'supervisorIn', 'supervisorOut'] },

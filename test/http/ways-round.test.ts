@@ -1,6 +1,7 @@
 import { expect } from 'chai';
-import { harness } from '../support/harness.js';
-import { addInspector, admin, auth, createAgency, createKey, file, filingBody, randomUscc, world, type World } from '../support/fixtures.js';
+import { localDate, localYear } from '../../src/domain/calendar.js';
+import { clock, harness } from '../support/harness.js';
+import { addInspector, admin, auth, createAgency, createKey, file, filingBody, fromNow, later, randomUscc, world, type World } from '../support/fixtures.js';
 
 // Each way an agency might try to get round a rule, through the HTTP API, refused.
 
@@ -8,8 +9,9 @@ const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 const CASE = { type: 'case', reason: '群众投诉举报核查', trigger: { kind: 'complaint', reference: '12345-2026-000311' } };
 const window = (start: Date, hours = 4) => ({ plannedStart: start.toISOString(), plannedEnd: new Date(start.getTime() + hours * HOUR).toISOString() });
-/** A day of next year (every date is then in the future, whatever today is). */
-const nextYear = (monthDay: string) => new Date(`${new Date().getUTCFullYear() + 1}-${monthDay}T01:00:00Z`);
+/** The year after the test clock's, in Shanghai: every date in it is in the future. */
+const year = (ahead: number) => localYear(clock.now(), 'Asia/Shanghai') + ahead;
+const nextYear = (monthDay: string) => new Date(`${year(1)}-${monthDay}T01:00:00Z`);
 const ruleIds = (body: { decision: { findings: { ruleId: string }[] } }) => body.decision.findings.map((f) => f.ruleId);
 
 async function count(table: 'filings' | 'filing_attempts', uscc: string): Promise<number> {
@@ -28,9 +30,9 @@ describe('ways round the rules, refused through the API', () => {
     it('a visit whose window crosses New Year uses up the cap of both years', async () => {
       const w = await world('211223', { riskClass: 'B' });
       // 23:30 on 31 December to 14 January, Shanghai time
-      const crossing = await file(w, { plannedStart: new Date(`${new Date().getUTCFullYear() + 1}-12-31T15:30:00Z`).toISOString(), plannedEnd: new Date(`${new Date().getUTCFullYear() + 2}-01-14T01:00:00Z`).toISOString() });
+      const crossing = await file(w, { plannedStart: `${year(1)}-12-31T23:30:00+08:00`, plannedEnd: `${year(2)}-01-14T09:00:00+08:00` });
       expect(crossing.status, JSON.stringify(crossing.body)).to.equal(201);
-      const january = await file(w, window(new Date(`${new Date().getUTCFullYear() + 2}-01-05T01:00:00Z`)));
+      const january = await file(w, window(new Date(`${year(2)}-01-05T09:00:00+08:00`)));
       expect(january.status).to.equal(422);
       expect(january.body.decision.findings.find((f: { ruleId: string }) => f.ruleId === 'frequency.annual-same-agency').evidence).to.deep.equal([crossing.body.filing.id]);
     });
@@ -171,10 +173,10 @@ describe('ways round the rules, refused through the API', () => {
 
     it('an emergency planned for later is blocked and told to file as case or routine', async () => {
       const w = await world();
-      const res = await file(w, { type: 'emergency', reason: '危化品泄漏风险', ...window(new Date(Date.now() + 3 * HOUR)) });
+      const res = await file(w, { type: 'emergency', reason: '危化品泄漏风险', ...window(later(3 * HOUR)) });
       expect(res.status).to.equal(422);
       expect(ruleIds(res.body)).to.deep.equal(['filing.emergency-now']);
-      expect((await file(w, { type: 'emergency', reason: '危化品泄漏风险', ...window(new Date(Date.now() + 10 * 60_000)) })).status).to.equal(201);
+      expect((await file(w, { type: 'emergency', reason: '危化品泄漏风险', ...window(later(10 * 60_000)) })).status).to.equal(201);
     });
 
     it('on the no-disturb list: routine refused; case, emergency and a higher campaign pass with a warning supervisors can list', async () => {
@@ -221,11 +223,13 @@ describe('ways round the rules, refused through the API', () => {
   describe('a cancellation afterwards', () => {
     it('cancellation after the planned start is 409 naming the field; the result not_conducted still counts', async () => {
       const h = await harness();
+      // both visits in December of one year: the cap is a calendar year's
+      h.clock.set('2026-12-10T10:00:00+08:00');
       const w = await world('110101', { riskClass: 'B' });
-      const start = new Date(Date.now() + 2 * DAY);
+      const start = later(2 * DAY);
       const filed = (await file(w, window(start))).body.filing;
       // before the start, not_conducted is refused: cancel instead
-      const early = await h.api().post(`/api/v1/filings/${filed.id}/result`).set(auth(w.agencyKey)).send({ conductedAt: new Date().toISOString(), outcome: 'not_conducted', summary: '未实施' });
+      const early = await h.api().post(`/api/v1/filings/${filed.id}/result`).set(auth(w.agencyKey)).send({ conductedAt: h.clock.now().toISOString(), outcome: 'not_conducted', summary: '未实施' });
       expect(early.status).to.equal(409);
       h.clock.set(new Date(start.getTime() + HOUR));
       const late = await h.api().post(`/api/v1/filings/${filed.id}/cancel`).set(auth(w.agencyKey)).set('Accept-Language', 'en').send({ reason: '改期' });
@@ -252,7 +256,7 @@ describe('ways round the rules, refused through the API', () => {
       expect(cancelled.body.filing.status).to.equal('cancelled');
       expect(cancelled.body.notice.en).to.include('cancelled').and.include('not valid');
 
-      const start = new Date(Date.now() + 2 * DAY);
+      const start = later(2 * DAY);
       const b = (await file(w, window(start))).body.filing;
       h.clock.set(new Date(start.getTime() + HOUR));
       const open = (await h.api().get(`/api/v1/verify/${b.verifyCode}`)).body;
@@ -275,12 +279,12 @@ describe('ways round the rules, refused through the API', () => {
       const w = await world('110101', { riskClass: 'B' });
       // filed for next year, "conducted" today: a visit made now put on next year's filing
       const later = (await file(w, window(nextYear('01-05')))).body.filing;
-      const now = new Date().toISOString();
+      const now = h.clock.now().toISOString();
       const early = await h.api().post(`/api/v1/filings/${later.id}/result`).set(auth(w.agencyKey)).send({ conductedAt: now, outcome: 'issues_found', summary: '发现问题' });
       expect(early.status).to.equal(200);
       const v = await h.runtime.store.db.selectFrom('violations').selectAll().where('filing_id', '=', later.id).execute();
       expect(v.map((x) => x.kind)).to.deep.equal(['outside_window']);
-      for (const conductedAt of ['1970-01-01T00:00:00Z', new Date(Date.now() - DAY).toISOString()]) {
+      for (const conductedAt of ['1970-01-01T00:00:00Z', fromNow(-DAY)]) {
         const f = (await file(w, { ...CASE, ...window(nextYear('02-02')) })).body.filing;
         const res = await h.api().post(`/api/v1/filings/${f.id}/result`).set(auth(w.agencyKey)).send({ conductedAt, outcome: 'no_issues', summary: 's' });
         expect(res.status, conductedAt).to.equal(400);
@@ -295,9 +299,9 @@ describe('ways round the rules, refused through the API', () => {
     it('a desk review covers no visit: verification says so, and an arrival under it is an unfiled visit', async () => {
       const h = await harness();
       const w = await world('211223');
-      const f = (await file(w, { onSite: false, purpose: 'observation', plannedStart: new Date(Date.now() + 10 * 60_000).toISOString(), plannedEnd: new Date(Date.now() + 4 * HOUR).toISOString() })).body.filing;
+      const f = (await file(w, { onSite: false, purpose: 'observation', plannedStart: fromNow(10 * 60_000), plannedEnd: fromNow(4 * HOUR) })).body.filing;
       expect(f.onSite).to.equal(false);
-      h.clock.set(new Date(Date.now() + HOUR));
+      h.clock.set(fromNow(HOUR));
       const v = (await h.api().get(`/api/v1/verify/${f.verifyCode}`).set('Accept-Language', 'en')).body;
       expect(v).to.include({ valid: true, activeNow: false, window: 'open' });
       expect(v.filing.onSite).to.equal(false);
@@ -311,7 +315,7 @@ describe('ways round the rules, refused through the API', () => {
     it('not conducted is said plainly in public verification', async () => {
       const h = await harness();
       const w = await world();
-      const start = new Date(Date.now() + 2 * DAY);
+      const start = later(2 * DAY);
       const f = (await file(w, window(start))).body.filing;
       h.clock.set(new Date(start.getTime() + 2 * HOUR));
       await h.api().post(`/api/v1/filings/${f.id}/result`).set(auth(w.agencyKey)).send({ conductedAt: new Date(start.getTime() + HOUR).toISOString(), outcome: 'not_conducted', summary: '企业停产' });
@@ -358,7 +362,7 @@ describe('ways round the rules, refused through the API', () => {
 
     it('an emergency is not a standing pass: a window over three days is refused', async () => {
       const w = await world('110101', { riskClass: 'A', noDisturb: true });
-      const res = await file(w, { type: 'emergency', reason: '突发事故', plannedStart: new Date(Date.now() + 59 * 60_000).toISOString(), plannedEnd: new Date(Date.now() + 15 * DAY).toISOString() });
+      const res = await file(w, { type: 'emergency', reason: '突发事故', plannedStart: fromNow(59 * 60_000), plannedEnd: fromNow(15 * DAY) });
       expect(res.status).to.equal(422);
       expect(ruleIds(res.body)).to.include('filing.emergency-window');
     });
@@ -383,8 +387,8 @@ describe('ways round the rules, refused through the API', () => {
     it('a credential valid until a date covers that whole local day: a visit ending at local midnight passes', async () => {
       const w = await world();
       const a = await createAgency(w.region);
-      // 2 days from now, 09:00 to midnight in Shanghai; credentials valid until that day
-      const day = new Date(Date.now() + 3 * DAY).toISOString().slice(0, 10);
+      // 3 days from now, 09:00 to midnight in Shanghai; credentials valid until that day
+      const day = localDate(later(3 * DAY), 'Asia/Shanghai');
       const inspectors = [await addInspector(a.id, day), await addInspector(a.id, day)];
       const mine = { ...w, agencyId: a.id, agencyKey: a.key, inspectorIds: inspectors };
       const start = new Date(`${day}T01:00:00Z`);

@@ -64,7 +64,7 @@ describe('a more local rule set overrides national rules by id', () => {
     const h = await harness();
     const sets = await loadRuleSets(await folderWith(county([{ id: 'filing.lead-time', severity: 'block' }, { id: 'filing.onsite-justified', enabled: false }])));
     const { evaluate } = await import('../../src/rules/evaluate.js');
-    const now = new Date();
+    const now = new Date('2026-03-10T02:00:00Z');
     const input = {
       agencyId: 'ag', enterpriseUscc: 'E', type: 'routine' as const, itemCodes: ['X'], inspectorIds: ['i1', 'i2'],
       plannedStart: new Date(now.getTime() + 3_600_000), plannedEnd: new Date(now.getTime() + 7_200_000), onSite: true, reason: null,

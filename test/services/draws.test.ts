@@ -142,7 +142,8 @@ describe('random draws (双随机)', () => {
     // after the period: the three never filed are expired and raised; the filed one without a result is overdue
     h.clock.set('2026-06-20T10:00:00+08:00');
     const swept = await h.api().post('/api/v1/jobs/sweep/run').set(admin).send({});
-    expect(swept.body.summary).to.include({ drawNotExecuted: 3 });
+    // the sweep is the whole database's (other tests' draws may expire with it); this draw's three are counted below
+    expect(swept.body.summary.drawNotExecuted).to.be.at.least(3);
     const statuses = (await h.api().get(`/api/v1/draws/${drawId}`)).body.assignments.map((a: { status: string }) => a.status);
     expect(statuses).to.deep.equal(['filed', 'filed', 'expired', 'expired', 'expired']);
     const raised = await h.runtime.store.db.selectFrom('violations').select(['kind', 'enterprise_uscc']).where('agency_id', '=', agency.id).where('kind', 'in', ['draw_not_executed', 'disclosure_overdue', 'result_overdue']).execute();

@@ -4,11 +4,10 @@ import { createApp } from '../../src/http/app.js';
 import { createServices } from '../../src/services/index.js';
 import { startRuntime } from '../../src/runtime.js';
 import pg from 'pg';
+import { localDate } from '../../src/domain/calendar.js';
 import { harness } from '../support/harness.js';
 import { smtpSink, webhookSink } from '../support/outbound.js';
 import { admin, auth, createKey, file, waitFor, world } from '../support/fixtures.js';
-
-const HOUR = 3_600_000;
 
 /** The harness's database and clock, with digests going to this SMTP server and webhook. */
 async function appWithOutbound(outbound: { smtpUrl?: string; webhookUrl?: string }) {
@@ -22,8 +21,6 @@ async function appWithOutbound(outbound: { smtpUrl?: string; webhookUrl?: string
 }
 
 describe('scheduled jobs', () => {
-  afterEach(async () => (await harness()).clock.reset());
-
   it('sweep: a result is overdue after the 5th working day from the window’s end, across the National Day holiday and its make-up Saturday', async () => {
     const h = await harness();
     const w = await world();
@@ -53,7 +50,7 @@ describe('scheduled jobs', () => {
   it('manual runs: unknown job 404, a day not over 400, and the runs are listed with outcome and duration (admin only)', async () => {
     const h = await harness();
     expect((await h.api().post('/api/v1/jobs/reindex/run').set(admin).send({})).status).to.equal(404);
-    const today = new Date(Date.now() + 8 * HOUR).toISOString().slice(0, 10);
+    const today = localDate(h.clock.now(), 'Asia/Shanghai');
     expect((await h.api().post('/api/v1/jobs/digest/run').set(admin).send({ date: today })).status).to.equal(400);
     expect((await h.api().post('/api/v1/jobs/digest/run').set(admin).send({ date: '2026-02-30' })).status).to.equal(400);
     expect((await h.api().post('/api/v1/jobs/sweep/run').set(admin).send({ date: '2026-01-01' })).status, 'the sweep takes no date').to.equal(400);
@@ -210,7 +207,7 @@ describe('scheduled jobs', () => {
   it('shutting down waits for a running job, which then commits (PostgreSQL: another process holds it back)', async function () {
     const h = await harness();
     if (!h.config.databaseUrl) this.skip(); // one process, one connection: nothing can hold a run back
-    const other = await startRuntime(h.config, h.log);
+    const other = await startRuntime(h.config, h.log, { clock: h.clock });
     const blocker = new pg.Client({ connectionString: h.config.databaseUrl });
     await blocker.connect();
     try {

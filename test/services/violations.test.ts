@@ -1,11 +1,11 @@
 import { expect } from 'chai';
 import { verifyAuditTrail } from '../../src/services/audit.js';
 import { harness } from '../support/harness.js';
-import { admin, auth, createKey, file, world, type World } from '../support/fixtures.js';
+import { admin, auth, createKey, file, fromNow, world, type World } from '../support/fixtures.js';
 
 const HOUR = 3_600_000;
 
-/** A filing of `w` carried through to a recorded result inside its window; the clock is back to real time after. */
+/** A filing of `w` carried through to a recorded result inside its window; the clock runs on from the suite's time after. */
 async function completed(w: World): Promise<{ id: string; verifyCode: string }> {
   const h = await harness();
   const { filing } = (await file(w)).body;
@@ -25,7 +25,7 @@ async function violationCount(): Promise<number> {
   return Number(r.n);
 }
 
-const hourAgo = () => new Date(Date.now() - HOUR).toISOString();
+const hourAgo = () => fromNow(-HOUR);
 
 describe('violations: enterprise reports and ratings, supervisors working them', () => {
   it('an enterprise reports an unfiled visit with a 12345 ticket; supervisors of its region see it, others and the agency do not', async () => {
@@ -69,7 +69,7 @@ describe('violations: enterprise reports and ratings, supervisors working them',
     const none = await send({ conductRuleIds: undefined });
     expect(none.status).to.equal(400);
     expect(none.body.error.details[0].path).to.equal('/conductRuleIds');
-    expect((await send({ occurredAt: new Date(Date.now() + 2 * HOUR).toISOString() })).status).to.equal(400);
+    expect((await send({ occurredAt: fromNow(2 * HOUR) })).status).to.equal(400);
     expect((await send({ agencyId: undefined })).body.error.details[0].path).to.equal('/agencyId');
     expect((await send({ agencyId: 'agy_nope' })).status).to.equal(404);
     expect((await send({ hotline: { line: '110', ticket: 'x1' } })).status).to.equal(400);

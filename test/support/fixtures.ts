@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { expect } from 'chai';
 import { makeUscc, USCC_ALPHABET } from '../../src/domain/uscc.js';
-import { ADMIN_KEY, harness } from './harness.js';
+import { ADMIN_KEY, clock, harness } from './harness.js';
 
 export const auth = (key: string) => ({ Authorization: `Bearer ${key}` });
 export const admin = auth(ADMIN_KEY);
@@ -12,7 +12,8 @@ export function randomUscc(region = '110101'): string {
 }
 
 let seq = 0;
-const unique = (prefix: string) => `${prefix}${Date.now().toString(36)}${(seq++).toString(36)}${randomBytes(2).toString('hex')}`;
+/** A name no other test uses (codes, credential numbers). */
+export const unique = (prefix: string) => `${prefix}${(seq++).toString(36)}${randomBytes(4).toString('hex')}`;
 
 export interface World {
   agencyId: string;
@@ -74,8 +75,8 @@ export async function world(region = '110101', enterprise: Record<string, unknow
 }
 
 const HOUR = 3_600_000;
-/** A body that passes every default rule: two days ahead, one day long. */
-export function filingBody(w: World, over: Record<string, unknown> = {}, now = new Date()): Record<string, unknown> {
+/** A body that passes every default rule: two days after `now` (the test clock's), eight hours long. */
+export function filingBody(w: World, over: Record<string, unknown> = {}, now = clock.now()): Record<string, unknown> {
   const start = new Date(now.getTime() + 48 * HOUR);
   const body: Record<string, unknown> = {
     enterpriseUscc: w.uscc,
@@ -91,24 +92,29 @@ export function filingBody(w: World, over: Record<string, unknown> = {}, now = n
   return body;
 }
 
-/** `days` calendar days from today in Asia/Shanghai, at `hour`:00 there: for tests about calendar days, which must not depend on the hour they run at. */
-export function shanghaiAt(days: number, hour: number, now = new Date()): Date {
+/** `days` calendar days after the test clock's day in Asia/Shanghai, at `hour`:00 there: for tests about calendar days. */
+export function shanghaiAt(days: number, hour: number, now = clock.now()): Date {
   const today = new Date(now.getTime() + 8 * HOUR).toISOString().slice(0, 10);
   return new Date(Date.parse(`${today}T${String(hour).padStart(2, '0')}:00:00+08:00`) + days * 24 * HOUR);
 }
 
 export async function file(w: World, over: Record<string, unknown> = {}) {
   const h = await harness();
-  return h.api().post('/api/v1/filings').set(auth(w.agencyKey)).send(filingBody(w, over, h.clock.now()));
+  return h.api().post('/api/v1/filings').set(auth(w.agencyKey)).send(filingBody(w, over));
 }
 
-/** Polls a condition until it holds or the deadline passes; tests never sleep a fixed time. */
+/** Polls a condition until it holds or the deadline passes (on the monotonic clock); tests never sleep a fixed time. */
 export async function waitFor<T>(probe: () => Promise<T | null | undefined | false>, ms = 15_000): Promise<T> {
-  const deadline = Date.now() + ms;
+  const deadline = performance.now() + ms;
   for (;;) {
     const v = await probe();
     if (v) return v;
-    if (Date.now() > deadline) throw new Error(`condition not met within ${ms} ms`);
+    if (performance.now() > deadline) throw new Error(`condition not met within ${ms} ms`);
     await new Promise((r) => setTimeout(r, 20));
   }
 }
+
+/** The instant `ms` after the test clock's now (before it, if negative). */
+export const later = (ms: number): Date => new Date(clock.now().getTime() + ms);
+/** The same, as the API takes it. */
+export const fromNow = (ms: number): string => later(ms).toISOString();

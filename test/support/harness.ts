@@ -10,19 +10,47 @@ import { requestMixin } from '../../src/request-context.js';
 
 export const ADMIN_KEY = 'test-admin-key-0123456789abcdef';
 
-/** The clock tests move instead of sleeping; it follows real time until set. */
+/**
+ * Where the suite's clock starts: a fixed, ordinary working day (Wednesday 10 June 2026, 10:00 in
+ * Shanghai), so that what a test expects never depends on the day it runs. `TEST_NOW` starts it
+ * at another instant (ISO 8601 with an offset), or at the machine's clock with `TEST_NOW=wall`
+ * (under faketime, the suite then runs at the faked date end to end).
+ */
+export const DEFAULT_TEST_START = '2026-06-10T10:00:00+08:00';
+
+function startInstant(value: string | undefined): number {
+  if (!value) return Date.parse(DEFAULT_TEST_START);
+  if (value === 'wall') return Date.now(); // wall-clock: asked for
+  const at = Date.parse(value);
+  if (!/[zZ]|[+-]\d\d:?\d\d$/.test(value) || Number.isNaN(at)) throw new Error(`TEST_NOW=${value}: give an ISO 8601 instant with its offset (2026-12-31T23:40:00+08:00), or "wall"`);
+  return at;
+}
+
+/**
+ * The clock the server runs on in tests, and the one tests compute their dates from: it ticks
+ * from its start instant at the pace of the monotonic clock, so that records made one after the
+ * other are in order; `set` pins it at an instant of a test's choosing until the test ends.
+ */
 export class TestClock implements Clock {
-  private fixed: Date | null = null;
+  private pinned: number | null = null;
+  private readonly ticksFrom = performance.now();
+  constructor(private readonly start: number) {}
   now(): Date {
-    return this.fixed ? new Date(this.fixed) : new Date();
+    return new Date(this.pinned ?? this.start + Math.floor(performance.now() - this.ticksFrom));
   }
   set(at: Date | string): void {
-    this.fixed = new Date(at);
+    const t = new Date(at).getTime();
+    if (Number.isNaN(t)) throw new Error(`clock.set: not an instant: ${String(at)}`);
+    this.pinned = t;
   }
+  /** back to the suite's own ticking time (the root hooks do this after every test) */
   reset(): void {
-    this.fixed = null;
+    this.pinned = null;
   }
 }
+
+/** The one test clock of the run (the server's too): tests and fixtures read it synchronously. */
+export const clock = new TestClock(startInstant(process.env.TEST_NOW));
 
 /** Every log line the app wrote during the run, parsed, so tests can assert on what is (not) logged. */
 export class LogSink extends Writable {
@@ -80,7 +108,6 @@ async function start(): Promise<Harness> {
   if (config.databaseUrl) await resetPostgres(config.databaseUrl);
   const logs = new LogSink();
   const log = pino({ level: 'debug', base: null, mixin: requestMixin }, logs);
-  const clock = new TestClock();
   const queries = new QueryLog();
   const runtime = await startRuntime(config, log, { clock, dataDir: 'memory://', onQuery: queries.record });
   return { queries, runtime, config, clock, logs, log, api: () => recorded(supertest.agent(runtime.app)) };

@@ -11,7 +11,7 @@ export function otherRuntime(): () => Runtime {
   before(async function () {
     const h = await harness();
     if (!h.config.databaseUrl) this.skip();
-    other = await startRuntime(h.config, h.log);
+    other = await startRuntime(h.config, h.log, { clock: h.clock });
   });
   after(async () => {
     await other?.close();

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { randomUscc } from './fixtures.js';
+import { randomUscc, unique } from './fixtures.js';
+import { machineNow } from './server-process.js';
 
 // A registry made through the HTTP API of a server process: one agency with two certified
 // inspectors and its key, and a number of enterprises.
@@ -17,9 +18,9 @@ export async function remoteWorld(base: string, adminKey: string, enterprises: n
     expect(res.status, JSON.stringify(json)).to.equal(201);
     return json;
   };
-  const agency = await post('/api/v1/agencies', { code: `REMOTE-${Date.now()}-${Math.random().toString(36).slice(2, 6)}`, name: '远端测试局', region, items: [{ code: 'SAFE-01', name: '安全检查', basis: '依据' }] });
+  const agency = await post('/api/v1/agencies', { code: unique('REMOTE-'), name: '远端测试局', region, items: [{ code: 'SAFE-01', name: '安全检查', basis: '依据' }] });
   const inspectorIds: string[] = [];
-  for (const n of ['1', '2']) inspectorIds.push((await post(`/api/v1/agencies/${agency.id}/inspectors`, { name: `执法员${n}`, credentialNo: `LN${Date.now()}${n}`, validUntil: '2099-12-31' })).id as string);
+  for (const n of ['1', '2']) inspectorIds.push((await post(`/api/v1/agencies/${agency.id}/inspectors`, { name: `执法员${n}`, credentialNo: unique(`LN${n}`), validUntil: '2099-12-31' })).id as string);
   const agencyKey = (await post('/api/v1/keys', { role: 'agency', name: '备案员', agencyId: agency.id })).key as string;
   const usccs: string[] = [];
   for (let i = 0; i < enterprises; i++) {
@@ -31,8 +32,9 @@ export async function remoteWorld(base: string, adminKey: string, enterprises: n
 }
 
 const HOUR = 3_600_000;
+/** Two days ahead of the clock the server process runs on. */
 export function remoteFiling(w: RemoteWorld, uscc: string, over: Record<string, unknown> = {}): Record<string, unknown> {
-  const start = new Date(Date.now() + 48 * HOUR);
+  const start = new Date(machineNow().getTime() + 48 * HOUR);
   return {
     enterpriseUscc: uscc,
     type: 'routine',

@@ -26,6 +26,9 @@ export interface ServerProcess {
 
 const running = new Set<ChildProcess>();
 
+/** The time a server process lives in: it has no test clock, only the machine's. */
+export const machineNow = (): Date => new Date(); // wall-clock: what a server process reads
+
 /** `args` of node: the TypeScript source through tsx unless told otherwise (`npm start` runs bin/start.js). */
 export async function startServer(env: Record<string, string>, args = ['--import', 'tsx/esm', 'src/server.ts']): Promise<ServerProcess> {
   const port = await freePort();
@@ -49,7 +52,7 @@ export async function startServer(env: Record<string, string>, args = ['--import
     base,
     output: () => out,
     exited,
-    ready: async (deadlineMs = 45_000) => {
+    ready: async (deadlineMs = 20_000) => {
       await waitFor(async () => {
         if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}:\n${out}`);
         return (await fetch(`${base}/readyz`).catch(() => null))?.ok ?? false;
@@ -62,7 +65,15 @@ export async function startServer(env: Record<string, string>, args = ['--import
   };
 }
 
-/** Kills every server a test started and left running (root afterAll hook). */
+/** Kills every server a test started and left running, and waits for them to go (root afterAll hook). */
 export async function killServers(): Promise<void> {
-  for (const child of running) child.kill('SIGKILL');
+  await Promise.all(
+    [...running].map(
+      (child) =>
+        new Promise<void>((resolve) => {
+          child.once('exit', () => resolve());
+          child.kill('SIGKILL');
+        }),
+    ),
+  );
 }

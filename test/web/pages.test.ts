@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import { ADMIN_KEY, harness } from '../support/harness.js';
-import { addInspector, admin, auth, createAgency, createEnterprise, createKey, file, filingBody, shanghaiAt, world, type World } from '../support/fixtures.js';
+import { ADMIN_KEY, clock, harness } from '../support/harness.js';
+import { addInspector, admin, auth, createAgency, createEnterprise, createKey, file, filingBody, fromNow, later, shanghaiAt, world, type World } from '../support/fixtures.js';
 import { localField, pageClient, signedIn } from '../support/web.js';
 
 const HOUR = 3_600_000;
@@ -13,7 +13,7 @@ async function filingCount(w: World): Promise<number> {
 }
 
 /** The filing form as the page sends it, from the same values as the API fixture. */
-function filingForm(w: World, over: Record<string, string | string[]> = {}, now = new Date()): Record<string, string | string[]> {
+function filingForm(w: World, over: Record<string, string | string[]> = {}, now = clock.now()): Record<string, string | string[]> {
   const b = filingBody(w, {}, now);
   return {
     enterpriseUscc: w.uscc,
@@ -169,7 +169,7 @@ describe('web pages', () => {
       const c = await signedIn(w.agencyKey);
       await c.get('/filings/new');
       const before = await filingCount(w);
-      h.clock.set(new Date(Date.now() + 9 * HOUR));
+      h.clock.set(fromNow(9 * HOUR));
       const res = await c.post('/filings/new', filingForm(w, {}, h.clock.now()));
       expect(res.status).to.equal(303);
       expect(res.headers.location).to.match(/^\/login\?next=.*&ended=1$/);
@@ -387,30 +387,32 @@ describe('web pages', () => {
 
     it('reports a cancelled code; the report reaches the supervisor dashboard', async () => {
       const h = await harness();
+      // a district of its own: the dashboard lists the newest violations of the supervisor's regions
+      const w = await world('110108');
       const filed = (await file(w)).body.filing;
       await h.api().post(`/api/v1/filings/${filed.id}/cancel`).set(auth(w.agencyKey)).send({ reason: '计划调整，改期检查' });
       const c = await signedIn(w.enterpriseKey);
       const form = await c.get(`/report?code=${filed.verifyCode}`);
       expect(form.status).to.equal(200);
       expect(form.text).to.include(filed.filingNo).and.include('conduct.N1');
-      const missing = await c.post('/report', { code: filed.verifyCode, kind: 'unfiled_inspection', occurredAt: localField(new Date()), description: '' });
+      const missing = await c.post('/report', { code: filed.verifyCode, kind: 'unfiled_inspection', occurredAt: localField(clock.now()), description: '' });
       expect(missing.status).to.equal(400);
       expect(missing.text).to.include('id="description-error"');
       const sent = await c.post('/report', {
         _once: onceOf(form.text),
         code: filed.verifyCode,
         kind: 'unfiled_inspection',
-        occurredAt: localField(new Date(Date.now() - HOUR)),
+        occurredAt: localField(later(-HOUR)),
         description: '两名人员持已撤销的核验码上门检查',
         hotlineLine: '12345',
         hotlineTicket: 'GD20261126001',
       });
       expect(sent.status, sent.text).to.equal(201);
       const id = /vio_[A-Za-z0-9_-]+/.exec(sent.text)?.[0];
-      const resent = await c.post('/report', { _once: onceOf(form.text), code: filed.verifyCode, kind: 'unfiled_inspection', occurredAt: localField(new Date(Date.now() - HOUR)), description: '两名人员持已撤销的核验码上门检查', hotlineLine: '12345', hotlineTicket: 'GD20261126001' });
+      const resent = await c.post('/report', { _once: onceOf(form.text), code: filed.verifyCode, kind: 'unfiled_inspection', occurredAt: localField(later(-HOUR)), description: '两名人员持已撤销的核验码上门检查', hotlineLine: '12345', hotlineTicket: 'GD20261126001' });
       expect(resent.text, 'sent twice, one report').to.include(id);
       expect(id).to.be.a('string');
-      const supervisor = await signedIn(await createKey({ role: 'supervisor', regions: ['1101'] }));
+      const supervisor = await signedIn(await createKey({ role: 'supervisor', regions: ['110108'] }));
       const dash = await supervisor.get('/dashboard');
       expect(dash.status).to.equal(200);
       expect(dash.text).to.include(`v-${id}`).and.include('两名人员持已撤销的核验码上门检查').and.include('GD20261126001');
@@ -505,7 +507,7 @@ describe('web pages', () => {
     it('speaks the page’s language beside the fields, and keeps a refused note on the dashboard', async () => {
       const c = await signedIn(w.enterpriseKey);
       const form = await c.get('/report?kind=conduct');
-      const res = await c.post('/report', { _once: onceOf(form.text), kind: 'conduct', occurredAt: localField(new Date(Date.now() + 48 * HOUR)), description: '', agencyName: '某执法局', conductRuleIds: ['conduct.N3'] });
+      const res = await c.post('/report', { _once: onceOf(form.text), kind: 'conduct', occurredAt: localField(later(48 * HOUR)), description: '', agencyName: '某执法局', conductRuleIds: ['conduct.N3'] });
       expect(res.status).to.equal(400);
       const near = (name: string) => /<p class="field-error" id="[^"]+">([^<]*)<\/p>/.exec(res.text.slice(res.text.indexOf(`id="${name}"`)))?.[1] ?? '';
       expect(near('description'), 'a missing description').to.match(/[\u4e00-\u9fff]/);
@@ -582,7 +584,7 @@ describe('web pages', () => {
       const c = await signedIn(w.enterpriseKey);
       const form = await c.get('/report');
       expect(form.text).to.include('不允许逐利检查、吃拿卡要').and.not.include('{purpose}');
-      const sent = await c.post('/report', { _once: onceOf(form.text), kind: 'unfiled_inspection', occurredAt: localField(new Date(Date.now() - HOUR)), agencyName: '某执法局', description: '无人出示备案', conductRuleIds: ['conduct.N3'] });
+      const sent = await c.post('/report', { _once: onceOf(form.text), kind: 'unfiled_inspection', occurredAt: localField(later(-HOUR)), agencyName: '某执法局', description: '无人出示备案', conductRuleIds: ['conduct.N3'] });
       expect(sent.status, sent.text).to.equal(201);
       const id = /vio_[A-Za-z0-9_-]+/.exec(sent.text)?.[0] ?? '';
       const v = await h.api().get(`/api/v1/violations/${id}`).set(admin);

@@ -3,7 +3,7 @@ import { pino } from 'pino';
 import supertest from 'supertest';
 import { loadConfig } from '../../src/config.js';
 import { startRuntime, type Runtime } from '../../src/runtime.js';
-import { ADMIN_KEY } from '../support/harness.js';
+import { ADMIN_KEY, clock } from '../support/harness.js';
 import { csrfOf } from '../support/web.js';
 
 // A service of its own (embedded database in memory), reached over https and with a small
@@ -12,7 +12,7 @@ describe('web sign-in over https, with a failure limit', () => {
   let rt: Runtime;
   before(async () => {
     const config = loadConfig({ RULES_DIR: 'rules', BOOTSTRAP_ADMIN_KEY: ADMIN_KEY, PUBLIC_URL: 'https://jiancha.example.gov.cn', SCHEDULER: 'off', LOGIN_RATE_LIMIT: '3' });
-    rt = await startRuntime(config, pino({ level: 'silent' }), { dataDir: 'memory://', quiet: true });
+    rt = await startRuntime(config, pino({ level: 'silent' }), { clock, dataDir: 'memory://', quiet: true });
   });
   after(async () => {
     await rt?.close();
