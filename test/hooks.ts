@@ -1,12 +1,14 @@
 import supertest from 'supertest';
 import { contractProblems } from './support/contract.js';
 import { closeHarness, harness } from './support/harness.js';
+import { expectNoLeaks } from './support/leaks.js';
 import { killServers } from './support/server-process.js';
 import { removeTempDirs } from './support/temp.js';
 
 export const mochaHooks = {
   async beforeAll(this: Mocha.Context) {
-    this.timeout(120_000);
+    // PGlite's first start (WebAssembly, initdb, migrations): a few seconds
+    this.timeout(30_000);
     await harness();
   },
   async afterEach() {
@@ -23,5 +25,6 @@ export const mochaHooks = {
       await closeHarness();
       await removeTempDirs();
     }
+    await expectNoLeaks();
   },
 };

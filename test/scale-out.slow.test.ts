@@ -3,13 +3,12 @@ import { join } from 'node:path';
 import { expect } from 'chai';
 import { ADMIN_KEY, harness } from './support/harness.js';
 import { admin, auth, filingBody, waitFor, world } from './support/fixtures.js';
-import { startServer, type ServerProcess } from './support/server-process.js';
+import { machineNow, startServer, type ServerProcess } from './support/server-process.js';
 import { tempDir } from './support/temp.js';
 
 // Three service processes on one PostgreSQL database, as a county runs it behind a load
 // balancer: what one process does, the others must honour at once.
 describe('three processes on one PostgreSQL', function () {
-  this.timeout(120_000);
   const servers: ServerProcess[] = [];
   let rulesDir: string;
 
@@ -30,7 +29,7 @@ describe('three processes on one PostgreSQL', function () {
 
   it('21 racing filings spread across the three under a cap of 1: exactly one is filed', async () => {
     const w = await world('110101', { riskClass: 'B' });
-    const body = JSON.stringify(filingBody(w));
+    const body = JSON.stringify(filingBody(w, {}, machineNow()));
     const responses = await Promise.all(
       Array.from({ length: 21 }, (_, i) =>
         call(servers[i % 3]!, '/api/v1/filings', { method: 'POST', headers: { ...auth(w.agencyKey), 'content-type': 'application/json' }, body }),

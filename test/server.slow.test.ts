@@ -6,7 +6,6 @@ import { startServer, type ServerProcess } from './support/server-process.js';
 import { tempDir, tempPath } from './support/temp.js';
 
 describe('the server process', function () {
-  this.timeout(60_000);
   let server: ServerProcess;
   let rulesDir: string;
   const key = 'server-test-admin-key-0123456789';
@@ -46,12 +45,11 @@ describe('the server process', function () {
 
 describe('npm start (the compiled server)', function () {
   // the first start after an edit under src/ builds it again
-  this.timeout(120_000);
 
   it('serves the API, the pages with their styles, and the docs from dist/', async () => {
     const server = await startServer({ DATABASE_URL: '', DATA_DIR: await tempPath('data', 'db') }, ['bin/start.js']);
     try {
-      await server.ready(110_000);
+      await server.ready();
       const landing = await fetch(`${server.base}/`);
       expect(landing.status).to.equal(200);
       const html = await landing.text();

@@ -23,7 +23,6 @@ async function sql(url: string, text: string): Promise<pg.QueryResult> {
 }
 
 describe('a process killed with SIGKILL (PostgreSQL, a cluster of the test its own)', function () {
-  this.timeout(180_000);
   // the fault tests run in the PostgreSQL pass, on a cluster of their own
   const cluster = usePrivateCluster();
 
@@ -72,7 +71,7 @@ describe('a process killed with SIGKILL (PostgreSQL, a cluster of the test its o
       }
     };
     const clients = Array.from({ length: 20 }, client);
-    await waitFor(async () => acknowledged.size >= 60, 30_000);
+    await waitFor(async () => acknowledged.size >= 60, 20_000);
     killed = true;
     await first.kill('SIGKILL');
     await Promise.all(clients);

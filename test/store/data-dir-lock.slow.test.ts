@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { rm, writeFile } from 'node:fs/promises';
+import { cp, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { startServer } from '../support/server-process.js';
@@ -23,14 +23,25 @@ function cli(dataDir: string, ...args: string[]): Promise<{ code: number | null;
 }
 
 describe('one process per embedded database (DATA_DIR)', function () {
-  this.timeout(120_000);
-  before(function () {
+  // a folder initialised once (PGlite's initdb takes most of a start); each test works on a copy
+  let template: string;
+  before(async function () {
     // a PGlite matter, and the processes are slow to start: run it in the embedded pass only
     if (process.env.DATABASE_URL) this.skip();
+    template = await tempPath('data', 'template');
+    const made = await startServer({ DATABASE_URL: '', DATA_DIR: template, BOOTSTRAP_ADMIN_KEY: KEY });
+    await made.ready();
+    expect(await made.kill('SIGTERM')).to.equal(0);
   });
+  /** A DATA_DIR holding a database no process has open. */
+  const initialised = async () => {
+    const dataDir = await tempPath('data', 'db');
+    await cp(template, dataDir, { recursive: true });
+    return dataDir;
+  };
 
   it('a second server on the same DATA_DIR refuses at once, naming the first; the first keeps every record', async () => {
-    const dataDir = await tempPath('data', 'db');
+    const dataDir = await initialised();
     const first = await startServer({ DATABASE_URL: '', DATA_DIR: dataDir, BOOTSTRAP_ADMIN_KEY: KEY });
     await first.ready();
     const made: string[] = [];
@@ -67,7 +78,7 @@ describe('one process per embedded database (DATA_DIR)', function () {
   });
 
   it('a lock left by a process that died (SIGKILL) is taken over', async () => {
-    const dataDir = await tempPath('data', 'db');
+    const dataDir = await initialised();
     const first = await startServer({ DATABASE_URL: '', DATA_DIR: dataDir, BOOTSTRAP_ADMIN_KEY: KEY });
     await first.ready();
     await first.kill('SIGKILL');
@@ -78,7 +89,7 @@ describe('one process per embedded database (DATA_DIR)', function () {
   });
 
   it('a damaged folder is explained in one line, not a page of minified source', async () => {
-    const dataDir = await tempPath('data', 'db');
+    const dataDir = await initialised();
     const first = await startServer({ DATABASE_URL: '', DATA_DIR: dataDir, BOOTSTRAP_ADMIN_KEY: KEY });
     await first.ready();
     await first.kill('SIGTERM');
@@ -92,7 +103,7 @@ describe('one process per embedded database (DATA_DIR)', function () {
   });
 
   it('a folder that is not empty and holds no database is refused, not initialized over', async () => {
-    const dataDir = await tempPath('data', 'db');
+    const dataDir = await initialised();
     const first = await startServer({ DATABASE_URL: '', DATA_DIR: dataDir, BOOTSTRAP_ADMIN_KEY: KEY });
     await first.ready();
     await first.kill('SIGTERM');
@@ -104,7 +115,7 @@ describe('one process per embedded database (DATA_DIR)', function () {
   });
 
   it('a DATA_DIR inside another database folder, or that is a file, is refused', async () => {
-    const dataDir = await tempPath('data', 'db');
+    const dataDir = await initialised();
     const first = await startServer({ DATABASE_URL: '', DATA_DIR: dataDir, BOOTSTRAP_ADMIN_KEY: KEY });
     await first.ready();
     const inside = await cli(join(dataDir, 'newsub'), 'audit', 'verify');

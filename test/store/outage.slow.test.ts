@@ -12,7 +12,6 @@ import { startServer } from '../support/server-process.js';
 const KEY = 'outage-test-admin-key-0123456789';
 
 describe('a database outage (PostgreSQL, a cluster of the test its own)', function () {
-  this.timeout(180_000);
   // the fault tests run in the PostgreSQL pass, on a cluster of their own
   const cluster = usePrivateCluster();
 
@@ -57,7 +56,7 @@ describe('a database outage (PostgreSQL, a cluster of the test its own)', functi
     expect(server.output()).not.to.include('uncaught');
 
     await cluster().start();
-    await waitFor(async () => (await fetch(`${server.base}/readyz`)).status === 200, 30_000);
+    await waitFor(async () => (await fetch(`${server.base}/readyz`)).status === 200, 20_000);
     const after = await postFiling(server.base, w, remoteFiling(w, w.usccs[36]!));
     expect(after.status, JSON.stringify(after.body)).to.equal(201);
     expect(server.output()).to.include('database available again');
@@ -73,15 +72,15 @@ describe('a database outage (PostgreSQL, a cluster of the test its own)', functi
     expect((await postFiling(server.base, w, remoteFiling(w, w.usccs[0]!))).status).to.equal(201);
     await cluster().signal('STOP');
     try {
-      const started = Date.now();
+      const started = performance.now();
       const res = await postFiling(server.base, w, remoteFiling(w, w.usccs[1]!));
       expect(res.status).to.equal(503);
-      expect(Date.now() - started).to.be.below(15_000);
+      expect(performance.now() - started).to.be.below(15_000);
       expect(res.headers.get('retry-after')).to.equal('5');
     } finally {
       await cluster().signal('CONT');
     }
-    await waitFor(async () => (await fetch(`${server.base}/readyz`)).status === 200, 30_000);
+    await waitFor(async () => (await fetch(`${server.base}/readyz`)).status === 200, 20_000);
     expect((await postFiling(server.base, w, remoteFiling(w, w.usccs[2]!))).status).to.equal(201);
     await server.kill('SIGTERM');
   });

@@ -24,7 +24,6 @@ const HOUR = 3_600_000;
 const PHONE = { width: 375, height: 800 };
 
 describe('pages in a real browser', function () {
-  this.timeout(60_000);
   let browser: Browser;
   let server: Server;
   let base: string;
