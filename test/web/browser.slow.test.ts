@@ -140,7 +140,8 @@ describe('pages in a real browser', function () {
 
   it('a cancelled code shows the invalid page, and its report lands on the supervisor dashboard', async () => {
     const h = await harness();
-    const w = await world('110101');
+    // a district of its own: the dashboard lists the newest violations of the supervisor's regions
+    const w = await world('110109');
     const filing = (await file(w)).body.filing;
     await h.api().post(`/api/v1/filings/${filing.id}/cancel`).set(auth(w.agencyKey)).send({ reason: '计划调整，改期检查' });
     const page = await phone();
@@ -161,7 +162,7 @@ describe('pages in a real browser', function () {
     expect(await page.locator('.notice').innerText()).to.include('已提交');
 
     const supervisor = await phone();
-    await signIn(supervisor, await createKey({ role: 'supervisor', regions: ['1101'] }));
+    await signIn(supervisor, await createKey({ role: 'supervisor', regions: ['110109'] }));
     await supervisor.goto(`${base}/dashboard`);
     const report = supervisor.locator('.violation', { hasText: '两人持已撤销的核验码上门' });
     expect(await report.innerText()).to.include('GD-2026-1126-7').and.include('未备案入企检查');
