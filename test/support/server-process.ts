@@ -25,6 +25,10 @@ export interface ServerProcess {
 }
 
 const running = new Set<ChildProcess>();
+// a run that ends early (a leak's forced exit, mocha's bail) takes its servers with it
+process.on('exit', () => {
+  for (const child of running) child.kill('SIGKILL');
+});
 
 /** The time a server process lives in: it has no test clock, only the machine's. */
 export const machineNow = (): Date => new Date(); // wall-clock: what a server process reads
