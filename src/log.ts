@@ -7,14 +7,26 @@ import { requestMixin } from './request-context.js';
  * could carry a secret are censored even if someone logs them.
  */
 export function createLogger(level: string, pretty = !!process.stdout.isTTY): Logger {
-  const stream = pretty ? PinoPretty({ colorize: true, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname,service', sync: true }) : undefined;
+  const stream = pretty
+    ? PinoPretty({ colorize: true, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname,service', sync: true })
+    : undefined;
   const options: LoggerOptions = {
     level,
     base: { service: 'inspection-filing' },
     // the request id on every line written while a request is handled, services included
     mixin: requestMixin,
     redact: {
-      paths: ['req.headers.authorization', 'headers.authorization', 'key', '*.key', 'credentialNo', '*.credentialNo', 'databaseUrl', 'webhookSecret', 'smtpUrl'],
+      paths: [
+        'req.headers.authorization',
+        'headers.authorization',
+        'key',
+        '*.key',
+        'credentialNo',
+        '*.credentialNo',
+        'databaseUrl',
+        'webhookSecret',
+        'smtpUrl',
+      ],
       censor: '[redacted]',
     },
   };

@@ -44,7 +44,14 @@ export async function startRuntime(
   } = {},
 ): Promise<Runtime> {
   const closers: (() => Promise<void>)[] = [];
-  const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: opts.dataDir ?? config.dataDir, poolSize: config.pgPoolSize, queryTimeoutMs: config.pgQueryTimeoutMs, log, ...(opts.onQuery ? { onQuery: opts.onQuery } : {}) });
+  const store = await openStore({
+    databaseUrl: config.databaseUrl,
+    dataDir: opts.dataDir ?? config.dataDir,
+    poolSize: config.pgPoolSize,
+    queryTimeoutMs: config.pgQueryTimeoutMs,
+    log,
+    ...(opts.onQuery ? { onQuery: opts.onQuery } : {}),
+  });
   try {
     const applied = await migrateToLatest(store.db);
     if (applied.length) log.info({ migrations: applied }, 'migrations applied');
@@ -56,7 +63,8 @@ export async function startRuntime(
     // a reload made through another process (API or SIGHUP there) reloads this one's rules from its RULES_DIR
     feed.subscribe(
       (from) => {
-        if (from !== instanceId) rules.reload().catch((err: unknown) => log.error({ err }, 'rule reload announced by another process was refused here'));
+        if (from !== instanceId)
+          rules.reload().catch((err: unknown) => log.error({ err }, 'rule reload announced by another process was refused here'));
       },
       () => undefined,
       'rules',
@@ -78,7 +86,13 @@ export async function startRuntime(
         log.warn({ year }, 'no published PRC holiday calendar for this year: counting Monday to Friday as working days'),
       ),
       metrics: createMetrics({ defaults: !!opts.processMetrics }),
-      outbound: { smtpUrl: config.smtpUrl, digestFrom: config.digestFrom, webhookUrl: config.webhookUrl, webhookSecret: config.webhookSecret, webhookRetryBaseMs: config.webhookRetryBaseMs },
+      outbound: {
+        smtpUrl: config.smtpUrl,
+        digestFrom: config.digestFrom,
+        webhookUrl: config.webhookUrl,
+        webhookSecret: config.webhookSecret,
+        webhookRetryBaseMs: config.webhookRetryBaseMs,
+      },
     });
     closers.push(async () => {
       await services.jobs.drain();
@@ -87,11 +101,25 @@ export async function startRuntime(
     if (config.bootstrapAdminKey && (await services.keys.ensureBootstrapAdmin(config.bootstrapAdminKey))) {
       log.info('bootstrap admin key registered');
     } else if (!opts.quiet && !(await services.keys.adminExists())) {
-      log.warn('no admin key exists yet: start with BOOTSTRAP_ADMIN_KEY=<16+ characters>, or stop the service and run `npm run cli -- keys create --role admin --name <you>`');
+      log.warn(
+        'no admin key exists yet: start with BOOTSTRAP_ADMIN_KEY=<16+ characters>, or stop the service and run `npm run cli -- keys create --role admin --name <you>`',
+      );
     }
-    const app = createApp({ services, log, bodyLimit: config.bodyLimit, verifyRateLimit: config.verifyRateLimit, loginRateLimit: config.loginRateLimit, trustProxy: config.trustProxy, version });
+    const app = createApp({
+      services,
+      log,
+      bodyLimit: config.bodyLimit,
+      verifyRateLimit: config.verifyRateLimit,
+      loginRateLimit: config.loginRateLimit,
+      trustProxy: config.trustProxy,
+      version,
+    });
     if (opts.scheduler) {
-      const scheduler = startScheduler(services.jobs, { tz: config.tzRegion, digest: config.digestSchedule, sweep: config.sweepSchedule, draw: config.drawSchedule }, log);
+      const scheduler = startScheduler(
+        services.jobs,
+        { tz: config.tzRegion, digest: config.digestSchedule, sweep: config.sweepSchedule, draw: config.drawSchedule },
+        log,
+      );
       // stopped first: no new run starts while the running ones finish
       closers.unshift(() => scheduler.stop());
     }

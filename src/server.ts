@@ -16,7 +16,10 @@ function databaseAway(databaseUrl: string, err: unknown): string {
 
 /** What a person who just ran `npm start` needs: where to go, on which database, how to get in. */
 function banner(config: Config, kind: 'postgres' | 'pglite', hasAdmin: boolean): string {
-  const db = kind === 'pglite' ? `embedded PGlite in ${config.dataDir}` : `PostgreSQL ${new URL(config.databaseUrl ?? '').host}${new URL(config.databaseUrl ?? '').pathname}`;
+  const db =
+    kind === 'pglite'
+      ? `embedded PGlite in ${config.dataDir}`
+      : `PostgreSQL ${new URL(config.databaseUrl ?? '').host}${new URL(config.databaseUrl ?? '').pathname}`;
   const key = hasAdmin
     ? 'keys: an administrator makes them (npm run cli -- keys create …, or POST /api/v1/keys)'
     : `no admin key yet: restart with BOOTSTRAP_ADMIN_KEY=<16+ characters>${kind === 'pglite' ? ', or stop and run npm run cli -- keys create --role admin --name <you>' : ', or run npm run cli -- keys create --role admin --name <you>'}`;
@@ -58,7 +61,8 @@ async function main(): Promise<void> {
   } catch (err) {
     // a second process on the same embedded database, or a damaged one: one line that says what to do
     if (err instanceof DataDirLockedError || err instanceof EmbeddedDatabaseError) log.fatal(err.message);
-    else if (err instanceof AppError && err.messageKey === 'rules_invalid') log.fatal({ problems: err.details.map((d) => `${d.path}: ${d.message.en}`) }, 'rule sets are invalid; fix them and start again');
+    else if (err instanceof AppError && err.messageKey === 'rules_invalid')
+      log.fatal({ problems: err.details.map((d) => `${d.path}: ${d.message.en}`) }, 'rule sets are invalid; fix them and start again');
     else if (config.databaseUrl && isOutage(err)) log.fatal(databaseAway(config.databaseUrl, err));
     else log.fatal({ err }, 'start-up failed');
     process.exit(1);

@@ -7,7 +7,6 @@ import { harness } from './support/harness.js';
 import { auth, createAgency } from './support/fixtures.js';
 import { tempDir } from './support/temp.js';
 
-
 describe('command line', () => {
   it('keys create prints a working key once and stores only its hash', async () => {
     const h = await harness();
@@ -73,7 +72,12 @@ describe('command line', () => {
     expect(ok.code, ok.err).to.equal(0);
     expect(ok.out).to.match(/^audit trail intact: \d+ events in \d+ chains$/);
     const db = h.runtime.store.db;
-    const victim = await db.selectFrom('audit_events').select(['id', 'chain', 'seq', 'actor']).orderBy('id', 'desc').limit(1).executeTakeFirstOrThrow();
+    const victim = await db
+      .selectFrom('audit_events')
+      .select(['id', 'chain', 'seq', 'actor'])
+      .orderBy('id', 'desc')
+      .limit(1)
+      .executeTakeFirstOrThrow();
     await sql`alter table audit_events disable trigger audit_events_append_only`.execute(db);
     try {
       await sql`update audit_events set actor = 'someone-else' where id = ${victim.id}`.execute(db);

@@ -4,13 +4,27 @@ import { ConfigError, loadConfig } from '../src/config.js';
 describe('configuration', () => {
   it('runs with no configuration at all: PGlite in ./data on port 3000', () => {
     const c = loadConfig({});
-    expect(c).to.include({ port: 3000, databaseUrl: null, dataDir: './data', rulesDir: './rules', tzRegion: 'Asia/Shanghai', scheduler: true });
+    expect(c).to.include({
+      port: 3000,
+      databaseUrl: null,
+      dataDir: './data',
+      rulesDir: './rules',
+      tzRegion: 'Asia/Shanghai',
+      scheduler: true,
+    });
     expect(c.publicUrl).to.equal('http://localhost:3000');
   });
 
   it('reports every bad value at once, with what was expected, and never echoes a URL that may hold a password', () => {
     try {
-      loadConfig({ PORT: 'eighty', TZ_REGION: 'Mars/Olympus', SCHEDULER: 'maybe', DATABASE_URL: 'not a url with secret', WEBHOOK_URL: 'https://hooks.example/x', BOOTSTRAP_ADMIN_KEY: 'short' });
+      loadConfig({
+        PORT: 'eighty',
+        TZ_REGION: 'Mars/Olympus',
+        SCHEDULER: 'maybe',
+        DATABASE_URL: 'not a url with secret',
+        WEBHOOK_URL: 'https://hooks.example/x',
+        BOOTSTRAP_ADMIN_KEY: 'short',
+      });
       expect.fail('should refuse');
     } catch (e) {
       expect(e).to.be.instanceOf(ConfigError);

@@ -19,7 +19,8 @@ export const mochaHooks = {
       // every API response the run received, against the document the server publishes
       const doc = (await supertest((await harness()).runtime.app).get('/openapi.json')).body;
       const { checked, problems } = contractProblems(doc);
-      if (problems.length) throw new Error(`${problems.length} kinds of response differ from /openapi.json (of ${checked} checked):\n${problems.join('\n')}`);
+      if (problems.length)
+        throw new Error(`${problems.length} kinds of response differ from /openapi.json (of ${checked} checked):\n${problems.join('\n')}`);
     } finally {
       await killServers();
       await closeHarness();

@@ -24,7 +24,11 @@ describe('the server process', function () {
   it('reloads its rule sets on SIGHUP, and keeps them when the file is bad', async () => {
     const { base } = server;
     const version = async () =>
-      ((await (await fetch(`${base}/api/v1/rulesets`, { headers: { authorization: `Bearer ${key}` } })).json()) as { items: { version: string }[] }).items[0]?.version;
+      (
+        (await (await fetch(`${base}/api/v1/rulesets`, { headers: { authorization: `Bearer ${key}` } })).json()) as {
+          items: { version: string }[];
+        }
+      ).items[0]?.version;
     const path = join(rulesDir, 'national-baseline.json');
     const doc = JSON.parse(await readFile(path, 'utf8'));
     expect(await version()).to.equal(doc.version);

@@ -21,7 +21,8 @@ async function lines(pattern: RegExp, allow?: string): Promise<string[]> {
   const found: string[] = [];
   for (const file of await files('test')) {
     (await readFile(file, 'utf8')).split('\n').forEach((line, i) => {
-      if (pattern.test(line) && !(allow && line.includes(allow)) && !file.endsWith('suite.test.ts')) found.push(`${file}:${i + 1}: ${line.trim()}`);
+      if (pattern.test(line) && !(allow && line.includes(allow)) && !file.endsWith('suite.test.ts'))
+        found.push(`${file}:${i + 1}: ${line.trim()}`);
     });
   }
   return found;
@@ -33,7 +34,9 @@ describe('the test suite itself', () => {
   });
 
   it('has no timeout above 30 s, and mocha does not force an exit (a leaked handle fails the run)', async () => {
-    const timeouts = (await lines(/timeout\((\d[\d_]*)\)/)).filter((l) => Number(/timeout\((\d[\d_]*)\)/.exec(l)?.[1]?.replaceAll('_', '')) > 30_000);
+    const timeouts = (await lines(/timeout\((\d[\d_]*)\)/)).filter(
+      (l) => Number(/timeout\((\d[\d_]*)\)/.exec(l)?.[1]?.replaceAll('_', '')) > 30_000,
+    );
     expect(timeouts).to.deep.equal([]);
     for (const config of ['.mocharc.json', '.mocharc.slow.json']) {
       const c = JSON.parse(await readFile(config, 'utf8')) as { timeout?: number; exit?: boolean };
@@ -44,7 +47,9 @@ describe('the test suite itself', () => {
 
   it('keeps processes, browsers and clusters of their own in the slow tier (*.slow.test.ts)', async () => {
     const slowOnly = /child_process|support\/(server-process|pg-cluster|remote-world)|playwright/;
-    const fast = (await files('test')).filter((f) => f.endsWith('.test.ts') && !f.endsWith('.slow.test.ts') && !f.endsWith('suite.test.ts'));
+    const fast = (await files('test')).filter(
+      (f) => f.endsWith('.test.ts') && !f.endsWith('.slow.test.ts') && !f.endsWith('suite.test.ts'),
+    );
     const offenders: string[] = [];
     for (const f of fast) if (slowOnly.test(await readFile(f, 'utf8'))) offenders.push(f);
     expect(offenders).to.deep.equal([]);

@@ -7,8 +7,14 @@ import { sql } from 'kysely';
 import express from 'express';
 import { openStore } from '../../src/store/db.js';
 
-const store = await openStore({ databaseUrl: process.env.DATABASE_URL || null, dataDir: process.env.BASELINE_DATA_DIR ?? 'memory://', poolSize: Number(process.env.PG_POOL_SIZE ?? 20) });
-await sql`create table if not exists bench_baseline_inserts (id bigserial primary key, body jsonb not null, created_at timestamptz not null default now())`.execute(store.db);
+const store = await openStore({
+  databaseUrl: process.env.DATABASE_URL || null,
+  dataDir: process.env.BASELINE_DATA_DIR ?? 'memory://',
+  poolSize: Number(process.env.PG_POOL_SIZE ?? 20),
+});
+await sql`create table if not exists bench_baseline_inserts (id bigserial primary key, body jsonb not null, created_at timestamptz not null default now())`.execute(
+  store.db,
+);
 
 const app = express();
 app.disable('x-powered-by');
@@ -16,7 +22,9 @@ app.get('/baseline', (_req, res) => {
   res.json({ valid: true, filing: { filingNo: '211223-2026-0000001', status: 'filed' } });
 });
 app.post('/baseline/insert', express.json({ limit: '100kb' }), async (req, res) => {
-  const row = await sql<{ id: string }>`insert into bench_baseline_inserts (body) values (${JSON.stringify(req.body)}) returning id`.execute(store.db);
+  const row = await sql<{
+    id: string;
+  }>`insert into bench_baseline_inserts (body) values (${JSON.stringify(req.body)}) returning id`.execute(store.db);
   res.status(201).json({ id: row.rows[0]?.id });
 });
 const server = app.listen(Number(process.env.PORT ?? 3900), () => process.send?.('ready'));

@@ -35,12 +35,23 @@ function parseArgs(argv: string[]): Options {
   const get = (name: string, def: number) => numberFlag(argv, name, def);
   const i = argv.indexOf('--only');
   const only = i >= 0 ? (argv[i + 1] ?? '').split(',') : ['verify', 'page', 'filing'];
-  return { only, duration: get('duration', 12), rounds: get('rounds', 3), connections: get('connections', 50), enterprises: get('enterprises', 20_000), tsx: argv.includes('--tsx') };
+  return {
+    only,
+    duration: get('duration', 12),
+    rounds: get('rounds', 3),
+    connections: get('connections', 50),
+    enterprises: get('enterprises', 20_000),
+    tsx: argv.includes('--tsx'),
+  };
 }
 
 export function start(script: string, env: Record<string, string>): Promise<ChildProcess> {
   return new Promise((resolve, reject) => {
-    const child = fork(script, [], { env: { ...process.env, ...env }, execArgv: ['--import', 'tsx/esm'], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+    const child = fork(script, [], {
+      env: { ...process.env, ...env },
+      execArgv: ['--import', 'tsx/esm'],
+      stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    });
     child.once('message', () => resolve(child));
     child.once('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
   });
@@ -177,7 +188,17 @@ export async function drive(name: string, opts: autocannon.Options, pid?: number
   const r = await autocannon(opts);
   const [cpuAfter, dbCpuMs] = [cpuMsOf(pid), dbBefore ? postgresCpuSince(dbBefore) : undefined];
   const cpuMs = cpuBefore !== undefined && cpuAfter !== undefined ? cpuAfter - cpuBefore : undefined;
-  return { name, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.timeouts, non2xx: r.non2xx, requests: r.requests.total, cpuMs, dbCpuMs };
+  return {
+    name,
+    rps: r.requests.average,
+    p50: r.latency.p50,
+    p99: r.latency.p99,
+    errors: r.errors + r.timeouts,
+    non2xx: r.non2xx,
+    requests: r.requests.total,
+    cpuMs,
+    dbCpuMs,
+  };
 }
 
 export async function benchHttp(argv: string[]): Promise<void> {
@@ -204,11 +225,19 @@ async function benchHttpOn(o: Options, databaseUrl: string | null): Promise<void
 
   const port = 3901;
   const base = `http://127.0.0.1:${port}`;
-  const server = forkService({ PORT: String(port), DATA_DIR: dataDir, VERIFY_RATE_LIMIT: '1000000', ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}) }, o.tsx);
+  const server = forkService(
+    { PORT: String(port), DATA_DIR: dataDir, VERIFY_RATE_LIMIT: '1000000', ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}) },
+    o.tsx,
+  );
   const serverExit = new Promise<never>((_, reject) => server.once('exit', (code) => reject(new Error(`the service exited with ${code}`))));
   serverExit.catch(() => undefined);
   const baselineDir = databaseUrl ? '' : await mkdtemp(join(tmpdir(), 'bench-baseline-'));
-  const baseline = await start('scripts/bench/baseline-server.ts', { PORT: '3902', PG_POOL_SIZE: '20', ...(baselineDir ? { BASELINE_DATA_DIR: baselineDir } : {}), ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}) });
+  const baseline = await start('scripts/bench/baseline-server.ts', {
+    PORT: '3902',
+    PG_POOL_SIZE: '20',
+    ...(baselineDir ? { BASELINE_DATA_DIR: baselineDir } : {}),
+    ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
+  });
   try {
     await Promise.race([waitReady(`${base}/readyz`), serverExit]);
     // Filings to verify: file a few hundred through the API first.
@@ -217,7 +246,11 @@ async function benchHttpOn(o: Options, databaseUrl: string | null): Promise<void
     const codes: string[] = [];
     for (let i = 0; i < 300; i++) {
       const f = nextFiling();
-      const res = await fetch(`${base}/api/v1/filings`, { method: 'POST', headers: { authorization: `Bearer ${f.key}`, 'content-type': 'application/json' }, body: f.body });
+      const res = await fetch(`${base}/api/v1/filings`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${f.key}`, 'content-type': 'application/json' },
+        body: f.body,
+      });
       if (res.status !== 201) throw new Error(`seeding filing failed: ${res.status} ${await res.text()}`);
       codes.push(((await res.json()) as { filing: { verifyCode: string } }).filing.verifyCode);
     }
@@ -230,7 +263,12 @@ async function benchHttpOn(o: Options, databaseUrl: string | null): Promise<void
       get: () => drive('baseline GET (bare Express)', { ...common, url: 'http://127.0.0.1:3902/baseline' }, baseline.pid),
       // its own sequence of bodies: the service's must not come round to an enterprise again
       // (a second filing by the same agency would meet its cap and be refused, a cheaper answer)
-      insert: () => drive('baseline POST + 1 INSERT (bare Express)', { ...common, url: 'http://127.0.0.1:3902', requests: filingPosts(baselineBodies, '/baseline/insert') }, baseline.pid),
+      insert: () =>
+        drive(
+          'baseline POST + 1 INSERT (bare Express)',
+          { ...common, url: 'http://127.0.0.1:3902', requests: filingPosts(baselineBodies, '/baseline/insert') },
+          baseline.pid,
+        ),
     };
     const rows: (Row & { ratio: number; cpuRatio?: number })[] = [];
     const cpuPerRequest = (r: Row) => (r.cpuMs === undefined ? undefined : (1000 * r.cpuMs) / r.requests);
@@ -251,30 +289,42 @@ async function benchHttpOn(o: Options, databaseUrl: string | null): Promise<void
     let v = 0;
     if (o.only.includes('verify')) {
       await measure(() =>
-        drive('GET /api/v1/verify/:code', {
-          ...common,
-          url: base,
-          requests: [{ method: 'GET', setupRequest: (req) => ({ ...req, path: `/api/v1/verify/${codes[v++ % codes.length]}` }) }],
-        }, server.pid),
+        drive(
+          'GET /api/v1/verify/:code',
+          {
+            ...common,
+            url: base,
+            requests: [{ method: 'GET', setupRequest: (req) => ({ ...req, path: `/api/v1/verify/${codes[v++ % codes.length]}` }) }],
+          },
+          server.pid,
+        ),
       );
     }
     if (o.only.includes('page')) {
       // the page an enterprise's phone opens from the QR code: the same lookup, rendered as HTML
       await measure(() =>
-        drive('GET /v/:code (page)', {
-          ...common,
-          url: base,
-          requests: [{ method: 'GET', setupRequest: (req) => ({ ...req, path: `/v/${codes[v++ % codes.length]}` }) }],
-        }, server.pid),
+        drive(
+          'GET /v/:code (page)',
+          {
+            ...common,
+            url: base,
+            requests: [{ method: 'GET', setupRequest: (req) => ({ ...req, path: `/v/${codes[v++ % codes.length]}` }) }],
+          },
+          server.pid,
+        ),
       );
     }
     if (o.only.includes('filing')) {
       await measure(() => drive('POST /api/v1/filings', { ...common, url: base, requests: filingPosts(nextFiling) }, server.pid), 'insert');
     }
-    console.log(`\nHTTP benchmark: ${databaseUrl ? 'PostgreSQL' : 'PGlite'}, ${o.connections} connections, ${o.rounds} x ${common.duration} s per route alternating with its baseline, ${o.enterprises} enterprises, node ${process.version}, service ${o.tsx ? 'through tsx' : 'compiled (npm start)'}`);
+    console.log(
+      `\nHTTP benchmark: ${databaseUrl ? 'PostgreSQL' : 'PGlite'}, ${o.connections} connections, ${o.rounds} x ${common.duration} s per route alternating with its baseline, ${o.enterprises} enterprises, node ${process.version}, service ${o.tsx ? 'through tsx' : 'compiled (npm start)'}`,
+    );
     // ratio: throughput against the baseline's; CPU ratio: the baseline's CPU time per request in
     // its process against the route's in the service's; DB CPU: local PostgreSQL's, per request
-    console.log('route                                    req/s   p50 ms  p99 ms  errors  non-2xx  ratio  CPU µs/req  CPU ratio  DB CPU µs/req');
+    console.log(
+      'route                                    req/s   p50 ms  p99 ms  errors  non-2xx  ratio  CPU µs/req  CPU ratio  DB CPU µs/req',
+    );
     for (const r of rows) {
       console.log(
         `${r.name.padEnd(39)} ${r.rps.toFixed(0).padStart(6)}  ${String(r.p50).padStart(6)}  ${String(r.p99).padStart(6)}  ${String(r.errors).padStart(6)}  ${String(r.non2xx).padStart(7)}  ${r.ratio.toFixed(2).padStart(4)}x  ${(cpuPerRequest(r)?.toFixed(0) ?? '-').padStart(10)}  ${r.cpuRatio === undefined ? '        -' : `${r.cpuRatio.toFixed(2)}x`.padStart(9)}  ${(dbCpuPerRequest(r)?.toFixed(0) ?? '-').padStart(13)}`,

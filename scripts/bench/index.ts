@@ -6,7 +6,15 @@ import { benchScale } from './scale.js';
 import { benchSoak } from './soak.js';
 import { benchStartup } from './startup.js';
 
-const benches: Record<string, (argv: string[]) => Promise<void>> = { http: benchHttp, jobs: benchJobs, phases: benchPhases, rules: benchRules, scale: benchScale, soak: benchSoak, startup: benchStartup };
+const benches: Record<string, (argv: string[]) => Promise<void>> = {
+  http: benchHttp,
+  jobs: benchJobs,
+  phases: benchPhases,
+  rules: benchRules,
+  scale: benchScale,
+  soak: benchSoak,
+  startup: benchStartup,
+};
 
 const [name, ...rest] = process.argv.slice(2);
 const bench = name ? benches[name] : undefined;

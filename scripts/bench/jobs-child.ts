@@ -21,7 +21,9 @@ if (what === 'digest') {
   await sql`delete from digest_deliveries where day = ${day}::date`.execute(db);
   await sql`delete from digests where day = ${day}::date`.execute(db);
   await sql`delete from job_runs where job = 'digest' and period = ${day}`.execute(db);
-  const [, baselineMs] = await time(() => sql`select count(*) from filings where filed_at >= ${new Date(Number(from))} and filed_at < ${new Date(Number(to))}`.execute(db));
+  const [, baselineMs] = await time(() =>
+    sql`select count(*) from filings where filed_at >= ${new Date(Number(from))} and filed_at < ${new Date(Number(to))}`.execute(db),
+  );
   const [run, ms] = await time(() => rt.services.jobs.run('digest', { date: day, trigger: 'manual' }));
   if (run.outcome !== 'succeeded') throw new Error(run.error ?? 'digest failed');
   Object.assign(result, { ms, baselineMs });
@@ -31,8 +33,15 @@ if (what === 'digest') {
   await sql`delete from job_runs where job = 'draw' and period like ${`${day}%`}`.execute(db);
   // a province-level agency (Liaoning, 210000): its jurisdiction covers every bench enterprise
   await sql`update agencies set region = '210000' where id = ${agency.id}`.execute(db);
-  const plan = await rt.services.draws.createPlan(admin, { agencyId: agency.id, name: 'bench draw', filter: { region: '21' }, ratio: 0.05 });
-  const [population, baselineMs] = await time(() => db.selectFrom('enterprises').select(['uscc', 'risk_class', 'no_disturb']).where('region', 'like', '21%').execute());
+  const plan = await rt.services.draws.createPlan(admin, {
+    agencyId: agency.id,
+    name: 'bench draw',
+    filter: { region: '21' },
+    ratio: 0.05,
+  });
+  const [population, baselineMs] = await time(() =>
+    db.selectFrom('enterprises').select(['uscc', 'risk_class', 'no_disturb']).where('region', 'like', '21%').execute(),
+  );
   const [run, ms] = await time(() => rt.services.jobs.run('draw', { date: day, trigger: 'manual' }));
   if (run.outcome !== 'succeeded') throw new Error(run.error ?? 'draw failed');
   const drawId = plan.nextDraw!.id;

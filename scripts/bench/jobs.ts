@@ -38,7 +38,9 @@ async function loadDay(db: Db, reg: BenchRegistry, day: string, filings: number,
         case when g % 10 = 0 then 'dec_bench_warn' else 'dec_bench_allow' end, ts, 'bench', 'filed'
       from generate_series(${lo}::bigint, ${hi - 1}::bigint) g
       join bench_e e on e.i = (g * 7919) % ${n}
-      cross join lateral (select to_timestamp(${from / 1000}::double precision + g * ${step / 1000}::double precision) as ts) t`.execute(db);
+      cross join lateral (select to_timestamp(${from / 1000}::double precision + g * ${step / 1000}::double precision) as ts) t`.execute(
+      db,
+    );
     process.stdout.write(`  ${hi} filings\r`);
   }
   console.log();
@@ -55,7 +57,9 @@ async function loadDay(db: Db, reg: BenchRegistry, day: string, filings: number,
       (${agencyIds}::text[])[1 + g % ${agencyIds.length}], e.uscc, e.region, null, '{}', ts, ts, ts, '{}'
     from generate_series(0, ${violations - 1}::bigint) g
     join bench_e e on e.i = (g * 31) % ${n}
-    cross join lateral (select to_timestamp(${from / 1000}::double precision + g * ${(to - from) / violations / 1000}::double precision) as ts) t`.execute(db);
+    cross join lateral (select to_timestamp(${from / 1000}::double precision + g * ${(to - from) / violations / 1000}::double precision) as ts) t`.execute(
+    db,
+  );
   await sql`
     insert into feedback (filing_id, enterprise_uscc, agency_id, region, rating, conduct_rule_ids, comment, violation_id, given_at, given_by)
     select f.id, f.enterprise_uscc, f.agency_id, f.region, 1 + (row_number() over ()) % 5, '{}', null, null, f.filed_at, 'bench'
@@ -65,7 +69,11 @@ async function loadDay(db: Db, reg: BenchRegistry, day: string, filings: number,
 
 function child(args: string[]): Promise<Record<string, number>> {
   return new Promise((resolve, reject) => {
-    const c = fork('scripts/bench/jobs-child.ts', args, { execArgv: ['--import', 'tsx/esm'], env: { ...process.env, LOG_LEVEL: 'warn', SCHEDULER: 'off' }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const c = fork('scripts/bench/jobs-child.ts', args, {
+      execArgv: ['--import', 'tsx/esm'],
+      env: { ...process.env, LOG_LEVEL: 'warn', SCHEDULER: 'off' },
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
     c.once('message', (m) => resolve(m as Record<string, number>));
     c.once('exit', (code) => (code ? reject(new Error(`child exited ${code}`)) : undefined));
   });

@@ -46,20 +46,45 @@ const REGIONS = ['211221', '211223', '211224', '211281', '211282', '211202', '21
 
 export async function loadRegistry(db: Db, enterprises: number): Promise<BenchRegistry> {
   const adminKey = `bench_admin_${randomBytes(12).toString('hex')}`;
-  await db.insertInto('api_keys').values({ id: newId('key'), key_hash: hashKey(adminKey), role: 'admin', name: 'bench admin', agency_id: null, uscc: null, regions: [] }).execute();
+  await db
+    .insertInto('api_keys')
+    .values({ id: newId('key'), key_hash: hashKey(adminKey), role: 'admin', name: 'bench admin', agency_id: null, uscc: null, regions: [] })
+    .execute();
   const agencies: BenchRegistry['agencies'] = [];
   for (let a = 0; a < 8; a++) {
     const id = newId('ag');
     const itemCodes = Array.from({ length: 12 }, (_, i) => `B${a}-${String(i).padStart(3, '0')}`);
-    await db.insertInto('agencies').values({ id, code: `BENCH-${a}-${randomBytes(3).toString('hex')}`, name: `基准执法局 ${a}`, region: REGIONS[a % REGIONS.length] as string }).execute();
-    await db.insertInto('agency_item_records').values(itemCodes.map((code) => ({ agency_id: id, code, name: `事项 ${code}`, basis: '依据' }))).execute();
+    await db
+      .insertInto('agencies')
+      .values({
+        id,
+        code: `BENCH-${a}-${randomBytes(3).toString('hex')}`,
+        name: `基准执法局 ${a}`,
+        region: REGIONS[a % REGIONS.length] as string,
+      })
+      .execute();
+    await db
+      .insertInto('agency_item_records')
+      .values(itemCodes.map((code) => ({ agency_id: id, code, name: `事项 ${code}`, basis: '依据' })))
+      .execute();
     const inspectorIds = Array.from({ length: 10 }, () => newId('insp'));
     await db
       .insertInto('inspectors')
-      .values(inspectorIds.map((iid, i) => ({ id: iid, agency_id: id, name: `执法员${i}`, credential_no: `LN${a}${randomBytes(5).toString('hex')}`, valid_until: '2099-12-31' })))
+      .values(
+        inspectorIds.map((iid, i) => ({
+          id: iid,
+          agency_id: id,
+          name: `执法员${i}`,
+          credential_no: `LN${a}${randomBytes(5).toString('hex')}`,
+          valid_until: '2099-12-31',
+        })),
+      )
       .execute();
     const key = `bench_agency_${randomBytes(12).toString('hex')}`;
-    await db.insertInto('api_keys').values({ id: newId('key'), key_hash: hashKey(key), role: 'agency', name: `bench ${a}`, agency_id: id, uscc: null, regions: [] }).execute();
+    await db
+      .insertInto('api_keys')
+      .values({ id: newId('key'), key_hash: hashKey(key), role: 'agency', name: `bench ${a}`, agency_id: id, uscc: null, regions: [] })
+      .execute();
     agencies.push({ id, key, inspectorIds, itemCodes });
   }
   const usccs: string[] = [];
@@ -71,9 +96,20 @@ export async function loadRegistry(db: Db, enterprises: number): Promise<BenchRe
       const body = Array.from(randomBytes(9), (b) => USCC_ALPHABET[b % 31]).join('');
       const uscc = makeUscc('91', region, body);
       usccs.push(uscc);
-      rows.push({ uscc, name: `企业${i}`, region, industry: '制造业', risk_class: (['A', 'B', 'C', 'D'] as const)[i % 4] ?? null, no_disturb: false });
+      rows.push({
+        uscc,
+        name: `企业${i}`,
+        region,
+        industry: '制造业',
+        risk_class: (['A', 'B', 'C', 'D'] as const)[i % 4] ?? null,
+        no_disturb: false,
+      });
     }
-    await db.insertInto('enterprises').values(rows).onConflict((oc) => oc.doNothing()).execute();
+    await db
+      .insertInto('enterprises')
+      .values(rows)
+      .onConflict((oc) => oc.doNothing())
+      .execute();
   }
   await sql`analyze`.execute(db);
   return { adminKey, agencies, usccs };

@@ -36,10 +36,23 @@ function sample(): { input: FilingInput; facts: Facts } {
   const plannedStart = new Date(now.getTime() + 5 * DAY);
   return {
     input: {
-      agencyId: 'scjg', enterpriseUscc: '91211223MA0XYW123P', type: 'routine', itemCodes: ['I-3', 'I-7'],
-      inspectorIds: ['p1', 'p2'], plannedStart, plannedEnd: new Date(plannedStart.getTime() + 6 * HOUR), onSite: true,
-      reason: null, onSiteJustification: '企业自查报告存在疑点，需现场核实', jointAgencyIds: [], purpose: 'inspection', requiresLegalRepresentative: false,
-      legalRepresentativeReason: null, trigger: null, campaign: null, drawAssignmentId: null,
+      agencyId: 'scjg',
+      enterpriseUscc: '91211223MA0XYW123P',
+      type: 'routine',
+      itemCodes: ['I-3', 'I-7'],
+      inspectorIds: ['p1', 'p2'],
+      plannedStart,
+      plannedEnd: new Date(plannedStart.getTime() + 6 * HOUR),
+      onSite: true,
+      reason: null,
+      onSiteJustification: '企业自查报告存在疑点，需现场核实',
+      jointAgencyIds: [],
+      purpose: 'inspection',
+      requiresLegalRepresentative: false,
+      legalRepresentativeReason: null,
+      trigger: null,
+      campaign: null,
+      drawAssignmentId: null,
     },
     facts: {
       agency: { id: 'scjg', name: 'scjg', active: true, region: '211223', itemCodes: Array.from({ length: 30 }, (_, i) => `I-${i}`) },
@@ -64,25 +77,38 @@ function jreEngine(): Engine {
     agencyActive: (c) => c.facts.agency?.active === true,
     validCredentials: (c) => {
       const last = localDate(c.input.plannedEnd, tz);
-      return new Set(c.facts.inspectors.filter((i) => c.input.inspectorIds.includes(i.id) && i.validUntil >= last).map((i) => i.credentialNo)).size;
+      return new Set(
+        c.facts.inspectors.filter((i) => c.input.inspectorIds.includes(i.id) && i.validUntil >= last).map((i) => i.credentialNo),
+      ).size;
     },
     unpublishedItems: (c) => c.input.itemCodes.filter((x) => !(c.facts.agency?.itemCodes ?? []).includes(x)).length,
     type: (c) => c.input.type,
     reasonLength: (c) => (c.input.reason ?? '').length,
-    windowBad: (c) => c.input.plannedEnd <= c.input.plannedStart || c.input.plannedEnd.getTime() - c.input.plannedStart.getTime() > 15 * DAY || (c.input.type !== 'emergency' && c.input.plannedStart.getTime() < now.getTime() - 5 * 60_000),
+    windowBad: (c) =>
+      c.input.plannedEnd <= c.input.plannedStart ||
+      c.input.plannedEnd.getTime() - c.input.plannedStart.getTime() > 15 * DAY ||
+      (c.input.type !== 'emergency' && c.input.plannedStart.getTime() < now.getTime() - 5 * 60_000),
     annualCount: (c) => {
       const y = localYear(c.input.plannedStart, tz);
-      return c.facts.history.filter((h) => h.agencyId === c.input.agencyId && ['routine', 'special', 'random'].includes(h.type) && localYear(h.plannedStart, tz) === y).length;
+      return c.facts.history.filter(
+        (h) => h.agencyId === c.input.agencyId && ['routine', 'special', 'random'].includes(h.type) && localYear(h.plannedStart, tz) === y,
+      ).length;
     },
     annualLimit: (c) => ({ A: 1, B: 1, C: 2, D: 4, unknown: 1 })[c.facts.enterprise.riskClass ?? 'unknown'],
-    dayCount: (c) => c.facts.history.filter((h) => h.onSite && localDate(h.plannedStart, tz) === localDate(c.input.plannedStart, tz)).length,
+    dayCount: (c) =>
+      c.facts.history.filter((h) => h.onSite && localDate(h.plannedStart, tz) === localDate(c.input.plannedStart, tz)).length,
     weekCount: (c) => c.facts.history.filter((h) => h.onSite && Math.abs(h.plannedStart - c.input.plannedStart.getTime()) < 7 * DAY).length,
-    monthCount: (c) => c.facts.history.filter((h) => h.onSite && Math.abs(h.plannedStart - c.input.plannedStart.getTime()) < 30 * DAY).length,
+    monthCount: (c) =>
+      c.facts.history.filter((h) => h.onSite && Math.abs(h.plannedStart - c.input.plannedStart.getTime()) < 30 * DAY).length,
     noFindingStreak: (c) => {
-      const r = c.facts.history.filter((h) => h.agencyId === c.input.agencyId && h.resultOutcome).sort((a, b) => b.conductedAt! - a.conductedAt!).slice(0, 3);
+      const r = c.facts.history
+        .filter((h) => h.agencyId === c.input.agencyId && h.resultOutcome)
+        .sort((a, b) => b.conductedAt! - a.conductedAt!)
+        .slice(0, 3);
       return r.length === 3 && r.every((h) => h.resultOutcome === 'no_issues');
     },
-    otherAgencyNearby: (c) => c.facts.history.some((h) => h.agencyId !== c.input.agencyId && Math.abs(h.plannedStart - c.input.plannedStart.getTime()) <= 7 * DAY),
+    otherAgencyNearby: (c) =>
+      c.facts.history.some((h) => h.agencyId !== c.input.agencyId && Math.abs(h.plannedStart - c.input.plannedStart.getTime()) <= 7 * DAY),
     noDisturb: (c) => c.facts.enterprise.noDisturb,
     leadHours: (c) => (c.input.plannedStart.getTime() - now.getTime()) / HOUR,
     justificationLength: (c) => (c.input.onSiteJustification ?? '').length,
@@ -93,23 +119,54 @@ function jreEngine(): Engine {
   };
   for (const [id, fn] of Object.entries(derived)) engine.addFact(id, async (_p, almanac) => fn(await get(almanac)));
   type Condition = { fact: string; operator: string; value: unknown };
-  const rule = (id: string, all: Condition[]): RuleProperties => ({ name: id, conditions: { all } as RuleProperties["conditions"], event: { type: id } });
+  const rule = (id: string, all: Condition[]): RuleProperties => ({
+    name: id,
+    conditions: { all } as RuleProperties['conditions'],
+    event: { type: id },
+  });
   const rules: RuleProperties[] = [
     rule('agency.registered', [{ fact: 'agencyActive', operator: 'equal', value: false }]),
     rule('inspectors.min-certified', [{ fact: 'validCredentials', operator: 'lessThan', value: 2 }]),
     rule('items.published', [{ fact: 'unpublishedItems', operator: 'greaterThan', value: 0 }]),
-    rule('filing.reason-required', [{ fact: 'type', operator: 'in', value: ['case', 'emergency'] }, { fact: 'reasonLength', operator: 'lessThan', value: 4 }]),
+    rule('filing.reason-required', [
+      { fact: 'type', operator: 'in', value: ['case', 'emergency'] },
+      { fact: 'reasonLength', operator: 'lessThan', value: 4 },
+    ]),
     rule('filing.window', [{ fact: 'windowBad', operator: 'equal', value: true }]),
-    rule('frequency.annual-same-agency', [{ fact: 'type', operator: 'in', value: ['routine', 'special', 'random'] }, { fact: 'annualCount', operator: 'greaterThanInclusive', value: { fact: 'annualLimit' } }]),
-    rule('frequency.alert-day', [{ fact: 'onSite', operator: 'equal', value: true }, { fact: 'dayCount', operator: 'greaterThanInclusive', value: 1 }]),
-    rule('frequency.alert-week', [{ fact: 'onSite', operator: 'equal', value: true }, { fact: 'weekCount', operator: 'greaterThanInclusive', value: 2 }]),
-    rule('frequency.alert-month', [{ fact: 'onSite', operator: 'equal', value: true }, { fact: 'monthCount', operator: 'greaterThanInclusive', value: 3 }]),
+    rule('frequency.annual-same-agency', [
+      { fact: 'type', operator: 'in', value: ['routine', 'special', 'random'] },
+      { fact: 'annualCount', operator: 'greaterThanInclusive', value: { fact: 'annualLimit' } },
+    ]),
+    rule('frequency.alert-day', [
+      { fact: 'onSite', operator: 'equal', value: true },
+      { fact: 'dayCount', operator: 'greaterThanInclusive', value: 1 },
+    ]),
+    rule('frequency.alert-week', [
+      { fact: 'onSite', operator: 'equal', value: true },
+      { fact: 'weekCount', operator: 'greaterThanInclusive', value: 2 },
+    ]),
+    rule('frequency.alert-month', [
+      { fact: 'onSite', operator: 'equal', value: true },
+      { fact: 'monthCount', operator: 'greaterThanInclusive', value: 3 },
+    ]),
     rule('frequency.no-findings-streak', [{ fact: 'noFindingStreak', operator: 'equal', value: true }]),
     rule('coordination.joint-suggested', [{ fact: 'otherAgencyNearby', operator: 'equal', value: true }]),
-    rule('enterprise.no-disturb', [{ fact: 'noDisturb', operator: 'equal', value: true }, { fact: 'type', operator: 'notIn', value: ['case', 'emergency'] }]),
-    rule('filing.lead-time', [{ fact: 'type', operator: 'in', value: ['routine', 'special', 'random'] }, { fact: 'leadHours', operator: 'lessThan', value: 24 }]),
-    rule('filing.onsite-justified', [{ fact: 'onSite', operator: 'equal', value: true }, { fact: 'justificationLength', operator: 'lessThan', value: 4 }]),
-    rule('filing.emergency-late', [{ fact: 'type', operator: 'equal', value: 'emergency' }, { fact: 'hoursLate', operator: 'greaterThan', value: 24 }]),
+    rule('enterprise.no-disturb', [
+      { fact: 'noDisturb', operator: 'equal', value: true },
+      { fact: 'type', operator: 'notIn', value: ['case', 'emergency'] },
+    ]),
+    rule('filing.lead-time', [
+      { fact: 'type', operator: 'in', value: ['routine', 'special', 'random'] },
+      { fact: 'leadHours', operator: 'lessThan', value: 24 },
+    ]),
+    rule('filing.onsite-justified', [
+      { fact: 'onSite', operator: 'equal', value: true },
+      { fact: 'justificationLength', operator: 'lessThan', value: 4 },
+    ]),
+    rule('filing.emergency-late', [
+      { fact: 'type', operator: 'equal', value: 'emergency' },
+      { fact: 'hoursLate', operator: 'greaterThan', value: 24 },
+    ]),
     rule('conduct.N4', [{ fact: 'legalRepWithoutReason', operator: 'equal', value: true }]),
     rule('conduct.N6', [{ fact: 'disguised', operator: 'equal', value: true }]),
   ];
@@ -132,10 +189,15 @@ async function rate(fn: () => unknown | Promise<unknown>, seconds: number): Prom
 export async function benchRules(argv: string[]): Promise<void> {
   const seconds = Number(argv[argv.indexOf('--seconds') + 1] || 3);
   const sets = await loadRuleSets('rules');
-  const cases = [sample(), { ...sample(), input: { ...sample().input, plannedStart: new Date(now.getTime() + 40 * HOUR), itemCodes: ['NOPE'] } }];
+  const cases = [
+    sample(),
+    { ...sample(), input: { ...sample().input, plannedStart: new Date(now.getTime() + 40 * HOUR), itemCodes: ['NOPE'] } },
+  ];
   const engine = jreEngine();
   for (const c of cases) {
-    const ours = evaluate(sets, c.input, c.facts, { now, tz }).findings.map((f) => f.ruleId).sort();
+    const ours = evaluate(sets, c.input, c.facts, { now, tz })
+      .findings.map((f) => f.ruleId)
+      .sort();
     const theirs = (await engine.run({ ctx: c })).events.map((e) => e.type).sort();
     if (ours.join() !== theirs.join()) throw new Error(`the engines disagree: ours [${ours}] vs json-rules-engine [${theirs}]`);
     console.log(`sample fires [${ours.join(', ') || 'nothing'}] in both engines`);
@@ -154,7 +216,9 @@ export async function benchRules(argv: string[]): Promise<void> {
     return evaluate(sets, c.input, c.facts, { now, tz });
   }, seconds);
   const jreRate = await rate(() => engine.run({ ctx: varied[b++ % varied.length]! }), seconds);
-  console.log(`\nrule evaluation: ${rules} rules in ${sets.length} sets, 1000 filings (12 prior filings each), ${seconds} s each, one core, node ${process.version}`);
+  console.log(
+    `\nrule evaluation: ${rules} rules in ${sets.length} sets, 1000 filings (12 prior filings each), ${seconds} s each, one core, node ${process.version}`,
+  );
   console.log(`inspection-filing evaluate()   ${oursRate.toFixed(0).padStart(9)} evaluations/s`);
   console.log(`json-rules-engine 7.3.1        ${jreRate.toFixed(0).padStart(9)} evaluations/s`);
   console.log(`ratio                          ${(oursRate / jreRate).toFixed(1).padStart(9)}x`);

@@ -44,7 +44,9 @@ export async function benchScale(argv: string[]): Promise<void> {
   try {
     await migrateToLatest(store.db);
     reg = await loadRegistry(store.db, 50_000);
-    await sql`insert into decisions (id, outcome, findings, rule_sets, evaluated_at) values ('dec_bulk', 'allow', '[]', '[]', now()) on conflict do nothing`.execute(store.db);
+    await sql`insert into decisions (id, outcome, findings, rule_sets, evaluated_at) values ('dec_bulk', 'allow', '[]', '[]', now()) on conflict do nothing`.execute(
+      store.db,
+    );
     console.log('loading 10,000 prior filings ...');
     await bulkLoad(store.db, reg, 0, 10_000);
   } catch (err) {
@@ -64,9 +66,14 @@ export async function benchScale(argv: string[]): Promise<void> {
     return {
       key: agency.key,
       body: JSON.stringify({
-        enterpriseUscc: uscc, type: 'case', reason: '投诉举报核查', itemCodes: [agency.itemCodes[0]],
-        inspectorIds: agency.inspectorIds.slice(0, 2), plannedStart: start.toISOString(),
-        plannedEnd: new Date(start.getTime() + 4 * HOUR).toISOString(), onSiteJustification: '需现场核实',
+        enterpriseUscc: uscc,
+        type: 'case',
+        reason: '投诉举报核查',
+        itemCodes: [agency.itemCodes[0]],
+        inspectorIds: agency.inspectorIds.slice(0, 2),
+        plannedStart: start.toISOString(),
+        plannedEnd: new Date(start.getTime() + 4 * HOUR).toISOString(),
+        onSiteJustification: '需现场核实',
       }),
     };
   };
@@ -84,6 +91,9 @@ export async function benchScale(argv: string[]): Promise<void> {
   }
   console.log(`\nPOST /api/v1/filings, PostgreSQL, ${connections} connections, ${duration} s each, node ${process.version}`);
   console.log('history                          req/s   p50 ms  p99 ms  errors  non-2xx');
-  for (const r of rows) console.log(`${r.name.padEnd(30)} ${r.rps.toFixed(0).padStart(6)}  ${String(r.p50).padStart(6)}  ${String(r.p99).padStart(6)}  ${String(r.errors).padStart(6)}  ${String(r.non2xx).padStart(7)}`);
+  for (const r of rows)
+    console.log(
+      `${r.name.padEnd(30)} ${r.rps.toFixed(0).padStart(6)}  ${String(r.p50).padStart(6)}  ${String(r.p99).padStart(6)}  ${String(r.errors).padStart(6)}  ${String(r.non2xx).padStart(7)}`,
+    );
   console.log(`p50 ratio (large / small): ${(rows[1]!.p50 / rows[0]!.p50).toFixed(2)}x`);
 }

@@ -17,7 +17,10 @@ const PORT = 3911;
 
 function rssKb(pid: number): number {
   try {
-    const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS:')) ?? '';
+    const line =
+      readFileSync(`/proc/${pid}/status`, 'utf8')
+        .split('\n')
+        .find((l) => l.startsWith('VmRSS:')) ?? '';
     return Number(/\d+/.exec(line)?.[0] ?? 0);
   } catch {
     return 0;
@@ -76,7 +79,10 @@ export async function benchStartup(argv: string[]): Promise<void> {
   await migrateToLatest(store.db);
   await store.close();
   const variants = { tsx: ['node_modules/.bin/tsx', 'src/server.ts'], compiled: [process.execPath, 'dist/server.js'] } as const;
-  const results: Record<keyof typeof variants, { ms: number[]; rss: number[] }> = { tsx: { ms: [], rss: [] }, compiled: { ms: [], rss: [] } };
+  const results: Record<keyof typeof variants, { ms: number[]; rss: number[] }> = {
+    tsx: { ms: [], rss: [] },
+    compiled: { ms: [], rss: [] },
+  };
   const dirs: string[] = [];
   try {
     for (let round = 0; round < rounds; round++) {
@@ -96,7 +102,8 @@ export async function benchStartup(argv: string[]): Promise<void> {
   }
   console.log(`startup: ${databaseUrl ? 'PostgreSQL' : 'PGlite'}, ${rounds} rounds each, alternating, node ${process.version}`);
   console.log('variant    ready ms (median)  RSS MB (median)');
-  for (const [name, r] of Object.entries(results)) console.log(`${name.padEnd(10)} ${median(r.ms).toFixed(0).padStart(17)}  ${median(r.rss).toFixed(0).padStart(15)}`);
+  for (const [name, r] of Object.entries(results))
+    console.log(`${name.padEnd(10)} ${median(r.ms).toFixed(0).padStart(17)}  ${median(r.rss).toFixed(0).padStart(15)}`);
   const t = results.tsx;
   const c = results.compiled;
   console.log(`compiled/tsx: start time ${(median(c.ms) / median(t.ms)).toFixed(2)}x, RSS ${(median(c.rss) / median(t.rss)).toFixed(2)}x`);

@@ -36,7 +36,11 @@ const validateKey = bodyValidator(KeyCreate);
 /** The command line speaks Chinese when the terminal's LANG does, English otherwise. */
 const cliLang = (): Lang => (/^zh/i.test(process.env.LANG ?? '') ? 'zh-CN' : 'en');
 const say = (zh: string, en: string) => (cliLang() === 'en' ? en : zh);
-const cliOption = (pointer: string) => ({ agencyId: 'agency', uscc: 'uscc', regions: 'regions', name: 'name', role: 'role', email: 'email', expiresAt: 'expires' })[pointer.split('/')[1] ?? ''] ?? (pointer || 'options');
+const cliOption = (pointer: string) =>
+  ({ agencyId: 'agency', uscc: 'uscc', regions: 'regions', name: 'name', role: 'role', email: 'email', expiresAt: 'expires' })[
+    pointer.split('/')[1] ?? ''
+  ] ??
+  (pointer || 'options');
 
 const CLI_ACTOR: Principal = { keyId: 'cli', role: 'admin', name: 'command line', agencyId: null, uscc: null, regions: [] };
 
@@ -94,40 +98,52 @@ export function buildCli(io: CliIo): Command {
     .option('--regions <codes>', 'comma-separated division-code prefixes (role supervisor)')
     .option('--email <address>', "where the nightly digest of the key's regions is mailed (role supervisor)")
     .option('--expires <time>', 'when the key stops working, ISO 8601 (2027-01-01T00:00:00+08:00)')
-    .action(async (o: { role: string; name: string; agency?: string; uscc?: string; regions?: string; email?: string; expires?: string }) => {
-      if (!(ROLES as readonly string[]).includes(o.role)) {
-        io.err(say(`--role 应为 ${ROLES.join(', ')} 之一`, `--role must be one of ${ROLES.join(', ')}`));
-        throw new ExitCode(2);
-      }
-      const regions = o.regions?.split(',').map((s) => s.trim()).filter(Boolean);
-      // an empty list would mean every region: that is said by leaving --regions out, not by accident
-      if (regions !== undefined && regions.length === 0) {
-        io.err(say('--regions 至少要有一个区划代码前缀（不限地区请不写 --regions）', '--regions needs at least one division-code prefix (leave it out for every region)'));
-        throw new ExitCode(2);
-      }
-      const body = {
-        role: o.role as Role,
-        name: o.name,
-        ...(o.agency ? { agencyId: o.agency } : {}),
-        ...(o.uscc ? { uscc: o.uscc } : {}),
-        ...(regions !== undefined ? { regions } : {}),
-        ...(o.email ? { email: o.email } : {}),
-        ...(o.expires ? { expiresAt: o.expires } : {}),
-      };
-      try {
-        validateKey(body);
-      } catch (err) {
-        if (!(err instanceof AppError)) throw err;
-        for (const d of err.details) io.err(`--${cliOption(d.path)}: ${d.message[cliLang()]}`);
-        throw new ExitCode(2);
-      }
-      const created = await withRuntime((rt) => rt.services.keys.create(CLI_ACTOR, body));
-      io.out(`key id: ${created.id}`);
-      io.out(`role:   ${created.role}${created.agencyId ? ` (agency ${created.agencyId})` : ''}${created.uscc ? ` (enterprise ${created.uscc})` : ''}`);
-      io.out(`key:    ${created.key}`);
-      if (created.expiresAt) io.out(`expires: ${created.expiresAt}`);
-      io.out('The key is shown this once; only its hash is stored.');
-    });
+    .action(
+      async (o: { role: string; name: string; agency?: string; uscc?: string; regions?: string; email?: string; expires?: string }) => {
+        if (!(ROLES as readonly string[]).includes(o.role)) {
+          io.err(say(`--role 应为 ${ROLES.join(', ')} 之一`, `--role must be one of ${ROLES.join(', ')}`));
+          throw new ExitCode(2);
+        }
+        const regions = o.regions
+          ?.split(',')
+          .map((s) => s.trim())
+          .filter(Boolean);
+        // an empty list would mean every region: that is said by leaving --regions out, not by accident
+        if (regions !== undefined && regions.length === 0) {
+          io.err(
+            say(
+              '--regions 至少要有一个区划代码前缀（不限地区请不写 --regions）',
+              '--regions needs at least one division-code prefix (leave it out for every region)',
+            ),
+          );
+          throw new ExitCode(2);
+        }
+        const body = {
+          role: o.role as Role,
+          name: o.name,
+          ...(o.agency ? { agencyId: o.agency } : {}),
+          ...(o.uscc ? { uscc: o.uscc } : {}),
+          ...(regions !== undefined ? { regions } : {}),
+          ...(o.email ? { email: o.email } : {}),
+          ...(o.expires ? { expiresAt: o.expires } : {}),
+        };
+        try {
+          validateKey(body);
+        } catch (err) {
+          if (!(err instanceof AppError)) throw err;
+          for (const d of err.details) io.err(`--${cliOption(d.path)}: ${d.message[cliLang()]}`);
+          throw new ExitCode(2);
+        }
+        const created = await withRuntime((rt) => rt.services.keys.create(CLI_ACTOR, body));
+        io.out(`key id: ${created.id}`);
+        io.out(
+          `role:   ${created.role}${created.agencyId ? ` (agency ${created.agencyId})` : ''}${created.uscc ? ` (enterprise ${created.uscc})` : ''}`,
+        );
+        io.out(`key:    ${created.key}`);
+        if (created.expiresAt) io.out(`expires: ${created.expiresAt}`);
+        io.out('The key is shown this once; only its hash is stored.');
+      },
+    );
   keys
     .command('list')
     .description('list keys (never the key itself), newest first')
@@ -145,7 +161,13 @@ export function buildCli(io: CliIo): Command {
       });
       for (const k of rows) {
         const scope = k.agencyId ?? k.uscc ?? (k.regions.length ? k.regions.join(',') : '');
-        const state = k.revokedAt ? `revoked ${k.revokedAt}` : !k.active ? `expired ${k.expiresAt}` : k.expiresAt ? `until ${k.expiresAt}` : 'active';
+        const state = k.revokedAt
+          ? `revoked ${k.revokedAt}`
+          : !k.active
+            ? `expired ${k.expiresAt}`
+            : k.expiresAt
+              ? `until ${k.expiresAt}`
+              : 'active';
         io.out([k.id, k.role, scope || '-', state, k.name].join('\t'));
       }
       if (!rows.length) io.out('no keys');
@@ -193,7 +215,9 @@ export function buildCli(io: CliIo): Command {
       io.out(`  seed matches its published hash: ${v.seedMatchesCommitment ? 'yes' : 'NO'}`);
       io.out(`  population matches its hash:     ${v.populationMatchesHash ? 'yes' : 'NO'}`);
       io.out(`  record matches the audit trail:  ${v.recordMatchesAudit ? 'yes' : 'NO'}`);
-      io.out(`  assignments (${v.recorded} recorded, ${v.recomputed} recomputed): ${v.assignmentsMatch ? 'the same' : `first difference at #${v.firstDifference?.seq}: recorded ${v.firstDifference?.recorded ?? '-'}, recomputed ${v.firstDifference?.recomputed ?? '-'}`}`);
+      io.out(
+        `  assignments (${v.recorded} recorded, ${v.recomputed} recomputed): ${v.assignmentsMatch ? 'the same' : `first difference at #${v.firstDifference?.seq}: recorded ${v.firstDifference?.recorded ?? '-'}, recomputed ${v.firstDifference?.recomputed ?? '-'}`}`,
+      );
       if (!v.matches) throw new ExitCode(1);
     });
 
@@ -256,7 +280,8 @@ export function buildCli(io: CliIo): Command {
       }
       // whatever a failed restore wrote goes again: the folder was empty or absent before it
       const undo = async () => {
-        if (existed) for (const entry of await readdir(config.dataDir)) await rm(join(config.dataDir, entry), { recursive: true, force: true });
+        if (existed)
+          for (const entry of await readdir(config.dataDir)) await rm(join(config.dataDir, entry), { recursive: true, force: true });
         else await rm(config.dataDir, { recursive: true, force: true });
       };
       let store: Store;
@@ -276,7 +301,9 @@ export function buildCli(io: CliIo): Command {
         const applied = await migrateToLatest(store.db);
         const audit = await verifyAuditTrail(store.db);
         restored = true;
-        io.out(`restored ${file} into ${config.dataDir}${applied.length ? ` (migrations applied: ${applied.join(', ')})` : ''}; audit trail ${audit.ok ? 'intact' : 'BROKEN'}: ${audit.events} events in ${audit.chains} chains`);
+        io.out(
+          `restored ${file} into ${config.dataDir}${applied.length ? ` (migrations applied: ${applied.join(', ')})` : ''}; audit trail ${audit.ok ? 'intact' : 'BROKEN'}: ${audit.events} events in ${audit.chains} chains`,
+        );
         if (!audit.ok) throw new ExitCode(1);
       } finally {
         await store.close();
@@ -360,14 +387,22 @@ export function buildCli(io: CliIo): Command {
     .command('import')
     .description('bulk imports')
     .command('enterprises <file>')
-    .description('import enterprises from a UTF-8 CSV (header: uscc,name,region[,industry,riskClass,noDisturb]); refused lines are listed with their reason; a fatal problem imports nothing')
+    .description(
+      'import enterprises from a UTF-8 CSV (header: uscc,name,region[,industry,riskClass,noDisturb]); refused lines are listed with their reason; a fatal problem imports nothing',
+    )
     .action(async (file: string) => {
       const lang = cliLang();
       try {
-        const report = await withRuntime((rt) => importEnterprisesFile(rt, file, { out: io.out, tty: !io.runtime && !!process.stderr.isTTY }, lang));
+        const report = await withRuntime((rt) =>
+          importEnterprisesFile(rt, file, { out: io.out, tty: !io.runtime && !!process.stderr.isTTY }, lang),
+        );
         const en = lang === 'en';
         for (const r of report.refused) io.out(en ? `line ${r.line}: ${r.reason}` : `第 ${r.line} 行：${r.reason}`);
-        io.out(en ? `${report.lines} lines: ${report.imported} imported, ${report.refused.length} refused` : `共 ${report.lines} 行：导入 ${report.imported} 行，拒绝 ${report.refused.length} 行`);
+        io.out(
+          en
+            ? `${report.lines} lines: ${report.imported} imported, ${report.refused.length} refused`
+            : `共 ${report.lines} 行：导入 ${report.imported} 行，拒绝 ${report.refused.length} 行`,
+        );
         if (report.refused.length) throw new ExitCode(1);
       } catch (err) {
         if (err instanceof ImportFatal) {
@@ -376,7 +411,11 @@ export function buildCli(io: CliIo): Command {
         }
         const fsCode = (err as { code?: string }).code;
         if (fsCode === 'ENOENT' || fsCode === 'EISDIR' || fsCode === 'EACCES') {
-          const why = { ENOENT: ['no such file', '没有这个文件'], EISDIR: ['a folder, not a file', '这是文件夹，不是文件'], EACCES: ['not readable', '没有读取权限'] }[fsCode];
+          const why = {
+            ENOENT: ['no such file', '没有这个文件'],
+            EISDIR: ['a folder, not a file', '这是文件夹，不是文件'],
+            EACCES: ['not readable', '没有读取权限'],
+          }[fsCode];
           io.err(lang === 'en' ? `${why[0]}: ${file}` : `${why[1]}：${file}`);
           throw new ExitCode(2);
         }
@@ -400,7 +439,8 @@ export function buildCli(io: CliIo): Command {
       for (const a of r.agencies) io.out(`agency  ${a.id}  ${a.code}  ${a.name}${a.key ? `  key ${a.key}` : '  (existed)'}`);
       io.out(`enterprises: ${r.enterprisesCreated} created, ${r.enterprisesTotal} in 211223`);
       if (r.supervisorKey) io.out(`supervisor key (region 211223): ${r.supervisorKey}`);
-      if (r.enterpriseSample?.key) io.out(`enterprise key (${r.enterpriseSample.uscc} ${r.enterpriseSample.name}): ${r.enterpriseSample.key}`);
+      if (r.enterpriseSample?.key)
+        io.out(`enterprise key (${r.enterpriseSample.uscc} ${r.enterpriseSample.name}): ${r.enterpriseSample.key}`);
       if (r.agencies.some((a) => a.key)) io.out('Keys are shown this once; only their hashes are stored.');
     });
 

@@ -25,7 +25,8 @@ function firstInvalidUtf8(buf: Buffer): number {
     if (n < 0) return i;
     // the second byte's range: no overlong forms (E0 80.., F0 80..), no surrogates (ED A0..), nothing past U+10FFFF (F4 90..)
     const second = buf[i + 1];
-    const [lo, hi] = b === 0xe0 ? [0xa0, 0xbf] : b === 0xed ? [0x80, 0x9f] : b === 0xf0 ? [0x90, 0xbf] : b === 0xf4 ? [0x80, 0x8f] : [0x80, 0xbf];
+    const [lo, hi] =
+      b === 0xe0 ? [0xa0, 0xbf] : b === 0xed ? [0x80, 0x9f] : b === 0xf0 ? [0x90, 0xbf] : b === 0xf4 ? [0x80, 0x8f] : [0x80, 0xbf];
     if (n > 0 && second !== undefined && (second < lo || second > hi)) return i;
     if (i + n >= buf.length) return -2 - i; // an incomplete character at the end: valid up to i, the rest waits for the next chunk
     for (let k = 1; k <= n; k++) if (((buf[i + k] as number) & 0xc0) !== 0x80) return i;
@@ -48,7 +49,14 @@ class Utf8Lines extends Transform {
     const upto = bad === -1 ? buf.length : bad <= -2 ? -2 - bad : bad;
     for (let i = 0; i < upto; i++) if (buf[i] === 0x0a) this.lines++;
     if (bad >= 0) {
-      done(new ImportFatal(this.lang === 'en' ? `line ${this.lines} is not UTF-8 (a GBK file? save it as UTF-8 and import again)` : `第 ${this.lines} 行不是 UTF-8 编码（GBK 文件？请另存为 UTF-8 后再导入）`, this.lines));
+      done(
+        new ImportFatal(
+          this.lang === 'en'
+            ? `line ${this.lines} is not UTF-8 (a GBK file? save it as UTF-8 and import again)`
+            : `第 ${this.lines} 行不是 UTF-8 编码（GBK 文件？请另存为 UTF-8 后再导入）`,
+          this.lines,
+        ),
+      );
       return;
     }
     this.carry = buf.subarray(upto);
@@ -56,7 +64,15 @@ class Utf8Lines extends Transform {
     done(null, buf.subarray(0, upto));
   }
   override _flush(done: TransformCallback): void {
-    if (this.carry.length) done(new ImportFatal(this.lang === 'en' ? `line ${this.lines} ends in the middle of a character (not UTF-8)` : `第 ${this.lines} 行在字符中间结束（不是 UTF-8）`, this.lines));
+    if (this.carry.length)
+      done(
+        new ImportFatal(
+          this.lang === 'en'
+            ? `line ${this.lines} ends in the middle of a character (not UTF-8)`
+            : `第 ${this.lines} 行在字符中间结束（不是 UTF-8）`,
+          this.lines,
+        ),
+      );
     else done();
   }
 }
@@ -97,14 +113,21 @@ export async function importEnterprisesFile(rt: Runtime, file: string, io: Impor
     if (err.name !== 'AbortError') failure ??= err;
   });
   input.pipe(utf8).pipe(parser);
-  const bar = io.tty ? new SingleBar({ format: '{bar} {percentage}% | {value}/{total} bytes | {lines} lines', hideCursor: true, stream: process.stderr }) : null;
+  const bar = io.tty
+    ? new SingleBar({ format: '{bar} {percentage}% | {value}/{total} bytes | {lines} lines', hideCursor: true, stream: process.stderr })
+    : null;
   bar?.start(size, 0, { lines: 0 });
   try {
-    return await importEnterprises(rt.services.ctx, { keyId: 'cli' }, withLines(parser as AsyncIterable<{ record: string[]; info: { lines: number } }>, () => failure), {
-      lang,
-      source: file.split('/').pop() ?? file,
-      onProgress: (lines) => bar?.update(utf8.bytes, { lines }),
-    });
+    return await importEnterprises(
+      rt.services.ctx,
+      { keyId: 'cli' },
+      withLines(parser as AsyncIterable<{ record: string[]; info: { lines: number } }>, () => failure),
+      {
+        lang,
+        source: file.split('/').pop() ?? file,
+        onProgress: (lines) => bar?.update(utf8.bytes, { lines }),
+      },
+    );
   } catch (thrown) {
     // what stopped the import: a problem found in the file, wherever it surfaced first
     const err = [failure, thrown].find((e) => e instanceof ImportFatal) ?? failure ?? thrown;
@@ -112,7 +135,10 @@ export async function importEnterprisesFile(rt: Runtime, file: string, io: Impor
     const code = (err as { code?: string }).code;
     if (typeof code === 'string' && code.startsWith('CSV_')) {
       const line = (err as { lines?: number }).lines ?? parser.info.lines;
-      throw new ImportFatal(lang === 'en' ? `line ${line}: ${(err as Error).message}` : `第 ${line} 行：CSV 格式错误（${CSV_ERRORS[code] ?? code}）`, line);
+      throw new ImportFatal(
+        lang === 'en' ? `line ${line}: ${(err as Error).message}` : `第 ${line} 行：CSV 格式错误（${CSV_ERRORS[code] ?? code}）`,
+        line,
+      );
     }
     throw err;
   } finally {

@@ -120,7 +120,6 @@ export function localYear(at: Date | number, tz: string): number {
   return localCivil(typeof at === 'number' ? at : at.getTime(), tz)[0];
 }
 
-
 /** An instant as local wall-clock time in the zone, "YYYY-MM-DD HH:mm", for people to read. */
 export function formatLocal(at: Date | number, tz: string): string {
   const ts = typeof at === 'number' ? at : at.getTime();

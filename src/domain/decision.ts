@@ -6,7 +6,12 @@ import { MEANINGFUL_PATTERN } from './text.js';
 // The decision shape, stored with every filing and attempt and returned by the API. It lives in
 // domain because it is part of the API contract; the rule engine produces it.
 const Localized = Type.Object({ 'zh-CN': Type.String(), en: Type.String() });
-const Reference = Type.String({ minLength: 1, maxLength: 100, pattern: MEANINGFUL_PATTERN, description: 'ticket, referral or document number' });
+const Reference = Type.String({
+  minLength: 1,
+  maxLength: 100,
+  pattern: MEANINGFUL_PATTERN,
+  description: 'ticket, referral or document number',
+});
 
 export const TriggerSchema = Type.Object(
   { kind: StringEnum(TRIGGER_KINDS, 'what set off the case inspection'), reference: Reference },
@@ -25,7 +30,9 @@ export const FindingSchema = Type.Object({
   basis: Localized,
   evidence: Type.Array(Type.String(), { description: 'ids of the records the rule counted or rejected' }),
   raises: Type.Optional(Type.String({ description: 'the kind of violation this finding raised' })),
-  template: Type.Optional(Type.Boolean({ description: 'the rule comes from a set shipped as a template, not yet replaced by the local text' })),
+  template: Type.Optional(
+    Type.Boolean({ description: 'the rule comes from a set shipped as a template, not yet replaced by the local text' }),
+  ),
 });
 
 export const DecisionSchema = Type.Object({

@@ -101,7 +101,10 @@ function quotas(strata: Map<string, PopulationMember[]>, total: number, target: 
 }
 
 /** The first half of a draw: which enterprises, in drawn order, and the stream positioned for the pairs. */
-export function drawEnterprises(input: Pick<DrawInput, 'seed' | 'population' | 'target'>): { stream: SeedStream; drawn: PopulationMember[] } {
+export function drawEnterprises(input: Pick<DrawInput, 'seed' | 'population' | 'target'>): {
+  stream: SeedStream;
+  drawn: PopulationMember[];
+} {
   const { population, target } = input;
   const stream = new SeedStream(input.seed);
   if (target <= 0 || !population.length) return { stream, drawn: [] };
@@ -122,7 +125,12 @@ export function drawEnterprises(input: Pick<DrawInput, 'seed' | 'population' | '
 }
 
 /** The second half: a pair for each drawn enterprise, from the same stream, never the pair to avoid. */
-export function drawPairs(stream: SeedStream, drawn: PopulationMember[], pool: string[], avoidFor: Record<string, string[]>): DrawnAssignment[] {
+export function drawPairs(
+  stream: SeedStream,
+  drawn: PopulationMember[],
+  pool: string[],
+  avoidFor: Record<string, string[]>,
+): DrawnAssignment[] {
   if (drawn.length && pool.length < 2) throw new RangeError('an inspector pair needs a pool of at least two');
   return drawn.map((m) => {
     const avoid = avoidFor[m.uscc] ?? [];
@@ -148,11 +156,29 @@ export function drawSample(input: DrawInput): DrawnAssignment[] {
  * period, the pool, the pairs to avoid, the sample size and every assignment. The audit chain
  * keeps the hash, so a draw rewritten in the database no longer matches it.
  */
-export function drawRecordHash(r: { populationHash: string; agencyId: string; periodStart: Date; periodEnd: Date; pool: string[]; avoid: Record<string, string[]>; target: number; assignments: { uscc: string; stratum: string; inspectorIds: string[] }[] }): string {
+export function drawRecordHash(r: {
+  populationHash: string;
+  agencyId: string;
+  periodStart: Date;
+  periodEnd: Date;
+  pool: string[];
+  avoid: Record<string, string[]>;
+  target: number;
+  assignments: { uscc: string; stratum: string; inspectorIds: string[] }[];
+}): string {
   const avoid = Object.keys(r.avoid)
     .sort()
     .map((k) => [k, [...(r.avoid[k] ?? [])].sort()]);
   return sha256(
-    JSON.stringify([r.populationHash, r.agencyId, r.periodStart.toISOString(), r.periodEnd.toISOString(), r.pool, avoid, r.target, r.assignments.map((a) => [a.uscc, a.stratum, [...a.inspectorIds].sort()])]),
+    JSON.stringify([
+      r.populationHash,
+      r.agencyId,
+      r.periodStart.toISOString(),
+      r.periodEnd.toISOString(),
+      r.pool,
+      avoid,
+      r.target,
+      r.assignments.map((a) => [a.uscc, a.stratum, [...a.inspectorIds].sort()]),
+    ]),
   );
 }

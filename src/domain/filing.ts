@@ -77,7 +77,13 @@ export function nextStatus(from: FilingStatus, action: LifecycleAction): FilingS
 export function assertCancellable(plannedStart: Date, now: Date, tz: string): void {
   if (now.getTime() >= plannedStart.getTime()) {
     throw new AppError('conflict', 'cancel_after_start', { start: formatLocal(plannedStart, tz) }, [
-      { path: '/plannedStart', message: { 'zh-CN': '计划开始时间已过；请登记检查结果（未实施的登记为 not_conducted）', en: 'the planned start has passed; record a result (outcome not_conducted if the visit did not take place)' } },
+      {
+        path: '/plannedStart',
+        message: {
+          'zh-CN': '计划开始时间已过；请登记检查结果（未实施的登记为 not_conducted）',
+          en: 'the planned start has passed; record a result (outcome not_conducted if the visit did not take place)',
+        },
+      },
     ]);
   }
 }

@@ -37,16 +37,31 @@ export function hourOf(now: Date, tz: string): string {
 export function periodFor(job: JobName, now: Date, tz: string, date?: string): string {
   if (job === 'digest') {
     const day = date ?? previousDay(now, tz);
-    if (!isSupportedInstant(Date.parse(`${day}T00:00:00Z`))) throw new AppError('validation_failed', 'validation_failed', {}, [{ path: '/date', message: { 'zh-CN': '须为 1900 至 2999 年间的日期', en: 'a day from 1900 to 2999' } }]);
-    if (day >= localDate(now, tz)) throw new AppError('validation_failed', 'job_period_future', { date: day, job: jobNames.digest }, [{ path: '/date', message: { 'zh-CN': '这一天尚未结束', en: 'the day is not over yet' } }]);
+    if (!isSupportedInstant(Date.parse(`${day}T00:00:00Z`)))
+      throw new AppError('validation_failed', 'validation_failed', {}, [
+        { path: '/date', message: { 'zh-CN': '须为 1900 至 2999 年间的日期', en: 'a day from 1900 to 2999' } },
+      ]);
+    if (day >= localDate(now, tz))
+      throw new AppError('validation_failed', 'job_period_future', { date: day, job: jobNames.digest }, [
+        { path: '/date', message: { 'zh-CN': '这一天尚未结束', en: 'the day is not over yet' } },
+      ]);
     return day;
   }
   if (job === 'sweep') {
-    if (date !== undefined) throw new AppError('validation_failed', 'validation_failed', {}, [{ path: '/date', message: { 'zh-CN': '逾期清查针对当前小时运行，不接受日期', en: 'the sweep runs for the current hour; it takes no date' } }]);
+    if (date !== undefined)
+      throw new AppError('validation_failed', 'validation_failed', {}, [
+        {
+          path: '/date',
+          message: { 'zh-CN': '逾期清查针对当前小时运行，不接受日期', en: 'the sweep runs for the current hour; it takes no date' },
+        },
+      ]);
     return hourOf(now, tz);
   }
   // the draw job makes the plans due by today, hourly, so that a plan made during the day is
   // drawn within the hour; a draw is made on the day it is run, never for another
-  if (date !== undefined && date !== localDate(now, tz)) throw new AppError('validation_failed', 'draw_day_ahead', { date }, [{ path: '/date', message: { 'zh-CN': '抽取只在运行当天进行', en: 'a draw is made on the day it is run' } }]);
+  if (date !== undefined && date !== localDate(now, tz))
+    throw new AppError('validation_failed', 'draw_day_ahead', { date }, [
+      { path: '/date', message: { 'zh-CN': '抽取只在运行当天进行', en: 'a draw is made on the day it is run' } },
+    ]);
   return hourOf(now, tz);
 }

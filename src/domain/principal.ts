@@ -12,5 +12,4 @@ export interface Principal {
   regions: string[];
 }
 
-export const inRegions = (region: string, prefixes: string[]) =>
-  prefixes.length === 0 || prefixes.some((p) => region.startsWith(p));
+export const inRegions = (region: string, prefixes: string[]) => prefixes.length === 0 || prefixes.some((p) => region.startsWith(p));

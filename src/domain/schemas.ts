@@ -4,7 +4,15 @@ import { FILING_STATUSES, FILING_TYPES, OUTCOMES, PURPOSES, RISK_CLASSES } from 
 import { ROLES } from './principal.js';
 import { StringEnum } from './enum-schema.js';
 import { JOB_NAMES, JOB_OUTCOMES, JOB_TRIGGERS } from './jobs.js';
-import { HOTLINES, REPORT_KINDS, SUPERVISOR_KINDS, VIOLATION_CHANGES, VIOLATION_KINDS, VIOLATION_SOURCES, VIOLATION_STATUSES } from './violation.js';
+import {
+  HOTLINES,
+  REPORT_KINDS,
+  SUPERVISOR_KINDS,
+  VIOLATION_CHANGES,
+  VIOLATION_KINDS,
+  VIOLATION_SOURCES,
+  VIOLATION_STATUSES,
+} from './violation.js';
 import type { Localized } from './i18n.js';
 import { REGION_PATTERN } from './region.js';
 import { MEANINGFUL_PATTERN } from './text.js';
@@ -30,16 +38,29 @@ const strict = { additionalProperties: false } as const;
 /** What each pattern asks for, in words: a refused value is told this, not the regular expression. */
 export const PATTERN_TEXTS: Record<string, Localized> = {
   [MEANINGFUL_PATTERN]: { 'zh-CN': '须含有可见的文字或数字', en: 'must contain a visible letter or digit' },
-  [REGION_PATTERN]: { 'zh-CN': '应为 6 位行政区划代码（GB/T 2260），例如 211223', en: 'must be a six-digit division code (GB/T 2260), for example 211223' },
+  [REGION_PATTERN]: {
+    'zh-CN': '应为 6 位行政区划代码（GB/T 2260），例如 211223',
+    en: 'must be a six-digit division code (GB/T 2260), for example 211223',
+  },
   [REGION_PREFIX]: { 'zh-CN': '应为 1 至 6 位数字（行政区划代码的前几位）', en: 'must be 1 to 6 digits (the start of a division code)' },
   [CODE_PATTERN]: { 'zh-CN': '只能由字母、数字和 . _ - 组成，至多 40 个字符', en: 'only letters, digits and . _ -, at most 40 characters' },
   [RULE_ID_PATTERN]: { 'zh-CN': '应为规则编号，例如 conduct.N3', en: 'must be a rule id, for example conduct.N3' },
-  [CREDENTIAL_PATTERN]: { 'zh-CN': '至少 6 个字母或数字，可含连字符，至多 40 个字符', en: 'at least six letters or digits, hyphens allowed, at most 40 characters' },
+  [CREDENTIAL_PATTERN]: {
+    'zh-CN': '至少 6 个字母或数字，可含连字符，至多 40 个字符',
+    en: 'at least six letters or digits, hyphens allowed, at most 40 characters',
+  },
 };
 
 const RuleId = Type.String({ pattern: RULE_ID_PATTERN, maxLength: 80 });
-const RuleIdFilter = Type.String({ ...RuleId, description: 'only those whose decision has a finding of this rule id (e.g. enterprise.no-disturb)' });
-const ConductRuleIds = Type.Array(RuleId, { maxItems: 20, uniqueItems: true, description: 'conduct items by rule id (e.g. conduct.N3); GET /api/v1/rulesets lists them' });
+const RuleIdFilter = Type.String({
+  ...RuleId,
+  description: 'only those whose decision has a finding of this rule id (e.g. enterprise.no-disturb)',
+});
+const ConductRuleIds = Type.Array(RuleId, {
+  maxItems: 20,
+  uniqueItems: true,
+  description: 'conduct items by rule id (e.g. conduct.N3); GET /api/v1/rulesets lists them',
+});
 
 export const ErrorResponse = Type.Object({
   error: Type.Object({
@@ -56,8 +77,7 @@ export const ErrorResponse = Type.Object({
   }),
 });
 
-export const Page = <T extends TSchema>(item: T) =>
-  Type.Object({ items: Type.Array(item), nextCursor: Nullable(Type.String()) });
+export const Page = <T extends TSchema>(item: T) => Type.Object({ items: Type.Array(item), nextCursor: Nullable(Type.String()) });
 const PageQuery = {
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })),
   cursor: Type.Optional(Type.String({ maxLength: 200 })),
@@ -91,7 +111,9 @@ export const Inspector = Type.Object({
   credentialNo: Type.String({ description: 'masked: the middle characters are hidden' }),
   validUntil: IsoDate,
   createdAt: DateTime,
-  revokedAt: Nullable(Type.String({ format: 'date-time', description: 'the credential was ended early (its validUntil then is the day before)' })),
+  revokedAt: Nullable(
+    Type.String({ format: 'date-time', description: 'the credential was ended early (its validUntil then is the day before)' }),
+  ),
 });
 export const AgencyDetail = Type.Composite([Agency, Type.Object({ inspectors: Type.Array(Inspector) })]);
 export const InspectorCreate = Type.Object(
@@ -100,7 +122,8 @@ export const InspectorCreate = Type.Object(
     credentialNo: Type.String({
       // at least six letters or digits: the separators are dropped, so "------" would be no number at all
       pattern: CREDENTIAL_PATTERN,
-      description: 'enforcement credential number (执法证号); case and hyphens do not matter, and one number belongs to one inspector in all agencies',
+      description:
+        'enforcement credential number (执法证号); case and hyphens do not matter, and one number belongs to one inspector in all agencies',
     }),
     validUntil: IsoDate,
   },
@@ -132,7 +155,12 @@ export const AgencyUpdate = Type.Object(
 );
 export const InspectorRevoke = Type.Object({ reason: Text(500) }, strict);
 export const EnterpriseUpdate = Type.Object(
-  { name: Type.Optional(Text(200)), region: Type.Optional(Region), riskClass: Type.Optional(Nullable(StringEnum(RISK_CLASSES))), noDisturb: Type.Optional(Type.Boolean()) },
+  {
+    name: Type.Optional(Text(200)),
+    region: Type.Optional(Region),
+    riskClass: Type.Optional(Nullable(StringEnum(RISK_CLASSES))),
+    noDisturb: Type.Optional(Type.Boolean()),
+  },
   { ...strict, minProperties: 1 },
 );
 export const EnterpriseListQuery = Type.Object(
@@ -161,8 +189,16 @@ export const KeyCreate = Type.Object(
     agencyId: Type.Optional(Id),
     uscc: Type.Optional(Uscc),
     regions: Type.Optional(Type.Array(RegionPrefix, { maxItems: 100, uniqueItems: true })),
-    email: Type.Optional(Type.String({ format: 'email', maxLength: 254, description: "supervisors only: where the nightly digest for this key's regions is mailed" })),
-    expiresAt: Type.Optional(Type.String({ format: 'date-time', description: 'when the key stops working (in the future); unset = until revoked' })),
+    email: Type.Optional(
+      Type.String({
+        format: 'email',
+        maxLength: 254,
+        description: "supervisors only: where the nightly digest for this key's regions is mailed",
+      }),
+    ),
+    expiresAt: Type.Optional(
+      Type.String({ format: 'date-time', description: 'when the key stops working (in the future); unset = until revoked' }),
+    ),
   },
   strict,
 );
@@ -185,7 +221,10 @@ export const KeyView = Type.Composite([
     active: Type.Boolean({ description: 'neither revoked nor expired' }),
   }),
 ]);
-export const KeyListQuery = Type.Object({ ...PageQuery, role: Type.Optional(StringEnum(ROLES)), active: Type.Optional(Type.Boolean()) }, strict);
+export const KeyListQuery = Type.Object(
+  { ...PageQuery, role: Type.Optional(StringEnum(ROLES)), active: Type.Optional(Type.Boolean()) },
+  strict,
+);
 
 // Filings
 export const FilingCreate = Type.Object(
@@ -203,16 +242,31 @@ export const FilingCreate = Type.Object(
     purpose: Type.Optional(StringEnum(PURPOSES)),
     requiresLegalRepresentative: Type.Optional(Type.Boolean()),
     legalRepresentativeReason: Type.Optional(
-      Type.String({ maxLength: 2000, description: 'why the legal representative must attend (conduct.N4 blocks the requirement without one)' }),
+      Type.String({
+        maxLength: 2000,
+        description: 'why the legal representative must attend (conduct.N4 blocks the requirement without one)',
+      }),
     ),
-    trigger: Type.Optional(Type.Composite([TriggerSchema], { additionalProperties: false, description: 'required for a case inspection: what set it off, with a ticket, referral or document number' })),
+    trigger: Type.Optional(
+      Type.Composite([TriggerSchema], {
+        additionalProperties: false,
+        description: 'required for a case inspection: what set it off, with a ticket, referral or document number',
+      }),
+    ),
     campaign: Type.Optional(
       Type.Composite([CampaignSchema], {
         additionalProperties: false,
-        description: 'a special inspection deployed by a higher authority: not counted toward the local annual cap, allowed on the no-disturb list',
+        description:
+          'a special inspection deployed by a higher authority: not counted toward the local annual cap, allowed on the no-disturb list',
       }),
     ),
-    drawAssignmentId: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'required for a random inspection: the draw assignment (双随机) it carries out' })),
+    drawAssignmentId: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 64,
+        description: 'required for a random inspection: the draw assignment (双随机) it carries out',
+      }),
+    ),
   },
   strict,
 );
@@ -261,10 +315,7 @@ export const FilingListQuery = Type.Object(
   },
   strict,
 );
-export const ResultCreate = Type.Object(
-  { conductedAt: DateTime, outcome: StringEnum(OUTCOMES), summary: Text(5000) },
-  strict,
-);
+export const ResultCreate = Type.Object({ conductedAt: DateTime, outcome: StringEnum(OUTCOMES), summary: Text(5000) }, strict);
 export const CancelCreate = Type.Object({ reason: Text(2000) }, strict);
 export const BlockedResponse = Type.Composite([ErrorResponse, Type.Object({ decision: DecisionSchema })]);
 
@@ -286,7 +337,14 @@ export const Verification = Type.Object({
     agency: Type.Object({ name: Type.String() }),
     jointAgencies: Type.Array(Type.Object({ name: Type.String() })),
     enterprise: Type.Object({ name: Type.String() }),
-    items: Type.Array(Type.Object({ code: Type.String(), name: Type.String(), basis: Type.String(), agency: Type.String({ description: 'the agency that published the item' }) })),
+    items: Type.Array(
+      Type.Object({
+        code: Type.String(),
+        name: Type.String(),
+        basis: Type.String(),
+        agency: Type.String({ description: 'the agency that published the item' }),
+      }),
+    ),
     plannedStart: DateTime,
     plannedEnd: DateTime,
     inspectors: Type.Array(Type.Object({ name: Type.String(), credentialNo: Type.String({ description: 'masked' }) })),
@@ -302,7 +360,11 @@ export const Arrival = Type.Object({
   status: StringEnum(FILING_STATUSES),
   arrivedAt: DateTime,
   withinWindow: Type.Boolean(),
-  violationId: Nullable(Type.String({ description: 'the violation raised, if any: outside_window, or unfiled_inspection for a visit under a desk-review filing' })),
+  violationId: Nullable(
+    Type.String({
+      description: 'the violation raised, if any: outside_window, or unfiled_inspection for a visit under a desk-review filing',
+    }),
+  ),
 });
 
 export type AgencyCreateBody = Static<typeof AgencyCreate>;
@@ -325,14 +387,20 @@ export type FilingView = Static<typeof Filing>;
 export type FilingListQueryT = Static<typeof FilingListQuery>;
 // Violations, reports and ratings
 const Hotline = Type.Object(
-  { line: StringEnum(HOTLINES, 'the government service hotline (12345, or 8890 where it is used)'), ticket: Text(64, 'the hotline ticket number') },
+  {
+    line: StringEnum(HOTLINES, 'the government service hotline (12345, or 8890 where it is used)'),
+    ticket: Text(64, 'the hotline ticket number'),
+  },
   strict,
 );
 export const Violation = Type.Object({
   id: Type.String(),
   kind: StringEnum(VIOLATION_KINDS),
   status: StringEnum(VIOLATION_STATUSES, 'resolved = founded and dealt with; dismissed = not founded'),
-  source: StringEnum(VIOLATION_SOURCES, 'system: raised by a rule or a job; report / feedback: by the enterprise; supervisor: from a check of their own'),
+  source: StringEnum(
+    VIOLATION_SOURCES,
+    'system: raised by a rule or a job; report / feedback: by the enterprise; supervisor: from a check of their own',
+  ),
   agencyId: Nullable(Type.String()),
   agencyName: Nullable(Type.String({ description: 'the agency as the reporter named it, when it is not registered' })),
   enterpriseUscc: Nullable(Type.String()),
@@ -348,7 +416,13 @@ export const Violation = Type.Object({
   details: Type.Record(Type.String(), Type.Unknown(), { description: 'what the rule or job that raised it recorded' }),
   statusNote: Nullable(Type.String()),
 });
-export const ViolationChangeView = Type.Object({ at: Type.String({ format: 'date-time' }), actor: Type.String(), from: StringEnum(VIOLATION_STATUSES), to: StringEnum(VIOLATION_STATUSES), note: Type.String() });
+export const ViolationChangeView = Type.Object({
+  at: Type.String({ format: 'date-time' }),
+  actor: Type.String(),
+  from: StringEnum(VIOLATION_STATUSES),
+  to: StringEnum(VIOLATION_STATUSES),
+  note: Type.String(),
+});
 export const ViolationDetail = Type.Composite([Violation, Type.Object({ history: Type.Array(ViolationChangeView) })]);
 export const ViolationListQuery = Type.Object(
   {
@@ -369,7 +443,9 @@ export const ViolationCreate = Type.Object(
     agencyId: Id,
     occurredAt: DateTime,
     description: Text(5000),
-    evidence: Type.Optional(Type.Array(Text(2000), { maxItems: 20, description: 'what was seen and kept: photo or recording references, witness notes' })),
+    evidence: Type.Optional(
+      Type.Array(Text(2000), { maxItems: 20, description: 'what was seen and kept: photo or recording references, witness notes' }),
+    ),
     filingId: Type.Optional(Id),
     enterpriseUscc: Type.Optional(Uscc),
     conductRuleIds: Type.Optional(ConductRuleIds),
@@ -392,7 +468,11 @@ export const ReportCreate = Type.Object(
 );
 export const ReportCreated = Type.Object({ violationId: Type.String() });
 export const FeedbackCreate = Type.Object(
-  { rating: Type.Integer({ minimum: 1, maximum: 5, description: '1 (poor) to 5 (good), 好差评' }), conductRuleIds: Type.Optional(ConductRuleIds), comment: Type.Optional(Text(2000)) },
+  {
+    rating: Type.Integer({ minimum: 1, maximum: 5, description: '1 (poor) to 5 (good), 好差评' }),
+    conductRuleIds: Type.Optional(ConductRuleIds),
+    comment: Type.Optional(Text(2000)),
+  },
   strict,
 );
 export const FeedbackView = Type.Object({
@@ -433,7 +513,13 @@ export const DrawFilter = Type.Object(
   {
     region: Type.Optional(RegionPrefix),
     industry: Type.Optional(Text(100)),
-    riskClasses: Type.Optional(Type.Array(StringEnum(STRATA), { minItems: 1, uniqueItems: true, description: 'risk classes drawn from ("unknown": not classified)' })),
+    riskClasses: Type.Optional(
+      Type.Array(StringEnum(STRATA), {
+        minItems: 1,
+        uniqueItems: true,
+        description: 'risk classes drawn from ("unknown": not classified)',
+      }),
+    ),
   },
   strict,
 );
@@ -442,21 +528,40 @@ export const DrawPlanCreate = Type.Object(
     agencyId: Id,
     name: Text(200),
     filter: DrawFilter,
-    ratio: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 1, description: 'share of the population drawn, stratified by risk class; at most 0.2' })),
-    size: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000, description: 'how many to draw (instead of ratio); at most 20% of the population' })),
-    excludeInspectedWithinDays: Type.Optional(Type.Integer({ minimum: 0, maximum: 730, description: 'leave out enterprises this agency inspected (or filed to inspect) within this many days' })),
+    ratio: Type.Optional(
+      Type.Number({ exclusiveMinimum: 0, maximum: 1, description: 'share of the population drawn, stratified by risk class; at most 0.2' }),
+    ),
+    size: Type.Optional(
+      Type.Integer({ minimum: 1, maximum: 1_000_000, description: 'how many to draw (instead of ratio); at most 20% of the population' }),
+    ),
+    excludeInspectedWithinDays: Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        maximum: 730,
+        description: 'leave out enterprises this agency inspected (or filed to inspect) within this many days',
+      }),
+    ),
     includeNoDisturb: Type.Optional(Type.Boolean({ description: 'draw from the no-disturb list too (default: left out)' })),
-    periodDays: Type.Optional(Type.Integer({ minimum: 1, maximum: 366, description: 'days the agency has to carry out an assignment (default 30)' })),
+    periodDays: Type.Optional(
+      Type.Integer({ minimum: 1, maximum: 366, description: 'days the agency has to carry out an assignment (default 30)' }),
+    ),
     schedule: Type.Optional(
       Type.Object(
         { firstDrawOn: Type.Optional(IsoDate), everyDays: Type.Optional(Type.Integer({ minimum: 1, maximum: 366 })) },
-        { additionalProperties: false, description: 'first draw on this day (default today) by the daily draw job, then every `everyDays` days (default: once)' },
+        {
+          additionalProperties: false,
+          description: 'first draw on this day (default today) by the daily draw job, then every `everyDays` days (default: once)',
+        },
       ),
     ),
   },
   strict,
 );
-const CommittedDraw = Type.Object({ id: Type.String(), seedHash: Type.String({ description: 'SHA-256 (hex) of the seed, published before the draw' }), committedAt: Type.String({ format: 'date-time' }) });
+const CommittedDraw = Type.Object({
+  id: Type.String(),
+  seedHash: Type.String({ description: 'SHA-256 (hex) of the seed, published before the draw' }),
+  committedAt: Type.String({ format: 'date-time' }),
+});
 export const DrawPlan = Type.Object({
   id: Type.String(),
   agencyId: Type.String(),
@@ -471,7 +576,9 @@ export const DrawPlan = Type.Object({
   nextDrawOn: Nullable(IsoDate),
   createdAt: Type.String({ format: 'date-time' }),
   nextDraw: Nullable(CommittedDraw),
-  population: Type.Optional(Type.Object({ size: Type.Integer(), cap: Type.Integer(), target: Type.Integer() }, { description: 'as of creation' })),
+  population: Type.Optional(
+    Type.Object({ size: Type.Integer(), cap: Type.Integer(), target: Type.Integer() }, { description: 'as of creation' }),
+  ),
 });
 export const DrawAssignmentView = Type.Object({
   id: Type.String(),
@@ -483,7 +590,9 @@ export const DrawAssignmentView = Type.Object({
   periodEnd: Type.String({ format: 'date-time' }),
   status: StringEnum(['open', 'filed', 'expired'] as const),
   filing: Nullable(Type.Object({ id: Type.String(), filingNo: Type.String(), status: StringEnum(FILING_STATUSES) })),
-  result: Nullable(Type.Object({ outcome: StringEnum(OUTCOMES), conductedAt: Type.String({ format: 'date-time' }), summary: Type.String() })),
+  result: Nullable(
+    Type.Object({ outcome: StringEnum(OUTCOMES), conductedAt: Type.String({ format: 'date-time' }), summary: Type.String() }),
+  ),
 });
 export const Draw = Type.Object({
   id: Type.String(),
@@ -503,23 +612,34 @@ export const Draw = Type.Object({
   excluded: Nullable(Type.Record(Type.String(), Type.Integer())),
   assignments: Type.Array(DrawAssignmentView),
 });
-export const DrawSummary = Type.Composite([Type.Omit(Draw, ['assignments', 'excluded']), Type.Object({ assignments: Type.Integer({ description: 'how many were drawn' }) })]);
+export const DrawSummary = Type.Composite([
+  Type.Omit(Draw, ['assignments', 'excluded']),
+  Type.Object({ assignments: Type.Integer({ description: 'how many were drawn' }) }),
+]);
 export const DrawInputs = Type.Object({
   drawId: Type.String(),
   seed: Type.String(),
   target: Type.Integer(),
   population: Type.Array(Type.Tuple([Type.String(), Type.String()]), { description: '[uscc, stratum], sorted by uscc' }),
   pool: Type.Array(Type.String(), { description: 'inspector ids, sorted' }),
-  avoid: Type.Record(Type.String(), Type.Array(Type.String()), { description: 'per drawn enterprise, the inspectors of its last visit by this agency (which enterprises are drawn does not depend on it)' }),
+  avoid: Type.Record(Type.String(), Type.Array(Type.String()), {
+    description:
+      'per drawn enterprise, the inspectors of its last visit by this agency (which enterprises are drawn does not depend on it)',
+  }),
   algorithm: Type.String(),
 });
 export const DrawVerification = Type.Object({
   drawId: Type.String(),
-  matches: Type.Boolean({ description: 'the seed matches its commitment, the population its hash, and re-running the draw gives the recorded assignments' }),
+  matches: Type.Boolean({
+    description: 'the seed matches its commitment, the population its hash, and re-running the draw gives the recorded assignments',
+  }),
   seedMatchesCommitment: Type.Boolean(),
   populationMatchesHash: Type.Boolean(),
   assignmentsMatch: Type.Boolean(),
-  recordMatchesAudit: Type.Boolean({ description: 'the seed hash, population hash, pool, pairs to avoid, sample size, period and assignments are those the hash-chained audit trail recorded when the draw was committed and made' }),
+  recordMatchesAudit: Type.Boolean({
+    description:
+      'the seed hash, population hash, pool, pairs to avoid, sample size, period and assignments are those the hash-chained audit trail recorded when the draw was committed and made',
+  }),
   recorded: Type.Integer(),
   recomputed: Type.Integer(),
   firstDifference: Nullable(Type.Object({ seq: Type.Integer(), recorded: Nullable(Type.String()), recomputed: Nullable(Type.String()) })),
@@ -549,13 +669,18 @@ export const JobRun = Type.Object({
   alreadyRan: Type.Boolean({ description: 'true when this period had already run: nothing was done again' }),
 });
 export const JobRunRequest = Type.Object({ date: Type.Optional(IsoDate) }, strict);
-export const JobRunListQuery = Type.Object({ ...PageQuery, job: Type.Optional(StringEnum(JOB_NAMES)), outcome: Type.Optional(StringEnum(JOB_OUTCOMES)) }, strict);
+export const JobRunListQuery = Type.Object(
+  { ...PageQuery, job: Type.Optional(StringEnum(JOB_NAMES)), outcome: Type.Optional(StringEnum(JOB_OUTCOMES)) },
+  strict,
+);
 export type JobRunView = Static<typeof JobRun>;
 
 // Digests and scorecards
 const Counts = Type.Record(Type.String(), Type.Integer());
 export const ScorecardEntry = Type.Object({
-  rank: Type.Integer({ description: 'vetoed agencies last; then fewer counted violations per filing, fewer blocked attempts, better average rating' }),
+  rank: Type.Integer({
+    description: 'vetoed agencies last; then fewer counted violations per filing, fewer blocked attempts, better average rating',
+  }),
   agencyId: Type.String(),
   agencyName: Type.String(),
   filings: Type.Integer(),
@@ -563,7 +688,9 @@ export const ScorecardEntry = Type.Object({
   warnings: Type.Integer({ description: 'filings made with warnings' }),
   violations: Type.Object({
     total: Type.Integer(),
-    counted: Type.Integer({ description: 'what ranks: raised by the rules and jobs (not dismissed), or resolved as founded; unworked allegations do not count' }),
+    counted: Type.Integer({
+      description: 'what ranks: raised by the rules and jobs (not dismissed), or resolved as founded; unworked allegations do not count',
+    }),
     byKind: Counts,
     byStatus: Counts,
   }),
@@ -571,28 +698,59 @@ export const ScorecardEntry = Type.Object({
   ratings: Type.Integer(),
   onSiteShare: Nullable(Type.Number({ description: 'share of filings that are on-site visits (0-1)' })),
   visitsPerEnterprise: Nullable(Type.Number()),
-  vetoed: Nullable(Type.Object({ violationIds: Type.Array(Type.String()), conductRuleIds: Type.Array(Type.String()) }, { description: '一票否决: a conduct violation resolved as founded in the period' })),
+  vetoed: Nullable(
+    Type.Object(
+      { violationIds: Type.Array(Type.String()), conductRuleIds: Type.Array(Type.String()) },
+      { description: '一票否决: a conduct violation resolved as founded in the period' },
+    ),
+  ),
 });
-export const Scorecard = Type.Object({ from: Type.String({ format: 'date-time' }), to: Type.String({ format: 'date-time' }), regions: Type.Array(Type.String()), agencies: Type.Array(ScorecardEntry) });
-export const ScorecardQuery = Type.Object({ from: DateTime, to: DateTime, format: Type.Optional(StringEnum(['json', 'csv'] as const)) }, strict);
+export const Scorecard = Type.Object({
+  from: Type.String({ format: 'date-time' }),
+  to: Type.String({ format: 'date-time' }),
+  regions: Type.Array(Type.String()),
+  agencies: Type.Array(ScorecardEntry),
+});
+export const ScorecardQuery = Type.Object(
+  { from: DateTime, to: DateTime, format: Type.Optional(StringEnum(['json', 'csv'] as const)) },
+  strict,
+);
 export const Digest = Type.Object({
   date: IsoDate,
   timeZone: Type.String(),
-  regions: Type.Array(Type.String(), { description: "the supervisor scope it covers (division-code prefixes; empty = everywhere)" }),
+  regions: Type.Array(Type.String(), { description: 'the supervisor scope it covers (division-code prefixes; empty = everywhere)' }),
   generatedAt: Type.String({ format: 'date-time' }),
   violations: Type.Object({
     newTotal: Type.Integer(),
     newByKind: Counts,
-    newByAgency: Type.Array(Type.Object({ agencyId: Nullable(Type.String()), agencyName: Nullable(Type.String()), total: Type.Integer(), byKind: Counts })),
+    newByAgency: Type.Array(
+      Type.Object({ agencyId: Nullable(Type.String()), agencyName: Nullable(Type.String()), total: Type.Integer(), byKind: Counts }),
+    ),
     openByAge: Counts,
   }),
-  attempts: Type.Object({ blocked: Type.Integer(), warned: Type.Integer(), blockedByRule: Type.Array(Type.Object({ ruleId: Type.String(), n: Type.Integer() })) }),
-  mostInspected: Type.Array(Type.Object({ uscc: Type.String(), name: Type.String(), visits: Type.Integer() }), { description: 'visits planned in the 30 days ending with the day' }),
-  draws: Type.Array(Type.Object({ id: Type.String(), planName: Type.String(), agencyName: Type.String(), assignments: Type.Integer() }), { description: 'random draws made on the day (public at /api/v1/draws/{id})' }),
+  attempts: Type.Object({
+    blocked: Type.Integer(),
+    warned: Type.Integer(),
+    blockedByRule: Type.Array(Type.Object({ ruleId: Type.String(), n: Type.Integer() })),
+  }),
+  mostInspected: Type.Array(Type.Object({ uscc: Type.String(), name: Type.String(), visits: Type.Integer() }), {
+    description: 'visits planned in the 30 days ending with the day',
+  }),
+  draws: Type.Array(Type.Object({ id: Type.String(), planName: Type.String(), agencyName: Type.String(), assignments: Type.Integer() }), {
+    description: 'random draws made on the day (public at /api/v1/draws/{id})',
+  }),
   scorecard: Type.Array(ScorecardEntry),
-  trend: Type.Array(Type.Object({ day: IsoDate, filings: Type.Integer(), violations: Type.Integer() }), { description: 'the 30 days ending with the day' }),
+  trend: Type.Array(Type.Object({ day: IsoDate, filings: Type.Integer(), violations: Type.Integer() }), {
+    description: 'the 30 days ending with the day',
+  }),
 });
-export const DigestSummary = Type.Object({ date: IsoDate, regions: Type.Array(Type.String()), generatedAt: Type.String({ format: 'date-time' }), newViolations: Type.Integer(), blocked: Type.Integer() });
+export const DigestSummary = Type.Object({
+  date: IsoDate,
+  regions: Type.Array(Type.String()),
+  generatedAt: Type.String({ format: 'date-time' }),
+  newViolations: Type.Integer(),
+  blocked: Type.Integer(),
+});
 export const DigestQuery = Type.Object({ format: Type.Optional(StringEnum(['json', 'html', 'csv'] as const)) }, strict);
 export type ScorecardEntryView = Static<typeof ScorecardEntry>;
 export type ScorecardView = Static<typeof Scorecard>;

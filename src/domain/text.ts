@@ -3,7 +3,8 @@
 // Braille all render as nothing; a reason, a reference or a name made of them says nothing.
 
 /** A text safe inside HTML, as element content or a quoted attribute. */
-export const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
+export const escapeHtml = (s: string) =>
+  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
 
 /** Characters Unicode counts as letters that render blank. */
 const BLANK_LETTERS = '\u115F\u1160\u3164\uFFA0\u2800';

@@ -5,7 +5,15 @@ import type { Localized } from './i18n.js';
 // goes through. "resolved" means the violation was founded and dealt with (查实处理); "dismissed"
 // means it was not founded — the county's appraisal counts only founded conduct violations.
 
-export const VIOLATION_KINDS = ['unfiled_inspection', 'outside_window', 'conduct', 'emergency_late', 'result_overdue', 'disclosure_overdue', 'draw_not_executed'] as const;
+export const VIOLATION_KINDS = [
+  'unfiled_inspection',
+  'outside_window',
+  'conduct',
+  'emergency_late',
+  'result_overdue',
+  'disclosure_overdue',
+  'draw_not_executed',
+] as const;
 export type ViolationKind = (typeof VIOLATION_KINDS)[number];
 
 /** Kinds an enterprise reports, and kinds a supervisor raises from a check of their own (明察暗访). */
@@ -50,9 +58,12 @@ export const violationKindNames = {
 export function nextViolationStatus(from: ViolationStatus, to: ViolationStatus): ViolationStatus {
   if (!NEXT[from].includes(to)) {
     throw new AppError('conflict', 'violation_transition', { from: violationStatusNames[from], to: violationStatusNames[to] }, [
-      { path: '/status', message: NEXT[from].length
-        ? { 'zh-CN': `当前状态只能改为 ${NEXT[from].join(' 或 ')}`, en: `from ${from} only ${NEXT[from].join(' or ')}` }
-        : { 'zh-CN': `${from} 为最终状态`, en: `${from} is final` } },
+      {
+        path: '/status',
+        message: NEXT[from].length
+          ? { 'zh-CN': `当前状态只能改为 ${NEXT[from].join(' 或 ')}`, en: `from ${from} only ${NEXT[from].join(' or ')}` }
+          : { 'zh-CN': `${from} 为最终状态`, en: `${from} is final` },
+      },
     ]);
   }
   return to;

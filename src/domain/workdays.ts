@@ -38,7 +38,7 @@ export function createWorkdayCalendar(onFallback: (year: number) => void): Workd
     addWorkdays(day, n) {
       let d = day;
       while (!isWorkday(d)) d = nextDay(d);
-      for (let left = n; left > 0; ) {
+      for (let left = n; left > 0;) {
         d = nextDay(d);
         if (isWorkday(d)) left--;
       }

@@ -21,7 +21,15 @@ import { verifyRoutes } from './routes/verify.js';
 import { webRouter } from '../web/router.js';
 
 // Verification first: it is the hottest path and the router tries routes in order.
-export const apiRoutes: readonly AnyRoute[] = [...verifyRoutes, ...opsRoutes, ...registryRoutes, ...filingRoutes, ...supervisionRoutes, ...jobRoutes, ...drawRoutes];
+export const apiRoutes: readonly AnyRoute[] = [
+  ...verifyRoutes,
+  ...opsRoutes,
+  ...registryRoutes,
+  ...filingRoutes,
+  ...supervisionRoutes,
+  ...jobRoutes,
+  ...drawRoutes,
+];
 
 export interface AppOptions {
   services: Services;
@@ -88,7 +96,10 @@ export function createApp(opts: AppOptions): Express {
   });
   const pagesCsp = helmet.contentSecurityPolicy({ useDefaults: false, directives: strict });
   // swagger-ui at /docs needs inline styles; nothing anywhere runs inline scripts
-  const docsCsp = helmet.contentSecurityPolicy({ useDefaults: false, directives: { ...strict, 'style-src': ["'self'", "'unsafe-inline'"] } });
+  const docsCsp = helmet.contentSecurityPolicy({
+    useDefaults: false,
+    directives: { ...strict, 'style-src': ["'self'", "'unsafe-inline'"] },
+  });
   const forPages = fixedHeaders(headers, pagesCsp);
   const forDocs = fixedHeaders(headers, docsCsp);
   // JSON is never rendered as a page: the API needs only what stops a browser from sniffing it,
@@ -112,7 +123,8 @@ export function createApp(opts: AppOptions): Express {
   // share of a scan (README, Performance)
   const stamp = requestId();
   const enter: RequestHandler = (req, res, next) => {
-    for (const [name, value] of req.url.startsWith('/api/') ? forApi : req.path.startsWith('/docs') ? forDocs : forPages) res.setHeader(name, value);
+    for (const [name, value] of req.url.startsWith('/api/') ? forApi : req.path.startsWith('/docs') ? forDocs : forPages)
+      res.setHeader(name, value);
     stamp(req, res, next);
   };
   app.use(enter);
@@ -134,7 +146,10 @@ export function createApp(opts: AppOptions): Express {
     },
   });
   for (const route of apiRoutes) {
-    const before = [...(route.rateLimited ? [route.path.startsWith('/api/v1/draws') ? drawLimiter : verifyLimiter] : []), ...(route.method === 'get' ? [] : [json])];
+    const before = [
+      ...(route.rateLimited ? [route.path.startsWith('/api/v1/draws') ? drawLimiter : verifyLimiter] : []),
+      ...(route.method === 'get' ? [] : [json]),
+    ];
     const handler = mountRoute(app, route, services, opts.bodyLimit, log, before);
     if (route.direct) direct.push({ method: route.method, path: route.path, chain: [...before, handler] });
   }

@@ -25,7 +25,8 @@ function matcher(routePath: string): (url: string) => Record<string, string> | n
   }
   const prefix = routePath.slice(0, colon + 1);
   const param = routePath.slice(colon + 2);
-  if (!param || param.includes('/') || param.includes(':')) throw new Error(`a direct route has no parameter or one at its end: ${routePath}`);
+  if (!param || param.includes('/') || param.includes(':'))
+    throw new Error(`a direct route has no parameter or one at its end: ${routePath}`);
   return (url) => {
     if (!url.startsWith(prefix)) return null;
     const raw = url.slice(prefix.length);
@@ -69,7 +70,13 @@ export function answerDirectly(app: Express, routes: readonly DirectRoute[], ent
     viaRouter(req, res, done);
   };
 
-  function answer(req: Request, res: Response, params: Record<string, string>, route: { path: string }, chain: readonly RequestHandler[]): void {
+  function answer(
+    req: Request,
+    res: Response,
+    params: Record<string, string>,
+    route: { path: string },
+    chain: readonly RequestHandler[],
+  ): void {
     // Properties first, prototype last: V8 adds a property to an object whose prototype was
     // just replaced on a slow path, about 1 % of a scan's CPU for each (the profile), while
     // before the change every request takes the same fast transitions. The request id and start

@@ -24,7 +24,10 @@ export const RETRY_AFTER_SECONDS = 5;
  */
 function malformedJson(err: Error & { body?: unknown }): AppError {
   const raw = typeof err.body === 'string' ? err.body.trim() : '';
-  if (raw && !raw.startsWith('{') && !raw.startsWith('[')) return new AppError('validation_failed', 'body_not_object', {}, [{ path: '/', message: { 'zh-CN': '应为对象（{…}）', en: 'must be an object ({…})' } }]);
+  if (raw && !raw.startsWith('{') && !raw.startsWith('['))
+    return new AppError('validation_failed', 'body_not_object', {}, [
+      { path: '/', message: { 'zh-CN': '应为对象（{…}）', en: 'must be an object ({…})' } },
+    ]);
   const at = /position (\d+)/.exec(err.message)?.[1];
   const token = /Unexpected token '?(.)'?/.exec(err.message)?.[1];
   const zh = at
@@ -48,15 +51,21 @@ function fromParserError(err: unknown, bodyLimit: number): AppError | null {
     case 'entity.too.large':
       return new AppError('payload_too_large', 'payload_too_large', { limit: `${Math.round(bodyLimit / 1024)} KiB` });
     case 'encoding.unsupported':
-      return new AppError('unsupported_media_type', 'content_encoding', { encoding: String((err as { encoding?: unknown }).encoding ?? '').slice(0, 40) });
+      return new AppError('unsupported_media_type', 'content_encoding', {
+        encoding: String((err as { encoding?: unknown }).encoding ?? '').slice(0, 40),
+      });
     case 'charset.unsupported':
       return new AppError('unsupported_media_type', 'unsupported_media_type');
     case 'parameters.too.many':
       return new AppError('payload_too_large', 'form_too_many_fields');
     case 'entity.invalid_utf8':
-      return new AppError('validation_failed', 'invalid_utf8', {}, [{ path: '/', message: { 'zh-CN': '请求体不是合法的 UTF-8', en: 'the body is not valid UTF-8' } }]);
+      return new AppError('validation_failed', 'invalid_utf8', {}, [
+        { path: '/', message: { 'zh-CN': '请求体不是合法的 UTF-8', en: 'the body is not valid UTF-8' } },
+      ]);
     case 'entity.too_deep':
-      return new AppError('validation_failed', 'too_deep', { max: (err as { maxDepth?: number }).maxDepth ?? 0 }, [{ path: '/', message: { 'zh-CN': '嵌套过深', en: 'nested too deep' } }]);
+      return new AppError('validation_failed', 'too_deep', { max: (err as { maxDepth?: number }).maxDepth ?? 0 }, [
+        { path: '/', message: { 'zh-CN': '嵌套过深', en: 'nested too deep' } },
+      ]);
     default:
       return type.startsWith('entity.') || type.startsWith('request.') ? new AppError('validation_failed', 'validation_failed') : null;
   }
@@ -74,7 +83,10 @@ export function routeNotFound(req: Request): AppError {
 export function toAppError(err: unknown, bodyLimit: number, health: DatabaseErrors): AppError | null {
   if (err instanceof AppError) return err;
   // the router could not decode a path parameter (percent-encoded bytes that are not UTF-8)
-  if (err instanceof URIError) return new AppError('validation_failed', 'path_invalid', {}, [{ path: 'path', message: { 'zh-CN': '不是合法的 UTF-8 百分号编码', en: 'not valid percent-encoded UTF-8' } }]);
+  if (err instanceof URIError)
+    return new AppError('validation_failed', 'path_invalid', {}, [
+      { path: 'path', message: { 'zh-CN': '不是合法的 UTF-8 百分号编码', en: 'not valid percent-encoded UTF-8' } },
+    ]);
   const parsed = fromParserError(err, bodyLimit);
   if (parsed) return parsed;
   switch (health.classify(err)) {
@@ -82,7 +94,9 @@ export function toAppError(err: unknown, bodyLimit: number, health: DatabaseErro
       return new AppError('unavailable', 'unavailable', { reason: reasons.databaseAway });
     case 'duplicate':
       // a check-then-insert raced another request creating the same thing
-      return new AppError('conflict', 'conflict_duplicate', {}, [{ path: '/', message: { 'zh-CN': '同一时刻被另一个请求创建', en: 'created by another request at the same moment' } }]);
+      return new AppError('conflict', 'conflict_duplicate', {}, [
+        { path: '/', message: { 'zh-CN': '同一时刻被另一个请求创建', en: 'created by another request at the same moment' } },
+      ]);
     default:
       return null;
   }

@@ -40,7 +40,14 @@ const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
  * Turns a route definition into an Express handler: authenticate, authorize by role, validate,
  * honour Idempotency-Key, call the handler, send. Everything a route declares is enforced here.
  */
-export function mountRoute(router: Router, route: AnyRoute, services: Services, bodyLimit: number, log: Logger, extra: RequestHandler[] = []): RequestHandler {
+export function mountRoute(
+  router: Router,
+  route: AnyRoute,
+  services: Services,
+  bodyLimit: number,
+  log: Logger,
+  extra: RequestHandler[] = [],
+): RequestHandler {
   const validateBody = route.body ? bodyValidator(route.body) : null;
   const validateQuery = route.query ? queryValidator(route.query) : null;
   const successStatus = Number(Object.keys(route.responses).find((s) => s.startsWith('2')) ?? 200);
@@ -74,12 +81,16 @@ export function mountRoute(router: Router, route: AnyRoute, services: Services, 
     const idemKey = req.headers['idempotency-key'];
     if (route.creates && principal && typeof idemKey === 'string') {
       if (!IDEMPOTENCY_KEY.test(idemKey)) {
-        throw new AppError('validation_failed', 'validation_failed', {}, [{ path: 'Idempotency-Key', message: { 'zh-CN': '1 至 200 个可打印 ASCII 字符', en: '1-200 printable ASCII characters' } }]);
+        throw new AppError('validation_failed', 'validation_failed', {}, [
+          { path: 'Idempotency-Key', message: { 'zh-CN': '1 至 200 个可打印 ASCII 字符', en: '1-200 printable ASCII characters' } },
+        ]);
       }
       const claim: IdempotencyClaim = {
         principalId: principal.keyId,
         key: idemKey,
-        requestHash: createHash('sha256').update(`${req.method} ${req.originalUrl}\n${JSON.stringify(body)}`).digest('hex'),
+        requestHash: createHash('sha256')
+          .update(`${req.method} ${req.originalUrl}\n${JSON.stringify(body)}`)
+          .digest('hex'),
         successStatus,
         lang,
         requestId,

@@ -79,7 +79,8 @@ export function buildOpenApi(routes: readonly AnyRoute[], version: string): Reco
       // an error a route declares without a shape has the one error shape
       const schema = spec.schema ?? (Number(status) >= 400 ? ErrorResponse : undefined);
       const content: Record<string, unknown> = {};
-      if (schema || spec.contentType) content[spec.contentType ?? 'application/json'] = { schema: schema ? ref(schema) : { type: 'string' } };
+      if (schema || spec.contentType)
+        content[spec.contentType ?? 'application/json'] = { schema: schema ? ref(schema) : { type: 'string' } };
       for (const other of spec.alternatives ?? []) content[other] = { schema: { type: 'string' } };
       responses[status] = { description: spec.description, ...(Object.keys(content).length ? { content } : {}) };
     }
@@ -102,7 +103,14 @@ export function buildOpenApi(routes: readonly AnyRoute[], version: string): Reco
       tags: [r.tag],
       ...(r.auth === 'public' ? { security: [] } : { description: `Roles: ${r.auth.join(', ')}` }),
       ...(parameters.length ? { parameters } : {}),
-      ...(r.body ? { requestBody: { required: true, content: { 'application/json': { schema: ref(r.body), ...(r.example ? { example: r.example } : {}) } } } } : {}),
+      ...(r.body
+        ? {
+            requestBody: {
+              required: true,
+              content: { 'application/json': { schema: ref(r.body), ...(r.example ? { example: r.example } : {}) } },
+            },
+          }
+        : {}),
       responses,
     };
   }
@@ -111,11 +119,14 @@ export function buildOpenApi(routes: readonly AnyRoute[], version: string): Reco
     info: {
       title: 'inspection-filing 涉企检查备案系统',
       version,
-      description: 'Enterprise inspection filing, rule checks and verification. Errors: {"error": {code, message, details}}; messages in zh-CN by default, en with Accept-Language: en.',
+      description:
+        'Enterprise inspection filing, rule checks and verification. Errors: {"error": {code, message, details}}; messages in zh-CN by default, en with Accept-Language: en.',
     },
     components: {
       schemas: Object.fromEntries([...names].map(([json, name]) => [name, withRefs(JSON.parse(json), names, true)])),
-      responses: Object.fromEntries(Object.values(COMMON_ERRORS).map(([name, description]) => [name, { description, content: errorContent }])),
+      responses: Object.fromEntries(
+        Object.values(COMMON_ERRORS).map(([name, description]) => [name, { description, content: errorContent }]),
+      ),
       securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'API key' } },
     },
     security: [{ apiKey: [] }],

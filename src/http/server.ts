@@ -16,7 +16,11 @@ export const HTTP_LIMITS = {
 
 export function createHttpServer(app: Express): Server {
   const server = createServer(
-    { headersTimeout: HTTP_LIMITS.headersTimeout, requestTimeout: HTTP_LIMITS.requestTimeout, connectionsCheckingInterval: HTTP_LIMITS.connectionsCheckingInterval },
+    {
+      headersTimeout: HTTP_LIMITS.headersTimeout,
+      requestTimeout: HTTP_LIMITS.requestTimeout,
+      connectionsCheckingInterval: HTTP_LIMITS.connectionsCheckingInterval,
+    },
     app,
   );
   server.keepAliveTimeout = HTTP_LIMITS.keepAliveTimeout;

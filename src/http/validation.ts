@@ -22,7 +22,11 @@ const unknownField = { 'zh-CN': '未知字段，请删除', en: 'unknown field; 
 // the path names the field, so "required" says the rest (ajv would repeat the name)
 const requiredField = { 'zh-CN': '必填', en: 'required' };
 /** What a value of the format looks like, so that a date refused says how to write one. */
-const FORMAT_EXAMPLES: Record<string, string> = { 'date-time': '2026-12-01T09:00:00+08:00', date: '2026-12-01', email: 'name@example.gov.cn' };
+const FORMAT_EXAMPLES: Record<string, string> = {
+  'date-time': '2026-12-01T09:00:00+08:00',
+  date: '2026-12-01',
+  email: 'name@example.gov.cn',
+};
 
 const TYPE_NAMES: Record<string, Localized> = {
   string: { 'zh-CN': '字符串', en: 'a string' },
@@ -59,7 +63,9 @@ function texts(errors: ErrorObject[], lang: Lang): { path: string; message: stri
     }
     if (e.keyword === 'enum') message += `: ${(e.params.allowedValues as string[]).join(', ')}`;
     if (e.keyword === 'type') {
-      const names = String(e.params.type).split(',').map((t) => TYPE_NAMES[t]?.[lang] ?? t);
+      const names = String(e.params.type)
+        .split(',')
+        .map((t) => TYPE_NAMES[t]?.[lang] ?? t);
       message = lang === 'en' ? `must be ${names.join(' or ')}` : `应为${names.join('或')}`;
     }
     if (e.keyword === 'pattern') {
@@ -103,7 +109,10 @@ export const bodyValidator = (schema: TSchema): Validator => make(bodyAjv.compil
 export const queryValidator = (schema: TSchema): Validator => make(queryAjv.compile(schema));
 
 const nulMessage = { 'zh-CN': '不能包含 NUL 字符（\\u0000）', en: 'must not contain the NUL character (\\u0000)' };
-const surrogateMessage = { 'zh-CN': '含有不成对的代理字符（\\ud800-\\udfff），不是合法的 Unicode 文本', en: 'contains a lone surrogate (\\ud800-\\udfff): not valid Unicode text' };
+const surrogateMessage = {
+  'zh-CN': '含有不成对的代理字符（\\ud800-\\udfff），不是合法的 Unicode 文本',
+  en: 'contains a lone surrogate (\\ud800-\\udfff): not valid Unicode text',
+};
 // a high surrogate not followed by a low one, or a low one not preceded by a high one ("\ud800"
 // is valid JSON, but no database stores it)
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
@@ -128,7 +137,10 @@ export function rejectUnstorable(value: unknown): void {
       continue;
     }
     if (!v || typeof v !== 'object') continue;
-    if (depth >= MAX_DEPTH) throw new AppError('validation_failed', 'too_deep', { max: MAX_DEPTH }, [{ path: path || '/', message: { 'zh-CN': `嵌套超过 ${MAX_DEPTH} 层`, en: `nested more than ${MAX_DEPTH} levels` } }]);
+    if (depth >= MAX_DEPTH)
+      throw new AppError('validation_failed', 'too_deep', { max: MAX_DEPTH }, [
+        { path: path || '/', message: { 'zh-CN': `嵌套超过 ${MAX_DEPTH} 层`, en: `nested more than ${MAX_DEPTH} levels` } },
+      ]);
     if (Array.isArray(v)) {
       for (let i = v.length - 1; i >= 0; i--) stack.push({ v: v[i], path: `${path}/${i}`, depth: depth + 1 });
     } else {

@@ -6,8 +6,7 @@ import { kinds, type Hit, type KindEvaluator } from './kinds.js';
 import type { LoadedRuleSet } from './load.js';
 import type { Rule, RuleKind } from './schema.js';
 
-const startsWithAny = (value: string, prefixes: string[] | undefined) =>
-  !prefixes || prefixes.some((p) => value.startsWith(p));
+const startsWithAny = (value: string, prefixes: string[] | undefined) => !prefixes || prefixes.some((p) => value.startsWith(p));
 
 /** The sets in force for this enterprise on this day. */
 export function applicableSets(sets: readonly LoadedRuleSet[], region: string, ctx: EvaluationContext): LoadedRuleSet[] {
@@ -75,12 +74,7 @@ function effectiveRules(used: readonly LoadedRuleSet[]): { rule: Rule; set: Load
 }
 
 /** Pure: the same sets, input, facts and clock give the same decision. */
-export function evaluate(
-  sets: readonly LoadedRuleSet[],
-  input: FilingInput,
-  facts: Facts,
-  ctx: EvaluationContext,
-): Decision {
+export function evaluate(sets: readonly LoadedRuleSet[], input: FilingInput, facts: Facts, ctx: EvaluationContext): Decision {
   const region = facts.enterprise.region;
   const used = applicableSets(sets, region, ctx);
   const findings: Finding[] = [];
@@ -101,11 +95,7 @@ export function evaluate(
       ...(set.file.template ? { template: true } : {}),
     });
   }
-  const outcome = findings.some((f) => f.severity === 'block')
-    ? 'block'
-    : findings.some((f) => f.severity === 'warn')
-      ? 'warn'
-      : 'allow';
+  const outcome = findings.some((f) => f.severity === 'block') ? 'block' : findings.some((f) => f.severity === 'warn') ? 'warn' : 'allow';
   return {
     outcome,
     findings,

@@ -64,10 +64,19 @@ export interface PriorFiling {
 }
 
 /** The same as stored and sent by the database: times as ISO 8601 strings. */
-export type PriorFilingRow = Omit<PriorFiling, 'plannedStart' | 'plannedEnd' | 'conductedAt'> & { plannedStart: string; plannedEnd: string; conductedAt: string | null };
+export type PriorFilingRow = Omit<PriorFiling, 'plannedStart' | 'plannedEnd' | 'conductedAt'> & {
+  plannedStart: string;
+  plannedEnd: string;
+  conductedAt: string | null;
+};
 
 export function priorFromRow(r: PriorFilingRow): PriorFiling {
-  return { ...r, plannedStart: Date.parse(r.plannedStart), plannedEnd: Date.parse(r.plannedEnd), conductedAt: r.conductedAt ? Date.parse(r.conductedAt) : null };
+  return {
+    ...r,
+    plannedStart: Date.parse(r.plannedStart),
+    plannedEnd: Date.parse(r.plannedEnd),
+    conductedAt: r.conductedAt ? Date.parse(r.conductedAt) : null,
+  };
 }
 
 /**

@@ -44,14 +44,33 @@ export const FixtureSchema = Type.Object(
     description: Type.Optional(Type.String()),
     tz: Type.Optional(Type.String()),
     enterprise: Type.Object(
-      { uscc: Type.String(), region: Type.String(), riskClass: Type.Union([StringEnum(RISK_CLASSES), Type.Null()]), noDisturb: Type.Boolean() },
+      {
+        uscc: Type.String(),
+        region: Type.String(),
+        riskClass: Type.Union([StringEnum(RISK_CLASSES), Type.Null()]),
+        noDisturb: Type.Boolean(),
+      },
       strict,
     ),
     agencies: Type.Array(
-      Type.Object({ id: Type.String(), name: Type.Optional(Type.String()), active: Type.Boolean(), region: Type.String(), itemCodes: Type.Array(Type.String()) }, strict),
+      Type.Object(
+        {
+          id: Type.String(),
+          name: Type.Optional(Type.String()),
+          active: Type.Boolean(),
+          region: Type.String(),
+          itemCodes: Type.Array(Type.String()),
+        },
+        strict,
+      ),
       { minItems: 1 },
     ),
-    inspectors: Type.Array(Type.Object({ id: Type.String(), agencyId: Type.String(), credentialNo: Type.String(), validUntil: Type.String({ format: 'date' }) }, strict)),
+    inspectors: Type.Array(
+      Type.Object(
+        { id: Type.String(), agencyId: Type.String(), credentialNo: Type.String(), validUntil: Type.String({ format: 'date' }) },
+        strict,
+      ),
+    ),
     history: Type.Optional(
       Type.Array(
         Type.Composite([

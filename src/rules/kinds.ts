@@ -31,7 +31,10 @@ export interface KindEvaluator<K extends RuleKind> {
 const problems = {
   endBeforeStart: { 'zh-CN': '计划结束时间早于或等于开始时间', en: 'the planned end is not after the planned start' },
   tooLong: { 'zh-CN': '检查窗口 {days} 天，超过上限 {max} 天', en: 'the window is {days} days, longer than the limit of {max} days' },
-  startInPast: { 'zh-CN': '计划开始时间已过（仅 {types} 类型可事后备案）', en: 'the planned start is in the past (only {types} may be filed afterwards)' },
+  startInPast: {
+    'zh-CN': '计划开始时间已过（仅 {types} 类型可事后备案）',
+    en: 'the planned start is in the past (only {types} may be filed afterwards)',
+  },
 } satisfies Record<string, Localized>;
 
 /** Why a random filing does not carry out a drawn assignment. */
@@ -43,7 +46,10 @@ const drawProblems = {
   expired: { 'zh-CN': '该抽查任务已过期', en: 'the assignment has expired' },
   outsidePeriod: { 'zh-CN': '检查时间不在抽查任务的执行期内', en: 'the visit is outside the period of the assignment' },
   otherInspectors: { 'zh-CN': '未派出随机抽取的执法人员', en: 'the randomly drawn inspectors are not on the filing' },
-  joint: { 'zh-CN': '抽查任务由抽取它的执法主体实施，不能加入其他主体', en: 'a drawn inspection is made by the agency that drew it, without joint agencies' },
+  joint: {
+    'zh-CN': '抽查任务由抽取它的执法主体实施，不能加入其他主体',
+    en: 'a drawn inspection is made by the agency that drew it, without joint agencies',
+  },
 } as const;
 
 const verdicts = {
@@ -101,7 +107,8 @@ function distinctCredentials(valid: { agencyId: string; credential: string }[], 
 /** Visits in a calendar period: a year counts every visit whose window touches it, a day those that start in it. */
 function inPeriod(visits: PriorFiling[], [from, to]: [number, number], touching: boolean): PriorFiling[] {
   const out: PriorFiling[] = [];
-  for (const h of visits) if (touching ? h.plannedStart < to && h.plannedEnd > from : h.plannedStart >= from && h.plannedStart < to) out.push(h);
+  for (const h of visits)
+    if (touching ? h.plannedStart < to && h.plannedEnd > from : h.plannedStart >= from && h.plannedStart < to) out.push(h);
   return out;
 }
 
@@ -113,7 +120,7 @@ function periodsTouched(window: 'calendar-year' | 'calendar-day' | 'rolling-days
   const start = input.plannedStart.getTime();
   if (window !== 'calendar-year') return [localPeriod(start, tz, 'day')];
   const out: [number, number][] = [];
-  for (let at = start; at < input.plannedEnd.getTime(); ) {
+  for (let at = start; at < input.plannedEnd.getTime();) {
     const year = localPeriod(at, tz, 'year');
     out.push(year);
     at = year[1];
@@ -133,7 +140,14 @@ export const kinds: { [K in RuleKind]: KindEvaluator<K> } = {
       // the agency's most recent visits before this one that have a result (a visit that did not
       // take place says nothing about the enterprise)
       const results = facts.history
-        .filter((h) => h.agencyId === input.agencyId && h.resultOutcome && h.resultOutcome !== 'not_conducted' && h.plannedStart >= since && h.plannedStart < start)
+        .filter(
+          (h) =>
+            h.agencyId === input.agencyId &&
+            h.resultOutcome &&
+            h.resultOutcome !== 'not_conducted' &&
+            h.plannedStart >= since &&
+            h.plannedStart < start,
+        )
         .sort((a, b) => b.plannedStart - a.plannedStart || (a.id < b.id ? -1 : 1))
         .slice(0, rule.params.streak);
       if (results.length < rule.params.streak || results.some((h) => h.resultOutcome !== 'no_issues')) return null;
@@ -146,7 +160,9 @@ export const kinds: { [K in RuleKind]: KindEvaluator<K> } = {
 
   overlap: {
     placeholders: ['days', 'filings', 'agencies'],
-    history: (rule, input) => [{ from: input.plannedStart.getTime() - rule.params.days * DAY_MS, to: input.plannedEnd.getTime() + rule.params.days * DAY_MS }],
+    history: (rule, input) => [
+      { from: input.plannedStart.getTime() - rule.params.days * DAY_MS, to: input.plannedEnd.getTime() + rule.params.days * DAY_MS },
+    ],
     evaluate(rule, input, facts) {
       const span = rule.params.days * DAY_MS;
       const from = input.plannedStart.getTime() - span;
@@ -160,7 +176,11 @@ export const kinds: { [K in RuleKind]: KindEvaluator<K> } = {
       );
       if (others.length === 0) return null;
       return {
-        params: { days: rule.params.days, filings: others.map((h) => h.filingNo).join(', '), agencies: [...new Set(others.map((h) => h.agencyName))].join('、') },
+        params: {
+          days: rule.params.days,
+          filings: others.map((h) => h.filingNo).join(', '),
+          agencies: [...new Set(others.map((h) => h.agencyName))].join('、'),
+        },
         evidence: others.map((h) => h.id),
       };
     },
@@ -178,11 +198,19 @@ export const kinds: { [K in RuleKind]: KindEvaluator<K> } = {
       const base = { type: typeNames[input.type], allowed: allowedText };
       const evidence = [facts.enterprise.uscc];
       if (p.allowHigherCampaigns && isHigherCampaign(input)) {
-        return { params: { ...base, verdict: fillBoth(verdicts.exemptCampaign, { reference: input.campaign?.reference ?? '' }) }, evidence, severity: p.exemptSeverity ?? 'warn' };
+        return {
+          params: { ...base, verdict: fillBoth(verdicts.exemptCampaign, { reference: input.campaign?.reference ?? '' }) },
+          evidence,
+          severity: p.exemptSeverity ?? 'warn',
+        };
       }
       if (p.allowTypes.includes(input.type)) {
         const verdict = input.trigger
-          ? fillBoth(verdicts.exemptTrigger, { type: typeNames[input.type], trigger: triggerLabels[input.trigger.kind], reference: input.trigger.reference })
+          ? fillBoth(verdicts.exemptTrigger, {
+              type: typeNames[input.type],
+              trigger: triggerLabels[input.trigger.kind],
+              reference: input.trigger.reference,
+            })
           : fillBoth(verdicts.exemptType, { type: typeNames[input.type] });
         return { params: { ...base, verdict }, evidence, severity: p.exemptSeverity ?? 'warn' };
       }
@@ -265,7 +293,9 @@ export const kinds: { [K in RuleKind]: KindEvaluator<K> } = {
       switch (rule.params.check) {
         case 'legal-representative':
           // insisting the legal representative attends needs its own stated reason (N4)
-          return input.requiresLegalRepresentative && meaningfulLength(input.legalRepresentativeReason, 1) === 0 ? { params: { purpose: purposes[input.purpose] }, evidence: [] } : null;
+          return input.requiresLegalRepresentative && meaningfulLength(input.legalRepresentativeReason, 1) === 0
+            ? { params: { purpose: purposes[input.purpose] }, evidence: [] }
+            : null;
         case 'disguised-visit':
           // an on-site "observation", "supervision" or "study" visit is an inspection in disguise (N6)
           return input.onSite && input.purpose !== 'inspection' ? { params: { purpose: purposes[input.purpose] }, evidence: [] } : null;
@@ -279,8 +309,10 @@ export const kinds: { [K in RuleKind]: KindEvaluator<K> } = {
     placeholders: ['agency', 'counted', 'limit', 'year', 'day', 'days', 'riskClass', 'filings'],
     check(p) {
       const out: { pointer: string; message: string }[] = [];
-      if ((p.max === undefined) === (p.maxByRiskClass === undefined)) out.push({ pointer: '/params', message: 'give exactly one of max and maxByRiskClass' });
-      if ((p.window === 'rolling-days') !== (p.days !== undefined)) out.push({ pointer: '/params/days', message: 'days is required for, and only for, window "rolling-days"' });
+      if ((p.max === undefined) === (p.maxByRiskClass === undefined))
+        out.push({ pointer: '/params', message: 'give exactly one of max and maxByRiskClass' });
+      if ((p.window === 'rolling-days') !== (p.days !== undefined))
+        out.push({ pointer: '/params/days', message: 'days is required for, and only for, window "rolling-days"' });
       return out;
     },
     history(rule, input, tz) {
@@ -371,7 +403,8 @@ export const kinds: { [K in RuleKind]: KindEvaluator<K> } = {
       const invalid: string[] = [];
       for (const id of new Set(input.inspectorIds)) {
         const i = facts.inspectors.find((x) => x.id === id);
-        if (i && allowedAgencies.includes(i.agencyId) && i.validUntil >= lastDay) valid.push({ agencyId: i.agencyId, credential: i.credentialNo });
+        if (i && allowedAgencies.includes(i.agencyId) && i.validUntil >= lastDay)
+          valid.push({ agencyId: i.agencyId, credential: i.credentialNo });
         else invalid.push(id);
       }
       if (rule.params.each) {
@@ -396,7 +429,9 @@ export const kinds: { [K in RuleKind]: KindEvaluator<K> } = {
       // the joint agencies' items, never another agency's (a few codes against short lists:
       // plain scans, no set to build on every filing)
       const missing = input.itemCodes.filter(
-        (c) => !facts.agency?.itemCodes.includes(c) && !facts.jointAgencies.some((a) => input.jointAgencyIds.includes(a.id) && a.itemCodes.includes(c)),
+        (c) =>
+          !facts.agency?.itemCodes.includes(c) &&
+          !facts.jointAgencies.some((a) => input.jointAgencyIds.includes(a.id) && a.itemCodes.includes(c)),
       );
       if (missing.length === 0) return null;
       return { params: { items: missing.join(', ') }, evidence: missing };

@@ -43,7 +43,8 @@ function semanticProblems(path: string, file: RuleSetFile): RuleProblem[] {
     if (seen.has(rule.id)) problems.push({ file: path, pointer: `/rules/${i}/id`, message: `duplicate rule id "${rule.id}"` });
     seen.add(rule.id);
     const kind = kinds[rule.kind] as KindEvaluator<typeof rule.kind>;
-    for (const c of kind.check?.(rule.params as never) ?? []) problems.push({ file: path, pointer: `/rules/${i}${c.pointer}`, message: c.message });
+    for (const c of kind.check?.(rule.params as never) ?? [])
+      problems.push({ file: path, pointer: `/rules/${i}${c.pointer}`, message: c.message });
     const allowed = kind.placeholders;
     for (const lang of ['zh-CN', 'en'] as const) {
       for (const ph of placeholders(rule.message[lang])) {
@@ -101,10 +102,12 @@ function crossSetProblems(sets: LoadedRuleSet[]): RuleProblem[] {
         const merged = { ...base.rule.params, ...o.params };
         const validate = paramValidators.get(base.rule.kind)!;
         if (!validate(merged)) {
-          for (const e of validate.errors ?? []) problems.push({ file: s.path, pointer: `${pointer}/params${e.instancePath}`, message: describe(e) });
+          for (const e of validate.errors ?? [])
+            problems.push({ file: s.path, pointer: `${pointer}/params${e.instancePath}`, message: describe(e) });
         }
         const kind = kinds[base.rule.kind] as KindEvaluator<typeof base.rule.kind>;
-        for (const c of kind.check?.(merged as never) ?? []) problems.push({ file: s.path, pointer: `${pointer}${c.pointer}`, message: c.message });
+        for (const c of kind.check?.(merged as never) ?? [])
+          problems.push({ file: s.path, pointer: `${pointer}${c.pointer}`, message: c.message });
       }
       return undefined;
     });
@@ -152,7 +155,11 @@ export async function loadRuleSets(dir: string): Promise<LoadedRuleSet[]> {
   }
   // a folder whose sets are all switched off leaves every filing without rules, as an empty one does
   if (sets.length > 0 && !sets.some((s) => s.file.enabled)) {
-    problems.push({ file: dir, pointer: '', message: 'every rule set in this folder is disabled ("enabled": false): at least one must be in force' });
+    problems.push({
+      file: dir,
+      pointer: '',
+      message: 'every rule set in this folder is disabled ("enabled": false): at least one must be in force',
+    });
   }
   // general before local: decisions list them so, and a duplicate is reported on the local one
   sets.sort((a, b) => a.file.jurisdiction.length - b.file.jurisdiction.length || a.file.id.localeCompare(b.file.id));

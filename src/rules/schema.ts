@@ -24,7 +24,6 @@ const Scope = Type.Object(
   { additionalProperties: false },
 );
 
-
 function rule<K extends string, P extends TSchema>(kind: K, params: P) {
   return Type.Object(
     {
@@ -50,7 +49,10 @@ export const ruleKinds = {
       {
         min: Type.Integer({ minimum: 1, maximum: 20 }),
         each: Type.Optional(
-          Type.Boolean({ description: 'min applies to every agency on the filing, each with its own certified inspectors (else to the filing as a whole)' }),
+          Type.Boolean({
+            description:
+              'min applies to every agency on the filing, each with its own certified inspectors (else to the filing as a whole)',
+          }),
         ),
       },
       { additionalProperties: false },
@@ -60,10 +62,7 @@ export const ruleKinds = {
   items: rule('items', noParams),
   fields: rule(
     'fields',
-    Type.Object(
-      { field: Type.Literal('reason'), minLength: Type.Integer({ minimum: 1, maximum: 200 }) },
-      { additionalProperties: false },
-    ),
+    Type.Object({ field: Type.Literal('reason'), minLength: Type.Integer({ minimum: 1, maximum: 200 }) }, { additionalProperties: false }),
   ),
   window: rule(
     'window',
@@ -94,7 +93,13 @@ export const ruleKinds = {
         max: Type.Optional(Type.Integer({ minimum: 0, maximum: 1000, description: 'visits allowed in the window, the new one included' })),
         maxByRiskClass: Type.Optional(
           Type.Object(
-            { A: Type.Integer({ minimum: 0 }), B: Type.Integer({ minimum: 0 }), C: Type.Integer({ minimum: 0 }), D: Type.Integer({ minimum: 0 }), unknown: Type.Integer({ minimum: 0 }) },
+            {
+              A: Type.Integer({ minimum: 0 }),
+              B: Type.Integer({ minimum: 0 }),
+              C: Type.Integer({ minimum: 0 }),
+              D: Type.Integer({ minimum: 0 }),
+              unknown: Type.Integer({ minimum: 0 }),
+            },
             { additionalProperties: false },
           ),
         ),
@@ -107,14 +112,23 @@ export const ruleKinds = {
     Type.Object(
       {
         streak: Type.Integer({ minimum: 1, maximum: 50 }),
-        withinDays: Type.Integer({ minimum: 1, maximum: 400, description: 'look back this many days from the new visit\'s planned start' }),
+        withinDays: Type.Integer({ minimum: 1, maximum: 400, description: "look back this many days from the new visit's planned start" }),
       },
       { additionalProperties: false },
     ),
   ),
   overlap: rule(
     'overlap',
-    Type.Object({ days: Type.Integer({ minimum: 1, maximum: 60, description: 'another agency\'s window that overlaps this one widened by this many days on each side' }) }, { additionalProperties: false }),
+    Type.Object(
+      {
+        days: Type.Integer({
+          minimum: 1,
+          maximum: 60,
+          description: "another agency's window that overlaps this one widened by this many days on each side",
+        }),
+      },
+      { additionalProperties: false },
+    ),
   ),
   'enterprise-flag': rule(
     'enterprise-flag',
@@ -122,9 +136,14 @@ export const ruleKinds = {
       {
         flag: StringEnum(['noDisturb'] as const),
         allowTypes: Type.Array(FilingTypeT, { uniqueItems: true, description: 'types that may still inspect a flagged enterprise' }),
-        allowHigherCampaigns: Type.Optional(Type.Boolean({ description: 'a special campaign deployed by a higher authority may inspect too' })),
+        allowHigherCampaigns: Type.Optional(
+          Type.Boolean({ description: 'a special campaign deployed by a higher authority may inspect too' }),
+        ),
         exemptSeverity: Type.Optional(
-          StringEnum(['warn', 'info'] as const, 'the finding an allowed type still gets, so supervisors can list such visits (default warn)'),
+          StringEnum(
+            ['warn', 'info'] as const,
+            'the finding an allowed type still gets, so supervisors can list such visits (default warn)',
+          ),
         ),
       },
       { additionalProperties: false },
@@ -132,24 +151,42 @@ export const ruleKinds = {
   ),
   'quiet-period': rule(
     'quiet-period',
-    Type.Object({ fromDay: Type.Integer({ minimum: 1, maximum: 31 }), toDay: Type.Integer({ minimum: 1, maximum: 31 }) }, { additionalProperties: false }),
-  ),
-  draw: rule('draw', noParams),
-  'lead-time': rule('lead-time', Type.Object({ hours: Type.Integer({ minimum: 1, maximum: 720 }) }, { additionalProperties: false })),
-  'onsite-justified': rule('onsite-justified', Type.Object({ minLength: Type.Integer({ minimum: 1, maximum: 200 }) }, { additionalProperties: false })),
-  'emergency-now': rule(
-    'emergency-now',
     Type.Object(
-      { maxLeadMinutes: Type.Integer({ minimum: 0, maximum: 1440, description: 'an emergency may be planned at most this long after it is filed' }) },
+      { fromDay: Type.Integer({ minimum: 1, maximum: 31 }), toDay: Type.Integer({ minimum: 1, maximum: 31 }) },
       { additionalProperties: false },
     ),
   ),
-  'emergency-late': rule('emergency-late', Type.Object({ hours: Type.Integer({ minimum: 1, maximum: 720 }) }, { additionalProperties: false })),
+  draw: rule('draw', noParams),
+  'lead-time': rule('lead-time', Type.Object({ hours: Type.Integer({ minimum: 1, maximum: 720 }) }, { additionalProperties: false })),
+  'onsite-justified': rule(
+    'onsite-justified',
+    Type.Object({ minLength: Type.Integer({ minimum: 1, maximum: 200 }) }, { additionalProperties: false }),
+  ),
+  'emergency-now': rule(
+    'emergency-now',
+    Type.Object(
+      {
+        maxLeadMinutes: Type.Integer({
+          minimum: 0,
+          maximum: 1440,
+          description: 'an emergency may be planned at most this long after it is filed',
+        }),
+      },
+      { additionalProperties: false },
+    ),
+  ),
+  'emergency-late': rule(
+    'emergency-late',
+    Type.Object({ hours: Type.Integer({ minimum: 1, maximum: 720 }) }, { additionalProperties: false }),
+  ),
   conduct: rule(
     'conduct',
     Type.Object(
       {
-        check: StringEnum(['legal-representative', 'disguised-visit', 'reported'] as const, '"reported": not visible in a filing; enterprises report it'),
+        check: StringEnum(
+          ['legal-representative', 'disguised-visit', 'reported'] as const,
+          '"reported": not visible in a filing; enterprises report it',
+        ),
       },
       { additionalProperties: false },
     ),
@@ -188,7 +225,12 @@ export const RuleSetSchema = Type.Object(
             id: RuleId,
             severity: Type.Optional(Severity),
             enabled: Type.Optional(Type.Boolean()),
-            params: Type.Optional(Type.Object({}, { additionalProperties: true, description: 'merged over the rule\'s parameters, then checked against its kind' })),
+            params: Type.Optional(
+              Type.Object(
+                {},
+                { additionalProperties: true, description: "merged over the rule's parameters, then checked against its kind" },
+              ),
+            ),
             basis: Type.Optional(Localized),
           },
           { additionalProperties: false },

@@ -56,7 +56,17 @@ export async function verifyAuditTrail(db: Db): Promise<AuditVerification> {
     });
     if (row.seq !== expectSeq) return fail(`expected sequence number ${expectSeq}, found ${row.seq} (an event is missing)`);
     if (row.prev_hash !== prevHash) return fail('prev_hash does not match the hash of the previous event');
-    const material = [prevHash, row.chain, String(row.seq), row.at_us, row.actor, row.action, row.entity_type, row.entity_id, row.payload_text].join('\n');
+    const material = [
+      prevHash,
+      row.chain,
+      String(row.seq),
+      row.at_us,
+      row.actor,
+      row.action,
+      row.entity_type,
+      row.entity_id,
+      row.payload_text,
+    ].join('\n');
     const hash = createHash('sha256').update(material, 'utf8').digest('hex');
     if (hash !== row.hash) return fail('the event content does not match its hash (the event was altered)');
     prevHash = row.hash;

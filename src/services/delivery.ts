@@ -39,7 +39,11 @@ export function createDelivery(ctx: ServiceContext, cfg: DeliveryConfig, digests
       try {
         const res = await fetch(cfg.webhookUrl!, {
           method: 'POST',
-          headers: { 'Content-Type': 'application/json', 'X-Signature': signBody(body, cfg.webhookSecret!), 'User-Agent': 'inspection-filing' },
+          headers: {
+            'Content-Type': 'application/json',
+            'X-Signature': signBody(body, cfg.webhookSecret!),
+            'User-Agent': 'inspection-filing',
+          },
           body,
           signal: AbortSignal.timeout(10_000),
         });
@@ -66,7 +70,11 @@ export function createDelivery(ctx: ServiceContext, cfg: DeliveryConfig, digests
       subject: `涉企检查每日摘要 Daily digest ${d.day}`,
       text: digestText(list),
       html: digestHtml(list),
-      attachments: list.map((x) => ({ filename: `scorecard-${d.day}${x.regions.length ? `-${x.regions.join('_')}` : ''}.csv`, content: scorecardCsv(x.scorecard), contentType: 'text/csv; charset=utf-8' })),
+      attachments: list.map((x) => ({
+        filename: `scorecard-${d.day}${x.regions.length ? `-${x.regions.join('_')}` : ''}.csv`,
+        content: scorecardCsv(x.scorecard),
+        contentType: 'text/csv; charset=utf-8',
+      })),
     });
   }
 
@@ -75,7 +83,10 @@ export function createDelivery(ctx: ServiceContext, cfg: DeliveryConfig, digests
       const now = ctx.clock.now();
       // not sent yet, or failed, or left mid-send by a process that died
       const claimable = (eb: ExpressionBuilder<DB, 'digest_deliveries'>) =>
-        eb.or([eb('status', 'in', ['pending', 'failed']), eb.and([eb('status', '=', 'sending'), eb('claimed_at', '<', new Date(now.getTime() - STALE_CLAIM_MS))])]);
+        eb.or([
+          eb('status', 'in', ['pending', 'failed']),
+          eb.and([eb('status', '=', 'sending'), eb('claimed_at', '<', new Date(now.getTime() - STALE_CLAIM_MS))]),
+        ]);
       const due = await ctx.db
         .selectFrom('digest_deliveries')
         .select(['id', 'channel', 'recipient', 'scopes'])
@@ -99,7 +110,11 @@ export function createDelivery(ctx: ServiceContext, cfg: DeliveryConfig, digests
         if (!claimed) continue;
         try {
           await send({ ...d, day });
-          await ctx.db.updateTable('digest_deliveries').set({ status: 'sent', sent_at: new Date(), last_error: null }).where('id', '=', d.id).execute();
+          await ctx.db
+            .updateTable('digest_deliveries')
+            .set({ status: 'sent', sent_at: new Date(), last_error: null })
+            .where('id', '=', d.id)
+            .execute();
           ctx.metrics.deliveries.inc({ channel: d.channel, outcome: 'sent' });
           sent++;
         } catch (err) {
@@ -107,7 +122,10 @@ export function createDelivery(ctx: ServiceContext, cfg: DeliveryConfig, digests
           await ctx.db.updateTable('digest_deliveries').set({ status: 'failed', last_error: message }).where('id', '=', d.id).execute();
           ctx.metrics.deliveries.inc({ channel: d.channel, outcome: 'failed' });
           // the address is personal data: the log names the delivery, not the recipient
-          ctx.log.warn({ delivery: d.id, channel: d.channel, day, error: message }, 'digest delivery failed; the next run of the day tries again');
+          ctx.log.warn(
+            { delivery: d.id, channel: d.channel, day, error: message },
+            'digest delivery failed; the next run of the day tries again',
+          );
           failed++;
         }
       }

@@ -9,7 +9,26 @@ import type { Services } from './index.js';
 // Deterministic, so running it twice adds nothing the second time.
 
 const REGION = '211223';
-const TOWNS = ['西丰镇', '平岗镇', '郜家店镇', '凉泉镇', '振兴镇', '安民镇', '天德镇', '房木镇', '柏榆乡', '陶然乡', '钓鱼乡', '更刻乡', '明德乡', '和隆乡', '营厂乡', '金星乡', '成平乡', '松树乡'];
+const TOWNS = [
+  '西丰镇',
+  '平岗镇',
+  '郜家店镇',
+  '凉泉镇',
+  '振兴镇',
+  '安民镇',
+  '天德镇',
+  '房木镇',
+  '柏榆乡',
+  '陶然乡',
+  '钓鱼乡',
+  '更刻乡',
+  '明德乡',
+  '和隆乡',
+  '营厂乡',
+  '金星乡',
+  '成平乡',
+  '松树乡',
+];
 const TRADES = [
   { word: '鹿业', industry: '畜牧业' },
   { word: '农业', industry: '农业' },
@@ -151,6 +170,8 @@ export async function seedDemo(services: Services, actor: Principal, enterpriseC
     supervisorKey = (await services.keys.create(actor, { role: 'supervisor', name: '西丰县营商环境建设局', regions: [REGION] })).key;
     if (sample) sample.key = (await services.keys.create(actor, { role: 'enterprise', name: sample.name, uscc: sample.uscc })).key;
   }
-  const total = Number((await db.selectFrom('enterprises').select(db.fn.countAll<number>().as('n')).where('region', '=', REGION).executeTakeFirstOrThrow()).n);
+  const total = Number(
+    (await db.selectFrom('enterprises').select(db.fn.countAll<number>().as('n')).where('region', '=', REGION).executeTakeFirstOrThrow()).n,
+  );
   return { agencies, enterprisesCreated: created, enterprisesTotal: total, supervisorKey, enterpriseSample: sample };
 }

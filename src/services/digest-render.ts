@@ -34,7 +34,10 @@ export function trendSvg(trend: DigestView['trend'], legend = '蓝=备案 filing
   const step = trend.length ? (w - 2 * pad) / trend.length : 0;
   const y = (v: number) => bottom - (v / max) * (bottom - pad);
   const bars = trend
-    .map((d, i) => `<rect x="${(pad + i * step + 1).toFixed(1)}" y="${y(d.filings).toFixed(1)}" width="${Math.max(step - 2, 1).toFixed(1)}" height="${(bottom - y(d.filings)).toFixed(1)}" fill="#93c5fd"><title>${esc(d.day)}: ${d.filings} / ${d.violations}</title></rect>`)
+    .map(
+      (d, i) =>
+        `<rect x="${(pad + i * step + 1).toFixed(1)}" y="${y(d.filings).toFixed(1)}" width="${Math.max(step - 2, 1).toFixed(1)}" height="${(bottom - y(d.filings)).toFixed(1)}" fill="#93c5fd"><title>${esc(d.day)}: ${d.filings} / ${d.violations}</title></rect>`,
+    )
     .join('');
   const line = trend.map((d, i) => `${(pad + i * step + step / 2).toFixed(1)},${y(d.violations).toFixed(1)}`).join(' ');
   const first = trend[0]?.day ?? '';
@@ -47,7 +50,13 @@ export function trendSvg(trend: DigestView['trend'], legend = '蓝=备案 filing
 
 function section(d: DigestView): string {
   const scope = d.regions.length ? d.regions.join(', ') : '全部 / all regions';
-  const agencyRows = d.violations.newByAgency.map((a) => [a.agencyName ?? a.agencyId ?? '未登记 / unregistered', a.total, Object.entries(a.byKind).map(([k, n]) => `${kindName(k)} ${n}`).join('; ')]);
+  const agencyRows = d.violations.newByAgency.map((a) => [
+    a.agencyName ?? a.agencyId ?? '未登记 / unregistered',
+    a.total,
+    Object.entries(a.byKind)
+      .map(([k, n]) => `${kindName(k)} ${n}`)
+      .join('; '),
+  ]);
   const score = d.scorecard.map((e) => [
     e.rank,
     e.agencyName,
@@ -64,12 +73,24 @@ function section(d: DigestView): string {
 <p style="color:#475569;font-size:13px;margin:0 0 12px">辖区 scope: ${esc(scope)} · ${esc(d.timeZone)} · 生成 generated ${esc(d.generatedAt)}</p>
 <p style="font-size:14px">新增问题 new violations: <b>${d.violations.newTotal}</b> · 拦截备案 blocked attempts: <b>${d.attempts.blocked}</b> · 预警备案 warned filings: <b>${d.attempts.warned}</b></p>
 ${trendSvg(d.trend)}
-<h2 style="${H2}">新增问题（按类型）New violations by kind</h2>${table(['类型 kind', '数量 n'], Object.entries(d.violations.newByKind).map(([k, n]) => [kindName(k), n]))}
+<h2 style="${H2}">新增问题（按类型）New violations by kind</h2>${table(
+    ['类型 kind', '数量 n'],
+    Object.entries(d.violations.newByKind).map(([k, n]) => [kindName(k), n]),
+  )}
 <h2 style="${H2}">新增问题（按执法主体）By agency</h2>${table(['执法主体 agency', '数量 n', '类型 kinds'], agencyRows)}
 <h2 style="${H2}">未办结问题（按时长）Open violations by age</h2>${table(['时长 age', '数量 n'], Object.entries(d.violations.openByAge))}
-<h2 style="${H2}">拦截原因 Blocked by rule</h2>${table(['规则 rule', '次数 n'], d.attempts.blockedByRule.map((r) => [r.ruleId, r.n]))}
-<h2 style="${H2}">近30日被检查最多的企业 Most inspected (30 days)</h2>${table(['企业 enterprise', 'USCC', '次数 visits'], d.mostInspected.map((m) => [m.name, m.uscc, m.visits]))}
-<h2 style="${H2}">双随机抽查 Random draws</h2>${table(['抽查 draw', '计划 plan', '执法主体 agency', '抽中 drawn'], d.draws.map((x) => [x.id, x.planName, x.agencyName, x.assignments]))}
+<h2 style="${H2}">拦截原因 Blocked by rule</h2>${table(
+    ['规则 rule', '次数 n'],
+    d.attempts.blockedByRule.map((r) => [r.ruleId, r.n]),
+  )}
+<h2 style="${H2}">近30日被检查最多的企业 Most inspected (30 days)</h2>${table(
+    ['企业 enterprise', 'USCC', '次数 visits'],
+    d.mostInspected.map((m) => [m.name, m.uscc, m.visits]),
+  )}
+<h2 style="${H2}">双随机抽查 Random draws</h2>${table(
+    ['抽查 draw', '计划 plan', '执法主体 agency', '抽中 drawn'],
+    d.draws.map((x) => [x.id, x.planName, x.agencyName, x.assignments]),
+  )}
 <h2 style="${H2}">执法主体评分 Agency scorecard</h2>${table(['#', '执法主体 agency', '备案 filings', '拦截 blocked', '预警 warned', '问题 violations', '评分 rating', '入企占比 on-site', '户均 per enterprise', ''], score)}`;
 }
 
@@ -86,7 +107,12 @@ export function digestText(digests: DigestView[]): string {
       (d) =>
         `涉企检查每日摘要 Daily digest ${d.date} (${d.regions.join(', ') || 'all regions'})\n` +
         `新增问题 new violations: ${d.violations.newTotal}; 拦截 blocked: ${d.attempts.blocked}; 预警 warned: ${d.attempts.warned}\n` +
-        d.scorecard.map((e) => `${e.rank}. ${e.agencyName}: ${e.filings} filings, ${e.violations.total} violations${e.vetoed ? ' — 一票否决 vetoed' : ''}`).join('\n'),
+        d.scorecard
+          .map(
+            (e) =>
+              `${e.rank}. ${e.agencyName}: ${e.filings} filings, ${e.violations.total} violations${e.vetoed ? ' — 一票否决 vetoed' : ''}`,
+          )
+          .join('\n'),
     )
     .join('\n\n');
 }
@@ -99,7 +125,21 @@ const csvCell = (v: string | number | null) => {
 };
 
 export function scorecardCsv(entries: ScorecardEntryView[]): string {
-  const head = ['rank', 'agency_id', 'agency_name', 'filings', 'blocked_attempts', 'warnings', 'violations', 'violations_by_kind', 'average_rating', 'ratings', 'on_site_share', 'visits_per_enterprise', 'vetoed_by'];
+  const head = [
+    'rank',
+    'agency_id',
+    'agency_name',
+    'filings',
+    'blocked_attempts',
+    'warnings',
+    'violations',
+    'violations_by_kind',
+    'average_rating',
+    'ratings',
+    'on_site_share',
+    'visits_per_enterprise',
+    'vetoed_by',
+  ];
   const rows = entries.map((e) => [
     e.rank,
     e.agencyId,
@@ -108,7 +148,9 @@ export function scorecardCsv(entries: ScorecardEntryView[]): string {
     e.blockedAttempts,
     e.warnings,
     e.violations.total,
-    Object.entries(e.violations.byKind).map(([k, n]) => `${k}:${n}`).join(' '),
+    Object.entries(e.violations.byKind)
+      .map(([k, n]) => `${k}:${n}`)
+      .join(' '),
     e.averageRating,
     e.ratings,
     e.onSiteShare,

@@ -23,24 +23,43 @@ const scopeOf = (p: Principal) => (p.role === 'supervisor' ? scopeKey(p.regions)
 
 export function createDigestService(ctx: ServiceContext) {
   async function scorecard(db: Db, w: Window): Promise<ScorecardView> {
-    return { from: w.from.toISOString(), to: w.to.toISOString(), regions: w.regions, agencies: scorecardEntries(await agencyAggregates(db, w)) };
+    return {
+      from: w.from.toISOString(),
+      to: w.to.toISOString(),
+      regions: w.regions,
+      agencies: scorecardEntries(await agencyAggregates(db, w)),
+    };
   }
 
   async function compute(db: Db, day: string, regions: string[]): Promise<DigestView> {
     const [from, to] = dayBounds(day, ctx.tz);
     const w: Window = { from: new Date(from), to: new Date(to), regions };
     const month: Window = { from: new Date(dayBounds(addDays(day, -29), ctx.tz)[0]), to: w.to, regions };
-    const [activity, card, top, trend, draws] = await Promise.all([dayActivity(db, w), scorecard(db, w), mostInspected(db, month), dailyTrend(db, month, ctx.tz), drawsOfDay(db, day, regions)]);
+    const [activity, card, top, trend, draws] = await Promise.all([
+      dayActivity(db, w),
+      scorecard(db, w),
+      mostInspected(db, month),
+      dailyTrend(db, month, ctx.tz),
+      drawsOfDay(db, day, regions),
+    ]);
     const names = new Map(card.agencies.map((a) => [a.agencyId, a.agencyName]));
     const byDay = new Map(trend.map((d) => [d.day, d]));
-    const byAgency = new Map<string, { agencyId: string | null; agencyName: string | null; total: number; byKind: Record<string, number> }>();
+    const byAgency = new Map<
+      string,
+      { agencyId: string | null; agencyName: string | null; total: number; byKind: Record<string, number> }
+    >();
     const newByKind: Record<string, number> = {};
     let newTotal = 0;
     for (const v of activity.newViolations) {
       newTotal += v.n;
       newByKind[v.kind] = (newByKind[v.kind] ?? 0) + v.n;
       const key = v.agencyId ?? '';
-      const a = byAgency.get(key) ?? { agencyId: v.agencyId, agencyName: v.agencyId ? (names.get(v.agencyId) ?? null) : null, total: 0, byKind: {} };
+      const a = byAgency.get(key) ?? {
+        agencyId: v.agencyId,
+        agencyName: v.agencyId ? (names.get(v.agencyId) ?? null) : null,
+        total: 0,
+        byKind: {},
+      };
       a.total += v.n;
       a.byKind[v.kind] = (a.byKind[v.kind] ?? 0) + v.n;
       byAgency.set(key, a);
@@ -50,7 +69,12 @@ export function createDigestService(ctx: ServiceContext) {
       timeZone: ctx.tz,
       regions,
       generatedAt: ctx.clock.now().toISOString(),
-      violations: { newTotal, newByKind, newByAgency: [...byAgency.values()].sort((a, b) => b.total - a.total), openByAge: Object.fromEntries(activity.openByAge.map((b) => [b.bucket, b.n])) },
+      violations: {
+        newTotal,
+        newByKind,
+        newByAgency: [...byAgency.values()].sort((a, b) => b.total - a.total),
+        openByAge: Object.fromEntries(activity.openByAge.map((b) => [b.bucket, b.n])),
+      },
       attempts: { blocked: activity.blocked, warned: activity.warned, blockedByRule: activity.blockedByRule },
       mostInspected: top,
       draws,
@@ -71,7 +95,12 @@ export function createDigestService(ctx: ServiceContext) {
       .onConflict((oc) => oc.columns(['day', 'scope']).doNothing())
       .execute();
     // another process may have stored it first: answer with what is stored, so every reader sees one digest
-    const again = await db.selectFrom('digests').select('content').where('day', '=', day).where('scope', '=', scope).executeTakeFirstOrThrow();
+    const again = await db
+      .selectFrom('digests')
+      .select('content')
+      .where('day', '=', day)
+      .where('scope', '=', scope)
+      .executeTakeFirstOrThrow();
     return again.content as DigestView;
   }
 
@@ -96,17 +125,32 @@ export function createDigestService(ctx: ServiceContext) {
       }
       for (const scope of scopes) await stored(trx, day, scope);
       const deliveries = [
-        ...(channels.mail ? [...byAddress].map(([address, s]) => ({ channel: 'mail' as const, recipient: address, scopes: [...s].sort() })) : []),
+        ...(channels.mail
+          ? [...byAddress].map(([address, s]) => ({ channel: 'mail' as const, recipient: address, scopes: [...s].sort() }))
+          : []),
         ...(channels.webhook ? [{ channel: 'webhook' as const, recipient: 'WEBHOOK_URL', scopes: [''] }] : []),
       ];
       if (deliveries.length) {
         await trx
           .insertInto('digest_deliveries')
-          .values(deliveries.map((d) => ({ id: newId('dlv'), day, channel: d.channel, recipient: d.recipient, scopes: d.scopes, status: 'pending' as const })))
+          .values(
+            deliveries.map((d) => ({
+              id: newId('dlv'),
+              day,
+              channel: d.channel,
+              recipient: d.recipient,
+              scopes: d.scopes,
+              status: 'pending' as const,
+            })),
+          )
           .onConflict((oc) => oc.columns(['day', 'channel', 'recipient']).doNothing())
           .execute();
       }
-      return { digests: scopes.size, mails: deliveries.filter((d) => d.channel === 'mail').length, webhooks: deliveries.filter((d) => d.channel === 'webhook').length };
+      return {
+        digests: scopes.size,
+        mails: deliveries.filter((d) => d.channel === 'mail').length,
+        webhooks: deliveries.filter((d) => d.channel === 'webhook').length,
+      };
     },
 
     async get(p: Principal, day: string): Promise<DigestView> {
@@ -123,16 +167,31 @@ export function createDigestService(ctx: ServiceContext) {
     },
 
     async list(p: Principal, limit = 60): Promise<DigestSummaryView[]> {
-      const rows = await ctx.db.selectFrom('digests').select([sql<string>`to_char(day, 'YYYY-MM-DD')`.as('day'), 'regions', 'content', 'created_at']).where('scope', '=', scopeOf(p)).orderBy('day', 'desc').limit(limit).execute();
+      const rows = await ctx.db
+        .selectFrom('digests')
+        .select([sql<string>`to_char(day, 'YYYY-MM-DD')`.as('day'), 'regions', 'content', 'created_at'])
+        .where('scope', '=', scopeOf(p))
+        .orderBy('day', 'desc')
+        .limit(limit)
+        .execute();
       return rows.map((r) => {
         const d = r.content as DigestView;
-        return { date: r.day, regions: r.regions, generatedAt: r.created_at.toISOString(), newViolations: d.violations.newTotal, blocked: d.attempts.blocked };
+        return {
+          date: r.day,
+          regions: r.regions,
+          generatedAt: r.created_at.toISOString(),
+          newViolations: d.violations.newTotal,
+          blocked: d.attempts.blocked,
+        };
       });
     },
 
     async scorecard(p: Principal, fromText: string, toText: string): Promise<ScorecardView> {
       const { from, to } = dateRange(fromText, toText) as { from: Date; to: Date };
-      if (to.getTime() - from.getTime() > 366 * 86_400_000) throw new AppError('validation_failed', 'validation_failed', {}, [{ path: '/to', message: { 'zh-CN': '评分最多统计 366 天', en: 'a scorecard covers at most 366 days' } }]);
+      if (to.getTime() - from.getTime() > 366 * 86_400_000)
+        throw new AppError('validation_failed', 'validation_failed', {}, [
+          { path: '/to', message: { 'zh-CN': '评分最多统计 366 天', en: 'a scorecard covers at most 366 days' } },
+        ]);
       return scorecard(ctx.db, { from, to, regions: p.role === 'supervisor' ? p.regions : [] });
     },
   };

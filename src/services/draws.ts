@@ -2,12 +2,33 @@ import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import { addDays, dayBounds, localDate } from '../domain/calendar.js';
 import { newId } from '../domain/codes.js';
-import { drawEnterprises, drawPairs, drawRecordHash, drawSample, populationHash, populationJson, sampleSize, sha256, MAX_DRAW_RATIO, type DrawnAssignment, type PopulationMember } from '../domain/draw.js';
+import {
+  drawEnterprises,
+  drawPairs,
+  drawRecordHash,
+  drawSample,
+  populationHash,
+  populationJson,
+  sampleSize,
+  sha256,
+  MAX_DRAW_RATIO,
+  type DrawnAssignment,
+  type PopulationMember,
+} from '../domain/draw.js';
 import type { Localized } from '../domain/i18n.js';
 import { AppError, forbidden, notFound } from '../domain/errors.js';
 import type { FilingStatus, ResultOutcome } from '../domain/filing.js';
 import { inRegions, type Principal } from '../domain/principal.js';
-import type { DrawInputsView, DrawListQueryT, DrawPlanCreateBody, DrawPlanView, DrawSummaryView, DrawVerificationView, DrawView, PageOf } from '../domain/schemas.js';
+import type {
+  DrawInputsView,
+  DrawListQueryT,
+  DrawPlanCreateBody,
+  DrawPlanView,
+  DrawSummaryView,
+  DrawVerificationView,
+  DrawView,
+  PageOf,
+} from '../domain/schemas.js';
 import { findAgency } from '../store/agencies-repo.js';
 import { lockJob } from '../store/locks.js';
 import type { Db } from '../store/db.js';
@@ -59,7 +80,12 @@ export function createDrawService(ctx: ServiceContext) {
       where (${plan.filter.region ?? null}::text is null or region like ${`${plan.filter.region ?? ''}%`})
         and (${plan.filter.industry ?? null}::text is null or industry = ${plan.filter.industry ?? null})`.execute(db);
     const a = agg.rows[0];
-    const rows = (a?.usccs ?? []).map((uscc, i) => ({ uscc, risk_class: a?.classes?.[i] ?? null, no_disturb: a?.quiet?.[i] ?? false, region: a?.regions?.[i] ?? '' }));
+    const rows = (a?.usccs ?? []).map((uscc, i) => ({
+      uscc,
+      risk_class: a?.classes?.[i] ?? null,
+      no_disturb: a?.quiet?.[i] ?? false,
+      region: a?.regions?.[i] ?? '',
+    }));
     const recent = new Set<string>();
     if (plan.excludeDays > 0) {
       // visits this agency made in the last N days: on site, begun, neither cancelled nor recorded
@@ -72,7 +98,13 @@ export function createDrawService(ctx: ServiceContext) {
       for (const x of r.rows) recent.add(x.enterprise_uscc);
     }
     // an enterprise this agency still has an open drawn assignment for is not drawn again
-    const open = await db.selectFrom('draw_assignments').select('enterprise_uscc').distinct().where('agency_id', '=', plan.agencyId).where('status', '=', 'open').execute();
+    const open = await db
+      .selectFrom('draw_assignments')
+      .select('enterprise_uscc')
+      .distinct()
+      .where('agency_id', '=', plan.agencyId)
+      .where('status', '=', 'open')
+      .execute();
     const assigned = new Set(open.map((x) => x.enterprise_uscc));
     const classes = plan.filter.riskClasses;
     const members: PopulationMember[] = [];
@@ -98,13 +130,19 @@ export function createDrawService(ctx: ServiceContext) {
     }
     // code-unit order, whatever the database's collation (byte order, "C", is the same for these
     // ASCII codes): anyone re-running the draw sorts the same way
-    if (!members.every((m, i) => i === 0 || members[i - 1]!.uscc < m.uscc)) members.sort((a, b) => (a.uscc < b.uscc ? -1 : a.uscc > b.uscc ? 1 : 0));
+    if (!members.every((m, i) => i === 0 || members[i - 1]!.uscc < m.uscc))
+      members.sort((a, b) => (a.uscc < b.uscc ? -1 : a.uscc > b.uscc ? 1 : 0));
     return { members, excluded, regions };
   }
 
   /** Certified inspectors of the agency valid through the last day of the period, sorted by id. */
   async function pool(db: Db, agencyId: string, lastDay: string): Promise<string[]> {
-    const rows = await db.selectFrom('inspectors').select('id').where('agency_id', '=', agencyId).where('valid_until', '>=', lastDay).execute();
+    const rows = await db
+      .selectFrom('inspectors')
+      .select('id')
+      .where('agency_id', '=', agencyId)
+      .where('valid_until', '>=', lastDay)
+      .execute();
     return rows.map((r) => r.id).sort();
   }
 
@@ -113,24 +151,56 @@ export function createDrawService(ctx: ServiceContext) {
     const seed = randomBytes(32).toString('hex');
     const draw = await trx
       .insertInto('draws')
-      .values({ id: newId('drw'), plan_id: plan.id, agency_id: plan.agency_id, status: 'committed', seed_hash: sha256(seed), seed, committed_at: now })
+      .values({
+        id: newId('drw'),
+        plan_id: plan.id,
+        agency_id: plan.agency_id,
+        status: 'committed',
+        seed_hash: sha256(seed),
+        seed,
+        committed_at: now,
+      })
       .returningAll()
       .executeTakeFirstOrThrow();
-    await record(trx, { chain: chains.agency(plan.agency_id), at: now, actor, action: 'draw.committed', entityType: 'draw', entityId: draw.id, payload: { planId: plan.id, seedHash: draw.seed_hash, filter: plan.filter } });
+    await record(trx, {
+      chain: chains.agency(plan.agency_id),
+      at: now,
+      actor,
+      action: 'draw.committed',
+      entityType: 'draw',
+      entityId: draw.id,
+      payload: { planId: plan.id, seedHash: draw.seed_hash, filter: plan.filter },
+    });
     return draw;
   }
 
-  const refuse = (key: 'draw_population_empty' | 'draw_above_cap' | 'draw_pool_small' | 'draw_sample_empty', params: Record<string, string | number>, path: string, message: Localized) =>
-    new AppError('validation_failed', key, params, [{ path, message }]);
+  const refuse = (
+    key: 'draw_population_empty' | 'draw_above_cap' | 'draw_pool_small' | 'draw_sample_empty',
+    params: Record<string, string | number>,
+    path: string,
+    message: Localized,
+  ) => new AppError('validation_failed', key, params, [{ path, message }]);
 
   /** Makes a committed draw: records what it is made from, draws, reveals the seed. */
   async function make(trx: Db, plan: PlanRow, draw: DrawRow, day: string, now: Date) {
-    const { members, excluded, regions } = await population(trx, { agencyId: plan.agency_id, filter: plan.filter as Filter, excludeDays: plan.exclude_inspected_within_days, includeNoDisturb: plan.include_no_disturb }, now);
+    const { members, excluded, regions } = await population(
+      trx,
+      {
+        agencyId: plan.agency_id,
+        filter: plan.filter as Filter,
+        excludeDays: plan.exclude_inspected_within_days,
+        includeNoDisturb: plan.include_no_disturb,
+      },
+      now,
+    );
     const periodStart = new Date(dayBounds(day, ctx.tz)[0]);
     const periodEnd = new Date(dayBounds(addDays(day, plan.period_days), ctx.tz)[0]);
     const inspectors = await pool(trx, plan.agency_id, addDays(day, plan.period_days - 1));
     const { target } = sampleSize(members.length, plan);
-    if (inspectors.length < 3 && target > 0) throw new Error(`draw ${draw.id}: the agency has ${inspectors.length} certified inspectors valid through the period; a draw that rotates pairs needs at least 3`);
+    if (inspectors.length < 3 && target > 0)
+      throw new Error(
+        `draw ${draw.id}: the agency has ${inspectors.length} certified inspectors valid through the period; a draw that rotates pairs needs at least 3`,
+      );
     // which enterprises are drawn does not depend on the pairs to avoid (the pairs come after, from
     // the same stream): so the last pair is looked up for the drawn enterprises only
     const { stream, drawn: chosenMembers } = drawEnterprises({ seed: draw.seed ?? '', population: members, target });
@@ -151,11 +221,20 @@ export function createDrawService(ctx: ServiceContext) {
     const drawn = drawPairs(stream, chosenMembers, inspectors, avoid);
     if (drawn.length) {
       // one JSON parameter: thousands of rows as bind parameters cost more than the draw itself
-      const rows = drawn.map((d, i) => ({ id: newId('asg'), seq: i + 1, enterprise_uscc: d.uscc, region: regions.get(d.uscc) ?? '', stratum: d.stratum, inspector_ids: d.inspectorIds }));
+      const rows = drawn.map((d, i) => ({
+        id: newId('asg'),
+        seq: i + 1,
+        enterprise_uscc: d.uscc,
+        region: regions.get(d.uscc) ?? '',
+        stratum: d.stratum,
+        inspector_ids: d.inspectorIds,
+      }));
       await sql`
         insert into draw_assignments (id, draw_id, seq, agency_id, enterprise_uscc, region, stratum, inspector_ids, period_start, period_end, status)
         select x.id, ${draw.id}, x.seq, ${plan.agency_id}, x.enterprise_uscc, x.region, x.stratum, x.inspector_ids, ${periodStart}, ${periodEnd}, 'open'
-        from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(id text, seq int, enterprise_uscc text, region text, stratum text, inspector_ids text[])`.execute(trx);
+        from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(id text, seq int, enterprise_uscc text, region text, stratum text, inspector_ids text[])`.execute(
+        trx,
+      );
     }
     // serialized once: recorded as this text, hashed as this text
     const recordedPopulation = populationJson(members);
@@ -176,8 +255,35 @@ export function createDrawService(ctx: ServiceContext) {
       })
       .where('id', '=', draw.id)
       .execute();
-    const recordHash = drawRecordHash({ populationHash: recordedHash, agencyId: plan.agency_id, periodStart, periodEnd, pool: inspectors, avoid, target, assignments: drawn });
-    await record(trx, { chain: chains.agency(plan.agency_id), at: now, actor: 'draw-job', action: 'draw.made', entityType: 'draw', entityId: draw.id, payload: { planId: plan.id, seedHash: draw.seed_hash, seed: draw.seed, populationHash: recordedHash, recordHash, target, assignments: drawn.length, periodStart: periodStart.toISOString(), periodEnd: periodEnd.toISOString() } });
+    const recordHash = drawRecordHash({
+      populationHash: recordedHash,
+      agencyId: plan.agency_id,
+      periodStart,
+      periodEnd,
+      pool: inspectors,
+      avoid,
+      target,
+      assignments: drawn,
+    });
+    await record(trx, {
+      chain: chains.agency(plan.agency_id),
+      at: now,
+      actor: 'draw-job',
+      action: 'draw.made',
+      entityType: 'draw',
+      entityId: draw.id,
+      payload: {
+        planId: plan.id,
+        seedHash: draw.seed_hash,
+        seed: draw.seed,
+        populationHash: recordedHash,
+        recordHash,
+        target,
+        assignments: drawn.length,
+        periodStart: periodStart.toISOString(),
+        periodEnd: periodEnd.toISOString(),
+      },
+    });
     return { id: draw.id, planId: plan.id, populationSize: members.length, assignments: drawn.length };
   }
 
@@ -186,8 +292,12 @@ export function createDrawService(ctx: ServiceContext) {
 
   async function canManage(p: Principal, agencyId: string): Promise<{ region: string }> {
     const agency = await findAgency(ctx.db, agencyId);
-    if (!agency) throw notFound('agency', agencyId, [{ path: '/agencyId', message: { 'zh-CN': '没有这个执法主体', en: 'no such agency' } }]);
-    const ok = p.role === 'admin' || (p.role === 'agency' && p.agencyId === agencyId) || (p.role === 'supervisor' && inRegions(agency.region, p.regions));
+    if (!agency)
+      throw notFound('agency', agencyId, [{ path: '/agencyId', message: { 'zh-CN': '没有这个执法主体', en: 'no such agency' } }]);
+    const ok =
+      p.role === 'admin' ||
+      (p.role === 'agency' && p.agencyId === agencyId) ||
+      (p.role === 'supervisor' && inRegions(agency.region, p.regions));
     if (!ok) throw forbidden(p.role);
     return agency;
   }
@@ -204,8 +314,30 @@ export function createDrawService(ctx: ServiceContext) {
       .selectFrom('draws as d')
       .innerJoin('draw_plans as p', 'p.id', 'd.plan_id')
       .innerJoin('agencies as ag', 'ag.id', 'd.agency_id')
-      .select(['d.id', 'd.plan_id', 'p.name as plan_name', 'ag.id as agency_id', 'ag.name as agency_name', 'p.filter', 'd.status', 'd.seed_hash', 'd.seed', 'd.committed_at', 'd.drawn_at', 'd.draw_day', 'd.target', 'd.population_size', 'd.population_hash'])
-      .select((eb) => eb.selectFrom('draw_assignments as x').select(eb.fn.countAll<string>().as('n')).whereRef('x.draw_id', '=', 'd.id').as('assignments'));
+      .select([
+        'd.id',
+        'd.plan_id',
+        'p.name as plan_name',
+        'ag.id as agency_id',
+        'ag.name as agency_name',
+        'p.filter',
+        'd.status',
+        'd.seed_hash',
+        'd.seed',
+        'd.committed_at',
+        'd.drawn_at',
+        'd.draw_day',
+        'd.target',
+        'd.population_size',
+        'd.population_hash',
+      ])
+      .select((eb) =>
+        eb
+          .selectFrom('draw_assignments as x')
+          .select(eb.fn.countAll<string>().as('n'))
+          .whereRef('x.draw_id', '=', 'd.id')
+          .as('assignments'),
+      );
   type HeadRow = Awaited<ReturnType<ReturnType<typeof heads>['executeTakeFirstOrThrow']>>;
   const headView = (r: HeadRow): DrawSummaryView => ({
     id: r.id,
@@ -235,12 +367,33 @@ export function createDrawService(ctx: ServiceContext) {
       .selectFrom('draw_assignments as a')
       .innerJoin('enterprises as e', 'e.uscc', 'a.enterprise_uscc')
       .leftJoin('filings as f', 'f.id', 'a.filing_id')
-      .select(['a.id', 'a.seq', 'a.enterprise_uscc', 'e.name as enterprise_name', 'a.stratum', 'a.inspector_ids', 'a.period_start', 'a.period_end', 'a.status', 'f.id as filing_id', 'f.filing_no', 'f.status as filing_status', 'f.result_outcome', 'f.conducted_at', 'f.result_summary'])
+      .select([
+        'a.id',
+        'a.seq',
+        'a.enterprise_uscc',
+        'e.name as enterprise_name',
+        'a.stratum',
+        'a.inspector_ids',
+        'a.period_start',
+        'a.period_end',
+        'a.status',
+        'f.id as filing_id',
+        'f.filing_no',
+        'f.status as filing_status',
+        'f.result_outcome',
+        'f.conducted_at',
+        'f.result_summary',
+      ])
       .where('a.draw_id', '=', id)
       .orderBy('a.seq')
       .execute();
     const inspectorIds = [...new Set(assignments.flatMap((a) => a.inspector_ids))];
-    const names = new Map((inspectorIds.length ? await ctx.db.selectFrom('inspectors').select(['id', 'name']).where('id', 'in', inspectorIds).execute() : []).map((i) => [i.id, i.name]));
+    const names = new Map(
+      (inspectorIds.length
+        ? await ctx.db.selectFrom('inspectors').select(['id', 'name']).where('id', 'in', inspectorIds).execute()
+        : []
+      ).map((i) => [i.id, i.name]),
+    );
     return {
       ...headView(d),
       excluded: (d.excluded as Record<string, number> | null) ?? null,
@@ -253,8 +406,14 @@ export function createDrawService(ctx: ServiceContext) {
         periodStart: a.period_start.toISOString(),
         periodEnd: a.period_end.toISOString(),
         status: a.status,
-        filing: a.filing_id && a.filing_no && a.filing_status ? { id: a.filing_id, filingNo: a.filing_no, status: a.filing_status as FilingStatus } : null,
-        result: a.result_outcome && a.conducted_at ? { outcome: a.result_outcome as ResultOutcome, conductedAt: a.conducted_at.toISOString(), summary: a.result_summary ?? '' } : null,
+        filing:
+          a.filing_id && a.filing_no && a.filing_status
+            ? { id: a.filing_id, filingNo: a.filing_no, status: a.filing_status as FilingStatus }
+            : null,
+        result:
+          a.result_outcome && a.conducted_at
+            ? { outcome: a.result_outcome as ResultOutcome, conductedAt: a.conducted_at.toISOString(), summary: a.result_summary ?? '' }
+            : null,
       })),
     };
   }
@@ -264,26 +423,62 @@ export function createDrawService(ctx: ServiceContext) {
       const agency = await canManage(p, body.agencyId);
       const jurisdiction = jurisdictionOf(agency.region);
       if (body.filter.region !== undefined && !body.filter.region.startsWith(jurisdiction)) {
-        throw new AppError('validation_failed', 'draw_outside_jurisdiction', { region: body.filter.region, jurisdiction }, [{ path: '/filter/region', message: { 'zh-CN': `须在 ${jurisdiction} 之内`, en: `within ${jurisdiction}` } }]);
+        throw new AppError('validation_failed', 'draw_outside_jurisdiction', { region: body.filter.region, jurisdiction }, [
+          { path: '/filter/region', message: { 'zh-CN': `须在 ${jurisdiction} 之内`, en: `within ${jurisdiction}` } },
+        ]);
       }
       // without a region, the agency's own jurisdiction, never the whole country
       body = { ...body, filter: { ...body.filter, region: body.filter.region ?? jurisdiction } };
       if ((body.ratio === undefined) === (body.size === undefined)) {
-        throw new AppError('validation_failed', 'validation_failed', {}, [{ path: '/ratio', message: { 'zh-CN': 'ratio 与 size 只能填一项', en: 'give either ratio or size' } }]);
+        throw new AppError('validation_failed', 'validation_failed', {}, [
+          { path: '/ratio', message: { 'zh-CN': 'ratio 与 size 只能填一项', en: 'give either ratio or size' } },
+        ]);
       }
-      if (body.ratio !== undefined && body.ratio > MAX_DRAW_RATIO) throw refuse('draw_above_cap', { max: `${MAX_DRAW_RATIO * 100}%`, asked: `${Math.round(body.ratio * 1000) / 10}%` }, '/ratio', { 'zh-CN': `不能超过 ${MAX_DRAW_RATIO}`, en: `at most ${MAX_DRAW_RATIO}` });
+      if (body.ratio !== undefined && body.ratio > MAX_DRAW_RATIO)
+        throw refuse('draw_above_cap', { max: `${MAX_DRAW_RATIO * 100}%`, asked: `${Math.round(body.ratio * 1000) / 10}%` }, '/ratio', {
+          'zh-CN': `不能超过 ${MAX_DRAW_RATIO}`,
+          en: `at most ${MAX_DRAW_RATIO}`,
+        });
       const now = ctx.clock.now();
       const today = localDate(now, ctx.tz);
       const firstDrawOn = body.schedule?.firstDrawOn ?? today;
-      if (firstDrawOn < today) throw new AppError('validation_failed', 'validation_failed', {}, [{ path: '/schedule/firstDrawOn', message: { 'zh-CN': '须为今天或以后的日期', en: 'a day from today on' } }]);
+      if (firstDrawOn < today)
+        throw new AppError('validation_failed', 'validation_failed', {}, [
+          { path: '/schedule/firstDrawOn', message: { 'zh-CN': '须为今天或以后的日期', en: 'a day from today on' } },
+        ]);
       const periodDays = body.periodDays ?? 30;
-      const { members } = await population(ctx.db, { agencyId: body.agencyId, filter: body.filter, excludeDays: body.excludeInspectedWithinDays ?? 0, includeNoDisturb: body.includeNoDisturb ?? false }, now);
-      if (!members.length) throw refuse('draw_population_empty', {}, '/filter', { 'zh-CN': '排除之后没有符合条件的企业', en: 'no enterprise matches the filter after exclusions' });
+      const { members } = await population(
+        ctx.db,
+        {
+          agencyId: body.agencyId,
+          filter: body.filter,
+          excludeDays: body.excludeInspectedWithinDays ?? 0,
+          includeNoDisturb: body.includeNoDisturb ?? false,
+        },
+        now,
+      );
+      if (!members.length)
+        throw refuse('draw_population_empty', {}, '/filter', {
+          'zh-CN': '排除之后没有符合条件的企业',
+          en: 'no enterprise matches the filter after exclusions',
+        });
       const { target, cap } = sampleSize(members.length, body);
-      if (body.size !== undefined && body.size > cap) throw refuse('draw_above_cap', { max: cap, asked: body.size }, '/size', { 'zh-CN': `${members.length} 家中最多 ${cap} 家`, en: `at most ${cap} of ${members.length}` });
-      if (target < 1) throw refuse('draw_sample_empty', { n: members.length }, body.ratio !== undefined ? '/ratio' : '/size', { 'zh-CN': '抽取结果将为空', en: 'the sample would be empty' });
+      if (body.size !== undefined && body.size > cap)
+        throw refuse('draw_above_cap', { max: cap, asked: body.size }, '/size', {
+          'zh-CN': `${members.length} 家中最多 ${cap} 家`,
+          en: `at most ${cap} of ${members.length}`,
+        });
+      if (target < 1)
+        throw refuse('draw_sample_empty', { n: members.length }, body.ratio !== undefined ? '/ratio' : '/size', {
+          'zh-CN': '抽取结果将为空',
+          en: 'the sample would be empty',
+        });
       const inspectors = await pool(ctx.db, body.agencyId, addDays(firstDrawOn, periodDays - 1));
-      if (inspectors.length < 3) throw refuse('draw_pool_small', { n: inspectors.length }, '/agencyId', { 'zh-CN': '该执法主体至少需要 3 名持证执法人员', en: 'the agency needs at least 3 certified inspectors' });
+      if (inspectors.length < 3)
+        throw refuse('draw_pool_small', { n: inspectors.length }, '/agencyId', {
+          'zh-CN': '该执法主体至少需要 3 名持证执法人员',
+          en: 'the agency needs at least 3 certified inspectors',
+        });
       return transact(ctx.db, claim, async (trx) => {
         const plan = await trx
           .insertInto('draw_plans')
@@ -310,11 +505,27 @@ export function createDrawService(ctx: ServiceContext) {
     },
 
     async listPlans(p: Principal): Promise<DrawPlanView[]> {
-      let q = ctx.db.selectFrom('draw_plans').innerJoin('agencies', 'agencies.id', 'draw_plans.agency_id').selectAll('draw_plans').select('agencies.region');
+      let q = ctx.db
+        .selectFrom('draw_plans')
+        .innerJoin('agencies', 'agencies.id', 'draw_plans.agency_id')
+        .selectAll('draw_plans')
+        .select('agencies.region');
       if (p.role === 'agency') q = q.where('draw_plans.agency_id', '=', p.agencyId ?? '');
-      if (p.role === 'supervisor' && p.regions.length) q = q.where(sql<boolean>`agencies.region like any(${p.regions.map((r) => `${r}%`)}::text[])`);
+      if (p.role === 'supervisor' && p.regions.length)
+        q = q.where(sql<boolean>`agencies.region like any(${p.regions.map((r) => `${r}%`)}::text[])`);
       const plans = await q.orderBy('draw_plans.created_at', 'desc').limit(500).execute();
-      const pending = plans.length ? await ctx.db.selectFrom('draws').selectAll().where('status', '=', 'committed').where('plan_id', 'in', plans.map((x) => x.id)).execute() : [];
+      const pending = plans.length
+        ? await ctx.db
+            .selectFrom('draws')
+            .selectAll()
+            .where('status', '=', 'committed')
+            .where(
+              'plan_id',
+              'in',
+              plans.map((x) => x.id),
+            )
+            .execute()
+        : [];
       return plans.map((x) => planView(x, pending.find((d) => d.plan_id === x.id) ?? null));
     },
 
@@ -326,7 +537,13 @@ export function createDrawService(ctx: ServiceContext) {
       const made: Awaited<ReturnType<typeof make>>[] = [];
       const failed: { planId: string; error: string }[] = [];
       for (const plan of plans) {
-        const draw = await trx.selectFrom('draws').selectAll().where('plan_id', '=', plan.id).where('status', '=', 'committed').forUpdate().executeTakeFirst();
+        const draw = await trx
+          .selectFrom('draws')
+          .selectAll()
+          .where('plan_id', '=', plan.id)
+          .where('status', '=', 'committed')
+          .forUpdate()
+          .executeTakeFirst();
         if (draw) {
           // one plan that cannot be drawn (its inspectors' credentials lapsed, say) does not hold up
           // the others: it is undone to a savepoint, stays due, and is tried again next hour
@@ -357,13 +574,12 @@ export function createDrawService(ctx: ServiceContext) {
       if (q.agency) query = query.where('d.agency_id', '=', q.agency);
       if (q.plan) query = query.where('d.plan_id', '=', q.plan);
       if (after) query = query.where(sql<boolean>`(d.committed_at, d.id) < (${after.at}, ${after.id})`);
-      const rows = await query.orderBy('d.committed_at', 'desc').orderBy('d.id', 'desc').limit(limit + 1).execute();
-      return pageOf(
-        rows,
-        limit,
-        headView,
-        (r) => [r.committed_at.toISOString(), r.id],
-      );
+      const rows = await query
+        .orderBy('d.committed_at', 'desc')
+        .orderBy('d.id', 'desc')
+        .limit(limit + 1)
+        .execute();
+      return pageOf(rows, limit, headView, (r) => [r.committed_at.toISOString(), r.id]);
     },
 
     get: getDraw,
@@ -381,7 +597,15 @@ export function createDrawService(ctx: ServiceContext) {
         if (!agency || !inRegions(agency.region, p.regions)) throw notFound('draw', id);
       }
       if (d.status !== 'drawn') throw new AppError('conflict', 'draw_not_made', { id });
-      return { drawId: d.id, seed: d.seed ?? '', target: d.target ?? 0, population: JSON.parse(d.population ?? '[]') as [string, string][], pool: d.pool ?? [], avoid: (d.avoid as Record<string, string[]>) ?? {}, algorithm: ALGORITHM };
+      return {
+        drawId: d.id,
+        seed: d.seed ?? '',
+        target: d.target ?? 0,
+        population: JSON.parse(d.population ?? '[]') as [string, string][],
+        pool: d.pool ?? [],
+        avoid: (d.avoid as Record<string, string[]>) ?? {},
+        algorithm: ALGORITHM,
+      };
     },
 
     /** Re-runs a draw from its recorded seed and population and compares it with what was recorded. */
@@ -409,8 +633,21 @@ export function createDrawService(ctx: ServiceContext) {
         .orderBy('seq')
         .execute();
       // what the audit trail (hash-chained; `audit verify`) says was committed and made
-      const events = await ctx.db.selectFrom('audit_events').select(['action', 'payload']).where('entity_type', '=', 'draw').where('entity_id', '=', id).orderBy('id').execute();
-      const payloadOf = (action: string) => (events.find((e) => e.action === action)?.payload ?? {}) as { seedHash?: string; populationHash?: string; recordHash?: string; periodStart?: string; periodEnd?: string };
+      const events = await ctx.db
+        .selectFrom('audit_events')
+        .select(['action', 'payload'])
+        .where('entity_type', '=', 'draw')
+        .where('entity_id', '=', id)
+        .orderBy('id')
+        .execute();
+      const payloadOf = (action: string) =>
+        (events.find((e) => e.action === action)?.payload ?? {}) as {
+          seedHash?: string;
+          populationHash?: string;
+          recordHash?: string;
+          periodStart?: string;
+          periodEnd?: string;
+        };
       const committed = payloadOf('draw.committed');
       const made = payloadOf('draw.made');
       const key = (uscc: string, ids: string[]) => `${uscc} ${[...ids].sort().join('+')}`;
@@ -426,12 +663,20 @@ export function createDrawService(ctx: ServiceContext) {
         }
       }
       const seedMatchesCommitment = sha256(d.seed ?? '') === d.seed_hash && committed.seedHash === d.seed_hash;
-      const populationMatchesHash = sha256(d.population ?? '') === d.population_hash && populationHash(population) === d.population_hash && made.populationHash === d.population_hash;
+      const populationMatchesHash =
+        sha256(d.population ?? '') === d.population_hash &&
+        populationHash(population) === d.population_hash &&
+        made.populationHash === d.population_hash;
       const sorted = population.every((m, i) => i === 0 || population[i - 1]!.uscc < m.uscc);
       const first = recorded[0];
       const recordMatchesAudit =
         made.recordHash !== undefined &&
-        recorded.every((a) => a.agency_id === first?.agency_id && a.period_start.getTime() === first.period_start.getTime() && a.period_end.getTime() === first.period_end.getTime()) &&
+        recorded.every(
+          (a) =>
+            a.agency_id === first?.agency_id &&
+            a.period_start.getTime() === first.period_start.getTime() &&
+            a.period_end.getTime() === first.period_end.getTime(),
+        ) &&
         drawRecordHash({
           populationHash: d.population_hash ?? '',
           agencyId: first?.agency_id ?? d.agency_id,
@@ -456,7 +701,12 @@ export function createDrawService(ctx: ServiceContext) {
     },
 
     /** An agency's drawn visits still to be filed, soonest deadline first (its filing form offers them). */
-    async openAssignments(agencyId: string, now: Date): Promise<{ id: string; enterpriseUscc: string; enterpriseName: string; inspectorIds: string[]; periodStart: Date; periodEnd: Date }[]> {
+    async openAssignments(
+      agencyId: string,
+      now: Date,
+    ): Promise<
+      { id: string; enterpriseUscc: string; enterpriseName: string; inspectorIds: string[]; periodStart: Date; periodEnd: Date }[]
+    > {
       const rows = await ctx.db
         .selectFrom('draw_assignments as a')
         .innerJoin('enterprises as e', 'e.uscc', 'a.enterprise_uscc')
@@ -468,12 +718,28 @@ export function createDrawService(ctx: ServiceContext) {
         .orderBy('a.id')
         .limit(100)
         .execute();
-      return rows.map((r) => ({ id: r.id, enterpriseUscc: r.enterprise_uscc, enterpriseName: r.name, inspectorIds: r.inspector_ids, periodStart: r.period_start, periodEnd: r.period_end }));
+      return rows.map((r) => ({
+        id: r.id,
+        enterpriseUscc: r.enterprise_uscc,
+        enterpriseName: r.name,
+        inspectorIds: r.inspector_ids,
+        periodStart: r.period_start,
+        periodEnd: r.period_end,
+      }));
     },
 
     /** The sweep: assignments whose period ended unfiled expire, and each raises draw_not_executed once. */
-    async expireUnfiled(trx: Db, now: Date): Promise<{ id: string; agency_id: string; enterprise_uscc: string; region: string; period_end: Date }[]> {
-      return trx.updateTable('draw_assignments').set({ status: 'expired' }).where('status', '=', 'open').where('period_end', '<=', now).returning(['id', 'agency_id', 'enterprise_uscc', 'region', 'period_end']).execute();
+    async expireUnfiled(
+      trx: Db,
+      now: Date,
+    ): Promise<{ id: string; agency_id: string; enterprise_uscc: string; region: string; period_end: Date }[]> {
+      return trx
+        .updateTable('draw_assignments')
+        .set({ status: 'expired' })
+        .where('status', '=', 'open')
+        .where('period_end', '<=', now)
+        .returning(['id', 'agency_id', 'enterprise_uscc', 'region', 'period_end'])
+        .execute();
     },
   };
 }

@@ -63,7 +63,11 @@ function headerColumns(header: string[], lang: Lang): Map<Column, number> {
     const col = (Object.keys(COLUMNS) as Column[]).find((c) => (COLUMNS[c] as readonly string[]).includes(h));
     if (!col) {
       throw new ImportFatal(
-        text(lang, `第 1 行：未知的列“${shown(raw)}”；可用的列为 uscc, name, region, industry, riskClass, noDisturb（或对应的中文列名）`, `line 1: unknown column "${shown(raw)}"; the columns are uscc, name, region, industry, riskClass, noDisturb (or their Chinese names)`),
+        text(
+          lang,
+          `第 1 行：未知的列“${shown(raw)}”；可用的列为 uscc, name, region, industry, riskClass, noDisturb（或对应的中文列名）`,
+          `line 1: unknown column "${shown(raw)}"; the columns are uscc, name, region, industry, riskClass, noDisturb (or their Chinese names)`,
+        ),
         1,
       );
     }
@@ -71,12 +75,14 @@ function headerColumns(header: string[], lang: Lang): Map<Column, number> {
     at.set(col, i);
   });
   const missing = REQUIRED.filter((c) => !at.has(c));
-  if (missing.length) throw new ImportFatal(text(lang, `第 1 行：缺少必需的列 ${missing.join(', ')}`, `line 1: the header lacks ${missing.join(', ')}`), 1);
+  if (missing.length)
+    throw new ImportFatal(text(lang, `第 1 行：缺少必需的列 ${missing.join(', ')}`, `line 1: the header lacks ${missing.join(', ')}`), 1);
   return at;
 }
 
 function parseRow(fields: string[], at: Map<Column, number>, width: number, lang: Lang): ImportRow | string {
-  if (fields.length !== width) return text(lang, `应有 ${width} 个字段，实际 ${fields.length} 个`, `expected ${width} fields, found ${fields.length}`);
+  if (fields.length !== width)
+    return text(lang, `应有 ${width} 个字段，实际 ${fields.length} 个`, `expected ${width} fields, found ${fields.length}`);
   const get = (c: Column) => (at.has(c) ? (fields[at.get(c) as number] ?? '').trim() : '');
   if (fields.some((f) => f.includes('\u0000'))) return text(lang, '含有 NUL 字符', 'contains a NUL character');
   let uscc: string;
@@ -91,15 +97,19 @@ function parseRow(fields: string[], at: Map<Column, number>, width: number, lang
   if (!name || [...name].length > 200) return text(lang, '名称为空或超过 200 字', 'the name is empty or longer than 200 characters');
   if (!MEANINGFUL.test(name)) return text(lang, '名称须含有可见的文字或数字', 'the name must contain a visible letter or digit');
   const region = get('region');
-  if (!/^\d{6}$/.test(region)) return text(lang, `区划代码“${shown(region)}”应为 6 位数字`, `region "${shown(region)}" should be six digits`);
+  if (!/^\d{6}$/.test(region))
+    return text(lang, `区划代码“${shown(region)}”应为 6 位数字`, `region "${shown(region)}" should be six digits`);
   if (!isRegion(region)) return text(lang, `未知的区划代码“${shown(region)}”`, `unknown region "${shown(region)}"`);
   const industry = get('industry');
   if ([...industry].length > 100) return text(lang, '行业超过 100 字', 'the industry is longer than 100 characters');
-  if (industry && !MEANINGFUL.test(industry)) return text(lang, '行业须含有可见的文字或数字', 'the industry must contain a visible letter or digit');
+  if (industry && !MEANINGFUL.test(industry))
+    return text(lang, '行业须含有可见的文字或数字', 'the industry must contain a visible letter or digit');
   const risk = get('riskClass').toUpperCase();
-  if (risk && !(RISK_CLASSES as readonly string[]).includes(risk)) return text(lang, `风险等级“${shown(risk)}”应为 A、B、C 或 D`, `risk class "${shown(risk)}" should be A, B, C or D`);
+  if (risk && !(RISK_CLASSES as readonly string[]).includes(risk))
+    return text(lang, `风险等级“${shown(risk)}”应为 A、B、C 或 D`, `risk class "${shown(risk)}" should be A, B, C or D`);
   const quiet = get('noDisturb').toLowerCase();
-  if (!YES.has(quiet) && !NO.has(quiet)) return text(lang, `无事不扰“${shown(quiet)}”应为 是/否 或 true/false`, `noDisturb "${shown(quiet)}" should be true or false`);
+  if (!YES.has(quiet) && !NO.has(quiet))
+    return text(lang, `无事不扰“${shown(quiet)}”应为 是/否 或 true/false`, `noDisturb "${shown(quiet)}" should be true or false`);
   return { uscc, name, region, industry: industry || null, riskClass: (risk || null) as RiskClass | null, noDisturb: YES.has(quiet) };
 }
 
@@ -121,7 +131,17 @@ export async function importEnterprises(
     const flush = async () => {
       if (!batch.length) return;
       const exists = new Set(
-        (await trx.selectFrom('enterprises').select('uscc').where('uscc', 'in', batch.map((b) => b.row.uscc)).execute()).map((r) => r.uscc),
+        (
+          await trx
+            .selectFrom('enterprises')
+            .select('uscc')
+            .where(
+              'uscc',
+              'in',
+              batch.map((b) => b.row.uscc),
+            )
+            .execute()
+        ).map((r) => r.uscc),
       );
       const fresh = batch.filter((b) => {
         if (!exists.has(b.row.uscc)) return true;
@@ -131,14 +151,27 @@ export async function importEnterprises(
       if (fresh.length) {
         const inserted = await trx
           .insertInto('enterprises')
-          .values(fresh.map(({ row }) => ({ uscc: row.uscc, name: row.name, region: row.region, industry: row.industry, risk_class: row.riskClass, no_disturb: row.noDisturb })))
+          .values(
+            fresh.map(({ row }) => ({
+              uscc: row.uscc,
+              name: row.name,
+              region: row.region,
+              industry: row.industry,
+              risk_class: row.riskClass,
+              no_disturb: row.noDisturb,
+            })),
+          )
           .onConflict((oc) => oc.column('uscc').doNothing())
           .returning('uscc')
           .execute();
         const done = new Set(inserted.map((r) => r.uscc));
         for (const b of fresh) {
           if (done.has(b.row.uscc)) digest.update(`${b.row.uscc}\n`);
-          else report.refused.push({ line: b.line, reason: text(opts.lang, `${b.row.uscc} 刚被另一请求登记`, `${b.row.uscc} was registered by another request meanwhile`) });
+          else
+            report.refused.push({
+              line: b.line,
+              reason: text(opts.lang, `${b.row.uscc} 刚被另一请求登记`, `${b.row.uscc} was registered by another request meanwhile`),
+            });
         }
         report.imported += done.size;
       }
@@ -156,7 +189,14 @@ export async function importEnterprises(
       if (typeof parsed === 'string') {
         report.refused.push({ line, reason: parsed });
       } else if (seen.has(parsed.uscc)) {
-        report.refused.push({ line, reason: text(opts.lang, `${parsed.uscc} 与第 ${seen.get(parsed.uscc)} 行重复`, `${parsed.uscc} repeats line ${seen.get(parsed.uscc)}`) });
+        report.refused.push({
+          line,
+          reason: text(
+            opts.lang,
+            `${parsed.uscc} 与第 ${seen.get(parsed.uscc)} 行重复`,
+            `${parsed.uscc} repeats line ${seen.get(parsed.uscc)}`,
+          ),
+        });
       } else {
         seen.set(parsed.uscc, line);
         batch.push({ row: parsed, line });
@@ -164,7 +204,15 @@ export async function importEnterprises(
       }
       if (report.lines % 1000 === 0) opts.onProgress?.(report.lines);
     }
-    if (!at) throw new ImportFatal(text(opts.lang, '文件是空的：第 1 行应为表头（uscc,name,region,…）', 'the file is empty: line 1 should be the header (uscc,name,region,…)'), 1);
+    if (!at)
+      throw new ImportFatal(
+        text(
+          opts.lang,
+          '文件是空的：第 1 行应为表头（uscc,name,region,…）',
+          'the file is empty: line 1 should be the header (uscc,name,region,…)',
+        ),
+        1,
+      );
     await flush();
     opts.onProgress?.(report.lines);
     if (report.imported) {

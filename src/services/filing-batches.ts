@@ -59,7 +59,7 @@ export class GroupCommit<I extends BatchItem, O> {
   private take(): Pending<I, O>[] {
     const batch: Pending<I, O>[] = [];
     const taken = new Set<string>();
-    for (let i = 0; i < this.queue.length && batch.length < MAX_BATCH; ) {
+    for (let i = 0; i < this.queue.length && batch.length < MAX_BATCH;) {
       const p = this.queue[i] as Pending<I, O>;
       if (p.item.exclusive.some((k) => taken.has(k))) {
         i++;
@@ -75,7 +75,12 @@ export class GroupCommit<I extends BatchItem, O> {
   private async execute(batch: Pending<I, O>[]): Promise<void> {
     let settled: Settled<O>[];
     try {
-      settled = await this.db.transaction().execute((trx) => this.run(trx, batch.map((p) => p.item)));
+      settled = await this.db.transaction().execute((trx) =>
+        this.run(
+          trx,
+          batch.map((p) => p.item),
+        ),
+      );
     } catch (err) {
       // A database error fails the whole transaction: retry each item on its own, so that one
       // item's problem is reported to it and not to the others that happened to share its batch.

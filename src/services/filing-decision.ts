@@ -17,7 +17,9 @@ import { LockNamespace, idempotencyLockKey, type LockKey } from '../store/locks.
 
 const uniq = <T>(xs: T[]) => [...new Set(xs)];
 function notFor(field: string, types: FilingType[], type: FilingType, path: string): AppError {
-  return new AppError('validation_failed', 'field_not_for_type', { field, types: typeList(types), type: typeNames[type] }, [{ path, message: { 'zh-CN': `仅适用于${typeList(types)['zh-CN']}`, en: `only for ${types.join(', ')} inspections` } }]);
+  return new AppError('validation_failed', 'field_not_for_type', { field, types: typeList(types), type: typeNames[type] }, [
+    { path, message: { 'zh-CN': `仅适用于${typeList(types)['zh-CN']}`, en: `only for ${types.join(', ')} inspections` } },
+  ]);
 }
 
 /** A text as given, or null when a reader would see nothing in it (invisible grounds are no grounds). */
@@ -34,18 +36,25 @@ export function toInput(agencyId: string, body: FilingCreateBody): FilingInput {
   }
   const jointAgencyIds = uniq(body.jointAgencyIds ?? []);
   if (jointAgencyIds.includes(agencyId)) {
-    throw new AppError('validation_failed', 'validation_failed', {}, [{ path: '/jointAgencyIds', message: { 'zh-CN': '不能包含备案主体本身', en: 'must not name the filing agency itself' } }]);
+    throw new AppError('validation_failed', 'validation_failed', {}, [
+      { path: '/jointAgencyIds', message: { 'zh-CN': '不能包含备案主体本身', en: 'must not name the filing agency itself' } },
+    ]);
   }
   // Exemptions need grounds: a case names what set it off, and only a special inspection can be
   // a higher authority's campaign (else any routine visit could claim to be one).
   if (body.type === 'case' && !body.trigger) {
-    throw new AppError('validation_failed', 'trigger_required', {}, [{ path: '/trigger', message: { 'zh-CN': '个案检查必须填写', en: 'required for a case inspection' } }]);
+    throw new AppError('validation_failed', 'trigger_required', {}, [
+      { path: '/trigger', message: { 'zh-CN': '个案检查必须填写', en: 'required for a case inspection' } },
+    ]);
   }
-  if (body.trigger && body.type !== 'case' && body.type !== 'emergency') throw notFor('trigger', ['case', 'emergency'], body.type, '/trigger');
+  if (body.trigger && body.type !== 'case' && body.type !== 'emergency')
+    throw notFor('trigger', ['case', 'emergency'], body.type, '/trigger');
   if (body.campaign && body.type !== 'special') throw notFor('campaign', ['special'], body.type, '/campaign');
   // a random inspection is one the draw chose: it names the assignment, and only it may
   if (body.type === 'random' && !body.drawAssignmentId) {
-    throw new AppError('validation_failed', 'draw_assignment_required', {}, [{ path: '/drawAssignmentId', message: { 'zh-CN': '双随机抽查必须填写', en: 'required for a random inspection' } }]);
+    throw new AppError('validation_failed', 'draw_assignment_required', {}, [
+      { path: '/drawAssignmentId', message: { 'zh-CN': '双随机抽查必须填写', en: 'required for a random inspection' } },
+    ]);
   }
   if (body.drawAssignmentId && body.type !== 'random') throw notFor('drawAssignmentId', ['random'], body.type, '/drawAssignmentId');
   return {
@@ -82,7 +91,12 @@ export interface FactQueryOptions {
  * The one facts query for a set of filings: their registry entries, and of each enterprise's
  * history exactly the periods that the rules which could apply ask for (merged), no more.
  */
-export function factQueryFor(sets: readonly LoadedRuleSet[], inputs: FilingInput[], ctx: EvaluationContext, opts: FactQueryOptions): FactQuery {
+export function factQueryFor(
+  sets: readonly LoadedRuleSet[],
+  inputs: FilingInput[],
+  ctx: EvaluationContext,
+  opts: FactQueryOptions,
+): FactQuery {
   const usccs = uniq(inputs.map((i) => i.enterpriseUscc));
   const periods = usccs.flatMap((uscc) =>
     mergePeriods(inputs.filter((i) => i.enterpriseUscc === uscc).flatMap((i) => historyPeriods(sets, i, ctx))).map((p) => ({
@@ -115,15 +129,23 @@ export function factsFor(input: FilingInput, rows: FactRows): Facts {
   }
   const known = new Set(rows.agencies.map((a) => a.id));
   input.jointAgencyIds.forEach((id, i) => {
-    if (!known.has(id)) throw notFound('agency', id, [{ path: `/jointAgencyIds/${i}`, message: { 'zh-CN': '没有这个执法主体', en: 'no such agency' } }]);
+    if (!known.has(id))
+      throw notFound('agency', id, [{ path: `/jointAgencyIds/${i}`, message: { 'zh-CN': '没有这个执法主体', en: 'no such agency' } }]);
   });
   const allowed = new Set([input.agencyId, ...input.jointAgencyIds]);
   const inspectors = input.inspectorIds.map((id, i) => {
     const inspector = rows.inspectors.find((x) => x.id === id);
-    if (!inspector) throw notFound('inspector', id, [{ path: `/inspectorIds/${i}`, message: { 'zh-CN': '没有这名执法人员', en: 'no such inspector' } }]);
+    if (!inspector)
+      throw notFound('inspector', id, [{ path: `/inspectorIds/${i}`, message: { 'zh-CN': '没有这名执法人员', en: 'no such inspector' } }]);
     if (!allowed.has(inspector.agencyId)) {
       throw new AppError('validation_failed', 'agency_mismatch', { what: entities.inspector, id }, [
-        { path: `/inspectorIds/${i}`, message: { 'zh-CN': '所属执法主体既不是备案主体，也不是联合检查主体', en: 'belongs to an agency that is neither the filing agency nor a joint agency' } },
+        {
+          path: `/inspectorIds/${i}`,
+          message: {
+            'zh-CN': '所属执法主体既不是备案主体，也不是联合检查主体',
+            en: 'belongs to an agency that is neither the filing agency nor a joint agency',
+          },
+        },
       ]);
     }
     return inspector;

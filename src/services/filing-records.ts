@@ -2,7 +2,15 @@ import { localYear } from '../domain/calendar.js';
 import { formatFilingNo, newId, newVerifyCode } from '../domain/codes.js';
 import type { Decision } from '../domain/decision.js';
 import { AppError, errorBody } from '../domain/errors.js';
-import { auditActions, type Campaign, type FilingStatus, type FilingType, type Purpose, type ResultOutcome, type Trigger } from '../domain/filing.js';
+import {
+  auditActions,
+  type Campaign,
+  type FilingStatus,
+  type FilingType,
+  type Purpose,
+  type ResultOutcome,
+  type Trigger,
+} from '../domain/filing.js';
 import { inRegions, type Principal } from '../domain/principal.js';
 import type { FilingView } from '../domain/schemas.js';
 import type { FilingInput } from '../rules/facts.js';
@@ -97,7 +105,12 @@ export interface RecordContext {
   claim?: IdempotencyClaim | undefined;
 }
 
-export function filingRecords(input: FilingInput, decision: Decision, region: string, c: RecordContext): { write: BatchWrite; outcome: FilingOutcome } {
+export function filingRecords(
+  input: FilingInput,
+  decision: Decision,
+  region: string,
+  c: RecordContext,
+): { write: BatchWrite; outcome: FilingOutcome } {
   const write = emptyWrite();
   const blocked = decision.outcome === 'block';
   const decisionId = newId('dec');
@@ -123,8 +136,22 @@ export function filingRecords(input: FilingInput, decision: Decision, region: st
   }
   const audit = { chain: chains.enterprise(input.enterpriseUscc), at: c.at, actor: c.actor, entityId: id };
   if (blocked) {
-    write.attempts.push({ id, agency_id: input.agencyId, enterprise_uscc: input.enterpriseUscc, region, body: c.body, decision_id: decisionId, attempted_at: c.at, actor: c.actor });
-    write.audit.push({ ...audit, action: auditActions.blocked, entityType: 'filing_attempt', payload: { decisionId, findings: decision.findings.map((f) => f.ruleId) } });
+    write.attempts.push({
+      id,
+      agency_id: input.agencyId,
+      enterprise_uscc: input.enterpriseUscc,
+      region,
+      body: c.body,
+      decision_id: decisionId,
+      attempted_at: c.at,
+      actor: c.actor,
+    });
+    write.audit.push({
+      ...audit,
+      action: auditActions.blocked,
+      entityType: 'filing_attempt',
+      payload: { decisionId, findings: decision.findings.map((f) => f.ruleId) },
+    });
     if (c.claim) write.idempotency.push(storedFrom(c.claim, 422, blockedBody(decision, c.claim)));
     return { write, outcome: { kind: 'blocked', decision } };
   }
@@ -165,7 +192,12 @@ export function filingRecords(input: FilingInput, decision: Decision, region: st
   };
   write.filings.push(row);
   if (input.drawAssignmentId) write.assignments.push({ id: input.drawAssignmentId, filing_id: id });
-  write.audit.push({ ...audit, action: auditActions.filed, entityType: 'filing', payload: { filingNo: row.filing_no, decisionId, outcome: decision.outcome, body: c.body } });
+  write.audit.push({
+    ...audit,
+    action: auditActions.filed,
+    entityType: 'filing',
+    payload: { filingNo: row.filing_no, decisionId, outcome: decision.outcome, body: c.body },
+  });
   if (c.claim) write.idempotency.push(storedFrom(c.claim, 201, { filing: filingView(row, c.publicUrl, decision.outcome), decision }));
   return { write, outcome: { kind: 'filed', decision, row } };
 }
@@ -173,7 +205,9 @@ export function filingRecords(input: FilingInput, decision: Decision, region: st
 /** The 422 a blocked filing answers with, as the error handler would write it. */
 export function blockedError(decision: Decision): AppError {
   // each blocking finding, where the decision holds it
-  const details = decision.findings.flatMap((f, i) => (f.severity === 'block' ? [{ path: `/decision/findings/${i}`, message: f.message }] : []));
+  const details = decision.findings.flatMap((f, i) =>
+    f.severity === 'block' ? [{ path: `/decision/findings/${i}`, message: f.message }] : [],
+  );
   return new AppError('rule_blocked', 'rule_blocked', {}, details, { decision });
 }
 

@@ -8,7 +8,16 @@ import { validateUscc } from '../domain/uscc.js';
 import type { Decision } from '../domain/decision.js';
 import type { FilingInput } from '../rules/facts.js';
 import type { Db } from '../store/db.js';
-import { findDecision, findFiling, findFilingForUpdate, listFilings, loadFactRows, markCancelled, markCompleted, writeFilingBatch } from '../store/filings-repo.js';
+import {
+  findDecision,
+  findFiling,
+  findFilingForUpdate,
+  listFilings,
+  loadFactRows,
+  markCancelled,
+  markCompleted,
+  writeFilingBatch,
+} from '../store/filings-repo.js';
 import { lockEnterprise } from '../store/locks.js';
 import type { FilingRow } from '../store/tables.js';
 import { chains, record } from './audit.js';
@@ -17,7 +26,16 @@ import { raiseUnfiledVisit } from './unfiled-visits.js';
 import { insertViolationsOnce } from '../store/violations-repo.js';
 import { GroupCommit, type BatchItem, type Settled } from './filing-batches.js';
 import { decide, factQueryFor, factsFor, toInput } from './filing-decision.js';
-import { appendWrite, blockedError, canSeeFiling, emptyWrite, filingRecords, filingView, storedError, type FilingOutcome } from './filing-records.js';
+import {
+  appendWrite,
+  blockedError,
+  canSeeFiling,
+  emptyWrite,
+  filingRecords,
+  filingView,
+  storedError,
+  type FilingOutcome,
+} from './filing-records.js';
 import { replayOf, transact, type IdempotencyClaim } from './idempotency.js';
 import { dateRange, pageOf, timeCursor } from './pagination.js';
 
@@ -46,7 +64,12 @@ export function createFilingService(ctx: ServiceContext) {
   async function fileBatch(trx: Db, items: PendingFiling[]): Promise<Settled<FilingOutcome>[]> {
     const sets = ctx.rules.active();
     const claims = items.flatMap((i) => (i.claim ? [{ principalId: i.claim.principalId, key: i.claim.key }] : []));
-    const query = factQueryFor(sets, items.map((i) => i.input), evalCtx(ctx.clock.now()), { lock: true, idempotency: claims, numbers: items.length });
+    const query = factQueryFor(
+      sets,
+      items.map((i) => i.input),
+      evalCtx(ctx.clock.now()),
+      { lock: true, idempotency: claims, numbers: items.length },
+    );
     const rows = await loadFactRows(trx, query);
     // decided and stamped when the locks are held, however long they took to get
     const at = ctx.clock.now();
@@ -69,7 +92,15 @@ export function createFilingService(ctx: ServiceContext) {
         const decision = decide(sets, item.input, facts, evalCtx(at), ctx.log);
         ctx.metrics.ruleEvaluation.observe((performance.now() - started) / 1000);
         const seq = rows.numbers[n] as number;
-        const built = filingRecords(item.input, decision, facts.enterprise.region, { at, tz: ctx.tz, publicUrl: ctx.publicUrl, actor: item.actor, body: item.body, seq, claim });
+        const built = filingRecords(item.input, decision, facts.enterprise.region, {
+          at,
+          tz: ctx.tz,
+          publicUrl: ctx.publicUrl,
+          actor: item.actor,
+          body: item.body,
+          seq,
+          claim,
+        });
         appendWrite(write, built.write);
         return { ok: true, value: built.outcome };
       } catch (error) {
@@ -79,7 +110,9 @@ export function createFilingService(ctx: ServiceContext) {
       }
     });
     await writeFilingBatch(trx, write);
-    for (const item of items) if (item.claim && write.idempotency.some((r) => r.principalId === item.claim?.principalId && r.key === item.claim.key)) item.claim.saved = true;
+    for (const item of items)
+      if (item.claim && write.idempotency.some((r) => r.principalId === item.claim?.principalId && r.key === item.claim.key))
+        item.claim.saved = true;
     return results;
   }
 
@@ -124,7 +157,15 @@ export function createFilingService(ctx: ServiceContext) {
       const { row, payload } = await apply(trx, f);
       await record(
         trx,
-        { chain: chains.enterprise(f.enterprise_uscc), at: ctx.clock.now(), actor: p.keyId, action: auditActions[action], entityType: 'filing', entityId: id, payload },
+        {
+          chain: chains.enterprise(f.enterprise_uscc),
+          at: ctx.clock.now(),
+          actor: p.keyId,
+          action: auditActions[action],
+          entityType: 'filing',
+          entityId: id,
+          payload,
+        },
         { lockHeld: true },
       );
       return filingView(row, ctx.publicUrl, (await findDecision(trx, row.decision_id)).outcome);
@@ -164,7 +205,10 @@ export function createFilingService(ctx: ServiceContext) {
       const { from, to } = dateRange(q.from, q.to);
       const enterprise = q.enterprise ? validateUscc(q.enterprise, '/enterprise') : undefined;
       // The principal's scope narrows the filter; a filter outside it finds nothing.
-      if ((p.role === 'agency' && q.agency && q.agency !== p.agencyId) || (p.role === 'enterprise' && enterprise && enterprise !== p.uscc)) {
+      if (
+        (p.role === 'agency' && q.agency && q.agency !== p.agencyId) ||
+        (p.role === 'enterprise' && enterprise && enterprise !== p.uscc)
+      ) {
         return { items: [], nextCursor: null };
       }
       const rows = await listFilings(
@@ -181,20 +225,33 @@ export function createFilingService(ctx: ServiceContext) {
         },
         { limit: limit + 1, after: after ? { filedAt: after.at, id: after.id } : null },
       );
-      return pageOf(rows, limit, (r) => filingView(r, ctx.publicUrl, r.decision_outcome), (r) => [r.filed_at.toISOString(), r.id]);
+      return pageOf(
+        rows,
+        limit,
+        (r) => filingView(r, ctx.publicUrl, r.decision_outcome),
+        (r) => [r.filed_at.toISOString(), r.id],
+      );
     },
 
     async recordResult(p: Principal, id: string, body: ResultCreateBody, claim?: IdempotencyClaim): Promise<FilingView> {
       const conductedAt = new Date(body.conductedAt);
       const now = ctx.clock.now();
       if (conductedAt.getTime() > now.getTime() + 5 * 60_000) {
-        throw new AppError('validation_failed', 'conducted_in_future', {}, [{ path: '/conductedAt', message: { 'zh-CN': '晚于当前时间', en: 'in the future' } }]);
+        throw new AppError('validation_failed', 'conducted_in_future', {}, [
+          { path: '/conductedAt', message: { 'zh-CN': '晚于当前时间', en: 'in the future' } },
+        ]);
       }
       return transition(p, id, 'record_result', claim, async (trx, f) => {
         // before its start a visit that will not happen is cancelled, not recorded as not conducted
         if (body.outcome === 'not_conducted' && now.getTime() < f.planned_start.getTime()) {
           throw new AppError('conflict', 'not_conducted_before_start', { start: formatLocal(f.planned_start, ctx.tz) }, [
-            { path: '/outcome', message: { 'zh-CN': '计划开始时间未到；如不再检查请撤销备案', en: 'the planned start has not come yet; cancel the filing instead' } },
+            {
+              path: '/outcome',
+              message: {
+                'zh-CN': '计划开始时间未到；如不再检查请撤销备案',
+                en: 'the planned start has not come yet; cancel the filing instead',
+              },
+            },
           ]);
         }
         // a visit cannot have been made under a filing before the filing existed (an emergency is
@@ -202,7 +259,13 @@ export function createFilingService(ctx: ServiceContext) {
         const earliest = Math.min(f.filed_at.getTime(), f.planned_start.getTime());
         if (conductedAt.getTime() < earliest) {
           throw new AppError('validation_failed', 'conducted_before_filing', { at: formatLocal(earliest, ctx.tz) }, [
-            { path: '/conductedAt', message: { 'zh-CN': '早于备案时间（紧急检查为开始时间）', en: 'before the filing was made (or before the start of an emergency)' } },
+            {
+              path: '/conductedAt',
+              message: {
+                'zh-CN': '早于备案时间（紧急检查为开始时间）',
+                en: 'before the filing was made (or before the start of an emergency)',
+              },
+            },
           ]);
         }
         const row = await markCompleted(trx, id, { outcome: body.outcome, conductedAt, summary: body.summary });
@@ -212,7 +275,18 @@ export function createFilingService(ctx: ServiceContext) {
         // a drawn inspection that did not take place was not carried out, whatever was filed for it
         if (body.outcome === 'not_conducted' && f.draw_assignment_id) {
           await insertViolationsOnce(trx, [
-            { id: newId('vio'), kind: 'draw_not_executed', agencyId: f.agency_id, enterpriseUscc: f.enterprise_uscc, region: f.region, filingId: f.id, raisedAt: now, occurredAt: conductedAt, details: { assignmentId: f.draw_assignment_id, outcome: 'not_conducted' }, dedupeKey: `draw_not_executed:${f.draw_assignment_id}` },
+            {
+              id: newId('vio'),
+              kind: 'draw_not_executed',
+              agencyId: f.agency_id,
+              enterpriseUscc: f.enterprise_uscc,
+              region: f.region,
+              filingId: f.id,
+              raisedAt: now,
+              occurredAt: conductedAt,
+              details: { assignmentId: f.draw_assignment_id, outcome: 'not_conducted' },
+              dedupeKey: `draw_not_executed:${f.draw_assignment_id}`,
+            },
           ]);
         }
         return { row, payload: { outcome: body.outcome, conductedAt: body.conductedAt, summary: body.summary, violationId } };
@@ -225,7 +299,13 @@ export function createFilingService(ctx: ServiceContext) {
         assertCancellable(f.planned_start, now, ctx.tz);
         const row = await markCancelled(trx, id, now, body.reason);
         // a cancelled random inspection leaves its drawn assignment to be carried out (or to expire)
-        if (f.draw_assignment_id) await trx.updateTable('draw_assignments').set({ status: 'open', filing_id: null }).where('id', '=', f.draw_assignment_id).where('filing_id', '=', f.id).execute();
+        if (f.draw_assignment_id)
+          await trx
+            .updateTable('draw_assignments')
+            .set({ status: 'open', filing_id: null })
+            .where('id', '=', f.draw_assignment_id)
+            .where('filing_id', '=', f.id)
+            .execute();
         return { row, payload: { reason: body.reason } };
       });
     },

@@ -54,7 +54,19 @@ export function createJobRunner(ctx: ServiceContext, works: Record<JobName, JobW
     // the row of this run, as it ends (duration measured on the monotonic clock)
     const ended = (outcome: 'succeeded' | 'failed', summary: Record<string, unknown>, error: string | null) => {
       const ms = Math.round(performance.now() - started);
-      return { id: newId('run'), job, period, outcome, trigger, started_at: now, finished_at: new Date(now.getTime() + ms), duration_ms: ms, summary: JSON.stringify(summary), error, host: HOST };
+      return {
+        id: newId('run'),
+        job,
+        period,
+        outcome,
+        trigger,
+        started_at: now,
+        finished_at: new Date(now.getTime() + ms),
+        duration_ms: ms,
+        summary: JSON.stringify(summary),
+        error,
+        host: HOST,
+      };
     };
     try {
       const { row, alreadyRan } = await ctx.db.transaction().execute(async (trx) => {
@@ -119,8 +131,17 @@ export function createJobRunner(ctx: ServiceContext, works: Record<JobName, JobW
     async list(q: JobRunListQueryT): Promise<PageOf<JobRunView>> {
       const limit = q.limit ?? 50;
       const after = timeCursor(q.cursor);
-      const rows = await listJobRuns(ctx.db, { job: q.job, outcome: q.outcome }, { limit: limit + 1, after: after ? { startedAt: after.at, id: after.id } : null });
-      return pageOf(rows, limit, (r) => runView(r), (r) => [r.started_at.toISOString(), r.id]);
+      const rows = await listJobRuns(
+        ctx.db,
+        { job: q.job, outcome: q.outcome },
+        { limit: limit + 1, after: after ? { startedAt: after.at, id: after.id } : null },
+      );
+      return pageOf(
+        rows,
+        limit,
+        (r) => runView(r),
+        (r) => [r.started_at.toISOString(), r.id],
+      );
     },
 
     /** Resolves when every job this process started has finished. */

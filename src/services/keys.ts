@@ -8,7 +8,17 @@ import { validateUscc } from '../domain/uscc.js';
 import { existingAgencyIds } from '../store/agencies-repo.js';
 import { findEnterprise } from '../store/enterprises-repo.js';
 import { lockChain } from '../store/locks.js';
-import { anyActiveAdmin, findKey, findPrincipalByHash, insertKey, keyHashExists, listKeys, otherActiveAdmins, revokeKey, type KeyRow } from '../store/keys-repo.js';
+import {
+  anyActiveAdmin,
+  findKey,
+  findPrincipalByHash,
+  insertKey,
+  keyHashExists,
+  listKeys,
+  otherActiveAdmins,
+  revokeKey,
+  type KeyRow,
+} from '../store/keys-repo.js';
 import { pageOf, timeCursor } from './pagination.js';
 import { chains, record } from './audit.js';
 import type { ServiceContext } from './context.js';
@@ -61,26 +71,41 @@ export function createKeyService(ctx: ServiceContext) {
   function expiry(body: KeyCreateBody): Date | null {
     if (!body.expiresAt) return null;
     const at = new Date(body.expiresAt);
-    if (!(at > ctx.clock.now())) throw new AppError('validation_failed', 'key_expiry_past', {}, [{ path: '/expiresAt', message: { 'zh-CN': '须为将来的时间', en: 'must be in the future' } }]);
+    if (!(at > ctx.clock.now()))
+      throw new AppError('validation_failed', 'key_expiry_past', {}, [
+        { path: '/expiresAt', message: { 'zh-CN': '须为将来的时间', en: 'must be in the future' } },
+      ]);
     return at;
   }
 
-  async function checkScope(body: KeyCreateBody): Promise<{ agencyId: string | null; uscc: string | null; regions: string[]; email: string | null }> {
-    const need = (field: string) => new AppError('validation_failed', 'key_scope_missing', { role: roleNames[body.role], field }, [{ path: `/${field}`, message: { 'zh-CN': '此角色必须填写', en: 'required for this role' } }]);
-    const extra = (field: string) => new AppError('validation_failed', 'key_scope_extra', { role: roleNames[body.role], field }, [{ path: `/${field}`, message: { 'zh-CN': '此角色不能填写', en: 'not allowed for this role' } }]);
+  async function checkScope(
+    body: KeyCreateBody,
+  ): Promise<{ agencyId: string | null; uscc: string | null; regions: string[]; email: string | null }> {
+    const need = (field: string) =>
+      new AppError('validation_failed', 'key_scope_missing', { role: roleNames[body.role], field }, [
+        { path: `/${field}`, message: { 'zh-CN': '此角色必须填写', en: 'required for this role' } },
+      ]);
+    const extra = (field: string) =>
+      new AppError('validation_failed', 'key_scope_extra', { role: roleNames[body.role], field }, [
+        { path: `/${field}`, message: { 'zh-CN': '此角色不能填写', en: 'not allowed for this role' } },
+      ]);
     if (body.role !== 'agency' && body.agencyId !== undefined) throw extra('agencyId');
     if (body.role !== 'enterprise' && body.uscc !== undefined) throw extra('uscc');
     if (body.role !== 'supervisor' && body.regions !== undefined) throw extra('regions');
     if (body.role !== 'supervisor' && body.email !== undefined) throw extra('email');
     if (body.role === 'agency') {
       if (!body.agencyId) throw need('agencyId');
-      if (!(await existingAgencyIds(ctx.db, [body.agencyId])).has(body.agencyId)) throw notFound('agency', body.agencyId, [{ path: '/agencyId', message: { 'zh-CN': '没有这个执法主体', en: 'no such agency' } }]);
+      if (!(await existingAgencyIds(ctx.db, [body.agencyId])).has(body.agencyId))
+        throw notFound('agency', body.agencyId, [{ path: '/agencyId', message: { 'zh-CN': '没有这个执法主体', en: 'no such agency' } }]);
       return { agencyId: body.agencyId, uscc: null, regions: [], email: null };
     }
     if (body.role === 'enterprise') {
       if (!body.uscc) throw need('uscc');
       const uscc = validateUscc(body.uscc);
-      if (!(await findEnterprise(ctx.db, uscc))) throw notFound('enterprise', uscc, [{ path: '/uscc', message: { 'zh-CN': '该企业未登记', en: 'no enterprise is registered with this code' } }]);
+      if (!(await findEnterprise(ctx.db, uscc)))
+        throw notFound('enterprise', uscc, [
+          { path: '/uscc', message: { 'zh-CN': '该企业未登记', en: 'no enterprise is registered with this code' } },
+        ]);
       return { agencyId: null, uscc, regions: [], email: null };
     }
     return { agencyId: null, uscc: null, regions: body.regions ?? [], email: body.email ?? null };
@@ -96,33 +121,58 @@ export function createKeyService(ctx: ServiceContext) {
   ): Promise<T> {
     const id = newId('key');
     const expiresAt = expiry(body);
-    return transact(ctx.db, claim, async (trx) => {
-      await insertKey(trx, { id, keyHash: hashKey(key), role: body.role, name: body.name, ...scope, expiresAt });
-      await record(trx, {
-        chain: chains.keys,
-        at: ctx.clock.now(),
-        actor: actor.keyId,
-        action: 'key.created',
-        entityType: 'api_key',
-        entityId: id,
-        // never the key itself, nor its hash
-        payload: { role: body.role, name: body.name, ...scope, expiresAt: expiresAt?.toISOString() ?? null },
-      });
-      return answer(id);
-    }, (_value, c) => ({ status: 409, body: errorBody(new AppError('conflict', 'key_shown_once', { id }), c.lang, c.requestId) }));
+    return transact(
+      ctx.db,
+      claim,
+      async (trx) => {
+        await insertKey(trx, { id, keyHash: hashKey(key), role: body.role, name: body.name, ...scope, expiresAt });
+        await record(trx, {
+          chain: chains.keys,
+          at: ctx.clock.now(),
+          actor: actor.keyId,
+          action: 'key.created',
+          entityType: 'api_key',
+          entityId: id,
+          // never the key itself, nor its hash
+          payload: { role: body.role, name: body.name, ...scope, expiresAt: expiresAt?.toISOString() ?? null },
+        });
+        return answer(id);
+      },
+      (_value, c) => ({ status: 409, body: errorBody(new AppError('conflict', 'key_shown_once', { id }), c.lang, c.requestId) }),
+    );
   }
 
   return {
     async create(actor: Actor, body: KeyCreateBody, claim?: IdempotencyClaim): Promise<KeyCreatedView> {
       const scope = await checkScope(body);
       const key = newKeyValue();
-      return insertWithAudit(actor, key, body, scope, (id) => ({ id, key, role: body.role, name: body.name, ...scope, expiresAt: body.expiresAt ? new Date(body.expiresAt).toISOString() : null }), claim);
+      return insertWithAudit(
+        actor,
+        key,
+        body,
+        scope,
+        (id) => ({
+          id,
+          key,
+          role: body.role,
+          name: body.name,
+          ...scope,
+          expiresAt: body.expiresAt ? new Date(body.expiresAt).toISOString() : null,
+        }),
+        claim,
+      );
     },
 
     /** BOOTSTRAP_ADMIN_KEY: make sure an admin key with exactly this value exists. */
     async ensureBootstrapAdmin(key: string): Promise<boolean> {
       if (await keyHashExists(ctx.db, hashKey(key))) return false;
-      await insertWithAudit({ keyId: 'bootstrap' }, key, { role: 'admin', name: 'bootstrap admin' }, { agencyId: null, uscc: null, regions: [], email: null }, (id) => id);
+      await insertWithAudit(
+        { keyId: 'bootstrap' },
+        key,
+        { role: 'admin', name: 'bootstrap admin' },
+        { agencyId: null, uscc: null, regions: [], email: null },
+        (id) => id,
+      );
       return true;
     },
 
@@ -139,15 +189,30 @@ export function createKeyService(ctx: ServiceContext) {
       const found = await findPrincipalByHash(ctx.db, hash, new Date(now));
       if (cache.size >= CACHE_MAX) cache.clear();
       // an expiring key is cached no longer than it lives
-      if (cacheUsable() && changes === before) cache.set(hash, { principal: found?.principal ?? null, until: Math.min(now + CACHE_TTL_MS, found?.expiresAt?.getTime() ?? Infinity) });
+      if (cacheUsable() && changes === before)
+        cache.set(hash, {
+          principal: found?.principal ?? null,
+          until: Math.min(now + CACHE_TTL_MS, found?.expiresAt?.getTime() ?? Infinity),
+        });
       return found?.principal ?? null;
     },
 
     async list(q: KeyListQueryT): Promise<PageOf<KeyViewT>> {
       const limit = q.limit ?? 50;
       const now = ctx.clock.now();
-      const rows = await listKeys(ctx.db, { limit: limit + 1, after: timeCursor(q.cursor), now, ...(q.role ? { role: q.role } : {}), ...(q.active !== undefined ? { active: q.active } : {}) });
-      return pageOf(rows, limit, (r) => view(r, now), (r) => [r.created_at.toISOString(), r.id]);
+      const rows = await listKeys(ctx.db, {
+        limit: limit + 1,
+        after: timeCursor(q.cursor),
+        now,
+        ...(q.role ? { role: q.role } : {}),
+        ...(q.active !== undefined ? { active: q.active } : {}),
+      });
+      return pageOf(
+        rows,
+        limit,
+        (r) => view(r, now),
+        (r) => [r.created_at.toISOString(), r.id],
+      );
     },
 
     /** Revokes a key at once, in every process; revoking a revoked key answers it as it is. */
@@ -162,7 +227,20 @@ export function createKeyService(ctx: ServiceContext) {
         await lockChain(trx, chains.keys);
         if (row.role === 'admin' && (await otherActiveAdmins(trx, id, now)) === 0) throw new AppError('conflict', 'key_last_admin', { id });
         const r = await revokeKey(trx, id, now);
-        if (r) await record(trx, { chain: chains.keys, at: now, actor: actor.keyId, action: 'key.revoked', entityType: 'api_key', entityId: id, payload: { role: r.role, name: r.name } }, { lockHeld: true });
+        if (r)
+          await record(
+            trx,
+            {
+              chain: chains.keys,
+              at: now,
+              actor: actor.keyId,
+              action: 'key.revoked',
+              entityType: 'api_key',
+              entityId: id,
+              payload: { role: r.role, name: r.name },
+            },
+            { lockHeld: true },
+          );
         return r;
       });
       cache.delete(row.key_hash);

@@ -17,11 +17,18 @@ export function decodeCursor<T>(cursor: string | undefined, check: (v: unknown) 
   } catch {
     // fall through to the same error as a well-formed but wrong cursor
   }
-  throw new AppError('validation_failed', 'cursor_invalid', {}, [{ path: '/cursor', message: { 'zh-CN': '分页游标无效', en: 'invalid cursor' } }]);
+  throw new AppError('validation_failed', 'cursor_invalid', {}, [
+    { path: '/cursor', message: { 'zh-CN': '分页游标无效', en: 'invalid cursor' } },
+  ]);
 }
 
 /** Fetch one more row than asked, so the presence of a next page is known without a count. */
-export function pageOf<R, T>(rows: R[], limit: number, view: (r: R) => T, key: (r: R) => unknown): { items: T[]; nextCursor: string | null } {
+export function pageOf<R, T>(
+  rows: R[],
+  limit: number,
+  view: (r: R) => T,
+  key: (r: R) => unknown,
+): { items: T[]; nextCursor: string | null } {
   const more = rows.length > limit;
   const shown = more ? rows.slice(0, limit) : rows;
   const last = shown.at(-1);
@@ -30,7 +37,11 @@ export function pageOf<R, T>(rows: R[], limit: number, view: (r: R) => T, key: (
 
 /** The cursor of a list ordered by (time, id) descending: the last row's time and id, or null for the first page. */
 export function timeCursor(cursor: string | undefined): { at: Date; id: string } | null {
-  const v = decodeCursor(cursor, (x): x is [string, string] => Array.isArray(x) && x.length === 2 && x.every((y) => typeof y === 'string') && isSupportedInstant(Date.parse(x[0] as string)));
+  const v = decodeCursor(
+    cursor,
+    (x): x is [string, string] =>
+      Array.isArray(x) && x.length === 2 && x.every((y) => typeof y === 'string') && isSupportedInstant(Date.parse(x[0] as string)),
+  );
   return v ? { at: new Date(v[0]), id: v[1] } : null;
 }
 
@@ -38,6 +49,9 @@ export function timeCursor(cursor: string | undefined): { at: Date; id: string }
 export function dateRange(from?: string, to?: string): { from: Date | undefined; to: Date | undefined } {
   const f = from ? new Date(from) : undefined;
   const t = to ? new Date(to) : undefined;
-  if (f && t && t <= f) throw new AppError('validation_failed', 'date_order', { from: 'from', to: 'to' }, [{ path: '/to', message: { 'zh-CN': '须晚于 from', en: 'must be after from' } }]);
+  if (f && t && t <= f)
+    throw new AppError('validation_failed', 'date_order', { from: 'from', to: 'to' }, [
+      { path: '/to', message: { 'zh-CN': '须晚于 from', en: 'must be after from' } },
+    ]);
   return { from: f, to: t };
 }

@@ -55,7 +55,9 @@ const inspectorView = (i: InspectorRecord): InspectorView => ({
 const enterpriseView = (e: EnterpriseRecord): EnterpriseView => ({ ...e, createdAt: e.createdAt.toISOString() });
 
 function conflict(what: Entity, id: string, path: string) {
-  return new AppError('conflict', 'conflict_exists', { what: entities[what], id }, [{ path, message: { 'zh-CN': '已存在', en: 'already exists' } }]);
+  return new AppError('conflict', 'conflict_exists', { what: entities[what], id }, [
+    { path, message: { 'zh-CN': '已存在', en: 'already exists' } },
+  ]);
 }
 
 async function agencyDetail(db: Db, id: string): Promise<AgencyDetailView> {
@@ -76,14 +78,24 @@ async function changeItems(trx: Db, agencyId: string, items: AgencyUpdateBody['i
     const before = stored.get(item.code);
     return before && (before.name !== item.name || before.basis !== item.basis) ? [{ item, i }] : [];
   });
-  const cited = await citedItemCodes(trx, agencyId, rewritten.map((r) => r.item.code));
+  const cited = await citedItemCodes(
+    trx,
+    agencyId,
+    rewritten.map((r) => r.item.code),
+  );
   const refused = rewritten.filter((r) => cited.has(r.item.code));
   if (refused.length) {
     throw new AppError(
       'conflict',
       'item_cited',
       { codes: refused.map((r) => r.item.code).join(', ') },
-      refused.map(({ item, i }) => ({ path: `/items/${i}`, message: { 'zh-CN': `检查事项“${item.code}”已被备案引用，其名称和依据不能改写`, en: `item "${item.code}" is cited by filings; its name and basis cannot be rewritten` } })),
+      refused.map(({ item, i }) => ({
+        path: `/items/${i}`,
+        message: {
+          'zh-CN': `检查事项“${item.code}”已被备案引用，其名称和依据不能改写`,
+          en: `item "${item.code}" is cited by filings; its name and basis cannot be rewritten`,
+        },
+      })),
     );
   }
   const published: string[] = [];
@@ -104,7 +116,10 @@ async function changeItems(trx: Db, agencyId: string, items: AgencyUpdateBody['i
 function refuseDuplicateCodes(items: readonly { code: string }[]): void {
   const seen = new Set<string>();
   items.forEach((item, i) => {
-    if (seen.has(item.code)) throw new AppError('validation_failed', 'validation_failed', {}, [{ path: `/items/${i}/code`, message: { 'zh-CN': `检查事项编码“${item.code}”重复`, en: `duplicate item code "${item.code}"` } }]);
+    if (seen.has(item.code))
+      throw new AppError('validation_failed', 'validation_failed', {}, [
+        { path: `/items/${i}/code`, message: { 'zh-CN': `检查事项编码“${item.code}”重复`, en: `duplicate item code "${item.code}"` } },
+      ]);
     seen.add(item.code);
   });
 }
@@ -119,7 +134,15 @@ export function createRegistryService(ctx: ServiceContext) {
       const id = newId('ag');
       return transact(ctx.db, claim, async (trx) => {
         await insertAgency(trx, { id, code: body.code, name: body.name, region: body.region, items: body.items });
-        await record(trx, { chain: chains.agency(id), at: now(), actor: actor.keyId, action: 'agency.created', entityType: 'agency', entityId: id, payload: body });
+        await record(trx, {
+          chain: chains.agency(id),
+          at: now(),
+          actor: actor.keyId,
+          action: 'agency.created',
+          entityType: 'agency',
+          entityId: id,
+          payload: body,
+        });
         return agencyDetail(trx, id);
       });
     },
@@ -180,7 +203,15 @@ export function createRegistryService(ctx: ServiceContext) {
       return transact(ctx.db, claim, async (trx) => {
         const at = now();
         await insertEnterprise(trx, { ...e, createdAt: at });
-        await record(trx, { chain: chains.enterprise(uscc), at, actor: actor.keyId, action: 'enterprise.registered', entityType: 'enterprise', entityId: uscc, payload: e });
+        await record(trx, {
+          chain: chains.enterprise(uscc),
+          at,
+          actor: actor.keyId,
+          action: 'enterprise.registered',
+          entityType: 'enterprise',
+          entityId: uscc,
+          payload: e,
+        });
         return enterpriseView({ ...e, createdAt: at });
       });
     },
@@ -209,11 +240,32 @@ export function createRegistryService(ctx: ServiceContext) {
         await lockEnterprise(trx, uscc);
         const before = await findEnterprise(trx, uscc);
         if (!before) throw notFound('enterprise', uscc);
-        const patch = { ...(body.name !== undefined ? { name: body.name } : {}), ...(body.region !== undefined ? { region: body.region } : {}), ...(body.riskClass !== undefined ? { riskClass: body.riskClass } : {}), ...(body.noDisturb !== undefined ? { noDisturb: body.noDisturb } : {}) };
+        const patch = {
+          ...(body.name !== undefined ? { name: body.name } : {}),
+          ...(body.region !== undefined ? { region: body.region } : {}),
+          ...(body.riskClass !== undefined ? { riskClass: body.riskClass } : {}),
+          ...(body.noDisturb !== undefined ? { noDisturb: body.noDisturb } : {}),
+        };
         await updateEnterprise(trx, uscc, patch);
-        const changed = Object.fromEntries(Object.entries(patch).filter(([k, v]) => before[k as keyof typeof before] !== v).map(([k, v]) => [k, { from: before[k as keyof typeof before] ?? null, to: v }]));
+        const changed = Object.fromEntries(
+          Object.entries(patch)
+            .filter(([k, v]) => before[k as keyof typeof before] !== v)
+            .map(([k, v]) => [k, { from: before[k as keyof typeof before] ?? null, to: v }]),
+        );
         if (Object.keys(changed).length) {
-          await record(trx, { chain: chains.enterprise(uscc), at: now(), actor: actor.keyId, action: 'enterprise.updated', entityType: 'enterprise', entityId: uscc, payload: changed }, { lockHeld: true });
+          await record(
+            trx,
+            {
+              chain: chains.enterprise(uscc),
+              at: now(),
+              actor: actor.keyId,
+              action: 'enterprise.updated',
+              entityType: 'enterprise',
+              entityId: uscc,
+              payload: changed,
+            },
+            { lockHeld: true },
+          );
         }
         return enterpriseView({ ...before, ...patch });
       });
@@ -234,12 +286,28 @@ export function createRegistryService(ctx: ServiceContext) {
         const at = now();
         if (body.active !== undefined && body.active !== a.active) {
           await setAgencyActive(trx, id, body.active);
-          await record(trx, { chain: chains.agency(id), at, actor: actor.keyId, action: body.active ? 'agency.activated' : 'agency.deactivated', entityType: 'agency', entityId: id, payload: { active: body.active } });
+          await record(trx, {
+            chain: chains.agency(id),
+            at,
+            actor: actor.keyId,
+            action: body.active ? 'agency.activated' : 'agency.deactivated',
+            entityType: 'agency',
+            entityId: id,
+            payload: { active: body.active },
+          });
         }
         if (body.items) {
           const change = await changeItems(trx, id, body.items, at);
           if (change.published.length || change.revised.length || change.withdrawn.length) {
-            await record(trx, { chain: chains.agency(id), at, actor: actor.keyId, action: 'agency.items_changed', entityType: 'agency', entityId: id, payload: change });
+            await record(trx, {
+              chain: chains.agency(id),
+              at,
+              actor: actor.keyId,
+              action: 'agency.items_changed',
+              entityType: 'agency',
+              entityId: id,
+              payload: change,
+            });
           }
         }
         return agencyDetail(trx, id);
@@ -248,7 +316,8 @@ export function createRegistryService(ctx: ServiceContext) {
 
     /** Ends a credential now: from today on the officer is not certified (the rules refuse them); the reason is audited. */
     async revokeInspector(actor: Principal, agencyId: string, inspectorId: string, body: InspectorRevokeBody): Promise<InspectorView> {
-      if (actor.role === 'agency' && actor.agencyId !== agencyId) throw new AppError('forbidden', 'agency_mismatch', { what: entities.agency, id: agencyId });
+      if (actor.role === 'agency' && actor.agencyId !== agencyId)
+        throw new AppError('forbidden', 'agency_mismatch', { what: entities.agency, id: agencyId });
       const inspector = (await listInspectors(ctx.db, agencyId)).find((i) => i.id === inspectorId);
       if (!inspector) throw notFound('inspector', inspectorId);
       if (inspector.revokedAt) return inspectorView(inspector);
@@ -256,7 +325,15 @@ export function createRegistryService(ctx: ServiceContext) {
       const yesterday = addDays(localDate(at, ctx.tz), -1);
       return ctx.db.transaction().execute(async (trx) => {
         await revokeInspector(trx, inspectorId, at, body.reason, yesterday);
-        await record(trx, { chain: chains.agency(agencyId), at, actor: actor.keyId, action: 'inspector.revoked', entityType: 'inspector', entityId: inspectorId, payload: { reason: body.reason, credentialNo: maskCredential(inspector.credentialNo) } });
+        await record(trx, {
+          chain: chains.agency(agencyId),
+          at,
+          actor: actor.keyId,
+          action: 'inspector.revoked',
+          entityType: 'inspector',
+          entityId: inspectorId,
+          payload: { reason: body.reason, credentialNo: maskCredential(inspector.credentialNo) },
+        });
         const after = (await listInspectors(trx, agencyId)).find((i) => i.id === inspectorId) ?? inspector;
         return inspectorView(after);
       });

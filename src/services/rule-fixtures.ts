@@ -28,7 +28,12 @@ function bodyOf(f: FixtureFilingT, fixture: Fixture): { agencyId: string; body: 
       enterpriseUscc: fixture.enterprise.uscc,
       type: f.type,
       itemCodes: f.itemCodes ?? agency?.itemCodes.slice(0, 1) ?? [],
-      inspectorIds: f.inspectorIds ?? fixture.inspectors.filter((i) => i.agencyId === f.agencyId).slice(0, 2).map((i) => i.id),
+      inspectorIds:
+        f.inspectorIds ??
+        fixture.inspectors
+          .filter((i) => i.agencyId === f.agencyId)
+          .slice(0, 2)
+          .map((i) => i.id),
       plannedStart: f.plannedStart,
       plannedEnd: f.plannedEnd ?? new Date(start + 4 * HOUR).toISOString(),
       onSite: f.onSite ?? true,
@@ -47,22 +52,56 @@ function bodyOf(f: FixtureFilingT, fixture: Fixture): { agencyId: string; body: 
 async function writeRegistry(trx: Db, fixture: Fixture): Promise<void> {
   const e = fixture.enterprise;
   const createdAt = new Date();
-  await insertEnterprise(trx, { uscc: e.uscc, name: e.uscc, region: e.region, industry: null, riskClass: e.riskClass, noDisturb: e.noDisturb, createdAt });
+  await insertEnterprise(trx, {
+    uscc: e.uscc,
+    name: e.uscc,
+    region: e.region,
+    industry: null,
+    riskClass: e.riskClass,
+    noDisturb: e.noDisturb,
+    createdAt,
+  });
   for (const a of fixture.agencies) {
-    await insertAgency(trx, { id: a.id, code: `fixture-${a.id}`, name: a.name ?? a.id, region: a.region, items: a.itemCodes.map((code) => ({ code, name: code, basis: 'fixture' })) });
+    await insertAgency(trx, {
+      id: a.id,
+      code: `fixture-${a.id}`,
+      name: a.name ?? a.id,
+      region: a.region,
+      items: a.itemCodes.map((code) => ({ code, name: code, basis: 'fixture' })),
+    });
     if (!a.active) await setAgencyActive(trx, a.id, false);
   }
-  for (const i of fixture.inspectors) await insertInspector(trx, { id: i.id, agencyId: i.agencyId, name: i.id, credentialNo: i.credentialNo, validUntil: i.validUntil, createdAt });
+  for (const i of fixture.inspectors)
+    await insertInspector(trx, {
+      id: i.id,
+      agencyId: i.agencyId,
+      name: i.id,
+      credentialNo: i.credentialNo,
+      validUntil: i.validUntil,
+      createdAt,
+    });
 }
 
 /** Writes a decided filing as the filing service would, numbered from the sequence. */
-async function writeFiling(trx: Db, input: FilingInput, body: FilingCreateBody, decision: Decision, c: { at: Date; tz: string; region: string; seq: number }) {
+async function writeFiling(
+  trx: Db,
+  input: FilingInput,
+  body: FilingCreateBody,
+  decision: Decision,
+  c: { at: Date; tz: string; region: string; seq: number },
+) {
   const built = filingRecords(input, decision, c.region, { at: c.at, tz: c.tz, publicUrl: '', actor: 'fixture', body, seq: c.seq });
   await writeFilingBatch(trx, built.write);
   return built.outcome.kind === 'filed' ? built.outcome.row : null;
 }
 
-export async function runFixture(db: Db, sets: readonly LoadedRuleSet[], fixture: Fixture, defaultTz: string, log: Logger): Promise<StepResult[]> {
+export async function runFixture(
+  db: Db,
+  sets: readonly LoadedRuleSet[],
+  fixture: Fixture,
+  defaultTz: string,
+  log: Logger,
+): Promise<StepResult[]> {
   const tz = fixture.tz ?? defaultTz;
   const results: StepResult[] = [];
   try {
@@ -75,9 +114,19 @@ export async function runFixture(db: Db, sets: readonly LoadedRuleSet[], fixture
         const { agencyId, body } = bodyOf(h, fixture);
         const input = toInput(agencyId, body);
         const seq = (await loadFactRows(trx, factQueryFor(sets, [], { now: at, tz }, { lock: false, numbers: 1 }))).numbers[0] as number;
-        const row = await writeFiling(trx, input, body, { outcome: 'allow', findings: [], ruleSets: [], evaluatedAt: h.plannedStart }, { at, tz, region, seq });
+        const row = await writeFiling(
+          trx,
+          input,
+          body,
+          { outcome: 'allow', findings: [], ruleSets: [], evaluatedAt: h.plannedStart },
+          { at, tz, region, seq },
+        );
         if (row && h.resultOutcome) {
-          await markCompleted(trx, row.id, { outcome: h.resultOutcome, conductedAt: new Date(h.conductedAt ?? h.plannedStart), summary: 'fixture' });
+          await markCompleted(trx, row.id, {
+            outcome: h.resultOutcome,
+            conductedAt: new Date(h.conductedAt ?? h.plannedStart),
+            summary: 'fixture',
+          });
         }
       }
       for (const [i, step] of fixture.steps.entries()) {

@@ -21,7 +21,10 @@ export class RuleSetRegistry {
       sets = await loadRuleSets(this.dir);
     } catch (err) {
       if (!(err instanceof RuleLoadError)) throw err;
-      this.log.error({ problems: err.problems }, this.sets.length ? 'rule sets refused; the previous sets stay in force' : 'rule sets refused; none is in force');
+      this.log.error(
+        { problems: err.problems },
+        this.sets.length ? 'rule sets refused; the previous sets stay in force' : 'rule sets refused; none is in force',
+      );
       throw new AppError(
         'validation_failed',
         'rules_invalid',

@@ -20,7 +20,12 @@ export function startScheduler(jobs: JobRunner, s: { tz: string; digest: string;
   ];
   const catchUp = jobs
     .catchUp()
-    .then((runs) => log.info({ ran: runs.filter((r) => !r.alreadyRan && r.outcome === 'succeeded').map((r) => `${r.job} ${r.period}`), checked: runs.length }, 'missed job runs caught up'))
+    .then((runs) =>
+      log.info(
+        { ran: runs.filter((r) => !r.alreadyRan && r.outcome === 'succeeded').map((r) => `${r.job} ${r.period}`), checked: runs.length },
+        'missed job runs caught up',
+      ),
+    )
     .catch((err: unknown) => log.error({ err }, 'catching up missed job runs failed'));
   log.info({ digest: s.digest, sweep: s.sweep, draw: s.draw, tz: s.tz }, 'scheduler started');
   return {

@@ -34,7 +34,12 @@ export function scorecardEntries(aggregates: AgencyAggregate[]): ScorecardEntryV
       ratings: a.ratings,
       onSiteShare: a.filings ? round(a.onSite / a.filings) : null,
       visitsPerEnterprise: a.enterprises ? round(a.filings / a.enterprises, 2) : null,
-      vetoed: a.vetoes.length ? { violationIds: a.vetoes.map((v) => v.violationId), conductRuleIds: [...new Set(a.vetoes.flatMap((v) => v.conductRuleIds))].sort() } : null,
+      vetoed: a.vetoes.length
+        ? {
+            violationIds: a.vetoes.map((v) => v.violationId),
+            conductRuleIds: [...new Set(a.vetoes.flatMap((v) => v.conductRuleIds))].sort(),
+          }
+        : null,
     };
   });
   const perFiling = (e: ScorecardEntryView) => e.violations.counted / Math.max(e.filings, 1);

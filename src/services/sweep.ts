@@ -46,19 +46,49 @@ export function createSweep(ctx: Pick<ServiceContext, 'tz' | 'workdays'>, draws:
       .execute();
     const raise: NewViolation[] = [];
     for (const r of rows) {
-      const base = { agencyId: r.agency_id, enterpriseUscc: r.enterprise_uscc, region: r.region, filingId: r.id, raisedAt: now, occurredAt: now };
+      const base = {
+        agencyId: r.agency_id,
+        enterpriseUscc: r.enterprise_uscc,
+        region: r.region,
+        filingId: r.id,
+        raisedAt: now,
+        occurredAt: now,
+      };
       const resultDue = lastAllowedDay(r.planned_end, RESULT_DUE_WORKDAYS);
       if (today > resultDue) {
-        raise.push({ ...base, id: newId('vio'), kind: 'result_overdue', details: { plannedEnd: r.planned_end.toISOString(), lastDay: resultDue, workdays: RESULT_DUE_WORKDAYS }, dedupeKey: `result_overdue:${r.id}` });
+        raise.push({
+          ...base,
+          id: newId('vio'),
+          kind: 'result_overdue',
+          details: { plannedEnd: r.planned_end.toISOString(), lastDay: resultDue, workdays: RESULT_DUE_WORKDAYS },
+          dedupeKey: `result_overdue:${r.id}`,
+        });
       }
       const disclosureDue = lastAllowedDay(r.planned_end, DISCLOSURE_DUE_WORKDAYS);
       if (r.type === 'random' && today > disclosureDue) {
-        raise.push({ ...base, id: newId('vio'), kind: 'disclosure_overdue', details: { plannedEnd: r.planned_end.toISOString(), lastDay: disclosureDue, workdays: DISCLOSURE_DUE_WORKDAYS }, dedupeKey: `disclosure_overdue:${r.id}` });
+        raise.push({
+          ...base,
+          id: newId('vio'),
+          kind: 'disclosure_overdue',
+          details: { plannedEnd: r.planned_end.toISOString(), lastDay: disclosureDue, workdays: DISCLOSURE_DUE_WORKDAYS },
+          dedupeKey: `disclosure_overdue:${r.id}`,
+        });
       }
     }
     // a drawn assignment not filed by the end of its period: the random inspection was not carried out
     for (const a of await draws.expireUnfiled(trx, now)) {
-      raise.push({ id: newId('vio'), kind: 'draw_not_executed', agencyId: a.agency_id, enterpriseUscc: a.enterprise_uscc, region: a.region, filingId: null, raisedAt: now, occurredAt: a.period_end, details: { assignmentId: a.id, periodEnd: a.period_end.toISOString() }, dedupeKey: `draw_not_executed:${a.id}` });
+      raise.push({
+        id: newId('vio'),
+        kind: 'draw_not_executed',
+        agencyId: a.agency_id,
+        enterpriseUscc: a.enterprise_uscc,
+        region: a.region,
+        filingId: null,
+        raisedAt: now,
+        occurredAt: a.period_end,
+        details: { assignmentId: a.id, periodEnd: a.period_end.toISOString() },
+        dedupeKey: `draw_not_executed:${a.id}`,
+      });
     }
     const inserted = await insertViolationsOnce(trx, raise);
     const passed = await trx

@@ -16,7 +16,13 @@ import { chains, record } from './audit.js';
  * itself was never filed), `outside_window` outside the filed window, none inside it. (A desk
  * review's result is no visit.)
  */
-export async function raiseUnfiledVisit(trx: Db, f: FilingRow, seenAt: Date, what: 'arrivedAt' | 'conductedAt', raisedAt: Date): Promise<string | null> {
+export async function raiseUnfiledVisit(
+  trx: Db,
+  f: FilingRow,
+  seenAt: Date,
+  what: 'arrivedAt' | 'conductedAt',
+  raisedAt: Date,
+): Promise<string | null> {
   const deskReviewVisit = !f.on_site && what === 'arrivedAt';
   if (!deskReviewVisit && f.planned_start <= seenAt && seenAt <= f.planned_end) return null;
   const id = newId('vio');
@@ -40,7 +46,10 @@ export async function raiseUnfiledVisit(trx: Db, f: FilingRow, seenAt: Date, wha
  * filing's code: the visit is unfiled. Raised once per enterprise and code (a second scan of the
  * same code is the same visit); returns the violation's id.
  */
-export async function raiseUnfiledArrival(db: Db, a: { uscc: string; code: string; filing: FilingRow | null; at: Date; actor: string }): Promise<string> {
+export async function raiseUnfiledArrival(
+  db: Db,
+  a: { uscc: string; code: string; filing: FilingRow | null; at: Date; actor: string },
+): Promise<string> {
   return db.transaction().execute(async (trx) => {
     const enterprise = await findEnterprise(trx, a.uscc);
     const dedupeKey = a.filing ? `unfiled_arrival:${a.filing.id}` : `unfiled_arrival:${a.uscc}:${a.code}`;
@@ -53,7 +62,9 @@ export async function raiseUnfiledArrival(db: Db, a: { uscc: string; code: strin
         enterpriseUscc: a.uscc,
         region: a.filing?.region ?? enterprise?.region ?? '',
         filingId: a.filing?.id ?? null,
-        details: a.filing ? { arrivedAt: a.at.toISOString(), reason: 'arrival confirmed on a cancelled filing', code: a.code } : { arrivedAt: a.at.toISOString(), reason: 'arrival confirmed on a code no filing has', code: a.code },
+        details: a.filing
+          ? { arrivedAt: a.at.toISOString(), reason: 'arrival confirmed on a cancelled filing', code: a.code }
+          : { arrivedAt: a.at.toISOString(), reason: 'arrival confirmed on a code no filing has', code: a.code },
         occurredAt: a.at,
         raisedAt: a.at,
         raisedBy: a.actor,
@@ -64,7 +75,15 @@ export async function raiseUnfiledArrival(db: Db, a: { uscc: string; code: strin
       const before = await trx.selectFrom('violations').select('id').where('dedupe_key', '=', dedupeKey).executeTakeFirstOrThrow();
       return before.id;
     }
-    await record(trx, { chain: chains.enterprise(a.uscc), at: a.at, actor: a.actor, action: violationAuditActions.reported, entityType: 'violation', entityId: row.id, payload: { kind: row.kind, code: a.code, filingId: row.filing_id } });
+    await record(trx, {
+      chain: chains.enterprise(a.uscc),
+      at: a.at,
+      actor: a.actor,
+      action: violationAuditActions.reported,
+      entityType: 'violation',
+      entityId: row.id,
+      payload: { kind: row.kind, code: a.code, filingId: row.filing_id },
+    });
     return row.id;
   });
 }

@@ -36,16 +36,18 @@ function answersOf(view: VerifyView, tz: string): (window: WindowState) => Verif
     status === 'cancelled'
       ? fillBoth(messages.verify_cancelled, { at: when(f.cancelled_at ?? f.planned_start) })
       : status === 'completed'
-        ? fillBoth(f.result_outcome === 'not_conducted' ? messages.verify_not_conducted : messages.verify_completed, { at: when(f.conducted_at ?? f.planned_end) })
+        ? fillBoth(f.result_outcome === 'not_conducted' ? messages.verify_not_conducted : messages.verify_completed, {
+            at: when(f.conducted_at ?? f.planned_end),
+          })
         : !f.on_site
           ? fillBoth(messages.verify_desk_review, { start: when(f.planned_start), end: when(f.planned_end) })
-        : window === 'passed'
-          ? fillBoth(messages.verify_passed, { end: when(f.planned_end) })
-          : status === 'in_progress'
-            ? fillBoth(messages.verify_in_progress, { end: when(f.planned_end) })
-            : window === 'open'
-              ? fillBoth(messages.verify_open, { end: when(f.planned_end) })
-              : fillBoth(messages.verify_upcoming, { start: when(f.planned_start), end: when(f.planned_end) });
+          : window === 'passed'
+            ? fillBoth(messages.verify_passed, { end: when(f.planned_end) })
+            : status === 'in_progress'
+              ? fillBoth(messages.verify_in_progress, { end: when(f.planned_end) })
+              : window === 'open'
+                ? fillBoth(messages.verify_open, { end: when(f.planned_end) })
+                : fillBoth(messages.verify_upcoming, { start: when(f.planned_start), end: when(f.planned_end) });
   const filing: VerificationView['filing'] = Object.freeze({
     filingNo: f.filing_no,
     status,
@@ -110,7 +112,9 @@ export function createVerificationService(ctx: ServiceContext) {
       });
       if (!found) return null;
       const f = found.filing;
-      return (p.role === 'enterprise' && p.uscc === f.enterprise_uscc) || (p.role === 'agency' && agencyOnFiling(p.agencyId, f)) ? f.id : null;
+      return (p.role === 'enterprise' && p.uscc === f.enterprise_uscc) || (p.role === 'agency' && agencyOnFiling(p.agencyId, f))
+        ? f.id
+        : null;
     },
 
     /**
@@ -121,7 +125,10 @@ export function createVerificationService(ctx: ServiceContext) {
       const at = ctx.clock.now();
       let found: VerifyView;
       // what cannot be a code is a typing error, not a visit: refused, and nothing recorded
-      if (!codePattern.test(normalizeCode(raw))) throw new AppError('validation_failed', 'code_malformed', {}, [{ path: '/code', message: { 'zh-CN': '不是核验码', en: 'not a verification code' } }]);
+      if (!codePattern.test(normalizeCode(raw)))
+        throw new AppError('validation_failed', 'code_malformed', {}, [
+          { path: '/code', message: { 'zh-CN': '不是核验码', en: 'not a verification code' } },
+        ]);
       const unfiledAtDoor = async (uscc: string): Promise<never> => {
         const violationId = await raiseUnfiledArrival(ctx.db, { uscc, code: normalizeCode(raw), filing: null, at, actor: p.keyId });
         throw new AppError('not_found', 'unknown_code_reported', { violationId }, [], { violationId });
@@ -137,12 +144,19 @@ export function createVerificationService(ctx: ServiceContext) {
       // another enterprise's code covers no visit here; whose it is stays theirs to know
       if (p.role === 'enterprise' && p.uscc && p.uscc !== filing.enterprise_uscc) return unfiledAtDoor(p.uscc);
       const entitled =
-        (p.role === 'enterprise' && p.uscc === filing.enterprise_uscc) ||
-        (p.role === 'agency' && agencyOnFiling(p.agencyId, filing));
+        (p.role === 'enterprise' && p.uscc === filing.enterprise_uscc) || (p.role === 'agency' && agencyOnFiling(p.agencyId, filing));
       if (!entitled) throw forbidden(p.role);
       if (filing.status === 'cancelled' && p.role === 'enterprise') {
-        const violationId = await raiseUnfiledArrival(ctx.db, { uscc: filing.enterprise_uscc, code: filing.verify_code, filing, at, actor: p.keyId });
-        throw new AppError('conflict', 'cancelled_code_reported', { at: formatLocal(filing.cancelled_at ?? at, ctx.tz), violationId }, [], { violationId });
+        const violationId = await raiseUnfiledArrival(ctx.db, {
+          uscc: filing.enterprise_uscc,
+          code: filing.verify_code,
+          filing,
+          at,
+          actor: p.keyId,
+        });
+        throw new AppError('conflict', 'cancelled_code_reported', { at: formatLocal(filing.cancelled_at ?? at, ctx.tz), violationId }, [], {
+          violationId,
+        });
       }
       const arrival = await ctx.db.transaction().execute(async (trx) => {
         await lockEnterprise(trx, filing.enterprise_uscc);

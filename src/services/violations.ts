@@ -27,7 +27,14 @@ import { findFeedback, insertFeedback } from '../store/feedback-repo.js';
 import { findFiling } from '../store/filings-repo.js';
 import { lockEnterprise } from '../store/locks.js';
 import type { FilingRow, ViolationRow } from '../store/tables.js';
-import { changeViolationStatus, findViolation, insertViolation, listViolations, violationHistory, type NewViolation } from '../store/violations-repo.js';
+import {
+  changeViolationStatus,
+  findViolation,
+  insertViolation,
+  listViolations,
+  violationHistory,
+  type NewViolation,
+} from '../store/violations-repo.js';
 import { chains, record } from './audit.js';
 import { transact, type IdempotencyClaim } from './idempotency.js';
 import type { ServiceContext } from './context.js';
@@ -62,13 +69,15 @@ export function violationView(v: ViolationRow): ViolationView {
 }
 
 /** The audit chain a violation's events go on: its enterprise's, else its agency's. */
-const chainOf = (v: Pick<ViolationRow, 'enterprise_uscc' | 'agency_id'>) => (v.enterprise_uscc ? chains.enterprise(v.enterprise_uscc) : chains.agency(v.agency_id ?? ''));
+const chainOf = (v: Pick<ViolationRow, 'enterprise_uscc' | 'agency_id'>) =>
+  v.enterprise_uscc ? chains.enterprise(v.enterprise_uscc) : chains.agency(v.agency_id ?? '');
 
 export function createViolationService(ctx: ServiceContext) {
   /** Conduct items by rule id, with what each forbids (the rule's message), from every active rule set: an enterprise anywhere may name them. */
   function conductItems(): { id: string; message: Localized }[] {
     const items = new Map<string, Localized>();
-    for (const s of ctx.rules.active()) for (const r of s.file.rules) if (r.kind === 'conduct' && r.enabled !== false && !items.has(r.id)) items.set(r.id, r.message);
+    for (const s of ctx.rules.active())
+      for (const r of s.file.rules) if (r.kind === 'conduct' && r.enabled !== false && !items.has(r.id)) items.set(r.id, r.message);
     return [...items].map(([id, message]) => ({ id, message })).sort((a, b) => a.id.localeCompare(b.id));
   }
   const conductIds = () => conductItems().map((i) => i.id);
@@ -77,7 +86,12 @@ export function createViolationService(ctx: ServiceContext) {
     const known = conductIds();
     const given = ids ?? [];
     if (kind !== 'conduct' && kind !== 'rating' && given.length) {
-      throw new AppError('validation_failed', 'validation_failed', {}, [{ path: '/conductRuleIds', message: { 'zh-CN': '只有违反检查纪律的反映才列出纪律条目', en: 'only a conduct violation names conduct items' } }]);
+      throw new AppError('validation_failed', 'validation_failed', {}, [
+        {
+          path: '/conductRuleIds',
+          message: { 'zh-CN': '只有违反检查纪律的反映才列出纪律条目', en: 'only a conduct violation names conduct items' },
+        },
+      ]);
     }
     const unknown = given.filter((id) => !known.includes(id));
     if (unknown.length) {
@@ -85,11 +99,16 @@ export function createViolationService(ctx: ServiceContext) {
         'validation_failed',
         'conduct_unknown',
         { ids: unknown.join(', '), known: known.join(', ') || '—' },
-        unknown.map((id) => ({ path: `/conductRuleIds/${given.indexOf(id)}`, message: { 'zh-CN': `没有检查纪律条目 ${id}`, en: `no conduct item ${id}` } })),
+        unknown.map((id) => ({
+          path: `/conductRuleIds/${given.indexOf(id)}`,
+          message: { 'zh-CN': `没有检查纪律条目 ${id}`, en: `no conduct item ${id}` },
+        })),
       );
     }
     if (kind === 'conduct' && !given.length) {
-      throw new AppError('validation_failed', 'conduct_required', { known: known.join(', ') || '—' }, [{ path: '/conductRuleIds', message: { 'zh-CN': '至少列出一个纪律条目', en: 'name at least one conduct item' } }]);
+      throw new AppError('validation_failed', 'conduct_required', { known: known.join(', ') || '—' }, [
+        { path: '/conductRuleIds', message: { 'zh-CN': '至少列出一个纪律条目', en: 'name at least one conduct item' } },
+      ]);
     }
     return given;
   }
@@ -98,8 +117,14 @@ export function createViolationService(ctx: ServiceContext) {
   function occurred(at: string, path: string): Date {
     const d = new Date(at);
     const now = ctx.clock.now().getTime();
-    if (d.getTime() > now + 5 * 60_000) throw new AppError('validation_failed', 'report_in_future', {}, [{ path, message: { 'zh-CN': '晚于当前时间', en: 'in the future' } }]);
-    if (d.getTime() < now - 2 * 366 * 86_400_000) throw new AppError('validation_failed', 'report_too_old', {}, [{ path, message: { 'zh-CN': '早于两年前', en: 'more than two years ago' } }]);
+    if (d.getTime() > now + 5 * 60_000)
+      throw new AppError('validation_failed', 'report_in_future', {}, [
+        { path, message: { 'zh-CN': '晚于当前时间', en: 'in the future' } },
+      ]);
+    if (d.getTime() < now - 2 * 366 * 86_400_000)
+      throw new AppError('validation_failed', 'report_too_old', {}, [
+        { path, message: { 'zh-CN': '早于两年前', en: 'more than two years ago' } },
+      ]);
     return d;
   }
 
@@ -109,7 +134,13 @@ export function createViolationService(ctx: ServiceContext) {
     return v;
   }
 
-  async function raise<T>(v: NewViolation, actor: string, action: string, claim: IdempotencyClaim | undefined, answer: (row: ViolationRow) => T): Promise<T> {
+  async function raise<T>(
+    v: NewViolation,
+    actor: string,
+    action: string,
+    claim: IdempotencyClaim | undefined,
+    answer: (row: ViolationRow) => T,
+  ): Promise<T> {
     return transact(ctx.db, claim, async (trx) => {
       const row = await insertViolation(trx, v);
       await record(trx, {
@@ -119,7 +150,13 @@ export function createViolationService(ctx: ServiceContext) {
         action,
         entityType: 'violation',
         entityId: row.id,
-        payload: { kind: row.kind, source: row.source, filingId: row.filing_id, agencyId: row.agency_id, conductRuleIds: row.conduct_rule_ids },
+        payload: {
+          kind: row.kind,
+          source: row.source,
+          filingId: row.filing_id,
+          agencyId: row.agency_id,
+          conductRuleIds: row.conduct_rule_ids,
+        },
       });
       return answer(row);
     });
@@ -130,7 +167,13 @@ export function createViolationService(ctx: ServiceContext) {
     const history = await violationHistory(ctx.db, id);
     return {
       ...violationView(v),
-      history: history.map((h) => ({ at: h.at.toISOString(), actor: h.actor, from: h.from_status as ViolationStatus, to: h.to_status as ViolationStatus, note: h.note })),
+      history: history.map((h) => ({
+        at: h.at.toISOString(),
+        actor: h.actor,
+        from: h.from_status as ViolationStatus,
+        to: h.to_status as ViolationStatus,
+        note: h.note,
+      })),
     };
   }
 
@@ -172,26 +215,40 @@ export function createViolationService(ctx: ServiceContext) {
       const occurredAt = occurred(body.occurredAt, '/occurredAt');
       const conduct = checkConduct(body.kind, body.conductRuleIds);
       const agency = await findAgency(ctx.db, body.agencyId);
-      if (!agency) throw notFound('agency', body.agencyId, [{ path: '/agencyId', message: { 'zh-CN': '没有这个执法主体', en: 'no such agency' } }]);
+      if (!agency)
+        throw notFound('agency', body.agencyId, [{ path: '/agencyId', message: { 'zh-CN': '没有这个执法主体', en: 'no such agency' } }]);
       let filing: FilingRow | null = null;
       if (body.filingId) {
         filing = await findFiling(ctx.db, body.filingId);
-        if (!filing || !canSeeFiling(p, filing)) throw notFound('filing', body.filingId, [{ path: '/filingId', message: { 'zh-CN': '您的辖区内没有这个备案', en: 'no such filing in your regions' } }]);
+        if (!filing || !canSeeFiling(p, filing))
+          throw notFound('filing', body.filingId, [
+            { path: '/filingId', message: { 'zh-CN': '您的辖区内没有这个备案', en: 'no such filing in your regions' } },
+          ]);
         if (filing.agency_id !== agency.id && !filing.joint_agency_ids.includes(agency.id)) {
-          throw new AppError('validation_failed', 'agency_not_on_filing', { agency: agency.id, filing: filing.id }, [{ path: '/agencyId', message: { 'zh-CN': `执法主体 ${agency.id} 不在此备案中`, en: `agency ${agency.id} is not on this filing` } }]);
+          throw new AppError('validation_failed', 'agency_not_on_filing', { agency: agency.id, filing: filing.id }, [
+            {
+              path: '/agencyId',
+              message: { 'zh-CN': `执法主体 ${agency.id} 不在此备案中`, en: `agency ${agency.id} is not on this filing` },
+            },
+          ]);
         }
       }
       const uscc = filing?.enterprise_uscc ?? (body.enterpriseUscc ? validateUscc(body.enterpriseUscc, '/enterpriseUscc') : null);
       if (filing && body.enterpriseUscc && validateUscc(body.enterpriseUscc, '/enterpriseUscc') !== filing.enterprise_uscc) {
-        throw new AppError('validation_failed', 'validation_failed', {}, [{ path: '/enterpriseUscc', message: { 'zh-CN': '不是此备案所检查的企业', en: 'not the enterprise of the filing' } }]);
+        throw new AppError('validation_failed', 'validation_failed', {}, [
+          { path: '/enterpriseUscc', message: { 'zh-CN': '不是此备案所检查的企业', en: 'not the enterprise of the filing' } },
+        ]);
       }
       const enterprise = uscc ? await findEnterprise(ctx.db, uscc) : null;
-      if (uscc && !enterprise) throw notFound('enterprise', uscc, [{ path: '/enterpriseUscc', message: { 'zh-CN': '没有这家企业', en: 'no such enterprise' } }]);
+      if (uscc && !enterprise)
+        throw notFound('enterprise', uscc, [{ path: '/enterpriseUscc', message: { 'zh-CN': '没有这家企业', en: 'no such enterprise' } }]);
       const region = enterprise?.region ?? agency.region;
       // both must be the supervisor's: a violation counts against the agency (its scorecard, a veto)
       if (p.role === 'supervisor') {
-        if (!inRegions(agency.region, p.regions)) throw new AppError('forbidden', 'region_outside_scope', { what: entities.agency, id: agency.id });
-        if (enterprise && !inRegions(enterprise.region, p.regions)) throw new AppError('forbidden', 'region_outside_scope', { what: entities.enterprise, id: enterprise.uscc });
+        if (!inRegions(agency.region, p.regions))
+          throw new AppError('forbidden', 'region_outside_scope', { what: entities.agency, id: agency.id });
+        if (enterprise && !inRegions(enterprise.region, p.regions))
+          throw new AppError('forbidden', 'region_outside_scope', { what: entities.enterprise, id: enterprise.uscc });
       }
       const now = ctx.clock.now();
       return raise(
@@ -224,14 +281,23 @@ export function createViolationService(ctx: ServiceContext) {
       // regions decides it, as only they may raise one against it
       if (p.role === 'supervisor' && v0.agency_id) {
         const agency = await findAgency(ctx.db, v0.agency_id);
-        if (agency && !inRegions(agency.region, p.regions)) throw new AppError('forbidden', 'region_outside_scope', { what: entities.agency, id: agency.id });
+        if (agency && !inRegions(agency.region, p.regions))
+          throw new AppError('forbidden', 'region_outside_scope', { what: entities.agency, id: agency.id });
       }
       await ctx.db.transaction().execute(async (trx) => {
         const v = await visible(p, id, trx, true);
         const to = nextViolationStatus(v.status as ViolationStatus, body.status);
         const at = ctx.clock.now();
         const row = await changeViolationStatus(trx, id, { from: v.status, to, note: body.note, actor: p.keyId, at });
-        await record(trx, { chain: chainOf(row), at, actor: p.keyId, action: violationAuditActions.changed, entityType: 'violation', entityId: id, payload: { from: v.status, to, note: body.note } });
+        await record(trx, {
+          chain: chainOf(row),
+          at,
+          actor: p.keyId,
+          action: violationAuditActions.changed,
+          entityType: 'violation',
+          entityId: id,
+          payload: { from: v.status, to, note: body.note },
+        });
       });
       return detail(p, id);
     },
@@ -241,17 +307,37 @@ export function createViolationService(ctx: ServiceContext) {
       const uscc = p.uscc ?? '';
       const occurredAt = occurred(body.occurredAt, '/occurredAt');
       const conduct = checkConduct(body.kind, body.conductRuleIds);
-      if (!body.agencyId && !body.agencyName && !body.filingId) throw new AppError('validation_failed', 'report_agency_required', {}, [{ path: '/agencyId', message: { 'zh-CN': '请说明是哪个执法主体', en: 'say which agency it was' } }]);
+      if (!body.agencyId && !body.agencyName && !body.filingId)
+        throw new AppError('validation_failed', 'report_agency_required', {}, [
+          { path: '/agencyId', message: { 'zh-CN': '请说明是哪个执法主体', en: 'say which agency it was' } },
+        ]);
       let filing: FilingRow | null = null;
       if (body.filingId) {
         filing = await findFiling(ctx.db, body.filingId);
-        if (!filing || filing.enterprise_uscc !== uscc) throw notFound('filing', body.filingId, [{ path: '/filingId', message: { 'zh-CN': '贵企业没有这个编号的备案', en: 'no filing about your enterprise has this id' } }]);
+        if (!filing || filing.enterprise_uscc !== uscc)
+          throw notFound('filing', body.filingId, [
+            { path: '/filingId', message: { 'zh-CN': '贵企业没有这个编号的备案', en: 'no filing about your enterprise has this id' } },
+          ]);
       }
       if (filing && body.agencyId && body.agencyId !== filing.agency_id && !filing.joint_agency_ids.includes(body.agencyId)) {
-        throw new AppError('validation_failed', 'agency_not_on_filing', { agency: body.agencyId, filing: filing.id }, [{ path: '/agencyId', message: { 'zh-CN': '不是此备案的执法主体；反映备案主体时可不填 agencyId', en: 'not an agency on this filing; leave agencyId out to report the filing agency' } }]);
+        throw new AppError('validation_failed', 'agency_not_on_filing', { agency: body.agencyId, filing: filing.id }, [
+          {
+            path: '/agencyId',
+            message: {
+              'zh-CN': '不是此备案的执法主体；反映备案主体时可不填 agencyId',
+              en: 'not an agency on this filing; leave agencyId out to report the filing agency',
+            },
+          },
+        ]);
       }
       const agencyId = body.agencyId ?? filing?.agency_id ?? null;
-      if (agencyId && !(await findAgency(ctx.db, agencyId))) throw notFound('agency', agencyId, [{ path: '/agencyId', message: { 'zh-CN': '没有这个执法主体；请改填 agencyName', en: 'no such agency; name it in agencyName instead' } }]);
+      if (agencyId && !(await findAgency(ctx.db, agencyId)))
+        throw notFound('agency', agencyId, [
+          {
+            path: '/agencyId',
+            message: { 'zh-CN': '没有这个执法主体；请改填 agencyName', en: 'no such agency; name it in agencyName instead' },
+          },
+        ]);
       const enterprise = await findEnterprise(ctx.db, uscc);
       if (!enterprise) throw notFound('enterprise', uscc);
       return raise(
@@ -325,10 +411,25 @@ export function createViolationService(ctx: ServiceContext) {
         if (!row) throw new AppError('conflict', 'feedback_exists', { at: formatLocal(now, ctx.tz) });
         await record(
           trx,
-          { chain: chains.enterprise(f.enterprise_uscc), at: now, actor: p.keyId, action: violationAuditActions.rated, entityType: 'filing', entityId: f.id, payload: { rating: body.rating, conductRuleIds: conduct, violationId } },
+          {
+            chain: chains.enterprise(f.enterprise_uscc),
+            at: now,
+            actor: p.keyId,
+            action: violationAuditActions.rated,
+            entityType: 'filing',
+            entityId: f.id,
+            payload: { rating: body.rating, conductRuleIds: conduct, violationId },
+          },
           { lockHeld: true },
         );
-        return { filingId: row.filing_id, rating: row.rating, conductRuleIds: row.conduct_rule_ids, comment: row.comment, givenAt: row.given_at.toISOString(), violationId: row.violation_id };
+        return {
+          filingId: row.filing_id,
+          rating: row.rating,
+          conductRuleIds: row.conduct_rule_ids,
+          comment: row.comment,
+          givenAt: row.given_at.toISOString(),
+          violationId: row.violation_id,
+        };
       });
     },
 
@@ -350,7 +451,16 @@ export function createViolationService(ctx: ServiceContext) {
       return pageOf(
         rows,
         limit,
-        (r) => ({ kind: r.kind, id: r.id, agencyId: r.agency_id, enterpriseUscc: r.enterprise_uscc, region: r.region, at: r.at.toISOString(), filingNo: r.filing_no, decision: r.decision }),
+        (r) => ({
+          kind: r.kind,
+          id: r.id,
+          agencyId: r.agency_id,
+          enterpriseUscc: r.enterprise_uscc,
+          region: r.region,
+          at: r.at.toISOString(),
+          filingNo: r.filing_no,
+          decision: r.decision,
+        }),
         (r) => [r.at.toISOString(), r.id],
       );
     },

@@ -19,7 +19,9 @@ export function createWebSessions(ctx: ServiceContext, keys: KeyService) {
   let secret: Promise<Buffer> | null = null;
   let loaded: Buffer | null = null;
   const key = () =>
-    (secret ??= (ctx.sessionSecret ? Promise.resolve(ctx.sessionSecret) : sharedSecret(ctx.db, 'session', randomBytes(32).toString('base64url'))).then(
+    (secret ??= (
+      ctx.sessionSecret ? Promise.resolve(ctx.sessionSecret) : sharedSecret(ctx.db, 'session', randomBytes(32).toString('base64url'))
+    ).then(
       (s) => (loaded = Buffer.from(s, 'utf8')),
       (err: unknown) => {
         secret = null; // a database outage must not stick

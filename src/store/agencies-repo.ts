@@ -27,7 +27,10 @@ export interface InspectorRecord {
 export async function insertAgency(trx: Db, a: Omit<AgencyRecord, 'active' | 'createdAt'>): Promise<void> {
   await trx.insertInto('agencies').values({ id: a.id, code: a.code, name: a.name, region: a.region }).execute();
   if (a.items.length) {
-    await trx.insertInto('agency_item_records').values(a.items.map((i) => ({ agency_id: a.id, ...i }))).execute();
+    await trx
+      .insertInto('agency_item_records')
+      .values(a.items.map((i) => ({ agency_id: a.id, ...i })))
+      .execute();
   }
 }
 
@@ -49,7 +52,12 @@ export interface ItemRecord {
 
 /** Every item the agency ever published, withdrawn ones included. */
 export async function itemRecords(db: Db, agencyId: string): Promise<ItemRecord[]> {
-  const rows = await db.selectFrom('agency_item_records').select(['code', 'name', 'basis', 'withdrawn_at']).where('agency_id', '=', agencyId).orderBy('code').execute();
+  const rows = await db
+    .selectFrom('agency_item_records')
+    .select(['code', 'name', 'basis', 'withdrawn_at'])
+    .where('agency_id', '=', agencyId)
+    .orderBy('code')
+    .execute();
   return rows.map((r) => ({ code: r.code, name: r.name, basis: r.basis, withdrawnAt: r.withdrawn_at }));
 }
 
@@ -64,7 +72,13 @@ export async function publishItem(trx: Db, agencyId: string, item: { code: strin
 
 export async function withdrawItems(trx: Db, agencyId: string, codes: string[], at: Date): Promise<void> {
   if (!codes.length) return;
-  await trx.updateTable('agency_item_records').set({ withdrawn_at: at }).where('agency_id', '=', agencyId).where('code', 'in', codes).where('withdrawn_at', 'is', null).execute();
+  await trx
+    .updateTable('agency_item_records')
+    .set({ withdrawn_at: at })
+    .where('agency_id', '=', agencyId)
+    .where('code', 'in', codes)
+    .where('withdrawn_at', 'is', null)
+    .execute();
 }
 
 /** Which of these item codes filings of the agency (as filer or joint agency) have cited. */
@@ -112,7 +126,14 @@ export async function existingAgencyIds(db: Db, ids: string[]): Promise<Set<stri
 export async function insertInspector(trx: Db, i: InspectorRecord): Promise<void> {
   await trx
     .insertInto('inspectors')
-    .values({ id: i.id, agency_id: i.agencyId, name: i.name, credential_no: i.credentialNo, valid_until: i.validUntil, created_at: i.createdAt })
+    .values({
+      id: i.id,
+      agency_id: i.agencyId,
+      name: i.name,
+      credential_no: i.credentialNo,
+      valid_until: i.validUntil,
+      created_at: i.createdAt,
+    })
     .execute();
 }
 
@@ -139,7 +160,11 @@ export async function listInspectors(db: Db, agencyId: string): Promise<Inspecto
 export async function revokeInspector(trx: Db, id: string, at: Date, reason: string, validUntil: string): Promise<void> {
   await trx
     .updateTable('inspectors')
-    .set((eb) => ({ revoked_at: at, revoke_reason: reason, valid_until: sql<string>`least(${eb.ref('valid_until')}, ${validUntil}::date)` }))
+    .set((eb) => ({
+      revoked_at: at,
+      revoke_reason: reason,
+      valid_until: sql<string>`least(${eb.ref('valid_until')}, ${validUntil}::date)`,
+    }))
     .where('id', '=', id)
     .execute();
 }
@@ -147,6 +172,10 @@ export async function revokeInspector(trx: Db, id: string, at: Date, reason: str
 /** Names of agencies by id, for lists that show many at once. */
 export async function agencyNames(db: Db, ids: string[]): Promise<Map<string, string>> {
   if (!ids.length) return new Map();
-  const rows = await db.selectFrom('agencies').select(['id', 'name']).where('id', 'in', [...new Set(ids)]).execute();
+  const rows = await db
+    .selectFrom('agencies')
+    .select(['id', 'name'])
+    .where('id', 'in', [...new Set(ids)])
+    .execute();
   return new Map(rows.map((r) => [r.id, r.name]));
 }

@@ -32,12 +32,22 @@ function where(f: AttemptFilter, at: RawBuilder<unknown>, alias: string): RawBui
   if (f.from) parts.push(sql`${at} >= ${f.from}`);
   if (f.to) parts.push(sql`${at} < ${f.to}`);
   if (f.finding) parts.push(sql`d.findings @> ${JSON.stringify([{ ruleId: f.finding }])}::jsonb`);
-  if (f.regions?.length) parts.push(sql`(${sql.join(f.regions.map((p) => sql`${t}.region like ${`${p}%`}`), sql` or `)})`);
+  if (f.regions?.length)
+    parts.push(
+      sql`(${sql.join(
+        f.regions.map((p) => sql`${t}.region like ${`${p}%`}`),
+        sql` or `,
+      )})`,
+    );
   return sql.join(parts, sql` and `);
 }
 
 /** Blocked attempts and filings made with warnings, newest first. */
-export async function listAttempts(db: Db, f: AttemptFilter, page: { limit: number; after: { at: Date; id: string } | null }): Promise<AttemptRow[]> {
+export async function listAttempts(
+  db: Db,
+  f: AttemptFilter,
+  page: { limit: number; after: { at: Date; id: string } | null },
+): Promise<AttemptRow[]> {
   const branches: RawBuilder<unknown>[] = [];
   const decision = sql`jsonb_build_object('outcome', d.outcome, 'findings', d.findings, 'ruleSets', d.rule_sets, 'evaluatedAt', d.evaluated_at)`;
   if (f.kind !== 'warned') {
@@ -49,6 +59,9 @@ export async function listAttempts(db: Db, f: AttemptFilter, page: { limit: numb
       from filings fl join decisions d on d.id = fl.decision_id where d.outcome = 'warn' and ${where(f, sql`fl.filed_at`, 'fl')}`);
   }
   const after = page.after ? sql`where (x.at, x.id) < (${page.after.at}, ${page.after.id})` : sql``;
-  const r = await sql<AttemptRow>`select * from (${sql.join(branches, sql` union all `)}) x ${after} order by x.at desc, x.id desc limit ${page.limit}`.execute(db);
+  const r =
+    await sql<AttemptRow>`select * from (${sql.join(branches, sql` union all `)}) x ${after} order by x.at desc, x.id desc limit ${page.limit}`.execute(
+      db,
+    );
   return r.rows.map((row) => ({ ...row, at: new Date(row.at) }));
 }

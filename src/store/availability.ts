@@ -2,8 +2,22 @@ import type { Logger } from 'pino';
 
 // SQLSTATE class 08 (connection exception), admin/crash shutdown, "the database system is
 // starting up / shutting down", too many connections; and the socket errors of a lost server.
-const OUTAGE_CODES = new Set(['57P01', '57P02', '57P03', '53300', 'ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
-const OUTAGE_MESSAGES = /query read timeout|connection terminated|terminating connection|not queryable|connection ended|timeout exceeded when trying to connect|client was closed|cannot use a pool after calling end|the database system is (starting up|shutting down|in recovery mode)/i;
+const OUTAGE_CODES = new Set([
+  '57P01',
+  '57P02',
+  '57P03',
+  '53300',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+]);
+const OUTAGE_MESSAGES =
+  /query read timeout|connection terminated|terminating connection|not queryable|connection ended|timeout exceeded when trying to connect|client was closed|cannot use a pool after calling end|the database system is (starting up|shutting down|in recovery mode)/i;
 
 /** Whether an error says the database is out of reach (as opposed to a bad statement or a constraint). */
 export function isOutage(err: unknown): boolean {
@@ -46,7 +60,11 @@ export class DatabaseHealth {
     if (this.up) {
       this.up = false;
       this.downSince = Date.now();
-      if (this.answered) this.log?.warn({ reason: err instanceof Error ? err.message : String(err) }, 'database unavailable: requests are answered 503 until it is back');
+      if (this.answered)
+        this.log?.warn(
+          { reason: err instanceof Error ? err.message : String(err) },
+          'database unavailable: requests are answered 503 until it is back',
+        );
     }
     return true;
   }

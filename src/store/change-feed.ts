@@ -42,7 +42,8 @@ export function postgresChangeFeed(databaseUrl: string, log: Logger): ChangeFeed
       resetAll();
       c.end().catch(() => undefined);
       if (closed) return;
-      if (!reported) log.warn({ reason: err instanceof Error ? err.message : undefined }, 'change feed lost; caches are bypassed until it reconnects');
+      if (!reported)
+        log.warn({ reason: err instanceof Error ? err.message : undefined }, 'change feed lost; caches are bypassed until it reconnects');
       reported = true;
       setTimeout(() => void connect(), backoff).unref();
       backoff = Math.min(backoff * 2, 30_000);

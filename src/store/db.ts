@@ -100,7 +100,8 @@ export async function openStore(opts: StoreOptions): Promise<Store> {
     kind = 'pglite';
     let dataDir = opts.dataDir;
     if (!dataDir.startsWith('memory://')) {
-      if (existsSync(dataDir) && !statSync(dataDir).isDirectory()) throw new EmbeddedDatabaseError(opts.dataDir, 'it is a file, not a folder');
+      if (existsSync(dataDir) && !statSync(dataDir).isDirectory())
+        throw new EmbeddedDatabaseError(opts.dataDir, 'it is a file, not a folder');
       // nor inside another database's folder (a running one would be written under)
       for (let up = dirname(resolve(dataDir)); up !== dirname(up); up = dirname(up)) {
         if (existsSync(join(up, 'PG_VERSION'))) throw new EmbeddedDatabaseError(opts.dataDir, `it lies inside the database folder ${up}`);
@@ -161,7 +162,11 @@ export async function migrateToLatest(db: Db): Promise<string[]> {
   // public's and then fail to read them through its own path
   const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(db);
   const schema = rows[0]?.schema;
-  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations }, ...(schema ? { migrationTableSchema: schema } : {}) });
+  const migrator = new Migrator({
+    db,
+    provider: { getMigrations: async () => migrations },
+    ...(schema ? { migrationTableSchema: schema } : {}),
+  });
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error instanceof Error ? error : new Error(String(error));
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);

@@ -65,16 +65,37 @@ export async function agencyAggregates(db: Db, w: Window): Promise<AgencyAggrega
   const by = new Map<string, AgencyAggregate>();
   const of = (id: string): AgencyAggregate => {
     let a = by.get(id);
-    if (!a) by.set(id, (a = { agencyId: id, agencyName: '', filings: 0, onSite: 0, enterprises: 0, warnings: 0, blockedAttempts: 0, violations: [], ratings: 0, ratingSum: 0, vetoes: [] }));
+    if (!a)
+      by.set(
+        id,
+        (a = {
+          agencyId: id,
+          agencyName: '',
+          filings: 0,
+          onSite: 0,
+          enterprises: 0,
+          warnings: 0,
+          blockedAttempts: 0,
+          violations: [],
+          ratings: 0,
+          ratingSum: 0,
+          vetoes: [],
+        }),
+      );
     return a;
   };
-  for (const r of filings.rows) Object.assign(of(r.agency_id), { filings: n(r.filings), onSite: n(r.on_site), enterprises: n(r.enterprises), warnings: n(r.warnings) });
+  for (const r of filings.rows)
+    Object.assign(of(r.agency_id), { filings: n(r.filings), onSite: n(r.on_site), enterprises: n(r.enterprises), warnings: n(r.warnings) });
   for (const r of attempts.rows) of(r.agency_id).blockedAttempts = n(r.n);
   for (const r of violations.rows) of(r.agency_id).violations.push({ kind: r.kind, status: r.status, counted: r.counted, n: n(r.n) });
   for (const r of ratings.rows) Object.assign(of(r.agency_id), { ratings: n(r.n), ratingSum: n(r.total) });
   for (const r of vetoes.rows) of(r.agency_id).vetoes.push({ violationId: r.id, conductRuleIds: r.conduct_rule_ids });
   if (by.size) {
-    const names = await db.selectFrom('agencies').select(['id', 'name']).where('id', 'in', [...by.keys()]).execute();
+    const names = await db
+      .selectFrom('agencies')
+      .select(['id', 'name'])
+      .where('id', 'in', [...by.keys()])
+      .execute();
     for (const a of names) of(a.id).agencyName = a.name;
   }
   return [...by.values()];
@@ -108,7 +129,11 @@ export async function dayActivity(db: Db, w: Window): Promise<DayActivity> {
       from filing_attempts a join decisions d on d.id = a.decision_id, jsonb_array_elements(d.findings) f
       where a.attempted_at >= ${w.from} and a.attempted_at < ${w.to} and f->>'severity' = 'block' and ${inScope('a', w.regions)}
       group by 1 order by 2 desc, 1`.execute(db),
-    sql<{ n: string }>`select count(*) as n from filing_attempts a where a.attempted_at >= ${w.from} and a.attempted_at < ${w.to} and ${inScope('a', w.regions)}`.execute(db),
+    sql<{
+      n: string;
+    }>`select count(*) as n from filing_attempts a where a.attempted_at >= ${w.from} and a.attempted_at < ${w.to} and ${inScope('a', w.regions)}`.execute(
+      db,
+    ),
     sql<{ n: string }>`
       select count(*) as n from filings f join decisions d on d.id = f.decision_id
       where f.filed_at >= ${w.from} and f.filed_at < ${w.to} and d.outcome = 'warn' and ${inScope('f', w.regions)}`.execute(db),
@@ -135,7 +160,11 @@ export async function mostInspected(db: Db, w: Window, limit = 10): Promise<{ us
 }
 
 /** Draws made on the day by agencies in scope, with how many assignments each drew. */
-export async function drawsOfDay(db: Db, day: string, regions: string[]): Promise<{ id: string; planName: string; agencyName: string; assignments: number }[]> {
+export async function drawsOfDay(
+  db: Db,
+  day: string,
+  regions: string[],
+): Promise<{ id: string; planName: string; agencyName: string; assignments: number }[]> {
   const r = await sql<{ id: string; plan_name: string; agency_name: string; n: string }>`
     select d.id, p.name as plan_name, ag.name as agency_name, (select count(*) from draw_assignments x where x.draw_id = d.id) as n
     from draws d join draw_plans p on p.id = d.plan_id join agencies ag on ag.id = d.agency_id

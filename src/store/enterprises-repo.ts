@@ -14,11 +14,27 @@ export interface EnterpriseRecord {
 export async function insertEnterprise(trx: Db, e: EnterpriseRecord): Promise<void> {
   await trx
     .insertInto('enterprises')
-    .values({ uscc: e.uscc, name: e.name, region: e.region, industry: e.industry, risk_class: e.riskClass, no_disturb: e.noDisturb, created_at: e.createdAt })
+    .values({
+      uscc: e.uscc,
+      name: e.name,
+      region: e.region,
+      industry: e.industry,
+      risk_class: e.riskClass,
+      no_disturb: e.noDisturb,
+      created_at: e.createdAt,
+    })
     .execute();
 }
 
-const record = (r: { uscc: string; name: string; region: string; industry: string | null; risk_class: RiskClass | null; no_disturb: boolean; created_at: Date }): EnterpriseRecord => ({
+const record = (r: {
+  uscc: string;
+  name: string;
+  region: string;
+  industry: string | null;
+  risk_class: RiskClass | null;
+  no_disturb: boolean;
+  created_at: Date;
+}): EnterpriseRecord => ({
   uscc: r.uscc,
   name: r.name,
   region: r.region,
@@ -57,7 +73,11 @@ export async function listEnterprises(db: Db, s: EnterpriseSearch): Promise<Ente
   return (await query.orderBy('uscc').limit(s.limit).execute()).map(record);
 }
 
-export async function updateEnterprise(trx: Db, uscc: string, patch: Partial<Pick<EnterpriseRecord, 'name' | 'region' | 'riskClass' | 'noDisturb'>>): Promise<void> {
+export async function updateEnterprise(
+  trx: Db,
+  uscc: string,
+  patch: Partial<Pick<EnterpriseRecord, 'name' | 'region' | 'riskClass' | 'noDisturb'>>,
+): Promise<void> {
   await trx
     .updateTable('enterprises')
     .set({

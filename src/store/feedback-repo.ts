@@ -7,5 +7,12 @@ export async function findFeedback(db: Db, filingId: string) {
 
 /** Once per filing: a second rating of the same filing inserts nothing and returns null. */
 export async function insertFeedback(trx: Db, row: FeedbackTable) {
-  return (await trx.insertInto('feedback').values(row).onConflict((oc) => oc.column('filing_id').doNothing()).returningAll().executeTakeFirst()) ?? null;
+  return (
+    (await trx
+      .insertInto('feedback')
+      .values(row)
+      .onConflict((oc) => oc.column('filing_id').doNothing())
+      .returningAll()
+      .executeTakeFirst()) ?? null
+  );
 }

@@ -50,7 +50,9 @@ export async function loadFactRows(db: Db, q: FactQuery): Promise<FactRows> {
     select filing_facts(${q.locks.map((l) => l.ns)}::int[], ${q.locks.map((l) => l.key)}::text[], ${q.usccs}::text[],
       ${q.agencyIds}::text[], ${q.inspectorIds}::text[], ${q.periods.map((p) => p.uscc)}::text[],
       ${q.periods.map((p) => p.from.toISOString())}::timestamptz[], ${q.periods.map((p) => p.to.toISOString())}::timestamptz[],
-      ${q.idempotency.map((i) => i.principalId)}::text[], ${q.idempotency.map((i) => i.key)}::text[], ${q.numbers}::int) as facts`.execute(db);
+      ${q.idempotency.map((i) => i.principalId)}::text[], ${q.idempotency.map((i) => i.key)}::text[], ${q.numbers}::int) as facts`.execute(
+    db,
+  );
   const facts = (r.rows[0] as { facts: Omit<FactRows, 'assignments'> }).facts;
   // read after filing_facts took the enterprises' locks: an assignment filed by a concurrent
   // filing for the same enterprise is seen as filed
@@ -61,7 +63,15 @@ export async function loadFactRows(db: Db, q: FactQuery): Promise<FactRows> {
           .select(['id', 'agency_id', 'enterprise_uscc', 'status', 'period_start', 'period_end', 'inspector_ids'])
           .where('id', 'in', q.assignmentIds)
           .execute()
-      ).map((a) => ({ id: a.id, agencyId: a.agency_id, enterpriseUscc: a.enterprise_uscc, status: a.status, periodStart: a.period_start.toISOString(), periodEnd: a.period_end.toISOString(), inspectorIds: a.inspector_ids }))
+      ).map((a) => ({
+        id: a.id,
+        agencyId: a.agency_id,
+        enterpriseUscc: a.enterprise_uscc,
+        status: a.status,
+        periodStart: a.period_start.toISOString(),
+        periodEnd: a.period_end.toISOString(),
+        inspectorIds: a.inspector_ids,
+      }))
     : [];
   return { ...facts, assignments };
 }
@@ -116,9 +126,30 @@ const json = (v: unknown) => JSON.stringify(v);
  * caller holds every enterprise's lock.
  */
 export async function writeFilingBatch(trx: Db, w: BatchWrite): Promise<void> {
-  const decisions = w.decisions.map(({ id, decision: d }) => ({ id, outcome: d.outcome, findings: d.findings, rule_sets: d.ruleSets, evaluated_at: d.evaluatedAt }));
-  const idempotency = w.idempotency.map((i) => ({ principal_id: i.principalId, idem_key: i.key, request_hash: i.requestHash, status_code: i.status, response: i.body, created_at: new Date() }));
-  const audit = w.audit.map((e) => ({ chain: e.chain, at: e.at, actor: e.actor, action: e.action, entity_type: e.entityType, entity_id: e.entityId, payload: e.payload }));
+  const decisions = w.decisions.map(({ id, decision: d }) => ({
+    id,
+    outcome: d.outcome,
+    findings: d.findings,
+    rule_sets: d.ruleSets,
+    evaluated_at: d.evaluatedAt,
+  }));
+  const idempotency = w.idempotency.map((i) => ({
+    principal_id: i.principalId,
+    idem_key: i.key,
+    request_hash: i.requestHash,
+    status_code: i.status,
+    response: i.body,
+    created_at: new Date(),
+  }));
+  const audit = w.audit.map((e) => ({
+    chain: e.chain,
+    at: e.at,
+    actor: e.actor,
+    action: e.action,
+    entity_type: e.entityType,
+    entity_id: e.entityId,
+    payload: e.payload,
+  }));
   await sql`
     with d as (
       insert into decisions select * from jsonb_populate_recordset(null::decisions, ${json(decisions)}::jsonb)
@@ -169,7 +200,14 @@ export interface VerifyView {
 }
 
 export async function findByVerifyCode(db: Db, code: string): Promise<VerifyView | null> {
-  const r = await sql<{ f: FilingRow; agency_name: string; joint: string[]; enterprise_name: string; inspectors: VerifyView['inspectors']; items: VerifyView['items'] }>`
+  const r = await sql<{
+    f: FilingRow;
+    agency_name: string;
+    joint: string[];
+    enterprise_name: string;
+    inspectors: VerifyView['inspectors'];
+    items: VerifyView['items'];
+  }>`
     select to_json(f) as f, a.name as agency_name, e.name as enterprise_name,
       coalesce((select json_agg(j.name order by array_position(f.joint_agency_ids, j.id)) from agencies j
                 where j.id = any(f.joint_agency_ids)), '[]'::json) as joint,
@@ -228,11 +266,20 @@ export async function listFilings(
   filter: FilingFilter,
   page: { limit: number; after: { filedAt: Date; id: string } | null },
 ): Promise<(FilingRow & { decision_outcome: string })[]> {
-  let q = db.selectFrom('filings as f').innerJoin('decisions as d', 'd.id', 'f.decision_id').selectAll('f').select('d.outcome as decision_outcome');
+  let q = db
+    .selectFrom('filings as f')
+    .innerJoin('decisions as d', 'd.id', 'f.decision_id')
+    .selectAll('f')
+    .select('d.outcome as decision_outcome');
   if (filter.agencyId) {
     const agencyId = filter.agencyId;
     q = filter.includeJoint
-      ? q.where((eb) => eb.or([eb('f.agency_id', '=', agencyId), sql<boolean>`(cardinality(f.joint_agency_ids) > 0 and f.joint_agency_ids @> array[${agencyId}]::text[])`]))
+      ? q.where((eb) =>
+          eb.or([
+            eb('f.agency_id', '=', agencyId),
+            sql<boolean>`(cardinality(f.joint_agency_ids) > 0 and f.joint_agency_ids @> array[${agencyId}]::text[])`,
+          ]),
+        )
       : q.where('f.agency_id', '=', agencyId);
   }
   if (filter.uscc) q = q.where('f.enterprise_uscc', '=', filter.uscc);
@@ -265,7 +312,12 @@ export async function markCompleted(trx: Db, id: string, r: { outcome: string; c
 }
 
 export async function markCancelled(trx: Db, id: string, at: Date, reason: string): Promise<FilingRow> {
-  return trx.updateTable('filings').set({ status: 'cancelled', cancelled_at: at, cancel_reason: reason }).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
+  return trx
+    .updateTable('filings')
+    .set({ status: 'cancelled', cancelled_at: at, cancel_reason: reason })
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
 }
 
 /** Locks the filing row for a lifecycle change, so two transitions cannot both pass the check. */

@@ -18,7 +18,13 @@ export async function findStoredResponse(db: Db, principalId: string, key: strin
 export async function saveResponse(db: Db, r: StoredResponse): Promise<void> {
   await db
     .insertInto('idempotency_keys')
-    .values({ principal_id: r.principalId, idem_key: r.key, request_hash: r.requestHash, status_code: r.status, response: JSON.stringify(r.body) })
+    .values({
+      principal_id: r.principalId,
+      idem_key: r.key,
+      request_hash: r.requestHash,
+      status_code: r.status,
+      response: JSON.stringify(r.body),
+    })
     .onConflict((oc) => oc.doNothing())
     .execute();
 }

@@ -18,7 +18,17 @@ export interface NewKey {
 export async function insertKey(trx: Db, k: NewKey): Promise<void> {
   await trx
     .insertInto('api_keys')
-    .values({ id: k.id, key_hash: k.keyHash, role: k.role, name: k.name, agency_id: k.agencyId, uscc: k.uscc, regions: k.regions, email: k.email ?? null, expires_at: k.expiresAt ?? null })
+    .values({
+      id: k.id,
+      key_hash: k.keyHash,
+      role: k.role,
+      name: k.name,
+      agency_id: k.agencyId,
+      uscc: k.uscc,
+      regions: k.regions,
+      email: k.email ?? null,
+      expires_at: k.expiresAt ?? null,
+    })
     .execute();
 }
 
@@ -31,10 +41,21 @@ export const keyInForce = (now: Date, table: 'api_keys' | 'k' = 'api_keys') =>
   sql<boolean>`${sql.ref(`${table}.revoked_at`)} is null and (${sql.ref(`${table}.expires_at`)} is null or ${sql.ref(`${table}.expires_at`)} > ${now})`;
 
 type PrincipalColumns = Pick<KeyRow, 'id' | 'role' | 'name' | 'agency_id' | 'uscc' | 'regions'>;
-export const principalOf = (r: PrincipalColumns): Principal => ({ keyId: r.id, role: r.role, name: r.name, agencyId: r.agency_id, uscc: r.uscc, regions: r.regions });
+export const principalOf = (r: PrincipalColumns): Principal => ({
+  keyId: r.id,
+  role: r.role,
+  name: r.name,
+  agencyId: r.agency_id,
+  uscc: r.uscc,
+  regions: r.regions,
+});
 
 /** The principal of a key that is neither revoked nor expired at `now`, with when it expires. */
-export async function findPrincipalByHash(db: Db, keyHash: string, now: Date): Promise<{ principal: Principal; expiresAt: Date | null } | null> {
+export async function findPrincipalByHash(
+  db: Db,
+  keyHash: string,
+  now: Date,
+): Promise<{ principal: Principal; expiresAt: Date | null } | null> {
   const r = await db
     .selectFrom('api_keys')
     .select(['id', 'role', 'name', 'agency_id', 'uscc', 'regions', 'expires_at'])
@@ -46,7 +67,10 @@ export async function findPrincipalByHash(db: Db, keyHash: string, now: Date): P
 
 export type KeyRow = Selectable<ApiKeysTable>;
 
-export async function listKeys(db: Db, q: { limit: number; after: { at: Date; id: string } | null; role?: string; active?: boolean; now: Date }): Promise<KeyRow[]> {
+export async function listKeys(
+  db: Db,
+  q: { limit: number; after: { at: Date; id: string } | null; role?: string; active?: boolean; now: Date },
+): Promise<KeyRow[]> {
   let query = db.selectFrom('api_keys').selectAll();
   if (q.role) query = query.where('role', '=', q.role as KeyRow['role']);
   if (q.active !== undefined) query = query.where(q.active ? keyInForce(q.now) : sql<boolean>`not (${keyInForce(q.now)})`);
@@ -60,7 +84,15 @@ export async function findKey(db: Db, id: string): Promise<KeyRow | null> {
 
 /** Revokes a key; null when it was already revoked (nothing changed). */
 export async function revokeKey(trx: Db, id: string, at: Date): Promise<KeyRow | null> {
-  return (await trx.updateTable('api_keys').set({ revoked_at: at }).where('id', '=', id).where('revoked_at', 'is', null).returningAll().executeTakeFirst()) ?? null;
+  return (
+    (await trx
+      .updateTable('api_keys')
+      .set({ revoked_at: at })
+      .where('id', '=', id)
+      .where('revoked_at', 'is', null)
+      .returningAll()
+      .executeTakeFirst()) ?? null
+  );
 }
 
 /** Active admin keys other than this one (a revocation must not lock every administrator out). */

@@ -24,7 +24,10 @@ export interface LockKey {
   key: string;
 }
 
-export const idempotencyLockKey = (principalId: string, key: string): LockKey => ({ ns: LockNamespace.idempotency, key: `${principalId}\n${key}` });
+export const idempotencyLockKey = (principalId: string, key: string): LockKey => ({
+  ns: LockNamespace.idempotency,
+  key: `${principalId}\n${key}`,
+});
 
 async function xactLock(trx: Db, { ns, key }: LockKey): Promise<void> {
   await sql`select pg_advisory_xact_lock(${ns}::int, hashtext(${key}))`.execute(trx);

@@ -26,7 +26,11 @@ export async function endSession(db: Db, id: string, at: Date): Promise<void> {
 
 /** The named secret, made from `fresh` by whichever process asks first; every process reads the same. */
 export async function sharedSecret(db: Db, name: string, fresh: string): Promise<string> {
-  await db.insertInto('app_secrets').values({ name, value: fresh }).onConflict((oc) => oc.column('name').doNothing()).execute();
+  await db
+    .insertInto('app_secrets')
+    .values({ name, value: fresh })
+    .onConflict((oc) => oc.column('name').doNothing())
+    .execute();
   const row = await db.selectFrom('app_secrets').select('value').where('name', '=', name).executeTakeFirstOrThrow();
   return row.value;
 }

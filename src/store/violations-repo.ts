@@ -53,7 +53,12 @@ export async function insertViolation(trx: Db, v: NewViolation): Promise<Violati
 /** Inserts those not raised before (by dedupe key); returns the ones inserted now. */
 export async function insertViolationsOnce(trx: Db, vs: NewViolation[]): Promise<ViolationRow[]> {
   if (!vs.length) return [];
-  return trx.insertInto('violations').values(vs.map(values)).onConflict((oc) => oc.column('dedupe_key').doNothing()).returningAll().execute();
+  return trx
+    .insertInto('violations')
+    .values(vs.map(values))
+    .onConflict((oc) => oc.column('dedupe_key').doNothing())
+    .returningAll()
+    .execute();
 }
 
 export async function findViolation(db: Db, id: string, opts: { forUpdate?: boolean } = {}): Promise<ViolationRow | null> {
@@ -74,7 +79,11 @@ export interface ViolationFilter {
 }
 
 /** Newest first by when it was raised; `from`/`to` bound the time it was raised. */
-export async function listViolations(db: Db, f: ViolationFilter, page: { limit: number; after: { raisedAt: Date; id: string } | null }): Promise<ViolationRow[]> {
+export async function listViolations(
+  db: Db,
+  f: ViolationFilter,
+  page: { limit: number; after: { raisedAt: Date; id: string } | null },
+): Promise<ViolationRow[]> {
   let q = db.selectFrom('violations').selectAll();
   if (f.status) q = q.where('status', '=', f.status);
   if (f.kind) q = q.where('kind', '=', f.kind);
@@ -91,11 +100,28 @@ export async function listViolations(db: Db, f: ViolationFilter, page: { limit: 
   return q.orderBy('raised_at', 'desc').orderBy('id', 'desc').limit(page.limit).execute();
 }
 
-export async function changeViolationStatus(trx: Db, id: string, c: { from: string; to: string; note: string; actor: string; at: Date }): Promise<ViolationRow> {
-  await trx.insertInto('violation_changes').values({ violation_id: id, at: c.at, actor: c.actor, from_status: c.from, to_status: c.to, note: c.note }).execute();
-  return trx.updateTable('violations').set({ status: c.to, status_note: c.note, updated_at: c.at }).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
+export async function changeViolationStatus(
+  trx: Db,
+  id: string,
+  c: { from: string; to: string; note: string; actor: string; at: Date },
+): Promise<ViolationRow> {
+  await trx
+    .insertInto('violation_changes')
+    .values({ violation_id: id, at: c.at, actor: c.actor, from_status: c.from, to_status: c.to, note: c.note })
+    .execute();
+  return trx
+    .updateTable('violations')
+    .set({ status: c.to, status_note: c.note, updated_at: c.at })
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
 }
 
 export async function violationHistory(db: Db, id: string) {
-  return db.selectFrom('violation_changes').select(['at', 'actor', 'from_status', 'to_status', 'note']).where('violation_id', '=', id).orderBy('id').execute();
+  return db
+    .selectFrom('violation_changes')
+    .select(['at', 'actor', 'from_status', 'to_status', 'note'])
+    .where('violation_id', '=', id)
+    .orderBy('id')
+    .execute();
 }

@@ -7,5 +7,7 @@ import type { Services } from '../services/index.js';
  */
 export function conductChoices(services: Services): { id: string; message: Localized }[] {
   const name = (s: string) => s.split(/：|: /)[0] ?? s;
-  return services.violations.conductItems().map((c) => ({ id: c.id, message: { 'zh-CN': name(c.message['zh-CN']), en: name(c.message.en) } }));
+  return services.violations
+    .conductItems()
+    .map((c) => ({ id: c.id, message: { 'zh-CN': name(c.message['zh-CN']), en: name(c.message.en) } }));
 }

@@ -38,7 +38,10 @@ export interface CookieOptions {
 }
 
 export function setCookie(res: Response, name: string, value: string, opts: CookieOptions, maxAgeSeconds: number): void {
-  res.append('Set-Cookie', cookie.serialize(name, value, { httpOnly: true, sameSite: 'lax', secure: opts.secure, path: '/', maxAge: maxAgeSeconds }));
+  res.append(
+    'Set-Cookie',
+    cookie.serialize(name, value, { httpOnly: true, sameSite: 'lax', secure: opts.secure, path: '/', maxAge: maxAgeSeconds }),
+  );
 }
 export const clearCookie = (res: Response, name: string, opts: CookieOptions) => setCookie(res, name, '', opts, 0);
 
@@ -105,7 +108,9 @@ export function need(res: Response, roles: readonly Role[]): Principal {
   const w = web(res);
   if (!w.principal) throw new SignInNeeded(w.sessionEnded);
   if (!roles.includes(w.principal.role)) {
-    throw new AppError('forbidden', 'page_role', { roles: { 'zh-CN': roles.map((r) => roleNames[r]['zh-CN']).join('、'), en: roles.map((r) => roleNames[r].en).join(', ') } });
+    throw new AppError('forbidden', 'page_role', {
+      roles: { 'zh-CN': roles.map((r) => roleNames[r]['zh-CN']).join('、'), en: roles.map((r) => roleNames[r].en).join(', ') },
+    });
   }
   return w.principal;
 }

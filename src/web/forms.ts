@@ -31,7 +31,13 @@ export function fields(form: Form, name: string): string[] {
 export const checked = (form: Form, name: string) => field(form, name) !== undefined;
 
 /** A form's date and time (in TZ_REGION) as the API's instant; what cannot be one stays as typed, for the schema to refuse. */
-export function formInstant(raw: string | undefined, tz: string, errors: Record<string, string>, name: string, lang: Lang): string | undefined {
+export function formInstant(
+  raw: string | undefined,
+  tz: string,
+  errors: Record<string, string>,
+  name: string,
+  lang: Lang,
+): string | undefined {
   if (raw === undefined) return undefined;
   const at = wallTime(raw, tz);
   if (!at) errors[name] = lang === 'en' ? 'a date and time, e.g. 2026-12-01 09:00' : '请填写日期和时间，例如 2026-12-01 09:00';
@@ -84,7 +90,14 @@ export function formErrors(err: unknown, lang: Lang, requestId: string, byCode: 
  * the request's Idempotency-Key, so a double click or a resent form creates one thing, and the
  * second answer is the first one's.
  */
-export function formClaim(p: Principal, form: Form, body: unknown, lang: Lang, requestId: string, successStatus: number): IdempotencyClaim | null {
+export function formClaim(
+  p: Principal,
+  form: Form,
+  body: unknown,
+  lang: Lang,
+  requestId: string,
+  successStatus: number,
+): IdempotencyClaim | null {
   const once = field(form, '_once');
   if (!once || !/^[A-Za-z0-9_-]{16,64}$/.test(once)) return null;
   const requestHash = createHash('sha256').update(JSON.stringify(body)).digest('hex');
@@ -92,7 +105,11 @@ export function formClaim(p: Principal, form: Form, body: unknown, lang: Lang, r
 }
 
 /** Runs a creating service call under the form's claim: its value, or the stored answer of the first submission. */
-export async function once<T>(services: Services, claim: IdempotencyClaim | null, run: (claim?: IdempotencyClaim) => Promise<T>): Promise<{ value: T } | { replay: StoredReplay }> {
+export async function once<T>(
+  services: Services,
+  claim: IdempotencyClaim | null,
+  run: (claim?: IdempotencyClaim) => Promise<T>,
+): Promise<{ value: T } | { replay: StoredReplay }> {
   if (claim) {
     const stored = await services.idempotency.lookup(claim).catch((err: unknown) => {
       // the form was sent, then changed and sent again: that is a new form, not a retry

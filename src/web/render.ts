@@ -10,7 +10,11 @@ import { name, roleNames, text, type UiKey } from './strings.js';
 
 // Templates escape every value (<%= %>); only markup this code made itself (an SVG chart, a
 // rendered section) is written raw (<%~ %>), and such helpers escape what they embed.
-const eta = new Eta({ views: fileURLToPath(new URL('./views', import.meta.url)), autoEscape: true, cache: process.env.NODE_ENV !== 'development' });
+const eta = new Eta({
+  views: fileURLToPath(new URL('./views', import.meta.url)),
+  autoEscape: true,
+  cache: process.env.NODE_ENV !== 'development',
+});
 
 export interface PageOptions {
   status?: number;
@@ -45,10 +49,16 @@ function helpers(res: Response) {
 /** Renders a page of the layout, in the visitor's language, with what every page needs. */
 export function page(res: Response, view: string, title: string, data: Record<string, unknown> = {}, opts: PageOptions = {}): void {
   const html = eta.render(view, { ...data, ...helpers(res), title, script: opts.script ?? null });
-  res.status(opts.status ?? 200).type('html').send(html);
+  res
+    .status(opts.status ?? 200)
+    .type('html')
+    .send(html);
 }
 
 /** A fragment of a page (no layout), for a page's script to put in place. */
 export function partial(res: Response, view: string, data: Record<string, unknown>, status = 200): void {
-  res.status(status).type('html').send(eta.render(view, { ...data, ...helpers(res) }));
+  res
+    .status(status)
+    .type('html')
+    .send(eta.render(view, { ...data, ...helpers(res) }));
 }

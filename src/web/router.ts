@@ -41,14 +41,18 @@ export function webRouter(opts: WebOptions): Router {
   r.use(webContext(services.webSessions, cookies));
   // what no database stores (NUL) in a page's address is refused before it reaches a query
   r.use((req, _res, next) => {
-    if (/%00/.test(req.originalUrl)) return next(new AppError('validation_failed', 'path_invalid', {}, [{ path: 'path', message: { 'zh-CN': '含有 NUL（%00）', en: 'NUL (%00)' } }]));
+    if (/%00/.test(req.originalUrl))
+      return next(
+        new AppError('validation_failed', 'path_invalid', {}, [{ path: 'path', message: { 'zh-CN': '含有 NUL（%00）', en: 'NUL (%00)' } }]),
+      );
     next();
   });
   r.use(express.urlencoded({ extended: false, limit: opts.bodyLimit, parameterLimit: 500, inflate: false }));
   r.use((req, _res, next) => {
     if (req.method !== 'POST') return next();
     // a page posts forms; anything else (JSON, multipart) is not one of ours
-    if (req.headers['content-type'] && !req.is('application/x-www-form-urlencoded')) return next(new AppError('unsupported_media_type', 'form_media_type'));
+    if (req.headers['content-type'] && !req.is('application/x-www-form-urlencoded'))
+      return next(new AppError('unsupported_media_type', 'form_media_type'));
     req.body ??= {};
     next();
   });
@@ -71,7 +75,14 @@ export function webRouter(opts: WebOptions): Router {
     requestWasSuccessful: (_req, res) => res.statusCode !== 401,
     standardHeaders: 'draft-7',
     legacyHeaders: false,
-    handler: (_req, res) => page(res, 'login', text(web(res).lang, 'signInTitle'), { next: '', notice: null, error: text(web(res).lang, 'tooManySignIns') }, { status: 429 }),
+    handler: (_req, res) =>
+      page(
+        res,
+        'login',
+        text(web(res).lang, 'signInTitle'),
+        { next: '', notice: null, error: text(web(res).lang, 'tooManySignIns') },
+        { status: 429 },
+      ),
   });
 
   r.use(publicPages(services, cookies, { verify: opts.verifyLimiter, login }));
@@ -112,7 +123,12 @@ function pageErrors(services: Services, log: Logger, bodyLimit: number): ErrorRe
     // the API's "see details" is no help on a page
     const message = shown.messageKey === 'validation_failed' ? text(w.lang, 'badRequest') : body.error.message;
     const details = shown.details.map((d) => ({ path: d.path, message: d.message[w.lang] }));
-    const heading = shown.code === 'forbidden' && shown.messageKey === 'csrf_invalid' ? text(w.lang, 'csrfTitle') : shown.status === 404 ? text(w.lang, 'notFoundTitle') : text(w.lang, 'errorTitle');
+    const heading =
+      shown.code === 'forbidden' && shown.messageKey === 'csrf_invalid'
+        ? text(w.lang, 'csrfTitle')
+        : shown.status === 404
+          ? text(w.lang, 'notFoundTitle')
+          : text(w.lang, 'errorTitle');
     page(res, 'error', heading, { heading, message, details, requestId: req.id, backTo: '/' }, { status: shown.status });
   };
 }

@@ -12,7 +12,9 @@ const run = promisify(execFile);
 /** The command line as an operator runs it: its own process, its own DATA_DIR. */
 async function cliProcess(env: Record<string, string>, ...argv: string[]): Promise<{ code: number; out: string; err: string }> {
   try {
-    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx/esm', 'src/cli.ts', ...argv], { env: { ...process.env, DATABASE_URL: '', LOG_LEVEL: 'warn', ...env } });
+    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx/esm', 'src/cli.ts', ...argv], {
+      env: { ...process.env, DATABASE_URL: '', LOG_LEVEL: 'warn', ...env },
+    });
     return { code: 0, out: stdout, err: stderr };
   } catch (err) {
     const e = err as { code: number; stdout: string; stderr: string };
@@ -66,7 +68,10 @@ describe('backup and restore of the embedded database', () => {
     await writeFile(truncated, whole.subarray(0, 3000));
     const halfArchive = join(dir, 'half.tgz');
     await writeFile(halfArchive, gzipSync(gunzipSync(whole).subarray(0, 200_000)));
-    for (const [bad, why] of [[truncated, 'not a complete gzip file'], [halfArchive, 'cut short']] as const) {
+    for (const [bad, why] of [
+      [truncated, 'not a complete gzip file'],
+      [halfArchive, 'cut short'],
+    ] as const) {
       const into = join(dir, `into-${why.length}`);
       const res = await cliProcess({ DATA_DIR: into }, 'restore', bad);
       expect(res.code, res.err).to.equal(2);

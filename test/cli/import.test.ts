@@ -21,7 +21,14 @@ describe('import enterprises FILE.csv', () => {
     const bad = `${a.slice(0, 17)}${a[17] === 'X' ? 'Y' : 'X'}`;
     const file = await csv(
       'mixed.csv',
-      ['uscc,name,region,riskClass,noDisturb', `${a},西丰县导入一,211223,B,false`, `${a},重复一行,211223,,`, `${bad},校验位错,211223,,`, `${randomUscc('211223')},未知区划,991223,,`, `${b},"名称,带逗号",211223,D,是`].join('\n'),
+      [
+        'uscc,name,region,riskClass,noDisturb',
+        `${a},西丰县导入一,211223,B,false`,
+        `${a},重复一行,211223,,`,
+        `${bad},校验位错,211223,,`,
+        `${randomUscc('211223')},未知区划,991223,,`,
+        `${b},"名称,带逗号",211223,D,是`,
+      ].join('\n'),
     );
     const res = await cli('import', 'enterprises', file);
     expect(res.code).to.equal(1);
@@ -33,14 +40,23 @@ describe('import enterprises FILE.csv', () => {
     const h = await harness();
     const e = (await h.api().get(`/api/v1/enterprises/${b}`).set(admin)).body;
     expect(e).to.include({ name: '名称,带逗号', riskClass: 'D', noDisturb: true });
-    const event = await h.runtime.store.db.selectFrom('audit_events').select(['action', 'payload']).where('chain', '=', 'registry').orderBy('seq', 'desc').executeTakeFirstOrThrow();
+    const event = await h.runtime.store.db
+      .selectFrom('audit_events')
+      .select(['action', 'payload'])
+      .where('chain', '=', 'registry')
+      .orderBy('seq', 'desc')
+      .executeTakeFirstOrThrow();
     expect(event.action).to.equal('enterprises.imported');
     expect(event.payload).to.include({ lines: 5, imported: 2, refused: 3 });
   });
 
   it('takes the Chinese column names too', async () => {
     const u = randomUscc('211223');
-    const res = await cli('import', 'enterprises', await csv('zh.csv', `\uFEFF统一社会信用代码,企业名称,区划代码,风险等级\n${u},中文表头企业,211223,C\n`));
+    const res = await cli(
+      'import',
+      'enterprises',
+      await csv('zh.csv', `\uFEFF统一社会信用代码,企业名称,区划代码,风险等级\n${u},中文表头企业,211223,C\n`),
+    );
     expect(res.code, res.out + res.err).to.equal(0);
     expect(await registered(u)).to.equal(true);
   });
@@ -51,7 +67,11 @@ describe('import enterprises FILE.csv', () => {
     expect(header.code).to.equal(2);
     expect(header.err).to.include('line 1: unknown column "code"').and.include('nothing was imported');
     // two good lines, then a line written in GBK: the good ones are not imported either
-    const gbk = Buffer.concat([Buffer.from(`uscc,name,region\n${u},好的一行,211223\n${v},好的二行,211223\n${makeUscc('91', '211223', '00000000A')},`), Buffer.from([0xce, 0xf7, 0xb7, 0xe1]), Buffer.from(',211223\n')]);
+    const gbk = Buffer.concat([
+      Buffer.from(`uscc,name,region\n${u},好的一行,211223\n${v},好的二行,211223\n${makeUscc('91', '211223', '00000000A')},`),
+      Buffer.from([0xce, 0xf7, 0xb7, 0xe1]),
+      Buffer.from(',211223\n'),
+    ]);
     const enc = await cli('import', 'enterprises', await csv('gbk.csv', gbk));
     expect(enc.code).to.equal(2);
     expect(enc.err).to.include('line 4 is not UTF-8');
@@ -65,13 +85,37 @@ describe('import enterprises FILE.csv', () => {
 
   it('refuses a line as POST /enterprises would (a name of invisible characters, a region that is no division), and encodings of characters UTF-8 forbids', async () => {
     const [u, v, w] = [randomUscc('211223'), randomUscc('211223'), randomUscc('211223')];
-    const res = await cli('import', 'enterprises', await csv('blank.csv', `uscc,name,region\n${u},\u200b\u200b,211223\n${v},正常企业,000000\n${w},正常企业二,211223\n`));
-    expect(res.out).to.include('line 2: the name must contain a visible letter or digit').and.include('line 3: unknown region "000000"').and.include('3 lines: 1 imported, 2 refused');
-    expect((await (await harness()).api().post('/api/v1/enterprises').set(admin).send({ uscc: randomUscc('211223'), name: '正常企业', region: '000000' })).status).to.equal(400);
+    const res = await cli(
+      'import',
+      'enterprises',
+      await csv('blank.csv', `uscc,name,region\n${u},\u200b\u200b,211223\n${v},正常企业,000000\n${w},正常企业二,211223\n`),
+    );
+    expect(res.out)
+      .to.include('line 2: the name must contain a visible letter or digit')
+      .and.include('line 3: unknown region "000000"')
+      .and.include('3 lines: 1 imported, 2 refused');
+    expect(
+      (
+        await (
+          await harness()
+        )
+          .api()
+          .post('/api/v1/enterprises')
+          .set(admin)
+          .send({ uscc: randomUscc('211223'), name: '正常企业', region: '000000' })
+      ).status,
+    ).to.equal(400);
     // a surrogate (ED A0 80) and an overlong form (E0 80 80) are not UTF-8, whatever a lenient decoder makes of them
-    for (const bytes of [[0xed, 0xa0, 0x80], [0xe0, 0x80, 0x80]]) {
+    for (const bytes of [
+      [0xed, 0xa0, 0x80],
+      [0xe0, 0x80, 0x80],
+    ]) {
       const x = randomUscc('211223');
-      const bad = await cli('import', 'enterprises', await csv('bad-utf8.csv', Buffer.concat([Buffer.from(`uscc,name,region\n${x},`), Buffer.from(bytes), Buffer.from(',211223\n')])));
+      const bad = await cli(
+        'import',
+        'enterprises',
+        await csv('bad-utf8.csv', Buffer.concat([Buffer.from(`uscc,name,region\n${x},`), Buffer.from(bytes), Buffer.from(',211223\n')])),
+      );
       expect(bad.code).to.equal(2);
       expect(bad.err).to.include('line 2 is not UTF-8');
       expect(await registered(x)).to.equal(false);

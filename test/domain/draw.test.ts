@@ -16,14 +16,18 @@ describe('the random draw (pure)', () => {
     const population = members(40);
     const counts = new Map(population.map((m) => [m.uscc, 0]));
     const seeds = 2000;
-    for (let s = 0; s < seeds; s++) for (const d of drawSample({ seed: `seed-${s}`, population, target: 8, pool: POOL, avoid: {} })) counts.set(d.uscc, counts.get(d.uscc)! + 1);
+    for (let s = 0; s < seeds; s++)
+      for (const d of drawSample({ seed: `seed-${s}`, population, target: 8, pool: POOL, avoid: {} }))
+        counts.set(d.uscc, counts.get(d.uscc)! + 1);
     const expected = (seeds * 8) / 40;
     const chi2 = [...counts.values()].reduce((sum, o) => sum + (o - expected) ** 2 / expected, 0);
     // 39 degrees of freedom: P(chi2 > 72.05) = 0.001 for a fair draw
     expect(chi2).to.be.below(72.05);
     // and the inspector pairs: six pairs from four inspectors, each as likely
     const pairs = new Map<string, number>();
-    for (let s = 0; s < seeds; s++) for (const d of drawSample({ seed: `pair-${s}`, population, target: 8, pool: POOL, avoid: {} })) pairs.set(d.inspectorIds.join('+'), (pairs.get(d.inspectorIds.join('+')) ?? 0) + 1);
+    for (let s = 0; s < seeds; s++)
+      for (const d of drawSample({ seed: `pair-${s}`, population, target: 8, pool: POOL, avoid: {} }))
+        pairs.set(d.inspectorIds.join('+'), (pairs.get(d.inspectorIds.join('+')) ?? 0) + 1);
     expect(pairs.size).to.equal(6);
     const e2 = (seeds * 8) / 6;
     // 5 degrees of freedom: 20.52 at 0.1%

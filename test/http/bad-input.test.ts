@@ -7,7 +7,18 @@ type Target = { name: string; method: 'post' | 'patch'; path: string; key: strin
 async function snapshot() {
   const h = await harness();
   const db = h.runtime.store.db;
-  const tables = ['agencies', 'agency_item_records', 'inspectors', 'enterprises', 'filings', 'filing_attempts', 'decisions', 'api_keys', 'audit_events', 'violations'] as const;
+  const tables = [
+    'agencies',
+    'agency_item_records',
+    'inspectors',
+    'enterprises',
+    'filings',
+    'filing_attempts',
+    'decisions',
+    'api_keys',
+    'audit_events',
+    'violations',
+  ] as const;
   const out: Record<string, number> = {};
   for (const t of tables) out[t] = Number((await db.selectFrom(t).select(db.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
   return out;
@@ -43,15 +54,57 @@ describe('bad input never changes anything and is never a 5xx', () => {
     w = await world();
     const filing = (await file(w)).body.filing;
     targets = [
-      { name: 'create agency', method: 'post', path: '/api/v1/agencies', key: admin.Authorization, good: { code: 'OK-1', name: 'n', region: '110101', items: [] } },
-      { name: 'add inspector', method: 'post', path: `/api/v1/agencies/${w.agencyId}/inspectors`, key: admin.Authorization, good: { name: 'n', credentialNo: 'LN12345678', validUntil: '2030-01-01' } },
-      { name: 'create enterprise', method: 'post', path: '/api/v1/enterprises', key: admin.Authorization, good: { uscc: w.uscc, name: 'n', region: '110101' } },
+      {
+        name: 'create agency',
+        method: 'post',
+        path: '/api/v1/agencies',
+        key: admin.Authorization,
+        good: { code: 'OK-1', name: 'n', region: '110101', items: [] },
+      },
+      {
+        name: 'add inspector',
+        method: 'post',
+        path: `/api/v1/agencies/${w.agencyId}/inspectors`,
+        key: admin.Authorization,
+        good: { name: 'n', credentialNo: 'LN12345678', validUntil: '2030-01-01' },
+      },
+      {
+        name: 'create enterprise',
+        method: 'post',
+        path: '/api/v1/enterprises',
+        key: admin.Authorization,
+        good: { uscc: w.uscc, name: 'n', region: '110101' },
+      },
       { name: 'create key', method: 'post', path: '/api/v1/keys', key: admin.Authorization, good: { role: 'admin', name: 'n' } },
       // only required fields in the good bodies: dropping an optional one is not bad input
-      { name: 'file', method: 'post', path: '/api/v1/filings', key: auth(w.agencyKey).Authorization, good: filingBody(w, { onSiteJustification: undefined }, h.clock.now()) },
-      { name: 'check', method: 'post', path: '/api/v1/filings/check', key: auth(w.agencyKey).Authorization, good: filingBody(w, { onSiteJustification: undefined }, h.clock.now()) },
-      { name: 'result', method: 'post', path: `/api/v1/filings/${filing.id}/result`, key: auth(w.agencyKey).Authorization, good: { conductedAt: fromNow(0), outcome: 'no_issues', summary: 's' } },
-      { name: 'cancel', method: 'post', path: `/api/v1/filings/${filing.id}/cancel`, key: auth(w.agencyKey).Authorization, good: { reason: 'r' } },
+      {
+        name: 'file',
+        method: 'post',
+        path: '/api/v1/filings',
+        key: auth(w.agencyKey).Authorization,
+        good: filingBody(w, { onSiteJustification: undefined }, h.clock.now()),
+      },
+      {
+        name: 'check',
+        method: 'post',
+        path: '/api/v1/filings/check',
+        key: auth(w.agencyKey).Authorization,
+        good: filingBody(w, { onSiteJustification: undefined }, h.clock.now()),
+      },
+      {
+        name: 'result',
+        method: 'post',
+        path: `/api/v1/filings/${filing.id}/result`,
+        key: auth(w.agencyKey).Authorization,
+        good: { conductedAt: fromNow(0), outcome: 'no_issues', summary: 's' },
+      },
+      {
+        name: 'cancel',
+        method: 'post',
+        path: `/api/v1/filings/${filing.id}/cancel`,
+        key: auth(w.agencyKey).Authorization,
+        good: { reason: 'r' },
+      },
     ];
   });
 
@@ -61,7 +114,12 @@ describe('bad input never changes anything and is never a 5xx', () => {
     let tried = 0;
     for (const t of targets) {
       for (const [label, body] of badBodies(t.good)) {
-        const res = await h.api()[t.method](t.path).set('Authorization', t.key).set('Content-Type', 'application/json').send(JSON.stringify(body));
+        const res = await h
+          .api()
+          [t.method](t.path)
+          .set('Authorization', t.key)
+          .set('Content-Type', 'application/json')
+          .send(JSON.stringify(body));
         tried++;
         const where = `${t.name}: ${label} -> ${res.status} ${JSON.stringify(res.body).slice(0, 200)}`;
         expect(res.status, where).to.be.within(400, 499);
@@ -74,7 +132,12 @@ describe('bad input never changes anything and is never a 5xx', () => {
         tried++;
         expect(res.status, `${t.name}: raw ${JSON.stringify(raw)}`).to.be.within(400, 499);
       }
-      const big = await h.api()[t.method](t.path).set('Authorization', t.key).set('Content-Type', 'application/json').send(JSON.stringify({ pad: 'x'.repeat(200_000) }));
+      const big = await h
+        .api()
+        [t.method](t.path)
+        .set('Authorization', t.key)
+        .set('Content-Type', 'application/json')
+        .send(JSON.stringify({ pad: 'x'.repeat(200_000) }));
       expect(big.status).to.equal(413);
       const text = await h.api()[t.method](t.path).set('Authorization', t.key).set('Content-Type', 'text/plain').send('hello');
       expect(text.status).to.equal(415);
@@ -120,7 +183,11 @@ describe('bad input never changes anything and is never a 5xx', () => {
     expect(missing.body.error.message).to.equal('未找到企业：91211223MA0XY1234E');
     expect(missing.body.error.details[0].message).to.include('企业');
     // a missing field is "required" beside its name, and a date says what one looks like
-    const bare = await h.api().post(t.path).set('Authorization', t.key).send({ ...t.good, plannedStart: '2026/12/01', enterpriseUscc: undefined });
+    const bare = await h
+      .api()
+      .post(t.path)
+      .set('Authorization', t.key)
+      .send({ ...t.good, plannedStart: '2026/12/01', enterpriseUscc: undefined });
     const byPath = Object.fromEntries(bare.body.error.details.map((d: { path: string; message: string }) => [d.path, d.message]));
     expect(byPath['/enterpriseUscc']).to.equal('必填');
     expect(byPath['/plannedStart']).to.include('例如 2026-12-01T09:00:00+08:00');
@@ -129,7 +196,8 @@ describe('bad input never changes anything and is never a 5xx', () => {
   it('says in words what a type, a pattern, a date out of range or a body that is no object asks for, and where: a credit code in the body or the address, an unknown agency of a key', async () => {
     const h = await harness();
     const zh = (req: ReturnType<ReturnType<typeof h.api>['post']>) => req.set(admin).set('Accept-Language', 'zh-CN');
-    const detail = (res: { body: { error: { details: { path: string; message: string }[] } } }) => res.body.error.details[0] ?? { path: "", message: "" };
+    const detail = (res: { body: { error: { details: { path: string; message: string }[] } } }) =>
+      res.body.error.details[0] ?? { path: '', message: '' };
     const typed = await zh(h.api().post('/api/v1/enterprises')).send({ uscc: 12, name: '企业', region: '211223' });
     expect(detail(typed)).to.deep.equal({ path: '/uscc', message: '应为字符串' });
     const region = await zh(h.api().post('/api/v1/enterprises')).send({ uscc: '91211223MA0XYW1234', name: '企业', region: '000000' });
@@ -140,9 +208,22 @@ describe('bad input never changes anything and is never a 5xx', () => {
     expect(check.body.error.code).to.equal('uscc_invalid');
     expect(detail(check).path).to.equal('/uscc');
     expect(detail(await h.api().get('/api/v1/enterprises/91211223MA0XYW123X').set(admin)).path).to.equal('path');
-    const late = await h.api().post('/api/v1/keys').set(admin).set('Accept-Language', 'en').send({ role: 'admin', name: 'later', expiresAt: '3000-01-01T00:00:00Z' });
+    const late = await h
+      .api()
+      .post('/api/v1/keys')
+      .set(admin)
+      .set('Accept-Language', 'en')
+      .send({ role: 'admin', name: 'later', expiresAt: '3000-01-01T00:00:00Z' });
     expect(detail(late)).to.deep.equal({ path: '/expiresAt', message: 'must be a date from 1900 to 2999' });
-    expect((await h.api().post('/api/v1/keys').set(admin).send({ role: 'admin', name: 'till the end of 2999', expiresAt: '2999-12-31T23:00:00Z' })).status).to.equal(201);
+    expect(
+      (
+        await h
+          .api()
+          .post('/api/v1/keys')
+          .set(admin)
+          .send({ role: 'admin', name: 'till the end of 2999', expiresAt: '2999-12-31T23:00:00Z' })
+      ).status,
+    ).to.equal(201);
     const noAgency = await h.api().post('/api/v1/keys').set(admin).send({ role: 'agency', name: 'x', agencyId: 'ag_nope' });
     expect(noAgency.status).to.equal(404);
     expect(detail(noAgency).path).to.equal('/agencyId');
@@ -154,7 +235,10 @@ describe('bad input never changes anything and is never a 5xx', () => {
     const empty = await zh(h.api().post('/api/v1/enterprises')).set('Content-Type', 'application/json');
     expect(empty.status).to.equal(400);
     expect(empty.body.error.message).to.equal('请求体是空的，请发送 JSON 对象');
-    const long = await h.api().get(`/api/v1/agencies/${'x'.repeat(5000)}`).set(admin);
+    const long = await h
+      .api()
+      .get(`/api/v1/agencies/${'x'.repeat(5000)}`)
+      .set(admin);
     expect(long.status).to.equal(404);
     expect(long.body.error.message.length).to.be.below(200);
   });
@@ -163,10 +247,21 @@ describe('bad input never changes anything and is never a 5xx', () => {
     const h = await harness();
     const w = await world();
     const e = (await h.api().get(`/api/v1/enterprises/${w.uscc}`).set(admin)).body;
-    const made = await h.api().post('/api/v1/enterprises').set(admin).send({ uscc: w.uscc.slice(0, 8) + '0000000' + w.uscc.slice(15), name: '时间企业', region: '110101' });
-    if (made.status === 201) expect((await h.api().get(`/api/v1/enterprises/${made.body.uscc}`).set(admin)).body.createdAt).to.equal(made.body.createdAt);
-    const inspector = await h.api().post(`/api/v1/agencies/${w.agencyId}/inspectors`).set(admin).send({ name: '时间', credentialNo: unique('TM'), validUntil: '2030-01-01' });
-    const stored = (await h.api().get(`/api/v1/agencies/${w.agencyId}`).set(admin)).body.inspectors.find((i: { id: string }) => i.id === inspector.body.id);
+    const made = await h
+      .api()
+      .post('/api/v1/enterprises')
+      .set(admin)
+      .send({ uscc: w.uscc.slice(0, 8) + '0000000' + w.uscc.slice(15), name: '时间企业', region: '110101' });
+    if (made.status === 201)
+      expect((await h.api().get(`/api/v1/enterprises/${made.body.uscc}`).set(admin)).body.createdAt).to.equal(made.body.createdAt);
+    const inspector = await h
+      .api()
+      .post(`/api/v1/agencies/${w.agencyId}/inspectors`)
+      .set(admin)
+      .send({ name: '时间', credentialNo: unique('TM'), validUntil: '2030-01-01' });
+    const stored = (await h.api().get(`/api/v1/agencies/${w.agencyId}`).set(admin)).body.inspectors.find(
+      (i: { id: string }) => i.id === inspector.body.id,
+    );
     expect(stored.createdAt).to.equal(inspector.body.createdAt);
     expect(e.createdAt).to.be.a('string');
   });
@@ -180,7 +275,13 @@ describe('bad input never changes anything and is never a 5xx', () => {
       const r = await h.api().get(path).set(admin);
       expect(r.status, path).to.equal(404);
     }
-    for (const path of ['/api/v1/agencies/a%00b', '/api/v1/filings/%00', `/api/v1/enterprises/%00`, '/api/v1/filings?agency=%00', '/api/v1/verify/%00']) {
+    for (const path of [
+      '/api/v1/agencies/a%00b',
+      '/api/v1/filings/%00',
+      `/api/v1/enterprises/%00`,
+      '/api/v1/filings?agency=%00',
+      '/api/v1/verify/%00',
+    ]) {
       const r = await h.api().get(path).set(admin);
       expect(r.status, path).to.be.within(400, 404);
     }

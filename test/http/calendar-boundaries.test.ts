@@ -8,7 +8,8 @@ import { addInspector, admin, auth, createAgency, createKey, file, world, type W
 // not yet published. The rules count in Asia/Shanghai, whatever the machine's zone.
 
 const ruleIds = (body: { decision?: { findings: { ruleId: string }[] } }) => (body.decision?.findings ?? []).map((f) => f.ruleId);
-const capFinding = (body: { decision: { findings: { ruleId: string; evidence: string[] }[] } }) => body.decision.findings.find((f) => f.ruleId === 'frequency.annual-same-agency');
+const capFinding = (body: { decision: { findings: { ruleId: string; evidence: string[] }[] } }) =>
+  body.decision.findings.find((f) => f.ruleId === 'frequency.annual-same-agency');
 const window = (from: string, to: string) => ({ plannedStart: from, plannedEnd: to });
 
 async function sweepAt(at: string, filingId: string) {
@@ -16,7 +17,12 @@ async function sweepAt(at: string, filingId: string) {
   h.clock.set(at);
   const run = await h.api().post('/api/v1/jobs/sweep/run').set(admin).send({});
   expect(run.status, JSON.stringify(run.body)).to.equal(200);
-  return h.runtime.store.db.selectFrom('violations').select(['kind', 'details']).where('filing_id', '=', filingId).where('kind', '=', 'result_overdue').execute();
+  return h.runtime.store.db
+    .selectFrom('violations')
+    .select(['kind', 'details'])
+    .where('filing_id', '=', filingId)
+    .where('kind', '=', 'result_overdue')
+    .execute();
 }
 
 describe('the calendar at its awkward instants, through the API', () => {
@@ -62,7 +68,10 @@ describe('the calendar at its awkward instants, through the API', () => {
       h.clock.set('2027-01-01T00:01:00+08:00');
       expect((await file(w, { itemCodes: ['NOT-ON-THE-LIST'] })).status).to.equal(422);
       h.clock.set('2027-01-01T00:05:00+08:00');
-      expect((await h.api().post('/api/v1/jobs/digest/run').set(admin).send({ date: '2027-01-01' })).status, 'the day is not over').to.equal(400);
+      expect(
+        (await h.api().post('/api/v1/jobs/digest/run').set(admin).send({ date: '2027-01-01' })).status,
+        'the day is not over',
+      ).to.equal(400);
       const run = await h.api().post('/api/v1/jobs/digest/run').set(admin).send({ date: '2026-12-31' });
       expect(run.status, JSON.stringify(run.body)).to.equal(200);
       const digest = await h.api().get('/api/v1/digests/2026-12-31').set(auth(supervisor));
@@ -84,7 +93,7 @@ describe('the calendar at its awkward instants, through the API', () => {
       expect(due[0]?.details).to.include({ lastDay: '2026-02-28', workdays: 5 });
     });
 
-    it('on the first working day after the holiday, a visit filed for that morning is within the rules, and the week\'s alerts count calendar days', async () => {
+    it("on the first working day after the holiday, a visit filed for that morning is within the rules, and the week's alerts count calendar days", async () => {
       const h = await harness();
       const w = await world();
       h.clock.set('2026-02-24T08:00:00+08:00');
@@ -100,7 +109,12 @@ describe('the calendar at its awkward instants, through the API', () => {
       const h = await harness();
       const w = await world();
       const a = await createAgency(w.region);
-      const mine: World = { ...w, agencyId: a.id, agencyKey: a.key, inspectorIds: [await addInspector(a.id, '2028-02-29'), await addInspector(a.id, '2028-02-29')] };
+      const mine: World = {
+        ...w,
+        agencyId: a.id,
+        agencyKey: a.key,
+        inspectorIds: [await addInspector(a.id, '2028-02-29'), await addInspector(a.id, '2028-02-29')],
+      };
       h.clock.set('2028-02-25T10:00:00+08:00');
       const leapDay = await file(mine, window('2028-02-29T09:00:00+08:00', '2028-03-01T00:00:00+08:00'));
       expect(leapDay.status, JSON.stringify(leapDay.body)).to.equal(201);
@@ -133,7 +147,9 @@ describe('the calendar at its awkward instants, through the API', () => {
       expect(due).to.have.length(1);
       expect(due[0]?.details).to.include({ lastDay: '2028-03-03', workdays: 5 });
       const warned = h.logs.lines.map((l) => JSON.parse(l) as { msg: string; year?: number }).filter((l) => l.year === 2028);
-      expect(warned.map((l) => l.msg)).to.deep.equal(['no published PRC holiday calendar for this year: counting Monday to Friday as working days']);
+      expect(warned.map((l) => l.msg)).to.deep.equal([
+        'no published PRC holiday calendar for this year: counting Monday to Friday as working days',
+      ]);
     });
   });
 });

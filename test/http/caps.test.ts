@@ -8,7 +8,9 @@ describe('frequency caps through the API', () => {
     const h = await harness();
     const w = await world('110101', { riskClass: 'B' });
     const body = filingBody(w);
-    const responses = await Promise.all(Array.from({ length: 20 }, () => h.api().post('/api/v1/filings').set(auth(w.agencyKey)).send(body)));
+    const responses = await Promise.all(
+      Array.from({ length: 20 }, () => h.api().post('/api/v1/filings').set(auth(w.agencyKey)).send(body)),
+    );
     const statuses = responses.map((r) => r.status).sort();
     expect(statuses).to.deep.equal([201, ...Array(19).fill(422)]);
     const filed = responses.find((r) => r.status === 201)!.body.filing;
@@ -42,7 +44,14 @@ describe('findings that raise violations, through the API', () => {
       .api()
       .post('/api/v1/filings')
       .set(auth(w.agencyKey))
-      .send(filingBody(w, { type: 'emergency', reason: '突发危化品泄漏处置', plannedStart: start.toISOString(), plannedEnd: new Date(start.getTime() + 4 * 3_600_000).toISOString() }));
+      .send(
+        filingBody(w, {
+          type: 'emergency',
+          reason: '突发危化品泄漏处置',
+          plannedStart: start.toISOString(),
+          plannedEnd: new Date(start.getTime() + 4 * 3_600_000).toISOString(),
+        }),
+      );
     expect(res.status).to.equal(422);
     expect(res.body.decision.findings.map((f: { ruleId: string }) => f.ruleId)).to.include('filing.emergency-late');
     const db = h.runtime.store.db;
@@ -55,8 +64,15 @@ describe('findings that raise violations, through the API', () => {
   it('an on-site "study" visit is refused as a disguised inspection (conduct.N6, Xifeng County)', async () => {
     const h = await harness();
     const w = await world('211223');
-    const res = await h.api().post('/api/v1/filings').set(auth(w.agencyKey)).set('Accept-Language', 'en').send(filingBody(w, { purpose: 'study' }));
+    const res = await h
+      .api()
+      .post('/api/v1/filings')
+      .set(auth(w.agencyKey))
+      .set('Accept-Language', 'en')
+      .send(filingBody(w, { purpose: 'study' }));
     expect(res.status).to.equal(422);
-    expect(res.body.decision.findings[0].message.en).to.equal('Not allowed, inspections disguised as observation, supervision, study or research visits: An on-site visit for study is an inspection in disguise; file it as an inspection (purpose inspection)');
+    expect(res.body.decision.findings[0].message.en).to.equal(
+      'Not allowed, inspections disguised as observation, supervision, study or research visits: An on-site visit for study is an inspection in disguise; file it as an inspection (purpose inspection)',
+    );
   });
 });

@@ -21,13 +21,22 @@ async function otherAgencyVisits(w: World, at: Date) {
     .api()
     .post('/api/v1/filings')
     .set(auth(other.key))
-    .send(filingBody({ ...w, agencyId: other.id, agencyKey: other.key, inspectorIds }, { ...CASE, plannedStart: at.toISOString(), plannedEnd: new Date(at.getTime() + 4 * HOUR).toISOString() }));
+    .send(
+      filingBody(
+        { ...w, agencyId: other.id, agencyKey: other.key, inspectorIds },
+        { ...CASE, plannedStart: at.toISOString(), plannedEnd: new Date(at.getTime() + 4 * HOUR).toISOString() },
+      ),
+    );
   expect(res.status, JSON.stringify(res.body)).to.equal(201);
 }
 
 async function decisionFor(w: World, over: Record<string, unknown> = {}) {
   const h = await harness();
-  const res = await h.api().post('/api/v1/filings/check').set(auth(w.agencyKey)).send(filingBody(w, over, h.clock.now()));
+  const res = await h
+    .api()
+    .post('/api/v1/filings/check')
+    .set(auth(w.agencyKey))
+    .send(filingBody(w, over, h.clock.now()));
   expect(res.status, JSON.stringify(res.body)).to.equal(200);
   return res.body.decision as { outcome: string; findings: { ruleId: string; severity: string; message: { en: string } }[] };
 }
@@ -36,7 +45,13 @@ const start = () => later(48 * HOUR);
 const CASE = { type: 'case', reason: '投诉举报核查', trigger: { kind: 'complaint', reference: '12345-2026-000001' } };
 
 // Each rule of the shipped catalog, made to fire through the API on the real database.
-const scenarios: { id: string; severity: 'block' | 'warn'; setup?: (w: World) => Promise<Record<string, unknown> | void>; enterprise?: Record<string, unknown>; region?: string }[] = [
+const scenarios: {
+  id: string;
+  severity: 'block' | 'warn';
+  setup?: (w: World) => Promise<Record<string, unknown> | void>;
+  enterprise?: Record<string, unknown>;
+  region?: string;
+}[] = [
   {
     id: 'agency.registered',
     severity: 'block',
@@ -101,7 +116,11 @@ const scenarios: { id: string; severity: 'block' | 'warn'; setup?: (w: World) =>
       const h = await harness();
       for (const d of [3, 4, 5]) {
         const f = (await file(w, { ...CASE, plannedStart: fromNow(d * DAY), plannedEnd: fromNow(d * DAY + HOUR) })).body.filing;
-        await h.api().post(`/api/v1/filings/${f.id}/result`).set(auth(w.agencyKey)).send({ conductedAt: h.clock.now().toISOString(), outcome: 'no_issues', summary: '未发现问题' });
+        await h
+          .api()
+          .post(`/api/v1/filings/${f.id}/result`)
+          .set(auth(w.agencyKey))
+          .send({ conductedAt: h.clock.now().toISOString(), outcome: 'no_issues', summary: '未发现问题' });
       }
       return { plannedStart: fromNow(60 * DAY), plannedEnd: fromNow(60 * DAY + HOUR) };
     },
@@ -113,7 +132,12 @@ const scenarios: { id: string; severity: 'block' | 'warn'; setup?: (w: World) =>
   {
     id: 'filing.emergency-late',
     severity: 'block',
-    setup: async () => ({ type: 'emergency', reason: '突发危化品泄漏处置', plannedStart: fromNow(-30 * HOUR), plannedEnd: fromNow(-26 * HOUR) }),
+    setup: async () => ({
+      type: 'emergency',
+      reason: '突发危化品泄漏处置',
+      plannedStart: fromNow(-30 * HOUR),
+      plannedEnd: fromNow(-26 * HOUR),
+    }),
   },
   {
     id: 'filing.emergency-now',
@@ -148,13 +172,27 @@ describe('every catalog rule fires through the API', () => {
     await writeFile(
       join(dir, 'county.json'),
       JSON.stringify({
-        id: 'quiet-county', version: '1.0.0', title: { 'zh-CN': '宁静日', en: 'quiet days' }, jurisdiction: '110101',
-        effectiveFrom: '2025-01-01', enabled: true, rules: [], overrides: [{ id: 'quiet.days-of-month', enabled: true, params: { fromDay: 1, toDay: 31 } }],
+        id: 'quiet-county',
+        version: '1.0.0',
+        title: { 'zh-CN': '宁静日', en: 'quiet days' },
+        jurisdiction: '110101',
+        effectiveFrom: '2025-01-01',
+        enabled: true,
+        rules: [],
+        overrides: [{ id: 'quiet.days-of-month', enabled: true, params: { fromDay: 1, toDay: 31 } }],
       }),
     );
     const rules = new RuleSetRegistry(dir, h.log);
     await rules.reload();
-    const api = supertest(createApp({ services: createServices({ ...h.runtime.services.ctx, rules }), log: h.log, bodyLimit: 65536, verifyRateLimit: 1000, version: 't' }));
+    const api = supertest(
+      createApp({
+        services: createServices({ ...h.runtime.services.ctx, rules }),
+        log: h.log,
+        bodyLimit: 65536,
+        verifyRateLimit: 1000,
+        version: 't',
+      }),
+    );
     const w = await world('110101');
     const res = await api.post('/api/v1/filings/check').set(auth(w.agencyKey)).send(filingBody(w));
     expect(res.body.decision.findings.map((f: { ruleId: string }) => f.ruleId)).to.include('quiet.days-of-month');

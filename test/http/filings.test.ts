@@ -8,7 +8,12 @@ async function counts() {
   const db = h.runtime.store.db;
   const n = async (t: 'filings' | 'filing_attempts' | 'decisions' | 'audit_events') =>
     Number((await db.selectFrom(t).select(db.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
-  return { filings: await n('filings'), attempts: await n('filing_attempts'), decisions: await n('decisions'), audit: await n('audit_events') };
+  return {
+    filings: await n('filings'),
+    attempts: await n('filing_attempts'),
+    decisions: await n('decisions'),
+    audit: await n('audit_events'),
+  };
 }
 
 describe('filings API', () => {
@@ -21,7 +26,14 @@ describe('filings API', () => {
     expect(filing.filingNo).to.match(new RegExp(`^110101-${localYear(h.clock.now(), 'Asia/Shanghai')}-\\d{7}$`));
     expect(filing.verifyCode).to.match(/^[2-9A-HJ-NP-Z]{14}$/);
     expect(filing.verifyUrl).to.equal(`http://verify.test/v/${filing.verifyCode}`);
-    expect(filing).to.include({ status: 'filed', agencyId: w.agencyId, enterpriseUscc: w.uscc, type: 'routine', onSite: true, purpose: 'inspection' });
+    expect(filing).to.include({
+      status: 'filed',
+      agencyId: w.agencyId,
+      enterpriseUscc: w.uscc,
+      type: 'routine',
+      onSite: true,
+      purpose: 'inspection',
+    });
     expect(decision.outcome).to.equal('allow');
     expect(decision.ruleSets[0].id).to.equal('national-baseline');
 
@@ -36,22 +48,48 @@ describe('filings API', () => {
     const h = await harness();
     for (const url of ['/api/v1/filings', '/api/v1/filings/', '/api/v1/filings?via=router']) {
       const w = await world();
-      const filed = await h.api().post(url).set(auth(w.agencyKey)).send(filingBody(w, {}, h.clock.now()));
+      const filed = await h
+        .api()
+        .post(url)
+        .set(auth(w.agencyKey))
+        .send(filingBody(w, {}, h.clock.now()));
       expect(filed.status, url).to.equal(201);
       expect(filed.body.decision.outcome, url).to.equal('allow');
       expect(filed.headers['x-request-id'], url).to.be.a('string');
       expect(filed.headers['x-content-type-options'], url).to.equal('nosniff');
       // one inspector: refused either way
-      const alone = await h.api().post(url).set(auth(w.agencyKey)).send(filingBody(w, { inspectorIds: w.inspectorIds.slice(0, 1) }, h.clock.now()));
+      const alone = await h
+        .api()
+        .post(url)
+        .set(auth(w.agencyKey))
+        .send(filingBody(w, { inspectorIds: w.inspectorIds.slice(0, 1) }, h.clock.now()));
       expect(alone.status, url).to.equal(422);
       const broken = await h.api().post(url).set(auth(w.agencyKey)).set('Content-Type', 'application/json').send('{"enterpriseUscc":');
       expect(broken.status, url).to.equal(400);
       expect(broken.body.error.details, url).to.be.an('array').that.is.not.empty;
-      expect((await h.api().post(url).send(filingBody(w, {}, h.clock.now()))).status, url).to.equal(401);
-      expect((await h.api().post(url).set(auth(w.enterpriseKey)).send(filingBody(w, {}, h.clock.now()))).status, url).to.equal(403);
+      expect(
+        (
+          await h
+            .api()
+            .post(url)
+            .send(filingBody(w, {}, h.clock.now()))
+        ).status,
+        url,
+      ).to.equal(401);
+      expect(
+        (
+          await h
+            .api()
+            .post(url)
+            .set(auth(w.enterpriseKey))
+            .send(filingBody(w, {}, h.clock.now()))
+        ).status,
+        url,
+      ).to.equal(403);
     }
     const metrics = (await h.api().get('/metrics')).text;
-    const filedCount = /http_request_duration_seconds_count\{[^}]*method="POST"[^}]*route="\/api\/v1\/filings"[^}]*status="201"[^}]*\} (\d+)/.exec(metrics);
+    const filedCount =
+      /http_request_duration_seconds_count\{[^}]*method="POST"[^}]*route="\/api\/v1\/filings"[^}]*status="201"[^}]*\} (\d+)/.exec(metrics);
     expect(Number(filedCount?.[1])).to.be.at.least(3);
   });
 
@@ -67,7 +105,11 @@ describe('filings API', () => {
     const after = await counts();
     expect(after.filings).to.equal(before.filings);
     expect(after.attempts).to.equal(before.attempts + 1);
-    const attempt = await h.runtime.store.db.selectFrom('filing_attempts').selectAll().where('enterprise_uscc', '=', w.uscc).executeTakeFirstOrThrow();
+    const attempt = await h.runtime.store.db
+      .selectFrom('filing_attempts')
+      .selectAll()
+      .where('enterprise_uscc', '=', w.uscc)
+      .executeTakeFirstOrThrow();
     expect(attempt.agency_id).to.equal(w.agencyId);
   });
 
@@ -85,7 +127,7 @@ describe('filings API', () => {
     expect(strip(filed.body.decision)).to.deep.equal(strip(checked.body.decision));
   });
 
-  it('refuses unknown enterprises, inspectors and joint agencies, and another agency\'s inspectors, changing nothing', async () => {
+  it("refuses unknown enterprises, inspectors and joint agencies, and another agency's inspectors, changing nothing", async () => {
     const w = await world();
     const other = await world();
     const before = await counts();
@@ -108,7 +150,7 @@ describe('filings API', () => {
     expect(await counts()).to.deep.equal(before);
   });
 
-  it('a joint filing may use the joint agency\'s inspectors', async () => {
+  it("a joint filing may use the joint agency's inspectors", async () => {
     const w = await world();
     const partner = await world();
     const res = await file(w, { inspectorIds: [w.inspectorIds[0], partner.inspectorIds[0]], jointAgencyIds: [partner.agencyId] });
@@ -120,11 +162,19 @@ describe('filings API', () => {
     const w = await world();
     const a = (await file(w)).body.filing;
     const conductedAt = h.clock.now().toISOString();
-    const done = await h.api().post(`/api/v1/filings/${a.id}/result`).set(auth(w.agencyKey)).send({ conductedAt, outcome: 'no_issues', summary: '未发现问题' });
+    const done = await h
+      .api()
+      .post(`/api/v1/filings/${a.id}/result`)
+      .set(auth(w.agencyKey))
+      .send({ conductedAt, outcome: 'no_issues', summary: '未发现问题' });
     expect(done.status).to.equal(200);
     expect(done.body.status).to.equal('completed');
     expect(done.body.result).to.deep.equal({ outcome: 'no_issues', conductedAt, summary: '未发现问题' });
-    const again = await h.api().post(`/api/v1/filings/${a.id}/result`).set(auth(w.agencyKey)).send({ conductedAt, outcome: 'penalty', summary: 'x' });
+    const again = await h
+      .api()
+      .post(`/api/v1/filings/${a.id}/result`)
+      .set(auth(w.agencyKey))
+      .send({ conductedAt, outcome: 'penalty', summary: 'x' });
     expect(again.status).to.equal(409);
     const cancelDone = await h.api().post(`/api/v1/filings/${a.id}/cancel`).set(auth(w.agencyKey)).send({ reason: '计划调整' });
     expect(cancelDone.status).to.equal(409);
@@ -133,9 +183,18 @@ describe('filings API', () => {
     const cancelled = await h.api().post(`/api/v1/filings/${b.id}/cancel`).set(auth(w.agencyKey)).send({ reason: '合并为联合检查' });
     expect(cancelled.status).to.equal(200);
     expect(cancelled.body).to.include({ status: 'cancelled', cancelReason: '合并为联合检查' });
-    const future = await h.api().post(`/api/v1/filings/${b.id}/result`).set(auth(w.agencyKey)).send({ conductedAt: fromNow(86_400_000), outcome: 'no_issues', summary: 'x' });
+    const future = await h
+      .api()
+      .post(`/api/v1/filings/${b.id}/result`)
+      .set(auth(w.agencyKey))
+      .send({ conductedAt: fromNow(86_400_000), outcome: 'no_issues', summary: 'x' });
     expect(future.status).to.equal(400);
-    const actions = await h.runtime.store.db.selectFrom('audit_events').select('action').where('entity_id', 'in', [a.id, b.id]).orderBy('id').execute();
+    const actions = await h.runtime.store.db
+      .selectFrom('audit_events')
+      .select('action')
+      .where('entity_id', 'in', [a.id, b.id])
+      .orderBy('id')
+      .execute();
     expect(actions.map((x) => x.action)).to.deep.equal(['filing.filed', 'filing.completed', 'filing.filed', 'filing.cancelled']);
   });
 
@@ -170,11 +229,18 @@ describe('filings API', () => {
     expect(replay.headers['idempotent-replayed']).to.equal('true');
     expect(replay.body).to.deep.equal(first.body);
     expect(await counts()).to.deep.equal(before);
-    const other = await h.api().post('/api/v1/filings').set(auth(w.agencyKey)).set('Idempotency-Key', 'k-1').send({ ...body, itemCodes: ['SAFE-02'] });
+    const other = await h
+      .api()
+      .post('/api/v1/filings')
+      .set(auth(w.agencyKey))
+      .set('Idempotency-Key', 'k-1')
+      .send({ ...body, itemCodes: ['SAFE-02'] });
     expect(other.status).to.equal(409);
     // keys are per API key: another agency may use the same string
     const w2 = await world();
-    expect((await h.api().post('/api/v1/filings').set(auth(w2.agencyKey)).set('Idempotency-Key', 'k-1').send(filingBody(w2))).status).to.equal(201);
+    expect(
+      (await h.api().post('/api/v1/filings').set(auth(w2.agencyKey)).set('Idempotency-Key', 'k-1').send(filingBody(w2))).status,
+    ).to.equal(201);
   });
 
   it('a filing shows the decision as it was made, even when a later filing is judged differently', async () => {

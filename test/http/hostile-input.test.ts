@@ -7,16 +7,32 @@ import { admin, auth, filingBody, unique, world, type World } from '../support/f
 // Hostile input is bad input: always a 4xx that says what is wrong, never a 500, never a crash.
 
 /** Sends raw bytes as a JSON body (supertest would re-encode a string). */
-async function rawPost(path: string, headers: Record<string, string>, body: Buffer): Promise<{ status: number; json: { error: { code: string; message: string } } }> {
+async function rawPost(
+  path: string,
+  headers: Record<string, string>,
+  body: Buffer,
+): Promise<{ status: number; json: { error: { code: string; message: string } } }> {
   const h = await harness();
   const server = h.runtime.app.listen(0);
   try {
     const port = (server.address() as AddressInfo).port;
     return await new Promise((resolve, reject) => {
-      const req = request({ host: '127.0.0.1', port, path, method: 'POST', headers: { 'content-type': 'application/json', 'content-length': String(body.length), ...headers } }, (res) => {
-        let text = '';
-        res.setEncoding('utf8').on('data', (d: string) => (text += d)).on('end', () => resolve({ status: res.statusCode ?? 0, json: JSON.parse(text) }));
-      });
+      const req = request(
+        {
+          host: '127.0.0.1',
+          port,
+          path,
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'content-length': String(body.length), ...headers },
+        },
+        (res) => {
+          let text = '';
+          res
+            .setEncoding('utf8')
+            .on('data', (d: string) => (text += d))
+            .on('end', () => resolve({ status: res.statusCode ?? 0, json: JSON.parse(text) }));
+        },
+      );
       req.on('error', reject);
       req.end(body);
     });
@@ -35,8 +51,17 @@ describe('hostile input', () => {
     const h = await harness();
     for (const depth of [33, 5_000, 20_000]) {
       const deep = `${'['.repeat(depth)}${']'.repeat(depth)}`;
-      for (const [path, key] of [['/api/v1/filings', auth(w.agencyKey)], ['/api/v1/agencies', admin]] as const) {
-        const res = await h.api().post(path).set(key).set('Content-Type', 'application/json').set('Accept-Language', 'en').send(`{"itemCodes": ${deep}}`);
+      for (const [path, key] of [
+        ['/api/v1/filings', auth(w.agencyKey)],
+        ['/api/v1/agencies', admin],
+      ] as const) {
+        const res = await h
+          .api()
+          .post(path)
+          .set(key)
+          .set('Content-Type', 'application/json')
+          .set('Accept-Language', 'en')
+          .send(`{"itemCodes": ${deep}}`);
         expect(res.status, `${path} depth ${depth}`).to.equal(400);
         expect(res.body.error.message).to.include('nested too deeply');
       }
@@ -60,13 +85,21 @@ describe('hostile input', () => {
     const h = await harness();
     const db = h.runtime.store.db;
     const before = await db.selectFrom('agencies').select('id').execute();
-    const body = Buffer.concat([Buffer.from('{"code": "BAD-UTF8", "name": "局'), Buffer.from([0xc3, 0x28, 0xff]), Buffer.from('", "region": "110101", "items": []}')]);
+    const body = Buffer.concat([
+      Buffer.from('{"code": "BAD-UTF8", "name": "局'),
+      Buffer.from([0xc3, 0x28, 0xff]),
+      Buffer.from('", "region": "110101", "items": []}'),
+    ]);
     const res = await rawPost('/api/v1/agencies', { ...admin, 'accept-language': 'en' }, body);
     expect(res.status).to.equal(400);
     expect(res.json.error.message).to.include('not valid UTF-8');
     expect(await db.selectFrom('agencies').select('id').execute()).to.have.length(before.length);
     // well-formed Chinese goes through
-    const good = await rawPost('/api/v1/agencies', admin, Buffer.from(JSON.stringify({ code: unique('UTF8-'), name: '西丰县市场监督管理局', region: '110101', items: [] })));
+    const good = await rawPost(
+      '/api/v1/agencies',
+      admin,
+      Buffer.from(JSON.stringify({ code: unique('UTF8-'), name: '西丰县市场监督管理局', region: '110101', items: [] })),
+    );
     expect(good.status).to.equal(201);
   });
 
@@ -78,23 +111,53 @@ describe('hostile input', () => {
       ['/api/v1/agencies', admin, { code: 'SURR-1', name: '局\ud83d', region: '110101', items: [] }],
       ['/api/v1/keys', admin, { role: 'supervisor', name: '\ud800' }],
     ] as const) {
-      const res = await h.api().post(path).set(key).set('Content-Type', 'application/json').set('Accept-Language', 'en').send(JSON.stringify(body));
+      const res = await h
+        .api()
+        .post(path)
+        .set(key)
+        .set('Content-Type', 'application/json')
+        .set('Accept-Language', 'en')
+        .send(JSON.stringify(body));
       expect(res.status, `${path} ${JSON.stringify(res.body)}`).to.equal(400);
       expect(res.body.error.details[0].message).to.include('lone surrogate');
     }
     // a real astral character (a surrogate pair) is fine
-    expect((await h.api().post('/api/v1/filings/check').set(auth(w.agencyKey)).send({ ...filingBody(w), onSiteJustification: '现场核实 😀' })).status).to.equal(200);
+    expect(
+      (
+        await h
+          .api()
+          .post('/api/v1/filings/check')
+          .set(auth(w.agencyKey))
+          .send({ ...filingBody(w), onSiteJustification: '现场核实 😀' })
+      ).status,
+    ).to.equal(200);
   });
 
   it('dates JavaScript or the database cannot hold are 400: a leap second, year 0000, year 10000 in Shanghai', async () => {
     const h = await harness();
     for (const at of ['2027-06-30T23:59:60Z', '0000-01-01T00:00:00Z', '9999-12-31T20:00:00Z']) {
-      const res = await h.api().post('/api/v1/filings/check').set(auth(w.agencyKey)).send(filingBody(w, { plannedStart: at }));
+      const res = await h
+        .api()
+        .post('/api/v1/filings/check')
+        .set(auth(w.agencyKey))
+        .send(filingBody(w, { plannedStart: at }));
       expect(res.status, at).to.equal(400);
       expect(res.body.error.details.map((d: { path: string }) => d.path)).to.include('/plannedStart');
-      expect((await h.api().get(`/api/v1/filings?from=${encodeURIComponent(at)}`).set(auth(w.agencyKey))).status, at).to.equal(400);
+      expect(
+        (
+          await h
+            .api()
+            .get(`/api/v1/filings?from=${encodeURIComponent(at)}`)
+            .set(auth(w.agencyKey))
+        ).status,
+        at,
+      ).to.equal(400);
     }
-    const inspector = await h.api().post(`/api/v1/agencies/${w.agencyId}/inspectors`).set(admin).send({ name: '张三', credentialNo: 'LN99990000001', validUntil: '0000-01-01' });
+    const inspector = await h
+      .api()
+      .post(`/api/v1/agencies/${w.agencyId}/inspectors`)
+      .set(admin)
+      .send({ name: '张三', credentialNo: 'LN99990000001', validUntil: '0000-01-01' });
     expect(inspector.status).to.equal(400);
   });
 
@@ -118,10 +181,16 @@ describe('hostile input', () => {
   it('the same thing created by ten requests at once: one 201, the rest 409, never a 500', async () => {
     const h = await harness();
     const code = unique('RACE-');
-    const all = await Promise.all(Array.from({ length: 10 }, () => h.api().post('/api/v1/agencies').set(admin).send({ code, name: '并发局', region: '110101', items: [] })));
+    const all = await Promise.all(
+      Array.from({ length: 10 }, () =>
+        h.api().post('/api/v1/agencies').set(admin).send({ code, name: '并发局', region: '110101', items: [] }),
+      ),
+    );
     expect(all.map((r) => r.status).sort()).to.deep.equal([201, ...Array(9).fill(409)]);
     const uscc = (await import('../support/fixtures.js')).randomUscc('110101');
-    const firms = await Promise.all(Array.from({ length: 10 }, () => h.api().post('/api/v1/enterprises').set(admin).send({ uscc, name: '并发企业', region: '110101' })));
+    const firms = await Promise.all(
+      Array.from({ length: 10 }, () => h.api().post('/api/v1/enterprises').set(admin).send({ uscc, name: '并发企业', region: '110101' })),
+    );
     expect(firms.map((r) => r.status).sort()).to.deep.equal([201, ...Array(9).fill(409)]);
     expect(h.logs.text()).not.to.include('unhandled error');
   });
@@ -134,8 +203,13 @@ describe('hostile input', () => {
     expect(en.body.error.message).to.equal('filing not found: fil_nope');
     const preferZh = await h.api().get('/api/v1/filings/fil_nope').set(admin).set('Accept-Language', 'en;q=0.2, zh-CN;q=0.9');
     expect(preferZh.body.error.message).to.equal('未找到备案：fil_nope');
-    expect((await h.api().get('/api/v1/filings/fil_nope').set(admin).set('Accept-Language', 'en;Q=0.1, zh;q=0.5')).body.error.message).to.equal('未找到备案：fil_nope');
-    const agencies = await h.api().get(`/api/v1/agencies?cursor=${Buffer.from(JSON.stringify('a\u0000')).toString('base64url')}`).set(admin);
+    expect(
+      (await h.api().get('/api/v1/filings/fil_nope').set(admin).set('Accept-Language', 'en;Q=0.1, zh;q=0.5')).body.error.message,
+    ).to.equal('未找到备案：fil_nope');
+    const agencies = await h
+      .api()
+      .get(`/api/v1/agencies?cursor=${Buffer.from(JSON.stringify('a\u0000')).toString('base64url')}`)
+      .set(admin);
     expect(agencies.status).to.equal(400);
     const notEn = await h.api().get('/api/v1/filings/fil_nope').set(admin).set('Accept-Language', 'en;q=0, zh;q=1');
     expect(notEn.body.error.message).to.equal('未找到备案：fil_nope');

@@ -7,7 +7,10 @@ import { admin, auth, file, filingBody, unique, world } from '../support/fixture
 
 async function filingsOf(uscc: string): Promise<number> {
   const db = (await harness()).runtime.store.db;
-  return Number((await db.selectFrom('filings').select(db.fn.countAll<number>().as('n')).where('enterprise_uscc', '=', uscc).executeTakeFirstOrThrow()).n);
+  return Number(
+    (await db.selectFrom('filings').select(db.fn.countAll<number>().as('n')).where('enterprise_uscc', '=', uscc).executeTakeFirstOrThrow())
+      .n,
+  );
 }
 const key = () => `idem-${Math.random().toString(36).slice(2)}`;
 
@@ -23,7 +26,12 @@ describe('Idempotency-Key', () => {
     expect(again.status).to.equal(201);
     expect(again.headers['idempotent-replayed']).to.equal('true');
     expect(again.body).to.deep.equal(first.body);
-    const other = await h.api().post('/api/v1/filings').set(auth(w.agencyKey)).set('Idempotency-Key', k).send({ ...body, onSiteJustification: '另一个理由' });
+    const other = await h
+      .api()
+      .post('/api/v1/filings')
+      .set(auth(w.agencyKey))
+      .set('Idempotency-Key', k)
+      .send({ ...body, onSiteJustification: '另一个理由' });
     expect(other.status).to.equal(409);
     expect(other.body.error.details[0].path).to.equal('Idempotency-Key');
     expect(await filingsOf(w.uscc)).to.equal(1);
@@ -34,7 +42,9 @@ describe('Idempotency-Key', () => {
     const w = await world();
     const k = key();
     const body = filingBody(w);
-    const all = await Promise.all(Array.from({ length: 10 }, () => h.api().post('/api/v1/filings').set(auth(w.agencyKey)).set('Idempotency-Key', k).send(body)));
+    const all = await Promise.all(
+      Array.from({ length: 10 }, () => h.api().post('/api/v1/filings').set(auth(w.agencyKey)).set('Idempotency-Key', k).send(body)),
+    );
     expect(all.map((r) => r.status)).to.deep.equal(Array(10).fill(201));
     expect(new Set(all.map((r) => r.body.filing.id)).size).to.equal(1);
     expect(await filingsOf(w.uscc)).to.equal(1);
@@ -46,7 +56,12 @@ describe('Idempotency-Key', () => {
     const k = key();
     const [a, b] = await Promise.all([
       h.api().post('/api/v1/filings').set(auth(w.agencyKey)).set('Idempotency-Key', k).send(filingBody(w)),
-      h.api().post('/api/v1/filings').set(auth(w.agencyKey)).set('Idempotency-Key', k).send(filingBody(w, { onSiteJustification: '另一个理由' })),
+      h
+        .api()
+        .post('/api/v1/filings')
+        .set(auth(w.agencyKey))
+        .set('Idempotency-Key', k)
+        .send(filingBody(w, { onSiteJustification: '另一个理由' })),
     ]);
     expect([a.status, b.status].sort()).to.deep.equal([201, 409]);
     expect(await filingsOf(w.uscc)).to.equal(1);
@@ -78,7 +93,8 @@ describe('Idempotency-Key', () => {
     const w = await world();
     const filing = (await file(w)).body.filing;
     const k = key();
-    const cancel = () => h.api().post(`/api/v1/filings/${filing.id}/cancel`).set(auth(w.agencyKey)).set('Idempotency-Key', k).send({ reason: '计划调整' });
+    const cancel = () =>
+      h.api().post(`/api/v1/filings/${filing.id}/cancel`).set(auth(w.agencyKey)).set('Idempotency-Key', k).send({ reason: '计划调整' });
     const first = await cancel();
     expect(first.status).to.equal(200);
     const again = await cancel();
@@ -86,7 +102,13 @@ describe('Idempotency-Key', () => {
     expect(again.body).to.deep.equal(first.body);
     const code = unique('IDEM-');
     const k3 = key();
-    const agency = () => h.api().post('/api/v1/agencies').set(admin).set('Idempotency-Key', k3).send({ code, name: '幂等测试局', region: '110101', items: [] });
+    const agency = () =>
+      h
+        .api()
+        .post('/api/v1/agencies')
+        .set(admin)
+        .set('Idempotency-Key', k3)
+        .send({ code, name: '幂等测试局', region: '110101', items: [] });
     const made = await agency();
     expect(made.status).to.equal(201);
     expect((await agency()).body).to.deep.equal(made.body);
@@ -95,7 +117,14 @@ describe('Idempotency-Key', () => {
   it('an API key is shown once: a retry says the key exists and that it was not stored', async () => {
     const h = await harness();
     const k = key();
-    const create = () => h.api().post('/api/v1/keys').set(admin).set('Idempotency-Key', k).set('Accept-Language', 'en').send({ role: 'supervisor', name: '幂等监督员' });
+    const create = () =>
+      h
+        .api()
+        .post('/api/v1/keys')
+        .set(admin)
+        .set('Idempotency-Key', k)
+        .set('Accept-Language', 'en')
+        .send({ role: 'supervisor', name: '幂等监督员' });
     const first = await create();
     expect(first.status).to.equal(201);
     const again = await create();

@@ -14,7 +14,11 @@ const HOUR = 3_600_000;
 describe('keys: list, expiry, revocation', () => {
   it('lists keys without the key or its hash, newest first, filtered by role and state', async () => {
     const h = await harness();
-    const made = await h.api().post('/api/v1/keys').set(admin).send({ role: 'supervisor', name: '县监督科', regions: ['2112'] });
+    const made = await h
+      .api()
+      .post('/api/v1/keys')
+      .set(admin)
+      .send({ role: 'supervisor', name: '县监督科', regions: ['2112'] });
     const list = await h.api().get('/api/v1/keys?role=supervisor&limit=500').set(admin);
     expect(list.status).to.equal(200);
     const mine = (list.body.items as Record<string, unknown>[]).find((k) => k.id === made.body.id);
@@ -25,11 +29,19 @@ describe('keys: list, expiry, revocation', () => {
   it('an expiring key works until its moment and is refused (401) from then on, pages included', async () => {
     const h = await harness();
     const w = await world();
-    const past = await h.api().post('/api/v1/keys').set(admin).send({ role: 'enterprise', uscc: w.uscc, name: '过期', expiresAt: fromNow(-HOUR) });
+    const past = await h
+      .api()
+      .post('/api/v1/keys')
+      .set(admin)
+      .send({ role: 'enterprise', uscc: w.uscc, name: '过期', expiresAt: fromNow(-HOUR) });
     expect(past.status).to.equal(400);
     expect(past.body.error.details[0].path).to.equal('/expiresAt');
     const until = later(2 * HOUR);
-    const made = await h.api().post('/api/v1/keys').set(admin).send({ role: 'enterprise', uscc: w.uscc, name: '两小时', expiresAt: until.toISOString() });
+    const made = await h
+      .api()
+      .post('/api/v1/keys')
+      .set(admin)
+      .send({ role: 'enterprise', uscc: w.uscc, name: '两小时', expiresAt: until.toISOString() });
     expect(made.status).to.equal(201);
     expect(made.body.expiresAt).to.equal(until.toISOString());
     expect((await h.api().get('/api/v1/filings').set(auth(made.body.key))).status).to.equal(200);
@@ -46,7 +58,10 @@ describe('keys: list, expiry, revocation', () => {
     const w = await world();
     expect((await h.api().get('/api/v1/filings').set(auth(w.agencyKey))).status).to.equal(200); // cached now
     const page = await signedIn(w.agencyKey);
-    const id = ((await h.api().get('/api/v1/keys?role=agency&limit=500').set(admin)).body.items as { id: string; agencyId: string }[]).find((k) => k.agencyId === w.agencyId)?.id ?? '';
+    const id =
+      ((await h.api().get('/api/v1/keys?role=agency&limit=500').set(admin)).body.items as { id: string; agencyId: string }[]).find(
+        (k) => k.agencyId === w.agencyId,
+      )?.id ?? '';
     const revoked = await h.api().delete(`/api/v1/keys/${id}`).set(admin);
     expect(revoked.status).to.equal(200);
     expect(revoked.body).to.include({ id, active: false });
@@ -75,7 +90,11 @@ describe('keys: list, expiry, revocation', () => {
   describe('the last admin key', () => {
     let rt: Runtime;
     before(async () => {
-      rt = await startRuntime(loadConfig({ RULES_DIR: 'rules', BOOTSTRAP_ADMIN_KEY: ADMIN_KEY, SCHEDULER: 'off' }), pino({ level: 'silent' }), { clock, dataDir: 'memory://', quiet: true });
+      rt = await startRuntime(
+        loadConfig({ RULES_DIR: 'rules', BOOTSTRAP_ADMIN_KEY: ADMIN_KEY, SCHEDULER: 'off' }),
+        pino({ level: 'silent' }),
+        { clock, dataDir: 'memory://', quiet: true },
+      );
     });
     after(async () => {
       await rt?.close();
@@ -83,13 +102,18 @@ describe('keys: list, expiry, revocation', () => {
     it('cannot be revoked: nobody would be left to administer', async () => {
       const only = (await supertest(rt.app).get('/api/v1/keys?role=admin').set(admin)).body.items as { id: string }[];
       expect(only).to.have.length(1);
-      const res = await supertest(rt.app).delete(`/api/v1/keys/${only[0]?.id ?? ''}`).set(admin);
+      const res = await supertest(rt.app)
+        .delete(`/api/v1/keys/${only[0]?.id ?? ''}`)
+        .set(admin);
       expect(res.status).to.equal(409);
       expect((await supertest(rt.app).get('/api/v1/keys').set(admin)).status).to.equal(200);
     });
     it('two admins revoking each other at the same moment leave one of them', async () => {
       const first = ((await supertest(rt.app).get('/api/v1/keys?role=admin').set(admin)).body.items as { id: string }[])[0]?.id ?? '';
-      const second = (await supertest(rt.app).post('/api/v1/keys').set(admin).send({ role: 'admin', name: '第二位管理员' })).body as { id: string; key: string };
+      const second = (await supertest(rt.app).post('/api/v1/keys').set(admin).send({ role: 'admin', name: '第二位管理员' })).body as {
+        id: string;
+        key: string;
+      };
       const [a, b] = await Promise.all([
         supertest(rt.app).delete(`/api/v1/keys/${second.id}`).set(admin),
         supertest(rt.app).delete(`/api/v1/keys/${first}`).set(auth(second.key)),
@@ -97,7 +121,9 @@ describe('keys: list, expiry, revocation', () => {
       // one revocation wins; the other is refused as the last admin (409), or finds its own key gone (401)
       expect([a.status, b.status].filter((s) => s === 200)).to.have.length(1);
       expect([a.status, b.status].filter((s) => s !== 200)[0]).to.be.oneOf([401, 409]);
-      const left = (await rt.store.db.selectFrom('api_keys').select('id').where('role', '=', 'admin').where('revoked_at', 'is', null).execute()).length;
+      const left = (
+        await rt.store.db.selectFrom('api_keys').select('id').where('role', '=', 'admin').where('revoked_at', 'is', null).execute()
+      ).length;
       expect(left).to.equal(1);
     });
   });
@@ -108,7 +134,10 @@ describe('keys: list, expiry, revocation', () => {
       const h = await harness();
       const w = await world();
       expect((await supertest(other().app).get('/api/v1/filings').set(auth(w.enterpriseKey))).status).to.equal(200); // cached there
-      const id = ((await h.api().get('/api/v1/keys?role=enterprise&limit=500').set(admin)).body.items as { id: string; uscc: string }[]).find((k) => k.uscc === w.uscc)?.id ?? '';
+      const id =
+        ((await h.api().get('/api/v1/keys?role=enterprise&limit=500').set(admin)).body.items as { id: string; uscc: string }[]).find(
+          (k) => k.uscc === w.uscc,
+        )?.id ?? '';
       expect((await h.api().delete(`/api/v1/keys/${id}`).set(admin)).status).to.equal(200);
       // the NOTIFY travels on its own connection: a deadline, not a sleep (it arrives in milliseconds)
       await waitFor(async () => (await supertest(other().app).get('/api/v1/filings').set(auth(w.enterpriseKey))).status === 401, 2_000);

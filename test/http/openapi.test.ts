@@ -13,7 +13,13 @@ interface Response {
   content?: Record<string, { schema: Schema }>;
 }
 interface Doc {
-  paths: Record<string, Record<string, { requestBody?: { content: Record<string, { schema: Schema; example?: unknown }> }; responses: Record<string, Response> }>>;
+  paths: Record<
+    string,
+    Record<
+      string,
+      { requestBody?: { content: Record<string, { schema: Schema; example?: unknown }> }; responses: Record<string, Response> }
+    >
+  >;
   components: { schemas: Record<string, Schema>; responses: Record<string, Response> };
 }
 
@@ -48,7 +54,8 @@ describe('OpenAPI document', () => {
   it('the request schema in the document is the one the server validates with', async () => {
     const h = await harness();
     const doc = (await h.api().get('/openapi.json')).body;
-    const schema = doc.components.schemas[doc.paths['/api/v1/filings'].post.requestBody.content['application/json'].schema.$ref.split('/').pop()];
+    const schema =
+      doc.components.schemas[doc.paths['/api/v1/filings'].post.requestBody.content['application/json'].schema.$ref.split('/').pop()];
     expect(schema.additionalProperties).to.equal(false);
     expect(schema.required).to.include.members(['enterpriseUscc', 'type', 'itemCodes', 'inspectorIds', 'plannedStart', 'plannedEnd']);
     expect(schema.properties.type.enum).to.deep.equal(['routine', 'case', 'special', 'random', 'emergency']);
@@ -73,7 +80,15 @@ describe('OpenAPI document', () => {
       }
     }
     // a shape is described once and referred to: no decision is spelled out inside an operation
-    expect(Object.keys(doc.components.schemas)).to.include.members(['ErrorResponse', 'Filing', 'Decision', 'Finding', 'Verification', 'Violation', 'Enterprise']);
+    expect(Object.keys(doc.components.schemas)).to.include.members([
+      'ErrorResponse',
+      'Filing',
+      'Decision',
+      'Finding',
+      'Verification',
+      'Violation',
+      'Enterprise',
+    ]);
     expect(JSON.stringify(doc.paths)).not.to.include('evaluatedAt');
     expect(doc.paths['/api/v1/filings/{id}']?.get?.responses['401']).to.deep.equal({ $ref: '#/components/responses/Unauthorized' });
   });
@@ -94,7 +109,13 @@ describe('OpenAPI document', () => {
         expect(validate(media.example), `${method} ${path}: ${ajv.errorsText(validate.errors)}`).to.equal(true);
       }
     }
-    expect(withExamples).to.include.members(['post /api/v1/filings', 'post /api/v1/agencies', 'post /api/v1/enterprises', 'post /api/v1/keys', 'post /api/v1/reports']);
+    expect(withExamples).to.include.members([
+      'post /api/v1/filings',
+      'post /api/v1/agencies',
+      'post /api/v1/enterprises',
+      'post /api/v1/keys',
+      'post /api/v1/reports',
+    ]);
   });
 
   it('serves interactive docs at /docs', async () => {

@@ -19,7 +19,12 @@ describe('everyday operations: agencies, inspectors, enterprises', () => {
     expect((await file(w)).status).to.equal(201);
     expect((await h.api().patch('/api/v1/agencies/ag_nope').set(admin).send({ active: false })).status).to.equal(404);
     expect((await h.api().patch(`/api/v1/agencies/${w.agencyId}`).set(admin).send({ active: 'no' })).status).to.equal(400);
-    const events = await h.runtime.store.db.selectFrom('audit_events').select('action').where('entity_id', '=', w.agencyId).orderBy('seq').execute();
+    const events = await h.runtime.store.db
+      .selectFrom('audit_events')
+      .select('action')
+      .where('entity_id', '=', w.agencyId)
+      .orderBy('seq')
+      .execute();
     expect(events.map((e) => e.action)).to.include.members(['agency.deactivated', 'agency.activated']);
   });
 
@@ -46,12 +51,19 @@ describe('everyday operations: agencies, inspectors, enterprises', () => {
     expect((await patch({ items: [item('FIRE-01', '《消防法》第五十三条'), item('NEW-01')] })).status).to.equal(200);
     expect(ruleIds((await fileAt(['SAFE-01'])).body)).to.include('items.published');
     const page = await h.api().get(`/api/v1/verify/${before.body.filing.verifyCode}`);
-    expect(page.body.filing.items).to.deep.include({ code: 'SAFE-01', name: '事项 SAFE-01', basis: '依据', agency: page.body.filing.agency.name });
+    expect(page.body.filing.items).to.deep.include({
+      code: 'SAFE-01',
+      name: '事项 SAFE-01',
+      basis: '依据',
+      agency: page.body.filing.agency.name,
+    });
 
     // rewriting what a filing cites is refused, in the caller's language, and changes nothing
     const rewrite = await patch({ items: [item('NEW-01'), item('SAFE-01', '另一个依据')] }).set('Accept-Language', 'zh-CN');
     expect(rewrite.status).to.equal(409);
-    expect(rewrite.body.error.details).to.deep.equal([{ path: '/items/1', message: '检查事项“SAFE-01”已被备案引用，其名称和依据不能改写' }]);
+    expect(rewrite.body.error.details).to.deep.equal([
+      { path: '/items/1', message: '检查事项“SAFE-01”已被备案引用，其名称和依据不能改写' },
+    ]);
     const now = await h.api().get(`/api/v1/agencies/${w.agencyId}`).set(admin);
     expect(now.body.items.map((i: { code: string }) => i.code)).to.deep.equal(['FIRE-01', 'NEW-01']);
 
@@ -62,7 +74,13 @@ describe('everyday operations: agencies, inspectors, enterprises', () => {
     expect((await patch({ items: [item('A'), item('A')] })).body.error.details[0].path).to.equal('/items/1/code');
     expect((await patch({})).status).to.equal(400);
     expect((await h.api().patch(`/api/v1/agencies/${w.agencyId}`).set(auth(w.agencyKey)).send({ items: [] })).status).to.equal(403);
-    const events = await h.runtime.store.db.selectFrom('audit_events').select(['action', 'payload']).where('entity_id', '=', w.agencyId).where('action', '=', 'agency.items_changed').orderBy('seq').execute();
+    const events = await h.runtime.store.db
+      .selectFrom('audit_events')
+      .select(['action', 'payload'])
+      .where('entity_id', '=', w.agencyId)
+      .where('action', '=', 'agency.items_changed')
+      .orderBy('seq')
+      .execute();
     expect(events.map((e) => e.payload)).to.deep.equal([
       { published: ['NEW-01'], revised: ['FIRE-01'], withdrawn: ['SAFE-02'] },
       { published: [], revised: [], withdrawn: ['SAFE-01'] },
@@ -75,10 +93,21 @@ describe('everyday operations: agencies, inspectors, enterprises', () => {
     const w = await world();
     const [first] = w.inspectorIds;
     const other = await createAgency();
-    const foreign = await h.api().post(`/api/v1/agencies/${w.agencyId}/inspectors/${first}/revoke`).set(auth(other.key)).send({ reason: '调离执法岗位' });
+    const foreign = await h
+      .api()
+      .post(`/api/v1/agencies/${w.agencyId}/inspectors/${first}/revoke`)
+      .set(auth(other.key))
+      .send({ reason: '调离执法岗位' });
     expect(foreign.status).to.equal(403);
-    expect((await h.api().post(`/api/v1/agencies/${other.id}/inspectors/${first}/revoke`).set(auth(other.key)).send({ reason: '调离执法岗位' })).status).to.equal(404);
-    const res = await h.api().post(`/api/v1/agencies/${w.agencyId}/inspectors/${first}/revoke`).set(auth(w.agencyKey)).send({ reason: '调离执法岗位' });
+    expect(
+      (await h.api().post(`/api/v1/agencies/${other.id}/inspectors/${first}/revoke`).set(auth(other.key)).send({ reason: '调离执法岗位' }))
+        .status,
+    ).to.equal(404);
+    const res = await h
+      .api()
+      .post(`/api/v1/agencies/${w.agencyId}/inspectors/${first}/revoke`)
+      .set(auth(w.agencyKey))
+      .send({ reason: '调离执法岗位' });
     expect(res.status).to.equal(200);
     expect(res.body.revokedAt).to.be.a('string');
     expect(res.body.validUntil).to.equal(addDays(localDate(h.clock.now(), 'Asia/Shanghai'), -1));
@@ -94,17 +123,29 @@ describe('everyday operations: agencies, inspectors, enterprises', () => {
     const h = await harness();
     const quiet = await createEnterprise('320581', { name: '常熟%特别_纺织有限公司', riskClass: 'B', noDisturb: true });
     await createEnterprise('320581', { name: '常熟普通纺织有限公司', riskClass: 'C' });
-    const byName = await h.api().get(`/api/v1/enterprises?q=${encodeURIComponent('%特别_')}`).set(admin);
+    const byName = await h
+      .api()
+      .get(`/api/v1/enterprises?q=${encodeURIComponent('%特别_')}`)
+      .set(admin);
     expect(byName.status).to.equal(200);
     expect(byName.body.items.map((e: { uscc: string }) => e.uscc)).to.deep.equal([quiet]);
-    const byCode = await h.api().get(`/api/v1/enterprises?q=${quiet.slice(0, 12).toLowerCase()}`).set(admin);
+    const byCode = await h
+      .api()
+      .get(`/api/v1/enterprises?q=${quiet.slice(0, 12).toLowerCase()}`)
+      .set(admin);
     expect(byCode.body.items.map((e: { uscc: string }) => e.uscc)).to.include(quiet);
     const filtered = await h.api().get('/api/v1/enterprises?region=320581&riskClass=B&noDisturb=true').set(admin);
     expect(filtered.body.items.map((e: { uscc: string }) => e.uscc)).to.deep.equal([quiet]);
-    const elsewhere = await h.api().get('/api/v1/enterprises?region=3205').set(auth(await createKey({ role: 'supervisor', regions: ['1101'] })));
+    const elsewhere = await h
+      .api()
+      .get('/api/v1/enterprises?region=3205')
+      .set(auth(await createKey({ role: 'supervisor', regions: ['1101'] })));
     expect(elsewhere.body.items).to.deep.equal([]);
     const page1 = await h.api().get('/api/v1/enterprises?region=3205&limit=1').set(admin);
-    const page2 = await h.api().get(`/api/v1/enterprises?region=3205&limit=1&cursor=${encodeURIComponent(page1.body.nextCursor)}`).set(admin);
+    const page2 = await h
+      .api()
+      .get(`/api/v1/enterprises?region=3205&limit=1&cursor=${encodeURIComponent(page1.body.nextCursor)}`)
+      .set(admin);
     expect(page2.body.items[0].uscc > page1.body.items[0].uscc).to.equal(true);
   });
 
@@ -120,7 +161,12 @@ describe('everyday operations: agencies, inspectors, enterprises', () => {
     expect(ruleIds(next.body)).to.include('enterprise.no-disturb');
     expect((await h.api().patch(`/api/v1/enterprises/${w.uscc}`).set(admin).send({})).status).to.equal(400);
     expect((await h.api().patch(`/api/v1/enterprises/${w.uscc}`).set(admin).send({ region: '12' })).status).to.equal(400);
-    const event = await h.runtime.store.db.selectFrom('audit_events').select(['action', 'payload']).where('entity_id', '=', w.uscc).where('action', '=', 'enterprise.updated').executeTakeFirstOrThrow();
+    const event = await h.runtime.store.db
+      .selectFrom('audit_events')
+      .select(['action', 'payload'])
+      .where('entity_id', '=', w.uscc)
+      .where('action', '=', 'enterprise.updated')
+      .executeTakeFirstOrThrow();
     expect(event.payload).to.deep.include({ noDisturb: { from: false, to: true }, riskClass: { from: 'D', to: 'A' } });
   });
 
@@ -138,8 +184,15 @@ describe('everyday operations: agencies, inspectors, enterprises', () => {
     const w = await world();
     const zh = await file(w, { plannedStart: '2026-13-01 09:00' });
     expect(zh.status).to.equal(400);
-    expect(zh.body.error.details.find((d: { path: string }) => d.path === '/plannedStart').message).to.include('例如 2026-12-01T09:00:00+08:00');
-    const en = await h.api().post('/api/v1/keys').set(admin).set('Accept-Language', 'en').send({ role: 'supervisor', name: 'n', expiresAt: 'tomorrow' });
+    expect(zh.body.error.details.find((d: { path: string }) => d.path === '/plannedStart').message).to.include(
+      '例如 2026-12-01T09:00:00+08:00',
+    );
+    const en = await h
+      .api()
+      .post('/api/v1/keys')
+      .set(admin)
+      .set('Accept-Language', 'en')
+      .send({ role: 'supervisor', name: 'n', expiresAt: 'tomorrow' });
     expect(en.body.error.details[0].message).to.include('for example 2026-12-01T09:00:00+08:00');
   });
 });

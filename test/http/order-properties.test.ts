@@ -53,7 +53,14 @@ describe('properties of the rules under any order of filing (fast-check, through
     agencies = [];
     for (let i = 0; i < 3; i++) {
       const a = await createAgency(REGION);
-      agencies.push({ agencyId: a.id, agencyKey: a.key, inspectorIds: [await addInspector(a.id), await addInspector(a.id)], uscc: '', enterpriseKey: '', region: REGION });
+      agencies.push({
+        agencyId: a.id,
+        agencyKey: a.key,
+        inspectorIds: [await addInspector(a.id), await addInspector(a.id)],
+        uscc: '',
+        enterpriseKey: '',
+        region: REGION,
+      });
     }
   });
 
@@ -75,9 +82,14 @@ describe('properties of the rules under any order of filing (fast-check, through
 
   async function fileAll(visits: Visit[], uscc: string) {
     const h = await harness();
-    const out: { visit: Visit; status: number; id: string | null; findings: { ruleId: string; severity: string; evidence: string[] }[] }[] = [];
+    const out: { visit: Visit; status: number; id: string | null; findings: { ruleId: string; severity: string; evidence: string[] }[] }[] =
+      [];
     for (const v of visits) {
-      const res = await h.api().post('/api/v1/filings').set(auth((agencies[v.agency] as World).agencyKey)).send(bodyFor(v, uscc));
+      const res = await h
+        .api()
+        .post('/api/v1/filings')
+        .set(auth((agencies[v.agency] as World).agencyKey))
+        .send(bodyFor(v, uscc));
       expect(res.status, JSON.stringify(res.body).slice(0, 300)).to.be.oneOf([201, 422]);
       out.push({ visit: v, status: res.status, id: res.body.filing?.id ?? null, findings: res.body.decision.findings });
     }
@@ -86,27 +98,32 @@ describe('properties of the rules under any order of filing (fast-check, through
 
   it('random visits filed in random order never leave more allowed filings in a calendar year than the cap', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(fc.oneof(visitArb(3, 730, ['routine', 'special', 'case']), nearYearEnd), { minLength: 2, maxLength: 8 }), async (visits) => {
-        const uscc = await createEnterprise(REGION, { riskClass: 'B' });
-        const filed = await fileAll(visits, uscc);
-        for (let a = 0; a < agencies.length; a++) {
-          const on = (v: Visit) => v.agency === a || (v.joint && (v.agency + 1) % agencies.length === a);
-          const perYear = new Map<number, number>();
-          for (const f of filed) {
-            if (f.status !== 201 || !CAPPED.includes(f.visit.type) || !on(f.visit)) continue;
-            // a visit counts in every calendar year its window touches (31 December to 2 January: both)
-            const start = base() + f.visit.day * DAY + f.visit.hour * HOUR;
-            for (let year = localYear(start, TZ); year <= localYear(start + f.visit.hours * HOUR - 1, TZ); year++) perYear.set(year, (perYear.get(year) ?? 0) + 1);
+      fc.asyncProperty(
+        fc.array(fc.oneof(visitArb(3, 730, ['routine', 'special', 'case']), nearYearEnd), { minLength: 2, maxLength: 8 }),
+        async (visits) => {
+          const uscc = await createEnterprise(REGION, { riskClass: 'B' });
+          const filed = await fileAll(visits, uscc);
+          for (let a = 0; a < agencies.length; a++) {
+            const on = (v: Visit) => v.agency === a || (v.joint && (v.agency + 1) % agencies.length === a);
+            const perYear = new Map<number, number>();
+            for (const f of filed) {
+              if (f.status !== 201 || !CAPPED.includes(f.visit.type) || !on(f.visit)) continue;
+              // a visit counts in every calendar year its window touches (31 December to 2 January: both)
+              const start = base() + f.visit.day * DAY + f.visit.hour * HOUR;
+              for (let year = localYear(start, TZ); year <= localYear(start + f.visit.hours * HOUR - 1, TZ); year++)
+                perYear.set(year, (perYear.get(year) ?? 0) + 1);
+            }
+            for (const [year, n] of perYear)
+              expect(n, `agency ${a}, ${year}: ${JSON.stringify(filed.map((f) => [f.visit, f.status]))}`).to.be.at.most(1);
           }
-          for (const [year, n] of perYear) expect(n, `agency ${a}, ${year}: ${JSON.stringify(filed.map((f) => [f.visit, f.status]))}`).to.be.at.most(1);
-        }
-        // and nothing was refused that the cap did not call for
-        for (const f of filed.filter((x) => x.status === 422)) {
-          const cap = f.findings.find((x) => x.ruleId === 'frequency.annual-same-agency');
-          expect(cap, JSON.stringify(f)).not.to.equal(undefined);
-          expect(cap!.evidence.length).to.be.at.least(1);
-        }
-      }),
+          // and nothing was refused that the cap did not call for
+          for (const f of filed.filter((x) => x.status === 422)) {
+            const cap = f.findings.find((x) => x.ruleId === 'frequency.annual-same-agency');
+            expect(cap, JSON.stringify(f)).not.to.equal(undefined);
+            expect(cap!.evidence.length).to.be.at.least(1);
+          }
+        },
+      ),
       { numRuns: 25 },
     );
   });
@@ -114,20 +131,34 @@ describe('properties of the rules under any order of filing (fast-check, through
   it("a filing's findings do not depend on the order in which the earlier ones were filed", async () => {
     const h = await harness();
     // case inspections are never capped, so both orders put the same visits on record
-    const scenario = fc
-      .array(visitArb(3, 45, ['case']), { minLength: 2, maxLength: 6 })
-      .chain((visits) => fc.tuple(fc.constant(visits), fc.shuffledSubarray(visits.map((_, i) => i), { minLength: visits.length, maxLength: visits.length }), visitArb(3, 45, ['routine', 'case'])));
+    const scenario = fc.array(visitArb(3, 45, ['case']), { minLength: 2, maxLength: 6 }).chain((visits) =>
+      fc.tuple(
+        fc.constant(visits),
+        fc.shuffledSubarray(
+          visits.map((_, i) => i),
+          { minLength: visits.length, maxLength: visits.length },
+        ),
+        visitArb(3, 45, ['routine', 'case']),
+      ),
+    );
     await fc.assert(
       fc.asyncProperty(scenario, async ([visits, order, probe]) => {
         const one = await createEnterprise(REGION, { riskClass: 'D' });
         const two = await createEnterprise(REGION, { riskClass: 'D' });
         const filedOne = await fileAll(visits, one);
-        const filedTwo = await fileAll(order.map((i) => visits[i] as Visit), two);
+        const filedTwo = await fileAll(
+          order.map((i) => visits[i] as Visit),
+          two,
+        );
         // ids are per enterprise: compare findings with evidence named by the visit it points at
         const indexOne = new Map(filedOne.map((f, i) => [f.id, i]));
         const indexTwo = new Map(filedTwo.map((f, k) => [f.id, order[k]]));
         const shape = async (uscc: string, index: Map<string | null, number | undefined>, v: Visit) => {
-          const res = await h.api().post('/api/v1/filings/check').set(auth((agencies[v.agency] as World).agencyKey)).send(bodyFor(v, uscc));
+          const res = await h
+            .api()
+            .post('/api/v1/filings/check')
+            .set(auth((agencies[v.agency] as World).agencyKey))
+            .send(bodyFor(v, uscc));
           expect(res.status).to.equal(200);
           return (res.body.decision.findings as { ruleId: string; severity: string; evidence: string[] }[])
             .map((f) => ({ ruleId: f.ruleId, severity: f.severity, evidence: f.evidence.map((e) => index.get(e) ?? e).sort() }))

@@ -5,12 +5,16 @@ import { addInspector, admin, auth, createAgency, createEnterprise, createKey, r
 describe('registry API', () => {
   it('registers an agency with its published items and returns it with an opaque id', async () => {
     const h = await harness();
-    const res = await h.api().post('/api/v1/agencies').set(admin).send({
-      code: unique('SCJG-'),
-      name: '西丰县市场监督管理局',
-      region: '211223',
-      items: [{ code: 'FOOD-01', name: '食品经营许可检查', basis: '《食品安全法》' }],
-    });
+    const res = await h
+      .api()
+      .post('/api/v1/agencies')
+      .set(admin)
+      .send({
+        code: unique('SCJG-'),
+        name: '西丰县市场监督管理局',
+        region: '211223',
+        items: [{ code: 'FOOD-01', name: '食品经营许可检查', basis: '《食品安全法》' }],
+      });
     expect(res.status).to.equal(201);
     expect(res.body.id).to.match(/^ag_[A-Za-z0-9_-]{16}$/);
     expect(res.body).to.include({ name: '西丰县市场监督管理局', region: '211223', active: true });
@@ -27,11 +31,18 @@ describe('registry API', () => {
     const again = await h.api().post('/api/v1/agencies').set(admin).send(body);
     expect(again.status).to.equal(409);
     expect(again.body.error.code).to.equal('conflict');
-    const dupItems = await h.api().post('/api/v1/agencies').set(admin).send({
-      ...body,
-      code: unique('DUPI-'),
-      items: [{ code: 'X', name: 'x', basis: 'b' }, { code: 'X', name: 'y', basis: 'b' }],
-    });
+    const dupItems = await h
+      .api()
+      .post('/api/v1/agencies')
+      .set(admin)
+      .send({
+        ...body,
+        code: unique('DUPI-'),
+        items: [
+          { code: 'X', name: 'x', basis: 'b' },
+          { code: 'X', name: 'y', basis: 'b' },
+        ],
+      });
     expect(dupItems.status).to.equal(400);
     expect(dupItems.body.error.details[0].path).to.equal('/items/1/code');
   });
@@ -40,14 +51,26 @@ describe('registry API', () => {
     const h = await harness();
     const a = await createAgency();
     const b = await createAgency();
-    const own = await h.api().post(`/api/v1/agencies/${a.id}/inspectors`).set(auth(a.key)).send({ name: '张三', credentialNo: 'LN11010100001234', validUntil: '2030-12-31' });
+    const own = await h
+      .api()
+      .post(`/api/v1/agencies/${a.id}/inspectors`)
+      .set(auth(a.key))
+      .send({ name: '张三', credentialNo: 'LN11010100001234', validUntil: '2030-12-31' });
     expect(own.status).to.equal(201);
     expect(own.body.credentialNo).to.equal('LN1**********234');
-    const other = await h.api().post(`/api/v1/agencies/${b.id}/inspectors`).set(auth(a.key)).send({ name: '李四', credentialNo: 'LN11010100009999', validUntil: '2030-12-31' });
+    const other = await h
+      .api()
+      .post(`/api/v1/agencies/${b.id}/inspectors`)
+      .set(auth(a.key))
+      .send({ name: '李四', credentialNo: 'LN11010100009999', validUntil: '2030-12-31' });
     expect(other.status).to.equal(403);
     const detail = await h.api().get(`/api/v1/agencies/${b.id}`).set(admin);
     expect(detail.body.inspectors).to.deep.equal([]);
-    const dup = await h.api().post(`/api/v1/agencies/${a.id}/inspectors`).set(auth(a.key)).send({ name: '张三', credentialNo: 'LN11010100001234', validUntil: '2031-12-31' });
+    const dup = await h
+      .api()
+      .post(`/api/v1/agencies/${a.id}/inspectors`)
+      .set(auth(a.key))
+      .send({ name: '张三', credentialNo: 'LN11010100001234', validUntil: '2031-12-31' });
     expect(dup.status).to.equal(409);
   });
 
@@ -55,14 +78,25 @@ describe('registry API', () => {
     const h = await harness();
     const uscc = randomUscc();
     const wrong = uscc.slice(0, 17) + (uscc[17] === 'A' ? 'B' : 'A');
-    const bad = await h.api().post('/api/v1/enterprises').set(admin).set('Accept-Language', 'en').send({ uscc: wrong, name: 'X', region: '110101' });
+    const bad = await h
+      .api()
+      .post('/api/v1/enterprises')
+      .set(admin)
+      .set('Accept-Language', 'en')
+      .send({ uscc: wrong, name: 'X', region: '110101' });
     expect(bad.status).to.equal(400);
     expect(bad.body.error.code).to.equal('uscc_invalid');
-    expect(bad.body.error.message).to.equal(`The Unified Social Credit Code check character is wrong: position 18 should be "${uscc[17]}", not "${wrong[17]}"`);
+    expect(bad.body.error.message).to.equal(
+      `The Unified Social Credit Code check character is wrong: position 18 should be "${uscc[17]}", not "${wrong[17]}"`,
+    );
     const zh = await h.api().post('/api/v1/enterprises').set(admin).send({ uscc: wrong, name: 'X', region: '110101' });
     expect(zh.body.error.message).to.include(`第 18 位应为“${uscc[17]}”`);
 
-    const ok = await h.api().post('/api/v1/enterprises').set(admin).send({ uscc: uscc.toLowerCase(), name: '西丰县某某农业有限公司', region: '211223', riskClass: 'B' });
+    const ok = await h
+      .api()
+      .post('/api/v1/enterprises')
+      .set(admin)
+      .send({ uscc: uscc.toLowerCase(), name: '西丰县某某农业有限公司', region: '211223', riskClass: 'B' });
     expect(ok.status).to.equal(201);
     expect(ok.body).to.include({ uscc, riskClass: 'B', noDisturb: false, industry: null });
     expect((await h.api().post('/api/v1/enterprises').set(admin).send({ uscc, name: 'again', region: '211223' })).status).to.equal(409);

@@ -85,11 +85,20 @@ describe('rule sets: listing and reload', () => {
     const w = await world('110101');
     const elsewhere = await createEnterprise('330102');
     const h = await harness();
-    const before = await h.runtime.store.db.selectFrom('filings').select(h.runtime.store.db.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-    const res = await api.post('/api/v1/filings').set(auth(w.agencyKey)).send(filingBody({ ...w, uscc: elsewhere }));
+    const before = await h.runtime.store.db
+      .selectFrom('filings')
+      .select(h.runtime.store.db.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
+    const res = await api
+      .post('/api/v1/filings')
+      .set(auth(w.agencyKey))
+      .send(filingBody({ ...w, uscc: elsewhere }));
     expect(res.status).to.equal(503);
     expect(res.body.error.code).to.equal('unavailable');
-    const after = await h.runtime.store.db.selectFrom('filings').select(h.runtime.store.db.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const after = await h.runtime.store.db
+      .selectFrom('filings')
+      .select(h.runtime.store.db.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     expect(Number(after.n)).to.equal(Number(before.n));
     expect(h.logs.text()).to.include('no rule set applies');
     expect((await api.post('/api/v1/filings').set(auth(w.agencyKey)).send(filingBody(w))).status).to.equal(201);

@@ -4,7 +4,16 @@ import { ADMIN_KEY, harness } from '../support/harness.js';
 import { addInspector, auth, createEnterprise, createKey, file, filingBody, fromNow, world, type World } from '../support/fixtures.js';
 
 type Who = 'anonymous' | 'admin' | 'supervisorIn' | 'supervisorOut' | 'agencyOwn' | 'agencyOther' | 'enterpriseOwn' | 'enterpriseOther';
-const EVERYONE: Who[] = ['anonymous', 'admin', 'supervisorIn', 'supervisorOut', 'agencyOwn', 'agencyOther', 'enterpriseOwn', 'enterpriseOther'];
+const EVERYONE: Who[] = [
+  'anonymous',
+  'admin',
+  'supervisorIn',
+  'supervisorOut',
+  'agencyOwn',
+  'agencyOther',
+  'enterpriseOwn',
+  'enterpriseOther',
+];
 
 interface Case {
   method: 'get' | 'post' | 'patch' | 'delete';
@@ -50,26 +59,58 @@ describe('security: every role against every endpoint', () => {
     // a committed draw of the own agency (a third inspector, enough enterprises for one in five)
     await addInspector(own.agencyId);
     for (let i = 0; i < 5; i++) await createEnterprise('110101');
-    const plan = await h.api().post('/api/v1/draw-plans').set(auth(own.agencyKey)).send({ agencyId: own.agencyId, name: '安全测试抽查', filter: { region: '110101' }, size: 1 });
+    const plan = await h
+      .api()
+      .post('/api/v1/draw-plans')
+      .set(auth(own.agencyKey))
+      .send({ agencyId: own.agencyId, name: '安全测试抽查', filter: { region: '110101' }, size: 1 });
     expect(plan.status, JSON.stringify(plan.body)).to.equal(201);
     drawId = plan.body.nextDraw.id;
     // a day whose digest has been made, for the digest route
     expect((await h.api().post('/api/v1/jobs/digest/run').set(auth(ADMIN_KEY)).send({ date: '2026-01-05' })).status).to.equal(200);
   });
 
-  const reportBody = () => ({ kind: 'unfiled_inspection', occurredAt: fromNow(-3_600_000), agencyId: own.agencyId, description: '未出示备案码入企检查' });
+  const reportBody = () => ({
+    kind: 'unfiled_inspection',
+    occurredAt: fromNow(-3_600_000),
+    agencyId: own.agencyId,
+    description: '未出示备案码入企检查',
+  });
 
   const cases = (): Case[] => [
-    { method: 'post', path: '/api/v1/agencies', allowed: ['admin'], body: () => ({ code: `SEC-${Math.random().toString(36).slice(2)}`, name: 'n', region: '110101', items: [] }) },
+    {
+      method: 'post',
+      path: '/api/v1/agencies',
+      allowed: ['admin'],
+      body: () => ({ code: `SEC-${Math.random().toString(36).slice(2)}`, name: 'n', region: '110101', items: [] }),
+    },
     { method: 'get', path: '/api/v1/agencies', allowed: ['admin', 'supervisorIn', 'supervisorOut', 'agencyOwn', 'agencyOther'] },
-    { method: 'get', path: `/api/v1/agencies/${own.agencyId}`, allowed: ['admin', 'supervisorIn', 'supervisorOut', 'agencyOwn', 'agencyOther'] },
-    { method: 'post', path: `/api/v1/agencies/${own.agencyId}/inspectors`, allowed: ['admin', 'agencyOwn'], body: () => ({ name: 'n', credentialNo: `SEC${Math.random().toString().slice(2, 12)}`, validUntil: '2030-01-01' }) },
+    {
+      method: 'get',
+      path: `/api/v1/agencies/${own.agencyId}`,
+      allowed: ['admin', 'supervisorIn', 'supervisorOut', 'agencyOwn', 'agencyOther'],
+    },
+    {
+      method: 'post',
+      path: `/api/v1/agencies/${own.agencyId}/inspectors`,
+      allowed: ['admin', 'agencyOwn'],
+      body: () => ({ name: 'n', credentialNo: `SEC${Math.random().toString().slice(2, 12)}`, validUntil: '2030-01-01' }),
+    },
     { method: 'post', path: '/api/v1/enterprises', allowed: ['admin'], body: () => ({ uscc: own.uscc, name: 'n', region: '110101' }) },
-    { method: 'get', path: `/api/v1/enterprises/${own.uscc}`, allowed: ['admin', 'supervisorIn', 'agencyOwn', 'agencyOther', 'enterpriseOwn'] },
+    {
+      method: 'get',
+      path: `/api/v1/enterprises/${own.uscc}`,
+      allowed: ['admin', 'supervisorIn', 'agencyOwn', 'agencyOther', 'enterpriseOwn'],
+    },
     { method: 'post', path: '/api/v1/keys', allowed: ['admin'], body: () => ({ role: 'supervisor', name: 'n' }) },
     { method: 'get', path: '/api/v1/keys', allowed: ['admin'] },
     { method: 'patch', path: `/api/v1/agencies/${other.agencyId}`, allowed: ['admin'], body: () => ({ active: true }) },
-    { method: 'post', path: `/api/v1/agencies/${own.agencyId}/inspectors/${spareInspectorId}/revoke`, allowed: ['admin', 'agencyOwn'], body: () => ({ reason: '安全测试' }) },
+    {
+      method: 'post',
+      path: `/api/v1/agencies/${own.agencyId}/inspectors/${spareInspectorId}/revoke`,
+      allowed: ['admin', 'agencyOwn'],
+      body: () => ({ reason: '安全测试' }),
+    },
     { method: 'get', path: '/api/v1/enterprises', allowed: ['admin', 'supervisorIn', 'supervisorOut', 'agencyOwn', 'agencyOther'] },
     { method: 'patch', path: `/api/v1/enterprises/${own.uscc}`, allowed: ['admin'], body: () => ({ name: '同名企业' }) },
     { method: 'delete', path: `/api/v1/keys/${spareKeyId}`, allowed: ['admin'] },
@@ -77,7 +118,12 @@ describe('security: every role against every endpoint', () => {
     { method: 'post', path: '/api/v1/filings/check', allowed: ['agencyOwn', 'agencyOther'], body: () => filingBody(own) },
     { method: 'get', path: '/api/v1/filings', allowed: EVERYONE.filter((w) => w !== 'anonymous') },
     { method: 'get', path: `/api/v1/filings/${filingId}`, allowed: ['admin', 'supervisorIn', 'agencyOwn', 'enterpriseOwn'] },
-    { method: 'post', path: `/api/v1/filings/${filingId}/result`, allowed: ['agencyOwn'], body: () => ({ conductedAt: fromNow(0), outcome: 'no_issues', summary: 's' }) },
+    {
+      method: 'post',
+      path: `/api/v1/filings/${filingId}/result`,
+      allowed: ['agencyOwn'],
+      body: () => ({ conductedAt: fromNow(0), outcome: 'no_issues', summary: 's' }),
+    },
     { method: 'post', path: `/api/v1/filings/${filingId}/cancel`, allowed: ['agencyOwn'], body: () => ({ reason: 'r' }) },
     { method: 'post', path: `/api/v1/verify/${code}/arrival`, allowed: ['agencyOwn', 'enterpriseOwn'], reports: ['enterpriseOther'] },
     { method: 'get', path: '/api/v1/violations', allowed: ['admin', 'supervisorIn', 'supervisorOut'] },
@@ -86,9 +132,20 @@ describe('security: every role against every endpoint', () => {
       method: 'post',
       path: '/api/v1/violations',
       allowed: ['admin', 'supervisorIn'],
-      body: () => ({ kind: 'unfiled_inspection', agencyId: own.agencyId, enterpriseUscc: own.uscc, occurredAt: fromNow(-3_600_000), description: '暗访发现未备案检查' }),
+      body: () => ({
+        kind: 'unfiled_inspection',
+        agencyId: own.agencyId,
+        enterpriseUscc: own.uscc,
+        occurredAt: fromNow(-3_600_000),
+        description: '暗访发现未备案检查',
+      }),
     },
-    { method: 'patch', path: `/api/v1/violations/${violationId}`, allowed: ['admin', 'supervisorIn'], body: () => ({ status: 'acknowledged', note: '已受理' }) },
+    {
+      method: 'patch',
+      path: `/api/v1/violations/${violationId}`,
+      allowed: ['admin', 'supervisorIn'],
+      body: () => ({ status: 'acknowledged', note: '已受理' }),
+    },
     { method: 'get', path: '/api/v1/attempts', allowed: ['admin', 'supervisorIn', 'supervisorOut'] },
     { method: 'post', path: '/api/v1/reports', allowed: ['enterpriseOwn', 'enterpriseOther'], body: reportBody },
     { method: 'post', path: `/api/v1/filings/${filingId}/feedback`, allowed: ['enterpriseOwn'], body: () => ({ rating: 5 }) },
@@ -106,13 +163,22 @@ describe('security: every role against every endpoint', () => {
     { method: 'get', path: '/api/v1/jobs', allowed: ['admin'] },
     { method: 'get', path: '/api/v1/digests', allowed: ['admin', 'supervisorIn', 'supervisorOut'] },
     { method: 'get', path: '/api/v1/digests/2026-01-05', allowed: ['admin', 'supervisorIn', 'supervisorOut'] },
-    { method: 'get', path: '/api/v1/scorecards?from=2026-01-01T00:00:00Z&to=2026-02-01T00:00:00Z', allowed: ['admin', 'supervisorIn', 'supervisorOut'] },
+    {
+      method: 'get',
+      path: '/api/v1/scorecards?from=2026-01-01T00:00:00Z&to=2026-02-01T00:00:00Z',
+      allowed: ['admin', 'supervisorIn', 'supervisorOut'],
+    },
     { method: 'get', path: '/api/v1/rulesets', allowed: ['admin', 'supervisorIn', 'supervisorOut'] },
     { method: 'post', path: '/api/v1/rulesets/reload', allowed: ['admin'] },
   ];
 
   it('covers every authenticated route the server has', () => {
-    const covered = new Set(cases().map((c) => `${c.method} ${c.path.replace(own.agencyId, ':id').replace(own.uscc, ':uscc').replace(filingId, ':id').replace(code, ':code').replace(violationId, ':id').replace(drawId, ':id').replace(spareKeyId, ':id').replace(other.agencyId, ':id').replace(spareInspectorId, ':inspectorId').replace('/jobs/sweep/', '/jobs/:name/').replace('2026-01-05', ':date').split('?')[0]}`));
+    const covered = new Set(
+      cases().map(
+        (c) =>
+          `${c.method} ${c.path.replace(own.agencyId, ':id').replace(own.uscc, ':uscc').replace(filingId, ':id').replace(code, ':code').replace(violationId, ':id').replace(drawId, ':id').replace(spareKeyId, ':id').replace(other.agencyId, ':id').replace(spareInspectorId, ':inspectorId').replace('/jobs/sweep/', '/jobs/:name/').replace('2026-01-05', ':date').split('?')[0]}`,
+      ),
+    );
     const authenticated = apiRoutes.filter((r) => r.auth !== 'public').map((r) => `${r.method} ${r.path}`);
     expect([...covered].sort()).to.deep.equal([...authenticated].sort());
   });
@@ -120,7 +186,8 @@ describe('security: every role against every endpoint', () => {
   it('refuses everyone not allowed, with 401/403/404, and the refused calls change nothing', async () => {
     const h = await harness();
     const db = h.runtime.store.db;
-    const stateOf = async () => JSON.stringify(await db.selectFrom('audit_events').select(db.fn.countAll<number>().as('n')).executeTakeFirstOrThrow());
+    const stateOf = async () =>
+      JSON.stringify(await db.selectFrom('audit_events').select(db.fn.countAll<number>().as('n')).executeTakeFirstOrThrow());
     for (const c of cases()) {
       const denied = EVERYONE.filter((w) => !c.allowed.includes(w) && !c.reports?.includes(w));
       for (const who of denied) {
@@ -141,7 +208,9 @@ describe('security: every role against every endpoint', () => {
     const h = await harness();
     for (const c of cases()) {
       for (const who of c.allowed) {
-        const res = await (c.body ? h.api()[c.method](c.path).set(auth(keys[who]!)).send(c.body()) : h.api()[c.method](c.path).set(auth(keys[who]!)));
+        const res = await (c.body
+          ? h.api()[c.method](c.path).set(auth(keys[who]!)).send(c.body())
+          : h.api()[c.method](c.path).set(auth(keys[who]!)));
         // 400/409/422 are fine here (someone else's inspectors, a second cancel, a blocked
         // filing): the point is that the door opened, and nothing failed on the server
         const label = `${who} ${c.method.toUpperCase()} ${c.path} -> ${res.status} ${JSON.stringify(res.body).slice(0, 200)}`;
@@ -190,7 +259,13 @@ describe('security: every role against every endpoint', () => {
     expect(res.headers['x-powered-by']).to.equal(undefined);
     // JSON is never a page: nothing may sniff, frame or embed it
     const api = await h.api().get('/api/v1/verify/ABCDEFGHJKLMNP');
-    expect(api.headers).to.include({ 'x-content-type-options': 'nosniff', 'content-security-policy': "default-src 'none';frame-ancestors 'none'", 'x-frame-options': 'DENY', 'referrer-policy': 'no-referrer', 'cross-origin-resource-policy': 'same-origin' });
+    expect(api.headers).to.include({
+      'x-content-type-options': 'nosniff',
+      'content-security-policy': "default-src 'none';frame-ancestors 'none'",
+      'x-frame-options': 'DENY',
+      'referrer-policy': 'no-referrer',
+      'cross-origin-resource-policy': 'same-origin',
+    });
     expect(api.headers['strict-transport-security']).to.equal(undefined);
     expect(res.headers['x-request-id']).to.match(/^[0-9a-f-]{36}$/);
     expect((await h.api().get('/healthz').set('X-Request-Id', 'gateway-123')).headers['x-request-id']).to.equal('gateway-123');

@@ -99,7 +99,11 @@ describe('verification', () => {
     const res = await h.api().post(`/api/v1/verify/${filing.verifyCode}/arrival`).set(auth(w.agencyKey));
     expect(res.status).to.equal(200);
     expect(res.body.withinWindow).to.equal(false);
-    const v = await h.runtime.store.db.selectFrom('violations').selectAll().where('id', '=', res.body.violationId).executeTakeFirstOrThrow();
+    const v = await h.runtime.store.db
+      .selectFrom('violations')
+      .selectAll()
+      .where('id', '=', res.body.violationId)
+      .executeTakeFirstOrThrow();
     expect(v).to.include({ kind: 'outside_window', status: 'open', filing_id: filing.id, agency_id: w.agencyId, enterprise_uscc: w.uscc });
   });
 
@@ -140,7 +144,11 @@ describe('verification', () => {
     const { filing } = (await file(w, {})).body;
     const direct = await h.api().get(`/api/v1/verify/${filing.verifyCode}`);
     expect(direct.status).to.equal(200);
-    for (const url of [`/api/v1/verify/${filing.verifyCode}/`, `/api/v1/verify/${filing.verifyCode}?x=1`, `/api/v1/verify/${filing.verifyCode.slice(0, 3)}%${filing.verifyCode.charCodeAt(3).toString(16)}${filing.verifyCode.slice(4)}`]) {
+    for (const url of [
+      `/api/v1/verify/${filing.verifyCode}/`,
+      `/api/v1/verify/${filing.verifyCode}?x=1`,
+      `/api/v1/verify/${filing.verifyCode.slice(0, 3)}%${filing.verifyCode.charCodeAt(3).toString(16)}${filing.verifyCode.slice(4)}`,
+    ]) {
       const routed = await h.api().get(url);
       expect(routed.status, url).to.equal(200);
       expect(routed.body, url).to.deep.equal(direct.body);
@@ -166,13 +174,24 @@ describe('verification', () => {
 
   it('counts each client apart, behind a proxy by its forwarded address, and lets it in again in the next window', async () => {
     const h = await harness();
-    const proxied = createApp({ services: h.runtime.services, log: h.log, bodyLimit: 65536, verifyRateLimit: 2, trustProxy: 1, version: 'test' });
+    const proxied = createApp({
+      services: h.runtime.services,
+      log: h.log,
+      bodyLimit: 65536,
+      verifyRateLimit: 2,
+      trustProxy: 1,
+      version: 'test',
+    });
     const scan = (ip: string) => supertest(proxied).get('/api/v1/verify/ABCDEFGHJKMNPQ').set('X-Forwarded-For', ip);
     const first = [(await scan('203.0.113.1')).status, (await scan('203.0.113.1')).status, (await scan('203.0.113.1')).status];
     expect(first).to.deep.equal([404, 404, 429]);
     // another client, and another IPv6 /56 (the same /56 is one client)
     expect((await scan('203.0.113.2')).status).to.equal(404);
-    expect([(await scan('2001:db8:0:100::1')).status, (await scan('2001:db8:0:1ff::2')).status, (await scan('2001:db8:0:1aa::3')).status]).to.deep.equal([404, 404, 429]);
+    expect([
+      (await scan('2001:db8:0:100::1')).status,
+      (await scan('2001:db8:0:1ff::2')).status,
+      (await scan('2001:db8:0:1aa::3')).status,
+    ]).to.deep.equal([404, 404, 429]);
     expect((await scan('2001:db8:0:200::1')).status).to.equal(404);
 
     // the window, on a clock of the test's

@@ -1,14 +1,30 @@
 import { expect } from 'chai';
 import { localDate, localYear } from '../../src/domain/calendar.js';
 import { clock, harness } from '../support/harness.js';
-import { addInspector, admin, auth, createAgency, createKey, file, filingBody, fromNow, later, randomUscc, world, type World } from '../support/fixtures.js';
+import {
+  addInspector,
+  admin,
+  auth,
+  createAgency,
+  createKey,
+  file,
+  filingBody,
+  fromNow,
+  later,
+  randomUscc,
+  world,
+  type World,
+} from '../support/fixtures.js';
 
 // Each way an agency might try to get round a rule, through the HTTP API, refused.
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 const CASE = { type: 'case', reason: '群众投诉举报核查', trigger: { kind: 'complaint', reference: '12345-2026-000311' } };
-const window = (start: Date, hours = 4) => ({ plannedStart: start.toISOString(), plannedEnd: new Date(start.getTime() + hours * HOUR).toISOString() });
+const window = (start: Date, hours = 4) => ({
+  plannedStart: start.toISOString(),
+  plannedEnd: new Date(start.getTime() + hours * HOUR).toISOString(),
+});
 /** The year after the test clock's, in Shanghai: every date in it is in the future. */
 const year = (ahead: number) => localYear(clock.now(), 'Asia/Shanghai') + ahead;
 const nextYear = (monthDay: string) => new Date(`${year(1)}-${monthDay}T01:00:00Z`);
@@ -16,7 +32,9 @@ const ruleIds = (body: { decision: { findings: { ruleId: string }[] } }) => body
 
 async function count(table: 'filings' | 'filing_attempts', uscc: string): Promise<number> {
   const db = (await harness()).runtime.store.db;
-  return Number((await db.selectFrom(table).select(db.fn.countAll<number>().as('n')).where('enterprise_uscc', '=', uscc).executeTakeFirstOrThrow()).n);
+  return Number(
+    (await db.selectFrom(table).select(db.fn.countAll<number>().as('n')).where('enterprise_uscc', '=', uscc).executeTakeFirstOrThrow()).n,
+  );
 }
 
 /** A second agency of the world's region with two inspectors, filing for the same enterprise. */
@@ -34,7 +52,9 @@ describe('ways round the rules, refused through the API', () => {
       expect(crossing.status, JSON.stringify(crossing.body)).to.equal(201);
       const january = await file(w, window(new Date(`${year(2)}-01-05T09:00:00+08:00`)));
       expect(january.status).to.equal(422);
-      expect(january.body.decision.findings.find((f: { ruleId: string }) => f.ruleId === 'frequency.annual-same-agency').evidence).to.deep.equal([crossing.body.filing.id]);
+      expect(
+        january.body.decision.findings.find((f: { ruleId: string }) => f.ruleId === 'frequency.annual-same-agency').evidence,
+      ).to.deep.equal([crossing.body.filing.id]);
     });
 
     it('a routine visit filed for December, then one for March of that year: the cap of 1 holds', async () => {
@@ -53,7 +73,12 @@ describe('ways round the rules, refused through the API', () => {
     it('a joint visit counts toward the annual cap of every agency on it', async () => {
       const w = await world('110101', { riskClass: 'B' });
       const b = await partner(w);
-      const joint = await file(w, { ...window(nextYear('04-06')), jointAgencyIds: [b.agencyId], inspectorIds: [w.inspectorIds[0], b.inspectorIds[0]], itemCodes: ['SAFE-01', 'PARTNER-1'] });
+      const joint = await file(w, {
+        ...window(nextYear('04-06')),
+        jointAgencyIds: [b.agencyId],
+        inspectorIds: [w.inspectorIds[0], b.inspectorIds[0]],
+        itemCodes: ['SAFE-01', 'PARTNER-1'],
+      });
       expect(joint.status, JSON.stringify(joint.body)).to.equal(201);
       // the partner alone, later that year
       const alone = await file(b, { ...window(nextYear('09-07')), itemCodes: ['PARTNER-1'] });
@@ -62,7 +87,12 @@ describe('ways round the rules, refused through the API', () => {
       expect(cap.evidence).to.deep.equal([joint.body.filing.id]);
       // nor can the first agency join someone else's visit to get round its own cap
       const c = await partner(w, ['THIRD-1']);
-      const asJoint = await file(c, { ...window(nextYear('10-05')), jointAgencyIds: [w.agencyId], inspectorIds: [c.inspectorIds[0], w.inspectorIds[0]], itemCodes: ['THIRD-1'] });
+      const asJoint = await file(c, {
+        ...window(nextYear('10-05')),
+        jointAgencyIds: [w.agencyId],
+        inspectorIds: [c.inspectorIds[0], w.inspectorIds[0]],
+        itemCodes: ['THIRD-1'],
+      });
       expect(asJoint.status).to.equal(422);
       expect(ruleIds(asJoint.body)).to.include('frequency.annual-same-agency');
     });
@@ -78,7 +108,12 @@ describe('ways round the rules, refused through the API', () => {
       const verified = (await (await harness()).api().get(`/api/v1/verify/${ok.body.filing.verifyCode}`)).body;
       expect(verified.filing.items.map((i: { code: string; agency: string }) => i.code)).to.deep.equal(['SAFE-01', 'PARTNER-1']);
       expect(verified.filing.jointAgencies).to.have.length(1);
-      const outsider = await file(w, { ...joint, itemCodes: ['OUTSIDER-1'], plannedStart: nextYear('06-01').toISOString(), plannedEnd: new Date(nextYear('06-01').getTime() + HOUR).toISOString() });
+      const outsider = await file(w, {
+        ...joint,
+        itemCodes: ['OUTSIDER-1'],
+        plannedStart: nextYear('06-01').toISOString(),
+        plannedEnd: new Date(nextYear('06-01').getTime() + HOUR).toISOString(),
+      });
       expect(outsider.status).to.equal(422);
       expect(ruleIds(outsider.body)).to.deep.equal(['items.published']);
     });
@@ -104,14 +139,23 @@ describe('ways round the rules, refused through the API', () => {
       const f = lent.body.decision.findings.find((x: { ruleId: string }) => x.ruleId === 'inspectors.each-agency');
       expect(f.evidence).to.deep.equal([c.agencyId]);
       // nor the other way round: the lead must send its own
-      const borrowed = await file(w, { ...window(nextYear('06-14')), jointAgencyIds: [c.agencyId], inspectorIds: c.inspectorIds, itemCodes: ['PARTNER-1'] });
+      const borrowed = await file(w, {
+        ...window(nextYear('06-14')),
+        jointAgencyIds: [c.agencyId],
+        inspectorIds: c.inspectorIds,
+        itemCodes: ['PARTNER-1'],
+      });
       expect(ruleIds(borrowed.body)).to.include('inspectors.each-agency');
       expect((await file(c, { ...window(nextYear('09-01')), itemCodes: ['PARTNER-1'] })).status).to.equal(201);
 
       // a real joint visit: the joint agency can see it, list it and confirm the arrival
       const w2 = await world('110101', { riskClass: 'B' });
       const c2 = await partner(w2);
-      const joint = await file(w2, { jointAgencyIds: [c2.agencyId], inspectorIds: [w2.inspectorIds[0], c2.inspectorIds[0]], itemCodes: ['SAFE-01', 'PARTNER-1'] });
+      const joint = await file(w2, {
+        jointAgencyIds: [c2.agencyId],
+        inspectorIds: [w2.inspectorIds[0], c2.inspectorIds[0]],
+        itemCodes: ['SAFE-01', 'PARTNER-1'],
+      });
       expect(joint.status, JSON.stringify(joint.body)).to.equal(201);
       const id = joint.body.filing.id;
       expect((await h.api().get(`/api/v1/filings/${id}`).set(auth(c2.agencyKey))).status).to.equal(200);
@@ -154,13 +198,16 @@ describe('ways round the rules, refused through the API', () => {
       for (const [over, path] of cases) {
         const res = await h.api().post('/api/v1/filings').set(auth(w.agencyKey)).send(filingBody(w, over));
         expect(res.status, `${JSON.stringify(over)} -> ${JSON.stringify(res.body)}`).to.equal(400);
-        expect(res.body.error.details.map((d: { path: string }) => d.path), JSON.stringify(over)).to.include(path);
+        expect(
+          res.body.error.details.map((d: { path: string }) => d.path),
+          JSON.stringify(over),
+        ).to.include(path);
       }
       expect(await count('filings', w.uscc)).to.equal(0);
       expect(await count('filing_attempts', w.uscc)).to.equal(0);
     });
 
-    it("a case shows its trigger in the decision, the filing and public verification", async () => {
+    it('a case shows its trigger in the decision, the filing and public verification', async () => {
       const h = await harness();
       const w = await world();
       const res = await file(w, { ...CASE, ...window(nextYear('02-02')) });
@@ -185,13 +232,21 @@ describe('ways round the rules, refused through the API', () => {
       expect((await file(w)).status).to.equal(422);
       const viaCase = await file(w, { ...CASE, ...window(nextYear('02-02')) });
       expect(viaCase.status).to.equal(201);
-      expect(viaCase.body.decision.findings.map((f: { ruleId: string; severity: string }) => [f.ruleId, f.severity])).to.deep.equal([['enterprise.no-disturb', 'warn']]);
-      const viaCampaign = await file(w, { type: 'special', campaign: { level: 'higher', reference: '辽市监发〔2026〕12号' }, ...window(nextYear('06-01')) });
+      expect(viaCase.body.decision.findings.map((f: { ruleId: string; severity: string }) => [f.ruleId, f.severity])).to.deep.equal([
+        ['enterprise.no-disturb', 'warn'],
+      ]);
+      const viaCampaign = await file(w, {
+        type: 'special',
+        campaign: { level: 'higher', reference: '辽市监发〔2026〕12号' },
+        ...window(nextYear('06-01')),
+      });
       expect(viaCampaign.status, JSON.stringify(viaCampaign.body)).to.equal(201);
       expect(viaCampaign.body.filing.campaign).to.deep.equal({ level: 'higher', reference: '辽市监发〔2026〕12号' });
       const supervisor = await createKey({ role: 'supervisor', regions: ['1101'] });
       const listed = await h.api().get(`/api/v1/filings?finding=enterprise.no-disturb&enterprise=${w.uscc}`).set(auth(supervisor));
-      expect(listed.body.items.map((f: { id: string }) => f.id).sort()).to.deep.equal([viaCase.body.filing.id, viaCampaign.body.filing.id].sort());
+      expect(listed.body.items.map((f: { id: string }) => f.id).sort()).to.deep.equal(
+        [viaCase.body.filing.id, viaCampaign.body.filing.id].sort(),
+      );
       const v = await h.api().get(`/api/v1/verify/${viaCampaign.body.filing.verifyCode}`);
       expect(v.body.filing.campaign).to.deep.equal({ level: 'higher', reference: '辽市监发〔2026〕12号' });
     });
@@ -199,7 +254,11 @@ describe('ways round the rules, refused through the API', () => {
     it("a higher authority's campaign does not count toward the local cap", async () => {
       const w = await world('110101', { riskClass: 'B' });
       expect((await file(w, window(nextYear('03-02')))).status).to.equal(201);
-      const campaign = await file(w, { type: 'special', campaign: { level: 'higher', reference: '国市监发〔2026〕3号' }, ...window(nextYear('05-04')) });
+      const campaign = await file(w, {
+        type: 'special',
+        campaign: { level: 'higher', reference: '国市监发〔2026〕3号' },
+        ...window(nextYear('05-04')),
+      });
       expect(campaign.status, JSON.stringify(campaign.body)).to.equal(201);
       // and it is not counted against a later visit either... which the first already used up
       const later = await file(w, window(nextYear('09-07')));
@@ -229,20 +288,35 @@ describe('ways round the rules, refused through the API', () => {
       const start = later(2 * DAY);
       const filed = (await file(w, window(start))).body.filing;
       // before the start, not_conducted is refused: cancel instead
-      const early = await h.api().post(`/api/v1/filings/${filed.id}/result`).set(auth(w.agencyKey)).send({ conductedAt: h.clock.now().toISOString(), outcome: 'not_conducted', summary: '未实施' });
+      const early = await h
+        .api()
+        .post(`/api/v1/filings/${filed.id}/result`)
+        .set(auth(w.agencyKey))
+        .send({ conductedAt: h.clock.now().toISOString(), outcome: 'not_conducted', summary: '未实施' });
       expect(early.status).to.equal(409);
       h.clock.set(new Date(start.getTime() + HOUR));
-      const late = await h.api().post(`/api/v1/filings/${filed.id}/cancel`).set(auth(w.agencyKey)).set('Accept-Language', 'en').send({ reason: '改期' });
+      const late = await h
+        .api()
+        .post(`/api/v1/filings/${filed.id}/cancel`)
+        .set(auth(w.agencyKey))
+        .set('Accept-Language', 'en')
+        .send({ reason: '改期' });
       expect(late.status).to.equal(409);
       expect(late.body.error.details[0].path).to.equal('/plannedStart');
       expect(late.body.error.message).to.include('record a result');
       expect((await h.api().get(`/api/v1/filings/${filed.id}`).set(auth(w.agencyKey))).body.filing.status).to.equal('filed');
-      const result = await h.api().post(`/api/v1/filings/${filed.id}/result`).set(auth(w.agencyKey)).send({ conductedAt: new Date(start.getTime() + HOUR).toISOString(), outcome: 'not_conducted', summary: '企业停产，未实施' });
+      const result = await h
+        .api()
+        .post(`/api/v1/filings/${filed.id}/result`)
+        .set(auth(w.agencyKey))
+        .send({ conductedAt: new Date(start.getTime() + HOUR).toISOString(), outcome: 'not_conducted', summary: '企业停产，未实施' });
       expect(result.status).to.equal(200);
       expect(result.body.result.outcome).to.equal('not_conducted');
       const again = await file(w, window(new Date(start.getTime() + 10 * DAY)));
       expect(again.status).to.equal(422);
-      expect(again.body.decision.findings.find((f: { ruleId: string }) => f.ruleId === 'frequency.annual-same-agency').evidence).to.deep.equal([filed.id]);
+      expect(
+        again.body.decision.findings.find((f: { ruleId: string }) => f.ruleId === 'frequency.annual-same-agency').evidence,
+      ).to.deep.equal([filed.id]);
     });
 
     it('a cancelled filing verifies as valid: false with its status; completed and passed windows say so plainly', async () => {
@@ -265,7 +339,11 @@ describe('ways round the rules, refused through the API', () => {
       const passed = (await h.api().get(`/api/v1/verify/${b.verifyCode}`)).body;
       expect(passed).to.include({ valid: true, activeNow: false, window: 'passed' });
       expect(passed.notice['zh-CN']).to.include('已于').and.include('结束');
-      await h.api().post(`/api/v1/filings/${b.id}/result`).set(auth(w.agencyKey)).send({ conductedAt: new Date(start.getTime() + HOUR).toISOString(), outcome: 'no_issues', summary: '未发现问题' });
+      await h
+        .api()
+        .post(`/api/v1/filings/${b.id}/result`)
+        .set(auth(w.agencyKey))
+        .send({ conductedAt: new Date(start.getTime() + HOUR).toISOString(), outcome: 'no_issues', summary: '未发现问题' });
       const done = (await h.api().get(`/api/v1/verify/${b.verifyCode}`).set('Accept-Language', 'en')).body;
       expect(done).to.include({ activeNow: false });
       expect(done.filing.status).to.equal('completed');
@@ -280,18 +358,30 @@ describe('ways round the rules, refused through the API', () => {
       // filed for next year, "conducted" today: a visit made now put on next year's filing
       const later = (await file(w, window(nextYear('01-05')))).body.filing;
       const now = h.clock.now().toISOString();
-      const early = await h.api().post(`/api/v1/filings/${later.id}/result`).set(auth(w.agencyKey)).send({ conductedAt: now, outcome: 'issues_found', summary: '发现问题' });
+      const early = await h
+        .api()
+        .post(`/api/v1/filings/${later.id}/result`)
+        .set(auth(w.agencyKey))
+        .send({ conductedAt: now, outcome: 'issues_found', summary: '发现问题' });
       expect(early.status).to.equal(200);
       const v = await h.runtime.store.db.selectFrom('violations').selectAll().where('filing_id', '=', later.id).execute();
       expect(v.map((x) => x.kind)).to.deep.equal(['outside_window']);
       for (const conductedAt of ['1970-01-01T00:00:00Z', fromNow(-DAY)]) {
         const f = (await file(w, { ...CASE, ...window(nextYear('02-02')) })).body.filing;
-        const res = await h.api().post(`/api/v1/filings/${f.id}/result`).set(auth(w.agencyKey)).send({ conductedAt, outcome: 'no_issues', summary: 's' });
+        const res = await h
+          .api()
+          .post(`/api/v1/filings/${f.id}/result`)
+          .set(auth(w.agencyKey))
+          .send({ conductedAt, outcome: 'no_issues', summary: 's' });
         expect(res.status, conductedAt).to.equal(400);
         expect(res.body.error.details[0].path).to.equal('/conductedAt');
       }
       for (const conductedAt of ['0000-01-01T00:00:00Z', '2027-06-30T23:59:60Z']) {
-        const res = await h.api().post(`/api/v1/filings/${later.id}/result`).set(auth(w.agencyKey)).send({ conductedAt, outcome: 'no_issues', summary: 's' });
+        const res = await h
+          .api()
+          .post(`/api/v1/filings/${later.id}/result`)
+          .set(auth(w.agencyKey))
+          .send({ conductedAt, outcome: 'no_issues', summary: 's' });
         expect(res.status, conductedAt).to.equal(400);
       }
     });
@@ -299,7 +389,9 @@ describe('ways round the rules, refused through the API', () => {
     it('a desk review covers no visit: verification says so, and an arrival under it is an unfiled visit', async () => {
       const h = await harness();
       const w = await world('211223');
-      const f = (await file(w, { onSite: false, purpose: 'observation', plannedStart: fromNow(10 * 60_000), plannedEnd: fromNow(4 * HOUR) })).body.filing;
+      const f = (
+        await file(w, { onSite: false, purpose: 'observation', plannedStart: fromNow(10 * 60_000), plannedEnd: fromNow(4 * HOUR) })
+      ).body.filing;
       expect(f.onSite).to.equal(false);
       h.clock.set(fromNow(HOUR));
       const v = (await h.api().get(`/api/v1/verify/${f.verifyCode}`).set('Accept-Language', 'en')).body;
@@ -318,7 +410,11 @@ describe('ways round the rules, refused through the API', () => {
       const start = later(2 * DAY);
       const f = (await file(w, window(start))).body.filing;
       h.clock.set(new Date(start.getTime() + 2 * HOUR));
-      await h.api().post(`/api/v1/filings/${f.id}/result`).set(auth(w.agencyKey)).send({ conductedAt: new Date(start.getTime() + HOUR).toISOString(), outcome: 'not_conducted', summary: '企业停产' });
+      await h
+        .api()
+        .post(`/api/v1/filings/${f.id}/result`)
+        .set(auth(w.agencyKey))
+        .send({ conductedAt: new Date(start.getTime() + HOUR).toISOString(), outcome: 'not_conducted', summary: '企业停产' });
       const v = (await h.api().get(`/api/v1/verify/${f.verifyCode}`).set('Accept-Language', 'en')).body;
       expect(v.notice.en).to.include('not conducted');
       expect(v.activeNow).to.equal(false);
@@ -330,7 +426,11 @@ describe('ways round the rules, refused through the API', () => {
       const h = await harness();
       const w = await world('110101', { riskClass: 'A', noDisturb: true });
       const zw = '\u200b\u200b\u200b\u200b\u2060';
-      const noRef = await h.api().post('/api/v1/filings').set(auth(w.agencyKey)).send(filingBody(w, { ...CASE, trigger: { kind: 'other', reference: zw } }));
+      const noRef = await h
+        .api()
+        .post('/api/v1/filings')
+        .set(auth(w.agencyKey))
+        .send(filingBody(w, { ...CASE, trigger: { kind: 'other', reference: zw } }));
       expect(noRef.status).to.equal(400);
       expect(noRef.body.error.details.map((d: { path: string }) => d.path)).to.include('/trigger/reference');
       const noReason = await file(w, { ...CASE, reason: zw });
@@ -345,24 +445,44 @@ describe('ways round the rules, refused through the API', () => {
       const h = await harness();
       const w = await world('110101', { riskClass: 'A', noDisturb: true });
       const filler = '\u3164\u3164\u3164\u3164';
-      for (const trigger of [{ kind: 'other', reference: filler }, { kind: 'other', reference: '\u2800\uFE0F' }]) {
-        const res = await h.api().post('/api/v1/filings').set(auth(w.agencyKey)).send(filingBody(w, { ...CASE, trigger }));
+      for (const trigger of [
+        { kind: 'other', reference: filler },
+        { kind: 'other', reference: '\u2800\uFE0F' },
+      ]) {
+        const res = await h
+          .api()
+          .post('/api/v1/filings')
+          .set(auth(w.agencyKey))
+          .send(filingBody(w, { ...CASE, trigger }));
         expect(res.status, JSON.stringify(trigger)).to.equal(400);
       }
-      const campaign = await h.api().post('/api/v1/filings').set(auth(w.agencyKey)).send(filingBody(w, { type: 'special', campaign: { level: 'higher', reference: '\uFFA0' } }));
+      const campaign = await h
+        .api()
+        .post('/api/v1/filings')
+        .set(auth(w.agencyKey))
+        .send(filingBody(w, { type: 'special', campaign: { level: 'higher', reference: '\uFFA0' } }));
       expect(campaign.status).to.equal(400);
       for (const reason of ['。。。。', 'a\u0301\u0301\u0301', filler]) {
         const res = await file(w, { ...CASE, reason });
         expect(res.status, reason).to.equal(422);
         expect(ruleIds(res.body)).to.include('filing.reason-required');
       }
-      const name = await h.api().post('/api/v1/enterprises').set(admin).send({ uscc: randomUscc('110101'), name: filler, region: '110101' });
+      const name = await h
+        .api()
+        .post('/api/v1/enterprises')
+        .set(admin)
+        .send({ uscc: randomUscc('110101'), name: filler, region: '110101' });
       expect(name.status).to.equal(400);
     });
 
     it('an emergency is not a standing pass: a window over three days is refused', async () => {
       const w = await world('110101', { riskClass: 'A', noDisturb: true });
-      const res = await file(w, { type: 'emergency', reason: '突发事故', plannedStart: fromNow(59 * 60_000), plannedEnd: fromNow(15 * DAY) });
+      const res = await file(w, {
+        type: 'emergency',
+        reason: '突发事故',
+        plannedStart: fromNow(59 * 60_000),
+        plannedEnd: fromNow(15 * DAY),
+      });
       expect(res.status).to.equal(422);
       expect(ruleIds(res.body)).to.include('filing.emergency-window');
     });
@@ -370,12 +490,17 @@ describe('ways round the rules, refused through the API', () => {
     it('one credential spelt another way is the same credential', async () => {
       const h = await harness();
       const a = await createAgency('110101');
-      const add = (credentialNo: string) => h.api().post(`/api/v1/agencies/${a.id}/inspectors`).set(auth(a.key)).send({ name: '张三', credentialNo, validUntil: '2030-12-31' });
+      const add = (credentialNo: string) =>
+        h.api().post(`/api/v1/agencies/${a.id}/inspectors`).set(auth(a.key)).send({ name: '张三', credentialNo, validUntil: '2030-12-31' });
       expect((await add('LN21122300001001')).status).to.equal(201);
       for (const twin of ['ln21122300001001', 'LN-21122300001001']) expect((await add(twin)).status, twin).to.equal(409);
       // nor can another agency register the same officer as its own
       const b = await createAgency('110101');
-      const elsewhere = await h.api().post(`/api/v1/agencies/${b.id}/inspectors`).set(auth(b.key)).send({ name: '张三', credentialNo: 'Ln-2112-2300-001001', validUntil: '2030-12-31' });
+      const elsewhere = await h
+        .api()
+        .post(`/api/v1/agencies/${b.id}/inspectors`)
+        .set(auth(b.key))
+        .send({ name: '张三', credentialNo: 'Ln-2112-2300-001001', validUntil: '2030-12-31' });
       expect(elsewhere.status).to.equal(409);
       // and a number needs six letters or digits, separators aside
       expect((await add('------')).status).to.equal(400);

@@ -8,9 +8,11 @@ const NOW = new Date('2026-03-10T02:00:00Z');
 const ctx = { now: NOW, tz: 'Asia/Shanghai' };
 const input = (over: Partial<FilingInput> = {}) => filingInput(new Date(NOW.getTime() + 48 * HOUR), over);
 const prior = (at: Date, over: Partial<PriorFiling> = {}) => priorFiling(at, { type: 'case', ...over });
-const facts = (over: Partial<Facts> = {}) => ruleFacts({ enterprise: { uscc: 'E', region: '110101', riskClass: 'D', noDisturb: false }, ...over });
+const facts = (over: Partial<Facts> = {}) =>
+  ruleFacts({ enterprise: { uscc: 'E', region: '110101', riskClass: 'D', noDisturb: false }, ...over });
 // Xifeng County: the seven not-allowed (a template) apply there
-const inXifeng = (over: Partial<Facts> = {}) => facts({ enterprise: { uscc: 'E', region: '211223', riskClass: 'D', noDisturb: false }, ...over });
+const inXifeng = (over: Partial<Facts> = {}) =>
+  facts({ enterprise: { uscc: 'E', region: '211223', riskClass: 'D', noDisturb: false }, ...over });
 const complaint = { kind: 'complaint' as const, reference: '12345-2026-000311' };
 
 describe('the rest of the catalog', () => {
@@ -33,15 +35,30 @@ describe('the rest of the catalog', () => {
     const brokenStreak = [three[0]!, { ...three[1]!, resultOutcome: 'issues_found' }, three[2]!];
     expect(ids(run(input(), facts({ history: brokenStreak })))).to.deep.equal([]);
     // the look-back is by planned start: visits planned more than 365 days before this one do not count
-    const old = three.map((p, k) => ({ ...p, plannedStart: NOW.getTime() - (400 + k) * DAY, plannedEnd: NOW.getTime() - (400 + k) * DAY + HOUR }));
+    const old = three.map((p, k) => ({
+      ...p,
+      plannedStart: NOW.getTime() - (400 + k) * DAY,
+      plannedEnd: NOW.getTime() - (400 + k) * DAY + HOUR,
+    }));
     expect(ids(run(input(), facts({ history: old })))).to.deep.equal([]);
     // a visit that did not take place neither makes nor breaks a streak
-    const withNotConducted = [three[0]!, { ...three[1]!, resultOutcome: 'not_conducted' }, three[2]!, prior(new Date(NOW.getTime() - 200 * DAY))];
+    const withNotConducted = [
+      three[0]!,
+      { ...three[1]!, resultOutcome: 'not_conducted' },
+      three[2]!,
+      prior(new Date(NOW.getTime() - 200 * DAY)),
+    ];
     expect(ids(run(input(), facts({ history: withNotConducted })))).to.deep.equal(['frequency.no-findings-streak']);
   });
 
   it('coordination.joint-suggested names the other agency and its filing, unless already joint', () => {
-    const theirs = prior(new Date(NOW.getTime() + 5 * DAY), { agencyId: 'ag_2', agencyName: '西丰县应急管理局', status: 'filed', resultOutcome: null, conductedAt: null });
+    const theirs = prior(new Date(NOW.getTime() + 5 * DAY), {
+      agencyId: 'ag_2',
+      agencyName: '西丰县应急管理局',
+      status: 'filed',
+      resultOutcome: null,
+      conductedAt: null,
+    });
     const d = run(input(), facts({ history: [theirs] }));
     const f = d.findings.find((x) => x.ruleId === 'coordination.joint-suggested')!;
     expect(f.severity).to.equal('warn');
@@ -52,13 +69,21 @@ describe('the rest of the catalog', () => {
     expect(ids(run(input(), facts({ history: [farAway] })))).not.to.include('coordination.joint-suggested');
   });
 
-  it('coordination.joint-suggested compares windows: a visit inside another agency\'s running 15-day window is found', () => {
+  it("coordination.joint-suggested compares windows: a visit inside another agency's running 15-day window is found", () => {
     // their window opened 20 days before ours and runs 15 days: it starts far away, but overlaps ours widened by 7 days
-    const running = prior(new Date(NOW.getTime() - 18 * DAY), { agencyId: 'ag_2', agencyName: '西丰县应急管理局', status: 'filed', resultOutcome: null, conductedAt: null });
+    const running = prior(new Date(NOW.getTime() - 18 * DAY), {
+      agencyId: 'ag_2',
+      agencyName: '西丰县应急管理局',
+      status: 'filed',
+      resultOutcome: null,
+      conductedAt: null,
+    });
     const longWindow = { ...running, plannedEnd: running.plannedStart + 15 * DAY };
     expect(ids(run(input(), facts({ history: [longWindow] })))).to.include('coordination.joint-suggested');
     // the same start with a one-day window ended long before
-    expect(ids(run(input(), facts({ history: [{ ...longWindow, plannedEnd: running.plannedStart + DAY }] })))).not.to.include('coordination.joint-suggested');
+    expect(ids(run(input(), facts({ history: [{ ...longWindow, plannedEnd: running.plannedStart + DAY }] })))).not.to.include(
+      'coordination.joint-suggested',
+    );
   });
 
   it('enterprise.no-disturb blocks all but case, emergency and higher-level campaigns, which pass with a warning naming their grounds', () => {
@@ -77,7 +102,12 @@ describe('the rest of the catalog', () => {
   });
 
   it('filing.emergency-now: an emergency planned more than an hour after filing is not one', () => {
-    const later = input({ type: 'emergency', reason: '危化品泄漏风险', plannedStart: new Date(NOW.getTime() + 3 * HOUR), plannedEnd: new Date(NOW.getTime() + 6 * HOUR) });
+    const later = input({
+      type: 'emergency',
+      reason: '危化品泄漏风险',
+      plannedStart: new Date(NOW.getTime() + 3 * HOUR),
+      plannedEnd: new Date(NOW.getTime() + 6 * HOUR),
+    });
     const d = run(later);
     expect(ids(d)).to.deep.equal(['filing.emergency-now']);
     expect(d.outcome).to.equal('block');
@@ -88,7 +118,10 @@ describe('the rest of the catalog', () => {
   it('quiet.days-of-month ships disabled and works when a bureau enables it', () => {
     const on5th = input({ plannedStart: new Date('2026-04-05T01:00:00Z'), plannedEnd: new Date('2026-04-05T05:00:00Z') });
     expect(ids(run(on5th))).not.to.include('quiet.days-of-month');
-    const enabled = sets.map((s) => ({ ...s, file: { ...s.file, rules: s.file.rules.map((r) => (r.id === 'quiet.days-of-month' ? { ...r, enabled: true } : r)) } }));
+    const enabled = sets.map((s) => ({
+      ...s,
+      file: { ...s.file, rules: s.file.rules.map((r) => (r.id === 'quiet.days-of-month' ? { ...r, enabled: true } : r)) },
+    }));
     expect(ids(evaluate(enabled, on5th, facts(), ctx))).to.include('quiet.days-of-month');
     const on25th = input({ plannedStart: new Date('2026-04-25T01:00:00Z'), plannedEnd: new Date('2026-04-25T05:00:00Z') });
     expect(ids(evaluate(enabled, on25th, facts(), ctx))).not.to.include('quiet.days-of-month');
@@ -108,13 +141,20 @@ describe('the rest of the catalog', () => {
   });
 
   it('filing.emergency-late blocks an emergency filed more than 24 h after its start and raises emergency_late', () => {
-    const late = input({ type: 'emergency', reason: '突发危化品泄漏处置', plannedStart: new Date(NOW.getTime() - 30 * HOUR), plannedEnd: new Date(NOW.getTime() - 20 * HOUR) });
+    const late = input({
+      type: 'emergency',
+      reason: '突发危化品泄漏处置',
+      plannedStart: new Date(NOW.getTime() - 30 * HOUR),
+      plannedEnd: new Date(NOW.getTime() - 20 * HOUR),
+    });
     const d = run(late);
     expect(d.outcome).to.equal('block');
     const f = d.findings.find((x) => x.ruleId === 'filing.emergency-late')!;
     expect(f.raises).to.equal('emergency_late');
     expect(f.message.en).to.include('30 hours after');
-    expect(ids(run({ ...late, plannedStart: new Date(NOW.getTime() - 10 * HOUR), plannedEnd: new Date(NOW.getTime() + HOUR) }))).to.deep.equal([]);
+    expect(
+      ids(run({ ...late, plannedStart: new Date(NOW.getTime() - 10 * HOUR), plannedEnd: new Date(NOW.getTime() + HOUR) })),
+    ).to.deep.equal([]);
   });
 
   it('conduct.N4: insisting the legal representative attends needs its own reason (the case reason does not do)', () => {
@@ -123,7 +163,9 @@ describe('the rest of the catalog', () => {
     expect(d.findings[0]).to.include({ ruleSet: 'seven-not-allowed@1.1.0', severity: 'block', raises: 'conduct', template: true });
     const caseReason = input({ type: 'case', trigger: complaint, reason: '需法定代表人签署整改承诺', requiresLegalRepresentative: true });
     expect(ids(run(caseReason, inXifeng()))).to.deep.equal(['conduct.N4']);
-    expect(ids(run(input({ requiresLegalRepresentative: true, legalRepresentativeReason: '需法定代表人签署整改承诺' }), inXifeng()))).to.deep.equal([]);
+    expect(
+      ids(run(input({ requiresLegalRepresentative: true, legalRepresentativeReason: '需法定代表人签署整改承诺' }), inXifeng())),
+    ).to.deep.equal([]);
   });
 
   it('the seven not-allowed template applies in Xifeng County only', () => {
@@ -140,7 +182,10 @@ describe('the rest of the catalog', () => {
   });
 
   it('every basis names a document and article, or says plainly "product default" or "local practice"; no paraphrase as a quotation', () => {
-    const bases = sets.flatMap((s) => [...s.file.rules.map((r) => ({ id: r.id, basis: r.basis })), ...(s.file.overrides ?? []).flatMap((o) => (o.basis ? [{ id: `${s.file.id}:${o.id}`, basis: o.basis }] : []))]);
+    const bases = sets.flatMap((s) => [
+      ...s.file.rules.map((r) => ({ id: r.id, basis: r.basis })),
+      ...(s.file.overrides ?? []).flatMap((o) => (o.basis ? [{ id: `${s.file.id}:${o.id}`, basis: o.basis }] : [])),
+    ]);
     expect(bases.length).to.be.above(20);
     for (const { id, basis } of bases) {
       const zh = basis['zh-CN'];
@@ -157,7 +202,10 @@ describe('the rest of the catalog', () => {
   });
 
   it('Liaoning caps every class at 1 and cites its document; elsewhere the numbers are product defaults', () => {
-    const quiet = facts({ enterprise: { uscc: 'E', region: '211202', riskClass: 'D', noDisturb: false }, history: [prior(new Date(NOW.getTime() + 20 * DAY), { type: 'routine' })] });
+    const quiet = facts({
+      enterprise: { uscc: 'E', region: '211202', riskClass: 'D', noDisturb: false },
+      history: [prior(new Date(NOW.getTime() + 20 * DAY), { type: 'routine' })],
+    });
     const d = run(input(), quiet);
     const cap = d.findings.find((f) => f.ruleId === 'frequency.annual-same-agency')!;
     expect(cap.ruleSet).to.equal('liaoning@1.0.0');
@@ -165,11 +213,16 @@ describe('the rest of the catalog', () => {
     expect(cap.basis['zh-CN']).to.include('辽政办发〔2015〕29号');
     const national = run(input(), facts({ history: [prior(new Date(NOW.getTime() + 20 * DAY), { type: 'routine' })] }));
     expect(national.findings.find((f) => f.ruleId === 'frequency.annual-same-agency')).to.equal(undefined);
-    expect(sets.find((s) => s.file.id === 'national-baseline')!.file.rules.find((r) => r.id === 'frequency.annual-same-agency')!.basis.en).to.match(/^Product default/);
+    expect(
+      sets.find((s) => s.file.id === 'national-baseline')!.file.rules.find((r) => r.id === 'frequency.annual-same-agency')!.basis.en,
+    ).to.match(/^Product default/);
   });
 
   it('the conduct items only enterprises can report never fire at filing', () => {
-    const reported = sets.flatMap((s) => s.file.rules).filter((r) => r.kind === 'conduct' && r.params.check === 'reported').map((r) => r.id);
+    const reported = sets
+      .flatMap((s) => s.file.rules)
+      .filter((r) => r.kind === 'conduct' && r.params.check === 'reported')
+      .map((r) => r.id);
     expect(reported).to.deep.equal(['conduct.N1', 'conduct.N2', 'conduct.N3', 'conduct.N5', 'conduct.N7']);
   });
 });

@@ -26,7 +26,11 @@ describe('evaluator with the shipped structural rules', () => {
     expect(d.ruleSets[0]?.sha256).to.match(/^[0-9a-f]{64}$/);
     // in Xifeng County: the national baseline, Liaoning's set and the county's seven not-allowed
     const xifeng = facts({ enterprise: { uscc: 'E', region: '211223', riskClass: null, noDisturb: false } });
-    expect(evaluate(sets, input(), xifeng, ctx).ruleSets.map((s) => s.id)).to.deep.equal(['national-baseline', 'liaoning', 'seven-not-allowed']);
+    expect(evaluate(sets, input(), xifeng, ctx).ruleSets.map((s) => s.id)).to.deep.equal([
+      'national-baseline',
+      'liaoning',
+      'seven-not-allowed',
+    ]);
   });
 
   it('agency.registered blocks an inactive agency', () => {
@@ -45,7 +49,9 @@ describe('evaluator with the shipped structural rules', () => {
     });
     const d1 = evaluate(sets, input(), sameCredential, ctx);
     expect(ids(d1)).to.deep.equal(['inspectors.min-certified']);
-    expect(d1.findings[0]?.message.en).to.equal('1 inspector(s) hold an enforcement credential valid through 2026-03-12; at least 2 are required');
+    expect(d1.findings[0]?.message.en).to.equal(
+      '1 inspector(s) hold an enforcement credential valid through 2026-03-12; at least 2 are required',
+    );
     expect(d1.findings[0]?.message['zh-CN']).to.include('为 1 名，至少需要 2 名');
 
     // expires the day before the visit ends (Shanghai calendar) -> does not count
@@ -82,7 +88,10 @@ describe('evaluator with the shipped structural rules', () => {
       ],
     });
     expect(evaluate(sets, input({ inspectorIds: ['i1', 'j1'] }), f, ctx).outcome).to.equal('block');
-    const withPartner = { ...f, jointAgencies: [{ id: 'ag_2', name: '西丰县应急管理局', active: true, region: '110101', itemCodes: ['FIRE-9'] }] };
+    const withPartner = {
+      ...f,
+      jointAgencies: [{ id: 'ag_2', name: '西丰县应急管理局', active: true, region: '110101', itemCodes: ['FIRE-9'] }],
+    };
     expect(evaluate(sets, input({ inspectorIds: ['i1', 'j1'], jointAgencyIds: ['ag_2'] }), withPartner, ctx).outcome).to.equal('allow');
   });
 
@@ -97,7 +106,9 @@ describe('evaluator with the shipped structural rules', () => {
     expect(lent.findings[0]?.message['zh-CN']).to.include('西丰县应急管理局');
     expect(lent.findings[0]?.evidence).to.deep.equal(['ag_2']);
     // the partner's items are not the filing agency's to check on its own
-    expect(ids(evaluate(sets, input({ itemCodes: ['SAFE-01', 'FIRE-9'] }), facts({ jointAgencies: [partner] }), ctx))).to.deep.equal(['items.published']);
+    expect(ids(evaluate(sets, input({ itemCodes: ['SAFE-01', 'FIRE-9'] }), facts({ jointAgencies: [partner] }), ctx))).to.deep.equal([
+      'items.published',
+    ]);
     const retired = evaluate(sets, joint, facts({ jointAgencies: [{ ...partner, active: false }], inspectors: staff }), ctx);
     expect(ids(retired)).to.deep.equal(['agency.registered']);
     expect(retired.findings[0]?.evidence).to.deep.equal(['ag_2']);

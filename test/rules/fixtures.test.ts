@@ -33,7 +33,16 @@ describe('rule fixtures (rules/tests), through the store', () => {
   it('leaves nothing behind in the store', async () => {
     const h = await harness();
     const db = h.runtime.store.db;
-    const count = async () => Number((await db.selectFrom('agencies').select(db.fn.countAll<number>().as('n')).where('code', 'like', 'fixture-%').executeTakeFirstOrThrow()).n);
+    const count = async () =>
+      Number(
+        (
+          await db
+            .selectFrom('agencies')
+            .select(db.fn.countAll<number>().as('n'))
+            .where('code', 'like', 'fixture-%')
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
     await run(fixtures[0]!.fixture);
     expect(await count()).to.equal(0);
   });

@@ -36,9 +36,13 @@ describe('frequency rules', () => {
     it('caps by risk class: C allows two, D four, unknown one', () => {
       const two = [prior('2026-02-01T01:00:00Z'), prior('2026-03-01T01:00:00Z')];
       expect(finding(run(input('2026-06-01T01:00:00Z'), facts(two.slice(0, 1), 'C')), 'frequency.annual-same-agency')).to.equal(undefined);
-      expect(finding(run(input('2026-06-01T01:00:00Z'), facts(two, 'C')), 'frequency.annual-same-agency')?.message.en).to.include('cap for risk class C is 2');
+      expect(finding(run(input('2026-06-01T01:00:00Z'), facts(two, 'C')), 'frequency.annual-same-agency')?.message.en).to.include(
+        'cap for risk class C is 2',
+      );
       expect(finding(run(input('2026-06-01T01:00:00Z'), facts(two, 'D')), 'frequency.annual-same-agency')).to.equal(undefined);
-      expect(finding(run(input('2026-06-01T01:00:00Z'), facts(two.slice(0, 1), null)), 'frequency.annual-same-agency')?.message.en).to.include('risk class unknown is 1');
+      expect(
+        finding(run(input('2026-06-01T01:00:00Z'), facts(two.slice(0, 1), null)), 'frequency.annual-same-agency')?.message.en,
+      ).to.include('risk class unknown is 1');
     });
 
     it('counts calendar years in Asia/Shanghai, not UTC', () => {
@@ -50,8 +54,12 @@ describe('frequency rules', () => {
       expect(finding(run(input('2026-06-01T01:00:00Z'), facts([lastYear])), 'frequency.annual-same-agency')).to.equal(undefined);
       // a visit from 23:00 on 31 December to 03:00 on 1 January counts in both years
       const acrossNewYear = prior('2025-12-31T15:00:00Z', { plannedEnd: Date.parse('2025-12-31T19:00:00Z') });
-      expect(finding(run(input('2026-06-01T01:00:00Z'), facts([acrossNewYear])), 'frequency.annual-same-agency')?.evidence).to.deep.equal([acrossNewYear.id]);
-      expect(finding(run(input('2025-06-01T01:00:00Z'), facts([acrossNewYear])), 'frequency.annual-same-agency')?.evidence).to.deep.equal([acrossNewYear.id]);
+      expect(finding(run(input('2026-06-01T01:00:00Z'), facts([acrossNewYear])), 'frequency.annual-same-agency')?.evidence).to.deep.equal([
+        acrossNewYear.id,
+      ]);
+      expect(finding(run(input('2025-06-01T01:00:00Z'), facts([acrossNewYear])), 'frequency.annual-same-agency')?.evidence).to.deep.equal([
+        acrossNewYear.id,
+      ]);
     });
 
     it('a new visit whose window crosses New Year is held to the cap of both years', () => {
@@ -66,7 +74,9 @@ describe('frequency rules', () => {
       const others = [prior('2026-03-01T01:00:00Z', { agencyId: 'ag_2' }), prior('2026-04-01T01:00:00Z', { type: 'case' })];
       expect(finding(run(input('2026-06-01T01:00:00Z'), facts(others)), 'frequency.annual-same-agency')).to.equal(undefined);
       const mine = [prior('2026-03-01T01:00:00Z')];
-      expect(finding(run(input('2026-06-01T01:00:00Z', { type: 'case', reason: '投诉举报核查' }), facts(mine)), 'frequency.annual-same-agency')).to.equal(undefined);
+      expect(
+        finding(run(input('2026-06-01T01:00:00Z', { type: 'case', reason: '投诉举报核查' }), facts(mine)), 'frequency.annual-same-agency'),
+      ).to.equal(undefined);
     });
   });
 
@@ -79,7 +89,9 @@ describe('frequency rules', () => {
       // the day before in Shanghai (2026-05-31 23:00 +08:00) is another day
       expect(alerts(run(input('2026-06-01T06:00:00Z'), facts([prior('2026-05-31T15:00:00Z', other)])))).to.deep.equal([]);
       // desk reviews do not count
-      expect(alerts(run(input('2026-06-01T06:00:00Z'), facts([prior('2026-06-01T01:00:00Z', { ...other, onSite: false })])))).to.deep.equal([]);
+      expect(alerts(run(input('2026-06-01T06:00:00Z'), facts([prior('2026-06-01T01:00:00Z', { ...other, onSite: false })])))).to.deep.equal(
+        [],
+      );
     });
 
     it('alert-week: a third visit within 7 days; alert-month: a fourth within 30', () => {

@@ -6,7 +6,8 @@ import { loadRuleSets, parseRuleSet, RuleLoadError } from '../../src/rules/load.
 import { ruleSetJsonSchema } from '../../src/rules/schema.js';
 import { tempDir } from '../support/temp.js';
 
-const baseline = () => JSON.parse(readFileSync('rules/national-baseline.json', 'utf8')) as { rules: Record<string, unknown>[] } & Record<string, unknown>;
+const baseline = () =>
+  JSON.parse(readFileSync('rules/national-baseline.json', 'utf8')) as { rules: Record<string, unknown>[] } & Record<string, unknown>;
 const problemsOf = (doc: unknown) => parseRuleSet('x.json', JSON.stringify(doc)).problems;
 
 describe('rule set loading', () => {
@@ -32,7 +33,11 @@ describe('rule set loading', () => {
   it('refuses duplicate rule ids', () => {
     const doc = baseline();
     doc.rules.push({ ...doc.rules[0] });
-    expect(problemsOf(doc)).to.deep.include({ file: 'x.json', pointer: `/rules/${doc.rules.length - 1}/id`, message: 'duplicate rule id "agency.registered"' });
+    expect(problemsOf(doc)).to.deep.include({
+      file: 'x.json',
+      pointer: `/rules/${doc.rules.length - 1}/id`,
+      message: 'duplicate rule id "agency.registered"',
+    });
   });
 
   it('refuses a message placeholder the kind does not provide', () => {

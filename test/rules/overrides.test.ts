@@ -42,10 +42,20 @@ async function problems(doc: unknown) {
 describe('a more local rule set overrides national rules by id', () => {
   it('a county lowering the cap applies to its enterprises only, and its findings name the county set', async () => {
     const h = await harness();
-    const dir = await folderWith(county([{ id: 'frequency.annual-same-agency', params: { maxByRiskClass: { A: 0, B: 0, C: 1, D: 1, unknown: 0 } } }]));
+    const dir = await folderWith(
+      county([{ id: 'frequency.annual-same-agency', params: { maxByRiskClass: { A: 0, B: 0, C: 1, D: 1, unknown: 0 } } }]),
+    );
     const rules = new RuleSetRegistry(dir, h.log);
     await rules.reload();
-    const api = supertest(createApp({ services: createServices({ ...h.runtime.services.ctx, rules }), log: h.log, bodyLimit: 65536, verifyRateLimit: 1000, version: 't' }));
+    const api = supertest(
+      createApp({
+        services: createServices({ ...h.runtime.services.ctx, rules }),
+        log: h.log,
+        bodyLimit: 65536,
+        verifyRateLimit: 1000,
+        version: 't',
+      }),
+    );
 
     const inCounty = await world('211223', { riskClass: 'B' });
     const d = (await api.post('/api/v1/filings/check').set(auth(inCounty.agencyKey)).send(filingBody(inCounty))).body.decision;
@@ -62,37 +72,72 @@ describe('a more local rule set overrides national rules by id', () => {
 
   it('a county may change a severity or switch a rule off', async () => {
     const h = await harness();
-    const sets = await loadRuleSets(await folderWith(county([{ id: 'filing.lead-time', severity: 'block' }, { id: 'filing.onsite-justified', enabled: false }])));
+    const sets = await loadRuleSets(
+      await folderWith(
+        county([
+          { id: 'filing.lead-time', severity: 'block' },
+          { id: 'filing.onsite-justified', enabled: false },
+        ]),
+      ),
+    );
     const { evaluate } = await import('../../src/rules/evaluate.js');
     const now = new Date('2026-03-10T02:00:00Z');
     const input = {
-      agencyId: 'ag', enterpriseUscc: 'E', type: 'routine' as const, itemCodes: ['X'], inspectorIds: ['i1', 'i2'],
-      plannedStart: new Date(now.getTime() + 3_600_000), plannedEnd: new Date(now.getTime() + 7_200_000), onSite: true, reason: null,
-      onSiteJustification: null, jointAgencyIds: [], purpose: 'inspection' as const, requiresLegalRepresentative: false,
-      legalRepresentativeReason: null, trigger: null, campaign: null, drawAssignmentId: null,
+      agencyId: 'ag',
+      enterpriseUscc: 'E',
+      type: 'routine' as const,
+      itemCodes: ['X'],
+      inspectorIds: ['i1', 'i2'],
+      plannedStart: new Date(now.getTime() + 3_600_000),
+      plannedEnd: new Date(now.getTime() + 7_200_000),
+      onSite: true,
+      reason: null,
+      onSiteJustification: null,
+      jointAgencyIds: [],
+      purpose: 'inspection' as const,
+      requiresLegalRepresentative: false,
+      legalRepresentativeReason: null,
+      trigger: null,
+      campaign: null,
+      drawAssignmentId: null,
     };
     const facts = {
-      agency: { id: 'ag', name: 'ag', active: true, region: '211223', itemCodes: ['X'] }, jointAgencies: [],
-      inspectors: [{ id: 'i1', agencyId: 'ag', credentialNo: 'A', validUntil: '2099-01-01' }, { id: 'i2', agencyId: 'ag', credentialNo: 'B', validUntil: '2099-01-01' }],
-      enterprise: { uscc: 'E', region: '211223', riskClass: null, noDisturb: false }, history: [], assignment: null,
+      agency: { id: 'ag', name: 'ag', active: true, region: '211223', itemCodes: ['X'] },
+      jointAgencies: [],
+      inspectors: [
+        { id: 'i1', agencyId: 'ag', credentialNo: 'A', validUntil: '2099-01-01' },
+        { id: 'i2', agencyId: 'ag', credentialNo: 'B', validUntil: '2099-01-01' },
+      ],
+      enterprise: { uscc: 'E', region: '211223', riskClass: null, noDisturb: false },
+      history: [],
+      assignment: null,
     };
     const d = evaluate(sets, input, facts, { now, tz: h.config.tzRegion });
     expect(d.findings.map((f) => [f.ruleId, f.severity])).to.deep.equal([['filing.lead-time', 'block']]);
-    expect(evaluate(sets, input, { ...facts, enterprise: { ...facts.enterprise, region: '110101' } }, { now, tz: h.config.tzRegion }).findings.map((f) => f.ruleId).sort())
-      .to.deep.equal(['filing.lead-time', 'filing.onsite-justified']);
+    expect(
+      evaluate(sets, input, { ...facts, enterprise: { ...facts.enterprise, region: '110101' } }, { now, tz: h.config.tzRegion })
+        .findings.map((f) => f.ruleId)
+        .sort(),
+    ).to.deep.equal(['filing.lead-time', 'filing.onsite-justified']);
   });
 
   it('refuses overlapping rule ids, overrides of unknown rules, overrides that are not more local, and bad parameters', async () => {
-    const base = await import('node:fs/promises').then((fs) => fs.readFile('rules/national-baseline.json', 'utf8')).then((t) => JSON.parse(t));
+    const base = await import('node:fs/promises')
+      .then((fs) => fs.readFile('rules/national-baseline.json', 'utf8'))
+      .then((t) => JSON.parse(t));
     const dup = await problems(county([], { rules: [base.rules[0]] }));
     expect(dup[0]?.pointer).to.equal('/rules/0/id');
     expect(dup[0]?.message).to.include('is already defined in').and.include('national-baseline.json').and.include('overrides');
-    expect(await problems(county([{ id: 'no.such-rule', severity: 'warn' }]))).to.deep.equal([{ pointer: '/overrides/0/id', message: 'no rule set defines rule "no.such-rule"' }]);
+    expect(await problems(county([{ id: 'no.such-rule', severity: 'warn' }]))).to.deep.equal([
+      { pointer: '/overrides/0/id', message: 'no rule set defines rule "no.such-rule"' },
+    ]);
     const notLocal = await problems(county([{ id: 'filing.lead-time', severity: 'block' }], { jurisdiction: '' }));
     expect(notLocal[0]?.message).to.include('only a more local set may override');
     const badParams = await problems(county([{ id: 'frequency.annual-same-agency', params: { maxByRiskClass: { A: 'none' } } }]));
     expect(badParams.map((p) => p.pointer)).to.include('/overrides/0/params/maxByRiskClass');
     const contradiction = await problems(county([{ id: 'frequency.alert-week', params: { window: 'calendar-day' } }]));
-    expect(contradiction).to.deep.equal([{ pointer: '/overrides/0/params/days', message: 'days is required for, and only for, window "rolling-days"' }]);
+    expect(contradiction).to.deep.equal([
+      { pointer: '/overrides/0/params/days', message: 'days is required for, and only for, window "rolling-days"' },
+    ]);
   });
 });

@@ -36,9 +36,16 @@ describe('a process killed with SIGKILL (PostgreSQL, a cluster of the test its o
       `create function test_hold() returns trigger language plpgsql as $$ begin if new.reason = 'hold-me' then perform pg_sleep(3); end if; return new; end $$;
        create trigger test_hold before insert on filings for each row execute function test_hold()`,
     );
-    const body = remoteFiling(w, w.usccs[0]!, { type: 'case', reason: 'hold-me', trigger: { kind: 'complaint', reference: '12345-2026-1' } });
+    const body = remoteFiling(w, w.usccs[0]!, {
+      type: 'case',
+      reason: 'hold-me',
+      trigger: { kind: 'complaint', reference: '12345-2026-1' },
+    });
     void postFiling(first.base, w, body, 'retry-me').catch(() => undefined);
-    await waitFor(async () => (await sql(cluster().url, "select 1 from pg_stat_activity where wait_event = 'PgSleep'")).rowCount! > 0, 10_000);
+    await waitFor(
+      async () => (await sql(cluster().url, "select 1 from pg_stat_activity where wait_event = 'PgSleep'")).rowCount! > 0,
+      10_000,
+    );
     await first.kill('SIGKILL');
 
     const second = await startServer({ DATABASE_URL: cluster().url, BOOTSTRAP_ADMIN_KEY: KEY });

@@ -10,7 +10,6 @@ import { addInspector, admin, auth, createAgency, createEnterprise, createKey, f
 const REGION = '130102'; // no other test puts enterprises here: the population is this test's own
 const DRAW_DAY = '2026-05-11';
 
-
 describe('random draws (双随机)', () => {
   let agency: { id: string; key: string };
   let inspectors: string[];
@@ -29,26 +28,64 @@ describe('random draws (双随机)', () => {
     noDisturb = await createEnterprise(REGION, { riskClass: 'A', noDisturb: true });
     // every enterprise was visited by the first two inspectors in March (on complaints: no annual
     // cap used up): that pair is not drawn again for them
-    const w = (uscc: string): World => ({ agencyId: agency.id, agencyKey: agency.key, inspectorIds: inspectors.slice(0, 2), uscc, enterpriseKey: '', region: REGION });
+    const w = (uscc: string): World => ({
+      agencyId: agency.id,
+      agencyKey: agency.key,
+      inspectorIds: inspectors.slice(0, 2),
+      uscc,
+      enterpriseKey: '',
+      region: REGION,
+    });
     const complaint = { type: 'case', reason: '投诉核查', trigger: { kind: 'complaint', reference: '12345-2026-0310' } };
-    for (const u of usccs) expect((await file(w(u), { ...complaint, plannedStart: '2026-03-10T09:00:00+08:00', plannedEnd: '2026-03-10T12:00:00+08:00' })).status).to.equal(201);
+    for (const u of usccs)
+      expect(
+        (await file(w(u), { ...complaint, plannedStart: '2026-03-10T09:00:00+08:00', plannedEnd: '2026-03-10T12:00:00+08:00' })).status,
+      ).to.equal(201);
     // and one of them again in late April: inside the 30 days the plan leaves out
     recent = usccs[0]!;
     // a desk review planned far ahead shields nobody from a draw (it is no visit, and not yet)
-    expect((await file(w(usccs[1]!), { ...complaint, onSite: false, plannedStart: '2026-09-01T09:00:00+08:00', plannedEnd: '2026-09-01T12:00:00+08:00' })).status).to.equal(201);
+    expect(
+      (
+        await file(w(usccs[1]!), {
+          ...complaint,
+          onSite: false,
+          plannedStart: '2026-09-01T09:00:00+08:00',
+          plannedEnd: '2026-09-01T12:00:00+08:00',
+        })
+      ).status,
+    ).to.equal(201);
     h.clock.set('2026-04-20T10:00:00+08:00');
-    expect((await file(w(recent), { ...complaint, plannedStart: '2026-04-25T09:00:00+08:00', plannedEnd: '2026-04-25T12:00:00+08:00' })).status).to.equal(201);
+    expect(
+      (await file(w(recent), { ...complaint, plannedStart: '2026-04-25T09:00:00+08:00', plannedEnd: '2026-04-25T12:00:00+08:00' })).status,
+    ).to.equal(201);
   });
   // the root hooks put the clock back after every test
   beforeEach(async () => (await harness()).clock.set(`${DRAW_DAY}T08:00:00+08:00`));
 
-  const plan = (over: Record<string, unknown> = {}) => ({ agencyId: agency.id, name: '2026年5月 双随机抽查', filter: { region: REGION }, ratio: 0.2, excludeInspectedWithinDays: 30, periodDays: 14, ...over });
+  const plan = (over: Record<string, unknown> = {}) => ({
+    agencyId: agency.id,
+    name: '2026年5月 双随机抽查',
+    filter: { region: REGION },
+    ratio: 0.2,
+    excludeInspectedWithinDays: 30,
+    periodDays: 14,
+    ...over,
+  });
 
   it('refuses plans above the 20% cap, with an empty population or sample, or too few inspectors, and records nothing', async () => {
     const h = await harness();
-    const count = async () => Number((await h.runtime.store.db.selectFrom('draw_plans').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()).n);
+    const count = async () =>
+      Number(
+        (
+          await h.runtime.store.db
+            .selectFrom('draw_plans')
+            .select((eb) => eb.fn.countAll<string>().as('n'))
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
     const before = await count();
-    const post = (body: Record<string, unknown>, key = agency.key) => h.api().post('/api/v1/draw-plans').set(auth(key)).set('Accept-Language', 'en').send(body);
+    const post = (body: Record<string, unknown>, key = agency.key) =>
+      h.api().post('/api/v1/draw-plans').set(auth(key)).set('Accept-Language', 'en').send(body);
     const above = await post(plan({ ratio: 0.3 }));
     expect(above.status).to.equal(400);
     expect(above.body.error.message).to.include('20%');
@@ -81,7 +118,10 @@ describe('random draws (双随机)', () => {
 
     const run = await h.api().post('/api/v1/jobs/draw/run').set(admin).send({ date: DRAW_DAY });
     expect(run.status, JSON.stringify(run.body)).to.equal(200);
-    expect((await h.api().post('/api/v1/jobs/draw/run').set(admin).send({ date: '2026-05-12' })).status, 'only on the day it is run').to.equal(400);
+    expect(
+      (await h.api().post('/api/v1/jobs/draw/run').set(admin).send({ date: '2026-05-12' })).status,
+      'only on the day it is run',
+    ).to.equal(400);
     const drawn = (await h.api().get(`/api/v1/draws/${drawId}`)).body;
     expect(drawn.status).to.equal('drawn');
     expect(drawn.seed).to.match(/^[0-9a-f]{64}$/);
@@ -89,7 +129,8 @@ describe('random draws (双随机)', () => {
     const drawnUsccs = drawn.assignments.map((a: { enterprise: { uscc: string } }) => a.enterprise.uscc);
     expect(drawnUsccs).not.to.include(noDisturb);
     expect(drawnUsccs).not.to.include(recent);
-    for (const a of drawn.assignments) expect(a.inspectors.map((i: { id: string }) => i.id).sort()).not.to.deep.equal(inspectors.slice(0, 2).sort());
+    for (const a of drawn.assignments)
+      expect(a.inspectors.map((i: { id: string }) => i.id).sort()).not.to.deep.equal(inspectors.slice(0, 2).sort());
     const listed = (await h.api().get(`/api/v1/draws?agency=${agency.id}`)).body.items;
     expect(listed.find((d: { id: string }) => d.id === drawId)).to.include({ assignments: 5, status: 'drawn', populationSize: 29 });
     const inputs = (await h.api().get(`/api/v1/draws/${drawId}/inputs`).set(admin)).body;
@@ -99,24 +140,62 @@ describe('random draws (双随机)', () => {
     expect(inputs.avoid[drawnUsccs[0]]).to.deep.equal(inspectors.slice(0, 2).sort());
 
     const verified = await h.api().get(`/api/v1/draws/${drawId}/verify`);
-    expect(verified.body).to.include({ matches: true, seedMatchesCommitment: true, populationMatchesHash: true, assignmentsMatch: true, recorded: 5 });
+    expect(verified.body).to.include({
+      matches: true,
+      seedMatchesCommitment: true,
+      populationMatchesHash: true,
+      assignmentsMatch: true,
+      recorded: 5,
+    });
     const ok = await cli('draws', 'verify', drawId);
     expect(ok.code).to.equal(0);
     expect(ok.out).to.include('MATCHES');
 
     // the random label: only for a drawn assignment, by its agency, for its enterprise, with the drawn pair
     const a0 = drawn.assignments[0];
-    const w = (uscc: string, ids = a0.inspectors.map((i: { id: string }) => i.id)): World => ({ agencyId: agency.id, agencyKey: agency.key, inspectorIds: ids, uscc, enterpriseKey: '', region: REGION });
+    const w = (uscc: string, ids = a0.inspectors.map((i: { id: string }) => i.id)): World => ({
+      agencyId: agency.id,
+      agencyKey: agency.key,
+      inspectorIds: ids,
+      uscc,
+      enterpriseKey: '',
+      region: REGION,
+    });
     const visit = { type: 'random', plannedStart: '2026-05-14T09:00:00+08:00', plannedEnd: '2026-05-14T12:00:00+08:00' };
-    const send = (uscc: string, over: Record<string, unknown>, key = agency.key, ids?: string[]) => h.api().post('/api/v1/filings').set(auth(key)).send(filingBody(w(uscc, ids), { ...visit, ...over }));
+    const send = (uscc: string, over: Record<string, unknown>, key = agency.key, ids?: string[]) =>
+      h
+        .api()
+        .post('/api/v1/filings')
+        .set(auth(key))
+        .send(filingBody(w(uscc, ids), { ...visit, ...over }));
     const nothing = await send(a0.enterprise.uscc, {});
     expect(nothing.status).to.equal(400);
     expect(nothing.body.error.details[0].path).to.equal('/drawAssignmentId');
     expect((await send(a0.enterprise.uscc, { type: 'routine', drawAssignmentId: a0.id })).status).to.equal(400);
-    const blocked = (r: { status: number; body: { decision?: { findings: { ruleId: string }[] } } }) => r.status === 422 && r.body.decision!.findings.some((f) => f.ruleId === 'random.drawn');
+    const blocked = (r: { status: number; body: { decision?: { findings: { ruleId: string }[] } } }) =>
+      r.status === 422 && r.body.decision!.findings.some((f) => f.ruleId === 'random.drawn');
     expect(blocked(await send(drawn.assignments[1].enterprise.uscc, { drawAssignmentId: a0.id })), 'another enterprise').to.equal(true);
-    expect(blocked(await send(a0.enterprise.uscc, { drawAssignmentId: a0.id }, agency.key, inspectors.filter((i) => !a0.inspectors.some((x: { id: string }) => x.id === i)).slice(0, 2))), 'other inspectors').to.equal(true);
-    expect(blocked(await send(a0.enterprise.uscc, { drawAssignmentId: a0.id, plannedStart: '2026-06-01T09:00:00+08:00', plannedEnd: '2026-06-01T12:00:00+08:00' })), 'after its period').to.equal(true);
+    expect(
+      blocked(
+        await send(
+          a0.enterprise.uscc,
+          { drawAssignmentId: a0.id },
+          agency.key,
+          inspectors.filter((i) => !a0.inspectors.some((x: { id: string }) => x.id === i)).slice(0, 2),
+        ),
+      ),
+      'other inspectors',
+    ).to.equal(true);
+    expect(
+      blocked(
+        await send(a0.enterprise.uscc, {
+          drawAssignmentId: a0.id,
+          plannedStart: '2026-06-01T09:00:00+08:00',
+          plannedEnd: '2026-06-01T12:00:00+08:00',
+        }),
+      ),
+      'after its period',
+    ).to.equal(true);
     const other = await createAgency(REGION);
     const otherIds = [await addInspector(other.id), await addInspector(other.id)];
     expect(blocked(await send(a0.enterprise.uscc, { drawAssignmentId: a0.id }, other.key, otherIds)), 'another agency').to.equal(true);
@@ -130,11 +209,20 @@ describe('random draws (双随机)', () => {
     const refiled = await send(a0.enterprise.uscc, { drawAssignmentId: a0.id });
     expect(refiled.status).to.equal(201);
     const a1 = drawn.assignments[1];
-    const second = await send(a1.enterprise.uscc, { drawAssignmentId: a1.id }, agency.key, a1.inspectors.map((i: { id: string }) => i.id));
+    const second = await send(
+      a1.enterprise.uscc,
+      { drawAssignmentId: a1.id },
+      agency.key,
+      a1.inspectors.map((i: { id: string }) => i.id),
+    );
     expect(second.status).to.equal(201);
     // its result is public with the draw
     h.clock.set('2026-05-14T10:00:00+08:00');
-    await h.api().post(`/api/v1/filings/${refiled.body.filing.id}/result`).set(auth(agency.key)).send({ conductedAt: '2026-05-14T10:00:00+08:00', outcome: 'no_issues', summary: '抽查未发现问题' });
+    await h
+      .api()
+      .post(`/api/v1/filings/${refiled.body.filing.id}/result`)
+      .set(auth(agency.key))
+      .send({ conductedAt: '2026-05-14T10:00:00+08:00', outcome: 'no_issues', summary: '抽查未发现问题' });
     const publicView = (await h.api().get(`/api/v1/draws/${drawId}`)).body;
     expect(publicView.assignments[0].result).to.include({ outcome: 'no_issues', summary: '抽查未发现问题' });
     expect(publicView.assignments[0].filing.filingNo).to.equal(refiled.body.filing.filingNo);
@@ -146,26 +234,53 @@ describe('random draws (双随机)', () => {
     expect(swept.body.summary.drawNotExecuted).to.be.at.least(3);
     const statuses = (await h.api().get(`/api/v1/draws/${drawId}`)).body.assignments.map((a: { status: string }) => a.status);
     expect(statuses).to.deep.equal(['filed', 'filed', 'expired', 'expired', 'expired']);
-    const raised = await h.runtime.store.db.selectFrom('violations').select(['kind', 'enterprise_uscc']).where('agency_id', '=', agency.id).where('kind', 'in', ['draw_not_executed', 'disclosure_overdue', 'result_overdue']).execute();
+    const raised = await h.runtime.store.db
+      .selectFrom('violations')
+      .select(['kind', 'enterprise_uscc'])
+      .where('agency_id', '=', agency.id)
+      .where('kind', 'in', ['draw_not_executed', 'disclosure_overdue', 'result_overdue'])
+      .execute();
     expect(raised.filter((v) => v.kind === 'draw_not_executed')).to.have.length(3);
     expect(raised.filter((v) => v.kind === 'result_overdue').map((v) => v.enterprise_uscc)).to.include(a1.enterprise.uscc);
     // the supervisors' digest of the draw day lists the draw
     expect((await h.api().post('/api/v1/jobs/digest/run').set(admin).send({ date: DRAW_DAY })).body.outcome).to.equal('succeeded');
-    const digest = await h.api().get(`/api/v1/digests/${DRAW_DAY}`).set(auth(await createKey({ role: 'supervisor', regions: ['1301'] })));
-    expect(digest.body.draws).to.deep.equal([{ id: drawId, planName: '2026年5月 双随机抽查', agencyName: publicView.agency.name, assignments: 5 }]);
+    const digest = await h
+      .api()
+      .get(`/api/v1/digests/${DRAW_DAY}`)
+      .set(auth(await createKey({ role: 'supervisor', regions: ['1301'] })));
+    expect(digest.body.draws).to.deep.equal([
+      { id: drawId, planName: '2026年5月 双随机抽查', agencyName: publicView.agency.name, assignments: 5 },
+    ]);
     // its result is not public either: 20 working days after 14 May ended on 11 June
-    const late = await h.runtime.store.db.selectFrom('violations').select('enterprise_uscc').where('kind', '=', 'disclosure_overdue').where('agency_id', '=', agency.id).execute();
+    const late = await h.runtime.store.db
+      .selectFrom('violations')
+      .select('enterprise_uscc')
+      .where('kind', '=', 'disclosure_overdue')
+      .where('agency_id', '=', agency.id)
+      .execute();
     expect(late.map((v) => v.enterprise_uscc)).to.deep.equal([a1.enterprise.uscc]);
 
     // someone with database access rewrites the draw consistently in its own tables (a pool that
     // gives other pairs, the assignments to match, a new seed with its hash): the audit trail says so
     const db = h.runtime.store.db;
     const saved = await db.selectFrom('draws').select(['seed', 'seed_hash', 'pool']).where('id', '=', drawId).executeTakeFirstOrThrow();
-    await db.updateTable('draws').set({ seed: 'f'.repeat(64), seed_hash: (await import('../../src/domain/draw.js')).sha256('f'.repeat(64)) }).where('id', '=', drawId).execute();
+    await db
+      .updateTable('draws')
+      .set({ seed: 'f'.repeat(64), seed_hash: (await import('../../src/domain/draw.js')).sha256('f'.repeat(64)) })
+      .where('id', '=', drawId)
+      .execute();
     expect((await h.api().get(`/api/v1/draws/${drawId}/verify`)).body).to.include({ matches: false, seedMatchesCommitment: false });
-    await db.updateTable('draws').set({ seed: saved.seed, seed_hash: saved.seed_hash, pool: [...saved.pool!, 'insp_planted'] }).where('id', '=', drawId).execute();
+    await db
+      .updateTable('draws')
+      .set({ seed: saved.seed, seed_hash: saved.seed_hash, pool: [...saved.pool!, 'insp_planted'] })
+      .where('id', '=', drawId)
+      .execute();
     expect((await h.api().get(`/api/v1/draws/${drawId}/verify`)).body).to.include({ matches: false, recordMatchesAudit: false });
-    await db.updateTable('draws').set({ pool: [saved.pool![0]!] }).where('id', '=', drawId).execute();
+    await db
+      .updateTable('draws')
+      .set({ pool: [saved.pool![0]!] })
+      .where('id', '=', drawId)
+      .execute();
     const onePool = await h.api().get(`/api/v1/draws/${drawId}/verify`);
     expect(onePool.status, 'a pool no draw could come from is a mismatch, not a 500').to.equal(200);
     expect(onePool.body.matches).to.equal(false);
@@ -173,7 +288,9 @@ describe('random draws (双随机)', () => {
     expect((await h.api().get(`/api/v1/draws/${drawId}/verify`)).body.matches, 'restored').to.equal(true);
     // someone with database access removes an enterprise from the recorded population: the check says so
     const firstMember = String.raw`^\[\["[^"]+","[^"]+"\],`;
-    await sql`update draws set population = regexp_replace(population, ${firstMember}, '[') where id = ${drawId}`.execute(h.runtime.store.db);
+    await sql`update draws set population = regexp_replace(population, ${firstMember}, '[') where id = ${drawId}`.execute(
+      h.runtime.store.db,
+    );
     const tampered = await h.api().get(`/api/v1/draws/${drawId}/verify`);
     expect(tampered.body).to.include({ matches: false, populationMatchesHash: false, seedMatchesCommitment: true });
     const bad = await cli('draws', 'verify', drawId);
@@ -215,13 +332,24 @@ describe('random draws (双随机)', () => {
     h.clock.set('2026-03-01T10:00:00+08:00');
     const complaint = { type: 'case', reason: '投诉核查', trigger: { kind: 'complaint', reference: '12345-2026-0311' } };
     const wq = (uscc: string): World => ({ agencyId: ag.id, agencyKey: ag.key, inspectorIds: ids, uscc, enterpriseKey: '', region });
-    for (const u of quiet) expect((await file(wq(u), { ...complaint, plannedStart: '2026-03-11T09:00:00+08:00', plannedEnd: '2026-03-11T12:00:00+08:00' })).status).to.equal(201);
+    for (const u of quiet)
+      expect(
+        (await file(wq(u), { ...complaint, plannedStart: '2026-03-11T09:00:00+08:00', plannedEnd: '2026-03-11T12:00:00+08:00' })).status,
+      ).to.equal(201);
     h.clock.set(`${DRAW_DAY}T16:00:00+08:00`);
 
-    const outside = await h.api().post('/api/v1/draw-plans').set(auth(ag.key)).send({ agencyId: ag.id, name: '越界', filter: { region: '1101' }, ratio: 0.2 });
+    const outside = await h
+      .api()
+      .post('/api/v1/draw-plans')
+      .set(auth(ag.key))
+      .send({ agencyId: ag.id, name: '越界', filter: { region: '1101' }, ratio: 0.2 });
     expect(outside.status).to.equal(400);
     expect(outside.body.error.details[0].path).to.equal('/filter/region');
-    const created = await h.api().post('/api/v1/draw-plans').set(auth(ag.key)).send({ agencyId: ag.id, name: '无事不扰名单抽查', filter: {}, ratio: 0.2, includeNoDisturb: true, periodDays: 10 });
+    const created = await h
+      .api()
+      .post('/api/v1/draw-plans')
+      .set(auth(ag.key))
+      .send({ agencyId: ag.id, name: '无事不扰名单抽查', filter: {}, ratio: 0.2, includeNoDisturb: true, periodDays: 10 });
     expect(created.status, JSON.stringify(created.body)).to.equal(201);
     expect(created.body.filter.region, 'its own jurisdiction, not the country').to.equal(region);
     await h.api().post('/api/v1/jobs/draw/run').set(admin).send({});
@@ -232,19 +360,44 @@ describe('random draws (双随机)', () => {
 
     const a = drawn.assignments[0];
     const pair = a.inspectors.map((i: { id: string }) => i.id);
-    const body = (over: Record<string, unknown>) => filingBody({ ...wq(a.enterprise.uscc), inspectorIds: pair }, { type: 'random', drawAssignmentId: a.id, plannedStart: '2026-05-13T09:00:00+08:00', plannedEnd: '2026-05-13T12:00:00+08:00', ...over });
+    const body = (over: Record<string, unknown>) =>
+      filingBody(
+        { ...wq(a.enterprise.uscc), inspectorIds: pair },
+        {
+          type: 'random',
+          drawAssignmentId: a.id,
+          plannedStart: '2026-05-13T09:00:00+08:00',
+          plannedEnd: '2026-05-13T12:00:00+08:00',
+          ...over,
+        },
+      );
     const other = await createAgency(region);
-    const joint = await h.api().post('/api/v1/filings').set(auth(ag.key)).send(body({ jointAgencyIds: [other.id], inspectorIds: [...pair, await addInspector(other.id)] }));
+    const joint = await h
+      .api()
+      .post('/api/v1/filings')
+      .set(auth(ag.key))
+      .send(body({ jointAgencyIds: [other.id], inspectorIds: [...pair, await addInspector(other.id)] }));
     expect(joint.status).to.equal(422);
     expect(joint.body.decision.findings.map((f: { ruleId: string }) => f.ruleId)).to.include('random.drawn');
     const filed = await h.api().post('/api/v1/filings').set(auth(ag.key)).send(body({}));
     expect(filed.status, JSON.stringify(filed.body)).to.equal(201);
-    expect(filed.body.decision.findings.map((f: { ruleId: string; severity: string }) => `${f.ruleId}:${f.severity}`)).to.include('enterprise.no-disturb:warn');
+    expect(filed.body.decision.findings.map((f: { ruleId: string; severity: string }) => `${f.ruleId}:${f.severity}`)).to.include(
+      'enterprise.no-disturb:warn',
+    );
 
     h.clock.set('2026-05-13T13:00:00+08:00');
-    const result = await h.api().post(`/api/v1/filings/${filed.body.filing.id}/result`).set(auth(ag.key)).send({ conductedAt: '2026-05-13T12:30:00+08:00', outcome: 'not_conducted', summary: '企业停产，未实施' });
+    const result = await h
+      .api()
+      .post(`/api/v1/filings/${filed.body.filing.id}/result`)
+      .set(auth(ag.key))
+      .send({ conductedAt: '2026-05-13T12:30:00+08:00', outcome: 'not_conducted', summary: '企业停产，未实施' });
     expect(result.status, JSON.stringify(result.body)).to.equal(200);
-    const raised = await h.runtime.store.db.selectFrom('violations').select(['kind', 'filing_id']).where('agency_id', '=', ag.id).where('kind', '=', 'draw_not_executed').execute();
+    const raised = await h.runtime.store.db
+      .selectFrom('violations')
+      .select(['kind', 'filing_id'])
+      .where('agency_id', '=', ag.id)
+      .where('kind', '=', 'draw_not_executed')
+      .execute();
     expect(raised).to.deep.equal([{ kind: 'draw_not_executed', filing_id: filed.body.filing.id }]);
   });
 });

@@ -17,7 +17,11 @@ describe('facts are gathered in a fixed number of queries', () => {
     await cp('rules/national-baseline.json', join(dir, 'national-baseline.json'));
     const base = JSON.parse(await readFile('rules/national-baseline.json', 'utf8'));
     const alert = base.rules.find((r: { id: string }) => r.id === 'frequency.alert-month');
-    const extra = Array.from({ length: 20 }, (_, i) => ({ ...alert, id: `frequency.extra-${i}`, params: { ...alert.params, days: 10 + i } }));
+    const extra = Array.from({ length: 20 }, (_, i) => ({
+      ...alert,
+      id: `frequency.extra-${i}`,
+      params: { ...alert.params, days: 10 + i },
+    }));
     await writeFile(join(dir, 'many.json'), JSON.stringify({ ...base, id: 'many-frequency-rules', rules: extra }));
     const rules = new RuleSetRegistry(dir, h.log);
     await rules.reload();
@@ -26,7 +30,16 @@ describe('facts are gathered in a fixed number of queries', () => {
     const w = await world();
     const principal: Principal = { keyId: 'test', role: 'agency', name: 't', agencyId: w.agencyId, uscc: null, regions: [] };
     const few = await countQueries(() => h.runtime.services.filings.file(principal, filingBody(w) as FilingCreateBody));
-    const lots = await countQueries(() => many.filings.file(principal, filingBody(w, { type: 'case', reason: '投诉举报核查', trigger: { kind: 'complaint', reference: '12345-2026-000001' } }) as FilingCreateBody));
+    const lots = await countQueries(() =>
+      many.filings.file(
+        principal,
+        filingBody(w, {
+          type: 'case',
+          reason: '投诉举报核查',
+          trigger: { kind: 'complaint', reference: '12345-2026-000001' },
+        }) as FilingCreateBody,
+      ),
+    );
     const shape = (qs: string[]) => qs.map((q) => q.trim().split(/\s+/).slice(0, 2).join(' '));
     expect(shape(few)).to.deep.equal(['begin', 'select filing_facts($1::int[],', 'with d', 'commit']);
     expect(shape(lots)).to.deep.equal(shape(few));

@@ -39,9 +39,18 @@ describe('filings that share a transaction (group commit)', () => {
     const w = await world();
     const principal: Principal = { keyId: 'test', role: 'agency', name: 't', agencyId: w.agencyId, uscc: null, regions: [] };
     // case inspections are outside the annual cap (the alerts only warn), so all six are filed
-    const body = filingBody(w, { type: 'case', reason: '投诉举报核查', trigger: { kind: 'complaint', reference: '12345-2026-000001' } }) as FilingCreateBody;
+    const body = filingBody(w, {
+      type: 'case',
+      reason: '投诉举报核查',
+      trigger: { kind: 'complaint', reference: '12345-2026-000001' },
+    }) as FilingCreateBody;
     const results = await Promise.all(Array.from({ length: 6 }, () => h.runtime.services.filings.file(principal, body)));
-    const seqs = await h.runtime.store.db.selectFrom('audit_events').select('seq').where('chain', '=', `enterprise:${w.uscc}`).orderBy('seq').execute();
+    const seqs = await h.runtime.store.db
+      .selectFrom('audit_events')
+      .select('seq')
+      .where('chain', '=', `enterprise:${w.uscc}`)
+      .orderBy('seq')
+      .execute();
     expect(seqs.map((s) => s.seq)).to.deep.equal([1, 2, 3, 4, 5, 6, 7]);
     expect(new Set(results.map((r) => r.filing.filingNo)).size).to.equal(6);
   });

@@ -14,7 +14,13 @@ async function appWithOutbound(outbound: { smtpUrl?: string; webhookUrl?: string
   const h = await harness();
   const services = createServices({
     ...h.runtime.services.ctx,
-    outbound: { smtpUrl: outbound.smtpUrl ?? null, digestFrom: 'digest@inspection.test', webhookUrl: outbound.webhookUrl ?? null, webhookSecret: 'whsec-test-0123456789', webhookRetryBaseMs: 5 },
+    outbound: {
+      smtpUrl: outbound.smtpUrl ?? null,
+      digestFrom: 'digest@inspection.test',
+      webhookUrl: outbound.webhookUrl ?? null,
+      webhookSecret: 'whsec-test-0123456789',
+      webhookRetryBaseMs: 5,
+    },
   });
   const app = createApp({ services, log: h.log, bodyLimit: 65536, verifyRateLimit: 1000, version: 'test' });
   return { api: () => supertest(app), services };
@@ -32,7 +38,12 @@ describe('scheduled jobs', () => {
       h.clock.set(at);
       const res = await h.api().post('/api/v1/jobs/sweep/run').set(admin).send({});
       expect(res.status, JSON.stringify(res.body)).to.equal(200);
-      const raised = await h.runtime.store.db.selectFrom('violations').select(['kind', 'details']).where('filing_id', '=', f.body.filing.id).where('kind', '=', 'result_overdue').execute();
+      const raised = await h.runtime.store.db
+        .selectFrom('violations')
+        .select(['kind', 'details'])
+        .where('filing_id', '=', f.body.filing.id)
+        .where('kind', '=', 'result_overdue')
+        .execute();
       return { run: res.body, raised };
     };
     // working days 8, 9, 10 (Saturday, worked), 12 and 13 October: the 13th is the last day
@@ -53,7 +64,10 @@ describe('scheduled jobs', () => {
     const today = localDate(h.clock.now(), 'Asia/Shanghai');
     expect((await h.api().post('/api/v1/jobs/digest/run').set(admin).send({ date: today })).status).to.equal(400);
     expect((await h.api().post('/api/v1/jobs/digest/run').set(admin).send({ date: '2026-02-30' })).status).to.equal(400);
-    expect((await h.api().post('/api/v1/jobs/sweep/run').set(admin).send({ date: '2026-01-01' })).status, 'the sweep takes no date').to.equal(400);
+    expect(
+      (await h.api().post('/api/v1/jobs/sweep/run').set(admin).send({ date: '2026-01-01' })).status,
+      'the sweep takes no date',
+    ).to.equal(400);
     expect((await h.api().get('/api/v1/digests/0001-01-01').set(admin)).status).to.equal(400);
     expect((await h.api().get('/api/v1/digests/2026-13-01').set(admin)).status).to.equal(400);
     // a read does not make a day's digest ahead of the job
@@ -78,7 +92,16 @@ describe('scheduled jobs', () => {
       expect((await file(bj, { onSiteJustification: undefined })).status).to.equal(201); // a warning
       expect((await file(bj, { itemCodes: ['NOT-ON-THE-LIST'] })).status).to.equal(422); // blocked
       expect((await file(sh)).status).to.equal(201);
-      await h.api().post('/api/v1/reports').set(auth(sh.enterpriseKey)).send({ kind: 'unfiled_inspection', occurredAt: '2026-08-11T09:00:00+08:00', agencyId: sh.agencyId, description: '未备案入企检查' });
+      await h
+        .api()
+        .post('/api/v1/reports')
+        .set(auth(sh.enterpriseKey))
+        .send({
+          kind: 'unfiled_inspection',
+          occurredAt: '2026-08-11T09:00:00+08:00',
+          agencyId: sh.agencyId,
+          description: '未备案入企检查',
+        });
       await createKey({ role: 'supervisor', regions: ['1101'], email: 'beijing@supervision.test' });
       await createKey({ role: 'supervisor', regions: ['31'], email: 'shanghai@supervision.test' });
       await createKey({ role: 'supervisor', regions: ['3101'], email: 'Shanghai@Supervision.test' }); // the same address, another scope
@@ -89,7 +112,10 @@ describe('scheduled jobs', () => {
       expect(run.body).to.deep.include({ job: 'digest', period: '2026-08-11', outcome: 'succeeded', alreadyRan: false });
       expect(run.body.summary).to.include({ mails: 2, webhooks: 1, sent: 3, failed: 0 });
 
-      expect(smtp.mails.map((m) => (m.to && !Array.isArray(m.to) ? m.to.text : '')).sort()).to.deep.equal(['beijing@supervision.test', 'shanghai@supervision.test']);
+      expect(smtp.mails.map((m) => (m.to && !Array.isArray(m.to) ? m.to.text : '')).sort()).to.deep.equal([
+        'beijing@supervision.test',
+        'shanghai@supervision.test',
+      ]);
       const bjMail = smtp.mails.find((m) => !Array.isArray(m.to) && m.to?.text === 'beijing@supervision.test')!;
       expect(bjMail.subject).to.equal('涉企检查每日摘要 Daily digest 2026-08-11');
       expect(bjMail.html).to.include('<svg').and.include('1101');
@@ -122,7 +148,9 @@ describe('scheduled jobs', () => {
       expect(html.headers['content-type']).to.match(/^text\/html/);
       const csv = await h.api().get('/api/v1/digests/2026-08-11?format=csv').set(auth(bjKey));
       expect(csv.text.startsWith('\uFEFFrank,agency_id')).to.equal(true);
-      expect((await h.api().get('/api/v1/digests').set(auth(bjKey))).body.items.map((d: { date: string }) => d.date)).to.include('2026-08-11');
+      expect((await h.api().get('/api/v1/digests').set(auth(bjKey))).body.items.map((d: { date: string }) => d.date)).to.include(
+        '2026-08-11',
+      );
     } finally {
       await smtp.close();
       await hook.close();
@@ -138,7 +166,12 @@ describe('scheduled jobs', () => {
       const run = await api().post('/api/v1/jobs/digest/run').set(admin).send({ date: '2026-08-13' });
       expect(run.body.summary).to.include({ webhooks: 1, sent: 0, failed: 1 });
       expect(hook.calls()).to.equal(4);
-      const row = await h.runtime.store.db.selectFrom('digest_deliveries').selectAll().where('channel', '=', 'webhook').where('day', '=', '2026-08-13').executeTakeFirstOrThrow();
+      const row = await h.runtime.store.db
+        .selectFrom('digest_deliveries')
+        .selectAll()
+        .where('channel', '=', 'webhook')
+        .where('day', '=', '2026-08-13')
+        .executeTakeFirstOrThrow();
       expect(row).to.include({ status: 'failed', attempts: 1 });
       expect(row.last_error).to.include('HTTP 500');
       expect(h.logs.text()).to.include('digest delivery failed');
@@ -146,7 +179,11 @@ describe('scheduled jobs', () => {
       expect(again.body.alreadyRan).to.equal(true);
       expect(again.body.summary).to.include({ failed: 1 });
       expect(hook.calls()).to.equal(8);
-      await waitFor(async () => (await h.runtime.store.db.selectFrom('digest_deliveries').select('attempts').where('id', '=', row.id).executeTakeFirstOrThrow()).attempts === 2);
+      await waitFor(
+        async () =>
+          (await h.runtime.store.db.selectFrom('digest_deliveries').select('attempts').where('id', '=', row.id).executeTakeFirstOrThrow())
+            .attempts === 2,
+      );
       // the hourly sweep tries the week's undelivered digests again
       h.clock.set('2026-08-14T04:10:00+08:00');
       const swept = await api().post('/api/v1/jobs/sweep/run').set(admin).send({});
@@ -169,10 +206,29 @@ describe('scheduled jobs', () => {
     const reported = await world('440101');
     expect((await file(reported)).status).to.equal(201);
     for (let i = 0; i < 3; i++) {
-      const r = await h.api().post('/api/v1/reports').set(auth(reported.enterpriseKey)).send({ kind: 'unfiled_inspection', occurredAt: '2026-07-01T09:00:00+08:00', agencyId: reported.agencyId, description: '反映未备案检查' });
+      const r = await h
+        .api()
+        .post('/api/v1/reports')
+        .set(auth(reported.enterpriseKey))
+        .send({
+          kind: 'unfiled_inspection',
+          occurredAt: '2026-07-01T09:00:00+08:00',
+          agencyId: reported.agencyId,
+          description: '反映未备案检查',
+        });
       await h.api().patch(`/api/v1/violations/${r.body.violationId}`).set(auth(sup)).send({ status: 'dismissed', note: '经核查不属实' });
     }
-    const raised = await h.api().post('/api/v1/violations').set(auth(sup)).send({ kind: 'conduct', agencyId: bad.agencyId, occurredAt: '2026-07-01T09:00:00+08:00', description: '暗访发现接受宴请', conductRuleIds: ['conduct.N3'] });
+    const raised = await h
+      .api()
+      .post('/api/v1/violations')
+      .set(auth(sup))
+      .send({
+        kind: 'conduct',
+        agencyId: bad.agencyId,
+        occurredAt: '2026-07-01T09:00:00+08:00',
+        description: '暗访发现接受宴请',
+        conductRuleIds: ['conduct.N3'],
+      });
     h.clock.set('2026-07-02T10:00:00+08:00');
     await h.api().patch(`/api/v1/violations/${raised.body.id}`).set(auth(sup)).send({ status: 'resolved', note: '查实' });
 
@@ -186,10 +242,18 @@ describe('scheduled jobs', () => {
     expect(entry(reported.agencyId).violations).to.deep.include({ total: 3, counted: 0, byStatus: { dismissed: 3 } });
     expect(entry(bad.agencyId).vetoed).to.deep.equal({ violationIds: [raised.body.id], conductRuleIds: ['conduct.N3'] });
     expect(entry(good.agencyId)).to.include({ filings: 1, vetoed: null, onSiteShare: 1, visitsPerEnterprise: 1 });
-    const csv = await h.api().get('/api/v1/scorecards?from=2026-07-01T00:00:00%2B08:00&to=2026-07-03T00:00:00%2B08:00&format=csv').set(auth(sup));
+    const csv = await h
+      .api()
+      .get('/api/v1/scorecards?from=2026-07-01T00:00:00%2B08:00&to=2026-07-03T00:00:00%2B08:00&format=csv')
+      .set(auth(sup));
     expect(csv.text.split('\r\n').find((line) => line.includes(bad.agencyId))).to.include(raised.body.id);
-    expect((await h.api().get('/api/v1/scorecards?from=2026-07-03T00:00:00%2B08:00&to=2026-07-01T00:00:00%2B08:00').set(auth(sup))).status).to.equal(400);
-    expect((await h.api().get('/api/v1/scorecards?from=2026-07-01T00:00:00%2B08:00&to=2026-07-03T00:00:00%2B08:00').set(auth(good.agencyKey))).status).to.equal(403);
+    expect(
+      (await h.api().get('/api/v1/scorecards?from=2026-07-03T00:00:00%2B08:00&to=2026-07-01T00:00:00%2B08:00').set(auth(sup))).status,
+    ).to.equal(400);
+    expect(
+      (await h.api().get('/api/v1/scorecards?from=2026-07-01T00:00:00%2B08:00&to=2026-07-03T00:00:00%2B08:00').set(auth(good.agencyKey)))
+        .status,
+    ).to.equal(403);
   });
 
   it('metrics: HTTP by route and status, filings by outcome, job runs', async () => {
@@ -224,7 +288,14 @@ describe('scheduled jobs', () => {
       expect((await run).outcome).to.equal('succeeded');
       await closing;
       expect(closed).to.equal(true);
-      expect(await h.runtime.store.db.selectFrom('job_runs').select('id').where('job', '=', 'digest').where('period', '=', '2026-03-03').execute()).to.have.length(1);
+      expect(
+        await h.runtime.store.db
+          .selectFrom('job_runs')
+          .select('id')
+          .where('job', '=', 'digest')
+          .where('period', '=', '2026-03-03')
+          .execute(),
+      ).to.have.length(1);
     } finally {
       await blocker.end();
     }

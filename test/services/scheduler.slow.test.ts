@@ -36,13 +36,30 @@ describe('the scheduler across processes (PostgreSQL, a cluster of the test its 
       const setup = await startServer({ DATABASE_URL: url, BOOTSTRAP_ADMIN_KEY: KEY });
       started.push(setup);
       await setup.ready();
-      for (const [regions, email] of [[['21'], 'liaoning@supervision.test'], [['2112'], 'tieling@supervision.test'], [['211223'], 'tieling@supervision.test']] as const) {
-        const res = await fetch(`${setup.base}/api/v1/keys`, { method: 'POST', headers: { Authorization: `Bearer ${KEY}`, 'Content-Type': 'application/json' }, body: JSON.stringify({ role: 'supervisor', name: email, regions, email }) });
+      for (const [regions, email] of [
+        [['21'], 'liaoning@supervision.test'],
+        [['2112'], 'tieling@supervision.test'],
+        [['211223'], 'tieling@supervision.test'],
+      ] as const) {
+        const res = await fetch(`${setup.base}/api/v1/keys`, {
+          method: 'POST',
+          headers: { Authorization: `Bearer ${KEY}`, 'Content-Type': 'application/json' },
+          body: JSON.stringify({ role: 'supervisor', name: email, regions, email }),
+        });
         expect(res.status).to.equal(201);
       }
       await setup.kill('SIGTERM');
 
-      const env = { DATABASE_URL: url, BOOTSTRAP_ADMIN_KEY: KEY, SCHEDULER: 'on', DIGEST_SCHEDULE: '* * * * * *', SWEEP_SCHEDULE: '0 0 1 1 *', SMTP_URL: smtp.url, DIGEST_FROM: 'digest@inspection.test', LOG_LEVEL: 'debug' };
+      const env = {
+        DATABASE_URL: url,
+        BOOTSTRAP_ADMIN_KEY: KEY,
+        SCHEDULER: 'on',
+        DIGEST_SCHEDULE: '* * * * * *',
+        SWEEP_SCHEDULE: '0 0 1 1 *',
+        SMTP_URL: smtp.url,
+        DIGEST_FROM: 'digest@inspection.test',
+        LOG_LEVEL: 'debug',
+      };
       const servers = await Promise.all([1, 2, 3].map(() => startServer(env)));
       started.push(...servers);
       await Promise.all(servers.map((s) => s.ready()));
@@ -52,8 +69,14 @@ describe('the scheduler across processes (PostgreSQL, a cluster of the test its 
 
       const runs = await query<{ period: string; outcome: string }>(url, "select period, outcome from job_runs where job = 'digest'");
       expect(runs).to.deep.equal([{ period: shanghaiDay(1), outcome: 'succeeded' }]);
-      expect(smtp.mails.map((m) => (m.to && !Array.isArray(m.to) ? m.to.text : '')).sort()).to.deep.equal(['liaoning@supervision.test', 'tieling@supervision.test']);
-      const deliveries = await query<{ status: string; n: number }>(url, 'select status, count(*)::int as n from digest_deliveries group by status');
+      expect(smtp.mails.map((m) => (m.to && !Array.isArray(m.to) ? m.to.text : '')).sort()).to.deep.equal([
+        'liaoning@supervision.test',
+        'tieling@supervision.test',
+      ]);
+      const deliveries = await query<{ status: string; n: number }>(
+        url,
+        'select status, count(*)::int as n from digest_deliveries group by status',
+      );
       expect(deliveries).to.deep.equal([{ status: 'sent', n: 2 }]);
       // shutting down waits for a running job and ends cleanly
       for (const s of servers) expect(await s.kill('SIGTERM')).to.equal(0);
@@ -70,14 +93,25 @@ describe('the scheduler across processes (PostgreSQL, a cluster of the test its 
     await setup.ready();
     await setup.kill('SIGTERM');
     // digests ran four days ago and yesterday; the two nights between were missed
-    await query(url, "insert into job_runs values ('run_seed', 'digest', $1, 'succeeded', 'schedule', now(), now(), 1, '{}', null, 'seed')", [shanghaiDay(4)]);
-    await query(url, "insert into job_runs values ('run_seed2', 'digest', $1, 'succeeded', 'schedule', now(), now(), 1, '{}', null, 'seed')", [shanghaiDay(1)]);
+    await query(
+      url,
+      "insert into job_runs values ('run_seed', 'digest', $1, 'succeeded', 'schedule', now(), now(), 1, '{}', null, 'seed')",
+      [shanghaiDay(4)],
+    );
+    await query(
+      url,
+      "insert into job_runs values ('run_seed2', 'digest', $1, 'succeeded', 'schedule', now(), now(), 1, '{}', null, 'seed')",
+      [shanghaiDay(1)],
+    );
 
     const env = { DATABASE_URL: url, BOOTSTRAP_ADMIN_KEY: KEY, SCHEDULER: 'on', LOG_LEVEL: 'info' };
     const first = await startServer(env);
     started.push(first);
     await waitFor(async () => first.output().includes('missed job runs caught up'), 20_000);
-    const after = await query<{ period: string; trigger: string }>(url, "select period, trigger from job_runs where job = 'digest' order by period");
+    const after = await query<{ period: string; trigger: string }>(
+      url,
+      "select period, trigger from job_runs where job = 'digest' order by period",
+    );
     expect(after).to.deep.equal([
       { period: shanghaiDay(4), trigger: 'schedule' },
       { period: shanghaiDay(3), trigger: 'catch-up' },

@@ -24,7 +24,10 @@ describe('verification cache stays truthful', () => {
       const { filing } = (await file(w)).body;
       // cache the view here
       expect((await h.api().get(`/api/v1/verify/${filing.verifyCode}`)).body.filing.status).to.equal('filed');
-      const res = await supertest(other().app).post(`/api/v1/filings/${filing.id}/cancel`).set(auth(w.agencyKey)).send({ reason: '合并检查' });
+      const res = await supertest(other().app)
+        .post(`/api/v1/filings/${filing.id}/cancel`)
+        .set(auth(w.agencyKey))
+        .send({ reason: '合并检查' });
       expect(res.status).to.equal(200);
       await waitFor(async () => (await h.api().get(`/api/v1/verify/${filing.verifyCode}`)).body.filing.status === 'cancelled', 10_000);
     });
@@ -34,7 +37,10 @@ describe('verification cache stays truthful', () => {
       const w = await world();
       const probe = await h.api().get('/api/v1/verify/ABCDEFGHJKMNPQ');
       expect(probe.status).to.equal(404);
-      const made = await supertest(other().app).post('/api/v1/filings').set(auth(w.agencyKey)).send((await import('../support/fixtures.js')).filingBody(w));
+      const made = await supertest(other().app)
+        .post('/api/v1/filings')
+        .set(auth(w.agencyKey))
+        .send((await import('../support/fixtures.js')).filingBody(w));
       expect(made.status).to.equal(201);
       expect((await h.api().get(`/api/v1/verify/${made.body.filing.verifyCode}`)).status).to.equal(200);
     });
@@ -45,12 +51,16 @@ describe('verification cache stays truthful', () => {
       const { filing } = (await file(w)).body;
       expect((await h.api().get(`/api/v1/verify/${filing.verifyCode}`)).body.filing.status).to.equal('filed');
       // kill every LISTEN connection, as a network blip or a database restart would
-      await sql`select pg_terminate_backend(pid) from pg_stat_activity where query ilike 'listen filing_changed%'`.execute(h.runtime.store.db);
+      await sql`select pg_terminate_backend(pid) from pg_stat_activity where query ilike 'listen filing_changed%'`.execute(
+        h.runtime.store.db,
+      );
       await supertest(other().app).post(`/api/v1/filings/${filing.id}/cancel`).set(auth(w.agencyKey)).send({ reason: '改期' });
       await waitFor(async () => (await h.api().get(`/api/v1/verify/${filing.verifyCode}`)).body.filing.status === 'cancelled', 10_000);
       // and the listener comes back by itself
       await waitFor(async () => {
-        const r = await sql<{ n: number }>`select count(*)::int as n from pg_stat_activity where query ilike 'listen filing_changed%'`.execute(h.runtime.store.db);
+        const r = await sql<{
+          n: number;
+        }>`select count(*)::int as n from pg_stat_activity where query ilike 'listen filing_changed%'`.execute(h.runtime.store.db);
         return (r.rows[0]?.n ?? 0) >= 2;
       }, 10_000);
     });

@@ -11,7 +11,11 @@ async function completed(w: World): Promise<{ id: string; verifyCode: string }> 
   const { filing } = (await file(w)).body;
   h.clock.set(new Date(Date.parse(filing.plannedStart) + HOUR));
   try {
-    const res = await h.api().post(`/api/v1/filings/${filing.id}/result`).set(auth(w.agencyKey)).send({ conductedAt: h.clock.now().toISOString(), outcome: 'no_issues', summary: '未发现问题' });
+    const res = await h
+      .api()
+      .post(`/api/v1/filings/${filing.id}/result`)
+      .set(auth(w.agencyKey))
+      .send({ conductedAt: h.clock.now().toISOString(), outcome: 'no_issues', summary: '未发现问题' });
     expect(res.status, JSON.stringify(res.body)).to.equal(200);
   } finally {
     h.clock.reset();
@@ -21,7 +25,10 @@ async function completed(w: World): Promise<{ id: string; verifyCode: string }> 
 
 async function violationCount(): Promise<number> {
   const h = await harness();
-  const r = await h.runtime.store.db.selectFrom('violations').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+  const r = await h.runtime.store.db
+    .selectFrom('violations')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .executeTakeFirstOrThrow();
   return Number(r.n);
 }
 
@@ -35,7 +42,13 @@ describe('violations: enterprise reports and ratings, supervisors working them',
       .api()
       .post('/api/v1/reports')
       .set(auth(w.enterpriseKey))
-      .send({ kind: 'unfiled_inspection', occurredAt: hourAgo(), agencyId: w.agencyId, description: '两名自称执法人员到厂检查，未出示备案码', hotline: { line: '12345', ticket: 'BJ20261126-0042' } });
+      .send({
+        kind: 'unfiled_inspection',
+        occurredAt: hourAgo(),
+        agencyId: w.agencyId,
+        description: '两名自称执法人员到厂检查，未出示备案码',
+        hotline: { line: '12345', ticket: 'BJ20261126-0042' },
+      });
     expect(res.status, JSON.stringify(res.body)).to.equal(201);
     const id = res.body.violationId as string;
 
@@ -57,7 +70,20 @@ describe('violations: enterprise reports and ratings, supervisors working them',
     const other = await world();
     const { filing: othersFiling } = (await file(other)).body;
     const before = await violationCount();
-    const send = (body: Record<string, unknown>) => h.api().post('/api/v1/reports').set(auth(w.enterpriseKey)).set('Accept-Language', 'en').send({ kind: 'conduct', occurredAt: hourAgo(), agencyId: w.agencyId, description: '检查人员要求企业报销差旅费用', conductRuleIds: ['conduct.N3'], ...body });
+    const send = (body: Record<string, unknown>) =>
+      h
+        .api()
+        .post('/api/v1/reports')
+        .set(auth(w.enterpriseKey))
+        .set('Accept-Language', 'en')
+        .send({
+          kind: 'conduct',
+          occurredAt: hourAgo(),
+          agencyId: w.agencyId,
+          description: '检查人员要求企业报销差旅费用',
+          conductRuleIds: ['conduct.N3'],
+          ...body,
+        });
 
     const unknownFiling = await send({ filingId: 'fil_nope' });
     expect(unknownFiling.status).to.equal(404);
@@ -74,14 +100,24 @@ describe('violations: enterprise reports and ratings, supervisors working them',
     expect((await send({ agencyId: 'agy_nope' })).status).to.equal(404);
     expect((await send({ hotline: { line: '110', ticket: 'x1' } })).status).to.equal(400);
     expect((await send({ occurredAt: '1900-01-01T00:00:00Z' })).status, 'past the two years').to.equal(400);
-    expect((await send({ kind: 'unfiled_inspection' })).body.error.details[0].path, 'conduct items only on a conduct report').to.equal('/conductRuleIds');
+    expect((await send({ kind: 'unfiled_inspection' })).body.error.details[0].path, 'conduct items only on a conduct report').to.equal(
+      '/conductRuleIds',
+    );
     // a filing of this enterprise pinned on an agency that was not on it
     const { filing: mine } = (await file(w)).body;
     const pinned = await send({ filingId: mine.id, agencyId: other.agencyId });
     expect(pinned.status).to.equal(400);
     expect(pinned.body.error.details[0].path).to.equal('/agencyId');
     // only an enterprise reports
-    expect((await h.api().post('/api/v1/reports').set(auth(w.agencyKey)).send({ kind: 'unfiled_inspection', occurredAt: hourAgo(), agencyName: '某局', description: '未备案检查' })).status).to.equal(403);
+    expect(
+      (
+        await h
+          .api()
+          .post('/api/v1/reports')
+          .set(auth(w.agencyKey))
+          .send({ kind: 'unfiled_inspection', occurredAt: hourAgo(), agencyName: '某局', description: '未备案检查' })
+      ).status,
+    ).to.equal(403);
     expect(await violationCount()).to.equal(before);
   });
 
@@ -89,7 +125,8 @@ describe('violations: enterprise reports and ratings, supervisors working them',
     const h = await harness();
     const w = await world();
     const { filing: pending } = (await file(w)).body;
-    const rate = (id: string, body: Record<string, unknown>, key = w.enterpriseKey) => h.api().post(`/api/v1/filings/${id}/feedback`).set(auth(key)).send(body);
+    const rate = (id: string, body: Record<string, unknown>, key = w.enterpriseKey) =>
+      h.api().post(`/api/v1/filings/${id}/feedback`).set(auth(key)).send(body);
 
     expect((await rate(pending.id, { rating: 5 })).status, 'not completed yet').to.equal(409);
     const done = await completed(w);
@@ -108,14 +145,26 @@ describe('violations: enterprise reports and ratings, supervisors working them',
     expect(again.body.error.code).to.equal('conflict');
 
     const v = await h.api().get(`/api/v1/violations/${first.body.violationId}`).set(admin);
-    expect(v.body).to.deep.include({ kind: 'conduct', source: 'feedback', filingId: done.id, agencyId: w.agencyId, conductRuleIds: ['conduct.N3'] });
+    expect(v.body).to.deep.include({
+      kind: 'conduct',
+      source: 'feedback',
+      filingId: done.id,
+      agencyId: w.agencyId,
+      conductRuleIds: ['conduct.N3'],
+    });
   });
 
   it('a supervisor works a violation: acknowledged, then resolved, each with a note and actor; a final status stays final; all audited', async () => {
     const h = await harness();
     const w = await world('110101');
     const sup = await createKey({ role: 'supervisor', regions: ['110101'] });
-    const id = (await h.api().post('/api/v1/reports').set(auth(w.enterpriseKey)).send({ kind: 'unfiled_inspection', occurredAt: hourAgo(), agencyName: '某区某局', description: '有人自称执法人员入企' })).body.violationId as string;
+    const id = (
+      await h
+        .api()
+        .post('/api/v1/reports')
+        .set(auth(w.enterpriseKey))
+        .send({ kind: 'unfiled_inspection', occurredAt: hourAgo(), agencyName: '某区某局', description: '有人自称执法人员入企' })
+    ).body.violationId as string;
     const patch = (body: Record<string, unknown>, key = sup) => h.api().patch(`/api/v1/violations/${id}`).set(auth(key)).send(body);
 
     expect((await patch({ status: 'acknowledged' })).status, 'a note is required').to.equal(400);
@@ -125,20 +174,41 @@ describe('violations: enterprise reports and ratings, supervisors working them',
     expect(ack.body.status).to.equal('acknowledged');
     const res = await patch({ status: 'resolved', note: '经核查属实，已责令整改' });
     expect(res.body.status).to.equal('resolved');
-    expect(res.body.history.map((c: { from: string; to: string }) => `${c.from}>${c.to}`)).to.deep.equal(['open>acknowledged', 'acknowledged>resolved']);
+    expect(res.body.history.map((c: { from: string; to: string }) => `${c.from}>${c.to}`)).to.deep.equal([
+      'open>acknowledged',
+      'acknowledged>resolved',
+    ]);
     expect(res.body.history[1].note).to.equal('经核查属实，已责令整改');
     expect(res.body.history[0].actor).to.be.a('string').and.not.equal('');
     const late = await patch({ status: 'dismissed', note: '改判' });
     expect(late.status).to.equal(409);
     expect(late.body.error.details[0].path).to.equal('/status');
-    expect((await patch({ status: 'dismissed', note: '越权' }, await createKey({ role: 'supervisor', regions: ['21'] }))).status).to.equal(404);
+    expect((await patch({ status: 'dismissed', note: '越权' }, await createKey({ role: 'supervisor', regions: ['21'] }))).status).to.equal(
+      404,
+    );
     // a report about an agency of another region: the enterprise's supervisor sees it, but only the
     // agency's own supervisors decide it (it counts against the agency)
     const cityAgency = await world('330102');
-    const about = (await h.api().post('/api/v1/reports').set(auth(w.enterpriseKey)).send({ kind: 'conduct', occurredAt: hourAgo(), agencyId: cityAgency.agencyId, conductRuleIds: ['conduct.N3'], description: '要求报销差旅费' })).body.violationId;
+    const about = (
+      await h
+        .api()
+        .post('/api/v1/reports')
+        .set(auth(w.enterpriseKey))
+        .send({
+          kind: 'conduct',
+          occurredAt: hourAgo(),
+          agencyId: cityAgency.agencyId,
+          conductRuleIds: ['conduct.N3'],
+          description: '要求报销差旅费',
+        })
+    ).body.violationId;
     expect((await h.api().get(`/api/v1/violations/${about}`).set(auth(sup))).status).to.equal(200);
-    expect((await h.api().patch(`/api/v1/violations/${about}`).set(auth(sup)).send({ status: 'resolved', note: '查实' })).status).to.equal(403);
-    expect((await h.api().patch(`/api/v1/violations/${about}`).set(admin).send({ status: 'acknowledged', note: '转浙江省核查' })).status).to.equal(200);
+    expect((await h.api().patch(`/api/v1/violations/${about}`).set(auth(sup)).send({ status: 'resolved', note: '查实' })).status).to.equal(
+      403,
+    );
+    expect(
+      (await h.api().patch(`/api/v1/violations/${about}`).set(admin).send({ status: 'acknowledged', note: '转浙江省核查' })).status,
+    ).to.equal(200);
 
     const trail = await verifyAuditTrail(h.runtime.store.db);
     expect(trail.ok).to.equal(true);
@@ -150,19 +220,64 @@ describe('violations: enterprise reports and ratings, supervisors working them',
     const h = await harness();
     const w = await world('110101');
     const sup = await createKey({ role: 'supervisor', regions: ['1101'] });
-    const body = { kind: 'conduct', agencyId: w.agencyId, enterpriseUscc: w.uscc, occurredAt: hourAgo(), description: '暗访发现检查组接受企业宴请', evidence: ['照片 IMG_0042（哈希 3f2a…）', '暗访记录表 2026-11-25'], conductRuleIds: ['conduct.N3'] };
+    const body = {
+      kind: 'conduct',
+      agencyId: w.agencyId,
+      enterpriseUscc: w.uscc,
+      occurredAt: hourAgo(),
+      description: '暗访发现检查组接受企业宴请',
+      evidence: ['照片 IMG_0042（哈希 3f2a…）', '暗访记录表 2026-11-25'],
+      conductRuleIds: ['conduct.N3'],
+    };
     const res = await h.api().post('/api/v1/violations').set(auth(sup)).send(body);
     expect(res.status, JSON.stringify(res.body)).to.equal(201);
     expect(res.body).to.deep.include({ source: 'supervisor', status: 'open', evidence: body.evidence, enterpriseUscc: w.uscc });
 
-    expect((await h.api().post('/api/v1/violations').set(auth(await createKey({ role: 'supervisor', regions: ['21'] }))).send(body)).status).to.equal(403);
-    expect((await h.api().post('/api/v1/violations').set(auth(sup)).send({ ...body, agencyId: 'agy_nope' })).status).to.equal(404);
-    expect((await h.api().post('/api/v1/violations').set(auth(sup)).send({ ...body, conductRuleIds: [] })).status).to.equal(400);
-    expect((await h.api().post('/api/v1/violations').set(auth(sup)).send({ ...body, kind: 'result_overdue' })).status, 'the jobs raise that').to.equal(400);
+    expect(
+      (
+        await h
+          .api()
+          .post('/api/v1/violations')
+          .set(auth(await createKey({ role: 'supervisor', regions: ['21'] })))
+          .send(body)
+      ).status,
+    ).to.equal(403);
+    expect(
+      (
+        await h
+          .api()
+          .post('/api/v1/violations')
+          .set(auth(sup))
+          .send({ ...body, agencyId: 'agy_nope' })
+      ).status,
+    ).to.equal(404);
+    expect(
+      (
+        await h
+          .api()
+          .post('/api/v1/violations')
+          .set(auth(sup))
+          .send({ ...body, conductRuleIds: [] })
+      ).status,
+    ).to.equal(400);
+    expect(
+      (
+        await h
+          .api()
+          .post('/api/v1/violations')
+          .set(auth(sup))
+          .send({ ...body, kind: 'result_overdue' })
+      ).status,
+      'the jobs raise that',
+    ).to.equal(400);
     expect((await h.api().post('/api/v1/violations').set(auth(w.enterpriseKey)).send(body)).status).to.equal(403);
     // an enterprise of its region does not bring another region's agency into its reach
     const far = await world('330102');
-    const across = await h.api().post('/api/v1/violations').set(auth(sup)).send({ ...body, agencyId: far.agencyId });
+    const across = await h
+      .api()
+      .post('/api/v1/violations')
+      .set(auth(sup))
+      .send({ ...body, agencyId: far.agencyId });
     expect(across.status).to.equal(403);
     expect(across.body.error.message).to.include('执法主体').and.not.include('agency');
   });
@@ -207,16 +322,29 @@ describe('violations: enterprise reports and ratings, supervisors working them',
     expect(warned.status).to.equal(201);
     expect(warned.body.decision.outcome).to.equal('warn');
 
-    const all = (await h.api().get(`/api/v1/attempts?enterprise=${w.uscc}`).set(auth(sup))).body.items as { kind: string; id: string; filingNo: string | null; decision: { outcome: string } }[];
+    const all = (await h.api().get(`/api/v1/attempts?enterprise=${w.uscc}`).set(auth(sup))).body.items as {
+      kind: string;
+      id: string;
+      filingNo: string | null;
+      decision: { outcome: string };
+    }[];
     expect(all.map((a) => a.kind)).to.deep.equal(['warned', 'blocked']);
     expect(all[0]).to.deep.include({ id: warned.body.filing.id, filingNo: warned.body.filing.filingNo });
     expect(all[1]?.decision.outcome).to.equal('block');
-    const onlyBlocked = (await h.api().get(`/api/v1/attempts?enterprise=${w.uscc}&kind=blocked&finding=items.published`).set(auth(sup))).body.items;
+    const onlyBlocked = (await h.api().get(`/api/v1/attempts?enterprise=${w.uscc}&kind=blocked&finding=items.published`).set(auth(sup)))
+      .body.items;
     expect(onlyBlocked).to.have.length(1);
     const page = await h.api().get(`/api/v1/attempts?enterprise=${w.uscc}&limit=1`).set(auth(sup));
     const next = await h.api().get(`/api/v1/attempts?enterprise=${w.uscc}&limit=1&cursor=${page.body.nextCursor}`).set(auth(sup));
     expect(next.body.items[0].kind).to.equal('blocked');
-    expect((await h.api().get(`/api/v1/attempts?enterprise=${w.uscc}`).set(auth(await createKey({ role: 'supervisor', regions: ['21'] })))).body.items).to.have.length(0);
+    expect(
+      (
+        await h
+          .api()
+          .get(`/api/v1/attempts?enterprise=${w.uscc}`)
+          .set(auth(await createKey({ role: 'supervisor', regions: ['21'] })))
+      ).body.items,
+    ).to.have.length(0);
     expect((await h.api().get('/api/v1/attempts').set(auth(w.agencyKey))).status).to.equal(403);
   });
 });

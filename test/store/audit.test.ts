@@ -22,7 +22,12 @@ describe('audit trail and immutability', () => {
     const results = await Promise.all(worlds.flatMap((w) => [file(w), file(w), file(w)]));
     expect(results.map((r) => r.status)).to.deep.equal(Array(12).fill(201));
     for (const w of worlds) {
-      const seqs = await h.runtime.store.db.selectFrom('audit_events').select('seq').where('chain', '=', `enterprise:${w.uscc}`).orderBy('seq').execute();
+      const seqs = await h.runtime.store.db
+        .selectFrom('audit_events')
+        .select('seq')
+        .where('chain', '=', `enterprise:${w.uscc}`)
+        .orderBy('seq')
+        .execute();
       expect(seqs.map((s) => s.seq)).to.deep.equal([1, 2, 3, 4]);
     }
     expect((await verifyAuditTrail(h.runtime.store.db)).ok).to.equal(true);
@@ -41,9 +46,19 @@ describe('audit trail and immutability', () => {
       }
       return 'accepted';
     };
-    expect(await refused(db.updateTable('filings').set({ item_codes: ['OTHER'] }).where('id', '=', filing.id).execute())).to.include('never edited in place');
+    expect(
+      await refused(
+        db
+          .updateTable('filings')
+          .set({ item_codes: ['OTHER'] })
+          .where('id', '=', filing.id)
+          .execute(),
+      ),
+    ).to.include('never edited in place');
     expect(await refused(db.deleteFrom('filings').where('id', '=', filing.id).execute())).to.include('never deleted');
-    expect(await refused(db.updateTable('audit_events').set({ actor: 'me' }).where('entity_id', '=', filing.id).execute())).to.include('append-only');
+    expect(await refused(db.updateTable('audit_events').set({ actor: 'me' }).where('entity_id', '=', filing.id).execute())).to.include(
+      'append-only',
+    );
     expect(await refused(db.deleteFrom('audit_events').where('entity_id', '=', filing.id).execute())).to.include('append-only');
     expect((await h.api().get(`/api/v1/filings/${filing.id}`).set(auth(w.agencyKey))).body.filing.itemCodes).to.deep.equal(['SAFE-01']);
   });
@@ -53,7 +68,11 @@ describe('audit trail and immutability', () => {
     const w = await world();
     const { filing } = (await file(w)).body;
     const db = h.runtime.store.db;
-    const target = await db.selectFrom('audit_events').select(['id', 'seq', 'chain']).where('entity_id', '=', filing.id).executeTakeFirstOrThrow();
+    const target = await db
+      .selectFrom('audit_events')
+      .select(['id', 'seq', 'chain'])
+      .where('entity_id', '=', filing.id)
+      .executeTakeFirstOrThrow();
     // a superuser can switch the guard off; the hash chain still tells
     await sql`alter table audit_events disable trigger audit_events_append_only`.execute(db);
     try {
@@ -66,7 +85,12 @@ describe('audit trail and immutability', () => {
       expect((await verifyAuditTrail(db)).ok).to.equal(true);
 
       // deleting the first event of a chain breaks the sequence
-      const first = await db.selectFrom('audit_events').selectAll().where('chain', '=', target.chain).where('seq', '=', 1).executeTakeFirstOrThrow();
+      const first = await db
+        .selectFrom('audit_events')
+        .selectAll()
+        .where('chain', '=', target.chain)
+        .where('seq', '=', 1)
+        .executeTakeFirstOrThrow();
       await db.deleteFrom('audit_events').where('id', '=', first.id).execute();
       const gap = await verifyAuditTrail(db);
       expect(gap.broken).to.deep.include({ chain: target.chain, seq: 2 });

@@ -14,7 +14,10 @@ const admin = { authorization: `Bearer ${KEY}`, 'content-type': 'application/jso
 
 function cli(dataDir: string, ...args: string[]): Promise<{ code: number | null; out: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx/esm', 'src/cli.ts', ...args], { env: { ...process.env, DATABASE_URL: '', DATA_DIR: dataDir }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx/esm', 'src/cli.ts', ...args], {
+      env: { ...process.env, DATABASE_URL: '', DATA_DIR: dataDir },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString('utf8')));
     child.stderr.on('data', (d: Buffer) => (out += d.toString('utf8')));
@@ -46,7 +49,11 @@ describe('one process per embedded database (DATA_DIR)', function () {
     await first.ready();
     const made: string[] = [];
     const create = async (code: string) => {
-      const res = await fetch(`${first.base}/api/v1/agencies`, { method: 'POST', headers: admin, body: JSON.stringify({ code, name: '锁测试局', region: '110101', items: [] }) });
+      const res = await fetch(`${first.base}/api/v1/agencies`, {
+        method: 'POST',
+        headers: admin,
+        body: JSON.stringify({ code, name: '锁测试局', region: '110101', items: [] }),
+      });
       expect(res.status).to.equal(201);
       made.push(((await res.json()) as { id: string }).id);
     };
@@ -72,7 +79,9 @@ describe('one process per embedded database (DATA_DIR)', function () {
     // and the folder holds both records for whoever opens it next
     const third = await startServer({ DATABASE_URL: '', DATA_DIR: dataDir, BOOTSTRAP_ADMIN_KEY: KEY });
     await third.ready();
-    const again = (await (await fetch(`${third.base}/api/v1/agencies?limit=500`, { headers: admin })).json()) as { items: { id: string }[] };
+    const again = (await (await fetch(`${third.base}/api/v1/agencies?limit=500`, { headers: admin })).json()) as {
+      items: { id: string }[];
+    };
     expect(again.items.map((a) => a.id)).to.include.members(made);
     await third.kill('SIGTERM');
   });

@@ -26,7 +26,9 @@ describe('a database outage (PostgreSQL, a cluster of the test its own)', functi
       create trigger test_slow before insert on filings for each row execute function test_slow()`);
     await admin.end();
 
-    const inFlight = w.usccs.slice(0, 30).map((u) => postFiling(server.base, w, remoteFiling(w, u)).catch((e: unknown) => ({ status: -1, error: e })));
+    const inFlight = w.usccs
+      .slice(0, 30)
+      .map((u) => postFiling(server.base, w, remoteFiling(w, u)).catch((e: unknown) => ({ status: -1, error: e })));
     await waitFor(async () => {
       const c = new pg.Client({ connectionString: cluster().url });
       await c.connect();
@@ -51,7 +53,10 @@ describe('a database outage (PostgreSQL, a cluster of the test its own)', functi
     expect((await fetch(`${server.base}/readyz`)).status).to.equal(503);
 
     const lines = server.output().split('\n').filter(Boolean);
-    expect(lines.filter((l) => l.includes('database unavailable')), server.output()).to.have.length(1);
+    expect(
+      lines.filter((l) => l.includes('database unavailable')),
+      server.output(),
+    ).to.have.length(1);
     expect(server.output()).not.to.include('unhandled error');
     expect(server.output()).not.to.include('uncaught');
 

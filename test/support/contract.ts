@@ -29,22 +29,33 @@ const CJK = /[\u3400-\u9fff]/;
 
 /** Records every response of an agent's requests. */
 export function recorded(agent: supertest.Agent): supertest.Agent {
-  agent.on('response', (res: { status: number; body: unknown; headers: Record<string, string>; req: { method: string; path: string; getHeader(name: string): unknown } }) => {
-    const lang = String(res.req.getHeader('accept-language') ?? '');
-    seen.push({
-      method: res.req.method.toLowerCase(),
-      path: res.req.path.split('?')[0] ?? '',
-      status: res.status,
-      type: (res.headers['content-type'] ?? '').split(';')[0] ?? '',
-      body: res.body,
-      english: /^en/i.test(lang),
-    });
-  });
+  agent.on(
+    'response',
+    (res: {
+      status: number;
+      body: unknown;
+      headers: Record<string, string>;
+      req: { method: string; path: string; getHeader(name: string): unknown };
+    }) => {
+      const lang = String(res.req.getHeader('accept-language') ?? '');
+      seen.push({
+        method: res.req.method.toLowerCase(),
+        path: res.req.path.split('?')[0] ?? '',
+        status: res.status,
+        type: (res.headers['content-type'] ?? '').split(';')[0] ?? '',
+        body: res.body,
+        english: /^en/i.test(lang),
+      });
+    },
+  );
   return agent;
 }
 
 /** The problems of every recorded response against the document; how many were checked. */
-export function contractProblems(openapi: { paths: Record<string, Record<string, Operation>>; components?: { responses?: Record<string, Response> } }): {
+export function contractProblems(openapi: {
+  paths: Record<string, Record<string, Operation>>;
+  components?: { responses?: Record<string, Response> };
+}): {
   checked: number;
   problems: string[];
 } {

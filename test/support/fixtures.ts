@@ -26,7 +26,11 @@ export interface World {
 
 export async function createKey(body: Record<string, unknown>): Promise<string> {
   const h = await harness();
-  const res = await h.api().post('/api/v1/keys').set(admin).send({ name: unique('key-'), ...body });
+  const res = await h
+    .api()
+    .post('/api/v1/keys')
+    .set(admin)
+    .send({ name: unique('key-'), ...body });
   expect(res.status, JSON.stringify(res.body)).to.equal(201);
   return res.body.key as string;
 }
@@ -37,7 +41,12 @@ export async function createAgency(region = '110101', items = ['SAFE-01', 'SAFE-
     .api()
     .post('/api/v1/agencies')
     .set(admin)
-    .send({ code: unique('AG'), name: `测试执法局 ${unique('')}`, region, items: items.map((code) => ({ code, name: `事项 ${code}`, basis: '依据' })) });
+    .send({
+      code: unique('AG'),
+      name: `测试执法局 ${unique('')}`,
+      region,
+      items: items.map((code) => ({ code, name: `事项 ${code}`, basis: '依据' })),
+    });
   expect(res.status, JSON.stringify(res.body)).to.equal(201);
   return { id: res.body.id as string, key: await createKey({ role: 'agency', agencyId: res.body.id }) };
 }
@@ -56,7 +65,11 @@ export async function addInspector(agencyId: string, validUntil = '2099-12-31'):
 export async function createEnterprise(region = '110101', extra: Record<string, unknown> = {}): Promise<string> {
   const h = await harness();
   const uscc = randomUscc(region);
-  const res = await h.api().post('/api/v1/enterprises').set(admin).send({ uscc, name: `测试企业 ${uscc.slice(-6)}`, region, ...extra });
+  const res = await h
+    .api()
+    .post('/api/v1/enterprises')
+    .set(admin)
+    .send({ uscc, name: `测试企业 ${uscc.slice(-6)}`, region, ...extra });
   expect(res.status, JSON.stringify(res.body)).to.equal(201);
   return uscc;
 }

@@ -22,7 +22,8 @@ function startInstant(value: string | undefined): number {
   if (!value) return Date.parse(DEFAULT_TEST_START);
   if (value === 'wall') return Date.now(); // wall-clock: asked for
   const at = Date.parse(value);
-  if (!/[zZ]|[+-]\d\d:?\d\d$/.test(value) || Number.isNaN(at)) throw new Error(`TEST_NOW=${value}: give an ISO 8601 instant with its offset (2026-12-31T23:40:00+08:00), or "wall"`);
+  if (!/[zZ]|[+-]\d\d:?\d\d$/.test(value) || Number.isNaN(at))
+    throw new Error(`TEST_NOW=${value}: give an ISO 8601 instant with its offset (2026-12-31T23:40:00+08:00), or "wall"`);
   return at;
 }
 

@@ -27,7 +27,15 @@ export async function smtpSink(): Promise<{ url: string; mails: ParsedMail[]; cl
 }
 
 /** A webhook receiver that checks the signature and answers with the statuses it is told, in turn. */
-export async function webhookSink(secret: string, statuses: number[]): Promise<{ url: string; received: { valid: boolean; body: { event: string; date: string; digests: unknown[] } }[]; calls: () => number; close(): Promise<void> }> {
+export async function webhookSink(
+  secret: string,
+  statuses: number[],
+): Promise<{
+  url: string;
+  received: { valid: boolean; body: { event: string; date: string; digests: unknown[] } }[];
+  calls: () => number;
+  close(): Promise<void>;
+}> {
   const received: { valid: boolean; body: { event: string; date: string; digests: unknown[] } }[] = [];
   let calls = 0;
   const server: Server = createServer((req: IncomingMessage, res) => {
@@ -43,6 +51,10 @@ export async function webhookSink(secret: string, statuses: number[]): Promise<{
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const port = (server.address() as AddressInfo).port;
-  return { url: `http://127.0.0.1:${port}/digest`, received, calls: () => calls, close: () => new Promise<void>((r) => server.close(() => r())) };
+  return {
+    url: `http://127.0.0.1:${port}/digest`,
+    received,
+    calls: () => calls,
+    close: () => new Promise<void>((r) => server.close(() => r())),
+  };
 }
-

@@ -13,14 +13,32 @@ export interface RemoteWorld {
 
 export async function remoteWorld(base: string, adminKey: string, enterprises: number, region = '110101'): Promise<RemoteWorld> {
   const post = async (path: string, body: unknown, key = adminKey) => {
-    const res = await fetch(`${base}${path}`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const res = await fetch(`${base}${path}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
     const json = (await res.json()) as Record<string, unknown>;
     expect(res.status, JSON.stringify(json)).to.equal(201);
     return json;
   };
-  const agency = await post('/api/v1/agencies', { code: unique('REMOTE-'), name: '远端测试局', region, items: [{ code: 'SAFE-01', name: '安全检查', basis: '依据' }] });
+  const agency = await post('/api/v1/agencies', {
+    code: unique('REMOTE-'),
+    name: '远端测试局',
+    region,
+    items: [{ code: 'SAFE-01', name: '安全检查', basis: '依据' }],
+  });
   const inspectorIds: string[] = [];
-  for (const n of ['1', '2']) inspectorIds.push((await post(`/api/v1/agencies/${agency.id}/inspectors`, { name: `执法员${n}`, credentialNo: unique(`LN${n}`), validUntil: '2099-12-31' })).id as string);
+  for (const n of ['1', '2'])
+    inspectorIds.push(
+      (
+        await post(`/api/v1/agencies/${agency.id}/inspectors`, {
+          name: `执法员${n}`,
+          credentialNo: unique(`LN${n}`),
+          validUntil: '2099-12-31',
+        })
+      ).id as string,
+    );
   const agencyKey = (await post('/api/v1/keys', { role: 'agency', name: '备案员', agencyId: agency.id })).key as string;
   const usccs: string[] = [];
   for (let i = 0; i < enterprises; i++) {
@@ -47,10 +65,19 @@ export function remoteFiling(w: RemoteWorld, uscc: string, over: Record<string, 
   };
 }
 
-export async function postFiling(base: string, w: RemoteWorld, body: unknown, idempotencyKey?: string): Promise<{ status: number; headers: Headers; body: Record<string, unknown> }> {
+export async function postFiling(
+  base: string,
+  w: RemoteWorld,
+  body: unknown,
+  idempotencyKey?: string,
+): Promise<{ status: number; headers: Headers; body: Record<string, unknown> }> {
   const res = await fetch(`${base}/api/v1/filings`, {
     method: 'POST',
-    headers: { authorization: `Bearer ${w.agencyKey}`, 'content-type': 'application/json', ...(idempotencyKey ? { 'idempotency-key': idempotencyKey } : {}) },
+    headers: {
+      authorization: `Bearer ${w.agencyKey}`,
+      'content-type': 'application/json',
+      ...(idempotencyKey ? { 'idempotency-key': idempotencyKey } : {}),
+    },
     body: JSON.stringify(body),
   });
   return { status: res.status, headers: res.headers, body: (await res.json()) as Record<string, unknown> };

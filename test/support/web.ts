@@ -33,7 +33,8 @@ export async function pageClient(agent?: supertest.Agent): Promise<PageClient> {
     },
     async post(path, form, token) {
       const body = new URLSearchParams();
-      for (const [k, v] of Object.entries({ _csrf: token ?? client.csrf, ...form })) for (const x of Array.isArray(v) ? v : [v]) body.append(k, x);
+      for (const [k, v] of Object.entries({ _csrf: token ?? client.csrf, ...form }))
+        for (const x of Array.isArray(v) ? v : [v]) body.append(k, x);
       const res = await a.post(path).type('form').send(body.toString());
       const m = /name="_csrf" value="([^"]+)"/.exec(res.text ?? '');
       if (m?.[1]) client.csrf = m[1];

@@ -44,7 +44,15 @@ describe('pages in a real browser', function () {
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
     });
   });
 
@@ -77,7 +85,9 @@ describe('pages in a real browser', function () {
   /** The page fits the phone: nothing scrolls sideways. */
   async function fits(page: Page): Promise<void> {
     // page code as text: the tests are compiled without the DOM's types
-    const { scroll, width } = await page.evaluate<{ scroll: number; width: number }>('({ scroll: document.documentElement.scrollWidth, width: window.innerWidth })');
+    const { scroll, width } = await page.evaluate<{ scroll: number; width: number }>(
+      '({ scroll: document.documentElement.scrollWidth, width: window.innerWidth })',
+    );
     expect(scroll, `${page.url()} is ${scroll}px wide on a ${width}px screen`).to.be.at.most(width);
   }
 
@@ -98,7 +108,9 @@ describe('pages in a real browser', function () {
     // no justification for going on site: the rules warn, live, before anything is filed
     const finding = page.locator('#decision .finding.warn', { hasText: 'filing.onsite-justified' });
     await finding.waitFor({ timeout: 10_000 });
-    expect(await finding.innerText()).to.include('预警').and.include('依据');
+    expect(await finding.innerText())
+      .to.include('预警')
+      .and.include('依据');
     await shot(page, 'filing-form-warning');
     await page.setViewportSize({ width: 1200, height: 900 });
     await page.locator('#enterpriseUscc').focus();
@@ -133,7 +145,9 @@ describe('pages in a real browser', function () {
     const scan = await phone();
     await scan.goto(`${base}${new URL(decoded?.data ?? '').pathname}`);
     await scan.locator('.card.filed').waitFor();
-    expect(await scan.locator('.card.filed').innerText()).to.include(filing.filingNo).and.include('事项 SAFE-01');
+    expect(await scan.locator('.card.filed').innerText())
+      .to.include(filing.filingNo)
+      .and.include('事项 SAFE-01');
     await fits(scan);
     await shot(scan, 'verify-filed');
   });
@@ -165,7 +179,9 @@ describe('pages in a real browser', function () {
     await signIn(supervisor, await createKey({ role: 'supervisor', regions: ['110109'] }));
     await supervisor.goto(`${base}/dashboard`);
     const report = supervisor.locator('.violation', { hasText: '两人持已撤销的核验码上门' });
-    expect(await report.innerText()).to.include('GD-2026-1126-7').and.include('未备案入企检查');
+    expect(await report.innerText())
+      .to.include('GD-2026-1126-7')
+      .and.include('未备案入企检查');
     expect(await supervisor.locator('.chart svg').count()).to.equal(1);
     await fits(supervisor);
     await shot(supervisor, 'dashboard');
@@ -194,7 +210,11 @@ describe('pages in a real browser', function () {
     await Promise.all([page.waitForURL(/done=arrival$/), page.click('text=确认检查人员已到达')]);
     expect(await page.locator('.notice').innerText()).to.include('已记录到达时间');
 
-    await h.api().post(`/api/v1/filings/${filing.id}/result`).set(auth(w.agencyKey)).send({ conductedAt: h.clock.now().toISOString(), outcome: 'no_issues', summary: '未发现问题' });
+    await h
+      .api()
+      .post(`/api/v1/filings/${filing.id}/result`)
+      .set(auth(w.agencyKey))
+      .send({ conductedAt: h.clock.now().toISOString(), outcome: 'no_issues', summary: '未发现问题' });
     await page.goto(`${base}/filings/${filing.id}`);
     await fits(page);
     await page.check('input[name=rating][value="4"]');

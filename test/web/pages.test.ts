@@ -1,6 +1,20 @@
 import { expect } from 'chai';
 import { ADMIN_KEY, clock, harness } from '../support/harness.js';
-import { addInspector, admin, auth, createAgency, createEnterprise, createKey, file, filingBody, fromNow, later, shanghaiAt, world, type World } from '../support/fixtures.js';
+import {
+  addInspector,
+  admin,
+  auth,
+  createAgency,
+  createEnterprise,
+  createKey,
+  file,
+  filingBody,
+  fromNow,
+  later,
+  shanghaiAt,
+  world,
+  type World,
+} from '../support/fixtures.js';
 import { localField, pageClient, signedIn } from '../support/web.js';
 
 const HOUR = 3_600_000;
@@ -115,11 +129,15 @@ describe('web pages', () => {
     it('draws the QR code of the page for a filed code only', async () => {
       const h = await harness();
       const filed = (await file(w)).body.filing;
-      const qr = await h.api().get(`/v/${filed.verifyCode}/qr.svg`).buffer(true).parse((res, cb) => {
-        let s = '';
-        res.on('data', (c: Buffer) => (s += c.toString()));
-        res.on('end', () => cb(null, s));
-      });
+      const qr = await h
+        .api()
+        .get(`/v/${filed.verifyCode}/qr.svg`)
+        .buffer(true)
+        .parse((res, cb) => {
+          let s = '';
+          res.on('data', (c: Buffer) => (s += c.toString()));
+          res.on('end', () => cb(null, s));
+        });
       expect(qr.status).to.equal(200);
       expect(qr.headers['content-type']).to.include('image/svg+xml');
       expect(String(qr.body)).to.match(/^<svg[^>]+viewBox/);
@@ -159,7 +177,10 @@ describe('web pages', () => {
       const out = await c.post('/logout', {});
       expect(out.status).to.equal(303);
       const h = await harness();
-      const replay = await h.api().get('/filings').set('Cookie', `ifs=${cookie?.value ?? ''}`);
+      const replay = await h
+        .api()
+        .get('/filings')
+        .set('Cookie', `ifs=${cookie?.value ?? ''}`);
       expect(replay.status).to.equal(303);
       expect(replay.headers.location).to.match(/^\/login\?next=%2Ffilings&ended=1/);
     });
@@ -295,7 +316,11 @@ describe('web pages', () => {
       const ag = await createAgency(region);
       const officers = [await addInspector(ag.id), await addInspector(ag.id), await addInspector(ag.id)];
       for (let i = 0; i < 5; i++) await createEnterprise(region, { riskClass: 'C' });
-      const plan = await h.api().post('/api/v1/draw-plans').set(auth(ag.key)).send({ agencyId: ag.id, name: '年度抽查', filter: {}, ratio: 0.2, periodDays: 10 });
+      const plan = await h
+        .api()
+        .post('/api/v1/draw-plans')
+        .set(auth(ag.key))
+        .send({ agencyId: ag.id, name: '年度抽查', filter: {}, ratio: 0.2, periodDays: 10 });
       expect(plan.status, JSON.stringify(plan.body)).to.equal(201);
       await h.api().post('/api/v1/jobs/draw/run').set(admin).send({});
       const drawn = (await h.api().get(`/api/v1/draws/${plan.body.nextDraw.id}`)).body;
@@ -305,13 +330,26 @@ describe('web pages', () => {
       const form = await c.get('/filings/new');
       expect(form.text).to.include(`/filings/new?assignment=${a.id}`).and.include(a.enterprise.name);
       const prefilled = await c.get(`/filings/new?assignment=${a.id}`);
-      expect(prefilled.text).to.include(`value="${a.enterprise.uscc}"`).and.include(`value="${a.id}"`).and.match(/<option value="random" selected>/);
+      expect(prefilled.text)
+        .to.include(`value="${a.enterprise.uscc}"`)
+        .and.include(`value="${a.id}"`)
+        .and.match(/<option value="random" selected>/);
       const start = new Date(h.clock.now().getTime() + 48 * HOUR);
       const pair = a.inspectors.map((i: { id: string }) => i.id);
       expect(officers).to.include.members(pair);
       const filed = await c.post('/filings/new', {
-        _once: onceOf(prefilled.text), enterpriseUscc: a.enterprise.uscc, type: 'random', drawAssignmentId: a.id, itemCodes: ['SAFE-01'], inspectorIds: pair,
-        plannedStart: localField(start), plannedEnd: localField(new Date(start.getTime() + 4 * HOUR)), onSite: 'on', purpose: 'inspection', onSiteJustification: '双随机抽查，现场核实', action: 'file',
+        _once: onceOf(prefilled.text),
+        enterpriseUscc: a.enterprise.uscc,
+        type: 'random',
+        drawAssignmentId: a.id,
+        itemCodes: ['SAFE-01'],
+        inspectorIds: pair,
+        plannedStart: localField(start),
+        plannedEnd: localField(new Date(start.getTime() + 4 * HOUR)),
+        onSite: 'on',
+        purpose: 'inspection',
+        onSiteJustification: '双随机抽查，现场核实',
+        action: 'file',
       });
       expect(filed.status, filed.text.slice(filed.text.indexOf('<main'), filed.text.indexOf('<main') + 2500)).to.equal(303);
       expect((await c.get('/filings/new')).text).not.to.include(`assignment=${a.id}`);
@@ -357,7 +395,11 @@ describe('web pages', () => {
       h.clock.set(new Date(Date.parse(two.plannedStart) + HOUR));
       const later = await signedIn(w.agencyKey);
       await later.get(`/filings/${two.id}`);
-      const done = await later.post(`/filings/${two.id}/result`, { conductedAt: localField(h.clock.now()), outcome: 'no_issues', summary: '现场检查未发现问题' });
+      const done = await later.post(`/filings/${two.id}/result`, {
+        conductedAt: localField(h.clock.now()),
+        outcome: 'no_issues',
+        summary: '现场检查未发现问题',
+      });
       expect(done.status, done.text).to.equal(303);
       expect((await h.api().get(`/api/v1/filings/${two.id}`).set(auth(w.agencyKey))).body.filing.status).to.equal('completed');
     });
@@ -395,7 +437,12 @@ describe('web pages', () => {
       const form = await c.get(`/report?code=${filed.verifyCode}`);
       expect(form.status).to.equal(200);
       expect(form.text).to.include(filed.filingNo).and.include('conduct.N1');
-      const missing = await c.post('/report', { code: filed.verifyCode, kind: 'unfiled_inspection', occurredAt: localField(clock.now()), description: '' });
+      const missing = await c.post('/report', {
+        code: filed.verifyCode,
+        kind: 'unfiled_inspection',
+        occurredAt: localField(clock.now()),
+        description: '',
+      });
       expect(missing.status).to.equal(400);
       expect(missing.text).to.include('id="description-error"');
       const sent = await c.post('/report', {
@@ -409,7 +456,15 @@ describe('web pages', () => {
       });
       expect(sent.status, sent.text).to.equal(201);
       const id = /vio_[A-Za-z0-9_-]+/.exec(sent.text)?.[0];
-      const resent = await c.post('/report', { _once: onceOf(form.text), code: filed.verifyCode, kind: 'unfiled_inspection', occurredAt: localField(later(-HOUR)), description: '两名人员持已撤销的核验码上门检查', hotlineLine: '12345', hotlineTicket: 'GD20261126001' });
+      const resent = await c.post('/report', {
+        _once: onceOf(form.text),
+        code: filed.verifyCode,
+        kind: 'unfiled_inspection',
+        occurredAt: localField(later(-HOUR)),
+        description: '两名人员持已撤销的核验码上门检查',
+        hotlineLine: '12345',
+        hotlineTicket: 'GD20261126001',
+      });
       expect(resent.text, 'sent twice, one report').to.include(id);
       expect(id).to.be.a('string');
       const supervisor = await signedIn(await createKey({ role: 'supervisor', regions: ['110108'] }));
@@ -428,7 +483,11 @@ describe('web pages', () => {
       const h = await harness();
       const filed = (await file(w)).body.filing;
       h.clock.set(new Date(Date.parse(filed.plannedStart) + HOUR));
-      await h.api().post(`/api/v1/filings/${filed.id}/result`).set(auth(w.agencyKey)).send({ conductedAt: h.clock.now().toISOString(), outcome: 'no_issues', summary: '未发现问题' });
+      await h
+        .api()
+        .post(`/api/v1/filings/${filed.id}/result`)
+        .set(auth(w.agencyKey))
+        .send({ conductedAt: h.clock.now().toISOString(), outcome: 'no_issues', summary: '未发现问题' });
       const stranger = await signedIn((await world('110101')).enterpriseKey);
       expect((await stranger.get(`/filings/${filed.id}`)).status).to.equal(404);
       await stranger.get('/filings');
@@ -437,7 +496,11 @@ describe('web pages', () => {
       const pageBefore = await c.get(`/filings/${filed.id}`);
       expect(pageBefore.text).to.include('评价检查');
       expect((await c.post(`/filings/${filed.id}/rate`, { rating: '9' })).status).to.equal(400);
-      const ok = await c.post(`/filings/${filed.id}/rate`, { rating: '2', conductRuleIds: ['conduct.N3'], comment: '要求企业承担检测费用' });
+      const ok = await c.post(`/filings/${filed.id}/rate`, {
+        rating: '2',
+        conductRuleIds: ['conduct.N3'],
+        comment: '要求企业承担检测费用',
+      });
       expect(ok.status, ok.text).to.equal(303);
       const after = await c.get(`/filings/${filed.id}?done=rated`);
       expect(after.text).to.include('已评价：2 分');
@@ -479,7 +542,11 @@ describe('web pages', () => {
       const h = await harness();
       const filed = (await file(w)).body.filing;
       h.clock.set(new Date(Date.parse(filed.plannedStart) + HOUR));
-      await h.api().post(`/api/v1/filings/${filed.id}/result`).set(auth(w.agencyKey)).send({ conductedAt: h.clock.now().toISOString(), outcome: 'no_issues', summary: '未发现问题' });
+      await h
+        .api()
+        .post(`/api/v1/filings/${filed.id}/result`)
+        .set(auth(w.agencyKey))
+        .send({ conductedAt: h.clock.now().toISOString(), outcome: 'no_issues', summary: '未发现问题' });
       const card = await h.api().get(`/v/${filed.verifyCode}`);
       expect(card.text).to.include('这次检查已经完成').and.not.include('现在在备案的检查时间内');
       h.clock.reset();
@@ -498,7 +565,10 @@ describe('web pages', () => {
       await c.get('/filings/new');
       const checked = await c.post('/filings/new', filingForm(w, { action: 'check', jointAgencyIds: [partner.id] }));
       expect(checked.text).to.include(`value="${partnerOfficer}"`).and.include('inspectors.each-agency');
-      const filed = await c.post('/filings/new', filingForm(w, { jointAgencyIds: [partner.id], inspectorIds: [...w.inspectorIds, partnerOfficer] }));
+      const filed = await c.post(
+        '/filings/new',
+        filingForm(w, { jointAgencyIds: [partner.id], inspectorIds: [...w.inspectorIds, partnerOfficer] }),
+      );
       expect(filed.status, filed.text.slice(0, 3000)).to.equal(303);
       const id = (filed.headers.location as string).split('/')[2]?.split('?')[0] ?? '';
       expect((await h.api().get(`/api/v1/filings/${id}`).set(auth(w.agencyKey))).body.filing.jointAgencyIds).to.deep.equal([partner.id]);
@@ -507,9 +577,17 @@ describe('web pages', () => {
     it('speaks the page’s language beside the fields, and keeps a refused note on the dashboard', async () => {
       const c = await signedIn(w.enterpriseKey);
       const form = await c.get('/report?kind=conduct');
-      const res = await c.post('/report', { _once: onceOf(form.text), kind: 'conduct', occurredAt: localField(later(48 * HOUR)), description: '', agencyName: '某执法局', conductRuleIds: ['conduct.N3'] });
+      const res = await c.post('/report', {
+        _once: onceOf(form.text),
+        kind: 'conduct',
+        occurredAt: localField(later(48 * HOUR)),
+        description: '',
+        agencyName: '某执法局',
+        conductRuleIds: ['conduct.N3'],
+      });
       expect(res.status).to.equal(400);
-      const near = (name: string) => /<p class="field-error" id="[^"]+">([^<]*)<\/p>/.exec(res.text.slice(res.text.indexOf(`id="${name}"`)))?.[1] ?? '';
+      const near = (name: string) =>
+        /<p class="field-error" id="[^"]+">([^<]*)<\/p>/.exec(res.text.slice(res.text.indexOf(`id="${name}"`)))?.[1] ?? '';
       expect(near('description'), 'a missing description').to.match(/[\u4e00-\u9fff]/);
       expect(res.text).not.to.include('请按 details 修改后重试');
     });
@@ -563,9 +641,19 @@ describe('web pages', () => {
       const token = c.csrf;
       const other = await pageClient();
       const cookie = c.agent.jar.getCookie('ifs', { domain: '127.0.0.1', path: '/', secure: false, script: false });
-      await other.agent.post('/logout').set('Cookie', `ifs=${cookie?.value ?? ''}`).set('X-CSRF-Token', token).type('form').send('');
+      await other.agent
+        .post('/logout')
+        .set('Cookie', `ifs=${cookie?.value ?? ''}`)
+        .set('X-CSRF-Token', token)
+        .type('form')
+        .send('');
       expect((await c.get('/filings')).status).to.equal(303);
-      const later = await c.agent.post(`/filings/${filed.id}/cancel`).set('Referer', `http://127.0.0.1/filings/${filed.id}`).set('Host', '127.0.0.1').type('form').send(new URLSearchParams({ _csrf: token, reason: '企业停产，改期检查' }).toString());
+      const later = await c.agent
+        .post(`/filings/${filed.id}/cancel`)
+        .set('Referer', `http://127.0.0.1/filings/${filed.id}`)
+        .set('Host', '127.0.0.1')
+        .type('form')
+        .send(new URLSearchParams({ _csrf: token, reason: '企业停产，改期检查' }).toString());
       expect(later.status).to.equal(303);
       expect(later.headers.location).to.equal(`/login?next=${encodeURIComponent(`/filings/${filed.id}`)}&ended=1`);
     });
@@ -584,7 +672,14 @@ describe('web pages', () => {
       const c = await signedIn(w.enterpriseKey);
       const form = await c.get('/report');
       expect(form.text).to.include('不允许逐利检查、吃拿卡要').and.not.include('{purpose}');
-      const sent = await c.post('/report', { _once: onceOf(form.text), kind: 'unfiled_inspection', occurredAt: localField(later(-HOUR)), agencyName: '某执法局', description: '无人出示备案', conductRuleIds: ['conduct.N3'] });
+      const sent = await c.post('/report', {
+        _once: onceOf(form.text),
+        kind: 'unfiled_inspection',
+        occurredAt: localField(later(-HOUR)),
+        agencyName: '某执法局',
+        description: '无人出示备案',
+        conductRuleIds: ['conduct.N3'],
+      });
       expect(sent.status, sent.text).to.equal(201);
       const id = /vio_[A-Za-z0-9_-]+/.exec(sent.text)?.[0] ?? '';
       const v = await h.api().get(`/api/v1/violations/${id}`).set(admin);

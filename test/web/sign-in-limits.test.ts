@@ -11,7 +11,13 @@ import { csrfOf } from '../support/web.js';
 describe('web sign-in over https, with a failure limit', () => {
   let rt: Runtime;
   before(async () => {
-    const config = loadConfig({ RULES_DIR: 'rules', BOOTSTRAP_ADMIN_KEY: ADMIN_KEY, PUBLIC_URL: 'https://jiancha.example.gov.cn', SCHEDULER: 'off', LOGIN_RATE_LIMIT: '3' });
+    const config = loadConfig({
+      RULES_DIR: 'rules',
+      BOOTSTRAP_ADMIN_KEY: ADMIN_KEY,
+      PUBLIC_URL: 'https://jiancha.example.gov.cn',
+      SCHEDULER: 'off',
+      LOGIN_RATE_LIMIT: '3',
+    });
     rt = await startRuntime(config, pino({ level: 'silent' }), { clock, dataDir: 'memory://', quiet: true });
   });
   after(async () => {
@@ -31,7 +37,12 @@ describe('web sign-in over https, with a failure limit', () => {
     const form = await supertest(rt.app).get('/login');
     const token = csrfOf(form.text);
     const cookie = /ifp=[^;]+/.exec(String(form.headers['set-cookie']))?.[0] ?? '';
-    const post = (key: string) => supertest(rt.app).post('/login').set('Cookie', cookie).type('form').send(new URLSearchParams({ _csrf: token, key }).toString());
+    const post = (key: string) =>
+      supertest(rt.app)
+        .post('/login')
+        .set('Cookie', cookie)
+        .type('form')
+        .send(new URLSearchParams({ _csrf: token, key }).toString());
     // an empty form is not a guess: it does not count
     for (let i = 0; i < 5; i++) expect((await post('')).status).to.equal(400);
     for (let i = 0; i < 3; i++) expect((await post(`ifk_wrong-${i}`)).status).to.equal(401);

@@ -8,7 +8,8 @@ export const drawRoutes = [
   defineRoute({
     method: 'post',
     path: '/api/v1/draw-plans',
-    summary: 'A random-inspection plan (双随机) for an agency: whom to draw from, how many (at most 20%); its first draw is committed at once (seed hash published)',
+    summary:
+      'A random-inspection plan (双随机) for an agency: whom to draw from, how many (at most 20%); its first draw is committed at once (seed hash published)',
     tag,
     auth: ['admin', 'supervisor', 'agency'],
     body: DrawPlanCreate,
@@ -53,10 +54,15 @@ export const drawRoutes = [
   defineRoute({
     method: 'get',
     path: '/api/v1/draws/:id/inputs',
-    summary: "What a made draw was made from: seed, sorted population with risk classes, inspector pool, pairs to avoid, the algorithm; re-run it anywhere (supervisors of the agency's region, admin)",
+    summary:
+      "What a made draw was made from: seed, sorted population with risk classes, inspector pool, pairs to avoid, the algorithm; re-run it anywhere (supervisors of the agency's region, admin)",
     tag,
     auth: ['admin', 'supervisor'],
-    responses: { 200: { description: 'the inputs', schema: DrawInputs }, 404: { description: 'no such draw' }, 409: { description: 'not made yet: the seed is still secret' } },
+    responses: {
+      200: { description: 'the inputs', schema: DrawInputs },
+      404: { description: 'no such draw' },
+      409: { description: 'not made yet: the seed is still secret' },
+    },
     handler: async (c) => ({ status: 200, body: await c.services.draws.inputs(who(c), c.params.id ?? '') }),
   }),
   defineRoute({
@@ -66,7 +72,11 @@ export const drawRoutes = [
     tag,
     auth: 'public',
     rateLimited: true,
-    responses: { 200: { description: 'the check', schema: DrawVerification }, 404: { description: 'no such draw' }, 409: { description: 'not made yet' } },
+    responses: {
+      200: { description: 'the check', schema: DrawVerification },
+      404: { description: 'no such draw' },
+      409: { description: 'not made yet' },
+    },
     handler: async (c) => ({ status: 200, body: await c.services.draws.verify(c.params.id ?? '') }),
   }),
 ];

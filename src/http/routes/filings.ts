@@ -89,7 +89,10 @@ export const filingRoutes = [
     creates: true,
     responses: {
       200: { description: 'the cancelled filing', schema: Filing },
-      409: { description: 'the planned start has passed (record a result instead, outcome not_conducted if need be), or already completed or cancelled' },
+      409: {
+        description:
+          'the planned start has passed (record a result instead, outcome not_conducted if need be), or already completed or cancelled',
+      },
     },
     handler: async (c) => ({ status: 200, body: await c.services.filings.cancel(who(c), c.params.id ?? '', c.body, c.idempotency) }),
   }),

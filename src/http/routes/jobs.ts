@@ -1,13 +1,25 @@
 import { Type } from '@sinclair/typebox';
 import { isCalendarDay } from '../../domain/calendar.js';
 import { AppError } from '../../domain/errors.js';
-import { Digest, DigestQuery, DigestSummary, JobRun, JobRunListQuery, JobRunRequest, Page, Scorecard, ScorecardQuery } from '../../domain/schemas.js';
+import {
+  Digest,
+  DigestQuery,
+  DigestSummary,
+  JobRun,
+  JobRunListQuery,
+  JobRunRequest,
+  Page,
+  Scorecard,
+  ScorecardQuery,
+} from '../../domain/schemas.js';
 import { digestHtml, scorecardCsv } from '../../services/digest-render.js';
 import { defineRoute, who } from '../route.js';
 
 const day = (raw: string | undefined): string => {
   if (!raw || !isCalendarDay(raw)) {
-    throw new AppError('validation_failed', 'validation_failed', {}, [{ path: '/date', message: { 'zh-CN': '日期，格式为 YYYY-MM-DD，例如 2026-12-01', en: 'a calendar day, YYYY-MM-DD' } }]);
+    throw new AppError('validation_failed', 'validation_failed', {}, [
+      { path: '/date', message: { 'zh-CN': '日期，格式为 YYYY-MM-DD，例如 2026-12-01', en: 'a calendar day, YYYY-MM-DD' } },
+    ]);
   }
   return raw;
 };

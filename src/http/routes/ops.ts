@@ -46,7 +46,10 @@ export const opsRoutes = [
     tag,
     auth: 'public',
     responses: {
-      200: { description: 'ready', schema: Type.Object({ status: Type.Literal('ready'), database: Type.String(), ruleSets: Type.Integer() }) },
+      200: {
+        description: 'ready',
+        schema: Type.Object({ status: Type.Literal('ready'), database: Type.String(), ruleSets: Type.Integer() }),
+      },
       503: { description: 'not ready' },
     },
     handler: async (c) => ({ status: 200, body: await c.services.readiness.check() }),
@@ -59,7 +62,11 @@ export const opsRoutes = [
     tag,
     auth: 'public',
     responses: { 200: { description: 'the text exposition format', contentType: 'text/plain' } },
-    handler: async (c) => ({ status: 200, body: await c.services.ctx.metrics.registry.metrics(), contentType: c.services.ctx.metrics.registry.contentType }),
+    handler: async (c) => ({
+      status: 200,
+      body: await c.services.ctx.metrics.registry.metrics(),
+      contentType: c.services.ctx.metrics.registry.contentType,
+    }),
   }),
   defineRoute({
     method: 'get',

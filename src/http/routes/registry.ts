@@ -63,7 +63,11 @@ export const registryRoutes = [
     body: InspectorCreate,
     example: examples.inspector,
     creates: true,
-    responses: { 201: { description: 'created', schema: Inspector }, 404: { description: 'no such agency' }, 409: { description: 'credential already registered' } },
+    responses: {
+      201: { description: 'created', schema: Inspector },
+      404: { description: 'no such agency' },
+      409: { description: 'credential already registered' },
+    },
     handler: async (c) => ({ status: 201, body: await c.services.registry.addInspector(who(c), c.params.id ?? '', c.body, c.idempotency) }),
   }),
   defineRoute({
@@ -90,11 +94,16 @@ export const registryRoutes = [
   defineRoute({
     method: 'patch',
     path: '/api/v1/agencies/:id',
-    summary: 'Deactivate (or reactivate) an agency, or publish its item list anew (left-out items are withdrawn, kept for the filings that cite them); audited',
+    summary:
+      'Deactivate (or reactivate) an agency, or publish its item list anew (left-out items are withdrawn, kept for the filings that cite them); audited',
     tag,
     auth: ['admin'],
     body: AgencyUpdate,
-    responses: { 200: { description: 'the agency', schema: AgencyDetail }, 404: { description: 'no such agency' }, 409: { description: 'the list rewrites the name or basis of an item a filing cites' } },
+    responses: {
+      200: { description: 'the agency', schema: AgencyDetail },
+      404: { description: 'no such agency' },
+      409: { description: 'the list rewrites the name or basis of an item a filing cites' },
+    },
     handler: async (c) => ({ status: 200, body: await c.services.registry.updateAgency(who(c), c.params.id ?? '', c.body) }),
   }),
   defineRoute({
@@ -104,8 +113,15 @@ export const registryRoutes = [
     tag,
     auth: ['admin', 'agency'],
     body: InspectorRevoke,
-    responses: { 200: { description: 'the inspector, revoked', schema: Inspector }, 403: { description: "another agency's inspector" }, 404: { description: 'no such inspector in this agency' } },
-    handler: async (c) => ({ status: 200, body: await c.services.registry.revokeInspector(who(c), c.params.id ?? '', c.params.inspectorId ?? '', c.body) }),
+    responses: {
+      200: { description: 'the inspector, revoked', schema: Inspector },
+      403: { description: "another agency's inspector" },
+      404: { description: 'no such inspector in this agency' },
+    },
+    handler: async (c) => ({
+      status: 200,
+      body: await c.services.registry.revokeInspector(who(c), c.params.id ?? '', c.params.inspectorId ?? '', c.body),
+    }),
   }),
   defineRoute({
     method: 'get',
@@ -166,4 +182,3 @@ export const registryRoutes = [
     handler: async (c) => ({ status: 200, body: await c.services.keys.revoke(who(c), c.params.id ?? '') }),
   }),
 ];
-

@@ -35,7 +35,10 @@ export const supervisionRoutes = [
     summary: 'A violation with every status change, its note and who made it',
     tag: supervision,
     auth: ['admin', 'supervisor'],
-    responses: { 200: { description: 'the violation', schema: ViolationDetail }, 404: { description: 'not found or outside your regions' } },
+    responses: {
+      200: { description: 'the violation', schema: ViolationDetail },
+      404: { description: 'not found or outside your regions' },
+    },
     handler: async (c) => ({ status: 200, body: await c.services.violations.get(who(c), c.params.id ?? '') }),
   }),
   defineRoute({

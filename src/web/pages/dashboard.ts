@@ -35,7 +35,11 @@ export function dashboardPages(services: Services): Router {
     return Promise.all(items.map(async (d) => ({ ...d, check: d.status === 'drawn' ? await check(d.id) : null })));
   }
 
-  async function dashboard(res: Response, p: Principal, extra: { errors?: FormErrors | null; failedId?: string | null; failedForm?: Form; flash?: string | null; status?: number } = {}) {
+  async function dashboard(
+    res: Response,
+    p: Principal,
+    extra: { errors?: FormErrors | null; failedId?: string | null; failedForm?: Form; flash?: string | null; status?: number } = {},
+  ) {
     const w = web(res);
     const now = services.ctx.clock.now();
     const [live, open, acknowledged, card, digests, draws] = await Promise.all([
@@ -56,7 +60,8 @@ export function dashboardPages(services: Services): Router {
         live,
         chart: trendSvg(live.trend, text(w.lang, 'chartLegend')),
         violations,
-        agencyName: (v: { agencyId: string | null; agencyName: string | null }) => (v.agencyId ? (names.get(v.agencyId) ?? v.agencyId) : (v.agencyName ?? '—')),
+        agencyName: (v: { agencyId: string | null; agencyName: string | null }) =>
+          v.agencyId ? (names.get(v.agencyId) ?? v.agencyId) : (v.agencyName ?? '—'),
         scorecard: card.agencies,
         digests,
         draws,
@@ -98,7 +103,10 @@ export function dashboardPages(services: Services): Router {
   r.get('/dashboard/digests/:date', async (req, res) => {
     const p = need(res, ['supervisor', 'admin']);
     const d = await services.digests.get(p, param(req, 'date'));
-    res.setHeader('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'");
+    res.setHeader(
+      'Content-Security-Policy',
+      "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+    );
     res.type('html').send(digestHtml([d]));
   });
 

@@ -47,7 +47,8 @@ function filingFromForm(form: Form, tz: string, lang: Lang): { body: Record<stri
   return { body, errors };
 }
 
-const decisionOf = (err: unknown): Decision | null => (err instanceof AppError && err.extra.decision ? (err.extra.decision as Decision) : null);
+const decisionOf = (err: unknown): Decision | null =>
+  err instanceof AppError && err.extra.decision ? (err.extra.decision as Decision) : null;
 
 /** Filings for agencies (form, list, result, cancel, notice) and enterprises (list, page, rating). */
 export function filingPages(services: Services): Router {
@@ -61,7 +62,12 @@ export function filingPages(services: Services): Router {
     outcomes: OUTCOMES.map((v) => ({ value: v, label: outcomeNames[v]?.[lang] ?? v })),
   });
 
-  async function formPage(res: Response, p: Principal, values: Form, extra: { errors?: FormErrors | null; decision?: Decision | null; status?: number } = {}) {
+  async function formPage(
+    res: Response,
+    p: Principal,
+    values: Form,
+    extra: { errors?: FormErrors | null; decision?: Decision | null; status?: number } = {},
+  ) {
     const w = web(res);
     // the certified pools: officers whose credential is still valid today, of this agency and of
     // each joint agency ticked (a joint visit needs officers of every agency on it)
@@ -81,7 +87,16 @@ export function filingPages(services: Services): Router {
       res,
       'filing-new',
       text(w.lang, 'newFilingTitle'),
-      { agency, others, jointPools, assignments, values, errors: extra.errors ?? null, decision: extra.decision ?? null, ...choices(w.lang) },
+      {
+        agency,
+        others,
+        jointPools,
+        assignments,
+        values,
+        errors: extra.errors ?? null,
+        decision: extra.decision ?? null,
+        ...choices(w.lang),
+      },
       { status: extra.status ?? 200, script: 'filing-form.js' },
     );
   }
@@ -104,7 +119,8 @@ export function filingPages(services: Services): Router {
     // a drawn visit (双随机) to file: its enterprise, officers and type come from the draw
     const id = typeof req.query.assignment === 'string' ? req.query.assignment : '';
     const a = id ? (await services.draws.openAssignments(p.agencyId ?? '', services.ctx.clock.now())).find((x) => x.id === id) : undefined;
-    if (a) Object.assign(values, { type: 'random', drawAssignmentId: a.id, enterpriseUscc: a.enterpriseUscc, inspectorIds: a.inspectorIds });
+    if (a)
+      Object.assign(values, { type: 'random', drawAssignmentId: a.id, enterpriseUscc: a.enterpriseUscc, inspectorIds: a.inspectorIds });
     await formPage(res, p, values);
   });
 
@@ -119,12 +135,18 @@ export function filingPages(services: Services): Router {
       if (field(form, 'action') === 'check') {
         return await formPage(res, p, form, { decision: await services.filings.check(p, body as FilingCreateBody) });
       }
-      const result = await once(services, formClaim(p, form, body, w.lang, req.id, 201), (claim) => services.filings.file(p, body as FilingCreateBody, claim));
+      const result = await once(services, formClaim(p, form, body, w.lang, req.id, 201), (claim) =>
+        services.filings.file(p, body as FilingCreateBody, claim),
+      );
       if ('value' in result) return res.redirect(303, `/filings/${result.value.filing.id}?done=filed`);
       // the same form sent again: the first submission's answer
       const first = result.replay.body as { filing?: { id: string }; error?: { message: string }; decision?: Decision };
       if (first.filing) return res.redirect(303, `/filings/${first.filing.id}?done=filed`);
-      await formPage(res, p, form, { errors: { message: first.error?.message ?? '', fields: {} }, decision: first.decision ?? null, status: result.replay.status });
+      await formPage(res, p, form, {
+        errors: { message: first.error?.message ?? '', fields: {} },
+        decision: first.decision ?? null,
+        status: result.replay.status,
+      });
     } catch (err) {
       const e = formErrors(err, w.lang, req.id, USCC_FIELD);
       if (!e) throw err;
@@ -147,7 +169,12 @@ export function filingPages(services: Services): Router {
     }
   });
 
-  async function filingPage(res: Response, p: Principal, id: string, extra: { errors?: FormErrors | null; values?: Form; status?: number; flash?: string | null } = {}) {
+  async function filingPage(
+    res: Response,
+    p: Principal,
+    id: string,
+    extra: { errors?: FormErrors | null; values?: Form; status?: number; flash?: string | null } = {},
+  ) {
     const w = web(res);
     const { filing, decision } = await services.filings.get(p, id);
     const v = await services.verification.verify(filing.verifyCode);
@@ -164,7 +191,8 @@ export function filingPages(services: Services): Router {
         rating,
         conduct: conductChoices(services),
         canRecord: p.role === 'agency' && p.agencyId === filing.agencyId && (filing.status === 'filed' || filing.status === 'in_progress'),
-        canCancel: p.role === 'agency' && p.agencyId === filing.agencyId && filing.status === 'filed' && now < Date.parse(filing.plannedStart),
+        canCancel:
+          p.role === 'agency' && p.agencyId === filing.agencyId && filing.status === 'filed' && now < Date.parse(filing.plannedStart),
         statusName: statusNames[filing.status][w.lang],
         typeName: typeNames[filing.type][w.lang],
         outcomeName: filing.result ? (outcomeNames[filing.result.outcome]?.[w.lang] ?? filing.result.outcome) : '',
@@ -180,12 +208,14 @@ export function filingPages(services: Services): Router {
   r.get('/filings/:id', async (req, res) => {
     const p = need(res, ['agency', 'enterprise', 'supervisor', 'admin']);
     const done = typeof req.query.done === 'string' ? req.query.done : '';
-    const flash = done === 'filed' || done === 'saved' ? text(web(res).lang, 'done') : done === 'rated' ? text(web(res).lang, 'rated') : null;
+    const flash =
+      done === 'filed' || done === 'saved' ? text(web(res).lang, 'done') : done === 'rated' ? text(web(res).lang, 'rated') : null;
     await filingPage(res, p, param(req, 'id'), { flash });
   });
 
   /** A form post on a filing page: on a refusal the user can fix, the page again with the errors. */
-  const onFiling = (roles: Principal['role'][], act: (p: Principal, id: string, form: Form, lang: Lang) => Promise<string>) =>
+  const onFiling =
+    (roles: Principal['role'][], act: (p: Principal, id: string, form: Form, lang: Lang) => Promise<string>) =>
     async (req: Parameters<Parameters<typeof r.post>[1]>[0], res: Response) => {
       const p = need(res, roles);
       const w = web(res);
@@ -200,32 +230,52 @@ export function filingPages(services: Services): Router {
       }
     };
 
-  r.post('/filings/:id/result', onFiling(['agency'], async (p, id, form, lang) => {
-    const own: Record<string, string> = {};
-    const body: Record<string, unknown> = { conductedAt: formInstant(field(form, 'conductedAt'), tz, own, 'conductedAt', lang), outcome: field(form, 'outcome'), summary: field(form, 'summary') };
-    for (const k of Object.keys(body)) if (body[k] === undefined) delete body[k];
-    validateForm(validResult, body, own);
-    await services.filings.recordResult(p, id, body as { conductedAt: string; outcome: (typeof OUTCOMES)[number]; summary: string });
-    return 'saved';
-  }));
+  r.post(
+    '/filings/:id/result',
+    onFiling(['agency'], async (p, id, form, lang) => {
+      const own: Record<string, string> = {};
+      const body: Record<string, unknown> = {
+        conductedAt: formInstant(field(form, 'conductedAt'), tz, own, 'conductedAt', lang),
+        outcome: field(form, 'outcome'),
+        summary: field(form, 'summary'),
+      };
+      for (const k of Object.keys(body)) if (body[k] === undefined) delete body[k];
+      validateForm(validResult, body, own);
+      await services.filings.recordResult(p, id, body as { conductedAt: string; outcome: (typeof OUTCOMES)[number]; summary: string });
+      return 'saved';
+    }),
+  );
 
-  r.post('/filings/:id/cancel', onFiling(['agency'], async (p, id, form) => {
-    const body: Record<string, unknown> = { reason: field(form, 'reason') };
-    if (body.reason === undefined) delete body.reason;
-    validateForm(validCancel, body, {});
-    await services.filings.cancel(p, id, body as { reason: string });
-    return 'saved';
-  }));
+  r.post(
+    '/filings/:id/cancel',
+    onFiling(['agency'], async (p, id, form) => {
+      const body: Record<string, unknown> = { reason: field(form, 'reason') };
+      if (body.reason === undefined) delete body.reason;
+      validateForm(validCancel, body, {});
+      await services.filings.cancel(p, id, body as { reason: string });
+      return 'saved';
+    }),
+  );
 
-  r.post('/filings/:id/rate', onFiling(['enterprise'], async (p, id, form) => {
-    const given = field(form, 'rating') ?? '';
-    const rating = /^[1-5]$/.test(given) ? Number(given) : NaN;
-    const comment = field(form, 'comment');
-    const conductRuleIds = fields(form, 'conductRuleIds');
-    if (!Number.isInteger(rating) || rating < 1 || rating > 5) throw new AppError('validation_failed', 'validation_failed', {}, [{ path: '/rating', message: { 'zh-CN': '1 至 5', en: '1 - 5' } }]);
-    await services.violations.rate(p, id, { rating, ...(comment ? { comment } : {}), ...(conductRuleIds.length ? { conductRuleIds } : {}) });
-    return 'rated';
-  }));
+  r.post(
+    '/filings/:id/rate',
+    onFiling(['enterprise'], async (p, id, form) => {
+      const given = field(form, 'rating') ?? '';
+      const rating = /^[1-5]$/.test(given) ? Number(given) : NaN;
+      const comment = field(form, 'comment');
+      const conductRuleIds = fields(form, 'conductRuleIds');
+      if (!Number.isInteger(rating) || rating < 1 || rating > 5)
+        throw new AppError('validation_failed', 'validation_failed', {}, [
+          { path: '/rating', message: { 'zh-CN': '1 至 5', en: '1 - 5' } },
+        ]);
+      await services.violations.rate(p, id, {
+        rating,
+        ...(comment ? { comment } : {}),
+        ...(conductRuleIds.length ? { conductRuleIds } : {}),
+      });
+      return 'rated';
+    }),
+  );
 
   // 检查告知书: printed by the agency and handed over, or shown by the enterprise
   r.get('/filings/:id/notice', async (req, res) => {
@@ -233,13 +283,19 @@ export function filingPages(services: Services): Router {
     const w = web(res);
     const { filing } = await services.filings.get(p, param(req, 'id'));
     const v = await services.verification.verify(filing.verifyCode);
-    page(res, 'notice', text(w.lang, 'noticeTitle'), {
-      filing,
-      v: v.filing,
-      typeName: typeNames[filing.type][w.lang],
-      triggerName: filing.trigger ? triggerLabels[filing.trigger.kind][w.lang] : '',
-      verifyUrl: filing.verifyUrl,
-    }, { script: 'print.js' });
+    page(
+      res,
+      'notice',
+      text(w.lang, 'noticeTitle'),
+      {
+        filing,
+        v: v.filing,
+        typeName: typeNames[filing.type][w.lang],
+        triggerName: filing.trigger ? triggerLabels[filing.trigger.kind][w.lang] : '',
+        verifyUrl: filing.verifyUrl,
+      },
+      { script: 'print.js' },
+    );
   });
 
   return r;

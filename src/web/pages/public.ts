@@ -45,18 +45,30 @@ export function publicPages(services: Services, cookies: CookieOptions, limits: 
     const flashKey = typeof req.query.done === 'string' ? req.query.done : '';
     // a link cannot make the page claim an arrival that was not recorded
     const arrived = v?.filing.status === 'in_progress' || v?.filing.status === 'completed';
-    const flash = !arrived ? null : flashKey === 'arrival' ? text(w.lang, 'arrivalDone') : flashKey === 'arrival-outside' ? text(w.lang, 'arrivalOutside') : null;
+    const flash = !arrived
+      ? null
+      : flashKey === 'arrival'
+        ? text(w.lang, 'arrivalDone')
+        : flashKey === 'arrival-outside'
+          ? text(w.lang, 'arrivalOutside')
+          : null;
     const f = v?.filing;
-    page(res, 'verify', text(w.lang, v?.valid ? 'filedTitle' : 'invalidTitle'), {
-      v,
-      code,
-      filingId,
-      notYours,
-      flash,
-      statusName: f ? statusNames[f.status][w.lang] : '',
-      typeName: f ? typeNames[f.type][w.lang] : '',
-      triggerName: f?.trigger ? triggerLabels[f.trigger.kind][w.lang] : '',
-    }, { status: v ? 200 : 404 });
+    page(
+      res,
+      'verify',
+      text(w.lang, v?.valid ? 'filedTitle' : 'invalidTitle'),
+      {
+        v,
+        code,
+        filingId,
+        notYours,
+        flash,
+        statusName: f ? statusNames[f.status][w.lang] : '',
+        typeName: f ? typeNames[f.type][w.lang] : '',
+        triggerName: f?.trigger ? triggerLabels[f.trigger.kind][w.lang] : '',
+      },
+      { status: v ? 200 : 404 },
+    );
   });
 
   r.get('/v/:code/qr.svg', limits.verify, async (req, res) => {
@@ -88,8 +100,11 @@ export function publicPages(services: Services, cookies: CookieOptions, limits: 
     }
   });
 
-  const loginPage = (res: Parameters<RequestHandler>[1], data: { next: string; error?: string | null; notice?: string | null }, status = 200) =>
-    page(res, 'login', text(web(res).lang, 'signInTitle'), { error: null, notice: null, ...data }, { status });
+  const loginPage = (
+    res: Parameters<RequestHandler>[1],
+    data: { next: string; error?: string | null; notice?: string | null },
+    status = 200,
+  ) => page(res, 'login', text(web(res).lang, 'signInTitle'), { error: null, notice: null, ...data }, { status });
 
   r.get('/login', (req, res) => {
     const w = web(res);

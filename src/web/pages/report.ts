@@ -40,7 +40,13 @@ export function reportPages(services: Services): Router {
     } else if (field(values, 'code')) {
       about = `${text(w.lang, 'codeLabel')}: ${field(values, 'code')}`;
     }
-    page(res, 'report', text(w.lang, 'reportTitle'), { values, errors, about, agencyKnown: !!filingId, conduct: conductChoices(services) }, { status });
+    page(
+      res,
+      'report',
+      text(w.lang, 'reportTitle'),
+      { values, errors, about, agencyKnown: !!filingId, conduct: conductChoices(services) },
+      { status },
+    );
   }
 
   r.get('/report', async (req, res) => {
@@ -71,7 +77,12 @@ export function reportPages(services: Services): Router {
       const ticked = fields(form, 'conductRuleIds');
       // an unfiled visit is reported as such; what else happened on it is told in its description
       const conductRuleIds = kind === 'conduct' ? ticked : [];
-      const alsoNamed = kind === 'conduct' ? [] : conductChoices(services).filter((c) => ticked.includes(c.id)).map((c) => c.message['zh-CN']);
+      const alsoNamed =
+        kind === 'conduct'
+          ? []
+          : conductChoices(services)
+              .filter((c) => ticked.includes(c.id))
+              .map((c) => c.message['zh-CN']);
       const body: Record<string, unknown> = {
         kind,
         occurredAt,
@@ -80,16 +91,30 @@ export function reportPages(services: Services): Router {
         ...(conductRuleIds.length ? { conductRuleIds } : {}),
         // a code that is not the enterprise's own filing's is evidence: the supervisor sees it
         ...(description
-          ? { description: [description, ...(alsoNamed.length ? [`[${alsoNamed.join('；')}]`] : []), ...(!filingId && code ? [`[${text('zh-CN', 'codeLabel')} / code: ${code}]`] : [])].join('\n') }
+          ? {
+              description: [
+                description,
+                ...(alsoNamed.length ? [`[${alsoNamed.join('；')}]`] : []),
+                ...(!filingId && code ? [`[${text('zh-CN', 'codeLabel')} / code: ${code}]`] : []),
+              ].join('\n'),
+            }
           : {}),
         ...(line || ticket ? { hotline: { line, ticket } } : {}),
       };
       for (const k of Object.keys(body)) if (body[k] === undefined) delete body[k];
       validateForm(validReport, body, own);
-      const result = await once(services, formClaim(p, form, body, w.lang, req.id, 201), (claim) => services.violations.report(p, body as ReportCreateBody, claim));
+      const result = await once(services, formClaim(p, form, body, w.lang, req.id, 201), (claim) =>
+        services.violations.report(p, body as ReportCreateBody, claim),
+      );
       // sent twice (a double click, a reload): one report, and the same answer
       const made = 'value' in result ? result.value : (result.replay.body as { violationId: string });
-      page(res, 'message', text(w.lang, 'reportTitle'), { heading: text(w.lang, 'reportTitle'), message: text(w.lang, 'reported', { id: made.violationId }), backTo: '/filings' }, { status: 201 });
+      page(
+        res,
+        'message',
+        text(w.lang, 'reportTitle'),
+        { heading: text(w.lang, 'reportTitle'), message: text(w.lang, 'reported', { id: made.violationId }), backTo: '/filings' },
+        { status: 201 },
+      );
     } catch (err) {
       const e = formErrors(err, w.lang, req.id);
       if (!e) throw err;
