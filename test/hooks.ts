@@ -15,17 +15,30 @@ export const mochaHooks = {
     (await harness()).clock.reset();
   },
   async afterAll() {
+    const problems: string[] = [];
     try {
       // every API response the run received, against the document the server publishes
       const doc = (await supertest((await harness()).runtime.app).get('/openapi.json')).body;
-      const { checked, problems } = contractProblems(doc);
-      if (problems.length)
-        throw new Error(`${problems.length} kinds of response differ from /openapi.json (of ${checked} checked):\n${problems.join('\n')}`);
+      const { checked, problems: differ } = contractProblems(doc);
+      if (differ.length)
+        problems.push(`${differ.length} kinds of response differ from /openapi.json (of ${checked} checked):\n${differ.join('\n')}`);
     } finally {
-      await killServers();
+      const left = await killServers();
+      if (left) problems.push(`${left} server process(es) a test started were still running at the end (a test must stop what it starts)`);
       await closeHarness();
       await removeTempDirs();
+      try {
+        await expectNoLeaks();
+      } catch (err) {
+        problems.push((err as Error).message);
+      }
+      // Whatever the outcome, the run ends: something no check lists (a worker thread) could keep
+      // the process alive, and then it exits, failed, saying so.
+      setTimeout(() => {
+        console.error('the run did not end 10 s after its last hook: something a test started keeps the process alive (a worker thread?)');
+        process.exit(1);
+      }, 10_000).unref();
     }
-    await expectNoLeaks();
+    if (problems.length) throw new Error(problems.join('\n\n'));
   },
 };

@@ -37,7 +37,7 @@ describe('three processes on one PostgreSQL', function () {
 
   it('21 racing filings spread across the three under a cap of 1: exactly one is filed', async () => {
     const w = await world('110101', { riskClass: 'B' });
-    const body = JSON.stringify(filingBody(w, {}, machineNow()));
+    const body = JSON.stringify(filingBody(w, {}, machineNow())); // wall-clock: the servers run on it
     const responses = await Promise.all(
       Array.from({ length: 21 }, (_, i) =>
         call(servers[i % 3]!, '/api/v1/filings', {

@@ -1,5 +1,4 @@
 import { createRequire } from 'node:module';
-import chineseDays from 'chinese-days';
 
 // Working days of the People's Republic of China (statutory holidays and the weekend days
 // worked in lieu), from the maintained `chinese-days` package. It covers published years only;
@@ -7,7 +6,9 @@ import chineseDays from 'chinese-days';
 // so that a deadline is never silently computed from a calendar nobody published.
 
 const require = createRequire(import.meta.url);
-const data = require('chinese-days/dist/chinese-days.json') as { holidays: Record<string, string> };
+// the package's own data: its functions read a day in the process's time zone, so that in Los
+// Angeles a Saturday would be a working day; the data are calendar days, whatever the zone
+const data = require('chinese-days/dist/chinese-days.json') as { holidays: Record<string, string>; workdays: Record<string, string> };
 const COVERED = new Set(Object.keys(data.holidays).map((d) => Number(d.slice(0, 4))));
 
 export interface WorkdayCalendar {
@@ -24,13 +25,14 @@ export function createWorkdayCalendar(onFallback: (year: number) => void): Workd
   const reported = new Set<number>();
   const isWorkday = (day: string): boolean => {
     const year = Number(day.slice(0, 4));
-    if (COVERED.has(year)) return chineseDays.isWorkday(day);
+    const weekday = new Date(`${day}T00:00:00Z`).getUTCDay();
+    const weekend = weekday === 0 || weekday === 6;
+    if (COVERED.has(year)) return Object.hasOwn(data.holidays, day) ? false : Object.hasOwn(data.workdays, day) ? true : !weekend;
     if (!reported.has(year)) {
       reported.add(year);
       onFallback(year);
     }
-    const weekday = new Date(`${day}T00:00:00Z`).getUTCDay();
-    return weekday !== 0 && weekday !== 6;
+    return !weekend;
   };
   return {
     isWorkday,

@@ -62,12 +62,18 @@ describe('backup and restore of the embedded database', () => {
     expect(pg.err).to.include('pg_dump');
   });
 
-  it('refuses a damaged backup (cut short, or a whole gzip of a cut-short archive) and leaves the folder as it was', async () => {
+  /** The backup cut short in two ways: the gzip file itself, and a whole gzip of a cut-short archive. */
+  const damaged = async () => {
     const whole = await readFile(file);
     const truncated = join(dir, 'truncated.tgz');
     await writeFile(truncated, whole.subarray(0, 3000));
     const halfArchive = join(dir, 'half.tgz');
     await writeFile(halfArchive, gzipSync(gunzipSync(whole).subarray(0, 200_000)));
+    return { truncated, halfArchive };
+  };
+
+  it('refuses a damaged backup (cut short, or a whole gzip of a cut-short archive) and leaves no folder behind', async () => {
+    const { truncated, halfArchive } = await damaged();
     for (const [bad, why] of [
       [truncated, 'not a complete gzip file'],
       [halfArchive, 'cut short'],
@@ -78,7 +84,10 @@ describe('backup and restore of the embedded database', () => {
       expect(res.err).to.include(why).and.include('nothing was restored').and.not.include('    at ');
       expect(existsSync(into)).to.equal(false);
     }
-    // the folder a restore was refused on takes a good backup afterwards
+  });
+
+  it('leaves an empty folder as it was when a restore into it is refused, and it takes a good backup afterwards', async () => {
+    const { halfArchive } = await damaged();
     const empty = join(dir, 'empty');
     await mkdir(empty);
     expect((await cliProcess({ DATA_DIR: empty }, 'restore', halfArchive)).code).to.equal(2);

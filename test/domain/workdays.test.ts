@@ -18,6 +18,33 @@ describe('working days (PRC)', () => {
     expect(cal.addWorkdays('2025-10-04', 0)).to.equal('2025-10-09');
   });
 
+  it('gives the same days whatever the time zone of the process (Los Angeles, Kiritimati)', () => {
+    const zone = process.env.TZ;
+    const days = Array.from({ length: 60 }, (_, i) => new Date(Date.UTC(2025, 8, 15) + i * 86_400_000).toISOString().slice(0, 10));
+    const inShanghai = (() => {
+      process.env.TZ = 'Asia/Shanghai';
+      const cal = createWorkdayCalendar(() => undefined);
+      return days.map((d) => cal.isWorkday(d));
+    })();
+    try {
+      for (const tz of ['America/Los_Angeles', 'Pacific/Kiritimati', 'UTC']) {
+        process.env.TZ = tz;
+        const cal = createWorkdayCalendar(() => undefined);
+        expect(
+          days.map((d) => cal.isWorkday(d)),
+          tz,
+        ).to.deep.equal(inShanghai);
+        expect(cal.addWorkdays('2025-09-30', 5), tz).to.equal('2025-10-14');
+      }
+    } finally {
+      if (zone === undefined) delete process.env.TZ;
+      else process.env.TZ = zone;
+    }
+    // the weekend days worked in lieu are among them
+    expect(inShanghai[days.indexOf('2025-09-28')]).to.equal(true);
+    expect(inShanghai[days.indexOf('2025-10-04')]).to.equal(false);
+  });
+
   it('falls back to Monday-Friday for a year not yet published, and says so once', () => {
     const year = [2030, 2031, 2032].find((y) => !createWorkdayCalendar(() => undefined).covers(y))!;
     const reported: number[] = [];

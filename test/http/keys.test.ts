@@ -71,7 +71,7 @@ describe('keys: list, expiry, revocation', () => {
     expect(again.status).to.equal(200);
     expect(again.body.revokedAt).to.equal(revoked.body.revokedAt);
     expect((await h.api().delete('/api/v1/keys/key_nope').set(admin)).status).to.equal(404);
-    const events = await h.runtime.store.db.selectFrom('audit_events').select('action').where('entity_id', '=', id).execute();
+    const events = await h.runtime.store.db.selectFrom('audit_events').select('action').where('entity_id', '=', id).orderBy('id').execute();
     expect(events.map((e) => e.action)).to.deep.equal(['key.created', 'key.revoked']);
   });
 

@@ -22,12 +22,12 @@ export async function remoteWorld(base: string, adminKey: string, enterprises: n
     expect(res.status, JSON.stringify(json)).to.equal(201);
     return json;
   };
-  const agency = await post('/api/v1/agencies', {
+  const agency = (await post('/api/v1/agencies', {
     code: unique('REMOTE-'),
     name: '远端测试局',
     region,
     items: [{ code: 'SAFE-01', name: '安全检查', basis: '依据' }],
-  });
+  })) as { id: string };
   const inspectorIds: string[] = [];
   for (const n of ['1', '2'])
     inspectorIds.push(
@@ -52,7 +52,7 @@ export async function remoteWorld(base: string, adminKey: string, enterprises: n
 const HOUR = 3_600_000;
 /** Two days ahead of the clock the server process runs on. */
 export function remoteFiling(w: RemoteWorld, uscc: string, over: Record<string, unknown> = {}): Record<string, unknown> {
-  const start = new Date(machineNow().getTime() + 48 * HOUR);
+  const start = new Date(machineNow().getTime() + 48 * HOUR); // wall-clock: the server process runs on it
   return {
     enterpriseUscc: uscc,
     type: 'routine',

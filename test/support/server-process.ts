@@ -69,10 +69,11 @@ export async function startServer(env: Record<string, string>, args = ['--import
   };
 }
 
-/** Kills every server a test started and left running, and waits for them to go (root afterAll hook). */
-export async function killServers(): Promise<void> {
+/** Kills every server a test started and left running, waits for them to go, and says how many there were (root afterAll hook). */
+export async function killServers(): Promise<number> {
+  const left = [...running];
   await Promise.all(
-    [...running].map(
+    left.map(
       (child) =>
         new Promise<void>((resolve) => {
           child.once('exit', () => resolve());
@@ -80,4 +81,5 @@ export async function killServers(): Promise<void> {
         }),
     ),
   );
+  return left.length;
 }
