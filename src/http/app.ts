@@ -1,14 +1,13 @@
 import { isUtf8 } from 'node:buffer';
-import express, { type Express, type Request, type RequestHandler, type Response } from 'express';
+import express, { type Express } from 'express';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
 import swaggerUi from 'swagger-ui-express';
 import type { Services } from '../services/index.js';
 import { errorHandler, routeNotFound } from './errors.js';
-import { answerDirectly, type DirectRoute } from './direct-route.js';
 import { mountRoute } from './mount.js';
 import { windowLimiter } from './rate-limit.js';
-import { requestId } from './request-log.js';
+import { requestContext } from './request-log.js';
 import { buildOpenApi } from './openapi.js';
 import type { AnyRoute } from './route.js';
 import { drawRoutes } from './routes/draws.js';
@@ -43,28 +42,10 @@ export interface AppOptions {
   version: string;
 }
 
-/**
- * The headers these helmet middlewares set, worked out once. Nothing in them depends on the
- * request, and running them per request (a dozen functions, the CSP string rebuilt every time)
- * was a measurable share of a verification scan (README, Performance).
- */
-function fixedHeaders(...middlewares: RequestHandler[]): [string, string][] {
-  const set = new Map<string, string>();
-  const res = { setHeader: (name: string, value: string) => set.set(name, value), removeHeader: (name: string) => set.delete(name) };
-  for (const mw of middlewares) {
-    let called = false;
-    void mw({} as Request, res as unknown as Response, () => (called = true));
-    // a middleware that wanted more of the request than nothing would not have gone on
-    if (!called) throw new Error('a security-header middleware did not finish on its own');
-  }
-  return [...set];
-}
-
 export function createApp(opts: AppOptions): Express {
   const { services, log } = opts;
   const app = express();
   app.disable('x-powered-by');
-  app.locals.metrics = services.ctx.metrics;
   app.set('query parser', 'simple');
   // behind a reverse proxy the client's address is in X-Forwarded-For; without this every client
   // would share the proxy's address, and with it one rate-limit bucket (TRUST_PROXY)
@@ -88,47 +69,33 @@ export function createApp(opts: AppOptions): Express {
     ...(https ? { 'upgrade-insecure-requests': [] } : {}),
   };
   const hsts = https ? { maxAge: 31_536_000, includeSubDomains: true } : false;
-  const headers = helmet({
-    contentSecurityPolicy: false,
-    strictTransportSecurity: hsts,
-    // same-site pages tell where a form came from (to return there after signing in); other sites learn nothing
-    referrerPolicy: { policy: 'same-origin' },
-  });
-  const pagesCsp = helmet.contentSecurityPolicy({ useDefaults: false, directives: strict });
-  // swagger-ui at /docs needs inline styles; nothing anywhere runs inline scripts
-  const docsCsp = helmet.contentSecurityPolicy({
-    useDefaults: false,
-    directives: { ...strict, 'style-src': ["'self'", "'unsafe-inline'"] },
-  });
-  const forPages = fixedHeaders(headers, pagesCsp);
-  const forDocs = fixedHeaders(headers, docsCsp);
-  // JSON is never rendered as a page: the API needs only what stops a browser from sniffing it,
-  // framing it or loading it into another site (OWASP's REST Security Cheat Sheet), and a
-  // scan's answer is smaller and cheaper without the rest (README, Performance)
-  const forApi = fixedHeaders(
+  const pageHeaders = (directives: Record<string, string[]>) =>
     helmet({
-      contentSecurityPolicy: { useDefaults: false, directives: { 'default-src': ["'none'"], 'frame-ancestors': ["'none'"] } },
-      crossOriginOpenerPolicy: false,
-      originAgentCluster: false,
-      referrerPolicy: { policy: 'no-referrer' },
+      contentSecurityPolicy: { useDefaults: false, directives },
       strictTransportSecurity: hsts,
-      xDnsPrefetchControl: false,
-      xDownloadOptions: false,
-      xFrameOptions: { action: 'deny' },
-      xPermittedCrossDomainPolicies: false,
-      xXssProtection: false,
-    }),
-  );
-  // one middleware, not two: each layer the router passes a request through is a measurable
-  // share of a scan (README, Performance)
-  const stamp = requestId();
-  const enter: RequestHandler = (req, res, next) => {
-    for (const [name, value] of req.url.startsWith('/api/') ? forApi : req.path.startsWith('/docs') ? forDocs : forPages)
-      res.setHeader(name, value);
-    stamp(req, res, next);
-  };
-  app.use(enter);
-  const direct: DirectRoute[] = [];
+      // same-site pages tell where a form came from (to return there after signing in); other sites learn nothing
+      referrerPolicy: { policy: 'same-origin' },
+    });
+  const forPages = pageHeaders(strict);
+  // swagger-ui at /docs needs inline styles; nothing anywhere runs inline scripts
+  const forDocs = pageHeaders({ ...strict, 'style-src': ["'self'", "'unsafe-inline'"] });
+  // JSON is never rendered as a page: the API needs only what stops a browser from sniffing it,
+  // framing it or loading it into another site (OWASP's REST Security Cheat Sheet)
+  const forApi = helmet({
+    contentSecurityPolicy: { useDefaults: false, directives: { 'default-src': ["'none'"], 'frame-ancestors': ["'none'"] } },
+    crossOriginOpenerPolicy: false,
+    originAgentCluster: false,
+    referrerPolicy: { policy: 'no-referrer' },
+    strictTransportSecurity: hsts,
+    xDnsPrefetchControl: false,
+    xDownloadOptions: false,
+    xFrameOptions: { action: 'deny' },
+    xPermittedCrossDomainPolicies: false,
+    xXssProtection: false,
+  });
+  app.use(requestContext(log, services.ctx.metrics));
+  // helmet works each header's value out once, when its middleware is made
+  app.use((req, res, next) => (req.path.startsWith('/api/') ? forApi : req.path.startsWith('/docs') ? forDocs : forPages)(req, res, next));
 
   const limiter = () => windowLimiter({ limit: opts.verifyRateLimit, windowMs: 60_000 });
   // the enterprise at its door is never refused because someone re-ran draws from the same address
@@ -150,8 +117,7 @@ export function createApp(opts: AppOptions): Express {
       ...(route.rateLimited ? [route.path.startsWith('/api/v1/draws') ? drawLimiter : verifyLimiter] : []),
       ...(route.method === 'get' ? [] : [json]),
     ];
-    const handler = mountRoute(app, route, services, opts.bodyLimit, log, before);
-    if (route.direct) direct.push({ method: route.method, path: route.path, chain: [...before, handler] });
+    mountRoute(app, route, services, opts.bodyLimit, before);
   }
   app.get('/openapi.json', (_req, res) => {
     res.json(openapi);
@@ -160,8 +126,6 @@ export function createApp(opts: AppOptions): Express {
   app.use(webRouter({ services, log, bodyLimit: opts.bodyLimit, verifyLimiter, loginRateLimit: opts.loginRateLimit ?? 10 }));
 
   app.use((req, _res, next) => next(routeNotFound(req)));
-  const fail = errorHandler(log, opts.bodyLimit, services.ctx.health);
-  app.use(fail);
-  answerDirectly(app, direct, enter, fail);
+  app.use(errorHandler(log, opts.bodyLimit, services.ctx.health));
   return app;
 }

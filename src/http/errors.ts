@@ -3,7 +3,6 @@ import type { Logger } from 'pino';
 import { AppError, errorBody, type ErrorBody } from '../domain/errors.js';
 import { pickLang, type Lang } from '../domain/i18n.js';
 import { reasons } from '../domain/messages.js';
-import { logAccess } from './request-log.js';
 
 export interface ErrorReply {
   status: number;
@@ -52,7 +51,7 @@ function fromParserError(err: unknown, bodyLimit: number): AppError | null {
       return new AppError('payload_too_large', 'payload_too_large', { limit: `${Math.round(bodyLimit / 1024)} KiB` });
     case 'encoding.unsupported':
       return new AppError('unsupported_media_type', 'content_encoding', {
-        encoding: String((err as { encoding?: unknown }).encoding ?? '').slice(0, 40),
+        encoding: String((err as { encoding?: string }).encoding ?? '').slice(0, 40),
       });
     case 'charset.unsupported':
       return new AppError('unsupported_media_type', 'unsupported_media_type');
@@ -71,7 +70,7 @@ function fromParserError(err: unknown, bodyLimit: number): AppError | null {
   }
 }
 
-/** No route answers this method and path (the API's, the pages', or a direct route's own end). */
+/** No route answers this method and path (the API's or the pages'). */
 export function routeNotFound(req: Request): AppError {
   return new AppError('not_found', 'route_not_found', { method: req.method, path: req.path });
 }
@@ -121,6 +120,5 @@ export function errorHandler(log: Logger, bodyLimit: number, health: DatabaseErr
     if (res.headersSent) return;
     if (reply.status === 503) res.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
     res.status(reply.status).json(reply.body);
-    logAccess(log, req, res);
   };
 }

@@ -1,13 +1,11 @@
 import { createHash } from 'node:crypto';
 import type { Request, RequestHandler, Response, Router } from 'express';
-import type { Logger } from 'pino';
 import { AppError, forbidden } from '../domain/errors.js';
 import { pickLang } from '../domain/i18n.js';
 import type { Principal } from '../domain/principal.js';
 import type { Services } from '../services/index.js';
 import { StoredReplay, type IdempotencyClaim } from '../services/idempotency.js';
 import { errorReply, toAppError } from './errors.js';
-import { logAccess } from './request-log.js';
 import type { AnyRoute, Reply } from './route.js';
 import { bodyValidator, queryValidator, rejectUnstorable } from './validation.js';
 
@@ -19,19 +17,11 @@ async function authenticate(req: Request, services: Services): Promise<Principal
   return principal;
 }
 
-/**
- * Writes a reply with Node's own response API only: res.json() and res.send() would look the
- * media type up again and run freshness and ETag logic that does not apply here (no ETags, no
- * Last-Modified), and a direct route's response does not have Express's methods on the way to
- * success (direct-route.ts).
- */
+/** Writes a reply: JSON (as text the handler may already have) or another media type it names. */
 function send(res: Response, reply: Reply): void {
-  // statusCode, not res.status(): the status comes from a route's own table, not from outside
-  res.statusCode = reply.status;
-  const body = reply.contentType ? String(reply.body) : (reply.json ?? JSON.stringify(reply.body));
-  res.setHeader('Content-Type', reply.contentType ?? 'application/json; charset=utf-8');
-  res.setHeader('Content-Length', Buffer.byteLength(body));
-  res.end(body);
+  res.status(reply.status);
+  if (reply.contentType) res.type(reply.contentType).send(String(reply.body));
+  else res.type('application/json').send(reply.json ?? JSON.stringify(reply.body));
 }
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
@@ -45,7 +35,6 @@ export function mountRoute(
   route: AnyRoute,
   services: Services,
   bodyLimit: number,
-  log: Logger,
   extra: RequestHandler[] = [],
 ): RequestHandler {
   const validateBody = route.body ? bodyValidator(route.body) : null;
@@ -99,7 +88,6 @@ export function mountRoute(
       const replay = (r: StoredReplay) => {
         res.setHeader('Idempotent-Replayed', 'true');
         send(res, { status: r.status, body: r.body });
-        logAccess(log, req, res);
       };
       const stored = await services.idempotency.lookup(claim);
       if (stored) return replay(stored);
@@ -117,11 +105,9 @@ export function mountRoute(
       }
       // a service that did not store its answer with its work: store it now
       if (!claim.saved) await services.idempotency.save(claim, reply.status, reply.body);
-      send(res, reply);
-      return logAccess(log, req, res);
+      return send(res, reply);
     }
     send(res, await route.handler(ctx));
-    logAccess(log, req, res);
   };
   router[route.method](route.path, ...extra, handler);
   return handler;

@@ -1,9 +1,15 @@
-import type { Request, RequestHandler } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import { ipKeyGenerator } from 'express-rate-limit';
 import { AppError } from '../domain/errors.js';
 
+// The one rate limiter: counts per client in fixed windows, kept in this process. Written here,
+// not taken from express-rate-limit, because it guards the hottest route: that library's
+// middleware is a chain of awaits, about ten promises a request, which a profile of verification
+// put at about 8 % of a scan's CPU; this one, a map lookup, at under 2 % (docs/performance.md).
+// Its headers and its 429 (with Retry-After) are those of express-rate-limit's IETF draft-7 mode.
+
 export interface WindowLimit {
-  /** requests per window per client */
+  /** requests (or failures) per window per client */
   limit: number;
   windowMs: number;
   now?: () => number;
@@ -19,34 +25,62 @@ function clientKey(req: Request): string {
   return ip.includes(':') && !ip.startsWith('::ffff:') ? ipKeyGenerator(ip) : ip;
 }
 
-/**
- * Requests per client per window, counted in this process, in fixed windows that start together
- * for everyone; the headers and the 429 (with Retry-After) are those of express-rate-limit's
- * IETF draft-7 mode. Written here, not taken from express-rate-limit, because it guards the
- * hottest route: that library's middleware is a chain of awaits, about ten promises a request,
- * which a profile of verification put at about 8 % of a scan's CPU; this one, a map lookup, at
- * under 2 % (README, Performance).
- */
-export function windowLimiter({ limit, windowMs, now = Date.now }: WindowLimit): RequestHandler {
-  const windowSeconds = Math.ceil(windowMs / 1000);
-  const policy = `${limit};w=${windowSeconds}`;
+/** Counts per client in windows that start together for everyone; a new window forgets the last one's clients. */
+function windowCounter({ limit, windowMs, now = Date.now }: WindowLimit) {
+  const policy = `${limit};w=${Math.ceil(windowMs / 1000)}`;
   let windowEnds = 0;
-  let hits = new Map<string, number>();
+  let counts = new Map<string, number>();
+  const roll = (t: number) => {
+    if (t < windowEnds) return;
+    windowEnds = (Math.floor(t / windowMs) + 1) * windowMs;
+    counts = new Map();
+  };
+  return {
+    /** the client's count so far in this window, after adding `add`, and the seconds until the window ends */
+    count(key: string, add: number): { used: number; reset: number } {
+      const t = now();
+      roll(t);
+      const used = (counts.get(key) ?? 0) + add;
+      if (add) counts.set(key, used);
+      return { used, reset: Math.max(0, Math.ceil((windowEnds - t) / 1000)) };
+    },
+    headers(res: Response, used: number, reset: number): void {
+      res.setHeader('RateLimit-Policy', policy);
+      res.setHeader('RateLimit', `limit=${limit}, remaining=${Math.max(limit - used, 0)}, reset=${reset}`);
+    },
+  };
+}
+
+/** Requests per client per window: the request over the limit is refused (429). */
+export function windowLimiter(opts: WindowLimit): RequestHandler {
+  const counter = windowCounter(opts);
   return (req, res, next) => {
-    const t = now();
-    if (t >= windowEnds) {
-      // a new window: every count starts again, and the clients of the last one are forgotten
-      windowEnds = (Math.floor(t / windowMs) + 1) * windowMs;
-      hits = new Map();
-    }
-    const key = clientKey(req);
-    const used = (hits.get(key) ?? 0) + 1;
-    hits.set(key, used);
-    const reset = Math.max(0, Math.ceil((windowEnds - t) / 1000));
-    res.setHeader('RateLimit-Policy', policy);
-    res.setHeader('RateLimit', `limit=${limit}, remaining=${Math.max(limit - used, 0)}, reset=${reset}`);
-    if (used <= limit) return next();
+    const { used, reset } = counter.count(clientKey(req), 1);
+    counter.headers(res, used, reset);
+    if (used <= opts.limit) return next();
     res.setHeader('Retry-After', String(reset));
     next(new AppError('rate_limited', 'rate_limited'));
+  };
+}
+
+/**
+ * Failures per client per window (a wrong key at sign-in): only answers that `failed` says are
+ * failures count, once they are sent; once a client has `limit` of them in a window, its next
+ * requests are refused (429) until the window ends, whatever they carry.
+ */
+export function failureLimiter(opts: WindowLimit & { failed: (res: Response) => boolean }): RequestHandler {
+  const counter = windowCounter(opts);
+  return (req, res, next) => {
+    const key = clientKey(req);
+    const { used, reset } = counter.count(key, 0);
+    counter.headers(res, used, reset);
+    if (used >= opts.limit) {
+      res.setHeader('Retry-After', String(reset));
+      return next(new AppError('rate_limited', 'rate_limited'));
+    }
+    res.once('finish', () => {
+      if (opts.failed(res)) counter.count(key, 1);
+    });
+    next();
   };
 }

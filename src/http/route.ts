@@ -48,17 +48,15 @@ export interface RouteDef<B extends TSchema = TUnknown, Q extends TSchema = TUnk
   /** honours Idempotency-Key */
   creates?: boolean;
   rateLimited?: boolean;
-  /** answered before Express's router when its URL is plain (direct-route.ts): for the hottest routes only; no parameter, or one at the end */
-  direct?: boolean;
   responses: Record<number, ResponseSpec>;
-  handler(ctx: HandlerContext<Static<B>, Static<Q>>): Promise<Reply>;
+  handler(ctx: HandlerContext<Static<B>, Static<Q>>): Reply | Promise<Reply>;
 }
 
 // Erased form kept in the route table; defineRoute keeps the handler's types at the definition.
 export type AnyRoute = RouteDef<TSchema, TSchema>;
 
 export function defineRoute<B extends TSchema = TUnknown, Q extends TSchema = TUnknown>(def: RouteDef<B, Q>): AnyRoute {
-  return def as unknown as AnyRoute;
+  return def;
 }
 
 /** The principal of an authenticated route (the auth middleware guarantees it). */

@@ -2,7 +2,7 @@
  * JSON text of answers that many requests share and nobody changes: a verification answer is
  * one frozen object per filing view and window state (services/verification.ts), answered to
  * every scan of its code. Writing it out once instead of once per scan was a measurable share of
- * the hottest route (README, Performance).
+ * the hottest route (docs/performance.md).
  */
 const texts = new WeakMap<object, string>();
 

@@ -1,12 +1,10 @@
 import { fileURLToPath } from 'node:url';
 import express, { Router, type ErrorRequestHandler, type RequestHandler } from 'express';
-import { rateLimit } from 'express-rate-limit';
 import type { Logger } from 'pino';
-import { AppError } from '../domain/errors.js';
-import { errorBody } from '../domain/errors.js';
+import { AppError, detailMessage, errorBody } from '../domain/errors.js';
 import { rejectUnstorable } from '../http/validation.js';
-import { logAccess } from '../http/request-log.js';
 import { routeNotFound, toAppError } from '../http/errors.js';
+import { failureLimiter } from '../http/rate-limit.js';
 import type { Services } from '../services/index.js';
 import { csrfGuard, SignInNeeded, web, webContext, type CookieOptions } from './context.js';
 import { dashboardPages } from './pages/dashboard.js';
@@ -62,28 +60,15 @@ export function webRouter(opts: WebOptions): Router {
     if (req.method === 'POST') rejectUnstorable(req.body);
     next();
   });
-  r.use((req, res, next) => {
-    res.on('finish', () => logAccess(log, req, res));
-    next();
-  });
 
-  const login = rateLimit({
-    windowMs: 15 * 60_000,
-    limit: opts.loginRateLimit,
-    // only a wrong key counts: an empty form or a refused token is not a guess
-    skipSuccessfulRequests: true,
-    requestWasSuccessful: (_req, res) => res.statusCode !== 401,
-    standardHeaders: 'draft-7',
-    legacyHeaders: false,
-    handler: (_req, res) =>
-      page(
-        res,
-        'login',
-        text(web(res).lang, 'signInTitle'),
-        { next: '', notice: null, error: text(web(res).lang, 'tooManySignIns') },
-        { status: 429 },
-      ),
-  });
+  // only a wrong key counts: an empty form or a refused token is not a guess
+  const loginFailures = failureLimiter({ limit: opts.loginRateLimit, windowMs: 15 * 60_000, failed: (res) => res.statusCode === 401 });
+  const login: RequestHandler = (req, res, next) =>
+    loginFailures(req, res, (err?: unknown) => {
+      if (!err) return next();
+      const lang = web(res).lang;
+      page(res, 'login', text(lang, 'signInTitle'), { next: '', notice: null, error: text(lang, 'tooManySignIns') }, { status: 429 });
+    });
 
   r.use(publicPages(services, cookies, { verify: opts.verifyLimiter, login }));
   r.use(filingPages(services));
@@ -122,7 +107,7 @@ function pageErrors(services: Services, log: Logger, bodyLimit: number): ErrorRe
     const body = errorBody(shown, w.lang, req.id);
     // the API's "see details" is no help on a page
     const message = shown.messageKey === 'validation_failed' ? text(w.lang, 'badRequest') : body.error.message;
-    const details = shown.details.map((d) => ({ path: d.path, message: d.message[w.lang] }));
+    const details = shown.details.map((d) => ({ path: d.path, message: detailMessage(d)[w.lang] }));
     const heading =
       shown.code === 'forbidden' && shown.messageKey === 'csrf_invalid'
         ? text(w.lang, 'csrfTitle')

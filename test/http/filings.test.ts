@@ -44,7 +44,7 @@ describe('filings API', () => {
     expect(audit[0]?.chain).to.equal(`enterprise:${w.uscc}`);
   });
 
-  it('a filing is taken alike by the direct way and through the router (trailing slash, query): same checks, same answers, same metrics', async () => {
+  it('a filing is taken alike at its plain URL, with a trailing slash and with a query: same checks and answers', async () => {
     const h = await harness();
     for (const url of ['/api/v1/filings', '/api/v1/filings/', '/api/v1/filings?via=router']) {
       const w = await world();

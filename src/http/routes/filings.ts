@@ -24,8 +24,6 @@ export const filingRoutes = [
     body: FilingCreate,
     example: examples.filing,
     creates: true,
-    // the busiest write: it skips Express's router (README, Performance)
-    direct: true,
     responses: {
       201: { description: 'filed, with its number, verification code and decision', schema: FilingWithDecision },
       404: { description: 'enterprise, inspector or joint agency not found' },

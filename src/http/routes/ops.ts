@@ -37,7 +37,7 @@ export const opsRoutes = [
     tag,
     auth: 'public',
     responses: { 200: { description: 'alive', schema: Type.Object({ status: Type.Literal('ok') }) } },
-    handler: async () => ({ status: 200, body: { status: 'ok' } }),
+    handler: () => ({ status: 200, body: { status: 'ok' } }),
   }),
   defineRoute({
     method: 'get',
@@ -75,7 +75,7 @@ export const opsRoutes = [
     tag,
     auth: ['admin', 'supervisor'],
     responses: { 200: { description: 'active rule sets', schema: Type.Object({ items: Type.Array(RuleSetSummary) }) } },
-    handler: async (c) => ({ status: 200, body: { items: c.services.ctx.rules.active().map(summarize) } }),
+    handler: (c) => ({ status: 200, body: { items: c.services.ctx.rules.active().map(summarize) } }),
   }),
   defineRoute({
     method: 'post',
