@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
 import { ConfigError, loadConfig, type Config } from './config.js';
-import { AppError } from './domain/errors.js';
+import { AppError, detailMessage } from './domain/errors.js';
 import { createHttpServer } from './http/server.js';
 import { createLogger } from './log.js';
 import { startRuntime, version } from './runtime.js';
@@ -11,7 +11,8 @@ import { EmbeddedDatabaseError, isWasmAbort } from './store/db.js';
 /** The server named by DATABASE_URL does not answer: where it was looked for (never the password), in one line. */
 function databaseAway(databaseUrl: string, err: unknown): string {
   const url = new URL(databaseUrl);
-  return `PostgreSQL at ${url.hostname}:${url.port || 5432} does not answer (${err instanceof Error ? err.message : String(err)}): start it, or check DATABASE_URL`;
+  const why = err instanceof Error ? err.message : String(err);
+  return `PostgreSQL at ${url.hostname}:${url.port || 5432} does not answer (${why}): start it, or check DATABASE_URL`;
 }
 
 /** What a person who just ran `npm start` needs: where to go, on which database, how to get in. */
@@ -22,7 +23,8 @@ function banner(config: Config, kind: 'postgres' | 'pglite', hasAdmin: boolean):
       : `PostgreSQL ${new URL(config.databaseUrl ?? '').host}${new URL(config.databaseUrl ?? '').pathname}`;
   const key = hasAdmin
     ? 'keys: an administrator makes them (npm run cli -- keys create …, or POST /api/v1/keys)'
-    : `no admin key yet: restart with BOOTSTRAP_ADMIN_KEY=<16+ characters>${kind === 'pglite' ? ', or stop and run npm run cli -- keys create --role admin --name <you>' : ', or run npm run cli -- keys create --role admin --name <you>'}`;
+    : `no admin key yet: restart with BOOTSTRAP_ADMIN_KEY=<16+ characters>, or ${kind === 'pglite' ? 'stop and ' : ''}` +
+      'run npm run cli -- keys create --role admin --name <you>';
   return [
     '',
     `  涉企检查备案系统 · inspection-filing ${version}`,
@@ -62,7 +64,10 @@ async function main(): Promise<void> {
     // a second process on the same embedded database, or a damaged one: one line that says what to do
     if (err instanceof DataDirLockedError || err instanceof EmbeddedDatabaseError) log.fatal(err.message);
     else if (err instanceof AppError && err.messageKey === 'rules_invalid')
-      log.fatal({ problems: err.details.map((d) => `${d.path}: ${d.message.en}`) }, 'rule sets are invalid; fix them and start again');
+      log.fatal(
+        { problems: err.details.map((d) => `${d.path}: ${detailMessage(d).en}`) },
+        'rule sets are invalid; fix them and start again',
+      );
     else if (config.databaseUrl && isOutage(err)) log.fatal(databaseAway(config.databaseUrl, err));
     else log.fatal({ err }, 'start-up failed');
     process.exit(1);
@@ -70,9 +75,13 @@ async function main(): Promise<void> {
   const { app, services } = runtime;
 
   const server: Server = createHttpServer(app);
-  server.listen(config.port, async () => {
+  server.listen(config.port, () => {
     log.info({ port: config.port, database: runtime.store.kind, version, publicUrl: config.publicUrl }, 'inspection-filing is listening');
-    if (process.stdout.isTTY) process.stdout.write(banner(config, runtime.store.kind, await services.keys.adminExists()));
+    if (!process.stdout.isTTY) return;
+    services.keys
+      .adminExists()
+      .then((admin) => process.stdout.write(banner(config, runtime.store.kind, admin)))
+      .catch((err: unknown) => log.warn({ err }, 'could not say whether an admin key exists'));
   });
   server.on('error', (err) => {
     log.fatal({ err }, 'HTTP server failed');

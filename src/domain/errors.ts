@@ -1,6 +1,6 @@
 import { localize, type Lang, type Localized, type Params } from './i18n.js';
 import type { Role } from './principal.js';
-import { entities, messages, roleNames, type Entity, type MessageKey } from './messages.js';
+import { detailTexts, entities, messages, roleNames, type DetailKey, type Entity, type MessageKey } from './messages.js';
 
 export type ErrorCode =
   | 'validation_failed'
@@ -31,10 +31,17 @@ const statusOf: Record<ErrorCode, number> = {
   internal: 500,
 };
 
-/** A detail names the offending field (a JSON pointer into the body) and says what is wrong, in both languages. */
-export interface ErrorDetail {
-  path: string;
-  message: Localized;
+/**
+ * A detail names the offending field (a JSON pointer into the body) and says what is wrong: by a
+ * key of the catalog with its parameters (what services raise), or, at the edge, in both languages
+ * (a validator's own words).
+ */
+export type ErrorDetail = { path: string; key: DetailKey; params?: Params } | { path: string; message: Localized };
+
+/** A detail in both languages. */
+export function detailMessage(d: ErrorDetail): Localized {
+  if ('message' in d) return d.message;
+  return { 'zh-CN': localize(detailTexts[d.key], 'zh-CN', d.params), en: localize(detailTexts[d.key], 'en', d.params) };
 }
 
 /** A detail as a response carries it: in the request's language. */
@@ -94,8 +101,8 @@ export interface ErrorBody {
 }
 
 /** An error's details, or, when it names no field, one saying where the problem lies and what it is. */
-export function detailsOf(err: AppError): ErrorDetail[] {
-  if (err.details.length) return err.details;
+export function detailsOf(err: AppError): { path: string; message: Localized }[] {
+  if (err.details.length) return err.details.map((d) => ({ path: d.path, message: detailMessage(d) }));
   const message = messages[err.messageKey];
   return [{ path: WHERE[err.code], message: { 'zh-CN': localize(message, 'zh-CN', err.params), en: localize(message, 'en', err.params) } }];
 }

@@ -88,7 +88,9 @@ export const messages = {
   },
   lead_agency_only: {
     'zh-CN': '只有提交备案的执法主体可以登记结果或撤销备案；联合检查的其他主体可以查看和确认到达',
-    en: 'Only the agency that filed it records the result or cancels; the other agencies of a joint inspection may view it and confirm the arrival',
+    en:
+      'Only the agency that filed it records the result or cancels; ' +
+      'the other agencies of a joint inspection may view it and confirm the arrival',
   },
   key_shown_once: {
     'zh-CN': '该请求已创建密钥 {id}；密钥只显示一次、不予保存。如未取得，请吊销该密钥并重新创建',
@@ -96,7 +98,9 @@ export const messages = {
   },
   cancel_after_start: {
     'zh-CN': '计划开始时间（{start}）已过，不能撤销备案；请登记检查结果（未实施的登记为 not_conducted）',
-    en: 'The planned start ({start}) has passed, so the filing cannot be cancelled; record a result instead (not_conducted if the visit did not take place)',
+    en:
+      'The planned start ({start}) has passed, so the filing cannot be cancelled; ' +
+      'record a result instead (not_conducted if the visit did not take place)',
   },
   conducted_before_filing: {
     'zh-CN': '检查时间早于 {at}：本备案当时尚不存在（紧急检查为开始时间），不可能依本备案实施',
@@ -144,7 +148,9 @@ export const messages = {
   },
   verify_desk_review: {
     'zh-CN': '此备案为书面核查（{start} 至 {end}），不入企；持此码到场检查属于未经备案的入企检查，可以拒绝并举报',
-    en: 'This filing is a desk review ({start} to {end}): nobody comes to the enterprise under it; a visit under this code is unfiled: you may refuse it and report it',
+    en:
+      'This filing is a desk review ({start} to {end}): nobody comes to the enterprise under it; ' +
+      'a visit under this code is unfiled: you may refuse it and report it',
   },
   verify_cancelled: {
     'zh-CN': '此备案已于 {at} 撤销，不是有效备案；持此码入企属于未经备案检查，可以拒绝并举报',
@@ -242,6 +248,113 @@ export const messages = {
 } as const satisfies Record<string, Localized>;
 
 export type MessageKey = keyof typeof messages;
+
+/**
+ * What an error's detail says about one field. Services name a key and its parameters; the text
+ * is resolved in the request's language where the answer is written.
+ */
+export const detailTexts = {
+  not_a_code: { 'zh-CN': '不是核验码', en: 'not a verification code' },
+  cursor_invalid: { 'zh-CN': '分页游标无效', en: 'invalid cursor' },
+  after_field: { 'zh-CN': '须晚于 {field}', en: 'must be after {field}' },
+  in_future: { 'zh-CN': '晚于当前时间', en: 'in the future' },
+  must_be_future: { 'zh-CN': '须为将来的时间', en: 'must be in the future' },
+  today_or_later: { 'zh-CN': '须为今天或以后的日期', en: 'a day from today on' },
+  over_two_years_ago: { 'zh-CN': '早于两年前', en: 'more than two years ago' },
+  not_started_cancel_instead: {
+    'zh-CN': '计划开始时间未到；如不再检查请撤销备案',
+    en: 'the planned start has not come yet; cancel the filing instead',
+  },
+  before_filing_made: {
+    'zh-CN': '早于备案时间（紧急检查为开始时间）',
+    en: 'before the filing was made (or before the start of an emergency)',
+  },
+  required_for_role: { 'zh-CN': '此角色必须填写', en: 'required for this role' },
+  not_for_role: { 'zh-CN': '此角色不能填写', en: 'not allowed for this role' },
+  only_for_types: { 'zh-CN': '仅适用于{types}', en: 'only for {types} inspections' },
+  required_for_case: { 'zh-CN': '个案检查必须填写', en: 'required for a case inspection' },
+  required_for_random: { 'zh-CN': '双随机抽查必须填写', en: 'required for a random inspection' },
+  not_the_filing_agency_itself: { 'zh-CN': '不能包含备案主体本身', en: 'must not name the filing agency itself' },
+  no_such_agency: { 'zh-CN': '没有这个执法主体', en: 'no such agency' },
+  no_such_agency_name_it: { 'zh-CN': '没有这个执法主体；请改填 agencyName', en: 'no such agency; name it in agencyName instead' },
+  no_such_inspector: { 'zh-CN': '没有这名执法人员', en: 'no such inspector' },
+  no_such_enterprise: { 'zh-CN': '没有这家企业', en: 'no such enterprise' },
+  enterprise_not_registered: { 'zh-CN': '该企业未登记', en: 'no enterprise is registered with this code' },
+  not_registered: { 'zh-CN': '未登记', en: 'not registered' },
+  inspector_of_other_agency: {
+    'zh-CN': '所属执法主体既不是备案主体，也不是联合检查主体',
+    en: 'belongs to an agency that is neither the filing agency nor a joint agency',
+  },
+  already_exists: { 'zh-CN': '已存在', en: 'already exists' },
+  item_cited: {
+    'zh-CN': '检查事项“{code}”已被备案引用，其名称和依据不能改写',
+    en: 'item "{code}" is cited by filings; its name and basis cannot be rewritten',
+  },
+  item_code_duplicate: { 'zh-CN': '检查事项编码“{code}”重复', en: 'duplicate item code "{code}"' },
+  scorecard_max_days: { 'zh-CN': '评分最多统计 366 天', en: 'a scorecard covers at most 366 days' },
+  idempotency_key_reused: { 'zh-CN': '已用于不同的请求内容', en: 'already used with another request body' },
+  conduct_items_for_conduct_only: { 'zh-CN': '只有违反检查纪律的反映才列出纪律条目', en: 'only a conduct violation names conduct items' },
+  no_such_conduct_item: { 'zh-CN': '没有检查纪律条目 {id}', en: 'no conduct item {id}' },
+  conduct_item_required: { 'zh-CN': '至少列出一个纪律条目', en: 'name at least one conduct item' },
+  no_such_filing_in_regions: { 'zh-CN': '您的辖区内没有这个备案', en: 'no such filing in your regions' },
+  no_such_filing_of_yours: { 'zh-CN': '贵企业没有这个编号的备案', en: 'no filing about your enterprise has this id' },
+  agency_not_on_this_filing: { 'zh-CN': '执法主体 {agency} 不在此备案中', en: 'agency {agency} is not on this filing' },
+  not_an_agency_on_filing: {
+    'zh-CN': '不是此备案的执法主体；反映备案主体时可不填 agencyId',
+    en: 'not an agency on this filing; leave agencyId out to report the filing agency',
+  },
+  not_the_filing_enterprise: { 'zh-CN': '不是此备案所检查的企业', en: 'not the enterprise of the filing' },
+  say_which_agency: { 'zh-CN': '请说明是哪个执法主体', en: 'say which agency it was' },
+  within_jurisdiction: { 'zh-CN': '须在 {jurisdiction} 之内', en: 'within {jurisdiction}' },
+  ratio_or_size: { 'zh-CN': 'ratio 与 size 只能填一项', en: 'give either ratio or size' },
+  at_most: { 'zh-CN': '不能超过 {max}', en: 'at most {max}' },
+  at_most_of: { 'zh-CN': '{n} 家中最多 {max} 家', en: 'at most {max} of {n}' },
+  nothing_after_exclusions: { 'zh-CN': '排除之后没有符合条件的企业', en: 'no enterprise matches the filter after exclusions' },
+  sample_empty: { 'zh-CN': '抽取结果将为空', en: 'the sample would be empty' },
+  needs_three_inspectors: { 'zh-CN': '该执法主体至少需要 3 名持证执法人员', en: 'the agency needs at least 3 certified inspectors' },
+  rule_file_problem: { 'zh-CN': '{problem}', en: '{problem}' },
+} as const satisfies Record<string, Localized>;
+
+export type DetailKey = keyof typeof detailTexts;
+
+/** What the enterprise import says of a line it refused, or of a file it could not import at all. */
+export const importTexts = {
+  unknown_column: {
+    'zh-CN': '第 1 行：未知的列“{column}”；可用的列为 uscc, name, region, industry, riskClass, noDisturb（或对应的中文列名）',
+    en: 'line 1: unknown column "{column}"; the columns are uscc, name, region, industry, riskClass, noDisturb (or their Chinese names)',
+  },
+  repeated_column: { 'zh-CN': '第 1 行：列“{column}”重复', en: 'line 1: column "{column}" appears twice' },
+  missing_columns: { 'zh-CN': '第 1 行：缺少必需的列 {columns}', en: 'line 1: the header lacks {columns}' },
+  empty_file: {
+    'zh-CN': '文件是空的：第 1 行应为表头（uscc,name,region,…）',
+    en: 'the file is empty: line 1 should be the header (uscc,name,region,…)',
+  },
+  not_utf8: {
+    'zh-CN': '第 {line} 行不是 UTF-8 编码（GBK 文件？请另存为 UTF-8 后再导入）',
+    en: 'line {line} is not UTF-8 (a GBK file? save it as UTF-8 and import again)',
+  },
+  ends_mid_character: {
+    'zh-CN': '第 {line} 行在字符中间结束（不是 UTF-8）',
+    en: 'line {line} ends in the middle of a character (not UTF-8)',
+  },
+  csv_malformed: { 'zh-CN': '第 {line} 行：CSV 格式错误（{problem}）', en: 'line {line}: {problem}' },
+  field_count: { 'zh-CN': '应有 {expected} 个字段，实际 {found} 个', en: 'expected {expected} fields, found {found}' },
+  nul: { 'zh-CN': '含有 NUL 字符', en: 'contains a NUL character' },
+  uscc: { 'zh-CN': '{problem}', en: '{problem}' },
+  name_length: { 'zh-CN': '名称为空或超过 200 字', en: 'the name is empty or longer than 200 characters' },
+  name_invisible: { 'zh-CN': '名称须含有可见的文字或数字', en: 'the name must contain a visible letter or digit' },
+  region_digits: { 'zh-CN': '区划代码“{region}”应为 6 位数字', en: 'region "{region}" should be six digits' },
+  region_unknown: { 'zh-CN': '未知的区划代码“{region}”', en: 'unknown region "{region}"' },
+  industry_length: { 'zh-CN': '行业超过 100 字', en: 'the industry is longer than 100 characters' },
+  industry_invisible: { 'zh-CN': '行业须含有可见的文字或数字', en: 'the industry must contain a visible letter or digit' },
+  risk_class: { 'zh-CN': '风险等级“{value}”应为 A、B、C 或 D', en: 'risk class "{value}" should be A, B, C or D' },
+  no_disturb: { 'zh-CN': '无事不扰“{value}”应为 是/否 或 true/false', en: 'noDisturb "{value}" should be true or false' },
+  already_registered: { 'zh-CN': '{uscc} 已登记', en: '{uscc} is already registered' },
+  registered_meanwhile: { 'zh-CN': '{uscc} 刚被另一请求登记', en: '{uscc} was registered by another request meanwhile' },
+  repeats_line: { 'zh-CN': '{uscc} 与第 {line} 行重复', en: '{uscc} repeats line {line}' },
+} as const satisfies Record<string, Localized>;
+
+export type ImportTextKey = keyof typeof importTexts;
 
 /** Why a request could not be served, as {reason} of `unavailable`. */
 export const reasons = {

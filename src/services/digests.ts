@@ -189,9 +189,7 @@ export function createDigestService(ctx: ServiceContext) {
     async scorecard(p: Principal, fromText: string, toText: string): Promise<ScorecardView> {
       const { from, to } = dateRange(fromText, toText) as { from: Date; to: Date };
       if (to.getTime() - from.getTime() > 366 * 86_400_000)
-        throw new AppError('validation_failed', 'validation_failed', {}, [
-          { path: '/to', message: { 'zh-CN': '评分最多统计 366 天', en: 'a scorecard covers at most 366 days' } },
-        ]);
+        throw new AppError('validation_failed', 'validation_failed', {}, [{ path: '/to', key: 'scorecard_max_days' }]);
       return scorecard(ctx.db, { from, to, regions: p.role === 'supervisor' ? p.regions : [] });
     },
   };

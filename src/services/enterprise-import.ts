@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { AppError } from '../domain/errors.js';
 import { RISK_CLASSES, type RiskClass } from '../domain/filing.js';
-import { localize, type Lang } from '../domain/i18n.js';
-import { messages } from '../domain/messages.js';
+import { fillBoth, type Params } from '../domain/i18n.js';
+import { messages, type ImportTextKey } from '../domain/messages.js';
 import type { Principal } from '../domain/principal.js';
 import { isRegion } from '../domain/region.js';
 import { MEANINGFUL_PATTERN } from '../domain/text.js';
@@ -36,80 +36,74 @@ const BATCH = 1000;
 /** A line as it is registered. */
 export type ImportRow = Omit<EnterpriseRecord, 'createdAt'>;
 
+/** Why a line was refused, or the import stopped: a key of the catalog and its parameters. */
+export interface ImportReason {
+  key: ImportTextKey;
+  params?: Params;
+}
+
 export interface ImportReport {
   lines: number;
   imported: number;
-  refused: { line: number; reason: string }[];
+  refused: { line: number; reason: ImportReason }[];
 }
 
 /** A problem that stops the whole import: nothing is imported. */
 export class ImportFatal extends Error {
   constructor(
-    message: string,
+    readonly reason: ImportReason,
     readonly line: number,
   ) {
-    super(message);
+    super(`import stopped at line ${line}: ${reason.key}`);
   }
 }
 
-const text = (lang: Lang, zh: string, en: string) => (lang === 'en' ? en : zh);
+const said = (key: ImportTextKey, params?: Params): ImportReason => (params ? { key, params } : { key });
 /** A value from the file as a report may repeat it: no control characters (a terminal would obey them), not a page long. */
+// eslint-disable-next-line no-control-regex -- control characters are what it replaces
 const shown = (v: string) => v.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?').slice(0, 40);
 
-function headerColumns(header: string[], lang: Lang): Map<Column, number> {
+function headerColumns(header: string[]): Map<Column, number> {
   const at = new Map<Column, number>();
   header.forEach((raw, i) => {
     const h = raw.trim().toLowerCase();
     const col = (Object.keys(COLUMNS) as Column[]).find((c) => (COLUMNS[c] as readonly string[]).includes(h));
     if (!col) {
-      throw new ImportFatal(
-        text(
-          lang,
-          `第 1 行：未知的列“${shown(raw)}”；可用的列为 uscc, name, region, industry, riskClass, noDisturb（或对应的中文列名）`,
-          `line 1: unknown column "${shown(raw)}"; the columns are uscc, name, region, industry, riskClass, noDisturb (or their Chinese names)`,
-        ),
-        1,
-      );
+      throw new ImportFatal(said('unknown_column', { column: shown(raw) }), 1);
     }
-    if (at.has(col)) throw new ImportFatal(text(lang, `第 1 行：列“${shown(raw)}”重复`, `line 1: column "${shown(raw)}" appears twice`), 1);
+    if (at.has(col)) throw new ImportFatal(said('repeated_column', { column: shown(raw) }), 1);
     at.set(col, i);
   });
   const missing = REQUIRED.filter((c) => !at.has(c));
-  if (missing.length)
-    throw new ImportFatal(text(lang, `第 1 行：缺少必需的列 ${missing.join(', ')}`, `line 1: the header lacks ${missing.join(', ')}`), 1);
+  if (missing.length) throw new ImportFatal(said('missing_columns', { columns: missing.join(', ') }), 1);
   return at;
 }
 
-function parseRow(fields: string[], at: Map<Column, number>, width: number, lang: Lang): ImportRow | string {
-  if (fields.length !== width)
-    return text(lang, `应有 ${width} 个字段，实际 ${fields.length} 个`, `expected ${width} fields, found ${fields.length}`);
+function parseRow(fields: string[], at: Map<Column, number>, width: number): ImportRow | ImportReason {
+  if (fields.length !== width) return said('field_count', { expected: width, found: fields.length });
   const get = (c: Column) => (at.has(c) ? (fields[at.get(c) as number] ?? '').trim() : '');
-  if (fields.some((f) => f.includes('\u0000'))) return text(lang, '含有 NUL 字符', 'contains a NUL character');
+  if (fields.some((f) => f.includes('\u0000'))) return said('nul');
   let uscc: string;
   try {
     uscc = validateUscc(get('uscc'));
   } catch (err) {
-    if (err instanceof AppError) return localize(messages[err.messageKey], lang, err.params);
+    if (err instanceof AppError) return said('uscc', { problem: fillBoth(messages[err.messageKey], err.params) });
     throw err;
   }
   // the checks of the API's schema (Text, Region), so that a line and a POST are refused alike
   const name = get('name');
-  if (!name || [...name].length > 200) return text(lang, '名称为空或超过 200 字', 'the name is empty or longer than 200 characters');
-  if (!MEANINGFUL.test(name)) return text(lang, '名称须含有可见的文字或数字', 'the name must contain a visible letter or digit');
+  if (!name || [...name].length > 200) return said('name_length');
+  if (!MEANINGFUL.test(name)) return said('name_invisible');
   const region = get('region');
-  if (!/^\d{6}$/.test(region))
-    return text(lang, `区划代码“${shown(region)}”应为 6 位数字`, `region "${shown(region)}" should be six digits`);
-  if (!isRegion(region)) return text(lang, `未知的区划代码“${shown(region)}”`, `unknown region "${shown(region)}"`);
+  if (!/^\d{6}$/.test(region)) return said('region_digits', { region: shown(region) });
+  if (!isRegion(region)) return said('region_unknown', { region: shown(region) });
   const industry = get('industry');
-  if ([...industry].length > 100) return text(lang, '行业超过 100 字', 'the industry is longer than 100 characters');
-  if (industry && !MEANINGFUL.test(industry))
-    return text(lang, '行业须含有可见的文字或数字', 'the industry must contain a visible letter or digit');
+  if ([...industry].length > 100) return said('industry_length');
+  if (industry && !MEANINGFUL.test(industry)) return said('industry_invisible');
   const risk = get('riskClass').toUpperCase();
-  if (risk && !(RISK_CLASSES as readonly string[]).includes(risk))
-    return text(lang, `风险等级“${shown(risk)}”应为 A、B、C 或 D`, `risk class "${shown(risk)}" should be A, B, C or D`);
+  if (risk && !(RISK_CLASSES as readonly string[]).includes(risk)) return said('risk_class', { value: shown(risk) });
   const quiet = get('noDisturb').toLowerCase();
-  if (!YES.has(quiet) && !NO.has(quiet))
-    return text(lang, `无事不扰“${shown(quiet)}”应为 是/否 或 true/false`, `noDisturb "${shown(quiet)}" should be true or false`);
+  if (!YES.has(quiet) && !NO.has(quiet)) return said('no_disturb', { value: shown(quiet) });
   return { uscc, name, region, industry: industry || null, riskClass: (risk || null) as RiskClass | null, noDisturb: YES.has(quiet) };
 }
 
@@ -118,7 +112,7 @@ export async function importEnterprises(
   ctx: ServiceContext,
   actor: Pick<Principal, 'keyId'>,
   records: AsyncIterable<{ fields: string[]; line: number }>,
-  opts: { lang: Lang; onProgress?: (lines: number) => void; source: string },
+  opts: { onProgress?: (lines: number) => void; source: string },
 ): Promise<ImportReport> {
   const report: ImportReport = { lines: 0, imported: 0, refused: [] };
   const digest = createHash('sha256');
@@ -145,7 +139,7 @@ export async function importEnterprises(
       );
       const fresh = batch.filter((b) => {
         if (!exists.has(b.row.uscc)) return true;
-        report.refused.push({ line: b.line, reason: text(opts.lang, `${b.row.uscc} 已登记`, `${b.row.uscc} is already registered`) });
+        report.refused.push({ line: b.line, reason: said('already_registered', { uscc: b.row.uscc }) });
         return false;
       });
       if (fresh.length) {
@@ -167,11 +161,7 @@ export async function importEnterprises(
         const done = new Set(inserted.map((r) => r.uscc));
         for (const b of fresh) {
           if (done.has(b.row.uscc)) digest.update(`${b.row.uscc}\n`);
-          else
-            report.refused.push({
-              line: b.line,
-              reason: text(opts.lang, `${b.row.uscc} 刚被另一请求登记`, `${b.row.uscc} was registered by another request meanwhile`),
-            });
+          else report.refused.push({ line: b.line, reason: said('registered_meanwhile', { uscc: b.row.uscc }) });
         }
         report.imported += done.size;
       }
@@ -180,23 +170,16 @@ export async function importEnterprises(
 
     for await (const { fields, line } of records) {
       if (!at) {
-        at = headerColumns(fields, opts.lang);
+        at = headerColumns(fields);
         width = fields.length;
         continue;
       }
       report.lines++;
-      const parsed = parseRow(fields, at, width, opts.lang);
-      if (typeof parsed === 'string') {
+      const parsed = parseRow(fields, at, width);
+      if ('key' in parsed) {
         report.refused.push({ line, reason: parsed });
       } else if (seen.has(parsed.uscc)) {
-        report.refused.push({
-          line,
-          reason: text(
-            opts.lang,
-            `${parsed.uscc} 与第 ${seen.get(parsed.uscc)} 行重复`,
-            `${parsed.uscc} repeats line ${seen.get(parsed.uscc)}`,
-          ),
-        });
+        report.refused.push({ line, reason: said('repeats_line', { uscc: parsed.uscc, line: seen.get(parsed.uscc) ?? 0 }) });
       } else {
         seen.set(parsed.uscc, line);
         batch.push({ row: parsed, line });
@@ -204,15 +187,7 @@ export async function importEnterprises(
       }
       if (report.lines % 1000 === 0) opts.onProgress?.(report.lines);
     }
-    if (!at)
-      throw new ImportFatal(
-        text(
-          opts.lang,
-          '文件是空的：第 1 行应为表头（uscc,name,region,…）',
-          'the file is empty: line 1 should be the header (uscc,name,region,…)',
-        ),
-        1,
-      );
+    if (!at) throw new ImportFatal(said('empty_file'), 1);
     await flush();
     opts.onProgress?.(report.lines);
     if (report.imported) {

@@ -18,7 +18,7 @@ import { LockNamespace, idempotencyLockKey, type LockKey } from '../store/locks.
 const uniq = <T>(xs: T[]) => [...new Set(xs)];
 function notFor(field: string, types: FilingType[], type: FilingType, path: string): AppError {
   return new AppError('validation_failed', 'field_not_for_type', { field, types: typeList(types), type: typeNames[type] }, [
-    { path, message: { 'zh-CN': `仅适用于${typeList(types)['zh-CN']}`, en: `only for ${types.join(', ')} inspections` } },
+    { path, key: 'only_for_types', params: { types: typeList(types) } },
   ]);
 }
 
@@ -31,30 +31,24 @@ export function toInput(agencyId: string, body: FilingCreateBody): FilingInput {
   const plannedEnd = new Date(body.plannedEnd);
   if (plannedEnd.getTime() <= plannedStart.getTime()) {
     throw new AppError('validation_failed', 'date_order', { from: 'plannedStart', to: 'plannedEnd' }, [
-      { path: '/plannedEnd', message: { 'zh-CN': '须晚于 plannedStart', en: 'must be after plannedStart' } },
+      { path: '/plannedEnd', key: 'after_field', params: { field: 'plannedStart' } },
     ]);
   }
   const jointAgencyIds = uniq(body.jointAgencyIds ?? []);
   if (jointAgencyIds.includes(agencyId)) {
-    throw new AppError('validation_failed', 'validation_failed', {}, [
-      { path: '/jointAgencyIds', message: { 'zh-CN': '不能包含备案主体本身', en: 'must not name the filing agency itself' } },
-    ]);
+    throw new AppError('validation_failed', 'validation_failed', {}, [{ path: '/jointAgencyIds', key: 'not_the_filing_agency_itself' }]);
   }
   // Exemptions need grounds: a case names what set it off, and only a special inspection can be
   // a higher authority's campaign (else any routine visit could claim to be one).
   if (body.type === 'case' && !body.trigger) {
-    throw new AppError('validation_failed', 'trigger_required', {}, [
-      { path: '/trigger', message: { 'zh-CN': '个案检查必须填写', en: 'required for a case inspection' } },
-    ]);
+    throw new AppError('validation_failed', 'trigger_required', {}, [{ path: '/trigger', key: 'required_for_case' }]);
   }
   if (body.trigger && body.type !== 'case' && body.type !== 'emergency')
     throw notFor('trigger', ['case', 'emergency'], body.type, '/trigger');
   if (body.campaign && body.type !== 'special') throw notFor('campaign', ['special'], body.type, '/campaign');
   // a random inspection is one the draw chose: it names the assignment, and only it may
   if (body.type === 'random' && !body.drawAssignmentId) {
-    throw new AppError('validation_failed', 'draw_assignment_required', {}, [
-      { path: '/drawAssignmentId', message: { 'zh-CN': '双随机抽查必须填写', en: 'required for a random inspection' } },
-    ]);
+    throw new AppError('validation_failed', 'draw_assignment_required', {}, [{ path: '/drawAssignmentId', key: 'required_for_random' }]);
   }
   if (body.drawAssignmentId && body.type !== 'random') throw notFor('drawAssignmentId', ['random'], body.type, '/drawAssignmentId');
   return {
@@ -125,27 +119,19 @@ export function factQueryFor(
 export function factsFor(input: FilingInput, rows: FactRows): Facts {
   const enterprise = rows.enterprises.find((e) => e.uscc === input.enterpriseUscc);
   if (!enterprise) {
-    throw notFound('enterprise', input.enterpriseUscc, [{ path: '/enterpriseUscc', message: { 'zh-CN': '未登记', en: 'not registered' } }]);
+    throw notFound('enterprise', input.enterpriseUscc, [{ path: '/enterpriseUscc', key: 'not_registered' }]);
   }
   const known = new Set(rows.agencies.map((a) => a.id));
   input.jointAgencyIds.forEach((id, i) => {
-    if (!known.has(id))
-      throw notFound('agency', id, [{ path: `/jointAgencyIds/${i}`, message: { 'zh-CN': '没有这个执法主体', en: 'no such agency' } }]);
+    if (!known.has(id)) throw notFound('agency', id, [{ path: `/jointAgencyIds/${i}`, key: 'no_such_agency' }]);
   });
   const allowed = new Set([input.agencyId, ...input.jointAgencyIds]);
   const inspectors = input.inspectorIds.map((id, i) => {
     const inspector = rows.inspectors.find((x) => x.id === id);
-    if (!inspector)
-      throw notFound('inspector', id, [{ path: `/inspectorIds/${i}`, message: { 'zh-CN': '没有这名执法人员', en: 'no such inspector' } }]);
+    if (!inspector) throw notFound('inspector', id, [{ path: `/inspectorIds/${i}`, key: 'no_such_inspector' }]);
     if (!allowed.has(inspector.agencyId)) {
       throw new AppError('validation_failed', 'agency_mismatch', { what: entities.inspector, id }, [
-        {
-          path: `/inspectorIds/${i}`,
-          message: {
-            'zh-CN': '所属执法主体既不是备案主体，也不是联合检查主体',
-            en: 'belongs to an agency that is neither the filing agency nor a joint agency',
-          },
-        },
+        { path: `/inspectorIds/${i}`, key: 'inspector_of_other_agency' },
       ]);
     }
     return inspector;

@@ -237,21 +237,13 @@ export function createFilingService(ctx: ServiceContext) {
       const conductedAt = new Date(body.conductedAt);
       const now = ctx.clock.now();
       if (conductedAt.getTime() > now.getTime() + 5 * 60_000) {
-        throw new AppError('validation_failed', 'conducted_in_future', {}, [
-          { path: '/conductedAt', message: { 'zh-CN': '晚于当前时间', en: 'in the future' } },
-        ]);
+        throw new AppError('validation_failed', 'conducted_in_future', {}, [{ path: '/conductedAt', key: 'in_future' }]);
       }
       return transition(p, id, 'record_result', claim, async (trx, f) => {
         // before its start a visit that will not happen is cancelled, not recorded as not conducted
         if (body.outcome === 'not_conducted' && now.getTime() < f.planned_start.getTime()) {
           throw new AppError('conflict', 'not_conducted_before_start', { start: formatLocal(f.planned_start, ctx.tz) }, [
-            {
-              path: '/outcome',
-              message: {
-                'zh-CN': '计划开始时间未到；如不再检查请撤销备案',
-                en: 'the planned start has not come yet; cancel the filing instead',
-              },
-            },
+            { path: '/outcome', key: 'not_started_cancel_instead' },
           ]);
         }
         // a visit cannot have been made under a filing before the filing existed (an emergency is
@@ -259,13 +251,7 @@ export function createFilingService(ctx: ServiceContext) {
         const earliest = Math.min(f.filed_at.getTime(), f.planned_start.getTime());
         if (conductedAt.getTime() < earliest) {
           throw new AppError('validation_failed', 'conducted_before_filing', { at: formatLocal(earliest, ctx.tz) }, [
-            {
-              path: '/conductedAt',
-              message: {
-                'zh-CN': '早于备案时间（紧急检查为开始时间）',
-                en: 'before the filing was made (or before the start of an emergency)',
-              },
-            },
+            { path: '/conductedAt', key: 'before_filing_made' },
           ]);
         }
         const row = await markCompleted(trx, id, { outcome: body.outcome, conductedAt, summary: body.summary });

@@ -38,9 +38,7 @@ export class StoredReplay extends Error {
 /** What a stored response means for this request: a replay, or a 409 if the body was another. */
 export function replayOf(stored: StoredResponse, claim: IdempotencyClaim): StoredReplay {
   if (stored.requestHash !== claim.requestHash) {
-    throw new AppError('conflict', 'idempotency_mismatch', {}, [
-      { path: 'Idempotency-Key', message: { 'zh-CN': '已用于不同的请求内容', en: 'already used with another request body' } },
-    ]);
+    throw new AppError('conflict', 'idempotency_mismatch', {}, [{ path: 'Idempotency-Key', key: 'idempotency_key_reused' }]);
   }
   return new StoredReplay(stored.status, stored.body);
 }

@@ -72,9 +72,7 @@ export function createKeyService(ctx: ServiceContext) {
     if (!body.expiresAt) return null;
     const at = new Date(body.expiresAt);
     if (!(at > ctx.clock.now()))
-      throw new AppError('validation_failed', 'key_expiry_past', {}, [
-        { path: '/expiresAt', message: { 'zh-CN': '须为将来的时间', en: 'must be in the future' } },
-      ]);
+      throw new AppError('validation_failed', 'key_expiry_past', {}, [{ path: '/expiresAt', key: 'must_be_future' }]);
     return at;
   }
 
@@ -83,11 +81,11 @@ export function createKeyService(ctx: ServiceContext) {
   ): Promise<{ agencyId: string | null; uscc: string | null; regions: string[]; email: string | null }> {
     const need = (field: string) =>
       new AppError('validation_failed', 'key_scope_missing', { role: roleNames[body.role], field }, [
-        { path: `/${field}`, message: { 'zh-CN': '此角色必须填写', en: 'required for this role' } },
+        { path: `/${field}`, key: 'required_for_role' },
       ]);
     const extra = (field: string) =>
       new AppError('validation_failed', 'key_scope_extra', { role: roleNames[body.role], field }, [
-        { path: `/${field}`, message: { 'zh-CN': '此角色不能填写', en: 'not allowed for this role' } },
+        { path: `/${field}`, key: 'not_for_role' },
       ]);
     if (body.role !== 'agency' && body.agencyId !== undefined) throw extra('agencyId');
     if (body.role !== 'enterprise' && body.uscc !== undefined) throw extra('uscc');
@@ -96,16 +94,13 @@ export function createKeyService(ctx: ServiceContext) {
     if (body.role === 'agency') {
       if (!body.agencyId) throw need('agencyId');
       if (!(await existingAgencyIds(ctx.db, [body.agencyId])).has(body.agencyId))
-        throw notFound('agency', body.agencyId, [{ path: '/agencyId', message: { 'zh-CN': '没有这个执法主体', en: 'no such agency' } }]);
+        throw notFound('agency', body.agencyId, [{ path: '/agencyId', key: 'no_such_agency' }]);
       return { agencyId: body.agencyId, uscc: null, regions: [], email: null };
     }
     if (body.role === 'enterprise') {
       if (!body.uscc) throw need('uscc');
       const uscc = validateUscc(body.uscc);
-      if (!(await findEnterprise(ctx.db, uscc)))
-        throw notFound('enterprise', uscc, [
-          { path: '/uscc', message: { 'zh-CN': '该企业未登记', en: 'no enterprise is registered with this code' } },
-        ]);
+      if (!(await findEnterprise(ctx.db, uscc))) throw notFound('enterprise', uscc, [{ path: '/uscc', key: 'enterprise_not_registered' }]);
       return { agencyId: null, uscc, regions: [], email: null };
     }
     return { agencyId: null, uscc: null, regions: body.regions ?? [], email: body.email ?? null };

@@ -17,9 +17,7 @@ export function decodeCursor<T>(cursor: string | undefined, check: (v: unknown) 
   } catch {
     // fall through to the same error as a well-formed but wrong cursor
   }
-  throw new AppError('validation_failed', 'cursor_invalid', {}, [
-    { path: '/cursor', message: { 'zh-CN': '分页游标无效', en: 'invalid cursor' } },
-  ]);
+  throw new AppError('validation_failed', 'cursor_invalid', {}, [{ path: '/cursor', key: 'cursor_invalid' }]);
 }
 
 /** Fetch one more row than asked, so the presence of a next page is known without a count. */
@@ -51,7 +49,7 @@ export function dateRange(from?: string, to?: string): { from: Date | undefined;
   const t = to ? new Date(to) : undefined;
   if (f && t && t <= f)
     throw new AppError('validation_failed', 'date_order', { from: 'from', to: 'to' }, [
-      { path: '/to', message: { 'zh-CN': '须晚于 from', en: 'must be after from' } },
+      { path: '/to', key: 'after_field', params: { field: 'from' } },
     ]);
   return { from: f, to: t };
 }

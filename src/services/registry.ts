@@ -55,9 +55,7 @@ const inspectorView = (i: InspectorRecord): InspectorView => ({
 const enterpriseView = (e: EnterpriseRecord): EnterpriseView => ({ ...e, createdAt: e.createdAt.toISOString() });
 
 function conflict(what: Entity, id: string, path: string) {
-  return new AppError('conflict', 'conflict_exists', { what: entities[what], id }, [
-    { path, message: { 'zh-CN': '已存在', en: 'already exists' } },
-  ]);
+  return new AppError('conflict', 'conflict_exists', { what: entities[what], id }, [{ path, key: 'already_exists' }]);
 }
 
 async function agencyDetail(db: Db, id: string): Promise<AgencyDetailView> {
@@ -89,13 +87,7 @@ async function changeItems(trx: Db, agencyId: string, items: AgencyUpdateBody['i
       'conflict',
       'item_cited',
       { codes: refused.map((r) => r.item.code).join(', ') },
-      refused.map(({ item, i }) => ({
-        path: `/items/${i}`,
-        message: {
-          'zh-CN': `检查事项“${item.code}”已被备案引用，其名称和依据不能改写`,
-          en: `item "${item.code}" is cited by filings; its name and basis cannot be rewritten`,
-        },
-      })),
+      refused.map(({ item, i }) => ({ path: `/items/${i}`, key: 'item_cited' as const, params: { code: item.code } })),
     );
   }
   const published: string[] = [];
@@ -118,7 +110,7 @@ function refuseDuplicateCodes(items: readonly { code: string }[]): void {
   items.forEach((item, i) => {
     if (seen.has(item.code))
       throw new AppError('validation_failed', 'validation_failed', {}, [
-        { path: `/items/${i}/code`, message: { 'zh-CN': `检查事项编码“${item.code}”重复`, en: `duplicate item code "${item.code}"` } },
+        { path: `/items/${i}/code`, key: 'item_code_duplicate', params: { code: item.code } },
       ]);
     seen.add(item.code);
   });

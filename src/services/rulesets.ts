@@ -30,7 +30,7 @@ export class RuleSetRegistry {
         'rules_invalid',
         { count: err.problems.length },
         // a rule file's problems are written for whoever edits the file, in English (as the files' keys are)
-        err.problems.map((p) => ({ path: `${p.file}#${p.pointer}`, message: { 'zh-CN': p.message, en: p.message } })),
+        err.problems.map((p) => ({ path: `${p.file}#${p.pointer}`, key: 'rule_file_problem' as const, params: { problem: p.message } })),
       );
     }
     this.sets = Object.freeze(sets);

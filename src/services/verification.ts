@@ -126,9 +126,7 @@ export function createVerificationService(ctx: ServiceContext) {
       let found: VerifyView;
       // what cannot be a code is a typing error, not a visit: refused, and nothing recorded
       if (!codePattern.test(normalizeCode(raw)))
-        throw new AppError('validation_failed', 'code_malformed', {}, [
-          { path: '/code', message: { 'zh-CN': '不是核验码', en: 'not a verification code' } },
-        ]);
+        throw new AppError('validation_failed', 'code_malformed', {}, [{ path: '/code', key: 'not_a_code' }]);
       const unfiledAtDoor = async (uscc: string): Promise<never> => {
         const violationId = await raiseUnfiledArrival(ctx.db, { uscc, code: normalizeCode(raw), filing: null, at, actor: p.keyId });
         throw new AppError('not_found', 'unknown_code_reported', { violationId }, [], { violationId });

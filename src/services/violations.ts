@@ -73,7 +73,10 @@ const chainOf = (v: Pick<ViolationRow, 'enterprise_uscc' | 'agency_id'>) =>
   v.enterprise_uscc ? chains.enterprise(v.enterprise_uscc) : chains.agency(v.agency_id ?? '');
 
 export function createViolationService(ctx: ServiceContext) {
-  /** Conduct items by rule id, with what each forbids (the rule's message), from every active rule set: an enterprise anywhere may name them. */
+  /**
+   * Conduct items by rule id, with what each forbids (the rule's message), from every active rule
+   * set: an enterprise anywhere may name them.
+   */
   function conductItems(): { id: string; message: Localized }[] {
     const items = new Map<string, Localized>();
     for (const s of ctx.rules.active())
@@ -87,10 +90,7 @@ export function createViolationService(ctx: ServiceContext) {
     const given = ids ?? [];
     if (kind !== 'conduct' && kind !== 'rating' && given.length) {
       throw new AppError('validation_failed', 'validation_failed', {}, [
-        {
-          path: '/conductRuleIds',
-          message: { 'zh-CN': '只有违反检查纪律的反映才列出纪律条目', en: 'only a conduct violation names conduct items' },
-        },
+        { path: '/conductRuleIds', key: 'conduct_items_for_conduct_only' },
       ]);
     }
     const unknown = given.filter((id) => !known.includes(id));
@@ -99,15 +99,12 @@ export function createViolationService(ctx: ServiceContext) {
         'validation_failed',
         'conduct_unknown',
         { ids: unknown.join(', '), known: known.join(', ') || '—' },
-        unknown.map((id) => ({
-          path: `/conductRuleIds/${given.indexOf(id)}`,
-          message: { 'zh-CN': `没有检查纪律条目 ${id}`, en: `no conduct item ${id}` },
-        })),
+        unknown.map((id) => ({ path: `/conductRuleIds/${given.indexOf(id)}`, key: 'no_such_conduct_item' as const, params: { id } })),
       );
     }
     if (kind === 'conduct' && !given.length) {
       throw new AppError('validation_failed', 'conduct_required', { known: known.join(', ') || '—' }, [
-        { path: '/conductRuleIds', message: { 'zh-CN': '至少列出一个纪律条目', en: 'name at least one conduct item' } },
+        { path: '/conductRuleIds', key: 'conduct_item_required' },
       ]);
     }
     return given;
@@ -117,14 +114,9 @@ export function createViolationService(ctx: ServiceContext) {
   function occurred(at: string, path: string): Date {
     const d = new Date(at);
     const now = ctx.clock.now().getTime();
-    if (d.getTime() > now + 5 * 60_000)
-      throw new AppError('validation_failed', 'report_in_future', {}, [
-        { path, message: { 'zh-CN': '晚于当前时间', en: 'in the future' } },
-      ]);
+    if (d.getTime() > now + 5 * 60_000) throw new AppError('validation_failed', 'report_in_future', {}, [{ path, key: 'in_future' }]);
     if (d.getTime() < now - 2 * 366 * 86_400_000)
-      throw new AppError('validation_failed', 'report_too_old', {}, [
-        { path, message: { 'zh-CN': '早于两年前', en: 'more than two years ago' } },
-      ]);
+      throw new AppError('validation_failed', 'report_too_old', {}, [{ path, key: 'over_two_years_ago' }]);
     return d;
   }
 
@@ -215,33 +207,24 @@ export function createViolationService(ctx: ServiceContext) {
       const occurredAt = occurred(body.occurredAt, '/occurredAt');
       const conduct = checkConduct(body.kind, body.conductRuleIds);
       const agency = await findAgency(ctx.db, body.agencyId);
-      if (!agency)
-        throw notFound('agency', body.agencyId, [{ path: '/agencyId', message: { 'zh-CN': '没有这个执法主体', en: 'no such agency' } }]);
+      if (!agency) throw notFound('agency', body.agencyId, [{ path: '/agencyId', key: 'no_such_agency' }]);
       let filing: FilingRow | null = null;
       if (body.filingId) {
         filing = await findFiling(ctx.db, body.filingId);
         if (!filing || !canSeeFiling(p, filing))
-          throw notFound('filing', body.filingId, [
-            { path: '/filingId', message: { 'zh-CN': '您的辖区内没有这个备案', en: 'no such filing in your regions' } },
-          ]);
+          throw notFound('filing', body.filingId, [{ path: '/filingId', key: 'no_such_filing_in_regions' }]);
         if (filing.agency_id !== agency.id && !filing.joint_agency_ids.includes(agency.id)) {
           throw new AppError('validation_failed', 'agency_not_on_filing', { agency: agency.id, filing: filing.id }, [
-            {
-              path: '/agencyId',
-              message: { 'zh-CN': `执法主体 ${agency.id} 不在此备案中`, en: `agency ${agency.id} is not on this filing` },
-            },
+            { path: '/agencyId', key: 'agency_not_on_this_filing', params: { agency: agency.id } },
           ]);
         }
       }
       const uscc = filing?.enterprise_uscc ?? (body.enterpriseUscc ? validateUscc(body.enterpriseUscc, '/enterpriseUscc') : null);
       if (filing && body.enterpriseUscc && validateUscc(body.enterpriseUscc, '/enterpriseUscc') !== filing.enterprise_uscc) {
-        throw new AppError('validation_failed', 'validation_failed', {}, [
-          { path: '/enterpriseUscc', message: { 'zh-CN': '不是此备案所检查的企业', en: 'not the enterprise of the filing' } },
-        ]);
+        throw new AppError('validation_failed', 'validation_failed', {}, [{ path: '/enterpriseUscc', key: 'not_the_filing_enterprise' }]);
       }
       const enterprise = uscc ? await findEnterprise(ctx.db, uscc) : null;
-      if (uscc && !enterprise)
-        throw notFound('enterprise', uscc, [{ path: '/enterpriseUscc', message: { 'zh-CN': '没有这家企业', en: 'no such enterprise' } }]);
+      if (uscc && !enterprise) throw notFound('enterprise', uscc, [{ path: '/enterpriseUscc', key: 'no_such_enterprise' }]);
       const region = enterprise?.region ?? agency.region;
       // both must be the supervisor's: a violation counts against the agency (its scorecard, a veto)
       if (p.role === 'supervisor') {
@@ -308,36 +291,21 @@ export function createViolationService(ctx: ServiceContext) {
       const occurredAt = occurred(body.occurredAt, '/occurredAt');
       const conduct = checkConduct(body.kind, body.conductRuleIds);
       if (!body.agencyId && !body.agencyName && !body.filingId)
-        throw new AppError('validation_failed', 'report_agency_required', {}, [
-          { path: '/agencyId', message: { 'zh-CN': '请说明是哪个执法主体', en: 'say which agency it was' } },
-        ]);
+        throw new AppError('validation_failed', 'report_agency_required', {}, [{ path: '/agencyId', key: 'say_which_agency' }]);
       let filing: FilingRow | null = null;
       if (body.filingId) {
         filing = await findFiling(ctx.db, body.filingId);
         if (!filing || filing.enterprise_uscc !== uscc)
-          throw notFound('filing', body.filingId, [
-            { path: '/filingId', message: { 'zh-CN': '贵企业没有这个编号的备案', en: 'no filing about your enterprise has this id' } },
-          ]);
+          throw notFound('filing', body.filingId, [{ path: '/filingId', key: 'no_such_filing_of_yours' }]);
       }
       if (filing && body.agencyId && body.agencyId !== filing.agency_id && !filing.joint_agency_ids.includes(body.agencyId)) {
         throw new AppError('validation_failed', 'agency_not_on_filing', { agency: body.agencyId, filing: filing.id }, [
-          {
-            path: '/agencyId',
-            message: {
-              'zh-CN': '不是此备案的执法主体；反映备案主体时可不填 agencyId',
-              en: 'not an agency on this filing; leave agencyId out to report the filing agency',
-            },
-          },
+          { path: '/agencyId', key: 'not_an_agency_on_filing' },
         ]);
       }
       const agencyId = body.agencyId ?? filing?.agency_id ?? null;
       if (agencyId && !(await findAgency(ctx.db, agencyId)))
-        throw notFound('agency', agencyId, [
-          {
-            path: '/agencyId',
-            message: { 'zh-CN': '没有这个执法主体；请改填 agencyName', en: 'no such agency; name it in agencyName instead' },
-          },
-        ]);
+        throw notFound('agency', agencyId, [{ path: '/agencyId', key: 'no_such_agency_name_it' }]);
       const enterprise = await findEnterprise(ctx.db, uscc);
       if (!enterprise) throw notFound('enterprise', uscc);
       return raise(

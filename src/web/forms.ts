@@ -1,11 +1,10 @@
 import { createHash } from 'node:crypto';
-import { AppError } from '../domain/errors.js';
+import { AppError, detailMessage, errorBody } from '../domain/errors.js';
 import { wallTime } from '../domain/calendar.js';
 import type { Principal } from '../domain/principal.js';
 import type { Services } from '../services/index.js';
 import { StoredReplay, type IdempotencyClaim } from '../services/idempotency.js';
 import type { Lang } from '../domain/i18n.js';
-import { errorBody } from '../domain/errors.js';
 
 // Forms arrive as urlencoded text; the pages turn them into the API's request bodies and let
 // the same JSON Schemas and services judge them, so a page can accept nothing the API refuses.
@@ -77,7 +76,7 @@ export function formErrors(err: unknown, lang: Lang, requestId: string, byCode: 
   for (const d of err.details) {
     const name = d.path.split('/').filter(Boolean)[0] ?? '';
     if (!name || out[name]) continue;
-    out[name] = d.message[lang];
+    out[name] = detailMessage(d)[lang];
   }
   // errors that name no field but can only be about one (a malformed credit code)
   const only = byCode[err.code];
