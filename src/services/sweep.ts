@@ -80,13 +80,13 @@ export function createSweep(ctx: Pick<ServiceContext, 'tz' | 'workdays'>, draws:
       raise.push({
         id: newId('vio'),
         kind: 'draw_not_executed',
-        agencyId: a.agency_id,
-        enterpriseUscc: a.enterprise_uscc,
+        agencyId: a.agencyId,
+        enterpriseUscc: a.enterpriseUscc,
         region: a.region,
         filingId: null,
         raisedAt: now,
-        occurredAt: a.period_end,
-        details: { assignmentId: a.id, periodEnd: a.period_end.toISOString() },
+        occurredAt: a.periodEnd,
+        details: { assignmentId: a.id, periodEnd: a.periodEnd.toISOString() },
         dedupeKey: `draw_not_executed:${a.id}`,
       });
     }
