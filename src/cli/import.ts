@@ -1,148 +1,52 @@
-import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
-import { Transform, type TransformCallback } from 'node:stream';
-import { SingleBar } from 'cli-progress';
-import { parse } from 'csv-parse';
-import type { Lang } from '../domain/i18n.js';
-import type { Runtime } from '../runtime.js';
-import { ImportFatal, importEnterprises, type ImportReport } from '../services/enterprise-import.js';
+import type { Command } from 'commander';
+import { localize } from '../domain/i18n.js';
+import { importTexts } from '../domain/messages.js';
+import { ImportFatal, type ImportReason } from '../services/enterprise-import.js';
+import { importEnterprisesFile } from './import-file.js';
+import { cliLang, ExitCode, type Cli } from './shared.js';
 
-/** csv-parse's errors as a Chinese reader needs them (its messages are English only). */
-const CSV_ERRORS: Record<string, string> = {
-  CSV_QUOTE_NOT_CLOSED: '引号没有闭合',
-  CSV_INVALID_CLOSING_QUOTE: '右引号后面还有字符',
-  CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE: '右引号后面还有字符',
-  CSV_MAX_RECORD_SIZE: '一行过长',
-  CSV_RECORD_INCONSISTENT_FIELDS_LENGTH: '字段个数与表头不一致',
-};
+/** A reason of the import in the terminal's language. */
+const said = (r: ImportReason) => localize(importTexts[r.key], cliLang(), r.params);
 
-/** Where a byte sequence stops being UTF-8: its index, -1 if it never does, or -2 - i when it is valid up to i and ends inside a character. */
-function firstInvalidUtf8(buf: Buffer): number {
-  let i = 0;
-  while (i < buf.length) {
-    const b = buf[i] as number;
-    const n = b < 0x80 ? 0 : b >= 0xc2 && b <= 0xdf ? 1 : b >= 0xe0 && b <= 0xef ? 2 : b >= 0xf0 && b <= 0xf4 ? 3 : -1;
-    if (n < 0) return i;
-    // the second byte's range: no overlong forms (E0 80.., F0 80..), no surrogates (ED A0..), nothing past U+10FFFF (F4 90..)
-    const second = buf[i + 1];
-    const [lo, hi] =
-      b === 0xe0 ? [0xa0, 0xbf] : b === 0xed ? [0x80, 0x9f] : b === 0xf0 ? [0x90, 0xbf] : b === 0xf4 ? [0x80, 0x8f] : [0x80, 0xbf];
-    if (n > 0 && second !== undefined && (second < lo || second > hi)) return i;
-    if (i + n >= buf.length) return -2 - i; // an incomplete character at the end: valid up to i, the rest waits for the next chunk
-    for (let k = 1; k <= n; k++) if (((buf[i + k] as number) & 0xc0) !== 0x80) return i;
-    i += n + 1;
-  }
-  return -1;
-}
-
-/** Passes UTF-8 through, counting lines and bytes; anything else (a GBK file) stops it, naming the line. */
-class Utf8Lines extends Transform {
-  lines = 1;
-  bytes = 0;
-  private carry: Buffer = Buffer.alloc(0);
-  constructor(private readonly lang: Lang) {
-    super();
-  }
-  override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
-    const buf = this.carry.length ? Buffer.concat([this.carry, chunk]) : chunk;
-    const bad = firstInvalidUtf8(buf);
-    const upto = bad === -1 ? buf.length : bad <= -2 ? -2 - bad : bad;
-    for (let i = 0; i < upto; i++) if (buf[i] === 0x0a) this.lines++;
-    if (bad >= 0) {
-      done(
-        new ImportFatal(
-          this.lang === 'en'
-            ? `line ${this.lines} is not UTF-8 (a GBK file? save it as UTF-8 and import again)`
-            : `第 ${this.lines} 行不是 UTF-8 编码（GBK 文件？请另存为 UTF-8 后再导入）`,
-          this.lines,
-        ),
-      );
-      return;
-    }
-    this.carry = buf.subarray(upto);
-    this.bytes += upto;
-    done(null, buf.subarray(0, upto));
-  }
-  override _flush(done: TransformCallback): void {
-    if (this.carry.length)
-      done(
-        new ImportFatal(
-          this.lang === 'en'
-            ? `line ${this.lines} ends in the middle of a character (not UTF-8)`
-            : `第 ${this.lines} 行在字符中间结束（不是 UTF-8）`,
-          this.lines,
-        ),
-      );
-    else done();
-  }
-}
-
-/** The parser's records with their lines; a stream's failure is thrown even when it came before the reading began. */
-async function* withLines(
-  records: AsyncIterable<{ record: string[]; info: { lines: number } }>,
-  failure: () => Error | null,
-): AsyncIterable<{ fields: string[]; line: number }> {
-  for await (const r of records) yield { fields: r.record, line: r.info.lines };
-  const failed = failure();
-  if (failed) throw failed;
-}
-
-export interface ImportIo {
-  out(line: string): void;
-  /** a progress bar on a terminal */
-  tty: boolean;
-}
-
-/** `import enterprises FILE.csv`: stream, check and import; the report's refused lines are printed. */
-export async function importEnterprisesFile(rt: Runtime, file: string, io: ImportIo, lang: Lang): Promise<ImportReport> {
-  const size = (await stat(file)).size;
-  const utf8 = new Utf8Lines(lang);
-  const parser = parse({ bom: true, relax_column_count: true, skip_empty_lines: true, info: true });
-  const input = createReadStream(file);
-  // The file can fail (not UTF-8) before the import has begun to read, while it still opens its
-  // transaction: every stream has a listener from the start, and the first failure is kept.
-  let failure: Error | null = null;
-  const fail = (err: Error) => {
-    failure ??= err;
-    parser.destroy(err);
-  };
-  input.on('error', fail);
-  utf8.on('error', fail);
-  parser.on('error', (err) => {
-    // the parser destroyed because the import stopped (a bad header) is not why it stopped
-    if (err.name !== 'AbortError') failure ??= err;
-  });
-  input.pipe(utf8).pipe(parser);
-  const bar = io.tty
-    ? new SingleBar({ format: '{bar} {percentage}% | {value}/{total} bytes | {lines} lines', hideCursor: true, stream: process.stderr })
-    : null;
-  bar?.start(size, 0, { lines: 0 });
-  try {
-    return await importEnterprises(
-      rt.services.ctx,
-      { keyId: 'cli' },
-      withLines(parser as AsyncIterable<{ record: string[]; info: { lines: number } }>, () => failure),
-      {
-        lang,
-        source: file.split('/').pop() ?? file,
-        onProgress: (lines) => bar?.update(utf8.bytes, { lines }),
-      },
-    );
-  } catch (thrown) {
-    // what stopped the import: a problem found in the file, wherever it surfaced first
-    const err = [failure, thrown].find((e) => e instanceof ImportFatal) ?? failure ?? thrown;
-    // csv-parse's own errors (an unclosed quote) name their line too
-    const code = (err as { code?: string }).code;
-    if (typeof code === 'string' && code.startsWith('CSV_')) {
-      const line = (err as { lines?: number }).lines ?? parser.info.lines;
-      throw new ImportFatal(
-        lang === 'en' ? `line ${line}: ${(err as Error).message}` : `第 ${line} 行：CSV 格式错误（${CSV_ERRORS[code] ?? code}）`,
-        line,
-      );
-    }
-    throw err;
-  } finally {
-    bar?.stop();
-    input.destroy();
-  }
+export function registerImport(program: Command, { io, withRuntime }: Cli): void {
+  program
+    .command('import')
+    .description('bulk imports')
+    .command('enterprises <file>')
+    .description(
+      'import enterprises from a UTF-8 CSV (header: uscc,name,region[,industry,riskClass,noDisturb]); ' +
+        'refused lines are listed with their reason; a fatal problem imports nothing',
+    )
+    .action(async (file: string) => {
+      const lang = cliLang();
+      try {
+        const report = await withRuntime((rt) =>
+          importEnterprisesFile(rt, file, { out: io.out, tty: !io.runtime && !!process.stderr.isTTY }),
+        );
+        const en = lang === 'en';
+        for (const r of report.refused) io.out(en ? `line ${r.line}: ${said(r.reason)}` : `第 ${r.line} 行：${said(r.reason)}`);
+        io.out(
+          en
+            ? `${report.lines} lines: ${report.imported} imported, ${report.refused.length} refused`
+            : `共 ${report.lines} 行：导入 ${report.imported} 行，拒绝 ${report.refused.length} 行`,
+        );
+        if (report.refused.length) throw new ExitCode(1);
+      } catch (err) {
+        if (err instanceof ImportFatal) {
+          io.err(`${said(err.reason)}${lang === 'en' ? '; nothing was imported' : '；未导入任何内容'}`);
+          throw new ExitCode(2);
+        }
+        const fsCode = (err as { code?: string }).code;
+        if (fsCode === 'ENOENT' || fsCode === 'EISDIR' || fsCode === 'EACCES') {
+          const why = {
+            ENOENT: ['no such file', '没有这个文件'],
+            EISDIR: ['a folder, not a file', '这是文件夹，不是文件'],
+            EACCES: ['not readable', '没有读取权限'],
+          }[fsCode];
+          io.err(lang === 'en' ? `${why[0]}: ${file}` : `${why[1]}：${file}`);
+          throw new ExitCode(2);
+        }
+        throw err;
+      }
+    });
 }

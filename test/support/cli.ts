@@ -1,4 +1,4 @@
-import { runCli } from '../../src/cli/commands.js';
+import { runCli } from '../../src/cli/program.js';
 import { harness } from './harness.js';
 
 /** Runs a CLI command against the test run's runtime: its exit code and what it printed. */
