@@ -5,7 +5,7 @@ import type { DB } from '../store/tables.js';
 import { addDays, localDate } from '../domain/calendar.js';
 import type { DigestView } from '../domain/schemas.js';
 import type { ServiceContext } from './context.js';
-import { digestHtml, digestText, scorecardCsv } from './digest-render.js';
+import { digestHtml, digestText, scorecardCsv } from '../notify/digest-render.js';
 import type { DigestService } from './digests.js';
 
 // Sends a day's digests once per address and once to the webhook. A delivery row is claimed
@@ -102,7 +102,7 @@ export function createDelivery(ctx: ServiceContext, cfg: DeliveryConfig, digests
         if (d.channel === 'webhook' && !cfg.webhookUrl) continue;
         const claimed = await ctx.db
           .updateTable('digest_deliveries')
-          .set({ status: 'sending', claimed_at: new Date(), attempts: sql`attempts + 1` })
+          .set({ status: 'sending', claimed_at: ctx.clock.now(), attempts: sql`attempts + 1` })
           .where('id', '=', d.id)
           .where(claimable)
           .returning('id')
@@ -112,7 +112,7 @@ export function createDelivery(ctx: ServiceContext, cfg: DeliveryConfig, digests
           await send({ ...d, day });
           await ctx.db
             .updateTable('digest_deliveries')
-            .set({ status: 'sent', sent_at: new Date(), last_error: null })
+            .set({ status: 'sent', sent_at: ctx.clock.now(), last_error: null })
             .where('id', '=', d.id)
             .execute();
           ctx.metrics.deliveries.inc({ channel: d.channel, outcome: 'sent' });

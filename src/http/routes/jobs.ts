@@ -12,7 +12,7 @@ import {
   Scorecard,
   ScorecardQuery,
 } from '../../domain/schemas.js';
-import { digestHtml, scorecardCsv } from '../../services/digest-render.js';
+import { digestHtml, scorecardCsv } from '../../notify/digest-render.js';
 import { defineRoute, who } from '../route.js';
 
 const day = (raw: string | undefined): string => {

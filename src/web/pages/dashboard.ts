@@ -4,7 +4,7 @@ import type { Principal } from '../../domain/principal.js';
 import { ViolationUpdate, type DrawSummaryView } from '../../domain/schemas.js';
 import { violationKindNames, violationStatusNames, type ViolationKind, type ViolationStatus } from '../../domain/violation.js';
 import { bodyValidator } from '../../http/validation.js';
-import { digestHtml, trendSvg } from '../../services/digest-render.js';
+import { digestHtml, trendSvg } from '../../notify/digest-render.js';
 import type { Services } from '../../services/index.js';
 import { need, param, web } from '../context.js';
 import { field, formErrors, type Form, type FormErrors } from '../forms.js';

@@ -34,19 +34,31 @@ export function trendSvg(trend: DigestView['trend'], legend = '蓝=备案 filing
   const step = trend.length ? (w - 2 * pad) / trend.length : 0;
   const y = (v: number) => bottom - (v / max) * (bottom - pad);
   const bars = trend
-    .map(
-      (d, i) =>
-        `<rect x="${(pad + i * step + 1).toFixed(1)}" y="${y(d.filings).toFixed(1)}" width="${Math.max(step - 2, 1).toFixed(1)}" height="${(bottom - y(d.filings)).toFixed(1)}" fill="#93c5fd"><title>${esc(d.day)}: ${d.filings} / ${d.violations}</title></rect>`,
-    )
+    .map((d, i) => {
+      const box = `x="${(pad + i * step + 1).toFixed(1)}" y="${y(d.filings).toFixed(1)}"`;
+      const size = `width="${Math.max(step - 2, 1).toFixed(1)}" height="${(bottom - y(d.filings)).toFixed(1)}"`;
+      return `<rect ${box} ${size} fill="#93c5fd"><title>${esc(d.day)}: ${d.filings} / ${d.violations}</title></rect>`;
+    })
     .join('');
   const line = trend.map((d, i) => `${(pad + i * step + step / 2).toFixed(1)},${y(d.violations).toFixed(1)}`).join(' ');
   const first = trend[0]?.day ?? '';
   const last = trend[trend.length - 1]?.day ?? '';
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}" viewBox="0 0 ${w} ${h}" role="img" aria-label="${esc(legend)}">
-<line x1="${pad}" y1="${bottom}" x2="${w - pad}" y2="${bottom}" stroke="#94a3b8"/>${bars}${trend.length ? `<polyline points="${line}" fill="none" stroke="#dc2626" stroke-width="2"/>` : ''}
+<line x1="${pad}" y1="${bottom}" x2="${w - pad}" y2="${bottom}" stroke="#94a3b8"/>${bars}
+${trend.length ? `<polyline points="${line}" fill="none" stroke="#dc2626" stroke-width="2"/>` : ''}
 <text x="${pad}" y="12" font-size="11" fill="#334155">max ${max} · ${esc(legend)}</text>
-<text x="${pad}" y="${h - 6}" font-size="11" fill="#334155">${esc(first)}</text><text x="${w - pad}" y="${h - 6}" font-size="11" fill="#334155" text-anchor="end">${esc(last)}</text></svg>`;
+<text x="${pad}" y="${h - 6}" font-size="11" fill="#334155">${esc(first)}</text>
+<text x="${w - pad}" y="${h - 6}" font-size="11" fill="#334155" text-anchor="end">${esc(last)}</text></svg>`;
 }
+
+const SCORECARD_HEAD = ['#', '执法主体 agency', '备案 filings', '拦截 blocked', '预警 warned', '问题 violations', '评分 rating'].concat([
+  '入企占比 on-site',
+  '户均 per enterprise',
+  '',
+]);
+const BODY =
+  "margin:0;padding:16px;font-family:-apple-system,'PingFang SC','Microsoft YaHei',Arial,sans-serif;" +
+  'color:#0f172a;background:#ffffff;max-width:760px';
 
 function section(d: DigestView): string {
   const scope = d.regions.length ? d.regions.join(', ') : '全部 / all regions';
@@ -70,8 +82,10 @@ function section(d: DigestView): string {
     e.vetoed ? `一票否决 vetoed: ${e.vetoed.violationIds.join(', ')}` : '',
   ]);
   return `<h1 style="font-size:20px;margin:0 0 4px;color:#0f172a">涉企检查每日摘要 · Daily digest ${esc(d.date)}</h1>
-<p style="color:#475569;font-size:13px;margin:0 0 12px">辖区 scope: ${esc(scope)} · ${esc(d.timeZone)} · 生成 generated ${esc(d.generatedAt)}</p>
-<p style="font-size:14px">新增问题 new violations: <b>${d.violations.newTotal}</b> · 拦截备案 blocked attempts: <b>${d.attempts.blocked}</b> · 预警备案 warned filings: <b>${d.attempts.warned}</b></p>
+<p style="color:#475569;font-size:13px;margin:0 0 12px">
+辖区 scope: ${esc(scope)} · ${esc(d.timeZone)} · 生成 generated ${esc(d.generatedAt)}</p>
+<p style="font-size:14px">新增问题 new violations: <b>${d.violations.newTotal}</b>
+· 拦截备案 blocked attempts: <b>${d.attempts.blocked}</b> · 预警备案 warned filings: <b>${d.attempts.warned}</b></p>
 ${trendSvg(d.trend)}
 <h2 style="${H2}">新增问题（按类型）New violations by kind</h2>${table(
     ['类型 kind', '数量 n'],
@@ -91,12 +105,13 @@ ${trendSvg(d.trend)}
     ['抽查 draw', '计划 plan', '执法主体 agency', '抽中 drawn'],
     d.draws.map((x) => [x.id, x.planName, x.agencyName, x.assignments]),
   )}
-<h2 style="${H2}">执法主体评分 Agency scorecard</h2>${table(['#', '执法主体 agency', '备案 filings', '拦截 blocked', '预警 warned', '问题 violations', '评分 rating', '入企占比 on-site', '户均 per enterprise', ''], score)}`;
+<h2 style="${H2}">执法主体评分 Agency scorecard</h2>${table(SCORECARD_HEAD, score)}`;
 }
 
 export function digestHtml(digests: DigestView[]): string {
-  return `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>涉企检查每日摘要 ${esc(digests[0]?.date ?? '')}</title></head>
-<body style="margin:0;padding:16px;font-family:-apple-system,'PingFang SC','Microsoft YaHei',Arial,sans-serif;color:#0f172a;background:#ffffff;max-width:760px">
+  return `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">
+<title>涉企检查每日摘要 ${esc(digests[0]?.date ?? '')}</title></head>
+<body style="${BODY}">
 ${digests.map(section).join('<hr style="border:0;border-top:1px solid #cbd5e1;margin:24px 0">')}
 </body></html>`;
 }
