@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// Runs the TypeScript CLI through tsx (a dependency), so no build step is needed.
-import { register } from 'tsx/esm/api';
+// The command line, compiled (`npm run cli -- …`); `npm run cli:dev -- …` runs its sources through tsx.
+import { requireFreshBuild } from './built.js';
 
-register();
-await import('../src/cli.ts');
+requireFreshBuild('cli.js');
+await import('../dist/cli.js');
