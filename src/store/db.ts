@@ -65,7 +65,8 @@ export class EmbeddedDatabaseError extends Error {
   constructor(dataDir: string, cause: unknown) {
     super(
       `The embedded database in ${dataDir} failed (${describe(cause)}): ` +
-        `its folder may be damaged, or another process may have written to it. Restore a backup, or move the folder away to start with an empty one; ` +
+        `its folder may be damaged, or another process may have written to it. ` +
+        `Restore a backup, or move the folder away to start with an empty one; ` +
         `for more than one process use PostgreSQL (DATABASE_URL).`,
     );
   }
@@ -125,15 +126,27 @@ export async function openStore(opts: StoreOptions): Promise<Store> {
     }
     // Opened here, not by the node-postgres bridge, so that a folder that will not open is an
     // error this function reports (the bridge would leave it as an unhandled rejection).
-    pglite = new PGlite(dataDir, opts.restoreFrom ? { loadDataDir: opts.restoreFrom } : {});
-    try {
-      await pglite.waitReady;
-    } catch (err) {
-      await lock?.release();
-      throw new EmbeddedDatabaseError(opts.dataDir, err);
+    const open = async (from?: Blob) => {
+      const instance = new PGlite(dataDir, from ? { loadDataDir: from } : {});
+      try {
+        await instance.waitReady;
+        return instance;
+      } catch (err) {
+        await lock?.release();
+        throw new EmbeddedDatabaseError(opts.dataDir, err);
+      }
+    };
+    const fresh = !dataDir.startsWith('memory://') && !existsSync(join(dataDir, 'PG_VERSION'));
+    pglite = await open(opts.restoreFrom);
+    if (fresh) {
+      // initdb (or a restore) grows PGlite's WebAssembly memory to about twice what the database
+      // needs, and a WebAssembly memory never shrinks: opened again, the folder runs in what a
+      // restart would use (docs/performance.md, memory)
+      await pglite.close();
+      pglite = await open();
     }
     // PGlite is a single connection; the pool is fixed at one client by createPgConfig.
-    pool = new pg.Pool(createPgConfig(pglite) as unknown as pg.PoolConfig);
+    pool = new pg.Pool(createPgConfig(pglite));
   }
   const health = new DatabaseHealth(opts.log ?? null);
   // An idle client that dies (database restart) must not crash the process.
@@ -164,11 +177,11 @@ export async function migrateToLatest(db: Db): Promise<string[]> {
   const schema = rows[0]?.schema;
   const migrator = new Migrator({
     db,
-    provider: { getMigrations: async () => migrations },
+    provider: { getMigrations: () => Promise.resolve(migrations) },
     ...(schema ? { migrationTableSchema: schema } : {}),
   });
   const { error, results } = await migrator.migrateToLatest();
-  if (error) throw error instanceof Error ? error : new Error(String(error));
+  if (error) throw error instanceof Error ? error : new Error(JSON.stringify(error));
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }
 
