@@ -102,7 +102,8 @@ export async function startRuntime(
       log.info('bootstrap admin key registered');
     } else if (!opts.quiet && !(await services.keys.adminExists())) {
       log.warn(
-        'no admin key exists yet: start with BOOTSTRAP_ADMIN_KEY=<16+ characters>, or stop the service and run `npm run cli -- keys create --role admin --name <you>`',
+        'no admin key exists yet: start with BOOTSTRAP_ADMIN_KEY=<16+ characters>, ' +
+          'or stop the service and run `npm run cli -- keys create --role admin --name <you>`',
       );
     }
     const app = createApp({

@@ -94,7 +94,7 @@ describe('command line', () => {
   it('rules check validates a folder and names file and pointer of a problem', async () => {
     const good = await cli('rules', 'check', 'rules');
     expect(good.code).to.equal(0);
-    expect(good.out).to.match(/ok  national-baseline@\d+\.\d+\.\d+ /);
+    expect(good.out).to.match(/ok {2}national-baseline@\d+\.\d+\.\d+ /);
     const dir = await tempDir('rules');
     await writeFile(join(dir, 'bad.json'), JSON.stringify({ id: 'x', version: '1', rules: [] }));
     const bad = await cli('rules', 'check', dir);

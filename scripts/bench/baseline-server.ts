@@ -12,9 +12,10 @@ const store = await openStore({
   dataDir: process.env.BASELINE_DATA_DIR ?? 'memory://',
   poolSize: Number(process.env.PG_POOL_SIZE ?? 20),
 });
-await sql`create table if not exists bench_baseline_inserts (id bigserial primary key, body jsonb not null, created_at timestamptz not null default now())`.execute(
-  store.db,
-);
+await sql`
+  create table if not exists bench_baseline_inserts (
+    id bigserial primary key, body jsonb not null, created_at timestamptz not null default now()
+  )`.execute(store.db);
 
 const app = express();
 app.disable('x-powered-by');
@@ -29,9 +30,10 @@ app.post('/baseline/insert', express.json({ limit: '100kb' }), async (req, res) 
 });
 const server = app.listen(Number(process.env.PORT ?? 3900), () => process.send?.('ready'));
 process.on('SIGTERM', () =>
-  server.close(async () => {
-    await sql`drop table if exists bench_baseline_inserts`.execute(store.db);
-    await store.close();
-    process.exit(0);
+  server.close(() => {
+    void sql`drop table if exists bench_baseline_inserts`
+      .execute(store.db)
+      .then(() => store.close())
+      .then(() => process.exit(0));
   }),
 );

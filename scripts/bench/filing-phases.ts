@@ -42,9 +42,8 @@ export async function benchPhases(argv: string[]): Promise<void> {
     for (const [q, ms] of timings) {
       const sorted = [...ms].sort((a, b) => a - b);
       const mean = ms.reduce((a, b) => a + b, 0) / ms.length;
-      console.log(
-        `${mean.toFixed(2).padStart(6)} ms mean  ${(sorted[Math.floor(sorted.length / 2)] ?? 0).toFixed(2).padStart(6)} ms p50  ${String(ms.length).padStart(5)}x  ${q}`,
-      );
+      const p50 = sorted[Math.floor(sorted.length / 2)] ?? 0;
+      console.log(`${mean.toFixed(2).padStart(6)} ms mean  ${p50.toFixed(2).padStart(6)} ms p50  ${String(ms.length).padStart(5)}x  ${q}`);
     }
   } finally {
     await rt.close();

@@ -318,7 +318,9 @@ async function benchHttpOn(o: Options, databaseUrl: string | null): Promise<void
       await measure(() => drive('POST /api/v1/filings', { ...common, url: base, requests: filingPosts(nextFiling) }, server.pid), 'insert');
     }
     console.log(
-      `\nHTTP benchmark: ${databaseUrl ? 'PostgreSQL' : 'PGlite'}, ${o.connections} connections, ${o.rounds} x ${common.duration} s per route alternating with its baseline, ${o.enterprises} enterprises, node ${process.version}, service ${o.tsx ? 'through tsx' : 'compiled (npm start)'}`,
+      `\nHTTP benchmark: ${databaseUrl ? 'PostgreSQL' : 'PGlite'}, ${o.connections} connections, ` +
+        `${o.rounds} x ${common.duration} s per route alternating with its baseline, ${o.enterprises} enterprises, ` +
+        `node ${process.version}, service ${o.tsx ? 'through tsx' : 'compiled (npm start)'}`,
     );
     // ratio: throughput against the baseline's; CPU ratio: the baseline's CPU time per request in
     // its process against the route's in the service's; DB CPU: local PostgreSQL's, per request
@@ -326,12 +328,21 @@ async function benchHttpOn(o: Options, databaseUrl: string | null): Promise<void
       'route                                    req/s   p50 ms  p99 ms  errors  non-2xx  ratio  CPU µs/req  CPU ratio  DB CPU µs/req',
     );
     for (const r of rows) {
-      console.log(
-        `${r.name.padEnd(39)} ${r.rps.toFixed(0).padStart(6)}  ${String(r.p50).padStart(6)}  ${String(r.p99).padStart(6)}  ${String(r.errors).padStart(6)}  ${String(r.non2xx).padStart(7)}  ${r.ratio.toFixed(2).padStart(4)}x  ${(cpuPerRequest(r)?.toFixed(0) ?? '-').padStart(10)}  ${r.cpuRatio === undefined ? '        -' : `${r.cpuRatio.toFixed(2)}x`.padStart(9)}  ${(dbCpuPerRequest(r)?.toFixed(0) ?? '-').padStart(13)}`,
-      );
+      const cells = [
+        `${r.name.padEnd(39)} ${r.rps.toFixed(0).padStart(6)}`,
+        String(r.p50).padStart(6),
+        String(r.p99).padStart(6),
+        String(r.errors).padStart(6),
+        String(r.non2xx).padStart(7),
+        `${r.ratio.toFixed(2).padStart(4)}x`,
+        (cpuPerRequest(r)?.toFixed(0) ?? '-').padStart(10),
+        (r.cpuRatio === undefined ? '-' : `${r.cpuRatio.toFixed(2)}x`).padStart(9),
+        (dbCpuPerRequest(r)?.toFixed(0) ?? '-').padStart(13),
+      ];
+      console.log(cells.join('  '));
     }
   } finally {
-    const stopped = [server, baseline].map((p) => (p.exitCode === null ? new Promise((r) => p.once('exit', r)) : null));
+    const stopped = [server, baseline].map((p) => (p.exitCode === null ? new Promise((r) => p.once('exit', r)) : Promise.resolve()));
     server.kill('SIGINT');
     baseline.kill('SIGTERM');
     await Promise.all(stopped);

@@ -52,16 +52,18 @@ async function loadDay(db: Db, reg: BenchRegistry, day: string, filings: number,
     join bench_e e on e.i = (g * 104729) % ${n}`.execute(db);
   const kinds = ['outside_window', 'result_overdue', 'unfiled_inspection', 'conduct', 'emergency_late'];
   await sql`
-    insert into violations (id, kind, status, source, agency_id, enterprise_uscc, region, filing_id, details, occurred_at, raised_at, updated_at, conduct_rule_ids)
+    insert into violations (id, kind, status, source, agency_id, enterprise_uscc, region, filing_id, details,
+      occurred_at, raised_at, updated_at, conduct_rule_ids)
     select 'bv_' || g, (${kinds}::text[])[1 + g % ${kinds.length}], case when g % 4 = 0 then 'acknowledged' else 'open' end, 'system',
       (${agencyIds}::text[])[1 + g % ${agencyIds.length}], e.uscc, e.region, null, '{}', ts, ts, ts, '{}'
     from generate_series(0, ${violations - 1}::bigint) g
     join bench_e e on e.i = (g * 31) % ${n}
-    cross join lateral (select to_timestamp(${from / 1000}::double precision + g * ${(to - from) / violations / 1000}::double precision) as ts) t`.execute(
-    db,
-  );
+    cross join lateral (
+      select to_timestamp(${from / 1000}::double precision + g * ${(to - from) / violations / 1000}::double precision) as ts
+    ) t`.execute(db);
   await sql`
-    insert into feedback (filing_id, enterprise_uscc, agency_id, region, rating, conduct_rule_ids, comment, violation_id, given_at, given_by)
+    insert into feedback (filing_id, enterprise_uscc, agency_id, region, rating, conduct_rule_ids, comment, violation_id,
+      given_at, given_by)
     select f.id, f.enterprise_uscc, f.agency_id, f.region, 1 + (row_number() over ()) % 5, '{}', null, null, f.filed_at, 'bench'
     from filings f where f.id like 'bj\\_%' and f.filed_at >= ${new Date(from)} and f.filed_at < ${new Date(to)} limit 50000`.execute(db);
   await sql`analyze`.execute(db);
@@ -108,12 +110,25 @@ export async function benchJobs(argv: string[]): Promise<void> {
   const [from, to] = dayBounds(day, TZ);
   const rows: string[] = [];
   const digest = await child(['digest', day, String(from), String(to)]);
+  const seconds = (ms: number | undefined) => `${((ms ?? 0) / 1000).toFixed(2)} s`;
+  const rss = (r: Record<string, number>) => `${r.peakRssMb!.toFixed(0)} MB (idle runtime ${r.idleRssMb!.toFixed(0)} MB)`;
   rows.push(
-    `| digest of a day: ${filings.toLocaleString('en')} filings, ${violations.toLocaleString('en')} violations, 3 scopes | ${(digest.ms! / 1000).toFixed(2)} s | ${digest.peakRssMb!.toFixed(0)} MB (idle runtime ${digest.idleRssMb!.toFixed(0)} MB) | baseline \`count(*)\` of the day's filings ${(digest.baselineMs! / 1000).toFixed(2)} s: ${(digest.ms! / digest.baselineMs!).toFixed(1)}x |`,
+    [
+      `| digest of a day: ${filings.toLocaleString('en')} filings, ${violations.toLocaleString('en')} violations, 3 scopes`,
+      seconds(digest.ms),
+      rss(digest),
+      `baseline \`count(*)\` of the day's filings ${seconds(digest.baselineMs)}: ${(digest.ms! / digest.baselineMs!).toFixed(1)}x |`,
+    ].join(' | '),
   );
   const draw = await child(['draw', day]);
   rows.push(
-    `| draw from ${draw.population!.toLocaleString('en')} enterprises (${draw.assignments!.toLocaleString('en')} drawn) | ${(draw.ms! / 1000).toFixed(2)} s | ${draw.peakRssMb!.toFixed(0)} MB (idle runtime ${draw.idleRssMb!.toFixed(0)} MB) | baseline population query ${(draw.baselineMs! / 1000).toFixed(2)} s: ${(draw.ms! / draw.baselineMs!).toFixed(1)}x; verify ${(draw.verifyMs! / 1000).toFixed(2)} s |`,
+    [
+      `| draw from ${draw.population!.toLocaleString('en')} enterprises (${draw.assignments!.toLocaleString('en')} drawn)`,
+      seconds(draw.ms),
+      rss(draw),
+      `baseline population query ${seconds(draw.baselineMs)}: ${(draw.ms! / draw.baselineMs!).toFixed(1)}x; ` +
+        `verify ${seconds(draw.verifyMs)} |`,
+    ].join(' | '),
   );
   console.log('\n| run | time | peak RSS of the process | against the baseline |\n|---|---|---|---|');
   for (const r of rows) console.log(r);

@@ -121,7 +121,7 @@ function jreEngine(): Engine {
   type Condition = { fact: string; operator: string; value: unknown };
   const rule = (id: string, all: Condition[]): RuleProperties => ({
     name: id,
-    conditions: { all } as RuleProperties['conditions'],
+    conditions: { all },
     event: { type: id },
   });
   const rules: RuleProperties[] = [
@@ -174,7 +174,7 @@ function jreEngine(): Engine {
   return engine;
 }
 
-async function rate(fn: () => unknown | Promise<unknown>, seconds: number): Promise<number> {
+async function rate(fn: () => unknown, seconds: number): Promise<number> {
   for (let i = 0; i < 2000; i++) await fn(); // warm-up
   let n = 0;
   const until = performance.now() + seconds * 1000;
@@ -199,7 +199,8 @@ export async function benchRules(argv: string[]): Promise<void> {
       .findings.map((f) => f.ruleId)
       .sort();
     const theirs = (await engine.run({ ctx: c })).events.map((e) => e.type).sort();
-    if (ours.join() !== theirs.join()) throw new Error(`the engines disagree: ours [${ours}] vs json-rules-engine [${theirs}]`);
+    if (ours.join() !== theirs.join())
+      throw new Error(`the engines disagree: ours [${ours.join()}] vs json-rules-engine [${theirs.join()}]`);
     console.log(`sample fires [${ours.join(', ') || 'nothing'}] in both engines`);
   }
   const rules = sets.reduce((n, s) => n + s.file.rules.length, 0);
@@ -217,7 +218,8 @@ export async function benchRules(argv: string[]): Promise<void> {
   }, seconds);
   const jreRate = await rate(() => engine.run({ ctx: varied[b++ % varied.length]! }), seconds);
   console.log(
-    `\nrule evaluation: ${rules} rules in ${sets.length} sets, 1000 filings (12 prior filings each), ${seconds} s each, one core, node ${process.version}`,
+    `\nrule evaluation: ${rules} rules in ${sets.length} sets, 1000 filings (12 prior filings each), ` +
+      `${seconds} s each, one core, node ${process.version}`,
   );
   console.log(`inspection-filing evaluate()   ${oursRate.toFixed(0).padStart(9)} evaluations/s`);
   console.log(`json-rules-engine 7.3.1        ${jreRate.toFixed(0).padStart(9)} evaluations/s`);

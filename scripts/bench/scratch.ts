@@ -14,7 +14,9 @@ export async function scratchSchema(databaseUrl: string): Promise<{ url: string;
     await client.query(`create schema ${schema}`);
   } catch (err) {
     await client.end();
-    throw new Error(`the bench needs a schema of its own in that database (create schema ${schema}): ${(err as Error).message}`);
+    throw new Error(`the bench needs a schema of its own in that database (create schema ${schema}): ${(err as Error).message}`, {
+      cause: err,
+    });
   }
   const url = new URL(databaseUrl);
   url.searchParams.set('options', `-c search_path=${schema}`);

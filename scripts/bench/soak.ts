@@ -78,9 +78,8 @@ export async function benchSoak(argv: string[]): Promise<void> {
       },
     };
     const rows: { minute: number; rps: number; p50: number; p99: number; errors: number; non2xx: number; rss: number }[] = [];
-    console.log(
-      `soak: ${databaseUrl ? 'PostgreSQL' : 'PGlite'}, ${connections} connections, ${minutes} minutes, ${enterprises} enterprises, node ${process.version}`,
-    );
+    const where = databaseUrl ? 'PostgreSQL' : 'PGlite';
+    console.log(`soak: ${where}, ${connections} connections, ${minutes} minutes, ${enterprises} enterprises, node ${process.version}`);
     console.log('minute   req/s   p50 ms  p99 ms  errors  non-2xx  RSS MB');
     for (let m = 1; m <= minutes; m++) {
       const r = await autocannon({ url: base, connections, duration: 60, requests: [mixed] });
@@ -94,15 +93,15 @@ export async function benchSoak(argv: string[]): Promise<void> {
         rss: rssMb(server.pid ?? 0),
       };
       rows.push(row);
-      console.log(
-        `${String(m).padStart(6)}  ${row.rps.toFixed(0).padStart(6)}  ${String(row.p50).padStart(6)}  ${String(row.p99).padStart(6)}  ${String(row.errors).padStart(6)}  ${String(row.non2xx).padStart(7)}  ${row.rss.toFixed(0).padStart(6)}`,
-      );
+      const cells = [String(m).padStart(6), row.rps.toFixed(0).padStart(6), String(row.p50).padStart(6), String(row.p99).padStart(6)];
+      console.log([...cells, String(row.errors).padStart(6), String(row.non2xx).padStart(7), row.rss.toFixed(0).padStart(6)].join('  '));
     }
     const first = rows[0]!;
     const last = rows[rows.length - 1]!;
     const pct = (a: number, b: number) => `${(((a - b) / b) * 100).toFixed(1)} %`;
     console.log(
-      `\nlast minute against the first: RSS ${pct(last.rss, first.rss)}, p99 ${pct(last.p99, first.p99)}, req/s ${pct(last.rps, first.rps)} (goal: RSS and p99 within 10 %)`,
+      `\nlast minute against the first: RSS ${pct(last.rss, first.rss)}, p99 ${pct(last.p99, first.p99)}, ` +
+        `req/s ${pct(last.rps, first.rps)} (goal: RSS and p99 within 10 %)`,
     );
   } finally {
     server.kill('SIGINT');

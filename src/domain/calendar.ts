@@ -41,7 +41,7 @@ const QUARTER_HOUR = 900_000;
  */
 function offsetAt(ts: number, tz: string): number {
   let byQuarter = offsets.get(tz);
-  if (!byQuarter) offsets.set(tz, (byQuarter = new Map()));
+  if (!byQuarter) offsets.set(tz, (byQuarter = new Map<number, number>()));
   const q = Math.floor(ts / QUARTER_HOUR);
   let off = byQuarter.get(q);
   if (off === undefined) {

@@ -147,7 +147,9 @@ export const AgencyUpdate = Type.Object(
       Type.Array(Item, {
         maxItems: 1000,
         description:
-          'the published item list from now on: new codes are published, codes left out are withdrawn (past filings keep citing them), a withdrawn code given again is back in force; the name or basis of an item a filing has cited cannot be rewritten (publish it under a new code)',
+          'the published item list from now on: new codes are published, codes left out are withdrawn ' +
+          '(past filings keep citing them), a withdrawn code given again is back in force; the name or basis ' +
+          'of an item a filing has cited cannot be rewritten (publish it under a new code)',
       }),
     ),
   },
@@ -638,7 +640,8 @@ export const DrawVerification = Type.Object({
   assignmentsMatch: Type.Boolean(),
   recordMatchesAudit: Type.Boolean({
     description:
-      'the seed hash, population hash, pool, pairs to avoid, sample size, period and assignments are those the hash-chained audit trail recorded when the draw was committed and made',
+      'the seed hash, population hash, pool, pairs to avoid, sample size, period and assignments are those ' +
+      'the hash-chained audit trail recorded when the draw was committed and made',
   }),
   recorded: Type.Integer(),
   recomputed: Type.Integer(),

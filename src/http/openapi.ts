@@ -98,7 +98,7 @@ export function buildOpenApi(routes: readonly AnyRoute[], version: string): Reco
     ];
     for (const status of common) responses[String(status)] ??= { $ref: `#/components/responses/${COMMON_ERRORS[status][0]}` };
     paths[path] ??= {};
-    (paths[path] as Record<string, unknown>)[r.method] = {
+    paths[path][r.method] = {
       summary: r.summary,
       tags: [r.tag],
       ...(r.auth === 'public' ? { security: [] } : { description: `Roles: ${r.auth.join(', ')}` }),
@@ -120,7 +120,8 @@ export function buildOpenApi(routes: readonly AnyRoute[], version: string): Reco
       title: 'inspection-filing 涉企检查备案系统',
       version,
       description:
-        'Enterprise inspection filing, rule checks and verification. Errors: {"error": {code, message, details}}; messages in zh-CN by default, en with Accept-Language: en.',
+        'Enterprise inspection filing, rule checks and verification. Errors: {"error": {code, message, details}}; ' +
+        'messages in zh-CN by default, en with Accept-Language: en.',
     },
     components: {
       schemas: Object.fromEntries([...names].map(([json, name]) => [name, withRefs(JSON.parse(json), names, true)])),

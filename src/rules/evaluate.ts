@@ -28,7 +28,7 @@ function applies(rule: Rule, input: FilingInput, region: string): boolean {
 
 function run<K extends RuleKind>(rule: Rule & { kind: K }, input: FilingInput, facts: Facts, ctx: EvaluationContext): Hit | null {
   const evaluator = kinds[rule.kind] as KindEvaluator<K>;
-  return evaluator.evaluate(rule as never, input, facts, ctx);
+  return evaluator.evaluate(rule, input, facts, ctx);
 }
 
 /**
@@ -135,7 +135,7 @@ function rulesInForceAnywhere(sets: readonly LoadedRuleSet[], ctx: EvaluationCon
 
 function historyOf<K extends RuleKind>(rule: Rule & { kind: K }, input: FilingInput, tz: string): HistoryPeriod[] {
   const evaluator = kinds[rule.kind] as KindEvaluator<K>;
-  return evaluator.history?.(rule as never, input, tz) ?? [];
+  return evaluator.history?.(rule, input, tz) ?? [];
 }
 
 /**

@@ -43,16 +43,16 @@ function semanticProblems(path: string, file: RuleSetFile): RuleProblem[] {
     if (seen.has(rule.id)) problems.push({ file: path, pointer: `/rules/${i}/id`, message: `duplicate rule id "${rule.id}"` });
     seen.add(rule.id);
     const kind = kinds[rule.kind] as KindEvaluator<typeof rule.kind>;
-    for (const c of kind.check?.(rule.params as never) ?? [])
-      problems.push({ file: path, pointer: `/rules/${i}${c.pointer}`, message: c.message });
+    for (const c of kind.check?.(rule.params) ?? []) problems.push({ file: path, pointer: `/rules/${i}${c.pointer}`, message: c.message });
     const allowed = kind.placeholders;
+    const provided = allowed.map((a) => `{${a}}`).join(', ') || 'none';
     for (const lang of ['zh-CN', 'en'] as const) {
       for (const ph of placeholders(rule.message[lang])) {
         if (!allowed.includes(ph)) {
           problems.push({
             file: path,
             pointer: `/rules/${i}/message/${lang}`,
-            message: `placeholder {${ph}} is not provided by kind "${rule.kind}" (it provides: ${allowed.map((a) => `{${a}}`).join(', ') || 'none'})`,
+            message: `placeholder {${ph}} is not provided by kind "${rule.kind}" (it provides: ${provided})`,
           });
         }
       }
@@ -95,7 +95,9 @@ function crossSetProblems(sets: LoadedRuleSet[]): RuleProblem[] {
         return problems.push({
           file: s.path,
           pointer: `${pointer}/id`,
-          message: `only a more local set may override "${o.id}": its set ${base.set.file.id} covers "${outer || 'everywhere'}", this one "${s.file.jurisdiction || 'everywhere'}"`,
+          message:
+            `only a more local set may override "${o.id}": its set ${base.set.file.id} covers "${outer || 'everywhere'}", ` +
+            `this one "${s.file.jurisdiction || 'everywhere'}"`,
         });
       }
       if (o.params) {
@@ -106,8 +108,7 @@ function crossSetProblems(sets: LoadedRuleSet[]): RuleProblem[] {
             problems.push({ file: s.path, pointer: `${pointer}/params${e.instancePath}`, message: describe(e) });
         }
         const kind = kinds[base.rule.kind] as KindEvaluator<typeof base.rule.kind>;
-        for (const c of kind.check?.(merged as never) ?? [])
-          problems.push({ file: s.path, pointer: `${pointer}${c.pointer}`, message: c.message });
+        for (const c of kind.check?.(merged) ?? []) problems.push({ file: s.path, pointer: `${pointer}${c.pointer}`, message: c.message });
       }
       return undefined;
     });

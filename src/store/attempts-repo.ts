@@ -49,19 +49,23 @@ export async function listAttempts(
   page: { limit: number; after: { at: Date; id: string } | null },
 ): Promise<AttemptRow[]> {
   const branches: RawBuilder<unknown>[] = [];
-  const decision = sql`jsonb_build_object('outcome', d.outcome, 'findings', d.findings, 'ruleSets', d.rule_sets, 'evaluatedAt', d.evaluated_at)`;
+  const decision = sql`jsonb_build_object('outcome', d.outcome, 'findings', d.findings, 'ruleSets', d.rule_sets,
+    'evaluatedAt', d.evaluated_at)`;
   if (f.kind !== 'warned') {
-    branches.push(sql`select 'blocked' as kind, a.id, a.agency_id, a.enterprise_uscc, a.region, a.attempted_at as at, null::text as filing_no, ${decision} as decision
+    branches.push(sql`
+      select 'blocked' as kind, a.id, a.agency_id, a.enterprise_uscc, a.region, a.attempted_at as at, null::text as filing_no,
+        ${decision} as decision
       from filing_attempts a join decisions d on d.id = a.decision_id where ${where(f, sql`a.attempted_at`, 'a')}`);
   }
   if (f.kind !== 'blocked') {
-    branches.push(sql`select 'warned' as kind, fl.id, fl.agency_id, fl.enterprise_uscc, fl.region, fl.filed_at as at, fl.filing_no, ${decision} as decision
+    branches.push(sql`
+      select 'warned' as kind, fl.id, fl.agency_id, fl.enterprise_uscc, fl.region, fl.filed_at as at, fl.filing_no,
+        ${decision} as decision
       from filings fl join decisions d on d.id = fl.decision_id where d.outcome = 'warn' and ${where(f, sql`fl.filed_at`, 'fl')}`);
   }
   const after = page.after ? sql`where (x.at, x.id) < (${page.after.at}, ${page.after.id})` : sql``;
-  const r =
-    await sql<AttemptRow>`select * from (${sql.join(branches, sql` union all `)}) x ${after} order by x.at desc, x.id desc limit ${page.limit}`.execute(
-      db,
-    );
+  const r = await sql<AttemptRow>`
+    select * from (${sql.join(branches, sql` union all `)}) x ${after}
+    order by x.at desc, x.id desc limit ${page.limit}`.execute(db);
   return r.rows.map((row) => ({ ...row, at: new Date(row.at) }));
 }

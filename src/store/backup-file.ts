@@ -4,7 +4,10 @@ import { gunzipSync } from 'node:zlib';
 // opens a damaged one halfway (a truncated tar gives a folder of some files) or throws from
 // inside WebAssembly, so a backup is read through before anything is written.
 
-/** Why this is not a whole backup, or null when it is: gzip intact, every tar entry complete, the archive's end present, and a database folder inside. */
+/**
+ * Why this is not a whole backup, or null when it is: gzip intact, every tar entry complete, the
+ * archive's end present, and a database folder inside.
+ */
 export function backupProblem(file: Buffer): string | null {
   let tar: Buffer;
   try {

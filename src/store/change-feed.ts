@@ -8,7 +8,10 @@ import type { Logger } from 'pino';
  */
 export interface ChangeFeed {
   healthy(): boolean;
-  /** filings changed (by verification code); keys changed (by key hash) on `keys`; a rule reload (by the process that made it) on `rules` */
+  /**
+   * filings changed (by verification code); keys changed (by key hash) on `keys`; a rule reload
+   * (by the process that made it) on `rules`
+   */
   subscribe(onChange: (id: string) => void, onReset: () => void, channel?: FeedChannel): void;
   close(): Promise<void>;
 }
@@ -17,7 +20,7 @@ const CHANNELS: Record<string, FeedChannel> = { filing_changed: 'filings', key_c
 
 /** PGlite is one process and one connection: changes are only ever made here. */
 export function localChangeFeed(): ChangeFeed {
-  return { healthy: () => true, subscribe: () => undefined, close: async () => undefined };
+  return { healthy: () => true, subscribe: () => undefined, close: () => Promise.resolve() };
 }
 
 export function postgresChangeFeed(databaseUrl: string, log: Logger): ChangeFeed {

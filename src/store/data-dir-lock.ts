@@ -19,7 +19,8 @@ export class DataDirLockedError extends Error {
       `DATA_DIR ${dataDir} is in use by another inspection-filing process (pid ${pid}${host !== hostname() ? ` on ${host}` : ''}). ` +
         `Stop that process first, or set DATABASE_URL to a PostgreSQL database, which any number of processes can share. ` +
         `If no such process is running, delete ${lockFile}. / ` +
-        `数据目录 ${dataDir} 正被另一个 inspection-filing 进程（pid ${pid}）使用：请先停止该进程，或设置 DATABASE_URL 使用 PostgreSQL（可多个进程共用）；如该进程已不存在，请删除 ${lockFile}。`,
+        `数据目录 ${dataDir} 正被另一个 inspection-filing 进程（pid ${pid}）使用：请先停止该进程，` +
+        `或设置 DATABASE_URL 使用 PostgreSQL（可多个进程共用）；如该进程已不存在，请删除 ${lockFile}。`,
     );
   }
 }

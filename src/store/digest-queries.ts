@@ -59,7 +59,8 @@ export async function agencyAggregates(db: Db, w: Window): Promise<AgencyAggrega
       group by fb.agency_id`.execute(db),
     sql<{ agency_id: string; id: string; conduct_rule_ids: string[] }>`
       select v.agency_id, v.id, v.conduct_rule_ids from violation_changes c join violations v on v.id = c.violation_id
-      where c.to_status = 'resolved' and c.at >= ${w.from} and c.at < ${w.to} and v.kind = 'conduct' and v.agency_id is not null and ${inScope('v', w.regions)}
+      where c.to_status = 'resolved' and c.at >= ${w.from} and c.at < ${w.to} and v.kind = 'conduct' and v.agency_id is not null
+        and ${inScope('v', w.regions)}
       order by c.at, v.id`.execute(db),
   ]);
   const by = new Map<string, AgencyAggregate>();
@@ -129,11 +130,9 @@ export async function dayActivity(db: Db, w: Window): Promise<DayActivity> {
       from filing_attempts a join decisions d on d.id = a.decision_id, jsonb_array_elements(d.findings) f
       where a.attempted_at >= ${w.from} and a.attempted_at < ${w.to} and f->>'severity' = 'block' and ${inScope('a', w.regions)}
       group by 1 order by 2 desc, 1`.execute(db),
-    sql<{
-      n: string;
-    }>`select count(*) as n from filing_attempts a where a.attempted_at >= ${w.from} and a.attempted_at < ${w.to} and ${inScope('a', w.regions)}`.execute(
-      db,
-    ),
+    sql<{ n: string }>`
+      select count(*) as n from filing_attempts a
+      where a.attempted_at >= ${w.from} and a.attempted_at < ${w.to} and ${inScope('a', w.regions)}`.execute(db),
     sql<{ n: string }>`
       select count(*) as n from filings f join decisions d on d.id = f.decision_id
       where f.filed_at >= ${w.from} and f.filed_at < ${w.to} and d.outcome = 'warn' and ${inScope('f', w.regions)}`.execute(db),

@@ -37,8 +37,10 @@ export async function keyHashExists(db: Db, keyHash: string): Promise<boolean> {
 }
 
 /** A key in force at `now`: neither revoked nor expired. `table` is the api_keys table's name in the query. */
-export const keyInForce = (now: Date, table: 'api_keys' | 'k' = 'api_keys') =>
-  sql<boolean>`${sql.ref(`${table}.revoked_at`)} is null and (${sql.ref(`${table}.expires_at`)} is null or ${sql.ref(`${table}.expires_at`)} > ${now})`;
+export const keyInForce = (now: Date, table: 'api_keys' | 'k' = 'api_keys') => {
+  const expires = sql.ref(`${table}.expires_at`);
+  return sql<boolean>`${sql.ref(`${table}.revoked_at`)} is null and (${expires} is null or ${expires} > ${now})`;
+};
 
 type PrincipalColumns = Pick<KeyRow, 'id' | 'role' | 'name' | 'agency_id' | 'uscc' | 'regions'>;
 export const principalOf = (r: PrincipalColumns): Principal => ({

@@ -15,7 +15,9 @@ const ui = {
   signedInAs: ['已登录：{name}', 'Signed in: {name}'],
   intro: [
     '行政执法机关入企检查前须先备案。企业扫描检查人员出示的二维码，或输入核验码，即可查看这次检查是否已备案、由谁检查、查什么、依据是什么；未备案或违规的检查可以当场举报。',
-    'Enforcement agencies must file every inspection of an enterprise before the visit. The enterprise scans the code the inspectors show, or types it in, and sees whether the visit was filed, who inspects, what and on what legal basis; an unfiled visit or misconduct can be reported on the spot.',
+    'Enforcement agencies must file every inspection of an enterprise before the visit. ' +
+      'The enterprise scans the code the inspectors show, or types it in, and sees whether the visit was filed, ' +
+      'who inspects, what and on what legal basis; an unfiled visit or misconduct can be reported on the spot.',
   ],
   verifyTitle: ['核验检查', 'Check a visit'],
   codeLabel: ['核验码', 'Verification code'],
@@ -127,7 +129,8 @@ const ui = {
   periodUntil: ['截止 {at}', 'due by {at}'],
   jointHint: [
     '勾选联合检查机关后点“检查规则”，即可选择其执法人员；每个机关都须有持证人员参加。',
-    'Tick the joint agencies, then press “Check the rules” to choose their officers; every agency on the visit needs certified officers on it.',
+    'Tick the joint agencies, then press “Check the rules” to choose their officers; ' +
+      'every agency on the visit needs certified officers on it.',
   ],
   requiresLegalRep: ['要求法定代表人到场', 'Require the legal representative'],
   legalRepReason: ['要求法定代表人到场的理由', 'Why the legal representative must attend'],

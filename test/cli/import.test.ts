@@ -83,7 +83,7 @@ describe('import enterprises FILE.csv', () => {
     expect((await cli('import', 'enterprises', '/nonexistent/file.csv')).code).to.equal(2);
   });
 
-  it('refuses a line as POST /enterprises would (a name of invisible characters, a region that is no division), and encodings of characters UTF-8 forbids', async () => {
+  it('refuses a line as POST /enterprises would (an invisible name, a region that is no division), and non-UTF-8 bytes', async () => {
     const [u, v, w] = [randomUscc('211223'), randomUscc('211223'), randomUscc('211223')];
     const res = await cli(
       'import',

@@ -72,7 +72,8 @@ describe('findings that raise violations, through the API', () => {
       .send(filingBody(w, { purpose: 'study' }));
     expect(res.status).to.equal(422);
     expect(res.body.decision.findings[0].message.en).to.equal(
-      'Not allowed, inspections disguised as observation, supervision, study or research visits: An on-site visit for study is an inspection in disguise; file it as an inspection (purpose inspection)',
+      'Not allowed, inspections disguised as observation, supervision, study or research visits: ' +
+        'An on-site visit for study is an inspection in disguise; file it as an inspection (purpose inspection)',
     );
   });
 });

@@ -36,7 +36,16 @@ describe('connection limits of the HTTP server', function () {
       const upload = new Promise<string>((resolve, reject) => {
         const s = connect(port, '127.0.0.1', () => {
           s.write(
-            `POST /api/v1/filings/check HTTP/1.1\r\nHost: x\r\nAuthorization: ${auth(w.agencyKey).Authorization}\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n`,
+            [
+              'POST /api/v1/filings/check HTTP/1.1',
+              'Host: x',
+              `Authorization: ${auth(w.agencyKey).Authorization}`,
+              'Content-Type: application/json',
+              `Content-Length: ${body.length}`,
+              'Connection: close',
+              '',
+              '',
+            ].join('\r\n'),
           );
           // twelve chunks, one a second: longer than the header limit, well within the request limit
           let sent = 0;

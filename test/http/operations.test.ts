@@ -28,7 +28,7 @@ describe('everyday operations: agencies, inspectors, enterprises', () => {
     expect(events.map((e) => e.action)).to.include.members(['agency.deactivated', 'agency.activated']);
   });
 
-  it('publishes an agency’s item list anew: left-out items are withdrawn but still named by the filings that cite them, a cited item is never rewritten', async () => {
+  it('publishes an item list anew: left-out items withdrawn yet named by filings citing them; cited items kept', async () => {
     const h = await harness();
     const w = await world();
     const item = (code: string, basis = '依据') => ({ code, name: `事项 ${code}`, basis });
@@ -149,7 +149,7 @@ describe('everyday operations: agencies, inspectors, enterprises', () => {
     expect(page2.body.items[0].uscc > page1.body.items[0].uscc).to.equal(true);
   });
 
-  it('an enterprise put on the no-disturb list is treated so by the next decision, and the change is audited with what it was', async () => {
+  it('an enterprise put on the no-disturb list is treated so by the next decision; the change is audited', async () => {
     const h = await harness();
     const w = await world();
     expect(ruleIds((await file(w)).body)).not.to.include('enterprise.no-disturb');

@@ -182,7 +182,7 @@ describe('ways round the rules, refused through the API', () => {
   });
 
   describe('the choice of a type', () => {
-    it('a case without a trigger, an unknown trigger kind, a campaign without reference or on another type: 400 naming the field, nothing recorded', async () => {
+    it('a case without trigger, an unknown trigger, a campaign without reference or on another type: 400 naming it', async () => {
       const h = await harness();
       const w = await world();
       const cases: [Record<string, unknown>, string][] = [
@@ -226,7 +226,7 @@ describe('ways round the rules, refused through the API', () => {
       expect((await file(w, { type: 'emergency', reason: '危化品泄漏风险', ...window(later(10 * 60_000)) })).status).to.equal(201);
     });
 
-    it('on the no-disturb list: routine refused; case, emergency and a higher campaign pass with a warning supervisors can list', async () => {
+    it('no-disturb list: routine refused; case, emergency and a higher campaign pass with a warning to list', async () => {
       const h = await harness();
       const w = await world('110101', { riskClass: 'A', noDisturb: true });
       expect((await file(w)).status).to.equal(422);

@@ -86,7 +86,7 @@ describe('the rest of the catalog', () => {
     );
   });
 
-  it('enterprise.no-disturb blocks all but case, emergency and higher-level campaigns, which pass with a warning naming their grounds', () => {
+  it('enterprise.no-disturb blocks all but case, emergency and higher campaigns, which warn naming their grounds', () => {
     const quiet = facts({ enterprise: { uscc: 'E', region: '110101', riskClass: 'A', noDisturb: true } });
     expect(run(input(), quiet).outcome).to.equal('block');
     expect(ids(run(input(), quiet))).to.deep.equal(['enterprise.no-disturb']);
@@ -181,7 +181,7 @@ describe('the rest of the catalog', () => {
     expect(ids(run(input({ purpose: 'study', onSite: false }), inXifeng()))).to.deep.equal([]);
   });
 
-  it('every basis names a document and article, or says plainly "product default" or "local practice"; no paraphrase as a quotation', () => {
+  it('every basis names a document and article, or says "product default" or "local practice"; no paraphrase', () => {
     const bases = sets.flatMap((s) => [
       ...s.file.rules.map((r) => ({ id: r.id, basis: r.basis })),
       ...(s.file.overrides ?? []).flatMap((o) => (o.basis ? [{ id: `${s.file.id}:${o.id}`, basis: o.basis }] : [])),

@@ -33,7 +33,8 @@ describe('a process killed with SIGKILL (PostgreSQL, a cluster of the test its o
     // this one filing stays inside its transaction for three seconds
     await sql(
       cluster().url,
-      `create function test_hold() returns trigger language plpgsql as $$ begin if new.reason = 'hold-me' then perform pg_sleep(3); end if; return new; end $$;
+      `create function test_hold() returns trigger language plpgsql as $$
+         begin if new.reason = 'hold-me' then perform pg_sleep(3); end if; return new; end $$;
        create trigger test_hold before insert on filings for each row execute function test_hold()`,
     );
     const body = remoteFiling(w, w.usccs[0]!, {

@@ -321,7 +321,7 @@ describe('random draws (双随机)', () => {
     expect(h.logs.text()).to.include('a draw could not be made; it stays due');
   });
 
-  it('draws within the agency’s jurisdiction; a pool that cannot rotate draws any pair; a plan may include the no-disturb list; a drawn visit not made raises draw_not_executed', async () => {
+  it('draws in the jurisdiction; a pool that cannot rotate draws any pair; no-disturb may join; unmade visits raised', async () => {
     const h = await harness();
     const region = '130104';
     const ag = await createAgency(region);

@@ -27,7 +27,7 @@ async function appWithOutbound(outbound: { smtpUrl?: string; webhookUrl?: string
 }
 
 describe('scheduled jobs', () => {
-  it('sweep: a result is overdue after the 5th working day from the window’s end, across the National Day holiday and its make-up Saturday', async () => {
+  it('sweep: a result is overdue after the 5th working day after its window, across National Day and a worked Saturday', async () => {
     const h = await harness();
     const w = await world();
     // the window ends on Wednesday 30 September 2026; 1-7 October are holidays, Saturday 10 October is worked
@@ -79,7 +79,7 @@ describe('scheduled jobs', () => {
     for (const r of runs.body.items) expect(r).to.include.keys('job', 'period', 'outcome', 'durationMs', 'trigger');
   });
 
-  it('digest: stored per scope, one mail per supervisor address, a signed webhook retried until it is taken; a re-run sends nothing twice', async () => {
+  it('digest: stored per scope, one mail per address, a signed webhook retried until taken; re-runs send nothing twice', async () => {
     const h = await harness();
     const smtp = await smtpSink();
     const hook = await webhookSink('whsec-test-0123456789', [500, 503, 200]);
@@ -92,16 +92,12 @@ describe('scheduled jobs', () => {
       expect((await file(bj, { onSiteJustification: undefined })).status).to.equal(201); // a warning
       expect((await file(bj, { itemCodes: ['NOT-ON-THE-LIST'] })).status).to.equal(422); // blocked
       expect((await file(sh)).status).to.equal(201);
-      await h
-        .api()
-        .post('/api/v1/reports')
-        .set(auth(sh.enterpriseKey))
-        .send({
-          kind: 'unfiled_inspection',
-          occurredAt: '2026-08-11T09:00:00+08:00',
-          agencyId: sh.agencyId,
-          description: '未备案入企检查',
-        });
+      await h.api().post('/api/v1/reports').set(auth(sh.enterpriseKey)).send({
+        kind: 'unfiled_inspection',
+        occurredAt: '2026-08-11T09:00:00+08:00',
+        agencyId: sh.agencyId,
+        description: '未备案入企检查',
+      });
       await createKey({ role: 'supervisor', regions: ['1101'], email: 'beijing@supervision.test' });
       await createKey({ role: 'supervisor', regions: ['31'], email: 'shanghai@supervision.test' });
       await createKey({ role: 'supervisor', regions: ['3101'], email: 'Shanghai@Supervision.test' }); // the same address, another scope
@@ -194,7 +190,7 @@ describe('scheduled jobs', () => {
     }
   });
 
-  it('scorecard: ranked, an agency with a founded conduct violation in the period vetoed and last, naming the violation; also as CSV', async () => {
+  it('scorecard: ranked; an agency with a founded conduct violation is vetoed and last, naming it; also as CSV', async () => {
     const h = await harness();
     h.clock.set('2026-07-01T10:00:00+08:00');
     const good = await world('440101');
@@ -206,16 +202,12 @@ describe('scheduled jobs', () => {
     const reported = await world('440101');
     expect((await file(reported)).status).to.equal(201);
     for (let i = 0; i < 3; i++) {
-      const r = await h
-        .api()
-        .post('/api/v1/reports')
-        .set(auth(reported.enterpriseKey))
-        .send({
-          kind: 'unfiled_inspection',
-          occurredAt: '2026-07-01T09:00:00+08:00',
-          agencyId: reported.agencyId,
-          description: '反映未备案检查',
-        });
+      const r = await h.api().post('/api/v1/reports').set(auth(reported.enterpriseKey)).send({
+        kind: 'unfiled_inspection',
+        occurredAt: '2026-07-01T09:00:00+08:00',
+        agencyId: reported.agencyId,
+        description: '反映未备案检查',
+      });
       await h.api().patch(`/api/v1/violations/${r.body.violationId}`).set(auth(sup)).send({ status: 'dismissed', note: '经核查不属实' });
     }
     const raised = await h

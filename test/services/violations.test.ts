@@ -35,7 +35,7 @@ async function violationCount(): Promise<number> {
 const hourAgo = () => fromNow(-HOUR);
 
 describe('violations: enterprise reports and ratings, supervisors working them', () => {
-  it('an enterprise reports an unfiled visit with a 12345 ticket; supervisors of its region see it, others and the agency do not', async () => {
+  it('an enterprise reports an unfiled visit with a 12345 ticket; supervisors of its region see it, no one else', async () => {
     const h = await harness();
     const w = await world('110101');
     const res = await h
@@ -154,7 +154,7 @@ describe('violations: enterprise reports and ratings, supervisors working them',
     });
   });
 
-  it('a supervisor works a violation: acknowledged, then resolved, each with a note and actor; a final status stays final; all audited', async () => {
+  it('a supervisor works a violation: acknowledged, resolved, each with note and actor; final stays final; audited', async () => {
     const h = await harness();
     const w = await world('110101');
     const sup = await createKey({ role: 'supervisor', regions: ['110101'] });
@@ -282,7 +282,7 @@ describe('violations: enterprise reports and ratings, supervisors working them',
     expect(across.body.error.message).to.include('执法主体').and.not.include('agency');
   });
 
-  it('an enterprise confirming arrival on a code no filing has, on a cancelled one, or on another enterprise’s raises unfiled_inspection once', async () => {
+  it('arrival confirmed on an unknown code, a cancelled one or another enterprise’s raises unfiled_inspection once', async () => {
     const h = await harness();
     const w = await world();
     const arrive = (code: string, key = w.enterpriseKey) => h.api().post(`/api/v1/verify/${code}/arrival`).set(auth(key));

@@ -96,7 +96,8 @@ describe('audit trail and immutability', () => {
       expect(gap.broken).to.deep.include({ chain: target.chain, seq: 2 });
       expect(gap.broken?.reason).to.include('missing');
       await sql`insert into audit_events (id, chain, seq, at, actor, action, entity_type, entity_id, payload, prev_hash, hash)
-        values (${first.id}, ${first.chain}, ${first.seq}, ${first.at}, ${first.actor}, ${first.action}, ${first.entity_type}, ${first.entity_id},
+        values (${first.id}, ${first.chain}, ${first.seq}, ${first.at}, ${first.actor}, ${first.action}, ${first.entity_type},
+                ${first.entity_id},
                 ${JSON.stringify(first.payload)}::jsonb, ${first.prev_hash}, ${first.hash})`.execute(db);
       expect((await verifyAuditTrail(db)).ok).to.equal(true);
     } finally {

@@ -15,17 +15,15 @@ describe('store: the schema of the search path', () => {
     await admin.connect();
     try {
       await admin.query(`create schema ${schema}`);
-      const scoped = new URL(url as string);
+      const scoped = new URL(url);
       scoped.searchParams.set('options', `-c search_path=${schema}`);
       const store = await openStore({ databaseUrl: scoped.toString(), dataDir: '' });
       try {
         const applied = await migrateToLatest(store.db);
         expect(applied.length).to.be.above(5);
-        const { rows } = await sql<{
-          n: string;
-        }>`select count(*)::text as n from information_schema.tables where table_schema = ${schema} and table_name in ('filings', 'kysely_migration')`.execute(
-          store.db,
-        );
+        const { rows } = await sql<{ n: string }>`
+          select count(*)::text as n from information_schema.tables
+          where table_schema = ${schema} and table_name in ('filings', 'kysely_migration')`.execute(store.db);
         expect(rows[0]?.n).to.equal('2');
         // and again: nothing left to apply
         expect(await migrateToLatest(store.db)).to.deep.equal([]);

@@ -35,7 +35,7 @@ export function recorded(agent: supertest.Agent): supertest.Agent {
       status: number;
       body: unknown;
       headers: Record<string, string>;
-      req: { method: string; path: string; getHeader(name: string): unknown };
+      req: { method: string; path: string; getHeader(name: string): string | number | string[] | undefined };
     }) => {
       const lang = String(res.req.getHeader('accept-language') ?? '');
       seen.push({

@@ -93,7 +93,7 @@ describe('pages in a real browser', function () {
 
   const shot = (page: Page, name: string) => page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true });
 
-  it('an agency files through the form and sees a warning explained before it submits; the notice’s QR decodes to the verify page', async () => {
+  it('an agency files through the form, a warning explained before it submits; the notice’s QR decodes to the card', async () => {
     const w = await world('110101');
     const page = await phone();
     await signIn(page, w.agencyKey);

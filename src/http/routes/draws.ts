@@ -9,7 +9,8 @@ export const drawRoutes = [
     method: 'post',
     path: '/api/v1/draw-plans',
     summary:
-      'A random-inspection plan (双随机) for an agency: whom to draw from, how many (at most 20%); its first draw is committed at once (seed hash published)',
+      'A random-inspection plan (双随机) for an agency: whom to draw from, how many (at most 20%); ' +
+      'its first draw is committed at once (seed hash published)',
     tag,
     auth: ['admin', 'supervisor', 'agency'],
     body: DrawPlanCreate,
@@ -55,7 +56,8 @@ export const drawRoutes = [
     method: 'get',
     path: '/api/v1/draws/:id/inputs',
     summary:
-      "What a made draw was made from: seed, sorted population with risk classes, inspector pool, pairs to avoid, the algorithm; re-run it anywhere (supervisors of the agency's region, admin)",
+      'What a made draw was made from: seed, sorted population with risk classes, inspector pool, pairs to avoid, the algorithm; ' +
+      "re-run it anywhere (supervisors of the agency's region, admin)",
     tag,
     auth: ['admin', 'supervisor'],
     responses: {

@@ -95,7 +95,8 @@ export const registryRoutes = [
     method: 'patch',
     path: '/api/v1/agencies/:id',
     summary:
-      'Deactivate (or reactivate) an agency, or publish its item list anew (left-out items are withdrawn, kept for the filings that cite them); audited',
+      'Deactivate (or reactivate) an agency, or publish its item list anew ' +
+      '(left-out items are withdrawn, kept for the filings that cite them); audited',
     tag,
     auth: ['admin'],
     body: AgencyUpdate,

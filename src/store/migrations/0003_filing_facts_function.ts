@@ -1,8 +1,9 @@
 import { sql, type Kysely } from 'kysely';
 
 // Takes the transaction locks of a set of enterprises and reads the facts of their filings (the
-// registry entries they name and the enterprises' filing history) in one round trip. Locks are taken in the order of their keys, so two transactions
-// locking overlapping sets cannot deadlock. Statements in a volatile PL/pgSQL function take a
+// registry entries they name and the enterprises' filing history) in one round trip. Locks are
+// taken in the order of their keys, so two transactions locking overlapping sets cannot
+// deadlock. Statements in a volatile PL/pgSQL function take a
 // fresh snapshot each, so the read sees everything committed before the locks were granted (a
 // plain SELECT calling the lock functions would read with a snapshot taken before them).
 export async function up(db: Kysely<unknown>): Promise<void> {
@@ -21,7 +22,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
                            'noDisturb', e.no_disturb)), '[]'::json)
                           from enterprises e where e.uscc = any(p_usccs)),
         'agencies', (select coalesce(json_agg(json_build_object('id', a.id, 'active', a.active, 'region', a.region,
-                        'itemCodes', coalesce((select json_agg(i.code) from agency_items i where i.agency_id = a.id), '[]'::json))), '[]'::json)
+                        'itemCodes', coalesce((select json_agg(i.code) from agency_items i where i.agency_id = a.id),
+                          '[]'::json))), '[]'::json)
                        from agencies a where a.id = any(p_agency_ids)),
         'inspectors', (select coalesce(json_agg(json_build_object('id', p.id, 'agencyId', p.agency_id, 'credentialNo', p.credential_no,
                           'validUntil', p.valid_until)), '[]'::json)

@@ -67,7 +67,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
                            'noDisturb', e.no_disturb)), '[]'::json)
                           from enterprises e where e.uscc = any(p_usccs)),
         'agencies', (select coalesce(json_agg(json_build_object('id', a.id, 'name', a.name, 'active', a.active, 'region', a.region,
-                        'itemCodes', coalesce((select json_agg(i.code) from agency_items i where i.agency_id = a.id), '[]'::json))), '[]'::json)
+                        'itemCodes', coalesce((select json_agg(i.code) from agency_items i where i.agency_id = a.id),
+                          '[]'::json))), '[]'::json)
                        from agencies a where a.id = any(p_agency_ids)),
         'inspectors', (select coalesce(json_agg(json_build_object('id', p.id, 'agencyId', p.agency_id, 'credentialNo', p.credential_no,
                           'validUntil', p.valid_until)), '[]'::json)
