@@ -107,7 +107,7 @@ export interface ApiKeysTable {
   expires_at: Date | null;
 }
 export interface AuditEventsTable {
-  id: Generated<string>;
+  id: Generated<number>;
   chain: string;
   seq: number;
   at: Date;
@@ -143,7 +143,7 @@ export interface ViolationsTable {
   dedupe_key: string | null;
 }
 export interface ViolationChangesTable {
-  id: Generated<string>;
+  id: Generated<number>;
   violation_id: string;
   at: Date;
   actor: string;

@@ -16,9 +16,9 @@ interface Column {
 
 /** What a PostgreSQL column gives back through pg (with the project's type parsers: a date is text). */
 function pgKind(dataType: string, udt: string): Kind | `unexpected ${string}` {
-  // pg gives bigint as text, and the project's type parser a date as text
-  if (['text', 'character varying', 'character', 'date', 'bigint'].includes(dataType)) return 'string';
-  if (['integer', 'smallint', 'double precision', 'real'].includes(dataType)) return 'number';
+  // the store's type parsers (src/store/db.ts) give a date as text and a bigint as a number
+  if (['text', 'character varying', 'character', 'date'].includes(dataType)) return 'string';
+  if (['integer', 'smallint', 'bigint', 'double precision', 'real'].includes(dataType)) return 'number';
   if (dataType === 'boolean') return 'boolean';
   if (dataType === 'timestamp with time zone') return 'Date';
   if (dataType === 'json' || dataType === 'jsonb') return 'json';
