@@ -1,6 +1,8 @@
 import { existsSync, statSync } from 'node:fs';
 import { mkdir, readdir, realpath } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { fork } from 'node:child_process';
+import { dirname, extname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { Kysely, Migrator, PostgresDialect, sql, type LogEvent } from 'kysely';
 import type { Logger } from 'pino';
@@ -77,6 +79,22 @@ export function isWasmAbort(err: unknown): boolean {
   return err instanceof Error && err.name === 'RuntimeError' && /Aborted|unreachable/.test(err.message);
 }
 
+/**
+ * Builds a new embedded database (initdb and the migrations) in a child process, which gives its
+ * memory back when it exits (src/store/embedded-init.ts); through tsx, the child runs through it too.
+ */
+async function buildInAnotherProcess(dataDir: string): Promise<void> {
+  const script = fileURLToPath(new URL(`./embedded-init${extname(fileURLToPath(import.meta.url))}`, import.meta.url));
+  const child = fork(script, [dataDir], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+  let stderr = '';
+  child.stderr?.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
+  const code = await new Promise<number | null>((resolve, reject) => {
+    child.once('error', reject);
+    child.once('exit', (c) => resolve(c));
+  });
+  if (code !== 0) throw new Error(`building the database failed (exit ${code}): ${stderr.trim().split('\n').slice(-3).join(' ')}`);
+}
+
 export async function openStore(opts: StoreOptions): Promise<Store> {
   let pool: pg.Pool;
   let kind: Store['kind'];
@@ -124,26 +142,22 @@ export async function openStore(opts: StoreOptions): Promise<Store> {
         throw new EmbeddedDatabaseError(opts.dataDir, 'the folder is not empty and holds no embedded database (no PG_VERSION file)');
       }
     }
-    // Opened here, not by the node-postgres bridge, so that a folder that will not open is an
-    // error this function reports (the bridge would leave it as an unhandled rejection).
-    const open = async (from?: Blob) => {
-      const instance = new PGlite(dataDir, from ? { loadDataDir: from } : {});
+    if (!dataDir.startsWith('memory://') && !opts.restoreFrom && !existsSync(join(dataDir, 'PG_VERSION'))) {
       try {
-        await instance.waitReady;
-        return instance;
+        await buildInAnotherProcess(dataDir);
       } catch (err) {
         await lock?.release();
         throw new EmbeddedDatabaseError(opts.dataDir, err);
       }
-    };
-    const fresh = !dataDir.startsWith('memory://') && !existsSync(join(dataDir, 'PG_VERSION'));
-    pglite = await open(opts.restoreFrom);
-    if (fresh) {
-      // initdb (or a restore) grows PGlite's WebAssembly memory to about twice what the database
-      // needs, and a WebAssembly memory never shrinks: opened again, the folder runs in what a
-      // restart would use (docs/performance.md, memory)
-      await pglite.close();
-      pglite = await open();
+    }
+    // Opened here, not by the node-postgres bridge, so that a folder that will not open is an
+    // error this function reports (the bridge would leave it as an unhandled rejection).
+    pglite = new PGlite(dataDir, opts.restoreFrom ? { loadDataDir: opts.restoreFrom } : {});
+    try {
+      await pglite.waitReady;
+    } catch (err) {
+      await lock?.release();
+      throw new EmbeddedDatabaseError(opts.dataDir, err);
     }
     // PGlite is a single connection; the pool is fixed at one client by createPgConfig.
     pool = new pg.Pool(createPgConfig(pglite));
