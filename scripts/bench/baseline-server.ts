@@ -1,5 +1,7 @@
 // The baselines: bare Express routes, same Express, same machine, same load generator.
 // - GET /baseline answers a small JSON object: what any route costs before it does anything;
+// - GET /baseline/answer answers the bytes and headers posted to /baseline/sample (a scan's real
+//   answer): what Express costs to send that answer, before anything decides what it says;
 // - POST /baseline/insert parses the same JSON body as a filing and stores it with one durable
 //   INSERT, on the same database and pool size as the service (PostgreSQL at DATABASE_URL, or
 //   an embedded database of its own in BASELINE_DATA_DIR): what any route that must write costs.
@@ -21,6 +23,14 @@ const app = express();
 app.disable('x-powered-by');
 app.get('/baseline', (_req, res) => {
   res.json({ valid: true, filing: { filingNo: '211223-2026-0000001', status: 'filed' } });
+});
+let sample: { headers: Record<string, string>; body: string } = { headers: {}, body: '' };
+app.post('/baseline/sample', express.json({ limit: '100kb' }), (req, res) => {
+  sample = req.body as typeof sample;
+  res.sendStatus(204);
+});
+app.get('/baseline/answer', (_req, res) => {
+  res.set(sample.headers).send(sample.body);
 });
 app.post('/baseline/insert', express.json({ limit: '100kb' }), async (req, res) => {
   const row = await sql<{

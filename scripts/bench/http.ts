@@ -255,12 +255,26 @@ async function benchHttpOn(o: Options, databaseUrl: string | null): Promise<void
       codes.push(((await res.json()) as { filing: { verifyCode: string } }).filing.verifyCode);
     }
 
+    // One real scan's answer, for the baseline that sends the same bytes and headers
+    const answer = await fetch(`${base}/api/v1/verify/${codes[0]}`);
+    const skip = new Set(['date', 'connection', 'keep-alive', 'content-length', 'transfer-encoding']);
+    const headers = Object.fromEntries([...answer.headers].filter(([k]) => !skip.has(k)));
+    const body = await answer.text();
+    await fetch('http://127.0.0.1:3902/baseline/sample', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ headers, body }),
+    });
+    console.log(`a scan's answer: ${Buffer.byteLength(body)} bytes of JSON, ${Object.keys(headers).length + skip.size - 1} headers`);
+
     // The machine is shared and noisy: each route is measured in `rounds` slices, each right
     // after a slice of its baseline, and its ratio is that of the totals, so that a drift of the
     // machine's speed during the run falls on both sides alike.
     const common = { connections: o.connections, duration: Math.max(2, Math.round(o.duration / o.rounds)) };
     const baselines = {
       get: () => drive('baseline GET (bare Express)', { ...common, url: 'http://127.0.0.1:3902/baseline' }, baseline.pid),
+      answer: () =>
+        drive("baseline GET, a scan's answer (bare Express)", { ...common, url: 'http://127.0.0.1:3902/baseline/answer' }, baseline.pid),
       // its own sequence of bodies: the service's must not come round to an enterprise again
       // (a second filing by the same agency would meet its cap and be refused, a cheaper answer)
       insert: () =>
@@ -288,7 +302,7 @@ async function benchHttpOn(o: Options, databaseUrl: string | null): Promise<void
     };
     let v = 0;
     if (o.only.includes('verify')) {
-      await measure(() =>
+      const scan = () =>
         drive(
           'GET /api/v1/verify/:code',
           {
@@ -297,8 +311,10 @@ async function benchHttpOn(o: Options, databaseUrl: string | null): Promise<void
             requests: [{ method: 'GET', setupRequest: (req) => ({ ...req, path: `/api/v1/verify/${codes[v++ % codes.length]}` }) }],
           },
           server.pid,
-        ),
-      );
+        );
+      await measure(scan);
+      // and against bare Express sending the very same answer: what is left is the service's own work
+      await measure(scan, 'answer');
     }
     if (o.only.includes('page')) {
       // the page an enterprise's phone opens from the QR code: the same lookup, rendered as HTML

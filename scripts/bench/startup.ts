@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { migrateToLatest, openStore } from '../../src/store/db.js';
 import { numberFlag } from './http.js';
 
-// npm run build && npm run bench -- startup [--rounds 5]
+// npm run build && npm run bench -- startup [--rounds 5] [--first]
 // How `npm start` starts: through tsx (TypeScript compiled as it is loaded) against the compiled
 // JavaScript of `npm run build` (node dist/server.js). Each round starts both, alternately, on a
 // copy of one migrated embedded database (or on DATABASE_URL when set), and measures the time
@@ -70,8 +70,46 @@ async function startOnce(command: string[], dataDir: string): Promise<{ ms: numb
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
 
+/**
+ * --first: the compiled server's first start on an empty folder (initdb and every migration)
+ * against a restart on the folder that start left, each round on a new folder; RSS at /readyz.
+ */
+async function firstAgainstRestart(rounds: number): Promise<void> {
+  const first: { ms: number[]; rss: number[] } = { ms: [], rss: [] };
+  const again: { ms: number[]; rss: number[] } = { ms: [], rss: [] };
+  for (let round = 0; round < rounds; round++) {
+    const dir = await mkdtemp(join(tmpdir(), 'bench-first-'));
+    try {
+      const dataDir = join(dir, 'data');
+      const a = await startOnce([process.execPath, 'dist/server.js'], dataDir);
+      first.ms.push(a.ms);
+      first.rss.push(a.rssMb);
+      const b = await startOnce([process.execPath, 'dist/server.js'], dataDir);
+      again.ms.push(b.ms);
+      again.rss.push(b.rssMb);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }
+  console.log(`first start against restart: PGlite, compiled, ${rounds} rounds, node ${process.version}`);
+  console.log('start              ready ms (median)  RSS MB (median)  RSS MB (all)');
+  for (const [name, r] of [
+    ['first (empty folder)', first],
+    ['restart', again],
+  ] as const) {
+    const all = r.rss.map((x) => x.toFixed(0)).join(', ');
+    console.log(`${name.padEnd(20)} ${median(r.ms).toFixed(0).padStart(15)}  ${median(r.rss).toFixed(0).padStart(15)}  ${all}`);
+  }
+  console.log(`first/restart: RSS ${(median(first.rss) / median(again.rss)).toFixed(2)}x`);
+}
+
 export async function benchStartup(argv: string[]): Promise<void> {
   const rounds = numberFlag(argv, 'rounds', 5);
+  if (argv.includes('--first')) {
+    if (!existsSync('dist/server.js')) throw new Error('run npm run build first');
+    await firstAgainstRestart(rounds);
+    return;
+  }
   if (!existsSync('dist/server.js')) throw new Error('run npm run build first: dist/server.js is what is measured against tsx');
   const databaseUrl = process.env.DATABASE_URL ?? null;
   const template = databaseUrl ? '' : await mkdtemp(join(tmpdir(), 'bench-startup-'));

@@ -17,11 +17,17 @@ async function authenticate(req: Request, services: Services): Promise<Principal
   return principal;
 }
 
-/** Writes a reply: JSON (as text the handler may already have) or another media type it names. */
+/**
+ * Writes a reply, JSON (as text the handler may already have) or another media type it names,
+ * with the response's own methods: res.send would look the media type up again and run
+ * freshness checks that never apply here (no ETags, no Last-Modified), on every scan.
+ */
 function send(res: Response, reply: Reply): void {
-  res.status(reply.status);
-  if (reply.contentType) res.type(reply.contentType).send(String(reply.body));
-  else res.type('application/json').send(reply.json ?? JSON.stringify(reply.body));
+  const body = reply.contentType ? String(reply.body) : (reply.json ?? JSON.stringify(reply.body));
+  res.statusCode = reply.status;
+  res.setHeader('Content-Type', reply.contentType ?? 'application/json; charset=utf-8');
+  res.setHeader('Content-Length', Buffer.byteLength(body));
+  res.end(body);
 }
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
