@@ -94,8 +94,9 @@ export function createApp(opts: AppOptions): Express {
     xXssProtection: false,
   });
   app.use(requestContext(log, services.ctx.metrics));
-  // helmet works each header's value out once, when its middleware is made
-  app.use((req, res, next) => (req.path.startsWith('/api/') ? forApi : req.path.startsWith('/docs') ? forDocs : forPages)(req, res, next));
+  // helmet works each header's value out once, when its middleware is made; paths are matched
+  // without regard to case, as Express's router matches them
+  app.use((req, res, next) => (/^\/api\//i.test(req.path) ? forApi : /^\/docs(\/|$)/i.test(req.path) ? forDocs : forPages)(req, res, next));
 
   const limiter = () => windowLimiter({ limit: opts.verifyRateLimit, windowMs: 60_000 });
   // the enterprise at its door is never refused because someone re-ran draws from the same address
