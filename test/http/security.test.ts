@@ -280,6 +280,9 @@ describe('security: every role against every endpoint', () => {
       'cross-origin-resource-policy': 'same-origin',
     });
     expect(api.headers['strict-transport-security']).to.equal(undefined);
+    // the router matches paths without regard to case, so the headers must too
+    const shouted = await h.api().get('/API/V1/verify/ABCDEFGHJKLMNP');
+    expect(shouted.headers['content-security-policy']).to.equal("default-src 'none';frame-ancestors 'none'");
     expect(res.headers['x-request-id']).to.match(/^[0-9a-f-]{36}$/);
     expect((await h.api().get('/healthz').set('X-Request-Id', 'gateway-123')).headers['x-request-id']).to.equal('gateway-123');
     // one access line per response, with the request id, at a level that follows the status
