@@ -4,7 +4,7 @@ import { Transform, type TransformCallback } from 'node:stream';
 import { SingleBar } from 'cli-progress';
 import { parse } from 'csv-parse';
 import type { Runtime } from '../runtime.js';
-import { ImportFatal, importEnterprises, type ImportReport } from '../services/enterprise-import.js';
+import { ImportFatal, importRegister, type ImportReport, type RegisterImport } from '../services/register-import.js';
 
 /** csv-parse's errors as a Chinese reader needs them (its messages are English only). */
 const CSV_ERRORS: Record<string, string> = {
@@ -77,8 +77,13 @@ export interface ImportIo {
   tty: boolean;
 }
 
-/** `import enterprises FILE.csv`: stream, check and import; the report's refused lines are printed. */
-export async function importEnterprisesFile(rt: Runtime, file: string, io: ImportIo): Promise<ImportReport> {
+/** `import enterprises|inspectors FILE.csv`: stream, check and import; the report's refused lines are printed. */
+export async function importFile<C extends string, R>(
+  rt: Runtime,
+  spec: RegisterImport<C, R>,
+  file: string,
+  io: ImportIo,
+): Promise<ImportReport> {
   const size = (await stat(file)).size;
   const utf8 = new Utf8Lines();
   const parser = parse({ bom: true, relax_column_count: true, skip_empty_lines: true, info: true });
@@ -102,8 +107,9 @@ export async function importEnterprisesFile(rt: Runtime, file: string, io: Impor
     : null;
   bar?.start(size, 0, { lines: 0 });
   try {
-    return await importEnterprises(
+    return await importRegister(
       rt.services.ctx,
+      spec,
       { keyId: 'cli' },
       withLines(parser as AsyncIterable<{ record: string[]; info: { lines: number } }>, () => failure),
       {

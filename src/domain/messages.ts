@@ -320,14 +320,14 @@ export type DetailKey = keyof typeof detailTexts;
 /** What the enterprise import says of a line it refused, or of a file it could not import at all. */
 export const importTexts = {
   unknown_column: {
-    'zh-CN': '第 1 行：未知的列“{column}”；可用的列为 uscc, name, region, industry, riskClass, noDisturb（或对应的中文列名）',
-    en: 'line 1: unknown column "{column}"; the columns are uscc, name, region, industry, riskClass, noDisturb (or their Chinese names)',
+    'zh-CN': '第 1 行：未知的列“{column}”；可用的列为 {columns}（或对应的中文列名）',
+    en: 'line 1: unknown column "{column}"; the columns are {columns} (or their Chinese names)',
   },
   repeated_column: { 'zh-CN': '第 1 行：列“{column}”重复', en: 'line 1: column "{column}" appears twice' },
   missing_columns: { 'zh-CN': '第 1 行：缺少必需的列 {columns}', en: 'line 1: the header lacks {columns}' },
   empty_file: {
-    'zh-CN': '文件是空的：第 1 行应为表头（uscc,name,region,…）',
-    en: 'the file is empty: line 1 should be the header (uscc,name,region,…)',
+    'zh-CN': '文件是空的：第 1 行应为表头（{header},…）',
+    en: 'the file is empty: line 1 should be the header ({header},…)',
   },
   not_utf8: {
     'zh-CN': '第 {line} 行不是 UTF-8 编码（GBK 文件？请另存为 UTF-8 后再导入）',
@@ -349,9 +349,15 @@ export const importTexts = {
   industry_invisible: { 'zh-CN': '行业须含有可见的文字或数字', en: 'the industry must contain a visible letter or digit' },
   risk_class: { 'zh-CN': '风险等级“{value}”应为 A、B、C 或 D', en: 'risk class "{value}" should be A, B, C or D' },
   no_disturb: { 'zh-CN': '无事不扰“{value}”应为 是/否 或 true/false', en: 'noDisturb "{value}" should be true or false' },
-  already_registered: { 'zh-CN': '{uscc} 已登记', en: '{uscc} is already registered' },
-  registered_meanwhile: { 'zh-CN': '{uscc} 刚被另一请求登记', en: '{uscc} was registered by another request meanwhile' },
-  repeats_line: { 'zh-CN': '{uscc} 与第 {line} 行重复', en: '{uscc} repeats line {line}' },
+  already_registered: { 'zh-CN': '{value} 已登记', en: '{value} is already registered' },
+  registered_meanwhile: { 'zh-CN': '{value} 刚被另一请求登记', en: '{value} was registered by another request meanwhile' },
+  repeats_line: { 'zh-CN': '{value} 与第 {line} 行重复', en: '{value} repeats line {line}' },
+  inspector_field: {
+    'zh-CN': '{field}“{value}”不符合要求（姓名 1-100 字；执法证号至少 6 位字母或数字；有效期为 YYYY-MM-DD）',
+    en: '{field} "{value}" is not valid (a name of 1-100 characters; a credential number of at least 6 letters or digits; a date YYYY-MM-DD)',
+  },
+  agency_missing: { 'zh-CN': '缺少执法主体编码', en: 'the agency code is missing' },
+  agency_unknown: { 'zh-CN': '执法主体编码“{value}”未登记', en: 'no agency is registered with code "{value}"' },
 } as const satisfies Record<string, Localized>;
 
 export type ImportTextKey = keyof typeof importTexts;

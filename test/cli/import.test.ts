@@ -4,7 +4,7 @@ import { expect } from 'chai';
 import { makeUscc } from '../../src/domain/uscc.js';
 import { cli } from '../support/cli.js';
 import { harness } from '../support/harness.js';
-import { admin, randomUscc } from '../support/fixtures.js';
+import { admin, randomUscc, unique } from '../support/fixtures.js';
 import { tempDir } from '../support/temp.js';
 
 async function csv(name: string, content: string | Buffer): Promise<string> {
@@ -34,7 +34,7 @@ describe('import enterprises FILE.csv', () => {
     expect(res.code).to.equal(1);
     expect(res.out).to.include(`line 3: ${a} repeats line 2`).and.include('line 4:').and.include('line 5: unknown region "991223"');
     expect(res.out).to.match(/should be "[0-9A-Z]"/);
-    expect(res.out).to.include('5 lines: 2 imported, 3 refused');
+    expect(res.out, res.out).to.include('5 lines: 2 imported, 3 refused');
     expect(await registered(a)).to.equal(true);
     expect(await registered(b)).to.equal(true);
     const h = await harness();
@@ -135,5 +135,58 @@ describe('import enterprises FILE.csv', () => {
       if (lang === undefined) delete process.env.LANG;
       else process.env.LANG = lang;
     }
+  });
+});
+
+describe('import inspectors FILE.csv', () => {
+  it('loads the credential register line by line, refusing what POST /agencies/:id/inspectors refuses, never printing a number in full', async () => {
+    const h = await harness();
+    const code = unique('AGI');
+    const agency = await h
+      .api()
+      .post('/api/v1/agencies')
+      .set(admin)
+      .send({ code, name: '西丰县市场监督管理局', region: '211223', items: [{ code: 'SAFE-01', name: '安全', basis: '依据' }] });
+    expect(agency.status).to.equal(201);
+    const [c1, c2, c3, c4] = [unique('LN211223'), unique('LN211223'), unique('LN211223'), unique('LN211223')].map((c) => c.toUpperCase());
+    const res = await cli(
+      'import',
+      'inspectors',
+      await csv(
+        'inspectors.csv',
+        [
+          'agency,name,credentialNo,validUntil',
+          `${code},张三,${c1},2030-12-31`,
+          `${code},张三重复,${c1.toLowerCase()},2030-12-31`,
+          `NO-SUCH-AGENCY,李四,${c2},2030-12-31`,
+          `${code},王五,${c3},2030-02-30`,
+          `${code},赵六,${c4},2031-06-30`,
+        ].join('\n'),
+      ),
+    );
+    expect(res.code, res.out + res.err).to.equal(1);
+    expect(res.out).to.match(/line 3: [A-Z0-9]{3}\*+[A-Z0-9]{3} repeats line 2/);
+    expect(res.out).to.include('line 4: no agency is registered with code "NO-SUCH-AGENCY"');
+    expect(res.out).to.include('line 5: valid until "2030-02-30" is not valid');
+    expect(res.out, res.out).to.include('5 lines: 2 imported, 3 refused');
+    for (const c of [c1, c2, c3, c4]) expect(res.out + res.err).not.to.include(c);
+    const listed = (await h.api().get(`/api/v1/agencies/${agency.body.id}`).set(admin)).body.inspectors as { name: string }[];
+    expect(listed.map((i) => i.name).sort()).to.deep.equal(['张三', '赵六']);
+    // a second run registers nothing twice, and an agency's key cannot do through the API what the file did
+    const again = await cli(
+      'import',
+      'inspectors',
+      await csv('again.csv', `执法主体编码,姓名,执法证号,有效期至\n${code},张三,${c1},2030-12-31\n`),
+    );
+    expect(again.code).to.equal(1);
+    expect(again.out).to.include('is already registered');
+    const event = await h.runtime.store.db
+      .selectFrom('audit_events')
+      .select(['action', 'payload'])
+      .where('chain', '=', 'registry')
+      .orderBy('seq', 'desc')
+      .executeTakeFirstOrThrow();
+    expect(event.action).to.equal('inspectors.imported');
+    expect(event.payload).to.include({ lines: 5, imported: 2, refused: 3 });
   });
 });

@@ -47,30 +47,32 @@ describe('registry API', () => {
     expect(dupItems.body.error.details[0].path).to.equal('/items/1/code');
   });
 
-  it('an agency adds inspectors to itself only; credentials come back masked', async () => {
+  it("the credential register is the county's: an agency certifies nobody, not even for itself; credentials come back masked", async () => {
     const h = await harness();
     const a = await createAgency();
     const b = await createAgency();
-    const own = await h
-      .api()
-      .post(`/api/v1/agencies/${a.id}/inspectors`)
-      .set(auth(a.key))
-      .send({ name: '张三', credentialNo: 'LN11010100001234', validUntil: '2030-12-31' });
+    const body = { name: '张三', credentialNo: 'LN11010100001234', validUntil: '2030-12-31' };
+    for (const target of [a.id, b.id]) {
+      const self = await h.api().post(`/api/v1/agencies/${target}/inspectors`).set(auth(a.key)).set('Accept-Language', 'en').send(body);
+      expect(self.status, target).to.equal(403);
+      expect(self.body.error.code).to.equal('forbidden');
+    }
+    expect((await h.api().get(`/api/v1/agencies/${a.id}`).set(admin)).body.inspectors).to.deep.equal([]);
+    const own = await h.api().post(`/api/v1/agencies/${a.id}/inspectors`).set(admin).send(body);
     expect(own.status).to.equal(201);
     expect(own.body.credentialNo).to.equal('LN1**********234');
-    const other = await h
+    // nor does it end one: a revoked credential is the register's decision too
+    const revoke = await h
       .api()
-      .post(`/api/v1/agencies/${b.id}/inspectors`)
+      .post(`/api/v1/agencies/${a.id}/inspectors/${own.body.id}/revoke`)
       .set(auth(a.key))
-      .send({ name: '李四', credentialNo: 'LN11010100009999', validUntil: '2030-12-31' });
-    expect(other.status).to.equal(403);
-    const detail = await h.api().get(`/api/v1/agencies/${b.id}`).set(admin);
-    expect(detail.body.inspectors).to.deep.equal([]);
+      .send({ reason: '调离' });
+    expect(revoke.status).to.equal(403);
     const dup = await h
       .api()
       .post(`/api/v1/agencies/${a.id}/inspectors`)
-      .set(auth(a.key))
-      .send({ name: '张三', credentialNo: 'LN11010100001234', validUntil: '2031-12-31' });
+      .set(admin)
+      .send({ ...body, validUntil: '2031-12-31' });
     expect(dup.status).to.equal(409);
   });
 

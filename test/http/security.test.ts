@@ -96,7 +96,7 @@ describe('security: every role against every endpoint', () => {
     {
       method: 'post',
       path: `/api/v1/agencies/${own.agencyId}/inspectors`,
-      allowed: ['admin', 'agencyOwn'],
+      allowed: ['admin'],
       body: () => ({ name: 'n', credentialNo: `SEC${Math.random().toString().slice(2, 12)}`, validUntil: '2030-01-01' }),
     },
     { method: 'post', path: '/api/v1/enterprises', allowed: ['admin'], body: () => ({ uscc: own.uscc, name: 'n', region: '110101' }) },
@@ -111,7 +111,7 @@ describe('security: every role against every endpoint', () => {
     {
       method: 'post',
       path: `/api/v1/agencies/${own.agencyId}/inspectors/${spareInspectorId}/revoke`,
-      allowed: ['admin', 'agencyOwn'],
+      allowed: ['admin'],
       body: () => ({ reason: '安全测试' }),
     },
     { method: 'get', path: '/api/v1/enterprises', allowed: ['admin', 'supervisorIn', 'supervisorOut', 'agencyOwn', 'agencyOther'] },

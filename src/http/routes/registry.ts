@@ -57,9 +57,9 @@ export const registryRoutes = [
   defineRoute({
     method: 'post',
     path: '/api/v1/agencies/:id/inspectors',
-    summary: 'Add a certified inspector (admin, or the agency itself)',
+    summary: "Add a certified inspector to the county's credential register (admin only: an agency never certifies its own)",
     tag,
-    auth: ['admin', 'agency'],
+    auth: ['admin'],
     body: InspectorCreate,
     example: examples.inspector,
     creates: true,
@@ -112,11 +112,10 @@ export const registryRoutes = [
     path: '/api/v1/agencies/:id/inspectors/:inspectorId/revoke',
     summary: "End an inspector's credential now (from today the rules refuse the officer); the reason is audited",
     tag,
-    auth: ['admin', 'agency'],
+    auth: ['admin'],
     body: InspectorRevoke,
     responses: {
       200: { description: 'the inspector, revoked', schema: Inspector },
-      403: { description: "another agency's inspector" },
       404: { description: 'no such inspector in this agency' },
     },
     handler: async (c) => ({
