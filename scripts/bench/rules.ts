@@ -55,7 +55,14 @@ function sample(): { input: FilingInput; facts: Facts } {
       drawAssignmentId: null,
     },
     facts: {
-      agency: { id: 'scjg', name: 'scjg', active: true, region: '211223', itemCodes: Array.from({ length: 30 }, (_, i) => `I-${i}`) },
+      agency: {
+        id: 'scjg',
+        name: 'scjg',
+        active: true,
+        region: '211223',
+        itemCodes: Array.from({ length: 30 }, (_, i) => `I-${i}`),
+        systemIds: [],
+      },
       jointAgencies: [],
       inspectors: [
         { id: 'p1', agencyId: 'scjg', credentialNo: 'LN1', validUntil: '2030-12-31' },
@@ -64,6 +71,7 @@ function sample(): { input: FilingInput; facts: Facts } {
       enterprise: { uscc: '91211223MA0XYW123P', region: '211223', riskClass: 'B', noDisturb: false },
       history,
       assignment: null,
+      grounds: [],
     },
   };
 }

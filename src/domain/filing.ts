@@ -26,6 +26,17 @@ export const triggerLabels: Record<TriggerKind, Localized> = {
   assignment: { 'zh-CN': '上级机关交办', en: 'assignment by a higher authority' },
   other: { 'zh-CN': '其他有据可查的事由', en: 'other documented grounds' },
 };
+/** What the grounds register holds: the triggers a case may cite (all but "other") and campaigns. */
+export const GROUND_KINDS = ['complaint', 'referral', 'monitoring', 'accident', 'assignment', 'campaign'] as const;
+export type GroundKind = (typeof GROUND_KINDS)[number];
+export const GROUND_STATUSES = ['verified', 'unverified', 'rejected'] as const;
+export type GroundStatus = (typeof GROUND_STATUSES)[number];
+export const groundStatusNames = {
+  verified: { 'zh-CN': '已核实', en: 'verified' },
+  unverified: { 'zh-CN': '待核实', en: 'unverified' },
+  rejected: { 'zh-CN': '不成立', en: 'rejected' },
+} as const satisfies Record<GroundStatus, Localized>;
+
 export interface Trigger {
   kind: TriggerKind;
   /** ticket, referral or document number */

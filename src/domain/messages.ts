@@ -115,8 +115,12 @@ export const messages = {
     en: 'A random inspection names the draw assignment it carries out (drawAssignmentId); a visit nobody drew cannot be filed as random',
   },
   trigger_required: {
-    'zh-CN': '个案检查须说明检查事由（trigger：类型与工单号、移送函号或文书编号）',
-    en: 'A case inspection must name its trigger (trigger: its kind and a ticket, referral or document number)',
+    'zh-CN': '个案检查和紧急检查须说明检查事由（类型与工单号、移送函号或文书编号）',
+    en: 'A case or emergency inspection must name its trigger (its kind and a ticket, referral or document number)',
+  },
+  ground_reviewed: {
+    'zh-CN': '该事由已核实（{status}），只有待核实的事由可以确认或否定',
+    en: 'the ground has been reviewed already ({status}); only an unverified ground is confirmed or rejected',
   },
   field_not_for_type: {
     'zh-CN': '{field} 仅适用于{types}，本次为{type}',
@@ -273,6 +277,10 @@ export const detailTexts = {
   not_for_role: { 'zh-CN': '此角色不能填写', en: 'not allowed for this role' },
   only_for_types: { 'zh-CN': '仅适用于{types}', en: 'only for {types} inspections' },
   required_for_case: { 'zh-CN': '个案检查必须填写', en: 'required for a case inspection' },
+  required_for_emergency: {
+    'zh-CN': '紧急检查必须填写（事由须在开始后 48 小时内登记）',
+    en: 'required for an emergency (its ground is registered within 48 hours after the start)',
+  },
   required_for_random: { 'zh-CN': '双随机抽查必须填写', en: 'required for a random inspection' },
   not_the_filing_agency_itself: { 'zh-CN': '不能包含备案主体本身', en: 'must not name the filing agency itself' },
   no_such_agency: { 'zh-CN': '没有这个执法主体', en: 'no such agency' },
@@ -313,6 +321,18 @@ export const detailTexts = {
   sample_empty: { 'zh-CN': '抽取结果将为空', en: 'the sample would be empty' },
   needs_three_inspectors: { 'zh-CN': '该执法主体至少需要 3 名持证执法人员', en: 'the agency needs at least 3 certified inspectors' },
   rule_file_problem: { 'zh-CN': '{problem}', en: '{problem}' },
+  parent_cycle: {
+    'zh-CN': '上级主体不能是本主体或其下级（会形成循环）',
+    en: 'the parent cannot be the agency itself or one of its own sub-agencies (a cycle)',
+  },
+  required_for_kind: { 'zh-CN': '除专项检查外必须填写', en: 'required for every kind but campaign' },
+  not_for_campaign: { 'zh-CN': '专项检查不填此项；其他事由才填', en: 'not for a campaign' },
+  required_for_campaign: { 'zh-CN': '专项检查必须填写', en: 'required for a campaign' },
+  only_own_agency: {
+    'zh-CN': '执法主体自行登记的事由只能指派给本主体',
+    en: 'a ground an agency registers itself is assigned to that agency only',
+  },
+  already_reviewed: { 'zh-CN': '已核实过', en: 'already reviewed' },
 } as const satisfies Record<string, Localized>;
 
 export type DetailKey = keyof typeof detailTexts;
@@ -354,13 +374,22 @@ export const importTexts = {
   repeats_line: { 'zh-CN': '{value} 与第 {line} 行重复', en: '{value} repeats line {line}' },
   inspector_field: {
     'zh-CN': '{field}“{value}”不符合要求（姓名 1-100 字；执法证号至少 6 位字母或数字；有效期为 YYYY-MM-DD）',
-    en: '{field} "{value}" is not valid (a name of 1-100 characters; a credential number of at least 6 letters or digits; a date YYYY-MM-DD)',
+    en:
+      '{field} "{value}" is not valid ' +
+      '(a name of 1-100 characters; a credential number of at least 6 letters or digits; a date YYYY-MM-DD)',
   },
   agency_missing: { 'zh-CN': '缺少执法主体编码', en: 'the agency code is missing' },
   agency_unknown: { 'zh-CN': '执法主体编码“{value}”未登记', en: 'no agency is registered with code "{value}"' },
 } as const satisfies Record<string, Localized>;
 
 export type ImportTextKey = keyof typeof importTexts;
+
+/** The credential register's columns, as a refused line names them. */
+export const inspectorFieldNames = {
+  name: { 'zh-CN': '姓名', en: 'name' },
+  credentialNo: { 'zh-CN': '执法证号', en: 'credential number' },
+  validUntil: { 'zh-CN': '有效期至', en: 'valid until' },
+} as const satisfies Record<string, Localized>;
 
 /** Why a request could not be served, as {reason} of `unavailable`. */
 export const reasons = {
@@ -375,6 +404,7 @@ export const roleNames: Record<Role, Localized> = {
   supervisor: { 'zh-CN': '监督机构', en: 'supervisor' },
   agency: { 'zh-CN': '执法机关', en: 'agency' },
   enterprise: { 'zh-CN': '企业', en: 'enterprise' },
+  hotline: { 'zh-CN': '12345/8890 热线平台', en: 'hotline platform' },
 };
 
 export const entities = {
@@ -384,6 +414,7 @@ export const entities = {
   inspector: { 'zh-CN': '执法人员', en: 'inspector' },
   'inspector credential': { 'zh-CN': '执法证号', en: 'inspector credential' },
   'verification code': { 'zh-CN': '核验码', en: 'verification code' },
+  ground: { 'zh-CN': '事由', en: 'ground' },
   violation: { 'zh-CN': '问题线索', en: 'violation' },
   draw: { 'zh-CN': '抽查', en: 'draw' },
   key: { 'zh-CN': '密钥', en: 'key' },

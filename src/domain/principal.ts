@@ -1,4 +1,4 @@
-export const ROLES = ['admin', 'supervisor', 'agency', 'enterprise'] as const;
+export const ROLES = ['admin', 'supervisor', 'agency', 'enterprise', 'hotline'] as const;
 export type Role = (typeof ROLES)[number];
 
 /** Who is calling, resolved from the API key. Scope fields are set only for the roles they bind. */

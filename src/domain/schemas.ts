@@ -1,6 +1,6 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { CampaignSchema, DecisionSchema, TriggerSchema } from './decision.js';
-import { FILING_STATUSES, FILING_TYPES, OUTCOMES, PURPOSES, RISK_CLASSES } from './filing.js';
+import { FILING_STATUSES, FILING_TYPES, GROUND_KINDS, GROUND_STATUSES, OUTCOMES, PURPOSES, RISK_CLASSES } from './filing.js';
 import { ROLES } from './principal.js';
 import { StringEnum } from './enum-schema.js';
 import { JOB_NAMES, JOB_OUTCOMES, JOB_TRIGGERS } from './jobs.js';
@@ -92,8 +92,14 @@ export const AgencyCreate = Type.Object(
     name: Text(200),
     region: Region,
     items: Type.Array(Item, { maxItems: 1000, description: 'the published inspection item list' }),
+    parentAgencyId: Type.Optional(Id),
   },
   strict,
+);
+const ParentAgency = Nullable(
+  Type.String({
+    description: 'the bureau an agency (an enforcement squad) belongs to: the same enforcement system, whose annual caps count together',
+  }),
 );
 export const Agency = Type.Object({
   id: Type.String(),
@@ -101,6 +107,7 @@ export const Agency = Type.Object({
   name: Type.String(),
   region: Type.String(),
   active: Type.Boolean(),
+  parentAgencyId: ParentAgency,
   createdAt: DateTime,
   items: Type.Array(Type.Object({ code: Type.String(), name: Type.String(), basis: Type.String() })),
 });
@@ -152,6 +159,7 @@ export const AgencyUpdate = Type.Object(
           'of an item a filing has cited cannot be rewritten (publish it under a new code)',
       }),
     ),
+    parentAgencyId: Type.Optional(ParentAgency),
   },
   { ...strict, minProperties: 1 },
 );
@@ -454,6 +462,74 @@ export const ViolationCreate = Type.Object(
   },
   strict,
 );
+// Grounds register
+export const GroundCreate = Type.Object(
+  {
+    kind: StringEnum(GROUND_KINDS),
+    reference: Text(100, 'the hotline ticket, referral letter, lead or campaign document number'),
+    enterpriseUscc: Type.Optional(Type.String({ ...Uscc, description: 'the enterprise it concerns (required for all but campaigns)' })),
+    agencyIds: Type.Optional(
+      Type.Array(Id, { maxItems: 50, uniqueItems: true, description: 'the agencies it is assigned to; none = any agency' }),
+    ),
+    level: Type.Optional(StringEnum(['higher', 'local'] as const, 'campaigns only: deployed by a higher authority or locally')),
+    validFrom: Type.Optional(Type.String({ ...IsoDate, description: 'first local day it grounds a visit (default: today)' })),
+    validTo: Type.Optional(
+      Type.String({ ...IsoDate, description: 'last local day (default: 90 days after validFrom; required for a campaign)' }),
+    ),
+    maxVisits: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, description: 'filings it grounds per agency (default 1)' })),
+    title: Type.Optional(Text(200)),
+  },
+  strict,
+);
+export const GroundUpdate = Type.Object({ status: StringEnum(['verified', 'rejected'] as const), note: Text(2000) }, strict);
+export const Ground = Type.Object({
+  id: Type.String(),
+  kind: StringEnum(GROUND_KINDS),
+  reference: Type.String(),
+  enterpriseUscc: Nullable(Type.String()),
+  region: Nullable(Type.String()),
+  agencyIds: Type.Array(Type.String()),
+  level: Nullable(StringEnum(['higher', 'local'] as const)),
+  title: Nullable(Type.String()),
+  validFrom: IsoDate,
+  validTo: IsoDate,
+  maxVisits: Type.Integer(),
+  status: StringEnum(GROUND_STATUSES, 'unverified: registered by an agency itself, awaiting a supervisor'),
+  statusNote: Nullable(Type.String()),
+  registeredBy: StringEnum(['admin', 'supervisor', 'hotline', 'agency'] as const, 'the role that registered it'),
+  registeredAt: DateTime,
+});
+export const GroundDetail = Type.Composite([
+  Ground,
+  Type.Object({
+    filings: Type.Array(
+      Type.Object({
+        id: Type.String(),
+        filingNo: Type.String(),
+        agencyId: Type.String(),
+        status: Type.String(),
+        plannedStart: DateTime,
+      }),
+      { description: 'the filings that cite it (cancelled ones included, marked)' },
+    ),
+  }),
+]);
+export const GroundListQuery = Type.Object(
+  {
+    ...PageQuery,
+    kind: Type.Optional(StringEnum(GROUND_KINDS)),
+    enterprise: Type.Optional(Uscc),
+    agency: Type.Optional(Id),
+    status: Type.Optional(StringEnum(GROUND_STATUSES)),
+  },
+  strict,
+);
+export type GroundCreateBody = Static<typeof GroundCreate>;
+export type GroundUpdateBody = Static<typeof GroundUpdate>;
+export type GroundView = Static<typeof Ground>;
+export type GroundDetailView = Static<typeof GroundDetail>;
+export type GroundListQueryT = Static<typeof GroundListQuery>;
+
 export const ViolationUpdate = Type.Object({ status: StringEnum(VIOLATION_CHANGES), note: Text(2000) }, strict);
 export const ReportCreate = Type.Object(
   {

@@ -13,6 +13,9 @@ export const VIOLATION_KINDS = [
   'result_overdue',
   'disclosure_overdue',
   'draw_not_executed',
+  'emergency_unfounded',
+  'unfounded_exemption',
+  'repeated_entry',
 ] as const;
 export type ViolationKind = (typeof VIOLATION_KINDS)[number];
 
@@ -26,6 +29,9 @@ export const VIOLATION_CHANGES = ['acknowledged', 'resolved', 'dismissed'] as co
 
 export const VIOLATION_SOURCES = ['system', 'report', 'feedback', 'supervisor'] as const;
 export type ViolationSource = (typeof VIOLATION_SOURCES)[number];
+
+/** An emergency cites its ground afterwards: registered within this many hours after its start, or emergency_unfounded. */
+export const EMERGENCY_GROUND_HOURS = 48;
 
 /** Government service hotlines whose ticket numbers a report may carry. */
 export const HOTLINES = ['12345', '8890'] as const;
@@ -52,6 +58,9 @@ export const violationKindNames = {
   result_overdue: { 'zh-CN': '检查结果逾期未登记', en: 'result overdue' },
   disclosure_overdue: { 'zh-CN': '抽查结果逾期未公示', en: 'random-inspection result not disclosed in time' },
   draw_not_executed: { 'zh-CN': '抽查任务未执行', en: 'drawn inspection not carried out' },
+  emergency_unfounded: { 'zh-CN': '紧急检查事后无登记事由', en: 'emergency with no registered ground' },
+  unfounded_exemption: { 'zh-CN': '自行登记的事由不成立', en: 'self-registered ground rejected' },
+  repeated_entry: { 'zh-CN': '一次备案多次入企', en: 'repeated entry under one filing' },
 } as const satisfies Record<ViolationKind, Localized>;
 
 /** The status a change leads to, or 409 naming where the case stands. */

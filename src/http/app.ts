@@ -15,6 +15,7 @@ import { filingRoutes } from './routes/filings.js';
 import { opsRoutes } from './routes/ops.js';
 import { jobRoutes } from './routes/jobs.js';
 import { registryRoutes } from './routes/registry.js';
+import { groundRoutes } from './routes/grounds.js';
 import { supervisionRoutes } from './routes/supervision.js';
 import { verifyRoutes } from './routes/verify.js';
 import { webRouter } from '../web/router.js';
@@ -24,6 +25,7 @@ export const apiRoutes: readonly AnyRoute[] = [
   ...verifyRoutes,
   ...opsRoutes,
   ...registryRoutes,
+  ...groundRoutes,
   ...filingRoutes,
   ...supervisionRoutes,
   ...jobRoutes,

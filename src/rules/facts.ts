@@ -28,6 +28,26 @@ export interface AgencyFact {
   active: boolean;
   region: string;
   itemCodes: string[];
+  /** the agencies of its enforcement system (itself, its parent, their children…); caps count them all */
+  systemIds: string[];
+}
+
+/** A registered ground (the grounds register): what a case or a campaign rests on. */
+export interface GroundFact {
+  id: string;
+  kind: 'complaint' | 'referral' | 'monitoring' | 'accident' | 'assignment' | 'campaign';
+  reference: string;
+  enterpriseUscc: string | null;
+  /** the agencies it is assigned to; empty = any */
+  agencyIds: string[];
+  level: 'higher' | 'local' | null;
+  /** local dates (YYYY-MM-DD, TZ_REGION), both included */
+  validFrom: string;
+  validTo: string;
+  maxVisits: number;
+  status: 'verified' | 'unverified' | 'rejected';
+  /** filings (not cancelled) it grounds, by agency id */
+  uses: Record<string, number>;
 }
 
 export interface InspectorFact {
@@ -113,6 +133,8 @@ export interface Facts {
   history: PriorFiling[];
   /** the assignment named by drawAssignmentId, when it exists */
   assignment: AssignmentFact | null;
+  /** registered grounds with the reference this filing cites, and referrals naming its agencies for its enterprise */
+  grounds: GroundFact[];
 }
 
 export interface EvaluationContext {

@@ -4,7 +4,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { createAjv } from '../domain/ajv.js';
 import { StringEnum } from '../domain/enum-schema.js';
 import { CampaignSchema, TriggerSchema } from '../domain/decision.js';
-import { FILING_TYPES, PURPOSES, RISK_CLASSES } from '../domain/filing.js';
+import { FILING_TYPES, GROUND_KINDS, PURPOSES, RISK_CLASSES } from '../domain/filing.js';
 
 // Rule tests in the manner of `opa test`: a fixture names an enterprise, the registry facts and
 // earlier filings, then steps, each a filing to decide at a given moment with the outcome and
@@ -60,10 +60,28 @@ export const FixtureSchema = Type.Object(
           active: Type.Boolean(),
           region: Type.String(),
           itemCodes: Type.Array(Type.String()),
+          parentId: Type.Optional(Type.String({ description: 'the agency it belongs to (one enforcement system)' })),
         },
         strict,
       ),
       { minItems: 1 },
+    ),
+    grounds: Type.Optional(
+      Type.Array(
+        Type.Object(
+          {
+            kind: StringEnum(GROUND_KINDS),
+            reference: Type.String({ minLength: 1 }),
+            agencyIds: Type.Optional(Type.Array(Type.String())),
+            level: Type.Optional(StringEnum(['higher', 'local'] as const)),
+            validFrom: Type.String({ format: 'date' }),
+            validTo: Type.String({ format: 'date' }),
+            maxVisits: Type.Optional(Type.Integer({ minimum: 1 })),
+            status: Type.Optional(StringEnum(['verified', 'unverified', 'rejected'] as const)),
+          },
+          { ...strict, description: "registered grounds; all but campaigns concern the fixture's enterprise" },
+        ),
+      ),
     ),
     inspectors: Type.Array(
       Type.Object(

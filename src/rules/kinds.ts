@@ -5,6 +5,8 @@ import { typeList, typeNames } from '../domain/messages.js';
 import { meaningfulLength } from '../domain/text.js';
 import type { AgencyFact, EvaluationContext, Facts, FilingInput, HistoryPeriod, PriorFiling } from './facts.js';
 import type { RuleKind, RuleOf, Severity } from './schema.js';
+import { groundFor, referralFor } from './grounds.js';
+import { inJurisdiction } from '../domain/region.js';
 
 /** A rule that fired: the values for its message placeholders and the ids it counted. */
 export interface Hit {
@@ -52,6 +54,15 @@ const drawProblems = {
   },
 } as const;
 
+const groundVerdicts = {
+  unverified: {
+    'zh-CN': '事由“{reference}”由本主体自行登记，尚待监督机构核实；核实不成立的，本次检查计为无据检查',
+    en:
+      'the ground "{reference}" was registered by this agency itself and awaits a supervisor; ' +
+      'if rejected, this visit counts as unfounded',
+  },
+} satisfies Record<string, Localized>;
+
 const verdicts = {
   refused: { 'zh-CN': '仅可实施以下检查：{allowed}（本次为{type}）', en: 'only {allowed} inspections are allowed (this one is {type})' },
   exemptTrigger: {
@@ -95,7 +106,13 @@ function agenciesOf(input: FilingInput, facts: Facts): { id: string; name: strin
   const known = new Map<string, AgencyFact>([...(facts.agency ? [facts.agency] : []), ...facts.jointAgencies].map((a) => [a.id, a]));
   return [input.agencyId, ...input.jointAgencyIds].map((id) => ({ id, name: known.get(id)?.name ?? id }));
 }
-const wasOn = (h: PriorFiling, agencyId: string) => h.agencyId === agencyId || h.jointAgencyIds.includes(agencyId);
+/** The agencies of an agency's enforcement system (itself, its parent, the parent's other children…). */
+function systemOf(agencyId: string, facts: Facts): string[] {
+  const a = facts.agency?.id === agencyId ? facts.agency : facts.jointAgencies.find((x) => x.id === agencyId);
+  return a?.systemIds.length ? a.systemIds : [agencyId];
+}
+/** Whether a visit was made by one of these agencies, leading it or joint. */
+const wasOn = (h: PriorFiling, agencies: string[]) => agencies.includes(h.agencyId) || h.jointAgencyIds.some((j) => agencies.includes(j));
 
 /** How many different credentials, of one agency or of all (null). */
 function distinctCredentials(valid: { agencyId: string; credential: string }[], agencyId: string | null): number {
@@ -278,6 +295,34 @@ export const kinds: { [K in RuleKind]: KindEvaluator<K> } = {
     },
   },
 
+  grounds: {
+    placeholders: ['problem'],
+    evaluate(rule, input, facts, ctx) {
+      const { ground, problem } = groundFor(input, facts, ctx.tz);
+      if (problem) return { params: { problem }, evidence: [] };
+      if (ground?.status !== 'unverified') return null;
+      // the agency's own lead: let through, and listed for the supervisor who must confirm it
+      return {
+        params: { problem: fillBoth(groundVerdicts.unverified, { reference: ground.reference }) },
+        evidence: [ground.id],
+        severity: rule.params.unverifiedSeverity ?? 'warn',
+      };
+    },
+  },
+
+  jurisdiction: {
+    placeholders: ['agency', 'region'],
+    evaluate(_rule, input, facts, ctx) {
+      const region = facts.enterprise.region;
+      // every agency on the filing inspects within its own division, unless a referral sends it
+      for (const a of [...(facts.agency ? [facts.agency] : []), ...facts.jointAgencies]) {
+        if (inJurisdiction(region, a.region) || referralFor(a.id, input, facts, ctx.tz)) continue;
+        return { params: { agency: a.name, region }, evidence: [a.id] };
+      }
+      return null;
+    },
+  },
+
   'emergency-late': {
     placeholders: ['hours', 'late'],
     evaluate(rule, input, _facts, ctx) {
@@ -332,7 +377,8 @@ export const kinds: { [K in RuleKind]: KindEvaluator<K> } = {
       const p = rule.params;
       if (p.onSiteOnly && !input.onSite) return null;
       if (p.excludeHigherCampaigns && isHigherCampaign(input)) return null;
-      const single = p.agencies === 'same' && input.jointAgencyIds.length === 0 ? input.agencyId : null;
+      // a bureau and its squads are one system: what one of them visited, the others do not visit again (同一系统)
+      const single = p.agencies === 'same' && input.jointAgencyIds.length === 0 ? systemOf(input.agencyId, facts) : null;
       const candidates = facts.history.filter(
         (h) =>
           (!p.types || p.types.includes(h.type)) &&
@@ -352,7 +398,8 @@ export const kinds: { [K in RuleKind]: KindEvaluator<K> } = {
       // held to its own cap (the filing agency first); "any": all visits together.
       const subjects = p.agencies === 'same' ? agenciesOf(input, facts) : [{ id: '', name: '' }];
       for (const subject of subjects) {
-        const mine = p.agencies === 'same' && single === null ? candidates.filter((h) => wasOn(h, subject.id)) : candidates;
+        const system = p.agencies === 'same' && single === null ? systemOf(subject.id, facts) : null;
+        const mine = system ? candidates.filter((h) => wasOn(h, system)) : candidates;
         for (let i = 0; i < (rolling ? 1 : periods.length); i++) {
           const period = periods[i];
           const counted = period ? inPeriod(mine, period, p.window === 'calendar-year') : worstRollingWindow(mine, start, p.days ?? 0);

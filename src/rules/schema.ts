@@ -158,6 +158,21 @@ export const ruleKinds = {
     ),
   ),
   draw: rule('draw', noParams),
+  grounds: rule(
+    'grounds',
+    Type.Object(
+      {
+        unverifiedSeverity: Type.Optional(
+          StringEnum(
+            ['warn', 'info'] as const,
+            'the finding for a ground an agency registered itself and no supervisor has confirmed yet (default warn)',
+          ),
+        ),
+      },
+      { additionalProperties: false },
+    ),
+  ),
+  jurisdiction: rule('jurisdiction', noParams),
   'lead-time': rule('lead-time', Type.Object({ hours: Type.Integer({ minimum: 1, maximum: 720 }) }, { additionalProperties: false })),
   'onsite-justified': rule(
     'onsite-justified',

@@ -40,8 +40,11 @@ export function toInput(agencyId: string, body: FilingCreateBody): FilingInput {
   }
   // Exemptions need grounds: a case names what set it off, and only a special inspection can be
   // a higher authority's campaign (else any routine visit could claim to be one).
-  if (body.type === 'case' && !body.trigger) {
-    throw new AppError('validation_failed', 'trigger_required', {}, [{ path: '/trigger', key: 'required_for_case' }]);
+  // an emergency names its trigger too: its ground is registered afterwards, within 48 hours
+  if ((body.type === 'case' || body.type === 'emergency') && !body.trigger) {
+    throw new AppError('validation_failed', 'trigger_required', {}, [
+      { path: '/trigger', key: body.type === 'case' ? 'required_for_case' : 'required_for_emergency' },
+    ]);
   }
   if (body.trigger && body.type !== 'case' && body.type !== 'emergency')
     throw notFor('trigger', ['case', 'emergency'], body.type, '/trigger');
@@ -112,6 +115,7 @@ export function factQueryFor(
     idempotency,
     numbers: opts.numbers ?? 0,
     assignmentIds: uniq(inputs.flatMap((i) => (i.drawAssignmentId ? [i.drawAssignmentId] : []))),
+    references: uniq(inputs.flatMap((i) => [i.trigger?.reference, i.campaign?.reference].filter((r): r is string => !!r))),
   };
 }
 
@@ -143,6 +147,7 @@ export function factsFor(input: FilingInput, rows: FactRows): Facts {
     enterprise,
     history: rows.history.filter((h) => h.enterpriseUscc === input.enterpriseUscc).map(priorFromRow),
     assignment: rows.assignments.find((a) => a.id === input.drawAssignmentId) ?? null,
+    grounds: rows.grounds,
   };
 }
 

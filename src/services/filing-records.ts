@@ -103,6 +103,8 @@ export interface RecordContext {
   /** a number drawn from the filing-number sequence for this filing */
   seq: number;
   claim?: IdempotencyClaim | undefined;
+  /** the registered ground the filing rests on (a case's trigger, a higher campaign) */
+  groundId?: string | null;
 }
 
 export function filingRecords(
@@ -179,6 +181,7 @@ export function filingRecords(
     campaign_level: input.campaign?.level ?? null,
     campaign_reference: input.campaign?.reference ?? null,
     draw_assignment_id: input.drawAssignmentId,
+    ground_id: c.groundId ?? null,
     decision_id: decisionId,
     filed_at: c.at,
     filed_by: c.actor,
@@ -229,6 +232,8 @@ export function canSeeFiling(p: Principal, f: Pick<FilingRow, 'agency_id' | 'joi
       return agencyOnFiling(p.agencyId, f);
     case 'enterprise':
       return f.enterprise_uscc === p.uscc;
+    case 'hotline':
+      return false;
     case 'supervisor':
       return inRegions(f.region, p.regions);
   }

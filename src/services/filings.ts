@@ -26,6 +26,7 @@ import { raiseUnfiledVisit } from './unfiled-visits.js';
 import { insertViolationsOnce } from '../store/violations-repo.js';
 import { GroupCommit, type BatchItem, type Settled } from './filing-batches.js';
 import { decide, factQueryFor, factsFor, toInput } from './filing-decision.js';
+import { groundFor } from '../rules/grounds.js';
 import {
   appendWrite,
   blockedError,
@@ -100,6 +101,7 @@ export function createFilingService(ctx: ServiceContext) {
           body: item.body,
           seq,
           claim,
+          groundId: groundFor(item.input, facts, ctx.tz).ground?.id ?? null,
         });
         appendWrite(write, built.write);
         return { ok: true, value: built.outcome };

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { ServiceContext } from './context.js';
 import { createFilingService } from './filings.js';
+import { createGroundService } from './grounds.js';
 import { createIdempotencyService } from './idempotency.js';
 import { createKeyService } from './keys.js';
 import { createReadinessService } from './readiness.js';
@@ -50,6 +51,7 @@ export function createServices(ctx: ServiceContext) {
     keys,
     webSessions: createWebSessions(ctx, keys),
     registry: createRegistryService(ctx),
+    grounds: createGroundService(ctx),
     filings: createFilingService(ctx),
     verification: createVerificationService(ctx),
     violations: createViolationService(ctx),

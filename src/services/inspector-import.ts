@@ -1,6 +1,7 @@
 import { createAjv } from '../domain/ajv.js';
 import { maskCredential, newId, normalizeCredential } from '../domain/codes.js';
 import { InspectorCreate, type InspectorCreateBody } from '../domain/schemas.js';
+import { inspectorFieldNames as fieldNames } from '../domain/messages.js';
 import { sql } from 'kysely';
 import { said, shown, type ImportReason, type RegisterImport } from './register-import.js';
 
@@ -15,11 +16,6 @@ export interface InspectorRow extends InspectorCreateBody {
 // the API's own schema: a line and a POST /agencies/:id/inspectors are refused alike
 const validInspector = createAjv().compile(InspectorCreate);
 const refused = (reason: ImportReason) => ({ refused: reason });
-const fieldNames = {
-  name: { 'zh-CN': '姓名', en: 'name' },
-  credentialNo: { 'zh-CN': '执法证号', en: 'credential number' },
-  validUntil: { 'zh-CN': '有效期至', en: 'valid until' },
-} as const;
 
 export const inspectorImport: RegisterImport<Column, InspectorRow> = {
   columns: {

@@ -17,7 +17,7 @@ import type {
   InspectorRevokeBody,
 } from '../domain/schemas.js';
 import { addDays, localDate } from '../domain/calendar.js';
-import { lockEnterprise } from '../store/locks.js';
+import { lockAgencyTree, lockEnterprise } from '../store/locks.js';
 import { validateUscc } from '../domain/uscc.js';
 import {
   agencyCodeTaken,
@@ -37,6 +37,8 @@ import {
   type AgencyRecord,
   type InspectorRecord,
   agencyNames,
+  ancestorsOf,
+  setAgencyParent,
 } from '../store/agencies-repo.js';
 import type { Db } from '../store/db.js';
 import { findEnterprise, insertEnterprise, listEnterprises, updateEnterprise, type EnterpriseRecord } from '../store/enterprises-repo.js';
@@ -105,6 +107,19 @@ async function changeItems(trx: Db, agencyId: string, items: AgencyUpdateBody['i
   return { published, revised, withdrawn };
 }
 
+/**
+ * A parent must exist and must not be the agency itself or one of its own descendants (a cycle
+ * would make "the same system" meaningless). Parent changes are serialized, so two at once cannot
+ * make a cycle between them.
+ */
+async function checkParent(trx: Db, id: string, parentId: string): Promise<void> {
+  await lockAgencyTree(trx);
+  if (!(await findAgency(trx, parentId))) throw notFound('agency', parentId, [{ path: '/parentAgencyId', key: 'no_such_agency' }]);
+  if (parentId === id || (await ancestorsOf(trx, parentId)).includes(id)) {
+    throw new AppError('conflict', 'validation_failed', {}, [{ path: '/parentAgencyId', key: 'parent_cycle' }]);
+  }
+}
+
 function refuseDuplicateCodes(items: readonly { code: string }[]): void {
   const seen = new Set<string>();
   items.forEach((item, i) => {
@@ -125,7 +140,15 @@ export function createRegistryService(ctx: ServiceContext) {
       if (await agencyCodeTaken(ctx.db, body.code)) throw conflict('agency', body.code, '/code');
       const id = newId('ag');
       return transact(ctx.db, claim, async (trx) => {
-        await insertAgency(trx, { id, code: body.code, name: body.name, region: body.region, items: body.items });
+        if (body.parentAgencyId) await checkParent(trx, id, body.parentAgencyId);
+        await insertAgency(trx, {
+          id,
+          code: body.code,
+          name: body.name,
+          region: body.region,
+          items: body.items,
+          parentAgencyId: body.parentAgencyId ?? null,
+        });
         await record(trx, {
           chain: chains.agency(id),
           at: now(),
@@ -286,6 +309,19 @@ export function createRegistryService(ctx: ServiceContext) {
             entityType: 'agency',
             entityId: id,
             payload: { active: body.active },
+          });
+        }
+        if (body.parentAgencyId !== undefined && body.parentAgencyId !== a.parentAgencyId) {
+          if (body.parentAgencyId) await checkParent(trx, id, body.parentAgencyId);
+          await setAgencyParent(trx, id, body.parentAgencyId);
+          await record(trx, {
+            chain: chains.agency(id),
+            at,
+            actor: actor.keyId,
+            action: 'agency.parent_changed',
+            entityType: 'agency',
+            entityId: id,
+            payload: { from: a.parentAgencyId, to: body.parentAgencyId },
           });
         }
         if (body.items) {

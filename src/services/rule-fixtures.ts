@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { Decision } from '../domain/decision.js';
 import type { FilingCreateBody } from '../domain/schemas.js';
 import type { Fixture, FixtureFilingT, StepResult } from '../rules/fixtures.js';
@@ -10,6 +11,7 @@ import { loadFactRows, markCompleted, writeFilingBatch } from '../store/filings-
 import { decide, factQueryFor, factsFor, toInput } from './filing-decision.js';
 import { filingRecords } from './filing-records.js';
 import type { Logger } from 'pino';
+import { groundFor } from '../rules/grounds.js';
 
 // Rule fixtures run through the same path as a real filing: the fixture's registry and history
 // are written to the store, each step's facts are read back with the same facts query, decided,
@@ -19,7 +21,13 @@ import type { Logger } from 'pino';
 const HOUR = 3_600_000;
 class RollBack extends Error {}
 
-function bodyOf(f: FixtureFilingT, fixture: Fixture): { agencyId: string; body: FilingCreateBody } {
+/**
+ * A fixture's grounds live in the real register for the run (rolled back after): their references
+ * carry a suffix of the run, so that they meet neither real entries nor another run's.
+ */
+const runRef = (reference: string, run: string) => `${reference}#${run}`;
+
+function bodyOf(f: FixtureFilingT, fixture: Fixture, run: string): { agencyId: string; body: FilingCreateBody } {
   const agency = fixture.agencies.find((a) => a.id === f.agencyId);
   const start = Date.parse(f.plannedStart);
   return {
@@ -43,13 +51,13 @@ function bodyOf(f: FixtureFilingT, fixture: Fixture): { agencyId: string; body: 
       ...(f.purpose ? { purpose: f.purpose } : {}),
       ...(f.requiresLegalRepresentative !== undefined ? { requiresLegalRepresentative: f.requiresLegalRepresentative } : {}),
       ...(f.legalRepresentativeReason !== undefined ? { legalRepresentativeReason: f.legalRepresentativeReason } : {}),
-      ...(f.trigger ? { trigger: f.trigger } : {}),
-      ...(f.campaign ? { campaign: f.campaign } : {}),
+      ...(f.trigger ? { trigger: { ...f.trigger, reference: runRef(f.trigger.reference, run) } } : {}),
+      ...(f.campaign ? { campaign: { ...f.campaign, reference: runRef(f.campaign.reference, run) } } : {}),
     },
   };
 }
 
-async function writeRegistry(trx: Db, fixture: Fixture): Promise<void> {
+async function writeRegistry(trx: Db, fixture: Fixture, run: string): Promise<void> {
   const e = fixture.enterprise;
   const createdAt = new Date();
   await insertEnterprise(trx, {
@@ -68,9 +76,36 @@ async function writeRegistry(trx: Db, fixture: Fixture): Promise<void> {
       name: a.name ?? a.id,
       region: a.region,
       items: a.itemCodes.map((code) => ({ code, name: code, basis: 'fixture' })),
+      parentAgencyId: null,
     });
     if (!a.active) await setAgencyActive(trx, a.id, false);
   }
+  for (const a of fixture.agencies)
+    if (a.parentId) await trx.updateTable('agencies').set({ parent_agency_id: a.parentId }).where('id', '=', a.id).execute();
+  for (const [n, g] of (fixture.grounds ?? []).entries())
+    await trx
+      .insertInto('grounds')
+      .values({
+        id: `fixture-ground-${run}-${n}`,
+        kind: g.kind,
+        reference: runRef(g.reference, run),
+        enterprise_uscc: g.kind === 'campaign' ? null : e.uscc,
+        region: g.kind === 'campaign' ? null : e.region,
+        agency_ids: g.agencyIds ?? [],
+        level: g.kind === 'campaign' ? (g.level ?? 'higher') : null,
+        title: null,
+        valid_from: g.validFrom,
+        valid_to: g.validTo,
+        max_visits: g.maxVisits ?? 1,
+        status: g.status ?? 'verified',
+        status_note: null,
+        status_changed_at: null,
+        status_changed_by: null,
+        registered_by: 'fixture',
+        registered_role: 'admin',
+        registered_at: createdAt,
+      })
+      .execute();
   for (const i of fixture.inspectors)
     await insertInspector(trx, {
       id: i.id,
@@ -88,9 +123,17 @@ async function writeFiling(
   input: FilingInput,
   body: FilingCreateBody,
   decision: Decision,
-  c: { at: Date; tz: string; region: string; seq: number },
+  c: { at: Date; tz: string; region: string; seq: number; groundId?: string | null },
 ) {
-  const built = filingRecords(input, decision, c.region, { at: c.at, tz: c.tz, publicUrl: '', actor: 'fixture', body, seq: c.seq });
+  const built = filingRecords(input, decision, c.region, {
+    at: c.at,
+    tz: c.tz,
+    publicUrl: '',
+    actor: 'fixture',
+    body,
+    seq: c.seq,
+    groundId: c.groundId ?? null,
+  });
   await writeFilingBatch(trx, built.write);
   return built.outcome.kind === 'filed' ? built.outcome.row : null;
 }
@@ -104,14 +147,15 @@ export async function runFixture(
 ): Promise<StepResult[]> {
   const tz = fixture.tz ?? defaultTz;
   const results: StepResult[] = [];
+  const run = randomBytes(4).toString('hex');
   try {
     await db.transaction().execute(async (trx) => {
-      await writeRegistry(trx, fixture);
+      await writeRegistry(trx, fixture, run);
       const region = fixture.enterprise.region;
       for (const h of fixture.history ?? []) {
         // earlier filings are facts of the fixture: written as they stand, not decided again
         const at = new Date(h.plannedStart);
-        const { agencyId, body } = bodyOf(h, fixture);
+        const { agencyId, body } = bodyOf(h, fixture, run);
         const input = toInput(agencyId, body);
         const seq = (await loadFactRows(trx, factQueryFor(sets, [], { now: at, tz }, { lock: false, numbers: 1 }))).numbers[0] as number;
         const row = await writeFiling(
@@ -131,11 +175,14 @@ export async function runFixture(
       }
       for (const [i, step] of fixture.steps.entries()) {
         const now = new Date(step.now);
-        const { agencyId, body } = bodyOf(step.filing, fixture);
+        const { agencyId, body } = bodyOf(step.filing, fixture, run);
         const input = toInput(agencyId, body);
         const rows = await loadFactRows(trx, factQueryFor(sets, [input], { now, tz }, { lock: false, numbers: 1 }));
-        const d = decide(sets, input, factsFor(input, rows), { now, tz }, log);
-        if (d.outcome !== 'block') await writeFiling(trx, input, body, d, { at: now, tz, region, seq: rows.numbers[0] as number });
+        const facts = factsFor(input, rows);
+        const d = decide(sets, input, facts, { now, tz }, log);
+        const groundId = groundFor(input, facts, tz).ground?.id ?? null;
+        if (d.outcome !== 'block')
+          await writeFiling(trx, input, body, d, { at: now, tz, region, seq: rows.numbers[0] as number, groundId });
         const actual = { outcome: d.outcome, findings: d.findings.map((f) => f.ruleId).sort() };
         const expected = { outcome: step.expect.outcome, findings: [...step.expect.findings].sort() };
         results.push({

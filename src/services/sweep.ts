@@ -1,6 +1,7 @@
 import { addDays, DAY_MS, localDate } from '../domain/calendar.js';
 import { newId } from '../domain/codes.js';
-import { DISCLOSURE_DUE_WORKDAYS, RESULT_DUE_WORKDAYS } from '../domain/violation.js';
+import { DISCLOSURE_DUE_WORKDAYS, EMERGENCY_GROUND_HOURS, RESULT_DUE_WORKDAYS } from '../domain/violation.js';
+import { unfoundedEmergencies } from '../store/grounds-repo.js';
 import type { Db } from '../store/db.js';
 import { insertViolationsOnce, type NewViolation } from '../store/violations-repo.js';
 import type { ServiceContext } from './context.js';
@@ -12,6 +13,7 @@ export interface SweepSummary {
   /** filings whose window passed with no arrival confirmed and no result: counted, for the digest */
   windowsPassedWithoutArrival: number;
   drawNotExecuted: number;
+  emergencyUnfounded: number;
 }
 
 /**
@@ -90,6 +92,22 @@ export function createSweep(ctx: Pick<ServiceContext, 'tz' | 'workdays'>, draws:
         dedupeKey: `draw_not_executed:${a.id}`,
       });
     }
+    // an emergency cites its ground afterwards; none registered within 48 hours of its start and
+    // the visit rested on nothing the county can check
+    for (const e of await unfoundedEmergencies(trx, now, EMERGENCY_GROUND_HOURS)) {
+      raise.push({
+        id: newId('vio'),
+        kind: 'emergency_unfounded',
+        agencyId: e.agency_id,
+        enterpriseUscc: e.enterprise_uscc,
+        region: e.region,
+        filingId: e.id,
+        raisedAt: now,
+        occurredAt: e.planned_start,
+        details: { trigger: { kind: e.trigger_kind, reference: e.trigger_reference }, hours: EMERGENCY_GROUND_HOURS },
+        dedupeKey: `emergency_unfounded:${e.id}`,
+      });
+    }
     const inserted = await insertViolationsOnce(trx, raise);
     const passed = await trx
       .selectFrom('filings')
@@ -102,6 +120,7 @@ export function createSweep(ctx: Pick<ServiceContext, 'tz' | 'workdays'>, draws:
       resultOverdue: inserted.filter((v) => v.kind === 'result_overdue').length,
       disclosureOverdue: inserted.filter((v) => v.kind === 'disclosure_overdue').length,
       drawNotExecuted: inserted.filter((v) => v.kind === 'draw_not_executed').length,
+      emergencyUnfounded: inserted.filter((v) => v.kind === 'emergency_unfounded').length,
       windowsPassedWithoutArrival: Number(passed.n),
     };
   };

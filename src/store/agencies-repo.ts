@@ -12,6 +12,7 @@ export interface AgencyRecord {
   active: boolean;
   createdAt: Date;
   items: { code: string; name: string; basis: string }[];
+  parentAgencyId: string | null;
 }
 
 export interface InspectorRecord {
@@ -25,7 +26,10 @@ export interface InspectorRecord {
 }
 
 export async function insertAgency(trx: Db, a: Omit<AgencyRecord, 'active' | 'createdAt'>): Promise<void> {
-  await trx.insertInto('agencies').values({ id: a.id, code: a.code, name: a.name, region: a.region }).execute();
+  await trx
+    .insertInto('agencies')
+    .values({ id: a.id, code: a.code, name: a.name, region: a.region, parent_agency_id: a.parentAgencyId })
+    .execute();
   if (a.items.length) {
     await trx
       .insertInto('agency_item_records')
@@ -37,6 +41,26 @@ export async function insertAgency(trx: Db, a: Omit<AgencyRecord, 'active' | 'cr
 /** Holds the agency's row until the transaction ends; false when there is no such agency. */
 export async function lockAgency(trx: Db, id: string): Promise<boolean> {
   return !!(await trx.selectFrom('agencies').select('id').where('id', '=', id).forUpdate().executeTakeFirst());
+}
+
+export async function setAgencyParent(trx: Db, id: string, parentAgencyId: string | null): Promise<void> {
+  await trx.updateTable('agencies').set({ parent_agency_id: parentAgencyId }).where('id', '=', id).execute();
+}
+
+/** The agency's parent, its parent's parent, and so on up (at most `depth` of them). */
+export async function ancestorsOf(db: Db, id: string, depth = 16): Promise<string[]> {
+  const out: string[] = [];
+  let at: string | null = id;
+  while (at && out.length < depth) {
+    const row: { parent_agency_id: string | null } | undefined = await db
+      .selectFrom('agencies')
+      .select('parent_agency_id')
+      .where('id', '=', at)
+      .executeTakeFirst();
+    at = row?.parent_agency_id ?? null;
+    if (at) out.push(at);
+  }
+  return out;
 }
 
 export async function setAgencyActive(trx: Db, id: string, active: boolean): Promise<void> {
@@ -96,6 +120,7 @@ export async function agencyCodeTaken(db: Db, code: string): Promise<boolean> {
 
 const agencyColumns = sql<AgencyRecord>`json_build_object(
   'id', a.id, 'code', a.code, 'name', a.name, 'region', a.region, 'active', a.active, 'createdAt', a.created_at,
+  'parentAgencyId', a.parent_agency_id,
   'items', coalesce((select json_agg(json_build_object('code', i.code, 'name', i.name, 'basis', i.basis) order by i.code)
                      from agency_items i where i.agency_id = a.id), '[]'::json))`;
 

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Decision } from '../domain/decision.js';
-import type { AgencyFact, AssignmentFact, EnterpriseFact, InspectorFact, PriorFilingRow } from '../rules/facts.js';
+import type { AgencyFact, AssignmentFact, EnterpriseFact, GroundFact, InspectorFact, PriorFilingRow } from '../rules/facts.js';
 import { auditInsertFrom, chainHead, nextSeq, prevHash, type AuditEntry } from './audit-repo.js';
 import type { Db } from './db.js';
 import type { LockKey } from './locks.js';
@@ -25,6 +25,8 @@ export interface FactRows {
   numbers: number[];
   /** the draw assignments named by random filings */
   assignments: AssignmentFact[];
+  /** the registered grounds the filings cite, and referrals naming their agencies */
+  grounds: GroundFact[];
 }
 
 export interface FactQuery {
@@ -39,6 +41,8 @@ export interface FactQuery {
   numbers: number;
   /** draw assignments to read (random filings only: other filings read nothing more) */
   assignmentIds: string[];
+  /** the references of the grounds (triggers, campaigns) the filings cite */
+  references: string[];
 }
 
 /**
@@ -50,9 +54,8 @@ export async function loadFactRows(db: Db, q: FactQuery): Promise<FactRows> {
     select filing_facts(${q.locks.map((l) => l.ns)}::int[], ${q.locks.map((l) => l.key)}::text[], ${q.usccs}::text[],
       ${q.agencyIds}::text[], ${q.inspectorIds}::text[], ${q.periods.map((p) => p.uscc)}::text[],
       ${q.periods.map((p) => p.from.toISOString())}::timestamptz[], ${q.periods.map((p) => p.to.toISOString())}::timestamptz[],
-      ${q.idempotency.map((i) => i.principalId)}::text[], ${q.idempotency.map((i) => i.key)}::text[], ${q.numbers}::int) as facts`.execute(
-    db,
-  );
+      ${q.idempotency.map((i) => i.principalId)}::text[], ${q.idempotency.map((i) => i.key)}::text[], ${q.numbers}::int,
+      ${q.references}::text[]) as facts`.execute(db);
   const facts = (r.rows[0] as { facts: Omit<FactRows, 'assignments'> }).facts;
   // read after filing_facts took the enterprises' locks: an assignment filed by a concurrent
   // filing for the same enterprise is seen as filed

@@ -40,13 +40,13 @@ begin
       new.item_codes, new.inspector_ids, new.joint_agency_ids, new.planned_start, new.planned_end,
       new.on_site, new.reason, new.on_site_justification, new.purpose, new.requires_legal_representative, new.decision_id,
       new.filed_at, new.filed_by, new.legal_representative_reason, new.trigger_kind, new.trigger_reference,
-      new.campaign_level, new.campaign_reference, new.draw_assignment_id)
+      new.campaign_level, new.campaign_reference, new.draw_assignment_id, new.ground_id)
      is distinct from
      (old.id, old.filing_no, old.verify_code, old.agency_id, old.enterprise_uscc, old.region, old.type,
       old.item_codes, old.inspector_ids, old.joint_agency_ids, old.planned_start, old.planned_end,
       old.on_site, old.reason, old.on_site_justification, old.purpose, old.requires_legal_representative, old.decision_id,
       old.filed_at, old.filed_by, old.legal_representative_reason, old.trigger_kind, old.trigger_reference,
-      old.campaign_level, old.campaign_reference, old.draw_assignment_id) then
+      old.campaign_level, old.campaign_reference, old.draw_assignment_id, old.ground_id) then
     raise exception 'the filed content of filing % is never edited in place', old.id;
   end if;
   if (old.arrived_at is not null and new.arrived_at is distinct from old.arrived_at)
@@ -90,16 +90,43 @@ begin
 end`,
   },
   {
+    // The agencies of one enforcement system (同一系统): every agency under the same topmost
+    // parent, that parent included. Parents never form a cycle (the registry refuses one); the
+    // depth bound is a guard, not a limit anyone meets.
+    name: 'agency_system',
+    args: 'p_id text',
+    returns: 'text[]',
+    volatility: 'stable',
+    body: `
+declare
+  root text := p_id;
+  up text;
+begin
+  for i in 1..16 loop
+    select parent_agency_id into up from agencies where id = root;
+    exit when up is null;
+    root := up;
+  end loop;
+  return (with recursive tree(id, depth) as (
+            select root, 0
+            union all
+            select a.id, t.depth + 1 from agencies a join tree t on a.parent_agency_id = t.id where t.depth < 16)
+          select array_agg(distinct id order by id) from tree);
+end`,
+  },
+  {
     // Takes the advisory locks it is given (sorted, so that transactions locking overlapping sets
     // cannot deadlock), then reads, each statement with a fresh snapshot taken after the locks:
     // the registry entries the filings name, the enterprises' filings in the given periods
     // (cancelled ones never count), the stored responses of the given Idempotency-Keys, and
-    // p_numbers new filing numbers. One round trip for everything a decision needs.
+    // p_numbers new filing numbers; the grounds the filings cite (by reference), with how many
+    // filings of each agency each one grounds, and the referrals that send an agency to an
+    // enterprise outside its region. One round trip for everything a decision needs.
     name: 'filing_facts',
     args:
       'p_lock_ns int[], p_lock_keys text[], p_usccs text[], p_agency_ids text[], p_inspector_ids text[], ' +
       'p_period_usccs text[], p_period_from timestamptz[], p_period_to timestamptz[], ' +
-      'p_idem_principals text[], p_idem_keys text[], p_numbers int',
+      'p_idem_principals text[], p_idem_keys text[], p_numbers int, p_refs text[]',
     returns: 'json',
     body: `
 declare
@@ -113,8 +140,16 @@ begin
                       from enterprises e where e.uscc = any(p_usccs)),
     'agencies', (select coalesce(json_agg(json_build_object('id', a.id, 'name', a.name, 'active', a.active, 'region', a.region,
                     'itemCodes', coalesce((select json_agg(i.code) from agency_items i where i.agency_id = a.id),
-                      '[]'::json))), '[]'::json)
+                      '[]'::json), 'systemIds', agency_system(a.id))), '[]'::json)
                    from agencies a where a.id = any(p_agency_ids)),
+    'grounds', (select coalesce(json_agg(json_build_object('id', g.id, 'kind', g.kind, 'reference', g.reference,
+                   'enterpriseUscc', g.enterprise_uscc, 'agencyIds', g.agency_ids, 'level', g.level, 'validFrom', g.valid_from,
+                   'validTo', g.valid_to, 'maxVisits', g.max_visits, 'status', g.status,
+                   'uses', coalesce((select json_object_agg(u.agency_id, u.n) from (select f.agency_id, count(*) as n from filings f
+                             where f.ground_id = g.id and f.status <> 'cancelled' group by f.agency_id) u), '{}'::json))
+                   order by g.id), '[]'::json)
+                  from grounds g where g.reference = any(p_refs)
+                    or (g.kind = 'referral' and g.enterprise_uscc = any(p_usccs) and g.agency_ids && p_agency_ids)),
     'inspectors', (select coalesce(json_agg(json_build_object('id', p.id, 'agencyId', p.agency_id, 'credentialNo', p.credential_no,
                       'validUntil', p.valid_until)), '[]'::json)
                      from inspectors p where p.id = any(p_inspector_ids)),

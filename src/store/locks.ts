@@ -15,6 +15,8 @@ export const LockNamespace = {
   idempotency: 3,
   /** one job and period: a run on any process holds it, so a job runs once per period */
   job: 4,
+  /** the agencies' tree of parents: one change at a time, so that two changes cannot make a cycle together */
+  agencyTree: 5,
 } as const;
 export type LockNamespaceId = (typeof LockNamespace)[keyof typeof LockNamespace];
 
@@ -38,3 +40,4 @@ export const lockEnterprise = (trx: Db, uscc: string) => xactLock(trx, { ns: Loc
 export const lockChain = (trx: Db, chain: string) => xactLock(trx, { ns: LockNamespace.auditChain, key: chain });
 export const lockIdempotencyKey = (trx: Db, principalId: string, key: string) => xactLock(trx, idempotencyLockKey(principalId, key));
 export const lockJob = (trx: Db, job: string, period: string) => xactLock(trx, { ns: LockNamespace.job, key: `${job}\n${period}` });
+export const lockAgencyTree = (trx: Db) => xactLock(trx, { ns: LockNamespace.agencyTree, key: 'parents' });

@@ -13,6 +13,29 @@ export interface AgenciesTable {
   region: string;
   active: Generated<boolean>;
   created_at: CreatedAt;
+  /** the bureau a squad belongs to: one enforcement system for caps */
+  parent_agency_id: string | null;
+}
+/** The grounds register: tickets, referrals, leads and campaigns a visit outside the plan rests on. */
+export interface GroundsTable {
+  id: string;
+  kind: 'complaint' | 'referral' | 'monitoring' | 'accident' | 'assignment' | 'campaign';
+  reference: string;
+  enterprise_uscc: string | null;
+  region: string | null;
+  agency_ids: Generated<string[]>;
+  level: 'higher' | 'local' | null;
+  title: string | null;
+  valid_from: string;
+  valid_to: string;
+  max_visits: Generated<number>;
+  status: 'verified' | 'unverified' | 'rejected';
+  status_note: string | null;
+  status_changed_at: Date | null;
+  status_changed_by: string | null;
+  registered_by: string;
+  registered_role: string;
+  registered_at: Date;
 }
 /** Every item an agency ever published; `agency_items` is the view of those in force. */
 export interface AgencyItemRecordsTable {
@@ -82,6 +105,7 @@ export interface FilingsTable {
   cancelled_at: Date | null;
   cancel_reason: string | null;
   draw_assignment_id: string | null;
+  ground_id: string | null;
 }
 export interface FilingAttemptsTable {
   id: string;
@@ -96,7 +120,7 @@ export interface FilingAttemptsTable {
 export interface ApiKeysTable {
   id: string;
   key_hash: string;
-  role: 'admin' | 'supervisor' | 'agency' | 'enterprise';
+  role: 'admin' | 'supervisor' | 'agency' | 'enterprise' | 'hotline';
   name: string;
   agency_id: string | null;
   uscc: string | null;
@@ -269,6 +293,7 @@ export interface DB {
   agency_item_records: AgencyItemRecordsTable;
   inspectors: InspectorsTable;
   enterprises: EnterprisesTable;
+  grounds: GroundsTable;
   decisions: DecisionsTable;
   filings: FilingsTable;
   filing_attempts: FilingAttemptsTable;

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { verifyAuditTrail } from '../../src/services/audit.js';
 import { harness } from '../support/harness.js';
-import { auth, filingBody, later, world } from '../support/fixtures.js';
+import { auth, emergencyTrigger, filingBody, later, world } from '../support/fixtures.js';
 
 describe('frequency caps through the API', () => {
   it('20 simultaneous filings that would each be the one allowed filing: one 201, nineteen 422', async () => {
@@ -48,6 +48,7 @@ describe('findings that raise violations, through the API', () => {
         filingBody(w, {
           type: 'emergency',
           reason: '突发危化品泄漏处置',
+          trigger: emergencyTrigger(),
           plannedStart: start.toISOString(),
           plannedEnd: new Date(start.getTime() + 4 * 3_600_000).toISOString(),
         }),

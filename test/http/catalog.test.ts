@@ -6,7 +6,20 @@ import { createApp } from '../../src/http/app.js';
 import { createServices } from '../../src/services/index.js';
 import { RuleSetRegistry } from '../../src/services/rulesets.js';
 import { harness } from '../support/harness.js';
-import { addInspector, auth, createAgency, file, filingBody, fromNow, later, shanghaiAt, world, type World } from '../support/fixtures.js';
+import {
+  addInspector,
+  auth,
+  caseOn,
+  createAgency,
+  emergencyTrigger,
+  file,
+  filingBody,
+  fromNow,
+  later,
+  shanghaiAt,
+  world,
+  type World,
+} from '../support/fixtures.js';
 import { tempDir } from '../support/temp.js';
 
 const HOUR = 3_600_000;
@@ -24,7 +37,7 @@ async function otherAgencyVisits(w: World, at: Date) {
     .send(
       filingBody(
         { ...w, agencyId: other.id, agencyKey: other.key, inspectorIds },
-        { ...CASE, plannedStart: at.toISOString(), plannedEnd: new Date(at.getTime() + 4 * HOUR).toISOString() },
+        { ...(await caseOn(w)), plannedStart: at.toISOString(), plannedEnd: new Date(at.getTime() + 4 * HOUR).toISOString() },
       ),
     );
   expect(res.status, JSON.stringify(res.body)).to.equal(201);
@@ -42,7 +55,6 @@ async function decisionFor(w: World, over: Record<string, unknown> = {}) {
 }
 
 const start = () => later(48 * HOUR);
-const CASE = { type: 'case', reason: '投诉举报核查', trigger: { kind: 'complaint', reference: '12345-2026-000001' } };
 
 // Each rule of the shipped catalog, made to fire through the API on the real database.
 const scenarios: {
@@ -51,6 +63,8 @@ const scenarios: {
   setup?: (w: World) => Promise<Record<string, unknown> | void>;
   enterprise?: Record<string, unknown>;
   region?: string;
+  /** the filing agency's own division, when it is not the enterprise's */
+  agencyRegion?: string;
 }[] = [
   {
     id: 'agency.registered',
@@ -70,10 +84,24 @@ const scenarios: {
   {
     id: 'filing.emergency-window',
     severity: 'block',
-    setup: async () => ({ type: 'emergency', reason: '突发事故处置', plannedStart: fromNow(10 * 60_000), plannedEnd: fromNow(15 * DAY) }),
+    setup: async () => ({
+      type: 'emergency',
+      reason: '突发事故处置',
+      trigger: emergencyTrigger(),
+      plannedStart: fromNow(10 * 60_000),
+      plannedEnd: fromNow(15 * DAY),
+    }),
   },
   { id: 'items.published', severity: 'block', setup: async () => ({ itemCodes: ['NOT-ON-THE-LIST'] }) },
-  { id: 'filing.reason-required', severity: 'block', setup: async () => ({ ...CASE, reason: undefined }) },
+  { id: 'filing.reason-required', severity: 'block', setup: async (w) => ({ ...(await caseOn(w)), reason: undefined }) },
+  // a case on a ticket nobody registered
+  {
+    id: 'grounds.registered',
+    severity: 'block',
+    setup: async () => ({ type: 'case', reason: '投诉举报核查', trigger: { kind: 'complaint', reference: '12345-NOBODY-REGISTERED' } }),
+  },
+  // an agency of another county, with no referral sending it here
+  { id: 'agency.jurisdiction', severity: 'block', region: '110101', setup: async () => ({}), agencyRegion: '211223' },
   { id: 'filing.window', severity: 'block', setup: async () => ({ plannedEnd: new Date(start().getTime() + 16 * DAY).toISOString() }) },
   {
     id: 'frequency.annual-same-agency',
@@ -115,7 +143,8 @@ const scenarios: {
     setup: async (w) => {
       const h = await harness();
       for (const d of [3, 4, 5]) {
-        const f = (await file(w, { ...CASE, plannedStart: fromNow(d * DAY), plannedEnd: fromNow(d * DAY + HOUR) })).body.filing;
+        const f = (await file(w, { ...(await caseOn(w)), plannedStart: fromNow(d * DAY), plannedEnd: fromNow(d * DAY + HOUR) })).body
+          .filing;
         await h
           .api()
           .post(`/api/v1/filings/${f.id}/result`)
@@ -135,6 +164,7 @@ const scenarios: {
     setup: async () => ({
       type: 'emergency',
       reason: '突发危化品泄漏处置',
+      trigger: emergencyTrigger(),
       plannedStart: fromNow(-30 * HOUR),
       plannedEnd: fromNow(-26 * HOUR),
     }),
@@ -142,7 +172,13 @@ const scenarios: {
   {
     id: 'filing.emergency-now',
     severity: 'block',
-    setup: async () => ({ type: 'emergency', reason: '危化品泄漏风险', plannedStart: fromNow(3 * HOUR), plannedEnd: fromNow(6 * HOUR) }),
+    setup: async () => ({
+      type: 'emergency',
+      reason: '危化品泄漏风险',
+      trigger: emergencyTrigger(),
+      plannedStart: fromNow(3 * HOUR),
+      plannedEnd: fromNow(6 * HOUR),
+    }),
   },
   // a random inspection nobody drew
   { id: 'random.drawn', severity: 'block', setup: async () => ({ type: 'random', drawAssignmentId: 'asg_nobody_drew_this' }) },
@@ -154,7 +190,11 @@ const scenarios: {
 describe('every catalog rule fires through the API', () => {
   for (const s of scenarios) {
     it(`${s.id} (${s.severity})`, async () => {
-      const w = await world(s.region ?? '110101', s.enterprise ?? { riskClass: 'D' });
+      let w = await world(s.region ?? '110101', s.enterprise ?? { riskClass: 'D' });
+      if (s.agencyRegion) {
+        const a = await createAgency(s.agencyRegion);
+        w = { ...w, agencyId: a.id, agencyKey: a.key, inspectorIds: [await addInspector(a.id), await addInspector(a.id)] };
+      }
       const over = (await s.setup?.(w)) ?? {};
       const d = await decisionFor(w, over);
       const f = d.findings.find((x) => x.ruleId === s.id);

@@ -1,9 +1,22 @@
 import { expect } from 'chai';
 import { apiRoutes } from '../../src/http/app.js';
 import { ADMIN_KEY, harness } from '../support/harness.js';
-import { addInspector, auth, createEnterprise, createKey, file, filingBody, fromNow, world, type World } from '../support/fixtures.js';
+import {
+  addInspector,
+  auth,
+  createEnterprise,
+  createKey,
+  file,
+  filingBody,
+  fromNow,
+  registerGround,
+  unique,
+  world,
+  type World,
+} from '../support/fixtures.js';
 
-type Who = 'anonymous' | 'admin' | 'supervisorIn' | 'supervisorOut' | 'agencyOwn' | 'agencyOther' | 'enterpriseOwn' | 'enterpriseOther';
+type Who =
+  'anonymous' | 'admin' | 'supervisorIn' | 'supervisorOut' | 'agencyOwn' | 'agencyOther' | 'enterpriseOwn' | 'enterpriseOther' | 'hotline';
 const EVERYONE: Who[] = [
   'anonymous',
   'admin',
@@ -13,6 +26,7 @@ const EVERYONE: Who[] = [
   'agencyOther',
   'enterpriseOwn',
   'enterpriseOther',
+  'hotline',
 ];
 
 interface Case {
@@ -38,6 +52,8 @@ describe('security: every role against every endpoint', () => {
   let drawId: string;
   let spareKeyId: string;
   let spareInspectorId: string;
+  let groundId: string;
+  let selfGroundId: string;
 
   before(async () => {
     own = await world('110101');
@@ -54,6 +70,7 @@ describe('security: every role against every endpoint', () => {
       agencyOther: other.agencyKey,
       enterpriseOwn: own.enterpriseKey,
       enterpriseOther: other.enterpriseKey,
+      hotline: await createKey({ role: 'hotline' }),
     };
     const h = await harness();
     spareInspectorId = await addInspector(own.agencyId);
@@ -69,6 +86,15 @@ describe('security: every role against every endpoint', () => {
       .send({ agencyId: own.agencyId, name: '安全测试抽查', filter: { region: '110101' }, size: 1 });
     expect(plan.status, JSON.stringify(plan.body)).to.equal(201);
     drawId = plan.body.nextDraw.id;
+    // a ticket the admin registered for the own enterprise (assigned to nobody), and a lead the own agency registered itself
+    groundId = (await registerGround(own.uscc)).id;
+    const self = await h
+      .api()
+      .post('/api/v1/grounds')
+      .set(auth(own.agencyKey))
+      .send({ kind: 'monitoring', reference: unique('抽检-'), enterpriseUscc: own.uscc });
+    expect(self.status, JSON.stringify(self.body)).to.equal(201);
+    selfGroundId = self.body.id;
     // a day whose digest has been made, for the digest route
     expect((await h.api().post('/api/v1/jobs/digest/run').set(auth(ADMIN_KEY)).send({ date: '2026-01-05' })).status).to.equal(200);
   });
@@ -119,7 +145,23 @@ describe('security: every role against every endpoint', () => {
     { method: 'delete', path: `/api/v1/keys/${spareKeyId}`, allowed: ['admin'] },
     { method: 'post', path: '/api/v1/filings', allowed: ['agencyOwn', 'agencyOther'], body: () => filingBody(own) },
     { method: 'post', path: '/api/v1/filings/check', allowed: ['agencyOwn', 'agencyOther'], body: () => filingBody(own) },
-    { method: 'get', path: '/api/v1/filings', allowed: EVERYONE.filter((w) => w !== 'anonymous') },
+    { method: 'get', path: '/api/v1/filings', allowed: EVERYONE.filter((w) => w !== 'anonymous' && w !== 'hotline') },
+    {
+      method: 'post',
+      path: '/api/v1/grounds',
+      // the hotline platform pushes complaints; the own agency a lead about an enterprise in its jurisdiction
+      allowed: ['admin', 'supervisorIn', 'agencyOwn', 'hotline'],
+      body: () => ({ kind: 'complaint', reference: unique('12345-'), enterpriseUscc: own.uscc }),
+    },
+    { method: 'get', path: '/api/v1/grounds', allowed: ['admin', 'supervisorIn', 'supervisorOut', 'agencyOwn', 'agencyOther'] },
+    { method: 'get', path: `/api/v1/grounds/${groundId}`, allowed: ['admin', 'supervisorIn', 'agencyOwn'] },
+    {
+      method: 'patch',
+      path: `/api/v1/grounds/${selfGroundId}`,
+      // the first allowed call confirms it, the next gets 409: the door opened either way
+      allowed: ['admin', 'supervisorIn'],
+      body: () => ({ status: 'verified', note: '已核实抽检报告' }),
+    },
     { method: 'get', path: `/api/v1/filings/${filingId}`, allowed: ['admin', 'supervisorIn', 'agencyOwn', 'enterpriseOwn'] },
     {
       method: 'post',
@@ -187,6 +229,8 @@ describe('security: every role against every endpoint', () => {
       [spareKeyId, ':id'],
       [other.agencyId, ':id'],
       [spareInspectorId, ':inspectorId'],
+      [groundId, ':id'],
+      [selfGroundId, ':id'],
       ['/jobs/sweep/', '/jobs/:name/'],
       ['2026-01-05', ':date'],
     ];

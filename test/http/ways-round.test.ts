@@ -7,11 +7,13 @@ import {
   auth,
   createAgency,
   createKey,
+  emergencyTrigger,
   file,
   filingBody,
   fromNow,
   later,
   randomUscc,
+  registerGround,
   world,
   type World,
 } from '../support/fixtures.js';
@@ -21,6 +23,23 @@ import {
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 const CASE = { type: 'case', reason: '群众投诉举报核查', trigger: { kind: 'complaint', reference: '12345-2026-000311' } };
+const registeredFor = new Set<string>();
+/** CASE, its ticket registered for this enterprise (once, grounding up to ten visits). */
+async function grounded(w: { uscc: string }) {
+  if (!registeredFor.has(w.uscc)) {
+    await registerGround(w.uscc, { reference: CASE.trigger.reference, maxVisits: 10 });
+    registeredFor.add(w.uscc);
+  }
+  return CASE;
+}
+/** A higher campaign with this document number, registered once. */
+async function campaignDoc(reference: string) {
+  if (!registeredFor.has(reference)) {
+    await registerGround(null, { kind: 'campaign', reference });
+    registeredFor.add(reference);
+  }
+  return { type: 'special', campaign: { level: 'higher', reference } };
+}
 const window = (start: Date, hours = 4) => ({
   plannedStart: start.toISOString(),
   plannedEnd: new Date(start.getTime() + hours * HOUR).toISOString(),
@@ -171,7 +190,7 @@ describe('ways round the rules, refused through the API', () => {
     it("joint-suggested compares windows: a visit inside another agency's running 15-day window is found", async () => {
       const w = await world();
       const b = await partner(w);
-      const theirs = await file(b, { ...CASE, itemCodes: ['PARTNER-1'], ...window(nextYear('03-02'), 15 * 24) });
+      const theirs = await file(b, { ...(await grounded(b)), itemCodes: ['PARTNER-1'], ...window(nextYear('03-02'), 15 * 24) });
       expect(theirs.status, JSON.stringify(theirs.body)).to.equal(201);
       // 12 days after their start: far from it, inside their window
       const mine = await file(w, window(nextYear('03-14')));
@@ -210,7 +229,7 @@ describe('ways round the rules, refused through the API', () => {
     it('a case shows its trigger in the decision, the filing and public verification', async () => {
       const h = await harness();
       const w = await world();
-      const res = await file(w, { ...CASE, ...window(nextYear('02-02')) });
+      const res = await file(w, { ...(await grounded(w)), ...window(nextYear('02-02')) });
       expect(res.status, JSON.stringify(res.body)).to.equal(201);
       expect(res.body.decision.grounds).to.deep.equal({ trigger: CASE.trigger });
       expect(res.body.filing.trigger).to.deep.equal(CASE.trigger);
@@ -220,24 +239,29 @@ describe('ways round the rules, refused through the API', () => {
 
     it('an emergency planned for later is blocked and told to file as case or routine', async () => {
       const w = await world();
-      const res = await file(w, { type: 'emergency', reason: '危化品泄漏风险', ...window(later(3 * HOUR)) });
+      const res = await file(w, { type: 'emergency', reason: '危化品泄漏风险', trigger: emergencyTrigger(), ...window(later(3 * HOUR)) });
       expect(res.status).to.equal(422);
       expect(ruleIds(res.body)).to.deep.equal(['filing.emergency-now']);
-      expect((await file(w, { type: 'emergency', reason: '危化品泄漏风险', ...window(later(10 * 60_000)) })).status).to.equal(201);
+      const now = await file(w, {
+        type: 'emergency',
+        reason: '危化品泄漏风险',
+        trigger: emergencyTrigger(),
+        ...window(later(10 * 60_000)),
+      });
+      expect(now.status).to.equal(201);
     });
 
     it('no-disturb list: routine refused; case, emergency and a higher campaign pass with a warning to list', async () => {
       const h = await harness();
       const w = await world('110101', { riskClass: 'A', noDisturb: true });
       expect((await file(w)).status).to.equal(422);
-      const viaCase = await file(w, { ...CASE, ...window(nextYear('02-02')) });
+      const viaCase = await file(w, { ...(await grounded(w)), ...window(nextYear('02-02')) });
       expect(viaCase.status).to.equal(201);
       expect(viaCase.body.decision.findings.map((f: { ruleId: string; severity: string }) => [f.ruleId, f.severity])).to.deep.equal([
         ['enterprise.no-disturb', 'warn'],
       ]);
       const viaCampaign = await file(w, {
-        type: 'special',
-        campaign: { level: 'higher', reference: '辽市监发〔2026〕12号' },
+        ...(await campaignDoc('辽市监发〔2026〕12号')),
         ...window(nextYear('06-01')),
       });
       expect(viaCampaign.status, JSON.stringify(viaCampaign.body)).to.equal(201);
@@ -255,8 +279,7 @@ describe('ways round the rules, refused through the API', () => {
       const w = await world('110101', { riskClass: 'B' });
       expect((await file(w, window(nextYear('03-02')))).status).to.equal(201);
       const campaign = await file(w, {
-        type: 'special',
-        campaign: { level: 'higher', reference: '国市监发〔2026〕3号' },
+        ...(await campaignDoc('国市监发〔2026〕3号')),
         ...window(nextYear('05-04')),
       });
       expect(campaign.status, JSON.stringify(campaign.body)).to.equal(201);
@@ -269,7 +292,7 @@ describe('ways round the rules, refused through the API', () => {
 
     it('conduct.N4 reads legalRepresentativeReason: the case reason no longer satisfies it (Xifeng County)', async () => {
       const w = await world('211223');
-      const res = await file(w, { ...CASE, requiresLegalRepresentative: true });
+      const res = await file(w, { ...(await grounded(w)), requiresLegalRepresentative: true });
       expect(res.status).to.equal(422);
       expect(ruleIds(res.body)).to.deep.equal(['conduct.N4']);
       expect(res.body.decision.findings[0].template).to.equal(true);
@@ -367,7 +390,7 @@ describe('ways round the rules, refused through the API', () => {
       const v = await h.runtime.store.db.selectFrom('violations').selectAll().where('filing_id', '=', later.id).execute();
       expect(v.map((x) => x.kind)).to.deep.equal(['outside_window']);
       for (const conductedAt of ['1970-01-01T00:00:00Z', fromNow(-DAY)]) {
-        const f = (await file(w, { ...CASE, ...window(nextYear('02-02')) })).body.filing;
+        const f = (await file(w, { ...(await grounded(w)), ...window(nextYear('02-02')) })).body.filing;
         const res = await h
           .api()
           .post(`/api/v1/filings/${f.id}/result`)
@@ -480,6 +503,7 @@ describe('ways round the rules, refused through the API', () => {
       const res = await file(w, {
         type: 'emergency',
         reason: '突发事故',
+        trigger: emergencyTrigger(),
         plannedStart: fromNow(59 * 60_000),
         plannedEnd: fromNow(15 * DAY),
       });

@@ -2,18 +2,23 @@ import { expect } from 'chai';
 import { evaluate } from '../../src/rules/evaluate.js';
 import type { Facts, FilingInput, PriorFiling } from '../../src/rules/facts.js';
 import { loadRuleSets, type LoadedRuleSet } from '../../src/rules/load.js';
-import { DAY, filingInput, HOUR, priorFiling, ruleFacts } from '../support/rule-inputs.js';
+import { DAY, filingInput, groundFact, HOUR, priorFiling, ruleFacts } from '../support/rule-inputs.js';
 
 const NOW = new Date('2026-03-10T02:00:00Z');
 const ctx = { now: NOW, tz: 'Asia/Shanghai' };
 const input = (over: Partial<FilingInput> = {}) => filingInput(new Date(NOW.getTime() + 48 * HOUR), over);
 const prior = (at: Date, over: Partial<PriorFiling> = {}) => priorFiling(at, { type: 'case', ...over });
-const facts = (over: Partial<Facts> = {}) =>
-  ruleFacts({ enterprise: { uscc: 'E', region: '110101', riskClass: 'D', noDisturb: false }, ...over });
-// Xifeng County: the seven not-allowed (a template) apply there
-const inXifeng = (over: Partial<Facts> = {}) =>
-  facts({ enterprise: { uscc: 'E', region: '211223', riskClass: 'D', noDisturb: false }, ...over });
 const complaint = { kind: 'complaint' as const, reference: '12345-2026-000311' };
+const campaignDoc = '辽市监发〔2026〕12号';
+// the register holds the complaint and the campaign these tests cite
+const registered = [groundFact(complaint), groundFact({ kind: 'campaign', reference: campaignDoc })];
+const facts = (over: Partial<Facts> = {}) =>
+  ruleFacts({ enterprise: { uscc: 'E', region: '110101', riskClass: 'D', noDisturb: false }, grounds: registered, ...over });
+// Xifeng County: the seven not-allowed (a template) apply there (to the county's own agency)
+const inXifeng = (over: Partial<Facts> = {}) => {
+  const f = facts({ enterprise: { uscc: 'E', region: '211223', riskClass: 'D', noDisturb: false }, ...over });
+  return { ...f, agency: f.agency && { ...f.agency, region: '211223' } };
+};
 
 describe('the rest of the catalog', () => {
   let sets: LoadedRuleSet[];
@@ -96,7 +101,7 @@ describe('the rest of the catalog', () => {
     expect(viaCase.findings.map((f) => [f.ruleId, f.severity])).to.deep.equal([['enterprise.no-disturb', 'warn']]);
     expect(viaCase.findings[0]?.message['zh-CN']).to.include('12345-2026-000311').and.include('投诉举报');
     expect(viaCase.grounds).to.deep.equal({ trigger: complaint });
-    const campaign = run(input({ type: 'special', campaign: { level: 'higher', reference: '辽市监发〔2026〕12号' } }), quiet);
+    const campaign = run(input({ type: 'special', campaign: { level: 'higher', reference: campaignDoc } }), quiet);
     expect(campaign.findings.map((f) => [f.ruleId, f.severity])).to.deep.equal([['enterprise.no-disturb', 'warn']]);
     expect(campaign.findings[0]?.message.en).to.include('higher authority').and.include('辽市监发〔2026〕12号');
   });

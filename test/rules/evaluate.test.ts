@@ -90,13 +90,13 @@ describe('evaluator with the shipped structural rules', () => {
     expect(evaluate(sets, input({ inspectorIds: ['i1', 'j1'] }), f, ctx).outcome).to.equal('block');
     const withPartner = {
       ...f,
-      jointAgencies: [{ id: 'ag_2', name: '西丰县应急管理局', active: true, region: '110101', itemCodes: ['FIRE-9'] }],
+      jointAgencies: [{ id: 'ag_2', name: '西丰县应急管理局', active: true, region: '110101', itemCodes: ['FIRE-9'], systemIds: [] }],
     };
     expect(evaluate(sets, input({ inspectorIds: ['i1', 'j1'], jointAgencyIds: ['ag_2'] }), withPartner, ctx).outcome).to.equal('allow');
   });
 
   it('a joint filing: every joint agency must be active, and items of any agency on the filing may be checked', () => {
-    const partner = { id: 'ag_2', name: '西丰县应急管理局', active: true, region: '110101', itemCodes: ['FIRE-9'] };
+    const partner = { id: 'ag_2', name: '西丰县应急管理局', active: true, region: '110101', itemCodes: ['FIRE-9'], systemIds: [] };
     const staff = facts().inspectors.concat([{ id: 'j1', agencyId: 'ag_2', credentialNo: 'J1', validUntil: '2099-01-01' }]);
     const joint = input({ jointAgencyIds: ['ag_2'], itemCodes: ['SAFE-01', 'FIRE-9'], inspectorIds: ['i1', 'j1'] });
     expect(ids(evaluate(sets, joint, facts({ jointAgencies: [partner], inspectors: staff }), ctx))).to.deep.equal([]);

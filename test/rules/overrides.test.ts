@@ -102,7 +102,7 @@ describe('a more local rule set overrides national rules by id', () => {
       drawAssignmentId: null,
     };
     const facts = {
-      agency: { id: 'ag', name: 'ag', active: true, region: '211223', itemCodes: ['X'] },
+      agency: { id: 'ag', name: 'ag', active: true, region: '211223', itemCodes: ['X'], systemIds: [] },
       jointAgencies: [],
       inspectors: [
         { id: 'i1', agencyId: 'ag', credentialNo: 'A', validUntil: '2099-01-01' },
@@ -111,11 +111,17 @@ describe('a more local rule set overrides national rules by id', () => {
       enterprise: { uscc: 'E', region: '211223', riskClass: null, noDisturb: false },
       history: [],
       assignment: null,
+      grounds: [],
     };
     const d = evaluate(sets, input, facts, { now, tz: h.config.tzRegion });
     expect(d.findings.map((f) => [f.ruleId, f.severity])).to.deep.equal([['filing.lead-time', 'block']]);
     expect(
-      evaluate(sets, input, { ...facts, enterprise: { ...facts.enterprise, region: '110101' } }, { now, tz: h.config.tzRegion })
+      evaluate(
+        sets,
+        input,
+        { ...facts, agency: { ...facts.agency, region: '110101' }, enterprise: { ...facts.enterprise, region: '110101' } },
+        { now, tz: h.config.tzRegion },
+      )
         .findings.map((f) => f.ruleId)
         .sort(),
     ).to.deep.equal(['filing.lead-time', 'filing.onsite-justified']);

@@ -2,7 +2,18 @@ import { expect } from 'chai';
 import { sql } from 'kysely';
 import { cli } from '../support/cli.js';
 import { harness } from '../support/harness.js';
-import { addInspector, admin, auth, createAgency, createEnterprise, createKey, file, filingBody, type World } from '../support/fixtures.js';
+import {
+  addInspector,
+  admin,
+  auth,
+  createAgency,
+  createEnterprise,
+  createKey,
+  file,
+  filingBody,
+  registerGround,
+  type World,
+} from '../support/fixtures.js';
 
 // Random inspections (双随机) through the API: a plan, a committed draw, the draw made by the
 // draw job, public and re-checkable; the `random` label only for a drawn assignment.
@@ -37,6 +48,7 @@ describe('random draws (双随机)', () => {
       region: REGION,
     });
     const complaint = { type: 'case', reason: '投诉核查', trigger: { kind: 'complaint', reference: '12345-2026-0310' } };
+    for (const u of usccs) await registerGround(u, { reference: complaint.trigger.reference, maxVisits: 5 });
     for (const u of usccs)
       expect(
         (await file(w(u), { ...complaint, plannedStart: '2026-03-10T09:00:00+08:00', plannedEnd: '2026-03-10T12:00:00+08:00' })).status,
@@ -332,6 +344,7 @@ describe('random draws (双随机)', () => {
     h.clock.set('2026-03-01T10:00:00+08:00');
     const complaint = { type: 'case', reason: '投诉核查', trigger: { kind: 'complaint', reference: '12345-2026-0311' } };
     const wq = (uscc: string): World => ({ agencyId: ag.id, agencyKey: ag.key, inspectorIds: ids, uscc, enterpriseKey: '', region });
+    for (const u of quiet) await registerGround(u, { reference: complaint.trigger.reference });
     for (const u of quiet)
       expect(
         (await file(wq(u), { ...complaint, plannedStart: '2026-03-11T09:00:00+08:00', plannedEnd: '2026-03-11T12:00:00+08:00' })).status,

@@ -6,7 +6,7 @@ import type { FilingCreateBody } from '../../src/domain/schemas.js';
 import { createServices } from '../../src/services/index.js';
 import { RuleSetRegistry } from '../../src/services/rulesets.js';
 import { countQueries, harness } from '../support/harness.js';
-import { filingBody, world } from '../support/fixtures.js';
+import { filingBody, registerGround, world } from '../support/fixtures.js';
 import { tempDir } from '../support/temp.js';
 
 describe('facts are gathered in a fixed number of queries', () => {
@@ -28,6 +28,7 @@ describe('facts are gathered in a fixed number of queries', () => {
     const many = createServices({ ...h.runtime.services.ctx, rules });
 
     const w = await world();
+    await registerGround(w.uscc, { reference: '12345-2026-000001' });
     const principal: Principal = { keyId: 'test', role: 'agency', name: 't', agencyId: w.agencyId, uscc: null, regions: [] };
     const few = await countQueries(() => h.runtime.services.filings.file(principal, filingBody(w) as FilingCreateBody));
     const lots = await countQueries(() =>

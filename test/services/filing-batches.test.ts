@@ -4,7 +4,7 @@ import type { Principal } from '../../src/domain/principal.js';
 import type { FilingCreateBody } from '../../src/domain/schemas.js';
 import { verifyAuditTrail } from '../../src/services/audit.js';
 import { harness } from '../support/harness.js';
-import { createEnterprise, filingBody, world } from '../support/fixtures.js';
+import { createEnterprise, filingBody, registerGround, world } from '../support/fixtures.js';
 
 describe('filings that share a transaction (group commit)', () => {
   it('a database failure of one filing is reported to it alone; the others of its batch are filed', async () => {
@@ -39,6 +39,7 @@ describe('filings that share a transaction (group commit)', () => {
     const w = await world();
     const principal: Principal = { keyId: 'test', role: 'agency', name: 't', agencyId: w.agencyId, uscc: null, regions: [] };
     // case inspections are outside the annual cap (the alerts only warn), so all six are filed
+    await registerGround(w.uscc, { reference: '12345-2026-000001', maxVisits: 6 });
     const body = filingBody(w, {
       type: 'case',
       reason: '投诉举报核查',
@@ -51,7 +52,8 @@ describe('filings that share a transaction (group commit)', () => {
       .where('chain', '=', `enterprise:${w.uscc}`)
       .orderBy('seq')
       .execute();
-    expect(seqs.map((s) => s.seq)).to.deep.equal([1, 2, 3, 4, 5, 6, 7]);
+    // the ground's registration, then the six filings, one after another on the enterprise's chain
+    expect(seqs.map((s) => s.seq)).to.deep.equal([1, 2, 3, 4, 5, 6, 7, 8]);
     expect(new Set(results.map((r) => r.filing.filingNo)).size).to.equal(6);
   });
 });

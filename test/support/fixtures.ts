@@ -131,3 +131,46 @@ export async function waitFor<T>(probe: () => Promise<T | null | undefined | fal
 export const later = (ms: number): Date => new Date(clock.now().getTime() + ms);
 /** The same, as the API takes it. */
 export const fromNow = (ms: number): string => later(ms).toISOString();
+
+/**
+ * A ground in the county's register, registered by the admin for an enterprise (or, for a
+ * campaign, for nobody): what a case or a higher campaign cites. Valid a year back and two years
+ * ahead of the test clock unless the test says otherwise.
+ */
+export async function registerGround(
+  uscc: string | null,
+  over: Record<string, unknown> = {},
+): Promise<{ id: string; kind: string; reference: string }> {
+  const h = await harness();
+  const day = (ms: number) => new Date(clock.now().getTime() + 8 * 3_600_000 + ms).toISOString().slice(0, 10);
+  const kind = (over.kind as string | undefined) ?? 'complaint';
+  const res = await h
+    .api()
+    .post('/api/v1/grounds')
+    .set(admin)
+    .send({
+      kind,
+      reference: unique(kind === 'campaign' ? '辽市监发〔2026〕' : '12345-'),
+      ...(kind === 'campaign' ? { level: 'higher' } : { enterpriseUscc: uscc }),
+      validFrom: day(-365 * 86_400_000),
+      validTo: day(730 * 86_400_000),
+      ...over,
+    });
+  expect(res.status, JSON.stringify(res.body)).to.equal(201);
+  return { id: res.body.id as string, kind: res.body.kind as string, reference: res.body.reference as string };
+}
+
+/** The fields of a case filing grounded on a freshly registered complaint about the world's enterprise. */
+export async function caseOn(w: Pick<World, 'uscc'>, over: Record<string, unknown> = {}) {
+  const g = await registerGround(w.uscc, over);
+  return { type: 'case', reason: '投诉举报核查', trigger: { kind: g.kind, reference: g.reference } };
+}
+
+/** The fields of a special filing for a freshly registered higher campaign (naming no agency). */
+export async function campaignOn(over: Record<string, unknown> = {}) {
+  const g = await registerGround(null, { kind: 'campaign', ...over });
+  return { type: 'special', campaign: { level: 'higher', reference: g.reference } };
+}
+
+/** An emergency's trigger: its ground is registered afterwards (or not, and the sweep says so). */
+export const emergencyTrigger = () => ({ kind: 'accident', reference: unique('SG-') });

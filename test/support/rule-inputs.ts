@@ -1,4 +1,4 @@
-import type { Facts, FilingInput, PriorFiling } from '../../src/rules/facts.js';
+import type { GroundFact, Facts, FilingInput, PriorFiling } from '../../src/rules/facts.js';
 
 // Builders for the pure evaluator's inputs, shared by the rule tests.
 export const HOUR = 3_600_000;
@@ -31,7 +31,7 @@ export function filingInput(plannedStart: Date, over: Partial<FilingInput> = {})
 /** Facts for ag_1 (items SAFE-01, SAFE-02; two valid inspectors) and enterprise E in 110101. */
 export function ruleFacts(over: Partial<Facts> = {}): Facts {
   return {
-    agency: { id: 'ag_1', name: '西丰县市场监督管理局', active: true, region: '110101', itemCodes: ['SAFE-01', 'SAFE-02'] },
+    agency: { id: 'ag_1', name: '西丰县市场监督管理局', active: true, region: '110101', itemCodes: ['SAFE-01', 'SAFE-02'], systemIds: [] },
     jointAgencies: [],
     inspectors: [
       { id: 'i1', agencyId: 'ag_1', credentialNo: 'C1', validUntil: '2099-01-01' },
@@ -40,6 +40,7 @@ export function ruleFacts(over: Partial<Facts> = {}): Facts {
     enterprise: { uscc: 'E', region: '110101', riskClass: null, noDisturb: false },
     history: [],
     assignment: null,
+    grounds: [],
     ...over,
   };
 }
@@ -62,6 +63,25 @@ export function priorFiling(at: Date, over: Partial<PriorFiling> = {}): PriorFil
     campaignLevel: null,
     resultOutcome: 'no_issues',
     conductedAt: at.getTime(),
+    ...over,
+  };
+}
+
+/** A registered ground about enterprise E (a campaign: about none), verified, valid through 2030. */
+export function groundFact(over: Partial<GroundFact> = {}): GroundFact {
+  const kind = over.kind ?? 'complaint';
+  return {
+    id: `gnd_${kind}_${over.reference ?? 'R'}`,
+    kind,
+    reference: 'R',
+    enterpriseUscc: kind === 'campaign' ? null : 'E',
+    agencyIds: [],
+    level: kind === 'campaign' ? 'higher' : null,
+    validFrom: '2025-01-01',
+    validTo: '2030-12-31',
+    maxVisits: 1,
+    status: 'verified',
+    uses: {},
     ...over,
   };
 }

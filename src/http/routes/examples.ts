@@ -15,6 +15,12 @@ import type {
 const uscc = '91211223MA0XY1234E';
 
 export const examples = {
+  ground: {
+    kind: 'complaint' as const,
+    reference: '12345-20261202-000123',
+    enterpriseUscc: '91211223MA0XYW123P',
+    title: '群众反映该企业夜间违规排放',
+  },
   agency: {
     code: 'XF-SCJG',
     name: '西丰县市场监督管理局',
