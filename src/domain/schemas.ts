@@ -358,8 +358,13 @@ export const Verification = Type.Object({
     plannedStart: DateTime,
     plannedEnd: DateTime,
     inspectors: Type.Array(Type.Object({ name: Type.String(), credentialNo: Type.String({ description: 'masked' }) })),
-    trigger: Nullable(TriggerSchema),
-    campaign: Nullable(CampaignSchema),
+    trigger: Nullable(
+      Type.Object(
+        { kind: TriggerSchema.properties.kind },
+        { description: 'the kind of ground only: a ticket or document number on a notice could find the complainant' },
+      ),
+    ),
+    campaign: Nullable(Type.Object({ level: CampaignSchema.properties.level }, { description: 'the level only, not the document number' })),
     cancelledAt: Nullable(DateTime),
     completedAt: Nullable(DateTime),
   }),

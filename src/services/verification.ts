@@ -10,7 +10,7 @@ import { findByVerifyCode, findFilingForUpdate, markArrived, type VerifyView } f
 import { lockEnterprise } from '../store/locks.js';
 import { chains, record } from './audit.js';
 import type { ServiceContext } from './context.js';
-import { agencyOnFiling, groundsOf } from './filing-records.js';
+import { agencyOnFiling } from './filing-records.js';
 import { raiseUnfiledArrival, raiseUnfiledVisit } from './unfiled-visits.js';
 
 const codePattern = new RegExp(VERIFY_CODE_PATTERN);
@@ -60,7 +60,9 @@ function answersOf(view: VerifyView, tz: string): (window: WindowState) => Verif
     plannedStart: f.planned_start.toISOString(),
     plannedEnd: f.planned_end.toISOString(),
     inspectors: view.inspectors.map((i) => ({ name: i.name, credentialNo: maskCredential(i.credentialNo) })),
-    ...groundsOf(f),
+    // the kind of ground, never its ticket or document number: a complainant must not be findable from a notice on the door
+    trigger: f.trigger_kind ? { kind: f.trigger_kind } : null,
+    campaign: f.campaign_level ? { level: f.campaign_level } : null,
     cancelledAt: f.cancelled_at?.toISOString() ?? null,
     completedAt: status === 'completed' ? (f.conducted_at?.toISOString() ?? null) : null,
   });

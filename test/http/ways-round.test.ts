@@ -234,7 +234,12 @@ describe('ways round the rules, refused through the API', () => {
       expect(res.body.decision.grounds).to.deep.equal({ trigger: CASE.trigger });
       expect(res.body.filing.trigger).to.deep.equal(CASE.trigger);
       const v = await h.api().get(`/api/v1/verify/${res.body.filing.verifyCode}`);
-      expect(v.body.filing.trigger).to.deep.equal(CASE.trigger);
+      // the public card shows the kind of ground, never the ticket: a complainant must not be findable from the door
+      expect(v.body.filing.trigger).to.deep.equal({ kind: 'complaint' });
+      expect(JSON.stringify(v.body)).not.to.include(CASE.trigger.reference);
+      const page = await h.api().get(`/v/${res.body.filing.verifyCode}`);
+      expect(page.status).to.equal(200);
+      expect(page.text).not.to.include(CASE.trigger.reference);
     });
 
     it('an emergency planned for later is blocked and told to file as case or routine', async () => {
@@ -272,7 +277,8 @@ describe('ways round the rules, refused through the API', () => {
         [viaCase.body.filing.id, viaCampaign.body.filing.id].sort(),
       );
       const v = await h.api().get(`/api/v1/verify/${viaCampaign.body.filing.verifyCode}`);
-      expect(v.body.filing.campaign).to.deep.equal({ level: 'higher', reference: '辽市监发〔2026〕12号' });
+      expect(v.body.filing.campaign).to.deep.equal({ level: 'higher' });
+      expect(JSON.stringify(v.body)).not.to.include('辽市监发〔2026〕12号');
     });
 
     it("a higher authority's campaign does not count toward the local cap", async () => {

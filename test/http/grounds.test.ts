@@ -1,0 +1,333 @@
+import { expect } from 'chai';
+import { harness } from '../support/harness.js';
+import {
+  addInspector,
+  admin,
+  auth,
+  createAgency,
+  createEnterprise,
+  createKey,
+  emergencyTrigger,
+  file,
+  fromNow,
+  later,
+  registerGround,
+  unique,
+  world,
+  type World,
+} from '../support/fixtures.js';
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+
+type Finding = { ruleId: string; severity: string; message: { 'zh-CN': string; en: string } };
+const finding = (body: { decision: { findings: Finding[] } }, id: string) => body.decision.findings.find((f) => f.ruleId === id);
+const caseBody = (reference: string, kind = 'complaint') => ({ type: 'case', reason: '投诉举报核查', trigger: { kind, reference } });
+const at = (days: number) => ({ plannedStart: fromNow(days * DAY), plannedEnd: fromNow(days * DAY + 4 * HOUR) });
+
+/** An agency of the world's region with two inspectors, as a World of its own. */
+async function colleague(w: World): Promise<World> {
+  const a = await createAgency(w.region);
+  return { ...w, agencyId: a.id, agencyKey: a.key, inspectorIds: [await addInspector(a.id), await addInspector(a.id)] };
+}
+
+describe('grounds: a case or a campaign rests on the county register, not on what the agency writes', () => {
+  it('a case on a ticket nobody registered is blocked naming it; registered, the same filing passes and records its ground', async () => {
+    const h = await harness();
+    const w = await world();
+    const reference = unique('12345-');
+    const made = await file(w, { ...caseBody(reference), ...at(2) });
+    expect(made.status).to.equal(422);
+    expect(finding(made.body, 'grounds.registered')?.message.en).to.include(reference).and.include('no complaint');
+    const g = await registerGround(w.uscc, { reference });
+    const ok = await file(w, { ...caseBody(reference), ...at(2) });
+    expect(ok.status, JSON.stringify(ok.body)).to.equal(201);
+    const detail = await h.api().get(`/api/v1/grounds/${g.id}`).set(admin);
+    expect(detail.body.filings.map((f: { id: string }) => f.id)).to.deep.equal([ok.body.filing.id]);
+  });
+
+  it('one ticket grounds one visit of an agency; a cancelled visit gives it back; maxVisits says more', async () => {
+    const h = await harness();
+    const w = await world();
+    const { reference } = await registerGround(w.uscc);
+    const first = await file(w, { ...caseBody(reference), ...at(2) });
+    expect(first.status).to.equal(201);
+    // another order, another window: the same ticket does not ground a second visit
+    const again = await file(w, { ...caseBody(reference), ...at(20) });
+    expect(again.status).to.equal(422);
+    expect(finding(again.body, 'grounds.registered')?.message.en).to.include('grounded 1 visits').and.include('at most 1');
+    await h.api().post(`/api/v1/filings/${first.body.filing.id}/cancel`).set(auth(w.agencyKey)).send({ reason: '计划调整' });
+    expect((await file(w, { ...caseBody(reference), ...at(20) })).status).to.equal(201);
+    // a ticket registered for two visits grounds two
+    const twice = await registerGround(w.uscc, { maxVisits: 2 });
+    expect((await file(w, { ...caseBody(twice.reference), ...at(3) })).status).to.equal(201);
+    expect((await file(w, { ...caseBody(twice.reference), ...at(4) })).status).to.equal(201);
+    expect((await file(w, { ...caseBody(twice.reference), ...at(5) })).status).to.equal(422);
+  });
+
+  it('a ticket of another enterprise, another kind, another agency or another period grounds nothing', async () => {
+    const w = await world();
+    const other = await createEnterprise(w.region, { riskClass: 'D' });
+    const elsewhere = await registerGround(other);
+    expect(finding((await file(w, { ...caseBody(elsewhere.reference), ...at(2) })).body, 'grounds.registered')).not.to.equal(undefined);
+    const lead = await registerGround(w.uscc, { kind: 'monitoring' });
+    const asComplaint = await file(w, { ...caseBody(lead.reference), ...at(2) });
+    expect(asComplaint.status).to.equal(422);
+    expect(finding(asComplaint.body, 'grounds.registered')?.message.en).to.include('registered as a monitoring');
+    const partner = await colleague(w);
+    const theirs = await registerGround(w.uscc, { agencyIds: [partner.agencyId] });
+    const taken = await file(w, { ...caseBody(theirs.reference), ...at(2) });
+    expect(finding(taken.body, 'grounds.registered')?.message.en).to.include('assigned to other agencies');
+    expect((await file(partner, { ...caseBody(theirs.reference), ...at(2) })).status).to.equal(201);
+    const day = (d: number) => new Date(later(d * DAY).getTime() + 8 * HOUR).toISOString().slice(0, 10);
+    const short = await registerGround(w.uscc, { validFrom: day(0), validTo: day(5) });
+    const late = await file(w, { ...caseBody(short.reference), ...at(9) });
+    expect(finding(late.body, 'grounds.registered')?.message.en).to.include(`valid from ${day(0)} to ${day(5)}`);
+    expect((await file(w, { ...caseBody(short.reference), ...at(4) })).status).to.equal(201);
+  });
+
+  it('a higher campaign must be registered, in force, and name this agency or none', async () => {
+    const w = await world();
+    const doc = unique('辽市监发〔2026〕');
+    const special = (reference: string) => ({ type: 'special', campaign: { level: 'higher', reference }, ...at(3) });
+    expect(finding((await file(w, special(doc))).body, 'grounds.registered')?.message.en).to.include('no campaign');
+    const partner = await colleague(w);
+    const forPartner = await registerGround(null, { kind: 'campaign', agencyIds: [partner.agencyId] });
+    expect((await file(w, special(forPartner.reference))).status).to.equal(422);
+    const forAll = await registerGround(null, { kind: 'campaign', reference: doc });
+    expect(forAll.reference).to.equal(doc);
+    expect((await file(w, special(doc))).status).to.equal(201);
+  });
+
+  it('who registers what: the hotline complaints only, verified; an enterprise nothing; a supervisor its regions', async () => {
+    const h = await harness();
+    const w = await world();
+    const hotline = await createKey({ role: 'hotline' });
+    const ticket = { kind: 'complaint', reference: unique('12345-'), enterpriseUscc: w.uscc };
+    const pushed = await h.api().post('/api/v1/grounds').set(auth(hotline)).send(ticket);
+    expect(pushed.status).to.equal(201);
+    expect(pushed.body).to.include({ status: 'verified', registeredBy: 'hotline' });
+    expect((await h.api().post('/api/v1/grounds').set(auth(hotline)).send(ticket)).status).to.equal(409);
+    for (const kind of ['referral', 'campaign']) {
+      const res = await h
+        .api()
+        .post('/api/v1/grounds')
+        .set(auth(hotline))
+        .send({ ...ticket, kind, reference: unique('X') });
+      expect(res.status, kind).to.be.oneOf([400, 403]);
+    }
+    expect((await h.api().get('/api/v1/grounds').set(auth(hotline))).status).to.equal(403);
+    expect(
+      (
+        await h
+          .api()
+          .post('/api/v1/grounds')
+          .set(auth(w.enterpriseKey))
+          .send({ ...ticket, reference: unique('E') })
+      ).status,
+    ).to.equal(403);
+    const far = await createKey({ role: 'supervisor', regions: ['33'] });
+    expect(
+      (
+        await h
+          .api()
+          .post('/api/v1/grounds')
+          .set(auth(far))
+          .send({ ...ticket, reference: unique('S') })
+      ).status,
+    ).to.equal(403);
+    const near = await createKey({ role: 'supervisor', regions: ['1101'] });
+    expect(
+      (
+        await h
+          .api()
+          .post('/api/v1/grounds')
+          .set(auth(near))
+          .send({ ...ticket, reference: unique('S') })
+      ).status,
+    ).to.equal(201);
+    const bad = await h
+      .api()
+      .post('/api/v1/grounds')
+      .set(admin)
+      .send({ kind: 'complaint', reference: unique('N') });
+    expect(bad.status).to.equal(400);
+    expect(bad.body.error.details[0].path).to.equal('/enterpriseUscc');
+  });
+
+  it("an agency's own lead passes with a warning until a supervisor rejects it: then every visit it grounded is unfounded", async () => {
+    const h = await harness();
+    const w = await world();
+    const register = (key: string, body: Record<string, unknown>) => h.api().post('/api/v1/grounds').set(auth(key)).send(body);
+    const lead = { kind: 'monitoring', reference: unique('抽检-'), enterpriseUscc: w.uscc, maxVisits: 2 };
+    // not for an enterprise outside its jurisdiction, not for another agency
+    const far = await createEnterprise('330102');
+    expect((await register(w.agencyKey, { ...lead, enterpriseUscc: far })).status).to.equal(403);
+    const partner = await colleague(w);
+    expect((await register(w.agencyKey, { ...lead, agencyIds: [partner.agencyId] })).status).to.equal(400);
+    const own = await register(w.agencyKey, lead);
+    expect(own.status).to.equal(201);
+    expect(own.body).to.include({ status: 'unverified', registeredBy: 'agency' });
+    expect(own.body.agencyIds).to.deep.equal([w.agencyId]);
+    const filed = await file(w, { ...caseBody(lead.reference, 'monitoring'), ...at(2) });
+    expect(filed.status).to.equal(201);
+    expect(finding(filed.body, 'grounds.registered')?.severity).to.equal('warn');
+    // the supervisor lists it among warned filings
+    const supervisor = await createKey({ role: 'supervisor', regions: ['1101'] });
+    const warned = await h.api().get(`/api/v1/filings?finding=grounds.registered&enterprise=${w.uscc}`).set(auth(supervisor));
+    expect(warned.body.items.map((f: { id: string }) => f.id)).to.deep.equal([filed.body.filing.id]);
+    // only a supervisor of the region reviews it, once
+    const outside = await createKey({ role: 'supervisor', regions: ['33'] });
+    expect(
+      (await h.api().patch(`/api/v1/grounds/${own.body.id}`).set(auth(outside)).send({ status: 'rejected', note: 'x' })).status,
+    ).to.equal(404);
+    expect(
+      (await h.api().patch(`/api/v1/grounds/${own.body.id}`).set(auth(w.agencyKey)).send({ status: 'verified', note: 'x' })).status,
+    ).to.equal(403);
+    const rejected = await h
+      .api()
+      .patch(`/api/v1/grounds/${own.body.id}`)
+      .set(auth(supervisor))
+      .send({ status: 'rejected', note: '无抽检报告佐证' });
+    expect(rejected.status).to.equal(200);
+    expect(rejected.body.status).to.equal('rejected');
+    const v = await h.api().get(`/api/v1/violations?kind=unfounded_exemption&agency=${w.agencyId}`).set(auth(supervisor));
+    expect(v.body.items.map((x: { filingId: string }) => x.filingId)).to.deep.equal([filed.body.filing.id]);
+    expect(
+      (await h.api().patch(`/api/v1/grounds/${own.body.id}`).set(auth(supervisor)).send({ status: 'verified', note: 'x' })).status,
+    ).to.equal(409);
+    const next = await file(w, { ...caseBody(lead.reference, 'monitoring'), ...at(5) });
+    expect(next.status).to.equal(422);
+    expect(finding(next.body, 'grounds.registered')?.message.en).to.include('rejected');
+  });
+
+  it('an emergency names its trigger; with no ground registered 48 hours after its start the sweep raises emergency_unfounded', async () => {
+    const h = await harness();
+    const w = await world();
+    const emergency = (trigger: { kind: string; reference: string }) =>
+      file(w, { type: 'emergency', reason: '危化品泄漏处置', trigger, plannedStart: fromNow(10 * 60_000), plannedEnd: fromNow(4 * HOUR) });
+    const noTrigger = await file(w, {
+      type: 'emergency',
+      reason: '危化品泄漏处置',
+      plannedStart: fromNow(600_000),
+      plannedEnd: fromNow(HOUR),
+    });
+    expect(noTrigger.status).to.equal(400);
+    expect(noTrigger.body.error.details[0].path).to.equal('/trigger');
+    const unfounded = emergencyTrigger();
+    const founded = emergencyTrigger();
+    const a = await emergency(unfounded);
+    const b = await emergency(founded);
+    expect([a.status, b.status]).to.deep.equal([201, 201]);
+    // the accident is registered the next day, inside the 48 hours
+    h.clock.set(later(DAY));
+    await registerGround(w.uscc, { ...founded, validFrom: undefined, validTo: undefined });
+    h.clock.set(later(2 * DAY));
+    expect((await h.api().post('/api/v1/jobs/sweep/run').set(admin).send({})).status).to.equal(200);
+    const raised = await h.runtime.store.db
+      .selectFrom('violations')
+      .select(['filing_id', 'agency_id'])
+      .where('kind', '=', 'emergency_unfounded')
+      .where('enterprise_uscc', '=', w.uscc)
+      .execute();
+    expect(raised).to.deep.equal([{ filing_id: a.body.filing.id, agency_id: w.agencyId }]);
+    // registered late, it no longer helps; a second sweep raises nothing twice
+    await registerGround(w.uscc, { ...unfounded, validFrom: undefined, validTo: undefined });
+    await h.api().post('/api/v1/jobs/sweep/run').set(admin).send({});
+    expect(
+      await h.runtime.store.db
+        .selectFrom('violations')
+        .select('id')
+        .where('kind', '=', 'emergency_unfounded')
+        .where('enterprise_uscc', '=', w.uscc)
+        .execute(),
+    ).to.have.length(1);
+  });
+});
+
+describe('jurisdiction and the enforcement system', () => {
+  it('an agency files within its division; a referral naming it opens another; a city agency covers its counties', async () => {
+    const w = await world('211223');
+    const neighbour = await createEnterprise('211224', { riskClass: 'D' });
+    const there = { ...w, uscc: neighbour };
+    const out = await file(there, at(2));
+    expect(out.status).to.equal(422);
+    expect(finding(out.body, 'agency.jurisdiction')?.message['zh-CN']).to.include('211224');
+    // a referral for another agency does not open it for this one
+    const partner = await colleague(w);
+    await registerGround(neighbour, { kind: 'referral', agencyIds: [partner.agencyId] });
+    expect((await file(there, at(2))).status).to.equal(422);
+    await registerGround(neighbour, { kind: 'referral', agencyIds: [w.agencyId] });
+    expect((await file(there, at(2))).status).to.equal(201);
+    const city = await createAgency('211200');
+    const cityWorld = {
+      ...w,
+      agencyId: city.id,
+      agencyKey: city.key,
+      inspectorIds: [await addInspector(city.id), await addInspector(city.id)],
+    };
+    expect((await file(cityWorld, at(3))).status).to.equal(201);
+    expect(finding((await file({ ...cityWorld, uscc: await createEnterprise('210102') }, at(3))).body, 'agency.jurisdiction')).not.to.equal(
+      undefined,
+    );
+  });
+
+  it('a squad cannot visit what its bureau visited this year (同一系统), in either order; a cycle of parents is refused', async () => {
+    const h = await harness();
+    const w = await world('110101', { riskClass: 'B' });
+    const bureau = { id: w.agencyId };
+    const made = await h
+      .api()
+      .post('/api/v1/agencies')
+      .set(admin)
+      .send({
+        code: unique('SQ'),
+        name: '执法大队',
+        region: '110101',
+        items: [{ code: 'SAFE-01', name: '安全', basis: '依据' }],
+        parentAgencyId: bureau.id,
+      });
+    expect(made.status).to.equal(201);
+    expect(made.body.parentAgencyId).to.equal(bureau.id);
+    const squadKey = await createKey({ role: 'agency', agencyId: made.body.id });
+    const squad = {
+      ...w,
+      agencyId: made.body.id,
+      agencyKey: squadKey,
+      inspectorIds: [await addInspector(made.body.id), await addInspector(made.body.id)],
+    };
+    // the squad files first, for later in the year; the bureau's earlier visit is refused too
+    expect((await file(squad, at(30))).status).to.equal(201);
+    const bureauVisit = await file(w, at(2));
+    expect(bureauVisit.status).to.equal(422);
+    expect(finding(bureauVisit.body, 'frequency.annual-same-agency')).not.to.equal(undefined);
+    // a sibling squad is the same system
+    const sibling = await h
+      .api()
+      .post('/api/v1/agencies')
+      .set(admin)
+      .send({
+        code: unique('SQ'),
+        name: '二大队',
+        region: '110101',
+        items: [{ code: 'SAFE-01', name: '安全', basis: '依据' }],
+        parentAgencyId: bureau.id,
+      });
+    const siblingWorld = {
+      ...w,
+      agencyId: sibling.body.id,
+      agencyKey: await createKey({ role: 'agency', agencyId: sibling.body.id }),
+      inspectorIds: [await addInspector(sibling.body.id), await addInspector(sibling.body.id)],
+    };
+    expect((await file(siblingWorld, at(40))).status).to.equal(422);
+    // an agency outside the system is not held to it
+    expect((await file(await colleague(w), at(40))).status).to.equal(201);
+    const cycle = await h.api().patch(`/api/v1/agencies/${bureau.id}`).set(admin).send({ parentAgencyId: made.body.id });
+    expect(cycle.status).to.equal(409);
+    expect(cycle.body.error.details[0].path).to.equal('/parentAgencyId');
+    expect((await h.api().patch(`/api/v1/agencies/${bureau.id}`).set(admin).send({ parentAgencyId: bureau.id })).status).to.equal(409);
+    // detached, the squad is its own system again
+    expect((await h.api().patch(`/api/v1/agencies/${made.body.id}`).set(admin).send({ parentAgencyId: null })).status).to.equal(200);
+    expect((await file(w, at(2))).status).to.equal(201);
+  });
+});
