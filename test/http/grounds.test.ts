@@ -201,7 +201,7 @@ describe('grounds: a case or a campaign rests on the county register, not on wha
     expect(finding(next.body, 'grounds.registered')?.message.en).to.include('rejected');
   });
 
-  it('an emergency names its trigger; with no ground registered 48 hours after its start the sweep raises emergency_unfounded', async () => {
+  it('an emergency names its trigger; unregistered 48 hours after its start, the sweep raises emergency_unfounded', async () => {
     const h = await harness();
     const w = await world();
     const emergency = (trigger: { kind: string; reference: string }) =>
