@@ -14,9 +14,21 @@ export function requireFreshBuild(entry) {
     console.error(`dist/${entry} is missing: build it with "npm run build" (npm ci does this), or run the sources with "npm run dev"`);
     process.exit(1);
   }
-  const stale = readdirSync(`${root}src`, { recursive: true, withFileTypes: true }).find(
-    (e) => e.isFile() && statSync(`${e.parentPath}/${e.name}`).mtimeMs > built,
+  const sources = readdirSync(`${root}src`, { recursive: true, withFileTypes: true }).filter((e) => e.isFile());
+  // a build with a module missing fails later with a stack trace: say so now
+  const missing = sources.find(
+    (e) =>
+      e.name.endsWith('.ts') &&
+      !statSync(`${root}dist/${`${e.parentPath}/${e.name}`.slice(`${root}src/`.length).replace(/\.ts$/, '.js')}`, {
+        throwIfNoEntry: false,
+      }),
   );
+  if (missing) {
+    const file = `${missing.parentPath}/${missing.name}`.slice(root.length);
+    console.error(`the build in dist/ lacks ${file}: run "npm run build" again`);
+    process.exit(1);
+  }
+  const stale = sources.find((e) => statSync(`${e.parentPath}/${e.name}`).mtimeMs > built);
   if (stale) {
     const file = `${stale.parentPath}/${stale.name}`.slice(root.length);
     console.error(`${file} is newer than the build in dist/: run "npm run build" first, or run the sources with "npm run dev"`);

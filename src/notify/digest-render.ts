@@ -108,6 +108,9 @@ ${trendSvg(d.trend)}
 <h2 style="${H2}">执法主体评分 Agency scorecard</h2>${table(SCORECARD_HEAD, score)}`;
 }
 
+/** The mail's subject: both languages, as a county's mailboxes are read in either. */
+export const digestSubject = (day: string) => `涉企检查每日摘要 Daily digest ${day}`;
+
 export function digestHtml(digests: DigestView[]): string {
   return `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">
 <title>涉企检查每日摘要 ${esc(digests[0]?.date ?? '')}</title></head>

@@ -5,7 +5,7 @@ import type { DB } from '../store/tables.js';
 import { addDays, localDate } from '../domain/calendar.js';
 import type { DigestView } from '../domain/schemas.js';
 import type { ServiceContext } from './context.js';
-import { digestHtml, digestText, scorecardCsv } from '../notify/digest-render.js';
+import { digestHtml, digestSubject, digestText, scorecardCsv } from '../notify/digest-render.js';
 import type { DigestService } from './digests.js';
 
 // Sends a day's digests once per address and once to the webhook. A delivery row is claimed
@@ -67,7 +67,7 @@ export function createDelivery(ctx: ServiceContext, cfg: DeliveryConfig, digests
     await transport.sendMail({
       from: cfg.digestFrom,
       to: d.recipient,
-      subject: `涉企检查每日摘要 Daily digest ${d.day}`,
+      subject: digestSubject(d.day),
       text: digestText(list),
       html: digestHtml(list),
       attachments: list.map((x) => ({
