@@ -118,6 +118,14 @@ export const messages = {
     'zh-CN': '个案检查和紧急检查须说明检查事由（类型与工单号、移送函号或文书编号）',
     en: 'A case or emergency inspection must name its trigger (its kind and a ticket, referral or document number)',
   },
+  confirmed_visit: {
+    'zh-CN': '企业已于 {at} 确认检查人员到场，不能登记为“未实施”',
+    en: 'the enterprise confirmed the inspectors arrived at {at}: the visit cannot be recorded as not conducted',
+  },
+  conducted_before_arrival: {
+    'zh-CN': '检查时间不能早于确认到场的时间 {at}',
+    en: 'the inspection cannot have been conducted before the confirmed arrival at {at}',
+  },
   ground_reviewed: {
     'zh-CN': '该事由已核实（{status}），只有待核实的事由可以确认或否定',
     en: 'the ground has been reviewed already ({status}); only an unverified ground is confirmed or rejected',
@@ -333,6 +341,8 @@ export const detailTexts = {
     en: 'a ground an agency registers itself is assigned to that agency only',
   },
   already_reviewed: { 'zh-CN': '已核实过', en: 'already reviewed' },
+  enterprise_confirmed_arrival: { 'zh-CN': '企业已确认到场', en: 'the enterprise confirmed the arrival' },
+  before_arrival: { 'zh-CN': '早于确认到场的时间', en: 'before the confirmed arrival' },
 } as const satisfies Record<string, Localized>;
 
 export type DetailKey = keyof typeof detailTexts;

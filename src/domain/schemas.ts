@@ -310,6 +310,28 @@ export const Filing = Type.Object({
   cancelledAt: Nullable(DateTime),
   cancelReason: Nullable(Type.String()),
   decisionOutcome: Type.Union([Type.Literal('allow'), Type.Literal('warn')]),
+  arrivals: Type.Optional(
+    Type.Array(
+      Type.Object({
+        by: StringEnum(['enterprise', 'agency'] as const),
+        at: DateTime,
+        withinWindow: Type.Boolean(),
+        violationId: Nullable(Type.String()),
+      }),
+      { description: 'every arrival confirmed, by either side (one filing: GET /filings/:id)' },
+    ),
+  ),
+  jointAgencies: Type.Optional(
+    Type.Array(
+      Type.Object({
+        agencyId: Type.String(),
+        status: StringEnum(['pending', 'accepted', 'declined'] as const, 'until it accepts, the visit counts for the lead agency only'),
+        at: Nullable(DateTime),
+        reason: Nullable(Type.String()),
+      }),
+      { description: "each joint agency's answer (one filing: GET /filings/:id)" },
+    ),
+  ),
 });
 export const FilingWithDecision = Type.Object({ filing: Filing, decision: DecisionSchema });
 export const CheckResponse = Type.Object({ decision: DecisionSchema });
@@ -357,7 +379,13 @@ export const Verification = Type.Object({
     ),
     plannedStart: DateTime,
     plannedEnd: DateTime,
-    inspectors: Type.Array(Type.Object({ name: Type.String(), credentialNo: Type.String({ description: 'masked' }) })),
+    inspectors: Type.Array(
+      Type.Object({
+        name: Type.String(),
+        credentialNo: Type.String({ description: 'masked' }),
+        revoked: Type.Boolean({ description: 'the credential was revoked after filing: this officer may not inspect' }),
+      }),
+    ),
     trigger: Nullable(
       Type.Object(
         { kind: TriggerSchema.properties.kind },

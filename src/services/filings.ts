@@ -19,6 +19,7 @@ import {
   writeFilingBatch,
 } from '../store/filings-repo.js';
 import { lockEnterprise } from '../store/locks.js';
+import { arrivalsOf, jointResponsesOf } from '../store/visits-repo.js';
 import type { FilingRow } from '../store/tables.js';
 import { chains, record } from './audit.js';
 import type { ServiceContext } from './context.js';
@@ -139,6 +140,23 @@ export function createFilingService(ctx: ServiceContext) {
     return { filing: filingView(f, ctx.publicUrl, decision.outcome), decision };
   }
 
+  /** One filing as its page shows it: with every arrival and each joint agency's answer. */
+  async function detailed(f: FilingRow): Promise<{ filing: FilingView; decision: Decision }> {
+    const [base, arrivals, responses] = await Promise.all([withDecision(f), arrivalsOf(ctx.db, f.id), jointResponsesOf(ctx.db, f.id)]);
+    const answered = new Map(responses.map((r) => [r.agency_id, r]));
+    base.filing.arrivals = arrivals.map((a) => ({
+      by: a.by_role,
+      at: a.at.toISOString(),
+      withinWindow: a.within_window,
+      violationId: a.violation_id,
+    }));
+    base.filing.jointAgencies = f.joint_agency_ids.map((agencyId) => {
+      const r = answered.get(agencyId);
+      return { agencyId, status: r?.status ?? 'pending', at: r?.at.toISOString() ?? null, reason: r?.reason ?? null };
+    });
+    return base;
+  }
+
   /** Lifecycle changes by the filing agency: lock, check the transition, write, audit; answers with the changed filing. */
   async function transition(
     p: Principal,
@@ -198,7 +216,7 @@ export function createFilingService(ctx: ServiceContext) {
     },
 
     async get(p: Principal, id: string): Promise<{ filing: FilingView; decision: Decision }> {
-      return withDecision(await loadVisible(p, id));
+      return detailed(await loadVisible(p, id));
     },
 
     async list(p: Principal, q: FilingListQueryT): Promise<PageOf<FilingView>> {
@@ -254,6 +272,20 @@ export function createFilingService(ctx: ServiceContext) {
         if (conductedAt.getTime() < earliest) {
           throw new AppError('validation_failed', 'conducted_before_filing', { at: formatLocal(earliest, ctx.tz) }, [
             { path: '/conductedAt', key: 'before_filing_made' },
+          ]);
+        }
+        // the enterprise said the inspectors came: the visit took place, and not before they came
+        const arrivals = await arrivalsOf(trx, f.id);
+        const confirmed = arrivals.find((a) => a.by_role === 'enterprise');
+        if (body.outcome === 'not_conducted' && confirmed) {
+          throw new AppError('conflict', 'confirmed_visit', { at: formatLocal(confirmed.at, ctx.tz) }, [
+            { path: '/outcome', key: 'enterprise_confirmed_arrival' },
+          ]);
+        }
+        const first = arrivals[0];
+        if (first && conductedAt.getTime() < first.at.getTime()) {
+          throw new AppError('validation_failed', 'conducted_before_arrival', { at: formatLocal(first.at, ctx.tz) }, [
+            { path: '/conductedAt', key: 'before_arrival' },
           ]);
         }
         const row = await markCompleted(trx, id, { outcome: body.outcome, conductedAt, summary: body.summary });

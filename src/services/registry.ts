@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { AppError, forbidden, notFound } from '../domain/errors.js';
 import { entities, type Entity } from '../domain/messages.js';
 import { maskCredential, newId, normalizeCredential } from '../domain/codes.js';
@@ -350,8 +351,14 @@ export function createRegistryService(ctx: ServiceContext) {
       if (inspector.revokedAt) return inspectorView(inspector);
       const at = now();
       const yesterday = addDays(localDate(at, ctx.tz), -1);
-      return ctx.db.transaction().execute(async (trx) => {
+      let codes: string[] = [];
+      const revoked = await ctx.db.transaction().execute(async (trx) => {
         await revokeInspector(trx, inspectorId, at, body.reason, yesterday);
+        // every process drops what it cached about the open filings that name the officer: their
+        // cards show the revocation at once
+        const named = await sql<{ code: string }>`select verify_code as code, pg_notify('filing_changed', verify_code) from filings
+                   where ${inspectorId} = any(inspector_ids) and status in ('filed', 'in_progress')`.execute(trx);
+        codes = named.rows.map((r) => r.code);
         await record(trx, {
           chain: chains.agency(agencyId),
           at,
@@ -364,6 +371,8 @@ export function createRegistryService(ctx: ServiceContext) {
         const after = (await listInspectors(trx, agencyId)).find((i) => i.id === inspectorId) ?? inspector;
         return inspectorView(after);
       });
+      for (const code of codes) ctx.verifyCache.evict(code);
+      return revoked;
     },
 
     async getEnterprise(actor: Principal, raw: string): Promise<EnterpriseView> {

@@ -1,17 +1,20 @@
 import { AppError, forbidden, notFound } from '../domain/errors.js';
-import { maskCredential, VERIFY_CODE_PATTERN } from '../domain/codes.js';
+import { maskCredential, newId, VERIFY_CODE_PATTERN } from '../domain/codes.js';
 import { auditActions, nextStatus, type FilingStatus, type FilingType } from '../domain/filing.js';
-import { formatLocal } from '../domain/calendar.js';
+import { addDays, formatLocal, localDate } from '../domain/calendar.js';
 import { fillBoth, type Localized } from '../domain/i18n.js';
 import { messages } from '../domain/messages.js';
 import type { Principal } from '../domain/principal.js';
 import type { ArrivalView, VerificationView } from '../domain/schemas.js';
 import { findByVerifyCode, findFilingForUpdate, markArrived, type VerifyView } from '../store/filings-repo.js';
 import { lockEnterprise } from '../store/locks.js';
+import type { FilingRow } from '../store/tables.js';
+import { arrivalsOf, insertArrival, type ArrivalRow } from '../store/visits-repo.js';
+import { insertViolationsOnce, type NewViolation } from '../store/violations-repo.js';
 import { chains, record } from './audit.js';
 import type { ServiceContext } from './context.js';
 import { agencyOnFiling } from './filing-records.js';
-import { raiseUnfiledArrival, raiseUnfiledVisit } from './unfiled-visits.js';
+import { raiseUnfiledArrival } from './unfiled-visits.js';
 
 const codePattern = new RegExp(VERIFY_CODE_PATTERN);
 /** Codes are printed upper-case; people type them in any case, with spaces or dashes. */
@@ -59,15 +62,17 @@ function answersOf(view: VerifyView, tz: string): (window: WindowState) => Verif
     items: view.items,
     plannedStart: f.planned_start.toISOString(),
     plannedEnd: f.planned_end.toISOString(),
-    inspectors: view.inspectors.map((i) => ({ name: i.name, credentialNo: maskCredential(i.credentialNo) })),
+    inspectors: view.inspectors.map((i) => ({ name: i.name, credentialNo: maskCredential(i.credentialNo), revoked: !!i.revokedAt })),
     // the kind of ground, never its ticket or document number: a complainant must not be findable from a notice on the door
     trigger: f.trigger_kind ? { kind: f.trigger_kind } : null,
     campaign: f.campaign_level ? { level: f.campaign_level } : null,
     cancelledAt: f.cancelled_at?.toISOString() ?? null,
     completedAt: status === 'completed' ? (f.conducted_at?.toISOString() ?? null) : null,
   });
-  // a desk review covers no visit, ever
-  const open = (status === 'filed' || status === 'in_progress') && f.on_site;
+  // a desk review covers no visit, ever; nor does a visit left with fewer than two officers whose
+  // credentials still stand (a revoked credential shows on the card at once)
+  const standing = new Set(view.inspectors.filter((i) => !i.revokedAt).map((i) => i.credentialNo));
+  const open = (status === 'filed' || status === 'in_progress') && f.on_site && standing.size >= 2;
   const made = new Map<WindowState, VerificationView>();
   const answer = (window: WindowState): VerificationView => {
     let a = made.get(window);
@@ -86,6 +91,46 @@ function answersOf(view: VerifyView, tz: string): (window: WindowState) => Verif
   };
   answers.set(view, answer);
   return answer;
+}
+
+/**
+ * What an arrival confirmed at `at` raises: inspectors at the door under a desk review are an
+ * unfiled visit; outside the filed window, outside_window (whatever the filing's status); the
+ * enterprise confirming again after a day with no visit, repeated_entry (a filing covers one
+ * visit; consecutive days count as one). Each once per filing and local day.
+ */
+function arrivalViolations(f: FilingRow, at: Date, role: Principal['role'], earlier: ArrivalRow[], tz: string): NewViolation[] {
+  const day = localDate(at, tz);
+  const base = { agencyId: f.agency_id, enterpriseUscc: f.enterprise_uscc, region: f.region, filingId: f.id, raisedAt: at, occurredAt: at };
+  const out: NewViolation[] = [];
+  if (!f.on_site) {
+    out.push({
+      ...base,
+      id: newId('vio'),
+      kind: 'unfiled_inspection',
+      details: { arrivedAt: at.toISOString(), reason: 'a visit under a desk-review filing (onSite false)' },
+      dedupeKey: `desk_review_visit:${f.id}:${day}`,
+    });
+  } else if (!(f.planned_start <= at && at <= f.planned_end)) {
+    out.push({
+      ...base,
+      id: newId('vio'),
+      kind: 'outside_window',
+      details: { arrivedAt: at.toISOString(), plannedStart: f.planned_start.toISOString(), plannedEnd: f.planned_end.toISOString() },
+      dedupeKey: `outside_window:arrival:${f.id}:${day}`,
+    });
+  }
+  const days = new Set(earlier.map((a) => localDate(a.at, tz)));
+  if (role === 'enterprise' && days.size > 0 && !days.has(day) && !days.has(addDays(day, -1))) {
+    out.push({
+      ...base,
+      id: newId('vio'),
+      kind: 'repeated_entry',
+      details: { arrivedAt: at.toISOString(), earlierDays: [...days].sort() },
+      dedupeKey: `repeated_entry:${f.id}:${day}`,
+    });
+  }
+  return out;
 }
 
 export function createVerificationService(ctx: ServiceContext) {
@@ -162,11 +207,25 @@ export function createVerificationService(ctx: ServiceContext) {
         await lockEnterprise(trx, filing.enterprise_uscc);
         const f = await findFilingForUpdate(trx, filing.id);
         if (!f) throw notFound('filing', filing.id);
-        const status = nextStatus(f.status as FilingStatus, 'arrive');
+        // the agency records an arrival on an open filing only; the enterprise's confirmation is its
+        // own and is always kept, whatever the agency recorded before (or after)
+        if (p.role === 'agency') nextStatus(f.status as FilingStatus, 'arrive');
         const at = ctx.clock.now();
-        await markArrived(trx, f.id, at);
+        const earlier = await arrivalsOf(trx, f.id);
+        if (f.status === 'filed') await markArrived(trx, f.id, at);
+        const status = (f.status === 'filed' ? 'in_progress' : f.status) as FilingStatus;
         const withinWindow = f.planned_start <= at && at <= f.planned_end;
-        const violationId = await raiseUnfiledVisit(trx, f, at, 'arrivedAt', at);
+        const raised = await insertViolationsOnce(trx, arrivalViolations(f, at, p.role, earlier, ctx.tz));
+        const violationId = raised[0]?.id ?? null;
+        await insertArrival(trx, {
+          id: newId('arr'),
+          filing_id: f.id,
+          by_role: p.role === 'enterprise' ? 'enterprise' : 'agency',
+          actor: p.keyId,
+          at,
+          within_window: withinWindow,
+          violation_id: violationId,
+        });
         await record(
           trx,
           {
@@ -176,7 +235,7 @@ export function createVerificationService(ctx: ServiceContext) {
             action: auditActions.arrive,
             entityType: 'filing',
             entityId: f.id,
-            payload: { confirmedBy: p.role, withinWindow, violationId },
+            payload: { confirmedBy: p.role, withinWindow, violationIds: raised.map((v) => v.id) },
           },
           { lockHeld: true },
         );

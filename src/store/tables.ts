@@ -220,6 +220,29 @@ export interface DrawPlansTable {
   next_draw_on: ColumnType<string | null, string | null, string | null>;
   created_at: Date;
   created_by: string;
+  stopped_at: Date | null;
+  stop_reason: string | null;
+  stopped_by: string | null;
+}
+/** Every arrival confirmed under a filing: the enterprise's and the agency's are separate events. */
+export interface FilingArrivalsTable {
+  id: string;
+  filing_id: string;
+  by_role: 'enterprise' | 'agency';
+  actor: string;
+  at: Date;
+  within_window: boolean;
+  violation_id: string | null;
+}
+/** A joint agency's answer to a filing that names it. */
+export interface JointResponsesTable {
+  filing_id: string;
+  agency_id: string;
+  status: 'accepted' | 'declined';
+  reason: string | null;
+  decision_id: string | null;
+  at: Date;
+  actor: string;
 }
 export interface DrawsTable {
   id: string;
@@ -304,6 +327,8 @@ export interface DB {
   feedback: FeedbackTable;
   job_runs: JobRunsTable;
   draw_plans: DrawPlansTable;
+  filing_arrivals: FilingArrivalsTable;
+  joint_responses: JointResponsesTable;
   draws: DrawsTable;
   draw_assignments: DrawAssignmentsTable;
   digests: DigestsTable;

@@ -76,6 +76,7 @@ const ui = {
   type: ['检查类型', 'Type'],
   trigger: ['检查事由', 'Trigger'],
   campaign: ['上级部署文件', 'Campaign document'],
+  credentialRevoked: ['执法证已注销，不得参与检查', 'credential revoked: may not inspect'],
   higherCampaign: ['上级部署的专项检查（文号不公开）', 'a campaign deployed by a higher authority (its number is not shown)'],
   confirmArrival: ['确认检查人员已到达', 'Confirm the inspectors arrived'],
   arrivalDone: ['已记录到达时间。', 'Arrival recorded.'],

@@ -87,7 +87,10 @@ describe('verification', () => {
     const got = await h.api().get(`/api/v1/filings/${filing.id}`).set(auth(w.enterpriseKey));
     expect(got.body.filing.status).to.equal('in_progress');
     expect(got.body.filing.arrivedAt).to.equal(res.body.arrivedAt);
-    expect((await h.api().post(`/api/v1/verify/${filing.verifyCode}/arrival`).set(auth(w.enterpriseKey))).status).to.equal(409);
+    // a second scan the same day is the same visit: recorded, nothing raised
+    const again = await h.api().post(`/api/v1/verify/${filing.verifyCode}/arrival`).set(auth(w.enterpriseKey));
+    expect(again.status).to.equal(200);
+    expect(again.body.violationId).to.equal(null);
     const cancel = await h.api().post(`/api/v1/filings/${filing.id}/cancel`).set(auth(w.agencyKey)).send({ reason: '不去了' });
     expect(cancel.status).to.equal(409);
   });
