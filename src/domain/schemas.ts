@@ -795,7 +795,8 @@ export const ScorecardEntry = Type.Object({
   }),
   agencyId: Type.String(),
   agencyName: Type.String(),
-  filings: Type.Integer(),
+  filings: Type.Integer({ description: 'filings not cancelled (made or still to make): the denominator of violations per filing' }),
+  cancelled: Type.Integer({ description: 'filings cancelled before their start: no visits, counted apart' }),
   blockedAttempts: Type.Integer(),
   warnings: Type.Integer({ description: 'filings made with warnings' }),
   violations: Type.Object({
@@ -813,7 +814,7 @@ export const ScorecardEntry = Type.Object({
   vetoed: Nullable(
     Type.Object(
       { violationIds: Type.Array(Type.String()), conductRuleIds: Type.Array(Type.String()) },
-      { description: '一票否决: a conduct violation resolved as founded in the period' },
+      { description: '一票否决: a conduct violation or an unfiled inspection (conduct.N1) resolved as founded in the period' },
     ),
   ),
 });

@@ -2,7 +2,9 @@ import type { ScorecardEntryView } from '../domain/schemas.js';
 import type { AgencyAggregate } from '../store/digest-queries.js';
 
 // The county appraises its enforcement units by their conduct: an agency with a conduct
-// violation found (resolved) in the period is vetoed (一票否决) and ranks after every other;
+// violation or an unfiled inspection (N1) found (resolved) in the period is vetoed (一票否决) and
+// ranks after every other; cancelled filings are no visits (shown apart), so filing and
+// cancelling cannot lower the violations per filing;
 // the rest rank by fewer violations per filing — those the rules and jobs raised (unless
 // dismissed) and those supervisors resolved as founded; an allegation nobody has worked yet
 // counts for nothing, so reports alone cannot sink an agency — then fewer blocked attempts, then a better
@@ -27,6 +29,7 @@ export function scorecardEntries(aggregates: AgencyAggregate[]): ScorecardEntryV
       agencyId: a.agencyId,
       agencyName: a.agencyName,
       filings: a.filings,
+      cancelled: a.cancelled,
       blockedAttempts: a.blockedAttempts,
       warnings: a.warnings,
       violations: { total, counted, byKind, byStatus },

@@ -48,7 +48,7 @@ export async function raiseUnfiledVisit(
  */
 export async function raiseUnfiledArrival(
   db: Db,
-  a: { uscc: string; code: string; filing: FilingRow | null; at: Date; actor: string },
+  a: { uscc: string; code: string; filing: FilingRow | null; codeOf?: FilingRow | null; at: Date; actor: string },
 ): Promise<string> {
   return db.transaction().execute(async (trx) => {
     const enterprise = await findEnterprise(trx, a.uscc);
@@ -58,13 +58,17 @@ export async function raiseUnfiledArrival(
         id: newId('vio'),
         kind: 'unfiled_inspection',
         source: 'report',
-        agencyId: a.filing?.agency_id ?? null,
+        // another enterprise's valid code shown at this door: the visit here is unfiled, and the
+        // agency whose code it is answers for it
+        agencyId: (a.filing ?? a.codeOf)?.agency_id ?? null,
         enterpriseUscc: a.uscc,
         region: a.filing?.region ?? enterprise?.region ?? '',
-        filingId: a.filing?.id ?? null,
+        filingId: (a.filing ?? a.codeOf)?.id ?? null,
         details: a.filing
           ? { arrivedAt: a.at.toISOString(), reason: 'arrival confirmed on a cancelled filing', code: a.code }
-          : { arrivedAt: a.at.toISOString(), reason: 'arrival confirmed on a code no filing has', code: a.code },
+          : a.codeOf
+            ? { arrivedAt: a.at.toISOString(), reason: "arrival confirmed on another enterprise's code", code: a.code }
+            : { arrivedAt: a.at.toISOString(), reason: 'arrival confirmed on a code no filing has', code: a.code },
         occurredAt: a.at,
         raisedAt: a.at,
         raisedBy: a.actor,

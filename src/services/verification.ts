@@ -174,8 +174,10 @@ export function createVerificationService(ctx: ServiceContext) {
       // what cannot be a code is a typing error, not a visit: refused, and nothing recorded
       if (!codePattern.test(normalizeCode(raw)))
         throw new AppError('validation_failed', 'code_malformed', {}, [{ path: '/code', key: 'not_a_code' }]);
-      const unfiledAtDoor = async (uscc: string): Promise<never> => {
-        const violationId = await raiseUnfiledArrival(ctx.db, { uscc, code: normalizeCode(raw), filing: null, at, actor: p.keyId });
+      // `codeOf`: the filing whose code it is, when it is another enterprise's (the violation names
+      // that filing and its agency; the enterprise is not told whose code it scanned)
+      const unfiledAtDoor = async (uscc: string, codeOf: FilingRow | null = null): Promise<never> => {
+        const violationId = await raiseUnfiledArrival(ctx.db, { uscc, code: normalizeCode(raw), filing: null, codeOf, at, actor: p.keyId });
         throw new AppError('not_found', 'unknown_code_reported', { violationId }, [], { violationId });
       };
       try {
@@ -187,7 +189,7 @@ export function createVerificationService(ctx: ServiceContext) {
       }
       const { filing } = found;
       // another enterprise's code covers no visit here; whose it is stays theirs to know
-      if (p.role === 'enterprise' && p.uscc && p.uscc !== filing.enterprise_uscc) return unfiledAtDoor(p.uscc);
+      if (p.role === 'enterprise' && p.uscc && p.uscc !== filing.enterprise_uscc) return unfiledAtDoor(p.uscc, filing);
       const entitled =
         (p.role === 'enterprise' && p.uscc === filing.enterprise_uscc) || (p.role === 'agency' && agencyOnFiling(p.agencyId, filing));
       if (!entitled) throw forbidden(p.role);

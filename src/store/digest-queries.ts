@@ -21,7 +21,9 @@ export interface Window {
 export interface AgencyAggregate {
   agencyId: string;
   agencyName: string;
+  /** filings not cancelled: the visits made or still to make */
   filings: number;
+  cancelled: number;
   onSite: number;
   enterprises: number;
   warnings: number;
@@ -35,9 +37,13 @@ export interface AgencyAggregate {
 
 export async function agencyAggregates(db: Db, w: Window): Promise<AgencyAggregate[]> {
   const [filings, attempts, violations, ratings, vetoes] = await Promise.all([
-    sql<{ agency_id: string; filings: string; on_site: string; enterprises: string; warnings: string }>`
-      select f.agency_id, count(*) as filings, count(*) filter (where f.on_site) as on_site,
-        count(distinct f.enterprise_uscc) as enterprises, count(*) filter (where d.outcome = 'warn') as warnings
+    // a cancelled filing is no visit: filing and cancelling pads nothing (counted apart)
+    sql<{ agency_id: string; filings: string; cancelled: string; on_site: string; enterprises: string; warnings: string }>`
+      select f.agency_id, count(*) filter (where f.status <> 'cancelled') as filings,
+        count(*) filter (where f.status = 'cancelled') as cancelled,
+        count(*) filter (where f.on_site and f.status <> 'cancelled') as on_site,
+        count(distinct f.enterprise_uscc) filter (where f.status <> 'cancelled') as enterprises,
+        count(*) filter (where d.outcome = 'warn' and f.status <> 'cancelled') as warnings
       from filings f join decisions d on d.id = f.decision_id
       where f.filed_at >= ${w.from} and f.filed_at < ${w.to} and ${inScope('f', w.regions)}
       group by f.agency_id`.execute(db),
@@ -58,8 +64,12 @@ export async function agencyAggregates(db: Db, w: Window): Promise<AgencyAggrega
       where fb.given_at >= ${w.from} and fb.given_at < ${w.to} and ${inScope('fb', w.regions)}
       group by fb.agency_id`.execute(db),
     sql<{ agency_id: string; id: string; conduct_rule_ids: string[] }>`
-      select v.agency_id, v.id, v.conduct_rule_ids from violation_changes c join violations v on v.id = c.violation_id
-      where c.to_status = 'resolved' and c.at >= ${w.from} and c.at < ${w.to} and v.kind = 'conduct' and v.agency_id is not null
+      select v.agency_id, v.id,
+        case when v.kind = 'unfiled_inspection' then array['conduct.N1'] else v.conduct_rule_ids end as conduct_rule_ids
+      from violation_changes c join violations v on v.id = c.violation_id
+      where c.to_status = 'resolved' and c.at >= ${w.from} and c.at < ${w.to} and v.agency_id is not null
+        -- a founded unfiled inspection is the first of the seven not-allowed (N1): it vetoes like a conduct violation
+        and v.kind in ('conduct', 'unfiled_inspection')
         and ${inScope('v', w.regions)}
       order by c.at, v.id`.execute(db),
   ]);
@@ -73,6 +83,7 @@ export async function agencyAggregates(db: Db, w: Window): Promise<AgencyAggrega
           agencyId: id,
           agencyName: '',
           filings: 0,
+          cancelled: 0,
           onSite: 0,
           enterprises: 0,
           warnings: 0,
@@ -86,7 +97,13 @@ export async function agencyAggregates(db: Db, w: Window): Promise<AgencyAggrega
     return a;
   };
   for (const r of filings.rows)
-    Object.assign(of(r.agency_id), { filings: n(r.filings), onSite: n(r.on_site), enterprises: n(r.enterprises), warnings: n(r.warnings) });
+    Object.assign(of(r.agency_id), {
+      filings: n(r.filings),
+      cancelled: n(r.cancelled),
+      onSite: n(r.on_site),
+      enterprises: n(r.enterprises),
+      warnings: n(r.warnings),
+    });
   for (const r of attempts.rows) of(r.agency_id).blockedAttempts = n(r.n);
   for (const r of violations.rows) of(r.agency_id).violations.push({ kind: r.kind, status: r.status, counted: r.counted, n: n(r.n) });
   for (const r of ratings.rows) Object.assign(of(r.agency_id), { ratings: n(r.n), ratingSum: n(r.total) });

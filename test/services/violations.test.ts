@@ -307,7 +307,9 @@ describe('violations: enterprise reports and ratings, supervisors working them',
     const foreign = await arrive(theirs.verifyCode);
     expect(foreign.status).to.equal(404);
     const fv = await h.api().get(`/api/v1/violations/${foreign.body.violationId}`).set(admin);
-    expect(fv.body).to.deep.include({ enterpriseUscc: w.uscc, filingId: null });
+    // the answer does not say whose code it was; the violation names that filing and its agency, which answers for it
+    expect(JSON.stringify(foreign.body)).not.to.include(theirs.id).and.not.to.include(other.agencyId);
+    expect(fv.body).to.deep.include({ enterpriseUscc: w.uscc, filingId: theirs.id, agencyId: other.agencyId });
     // the other enterprise's filing is untouched
     expect((await h.api().get(`/api/v1/verify/${theirs.verifyCode}`)).body.filing.status).to.equal('filed');
   });
