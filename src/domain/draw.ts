@@ -18,6 +18,11 @@ import { createHash } from 'node:crypto';
 
 /** At most this share of the population is sampled (Liaoning's plans: 20% of the directory). */
 export const MAX_DRAW_RATIO = 0.2;
+/**
+ * A draw is random only over enough enterprises: at least this many, and (by the ratio cap) at
+ * least five for every one drawn; below it a plan would pick its enterprises by its filter.
+ */
+export const MIN_DRAW_POPULATION = 10;
 
 export interface PopulationMember {
   uscc: string;
@@ -78,7 +83,7 @@ export const populationHash = (population: PopulationMember[]) => sha256(populat
 
 /** The sample size a plan asks for from a population of `n`, capped at MAX_DRAW_RATIO. */
 export function sampleSize(n: number, plan: { ratio?: number | null; size?: number | null }): { target: number; cap: number } {
-  const cap = Math.floor(n * MAX_DRAW_RATIO + 1e-9);
+  const cap = n < MIN_DRAW_POPULATION ? 0 : Math.floor(n * MAX_DRAW_RATIO + 1e-9);
   const wanted = plan.ratio != null ? Math.round(n * plan.ratio) : (plan.size ?? 0);
   return { target: Math.min(wanted, cap), cap };
 }

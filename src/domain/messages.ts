@@ -233,6 +233,14 @@ export const messages = {
     'zh-CN': '按此条件（排除后）没有可抽取的企业',
     en: 'No enterprise matches this filter after the exclusions: there is nothing to draw from',
   },
+  draw_population_small: {
+    'zh-CN': '按此条件（排除后）只有 {n} 家企业；随机抽查的总体至少 {min} 家，且不少于抽取数的 5 倍',
+    en: 'Only {n} enterprises match after the exclusions; a random draw needs at least {min}, and five for every one drawn',
+  },
+  draw_plan_stopped: {
+    'zh-CN': '该抽查计划已于 {at} 停止',
+    en: 'this draw plan was stopped at {at}',
+  },
   draw_above_cap: {
     'zh-CN': '抽取比例不得超过总体的 20%：最多 {max}，本次要求 {asked}',
     en: 'A draw takes at most 20% of the population: at most {max}, asked for {asked}',
@@ -327,6 +335,7 @@ export const detailTexts = {
   at_most_of: { 'zh-CN': '{n} 家中最多 {max} 家', en: 'at most {max} of {n}' },
   nothing_after_exclusions: { 'zh-CN': '排除之后没有符合条件的企业', en: 'no enterprise matches the filter after exclusions' },
   sample_empty: { 'zh-CN': '抽取结果将为空', en: 'the sample would be empty' },
+  population_at_least: { 'zh-CN': '总体至少 {min} 家企业', en: 'a population of at least {min} enterprises' },
   needs_three_inspectors: { 'zh-CN': '该执法主体至少需要 3 名持证执法人员', en: 'the agency needs at least 3 certified inspectors' },
   rule_file_problem: { 'zh-CN': '{problem}', en: '{problem}' },
   parent_cycle: {

@@ -687,10 +687,13 @@ export const DrawPlan = Type.Object({
   nextDrawOn: Nullable(IsoDate),
   createdAt: Type.String({ format: 'date-time' }),
   nextDraw: Nullable(CommittedDraw),
+  stopped: Nullable(Type.Object({ at: DateTime, reason: Type.String() }, { description: 'a stopped plan draws no more' })),
   population: Type.Optional(
     Type.Object({ size: Type.Integer(), cap: Type.Integer(), target: Type.Integer() }, { description: 'as of creation' }),
   ),
 });
+export const DrawPlanStop = Type.Object({ reason: Text(2000) }, strict);
+export type DrawPlanStopBody = Static<typeof DrawPlanStop>;
 export const DrawAssignmentView = Type.Object({
   id: Type.String(),
   seq: Type.Integer(),

@@ -47,7 +47,10 @@ const drawProblems = {
   filed: { 'zh-CN': '该抽查任务已有备案', en: 'the assignment has been filed already' },
   expired: { 'zh-CN': '该抽查任务已过期', en: 'the assignment has expired' },
   outsidePeriod: { 'zh-CN': '检查时间不在抽查任务的执行期内', en: 'the visit is outside the period of the assignment' },
-  otherInspectors: { 'zh-CN': '未派出随机抽取的执法人员', en: 'the randomly drawn inspectors are not on the filing' },
+  otherInspectors: {
+    'zh-CN': '须且只能派出随机抽取的执法人员（不得增减）',
+    en: 'the filing must name exactly the randomly drawn inspectors, no officer more or less',
+  },
   joint: {
     'zh-CN': '抽查任务由抽取它的执法主体实施，不能加入其他主体',
     en: 'a drawn inspection is made by the agency that drew it, without joint agencies',
@@ -286,7 +289,8 @@ export const kinds: { [K in RuleKind]: KindEvaluator<K> } = {
               ? drawProblems[a.status]
               : input.plannedStart.getTime() < Date.parse(a.periodStart) || input.plannedEnd.getTime() > Date.parse(a.periodEnd)
                 ? drawProblems.outsidePeriod
-                : !a.inspectorIds.every((id) => input.inspectorIds.includes(id))
+                : // exactly the drawn pair: an extra officer of the agency's choosing is not random
+                  input.inspectorIds.length !== a.inspectorIds.length || !a.inspectorIds.every((id) => input.inspectorIds.includes(id))
                   ? drawProblems.otherInspectors
                   : input.jointAgencyIds.length
                     ? drawProblems.joint

@@ -1,5 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { addDays, dayBounds, localDate } from '../domain/calendar.js';
+import { addDays, dayBounds, formatLocal, localDate, localPeriod } from '../domain/calendar.js';
+import { evaluate } from '../rules/evaluate.js';
+import type { FilingInput } from '../rules/facts.js';
+import { loadFactRows } from '../store/filings-repo.js';
+import { factQueryFor, factsFor } from './filing-decision.js';
 import { newId } from '../domain/codes.js';
 import {
   drawEnterprises,
@@ -11,6 +15,7 @@ import {
   sampleSize,
   sha256,
   MAX_DRAW_RATIO,
+  MIN_DRAW_POPULATION,
   type DrawnAssignment,
   type PopulationMember,
 } from '../domain/draw.js';
@@ -21,6 +26,7 @@ import type {
   DrawInputsView,
   DrawListQueryT,
   DrawPlanCreateBody,
+  DrawPlanStopBody,
   DrawPlanView,
   DrawSummaryView,
   DrawVerificationView,
@@ -68,7 +74,8 @@ function planView(p: repo.PlanRecord, next: repo.DrawRecord | null): DrawPlanVie
     everyDays: p.everyDays,
     nextDrawOn: p.nextDrawOn,
     createdAt: p.createdAt.toISOString(),
-    nextDraw: next ? { id: next.id, seedHash: next.seedHash, committedAt: next.committedAt.toISOString() } : null,
+    nextDraw: next && !p.stoppedAt ? { id: next.id, seedHash: next.seedHash, committedAt: next.committedAt.toISOString() } : null,
+    stopped: p.stoppedAt ? { at: p.stoppedAt.toISOString(), reason: p.stopReason ?? '' } : null,
   };
 }
 
@@ -104,10 +111,56 @@ function recordedMembers(population: string | null): PopulationMember[] {
 
 export function createDrawService(ctx: ServiceContext) {
   /** The enterprises a plan draws from now, sorted by USCC (code-unit order), and how many were left out and why. */
+  /**
+   * Of these enterprises, those the agency may not inspect again in the year of `at`: a random
+   * visit there would be blocked by an annual cap (its system's visits counted), so the draw
+   * leaves them out rather than assign a visit the rules must then refuse. Only enterprises the
+   * system visited that year can have reached a cap; the rules decide for those.
+   */
+  async function capReached(db: Db, agencyId: string, usccs: string[], at: Date): Promise<Set<string>> {
+    const [from, to] = localPeriod(at, ctx.tz, 'year');
+    const visited = await repo.visitedBySystem(db, agencyId, new Date(from), new Date(to));
+    const inputs: FilingInput[] = usccs
+      .filter((u) => visited.has(u))
+      .map((enterpriseUscc) => ({
+        agencyId,
+        enterpriseUscc,
+        type: 'random',
+        itemCodes: [],
+        inspectorIds: [],
+        plannedStart: at,
+        plannedEnd: new Date(at.getTime() + 3_600_000),
+        onSite: true,
+        reason: null,
+        onSiteJustification: null,
+        jointAgencyIds: [],
+        purpose: 'inspection',
+        requiresLegalRepresentative: false,
+        legalRepresentativeReason: null,
+        trigger: null,
+        campaign: null,
+        drawAssignmentId: null,
+      }));
+    if (!inputs.length) return new Set();
+    const sets = ctx.rules.active();
+    const caps = new Set(
+      sets.flatMap((s) => s.file.rules).flatMap((r) => (r.kind === 'frequency' && r.params.agencies === 'same' ? [r.id] : [])),
+    );
+    const evalCtx = { now: at, tz: ctx.tz };
+    const rows = await loadFactRows(db, factQueryFor(sets, inputs, evalCtx, { lock: false }));
+    const out = new Set<string>();
+    for (const input of inputs) {
+      const d = evaluate(sets, input, factsFor(input, rows), evalCtx);
+      if (d.findings.some((f) => f.severity === 'block' && caps.has(f.ruleId))) out.add(input.enterpriseUscc);
+    }
+    return out;
+  }
+
   async function population(
     db: Db,
     plan: { agencyId: string; filter: repo.DrawFilter; excludeDays: number; includeNoDisturb: boolean },
     now: Date,
+    periodStart: Date,
   ) {
     const candidates = await repo.candidateEnterprises(db, plan.filter);
     const recent =
@@ -119,17 +172,29 @@ export function createDrawService(ctx: ServiceContext) {
     const classes = plan.filter.riskClasses;
     const members: PopulationMember[] = [];
     const regions = new Map<string, string>();
-    const excluded = { recentlyInspected: 0, noDisturb: 0, openAssignment: 0, rotationImpossible: 0 };
+    const excluded = { recentlyInspected: 0, noDisturb: 0, openAssignment: 0, capReached: 0, rotationImpossible: 0 };
+    const eligible: typeof candidates = [];
     for (const e of candidates) {
       const stratum = e.riskClass ?? 'unknown';
       if (classes && !classes.includes(stratum as (typeof classes)[number])) continue;
       if (e.noDisturb && !plan.includeNoDisturb) excluded.noDisturb++;
       else if (recent.has(e.uscc)) excluded.recentlyInspected++;
       else if (assigned.has(e.uscc)) excluded.openAssignment++;
-      else {
-        members.push({ uscc: e.uscc, stratum });
-        regions.set(e.uscc, e.region);
+      else eligible.push(e);
+    }
+    const capped = await capReached(
+      db,
+      plan.agencyId,
+      eligible.map((e) => e.uscc),
+      periodStart,
+    );
+    for (const e of eligible) {
+      if (capped.has(e.uscc)) {
+        excluded.capReached++;
+        continue;
       }
+      members.push({ uscc: e.uscc, stratum: e.riskClass ?? 'unknown' });
+      regions.set(e.uscc, e.region);
     }
     // code-unit order, whatever the database's collation (byte order, "C", is the same for these
     // ASCII codes): anyone re-running the draw sorts the same way
@@ -163,6 +228,7 @@ export function createDrawService(ctx: ServiceContext) {
 
   /** Makes a committed draw: records what it is made from, draws, reveals the seed. */
   async function make(trx: Db, plan: repo.PlanRecord, draw: repo.DrawRecord, day: string, now: Date) {
+    const periodStart = new Date(dayBounds(day, ctx.tz)[0]);
     const { members, excluded, regions } = await population(
       trx,
       {
@@ -172,8 +238,9 @@ export function createDrawService(ctx: ServiceContext) {
         includeNoDisturb: plan.includeNoDisturb,
       },
       now,
+      // the period cannot begin before the draw is made
+      new Date(Math.max(periodStart.getTime(), now.getTime())),
     );
-    const periodStart = new Date(dayBounds(day, ctx.tz)[0]);
     const periodEnd = new Date(dayBounds(addDays(day, plan.periodDays), ctx.tz)[0]);
     const inspectors = await repo.certifiedPool(trx, plan.agencyId, addDays(day, plan.periodDays - 1));
     const { target } = sampleSize(members.length, plan);
@@ -259,10 +326,8 @@ export function createDrawService(ctx: ServiceContext) {
   async function canManage(p: Principal, agencyId: string): Promise<{ region: string }> {
     const agency = await findAgency(ctx.db, agencyId);
     if (!agency) throw notFound('agency', agencyId, [{ path: '/agencyId', key: 'no_such_agency' }]);
-    const ok =
-      p.role === 'admin' ||
-      (p.role === 'agency' && p.agencyId === agencyId) ||
-      (p.role === 'supervisor' && inRegions(agency.region, p.regions));
+    // the agency never designs its own random draw: admins and supervisors of its regions do
+    const ok = p.role === 'admin' || (p.role === 'supervisor' && inRegions(agency.region, p.regions));
     if (!ok) throw forbidden(p.role);
     return agency;
   }
@@ -311,9 +376,17 @@ export function createDrawService(ctx: ServiceContext) {
           includeNoDisturb: body.includeNoDisturb ?? false,
         },
         now,
+        new Date(Math.max(dayBounds(firstDrawOn, ctx.tz)[0], now.getTime())),
       );
       const n = members.length;
       if (!n) throw refused('draw_population_empty', {}, { path: '/filter', key: 'nothing_after_exclusions' });
+      if (n < MIN_DRAW_POPULATION) {
+        throw refused(
+          'draw_population_small',
+          { n, min: MIN_DRAW_POPULATION },
+          { path: '/filter', key: 'population_at_least', params: { min: MIN_DRAW_POPULATION } },
+        );
+      }
       const { target, cap } = sampleSize(n, body);
       if (body.size !== undefined && body.size > cap)
         throw refused('draw_above_cap', { max: cap, asked: body.size }, { path: '/size', key: 'at_most_of', params: { max: cap, n } });
@@ -336,9 +409,41 @@ export function createDrawService(ctx: ServiceContext) {
           nextDrawOn: firstDrawOn,
           createdAt: now,
           createdBy: p.keyId,
+          stoppedAt: null,
+          stopReason: null,
         });
         const draw = await commit(trx, plan, now, p.keyId);
         return { ...planView(plan, draw), population: { size: n, cap, target } };
+      });
+    },
+
+    /** Stops a plan (admin, or a supervisor of the agency's regions): it draws no more, and says why; audited. */
+    async stopPlan(p: Principal, id: string, body: DrawPlanStopBody): Promise<DrawPlanView> {
+      const plan0 = await repo.findPlan(ctx.db, id);
+      if (!plan0) throw notFound('draw', id);
+      await canManage(p, plan0.agencyId).catch((err: unknown) => {
+        // a plan outside the caller's regions is reported as missing
+        if (err instanceof AppError && err.code === 'forbidden' && p.role === 'supervisor') throw notFound('draw', id);
+        throw err;
+      });
+      return ctx.db.transaction().execute(async (trx) => {
+        // one at a time with the draw job: a plan is stopped before or after a draw, never during
+        await lockJob(trx, 'draw', '*');
+        const plan = await repo.findPlan(trx, id, { forUpdate: true });
+        if (!plan) throw notFound('draw', id);
+        if (plan.stoppedAt) throw new AppError('conflict', 'draw_plan_stopped', { at: formatLocal(plan.stoppedAt, ctx.tz) });
+        const at = ctx.clock.now();
+        const stopped = await repo.stopPlan(trx, id, at, body.reason, p.keyId);
+        await record(trx, {
+          chain: chains.agency(plan.agencyId),
+          at,
+          actor: p.keyId,
+          action: 'draw_plan.stopped',
+          entityType: 'draw_plan',
+          entityId: id,
+          payload: { reason: body.reason },
+        });
+        return planView(stopped, null);
       });
     },
 

@@ -24,6 +24,8 @@ export interface PlanRecord {
   nextDrawOn: string | null;
   createdAt: Date;
   createdBy: string;
+  stoppedAt: Date | null;
+  stopReason: string | null;
 }
 
 export interface DrawRecord {
@@ -65,6 +67,8 @@ function planRecord(p: Selectable<DrawPlansTable>): PlanRecord {
     nextDrawOn: day(p.next_draw_on),
     createdAt: p.created_at,
     createdBy: p.created_by,
+    stoppedAt: p.stopped_at,
+    stopReason: p.stop_reason,
   };
 }
 
@@ -125,6 +129,18 @@ export async function recentlyVisited(db: Db, agencyId: string, since: Date, unt
     select distinct enterprise_uscc from filings
     where agency_id = ${agencyId} and on_site and status <> 'cancelled' and result_outcome is distinct from 'not_conducted'
       and planned_start >= ${since} and planned_start <= ${until}`.execute(db);
+  return new Set(r.rows.map((x) => x.enterprise_uscc));
+}
+
+/**
+ * Enterprises the agency's enforcement system (its parent, its sister squads) visited, lead or
+ * joint, in [from, to), not cancelled: the only ones whose annual cap can stand in a draw's way.
+ */
+export async function visitedBySystem(db: Db, agencyId: string, from: Date, to: Date): Promise<Set<string>> {
+  const r = await sql<{ enterprise_uscc: string }>`
+    select distinct enterprise_uscc from filings
+    where (agency_id = any(agency_system(${agencyId})) or joint_agency_ids && agency_system(${agencyId}))
+      and status <> 'cancelled' and planned_start < ${to} and planned_end > ${from}`.execute(db);
   return new Set(r.rows.map((x) => x.enterprise_uscc));
 }
 
@@ -200,7 +216,27 @@ export async function listPlans(db: Db, scope: { agencyId?: string; regions?: st
 
 /** Plans whose next draw is due on or before `day`, in id order. */
 export async function duePlans(trx: Db, day: string): Promise<PlanRecord[]> {
-  return (await trx.selectFrom('draw_plans').selectAll().where('next_draw_on', '<=', day).orderBy('id').execute()).map(planRecord);
+  return (
+    await trx.selectFrom('draw_plans').selectAll().where('next_draw_on', '<=', day).where('stopped_at', 'is', null).orderBy('id').execute()
+  ).map(planRecord);
+}
+
+export async function findPlan(db: Db, id: string, opts: { forUpdate?: boolean } = {}): Promise<PlanRecord | null> {
+  let q = db.selectFrom('draw_plans').selectAll().where('id', '=', id);
+  if (opts.forUpdate) q = q.forUpdate();
+  const row = await q.executeTakeFirst();
+  return row ? planRecord(row) : null;
+}
+
+/** Stops a plan for good: it draws no more. */
+export async function stopPlan(trx: Db, id: string, at: Date, reason: string, by: string): Promise<PlanRecord> {
+  const row = await trx
+    .updateTable('draw_plans')
+    .set({ stopped_at: at, stop_reason: reason, stopped_by: by, next_draw_on: null })
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  return planRecord(row);
 }
 
 export async function setNextDrawOn(trx: Db, planId: string, next: string | null): Promise<void> {

@@ -44,7 +44,9 @@ describe('the random draw (pure)', () => {
 
   it('caps the sample at 20% of the population', () => {
     expect(sampleSize(100, { ratio: 0.5 })).to.deep.equal({ target: 20, cap: 20 });
-    expect(sampleSize(7, { size: 5 })).to.deep.equal({ target: 1, cap: 1 });
+    expect(sampleSize(12, { size: 5 })).to.deep.equal({ target: 2, cap: 2 });
+    // under ten enterprises there is no random draw at all: a filter would pick them
+    expect(sampleSize(9, { size: 1 })).to.deep.equal({ target: 0, cap: 0 });
     expect(sampleSize(50, { ratio: 0.2 })).to.deep.equal({ target: 10, cap: 10 });
   });
 

@@ -53,6 +53,7 @@ describe('security: every role against every endpoint', () => {
   let spareKeyId: string;
   let spareInspectorId: string;
   let groundId: string;
+  let planId: string;
   let selfGroundId: string;
 
   before(async () => {
@@ -76,16 +77,17 @@ describe('security: every role against every endpoint', () => {
     spareInspectorId = await addInspector(own.agencyId);
     spareKeyId = (await h.api().post('/api/v1/keys').set(auth(ADMIN_KEY)).send({ role: 'supervisor', name: 'spare' })).body.id;
     violationId = (await h.api().post('/api/v1/reports').set(auth(own.enterpriseKey)).send(reportBody())).body.violationId;
-    // a committed draw of the own agency (a third inspector, enough enterprises for one in five)
+    // a committed draw of the own agency, made by the county (a third inspector, at least ten enterprises)
     await addInspector(own.agencyId);
-    for (let i = 0; i < 5; i++) await createEnterprise('110101');
+    for (let i = 0; i < 10; i++) await createEnterprise('110101');
     const plan = await h
       .api()
       .post('/api/v1/draw-plans')
-      .set(auth(own.agencyKey))
+      .set(auth(ADMIN_KEY))
       .send({ agencyId: own.agencyId, name: '安全测试抽查', filter: { region: '110101' }, size: 1 });
     expect(plan.status, JSON.stringify(plan.body)).to.equal(201);
     drawId = plan.body.nextDraw.id;
+    planId = plan.body.id;
     // a ticket the admin registered for the own enterprise (assigned to nobody), and a lead the own agency registered itself
     groundId = (await registerGround(own.uscc)).id;
     const self = await h
@@ -198,12 +200,20 @@ describe('security: every role against every endpoint', () => {
     {
       method: 'post',
       path: '/api/v1/draw-plans',
-      allowed: ['admin', 'supervisorIn', 'agencyOwn'],
+      // an agency never designs its own random draw
+      allowed: ['admin', 'supervisorIn'],
       // refused as too small a population (400) once through the door: nothing is recorded either way
       body: () => ({ agencyId: own.agencyId, name: '抽查计划', filter: { region: '110101', industry: '无此行业' }, ratio: 0.2 }),
     },
     // allowed roles get 409 here (not drawn yet): the door opened
     { method: 'get', path: `/api/v1/draws/${drawId}/inputs`, allowed: ['admin', 'supervisorIn'] },
+    {
+      method: 'post',
+      path: `/api/v1/draw-plans/${planId}/stop`,
+      // the first allowed call stops it, the next gets 409
+      allowed: ['admin', 'supervisorIn'],
+      body: () => ({ reason: '安全测试' }),
+    },
     { method: 'get', path: '/api/v1/draw-plans', allowed: ['admin', 'supervisorIn', 'supervisorOut', 'agencyOwn', 'agencyOther'] },
     { method: 'get', path: '/api/v1/jobs', allowed: ['admin'] },
     { method: 'get', path: '/api/v1/digests', allowed: ['admin', 'supervisorIn', 'supervisorOut'] },
@@ -231,6 +241,7 @@ describe('security: every role against every endpoint', () => {
       [spareInspectorId, ':inspectorId'],
       [groundId, ':id'],
       [selfGroundId, ':id'],
+      [planId, ':id'],
       ['/jobs/sweep/', '/jobs/:name/'],
       ['2026-01-05', ':date'],
     ];

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { sql } from 'kysely';
 import { cli } from '../support/cli.js';
-import { harness } from '../support/harness.js';
+import { ADMIN_KEY, harness } from '../support/harness.js';
 import {
   addInspector,
   admin,
@@ -96,7 +96,7 @@ describe('random draws (双随机)', () => {
         ).n,
       );
     const before = await count();
-    const post = (body: Record<string, unknown>, key = agency.key) =>
+    const post = (body: Record<string, unknown>, key = ADMIN_KEY) =>
       h.api().post('/api/v1/draw-plans').set(auth(key)).set('Accept-Language', 'en').send(body);
     const above = await post(plan({ ratio: 0.3 }));
     expect(above.status).to.equal(400);
@@ -109,15 +109,25 @@ describe('random draws (双随机)', () => {
     expect((await post(plan({ ratio: undefined }))).status, 'neither ratio nor size').to.equal(400);
     const small = await createAgency(REGION);
     await addInspector(small.id);
-    expect((await post(plan({ agencyId: small.id }), small.key)).body.error.message).to.include('at least 3');
+    expect((await post(plan({ agencyId: small.id }))).body.error.message).to.include('at least 3');
+    // the agency never designs its own draw, nor another's
+    expect((await post(plan(), agency.key)).status, 'the agency itself').to.equal(403);
     expect((await post(plan(), small.key)).status, 'another agency').to.equal(403);
+    // nine enterprises are no population to draw from at random
+    const few = '130109';
+    for (let i = 0; i < 9; i++) await createEnterprise(few, { riskClass: 'C' });
+    const fewAgency = await createAgency(few);
+    for (let i = 0; i < 3; i++) await addInspector(fewAgency.id);
+    const nine = await post(plan({ agencyId: fewAgency.id, filter: { region: few } }));
+    expect(nine.status).to.equal(400);
+    expect(nine.body.error.message).to.include('at least 10');
     expect((await post(plan(), await createKey({ role: 'supervisor', regions: ['21'] }))).status, 'a supervisor elsewhere').to.equal(403);
     expect(await count()).to.equal(before);
   });
 
   it('commits, draws, reveals and re-checks; the random label needs a drawn assignment; unfiled ones expire and are raised', async () => {
     const h = await harness();
-    const created = await h.api().post('/api/v1/draw-plans').set(auth(agency.key)).send(plan());
+    const created = await h.api().post('/api/v1/draw-plans').set(admin).send(plan());
     expect(created.status, JSON.stringify(created.body)).to.equal(201);
     // 30 + 1 no-disturb; the no-disturb one and the one inspected in April are left out
     expect(created.body.population).to.deep.equal({ size: 29, cap: 5, target: 5 });
@@ -313,7 +323,7 @@ describe('random draws (双随机)', () => {
   it('a plan that cannot be drawn (its inspectors lapsed) fails alone and stays due; the other plans of the hour are drawn', async () => {
     const h = await harness();
     const region = '130103';
-    for (let i = 0; i < 5; i++) await createEnterprise(region, { riskClass: 'C' });
+    for (let i = 0; i < 10; i++) await createEnterprise(region, { riskClass: 'C' });
     const ok = await createAgency(region);
     const lapsing = await createAgency(region);
     for (const a of [ok, lapsing]) for (let i = 0; i < 3; i++) await addInspector(a.id);
@@ -339,7 +349,7 @@ describe('random draws (双随机)', () => {
     const ag = await createAgency(region);
     const ids = [await addInspector(ag.id), await addInspector(ag.id), await addInspector(ag.id)];
     const quiet: string[] = [];
-    for (let i = 0; i < 5; i++) quiet.push(await createEnterprise(region, { riskClass: 'C', noDisturb: true }));
+    for (let i = 0; i < 10; i++) quiet.push(await createEnterprise(region, { riskClass: 'C', noDisturb: true }));
     // all three inspectors visited every one of them on complaints in March
     h.clock.set('2026-03-01T10:00:00+08:00');
     const complaint = { type: 'case', reason: '投诉核查', trigger: { kind: 'complaint', reference: '12345-2026-0311' } };
@@ -354,21 +364,21 @@ describe('random draws (双随机)', () => {
     const outside = await h
       .api()
       .post('/api/v1/draw-plans')
-      .set(auth(ag.key))
+      .set(admin)
       .send({ agencyId: ag.id, name: '越界', filter: { region: '1101' }, ratio: 0.2 });
     expect(outside.status).to.equal(400);
     expect(outside.body.error.details[0].path).to.equal('/filter/region');
     const created = await h
       .api()
       .post('/api/v1/draw-plans')
-      .set(auth(ag.key))
+      .set(admin)
       .send({ agencyId: ag.id, name: '无事不扰名单抽查', filter: {}, ratio: 0.2, includeNoDisturb: true, periodDays: 10 });
     expect(created.status, JSON.stringify(created.body)).to.equal(201);
     expect(created.body.filter.region, 'its own jurisdiction, not the country').to.equal(region);
     await h.api().post('/api/v1/jobs/draw/run').set(admin).send({});
     const drawn = (await h.api().get(`/api/v1/draws/${created.body.nextDraw.id}`)).body;
-    expect(drawn.assignments).to.have.length(1);
-    expect(drawn.excluded).to.include({ rotationImpossible: 1 });
+    expect(drawn.assignments).to.have.length(2);
+    expect(drawn.excluded).to.include({ rotationImpossible: 2 });
     expect((await h.api().get(`/api/v1/draws/${drawn.id}/verify`)).body.matches).to.equal(true);
 
     const a = drawn.assignments[0];
@@ -392,6 +402,17 @@ describe('random draws (双随机)', () => {
       .send(body({ jointAgencyIds: [other.id], inspectorIds: [...pair, await addInspector(other.id)] }));
     expect(joint.status).to.equal(422);
     expect(joint.body.decision.findings.map((f: { ruleId: string }) => f.ruleId)).to.include('random.drawn');
+    // exactly the drawn pair: a third officer of the agency's choosing is not random
+    const third = ids.find((id) => !pair.includes(id)) as string;
+    const padded = await h
+      .api()
+      .post('/api/v1/filings')
+      .set(auth(ag.key))
+      .send(body({ inspectorIds: [...pair, third] }));
+    expect(padded.status).to.equal(422);
+    expect(padded.body.decision.findings.find((f: { ruleId: string }) => f.ruleId === 'random.drawn').message.en).to.include(
+      'exactly the randomly drawn inspectors',
+    );
     const filed = await h.api().post('/api/v1/filings').set(auth(ag.key)).send(body({}));
     expect(filed.status, JSON.stringify(filed.body)).to.equal(201);
     expect(filed.body.decision.findings.map((f: { ruleId: string; severity: string }) => `${f.ruleId}:${f.severity}`)).to.include(
@@ -412,5 +433,49 @@ describe('random draws (双随机)', () => {
       .where('kind', '=', 'draw_not_executed')
       .execute();
     expect(raised).to.deep.equal([{ kind: 'draw_not_executed', filing_id: filed.body.filing.id }]);
+  });
+
+  it('a plan is stopped, never edited: it draws no more; enterprises the cap rules out are left out before the draw', async () => {
+    const h = await harness();
+    const region = '130105';
+    h.clock.set('2026-06-01T10:00:00+08:00');
+    const ag = await createAgency(region);
+    const officers = [await addInspector(ag.id), await addInspector(ag.id), await addInspector(ag.id)];
+    const usccs: string[] = [];
+    for (let i = 0; i < 12; i++) usccs.push(await createEnterprise(region, { riskClass: 'B' }));
+    // this year's one routine visit to the first two (class B: one a year) rules them out
+    for (const u of usccs.slice(0, 2)) {
+      const w: World = { agencyId: ag.id, agencyKey: ag.key, inspectorIds: officers.slice(0, 2), uscc: u, enterpriseKey: '', region };
+      expect((await file(w, { plannedStart: '2026-06-05T09:00:00+08:00', plannedEnd: '2026-06-05T12:00:00+08:00' })).status).to.equal(201);
+    }
+    const sup = await createKey({ role: 'supervisor', regions: ['1301'] });
+    const plan = await h
+      .api()
+      .post('/api/v1/draw-plans')
+      .set(auth(sup))
+      .send({ agencyId: ag.id, name: '季度抽查', filter: {}, ratio: 0.2, periodDays: 10, schedule: { everyDays: 30 } });
+    expect(plan.status, JSON.stringify(plan.body)).to.equal(201);
+    expect(plan.body.population.size, 'the two capped enterprises are not in the population').to.equal(10);
+    h.clock.set('2026-06-01T15:10:00+08:00');
+    await h.api().post('/api/v1/jobs/draw/run').set(admin).send({});
+    const first = (await h.api().get(`/api/v1/draws/${plan.body.nextDraw.id}`)).body;
+    expect(first.excluded).to.include({ capReached: 2 });
+    const drawnUsccs = first.assignments.map((x: { enterprise: { uscc: string } }) => x.enterprise.uscc);
+    expect(drawnUsccs).not.to.include(usccs[0]).and.not.to.include(usccs[1]);
+    // stopped by the supervisor: its next committed draw is never made
+    const stop = (key: string) =>
+      h.api().post(`/api/v1/draw-plans/${plan.body.id}/stop`).set(auth(key)).send({ reason: '专项整治期间暂停' });
+    expect((await stop(ag.key)).status, 'not by the agency').to.equal(403);
+    const stopped = await stop(sup);
+    expect(stopped.status).to.equal(200);
+    expect(stopped.body.stopped.reason).to.equal('专项整治期间暂停');
+    expect(stopped.body.nextDraw).to.equal(null);
+    expect((await stop(sup)).status).to.equal(409);
+    h.clock.set('2026-07-01T15:10:00+08:00');
+    await h.api().post('/api/v1/jobs/draw/run').set(admin).send({});
+    const made = await h.runtime.store.db.selectFrom('draws').select('status').where('plan_id', '=', plan.body.id).execute();
+    expect(made.map((d) => d.status).sort()).to.deep.equal(['committed', 'drawn']);
+    const audit = await h.runtime.store.db.selectFrom('audit_events').select('action').where('entity_id', '=', plan.body.id).execute();
+    expect(audit.map((a) => a.action)).to.include('draw_plan.stopped');
   });
 });

@@ -315,11 +315,12 @@ describe('web pages', () => {
       const region = '440106';
       const ag = await createAgency(region);
       const officers = [await addInspector(ag.id), await addInspector(ag.id), await addInspector(ag.id)];
-      for (let i = 0; i < 5; i++) await createEnterprise(region, { riskClass: 'C' });
+      for (let i = 0; i < 10; i++) await createEnterprise(region, { riskClass: 'C' });
+      // the county designs the draw; the agency carries it out
       const plan = await h
         .api()
         .post('/api/v1/draw-plans')
-        .set(auth(ag.key))
+        .set(admin)
         .send({ agencyId: ag.id, name: '年度抽查', filter: {}, ratio: 0.2, periodDays: 10 });
       expect(plan.status, JSON.stringify(plan.body)).to.equal(201);
       await h.api().post('/api/v1/jobs/draw/run').set(admin).send({});

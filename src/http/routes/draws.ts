@@ -1,5 +1,15 @@
 import { Type } from '@sinclair/typebox';
-import { Draw, DrawInputs, DrawListQuery, DrawPlan, DrawPlanCreate, DrawSummary, DrawVerification, Page } from '../../domain/schemas.js';
+import {
+  Draw,
+  DrawInputs,
+  DrawListQuery,
+  DrawPlan,
+  DrawPlanCreate,
+  DrawPlanStop,
+  DrawSummary,
+  DrawVerification,
+  Page,
+} from '../../domain/schemas.js';
 import { defineRoute, who } from '../route.js';
 
 const tag = 'Draws';
@@ -10,17 +20,32 @@ export const drawRoutes = [
     path: '/api/v1/draw-plans',
     summary:
       'A random-inspection plan (双随机) for an agency: whom to draw from, how many (at most 20%); ' +
-      'its first draw is committed at once (seed hash published)',
+      'its first draw is committed at once (seed hash published). Admins and supervisors of the agency\'s regions only: ' +
+      'an agency never designs its own draw',
     tag,
-    auth: ['admin', 'supervisor', 'agency'],
+    auth: ['admin', 'supervisor'],
     body: DrawPlanCreate,
     creates: true,
     responses: {
       201: { description: 'the plan, with the committed draw and the population it would draw from today', schema: DrawPlan },
-      400: { description: 'above the 20% cap, an empty population or sample, too few inspectors' },
-      403: { description: 'another agency, or an agency outside your regions' },
+      400: { description: 'above the 20% cap, a population under 10, an empty sample, too few inspectors' },
+      403: { description: 'an agency key, or an agency outside your regions' },
     },
     handler: async (c) => ({ status: 201, body: await c.services.draws.createPlan(who(c), c.body, c.idempotency) }),
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/api/v1/draw-plans/:id/stop',
+    summary: 'Stop a draw plan: it draws no more (its committed seed is never drawn); audited. A plan is never edited',
+    tag,
+    auth: ['admin', 'supervisor'],
+    body: DrawPlanStop,
+    responses: {
+      200: { description: 'the stopped plan', schema: DrawPlan },
+      404: { description: 'no such plan in your regions' },
+      409: { description: 'stopped already' },
+    },
+    handler: async (c) => ({ status: 200, body: await c.services.draws.stopPlan(who(c), c.params.id ?? '', c.body) }),
   }),
   defineRoute({
     method: 'get',
