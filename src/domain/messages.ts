@@ -86,6 +86,19 @@ export const messages = {
     'zh-CN': '服务器内部错误，请联系管理员并提供请求编号 {requestId}',
     en: 'Internal error; contact the administrator with request id {requestId}',
   },
+  joint_blocked: {
+    'zh-CN': '接受此联合检查将超出本主体的年度检查上限：未接受',
+    en: "Accepting this joint visit would break your agency's annual cap: it was not accepted",
+  },
+  not_joint_agency: {
+    'zh-CN': '只有备案中列明的联合检查主体可以接受或拒绝',
+    en: 'Only a joint agency named on the filing accepts or declines it',
+  },
+  joint_answered: { 'zh-CN': '本主体已答复过此联合检查', en: 'Your agency has answered this joint visit already' },
+  joint_closed: {
+    'zh-CN': '备案当前为“{status}”，不能再接受或拒绝',
+    en: 'The filing is {status}: it can no longer be accepted or declined',
+  },
   lead_agency_only: {
     'zh-CN': '只有提交备案的执法主体可以登记结果或撤销备案；联合检查的其他主体可以查看和确认到达',
     en:

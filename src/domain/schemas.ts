@@ -349,6 +349,13 @@ export const FilingListQuery = Type.Object(
 );
 export const ResultCreate = Type.Object({ conductedAt: DateTime, outcome: StringEnum(OUTCOMES), summary: Text(5000) }, strict);
 export const CancelCreate = Type.Object({ reason: Text(2000) }, strict);
+export const JointAccept = Type.Object({ reason: Type.Optional(Text(2000)) }, strict);
+export const JointDecline = Type.Object({ reason: Text(2000) }, strict);
+export type JointResponseBody = Static<typeof JointAccept>;
+export const JointAnswer = Type.Object({
+  filing: Filing,
+  decision: Nullable(DecisionSchema),
+});
 export const BlockedResponse = Type.Composite([ErrorResponse, Type.Object({ decision: DecisionSchema })]);
 
 // Verification (public)

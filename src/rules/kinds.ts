@@ -381,8 +381,10 @@ export const kinds: { [K in RuleKind]: KindEvaluator<K> } = {
       const p = rule.params;
       if (p.onSiteOnly && !input.onSite) return null;
       if (p.excludeHigherCampaigns && isHigherCampaign(input)) return null;
-      // a bureau and its squads are one system: what one of them visited, the others do not visit again (同一系统)
-      const single = p.agencies === 'same' && input.jointAgencyIds.length === 0 ? systemOf(input.agencyId, facts) : null;
+      // "same": the filing agency's cap, counting the visits of its whole system (a bureau and its
+      // squads: what one of them visited, the others do not visit again, 同一系统). A joint agency
+      // named on the filing is held to its own cap when it accepts, not when another names it.
+      const single = p.agencies === 'same' ? systemOf(input.agencyId, facts) : null;
       const candidates = facts.history.filter(
         (h) =>
           (!p.types || p.types.includes(h.type)) &&
@@ -398,12 +400,11 @@ export const kinds: { [K in RuleKind]: KindEvaluator<K> } = {
       // its window touches, so that a visit from 31 December to 14 January counts in both years
       const rolling = p.window === 'rolling-days';
       const periods = rolling ? [] : periodsTouched(p.window, input, ctx.tz);
-      // "same": a joint visit counts for every agency on it, so each agency on this filing is
-      // held to its own cap (the filing agency first); "any": all visits together.
-      const subjects = p.agencies === 'same' ? agenciesOf(input, facts) : [{ id: '', name: '' }];
+      // "any": all visits together
+      const subjects =
+        p.agencies === 'same' ? [{ id: input.agencyId, name: facts.agency?.name ?? input.agencyId }] : [{ id: '', name: '' }];
       for (const subject of subjects) {
-        const system = p.agencies === 'same' && single === null ? systemOf(subject.id, facts) : null;
-        const mine = system ? candidates.filter((h) => wasOn(h, system)) : candidates;
+        const mine = candidates;
         for (let i = 0; i < (rolling ? 1 : periods.length); i++) {
           const period = periods[i];
           const counted = period ? inPeriod(mine, period, p.window === 'calendar-year') : worstRollingWindow(mine, start, p.days ?? 0);

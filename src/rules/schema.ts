@@ -81,8 +81,8 @@ export const ruleKinds = {
       {
         agencies: StringEnum(
           ['same', 'any'] as const,
-          '"same": each agency on the filing (the filing agency and every joint agency) against the visits it was on, ' +
-            'joint ones included; "any": every agency\'s visits together',
+          '"same": the filing agency, with the rest of its enforcement system, against the visits they were on, joint ones they ' +
+            'accepted included (a joint agency is held to its own cap when it accepts); "any": every agency\'s visits together',
         ),
         window: StringEnum(['calendar-year', 'calendar-day', 'rolling-days'] as const, 'calendar periods are in TZ_REGION'),
         days: Type.Optional(Type.Integer({ minimum: 2, maximum: 366, description: 'length of a rolling window' })),

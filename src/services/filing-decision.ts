@@ -11,6 +11,7 @@ import { priorFromRow, type EvaluationContext, type Facts, type FilingInput } fr
 import type { LoadedRuleSet } from '../rules/load.js';
 import type { FactQuery, FactRows } from '../store/filings-repo.js';
 import { LockNamespace, idempotencyLockKey, type LockKey } from '../store/locks.js';
+import type { FilingRow } from '../store/tables.js';
 
 // How a filing is decided, as pure functions shared by the filing service and the rule fixtures
 // (`rules test`): the same input normalization, the same facts query, the same reading of its rows.
@@ -72,6 +73,29 @@ export function toInput(agencyId: string, body: FilingCreateBody): FilingInput {
     trigger: body.trigger ? { kind: body.trigger.kind, reference: body.trigger.reference.trim() } : null,
     campaign: body.campaign ? { level: body.campaign.level, reference: body.campaign.reference.trim() } : null,
     drawAssignmentId: body.drawAssignmentId ?? null,
+  };
+}
+
+/** A filed visit as the rules see it (to decide what a joint agency's acceptance would do). */
+export function toStoredInput(f: FilingRow): FilingInput {
+  return {
+    agencyId: f.agency_id,
+    enterpriseUscc: f.enterprise_uscc,
+    type: f.type as FilingType,
+    itemCodes: f.item_codes,
+    inspectorIds: f.inspector_ids,
+    plannedStart: f.planned_start,
+    plannedEnd: f.planned_end,
+    onSite: f.on_site,
+    reason: f.reason,
+    onSiteJustification: f.on_site_justification,
+    jointAgencyIds: f.joint_agency_ids,
+    purpose: f.purpose as FilingInput['purpose'],
+    requiresLegalRepresentative: f.requires_legal_representative,
+    legalRepresentativeReason: f.legal_representative_reason,
+    trigger: f.trigger_kind && f.trigger_reference ? { kind: f.trigger_kind, reference: f.trigger_reference } : null,
+    campaign: f.campaign_level && f.campaign_reference ? { level: f.campaign_level, reference: f.campaign_reference } : null,
+    drawAssignmentId: f.draw_assignment_id,
   };
 }
 

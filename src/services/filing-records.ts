@@ -206,12 +206,12 @@ export function filingRecords(
 }
 
 /** The 422 a blocked filing answers with, as the error handler would write it. */
-export function blockedError(decision: Decision): AppError {
+export function blockedError(decision: Decision, key: 'rule_blocked' | 'joint_blocked' = 'rule_blocked'): AppError {
   // each blocking finding, where the decision holds it
   const details = decision.findings.flatMap((f, i) =>
     f.severity === 'block' ? [{ path: `/decision/findings/${i}`, message: f.message }] : [],
   );
-  return new AppError('rule_blocked', 'rule_blocked', {}, details, { decision });
+  return new AppError('rule_blocked', key, {}, details, { decision });
 }
 
 function blockedBody(decision: Decision, claim: IdempotencyClaim) {

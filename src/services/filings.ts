@@ -3,7 +3,16 @@ import { assertCancellable, auditActions, nextStatus, type FilingStatus, type Li
 import { formatLocal } from '../domain/calendar.js';
 import type { Principal } from '../domain/principal.js';
 import { newId } from '../domain/codes.js';
-import type { CancelCreateBody, FilingCreateBody, FilingListQueryT, FilingView, PageOf, ResultCreateBody } from '../domain/schemas.js';
+import type {
+  CancelCreateBody,
+  FilingCreateBody,
+  FilingListQueryT,
+  FilingView,
+  JointResponseBody,
+  PageOf,
+  ResultCreateBody,
+} from '../domain/schemas.js';
+import { statusNames } from '../domain/messages.js';
 import { validateUscc } from '../domain/uscc.js';
 import type { Decision } from '../domain/decision.js';
 import type { FilingInput } from '../rules/facts.js';
@@ -19,14 +28,14 @@ import {
   writeFilingBatch,
 } from '../store/filings-repo.js';
 import { lockEnterprise } from '../store/locks.js';
-import { arrivalsOf, jointResponsesOf } from '../store/visits-repo.js';
+import { arrivalsOf, insertJointResponse, jointResponsesOf } from '../store/visits-repo.js';
 import type { FilingRow } from '../store/tables.js';
 import { chains, record } from './audit.js';
 import type { ServiceContext } from './context.js';
 import { raiseUnfiledVisit } from './unfiled-visits.js';
 import { insertViolationsOnce } from '../store/violations-repo.js';
 import { GroupCommit, type BatchItem, type Settled } from './filing-batches.js';
-import { decide, factQueryFor, factsFor, toInput } from './filing-decision.js';
+import { decide, factQueryFor, factsFor, toInput, toStoredInput } from './filing-decision.js';
 import { groundFor } from '../rules/grounds.js';
 import {
   appendWrite,
@@ -122,6 +131,30 @@ export function createFilingService(ctx: ServiceContext) {
   // Every filing is decided and written in a transaction holding its enterprise's lock, so caps
   // hold under concurrency; filings for different enterprises that arrive together share it.
   const batches = new GroupCommit<PendingFiling, FilingOutcome>(ctx.db, ctx.log, fileBatch, (err) => ctx.health.failed(err));
+
+  /**
+   * The caps a joint agency would break by accepting this visit: the filing decided as if that
+   * agency had filed it alone, the visit itself left out of the history, and only the rules that
+   * hold an agency to its own cap kept.
+   */
+  async function jointCapDecision(trx: Db, f: FilingRow, agencyId: string, at: Date): Promise<Decision> {
+    const sets = ctx.rules.active();
+    const caps = new Set(
+      sets.flatMap((s) => s.file.rules).flatMap((r) => (r.kind === 'frequency' && r.params.agencies === 'same' ? [r.id] : [])),
+    );
+    const input: FilingInput = {
+      ...toStoredInput(f),
+      agencyId,
+      jointAgencyIds: [],
+      inspectorIds: [],
+      itemCodes: [],
+    };
+    const rows = await loadFactRows(trx, factQueryFor(sets, [input], evalCtx(at), { lock: false }));
+    rows.history = rows.history.filter((h) => h.id !== f.id);
+    const d = decide(sets, input, factsFor(input, rows), evalCtx(at), ctx.log);
+    const findings = d.findings.filter((x) => caps.has(x.ruleId));
+    return { ...d, findings, outcome: findings.some((x) => x.severity === 'block') ? 'block' : findings.length ? 'warn' : 'allow' };
+  }
 
   function requireAgency(p: Principal): string {
     if (p.role !== 'agency' || !p.agencyId) throw forbidden(p.role);
@@ -311,6 +344,67 @@ export function createFilingService(ctx: ServiceContext) {
         }
         return { row, payload: { outcome: body.outcome, conductedAt: body.conductedAt, summary: body.summary, violationId } };
       });
+    },
+
+    /**
+     * A joint agency answers for itself. Accepting puts the visit on its record, so it is checked
+     * against its own annual cap (its system's visits counted) and refused with the decision when
+     * the cap is used up; declining says why. Until it accepts, the visit counts for the lead only.
+     */
+    async respondJoint(
+      p: Principal,
+      id: string,
+      answer: 'accepted' | 'declined',
+      body: JointResponseBody,
+    ): Promise<{ filing: FilingView; decision: Decision | null }> {
+      const agencyId = requireAgency(p);
+      const f0 = await loadVisible(p, id);
+      if (!f0.joint_agency_ids.includes(agencyId)) throw new AppError('forbidden', 'not_joint_agency');
+      let refused: Decision | null = null;
+      const result = await ctx.db.transaction().execute(async (trx) => {
+        await lockEnterprise(trx, f0.enterprise_uscc);
+        const f = await findFilingForUpdate(trx, id);
+        if (!f) throw notFound('filing', id);
+        if (f.status === 'cancelled' || f.status === 'completed')
+          throw new AppError('conflict', 'joint_closed', { status: statusNames[f.status] });
+        if ((await jointResponsesOf(trx, id)).some((r) => r.agency_id === agencyId)) throw new AppError('conflict', 'joint_answered');
+        const at = ctx.clock.now();
+        let decision: Decision | null = null;
+        if (answer === 'accepted') {
+          decision = await jointCapDecision(trx, f, agencyId, at);
+          if (decision.outcome === 'block') {
+            refused = decision;
+            return null;
+          }
+        }
+        await insertJointResponse(trx, {
+          filing_id: id,
+          agency_id: agencyId,
+          status: answer,
+          reason: body.reason ?? null,
+          decision_id: null,
+          at,
+          actor: p.keyId,
+        });
+        await record(
+          trx,
+          {
+            chain: chains.enterprise(f.enterprise_uscc),
+            at,
+            actor: p.keyId,
+            action: answer === 'accepted' ? 'filing.joint_accepted' : 'filing.joint_declined',
+            entityType: 'filing',
+            entityId: id,
+            payload: { agencyId, reason: body.reason ?? null, findings: decision?.findings.map((x) => x.ruleId) ?? [] },
+          },
+          { lockHeld: true },
+        );
+        return decision;
+      });
+      if (refused) throw blockedError(refused, 'joint_blocked');
+      ctx.verifyCache.evict(f0.verify_code);
+      const shown = await detailed((await findFiling(ctx.db, id)) ?? f0);
+      return { filing: shown.filing, decision: result };
     },
 
     async cancel(p: Principal, id: string, body: CancelCreateBody, claim?: IdempotencyClaim): Promise<FilingView> {

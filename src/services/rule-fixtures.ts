@@ -135,7 +135,22 @@ async function writeFiling(
     groundId: c.groundId ?? null,
   });
   await writeFilingBatch(trx, built.write);
-  return built.outcome.kind === 'filed' ? built.outcome.row : null;
+  if (built.outcome.kind !== 'filed') return null;
+  // a fixture replays visits that happened: its joint agencies took part (accepted)
+  for (const agencyId of input.jointAgencyIds)
+    await trx
+      .insertInto('joint_responses')
+      .values({
+        filing_id: built.outcome.row.id,
+        agency_id: agencyId,
+        status: 'accepted',
+        reason: null,
+        decision_id: null,
+        at: c.at,
+        actor: 'fixture',
+      })
+      .execute();
+  return built.outcome.row;
 }
 
 export async function runFixture(

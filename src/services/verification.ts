@@ -71,7 +71,9 @@ function answersOf(view: VerifyView, tz: string): (window: WindowState) => Verif
   });
   // a desk review covers no visit, ever; nor does a visit left with fewer than two officers whose
   // credentials still stand (a revoked credential shows on the card at once)
-  const standing = new Set(view.inspectors.filter((i) => !i.revokedAt).map((i) => i.credentialNo));
+  // a joint agency's officers count once it accepted the visit
+  const counted = new Set([f.agency_id, ...view.acceptedJointIds]);
+  const standing = new Set(view.inspectors.filter((i) => !i.revokedAt && counted.has(i.agencyId)).map((i) => i.credentialNo));
   const open = (status === 'filed' || status === 'in_progress') && f.on_site && standing.size >= 2;
   const made = new Map<WindowState, VerificationView>();
   const answer = (window: WindowState): VerificationView => {

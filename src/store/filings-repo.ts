@@ -197,7 +197,9 @@ export interface VerifyView {
   agencyName: string;
   jointAgencyNames: string[];
   enterpriseName: string;
-  inspectors: { id: string; name: string; credentialNo: string; revokedAt: string | null }[];
+  inspectors: { id: string; agencyId: string; name: string; credentialNo: string; revokedAt: string | null }[];
+  /** the joint agencies that accepted the visit */
+  acceptedJointIds: string[];
   /** each item as published by the agency on the filing that owns it (the filing agency first) */
   items: { code: string; name: string; basis: string; agency: string }[];
 }
@@ -209,12 +211,16 @@ export async function findByVerifyCode(db: Db, code: string): Promise<VerifyView
     joint: string[];
     enterprise_name: string;
     inspectors: VerifyView['inspectors'];
+    accepted: string[];
     items: VerifyView['items'];
   }>`
     select to_json(f) as f, a.name as agency_name, e.name as enterprise_name,
       coalesce((select json_agg(j.name order by array_position(f.joint_agency_ids, j.id)) from agencies j
                 where j.id = any(f.joint_agency_ids)), '[]'::json) as joint,
-      coalesce((select json_agg(json_build_object('id', p.id, 'name', p.name, 'credentialNo', p.credential_no, 'revokedAt', p.revoked_at)
+      coalesce((select json_agg(r.agency_id) from joint_responses r where r.filing_id = f.id and r.status = 'accepted'),
+               '[]'::json) as accepted,
+      coalesce((select json_agg(json_build_object('id', p.id, 'agencyId', p.agency_id, 'name', p.name, 'credentialNo', p.credential_no,
+                 'revokedAt', p.revoked_at)
                  order by array_position(f.inspector_ids, p.id))
                 from inspectors p where p.id = any(f.inspector_ids)), '[]'::json) as inspectors,
       coalesce((select json_agg(json_build_object('code', c.code, 'name', i.name, 'basis', i.basis, 'agency', i.agency) order by c.ord)
@@ -235,6 +241,7 @@ export async function findByVerifyCode(db: Db, code: string): Promise<VerifyView
     jointAgencyNames: row.joint,
     enterpriseName: row.enterprise_name,
     inspectors: row.inspectors,
+    acceptedJointIds: row.accepted,
     items: row.items,
   };
 }

@@ -118,7 +118,7 @@ end`,
     // Takes the advisory locks it is given (sorted, so that transactions locking overlapping sets
     // cannot deadlock), then reads, each statement with a fresh snapshot taken after the locks:
     // the registry entries the filings name, the enterprises' filings in the given periods
-    // (cancelled ones never count), the stored responses of the given Idempotency-Keys, and
+    // (cancelled ones never count; a joint agency is on a visit once it accepted), the stored responses of the given Idempotency-Keys, and
     // p_numbers new filing numbers; the grounds the filings cite (by reference), with how many
     // filings of each agency each one grounds, and the referrals that send an agency to an
     // enterprise outside its region. One round trip for everything a decision needs.
@@ -155,7 +155,9 @@ begin
                      from inspectors p where p.id = any(p_inspector_ids)),
     'history', (select coalesce(json_agg(json_build_object('id', f.id, 'filingNo', f.filing_no, 'enterpriseUscc', f.enterprise_uscc,
                    'agencyId', f.agency_id, 'agencyName', a.name, 'type', f.type, 'plannedStart', f.planned_start,
-                   'plannedEnd', f.planned_end, 'onSite', f.on_site, 'status', f.status, 'jointAgencyIds', f.joint_agency_ids,
+                   'plannedEnd', f.planned_end, 'onSite', f.on_site, 'status', f.status,
+                   'jointAgencyIds', coalesce((select array_agg(r.agency_id order by r.agency_id) from joint_responses r
+                                               where r.filing_id = f.id and r.status = 'accepted'), '{}'),
                    'campaignLevel', f.campaign_level, 'resultOutcome', f.result_outcome, 'conductedAt', f.conducted_at)
                    order by f.planned_start, f.id), '[]'::json)
                   from filings f join agencies a on a.id = f.agency_id

@@ -54,6 +54,7 @@ describe('security: every role against every endpoint', () => {
   let spareInspectorId: string;
   let groundId: string;
   let planId: string;
+  let jointFilingId: string;
   let selfGroundId: string;
 
   before(async () => {
@@ -97,6 +98,11 @@ describe('security: every role against every endpoint', () => {
       .send({ kind: 'monitoring', reference: unique('抽检-'), enterpriseUscc: own.uscc });
     expect(self.status, JSON.stringify(self.body)).to.equal(201);
     selfGroundId = self.body.id;
+    // a joint visit led by the own agency with the other one, which a referral sends here
+    await registerGround(own.uscc, { kind: 'referral', agencyIds: [other.agencyId] });
+    const joint = await file(own, { jointAgencyIds: [other.agencyId], inspectorIds: [own.inspectorIds[0], other.inspectorIds[0]] });
+    expect(joint.status, JSON.stringify(joint.body)).to.equal(201);
+    jointFilingId = joint.body.filing.id;
     // a day whose digest has been made, for the digest route
     expect((await h.api().post('/api/v1/jobs/digest/run').set(auth(ADMIN_KEY)).send({ date: '2026-01-05' })).status).to.equal(200);
   });
@@ -172,6 +178,14 @@ describe('security: every role against every endpoint', () => {
       body: () => ({ conductedAt: fromNow(0), outcome: 'no_issues', summary: 's' }),
     },
     { method: 'post', path: `/api/v1/filings/${filingId}/cancel`, allowed: ['agencyOwn'], body: () => ({ reason: 'r' }) },
+    // only the joint agency answers; the lead sees the filing and is refused (403)
+    { method: 'post', path: `/api/v1/filings/${jointFilingId}/joint/accept`, allowed: ['agencyOther'], body: () => ({}) },
+    {
+      method: 'post',
+      path: `/api/v1/filings/${jointFilingId}/joint/decline`,
+      allowed: ['agencyOther'],
+      body: () => ({ reason: '另有安排' }),
+    },
     { method: 'post', path: `/api/v1/verify/${code}/arrival`, allowed: ['agencyOwn', 'enterpriseOwn'], reports: ['enterpriseOther'] },
     { method: 'get', path: '/api/v1/violations', allowed: ['admin', 'supervisorIn', 'supervisorOut'] },
     { method: 'get', path: `/api/v1/violations/${violationId}`, allowed: ['admin', 'supervisorIn'] },
@@ -242,6 +256,7 @@ describe('security: every role against every endpoint', () => {
       [groundId, ':id'],
       [selfGroundId, ':id'],
       [planId, ':id'],
+      [jointFilingId, ':id'],
       ['/jobs/sweep/', '/jobs/:name/'],
       ['2026-01-05', ':date'],
     ];

@@ -89,7 +89,8 @@ describe('ways round the rules, refused through the API', () => {
   });
 
   describe('a joint agency', () => {
-    it('a joint visit counts toward the annual cap of every agency on it', async () => {
+    it('naming an agency on a joint filing does not use its cap: it counts once that agency accepts, checked then', async () => {
+      const h = await harness();
       const w = await world('110101', { riskClass: 'B' });
       const b = await partner(w);
       const joint = await file(w, {
@@ -99,12 +100,30 @@ describe('ways round the rules, refused through the API', () => {
         itemCodes: ['SAFE-01', 'PARTNER-1'],
       });
       expect(joint.status, JSON.stringify(joint.body)).to.equal(201);
-      // the partner alone, later that year
+      const id = joint.body.filing.id as string;
+      // named but not yet accepted: the partner's own visit later that year is not refused for it
+      const shown = await h.api().get(`/api/v1/filings/${id}`).set(auth(b.agencyKey));
+      expect(shown.body.filing.jointAgencies).to.deep.equal([{ agencyId: b.agencyId, status: 'pending', at: null, reason: null }]);
+      const check = await h
+        .api()
+        .post('/api/v1/filings/check')
+        .set(auth(b.agencyKey))
+        .send(filingBody(b, { ...window(nextYear('09-07')), itemCodes: ['PARTNER-1'] }));
+      expect(check.body.decision.findings.map((f: { ruleId: string }) => f.ruleId)).not.to.include('frequency.annual-same-agency');
+      // only the partner answers for itself
+      expect((await h.api().post(`/api/v1/filings/${id}/joint/accept`).set(auth(w.agencyKey)).send({})).status).to.equal(403);
+      const accepted = await h.api().post(`/api/v1/filings/${id}/joint/accept`).set(auth(b.agencyKey)).send({});
+      expect(accepted.status, JSON.stringify(accepted.body)).to.equal(200);
+      expect(accepted.body.filing.jointAgencies[0]).to.include({ agencyId: b.agencyId, status: 'accepted' });
+      expect((await h.api().post(`/api/v1/filings/${id}/joint/decline`).set(auth(b.agencyKey)).send({ reason: '改主意' })).status).to.equal(
+        409,
+      );
+      // accepted, it is on the partner's record: its own visit that year is refused, naming the joint one
       const alone = await file(b, { ...window(nextYear('09-07')), itemCodes: ['PARTNER-1'] });
       expect(alone.status).to.equal(422);
       const cap = alone.body.decision.findings.find((f: { ruleId: string }) => f.ruleId === 'frequency.annual-same-agency');
-      expect(cap.evidence).to.deep.equal([joint.body.filing.id]);
-      // nor can the first agency join someone else's visit to get round its own cap
+      expect(cap.evidence).to.deep.equal([id]);
+      // nor can the first agency join someone else's visit to get round its own cap: accepting is refused with the decision
       const c = await partner(w, ['THIRD-1']);
       const asJoint = await file(c, {
         ...window(nextYear('10-05')),
@@ -112,8 +131,20 @@ describe('ways round the rules, refused through the API', () => {
         inspectorIds: [c.inspectorIds[0], w.inspectorIds[0]],
         itemCodes: ['THIRD-1'],
       });
-      expect(asJoint.status).to.equal(422);
-      expect(ruleIds(asJoint.body)).to.include('frequency.annual-same-agency');
+      expect(asJoint.status).to.equal(201);
+      const refused = await h.api().post(`/api/v1/filings/${asJoint.body.filing.id}/joint/accept`).set(auth(w.agencyKey)).send({});
+      expect(refused.status).to.equal(422);
+      expect(ruleIds(refused.body)).to.deep.equal(['frequency.annual-same-agency']);
+      const after = await h.api().get(`/api/v1/filings/${asJoint.body.filing.id}`).set(auth(c.agencyKey));
+      expect(after.body.filing.jointAgencies[0].status).to.equal('pending');
+      // the refused agency may decline, and says why
+      const declined = await h
+        .api()
+        .post(`/api/v1/filings/${asJoint.body.filing.id}/joint/decline`)
+        .set(auth(w.agencyKey))
+        .send({ reason: '本年度已检查' });
+      expect(declined.status).to.equal(200);
+      expect(declined.body.filing.jointAgencies[0]).to.include({ status: 'declined', reason: '本年度已检查' });
     });
 
     it("a joint filing may check a joint agency's published items, never an absent agency's", async () => {

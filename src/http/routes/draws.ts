@@ -20,7 +20,7 @@ export const drawRoutes = [
     path: '/api/v1/draw-plans',
     summary:
       'A random-inspection plan (双随机) for an agency: whom to draw from, how many (at most 20%); ' +
-      'its first draw is committed at once (seed hash published). Admins and supervisors of the agency\'s regions only: ' +
+      "its first draw is committed at once (seed hash published). Admins and supervisors of the agency's regions only: " +
       'an agency never designs its own draw',
     tag,
     auth: ['admin', 'supervisor'],

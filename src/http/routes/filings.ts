@@ -6,6 +6,9 @@ import {
   FilingCreate,
   FilingListQuery,
   FilingWithDecision,
+  JointAccept,
+  JointAnswer,
+  JointDecline,
   Page,
   ResultCreate,
 } from '../../domain/schemas.js';
@@ -93,5 +96,36 @@ export const filingRoutes = [
       },
     },
     handler: async (c) => ({ status: 200, body: await c.services.filings.cancel(who(c), c.params.id ?? '', c.body, c.idempotency) }),
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/api/v1/filings/:id/joint/accept',
+    summary:
+      "A joint agency named on the filing accepts the visit: checked against its own annual cap (its system's visits counted); " +
+      'until it accepts, the visit counts for the lead agency only',
+    tag,
+    auth: ['agency'],
+    body: JointAccept,
+    responses: {
+      200: { description: "accepted: the filing with each joint agency's answer, and the cap decision", schema: JointAnswer },
+      403: { description: 'not a joint agency of the filing' },
+      409: { description: 'answered already, or the filing is completed or cancelled' },
+      422: { description: "accepting would break the agency's cap: not accepted", schema: BlockedResponse },
+    },
+    handler: async (c) => ({ status: 200, body: await c.services.filings.respondJoint(who(c), c.params.id ?? '', 'accepted', c.body) }),
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/api/v1/filings/:id/joint/decline',
+    summary: "A joint agency named on the filing declines it, saying why: the visit stays the lead agency's alone",
+    tag,
+    auth: ['agency'],
+    body: JointDecline,
+    responses: {
+      200: { description: "declined: the filing with each joint agency's answer", schema: JointAnswer },
+      403: { description: 'not a joint agency of the filing' },
+      409: { description: 'answered already, or the filing is completed or cancelled' },
+    },
+    handler: async (c) => ({ status: 200, body: await c.services.filings.respondJoint(who(c), c.params.id ?? '', 'declined', c.body) }),
   }),
 ];
