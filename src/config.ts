@@ -36,6 +36,8 @@ export interface Config {
   loginRateLimit: number;
   /** Express `trust proxy`: how many proxies, or which addresses, to trust for X-Forwarded-For */
   trustProxy: number | string | null;
+  /** how far back an enterprise's report may say a visit happened (a county setting) */
+  reportMaxAgeDays: number;
 }
 
 /** What Express's `trust proxy` takes as an address: a named range, an IP, or IP/prefix. */
@@ -153,6 +155,7 @@ export function loadConfig(env: Env = process.env): Config {
     sessionSecret,
     loginRateLimit: int('LOGIN_RATE_LIMIT', 10, 1, 100_000),
     trustProxy,
+    reportMaxAgeDays: int('REPORT_MAX_AGE_DAYS', 730, 1, 36_600),
   };
   if (problems.length) throw new ConfigError(problems);
   return config;

@@ -86,6 +86,7 @@ export async function startRuntime(
         log.warn({ year }, 'no published PRC holiday calendar for this year: counting Monday to Friday as working days'),
       ),
       metrics: createMetrics({ defaults: !!opts.processMetrics }),
+      reportMaxAgeDays: config.reportMaxAgeDays,
       outbound: {
         smtpUrl: config.smtpUrl,
         digestFrom: config.digestFrom,

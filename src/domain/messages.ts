@@ -209,8 +209,8 @@ export const messages = {
     en: 'Say which agency it was: give agencyId, agencyName or filingId',
   },
   report_too_old: {
-    'zh-CN': '发生时间超过两年，已过追责时效',
-    en: 'occurredAt is more than two years ago, past the time in which it can be pursued',
+    'zh-CN': '发生时间早于 {days} 天前：本县受理此前 {days} 天内发生的反映',
+    en: 'it happened more than {days} days ago: the county takes reports of the last {days} days',
   },
   agency_not_on_filing: {
     'zh-CN': '执法主体 {agency} 不是备案 {filing} 的实施主体或联合主体',
@@ -293,7 +293,7 @@ export const detailTexts = {
   in_future: { 'zh-CN': '晚于当前时间', en: 'in the future' },
   must_be_future: { 'zh-CN': '须为将来的时间', en: 'must be in the future' },
   today_or_later: { 'zh-CN': '须为今天或以后的日期', en: 'a day from today on' },
-  over_two_years_ago: { 'zh-CN': '早于两年前', en: 'more than two years ago' },
+  older_than_days: { 'zh-CN': '早于 {days} 天前', en: 'more than {days} days ago' },
   not_started_cancel_instead: {
     'zh-CN': '计划开始时间未到；如不再检查请撤销备案',
     en: 'the planned start has not come yet; cancel the filing instead',

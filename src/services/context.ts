@@ -32,4 +32,6 @@ export interface ServiceContext {
   changes?: ChangeFeed;
   /** where digests go: SMTP, webhook (unset = not sent) */
   outbound: DeliveryConfig;
+  /** REPORT_MAX_AGE_DAYS: how far back a report may date a visit (default 730) */
+  reportMaxAgeDays?: number;
 }

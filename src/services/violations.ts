@@ -110,13 +110,20 @@ export function createViolationService(ctx: ServiceContext) {
     return given;
   }
 
-  /** When it happened: not in the future, and within the two years in which conduct can still be pursued (行政处罚法 art. 36). */
+  /**
+   * When it happened: not in the future, and not further back than the county accepts reports
+   * for (REPORT_MAX_AGE_DAYS, 730 by default). That limit is the county's choice: no statute sets
+   * one for complaints about officials' conduct.
+   */
+  const maxAgeDays = ctx.reportMaxAgeDays ?? 730;
   function occurred(at: string, path: string): Date {
     const d = new Date(at);
     const now = ctx.clock.now().getTime();
     if (d.getTime() > now + 5 * 60_000) throw new AppError('validation_failed', 'report_in_future', {}, [{ path, key: 'in_future' }]);
-    if (d.getTime() < now - 2 * 366 * 86_400_000)
-      throw new AppError('validation_failed', 'report_too_old', {}, [{ path, key: 'over_two_years_ago' }]);
+    if (d.getTime() < now - maxAgeDays * 86_400_000)
+      throw new AppError('validation_failed', 'report_too_old', { days: maxAgeDays }, [
+        { path, key: 'older_than_days', params: { days: maxAgeDays } },
+      ]);
     return d;
   }
 

@@ -186,7 +186,7 @@ describe('the rest of the catalog', () => {
     expect(ids(run(input({ purpose: 'study', onSite: false }), inXifeng()))).to.deep.equal([]);
   });
 
-  it('every basis names a document and article, or says "product default" or "local practice"; no paraphrase', () => {
+  it('every basis names a document and article, quotes it, or says it is a product default, a county choice or local practice', () => {
     const bases = sets.flatMap((s) => [
       ...s.file.rules.map((r) => ({ id: r.id, basis: r.basis })),
       ...(s.file.overrides ?? []).flatMap((o) => (o.basis ? [{ id: `${s.file.id}:${o.id}`, basis: o.basis }] : [])),
@@ -198,10 +198,11 @@ describe('the rest of the catalog', () => {
       // a source: a document (《…》 or a document number 〔year〕), or the plain admission that there is none
       expect(zh, id).to.match(/《[^》]+》|〔\d{4}〕|产品默认值|地方实践/);
       // what it says is an article, or marked as a summary, a product default or local practice
-      expect(zh, id).to.match(/第[一二三四五六七八九十百]+条|要点|产品默认值|地方实践/);
-      expect(en, id).to.match(/art\. \d+|summary|Product default|Local practice/);
-      // quotation marks only around names (“综合查一次”), never around a sentence presented as quoted
-      for (const q of zh.matchAll(/“([^”]*)”/g)) expect(q[1]!.length, `${id}: ${q[0]}`).to.be.at.most(8);
+      expect(zh, id).to.match(/第[一二三四五六七八九十百]+条|要点|原文|产品默认值|本县选择|地方实践/);
+      expect(en, id).to.match(/art\. \d+|summary|which says|Product default|product default|Local practice/);
+      // quotation marks around names (“综合查一次”), or around the source's own words marked 原文 (quoted
+      // as written), never around a paraphrase presented as quoted
+      for (const q of zh.matchAll(/(原文：)?“([^”]*)”/g)) if (!q[1]) expect(q[2]!.length, `${id}: ${q[0]}`).to.be.at.most(8);
       for (const q of en.matchAll(/"([^"]*)"/g)) expect(q[1]!.split(' ').length, `${id}: ${q[0]}`).to.be.at.most(4);
     }
   });
@@ -213,7 +214,7 @@ describe('the rest of the catalog', () => {
     });
     const d = run(input(), quiet);
     const cap = d.findings.find((f) => f.ruleId === 'frequency.annual-same-agency')!;
-    expect(cap.ruleSet).to.equal('liaoning@1.0.0');
+    expect(cap.ruleSet).to.equal('liaoning@1.1.0');
     expect(cap.message.en).to.include('cap for risk class D is 1');
     expect(cap.basis['zh-CN']).to.include('辽政办发〔2015〕29号');
     const national = run(input(), facts({ history: [prior(new Date(NOW.getTime() + 20 * DAY), { type: 'routine' })] }));

@@ -99,7 +99,7 @@ describe('violations: enterprise reports and ratings, supervisors working them',
     expect((await send({ agencyId: undefined })).body.error.details[0].path).to.equal('/agencyId');
     expect((await send({ agencyId: 'agy_nope' })).status).to.equal(404);
     expect((await send({ hotline: { line: '110', ticket: 'x1' } })).status).to.equal(400);
-    expect((await send({ occurredAt: '1900-01-01T00:00:00Z' })).status, 'past the two years').to.equal(400);
+    expect((await send({ occurredAt: '1900-01-01T00:00:00Z' })).status, 'older than REPORT_MAX_AGE_DAYS (730 days)').to.equal(400);
     expect((await send({ kind: 'unfiled_inspection' })).body.error.details[0].path, 'conduct items only on a conduct report').to.equal(
       '/conductRuleIds',
     );
