@@ -1,7 +1,8 @@
+import { findAgency } from '../store/agencies-repo.js';
+import { inRegions, type Principal } from '../domain/principal.js';
 import { AppError, forbidden, notFound } from '../domain/errors.js';
 import { assertCancellable, auditActions, nextStatus, type FilingStatus, type LifecycleAction } from '../domain/filing.js';
 import { formatLocal } from '../domain/calendar.js';
-import type { Principal } from '../domain/principal.js';
 import { newId } from '../domain/codes.js';
 import type {
   CancelCreateBody,
@@ -164,8 +165,14 @@ export function createFilingService(ctx: ServiceContext) {
   async function loadVisible(p: Principal, id: string): Promise<FilingRow> {
     const f = await findFiling(ctx.db, id);
     // Someone else's filing is reported as missing: its existence is not theirs to learn.
-    if (!f || !canSeeFiling(p, f)) throw notFound('filing', id);
-    return f;
+    if (!f) throw notFound('filing', id);
+    if (canSeeFiling(p, f)) return f;
+    // a supervisor sees its regions' agencies' filings wherever the enterprise is
+    if (p.role === 'supervisor') {
+      const agency = await findAgency(ctx.db, f.agency_id);
+      if (agency && inRegions(agency.region, p.regions)) return f;
+    }
+    throw notFound('filing', id);
   }
 
   async function withDecision(f: FilingRow): Promise<{ filing: FilingView; decision: Decision }> {

@@ -129,7 +129,12 @@ export function createViolationService(ctx: ServiceContext) {
 
   async function visible(p: Principal, id: string, db: Db = ctx.db, forUpdate = false): Promise<ViolationRow> {
     const v = await findViolation(db, id, { forUpdate });
-    if (!v || (p.role === 'supervisor' && !inRegions(v.region, p.regions))) throw notFound('violation', id);
+    if (!v) throw notFound('violation', id);
+    if (p.role === 'supervisor' && !inRegions(v.region, p.regions)) {
+      // a violation of one of the supervisor's agencies, wherever it happened, is the supervisor's too
+      const agency = v.agency_id ? await findAgency(db, v.agency_id) : null;
+      if (!agency || !inRegions(agency.region, p.regions)) throw notFound('violation', id);
+    }
     return v;
   }
 

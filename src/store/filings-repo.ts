@@ -298,8 +298,13 @@ export async function listFilings(
   if (filter.to) q = q.where('f.planned_start', '<', filter.to);
   if (filter.finding) q = q.where(sql<boolean>`d.findings @> ${JSON.stringify([{ ruleId: filter.finding }])}::jsonb`);
   if (filter.regions?.length) {
-    const prefixes = filter.regions;
-    q = q.where((eb) => eb.or(prefixes.map((p) => eb('f.region', 'like', `${p}%`))));
+    // a supervisor sees the filings about enterprises in its regions, and those of its regions'
+    // agencies wherever the enterprise is (a referral sends them out)
+    const like = filter.regions.map((p) => `${p}%`);
+    q = q.where(
+      sql<boolean>`(f.region like any(${like}::text[])
+        or exists (select 1 from agencies ag where ag.id = f.agency_id and ag.region like any(${like}::text[])))`,
+    );
   }
   if (page.after) {
     const { filedAt, id } = page.after;

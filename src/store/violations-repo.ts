@@ -93,8 +93,12 @@ export async function listViolations(
   if (f.from) q = q.where('raised_at', '>=', f.from);
   if (f.to) q = q.where('raised_at', '<', f.to);
   if (f.regions?.length) {
-    const prefixes = f.regions;
-    q = q.where((eb) => eb.or(prefixes.map((p) => eb('region', 'like', `${p}%`))));
+    // in the supervisor's regions, or against one of its regions' agencies wherever it happened
+    const like = f.regions.map((p) => `${p}%`);
+    q = q.where(
+      sql<boolean>`(region like any(${like}::text[])
+        or exists (select 1 from agencies ag where ag.id = agency_id and ag.region like any(${like}::text[])))`,
+    );
   }
   if (page.after) q = q.where(sql<boolean>`(raised_at, id) < (${page.after.raisedAt}, ${page.after.id})`);
   return q.orderBy('raised_at', 'desc').orderBy('id', 'desc').limit(page.limit).execute();

@@ -258,7 +258,16 @@ describe('jurisdiction and the enforcement system', () => {
     await registerGround(neighbour, { kind: 'referral', agencyIds: [partner.agencyId] });
     expect((await file(there, at(2))).status).to.equal(422);
     await registerGround(neighbour, { kind: 'referral', agencyIds: [w.agencyId] });
-    expect((await file(there, at(2))).status).to.equal(201);
+    const referred = await file(there, at(2));
+    expect(referred.status).to.equal(201);
+    // the supervisors of the agency's county see and work its filing wherever the enterprise is
+    const h = await harness();
+    const home = await createKey({ role: 'supervisor', regions: ['211223'] });
+    expect((await h.api().get(`/api/v1/filings/${referred.body.filing.id}`).set(auth(home))).status).to.equal(200);
+    const listed = await h.api().get(`/api/v1/filings?enterprise=${neighbour}`).set(auth(home));
+    expect(listed.body.items.map((f: { id: string }) => f.id)).to.include(referred.body.filing.id);
+    const elsewhere = await createKey({ role: 'supervisor', regions: ['33'] });
+    expect((await h.api().get(`/api/v1/filings/${referred.body.filing.id}`).set(auth(elsewhere))).status).to.equal(404);
     const city = await createAgency('211200');
     const cityWorld = {
       ...w,
