@@ -363,6 +363,7 @@ export const detailTexts = {
     en: 'a ground an agency registers itself is assigned to that agency only',
   },
   already_reviewed: { 'zh-CN': '已核实过', en: 'already reviewed' },
+  required_to_decline: { 'zh-CN': '拒绝须说明理由', en: 'a reason is needed to decline' },
   enterprise_confirmed_arrival: { 'zh-CN': '企业已确认到场', en: 'the enterprise confirmed the arrival' },
   before_arrival: { 'zh-CN': '早于确认到场的时间', en: 'before the confirmed arrival' },
 } as const satisfies Record<string, Localized>;

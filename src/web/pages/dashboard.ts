@@ -1,17 +1,29 @@
 import { Router, type Response } from 'express';
 import { AppError } from '../../domain/errors.js';
 import type { Principal } from '../../domain/principal.js';
-import { ViolationUpdate, type DrawSummaryView } from '../../domain/schemas.js';
+import {
+  DrawPlanStop,
+  GroundCreate,
+  GroundUpdate,
+  ViolationUpdate,
+  type DrawSummaryView,
+  type GroundCreateBody,
+  type GroundUpdateBody,
+} from '../../domain/schemas.js';
+import { GROUND_KINDS, groundStatusNames, triggerLabels, type GroundKind, type GroundStatus } from '../../domain/filing.js';
 import { violationKindNames, violationStatusNames, type ViolationKind, type ViolationStatus } from '../../domain/violation.js';
 import { bodyValidator } from '../../http/validation.js';
 import { digestHtml, trendSvg } from '../../notify/digest-render.js';
 import type { Services } from '../../services/index.js';
 import { need, param, web } from '../context.js';
-import { field, formErrors, type Form, type FormErrors } from '../forms.js';
+import { field, formErrors, validateForm, type Form, type FormErrors } from '../forms.js';
 import { page } from '../render.js';
 import { sourceNames, text } from '../strings.js';
 
 const validUpdate = bodyValidator(ViolationUpdate);
+const validGround = bodyValidator(GroundCreate);
+const validGroundUpdate = bodyValidator(GroundUpdate);
+const validStop = bodyValidator(DrawPlanStop);
 const DAY = 86_400_000;
 
 /** The supervisor's morning: what went wrong, who is doing well, what the digests and draws say. */
@@ -42,15 +54,18 @@ export function dashboardPages(services: Services): Router {
   ) {
     const w = web(res);
     const now = services.ctx.clock.now();
-    const [live, open, acknowledged, card, digests, draws] = await Promise.all([
+    const [live, open, acknowledged, card, digests, draws, grounds, plans] = await Promise.all([
       services.digests.live(p),
       services.violations.list(p, { status: 'open', limit: 50 }),
       services.violations.list(p, { status: 'acknowledged', limit: 50 }),
       services.digests.scorecard(p, new Date(now.getTime() - 30 * DAY).toISOString(), now.toISOString()),
       services.digests.list(p, 30),
       drawsWithCheck(),
+      services.grounds.list(p, { limit: 30 }),
+      services.draws.listPlans(p),
     ]);
     const violations = [...open.items, ...acknowledged.items];
+    const groundKindName = (k: GroundKind) => (k === 'campaign' ? text(w.lang, 'groundCampaign') : triggerLabels[k][w.lang]);
     const names = await services.registry.agencyNames(violations.flatMap((v) => (v.agencyId ? [v.agencyId] : [])));
     page(
       res,
@@ -65,6 +80,11 @@ export function dashboardPages(services: Services): Router {
         scorecard: card.agencies,
         digests,
         draws,
+        grounds: grounds.items,
+        plans: plans.slice(0, 30),
+        groundKinds: GROUND_KINDS.map((k) => ({ value: k, label: groundKindName(k) })),
+        groundKindName,
+        groundStatusName: (s: GroundStatus) => groundStatusNames[s][w.lang],
         kindName: (k: string) => violationKindNames[k as ViolationKind]?.[w.lang] ?? k,
         vstatusName: (s: string) => violationStatusNames[s as ViolationStatus]?.[w.lang] ?? s,
         sourceName: (s: string) => sourceNames[s]?.[w.lang] ?? s,
@@ -98,6 +118,70 @@ export function dashboardPages(services: Services): Router {
       await dashboard(res, p, { errors: e, failedId: param(req, 'id'), failedForm: form, status: (err as AppError).status });
     }
   });
+
+  /** A dashboard form that calls a service: on a refusal the user can fix, the dashboard again with the errors. */
+  const onDashboard =
+    (anchor: string, act: (p: Principal, req: Parameters<Parameters<typeof r.post>[1]>[0], form: Form) => Promise<void>) =>
+    async (req: Parameters<Parameters<typeof r.post>[1]>[0], res: Response) => {
+      const p = need(res, ['supervisor', 'admin']);
+      const w = web(res);
+      const form = req.body as Form;
+      try {
+        await act(p, req, form);
+        res.redirect(303, `/dashboard?done=1#${anchor}`);
+      } catch (err) {
+        const e = formErrors(err, w.lang, req.id, { uscc_invalid: 'enterpriseUscc' });
+        if (!e || (err as AppError).code === 'not_found') throw err;
+        const failedId = typeof req.params.id === 'string' ? req.params.id : anchor;
+        await dashboard(res, p, { errors: e, failedId, failedForm: form, status: (err as AppError).status });
+      }
+    };
+
+  // the grounds register: a supervisor registers a ticket, referral, lead or campaign
+  r.post(
+    '/dashboard/grounds',
+    onDashboard('grounds', async (p, _req, form) => {
+      const agencyIds = (field(form, 'agencyIds') ?? '')
+        .split(/[,，\s]+/)
+        .map((s) => s.trim())
+        .filter(Boolean);
+      const maxVisits = field(form, 'maxVisits');
+      const body: Record<string, unknown> = {
+        kind: field(form, 'kind'),
+        reference: field(form, 'reference'),
+        enterpriseUscc: field(form, 'enterpriseUscc'),
+        agencyIds: agencyIds.length ? agencyIds : undefined,
+        level: field(form, 'kind') === 'campaign' ? 'higher' : undefined,
+        validTo: field(form, 'validTo'),
+        maxVisits: maxVisits && /^\d+$/.test(maxVisits) ? Number(maxVisits) : maxVisits,
+        title: field(form, 'title'),
+      };
+      for (const k of Object.keys(body)) if (body[k] === undefined) delete body[k];
+      validateForm(validGround, body, {});
+      await services.grounds.register(p, body as GroundCreateBody);
+    }),
+  );
+
+  // an agency's own lead: confirmed or rejected by the supervisor of the region
+  r.post(
+    '/dashboard/grounds/:id',
+    onDashboard('grounds', async (p, req, form) => {
+      const body: Record<string, unknown> = { status: field(form, 'status'), note: field(form, 'note') };
+      for (const k of Object.keys(body)) if (body[k] === undefined) delete body[k];
+      validateForm(validGroundUpdate, body, {});
+      await services.grounds.review(p, param(req, 'id'), body as GroundUpdateBody);
+    }),
+  );
+
+  r.post(
+    '/dashboard/draw-plans/:id/stop',
+    onDashboard('plans', async (p, req, form) => {
+      const body: Record<string, unknown> = { reason: field(form, 'reason') };
+      if (body.reason === undefined) delete body.reason;
+      validateForm(validStop, body, {});
+      await services.draws.stopPlan(p, param(req, 'id'), body as { reason: string });
+    }),
+  );
 
   // a stored digest as it was mailed: a document of its own, with the inline styles mail needs
   r.get('/dashboard/digests/:date', async (req, res) => {

@@ -23,8 +23,12 @@ const validCancel = bodyValidator(CancelCreate);
 /** The filing form as the API's request body; fields left empty stay out of it. */
 function filingFromForm(form: Form, tz: string, lang: Lang): { body: Record<string, unknown>; errors: Record<string, string> } {
   const errors: Record<string, string> = {};
-  const triggerKind = field(form, 'triggerKind');
-  const campaign = field(form, 'campaignReference');
+  // a registered ground picked from the list: "kind|reference" (a campaign, or a case's trigger)
+  const picked = field(form, 'ground');
+  const [groundKind, ...rest] = picked ? picked.split('|') : [];
+  const groundRef = rest.join('|');
+  const triggerKind = groundKind && groundKind !== 'campaign' ? groundKind : field(form, 'triggerKind');
+  const campaign = groundKind === 'campaign' ? groundRef : field(form, 'campaignReference');
   const body: Record<string, unknown> = {
     enterpriseUscc: field(form, 'enterpriseUscc'),
     type: field(form, 'type'),
@@ -38,7 +42,9 @@ function filingFromForm(form: Form, tz: string, lang: Lang): { body: Record<stri
     purpose: field(form, 'purpose'),
     requiresLegalRepresentative: checked(form, 'requiresLegalRepresentative') || undefined,
     legalRepresentativeReason: field(form, 'legalRepresentativeReason'),
-    trigger: triggerKind ? { kind: triggerKind, reference: field(form, 'triggerReference') ?? '' } : undefined,
+    trigger: triggerKind
+      ? { kind: triggerKind, reference: groundKind && groundKind !== 'campaign' ? groundRef : (field(form, 'triggerReference') ?? '') }
+      : undefined,
     campaign: campaign ? { level: 'higher', reference: campaign } : undefined,
     drawAssignmentId: field(form, 'drawAssignmentId'),
     jointAgencyIds: fields(form, 'jointAgencyIds').length ? fields(form, 'jointAgencyIds') : undefined,
@@ -83,6 +89,21 @@ export function filingPages(services: Services): Router {
     const picked = fields(values, 'jointAgencyIds').filter((id) => others.some((a) => a.id === id));
     const jointPools = await Promise.all(picked.map(pool));
     const assignments = await services.draws.openAssignments(agency.id, services.ctx.clock.now());
+    // the registered grounds this agency may cite: a case's ticket or lead, a higher campaign
+    const grounds = (await services.grounds.list(p, { limit: 200 })).items
+      .filter((g) => g.status !== 'rejected' && g.validTo >= valid)
+      .map((g) => ({
+        value: `${g.kind}|${g.reference}`,
+        label: [
+          g.kind === 'campaign' ? text(web(res).lang, 'groundCampaign') : triggerLabels[g.kind][web(res).lang],
+          g.reference,
+          g.enterpriseUscc ?? '',
+          `${text(web(res).lang, 'validUntil')} ${g.validTo}`,
+          g.status === 'unverified' ? text(web(res).lang, 'groundUnverified') : '',
+        ]
+          .filter(Boolean)
+          .join(' · '),
+      }));
     page(
       res,
       'filing-new',
@@ -92,6 +113,7 @@ export function filingPages(services: Services): Router {
         others,
         jointPools,
         assignments,
+        grounds,
         values,
         errors: extra.errors ?? null,
         decision: extra.decision ?? null,
@@ -193,6 +215,22 @@ export function filingPages(services: Services): Router {
         canRecord: p.role === 'agency' && p.agencyId === filing.agencyId && (filing.status === 'filed' || filing.status === 'in_progress'),
         canCancel:
           p.role === 'agency' && p.agencyId === filing.agencyId && filing.status === 'filed' && now < Date.parse(filing.plannedStart),
+        // a joint agency named on the filing answers for itself, once
+        canAnswerJoint:
+          p.role === 'agency' &&
+          (filing.status === 'filed' || filing.status === 'in_progress') &&
+          (filing.jointAgencies ?? []).some((j) => j.agencyId === p.agencyId && j.status === 'pending'),
+        jointStates: await Promise.all(
+          (filing.jointAgencies ?? []).map(async (j) => ({
+            ...j,
+            name: (await services.registry.agencyNames([j.agencyId])).get(j.agencyId) ?? j.agencyId,
+            label: text(w.lang, j.status === 'accepted' ? 'jointAccepted' : j.status === 'declined' ? 'jointDeclined' : 'jointPending'),
+          })),
+        ),
+        arrivals: (filing.arrivals ?? []).map((a) => ({
+          ...a,
+          byLabel: text(w.lang, a.by === 'enterprise' ? 'arrivalByEnterprise' : 'arrivalByAgency'),
+        })),
         statusName: statusNames[filing.status][w.lang],
         typeName: typeNames[filing.type][w.lang],
         outcomeName: filing.result ? (outcomeNames[filing.result.outcome]?.[w.lang] ?? filing.result.outcome) : '',
@@ -242,6 +280,18 @@ export function filingPages(services: Services): Router {
       for (const k of Object.keys(body)) if (body[k] === undefined) delete body[k];
       validateForm(validResult, body, own);
       await services.filings.recordResult(p, id, body as { conductedAt: string; outcome: (typeof OUTCOMES)[number]; summary: string });
+      return 'saved';
+    }),
+  );
+
+  r.post(
+    '/filings/:id/joint',
+    onFiling(['agency'], async (p, id, form) => {
+      const accept = field(form, 'answer') === 'accept';
+      const reason = field(form, 'reason');
+      if (!accept && !reason)
+        throw new AppError('validation_failed', 'validation_failed', {}, [{ path: '/reason', key: 'required_to_decline' }]);
+      await services.filings.respondJoint(p, id, accept ? 'accepted' : 'declined', reason ? { reason } : {});
       return 'saved';
     }),
   );
