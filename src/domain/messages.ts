@@ -123,6 +123,18 @@ export const messages = {
     'zh-CN': '计划开始时间（{start}）未到，检查尚未实施；如不再检查请撤销备案',
     en: 'The planned start ({start}) has not come yet; to call the visit off, cancel the filing',
   },
+  agency_parent_cycle: {
+    'zh-CN': '上级主体不能是本主体或其下级：一个执法系统不能形成循环',
+    en: 'An agency cannot belong to itself or to one of its own sub-agencies: a system has no cycles',
+  },
+  joint_ground_not_assigned: {
+    'zh-CN': '此个案检查的事由只指派给了其他执法主体：本主体不能以联合检查的名义参加',
+    en: 'The ground of this case inspection is assigned to other agencies: yours cannot join it',
+  },
+  not_conducted_window_open: {
+    'zh-CN': '检查时段至 {end} 结束；时段结束前不能登记为“未实施”（企业仍可确认到场）',
+    en: 'The window lasts until {end}: a visit is recorded as not conducted only once it has closed (the enterprise may still confirm it)',
+  },
   draw_assignment_required: {
     'zh-CN': '双随机抽查须填写所执行的抽查任务（drawAssignmentId）；未被抽中的检查不能以抽查名义备案',
     en: 'A random inspection names the draw assignment it carries out (drawAssignmentId); a visit nobody drew cannot be filed as random',
@@ -363,6 +375,15 @@ export const detailTexts = {
     en: 'a ground an agency registers itself is assigned to that agency only',
   },
   already_reviewed: { 'zh-CN': '已核实过', en: 'already reviewed' },
+  window_still_open: { 'zh-CN': '检查时段尚未结束', en: 'the window has not closed yet' },
+  one_for_role: {
+    'zh-CN': '由执法主体或热线平台登记的事由只支撑 1 次检查',
+    en: 'a ground from an agency or the hotline grounds one visit',
+  },
+  validity_for_role: {
+    'zh-CN': '由执法主体或热线平台登记的事由最早自 7 天前起、有效期不超过 {days} 天',
+    en: 'a ground from an agency or the hotline starts at most 7 days back and lasts at most {days} days',
+  },
   required_to_decline: { 'zh-CN': '拒绝须说明理由', en: 'a reason is needed to decline' },
   enterprise_confirmed_arrival: { 'zh-CN': '企业已确认到场', en: 'the enterprise confirmed the arrival' },
   before_arrival: { 'zh-CN': '早于确认到场的时间', en: 'before the confirmed arrival' },

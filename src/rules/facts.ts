@@ -46,7 +46,7 @@ export interface GroundFact {
   validTo: string;
   maxVisits: number;
   status: 'verified' | 'unverified' | 'rejected';
-  /** filings (not cancelled) it grounds, by agency id */
+  /** filings (not cancelled) it grounds, by `agencyId|enterpriseUscc` (emergencies citing it included) */
   uses: Record<string, number>;
 }
 

@@ -49,14 +49,16 @@ export interface GroundMatch {
 }
 
 /** Whether a ground may ground this filing (its agency, its day, its count), or what stands in the way. */
-function usable(g: GroundFact, input: FilingInput, tz: string, counted: boolean): Localized | null {
+function usable(g: GroundFact, input: FilingInput, tz: string): Localized | null {
   const reference = g.reference;
   if (g.status === 'rejected') return fillBoth(problems.rejected, { reference });
   if (g.agencyIds.length > 0 && !g.agencyIds.includes(input.agencyId)) return fillBoth(problems.otherAgency, { reference });
   const day = localDate(input.plannedStart, tz);
   if (day < g.validFrom || day > g.validTo) return fillBoth(problems.notValid, { reference, from: g.validFrom, to: g.validTo, day });
-  const used = g.uses[input.agencyId] ?? 0;
-  if (counted && used >= g.maxVisits) return fillBoth(problems.usedUp, { reference, used, max: g.maxVisits });
+  // per agency and enterprise: a ticket about one enterprise grounds maxVisits visits of each
+  // agency; a campaign maxVisits visits of each agency to each enterprise it reaches
+  const used = g.uses[`${input.agencyId}|${input.enterpriseUscc}`] ?? 0;
+  if (used >= g.maxVisits) return fillBoth(problems.usedUp, { reference, used, max: g.maxVisits });
   return null;
 }
 
@@ -79,15 +81,14 @@ export function groundFor(input: FilingInput, facts: Facts, tz: string): GroundM
           : fillBoth(problems.notRegistered, params),
       };
     }
-    const problem = usable(g, input, tz, true);
+    const problem = usable(g, input, tz);
     return problem ? { ground: null, problem } : { ground: g, problem: null };
   }
   if (input.type === 'special' && input.campaign) {
     const { level, reference } = input.campaign;
     const g = facts.grounds.find((x) => x.kind === 'campaign' && x.level === level && x.reference === reference);
     if (!g) return { ground: null, problem: fillBoth(problems.campaignNotRegistered, { reference }) };
-    // a campaign covers every enterprise it names the agencies for: no count per ground
-    const problem = usable(g, input, tz, false);
+    const problem = usable(g, input, tz);
     return problem ? { ground: null, problem } : { ground: g, problem: null };
   }
   return { ground: null, problem: null };

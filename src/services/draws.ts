@@ -114,12 +114,13 @@ export function createDrawService(ctx: ServiceContext) {
   /**
    * Of these enterprises, those the agency may not inspect again in the year of `at`: a random
    * visit there would be blocked by an annual cap (its system's visits counted), so the draw
-   * leaves them out rather than assign a visit the rules must then refuse. Only enterprises the
-   * system visited that year can have reached a cap; the rules decide for those.
+   * leaves them out rather than assign a visit the rules must then refuse. Only visits that have
+   * begun count here (a filing far ahead, which could be cancelled after the draw, shields no one);
+   * only enterprises the system visited that year can have reached a cap; the rules decide for those.
    */
-  async function capReached(db: Db, agencyId: string, usccs: string[], at: Date): Promise<Set<string>> {
+  async function capReached(db: Db, agencyId: string, usccs: string[], at: Date, now: Date): Promise<Set<string>> {
     const [from, to] = localPeriod(at, ctx.tz, 'year');
-    const visited = await repo.visitedBySystem(db, agencyId, new Date(from), new Date(to));
+    const visited = await repo.visitedBySystem(db, agencyId, new Date(from), new Date(Math.min(to, now.getTime())));
     const inputs: FilingInput[] = usccs
       .filter((u) => visited.has(u))
       .map((enterpriseUscc) => ({
@@ -148,6 +149,7 @@ export function createDrawService(ctx: ServiceContext) {
     );
     const evalCtx = { now: at, tz: ctx.tz };
     const rows = await loadFactRows(db, factQueryFor(sets, inputs, evalCtx, { lock: false }));
+    rows.history = rows.history.filter((h) => Date.parse(h.plannedStart) <= now.getTime());
     const out = new Set<string>();
     for (const input of inputs) {
       const d = evaluate(sets, input, factsFor(input, rows), evalCtx);
@@ -187,6 +189,7 @@ export function createDrawService(ctx: ServiceContext) {
       plan.agencyId,
       eligible.map((e) => e.uscc),
       periodStart,
+      now,
     );
     for (const e of eligible) {
       if (capped.has(e.uscc)) {

@@ -1,3 +1,4 @@
+import { findGround } from '../store/grounds-repo.js';
 import { findAgency } from '../store/agencies-repo.js';
 import { inRegions, type Principal } from '../domain/principal.js';
 import { AppError, forbidden, notFound } from '../domain/errors.js';
@@ -306,6 +307,14 @@ export function createFilingService(ctx: ServiceContext) {
             { path: '/outcome', key: 'not_started_cancel_instead' },
           ]);
         }
+        // while the window is open the enterprise may still confirm the visit: that it did not take
+        // place is said once the window has closed, not before (else a visit could be recorded
+        // away before the enterprise scans)
+        if (body.outcome === 'not_conducted' && now.getTime() <= f.planned_end.getTime()) {
+          throw new AppError('conflict', 'not_conducted_window_open', { end: formatLocal(f.planned_end, ctx.tz) }, [
+            { path: '/outcome', key: 'window_still_open' },
+          ]);
+        }
         // a visit cannot have been made under a filing before the filing existed (an emergency is
         // filed after it began: not before its start)
         const earliest = Math.min(f.filed_at.getTime(), f.planned_start.getTime());
@@ -377,6 +386,11 @@ export function createFilingService(ctx: ServiceContext) {
         if ((await jointResponsesOf(trx, id)).some((r) => r.agency_id === agencyId)) throw new AppError('conflict', 'joint_answered');
         const at = ctx.clock.now();
         let decision: Decision | null = null;
+        // a case rests on a ground: a joint agency joins it only if that ground is its too (assigned to it, or to none)
+        if (answer === 'accepted' && f.ground_id) {
+          const g = await findGround(trx, f.ground_id);
+          if (g && g.agency_ids.length > 0 && !g.agency_ids.includes(agencyId)) throw new AppError('conflict', 'joint_ground_not_assigned');
+        }
         if (answer === 'accepted') {
           decision = await jointCapDecision(trx, f, agencyId, at);
           if (decision.outcome === 'block') {

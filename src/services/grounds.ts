@@ -133,8 +133,24 @@ export function createGroundService(ctx: ServiceContext) {
       }
 
       const at = now();
-      const validFrom = body.validFrom ?? localDate(at, ctx.tz);
+      const today = localDate(at, ctx.tz);
+      const validFrom = body.validFrom ?? today;
       const validTo = body.validTo ?? addDays(validFrom, DEFAULT_VALID_DAYS);
+      // the party a ground comes from does not set how far it reaches: a ticket pushed by the
+      // hotline, or an agency's own lead, grounds one visit, from at most a week back, for at most
+      // the default period; supervisors and admins may register more
+      if (p.role === 'agency' || p.role === 'hotline') {
+        if (body.maxVisits !== undefined && body.maxVisits !== 1)
+          throw new AppError('validation_failed', 'validation_failed', {}, [{ path: '/maxVisits', key: 'one_for_role' }]);
+        if (validFrom < addDays(today, -7) || validTo > addDays(validFrom, DEFAULT_VALID_DAYS))
+          throw new AppError('validation_failed', 'validation_failed', {}, [
+            {
+              path: body.validFrom !== undefined && validFrom < addDays(today, -7) ? '/validFrom' : '/validTo',
+              key: 'validity_for_role',
+              params: { days: DEFAULT_VALID_DAYS },
+            },
+          ]);
+      }
       if (validTo < validFrom) {
         throw new AppError('validation_failed', 'date_order', { from: 'validFrom', to: 'validTo' }, [
           { path: '/validTo', key: 'after_field', params: { field: 'validFrom' } },

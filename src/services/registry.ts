@@ -117,7 +117,7 @@ async function checkParent(trx: Db, id: string, parentId: string): Promise<void>
   await lockAgencyTree(trx);
   if (!(await findAgency(trx, parentId))) throw notFound('agency', parentId, [{ path: '/parentAgencyId', key: 'no_such_agency' }]);
   if (parentId === id || (await ancestorsOf(trx, parentId)).includes(id)) {
-    throw new AppError('conflict', 'validation_failed', {}, [{ path: '/parentAgencyId', key: 'parent_cycle' }]);
+    throw new AppError('conflict', 'agency_parent_cycle', {}, [{ path: '/parentAgencyId', key: 'parent_cycle' }]);
   }
 }
 

@@ -51,6 +51,7 @@ function answersOf(view: VerifyView, tz: string): (window: WindowState) => Verif
               : window === 'open'
                 ? fillBoth(messages.verify_open, { end: when(f.planned_end) })
                 : fillBoth(messages.verify_upcoming, { start: when(f.planned_start), end: when(f.planned_end) });
+  const taking = new Set([f.agency_id, ...view.acceptedJointIds]);
   const filing: VerificationView['filing'] = Object.freeze({
     filingNo: f.filing_no,
     status,
@@ -62,7 +63,10 @@ function answersOf(view: VerifyView, tz: string): (window: WindowState) => Verif
     items: view.items,
     plannedStart: f.planned_start.toISOString(),
     plannedEnd: f.planned_end.toISOString(),
-    inspectors: view.inspectors.map((i) => ({ name: i.name, credentialNo: maskCredential(i.credentialNo), revoked: !!i.revokedAt })),
+    // the officers of the agencies taking part: the lead's and those of joint agencies that accepted
+    inspectors: view.inspectors
+      .filter((i) => taking.has(i.agencyId))
+      .map((i) => ({ name: i.name, credentialNo: maskCredential(i.credentialNo), revoked: !!i.revokedAt })),
     // the kind of ground, never its ticket or document number: a complainant must not be findable from a notice on the door
     trigger: f.trigger_kind ? { kind: f.trigger_kind } : null,
     campaign: f.campaign_level ? { level: f.campaign_level } : null,
@@ -72,8 +76,7 @@ function answersOf(view: VerifyView, tz: string): (window: WindowState) => Verif
   // a desk review covers no visit, ever; nor does a visit left with fewer than two officers whose
   // credentials still stand (a revoked credential shows on the card at once)
   // a joint agency's officers count once it accepted the visit
-  const counted = new Set([f.agency_id, ...view.acceptedJointIds]);
-  const standing = new Set(view.inspectors.filter((i) => !i.revokedAt && counted.has(i.agencyId)).map((i) => i.credentialNo));
+  const standing = new Set(view.inspectors.filter((i) => !i.revokedAt && taking.has(i.agencyId)).map((i) => i.credentialNo));
   const open = (status === 'filed' || status === 'in_progress') && f.on_site && standing.size >= 2;
   const made = new Map<WindowState, VerificationView>();
   const answer = (window: WindowState): VerificationView => {
@@ -192,8 +195,9 @@ export function createVerificationService(ctx: ServiceContext) {
       const { filing } = found;
       // another enterprise's code covers no visit here; whose it is stays theirs to know
       if (p.role === 'enterprise' && p.uscc && p.uscc !== filing.enterprise_uscc) return unfiledAtDoor(p.uscc, filing);
+      // the enterprise, or the agency that filed it (a joint agency answers on the filing, it does not record arrivals)
       const entitled =
-        (p.role === 'enterprise' && p.uscc === filing.enterprise_uscc) || (p.role === 'agency' && agencyOnFiling(p.agencyId, filing));
+        (p.role === 'enterprise' && p.uscc === filing.enterprise_uscc) || (p.role === 'agency' && p.agencyId === filing.agency_id);
       if (!entitled) throw forbidden(p.role);
       if (filing.status === 'cancelled' && p.role === 'enterprise') {
         const violationId = await raiseUnfiledArrival(ctx.db, {

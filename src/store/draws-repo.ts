@@ -134,13 +134,13 @@ export async function recentlyVisited(db: Db, agencyId: string, since: Date, unt
 
 /**
  * Enterprises the agency's enforcement system (its parent, its sister squads) visited, lead or
- * joint, in [from, to), not cancelled: the only ones whose annual cap can stand in a draw's way.
+ * joint, begun between `from` and `to`, not cancelled: the only ones whose annual cap can stand in a draw's way.
  */
 export async function visitedBySystem(db: Db, agencyId: string, from: Date, to: Date): Promise<Set<string>> {
   const r = await sql<{ enterprise_uscc: string }>`
     select distinct enterprise_uscc from filings
     where (agency_id = any(agency_system(${agencyId})) or joint_agency_ids && agency_system(${agencyId}))
-      and status <> 'cancelled' and planned_start < ${to} and planned_end > ${from}`.execute(db);
+      and status <> 'cancelled' and planned_start <= ${to} and planned_end > ${from}`.execute(db);
   return new Set(r.rows.map((x) => x.enterprise_uscc));
 }
 

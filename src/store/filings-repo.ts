@@ -216,7 +216,9 @@ export async function findByVerifyCode(db: Db, code: string): Promise<VerifyView
   }>`
     select to_json(f) as f, a.name as agency_name, e.name as enterprise_name,
       coalesce((select json_agg(j.name order by array_position(f.joint_agency_ids, j.id)) from agencies j
-                where j.id = any(f.joint_agency_ids)), '[]'::json) as joint,
+                where j.id = any(f.joint_agency_ids)
+                  and exists (select 1 from joint_responses r where r.filing_id = f.id and r.agency_id = j.id and r.status = 'accepted')),
+               '[]'::json) as joint,
       coalesce((select json_agg(r.agency_id) from joint_responses r where r.filing_id = f.id and r.status = 'accepted'),
                '[]'::json) as accepted,
       coalesce((select json_agg(json_build_object('id', p.id, 'agencyId', p.agency_id, 'name', p.name, 'credentialNo', p.credential_no,

@@ -118,9 +118,10 @@ end`,
     // Takes the advisory locks it is given (sorted, so that transactions locking overlapping sets
     // cannot deadlock), then reads, each statement with a fresh snapshot taken after the locks:
     // the registry entries the filings name, the enterprises' filings in the given periods
-    // (cancelled ones never count; a joint agency is on a visit once it accepted), the stored responses of the given Idempotency-Keys, and
-    // p_numbers new filing numbers; the grounds the filings cite (by reference), with how many
-    // filings of each agency each one grounds, and the referrals that send an agency to an
+    // (cancelled ones never count; a joint agency is on a visit once it accepted), the stored
+    // responses of the given Idempotency-Keys, p_numbers new filing numbers, the grounds the filings
+    // cite (by reference) with how many filings of each agency and enterprise each one grounds (an
+    // emergency citing its trigger uses it too), and the referrals that send an agency to an
     // enterprise outside its region. One round trip for everything a decision needs.
     name: 'filing_facts',
     args:
@@ -145,8 +146,12 @@ begin
     'grounds', (select coalesce(json_agg(json_build_object('id', g.id, 'kind', g.kind, 'reference', g.reference,
                    'enterpriseUscc', g.enterprise_uscc, 'agencyIds', g.agency_ids, 'level', g.level, 'validFrom', g.valid_from,
                    'validTo', g.valid_to, 'maxVisits', g.max_visits, 'status', g.status,
-                   'uses', coalesce((select json_object_agg(u.agency_id, u.n) from (select f.agency_id, count(*) as n from filings f
-                             where f.ground_id = g.id and f.status <> 'cancelled' group by f.agency_id) u), '{}'::json))
+                   'uses', coalesce((select json_object_agg(u.k, u.n) from (
+                             select f.agency_id || '|' || f.enterprise_uscc as k, count(*) as n from filings f
+                             where f.status <> 'cancelled' and (f.ground_id = g.id
+                               or (f.type = 'emergency' and f.trigger_kind = g.kind and f.trigger_reference = g.reference
+                                   and f.enterprise_uscc = g.enterprise_uscc))
+                             group by 1) u), '{}'::json))
                    order by g.id), '[]'::json)
                   from grounds g where g.reference = any(p_refs)
                     or (g.kind = 'referral' and g.enterprise_uscc = any(p_usccs) and g.agency_ids && p_agency_ids)),

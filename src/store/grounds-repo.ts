@@ -96,7 +96,9 @@ export async function setGroundStatus(
 
 /**
  * Emergencies whose start is more than `hours` ago, not cancelled, for which no ground with their
- * trigger (kind, reference, enterprise) was registered within `hours` after the start and stands.
+ * trigger (kind, reference, enterprise) was registered within `hours` after the start and stands,
+ * assigned to their agency (or to none) and not already used up by that agency's earlier visits
+ * to the enterprise (one ground grounds maxVisits visits, emergencies included).
  */
 export async function unfoundedEmergencies(db: Db, now: Date, hours: number) {
   const r = await sql<{
@@ -113,9 +115,16 @@ export async function unfoundedEmergencies(db: Db, now: Date, hours: number) {
      where f.type = 'emergency' and f.status <> 'cancelled'
        and f.planned_start <= ${now}::timestamptz - make_interval(hours => ${hours})
        and not exists (select 1 from violations v where v.dedupe_key = 'emergency_unfounded:' || f.id)
-       and not exists (select 1 from grounds g
-                        where g.kind = f.trigger_kind and g.reference = f.trigger_reference and g.enterprise_uscc = f.enterprise_uscc
-                          and g.status <> 'rejected'
-                          and g.registered_at <= f.planned_start + make_interval(hours => ${hours}))`.execute(db);
+       and not exists (
+         select 1 from grounds g
+          where g.kind = f.trigger_kind and g.reference = f.trigger_reference and g.enterprise_uscc = f.enterprise_uscc
+            and g.status <> 'rejected'
+            and g.registered_at <= f.planned_start + make_interval(hours => ${hours})
+            and (cardinality(g.agency_ids) = 0 or f.agency_id = any(g.agency_ids))
+            and (select count(*) from filings o
+                  where o.agency_id = f.agency_id and o.enterprise_uscc = f.enterprise_uscc and o.status <> 'cancelled'
+                    and (o.planned_start, o.id) < (f.planned_start, f.id)
+                    and (o.ground_id = g.id or (o.type = 'emergency' and o.trigger_kind = g.kind and o.trigger_reference = g.reference))
+                ) < g.max_visits)`.execute(db);
   return r.rows;
 }

@@ -159,7 +159,7 @@ describe('grounds: a case or a campaign rests on the county register, not on wha
     const h = await harness();
     const w = await world();
     const register = (key: string, body: Record<string, unknown>) => h.api().post('/api/v1/grounds').set(auth(key)).send(body);
-    const lead = { kind: 'monitoring', reference: unique('抽检-'), enterpriseUscc: w.uscc, maxVisits: 2 };
+    const lead = { kind: 'monitoring', reference: unique('抽检-'), enterpriseUscc: w.uscc };
     // not for an enterprise outside its jurisdiction, not for another agency
     const far = await createEnterprise('330102');
     expect((await register(w.agencyKey, { ...lead, enterpriseUscc: far })).status).to.equal(403);
@@ -242,6 +242,112 @@ describe('grounds: a case or a campaign rests on the county register, not on wha
         .where('enterprise_uscc', '=', w.uscc)
         .execute(),
     ).to.have.length(1);
+  });
+});
+
+describe('grounds: the ways round found by a hostile review, refused', () => {
+  it('an emergency uses up its ground like a case: the visit past maxVisits is unfounded, and a case on it after is refused', async () => {
+    const h = await harness();
+    const w = await world();
+    const g = await registerGround(w.uscc, { kind: 'accident' });
+    const trigger = { kind: 'accident', reference: g.reference };
+    const emergency = (minutes: number) =>
+      file(w, {
+        type: 'emergency',
+        reason: '事故处置',
+        trigger,
+        plannedStart: fromNow(minutes * 60_000),
+        plannedEnd: fromNow(minutes * 60_000 + HOUR),
+      });
+    const first = await emergency(-60);
+    const second = await emergency(10);
+    expect([first.status, second.status]).to.deep.equal([201, 201]);
+    // used up by the first emergency: a case on the same ground is refused
+    const onTop = await file(w, { ...caseBody(g.reference, 'accident'), ...at(3) });
+    expect(onTop.status).to.equal(422);
+    expect(finding(onTop.body, 'grounds.registered')?.message.en).to.include('grounded');
+    h.clock.set(later(3 * DAY + 7 * HOUR)); // an hour no other test sweeps
+    const swept = await h.api().post('/api/v1/jobs/sweep/run').set(admin).send({});
+    expect(swept.body.alreadyRan, JSON.stringify(swept.body)).to.equal(false);
+    const raised = await h.runtime.store.db
+      .selectFrom('violations')
+      .select('filing_id')
+      .where('kind', '=', 'emergency_unfounded')
+      .where('enterprise_uscc', '=', w.uscc)
+      .execute();
+    expect(raised.map((v) => v.filing_id)).to.deep.equal([second.body.filing.id]);
+  });
+
+  it('an agency or the hotline cannot widen a ground it registers: one visit, from at most a week back, for at most 90 days', async () => {
+    const h = await harness();
+    const w = await world();
+    const hotline = await createKey({ role: 'hotline' });
+    const base = { kind: 'complaint', enterpriseUscc: w.uscc };
+    for (const key of [w.agencyKey, hotline]) {
+      const many = await h
+        .api()
+        .post('/api/v1/grounds')
+        .set(auth(key))
+        .send({ ...base, reference: unique('W'), maxVisits: 100 });
+      expect(many.status).to.equal(400);
+      expect(many.body.error.details[0].path).to.equal('/maxVisits');
+      const old = await h
+        .api()
+        .post('/api/v1/grounds')
+        .set(auth(key))
+        .send({ ...base, reference: unique('W'), validFrom: '2000-01-01' });
+      expect(old.status).to.equal(400);
+      const long = await h
+        .api()
+        .post('/api/v1/grounds')
+        .set(auth(key))
+        .send({ ...base, reference: unique('W'), validTo: '2999-12-31' });
+      expect(long.status).to.equal(400);
+    }
+    // a supervisor may register a ticket that grounds more
+    const sup = await createKey({ role: 'supervisor', regions: ['1101'] });
+    expect(
+      (
+        await h
+          .api()
+          .post('/api/v1/grounds')
+          .set(auth(sup))
+          .send({ ...base, reference: unique('S'), maxVisits: 3 })
+      ).status,
+    ).to.equal(201);
+  });
+
+  it('a campaign grounds one visit of an agency to each enterprise unless it says more', async () => {
+    const w = await world();
+    const other = { ...w, uscc: await createEnterprise(w.region, { riskClass: 'D' }) };
+    const doc = await registerGround(null, { kind: 'campaign' });
+    const special = { type: 'special', campaign: { level: 'higher', reference: doc.reference } };
+    expect((await file(w, { ...special, ...at(3) })).status).to.equal(201);
+    const again = await file(w, { ...special, ...at(10) });
+    expect(again.status).to.equal(422);
+    expect(finding(again.body, 'grounds.registered')?.message.en).to.include('grounded 1 visits');
+    expect((await file(other, { ...special, ...at(3) })).status).to.equal(201);
+  });
+
+  it('a joint agency cannot join a case on a ground only the lead may use, record the arrival, or show unaccepted', async () => {
+    const h = await harness();
+    const w = await world();
+    const partner = await colleague(w);
+    const g = await registerGround(w.uscc, { agencyIds: [w.agencyId] });
+    const joint = await file(w, {
+      ...caseBody(g.reference),
+      ...at(2),
+      jointAgencyIds: [partner.agencyId],
+      inspectorIds: [w.inspectorIds[0], partner.inspectorIds[0]],
+    });
+    expect(joint.status, JSON.stringify(joint.body)).to.equal(201);
+    const id = joint.body.filing.id as string;
+    const code = joint.body.filing.verifyCode as string;
+    expect((await h.api().post(`/api/v1/filings/${id}/joint/accept`).set(auth(partner.agencyKey)).send({})).status).to.equal(409);
+    expect((await h.api().post(`/api/v1/verify/${code}/arrival`).set(auth(partner.agencyKey))).status).to.equal(403);
+    const card = (await h.api().get(`/api/v1/verify/${code}`)).body;
+    expect(card.filing.jointAgencies).to.deep.equal([]);
+    expect(card.filing.inspectors).to.have.length(1);
   });
 });
 

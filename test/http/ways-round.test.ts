@@ -157,7 +157,14 @@ describe('ways round the rules, refused through the API', () => {
       expect(ok.status, JSON.stringify(ok.body)).to.equal(201);
       const verified = (await (await harness()).api().get(`/api/v1/verify/${ok.body.filing.verifyCode}`)).body;
       expect(verified.filing.items.map((i: { code: string; agency: string }) => i.code)).to.deep.equal(['SAFE-01', 'PARTNER-1']);
-      expect(verified.filing.jointAgencies).to.have.length(1);
+      // the card names a joint agency once it accepted: before, the visit is the lead's alone
+      expect(verified.filing.jointAgencies).to.have.length(0);
+      expect(
+        (await (await harness()).api().post(`/api/v1/filings/${ok.body.filing.id}/joint/accept`).set(auth(b.agencyKey)).send({})).status,
+      ).to.equal(200);
+      expect((await (await harness()).api().get(`/api/v1/verify/${ok.body.filing.verifyCode}`)).body.filing.jointAgencies).to.have.length(
+        1,
+      );
       const outsider = await file(w, {
         ...joint,
         itemCodes: ['OUTSIDER-1'],
@@ -198,7 +205,7 @@ describe('ways round the rules, refused through the API', () => {
       expect(ruleIds(borrowed.body)).to.include('inspectors.each-agency');
       expect((await file(c, { ...window(nextYear('09-01')), itemCodes: ['PARTNER-1'] })).status).to.equal(201);
 
-      // a real joint visit: the joint agency can see it, list it and confirm the arrival
+      // a real joint visit: the joint agency can see it and list it; the arrival is the enterprise's or the lead's to record
       const w2 = await world('110101', { riskClass: 'B' });
       const c2 = await partner(w2);
       const joint = await file(w2, {
@@ -211,7 +218,7 @@ describe('ways round the rules, refused through the API', () => {
       expect((await h.api().get(`/api/v1/filings/${id}`).set(auth(c2.agencyKey))).status).to.equal(200);
       const listed = await h.api().get(`/api/v1/filings?enterprise=${w2.uscc}`).set(auth(c2.agencyKey));
       expect(listed.body.items.map((x: { id: string }) => x.id)).to.deep.equal([id]);
-      expect((await h.api().post(`/api/v1/verify/${joint.body.filing.verifyCode}/arrival`).set(auth(c2.agencyKey))).status).to.equal(200);
+      expect((await h.api().post(`/api/v1/verify/${joint.body.filing.verifyCode}/arrival`).set(auth(c2.agencyKey))).status).to.equal(403);
       // only the lead records the result or cancels
       const cancel = await h.api().post(`/api/v1/filings/${id}/cancel`).set(auth(c2.agencyKey)).send({ reason: '改期' });
       expect(cancel.status).to.equal(403);
@@ -365,6 +372,15 @@ describe('ways round the rules, refused through the API', () => {
       expect(late.body.error.details[0].path).to.equal('/plannedStart');
       expect(late.body.error.message).to.include('record a result');
       expect((await h.api().get(`/api/v1/filings/${filed.id}`).set(auth(w.agencyKey))).body.filing.status).to.equal('filed');
+      // while the window is open, the enterprise may still confirm: not_conducted waits for its end
+      const open = await h
+        .api()
+        .post(`/api/v1/filings/${filed.id}/result`)
+        .set(auth(w.agencyKey))
+        .send({ conductedAt: new Date(start.getTime() + HOUR).toISOString(), outcome: 'not_conducted', summary: '企业停产，未实施' });
+      expect(open.status).to.equal(409);
+      expect(open.body.error.details[0].path).to.equal('/outcome');
+      h.clock.set(new Date(start.getTime() + 5 * HOUR));
       const result = await h
         .api()
         .post(`/api/v1/filings/${filed.id}/result`)
@@ -469,7 +485,7 @@ describe('ways round the rules, refused through the API', () => {
       const w = await world();
       const start = later(2 * DAY);
       const f = (await file(w, window(start))).body.filing;
-      h.clock.set(new Date(start.getTime() + 2 * HOUR));
+      h.clock.set(new Date(start.getTime() + 5 * HOUR));
       await h
         .api()
         .post(`/api/v1/filings/${f.id}/result`)

@@ -446,8 +446,21 @@ describe('random draws (双随机)', () => {
     // this year's one routine visit to the first two (class B: one a year) rules them out
     for (const u of usccs.slice(0, 2)) {
       const w: World = { agencyId: ag.id, agencyKey: ag.key, inspectorIds: officers.slice(0, 2), uscc: u, enterpriseKey: '', region };
-      expect((await file(w, { plannedStart: '2026-06-05T09:00:00+08:00', plannedEnd: '2026-06-05T12:00:00+08:00' })).status).to.equal(201);
+      expect((await file(w, { plannedStart: '2026-06-02T09:00:00+08:00', plannedEnd: '2026-06-02T12:00:00+08:00' })).status).to.equal(201);
     }
+    // a visit planned far ahead shields no one: this third one has not begun when the draw is made
+    const ahead: World = {
+      agencyId: ag.id,
+      agencyKey: ag.key,
+      inspectorIds: officers.slice(0, 2),
+      uscc: usccs[2]!,
+      enterpriseKey: '',
+      region,
+    };
+    expect((await file(ahead, { plannedStart: '2026-11-02T09:00:00+08:00', plannedEnd: '2026-11-02T12:00:00+08:00' })).status).to.equal(
+      201,
+    );
+    h.clock.set('2026-06-03T10:00:00+08:00');
     const sup = await createKey({ role: 'supervisor', regions: ['1301'] });
     const plan = await h
       .api()
@@ -456,7 +469,7 @@ describe('random draws (双随机)', () => {
       .send({ agencyId: ag.id, name: '季度抽查', filter: {}, ratio: 0.2, periodDays: 10, schedule: { everyDays: 30 } });
     expect(plan.status, JSON.stringify(plan.body)).to.equal(201);
     expect(plan.body.population.size, 'the two capped enterprises are not in the population').to.equal(10);
-    h.clock.set('2026-06-01T15:10:00+08:00');
+    h.clock.set('2026-06-03T15:10:00+08:00');
     await h.api().post('/api/v1/jobs/draw/run').set(admin).send({});
     const first = (await h.api().get(`/api/v1/draws/${plan.body.nextDraw.id}`)).body;
     expect(first.excluded).to.include({ capReached: 2 });
@@ -471,7 +484,7 @@ describe('random draws (双随机)', () => {
     expect(stopped.body.stopped.reason).to.equal('专项整治期间暂停');
     expect(stopped.body.nextDraw).to.equal(null);
     expect((await stop(sup)).status).to.equal(409);
-    h.clock.set('2026-07-01T15:10:00+08:00');
+    h.clock.set('2026-07-03T15:10:00+08:00');
     await h.api().post('/api/v1/jobs/draw/run').set(admin).send({});
     const made = await h.runtime.store.db.selectFrom('draws').select('status').where('plan_id', '=', plan.body.id).execute();
     expect(made.map((d) => d.status).sort()).to.deep.equal(['committed', 'drawn']);
