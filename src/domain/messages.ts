@@ -262,6 +262,10 @@ export const messages = {
     'zh-CN': '按此条件（排除后）只有 {n} 家企业；随机抽查的总体至少 {min} 家，且不少于抽取数的 5 倍',
     en: 'Only {n} enterprises match after the exclusions; a random draw needs at least {min}, and five for every one drawn',
   },
+  draw_not_waiting: {
+    'zh-CN': '该抽查计划今天没有待抽取的批次（下一批次按计划日期抽取）',
+    en: 'this plan has no draw due today (its next draw is made on its day)',
+  },
   draw_plan_stopped: {
     'zh-CN': '该抽查计划已于 {at} 停止',
     en: 'this draw plan was stopped at {at}',

@@ -420,6 +420,38 @@ export function createDrawService(ctx: ServiceContext) {
       });
     },
 
+    /**
+     * Makes a plan's committed draw now (admin, or a supervisor of the agency's regions), instead
+     * of waiting for the hourly job: its seed hash was published when it was committed, so drawing
+     * earlier changes nothing anyone can check. 409 when the plan is stopped or has no draw waiting.
+     */
+    async drawNow(p: Principal, id: string): Promise<DrawView> {
+      const plan0 = await repo.findPlan(ctx.db, id);
+      if (!plan0) throw notFound('draw', id);
+      await canManage(p, plan0.agencyId).catch((err: unknown) => {
+        if (err instanceof AppError && err.code === 'forbidden' && p.role === 'supervisor') throw notFound('draw', id);
+        throw err;
+      });
+      const drawId = await ctx.db.transaction().execute(async (trx) => {
+        await lockJob(trx, 'draw', '*');
+        const plan = await repo.findPlan(trx, id, { forUpdate: true });
+        if (!plan) throw notFound('draw', id);
+        if (plan.stoppedAt) throw new AppError('conflict', 'draw_plan_stopped', { at: formatLocal(plan.stoppedAt, ctx.tz) });
+        const now = ctx.clock.now();
+        const day = localDate(now, ctx.tz);
+        // only a draw due today or before: drawing the plan's later draws early would let the
+        // caller draw again and again until it liked what came out
+        const draw = plan.nextDrawOn !== null && plan.nextDrawOn <= day ? await repo.lockCommittedDraw(trx, plan.id) : null;
+        if (!draw) throw new AppError('conflict', 'draw_not_waiting', { id });
+        await make(trx, plan, draw, day, now);
+        const next = plan.everyDays ? addDays(day, plan.everyDays) : null;
+        await repo.setNextDrawOn(trx, plan.id, next);
+        if (next) await commit(trx, plan, now, p.keyId);
+        return draw.id;
+      });
+      return this.get(drawId);
+    },
+
     /** Stops a plan (admin, or a supervisor of the agency's regions): it draws no more, and says why; audited. */
     async stopPlan(p: Principal, id: string, body: DrawPlanStopBody): Promise<DrawPlanView> {
       const plan0 = await repo.findPlan(ctx.db, id);

@@ -221,6 +221,8 @@ describe('security: every role against every endpoint', () => {
     },
     // allowed roles get 409 here (not drawn yet): the door opened
     { method: 'get', path: `/api/v1/draws/${drawId}/inputs`, allowed: ['admin', 'supervisorIn'] },
+    // allowed roles get 200 once, then 409 (nothing due): the door opened
+    { method: 'post', path: `/api/v1/draw-plans/${planId}/draw`, allowed: ['admin', 'supervisorIn'], body: () => ({}) },
     {
       method: 'post',
       path: `/api/v1/draw-plans/${planId}/stop`,

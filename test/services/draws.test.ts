@@ -469,8 +469,13 @@ describe('random draws (双随机)', () => {
       .send({ agencyId: ag.id, name: '季度抽查', filter: {}, ratio: 0.2, periodDays: 10, schedule: { everyDays: 30 } });
     expect(plan.status, JSON.stringify(plan.body)).to.equal(201);
     expect(plan.body.population.size, 'the two capped enterprises are not in the population').to.equal(10);
-    h.clock.set('2026-06-03T15:10:00+08:00');
-    await h.api().post('/api/v1/jobs/draw/run').set(admin).send({});
+    // drawn now by the supervisor rather than at the next hourly run; the next draw is not due yet
+    h.clock.set('2026-06-03T10:20:00+08:00');
+    const now = await h.api().post(`/api/v1/draw-plans/${plan.body.id}/draw`).set(auth(sup)).send({});
+    expect(now.status, JSON.stringify(now.body).slice(0, 300)).to.equal(200);
+    expect(now.body.id).to.equal(plan.body.nextDraw.id);
+    expect((await h.api().post(`/api/v1/draw-plans/${plan.body.id}/draw`).set(auth(sup)).send({})).status).to.equal(409);
+    expect((await h.api().post(`/api/v1/draw-plans/${plan.body.id}/draw`).set(auth(ag.key)).send({})).status).to.equal(403);
     const first = (await h.api().get(`/api/v1/draws/${plan.body.nextDraw.id}`)).body;
     expect(first.excluded).to.include({ capReached: 2 });
     const drawnUsccs = first.assignments.map((x: { enterprise: { uscc: string } }) => x.enterprise.uscc);

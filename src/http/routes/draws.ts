@@ -48,6 +48,19 @@ export const drawRoutes = [
     handler: async (c) => ({ status: 200, body: await c.services.draws.stopPlan(who(c), c.params.id ?? '', c.body) }),
   }),
   defineRoute({
+    method: 'post',
+    path: '/api/v1/draw-plans/:id/draw',
+    summary: "Make the plan's committed draw now, instead of at the next hourly run (its seed hash is already published)",
+    tag,
+    auth: ['admin', 'supervisor'],
+    responses: {
+      200: { description: 'the draw, with its seed revealed and its assignments', schema: Draw },
+      404: { description: 'no such plan in your regions' },
+      409: { description: 'the plan is stopped, or has no draw waiting' },
+    },
+    handler: async (c) => ({ status: 200, body: await c.services.draws.drawNow(who(c), c.params.id ?? '') }),
+  }),
+  defineRoute({
     method: 'get',
     path: '/api/v1/draw-plans',
     summary: 'Draw plans in your scope',
