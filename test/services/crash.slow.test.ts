@@ -4,7 +4,7 @@ import { verifyAuditTrail } from '../../src/services/audit.js';
 import { openStore } from '../../src/store/db.js';
 import { waitFor } from '../support/fixtures.js';
 import { usePrivateCluster } from '../support/pg-cluster.js';
-import { postFiling, remoteFiling, remoteWorld, type RemoteWorld } from '../support/remote-world.js';
+import { postFiling, remoteGround, remoteFiling, remoteWorld, type RemoteWorld } from '../support/remote-world.js';
 import { startServer } from '../support/server-process.js';
 
 // A process killed with SIGKILL in the middle of its work: nothing it acknowledged is lost, and
@@ -30,6 +30,7 @@ describe('a process killed with SIGKILL (PostgreSQL, a cluster of the test its o
     const first = await startServer({ DATABASE_URL: cluster().url, BOOTSTRAP_ADMIN_KEY: KEY });
     await first.ready();
     const w = await remoteWorld(first.base, KEY, 1);
+    await remoteGround(first.base, KEY, w.usccs[0]!, '12345-2026-1');
     // this one filing stays inside its transaction for three seconds
     await sql(
       cluster().url,

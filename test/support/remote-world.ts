@@ -82,3 +82,13 @@ export async function postFiling(
   });
   return { status: res.status, headers: res.headers, body: (await res.json()) as Record<string, unknown> };
 }
+
+/** Registers a complaint ticket for an enterprise in the grounds register (admin), for a case to cite. */
+export async function remoteGround(base: string, adminKey: string, uscc: string, reference: string): Promise<void> {
+  const res = await fetch(`${base}/api/v1/grounds`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ kind: 'complaint', reference, enterpriseUscc: uscc }),
+  });
+  if (res.status !== 201) throw new Error(`ground: ${res.status} ${await res.text()}`);
+}
