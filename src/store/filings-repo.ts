@@ -229,7 +229,11 @@ export async function findByVerifyCode(db: Db, code: string): Promise<VerifyView
                 from unnest(f.item_codes) with ordinality as c(code, ord)
                 cross join lateral (
                   select it.name, it.basis, owner.name as agency
-                  from unnest(array[f.agency_id] || f.joint_agency_ids) with ordinality as o(id, ord)
+                  -- the items of the agencies taking part: the lead's and those of joint agencies that accepted
+                  from unnest(array[f.agency_id] || array(select r.agency_id from joint_responses r
+                                                           where r.filing_id = f.id and r.status = 'accepted'
+                                                           order by array_position(f.joint_agency_ids, r.agency_id)))
+                       with ordinality as o(id, ord)
                     join agency_item_records it on it.agency_id = o.id and it.code = c.code
                     join agencies owner on owner.id = o.id
                   order by o.ord limit 1) i), '[]'::json) as items
