@@ -29,8 +29,9 @@ describe('frequency rules', () => {
       const f = finding(d, 'frequency.annual-same-agency')!;
       expect(f.evidence).to.deep.equal([first.id]);
       expect(f.message.en).to.equal(
-        `西丰县市场监督管理局 has inspected this enterprise 1 time(s) in 2026 (${first.filingNo}); the annual cap for risk class B is 1 ` +
-          '(a joint visit counts for every agency on it; higher-level campaigns do not count)',
+        `西丰县市场监督管理局 (with the rest of its enforcement system) has inspected this enterprise 1 time(s) in 2026 ` +
+          `(${first.filingNo}); the annual cap for risk class B is 1 ` +
+          '(a joint visit counts for the lead and for each joint agency that accepted; higher-level campaigns do not count)',
       );
     });
 
