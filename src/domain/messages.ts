@@ -127,6 +127,16 @@ export const messages = {
     'zh-CN': '上级主体不能是本主体或其下级：一个执法系统不能形成循环',
     en: 'An agency cannot belong to itself or to one of its own sub-agencies: a system has no cycles',
   },
+  agency_system_too_deep: {
+    'zh-CN': '一个执法系统最多 {max} 级',
+    en: 'An enforcement system has at most {max} levels',
+  },
+  agency_move_mid_year: {
+    'zh-CN': '{year} 年本主体所在系统或新系统已有检查：年度检查上限按系统计算，年内不能调整隶属关系（次年或无检查时再调整）',
+    en:
+      'Its system or the new one has visits in {year}: caps count the whole system, so an agency does not change systems ' +
+      'mid-year (do it in a year without visits, or from January)',
+  },
   joint_ground_not_assigned: {
     'zh-CN': '此个案检查的事由只指派给了其他执法主体：本主体不能以联合检查的名义参加',
     en: 'The ground of this case inspection is assigned to other agencies: yours cannot join it',
@@ -379,6 +389,7 @@ export const detailTexts = {
     en: 'a ground an agency registers itself is assigned to that agency only',
   },
   already_reviewed: { 'zh-CN': '已核实过', en: 'already reviewed' },
+  move_mid_year: { 'zh-CN': '年内已有检查', en: 'visits this year' },
   window_still_open: { 'zh-CN': '检查时段尚未结束', en: 'the window has not closed yet' },
   one_for_role: {
     'zh-CN': '由执法主体或热线平台登记的事由只支撑 1 次检查',

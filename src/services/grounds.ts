@@ -12,6 +12,7 @@ import type { Db } from '../store/db.js';
 import { findEnterprise } from '../store/enterprises-repo.js';
 import {
   filingsOnGround,
+  adoptGround,
   findGround,
   groundTaken,
   insertGround,
@@ -180,7 +181,29 @@ export function createGroundService(ctx: ServiceContext) {
       return transact(ctx.db, claim, async (trx) => {
         // the enterprise's lock: a ground and the filings that use it are written one at a time
         if (uscc) await lockEnterprise(trx, uscc);
-        if (await groundTaken(trx, row.kind, reference, uscc)) {
+        const taken = await groundTaken(trx, row.kind, reference, uscc);
+        if (taken) {
+          const before = await findGround(trx, taken, { forUpdate: true });
+          // an agency's unverified entry does not squat the county's own registration: the hotline,
+          // a supervisor or an admin registering the same ticket makes it theirs, verified, with
+          // their assignment and limits (the filings that cited it keep citing it)
+          if (before && before.status === 'unverified' && status === 'verified') {
+            const adopted = await adoptGround(trx, taken, row, p.keyId, at);
+            await record(
+              trx,
+              {
+                chain: uscc ? chains.enterprise(uscc) : chains.registry,
+                at,
+                actor: p.keyId,
+                action: 'ground.verified',
+                entityType: 'ground',
+                entityId: taken,
+                payload: { ...body, registeredOver: before.registered_role },
+              },
+              { lockHeld: !!uscc },
+            );
+            return view(adopted);
+          }
           throw new AppError('conflict', 'conflict_exists', { what: entities.ground, id: reference }, [
             { path: '/reference', key: 'already_exists' },
           ]);

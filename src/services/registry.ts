@@ -17,7 +17,7 @@ import type {
   EnterpriseUpdateBody,
   InspectorRevokeBody,
 } from '../domain/schemas.js';
-import { addDays, localDate } from '../domain/calendar.js';
+import { addDays, localDate, localPeriod, localYear } from '../domain/calendar.js';
 import { lockAgencyTree, lockEnterprise } from '../store/locks.js';
 import { validateUscc } from '../domain/uscc.js';
 import {
@@ -116,8 +116,38 @@ async function changeItems(trx: Db, agencyId: string, items: AgencyUpdateBody['i
 async function checkParent(trx: Db, id: string, parentId: string): Promise<void> {
   await lockAgencyTree(trx);
   if (!(await findAgency(trx, parentId))) throw notFound('agency', parentId, [{ path: '/parentAgencyId', key: 'no_such_agency' }]);
-  if (parentId === id || (await ancestorsOf(trx, parentId)).includes(id)) {
+  const above = await ancestorsOf(trx, parentId, MAX_SYSTEM_DEPTH + 1);
+  if (parentId === id || above.includes(id)) {
     throw new AppError('conflict', 'agency_parent_cycle', {}, [{ path: '/parentAgencyId', key: 'parent_cycle' }]);
+  }
+  // a bureau, its divisions and their squads: a few levels; a deeper chain is a mistake, and the
+  // system lookups are bounded
+  if (above.length + 1 >= MAX_SYSTEM_DEPTH) {
+    throw new AppError('conflict', 'agency_system_too_deep', { max: MAX_SYSTEM_DEPTH }, [
+      { path: '/parentAgencyId', key: 'at_most', params: { max: MAX_SYSTEM_DEPTH } },
+    ]);
+  }
+}
+
+/** Levels an enforcement system may have (the SQL function agency_system looks further, 16). */
+const MAX_SYSTEM_DEPTH = 8;
+
+/**
+ * Moving an agency between systems mid-year would let a squad leave its bureau, visit what the
+ * bureau visited, and come back: the annual cap counts the system as it is. So a change of parent
+ * is refused while the agency's old or new system has a visit (not cancelled) in the current
+ * calendar year; a reorganisation takes effect in a year without visits, or from January.
+ */
+async function refuseMidYearMove(trx: Db, id: string, newParentId: string | null, at: Date, tz: string): Promise<void> {
+  const [from, to] = localPeriod(at, tz, 'year');
+  const r = await sql<{ n: number }>`
+    select count(*)::int as n from filings f
+    where f.status <> 'cancelled' and f.planned_start < ${new Date(to)} and f.planned_end > ${new Date(from)}
+      and (f.agency_id = any(agency_system(${id})) or f.agency_id = any(agency_system(${newParentId ?? id})))`.execute(trx);
+  if ((r.rows[0]?.n ?? 0) > 0) {
+    throw new AppError('conflict', 'agency_move_mid_year', { year: localYear(at, tz) }, [
+      { path: '/parentAgencyId', key: 'move_mid_year' },
+    ]);
   }
 }
 
@@ -314,6 +344,8 @@ export function createRegistryService(ctx: ServiceContext) {
         }
         if (body.parentAgencyId !== undefined && body.parentAgencyId !== a.parentAgencyId) {
           if (body.parentAgencyId) await checkParent(trx, id, body.parentAgencyId);
+          else await lockAgencyTree(trx);
+          await refuseMidYearMove(trx, id, body.parentAgencyId, at, ctx.tz);
           await setAgencyParent(trx, id, body.parentAgencyId);
           await record(trx, {
             chain: chains.agency(id),

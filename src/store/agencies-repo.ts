@@ -48,7 +48,7 @@ export async function setAgencyParent(trx: Db, id: string, parentAgencyId: strin
 }
 
 /** The agency's parent, its parent's parent, and so on up (at most `depth` of them). */
-export async function ancestorsOf(db: Db, id: string, depth = 16): Promise<string[]> {
+export async function ancestorsOf(db: Db, id: string, depth = 64): Promise<string[]> {
   const out: string[] = [];
   let at: string | null = id;
   while (at && out.length < depth) {

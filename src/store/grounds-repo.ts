@@ -81,6 +81,26 @@ export async function filingsOnGround(db: Db, groundId: string, agencyId?: strin
   return q.orderBy('planned_start').orderBy('id').execute();
 }
 
+/** The county's registration of a ground an agency had entered unverified: its terms, verified, under the same id. */
+export async function adoptGround(trx: Db, id: string, g: GroundRow, by: string, at: Date): Promise<GroundRow> {
+  return trx
+    .updateTable('grounds')
+    .set({
+      agency_ids: g.agency_ids,
+      title: g.title,
+      valid_from: g.valid_from,
+      valid_to: g.valid_to,
+      max_visits: g.max_visits,
+      status: 'verified',
+      status_note: `registered by ${g.registered_role}`,
+      status_changed_at: at,
+      status_changed_by: by,
+    })
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
 export async function setGroundStatus(
   trx: Db,
   id: string,

@@ -351,6 +351,45 @@ describe('grounds: the ways round found by a hostile review, refused', () => {
   });
 });
 
+describe('grounds: the second review, refused', () => {
+  it("an agency's unverified entry does not squat the hotline's ticket: the hotline's registration verifies it on its terms", async () => {
+    const h = await harness();
+    const w = await world();
+    const reference = unique('12345-');
+    const squat = await h
+      .api()
+      .post('/api/v1/grounds')
+      .set(auth(w.agencyKey))
+      .send({ kind: 'complaint', reference, enterpriseUscc: w.uscc });
+    expect(squat.body.status).to.equal('unverified');
+    const hotline = await createKey({ role: 'hotline' });
+    const pushed = await h.api().post('/api/v1/grounds').set(auth(hotline)).send({ kind: 'complaint', reference, enterpriseUscc: w.uscc });
+    expect(pushed.status).to.equal(201);
+    expect(pushed.body).to.include({ id: squat.body.id, status: 'verified' });
+    expect(pushed.body.agencyIds).to.deep.equal([]);
+    expect(
+      (await h.api().post('/api/v1/grounds').set(auth(hotline)).send({ kind: 'complaint', reference, enterpriseUscc: w.uscc })).status,
+    ).to.equal(409);
+  });
+
+  it('an enforcement system has at most eight levels, so the cap and the cycle check always see all of it', async () => {
+    const h = await harness();
+    let parent: string | null = null;
+    let refused = null as { status: number; body: { error: { details: { path: string }[] } } } | null;
+    for (let i = 0; i < 10 && !refused; i++) {
+      const res = await h
+        .api()
+        .post('/api/v1/agencies')
+        .set(admin)
+        .send({ code: unique('CH'), name: `第${i}级`, region: '110101', items: [], ...(parent ? { parentAgencyId: parent } : {}) });
+      if (res.status === 201) parent = res.body.id as string;
+      else refused = res;
+    }
+    expect(refused?.status).to.equal(409);
+    expect(refused?.body.error.details[0]?.path).to.equal('/parentAgencyId');
+  });
+});
+
 describe('jurisdiction and the enforcement system', () => {
   it('an agency files within its division; a referral naming it opens another; a city agency covers its counties', async () => {
     const w = await world('211223');
@@ -443,8 +482,13 @@ describe('jurisdiction and the enforcement system', () => {
     expect(cycle.status).to.equal(409);
     expect(cycle.body.error.details[0].path).to.equal('/parentAgencyId');
     expect((await h.api().patch(`/api/v1/agencies/${bureau.id}`).set(admin).send({ parentAgencyId: bureau.id })).status).to.equal(409);
-    // detached, the squad is its own system again
+    // nor can the squad leave the system for a visit and come back: a move is refused while the year has visits
+    const leave = await h.api().patch(`/api/v1/agencies/${made.body.id}`).set(admin).send({ parentAgencyId: null });
+    expect(leave.status).to.equal(409);
+    expect(leave.body.error.code).to.equal('conflict');
+    expect((await file(squad, at(45))).status).to.equal(422);
+    // a new year, no visits yet: the reorganisation takes effect, and the squad is its own system
+    h.clock.set('2027-01-05T10:00:00+08:00');
     expect((await h.api().patch(`/api/v1/agencies/${made.body.id}`).set(admin).send({ parentAgencyId: null })).status).to.equal(200);
-    expect((await file(w, at(2))).status).to.equal(201);
   });
 });

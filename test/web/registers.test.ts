@@ -106,6 +106,9 @@ describe('pages for the registers the agency does not keep', () => {
     expect(page.text).to.include('联合检查答复').and.include('待答复');
     const noReason = await c.post(`/filings/${id}/joint`, { answer: 'decline', reason: '' });
     expect(noReason.status).to.equal(400);
+    // the page refuses what the API refuses: a reason longer than 2,000 characters
+    const huge = await c.post(`/filings/${id}/joint`, { answer: 'decline', reason: 'x'.repeat(2_500) });
+    expect(huge.status).to.equal(400);
     const accepted = await c.post(`/filings/${id}/joint`, { answer: 'accept', reason: '' });
     expect(accepted.status).to.equal(303);
     const after = await c.get(`/filings/${id}`);

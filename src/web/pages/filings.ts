@@ -5,7 +5,7 @@ import { FILING_TYPES, OUTCOMES, PURPOSES, TRIGGER_KINDS, triggerLabels } from '
 import type { Lang } from '../../domain/i18n.js';
 import { statusNames, typeNames } from '../../domain/messages.js';
 import type { Principal } from '../../domain/principal.js';
-import { CancelCreate, FilingCreate, ResultCreate, type FilingCreateBody } from '../../domain/schemas.js';
+import { CancelCreate, FilingCreate, JointAccept, JointDecline, ResultCreate, type FilingCreateBody } from '../../domain/schemas.js';
 import type { Decision } from '../../domain/decision.js';
 import { bodyValidator } from '../../http/validation.js';
 import type { Services } from '../../services/index.js';
@@ -19,6 +19,8 @@ const validFiling = bodyValidator(FilingCreate);
 const USCC_FIELD = { uscc_invalid: 'enterpriseUscc' };
 const validResult = bodyValidator(ResultCreate);
 const validCancel = bodyValidator(CancelCreate);
+const validJointAccept = bodyValidator(JointAccept);
+const validJointDecline = bodyValidator(JointDecline);
 
 /** The filing form as the API's request body; fields left empty stay out of it. */
 function filingFromForm(form: Form, tz: string, lang: Lang): { body: Record<string, unknown>; errors: Record<string, string> } {
@@ -291,7 +293,10 @@ export function filingPages(services: Services): Router {
       const reason = field(form, 'reason');
       if (!accept && !reason)
         throw new AppError('validation_failed', 'validation_failed', {}, [{ path: '/reason', key: 'required_to_decline' }]);
-      await services.filings.respondJoint(p, id, accept ? 'accepted' : 'declined', reason ? { reason } : {});
+      const body = reason ? { reason } : {};
+      // the API's own checks (length, visible text), so that the page and the API refuse alike
+      validateForm(accept ? validJointAccept : validJointDecline, body, {});
+      await services.filings.respondJoint(p, id, accept ? 'accepted' : 'declined', body);
       return 'saved';
     }),
   );
