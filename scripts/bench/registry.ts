@@ -60,7 +60,7 @@ export async function loadRegistry(db: Db, enterprises: number): Promise<BenchRe
         id,
         code: `BENCH-${a}-${randomBytes(3).toString('hex')}`,
         name: `基准执法局 ${a}`,
-        region: REGIONS[a % REGIONS.length] as string,
+        region: '211200', // the city (Tieling): its jurisdiction covers every county of the bench's enterprises
       })
       .execute();
     await db

@@ -141,6 +141,13 @@ export async function benchScale(argv: string[]): Promise<void> {
     await sql`
       insert into decisions (id, outcome, findings, rule_sets, evaluated_at)
       values ('dec_bulk', 'allow', '[]', '[]', now()) on conflict do nothing`.execute(store.db);
+    // the filings measured cite a registered higher campaign: outside the annual cap, as a real
+    // campaign is, and grounding many visits of each agency to each enterprise
+    await sql`
+      insert into grounds (id, kind, reference, level, valid_from, valid_to, max_visits, status,
+        registered_by, registered_role, registered_at)
+      values ('gnd_bench', 'campaign', 'bench-campaign', 'higher', '2000-01-01', '2099-12-31', 100, 'verified', 'bench', 'admin', now())
+      on conflict do nothing`.execute(store.db);
     t = await bulkLoad(store.db, scratch.url, reg, 0, small);
     loads.push(`${small.toLocaleString('en')} prior filings: ${(t / 1000).toFixed(1)} s`);
 
@@ -155,9 +162,8 @@ export async function benchScale(argv: string[]): Promise<void> {
         key: agency.key,
         body: JSON.stringify({
           enterpriseUscc: uscc,
-          type: 'case',
-          reason: '投诉举报核查',
-          trigger: { kind: 'complaint', reference: `12345-bench-${n}` },
+          type: 'special',
+          campaign: { level: 'higher', reference: 'bench-campaign' },
           itemCodes: [agency.itemCodes[0]],
           inspectorIds: agency.inspectorIds.slice(0, 2),
           plannedStart: start.toISOString(),

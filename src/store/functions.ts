@@ -141,7 +141,11 @@ begin
                       from enterprises e where e.uscc = any(p_usccs)),
     'agencies', (select coalesce(json_agg(json_build_object('id', a.id, 'name', a.name, 'active', a.active, 'region', a.region,
                     'itemCodes', coalesce((select json_agg(i.code) from agency_items i where i.agency_id = a.id),
-                      '[]'::json), 'systemIds', agency_system(a.id))), '[]'::json)
+                      '[]'::json),
+                    -- most agencies are a system of their own: no walk up and down the tree for them
+                    'systemIds', case when a.parent_agency_id is null
+                                       and not exists (select 1 from agencies c where c.parent_agency_id = a.id)
+                                      then array[a.id] else agency_system(a.id) end)), '[]'::json)
                    from agencies a where a.id = any(p_agency_ids)),
     'grounds', (select coalesce(json_agg(json_build_object('id', g.id, 'kind', g.kind, 'reference', g.reference,
                    'enterpriseUscc', g.enterprise_uscc, 'agencyIds', g.agency_ids, 'level', g.level, 'validFrom', g.valid_from,

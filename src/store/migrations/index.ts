@@ -14,6 +14,7 @@ import * as functionsInOnePlace from './0012_functions_in_one_place.js';
 import * as registers from './0013_registers_and_grounds.js';
 import * as arrivals from './0014_arrivals_joint_and_stops.js';
 import * as jointCounts from './0015_joint_acceptance_counts.js';
+import * as systemFastPath from './0016_system_lookup_fast_path.js';
 
 // Listed statically (not read from disk) so that migrations run the same under tsx, a build or a test.
 export const migrations: Record<string, Migration> = {
@@ -32,4 +33,5 @@ export const migrations: Record<string, Migration> = {
   '0013_registers_and_grounds': registers,
   '0014_arrivals_joint_and_stops': arrivals,
   '0015_joint_acceptance_counts': jointCounts,
+  '0016_system_lookup_fast_path': systemFastPath,
 };
