@@ -1,9 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { addDays, dayBounds, formatLocal, localDate, localPeriod } from '../domain/calendar.js';
-import { evaluate } from '../rules/evaluate.js';
-import type { FilingInput } from '../rules/facts.js';
 import { loadFactRows } from '../store/filings-repo.js';
-import { factQueryFor, factsFor } from './filing-decision.js';
+import { capDecision, factQueryFor, factsFor, visitAlone } from './filing-decision.js';
 import { newId } from '../domain/codes.js';
 import {
   drawEnterprises,
@@ -121,39 +119,19 @@ export function createDrawService(ctx: ServiceContext) {
   async function capReached(db: Db, agencyId: string, usccs: string[], at: Date, now: Date): Promise<Set<string>> {
     const [from, to] = localPeriod(at, ctx.tz, 'year');
     const visited = await repo.visitedBySystem(db, agencyId, new Date(from), new Date(Math.min(to, now.getTime())));
-    const inputs: FilingInput[] = usccs
+    const inputs = usccs
       .filter((u) => visited.has(u))
-      .map((enterpriseUscc) => ({
-        agencyId,
-        enterpriseUscc,
-        type: 'random',
-        itemCodes: [],
-        inspectorIds: [],
-        plannedStart: at,
-        plannedEnd: new Date(at.getTime() + 3_600_000),
-        onSite: true,
-        reason: null,
-        onSiteJustification: null,
-        jointAgencyIds: [],
-        purpose: 'inspection',
-        requiresLegalRepresentative: false,
-        legalRepresentativeReason: null,
-        trigger: null,
-        campaign: null,
-        drawAssignmentId: null,
-      }));
+      .map((enterpriseUscc) =>
+        visitAlone({ agencyId, enterpriseUscc, type: 'random', plannedStart: at, plannedEnd: new Date(at.getTime() + 3_600_000) }),
+      );
     if (!inputs.length) return new Set();
     const sets = ctx.rules.active();
-    const caps = new Set(
-      sets.flatMap((s) => s.file.rules).flatMap((r) => (r.kind === 'frequency' && r.params.agencies === 'same' ? [r.id] : [])),
-    );
     const evalCtx = { now: at, tz: ctx.tz };
     const rows = await loadFactRows(db, factQueryFor(sets, inputs, evalCtx, { lock: false }));
     rows.history = rows.history.filter((h) => Date.parse(h.plannedStart) <= now.getTime());
     const out = new Set<string>();
     for (const input of inputs) {
-      const d = evaluate(sets, input, factsFor(input, rows), evalCtx);
-      if (d.findings.some((f) => f.severity === 'block' && caps.has(f.ruleId))) out.add(input.enterpriseUscc);
+      if (capDecision(sets, input, factsFor(input, rows), evalCtx, ctx.log).outcome === 'block') out.add(input.enterpriseUscc);
     }
     return out;
   }

@@ -188,3 +188,43 @@ export function decide(sets: readonly LoadedRuleSet[], input: FilingInput, facts
     throw new AppError('unavailable', 'unavailable', { reason: reasons.rulesFailed });
   }
 }
+
+/**
+ * A visit as one agency alone would make it, for the caps: a joint agency accepting a filed visit,
+ * or a draw asking whom an agency may still visit. No officers, items or joint agencies.
+ */
+export function visitAlone(
+  v: Pick<FilingInput, 'agencyId' | 'enterpriseUscc' | 'type' | 'plannedStart' | 'plannedEnd'> & Partial<FilingInput>,
+): FilingInput {
+  return {
+    onSite: true,
+    reason: null,
+    onSiteJustification: null,
+    purpose: 'inspection',
+    requiresLegalRepresentative: false,
+    legalRepresentativeReason: null,
+    trigger: null,
+    campaign: null,
+    drawAssignmentId: null,
+    ...v,
+    itemCodes: [],
+    inspectorIds: [],
+    jointAgencyIds: [],
+  };
+}
+
+/** The decision of the rules that hold an agency to its own cap (frequency, agencies "same") only. */
+export function capDecision(
+  sets: readonly LoadedRuleSet[],
+  input: FilingInput,
+  facts: Facts,
+  ctx: EvaluationContext,
+  log: Logger,
+): Decision {
+  const caps = new Set(
+    sets.flatMap((s) => s.file.rules).flatMap((r) => (r.kind === 'frequency' && r.params.agencies === 'same' ? [r.id] : [])),
+  );
+  const d = decide(sets, input, facts, ctx, log);
+  const findings = d.findings.filter((x) => caps.has(x.ruleId));
+  return { ...d, findings, outcome: findings.some((x) => x.severity === 'block') ? 'block' : findings.length ? 'warn' : 'allow' };
+}

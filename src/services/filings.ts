@@ -37,7 +37,7 @@ import type { ServiceContext } from './context.js';
 import { raiseUnfiledVisit } from './unfiled-visits.js';
 import { insertViolationsOnce } from '../store/violations-repo.js';
 import { GroupCommit, type BatchItem, type Settled } from './filing-batches.js';
-import { decide, factQueryFor, factsFor, toInput, toStoredInput } from './filing-decision.js';
+import { capDecision, decide, factQueryFor, factsFor, toInput, toStoredInput, visitAlone } from './filing-decision.js';
 import { groundFor } from '../rules/grounds.js';
 import {
   appendWrite,
@@ -141,21 +141,10 @@ export function createFilingService(ctx: ServiceContext) {
    */
   async function jointCapDecision(trx: Db, f: FilingRow, agencyId: string, at: Date): Promise<Decision> {
     const sets = ctx.rules.active();
-    const caps = new Set(
-      sets.flatMap((s) => s.file.rules).flatMap((r) => (r.kind === 'frequency' && r.params.agencies === 'same' ? [r.id] : [])),
-    );
-    const input: FilingInput = {
-      ...toStoredInput(f),
-      agencyId,
-      jointAgencyIds: [],
-      inspectorIds: [],
-      itemCodes: [],
-    };
+    const input = visitAlone({ ...toStoredInput(f), agencyId });
     const rows = await loadFactRows(trx, factQueryFor(sets, [input], evalCtx(at), { lock: false }));
     rows.history = rows.history.filter((h) => h.id !== f.id);
-    const d = decide(sets, input, factsFor(input, rows), evalCtx(at), ctx.log);
-    const findings = d.findings.filter((x) => caps.has(x.ruleId));
-    return { ...d, findings, outcome: findings.some((x) => x.severity === 'block') ? 'block' : findings.length ? 'warn' : 'allow' };
+    return capDecision(sets, input, factsFor(input, rows), evalCtx(at), ctx.log);
   }
 
   function requireAgency(p: Principal): string {

@@ -12,6 +12,7 @@ import { decide, factQueryFor, factsFor, toInput } from './filing-decision.js';
 import { filingRecords } from './filing-records.js';
 import type { Logger } from 'pino';
 import { groundFor } from '../rules/grounds.js';
+import { insertJointResponse } from '../store/visits-repo.js';
 
 // Rule fixtures run through the same path as a real filing: the fixture's registry and history
 // are written to the store, each step's facts are read back with the same facts query, decided,
@@ -138,18 +139,15 @@ async function writeFiling(
   if (built.outcome.kind !== 'filed') return null;
   // a fixture replays visits that happened: its joint agencies took part (accepted)
   for (const agencyId of input.jointAgencyIds)
-    await trx
-      .insertInto('joint_responses')
-      .values({
-        filing_id: built.outcome.row.id,
-        agency_id: agencyId,
-        status: 'accepted',
-        reason: null,
-        decision_id: null,
-        at: c.at,
-        actor: 'fixture',
-      })
-      .execute();
+    await insertJointResponse(trx, {
+      filing_id: built.outcome.row.id,
+      agency_id: agencyId,
+      status: 'accepted',
+      reason: null,
+      decision_id: null,
+      at: c.at,
+      actor: 'fixture',
+    });
   return built.outcome.row;
 }
 

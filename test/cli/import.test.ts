@@ -13,6 +13,15 @@ async function csv(name: string, content: string | Buffer): Promise<string> {
   return path;
 }
 
+/** The newest event of the registry's audit chain: what an import recorded. */
+const lastRegistryEvent = async () =>
+  (await harness()).runtime.store.db
+    .selectFrom('audit_events')
+    .select(['action', 'payload'])
+    .where('chain', '=', 'registry')
+    .orderBy('seq', 'desc')
+    .executeTakeFirstOrThrow();
+
 const registered = async (uscc: string) => (await (await harness()).api().get(`/api/v1/enterprises/${uscc}`).set(admin)).status === 200;
 
 describe('import enterprises FILE.csv', () => {
@@ -40,12 +49,7 @@ describe('import enterprises FILE.csv', () => {
     const h = await harness();
     const e = (await h.api().get(`/api/v1/enterprises/${b}`).set(admin)).body;
     expect(e).to.include({ name: '名称,带逗号', riskClass: 'D', noDisturb: true });
-    const event = await h.runtime.store.db
-      .selectFrom('audit_events')
-      .select(['action', 'payload'])
-      .where('chain', '=', 'registry')
-      .orderBy('seq', 'desc')
-      .executeTakeFirstOrThrow();
+    const event = await lastRegistryEvent();
     expect(event.action).to.equal('enterprises.imported');
     expect(event.payload).to.include({ lines: 5, imported: 2, refused: 3 });
   });
@@ -180,12 +184,7 @@ describe('import inspectors FILE.csv', () => {
     );
     expect(again.code).to.equal(1);
     expect(again.out).to.include('is already registered');
-    const event = await h.runtime.store.db
-      .selectFrom('audit_events')
-      .select(['action', 'payload'])
-      .where('chain', '=', 'registry')
-      .orderBy('seq', 'desc')
-      .executeTakeFirstOrThrow();
+    const event = await lastRegistryEvent();
     expect(event.action).to.equal('inspectors.imported');
     expect(event.payload).to.include({ lines: 5, imported: 2, refused: 3 });
   });

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import type supertest from 'supertest';
-import { harness } from './harness.js';
+import { clock, harness } from './harness.js';
+import { filingBody, type World } from './fixtures.js';
 
 /** The CSRF token of the first form on a page. */
 export function csrfOf(html: string): string {
@@ -56,3 +57,21 @@ export async function signedIn(key: string): Promise<PageClient> {
 
 /** A wall-clock time in Shanghai as a datetime-local field has it. */
 export const localField = (at: Date) => new Date(at.getTime() + 8 * 3_600_000).toISOString().slice(0, 16);
+
+/** The filing form as the page sends it, from the same values as the API fixture. */
+export function filingForm(w: World, over: Record<string, string | string[]> = {}, now = clock.now()): Record<string, string | string[]> {
+  const b = filingBody(w, {}, now);
+  return {
+    enterpriseUscc: w.uscc,
+    type: 'routine',
+    itemCodes: ['SAFE-01'],
+    inspectorIds: w.inspectorIds,
+    plannedStart: localField(new Date(b.plannedStart as string)),
+    plannedEnd: localField(new Date(b.plannedEnd as string)),
+    onSite: 'on',
+    purpose: 'inspection',
+    onSiteJustification: b.onSiteJustification as string,
+    action: 'file',
+    ...over,
+  };
+}

@@ -8,14 +8,13 @@ import {
   createEnterprise,
   createKey,
   file,
-  filingBody,
   fromNow,
   later,
   shanghaiAt,
   world,
   type World,
 } from '../support/fixtures.js';
-import { localField, pageClient, signedIn } from '../support/web.js';
+import { filingForm, localField, pageClient, signedIn } from '../support/web.js';
 
 const HOUR = 3_600_000;
 const onceOf = (html: string) => /name="_once" value="([^"]+)"/.exec(html)?.[1] ?? '';
@@ -24,24 +23,6 @@ async function filingCount(w: World): Promise<number> {
   const h = await harness();
   const res = await h.api().get(`/api/v1/filings?enterprise=${w.uscc}&limit=500`).set(auth(w.agencyKey));
   return (res.body.items as unknown[]).length;
-}
-
-/** The filing form as the page sends it, from the same values as the API fixture. */
-function filingForm(w: World, over: Record<string, string | string[]> = {}, now = clock.now()): Record<string, string | string[]> {
-  const b = filingBody(w, {}, now);
-  return {
-    enterpriseUscc: w.uscc,
-    type: 'routine',
-    itemCodes: ['SAFE-01'],
-    inspectorIds: w.inspectorIds,
-    plannedStart: localField(new Date(b.plannedStart as string)),
-    plannedEnd: localField(new Date(b.plannedEnd as string)),
-    onSite: 'on',
-    purpose: 'inspection',
-    onSiteJustification: b.onSiteJustification as string,
-    action: 'file',
-    ...over,
-  };
 }
 
 describe('web pages', () => {

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { clock, harness } from '../support/harness.js';
+import { harness } from '../support/harness.js';
 import {
   addInspector,
   auth,
@@ -7,34 +7,17 @@ import {
   createEnterprise,
   createKey,
   file,
-  filingBody,
   registerGround,
   unique,
   world,
   type World,
 } from '../support/fixtures.js';
-import { localField, signedIn } from '../support/web.js';
+import { filingForm, signedIn } from '../support/web.js';
 
 // The pages follow the registers: the filing form picks a registered ground, supervisors register
 // and review grounds and stop draw plans on the dashboard, a joint agency answers on the filing's page.
 describe('pages for the registers the agency does not keep', () => {
-  const caseForm = (w: World, ground: string) => {
-    const b = filingBody(w, {}, clock.now());
-    return {
-      enterpriseUscc: w.uscc,
-      type: 'case',
-      itemCodes: ['SAFE-01'],
-      inspectorIds: w.inspectorIds,
-      plannedStart: localField(new Date(b.plannedStart as string)),
-      plannedEnd: localField(new Date(b.plannedEnd as string)),
-      onSite: 'on',
-      purpose: 'inspection',
-      reason: '投诉举报核查',
-      onSiteJustification: b.onSiteJustification as string,
-      ground,
-      action: 'file',
-    };
-  };
+  const caseForm = (w: World, ground: string) => filingForm(w, { type: 'case', reason: '投诉举报核查', ground });
 
   it('the filing form offers the registered grounds and files a case on the one picked', async () => {
     const w = await world();

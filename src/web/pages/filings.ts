@@ -204,6 +204,8 @@ export function filingPages(services: Services): Router {
     const v = await services.verification.verify(filing.verifyCode);
     const rating = p.role === 'enterprise' && filing.status === 'completed' ? await services.violations.ratingOf(p, filing.id) : null;
     const now = services.ctx.clock.now().getTime();
+    // the joint agencies' names, in one query
+    const jointNames = await services.registry.agencyNames((filing.jointAgencies ?? []).map((j) => j.agencyId));
     page(
       res,
       'filing',
@@ -222,13 +224,11 @@ export function filingPages(services: Services): Router {
           p.role === 'agency' &&
           (filing.status === 'filed' || filing.status === 'in_progress') &&
           (filing.jointAgencies ?? []).some((j) => j.agencyId === p.agencyId && j.status === 'pending'),
-        jointStates: await Promise.all(
-          (filing.jointAgencies ?? []).map(async (j) => ({
-            ...j,
-            name: (await services.registry.agencyNames([j.agencyId])).get(j.agencyId) ?? j.agencyId,
-            label: text(w.lang, j.status === 'accepted' ? 'jointAccepted' : j.status === 'declined' ? 'jointDeclined' : 'jointPending'),
-          })),
-        ),
+        jointStates: (filing.jointAgencies ?? []).map((j) => ({
+          ...j,
+          name: jointNames.get(j.agencyId) ?? j.agencyId,
+          label: text(w.lang, j.status === 'accepted' ? 'jointAccepted' : j.status === 'declined' ? 'jointDeclined' : 'jointPending'),
+        })),
         arrivals: (filing.arrivals ?? []).map((a) => ({
           ...a,
           byLabel: text(w.lang, a.by === 'enterprise' ? 'arrivalByEnterprise' : 'arrivalByAgency'),
