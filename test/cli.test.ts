@@ -70,7 +70,7 @@ describe('command line', () => {
     const h = await harness();
     const ok = await cli('audit', 'verify');
     expect(ok.code, ok.err).to.equal(0);
-    expect(ok.out).to.match(/^audit trail intact: \d+ events in \d+ chains$/);
+    expect(ok.out).to.match(/^audit trail intact: \d+ events in \d+ chains, \d+ signed daily roots$/);
     const db = h.runtime.store.db;
     const victim = await db
       .selectFrom('audit_events')

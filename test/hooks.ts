@@ -1,4 +1,6 @@
 import supertest from 'supertest';
+import { problemLines } from '../src/services/audit-verify.js';
+import { verifyTrail } from './support/audit.js';
 import { contractProblems } from './support/contract.js';
 import { closeHarness, harness } from './support/harness.js';
 import { expectNoLeaks } from './support/leaks.js';
@@ -20,6 +22,10 @@ export const mochaHooks = {
       // every API response the run received, against the document the server publishes
       const doc = (await supertest((await harness()).runtime.app).get('/openapi.json')).body;
       const { checked, problems: differ } = contractProblems(doc);
+      // every write the run made through the service is on the trail as its rows say: a new write
+      // path that skips its event, or an attack test that forgot to roll back, fails the run
+      const trail = await verifyTrail((await harness()).runtime.store.db);
+      if (!trail.ok) problems.push(`the audit trail fails verification after the run:\n${problemLines(trail.problems, 10).join('\n')}`);
       if (differ.length)
         problems.push(`${differ.length} kinds of response differ from /openapi.json (of ${checked} checked):\n${differ.join('\n')}`);
     } finally {

@@ -1,12 +1,14 @@
 import type { Command } from 'commander';
 import { existsSync, statSync } from 'node:fs';
-import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import { loadConfig, type Config } from '../config.js';
-import { verifyAuditTrail } from '../services/audit.js';
-import { backupProblem } from '../store/backup-file.js';
+import { checkSignature, sign } from '../domain/audit-signing.js';
+import { AuditKeyError, loadAuditKeyring } from '../services/audit-keyring.js';
+import { problemLines, verifyAuditTrail, type AuditVerification } from '../services/audit-verify.js';
+import { archiveDigest, backupMaterial, backupProblem, readBackupFile, writeBackupFile } from '../store/backup-file.js';
 import { EmbeddedDatabaseError, migrateToLatest, openStore, type Store } from '../store/db.js';
-import { ExitCode, type Cli } from './shared.js';
+import { ExitCode, type Cli, type CliIo } from './shared.js';
 
 export function registerBackup(program: Command, { io }: Cli): void {
   // Backups of the embedded database: PGlite's own dump of its data folder (gzipped tar). On
@@ -31,12 +33,22 @@ export function registerBackup(program: Command, { io }: Cli): void {
         io.err(`${file || '""'}: no folder ${dirname(resolve(file))} to write the backup in`);
         throw new ExitCode(2);
       }
+      const ring = keyringOrExit(io, config);
       const store = await openStore({ databaseUrl: null, dataDir: config.dataDir });
       try {
         await migrateToLatest(store.db);
+        // a backup vouches for what it holds: a trail that fails is not signed into one
+        const audit = await verifyAuditTrail(store.db, ring);
+        if (!audit.ok) {
+          io.err(`the audit trail of ${config.dataDir} fails verification, so no signed backup is made (run \`audit verify\`):`);
+          for (const line of problemLines(audit.problems)) io.err(`  - ${line}`);
+          throw new ExitCode(1);
+        }
         const blob = await (store.dump as () => Promise<Blob>)();
-        await writeFile(file, Buffer.from(await blob.arrayBuffer()));
-        io.out(`backup of ${config.dataDir} written to ${file} (${blob.size} bytes)`);
+        const archive = Buffer.from(await blob.arrayBuffer());
+        const fields = { sha256: archiveDigest(archive), createdAt: new Date().toISOString(), bytes: archive.length };
+        await writeFile(file, writeBackupFile(archive, { ...fields, ...sign(ring, backupMaterial(fields)) }), { flag: 'wx' });
+        io.out(`backup of ${config.dataDir} written to ${file} (${archive.length} bytes, signed with audit key ${ring.current.id})`);
       } finally {
         await store.close();
       }
@@ -60,43 +72,73 @@ export function registerBackup(program: Command, { io }: Cli): void {
         io.err(`${config.dataDir} is not empty: a backup is restored only into an empty or new folder; nothing was restored`);
         throw new ExitCode(2);
       }
-      const bytes = await readFile(file);
-      const problem = backupProblem(bytes);
+      const ring = keyringOrExit(io, config);
+      const read = readBackupFile(await readFile(file));
+      if ('problem' in read) {
+        io.err(`${file} is refused: ${read.problem}; nothing was restored`);
+        throw new ExitCode(2);
+      }
+      const sig = checkSignature(ring, read.seal, backupMaterial(read.seal));
+      if (sig !== 'ok') {
+        const why =
+          sig === 'bad'
+            ? 'its signature does not match (it was altered or signed without this key)'
+            : `it was signed with another audit key (${read.seal.keyId}): a foreign backup`;
+        io.err(`${file} is refused: ${why}; nothing was restored`);
+        throw new ExitCode(2);
+      }
+      const problem = backupProblem(read.archive);
       if (problem) {
         io.err(`${file} is not a whole backup: ${problem}; nothing was restored`);
         throw new ExitCode(2);
       }
-      // whatever a failed restore wrote goes again: the folder was empty or absent before it
-      const undo = async () => {
-        if (existed)
-          for (const entry of await readdir(config.dataDir)) await rm(join(config.dataDir, entry), { recursive: true, force: true });
-        else await rm(config.dataDir, { recursive: true, force: true });
-      };
+      // restored beside the folder and checked there; DATA_DIR changes only once all of it holds
+      const staging = `${resolve(config.dataDir)}.restoring-${process.pid}`;
+      await rm(staging, { recursive: true, force: true });
       let store: Store;
       try {
-        store = await openStore({ databaseUrl: null, dataDir: config.dataDir, restoreFrom: new Blob([bytes]) });
+        store = await openStore({ databaseUrl: null, dataDir: staging, restoreFrom: new Blob([read.archive]) });
       } catch (err) {
-        await undo();
+        await rm(staging, { recursive: true, force: true });
         if (err instanceof EmbeddedDatabaseError) {
           io.err(`${err.message}; nothing was restored`);
           throw new ExitCode(2);
         }
         throw err;
       }
-      let restored = false;
+      let applied: string[];
+      let audit: AuditVerification;
       try {
         // a backup made by an older version is brought up to date
-        const applied = await migrateToLatest(store.db);
-        const audit = await verifyAuditTrail(store.db);
-        restored = true;
-        io.out(
-          `restored ${file} into ${config.dataDir}${applied.length ? ` (migrations applied: ${applied.join(', ')})` : ''}; ` +
-            `audit trail ${audit.ok ? 'intact' : 'BROKEN'}: ${audit.events} events in ${audit.chains} chains`,
-        );
-        if (!audit.ok) throw new ExitCode(1);
-      } finally {
-        await store.close();
-        if (!restored) await undo();
+        applied = await migrateToLatest(store.db);
+        audit = await verifyAuditTrail(store.db, ring);
+      } catch (err) {
+        await store.close().catch(() => undefined);
+        await rm(staging, { recursive: true, force: true });
+        throw err;
       }
+      await store.close();
+      if (!audit.ok) {
+        await rm(staging, { recursive: true, force: true });
+        io.err(`${file}: its audit trail fails verification, so it is not restored; nothing was restored:`);
+        for (const line of problemLines(audit.problems)) io.err(`  - ${line}`);
+        throw new ExitCode(1);
+      }
+      if (existed) await rm(config.dataDir, { recursive: true });
+      await rename(staging, config.dataDir);
+      io.out(
+        `restored ${file} into ${config.dataDir}${applied.length ? ` (migrations applied: ${applied.join(', ')})` : ''}; ` +
+          `audit trail intact: ${audit.events} events in ${audit.chains} chains, ${audit.roots} signed daily roots`,
+      );
     });
+}
+
+function keyringOrExit(io: CliIo, config: Config) {
+  try {
+    return loadAuditKeyring(config, { create: false });
+  } catch (err) {
+    if (!(err instanceof AuditKeyError)) throw err;
+    io.err(`${err.message}; backups are signed and checked with the audit key`);
+    throw new ExitCode(2);
+  }
 }

@@ -1,6 +1,27 @@
-import { createHash } from 'node:crypto';
+import { sql } from 'kysely';
 import type { Db } from '../store/db.js';
-import { appendAudit, auditRowsInChainOrder, GENESIS_HASH, type AuditEntry } from '../store/audit-repo.js';
+import {
+  checkSignature,
+  headMaterial,
+  headsDigest,
+  rootHash,
+  rootMaterial,
+  sign,
+  type AuditKeyring,
+  type HeadLine,
+} from '../domain/audit-signing.js';
+import {
+  allHeads,
+  allRoots,
+  appendAudit,
+  GENESIS_HASH,
+  insertRoot,
+  storeSignedHeads,
+  type AuditEntry,
+  type StoredRoot,
+} from '../store/audit-repo.js';
+import { activeAuditKeyring } from './audit-keyring.js';
+import type { PublishedRoot } from './audit-verify.js';
 import { lockChain, lockEnterprise } from '../store/locks.js';
 
 // Chains are per enterprise (and per agency, and one for keys) so that writes about different
@@ -14,63 +35,86 @@ export const chains = {
 } as const;
 
 /**
- * Appends one event. An enterprise chain shares the enterprise's lock, so a use case that already
- * holds it (filing) says so and saves the round trip.
+ * Appends one event and signs the chain's new head. An enterprise chain shares the enterprise's
+ * lock, so a use case that already holds it (filing) says so and saves the round trip.
  */
 export async function record(trx: Db, entry: AuditEntry, opts: { lockHeld?: boolean } = {}): Promise<void> {
   if (!opts.lockHeld) {
     const uscc = entry.chain.startsWith('enterprise:') ? entry.chain.slice('enterprise:'.length) : null;
     await (uscc ? lockEnterprise(trx, uscc) : lockChain(trx, entry.chain));
   }
-  await appendAudit(trx, entry);
+  await signHeads(trx, [await appendAudit(trx, entry)]);
 }
 
-export interface AuditVerification {
-  ok: boolean;
-  events: number;
-  chains: number;
-  /** the first link that does not hold, in chain order */
-  broken: { chain: string; seq: number; eventId: number; reason: string } | null;
+/** Signs and stores chains' new heads, in the transaction that appended to them (which holds their locks). */
+export async function signHeads(trx: Db, heads: HeadLine[]): Promise<void> {
+  const ring = activeAuditKeyring();
+  await storeSignedHeads(
+    trx,
+    heads.map((h) => ({ ...h, ...sign(ring, headMaterial(h.chain, h.seq, h.hash)) })),
+  );
 }
 
-/** Recomputes every hash in JavaScript, independently of the SQL that wrote it. */
-export async function verifyAuditTrail(db: Db): Promise<AuditVerification> {
-  let events = 0;
-  let chainCount = 0;
-  let chain: string | null = null;
-  let prevHash = GENESIS_HASH;
-  let expectSeq = 1;
-  for await (const row of auditRowsInChainOrder(db)) {
-    events++;
-    if (row.chain !== chain) {
-      chain = row.chain;
-      chainCount++;
-      prevHash = GENESIS_HASH;
-      expectSeq = 1;
-    }
-    const fail = (reason: string): AuditVerification => ({
-      ok: false,
-      events,
-      chains: chainCount,
-      broken: { chain: row.chain, seq: row.seq, eventId: row.id, reason },
-    });
-    if (row.seq !== expectSeq) return fail(`expected sequence number ${expectSeq}, found ${row.seq} (an event is missing)`);
-    if (row.prev_hash !== prevHash) return fail('prev_hash does not match the hash of the previous event');
-    const material = [
-      prevHash,
-      row.chain,
-      String(row.seq),
-      row.at_us,
-      row.actor,
-      row.action,
-      row.entity_type,
-      row.entity_id,
-      row.payload_text,
-    ].join('\n');
-    const hash = createHash('sha256').update(material, 'utf8').digest('hex');
-    if (hash !== row.hash) return fail('the event content does not match its hash (the event was altered)');
-    prevHash = row.hash;
-    expectSeq++;
+/**
+ * The daily root: every chain's head folded into one signed hash, chained to the root before. The
+ * digest carries it out of the database, so a mailbox holds each day's state of the whole trail.
+ * Idempotent per day (a digest run again gets the same root). Heads whose signature does not
+ * hold are left out (verification names them).
+ */
+export async function sealAuditDay(trx: Db, ring: AuditKeyring, day: string, at: Date): Promise<PublishedRoot> {
+  // in the caller's transaction (the digest job's): the root and the digests that carry it commit together
+  await lockChain(trx, 'audit-roots');
+  const roots = await allRoots(trx);
+  const done = roots.find((r) => r.day === day);
+  if (done) return published(done);
+  const map = new Map<string, HeadLine>();
+  for (const r of roots) for (const h of r.changed) map.set(h.chain, h);
+  const changed: HeadLine[] = [];
+  for (const h of await allHeads(trx)) {
+    if (checkSignature(ring, h, headMaterial(h.chain, h.seq, h.hash)) !== 'ok') continue;
+    const before = map.get(h.chain);
+    if (before && before.seq >= h.seq) continue;
+    const line = { chain: h.chain, seq: h.seq, hash: h.hash };
+    map.set(h.chain, line);
+    changed.push(line);
   }
-  return { ok: true, events, chains: chainCount, broken: null };
+  const d = headsDigest(map.values());
+  const fields = {
+    seq: (roots.at(-1)?.seq ?? 0) + 1,
+    day,
+    prevRoot: roots.at(-1)?.root ?? GENESIS_HASH,
+    headsDigest: d.digest,
+    chains: d.chains,
+    events: d.events,
+  };
+  const root = rootHash(fields);
+  const stored = { ...fields, changed, root, ...sign(ring, rootMaterial(root)) };
+  await insertRoot(trx, stored, at);
+  return published(stored);
+}
+
+const published = (r: StoredRoot | Omit<StoredRoot, 'createdAt'>): PublishedRoot => ({
+  seq: r.seq,
+  day: r.day,
+  root: r.root,
+  keyId: r.keyId,
+  signature: r.signature,
+  chains: r.chains,
+  events: r.events,
+});
+
+/**
+ * Signs the heads of chains that have none (written before heads were signed): the operator's
+ * one-time act after an upgrade, once `audit verify` shows their hashes hold. Never automatic: a
+ * head deleted by someone must not be re-adopted silently.
+ */
+export async function adoptUnsignedChains(db: Db): Promise<number> {
+  return db.transaction().execute(async (trx) => {
+    const { rows } = await sql<HeadLine>`
+      select distinct on (chain) chain, seq, hash from audit_events e
+      where not exists (select 1 from audit_heads h where h.chain = e.chain)
+      order by chain, seq desc`.execute(trx);
+    await signHeads(trx, rows);
+    return rows.length;
+  });
 }

@@ -1,4 +1,5 @@
 import { sql, type RawBuilder } from 'kysely';
+import type { HeadLine, RootFields, Signature } from '../domain/audit-signing.js';
 import type { Db } from './db.js';
 
 export const GENESIS_HASH = '0'.repeat(64);
@@ -27,7 +28,8 @@ export function auditInsertFrom(source: RawBuilder<unknown>): RawBuilder<unknown
       encode(sha256(convert_to(concat_ws(E'\n', c.prev_hash, c.chain, c.seq::text,
         floor(extract(epoch from c.at) * 1000000)::bigint::text, c.actor, c.action, c.entity_type, c.entity_id,
         c.payload::text), 'UTF8')), 'hex')
-    from (${source}) c`;
+    from (${source}) c
+    returning chain, seq, hash`;
 }
 
 /** The chain head to append after: joined laterally on a row's `chain`. */
@@ -47,8 +49,78 @@ function auditInsert(e: Omit<AuditEntry, 'payload'>, payload: RawBuilder<unknown
 
 export const jsonb = (value: unknown) => sql`${JSON.stringify(value)}::jsonb`;
 
-export async function appendAudit(trx: Db, e: AuditEntry): Promise<void> {
-  await auditInsert(e, jsonb(e.payload)).execute(trx);
+/** Appends one event and answers with the chain's new head. */
+export async function appendAudit(trx: Db, e: AuditEntry): Promise<HeadLine> {
+  const { rows } = await (auditInsert(e, jsonb(e.payload)) as RawBuilder<HeadLine>).execute(trx);
+  return rows[0]!;
+}
+
+/**
+ * Stores chains' new heads with their signatures. A head only moves forward: the caller holds
+ * the chain's lock, and a head already further along (never, while locks hold) is kept.
+ */
+export async function storeSignedHeads(trx: Db, heads: (HeadLine & Signature)[]): Promise<void> {
+  if (!heads.length) return;
+  await sql`
+    insert into audit_heads (chain, seq, hash, key_id, signature, signed_at)
+    select x.chain, x.seq, x.hash, x."keyId", x.signature, now()
+    from jsonb_to_recordset(${JSON.stringify(heads)}::jsonb) as x(chain text, seq integer, hash text, "keyId" text, signature text)
+    on conflict (chain) do update set seq = excluded.seq, hash = excluded.hash, key_id = excluded.key_id,
+      signature = excluded.signature, signed_at = excluded.signed_at
+    where audit_heads.seq < excluded.seq`.execute(trx);
+}
+
+export interface StoredHead extends HeadLine, Signature {}
+
+export async function allHeads(db: Db): Promise<StoredHead[]> {
+  return db.selectFrom('audit_heads').select(['chain', 'seq', 'hash', 'key_id as keyId', 'signature']).execute();
+}
+
+export interface StoredRoot extends RootFields, Signature {
+  root: string;
+  createdAt: Date;
+  changed: HeadLine[];
+}
+
+export async function allRoots(db: Db): Promise<StoredRoot[]> {
+  const rows = await db
+    .selectFrom('audit_roots')
+    .selectAll()
+    .select(sql<string>`to_char(day, 'YYYY-MM-DD')`.as('day'))
+    .orderBy('seq')
+    .execute();
+  return rows.map((r) => ({
+    seq: r.seq,
+    day: r.day,
+    prevRoot: r.prev_root,
+    headsDigest: r.heads_digest,
+    chains: r.chains,
+    events: r.events,
+    changed: r.changed as HeadLine[],
+    root: r.root,
+    keyId: r.key_id,
+    signature: r.signature,
+    createdAt: r.created_at,
+  }));
+}
+
+export async function insertRoot(trx: Db, r: Omit<StoredRoot, 'createdAt'>, at: Date): Promise<void> {
+  await trx
+    .insertInto('audit_roots')
+    .values({
+      seq: r.seq,
+      day: r.day,
+      created_at: at,
+      prev_root: r.prevRoot,
+      heads_digest: r.headsDigest,
+      chains: r.chains,
+      events: r.events,
+      changed: JSON.stringify(r.changed),
+      root: r.root,
+      key_id: r.keyId,
+      signature: r.signature,
+    })
+    .execute();
 }
 
 export interface AuditRowForVerify {
@@ -82,4 +154,14 @@ export async function* auditRowsInChainOrder(db: Db, pageSize = 5000): AsyncGene
     if (!last || page.rows.length < pageSize) return;
     after = { chain: last.chain, seq: last.seq };
   }
+}
+
+/** The day's signed root as a digest publishes it, or null before the day is sealed. */
+export async function rootOfDay(db: Db, day: string) {
+  const r = await db
+    .selectFrom('audit_roots')
+    .select(['seq', sql<string>`to_char(day, 'YYYY-MM-DD')`.as('day'), 'root', 'key_id as keyId', 'signature', 'chains', 'events'])
+    .where('day', '=', day)
+    .executeTakeFirst();
+  return r ?? null;
 }

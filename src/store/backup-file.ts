@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { gunzipSync } from 'node:zlib';
 
 // A backup of the embedded database is PGlite's dump of its data folder: a gzipped tar. PGlite
@@ -27,4 +28,46 @@ export function backupProblem(file: Buffer): string | null {
     at += 512 + Math.ceil(size / 512) * 512;
   }
   return 'it is cut short (the archive ends in the middle of a file)';
+}
+
+// A backup file: one line naming the format, one line of JSON saying who signed what, then the
+// gzipped tar. The signature (the audit key's HMAC) covers the archive's SHA-256, so a backup made
+// without the key, by another installation, or changed afterwards is refused before a byte is restored.
+const MAGIC = 'inspection-filing backup v1';
+
+export interface BackupSeal {
+  keyId: string;
+  signature: string;
+  createdAt: string;
+  sha256: string;
+  bytes: number;
+}
+
+export const backupMaterial = (s: Pick<BackupSeal, 'sha256' | 'createdAt' | 'bytes'>) =>
+  `${MAGIC}\n${s.sha256}\n${s.createdAt}\n${s.bytes}`;
+
+export const archiveDigest = (archive: Buffer) => createHash('sha256').update(archive).digest('hex');
+
+export function writeBackupFile(archive: Buffer, seal: BackupSeal): Buffer {
+  return Buffer.concat([Buffer.from(`${MAGIC}\n${JSON.stringify(seal)}\n`, 'utf8'), archive]);
+}
+
+/** The seal and the archive, or why the file is not a signed backup. */
+export function readBackupFile(file: Buffer): { seal: BackupSeal; archive: Buffer } | { problem: string } {
+  const first = file.indexOf(0x0a);
+  if (first < 0 || file.subarray(0, first).toString('utf8') !== MAGIC)
+    return { problem: 'it is not a signed backup of this service (an unsigned or foreign file)' };
+  const second = file.indexOf(0x0a, first + 1);
+  let seal: BackupSeal;
+  try {
+    seal = JSON.parse(file.subarray(first + 1, second < 0 ? undefined : second).toString('utf8')) as BackupSeal;
+  } catch {
+    return { problem: 'its signature line is damaged' };
+  }
+  if (second < 0 || typeof seal.signature !== 'string' || typeof seal.keyId !== 'string' || typeof seal.sha256 !== 'string')
+    return { problem: 'its signature line is damaged' };
+  const archive = file.subarray(second + 1);
+  if (archive.length !== seal.bytes || archiveDigest(archive) !== seal.sha256)
+    return { problem: 'its content is not what was signed (it was cut short or changed after the backup)' };
+  return { seal, archive };
 }

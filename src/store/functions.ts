@@ -22,9 +22,31 @@ export interface SqlTrigger {
   /** `before update or delete`, `after update of revoked_at, expires_at`, … */
   when: string;
   function: string;
+  /** once per statement (a TRUNCATE) rather than for each row */
+  perStatement?: boolean;
 }
 
 export const functions: readonly SqlFunction[] = [
+  {
+    // a chain's signed head moves forward with its chain; it is never removed
+    name: 'audit_heads_keep',
+    args: '',
+    returns: 'trigger',
+    body: `
+begin
+  raise exception 'audit chain heads are never deleted';
+end`,
+  },
+  {
+    // TRUNCATE bypasses row triggers: the audited tables refuse it outright
+    name: 'refuse_truncate',
+    args: '',
+    returns: 'trigger',
+    body: `
+begin
+  raise exception 'table % is audited: it is never emptied (TRUNCATE refused)', tg_table_name;
+end`,
+  },
   {
     // a filing is filed once: its content never changes, its lifecycle facts are recorded once,
     // and it is never deleted (changes are new events)
@@ -184,11 +206,45 @@ end`,
   },
 ];
 
+/** The tables whose rows the audit trail speaks for: emptying one in a stroke is refused. */
+export const auditedTables = [
+  'audit_events',
+  'audit_heads',
+  'audit_roots',
+  'agencies',
+  'agency_item_records',
+  'inspectors',
+  'enterprises',
+  'grounds',
+  'api_keys',
+  'filings',
+  'filing_attempts',
+  'filing_arrivals',
+  'joint_responses',
+  'decisions',
+  'violations',
+  'violation_changes',
+  'feedback',
+  'draw_plans',
+  'draws',
+  'draw_assignments',
+  'draw_populations',
+] as const;
+
 export const triggers: readonly SqlTrigger[] = [
   { name: 'filings_guard', table: 'filings', when: 'before update or delete', function: 'filings_guard' },
   { name: 'filings_changed', table: 'filings', when: 'after update', function: 'notify_filing_changed' },
   { name: 'audit_events_append_only', table: 'audit_events', when: 'before update or delete', function: 'audit_events_append_only' },
   { name: 'api_keys_changed', table: 'api_keys', when: 'after update of revoked_at, expires_at', function: 'notify_key_changed' },
+  { name: 'audit_heads_keep', table: 'audit_heads', when: 'before delete', function: 'audit_heads_keep' },
+  { name: 'audit_roots_append_only', table: 'audit_roots', when: 'before update or delete', function: 'audit_events_append_only' },
+  ...auditedTables.map((table) => ({
+    name: `${table}_no_truncate`,
+    table,
+    when: 'before truncate',
+    function: 'refuse_truncate',
+    perStatement: true,
+  })),
 ];
 
 /** Creates or replaces every function and trigger above (a migration calls it whenever one of them changes). */
@@ -200,7 +256,15 @@ export async function applyFunctions(db: Kysely<unknown>): Promise<void> {
       .execute(db);
   }
   for (const t of triggers) {
+    // an earlier migration calling this runs before later tables exist: their triggers come with them
+    const exists = await sql<{ r: string | null }>`select to_regclass(${t.table})::text as r`.execute(db);
+    if (!exists.rows[0]?.r) continue;
     await sql.raw(`drop trigger if exists ${t.name} on ${t.table}`).execute(db);
-    await sql.raw(`create trigger ${t.name} ${t.when} on ${t.table} for each row execute function ${t.function}()`).execute(db);
+    await sql
+      .raw(
+        `create trigger ${t.name} ${t.when} on ${t.table} ` +
+          `for each ${t.perStatement ? 'statement' : 'row'} execute function ${t.function}()`,
+      )
+      .execute(db);
   }
 }

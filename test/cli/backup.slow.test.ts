@@ -5,6 +5,10 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { expect } from 'chai';
+import { sql } from 'kysely';
+import { auditKey, sign } from '../../src/domain/audit-signing.js';
+import { archiveDigest, backupMaterial, readBackupFile, writeBackupFile } from '../../src/store/backup-file.js';
+import { openStore } from '../../src/store/db.js';
 import { tempDir } from '../support/temp.js';
 
 const run = promisify(execFile);
@@ -62,21 +66,33 @@ describe('backup and restore of the embedded database', () => {
     expect(pg.err).to.include('pg_dump');
   });
 
-  /** The backup cut short in two ways: the gzip file itself, and a whole gzip of a cut-short archive. */
+  /** A backup file holding `archive`, signed with `key` (the run's audit key unless another is given). */
+  const signed = (archive: Buffer, key = process.env.AUDIT_KEY!) => {
+    const createdAt = new Date().toISOString(); // wall-clock: when this file was made, as the command stamps it
+    const fields = { sha256: archiveDigest(archive), createdAt, bytes: archive.length };
+    return writeBackupFile(archive, { ...fields, ...sign({ current: auditKey(key), retired: [] }, backupMaterial(fields)) });
+  };
+  const archiveOf = async () => {
+    const read = readBackupFile(await readFile(file));
+    if ('problem' in read) throw new Error(read.problem);
+    return read.archive;
+  };
+
+  /** The backup cut short in two ways: the file itself, and a signed gzip of a cut-short archive. */
   const damaged = async () => {
     const whole = await readFile(file);
     const truncated = join(dir, 'truncated.tgz');
     await writeFile(truncated, whole.subarray(0, 3000));
     const halfArchive = join(dir, 'half.tgz');
-    await writeFile(halfArchive, gzipSync(gunzipSync(whole).subarray(0, 200_000)));
+    await writeFile(halfArchive, signed(gzipSync(gunzipSync(await archiveOf()).subarray(0, 200_000))));
     return { truncated, halfArchive };
   };
 
   it('refuses a damaged backup (cut short, or a whole gzip of a cut-short archive) and leaves no folder behind', async () => {
     const { truncated, halfArchive } = await damaged();
     for (const [bad, why] of [
-      [truncated, 'not a complete gzip file'],
-      [halfArchive, 'cut short'],
+      [truncated, 'cut short or changed'],
+      [halfArchive, 'the archive ends in the middle'],
     ] as const) {
       const into = join(dir, `into-${why.length}`);
       const res = await cliProcess({ DATA_DIR: into }, 'restore', bad);
@@ -84,6 +100,62 @@ describe('backup and restore of the embedded database', () => {
       expect(res.err).to.include(why).and.include('nothing was restored').and.not.include('    at ');
       expect(existsSync(into)).to.equal(false);
     }
+  });
+
+  it('refuses an unsigned, an altered and a foreign backup before writing anything', async () => {
+    const archive = await archiveOf();
+    const unsigned = join(dir, 'unsigned.tgz');
+    await writeFile(unsigned, archive);
+    const altered = join(dir, 'altered.tgz');
+    const bytes = Buffer.from(await readFile(file));
+    bytes.writeUInt8(bytes.readUInt8(bytes.length - 100) ^ 0xff, bytes.length - 100);
+    await writeFile(altered, bytes);
+    const foreign = join(dir, 'foreign.tgz');
+    await writeFile(foreign, signed(archive, 'another-installation-audit-key-0123456789'));
+    for (const [bad, why] of [
+      [unsigned, 'not a signed backup'],
+      [altered, 'not what was signed'],
+      [foreign, 'another audit key'],
+    ] as const) {
+      const into = join(dir, `refused-${why.replaceAll(' ', '-')}`);
+      await mkdir(into);
+      const res = await cliProcess({ DATA_DIR: into }, 'restore', bad);
+      expect(res.code, res.err).to.equal(2);
+      expect(res.err).to.include(why).and.include('nothing was restored');
+      expect(await readdir(into)).to.deep.equal([]);
+    }
+  });
+
+  it('refuses a crafted backup (an admin key planted, the trail truncated) even when signed, and keeps nothing of it', async () => {
+    // the worst case: someone with the database and the key builds a backup by hand
+    const c = join(dir, 'crafted-source');
+    expect((await cliProcess({ DATA_DIR: c }, 'restore', file)).code).to.equal(0);
+    const store = await openStore({ databaseUrl: null, dataDir: c });
+    let archive: Buffer;
+    try {
+      await sql`alter table api_keys disable trigger user`.execute(store.db);
+      await sql`alter table audit_events disable trigger user`.execute(store.db);
+      await sql`insert into api_keys (id, key_hash, role, name) values ('key_planted', ${'e'.repeat(64)}, 'admin', 'ops')`.execute(
+        store.db,
+      );
+      await sql`truncate audit_events`.execute(store.db);
+      archive = Buffer.from(await (await (store.dump as () => Promise<Blob>)()).arrayBuffer());
+    } finally {
+      await store.close();
+    }
+    // the command line will not sign such a folder
+    const refusedBackup = await cliProcess({ DATA_DIR: c }, 'backup', join(dir, 'crafted-by-cli.tgz'));
+    expect(refusedBackup.code).to.equal(1);
+    expect(refusedBackup.err).to.include('fails verification');
+    expect(existsSync(join(dir, 'crafted-by-cli.tgz'))).to.equal(false);
+    const crafted = join(dir, 'crafted.tgz');
+    await writeFile(crafted, signed(archive));
+    const into = join(dir, 'crafted-into');
+    await mkdir(into);
+    const res = await cliProcess({ DATA_DIR: into }, 'restore', crafted);
+    expect(res.code, res.out).to.equal(1);
+    expect(res.err).to.include('fails verification').and.include('key_planted').and.include('nothing was restored');
+    expect(await readdir(into)).to.deep.equal([]);
   });
 
   it('leaves an empty folder as it was when a restore into it is refused, and it takes a good backup afterwards', async () => {

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { verifyAuditTrail } from '../../src/services/audit.js';
+import { verifyTrail } from '../support/audit.js';
 import { harness } from '../support/harness.js';
 import { auth, emergencyTrigger, filingBody, later, world } from '../support/fixtures.js';
 
@@ -22,7 +22,7 @@ describe('frequency caps through the API', () => {
     const db = h.runtime.store.db;
     expect(await db.selectFrom('filings').select('id').where('enterprise_uscc', '=', w.uscc).execute()).to.have.length(1);
     expect(await db.selectFrom('filing_attempts').select('id').where('enterprise_uscc', '=', w.uscc).execute()).to.have.length(19);
-    expect((await verifyAuditTrail(db)).ok).to.equal(true);
+    expect((await verifyTrail(db)).ok).to.equal(true);
   });
 
   it('a cancelled filing no longer counts toward the cap', async () => {

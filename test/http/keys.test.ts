@@ -91,7 +91,7 @@ describe('keys: list, expiry, revocation', () => {
     let rt: Runtime;
     before(async () => {
       rt = await startRuntime(
-        loadConfig({ RULES_DIR: 'rules', BOOTSTRAP_ADMIN_KEY: ADMIN_KEY, SCHEDULER: 'off' }),
+        loadConfig({ RULES_DIR: 'rules', BOOTSTRAP_ADMIN_KEY: ADMIN_KEY, SCHEDULER: 'off', AUDIT_KEY: process.env.AUDIT_KEY }),
         pino({ level: 'silent' }),
         { clock, dataDir: 'memory://', quiet: true },
       );

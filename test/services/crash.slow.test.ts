@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import pg from 'pg';
-import { verifyAuditTrail } from '../../src/services/audit.js';
+import { verifyTrail } from '../support/audit.js';
 import { openStore } from '../../src/store/db.js';
 import { waitFor } from '../support/fixtures.js';
 import { usePrivateCluster } from '../support/pg-cluster.js';
@@ -106,7 +106,7 @@ describe('a process killed with SIGKILL (PostgreSQL, a cluster of the test its o
     expect(counts.rows).to.deep.equal([]);
     const store = await openStore({ databaseUrl: cluster().url, dataDir: '' });
     try {
-      expect((await verifyAuditTrail(store.db)).ok).to.equal(true);
+      expect((await verifyTrail(store.db)).ok).to.equal(true);
     } finally {
       await store.close();
     }

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { sql } from 'kysely';
 import type { Principal } from '../../src/domain/principal.js';
 import type { FilingCreateBody } from '../../src/domain/schemas.js';
-import { verifyAuditTrail } from '../../src/services/audit.js';
+import { verifyTrail } from '../support/audit.js';
 import { harness } from '../support/harness.js';
 import { createEnterprise, filingBody, registerGround, world } from '../support/fixtures.js';
 
@@ -31,7 +31,7 @@ describe('filings that share a transaction (group commit)', () => {
       await sql`drop trigger test_explode on filings`.execute(db);
       await sql`drop function test_explode()`.execute(db);
     }
-    expect((await verifyAuditTrail(db)).ok).to.equal(true);
+    expect((await verifyTrail(db)).ok).to.equal(true);
   });
 
   it('two filings for one enterprise never share a batch: the second sees the first', async () => {

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { sql } from 'kysely';
-import { verifyAuditTrail } from '../../src/services/audit.js';
+import { verifyTrail } from '../support/audit.js';
 import { harness } from '../support/harness.js';
 import { auth, file, world } from '../support/fixtures.js';
 
@@ -10,7 +10,7 @@ describe('audit trail and immutability', () => {
     const w = await world();
     await file(w);
     await file(w, { itemCodes: ['NOPE'] });
-    const result = await verifyAuditTrail(h.runtime.store.db);
+    const result = await verifyTrail(h.runtime.store.db);
     expect(result.ok, JSON.stringify(result.broken)).to.equal(true);
     expect(result.events).to.be.above(5);
     expect(result.chains).to.be.above(2);
@@ -30,7 +30,7 @@ describe('audit trail and immutability', () => {
         .execute();
       expect(seqs.map((s) => s.seq)).to.deep.equal([1, 2, 3, 4]);
     }
-    expect((await verifyAuditTrail(h.runtime.store.db)).ok).to.equal(true);
+    expect((await verifyTrail(h.runtime.store.db)).ok).to.equal(true);
   });
 
   it('the database refuses to edit filed content, delete a filing, or touch the audit trail', async () => {
@@ -77,12 +77,12 @@ describe('audit trail and immutability', () => {
     await sql`alter table audit_events disable trigger audit_events_append_only`.execute(db);
     try {
       await sql`update audit_events set payload = jsonb_set(payload, '{outcome}', '"block"') where id = ${target.id}`.execute(db);
-      const tampered = await verifyAuditTrail(db);
+      const tampered = await verifyTrail(db);
       expect(tampered.ok).to.equal(false);
       expect(tampered.broken).to.deep.include({ chain: target.chain, seq: target.seq, eventId: Number(target.id) });
       expect(tampered.broken?.reason).to.include('altered');
       await sql`update audit_events set payload = jsonb_set(payload, '{outcome}', '"allow"') where id = ${target.id}`.execute(db);
-      expect((await verifyAuditTrail(db)).ok).to.equal(true);
+      expect((await verifyTrail(db)).ok).to.equal(true);
 
       // deleting the first event of a chain breaks the sequence
       const first = await db
@@ -92,14 +92,14 @@ describe('audit trail and immutability', () => {
         .where('seq', '=', 1)
         .executeTakeFirstOrThrow();
       await db.deleteFrom('audit_events').where('id', '=', first.id).execute();
-      const gap = await verifyAuditTrail(db);
+      const gap = await verifyTrail(db);
       expect(gap.broken).to.deep.include({ chain: target.chain, seq: 2 });
       expect(gap.broken?.reason).to.include('missing');
       await sql`insert into audit_events (id, chain, seq, at, actor, action, entity_type, entity_id, payload, prev_hash, hash)
         values (${first.id}, ${first.chain}, ${first.seq}, ${first.at}, ${first.actor}, ${first.action}, ${first.entity_type},
                 ${first.entity_id},
                 ${JSON.stringify(first.payload)}::jsonb, ${first.prev_hash}, ${first.hash})`.execute(db);
-      expect((await verifyAuditTrail(db)).ok).to.equal(true);
+      expect((await verifyTrail(db)).ok).to.equal(true);
     } finally {
       await sql`alter table audit_events enable trigger audit_events_append_only`.execute(db);
     }

@@ -17,6 +17,7 @@ describe('web sign-in over https, with a failure limit', () => {
       PUBLIC_URL: 'https://jiancha.example.gov.cn',
       SCHEDULER: 'off',
       LOGIN_RATE_LIMIT: '3',
+      AUDIT_KEY: process.env.AUDIT_KEY,
     });
     rt = await startRuntime(config, pino({ level: 'silent' }), { clock, dataDir: 'memory://', quiet: true });
   });
