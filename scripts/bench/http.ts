@@ -8,7 +8,7 @@ import { migrateToLatest, openStore } from '../../src/store/db.js';
 import { filingMaker, loadRegistry, type BenchRegistry } from './registry.js';
 import { scratchSchema } from './scratch.js';
 
-// npm run bench -- http [--duration S] [--rounds R] [--connections N] [--enterprises N] [--only verify,page,filing] [--tsx]
+// npm run bench -- http [--duration S] [--rounds R] [--connections N] [--enterprises N] [--only verify,page,filing,draws] [--tsx]
 // Starts the service (PostgreSQL when DATABASE_URL is set, else PGlite in a temp folder) and the
 // bare Express baselines as separate processes, and drives each with the same autocannon settings.
 // Reads are compared with a bare JSON route; filing, which must write durably, with a bare route
@@ -201,6 +201,99 @@ export async function drive(name: string, opts: autocannon.Options, pid?: number
   };
 }
 
+/**
+ * Scans quiet, then scans while another client asks for draw plans (most refused: above the cap,
+ * more than the population allows, past the agency's plan limit or the key's hourly limit) and
+ * checks a made draw over the whole registry again and again (GET /draws/:id/verify), in `rounds`
+ * pairs of slices; reports the scans' p99 under that load against the quiet one (issue 18).
+ */
+async function drawLoad(o: Options, base: string, reg: BenchRegistry, codes: string[], pid: number | undefined, seconds: number) {
+  const admin = { authorization: `Bearer ${reg.adminKey}`, 'content-type': 'application/json' };
+  const agency = reg.agencies[reg.agencies.length - 1]!;
+  // a draw over the whole city: the registry's every enterprise
+  const made = await fetch(`${base}/api/v1/draw-plans`, {
+    method: 'POST',
+    headers: admin,
+    body: JSON.stringify({ agencyId: agency.id, name: '基准抽查', filter: { region: '2112' }, ratio: 0.05, periodDays: 30 }),
+  });
+  if (made.status !== 201) throw new Error(`draw plan: ${made.status} ${await made.text()}`);
+  const plan = (await made.json()) as { id: string; nextDraw: { id: string } };
+  const drawn = await fetch(`${base}/api/v1/draw-plans/${plan.id}/draw`, { method: 'POST', headers: admin, body: '{}' });
+  if (drawn.status !== 200) throw new Error(`draw: ${drawn.status} ${await drawn.text()}`);
+  const drawId = plan.nextDraw.id;
+  // what the other client asks for, in turn: a plan above the 20% cap, one that needs more
+  // enterprises than there are (counted up to what it needs), and plans that would be accepted
+  // until the agency has its most active plans (then 409) or the key its hourly most (then 429)
+  const plans = [
+    { agencyId: agency.id, name: '超比例', filter: { region: '2112' }, ratio: 0.3 },
+    { agencyId: agency.id, name: '超总体', filter: { region: '2112' }, size: o.enterprises },
+    { agencyId: agency.id, name: '每日抽查', filter: { region: '2112' }, size: 10, schedule: { everyDays: 1 } },
+  ].map((b) => JSON.stringify(b));
+  let p = 0;
+  const statuses = new Map<number, number>();
+  const load = () =>
+    Promise.all([
+      autocannon({
+        url: base,
+        connections: 2,
+        overallRate: 20,
+        duration: seconds + 2,
+        requests: [{ method: 'GET', path: `/api/v1/draws/${drawId}/verify` }],
+      }),
+      autocannon({
+        url: base,
+        connections: 1,
+        overallRate: 5,
+        duration: seconds + 2,
+        requests: [
+          { method: 'POST', setupRequest: (req) => ({ ...req, path: '/api/v1/draw-plans', headers: admin, body: plans[p++ % 3] ?? '' }) },
+        ],
+      }).then((r) => {
+        const byStatus: Record<string, { count?: number }> = r.statusCodeStats ?? {};
+        for (const [k, c] of Object.entries(byStatus)) statuses.set(Number(k), (statuses.get(Number(k)) ?? 0) + (c.count ?? 0));
+        return r;
+      }),
+    ]);
+  let v = 0;
+  const scans = (name: string) =>
+    drive(
+      name,
+      {
+        connections: o.connections,
+        duration: seconds,
+        url: base,
+        requests: [{ method: 'GET', setupRequest: (req) => ({ ...req, path: `/api/v1/verify/${codes[v++ % codes.length]}` }) }],
+      },
+      pid,
+    );
+  const quiet: Row[] = [];
+  const loaded: Row[] = [];
+  const verifies: autocannon.Result[] = [];
+  for (let i = 0; i < o.rounds; i++) {
+    quiet.push(await scans('GET /verify/:code, quiet'));
+    const [row, [verify]] = await Promise.all([scans('GET /verify/:code, draw load'), load()]);
+    loaded.push(row);
+    verifies.push(verify);
+  }
+  const q = merged(quiet);
+  const l = merged(loaded);
+  const verifyP99 = Math.max(...verifies.map((r) => r.latency.p99));
+  const verified = verifies.reduce((t, r) => t + r.requests.total, 0);
+  console.log(
+    `\nscans under a draw load (${o.rounds} x ${seconds} s each, ${o.connections} connections; the load: GET /draws/:id/verify ` +
+      `at 20/s over a draw of ${o.enterprises} enterprises, POST /draw-plans at 5/s)`,
+  );
+  console.log('scans                          req/s   p50 ms  p99 ms  errors  non-2xx');
+  for (const r of [q, l])
+    console.log(
+      `${r.name.padEnd(30)} ${r.rps.toFixed(0).padStart(6)}  ${String(r.p50).padStart(6)}  ${String(r.p99).padStart(6)}  ` +
+        `${String(r.errors).padStart(6)}  ${String(r.non2xx).padStart(7)}`,
+    );
+  console.log(`draw checks: ${verified} answered, p99 ${verifyP99} ms`);
+  console.log(`draw plans asked for, by status: ${[...statuses].map(([k, n]) => `${k}: ${n}`).join(', ')}`);
+  console.log(`scan p99 under the draw load / quiet: ${(l.p99 / Math.max(q.p99, 1)).toFixed(2)}x (within 2x: ${l.p99 <= 2 * q.p99})`);
+}
+
 export async function benchHttp(argv: string[]): Promise<void> {
   const o = parseArgs(argv);
   const scratch = process.env.DATABASE_URL ? await scratchSchema(process.env.DATABASE_URL) : null;
@@ -330,6 +423,7 @@ async function benchHttpOn(o: Options, databaseUrl: string | null): Promise<void
         ),
       );
     }
+    if (o.only.includes('draws')) await drawLoad(o, base, reg, codes, server.pid, common.duration);
     if (o.only.includes('filing')) {
       await measure(() => drive('POST /api/v1/filings', { ...common, url: base, requests: filingPosts(nextFiling) }, server.pid), 'insert');
     }

@@ -6,9 +6,9 @@ export function registerDraws(program: Command, { io, withRuntime }: Cli): void 
     .command('draws')
     .description('random draws (双随机)')
     .command('verify <id>')
-    .description('re-run a draw from its recorded seed and population and say whether it matches')
+    .description('re-run a draw now from its recorded seed and population, say whether it matches, and keep that as its public check')
     .action(async (id: string) => {
-      const v = await withRuntime((rt) => rt.services.draws.verify(id));
+      const v = await withRuntime((rt) => rt.services.draws.recheck(id));
       io.out(`draw ${v.drawId}: ${v.matches ? 'MATCHES' : 'DOES NOT MATCH'}`);
       io.out(`  seed matches its published hash: ${v.seedMatchesCommitment ? 'yes' : 'NO'}`);
       io.out(`  population matches its hash:     ${v.populationMatchesHash ? 'yes' : 'NO'}`);

@@ -88,6 +88,17 @@ export function sampleSize(n: number, plan: { ratio?: number | null; size?: numb
   return { target: Math.min(wanted, cap), cap };
 }
 
+/**
+ * The fewest enterprises a plan can draw from, known from the plan alone: MIN_DRAW_POPULATION, five
+ * for every one a `size` asks for (the 20% cap), and for a `ratio` enough that it draws at least one.
+ * Reaching it is all a new plan is checked for, so its population is counted up to this and no further.
+ */
+export function populationNeeded(plan: { ratio?: number | null; size?: number | null }): number {
+  const bySize = plan.size != null ? Math.ceil(plan.size / MAX_DRAW_RATIO - 1e-9) : 0;
+  const byRatio = plan.ratio != null && plan.ratio > 0 ? Math.ceil(0.5 / plan.ratio - 1e-9) : 0;
+  return Math.max(MIN_DRAW_POPULATION, bySize, byRatio);
+}
+
 function quotas(strata: Map<string, PopulationMember[]>, total: number, target: number): Map<string, number> {
   const names = [...strata.keys()].sort();
   const q = new Map<string, number>();

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { setImmediate } from 'node:timers/promises';
 import { addDays, dayBounds, formatLocal, localDate, localPeriod } from '../domain/calendar.js';
 import { loadFactRows } from '../store/filings-repo.js';
 import { capDecision, factQueryFor, factsFor, visitAlone } from './filing-decision.js';
@@ -10,6 +11,7 @@ import {
   drawSample,
   populationHash,
   populationJson,
+  populationNeeded,
   sampleSize,
   sha256,
   MAX_DRAW_RATIO,
@@ -39,6 +41,7 @@ import { chains, record } from './audit.js';
 import type { ServiceContext } from './context.js';
 import { transact, type IdempotencyClaim } from './idempotency.js';
 import { pageOf, timeCursor } from './pagination.js';
+import { assertAgencyActive } from './agency-active.js';
 
 // Random inspections (双随机): a plan says whom an agency draws from and how many; each draw is
 // committed first (the SHA-256 of a fresh seed is published), then made by the daily draw job
@@ -301,7 +304,111 @@ export function createDrawService(ctx: ServiceContext) {
         periodEnd: periodEnd.toISOString(),
       },
     });
+    // checked now, from what was just recorded, by the code a recheck runs: the public check of
+    // the draw reads this instead of making the draw again
+    const made = await repo.findDraw(trx, draw.id);
+    if (made) await repo.saveVerification(trx, draw.id, await check(trx, made, 'draw', now, recordedPopulation));
     return { id: draw.id, planId: plan.id, populationSize: members.length, assignments: drawn.length };
+  }
+
+  /**
+   * Draws one due plan in a transaction of its own, so that nothing else waits for more than one
+   * plan's draw: its committed draw is made, and a repeating plan's next one committed. 409 when
+   * the plan is stopped, not due on `day`, or (`strict`) has no committed draw.
+   */
+  function drawPlan(planId: string, agencyId: string, day: string, now: Date, actor: string, strict: boolean) {
+    return ctx.db.transaction().execute(async (trx) => {
+      // one draw of an agency at a time (the job, a "draw now", a stop): two at once could each
+      // assign an enterprise the other has just assigned
+      await lockJob(trx, 'draw', agencyId);
+      const plan = await repo.findPlan(trx, planId, { forUpdate: true });
+      if (!plan) throw notFound('draw', planId);
+      if (plan.stoppedAt) throw new AppError('conflict', 'draw_plan_stopped', { at: formatLocal(plan.stoppedAt, ctx.tz) });
+      // only a draw due on the day or before: drawing a plan's later draws early would let the
+      // caller draw again and again until it liked what came out
+      if (plan.nextDrawOn === null || plan.nextDrawOn > day) throw new AppError('conflict', 'draw_not_waiting', { id: planId });
+      const draw = await repo.lockCommittedDraw(trx, plan.id);
+      if (!draw && strict) throw new AppError('conflict', 'draw_not_waiting', { id: planId });
+      const made = draw ? await make(trx, plan, draw, day, now) : null;
+      const next = plan.everyDays ? addDays(day, plan.everyDays) : null;
+      await repo.setNextDrawOn(trx, plan.id, next);
+      if (next) await commit(trx, plan, now, actor);
+      return made;
+    });
+  }
+
+  /** Re-runs a made draw from its recorded seed and population and compares it with what was recorded and audited. */
+  async function check(db: Db, d: repo.DrawRecord, by: 'draw' | 'recheck', at: Date, text?: string): Promise<DrawVerificationView> {
+    const recordedText = text ?? (await repo.populationText(db, d.populationRef));
+    const population = recordedMembers(recordedText);
+    let recomputed: DrawnAssignment[] = [];
+    try {
+      recomputed = drawSample({ seed: d.seed ?? '', population, target: d.target ?? 0, pool: d.pool, avoid: d.avoid });
+    } catch {
+      // a recorded pool or population no draw could have come from: nothing is recomputed
+    }
+    const recorded = await repo.recordedAssignments(db, d.id);
+    // what the audit trail (hash-chained; `audit verify`) says was committed and made
+    const audited = await repo.drawAuditPayloads(db, d.id);
+    const committed = (audited.get('draw.committed') ?? {}) as { seedHash?: string };
+    const made = (audited.get('draw.made') ?? {}) as {
+      populationHash?: string;
+      recordHash?: string;
+      periodStart?: string;
+      periodEnd?: string;
+    };
+    const key = (uscc: string, ids: string[]) => `${uscc} ${[...ids].sort().join('+')}`;
+    let firstDifference: DrawVerificationView['firstDifference'] = null;
+    for (let i = 0; i < Math.max(recorded.length, recomputed.length); i++) {
+      const r = recorded[i];
+      const c = recomputed[i];
+      const rk = r ? key(r.uscc, r.inspectorIds) : null;
+      const ck = c ? key(c.uscc, c.inspectorIds) : null;
+      if (rk !== ck) {
+        firstDifference = { seq: i + 1, recorded: rk, recomputed: ck };
+        break;
+      }
+    }
+    const seedMatchesCommitment = sha256(d.seed ?? '') === d.seedHash && committed.seedHash === d.seedHash;
+    const sorted = population.every((m, i) => i === 0 || population[i - 1]!.uscc < m.uscc);
+    const populationMatchesHash =
+      recordedText !== null &&
+      sha256(recordedText) === d.populationHash &&
+      populationHash(population) === d.populationHash &&
+      made.populationHash === d.populationHash &&
+      sorted;
+    const first = recorded[0];
+    const onePeriod = recorded.every(
+      (a) =>
+        a.agencyId === first?.agencyId &&
+        a.periodStart.getTime() === first.periodStart.getTime() &&
+        a.periodEnd.getTime() === first.periodEnd.getTime(),
+    );
+    const recordMatchesAudit =
+      made.recordHash !== undefined &&
+      onePeriod &&
+      drawRecordHash({
+        populationHash: d.populationHash ?? '',
+        agencyId: first?.agencyId ?? d.agencyId,
+        periodStart: first?.periodStart ?? new Date(made.periodStart ?? 0),
+        periodEnd: first?.periodEnd ?? new Date(made.periodEnd ?? 0),
+        pool: d.pool,
+        avoid: d.avoid,
+        target: d.target ?? 0,
+        assignments: recorded.map((a) => ({ uscc: a.uscc, stratum: a.stratum, inspectorIds: a.inspectorIds })),
+      }) === made.recordHash;
+    return {
+      drawId: d.id,
+      matches: seedMatchesCommitment && populationMatchesHash && firstDifference === null && recordMatchesAudit,
+      seedMatchesCommitment,
+      populationMatchesHash,
+      assignmentsMatch: firstDifference === null,
+      recordMatchesAudit,
+      recorded: recorded.length,
+      recomputed: recomputed.length,
+      firstDifference,
+      checked: { at: at.toISOString(), by },
+    };
   }
 
   async function canManage(p: Principal, agencyId: string): Promise<{ region: string }> {
@@ -324,6 +431,7 @@ export function createDrawService(ctx: ServiceContext) {
     /** A plan, checked against its population and the agency's inspectors now, and its first draw committed. */
     async createPlan(p: Principal, body: DrawPlanCreateBody, claim?: IdempotencyClaim): Promise<DrawPlanView> {
       const agency = await canManage(p, body.agencyId);
+      await assertAgencyActive(ctx.db, body.agencyId);
       const jurisdiction = jurisdictionOf(agency.region);
       if (body.filter.region !== undefined && !body.filter.region.startsWith(jurisdiction)) {
         throw refused(
@@ -348,34 +456,39 @@ export function createDrawService(ctx: ServiceContext) {
       const firstDrawOn = body.schedule?.firstDrawOn ?? today;
       if (firstDrawOn < today) throw refused('validation_failed', {}, { path: '/schedule/firstDrawOn', key: 'today_or_later' });
       const periodDays = body.periodDays ?? 30;
-      const { members } = await population(
-        ctx.db,
-        {
-          agencyId: body.agencyId,
-          filter,
-          excludeDays: body.excludeInspectedWithinDays ?? 0,
-          includeNoDisturb: body.includeNoDisturb ?? false,
-        },
-        now,
-        new Date(Math.max(dayBounds(firstDrawOn, ctx.tz)[0], now.getTime())),
-      );
-      const n = members.length;
-      if (!n) throw refused('draw_population_empty', {}, { path: '/filter', key: 'nothing_after_exclusions' });
-      if (n < MIN_DRAW_POPULATION) {
-        throw refused(
-          'draw_population_small',
-          { n, min: MIN_DRAW_POPULATION },
-          { path: '/filter', key: 'population_at_least', params: { min: MIN_DRAW_POPULATION } },
-        );
-      }
-      const { target, cap } = sampleSize(n, body);
-      if (body.size !== undefined && body.size > cap)
-        throw refused('draw_above_cap', { max: cap, asked: body.size }, { path: '/size', key: 'at_most_of', params: { max: cap, n } });
-      if (target < 1)
-        throw refused('draw_sample_empty', { n }, { path: body.ratio !== undefined ? '/ratio' : '/size', key: 'sample_empty' });
+      // the checks that need no population first: how many plans the agency has, its inspectors;
+      // then the population, counted only as far as the plan needs
+      const maxPlans = ctx.drawMaxActivePlans ?? 10;
+      const atMostPlans = async (db: Db) => {
+        if ((await repo.activePlanCount(db, body.agencyId)) >= maxPlans)
+          throw new AppError('conflict', 'draw_plans_at_most', { max: maxPlans }, [
+            { path: '/agencyId', key: 'active_plans_at_most', params: { max: maxPlans } },
+          ]);
+      };
+      await atMostPlans(ctx.db);
       const pool = await repo.certifiedPool(ctx.db, body.agencyId, addDays(firstDrawOn, periodDays - 1));
       if (pool.length < 3) throw refused('draw_pool_small', { n: pool.length }, { path: '/agencyId', key: 'needs_three_inspectors' });
+      const needed = populationNeeded(body);
+      const excludeDays = body.excludeInspectedWithinDays ?? 0;
+      const counted = await repo.countEligible(ctx.db, {
+        agencyId: body.agencyId,
+        filter,
+        includeNoDisturb: body.includeNoDisturb ?? false,
+        since: excludeDays > 0 ? new Date(now.getTime() - excludeDays * 86_400_000) : null,
+        until: now,
+        atMost: needed,
+      });
+      // the refusal says what the plan needs, never how many there are: a narrow filter (one
+      // risk class of one village) would otherwise tell the size of its stratum
+      if (counted < needed) {
+        const path =
+          body.size !== undefined && needed > MIN_DRAW_POPULATION ? '/size' : needed > MIN_DRAW_POPULATION ? '/ratio' : '/filter';
+        throw refused('draw_population_small', { min: needed }, { path, key: 'population_at_least', params: { min: needed } });
+      }
       return transact(ctx.db, claim, async (trx) => {
+        // two plans made at once for one agency are counted one after the other
+        await lockJob(trx, 'draw-plans', body.agencyId);
+        await atMostPlans(trx);
         const plan = await repo.insertPlan(trx, {
           id: newId('dpl'),
           agencyId: body.agencyId,
@@ -394,7 +507,7 @@ export function createDrawService(ctx: ServiceContext) {
           stopReason: null,
         });
         const draw = await commit(trx, plan, now, p.keyId);
-        return { ...planView(plan, draw), population: { size: n, cap, target } };
+        return { ...planView(plan, draw), population: { atLeast: needed } };
       });
     },
 
@@ -410,23 +523,9 @@ export function createDrawService(ctx: ServiceContext) {
         if (err instanceof AppError && err.code === 'forbidden' && p.role === 'supervisor') throw notFound('draw', id);
         throw err;
       });
-      const drawId = await ctx.db.transaction().execute(async (trx) => {
-        await lockJob(trx, 'draw', '*');
-        const plan = await repo.findPlan(trx, id, { forUpdate: true });
-        if (!plan) throw notFound('draw', id);
-        if (plan.stoppedAt) throw new AppError('conflict', 'draw_plan_stopped', { at: formatLocal(plan.stoppedAt, ctx.tz) });
-        const now = ctx.clock.now();
-        const day = localDate(now, ctx.tz);
-        // only a draw due today or before: drawing the plan's later draws early would let the
-        // caller draw again and again until it liked what came out
-        const draw = plan.nextDrawOn !== null && plan.nextDrawOn <= day ? await repo.lockCommittedDraw(trx, plan.id) : null;
-        if (!draw) throw new AppError('conflict', 'draw_not_waiting', { id });
-        await make(trx, plan, draw, day, now);
-        const next = plan.everyDays ? addDays(day, plan.everyDays) : null;
-        await repo.setNextDrawOn(trx, plan.id, next);
-        if (next) await commit(trx, plan, now, p.keyId);
-        return draw.id;
-      });
+      const now = ctx.clock.now();
+      const made = await drawPlan(plan0.id, plan0.agencyId, localDate(now, ctx.tz), now, p.keyId, true);
+      const drawId = made?.id ?? '';
       return this.get(drawId);
     },
 
@@ -440,8 +539,8 @@ export function createDrawService(ctx: ServiceContext) {
         throw err;
       });
       return ctx.db.transaction().execute(async (trx) => {
-        // one at a time with the draw job: a plan is stopped before or after a draw, never during
-        await lockJob(trx, 'draw', '*');
+        // one at a time with the agency's draws: a plan is stopped before or after a draw, never during
+        await lockJob(trx, 'draw', plan0.agencyId);
         const plan = await repo.findPlan(trx, id, { forUpdate: true });
         if (!plan) throw notFound('draw', id);
         if (plan.stoppedAt) throw new AppError('conflict', 'draw_plan_stopped', { at: formatLocal(plan.stoppedAt, ctx.tz) });
@@ -473,29 +572,32 @@ export function createDrawService(ctx: ServiceContext) {
       return plans.map((x) => planView(x, pending.find((d) => d.planId === x.id) ?? null));
     },
 
-    /** The draw job: every plan due on the day draws from its committed seed, and the next draw of a repeating plan is committed. */
-    async runDue(trx: Db, day: string, now: Date): Promise<Record<string, unknown>> {
-      // one draw run at a time, whatever hour each is for: two would draw the same committed draw
-      await lockJob(trx, 'draw', '*');
+    /**
+     * The draw job: every plan due on the day draws from its committed seed, and the next draw of a
+     * repeating plan is committed; each plan in a transaction of its own, so that a scan waits at
+     * most for one plan's draw, never for all of them. Safe to run twice: a plan drawn already is
+     * no longer due.
+     */
+    async runDue(day: string, now: Date): Promise<Record<string, unknown>> {
       const made: Awaited<ReturnType<typeof make>>[] = [];
       const failed: { planId: string; error: string }[] = [];
-      for (const plan of await repo.duePlans(trx, day)) {
-        const draw = await repo.lockCommittedDraw(trx, plan.id);
-        if (draw) {
+      for (const plan of await repo.duePlans(ctx.db, day)) {
+        // between two plans, whatever else is waiting goes first: requests that came in meanwhile
+        // (an embedded database answers in-process, so without this turn of the event loop a
+        // scan would still wait for every plan)
+        await setImmediate();
+        try {
+          const out = await drawPlan(plan.id, plan.agencyId, day, now, 'draw-job', false);
+          if (out) made.push(out);
+        } catch (err) {
+          // stopped, or drawn by someone else, since the list was read
+          if (err instanceof AppError && err.code === 'conflict') continue;
           // one plan that cannot be drawn (its inspectors' credentials lapsed, say) does not hold up
-          // the others: it is undone to a savepoint, stays due, and is tried again next hour
-          try {
-            made.push(await repo.withSavepoint(trx, () => make(trx, plan, draw, day, now)));
-          } catch (err) {
-            const error = err instanceof Error ? err.message : String(err);
-            ctx.log.warn({ planId: plan.id, drawId: draw.id, error }, 'a draw could not be made; it stays due');
-            failed.push({ planId: plan.id, error });
-            continue;
-          }
+          // the others: its transaction is undone, it stays due, and is tried again next hour
+          const error = err instanceof Error ? err.message : String(err);
+          ctx.log.warn({ planId: plan.id, error }, 'a draw could not be made; it stays due');
+          failed.push({ planId: plan.id, error });
         }
-        const next = plan.everyDays ? addDays(day, plan.everyDays) : null;
-        await repo.setNextDrawOn(trx, plan.id, next);
-        if (next) await commit(trx, plan, now, 'draw-job');
       }
       return { draws: made, failed };
     },
@@ -555,83 +657,30 @@ export function createDrawService(ctx: ServiceContext) {
         drawId: d.id,
         seed: d.seed ?? '',
         target: d.target ?? 0,
-        population: recordedMembers(d.population).map((m) => [m.uscc, m.stratum]),
+        population: recordedMembers(await repo.populationText(ctx.db, d.populationRef)).map((m) => [m.uscc, m.stratum]),
         pool: d.pool,
         avoid: d.avoid,
         algorithm: ALGORITHM,
       };
     },
 
-    /** Re-runs a draw from its recorded seed and population and compares it with what was recorded and audited. */
+    /**
+     * Public: the check of a made draw kept with it, made when the draw was made (or at its latest
+     * recheck); a read, never a re-run. A draw made before checks were kept is checked once, here.
+     */
     async verify(id: string): Promise<DrawVerificationView> {
+      const d = await repo.drawCheck(ctx.db, id);
+      if (!d) throw notFound('draw', id);
+      if (d.status !== 'drawn') throw new AppError('conflict', 'draw_not_made', { id });
+      return d.verification ?? this.recheck(id);
+    },
+
+    /** Re-runs a made draw now (an admin, the CLI) and keeps the result as the draw's check. */
+    async recheck(id: string): Promise<DrawVerificationView> {
       const d = await drawn(id);
-      const population = recordedMembers(d.population);
-      let recomputed: DrawnAssignment[] = [];
-      try {
-        recomputed = drawSample({ seed: d.seed ?? '', population, target: d.target ?? 0, pool: d.pool, avoid: d.avoid });
-      } catch {
-        // a recorded pool or population no draw could have come from: nothing is recomputed
-      }
-      const recorded = await repo.recordedAssignments(ctx.db, id);
-      // what the audit trail (hash-chained; `audit verify`) says was committed and made
-      const audited = await repo.drawAuditPayloads(ctx.db, id);
-      const committed = (audited.get('draw.committed') ?? {}) as { seedHash?: string };
-      const made = (audited.get('draw.made') ?? {}) as {
-        populationHash?: string;
-        recordHash?: string;
-        periodStart?: string;
-        periodEnd?: string;
-      };
-      const key = (uscc: string, ids: string[]) => `${uscc} ${[...ids].sort().join('+')}`;
-      let firstDifference: DrawVerificationView['firstDifference'] = null;
-      for (let i = 0; i < Math.max(recorded.length, recomputed.length); i++) {
-        const r = recorded[i];
-        const c = recomputed[i];
-        const rk = r ? key(r.uscc, r.inspectorIds) : null;
-        const ck = c ? key(c.uscc, c.inspectorIds) : null;
-        if (rk !== ck) {
-          firstDifference = { seq: i + 1, recorded: rk, recomputed: ck };
-          break;
-        }
-      }
-      const seedMatchesCommitment = sha256(d.seed ?? '') === d.seedHash && committed.seedHash === d.seedHash;
-      const sorted = population.every((m, i) => i === 0 || population[i - 1]!.uscc < m.uscc);
-      const populationMatchesHash =
-        sha256(d.population ?? '') === d.populationHash &&
-        populationHash(population) === d.populationHash &&
-        made.populationHash === d.populationHash &&
-        sorted;
-      const first = recorded[0];
-      const onePeriod = recorded.every(
-        (a) =>
-          a.agencyId === first?.agencyId &&
-          a.periodStart.getTime() === first.periodStart.getTime() &&
-          a.periodEnd.getTime() === first.periodEnd.getTime(),
-      );
-      const recordMatchesAudit =
-        made.recordHash !== undefined &&
-        onePeriod &&
-        drawRecordHash({
-          populationHash: d.populationHash ?? '',
-          agencyId: first?.agencyId ?? d.agencyId,
-          periodStart: first?.periodStart ?? new Date(made.periodStart ?? 0),
-          periodEnd: first?.periodEnd ?? new Date(made.periodEnd ?? 0),
-          pool: d.pool,
-          avoid: d.avoid,
-          target: d.target ?? 0,
-          assignments: recorded.map((a) => ({ uscc: a.uscc, stratum: a.stratum, inspectorIds: a.inspectorIds })),
-        }) === made.recordHash;
-      return {
-        drawId: id,
-        matches: seedMatchesCommitment && populationMatchesHash && firstDifference === null && recordMatchesAudit,
-        seedMatchesCommitment,
-        populationMatchesHash,
-        assignmentsMatch: firstDifference === null,
-        recordMatchesAudit,
-        recorded: recorded.length,
-        recomputed: recomputed.length,
-        firstDifference,
-      };
+      const v = await check(ctx.db, d, 'recheck', ctx.clock.now());
+      await repo.saveVerification(ctx.db, id, v);
+      return v;
     },
 
     /** An agency's drawn visits still to be filed, soonest deadline first (its filing form offers them). */

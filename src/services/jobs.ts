@@ -13,7 +13,13 @@ import { pageOf, timeCursor } from './pagination.js';
 
 /** What a job does for one period: its work inside the run's transaction, and what follows the commit (deliveries). */
 export interface JobWork {
-  run(trx: Db, period: string, now: Date): Promise<Record<string, unknown>>;
+  run?(trx: Db, period: string, now: Date): Promise<Record<string, unknown>>;
+  /**
+   * instead of `run`: work that takes short transactions of its own (the draw: one per plan), so
+   * that nothing waits for all of it; it must be safe to repeat, since the run's row is written
+   * after it (under the job's lock, once per period)
+   */
+  runAlone?(period: string, now: Date): Promise<Record<string, unknown>>;
   /** after the commit, and again on a repeated run: work that leaves the database (mail, webhook), idempotent per recipient */
   after?(period: string): Promise<Record<string, unknown>>;
 }
@@ -68,14 +74,21 @@ export function createJobRunner(ctx: ServiceContext, works: Record<JobName, JobW
         host: HOST,
       };
     };
+    const work = works[job];
     try {
-      const { row, alreadyRan } = await ctx.db.transaction().execute(async (trx) => {
-        await lockJob(trx, job, period);
-        const done = await findSucceededRun(trx, job, period);
-        if (done) return { row: done, alreadyRan: true };
-        const summary = await works[job].run(trx, period, now);
-        return { row: await insertJobRun(trx, ended('succeeded', summary, null)), alreadyRan: false };
-      });
+      // a job whose work takes transactions of its own does it first, then writes the run's row
+      // under the job's lock; another process that ran the period meanwhile did the same work
+      const done = work.runAlone ? await findSucceededRun(ctx.db, job, period) : null;
+      const summary = work.runAlone && !done ? await work.runAlone(period, now) : null;
+      const { row, alreadyRan } = done
+        ? { row: done, alreadyRan: true }
+        : await ctx.db.transaction().execute(async (trx) => {
+            await lockJob(trx, job, period);
+            const ran = await findSucceededRun(trx, job, period);
+            if (ran) return { row: ran, alreadyRan: true };
+            const out = summary ?? (work.run ? await work.run(trx, period, now) : {});
+            return { row: await insertJobRun(trx, ended('succeeded', out, null)), alreadyRan: false };
+          });
       ctx.metrics.jobRuns.inc({ job, outcome: alreadyRan ? 'skipped' : 'succeeded' });
       if (!alreadyRan) ctx.metrics.jobDuration.observe({ job }, row.duration_ms / 1000);
       const after = works[job].after ? await works[job].after(period) : {};

@@ -1,6 +1,6 @@
 import { sql, type Selectable } from 'kysely';
 import type { FilingStatus, ResultOutcome } from '../domain/filing.js';
-import type { DrawPlanCreateBody } from '../domain/schemas.js';
+import type { DrawPlanCreateBody, DrawVerificationView } from '../domain/schemas.js';
 import type { Db } from './db.js';
 import type { DrawPlansTable, DrawsTable } from './tables.js';
 
@@ -39,13 +39,15 @@ export interface DrawRecord {
   drawnAt: Date | null;
   drawDay: string | null;
   target: number | null;
-  /** the population as recorded (JSON text of [uscc, stratum] pairs): hashed as this text */
-  population: string | null;
+  /** the hash of the recorded population's text in draw_populations (populationText reads it) */
+  populationRef: string | null;
   populationSize: number | null;
   populationHash: string | null;
   pool: string[];
   avoid: Record<string, string[]>;
   excluded: Record<string, number> | null;
+  /** the check made when the draw was made, or at its latest recheck */
+  verification: DrawVerificationView | null;
 }
 
 /** A calendar day column as text (PGlite and pg give a date as text or a Date). */
@@ -84,12 +86,13 @@ function drawRecord(d: Selectable<DrawsTable>): DrawRecord {
     drawnAt: d.drawn_at,
     drawDay: day(d.draw_day),
     target: d.target,
-    population: d.population,
+    populationRef: d.population_ref,
     populationSize: d.population_size,
     populationHash: d.population_hash,
     pool: d.pool ?? [],
     avoid: (d.avoid as Record<string, string[]> | null) ?? {},
     excluded: (d.excluded as Record<string, number> | null) ?? null,
+    verification: (d.verification as DrawVerificationView | null) ?? null,
   };
 }
 
@@ -118,6 +121,48 @@ export async function candidateEnterprises(db: Db, filter: DrawFilter): Promise<
     noDisturb: a?.quiet?.[i] ?? false,
     region: a?.regions?.[i] ?? '',
   }));
+}
+
+/**
+ * How many enterprises a plan could draw from now, counted up to `atMost` and no further: those
+ * matching the filter, less the no-disturb list (unless included), those the agency visited since
+ * `since` (null: none left out) and those it has an open assignment for. Enough to judge a new
+ * plan without reading its population: the annual caps, which need the rules, are applied when
+ * the draw is made.
+ */
+export async function countEligible(
+  db: Db,
+  q: { agencyId: string; filter: DrawFilter; includeNoDisturb: boolean; since: Date | null; until: Date; atMost: number },
+): Promise<number> {
+  const classes = q.filter.riskClasses ?? null;
+  const r = await sql<{ n: number }>`
+    select count(*)::int as n from (
+      select 1 from enterprises e
+      where (${q.filter.region ?? null}::text is null or e.region like ${`${q.filter.region ?? ''}%`})
+        and (${q.filter.industry ?? null}::text is null or e.industry = ${q.filter.industry ?? null})
+        and (${classes}::text[] is null or coalesce(e.risk_class, 'unknown') = any(${classes}::text[]))
+        and (${q.includeNoDisturb}::boolean or not e.no_disturb)
+        and (${q.since}::timestamptz is null or not exists (
+          select 1 from filings f
+          where f.enterprise_uscc = e.uscc and f.agency_id = ${q.agencyId} and f.on_site and f.status <> 'cancelled'
+            and f.result_outcome is distinct from 'not_conducted' and f.planned_start >= ${q.since} and f.planned_start <= ${q.until}))
+        and not exists (
+          select 1 from draw_assignments a where a.enterprise_uscc = e.uscc and a.agency_id = ${q.agencyId} and a.status = 'open')
+      limit ${q.atMost}
+    ) x`.execute(db);
+  return r.rows[0]?.n ?? 0;
+}
+
+/** The agency's plans that will still draw: not stopped, with a next draw. */
+export async function activePlanCount(db: Db, agencyId: string): Promise<number> {
+  const row = await db
+    .selectFrom('draw_plans')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .where('agency_id', '=', agencyId)
+    .where('stopped_at', 'is', null)
+    .where('next_draw_on', 'is not', null)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
 }
 
 /**
@@ -283,6 +328,15 @@ export async function lockCommittedDraw(trx: Db, planId: string): Promise<DrawRe
   return row ? drawRecord(row) : null;
 }
 
+/** What the public check of a draw reads: its status and the check kept with it. */
+export async function drawCheck(
+  db: Db,
+  id: string,
+): Promise<{ status: DrawRecord['status']; verification: DrawVerificationView | null } | null> {
+  const row = await db.selectFrom('draws').select(['status', 'verification']).where('id', '=', id).executeTakeFirst();
+  return row ? { status: row.status, verification: (row.verification as DrawVerificationView | null) ?? null } : null;
+}
+
 export async function findDraw(db: Db, id: string): Promise<DrawRecord | null> {
   const row = await db.selectFrom('draws').selectAll().where('id', '=', id).executeTakeFirst();
   return row ? drawRecord(row) : null;
@@ -334,6 +388,14 @@ export async function recordMadeDraw(
       from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
         as x(id text, seq int, enterprise_uscc text, region text, stratum text, inspector_ids text[])`.execute(trx);
   }
+  // a population is stored once: a draw over the same enterprises as an earlier one names its text
+  const stored = await trx.selectFrom('draw_populations').select('hash').where('hash', '=', made.populationHash).executeTakeFirst();
+  if (!stored)
+    await trx
+      .insertInto('draw_populations')
+      .values({ hash: made.populationHash, population: made.population })
+      .onConflict((oc) => oc.column('hash').doNothing())
+      .execute();
   await trx
     .updateTable('draws')
     .set({
@@ -341,7 +403,7 @@ export async function recordMadeDraw(
       drawn_at: made.drawnAt,
       draw_day: made.drawDay,
       target: made.target,
-      population: made.population,
+      population_ref: made.populationHash,
       population_size: made.populationSize,
       population_hash: made.populationHash,
       pool: made.pool,
@@ -352,17 +414,20 @@ export async function recordMadeDraw(
     .execute();
 }
 
-/** Runs `fn` inside a savepoint: what it wrote is undone if it throws, and the transaction goes on. */
-export async function withSavepoint<T>(trx: Db, fn: () => Promise<T>): Promise<T> {
-  await sql`savepoint draw_plan`.execute(trx);
-  try {
-    const out = await fn();
-    await sql`release savepoint draw_plan`.execute(trx);
-    return out;
-  } catch (err) {
-    await sql`rollback to savepoint draw_plan`.execute(trx);
-    throw err;
-  }
+/** The text of a recorded population (the JSON its hash was taken of), or null when there is none. */
+export async function populationText(db: Db, ref: string | null): Promise<string | null> {
+  if (ref === null) return null;
+  const row = await db.selectFrom('draw_populations').select('population').where('hash', '=', ref).executeTakeFirst();
+  return row?.population ?? null;
+}
+
+/** Keeps a check of the draw: the one made when it was made, or a later recheck. */
+export async function saveVerification(db: Db, drawId: string, check: DrawVerificationView): Promise<void> {
+  await db
+    .updateTable('draws')
+    .set({ verification: JSON.stringify(check) })
+    .where('id', '=', drawId)
+    .execute();
 }
 
 // ---- what the public sees

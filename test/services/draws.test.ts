@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { sql } from 'kysely';
 import { cli } from '../support/cli.js';
-import { ADMIN_KEY, harness } from '../support/harness.js';
+import { ADMIN_KEY, countQueries, harness } from '../support/harness.js';
 import {
   addInspector,
   admin,
@@ -12,6 +12,7 @@ import {
   file,
   filingBody,
   registerGround,
+  world,
   type World,
 } from '../support/fixtures.js';
 
@@ -104,7 +105,9 @@ describe('random draws (双随机)', () => {
     const tooMany = await post(plan({ ratio: undefined, size: 7 }));
     expect(tooMany.status).to.equal(400);
     expect(tooMany.body.error.details[0].path).to.equal('/size');
-    expect((await post(plan({ filter: { region: REGION, industry: '无此行业' } }))).body.error.message).to.include('nothing to draw from');
+    expect((await post(plan({ filter: { region: REGION, industry: '无此行业' } }))).body.error.message).to.include(
+      'Fewer than 10 enterprises',
+    );
     expect((await post(plan({ ratio: 0.01 }))).status, 'the sample would be empty').to.equal(400);
     expect((await post(plan({ ratio: undefined }))).status, 'neither ratio nor size').to.equal(400);
     const small = await createAgency(REGION);
@@ -130,7 +133,7 @@ describe('random draws (双随机)', () => {
     const created = await h.api().post('/api/v1/draw-plans').set(admin).send(plan());
     expect(created.status, JSON.stringify(created.body)).to.equal(201);
     // 30 + 1 no-disturb; the no-disturb one and the one inspected in April are left out
-    expect(created.body.population).to.deep.equal({ size: 29, cap: 5, target: 5 });
+    expect(created.body.population, 'counted as far as the plan needs').to.deep.equal({ atLeast: 10 });
     const drawId = created.body.nextDraw.id as string;
     const committed = await h.api().get(`/api/v1/draws/${drawId}`);
     expect(committed.body).to.include({ status: 'committed', seed: null, seedHash: created.body.nextDraw.seedHash });
@@ -162,6 +165,7 @@ describe('random draws (双随机)', () => {
     expect(inputs.avoid[drawnUsccs[0]]).to.deep.equal(inspectors.slice(0, 2).sort());
 
     const verified = await h.api().get(`/api/v1/draws/${drawId}/verify`);
+    expect(verified.body.checked.by).to.equal('draw');
     expect(verified.body).to.include({
       matches: true,
       seedMatchesCommitment: true,
@@ -291,29 +295,32 @@ describe('random draws (双随机)', () => {
       .set({ seed: 'f'.repeat(64), seed_hash: (await import('../../src/domain/draw.js')).sha256('f'.repeat(64)) })
       .where('id', '=', drawId)
       .execute();
+    // the public check is the one made with the draw; an admin's recheck re-runs it, and is kept as the public one
+    expect((await h.api().get(`/api/v1/draws/${drawId}/verify`)).body.matches, 'not re-run by the public').to.equal(true);
+    const recheck = () => h.api().post(`/api/v1/draws/${drawId}/recheck`).set(admin).send({});
+    expect((await recheck()).body).to.include({ matches: false, seedMatchesCommitment: false });
     expect((await h.api().get(`/api/v1/draws/${drawId}/verify`)).body).to.include({ matches: false, seedMatchesCommitment: false });
     await db
       .updateTable('draws')
       .set({ seed: saved.seed, seed_hash: saved.seed_hash, pool: [...saved.pool!, 'insp_planted'] })
       .where('id', '=', drawId)
       .execute();
-    expect((await h.api().get(`/api/v1/draws/${drawId}/verify`)).body).to.include({ matches: false, recordMatchesAudit: false });
+    expect((await recheck()).body).to.include({ matches: false, recordMatchesAudit: false });
     await db
       .updateTable('draws')
       .set({ pool: [saved.pool![0]!] })
       .where('id', '=', drawId)
       .execute();
-    const onePool = await h.api().get(`/api/v1/draws/${drawId}/verify`);
+    const onePool = await recheck();
     expect(onePool.status, 'a pool no draw could come from is a mismatch, not a 500').to.equal(200);
     expect(onePool.body.matches).to.equal(false);
     await db.updateTable('draws').set({ pool: saved.pool }).where('id', '=', drawId).execute();
-    expect((await h.api().get(`/api/v1/draws/${drawId}/verify`)).body.matches, 'restored').to.equal(true);
+    expect((await recheck()).body.matches, 'restored').to.equal(true);
     // someone with database access removes an enterprise from the recorded population: the check says so
     const firstMember = String.raw`^\[\["[^"]+","[^"]+"\],`;
-    await sql`update draws set population = regexp_replace(population, ${firstMember}, '[') where id = ${drawId}`.execute(
-      h.runtime.store.db,
-    );
-    const tampered = await h.api().get(`/api/v1/draws/${drawId}/verify`);
+    await sql`update draw_populations set population = regexp_replace(population, ${firstMember}, '[')
+      where hash = (select population_ref from draws where id = ${drawId})`.execute(h.runtime.store.db);
+    const tampered = await recheck();
     expect(tampered.body).to.include({ matches: false, populationMatchesHash: false, seedMatchesCommitment: true });
     const bad = await cli('draws', 'verify', drawId);
     expect(bad.code).to.equal(1);
@@ -468,7 +475,7 @@ describe('random draws (双随机)', () => {
       .set(auth(sup))
       .send({ agencyId: ag.id, name: '季度抽查', filter: {}, ratio: 0.2, periodDays: 10, schedule: { everyDays: 30 } });
     expect(plan.status, JSON.stringify(plan.body)).to.equal(201);
-    expect(plan.body.population.size, 'the two capped enterprises are not in the population').to.equal(10);
+    expect(plan.body.population).to.deep.equal({ atLeast: 10 });
     // drawn now by the supervisor rather than at the next hourly run; the next draw is not due yet
     h.clock.set('2026-06-03T10:20:00+08:00');
     const now = await h.api().post(`/api/v1/draw-plans/${plan.body.id}/draw`).set(auth(sup)).send({});
@@ -495,5 +502,254 @@ describe('random draws (双随机)', () => {
     expect(made.map((d) => d.status).sort()).to.deep.equal(['committed', 'drawn']);
     const audit = await h.runtime.store.db.selectFrom('audit_events').select('action').where('entity_id', '=', plan.body.id).execute();
     expect(audit.map((a) => a.action)).to.include('draw_plan.stopped');
+  });
+});
+
+// Issue 18: a draw plan, a draw and its public check cost what they should. A refused plan reads no
+// population; an agency has at most DRAW_MAX_ACTIVE_PLANS plans; a key asks for at most
+// DRAW_PLAN_RATE_LIMIT plans an hour; each plan is drawn in a transaction of its own; a population
+// is stored once; the public check reads the check made with the draw.
+describe('random draws that cost what they should', () => {
+  const DAY = '2026-07-06';
+  beforeEach(async () => (await harness()).clock.set(`${DAY}T09:00:00+08:00`));
+
+  /** An agency of the region with three inspectors, and `n` enterprises there (risk classes A-D in turn). */
+  async function agencyWith(region: string, n: number): Promise<{ id: string; key: string }> {
+    const ag = await createAgency(region);
+    for (let i = 0; i < 3; i++) await addInspector(ag.id);
+    for (let i = 0; i < n; i++) await createEnterprise(region, { riskClass: (['A', 'B', 'C', 'D'] as const)[i % 4] });
+    return ag;
+  }
+  const rows = async (table: 'draw_plans' | 'draws', agencyId: string) =>
+    Number(
+      (
+        await (
+          await harness()
+        ).runtime.store.db
+          .selectFrom(table)
+          .select((eb) => eb.fn.countAll<string>().as('n'))
+          .where('agency_id', '=', agencyId)
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
+  /** Statements that read enterprises without a bound: the whole population. */
+  const wholePopulation = (statements: string[]) =>
+    statements.filter((s) => /\benterprises\b/.test(s) && !(/count\(/i.test(s) && /\blimit\b/i.test(s)));
+
+  it('when a plan asks for more than its population allows, then a bounded count refuses it, not saying the size', async () => {
+    const h = await harness();
+    const region = '130106';
+    const ag = await agencyWith(region, 30);
+    const sup = await createKey({ role: 'supervisor', regions: ['1301'] });
+    const post = (body: Record<string, unknown>) =>
+      h
+        .api()
+        .post('/api/v1/draw-plans')
+        .set(auth(sup))
+        .set('Accept-Language', 'en')
+        .send({ agencyId: ag.id, name: '超量抽查', filter: { region }, ...body });
+    let res: Awaited<ReturnType<typeof post>> | null = null;
+    // 30 enterprises; seven drawn need 35
+    const statements = await countQueries(async () => (res = await post({ size: 7 })));
+    expect(res!.status).to.equal(400);
+    expect(res!.body.error.details[0].path).to.equal('/size');
+    expect(res!.body.error.message)
+      .to.include('Fewer than 35')
+      .and.not.to.match(/\b30\b/);
+    expect(wholePopulation(statements), 'no statement reads the whole population').to.deep.equal([]);
+    expect(
+      statements.filter((s) => /\benterprises\b/.test(s)),
+      'one bounded count',
+    ).to.have.length(1);
+    // one risk class of the region: 7 or 8 of class D, fewer than ten, and the refusal does not say how many
+    const stratum = await post({ ratio: 0.2, filter: { region, riskClasses: ['D'] } });
+    expect(stratum.status).to.equal(400);
+    expect(stratum.body.error.message)
+      .to.include('Fewer than 10')
+      .and.not.to.match(/\b[78]\b/);
+    const zh = await h
+      .api()
+      .post('/api/v1/draw-plans')
+      .set(auth(sup))
+      .send({ agencyId: ag.id, name: '超量抽查', filter: { region, riskClasses: ['D'] }, ratio: 0.2 });
+    expect(zh.body.error.message)
+      .to.include('不足 10 家')
+      .and.not.to.match(/[78] 家/);
+    // above the 20% cap: refused before anything is read about the enterprises
+    const capped = await countQueries(async () => expect((await post({ ratio: 0.3 })).status).to.equal(400));
+    expect(capped.filter((s) => /\benterprises\b/.test(s))).to.deep.equal([]);
+    expect([await rows('draw_plans', ag.id), await rows('draws', ag.id)], 'nothing recorded').to.deep.equal([0, 0]);
+  });
+
+  it('when an agency has ten active plans, then the eleventh is refused before its population is counted, until one stops', async () => {
+    const h = await harness();
+    const region = '130107';
+    const ag = await agencyWith(region, 12);
+    const sup = await createKey({ role: 'supervisor', regions: ['1301'] });
+    const post = () =>
+      h
+        .api()
+        .post('/api/v1/draw-plans')
+        .set(auth(sup))
+        .set('Accept-Language', 'en')
+        .send({ agencyId: ag.id, name: '月度抽查', filter: { region }, size: 1, schedule: { everyDays: 30 } });
+    const ids: string[] = [];
+    for (let i = 0; i < 10; i++) {
+      const r = await post();
+      expect(r.status, JSON.stringify(r.body)).to.equal(201);
+      ids.push(r.body.id as string);
+    }
+    let eleventh: Awaited<ReturnType<typeof post>> | null = null;
+    const statements = await countQueries(async () => (eleventh = await post()));
+    expect(eleventh!.status).to.equal(409);
+    expect(eleventh!.body.error).to.include({ code: 'conflict' });
+    expect(eleventh!.body.error.message).to.include('10 active draw plans');
+    expect(
+      statements.filter((s) => /\benterprises\b/.test(s)),
+      'the population is not even counted',
+    ).to.deep.equal([]);
+    expect(await rows('draw_plans', ag.id)).to.equal(10);
+    expect((await h.api().post(`/api/v1/draw-plans/${ids[0]}/stop`).set(auth(sup)).send({ reason: '调整计划' })).status).to.equal(200);
+    expect((await post()).status, 'a stopped plan frees its place').to.equal(201);
+  });
+
+  it('when a key asks for more plans an hour than DRAW_PLAN_RATE_LIMIT, refused ones too, then 429 with Retry-After', async () => {
+    const h = await harness();
+    const region = '130108';
+    const ag = await agencyWith(region, 0);
+    const sup = await createKey({ role: 'supervisor', regions: ['1301'] });
+    const post = (key: string) =>
+      h.api().post('/api/v1/draw-plans').set(auth(key)).send({ agencyId: ag.id, name: '过频', filter: { region }, ratio: 0.3 });
+    for (let i = 0; i < h.config.drawPlanRateLimit; i++) expect((await post(sup)).status, `request ${i + 1}`).to.equal(400);
+    const limited = await post(sup);
+    expect(limited.status).to.equal(429);
+    expect(limited.body.error.code).to.equal('rate_limited');
+    expect(Number(limited.headers['retry-after'])).to.be.within(1, 3600);
+    expect((await post(await createKey({ role: 'supervisor', regions: ['1301'] }))).status, 'another key is counted apart').to.equal(400);
+    // the window is an hour of the service's clock
+    h.clock.set(`${DAY}T10:00:00+08:00`);
+    expect((await post(sup)).status).to.equal(400);
+  });
+
+  it('when 61 daily plans are due, then each is drawn in a transaction of its own and a scan is answered before the run ends', async () => {
+    const h = await harness();
+    const region = '130110';
+    const agencies: { id: string; key: string }[] = [];
+    for (let i = 0; i < 7; i++) agencies.push(await agencyWith(region, i === 0 ? 40 : 0));
+    let made = 0;
+    for (const ag of agencies) {
+      // a key per agency: ten plans each stay under the hourly limit of a key
+      const sup = await createKey({ role: 'supervisor', regions: ['1301'] });
+      for (let i = 0; i < 10 && made < 61; i++, made++) {
+        const r = await h
+          .api()
+          .post('/api/v1/draw-plans')
+          .set(auth(sup))
+          .send({ agencyId: ag.id, name: `每日抽查 ${made}`, filter: { region }, size: 1, periodDays: 7, schedule: { everyDays: 1 } });
+        expect(r.status, JSON.stringify(r.body)).to.equal(201);
+      }
+    }
+    const w = await world('130111');
+    const filed = await file(w);
+    expect(filed.status).to.equal(201);
+    h.clock.set(`${DAY}T15:10:00+08:00`);
+    const order: string[] = [];
+    let run: { status: number; body: { summary: { draws: unknown[]; failed: unknown[] } } } | null = null;
+    const statements = await countQueries(async () => {
+      const job = h
+        .api()
+        .post('/api/v1/jobs/draw/run')
+        .set(admin)
+        .send({})
+        .then((r) => {
+          order.push('draw run');
+          run = r;
+        });
+      const scan = h
+        .api()
+        .get(`/api/v1/verify/${filed.body.filing.verifyCode}`)
+        .then((r) => {
+          expect(r.status).to.equal(200);
+          order.push('scan');
+        });
+      await Promise.all([job, scan]);
+    });
+    expect(run!.status).to.equal(200);
+    expect(run!.body.summary.draws.length + run!.body.summary.failed.length).to.be.at.least(61);
+    expect(order, 'the scan did not wait for every plan').to.deep.equal(['scan', 'draw run']);
+    // the statements of the run, transaction by transaction: no transaction makes more than one draw
+    const perTransaction: number[] = [];
+    let open: number | null = null;
+    for (const s of statements) {
+      if (/^begin\b/i.test(s)) open = 0;
+      else if (/^(commit|rollback)\b/i.test(s)) {
+        if (open !== null) perTransaction.push(open);
+        open = null;
+      } else if (open !== null && /update "draws" set "status"/.test(s)) open++;
+    }
+    expect(perTransaction.filter((n) => n > 0)).to.have.length.of.at.least(61);
+    expect(Math.max(...perTransaction), 'draws made in one transaction').to.equal(1);
+  });
+
+  it('when two draws are made from the same enterprises, then their population is stored once and both check out', async () => {
+    const h = await harness();
+    const region = '130112';
+    const a = await agencyWith(region, 20);
+    const b = await agencyWith(region, 0);
+    const plans = [];
+    for (const ag of [a, b]) {
+      const r = await h
+        .api()
+        .post('/api/v1/draw-plans')
+        .set(admin)
+        .send({ agencyId: ag.id, name: '同一总体', filter: { region }, ratio: 0.2, periodDays: 7 });
+      expect(r.status, JSON.stringify(r.body)).to.equal(201);
+      plans.push(r.body);
+    }
+    for (const p of plans) expect((await h.api().post(`/api/v1/draw-plans/${p.id}/draw`).set(admin).send({})).status).to.equal(200);
+    const db = h.runtime.store.db;
+    const drawIds = plans.map((p) => p.nextDraw.id as string);
+    const made = await db.selectFrom('draws').select(['population_ref', 'population_hash']).where('id', 'in', drawIds).execute();
+    expect(made).to.have.length(2);
+    expect(made[0]!.population_ref).to.equal(made[1]!.population_ref).and.to.equal(made[0]!.population_hash);
+    const stored = await db.selectFrom('draw_populations').select('hash').where('hash', '=', made[0]!.population_ref!).execute();
+    expect(stored, 'one row for both').to.have.length(1);
+    for (const id of drawIds) {
+      expect((await h.api().get(`/api/v1/draws/${id}/verify`)).body.matches).to.equal(true);
+      expect((await h.api().get(`/api/v1/draws/${id}/inputs`).set(admin)).body.population).to.have.length(20);
+    }
+  });
+
+  it('when anyone checks a made draw, then the check made with it is read, not re-run; an admin’s recheck agrees', async () => {
+    const h = await harness();
+    const region = '130113';
+    const ag = await agencyWith(region, 15);
+    const plan = await h
+      .api()
+      .post('/api/v1/draw-plans')
+      .set(admin)
+      .send({ agencyId: ag.id, name: '复核', filter: { region }, size: 3, periodDays: 7 });
+    expect(plan.status, JSON.stringify(plan.body)).to.equal(201);
+    const drawId = plan.body.nextDraw.id as string;
+    h.clock.set(`${DAY}T09:30:00+08:00`);
+    expect((await h.api().post(`/api/v1/draw-plans/${plan.body.id}/draw`).set(admin).send({})).status).to.equal(200);
+    let publicCheck: { status: number; body: Record<string, unknown> } | null = null;
+    const statements = await countQueries(async () => (publicCheck = await h.api().get(`/api/v1/draws/${drawId}/verify`)));
+    expect(publicCheck!.status).to.equal(200);
+    expect(publicCheck!.body).to.include({ matches: true, recorded: 3, recomputed: 3 });
+    expect(publicCheck!.body.checked).to.deep.equal({ at: `2026-07-06T01:30:00.000Z`, by: 'draw' });
+    expect(statements, 'one read of the kept check').to.have.length(1);
+    expect(statements[0]).to.match(/select "status", "verification" from "draws"/);
+    // a supervisor may not make the service re-run a draw; an admin may, and it agrees
+    const sup = await createKey({ role: 'supervisor', regions: ['1301'] });
+    expect((await h.api().post(`/api/v1/draws/${drawId}/recheck`).set(auth(sup)).send({})).status).to.equal(403);
+    h.clock.set(`${DAY}T11:00:00+08:00`);
+    const again = await h.api().post(`/api/v1/draws/${drawId}/recheck`).set(admin).send({});
+    expect(again.status).to.equal(200);
+    const { checked, ...rest } = again.body as Record<string, unknown>;
+    const { checked: _kept, ...kept } = publicCheck!.body;
+    expect(rest).to.deep.equal(kept);
+    expect(checked).to.deep.equal({ at: '2026-07-06T03:00:00.000Z', by: 'recheck' });
+    expect((await h.api().get(`/api/v1/draws/${drawId}/verify`)).body.checked.by, 'the recheck is the one kept').to.equal('recheck');
   });
 });

@@ -26,10 +26,17 @@ export const drawRoutes = [
     auth: ['admin', 'supervisor'],
     body: DrawPlanCreate,
     creates: true,
+    limitedPerKey: true,
     responses: {
-      201: { description: 'the plan, with the committed draw and the population it would draw from today', schema: DrawPlan },
-      400: { description: 'above the 20% cap, a population under 10, an empty sample, too few inspectors' },
+      201: { description: 'the plan, with the committed draw and the least population it draws from', schema: DrawPlan },
+      400: {
+        description:
+          'above the 20% cap, too few inspectors, or fewer enterprises than the plan needs (10, five for every one drawn): ' +
+          'the refusal names what the plan needs, never how many there are',
+      },
       403: { description: 'an agency key, or an agency outside your regions' },
+      409: { description: 'the agency has DRAW_MAX_ACTIVE_PLANS active plans already (or the Idempotency-Key was used with another body)' },
+      429: { description: 'this key asked for DRAW_PLAN_RATE_LIMIT plans this hour, refused ones included (Retry-After)' },
     },
     handler: async (c) => ({ status: 201, body: await c.services.draws.createPlan(who(c), c.body, c.idempotency) }),
   }),
@@ -108,15 +115,32 @@ export const drawRoutes = [
   defineRoute({
     method: 'get',
     path: '/api/v1/draws/:id/verify',
-    summary: 'Re-run a made draw from its recorded seed and population and say whether it matches (public)',
+    summary:
+      'Whether a made draw checks out: re-run from its recorded seed and population when it was made (or at its latest recheck) ' +
+      'and compared with what was recorded and audited (public; a read, never a re-run)',
     tag,
     auth: 'public',
     rateLimited: true,
     responses: {
-      200: { description: 'the check', schema: DrawVerification },
+      200: { description: 'the check, with when it was made', schema: DrawVerification },
       404: { description: 'no such draw' },
       409: { description: 'not made yet' },
     },
     handler: async (c) => ({ status: 200, body: await c.services.draws.verify(c.params.id ?? '') }),
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/api/v1/draws/:id/recheck',
+    summary:
+      'Re-run a made draw now from its recorded seed and population, compare it with what was recorded and audited, ' +
+      'and keep the result as the check the public reads (admin; the CLI: `draws verify ID`)',
+    tag,
+    auth: ['admin'],
+    responses: {
+      200: { description: 'the check, made now', schema: DrawVerification },
+      404: { description: 'no such draw' },
+      409: { description: 'not made yet' },
+    },
+    handler: async (c) => ({ status: 200, body: await c.services.draws.recheck(c.params.id ?? '') }),
   }),
 ];
