@@ -36,8 +36,23 @@ describe('configuration', () => {
       expect(msg).to.include('DATABASE_URL is not a valid URL');
       expect(msg).not.to.include('secret');
       expect(msg).to.include('WEBHOOK_SECRET is not');
-      expect(msg).to.include('BOOTSTRAP_ADMIN_KEY must be at least 16 characters');
+      expect(msg).to.include('BOOTSTRAP_ADMIN_KEY must be at least 24 characters');
     }
+  });
+
+  it('refuses a hand-chosen key or token under 24 characters, and takes LOGIN_RATE_LIMIT as the old name of AUTH_FAILURE_LIMIT', () => {
+    expect(() => loadConfig({ BOOTSTRAP_ADMIN_KEY: 'sixteen-chars-ok' })).to.throw(
+      ConfigError,
+      /BOOTSTRAP_ADMIN_KEY must be at least 24 characters/,
+    );
+    expect(() => loadConfig({ BOOTSTRAP_ADMIN_KEY: 'a'.repeat(23) })).to.throw(ConfigError, /at least 24/);
+    expect(loadConfig({ BOOTSTRAP_ADMIN_KEY: 'a'.repeat(24) }).bootstrapAdminKey).to.have.length(24);
+    expect(() => loadConfig({ METRICS_TOKEN: 'scrape' })).to.throw(ConfigError, /METRICS_TOKEN must be at least 24 characters/);
+    expect(loadConfig({}).metricsToken).to.equal(null);
+    expect(loadConfig({}).authFailureLimit).to.equal(20);
+    expect(loadConfig({ LOGIN_RATE_LIMIT: '7' }).authFailureLimit).to.equal(7);
+    expect(loadConfig({ LOGIN_RATE_LIMIT: '7', AUTH_FAILURE_LIMIT: '9' }).authFailureLimit).to.equal(9);
+    expect(loadConfig({}).reportDailyLimit).to.equal(10);
   });
 
   it('takes TRUST_PROXY as a number of proxies or their addresses, and refuses anything Express could not use', () => {

@@ -105,6 +105,8 @@ export interface RecordContext {
   claim?: IdempotencyClaim | undefined;
   /** the registered ground the filing rests on (a case's trigger, a higher campaign) */
   groundId?: string | null;
+  /** the decision as the filing agency is answered with it (other agencies' filings as agency and day) */
+  shown?: Decision;
 }
 
 export function filingRecords(
@@ -115,6 +117,8 @@ export function filingRecords(
 ): { write: BatchWrite; outcome: FilingOutcome } {
   const write = emptyWrite();
   const blocked = decision.outcome === 'block';
+  // what the agency is answered with (decisionForAgency); the whole decision is what is kept
+  const shown = c.shown ?? decision;
   const decisionId = newId('dec');
   const id = newId(blocked ? 'att' : 'fil');
   write.decisions.push({ id: decisionId, decision });
@@ -154,8 +158,8 @@ export function filingRecords(
       entityType: 'filing_attempt',
       payload: { decisionId, findings: decision.findings.map((f) => f.ruleId) },
     });
-    if (c.claim) write.idempotency.push(storedFrom(c.claim, 422, blockedBody(decision, c.claim)));
-    return { write, outcome: { kind: 'blocked', decision } };
+    if (c.claim) write.idempotency.push(storedFrom(c.claim, 422, blockedBody(shown, c.claim)));
+    return { write, outcome: { kind: 'blocked', decision: shown } };
   }
   const row: FilingRow = {
     id,
@@ -201,8 +205,9 @@ export function filingRecords(
     entityType: 'filing',
     payload: { filingNo: row.filing_no, decisionId, outcome: decision.outcome, body: c.body },
   });
-  if (c.claim) write.idempotency.push(storedFrom(c.claim, 201, { filing: filingView(row, c.publicUrl, decision.outcome), decision }));
-  return { write, outcome: { kind: 'filed', decision, row } };
+  if (c.claim)
+    write.idempotency.push(storedFrom(c.claim, 201, { filing: filingView(row, c.publicUrl, decision.outcome), decision: shown }));
+  return { write, outcome: { kind: 'filed', decision: shown, row } };
 }
 
 /** The 422 a blocked filing answers with, as the error handler would write it. */

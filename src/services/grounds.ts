@@ -26,6 +26,7 @@ import { chains, record } from './audit.js';
 import type { ServiceContext } from './context.js';
 import { transact, type IdempotencyClaim } from './idempotency.js';
 import { pageOf, timeCursor } from './pagination.js';
+import { assertAgencyActive } from './agency-active.js';
 
 // The grounds register (事由登记簿): the hotline tickets, referrals, monitoring leads, accidents,
 // assignments and campaigns that a visit outside the plan rests on. The county keeps it: the
@@ -86,6 +87,7 @@ export function createGroundService(ctx: ServiceContext) {
 
   return {
     async register(p: Principal, body: GroundCreateBody, claim?: IdempotencyClaim): Promise<GroundView> {
+      if (p.role === 'agency') await assertAgencyActive(ctx.db, p.agencyId);
       const campaign = body.kind === 'campaign';
       if (campaign && body.enterpriseUscc) throw invalid('/enterpriseUscc', 'not_for_campaign');
       if (!campaign && !body.enterpriseUscc) throw invalid('/enterpriseUscc', 'required_for_kind');

@@ -23,6 +23,8 @@ export interface IdempotencyClaim {
   requestId: string;
   /** set once the response was stored by the transaction that produced it */
   saved: boolean;
+  /** when the request came (the service's clock): the stored response is kept a day from then */
+  at?: Date;
 }
 
 /** Thrown where a request turns out to repeat one whose response is stored; the HTTP layer replays it. */
@@ -49,6 +51,7 @@ export const storedFrom = (claim: IdempotencyClaim, status: number, body: unknow
   requestHash: claim.requestHash,
   status,
   body,
+  ...(claim.at ? { createdAt: claim.at } : {}),
 });
 
 /**

@@ -49,7 +49,7 @@ export const inspectorImport: RegisterImport<Column, InspectorRow> = {
     const out: { stored: string[]; refused: { line: number; reason: ImportReason }[] } = { stored: [], refused: [] };
     const codes = [...new Set(batch.map((b) => b.row.agencyCode))];
     const agencies = new Map(
-      (await trx.selectFrom('agencies').select(['id', 'code']).where('code', 'in', codes).execute()).map((a) => [a.code, a.id]),
+      (await trx.selectFrom('agencies').select(['id', 'code', 'active']).where('code', 'in', codes).execute()).map((a) => [a.code, a]),
     );
     const credentials = batch.map((b) => normalizeCredential(b.row.credentialNo));
     const taken = new Set(
@@ -59,9 +59,11 @@ export const inspectorImport: RegisterImport<Column, InspectorRow> = {
       ).rows.map((r) => r.c),
     );
     const fresh = batch.flatMap((b) => {
-      const agencyId = agencies.get(b.row.agencyCode);
+      const agency = agencies.get(b.row.agencyCode);
+      const agencyId = agency?.id;
       const credentialNo = normalizeCredential(b.row.credentialNo);
       if (!agencyId) out.refused.push({ line: b.line, reason: said('agency_unknown', { value: shown(b.row.agencyCode) }) });
+      else if (!agency.active) out.refused.push({ line: b.line, reason: said('agency_inactive', { value: shown(b.row.agencyCode) }) });
       else if (taken.has(credentialNo))
         out.refused.push({ line: b.line, reason: said('already_registered', { value: maskCredential(credentialNo) }) });
       else

@@ -47,6 +47,7 @@ import { chains, record } from './audit.js';
 import type { ServiceContext } from './context.js';
 import { transact, type IdempotencyClaim } from './idempotency.js';
 import { decodeCursor, pageOf } from './pagination.js';
+import { assertAgencyActive } from './agency-active.js';
 
 const agencyView = (a: AgencyRecord): AgencyView => ({ ...a, createdAt: a.createdAt.toISOString() });
 const inspectorView = (i: InspectorRecord): InspectorView => ({
@@ -214,6 +215,7 @@ export function createRegistryService(ctx: ServiceContext) {
     async addInspector(actor: Principal, agencyId: string, body: InspectorCreateBody, claim?: IdempotencyClaim): Promise<InspectorView> {
       if (actor.role !== 'admin') throw forbidden(actor.role);
       if (!(await findAgency(ctx.db, agencyId))) throw notFound('agency', agencyId);
+      await assertAgencyActive(ctx.db, agencyId);
       const credentialNo = normalizeCredential(body.credentialNo);
       if (await credentialTaken(ctx.db, credentialNo)) {
         throw conflict('inspector credential', maskCredential(credentialNo), '/credentialNo');

@@ -2,6 +2,8 @@ import { addDays, DAY_MS, localDate } from '../domain/calendar.js';
 import { newId } from '../domain/codes.js';
 import { DISCLOSURE_DUE_WORKDAYS, EMERGENCY_GROUND_HOURS, RESULT_DUE_WORKDAYS } from '../domain/violation.js';
 import { unfoundedEmergencies } from '../store/grounds-repo.js';
+import { purgeStoredResponses } from '../store/idempotency-repo.js';
+import { purgeSessions } from '../store/sessions-repo.js';
 import type { Db } from '../store/db.js';
 import { insertViolationsOnce, type NewViolation } from '../store/violations-repo.js';
 import type { ServiceContext } from './context.js';
@@ -14,7 +16,14 @@ export interface SweepSummary {
   windowsPassedWithoutArrival: number;
   drawNotExecuted: number;
   emergencyUnfounded: number;
+  /** stored Idempotency-Key responses older than IDEMPOTENCY_TTL_MS, deleted */
+  idempotencyPurged: number;
+  /** web sessions expired or ended (a day's grace), deleted */
+  sessionsPurged: number;
 }
+
+/** How long an Idempotency-Key's response is kept: a day (API.md), then a repeat is a new request. */
+export const IDEMPOTENCY_TTL_MS = DAY_MS;
 
 /**
  * The hourly sweep: a result not recorded by the end of the 5th working day after the window's
@@ -122,6 +131,8 @@ export function createSweep(ctx: Pick<ServiceContext, 'tz' | 'workdays'>, draws:
       drawNotExecuted: inserted.filter((v) => v.kind === 'draw_not_executed').length,
       emergencyUnfounded: inserted.filter((v) => v.kind === 'emergency_unfounded').length,
       windowsPassedWithoutArrival: Number(passed.n),
+      idempotencyPurged: await purgeStoredResponses(trx, new Date(now.getTime() - IDEMPOTENCY_TTL_MS)),
+      sessionsPurged: await purgeSessions(trx, new Date(now.getTime() - DAY_MS)),
     };
   };
 }

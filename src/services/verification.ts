@@ -15,6 +15,7 @@ import { chains, record } from './audit.js';
 import type { ServiceContext } from './context.js';
 import { agencyOnFiling } from './filing-records.js';
 import { raiseUnfiledArrival } from './unfiled-visits.js';
+import { assertAgencyActive } from './agency-active.js';
 
 const codePattern = new RegExp(VERIFY_CODE_PATTERN);
 /** Codes are printed upper-case; people type them in any case, with spaces or dashes. */
@@ -198,6 +199,7 @@ export function createVerificationService(ctx: ServiceContext) {
       // the enterprise, or the agency that filed it (a joint agency answers on the filing, it does not record arrivals)
       const entitled =
         (p.role === 'enterprise' && p.uscc === filing.enterprise_uscc) || (p.role === 'agency' && p.agencyId === filing.agency_id);
+      if (entitled && p.role === 'agency') await assertAgencyActive(ctx.db, p.agencyId);
       if (!entitled) throw forbidden(p.role);
       if (filing.status === 'cancelled' && p.role === 'enterprise') {
         const violationId = await raiseUnfiledArrival(ctx.db, {

@@ -1,7 +1,7 @@
-import { formatLocal } from '../domain/calendar.js';
+import { dayBounds, formatLocal, localDate, localPeriod } from '../domain/calendar.js';
 import { newId } from '../domain/codes.js';
 import type { Localized } from '../domain/i18n.js';
-import { AppError, notFound } from '../domain/errors.js';
+import { AppError, notFound, RetryLater } from '../domain/errors.js';
 import { entities } from '../domain/messages.js';
 import { inRegions, type Principal } from '../domain/principal.js';
 import type {
@@ -11,6 +11,7 @@ import type {
   FeedbackViewT,
   PageOf,
   ReportCreateBody,
+  ViolationBulkUpdateBody,
   ViolationCreateBody,
   ViolationDetailView,
   ViolationListQueryT,
@@ -18,7 +19,7 @@ import type {
   ViolationView,
 } from '../domain/schemas.js';
 import { validateUscc } from '../domain/uscc.js';
-import { nextViolationStatus, violationAuditActions, type ViolationStatus } from '../domain/violation.js';
+import { nextViolationStatus, violationAuditActions, violationStatusNames, type ViolationStatus } from '../domain/violation.js';
 import { findAgency } from '../store/agencies-repo.js';
 import { listAttempts } from '../store/attempts-repo.js';
 import type { Db } from '../store/db.js';
@@ -29,7 +30,10 @@ import { lockEnterprise } from '../store/locks.js';
 import type { FilingRow, ViolationRow } from '../store/tables.js';
 import {
   changeViolationStatus,
+  countReports,
+  findSameReport,
   findViolation,
+  findViolationsForUpdate,
   insertViolation,
   listViolations,
   violationHistory,
@@ -144,26 +148,88 @@ export function createViolationService(ctx: ServiceContext) {
     action: string,
     claim: IdempotencyClaim | undefined,
     answer: (row: ViolationRow) => T,
+    /** checks made under the enterprise's lock, before the insert (an enterprise's report quota) */
+    before?: (trx: Db) => Promise<void>,
   ): Promise<T> {
     return transact(ctx.db, claim, async (trx) => {
+      if (before && v.enterpriseUscc) {
+        await lockEnterprise(trx, v.enterpriseUscc);
+        await before(trx);
+      }
       const row = await insertViolation(trx, v);
-      await record(trx, {
-        chain: chainOf(row),
-        at: v.raisedAt,
-        actor,
-        action,
-        entityType: 'violation',
-        entityId: row.id,
-        payload: {
-          kind: row.kind,
-          source: row.source,
-          filingId: row.filing_id,
-          agencyId: row.agency_id,
-          conductRuleIds: row.conduct_rule_ids,
+      await record(
+        trx,
+        {
+          chain: chainOf(row),
+          at: v.raisedAt,
+          actor,
+          action,
+          entityType: 'violation',
+          entityId: row.id,
+          payload: {
+            kind: row.kind,
+            source: row.source,
+            filingId: row.filing_id,
+            agencyId: row.agency_id,
+            conductRuleIds: row.conduct_rule_ids,
+          },
         },
-      });
+        { lockHeld: !!(before && v.enterpriseUscc) },
+      );
       return answer(row);
     });
+  }
+
+  /** One violation's status change, with its history line and its audit event (a PATCH, or one of a bulk change). */
+  async function changeOne(trx: Db, p: Principal, v: ViolationRow, body: ViolationUpdateBody, at: Date): Promise<ViolationRow> {
+    const to = nextViolationStatus(v.status as ViolationStatus, body.status);
+    const row = await changeViolationStatus(trx, v.id, { from: v.status, to, note: body.note, actor: p.keyId, at });
+    await record(trx, {
+      chain: chainOf(row),
+      at,
+      actor: p.keyId,
+      action: violationAuditActions.changed,
+      entityType: 'violation',
+      entityId: v.id,
+      payload: { from: v.status, to, note: body.note },
+    });
+    return row;
+  }
+
+  /**
+   * An enterprise sends at most REPORT_DAILY_LIMIT reports a calendar day (TZ_REGION), and the
+   * same report once: one sender cannot bury the others' reports under its own. Run under the
+   * enterprise's lock, so that two reports sent together are counted one after the other.
+   */
+  const dailyLimit = ctx.reportDailyLimit ?? 10;
+  async function admitReport(
+    trx: Db,
+    r: {
+      uscc: string;
+      kind: string;
+      filingId: string | null;
+      agencyId: string | null;
+      agencyName: string | null;
+      occurredAt: Date;
+      conductRuleIds: string[];
+    },
+    now: Date,
+  ): Promise<void> {
+    const [from, to] = localPeriod(now, ctx.tz, 'day');
+    if ((await countReports(trx, r.uscc, new Date(from), new Date(to))) >= dailyLimit) {
+      throw new RetryLater(Math.max(1, Math.ceil((to - now.getTime()) / 1000)), 'report_quota', {
+        limit: dailyLimit,
+        day: localDate(now, ctx.tz),
+        next: formatLocal(to, ctx.tz),
+      });
+    }
+    const [dayFrom, dayTo] = dayBounds(localDate(r.occurredAt, ctx.tz), ctx.tz);
+    const same = await findSameReport(trx, { ...r, day: [new Date(dayFrom), new Date(dayTo)] });
+    if (same) {
+      throw new AppError('conflict', 'report_duplicate', { id: same.id, at: formatLocal(same.raised_at, ctx.tz) }, [], {
+        violationId: same.id,
+      });
+    }
   }
 
   async function detail(p: Principal, id: string): Promise<ViolationDetailView> {
@@ -281,20 +347,77 @@ export function createViolationService(ctx: ServiceContext) {
       }
       await ctx.db.transaction().execute(async (trx) => {
         const v = await visible(p, id, trx, true);
-        const to = nextViolationStatus(v.status as ViolationStatus, body.status);
-        const at = ctx.clock.now();
-        const row = await changeViolationStatus(trx, id, { from: v.status, to, note: body.note, actor: p.keyId, at });
-        await record(trx, {
-          chain: chainOf(row),
-          at,
-          actor: p.keyId,
-          action: violationAuditActions.changed,
-          entityType: 'violation',
-          entityId: id,
-          payload: { from: v.status, to, note: body.note },
-        });
+        await changeOne(trx, p, v, body, ctx.clock.now());
       });
       return detail(p, id);
+    },
+
+    /**
+     * The same change to many violations (a flood of reports dismissed at once), all or none: each
+     * is checked and recorded as its own PATCH would be, with its own history line and audit event.
+     */
+    async changeMany(p: Principal, body: ViolationBulkUpdateBody): Promise<{ changed: number; items: ViolationView[] }> {
+      const ids = [...new Set(body.ids)];
+      return ctx.db.transaction().execute(async (trx) => {
+        const rows = new Map((await findViolationsForUpdate(trx, ids)).map((v) => [v.id, v]));
+        const agencies = new Map<string, { region: string } | null>();
+        const agencyOf = async (id: string | null) => {
+          if (!id) return null;
+          if (!agencies.has(id)) agencies.set(id, await findAgency(trx, id));
+          return agencies.get(id) ?? null;
+        };
+        const missing: number[] = [];
+        const refused: { i: number; from: string }[] = [];
+        for (const [i, id] of ids.entries()) {
+          const v = rows.get(id);
+          if (!v) {
+            missing.push(i);
+            continue;
+          }
+          if (p.role === 'supervisor') {
+            const agency = await agencyOf(v.agency_id);
+            // the supervisor decides what counts against its own regions' agencies (as with a PATCH)
+            const seen = inRegions(v.region, p.regions) || (!!agency && inRegions(agency.region, p.regions));
+            const decides = !agency || inRegions(agency.region, p.regions);
+            if (!seen || !decides) {
+              missing.push(i);
+              continue;
+            }
+          }
+          try {
+            nextViolationStatus(v.status as ViolationStatus, body.status);
+          } catch {
+            refused.push({ i, from: v.status });
+          }
+        }
+        if (missing.length) {
+          const first = ids[missing[0] ?? 0] ?? '';
+          throw notFound(
+            'violation',
+            first,
+            missing.map((i) => ({ path: `/ids/${i}`, key: 'no_such_violation_in_regions' as const })),
+          );
+        }
+        if (refused.length) {
+          throw new AppError(
+            'conflict',
+            'violations_bulk_refused',
+            { count: refused.length, status: violationStatusNames[body.status] },
+            refused.map(({ i, from }) => ({
+              path: `/ids/${i}`,
+              key: 'status_does_not_allow' as const,
+              params: { from: violationStatusNames[from as ViolationStatus], to: violationStatusNames[body.status] },
+            })),
+          );
+        }
+        const at = ctx.clock.now();
+        const items: ViolationView[] = [];
+        for (const id of ids) {
+          const v = rows.get(id);
+          if (v) items.push(violationView(await changeOne(trx, p, v, body, at)));
+        }
+        return { changed: items.length, items };
+      });
     },
 
     /** An enterprise reports a visit nobody filed, or conduct; it may carry a hotline ticket (12345/8890). */
@@ -320,6 +443,16 @@ export function createViolationService(ctx: ServiceContext) {
         throw notFound('agency', agencyId, [{ path: '/agencyId', key: 'no_such_agency_name_it' }]);
       const enterprise = await findEnterprise(ctx.db, uscc);
       if (!enterprise) throw notFound('enterprise', uscc);
+      const now = ctx.clock.now();
+      const same = {
+        uscc,
+        kind: body.kind,
+        filingId: filing?.id ?? null,
+        agencyId,
+        agencyName: body.agencyName ?? null,
+        occurredAt,
+        conductRuleIds: conduct,
+      };
       return raise(
         {
           id: newId('vio'),
@@ -332,7 +465,7 @@ export function createViolationService(ctx: ServiceContext) {
           filingId: filing?.id ?? null,
           details: {},
           occurredAt,
-          raisedAt: ctx.clock.now(),
+          raisedAt: now,
           raisedBy: p.keyId,
           description: body.description,
           conductRuleIds: conduct,
@@ -342,6 +475,7 @@ export function createViolationService(ctx: ServiceContext) {
         violationAuditActions.reported,
         claim,
         (row) => ({ violationId: row.id }),
+        (trx) => admitReport(trx, same, now),
       );
     },
 

@@ -204,3 +204,9 @@ export async function agencyNames(db: Db, ids: string[]): Promise<Map<string, st
     .execute();
   return new Map(rows.map((r) => [r.id, r.name]));
 }
+
+/** Whether the agency is active; null when there is no such agency. */
+export async function agencyActive(db: Db, id: string): Promise<boolean | null> {
+  const row = await db.selectFrom('agencies').select('active').where('id', '=', id).executeTakeFirst();
+  return row ? row.active : null;
+}

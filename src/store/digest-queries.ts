@@ -204,3 +204,21 @@ export async function dailyTrend(db: Db, w: Window, tz: string): Promise<{ day: 
   for (const r of v.rows) at(r.day).violations = n(r.n);
   return [...days.values()].sort((a, b) => a.day.localeCompare(b.day));
 }
+
+/**
+ * Enterprises that sent at least `atLeast` reports in the window (a flood, or the daily quota
+ * reached), most first: one sender's many reports show as such, not as many reports.
+ */
+export async function reportFloods(
+  db: Db,
+  w: Window,
+  atLeast: number,
+  limit = 50,
+): Promise<{ uscc: string; name: string; reports: number }[]> {
+  const r = await sql<{ uscc: string; name: string; reports: string }>`
+    select v.enterprise_uscc as uscc, e.name, count(*) as reports
+    from violations v join enterprises e on e.uscc = v.enterprise_uscc
+    where v.source = 'report' and v.raised_at >= ${w.from} and v.raised_at < ${w.to} and ${inScope('v', w.regions)}
+    group by v.enterprise_uscc, e.name having count(*) >= ${atLeast} order by reports desc, uscc limit ${limit}`.execute(db);
+  return r.rows.map((x) => ({ uscc: x.uscc, name: x.name, reports: n(x.reports) }));
+}

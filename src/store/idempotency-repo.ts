@@ -24,7 +24,14 @@ export async function saveResponse(db: Db, r: StoredResponse): Promise<void> {
       request_hash: r.requestHash,
       status_code: r.status,
       response: JSON.stringify(r.body),
+      ...(r.createdAt ? { created_at: r.createdAt } : {}),
     })
     .onConflict((oc) => oc.doNothing())
     .execute();
+}
+
+/** Forgets responses stored before `before` (the sweep: a retry comes within hours, not days). */
+export async function purgeStoredResponses(db: Db, before: Date): Promise<number> {
+  const r = await db.deleteFrom('idempotency_keys').where('created_at', '<', before).executeTakeFirst();
+  return Number(r.numDeletedRows);
 }

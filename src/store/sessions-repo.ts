@@ -34,3 +34,12 @@ export async function sharedSecret(db: Db, name: string, fresh: string): Promise
   const row = await db.selectFrom('app_secrets').select('value').where('name', '=', name).executeTakeFirstOrThrow();
   return row.value;
 }
+
+/** Deletes sessions that expired, or were ended, before `before`: no cookie can bring them back. */
+export async function purgeSessions(db: Db, before: Date): Promise<number> {
+  const r = await db
+    .deleteFrom('web_sessions')
+    .where((eb) => eb.or([eb('expires_at', '<', before), eb('ended_at', '<', before)]))
+    .executeTakeFirst();
+  return Number(r.numDeletedRows);
+}

@@ -129,3 +129,55 @@ export async function violationHistory(db: Db, id: string) {
     .orderBy('id')
     .execute();
 }
+
+/** How many reports the enterprise sent in [from, to) (its daily quota). */
+export async function countReports(db: Db, uscc: string, from: Date, to: Date): Promise<number> {
+  const r = await db
+    .selectFrom('violations')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .where('source', '=', 'report')
+    .where('enterprise_uscc', '=', uscc)
+    .where('raised_at', '>=', from)
+    .where('raised_at', '<', to)
+    .executeTakeFirstOrThrow();
+  return Number(r.n);
+}
+
+/**
+ * The enterprise's earlier report of the same thing: the same kind about the same filing, or
+ * about the same agency (by id, else by the name it gave) on the same day; conduct reports only
+ * when the new one names no item the earlier did not.
+ */
+export async function findSameReport(
+  db: Db,
+  r: {
+    uscc: string;
+    kind: string;
+    filingId: string | null;
+    agencyId: string | null;
+    agencyName: string | null;
+    day: [Date, Date];
+    conductRuleIds: string[];
+  },
+): Promise<ViolationRow | null> {
+  let q = db
+    .selectFrom('violations')
+    .selectAll()
+    .where('source', '=', 'report')
+    .where('enterprise_uscc', '=', r.uscc)
+    .where('kind', '=', r.kind);
+  if (r.filingId) q = q.where('filing_id', '=', r.filingId);
+  else {
+    q = q.where('occurred_at', '>=', r.day[0]).where('occurred_at', '<', r.day[1]);
+    if (r.agencyId) q = q.where('agency_id', '=', r.agencyId);
+    else q = q.where('agency_id', 'is', null).where(sql<boolean>`lower(btrim(agency_name)) = lower(btrim(${r.agencyName ?? ''}))`);
+  }
+  if (r.conductRuleIds.length) q = q.where(sql<boolean>`conduct_rule_ids @> ${r.conductRuleIds}::text[]`);
+  return (await q.orderBy('raised_at').limit(1).executeTakeFirst()) ?? null;
+}
+
+/** The violations with these ids, held until the transaction ends (in id order: two bulk changes never deadlock). */
+export async function findViolationsForUpdate(trx: Db, ids: string[]): Promise<ViolationRow[]> {
+  if (!ids.length) return [];
+  return trx.selectFrom('violations').selectAll().where('id', 'in', ids).orderBy('id').forUpdate().execute();
+}

@@ -1,10 +1,9 @@
 import { fileURLToPath } from 'node:url';
 import express, { Router, type ErrorRequestHandler, type RequestHandler } from 'express';
 import type { Logger } from 'pino';
-import { AppError, detailMessage, errorBody } from '../domain/errors.js';
+import { AppError, detailMessage, errorBody, RetryLater } from '../domain/errors.js';
 import { rejectUnstorable } from '../http/validation.js';
 import { routeNotFound, toAppError } from '../http/errors.js';
-import { failureLimiter } from '../http/rate-limit.js';
 import type { Services } from '../services/index.js';
 import { csrfGuard, SignInNeeded, web, webContext, type CookieOptions } from './context.js';
 import { dashboardPages } from './pages/dashboard.js';
@@ -19,8 +18,8 @@ export interface WebOptions {
   log: Logger;
   bodyLimit: number;
   verifyLimiter: RequestHandler;
-  /** failed sign-ins per 15 minutes per address */
-  loginRateLimit: number;
+  /** failed authentications per address, counted with the API's failed keys (app.ts) */
+  authFailures: RequestHandler;
 }
 
 // Express matches routes case-insensitively and with or without a trailing slash; so does this
@@ -61,10 +60,9 @@ export function webRouter(opts: WebOptions): Router {
     next();
   });
 
-  // only a wrong key counts: an empty form or a refused token is not a guess
-  const loginFailures = failureLimiter({ limit: opts.loginRateLimit, windowMs: 15 * 60_000, failed: (res) => res.statusCode === 401 });
+  // only a wrong key or password counts (401): an empty form or a refused token is not a guess
   const login: RequestHandler = (req, res, next) =>
-    loginFailures(req, res, (err?: unknown) => {
+    opts.authFailures(req, res, (err?: unknown) => {
       if (!err) return next();
       const lang = web(res).lang;
       page(res, 'login', text(lang, 'signInTitle'), { next: '', notice: null, error: text(lang, 'tooManySignIns') }, { status: 429 });
@@ -104,6 +102,7 @@ function pageErrors(services: Services, log: Logger, bodyLimit: number): ErrorRe
     if (appErr?.code === 'unsupported_media_type') appErr = new AppError('unsupported_media_type', 'form_media_type');
     if (!appErr) log.error({ err, reqId: req.id }, 'unhandled error on a page');
     const shown = appErr ?? new AppError('internal', 'internal', { requestId: req.id });
+    if (shown instanceof RetryLater) res.setHeader('Retry-After', String(shown.retryAfterSeconds));
     const body = errorBody(shown, w.lang, req.id);
     // the API's "see details" is no help on a page
     const message = shown.messageKey === 'validation_failed' ? text(w.lang, 'badRequest') : body.error.message;

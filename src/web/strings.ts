@@ -281,6 +281,21 @@ const ui = {
   visits: ['次数', 'Visits'],
   count: ['数量', 'Count'],
   statusChanged: ['已更新。', 'Updated.'],
+  filterViolations: ['筛选', 'Filter'],
+  anyStatus: ['待处理和已受理', 'Open and acknowledged'],
+  anyKind: ['全部类型', 'Every kind'],
+  enterpriseCode: ['企业统一社会信用代码', 'Enterprise credit code'],
+  applyFilter: ['筛选', 'Apply'],
+  clearFilter: ['清除筛选', 'Clear'],
+  nextPage: ['下一页', 'Next page'],
+  bulkTitle: ['批量处理所勾选的问题', 'Change the ticked violations at once'],
+  bulkHint: [
+    '勾选下面的问题（如同一企业的大量重复反映），填写处理意见后一并处理；任一条不能处理时全部不变。',
+    'Tick violations below (a flood of reports from one enterprise, say), write a note and change them together; ' +
+      'if one cannot change, none does.',
+  ],
+  bulkApply: ['批量处理', 'Change all ticked'],
+  tick: ['选择', 'Select'],
 } as const satisfies Record<string, readonly [string, string]>;
 
 export type UiKey = keyof typeof ui;

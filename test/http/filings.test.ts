@@ -88,7 +88,7 @@ describe('filings API', () => {
         url,
       ).to.equal(403);
     }
-    const metrics = (await h.api().get('/metrics')).text;
+    const metrics = (await h.api().get('/metrics').set(admin)).text;
     const filedCount =
       /http_request_duration_seconds_count\{[^}]*method="POST"[^}]*route="\/api\/v1\/filings"[^}]*status="201"[^}]*\} (\d+)/.exec(metrics);
     expect(Number(filedCount?.[1])).to.be.at.least(3);

@@ -6,7 +6,7 @@ import { connect, type AddressInfo } from 'node:net';
 import { createApp } from '../../src/http/app.js';
 import { windowLimiter } from '../../src/http/rate-limit.js';
 import { harness } from '../support/harness.js';
-import { auth, createKey, createEnterprise, file, world } from '../support/fixtures.js';
+import { admin, auth, createKey, createEnterprise, file, world } from '../support/fixtures.js';
 
 /** A GET written on the socket as given: HTTP clients drop a URL's fragment before sending it. */
 async function rawGet(app: express.Express, path: string): Promise<{ status: number; body: unknown }> {
@@ -168,7 +168,7 @@ describe('verification', () => {
     }
     expect((await h.api().get('/api/v1/verify/%E0%A4%A')).status).to.be.within(400, 404);
     expect((await h.api().get('/api/v1/verify/')).status).to.equal(404);
-    const metrics = (await h.api().get('/metrics')).text;
+    const metrics = (await h.api().get('/metrics').set(admin)).text;
     const scans = /http_request_duration_seconds_count\{[^}]*route="\/api\/v1\/verify\/:code"[^}]*status="200"[^}]*\} (\d+)/.exec(metrics);
     expect(Number(scans?.[1])).to.be.at.least(5);
     expect(metrics).not.to.match(/route="unmatched"[^}]*status="200"/);

@@ -234,7 +234,12 @@ describe('ways round the rules, refused through the API', () => {
       const mine = await file(w, window(nextYear('03-14')));
       expect(mine.status).to.equal(201);
       const f = mine.body.decision.findings.find((x: { ruleId: string }) => x.ruleId === 'coordination.joint-suggested');
-      expect(f.evidence).to.deep.equal([theirs.body.filing.id]);
+      // the other agency's filing shows to this one as that agency and its day; the decision on record names it
+      expect(f.evidence).to.deep.equal([]);
+      expect(f.message['zh-CN']).not.to.include(theirs.body.filing.filingNo);
+      const kept = await (await harness()).api().get(`/api/v1/filings/${mine.body.filing.id}`).set(admin);
+      const whole = kept.body.decision.findings.find((x: { ruleId: string }) => x.ruleId === 'coordination.joint-suggested');
+      expect(whole.evidence).to.deep.equal([theirs.body.filing.id]);
     });
   });
 

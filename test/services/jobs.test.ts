@@ -201,10 +201,11 @@ describe('scheduled jobs', () => {
     // reports the supervisors dismissed as not founded do not sink an agency's rank
     const reported = await world('440101');
     expect((await file(reported)).status).to.equal(201);
-    for (let i = 0; i < 3; i++) {
+    // three visits on three days (a second report of the same visit would be refused as a repeat)
+    for (const occurredAt of ['2026-06-29T09:00:00+08:00', '2026-06-30T09:00:00+08:00', '2026-07-01T09:00:00+08:00']) {
       const r = await h.api().post('/api/v1/reports').set(auth(reported.enterpriseKey)).send({
         kind: 'unfiled_inspection',
-        occurredAt: '2026-07-01T09:00:00+08:00',
+        occurredAt,
         agencyId: reported.agencyId,
         description: '反映未备案检查',
       });
@@ -252,7 +253,7 @@ describe('scheduled jobs', () => {
     const h = await harness();
     const w = await world();
     await file(w);
-    const res = await h.api().get('/metrics');
+    const res = await h.api().get('/metrics').set(admin);
     expect(res.status).to.equal(200);
     expect(res.text).to.match(/http_request_duration_seconds_count\{method="POST",route="\/api\/v1\/filings",status="201"\} \d+/);
     expect(res.text).to.match(/filings_total\{outcome="(allow|warn)"\} \d+/);

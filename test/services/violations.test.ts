@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { verifyAuditTrail } from '../../src/services/audit.js';
+import { verifyTrail } from '../support/audit.js';
 import { harness } from '../support/harness.js';
 import { admin, auth, createKey, file, fromNow, world, type World } from '../support/fixtures.js';
 
@@ -210,7 +210,7 @@ describe('violations: enterprise reports and ratings, supervisors working them',
       (await h.api().patch(`/api/v1/violations/${about}`).set(admin).send({ status: 'acknowledged', note: '转浙江省核查' })).status,
     ).to.equal(200);
 
-    const trail = await verifyAuditTrail(h.runtime.store.db);
+    const trail = await verifyTrail(h.runtime.store.db);
     expect(trail.ok).to.equal(true);
     const events = await h.runtime.store.db.selectFrom('audit_events').select('action').where('entity_id', '=', id).orderBy('id').execute();
     expect(events.map((e) => e.action)).to.deep.equal(['violation.reported', 'violation.status_changed', 'violation.status_changed']);

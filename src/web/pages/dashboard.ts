@@ -5,22 +5,55 @@ import {
   DrawPlanStop,
   GroundCreate,
   GroundUpdate,
+  ViolationBulkUpdate,
   ViolationUpdate,
   type DrawSummaryView,
   type GroundCreateBody,
   type GroundUpdateBody,
 } from '../../domain/schemas.js';
 import { GROUND_KINDS, groundStatusNames, triggerLabels, type GroundKind, type GroundStatus } from '../../domain/filing.js';
-import { violationKindNames, violationStatusNames, type ViolationKind, type ViolationStatus } from '../../domain/violation.js';
+import {
+  VIOLATION_KINDS,
+  VIOLATION_STATUSES,
+  violationKindNames,
+  violationStatusNames,
+  type ViolationKind,
+  type ViolationStatus,
+} from '../../domain/violation.js';
 import { bodyValidator } from '../../http/validation.js';
 import { digestHtml, trendSvg } from '../../notify/digest-render.js';
 import type { Services } from '../../services/index.js';
 import { need, param, web } from '../context.js';
-import { field, formErrors, validateForm, type Form, type FormErrors } from '../forms.js';
+import { field, fields, formErrors, validateForm, type Form, type FormErrors } from '../forms.js';
 import { page } from '../render.js';
 import { sourceNames, text } from '../strings.js';
 
 const validUpdate = bodyValidator(ViolationUpdate);
+const validBulk = bodyValidator(ViolationBulkUpdate);
+
+/** The violation list's filters and page, from the dashboard's address (`?vstatus=&vkind=&venterprise=&vcursor=`). */
+interface ViolationFilter {
+  status?: ViolationStatus;
+  kind?: ViolationKind;
+  enterprise?: string;
+  cursor?: string;
+}
+function violationFilter(query: unknown): ViolationFilter {
+  const q = (query ?? {}) as Record<string, unknown>;
+  const str = (k: string) => (typeof q[k] === 'string' && q[k].trim() ? q[k].trim() : undefined);
+  const status = VIOLATION_STATUSES.find((s) => s === str('vstatus'));
+  const kind = VIOLATION_KINDS.find((k) => k === str('vkind'));
+  const enterprise = str('venterprise');
+  const cursor = str('vcursor');
+  return { ...(status ? { status } : {}), ...(kind ? { kind } : {}), ...(enterprise ? { enterprise } : {}), ...(cursor ? { cursor } : {}) };
+}
+const filterHref = (f: ViolationFilter, cursor: string) =>
+  `/dashboard?${new URLSearchParams({
+    ...(f.status ? { vstatus: f.status } : {}),
+    ...(f.kind ? { vkind: f.kind } : {}),
+    ...(f.enterprise ? { venterprise: f.enterprise } : {}),
+    vcursor: cursor,
+  }).toString()}#violations`;
 const validGround = bodyValidator(GroundCreate);
 const validGroundUpdate = bodyValidator(GroundUpdate);
 const validStop = bodyValidator(DrawPlanStop);
@@ -50,14 +83,24 @@ export function dashboardPages(services: Services): Router {
   async function dashboard(
     res: Response,
     p: Principal,
-    extra: { errors?: FormErrors | null; failedId?: string | null; failedForm?: Form; flash?: string | null; status?: number } = {},
+    extra: {
+      errors?: FormErrors | null;
+      failedId?: string | null;
+      failedForm?: Form;
+      flash?: string | null;
+      status?: number;
+      filter?: ViolationFilter;
+    } = {},
   ) {
     const w = web(res);
     const now = services.ctx.clock.now();
+    const filter = extra.filter ?? {};
+    // unfiltered: what is to be worked (open, then acknowledged); filtered: one list, a page at a time
+    const filtered = Object.keys(filter).length > 0;
     const [live, open, acknowledged, card, digests, draws, grounds, plans] = await Promise.all([
       services.digests.live(p),
-      services.violations.list(p, { status: 'open', limit: 50 }),
-      services.violations.list(p, { status: 'acknowledged', limit: 50 }),
+      services.violations.list(p, filtered ? { ...filter, limit: 50 } : { status: 'open', limit: 50 }),
+      filtered ? Promise.resolve({ items: [], nextCursor: null }) : services.violations.list(p, { status: 'acknowledged', limit: 50 }),
       services.digests.scorecard(p, new Date(now.getTime() - 30 * DAY).toISOString(), now.toISOString()),
       services.digests.list(p, 30),
       drawsWithCheck(),
@@ -75,6 +118,11 @@ export function dashboardPages(services: Services): Router {
         live,
         chart: trendSvg(live.trend, text(w.lang, 'chartLegend')),
         violations,
+        filter,
+        filtered,
+        nextPage: open.nextCursor ? filterHref(filtered ? filter : { status: 'open' }, open.nextCursor) : null,
+        statuses: VIOLATION_STATUSES,
+        kinds: VIOLATION_KINDS,
         agencyName: (v: { agencyId: string | null; agencyName: string | null }) =>
           v.agencyId ? (names.get(v.agencyId) ?? v.agencyId) : (v.agencyName ?? '—'),
         scorecard: card.agencies,
@@ -99,7 +147,28 @@ export function dashboardPages(services: Services): Router {
 
   r.get('/dashboard', async (req, res) => {
     const p = need(res, ['supervisor', 'admin']);
-    await dashboard(res, p, { flash: req.query.done ? text(web(res).lang, 'statusChanged') : null });
+    await dashboard(res, p, {
+      flash: req.query.done ? text(web(res).lang, 'statusChanged') : null,
+      filter: violationFilter(req.query),
+    });
+  });
+
+  // the violations ticked on the dashboard, changed at once (a flood dismissed), as the API's bulk change
+  r.post('/dashboard/violations-bulk', async (req, res) => {
+    const p = need(res, ['supervisor', 'admin']);
+    const w = web(res);
+    const form = req.body as Form;
+    const body: Record<string, unknown> = { ids: fields(form, 'ids'), status: field(form, 'status'), note: field(form, 'note') };
+    for (const k of Object.keys(body)) if (body[k] === undefined) delete body[k];
+    try {
+      validBulk(body);
+      await services.violations.changeMany(p, body as { ids: string[]; status: 'acknowledged' | 'resolved' | 'dismissed'; note: string });
+      res.redirect(303, '/dashboard?done=1#violations');
+    } catch (err) {
+      const e = formErrors(err, w.lang, req.id);
+      if (!e) throw err;
+      await dashboard(res, p, { errors: e, failedId: 'bulk', failedForm: form, status: (err as AppError).status });
+    }
   });
 
   r.post('/dashboard/violations/:id', async (req, res) => {
