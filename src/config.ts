@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import cron from 'node-cron';
+import { AUDIT_KEY_MIN_LENGTH } from './domain/audit-signing.js';
 import { assertTimeZone } from './domain/calendar.js';
 
 export interface Config {
@@ -32,12 +33,29 @@ export interface Config {
   pgQueryTimeoutMs: number;
   /** signs the web pages' session cookies; unset: a secret made once and kept in the database */
   sessionSecret: string | null;
-  /** failed sign-ins per 15 minutes per client address on the web pages */
-  loginRateLimit: number;
+  /**
+   * failed key (or password) authentications per 10 minutes per client address, the API and the
+   * sign-in page counted together (AUTH_FAILURE_LIMIT; LOGIN_RATE_LIMIT is its older name)
+   */
+  authFailureLimit: number;
+  /** the token `/metrics` asks for (Bearer); unset: an admin API key */
+  metricsToken: string | null;
+  /** reports an enterprise may send per calendar day (in TZ_REGION) */
+  reportDailyLimit: number;
   /** Express `trust proxy`: how many proxies, or which addresses, to trust for X-Forwarded-For */
   trustProxy: number | string | null;
   /** how far back an enterprise's report may say a visit happened (a county setting) */
   reportMaxAgeDays: number;
+  /** draw plans an agency may have that will still draw */
+  drawMaxActivePlans: number;
+  /** draw plans one key may ask for per hour, refused ones included */
+  drawPlanRateLimit: number;
+  /** AUDIT_KEY: signs the audit trail's heads, daily roots and backups; never stored in the database */
+  auditKey: string | null;
+  /** AUDIT_KEY_RETIRED: earlier keys, comma-separated, still accepted when checking */
+  auditKeyRetired: string[];
+  /** AUDIT_KEY_FILE: where the key is read from when AUDIT_KEY is unset (made on first start) */
+  auditKeyFile: string;
 }
 
 /** What Express's `trust proxy` takes as an address: a named range, an IP, or IP/prefix. */
@@ -50,6 +68,9 @@ function isProxyAddress(t: string): boolean {
   if (!/^\d{1,3}$/.test(prefix)) return false;
   return Number(prefix) <= (kind === 4 ? 32 : 128);
 }
+
+/** The shortest key or token an operator may choose by hand (BOOTSTRAP_ADMIN_KEY, METRICS_TOKEN). */
+export const MIN_GIVEN_KEY_LENGTH = 24;
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -106,9 +127,20 @@ export function loadConfig(env: Env = process.env): Config {
   const sweepSchedule = schedule('SWEEP_SCHEDULE', '0 * * * *');
   const drawSchedule = schedule('DRAW_SCHEDULE', '5 * * * *');
   const bootstrapAdminKey = str('BOOTSTRAP_ADMIN_KEY');
-  if (bootstrapAdminKey !== null && bootstrapAdminKey.length < 16) {
-    problems.push('BOOTSTRAP_ADMIN_KEY must be at least 16 characters long');
+  if (bootstrapAdminKey !== null && bootstrapAdminKey.length < MIN_GIVEN_KEY_LENGTH) {
+    problems.push(
+      `BOOTSTRAP_ADMIN_KEY must be at least ${MIN_GIVEN_KEY_LENGTH} characters long (a random value, e.g. \`openssl rand -base64 24\`)`,
+    );
   }
+  const metricsToken = str('METRICS_TOKEN');
+  if (metricsToken !== null && metricsToken.length < MIN_GIVEN_KEY_LENGTH) {
+    problems.push(`METRICS_TOKEN must be at least ${MIN_GIVEN_KEY_LENGTH} characters long`);
+  }
+  const loginAlias = env.AUTH_FAILURE_LIMIT?.trim()
+    ? 'AUTH_FAILURE_LIMIT'
+    : env.LOGIN_RATE_LIMIT?.trim()
+      ? 'LOGIN_RATE_LIMIT'
+      : 'AUTH_FAILURE_LIMIT';
   const webhookUrl = url('WEBHOOK_URL', ['http:', 'https:']);
   const webhookSecret = str('WEBHOOK_SECRET');
   if (webhookUrl && !webhookSecret) problems.push('WEBHOOK_URL is set but WEBHOOK_SECRET is not: webhooks are always signed');
@@ -124,6 +156,14 @@ export function loadConfig(env: Env = process.env): Config {
   }
   const sessionSecret = str('SESSION_SECRET');
   if (sessionSecret !== null && sessionSecret.length < 32) problems.push('SESSION_SECRET must be at least 32 characters long');
+  const auditKey = str('AUDIT_KEY');
+  const auditKeyRetired = (str('AUDIT_KEY_RETIRED') ?? '')
+    .split(',')
+    .map((k) => k.trim())
+    .filter(Boolean);
+  if ([auditKey ?? '', ...auditKeyRetired].some((k) => k && k.length < AUDIT_KEY_MIN_LENGTH)) {
+    problems.push(`AUDIT_KEY and each AUDIT_KEY_RETIRED key must be at least ${AUDIT_KEY_MIN_LENGTH} characters long`);
+  }
   const publicUrl = url('PUBLIC_URL', ['http:', 'https:']) ?? `http://localhost:${port}`;
   const logLevel = str('LOG_LEVEL') ?? 'info';
   if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel)) {
@@ -153,9 +193,16 @@ export function loadConfig(env: Env = process.env): Config {
     pgPoolSize: int('PG_POOL_SIZE', 10, 1, 200),
     pgQueryTimeoutMs: int('PG_QUERY_TIMEOUT_MS', 60_000, 1_000, 3_600_000),
     sessionSecret,
-    loginRateLimit: int('LOGIN_RATE_LIMIT', 10, 1, 100_000),
+    authFailureLimit: int(loginAlias, 20, 1, 100_000),
+    metricsToken,
+    reportDailyLimit: int('REPORT_DAILY_LIMIT', 10, 1, 10_000),
     trustProxy,
     reportMaxAgeDays: int('REPORT_MAX_AGE_DAYS', 730, 1, 36_600),
+    drawMaxActivePlans: int('DRAW_MAX_ACTIVE_PLANS', 10, 1, 1000),
+    drawPlanRateLimit: int('DRAW_PLAN_RATE_LIMIT', 20, 1, 100_000),
+    auditKey,
+    auditKeyRetired,
+    auditKeyFile: str('AUDIT_KEY_FILE') ?? './audit.key',
   };
   if (problems.length) throw new ConfigError(problems);
   return config;

@@ -6,6 +6,8 @@ import type { Config } from './config.js';
 import { systemClock, type Clock } from './domain/clock.js';
 import { createWorkdayCalendar } from './domain/workdays.js';
 import { createApp } from './http/app.js';
+import type { AuditKeyring } from './domain/audit-signing.js';
+import { loadAuditKeyring, useAuditKeyring } from './services/audit-keyring.js';
 import { createServices, type Services } from './services/index.js';
 import { RuleSetRegistry } from './services/rulesets.js';
 import { localChangeFeed, postgresChangeFeed } from './store/change-feed.js';
@@ -20,6 +22,8 @@ export interface Runtime {
   app: Express;
   services: Services;
   store: Store;
+  /** the key that signs the audit trail's heads and roots (and checks them) */
+  auditKeyring: AuditKeyring;
   close(): Promise<void>;
 }
 
@@ -44,6 +48,9 @@ export async function startRuntime(
   } = {},
 ): Promise<Runtime> {
   const closers: (() => Promise<void>)[] = [];
+  // before the database: a bad key stops the start before anything is written unsigned
+  const auditKeyring = loadAuditKeyring(config, { create: true, log });
+  useAuditKeyring(auditKeyring);
   const store = await openStore({
     databaseUrl: config.databaseUrl,
     dataDir: opts.dataDir ?? config.dataDir,
@@ -87,6 +94,8 @@ export async function startRuntime(
       ),
       metrics: createMetrics({ defaults: !!opts.processMetrics }),
       reportMaxAgeDays: config.reportMaxAgeDays,
+      reportDailyLimit: config.reportDailyLimit,
+      drawMaxActivePlans: config.drawMaxActivePlans,
       outbound: {
         smtpUrl: config.smtpUrl,
         digestFrom: config.digestFrom,
@@ -103,7 +112,7 @@ export async function startRuntime(
       log.info('bootstrap admin key registered');
     } else if (!opts.quiet && !(await services.keys.adminExists())) {
       log.warn(
-        'no admin key exists yet: start with BOOTSTRAP_ADMIN_KEY=<16+ characters>, ' +
+        'no admin key exists yet: start with BOOTSTRAP_ADMIN_KEY=<24+ random characters>, ' +
           'or stop the service and run `npm run cli -- keys create --role admin --name <you>`',
       );
     }
@@ -112,7 +121,9 @@ export async function startRuntime(
       log,
       bodyLimit: config.bodyLimit,
       verifyRateLimit: config.verifyRateLimit,
-      loginRateLimit: config.loginRateLimit,
+      authFailureLimit: config.authFailureLimit,
+      metricsToken: config.metricsToken,
+      drawPlanRateLimit: config.drawPlanRateLimit,
       trustProxy: config.trustProxy,
       version,
     });
@@ -129,7 +140,7 @@ export async function startRuntime(
       for (const c of closers) await c().catch(() => undefined);
       await store.close();
     };
-    return { app, services, store, close };
+    return { app, services, store, auditKeyring, close };
   } catch (err) {
     for (const c of closers) await c().catch(() => undefined);
     await store.close().catch(() => undefined);

@@ -113,3 +113,15 @@ export function errorBody(err: AppError, lang: Lang, requestId: string): ErrorBo
   const details = detailsOf(err).map((d) => ({ path: d.path, message: d.message[lang] }));
   return { error: { code: err.code, message, details, requestId }, ...err.extra };
 }
+
+/** A 429 that says when to come back (the Retry-After header, in seconds), e.g. a daily quota used up. */
+export class RetryLater extends AppError {
+  constructor(
+    readonly retryAfterSeconds: number,
+    messageKey: MessageKey,
+    params: Params = {},
+    extra: Record<string, unknown> = {},
+  ) {
+    super('rate_limited', messageKey, params, [], extra);
+  }
+}

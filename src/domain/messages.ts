@@ -81,6 +81,13 @@ export const messages = {
     en: 'The filing was blocked by the rules and recorded as a blocked attempt',
   },
   rate_limited: { 'zh-CN': '请求过于频繁，请稍后再试', en: 'Too many requests; try again later' },
+  agency_inactive: {
+    'zh-CN':
+      '执法主体 {id} 已停用：不能再为其登记人员、备案、结果、联合检查答复、到达确认、检查依据、抽查计划或密钥；如需恢复，请管理员重新启用',
+    en:
+      'Agency {id} is deactivated: no officers, filings, results, joint answers, arrivals, grounds, draw plans or keys are recorded ' +
+      'for it; an admin may reactivate it',
+  },
   unavailable: { 'zh-CN': '服务暂不可用：{reason}', en: 'Service unavailable: {reason}' },
   internal: {
     'zh-CN': '服务器内部错误，请联系管理员并提供请求编号 {requestId}',
@@ -247,6 +254,22 @@ export const messages = {
     en: 'This is not a verification code: codes have 14 letters and digits (no 0, O, 1 or I); check it and try again',
   },
   report_in_future: { 'zh-CN': '发生时间不能晚于当前时间', en: 'occurredAt cannot be in the future' },
+  report_quota: {
+    'zh-CN': '本企业今天（{day}）已提交 {limit} 条反映，达到每日上限；请在 {next} 之后再提交。情况紧急的，请拨打 12345 热线',
+    en:
+      'Your enterprise has sent {limit} reports today ({day}), the daily limit; send more after {next}. ' +
+      'If it is urgent, call the 12345 hotline',
+  },
+  report_duplicate: {
+    'zh-CN': '本企业已于 {at} 就同一执法主体同一天的同类情况提交过反映（{id}），没有重复登记；监督部门正在处理该反映',
+    en:
+      'You already reported this (the same agency, day and kind) at {at} as {id}; ' +
+      'it was not recorded twice, and supervisors are handling that report',
+  },
+  violations_bulk_refused: {
+    'zh-CN': '{count} 条违规的当前状态不能改为“{status}”，全部未修改；请从所选中去掉 details 列出的各条后重试',
+    en: '{count} of the violations cannot be changed to {status}, so none was changed; leave out those listed in details and retry',
+  },
   feedback_not_completed: {
     'zh-CN': '检查尚未完成（当前为“{status}”），完成并登记结果后才能评价',
     en: 'The inspection is not completed (it is {status}); it can be rated once its result is recorded',
@@ -264,13 +287,15 @@ export const messages = {
     'zh-CN': '此备案已于 {at} 撤销，不能据此入企：已记录为未备案入企检查（{violationId}）',
     en: 'This filing was cancelled at {at} and covers no visit: recorded as an unfiled inspection ({violationId})',
   },
-  draw_population_empty: {
-    'zh-CN': '按此条件（排除后）没有可抽取的企业',
-    en: 'No enterprise matches this filter after the exclusions: there is nothing to draw from',
-  },
   draw_population_small: {
-    'zh-CN': '按此条件（排除后）只有 {n} 家企业；随机抽查的总体至少 {min} 家，且不少于抽取数的 5 倍',
-    en: 'Only {n} enterprises match after the exclusions; a random draw needs at least {min}, and five for every one drawn',
+    'zh-CN': '按此条件（排除后）符合条件的企业不足 {min} 家；此计划的总体至少需要 {min} 家（至少 10 家，且不少于抽取数的 5 倍）',
+    en:
+      'Fewer than {min} enterprises match this filter after the exclusions; ' +
+      'this plan needs at least {min} (at least 10, and five for every one drawn)',
+  },
+  draw_plans_at_most: {
+    'zh-CN': '该执法主体已有 {max} 个进行中的抽查计划，已达上限；请先停止一个再新增',
+    en: 'This agency already has {max} active draw plans, the most it may have; stop one before adding another',
   },
   draw_not_waiting: {
     'zh-CN': '该抽查计划今天没有待抽取的批次（下一批次按计划日期抽取）',
@@ -283,10 +308,6 @@ export const messages = {
   draw_above_cap: {
     'zh-CN': '抽取比例不得超过总体的 20%：最多 {max}，本次要求 {asked}',
     en: 'A draw takes at most 20% of the population: at most {max}, asked for {asked}',
-  },
-  draw_sample_empty: {
-    'zh-CN': '按此比例从 {n} 家企业中抽取不到任何企业',
-    en: 'At this ratio nothing would be drawn from {n} enterprises',
   },
   draw_pool_small: {
     'zh-CN': '该执法主体在抽查期内有效的持证执法人员只有 {n} 名；随机选派并轮换人员至少需要 3 名',
@@ -315,6 +336,8 @@ export type MessageKey = keyof typeof messages;
 export const detailTexts = {
   not_a_code: { 'zh-CN': '不是核验码', en: 'not a verification code' },
   cursor_invalid: { 'zh-CN': '分页游标无效', en: 'invalid cursor' },
+  no_such_violation_in_regions: { 'zh-CN': '没有这条违规，或不在您的辖区内', en: 'no such violation in your regions' },
+  status_does_not_allow: { 'zh-CN': '当前为“{from}”，不能改为“{to}”', en: 'it is {from}: it cannot become {to}' },
   after_field: { 'zh-CN': '须晚于 {field}', en: 'must be after {field}' },
   in_future: { 'zh-CN': '晚于当前时间', en: 'in the future' },
   must_be_future: { 'zh-CN': '须为将来的时间', en: 'must be in the future' },
@@ -371,9 +394,7 @@ export const detailTexts = {
   within_jurisdiction: { 'zh-CN': '须在 {jurisdiction} 之内', en: 'within {jurisdiction}' },
   ratio_or_size: { 'zh-CN': 'ratio 与 size 只能填一项', en: 'give either ratio or size' },
   at_most: { 'zh-CN': '不能超过 {max}', en: 'at most {max}' },
-  at_most_of: { 'zh-CN': '{n} 家中最多 {max} 家', en: 'at most {max} of {n}' },
-  nothing_after_exclusions: { 'zh-CN': '排除之后没有符合条件的企业', en: 'no enterprise matches the filter after exclusions' },
-  sample_empty: { 'zh-CN': '抽取结果将为空', en: 'the sample would be empty' },
+  active_plans_at_most: { 'zh-CN': '进行中的抽查计划最多 {max} 个', en: 'at most {max} active draw plans' },
   population_at_least: { 'zh-CN': '总体至少 {min} 家企业', en: 'a population of at least {min} enterprises' },
   needs_three_inspectors: { 'zh-CN': '该执法主体至少需要 3 名持证执法人员', en: 'the agency needs at least 3 certified inspectors' },
   rule_file_problem: { 'zh-CN': '{problem}', en: '{problem}' },
@@ -449,6 +470,7 @@ export const importTexts = {
   },
   agency_missing: { 'zh-CN': '缺少执法主体编码', en: 'the agency code is missing' },
   agency_unknown: { 'zh-CN': '执法主体编码“{value}”未登记', en: 'no agency is registered with code "{value}"' },
+  agency_inactive: { 'zh-CN': '执法主体“{value}”已停用，不再登记人员', en: 'agency "{value}" is deactivated: no officers are added to it' },
 } as const satisfies Record<string, Localized>;
 
 export type ImportTextKey = keyof typeof importTexts;

@@ -473,6 +473,10 @@ export const ViolationChangeView = Type.Object({
   to: StringEnum(VIOLATION_STATUSES),
   note: Type.String(),
 });
+export const ViolationBulkResult = Type.Object({
+  changed: Type.Integer({ description: 'how many were changed (all that were named)' }),
+  items: Type.Array(Violation),
+});
 export const ViolationDetail = Type.Composite([Violation, Type.Object({ history: Type.Array(ViolationChangeView) })]);
 export const ViolationListQuery = Type.Object(
   {
@@ -571,6 +575,14 @@ export type GroundDetailView = Static<typeof GroundDetail>;
 export type GroundListQueryT = Static<typeof GroundListQuery>;
 
 export const ViolationUpdate = Type.Object({ status: StringEnum(VIOLATION_CHANGES), note: Text(2000) }, strict);
+export const ViolationBulkUpdate = Type.Object(
+  {
+    ids: Type.Array(Id, { minItems: 1, maxItems: 500, uniqueItems: true, description: 'the violations to change, all or none' }),
+    status: StringEnum(VIOLATION_CHANGES),
+    note: Text(2000),
+  },
+  strict,
+);
 export const ReportCreate = Type.Object(
   {
     kind: StringEnum(REPORT_KINDS),
@@ -696,7 +708,14 @@ export const DrawPlan = Type.Object({
   nextDraw: Nullable(CommittedDraw),
   stopped: Nullable(Type.Object({ at: DateTime, reason: Type.String() }, { description: 'a stopped plan draws no more' })),
   population: Type.Optional(
-    Type.Object({ size: Type.Integer(), cap: Type.Integer(), target: Type.Integer() }, { description: 'as of creation' }),
+    Type.Object(
+      { atLeast: Type.Integer() },
+      {
+        description:
+          'as of creation: the plan draws from at least this many enterprises (ten, and five for every one drawn), counted ' +
+          'that far and no further; the draw counts its population in full, caps applied',
+      },
+    ),
   ),
 });
 export const DrawPlanStop = Type.Object({ reason: Text(2000) }, strict);
@@ -765,6 +784,14 @@ export const DrawVerification = Type.Object({
   recorded: Type.Integer(),
   recomputed: Type.Integer(),
   firstDifference: Nullable(Type.Object({ seq: Type.Integer(), recorded: Nullable(Type.String()), recomputed: Nullable(Type.String()) })),
+  checked: Type.Object(
+    { at: DateTime, by: StringEnum(['draw', 'recheck'] as const) },
+    {
+      description:
+        'when this check was made: when the draw was made (`draw`), or at a recheck by an admin or `draws verify` (`recheck`); ' +
+        'the public check reads it, never re-runs the draw',
+    },
+  ),
 });
 export const DrawListQuery = Type.Object({ ...PageQuery, agency: Type.Optional(Id), plan: Type.Optional(Id) }, strict);
 export type DrawPlanCreateBody = Static<typeof DrawPlanCreate>;
@@ -866,6 +893,32 @@ export const Digest = Type.Object({
   trend: Type.Array(Type.Object({ day: IsoDate, filings: Type.Integer(), violations: Type.Integer() }), {
     description: 'the 30 days ending with the day',
   }),
+  reportFloods: Type.Optional(
+    Type.Array(Type.Object({ uscc: Type.String(), name: Type.String(), reports: Type.Integer(), quotaReached: Type.Boolean() }), {
+      description:
+        'enterprises that sent half their daily report quota (REPORT_DAILY_LIMIT) or more on the day, most first; ' +
+        'quotaReached: further reports were refused (absent in digests made before it was added)',
+    }),
+  ),
+  auditRoot: Type.Optional(
+    Nullable(
+      Type.Object(
+        {
+          seq: Type.Integer(),
+          day: IsoDate,
+          root: Type.String(),
+          keyId: Type.String(),
+          signature: Type.String(),
+          chains: Type.Integer(),
+          events: Type.Integer(),
+        },
+        {
+          description:
+            "the audit trail's signed root of the day: keep the mail; `audit verify --against` checks the database still holds it",
+        },
+      ),
+    ),
+  ),
 });
 export const DigestSummary = Type.Object({
   date: IsoDate,
@@ -874,7 +927,13 @@ export const DigestSummary = Type.Object({
   newViolations: Type.Integer(),
   blocked: Type.Integer(),
 });
-export const DigestQuery = Type.Object({ format: Type.Optional(StringEnum(['json', 'html', 'csv'] as const)) }, strict);
+export const DigestQuery = Type.Object(
+  {
+    format: Type.Optional(StringEnum(['json', 'html', 'csv'] as const)),
+    table: Type.Optional(StringEnum(['scorecard', 'report-floods'] as const, 'which table ?format=csv gives (default scorecard)')),
+  },
+  strict,
+);
 export type ScorecardEntryView = Static<typeof ScorecardEntry>;
 export type ScorecardView = Static<typeof Scorecard>;
 export type ScorecardQueryT = Static<typeof ScorecardQuery>;
@@ -887,6 +946,8 @@ export type ViolationDetailView = Static<typeof ViolationDetail>;
 export type ViolationListQueryT = Static<typeof ViolationListQuery>;
 export type ViolationCreateBody = Static<typeof ViolationCreate>;
 export type ViolationUpdateBody = Static<typeof ViolationUpdate>;
+export type ViolationBulkUpdateBody = Static<typeof ViolationBulkUpdate>;
+export type ViolationBulkResultT = Static<typeof ViolationBulkResult>;
 export type ReportCreateBody = Static<typeof ReportCreate>;
 export type FeedbackCreateBody = Static<typeof FeedbackCreate>;
 export type FeedbackViewT = Static<typeof FeedbackView>;

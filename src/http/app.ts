@@ -1,12 +1,13 @@
 import { isUtf8 } from 'node:buffer';
-import express, { type Express } from 'express';
+import { createHash } from 'node:crypto';
+import express, { type Express, type RequestHandler } from 'express';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
 import swaggerUi from 'swagger-ui-express';
 import type { Services } from '../services/index.js';
 import { errorHandler, routeNotFound } from './errors.js';
-import { mountRoute } from './mount.js';
-import { windowLimiter } from './rate-limit.js';
+import { mountRoute, type RouteTokens } from './mount.js';
+import { failureLimiter, windowLimiter } from './rate-limit.js';
 import { requestContext } from './request-log.js';
 import { buildOpenApi } from './openapi.js';
 import type { AnyRoute } from './route.js';
@@ -39,8 +40,12 @@ export interface AppOptions {
   verifyRateLimit: number;
   /** Express's `trust proxy` (TRUST_PROXY): hops, or addresses/subnets of the proxies */
   trustProxy?: number | string | null;
-  /** failed web sign-ins per 15 minutes per address (LOGIN_RATE_LIMIT; 10) */
-  loginRateLimit?: number;
+  /** failed key authentications per 10 minutes per address, the API and the sign-in page together (AUTH_FAILURE_LIMIT; 20) */
+  authFailureLimit?: number;
+  /** METRICS_TOKEN: opens /metrics as a Bearer token; unset: an admin key only */
+  metricsToken?: string | null;
+  /** draw plans a key may ask for per hour, refused ones included (DRAW_PLAN_RATE_LIMIT; 20) */
+  drawPlanRateLimit?: number;
   version: string;
 }
 
@@ -105,6 +110,28 @@ export function createApp(opts: AppOptions): Express {
   const verifyLimiter = limiter();
   const drawLimiter = limiter();
 
+  // One count of failed authentications per address, for the API's keys and the sign-in page
+  // alike: the page never refuses a right key sooner than the API would, and a guesser gains
+  // nothing by switching between them. Once an address is over the limit, every keyed request
+  // from it is refused until the window ends: letting a right key through would tell a guesser
+  // which guess was right.
+  const authFailures = failureLimiter({
+    limit: opts.authFailureLimit ?? 20,
+    windowMs: 10 * 60_000,
+    failed: (res) => res.statusCode === 401,
+  });
+  // a request that carries no key guesses nothing: it neither counts nor is refused
+  const keyFailures: RequestHandler = (req, res, next) => (req.headers.authorization ? authFailures(req, res, next) : next());
+  const tokens: RouteTokens = { metrics: opts.metricsToken ?? null };
+  // per key, on the service's clock: a key (one principal) that asks for plan after plan is
+  // refused before anything is counted or looked up for them; a request without a key is refused anyway
+  const perKey = windowLimiter({
+    limit: opts.drawPlanRateLimit ?? 20,
+    windowMs: 3_600_000,
+    now: () => services.ctx.clock.now().getTime(),
+    key: (req) => (req.headers.authorization ? createHash('sha256').update(req.headers.authorization).digest('base64') : null),
+  });
+
   const openapi = buildOpenApi(apiRoutes, opts.version);
   const json = express.json({
     limit: opts.bodyLimit,
@@ -118,15 +145,17 @@ export function createApp(opts: AppOptions): Express {
   for (const route of apiRoutes) {
     const before = [
       ...(route.rateLimited ? [route.path.startsWith('/api/v1/draws') ? drawLimiter : verifyLimiter] : []),
+      ...(route.auth !== 'public' ? [keyFailures] : []),
+      ...(route.limitedPerKey ? [perKey] : []),
       ...(route.method === 'get' ? [] : [json]),
     ];
-    mountRoute(app, route, services, opts.bodyLimit, before);
+    mountRoute(app, route, services, opts.bodyLimit, before, tokens);
   }
   app.get('/openapi.json', (_req, res) => {
     res.json(openapi);
   });
   app.use('/docs', swaggerUi.serve, swaggerUi.setup(openapi, { customSiteTitle: 'inspection-filing API' }));
-  app.use(webRouter({ services, log, bodyLimit: opts.bodyLimit, verifyLimiter, loginRateLimit: opts.loginRateLimit ?? 10 }));
+  app.use(webRouter({ services, log, bodyLimit: opts.bodyLimit, verifyLimiter, authFailures }));
 
   app.use((req, _res, next) => next(routeNotFound(req)));
   app.use(errorHandler(log, opts.bodyLimit, services.ctx.health));

@@ -1,6 +1,6 @@
 import type { ErrorRequestHandler, Request } from 'express';
 import type { Logger } from 'pino';
-import { AppError, errorBody, type ErrorBody } from '../domain/errors.js';
+import { AppError, errorBody, RetryLater, type ErrorBody } from '../domain/errors.js';
 import { pickLang, type Lang } from '../domain/i18n.js';
 import { reasons } from '../domain/messages.js';
 
@@ -119,6 +119,7 @@ export function errorHandler(log: Logger, bodyLimit: number, health: DatabaseErr
     if (!appErr) log.error({ err, reqId: requestId }, 'unhandled error');
     if (res.headersSent) return;
     if (reply.status === 503) res.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
+    if (appErr instanceof RetryLater) res.setHeader('Retry-After', String(appErr.retryAfterSeconds));
     res.status(reply.status).json(reply.body);
   };
 }

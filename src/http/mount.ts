@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Request, RequestHandler, Response, Router } from 'express';
 import { AppError, forbidden } from '../domain/errors.js';
 import { pickLang } from '../domain/i18n.js';
@@ -9,10 +9,21 @@ import { errorReply, toAppError } from './errors.js';
 import type { AnyRoute, Reply } from './route.js';
 import { bodyValidator, queryValidator, rejectUnstorable } from './validation.js';
 
+const bearer = (req: Request): string | null => /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1] ?? null;
+
+/** Whether `given` is the configured token, compared in constant time (as digests of equal length). */
+function isToken(given: string | null, token: string | null | undefined): boolean {
+  if (!given || !token) return false;
+  const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest();
+  return timingSafeEqual(digest(given), digest(token));
+}
+
+/** Tokens from the configuration that routes may accept besides keys (RouteDef.token). */
+export type RouteTokens = Partial<Record<NonNullable<AnyRoute['token']>, string | null>>;
+
 async function authenticate(req: Request, services: Services): Promise<Principal> {
-  const header = req.headers.authorization ?? '';
-  const match = /^Bearer\s+(\S+)$/i.exec(header);
-  const principal = match?.[1] ? await services.keys.authenticate(match[1]) : null;
+  const key = bearer(req);
+  const principal = key ? await services.keys.authenticate(key) : null;
   if (!principal) throw new AppError('unauthorized', 'unauthorized');
   return principal;
 }
@@ -42,7 +53,9 @@ export function mountRoute(
   services: Services,
   bodyLimit: number,
   extra: RequestHandler[] = [],
+  tokens: RouteTokens = {},
 ): RequestHandler {
+  const token = route.token ? tokens[route.token] : null;
   const validateBody = route.body ? bodyValidator(route.body) : null;
   const validateQuery = route.query ? queryValidator(route.query) : null;
   const successStatus = Number(Object.keys(route.responses).find((s) => s.startsWith('2')) ?? 200);
@@ -51,7 +64,7 @@ export function mountRoute(
     const lang = pickLang(req.headers['accept-language']);
     const requestId = req.id;
     let principal: Principal | null = null;
-    if (route.auth !== 'public') {
+    if (route.auth !== 'public' && !isToken(bearer(req), token)) {
       principal = await authenticate(req, services);
       if (!route.auth.includes(principal.role)) throw forbidden(principal.role);
     }
@@ -90,6 +103,7 @@ export function mountRoute(
         lang,
         requestId,
         saved: false,
+        at: services.ctx.clock.now(),
       };
       const replay = (r: StoredReplay) => {
         res.setHeader('Idempotent-Replayed', 'true');

@@ -40,7 +40,7 @@ const COMMON_ERRORS = {
   409: ['Conflict', 'the Idempotency-Key was used with another body (or the thing exists already)'],
   413: ['PayloadTooLarge', 'body larger than BODY_LIMIT_BYTES'],
   415: ['UnsupportedMediaType', 'body not application/json (or compressed)'],
-  429: ['TooManyRequests', 'too many requests from this address'],
+  429: ['TooManyRequests', 'too many requests, or too many failed keys, from this address (Retry-After says when to retry)'],
   503: ['Unavailable', 'the database cannot be reached (Retry-After says when to retry), or no rule set applies'],
 } as const;
 type CommonStatus = keyof typeof COMMON_ERRORS;
@@ -93,7 +93,8 @@ export function buildOpenApi(routes: readonly AnyRoute[], version: string): Reco
       ...(r.creates ? ([409] as const) : []),
       // every method with a body is parsed, whether the route reads it or not
       ...(r.method !== 'get' ? ([413, 415] as const) : []),
-      ...(r.rateLimited ? ([429] as const) : []),
+      // a rate-limited route, or any keyed one once its address has too many failed keys
+      ...(r.rateLimited || r.auth !== 'public' ? ([429] as const) : []),
       ...(r.path === '/healthz' ? [] : ([503] as const)),
     ];
     for (const status of common) responses[String(status)] ??= { $ref: `#/components/responses/${COMMON_ERRORS[status][0]}` };

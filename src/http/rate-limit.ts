@@ -13,6 +13,8 @@ export interface WindowLimit {
   limit: number;
   windowMs: number;
   now?: () => number;
+  /** whom a request counts against (default: its client address); null: not counted, passed on */
+  key?: (req: Request) => string | null;
 }
 
 /**
@@ -55,7 +57,9 @@ function windowCounter({ limit, windowMs, now = Date.now }: WindowLimit) {
 export function windowLimiter(opts: WindowLimit): RequestHandler {
   const counter = windowCounter(opts);
   return (req, res, next) => {
-    const { used, reset } = counter.count(clientKey(req), 1);
+    const key = opts.key ? opts.key(req) : clientKey(req);
+    if (key === null) return next();
+    const { used, reset } = counter.count(key, 1);
     counter.headers(res, used, reset);
     if (used <= opts.limit) return next();
     res.setHeader('Retry-After', String(reset));

@@ -41,6 +41,11 @@ export interface RouteDef<B extends TSchema = TUnknown, Q extends TSchema = TUnk
   tag: string;
   /** roles that may call it, or 'public' for no key */
   auth: readonly Role[] | 'public';
+  /**
+   * a token from the configuration that also opens it, as `Authorization: Bearer <token>`, besides
+   * the keys of `auth`'s roles (`metrics`: METRICS_TOKEN, for Prometheus)
+   */
+  token?: 'metrics';
   body?: B;
   /** a typical request body, shown in the document (and checked against the schema by the tests) */
   example?: Static<B>;
@@ -48,6 +53,8 @@ export interface RouteDef<B extends TSchema = TUnknown, Q extends TSchema = TUnk
   /** honours Idempotency-Key */
   creates?: boolean;
   rateLimited?: boolean;
+  /** counted per key (DRAW_PLAN_RATE_LIMIT an hour), refused or not: 429 with Retry-After over it */
+  limitedPerKey?: boolean;
   responses: Record<number, ResponseSpec>;
   handler(ctx: HandlerContext<Static<B>, Static<Q>>): Reply | Promise<Reply>;
 }

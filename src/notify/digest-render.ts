@@ -102,11 +102,24 @@ ${trendSvg(d.trend)}
     ['企业 enterprise', 'USCC', '次数 visits'],
     d.mostInspected.map((m) => [m.name, m.uscc, m.visits]),
   )}
+<h2 style="${H2}">大量反映的企业 Enterprises flooding reports</h2>${table(
+    ['企业 enterprise', 'USCC', '反映 reports', '达到每日上限 quota reached'],
+    (d.reportFloods ?? []).map((f) => [f.name, f.uscc, f.reports, f.quotaReached ? '是 yes' : '否 no']),
+  )}
 <h2 style="${H2}">双随机抽查 Random draws</h2>${table(
     ['抽查 draw', '计划 plan', '执法主体 agency', '抽中 drawn'],
     d.draws.map((x) => [x.id, x.planName, x.agencyName, x.assignments]),
   )}
-<h2 style="${H2}">执法主体评分 Agency scorecard</h2>${table(SCORECARD_HEAD, score)}`;
+<h2 style="${H2}">执法主体评分 Agency scorecard</h2>${table(SCORECARD_HEAD, score)}
+${rootLine(d) ? `<p style="color:#475569;font-size:12px;word-break:break-all">${esc(rootLine(d))}</p>` : ''}`;
+}
+
+/** The day's signed audit root: kept in the mailbox, it lets anyone check later that the trail was not cut back or rewritten. */
+function rootLine(d: DigestView): string {
+  const r = d.auditRoot;
+  return r
+    ? `审计根 audit root #${r.seq} (${r.day}): ${r.root} · ${r.chains} chains, ${r.events} events · key ${r.keyId} · signature ${r.signature}`
+    : '';
 }
 
 /** The mail's subject: both languages, as a county's mailboxes are read in either. */
@@ -120,18 +133,23 @@ ${digests.map(section).join('<hr style="border:0;border-top:1px solid #cbd5e1;ma
 </body></html>`;
 }
 
+const floodLine = (f: NonNullable<DigestView['reportFloods']>[number]) =>
+  `${f.name} (${f.uscc}) ${f.reports}${f.quotaReached ? ' 达上限 quota reached' : ''}`;
+
 export function digestText(digests: DigestView[]): string {
   return digests
     .map(
       (d) =>
         `涉企检查每日摘要 Daily digest ${d.date} (${d.regions.join(', ') || 'all regions'})\n` +
         `新增问题 new violations: ${d.violations.newTotal}; 拦截 blocked: ${d.attempts.blocked}; 预警 warned: ${d.attempts.warned}\n` +
+        (d.reportFloods?.length ? `大量反映 report floods: ${d.reportFloods.map(floodLine).join('; ')}\n` : '') +
         d.scorecard
           .map(
             (e) =>
               `${e.rank}. ${e.agencyName}: ${e.filings} filings, ${e.violations.total} violations${e.vetoed ? ' — 一票否决 vetoed' : ''}`,
           )
-          .join('\n'),
+          .join('\n') +
+        (rootLine(d) ? `\n${rootLine(d)}` : ''),
     )
     .join('\n\n');
 }
@@ -178,5 +196,12 @@ export function scorecardCsv(entries: ScorecardEntryView[]): string {
     e.visitsPerEnterprise,
     e.vetoed ? e.vetoed.violationIds.join(' ') : '',
   ]);
+  return `\uFEFF${[head, ...rows].map((r) => r.map(csvCell).join(',')).join('\r\n')}\r\n`;
+}
+
+/** The digest's report floods as CSV (`?format=csv&table=report-floods`). */
+export function reportFloodsCsv(floods: NonNullable<DigestView['reportFloods']>): string {
+  const head = ['uscc', 'enterprise_name', 'reports', 'quota_reached'];
+  const rows = floods.map((f) => [f.uscc, f.name, f.reports, f.quotaReached ? 'true' : 'false']);
   return `\uFEFF${[head, ...rows].map((r) => r.map(csvCell).join(',')).join('\r\n')}\r\n`;
 }

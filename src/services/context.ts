@@ -34,4 +34,8 @@ export interface ServiceContext {
   outbound: DeliveryConfig;
   /** REPORT_MAX_AGE_DAYS: how far back a report may date a visit (default 730) */
   reportMaxAgeDays?: number;
+  /** REPORT_DAILY_LIMIT: reports one enterprise may send per calendar day in TZ_REGION (default 10) */
+  reportDailyLimit?: number;
+  /** DRAW_MAX_ACTIVE_PLANS: plans an agency may have that will still draw (default 10) */
+  drawMaxActivePlans?: number;
 }

@@ -6,11 +6,22 @@ import { sql } from 'kysely';
 import type { Principal } from '../domain/principal.js';
 import type { DigestSummaryView, DigestView, ScorecardView } from '../domain/schemas.js';
 import type { Db } from '../store/db.js';
-import { agencyAggregates, dailyTrend, dayActivity, drawsOfDay, mostInspected, type Window } from '../store/digest-queries.js';
+import {
+  agencyAggregates,
+  dailyTrend,
+  dayActivity,
+  drawsOfDay,
+  mostInspected,
+  reportFloods,
+  type Window,
+} from '../store/digest-queries.js';
+import { rootOfDay } from '../store/audit-repo.js';
 import { findSucceededRun } from '../store/job-runs-repo.js';
 import { digestRecipients } from '../store/keys-repo.js';
 import type { ServiceContext } from './context.js';
 import { dateRange } from './pagination.js';
+import { sealAuditDay } from './audit.js';
+import { activeAuditKeyring } from './audit-keyring.js';
 import { scorecardEntries } from './scorecards.js';
 
 // The nightly digest: for a day in TZ_REGION and each supervisor scope, what went wrong and who
@@ -35,13 +46,17 @@ export function createDigestService(ctx: ServiceContext) {
     const [from, to] = dayBounds(day, ctx.tz);
     const w: Window = { from: new Date(from), to: new Date(to), regions };
     const month: Window = { from: new Date(dayBounds(addDays(day, -29), ctx.tz)[0]), to: w.to, regions };
-    const [activity, card, top, trend, draws] = await Promise.all([
+    const [activity, card, top, trend, draws, auditRoot] = await Promise.all([
       dayActivity(db, w),
       scorecard(db, w),
       mostInspected(db, month),
       dailyTrend(db, month, ctx.tz),
       drawsOfDay(db, day, regions),
+      rootOfDay(db, day),
     ]);
+    // an enterprise with half its daily quota of reports or more is listed; `quotaReached` once it used it all
+    const quota = ctx.reportDailyLimit ?? 10;
+    const floods = await reportFloods(db, w, Math.max(1, Math.ceil(quota / 2)));
     const names = new Map(card.agencies.map((a) => [a.agencyId, a.agencyName]));
     const byDay = new Map(trend.map((d) => [d.day, d]));
     const byAgency = new Map<
@@ -81,6 +96,8 @@ export function createDigestService(ctx: ServiceContext) {
       scorecard: card.agencies,
       // every one of the 30 days, quiet ones as zeros, so that a chart's days are evenly spaced
       trend: Array.from({ length: 30 }, (_, i) => addDays(day, i - 29)).map((d) => byDay.get(d) ?? { day: d, filings: 0, violations: 0 }),
+      reportFloods: floods.map((f) => ({ ...f, quotaReached: f.reports >= quota })),
+      auditRoot,
     };
   }
 
@@ -114,6 +131,8 @@ export function createDigestService(ctx: ServiceContext) {
      * webhook, to be sent after the commit.
      */
     async generate(trx: Db, day: string, channels: { mail: boolean; webhook: boolean }): Promise<Record<string, unknown>> {
+      // the day's root first, so that every digest of the day carries it out of the database
+      await sealAuditDay(trx, activeAuditKeyring(), day, ctx.clock.now());
       const recipients = await digestRecipients(trx, ctx.clock.now());
       const scopes = new Set<string>(['']);
       const byAddress = new Map<string, Set<string>>();

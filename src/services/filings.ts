@@ -22,6 +22,7 @@ import type { Db } from '../store/db.js';
 import {
   findDecision,
   findFiling,
+  filingRefs,
   findFilingForUpdate,
   listFilings,
   loadFactRows,
@@ -32,9 +33,11 @@ import {
 import { lockEnterprise } from '../store/locks.js';
 import { arrivalsOf, insertJointResponse, jointResponsesOf } from '../store/visits-repo.js';
 import type { FilingRow } from '../store/tables.js';
-import { chains, record } from './audit.js';
+import { chains, record, signHeads } from './audit.js';
 import type { ServiceContext } from './context.js';
 import { raiseUnfiledVisit } from './unfiled-visits.js';
+import { assertAgencyActive } from './agency-active.js';
+import { decisionForAgency } from './decision-redaction.js';
 import { insertViolationsOnce } from '../store/violations-repo.js';
 import { GroupCommit, type BatchItem, type Settled } from './filing-batches.js';
 import { capDecision, decide, factQueryFor, factsFor, toInput, toStoredInput, visitAlone } from './filing-decision.js';
@@ -114,6 +117,7 @@ export function createFilingService(ctx: ServiceContext) {
           seq,
           claim,
           groundId: groundFor(item.input, facts, ctx.tz).ground?.id ?? null,
+          shown: decisionForAgency(decision, facts.history, item.input.agencyId, ctx.tz),
         });
         appendWrite(write, built.write);
         return { ok: true, value: built.outcome };
@@ -123,7 +127,7 @@ export function createFilingService(ctx: ServiceContext) {
         return { ok: false, error };
       }
     });
-    await writeFilingBatch(trx, write);
+    await signHeads(trx, await writeFilingBatch(trx, write));
     for (const item of items)
       if (item.claim && write.idempotency.some((r) => r.principalId === item.claim?.principalId && r.key === item.claim.key))
         item.claim.saved = true;
@@ -196,6 +200,7 @@ export function createFilingService(ctx: ServiceContext) {
     apply: (trx: Db, f: FilingRow) => Promise<{ row: FilingRow; payload: Record<string, unknown> }>,
   ): Promise<FilingView> {
     const agencyId = requireAgency(p);
+    await assertAgencyActive(ctx.db, agencyId);
     const f0 = await loadVisible(p, id);
     const view = await transact(ctx.db, claim, async (trx) => {
       await lockEnterprise(trx, f0.enterprise_uscc);
@@ -230,7 +235,8 @@ export function createFilingService(ctx: ServiceContext) {
       const now = ctx.clock.now();
       const sets = ctx.rules.active();
       const rows = await loadFactRows(ctx.db, factQueryFor(sets, [input], evalCtx(now), { lock: false }));
-      return decide(sets, input, factsFor(input, rows), evalCtx(now), ctx.log);
+      const facts = factsFor(input, rows);
+      return decisionForAgency(decide(sets, input, facts, evalCtx(now), ctx.log), facts.history, input.agencyId, ctx.tz);
     },
 
     /** Decided and written under the enterprise's lock (GroupCommit); a block is recorded as an attempt. */
@@ -246,7 +252,11 @@ export function createFilingService(ctx: ServiceContext) {
     },
 
     async get(p: Principal, id: string): Promise<{ filing: FilingView; decision: Decision }> {
-      return detailed(await loadVisible(p, id));
+      const d = await detailed(await loadVisible(p, id));
+      if (p.role !== 'agency' || !p.agencyId) return d;
+      // an agency reads its filing's decision as it was answered: other agencies' filings as agency and day
+      const refs = await filingRefs(ctx.db, [...new Set(d.decision.findings.flatMap((f) => f.evidence))]);
+      return { ...d, decision: decisionForAgency(d.decision, refs, p.agencyId, ctx.tz) };
     },
 
     async list(p: Principal, q: FilingListQueryT): Promise<PageOf<FilingView>> {
@@ -363,6 +373,7 @@ export function createFilingService(ctx: ServiceContext) {
       body: JointResponseBody,
     ): Promise<{ filing: FilingView; decision: Decision | null }> {
       const agencyId = requireAgency(p);
+      await assertAgencyActive(ctx.db, agencyId);
       const f0 = await loadVisible(p, id);
       if (!f0.joint_agency_ids.includes(agencyId)) throw new AppError('forbidden', 'not_joint_agency');
       let refused: Decision | null = null;

@@ -30,7 +30,8 @@ export function createServices(ctx: ServiceContext) {
       // digest deliveries a failure or a crash left unsent in the last week
       after: async () => ({ redelivered: await delivery.retryRecent(7) }),
     },
-    draw: { run: (trx, hour, now) => draws.runDue(trx, hour.slice(0, 10), now) },
+    // one transaction per plan, not one for the whole run: a scan never waits behind every plan's draw
+    draw: { runAlone: (hour, now) => draws.runDue(hour.slice(0, 10), now) },
   });
   const keys = createKeyService(ctx);
   return {

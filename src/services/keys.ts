@@ -20,9 +20,12 @@ import {
   type KeyRow,
 } from '../store/keys-repo.js';
 import { pageOf, timeCursor } from './pagination.js';
+import { keyFingerprint } from '../domain/audit-signing.js';
 import { chains, record } from './audit.js';
+import { activeAuditKeyring } from './audit-keyring.js';
 import type { ServiceContext } from './context.js';
 import { transact, type IdempotencyClaim } from './idempotency.js';
+import { assertAgencyActive } from './agency-active.js';
 
 export const hashKey = (key: string) => createHash('sha256').update(key, 'utf8').digest('hex');
 const newKeyValue = () => `ifk_${randomBytes(24).toString('base64url')}`;
@@ -95,6 +98,7 @@ export function createKeyService(ctx: ServiceContext) {
       if (!body.agencyId) throw need('agencyId');
       if (!(await existingAgencyIds(ctx.db, [body.agencyId])).has(body.agencyId))
         throw notFound('agency', body.agencyId, [{ path: '/agencyId', key: 'no_such_agency' }]);
+      await assertAgencyActive(ctx.db, body.agencyId);
       return { agencyId: body.agencyId, uscc: null, regions: [], email: null };
     }
     if (body.role === 'enterprise') {
@@ -129,7 +133,14 @@ export function createKeyService(ctx: ServiceContext) {
           entityType: 'api_key',
           entityId: id,
           // never the key itself, nor its hash
-          payload: { role: body.role, name: body.name, ...scope, expiresAt: expiresAt?.toISOString() ?? null },
+          payload: {
+            role: body.role,
+            name: body.name,
+            ...scope,
+            expiresAt: expiresAt?.toISOString() ?? null,
+            // ties the row's stored hash to this event without revealing it: a secret swapped in the table is named
+            fingerprint: keyFingerprint(activeAuditKeyring(), hashKey(key)),
+          },
         });
         return answer(id);
       },

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Decision } from '../domain/decision.js';
 import type { AgencyFact, AssignmentFact, EnterpriseFact, GroundFact, InspectorFact, PriorFilingRow } from '../rules/facts.js';
+import type { HeadLine } from '../domain/audit-signing.js';
 import { auditInsertFrom, chainHead, nextSeq, prevHash, type AuditEntry } from './audit-repo.js';
 import type { Db } from './db.js';
 import type { LockKey } from './locks.js';
@@ -12,6 +13,8 @@ export interface StoredResponse {
   requestHash: string;
   status: number;
   body: unknown;
+  /** when it was stored (the service's clock); unset: the database's */
+  createdAt?: Date;
 }
 
 export interface FactRows {
@@ -128,7 +131,7 @@ const json = (v: unknown) => JSON.stringify(v);
  * enterprises' chains. The SQL text is the same for any batch, so it is prepared once. The
  * caller holds every enterprise's lock.
  */
-export async function writeFilingBatch(trx: Db, w: BatchWrite): Promise<void> {
+export async function writeFilingBatch(trx: Db, w: BatchWrite): Promise<HeadLine[]> {
   const decisions = w.decisions.map(({ id, decision: d }) => ({
     id,
     outcome: d.outcome,
@@ -142,7 +145,7 @@ export async function writeFilingBatch(trx: Db, w: BatchWrite): Promise<void> {
     request_hash: i.requestHash,
     status_code: i.status,
     response: i.body,
-    created_at: new Date(),
+    created_at: i.createdAt ?? new Date(),
   }));
   const audit = w.audit.map((e) => ({
     chain: e.chain,
@@ -153,7 +156,7 @@ export async function writeFilingBatch(trx: Db, w: BatchWrite): Promise<void> {
     entity_id: e.entityId,
     payload: e.payload,
   }));
-  await sql`
+  const heads = await sql<HeadLine>`
     with d as (
       insert into decisions select * from jsonb_populate_recordset(null::decisions, ${json(decisions)}::jsonb)
     ), f as (
@@ -175,7 +178,8 @@ export async function writeFilingBatch(trx: Db, w: BatchWrite): Promise<void> {
           entity_id text, payload jsonb)
         ${chainHead(sql`x.chain`)}`)}
     )
-    select 1`.execute(trx);
+    select distinct on (chain) chain, seq, hash from a order by chain, seq desc`.execute(trx);
+  return heads.rows;
 }
 
 export async function findFiling(db: Db, id: string): Promise<FilingRow | null> {
@@ -344,4 +348,26 @@ export async function markCancelled(trx: Db, id: string, at: Date, reason: strin
 /** Locks the filing row for a lifecycle change, so two transitions cannot both pass the check. */
 export async function findFilingForUpdate(trx: Db, id: string): Promise<FilingRow | null> {
   return (await trx.selectFrom('filings').selectAll().where('id', '=', id).forUpdate().executeTakeFirst()) ?? null;
+}
+
+/** Who filed these filings and when they start: how another agency's filing is shown (as agency and day). */
+export async function filingRefs(
+  db: Db,
+  ids: string[],
+): Promise<{ id: string; filingNo: string; agencyId: string; agencyName: string; plannedStart: number; jointAgencyIds: string[] }[]> {
+  if (!ids.length) return [];
+  const rows = await db
+    .selectFrom('filings as f')
+    .innerJoin('agencies as a', 'a.id', 'f.agency_id')
+    .select(['f.id', 'f.filing_no', 'f.agency_id', 'a.name', 'f.planned_start', 'f.joint_agency_ids'])
+    .where('f.id', 'in', ids)
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    filingNo: r.filing_no,
+    agencyId: r.agency_id,
+    agencyName: r.name,
+    plannedStart: r.planned_start.getTime(),
+    jointAgencyIds: r.joint_agency_ids,
+  }));
 }

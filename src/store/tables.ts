@@ -143,6 +143,27 @@ export interface AuditEventsTable {
   prev_hash: string;
   hash: string;
 }
+export interface AuditHeadsTable {
+  chain: string;
+  seq: number;
+  hash: string;
+  key_id: string;
+  signature: string;
+  signed_at: Generated<Date>;
+}
+export interface AuditRootsTable {
+  seq: number;
+  day: string;
+  created_at: Date;
+  prev_root: string;
+  heads_digest: string;
+  chains: number;
+  events: number;
+  changed: ColumnType<unknown, string, never>;
+  root: string;
+  key_id: string;
+  signature: string;
+}
 export interface ViolationsTable {
   id: string;
   kind: string;
@@ -255,12 +276,20 @@ export interface DrawsTable {
   drawn_at: Date | null;
   draw_day: ColumnType<string | null, string | null, string | null>;
   target: number | null;
-  population: string | null;
+  /** the hash of its population in draw_populations */
+  population_ref: string | null;
   population_size: number | null;
   population_hash: string | null;
   pool: string[] | null;
   avoid: ColumnType<unknown, string | null, string | null>;
   excluded: ColumnType<unknown, string | null, string | null>;
+  /** the check made when the draw was made (or at its latest recheck) */
+  verification: ColumnType<unknown, string | null, string | null>;
+}
+/** A recorded population, stored once: draws name it by its hash. */
+export interface DrawPopulationsTable {
+  hash: string;
+  population: string;
 }
 export interface DrawAssignmentsTable {
   id: string;
@@ -322,6 +351,8 @@ export interface DB {
   filing_attempts: FilingAttemptsTable;
   api_keys: ApiKeysTable;
   audit_events: AuditEventsTable;
+  audit_heads: AuditHeadsTable;
+  audit_roots: AuditRootsTable;
   violations: ViolationsTable;
   violation_changes: ViolationChangesTable;
   feedback: FeedbackTable;
@@ -330,6 +361,7 @@ export interface DB {
   filing_arrivals: FilingArrivalsTable;
   joint_responses: JointResponsesTable;
   draws: DrawsTable;
+  draw_populations: DrawPopulationsTable;
   draw_assignments: DrawAssignmentsTable;
   digests: DigestsTable;
   digest_deliveries: DigestDeliveriesTable;

@@ -207,6 +207,15 @@ describe('security: every role against every endpoint', () => {
       allowed: ['admin', 'supervisorIn'],
       body: () => ({ status: 'acknowledged', note: '已受理' }),
     },
+    {
+      method: 'post',
+      path: '/api/v1/violations/bulk',
+      // a supervisor of other regions is told the violation is not there (404): nothing changes
+      allowed: ['admin', 'supervisorIn'],
+      body: () => ({ ids: [violationId], status: 'acknowledged', note: '批量受理' }),
+    },
+    // Prometheus scrapes with METRICS_TOKEN; without one configured, an admin key opens it
+    { method: 'get', path: '/metrics', allowed: ['admin'] },
     { method: 'get', path: '/api/v1/attempts', allowed: ['admin', 'supervisorIn', 'supervisorOut'] },
     { method: 'post', path: '/api/v1/reports', allowed: ['enterpriseOwn', 'enterpriseOther'], body: reportBody },
     { method: 'post', path: `/api/v1/filings/${filingId}/feedback`, allowed: ['enterpriseOwn'], body: () => ({ rating: 5 }) },
@@ -221,6 +230,8 @@ describe('security: every role against every endpoint', () => {
     },
     // allowed roles get 409 here (not drawn yet): the door opened
     { method: 'get', path: `/api/v1/draws/${drawId}/inputs`, allowed: ['admin', 'supervisorIn'] },
+    // the admin gets 409 here (not drawn yet): the door opened; a recheck re-runs a draw, for admins only
+    { method: 'post', path: `/api/v1/draws/${drawId}/recheck`, allowed: ['admin'], body: () => ({}) },
     // allowed roles get 200 once, then 409 (nothing due): the door opened
     { method: 'post', path: `/api/v1/draw-plans/${planId}/draw`, allowed: ['admin', 'supervisorIn'], body: () => ({}) },
     {

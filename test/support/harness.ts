@@ -9,6 +9,9 @@ import { startRuntime, type Runtime } from '../../src/runtime.js';
 import { requestMixin } from '../../src/request-context.js';
 
 export const ADMIN_KEY = 'test-admin-key-0123456789abcdef';
+/** The audit key of the run; servers and commands the tests start inherit it (no key file is made) */
+export const AUDIT_KEY = 'test-audit-key-0123456789abcdef-0123456789';
+process.env.AUDIT_KEY ??= AUDIT_KEY;
 
 /**
  * Where the suite's clock starts: a fixed, ordinary working day (Wednesday 10 June 2026, 10:00 in
@@ -105,6 +108,9 @@ async function start(): Promise<Harness> {
     PUBLIC_URL: 'http://verify.test',
     SCHEDULER: 'off',
     VERIFY_RATE_LIMIT: '100000',
+    // every test shares one address: its tests of wrong keys must not lock the others out
+    AUTH_FAILURE_LIMIT: '100000',
+    AUDIT_KEY: process.env.AUDIT_KEY,
   });
   if (config.databaseUrl) await resetPostgres(config.databaseUrl);
   const logs = new LogSink();

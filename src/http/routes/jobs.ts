@@ -12,7 +12,7 @@ import {
   Scorecard,
   ScorecardQuery,
 } from '../../domain/schemas.js';
-import { digestHtml, scorecardCsv } from '../../notify/digest-render.js';
+import { digestHtml, reportFloodsCsv, scorecardCsv } from '../../notify/digest-render.js';
 import { defineRoute, who } from '../route.js';
 
 const day = (raw: string | undefined): string => {
@@ -61,7 +61,9 @@ export const jobRoutes = [
   defineRoute({
     method: 'get',
     path: '/api/v1/digests/:date',
-    summary: 'The digest of a day for your scope: JSON, or ?format=html (as mailed) or csv (the scorecard)',
+    summary:
+      'The digest of a day for your scope: JSON, or ?format=html (as mailed) or csv ' +
+      '(the scorecard; &table=report-floods: the enterprises flooding reports)',
     tag: 'Supervision',
     auth: ['admin', 'supervisor'],
     query: DigestQuery,
@@ -72,7 +74,10 @@ export const jobRoutes = [
     handler: async (c) => {
       const d = await c.services.digests.get(who(c), day(c.params.date));
       if (c.query.format === 'html') return { status: 200, body: digestHtml([d]), contentType: 'text/html; charset=utf-8' };
-      if (c.query.format === 'csv') return { status: 200, body: scorecardCsv(d.scorecard), contentType: 'text/csv; charset=utf-8' };
+      if (c.query.format === 'csv') {
+        const csv = c.query.table === 'report-floods' ? reportFloodsCsv(d.reportFloods ?? []) : scorecardCsv(d.scorecard);
+        return { status: 200, body: csv, contentType: 'text/csv; charset=utf-8' };
+      }
       return { status: 200, body: d };
     },
   }),

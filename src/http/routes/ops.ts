@@ -58,9 +58,12 @@ export const opsRoutes = [
   defineRoute({
     method: 'get',
     path: '/metrics',
-    summary: 'Prometheus metrics: HTTP by route and status, filings by outcome, rule evaluation time, job runs, digest deliveries',
+    summary:
+      'Prometheus metrics: HTTP by route and status, filings by outcome, rule evaluation time, job runs, digest deliveries ' +
+      '(Bearer METRICS_TOKEN, or an admin key)',
     tag,
-    auth: 'public',
+    auth: ['admin'],
+    token: 'metrics',
     responses: { 200: { description: 'the text exposition format', contentType: 'text/plain' } },
     handler: async (c) => ({
       status: 200,

@@ -15,6 +15,9 @@ import * as registers from './0013_registers_and_grounds.js';
 import * as arrivals from './0014_arrivals_joint_and_stops.js';
 import * as jointCounts from './0015_joint_acceptance_counts.js';
 import * as systemFastPath from './0016_system_lookup_fast_path.js';
+import * as auditSignatures from './0017_audit_signatures.js';
+import * as drawPopulations from './0018_draw_populations.js';
+import * as reportQuota from './0019_report_quota_index.js';
 
 // Listed statically (not read from disk) so that migrations run the same under tsx, a build or a test.
 export const migrations: Record<string, Migration> = {
@@ -34,4 +37,7 @@ export const migrations: Record<string, Migration> = {
   '0014_arrivals_joint_and_stops': arrivals,
   '0015_joint_acceptance_counts': jointCounts,
   '0016_system_lookup_fast_path': systemFastPath,
+  '0017_audit_signatures': auditSignatures,
+  '0018_draw_populations': drawPopulations,
+  '0019_report_quota_index': reportQuota,
 };
