@@ -154,7 +154,7 @@ describe('backup and restore of the embedded database', () => {
     await mkdir(into);
     const res = await cliProcess({ DATA_DIR: into }, 'restore', crafted);
     expect(res.code, res.out).to.equal(1);
-    expect(res.err).to.include('fails verification').and.include('key_planted').and.include('nothing was restored');
+    expect(res.err).to.include('fails verification').and.include('it was planted in the database').and.include('nothing was restored');
     expect(await readdir(into)).to.deep.equal([]);
   });
 
