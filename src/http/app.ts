@@ -6,7 +6,7 @@ import type { Logger } from 'pino';
 import swaggerUi from 'swagger-ui-express';
 import type { Services } from '../services/index.js';
 import { errorHandler, routeNotFound } from './errors.js';
-import { mountRoute, type RouteTokens } from './mount.js';
+import { bearer, mountRoute, type RouteTokens } from './mount.js';
 import { failureLimiter, windowLimiter } from './rate-limit.js';
 import { requestContext } from './request-log.js';
 import { buildOpenApi } from './openapi.js';
@@ -129,7 +129,11 @@ export function createApp(opts: AppOptions): Express {
     limit: opts.drawPlanRateLimit ?? 20,
     windowMs: 3_600_000,
     now: () => services.ctx.clock.now().getTime(),
-    key: (req) => (req.headers.authorization ? createHash('sha256').update(req.headers.authorization).digest('base64') : null),
+    // the key itself, however the header spells "Bearer": one key, one count
+    key: (req) => {
+      const token = bearer(req);
+      return token ? createHash('sha256').update(token).digest('base64') : null;
+    },
   });
 
   const openapi = buildOpenApi(apiRoutes, opts.version);

@@ -9,7 +9,7 @@ import { errorReply, toAppError } from './errors.js';
 import type { AnyRoute, Reply } from './route.js';
 import { bodyValidator, queryValidator, rejectUnstorable } from './validation.js';
 
-const bearer = (req: Request): string | null => /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1] ?? null;
+export const bearer = (req: Request): string | null => /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1] ?? null;
 
 /** Whether `given` is the configured token, compared in constant time (as digests of equal length). */
 function isToken(given: string | null, token: string | null | undefined): boolean {

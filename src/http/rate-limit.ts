@@ -42,7 +42,7 @@ function windowCounter({ limit, windowMs, now = Date.now }: WindowLimit) {
     count(key: string, add: number): { used: number; reset: number } {
       const t = now();
       roll(t);
-      const used = (counts.get(key) ?? 0) + add;
+      const used = Math.max(0, (counts.get(key) ?? 0) + add);
       if (add) counts.set(key, used);
       return { used, reset: Math.max(0, Math.ceil((windowEnds - t) / 1000)) };
     },
@@ -68,9 +68,10 @@ export function windowLimiter(opts: WindowLimit): RequestHandler {
 }
 
 /**
- * Failures per client per window (a wrong key at sign-in): only answers that `failed` says are
- * failures count, once they are sent; once a client has `limit` of them in a window, its next
- * requests are refused (429) until the window ends, whatever they carry.
+ * Failures per client per window (a wrong key at sign-in): once a client has `limit` of them in a
+ * window, its next requests are refused (429) until the window ends, whatever they carry. Every
+ * attempt counts as a failure while it is in flight, and is given back once its answer is not
+ * one: guesses sent all at once are counted before any is answered.
  */
 export function failureLimiter(opts: WindowLimit & { failed: (res: Response) => boolean }): RequestHandler {
   const counter = windowCounter(opts);
@@ -82,8 +83,9 @@ export function failureLimiter(opts: WindowLimit & { failed: (res: Response) => 
       res.setHeader('Retry-After', String(reset));
       return next(new AppError('rate_limited', 'rate_limited'));
     }
+    counter.count(key, 1);
     res.once('finish', () => {
-      if (opts.failed(res)) counter.count(key, 1);
+      if (!opts.failed(res)) counter.count(key, -1);
     });
     next();
   };

@@ -523,6 +523,8 @@ export function createDrawService(ctx: ServiceContext) {
         if (err instanceof AppError && err.code === 'forbidden' && p.role === 'supervisor') throw notFound('draw', id);
         throw err;
       });
+      // a deactivated agency is drawn for no more: its assignments could never be filed
+      await assertAgencyActive(ctx.db, plan0.agencyId);
       const now = ctx.clock.now();
       const made = await drawPlan(plan0.id, plan0.agencyId, localDate(now, ctx.tz), now, p.keyId, true);
       const drawId = made?.id ?? '';

@@ -26,7 +26,7 @@ import { chains, record } from './audit.js';
 import type { ServiceContext } from './context.js';
 import { transact, type IdempotencyClaim } from './idempotency.js';
 import { pageOf, timeCursor } from './pagination.js';
-import { assertAgencyActive } from './agency-active.js';
+import { agencyInactive, assertAgencyActive } from './agency-active.js';
 
 // The grounds register (事由登记簿): the hotline tickets, referrals, monitoring leads, accidents,
 // assignments and campaigns that a visit outside the plan rests on. The county keeps it: the
@@ -102,6 +102,8 @@ export function createGroundService(ctx: ServiceContext) {
       for (const [i, id] of agencyIds.entries()) {
         const a = await findAgency(ctx.db, id);
         if (!a) throw notFound('agency', id, [{ path: `/agencyIds/${i}`, key: 'no_such_agency' }]);
+        // a ground assigns visits: a deactivated agency is given none
+        if (!a.active) throw agencyInactive(id);
         agencies.push(a);
       }
 

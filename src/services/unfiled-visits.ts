@@ -4,7 +4,9 @@ import type { Db } from '../store/db.js';
 import { findEnterprise } from '../store/enterprises-repo.js';
 import type { FilingRow } from '../store/tables.js';
 import { insertViolation, insertViolationsOnce } from '../store/violations-repo.js';
+import { lockEnterprise } from '../store/locks.js';
 import { chains, record } from './audit.js';
+import { assertReportQuota } from './report-quota.js';
 
 // Visits seen where no filing covers them: an arrival or a result outside the filed window, or
 // inspectors at the door under a desk-review filing. Nothing is refused, since it happened; a
@@ -49,10 +51,16 @@ export async function raiseUnfiledVisit(
 export async function raiseUnfiledArrival(
   db: Db,
   a: { uscc: string; code: string; filing: FilingRow | null; codeOf?: FilingRow | null; at: Date; actor: string },
+  quota: { tz: string; limit: number },
 ): Promise<string> {
   return db.transaction().execute(async (trx) => {
-    const enterprise = await findEnterprise(trx, a.uscc);
+    await lockEnterprise(trx, a.uscc);
     const dedupeKey = a.filing ? `unfiled_arrival:${a.filing.id}` : `unfiled_arrival:${a.uscc}:${a.code}`;
+    // the same code scanned again is the same visit; a new one counts as one of the day's reports
+    const before = await trx.selectFrom('violations').select('id').where('dedupe_key', '=', dedupeKey).executeTakeFirst();
+    if (before) return before.id;
+    await assertReportQuota(trx, a.uscc, a.at, quota.tz, quota.limit);
+    const enterprise = await findEnterprise(trx, a.uscc);
     const [row] = await insertViolationsOnce(trx, [
       {
         id: newId('vio'),

@@ -140,6 +140,8 @@ function arrivalViolations(f: FilingRow, at: Date, role: Principal['role'], earl
 }
 
 export function createVerificationService(ctx: ServiceContext) {
+  // an arrival confirmed on a code no filing has is one of the enterprise's reports of the day
+  const reportQuota = { tz: ctx.tz, limit: ctx.reportDailyLimit ?? 10 };
   async function lookup(raw: string) {
     const code = normalizeCode(raw);
     const found = codePattern.test(code) ? await ctx.verifyCache.get(code, () => findByVerifyCode(ctx.db, code)) : null;
@@ -183,7 +185,11 @@ export function createVerificationService(ctx: ServiceContext) {
       // `codeOf`: the filing whose code it is, when it is another enterprise's (the violation names
       // that filing and its agency; the enterprise is not told whose code it scanned)
       const unfiledAtDoor = async (uscc: string, codeOf: FilingRow | null = null): Promise<never> => {
-        const violationId = await raiseUnfiledArrival(ctx.db, { uscc, code: normalizeCode(raw), filing: null, codeOf, at, actor: p.keyId });
+        const violationId = await raiseUnfiledArrival(
+          ctx.db,
+          { uscc, code: normalizeCode(raw), filing: null, codeOf, at, actor: p.keyId },
+          reportQuota,
+        );
         throw new AppError('not_found', 'unknown_code_reported', { violationId }, [], { violationId });
       };
       try {
@@ -202,13 +208,17 @@ export function createVerificationService(ctx: ServiceContext) {
       if (entitled && p.role === 'agency') await assertAgencyActive(ctx.db, p.agencyId);
       if (!entitled) throw forbidden(p.role);
       if (filing.status === 'cancelled' && p.role === 'enterprise') {
-        const violationId = await raiseUnfiledArrival(ctx.db, {
-          uscc: filing.enterprise_uscc,
-          code: filing.verify_code,
-          filing,
-          at,
-          actor: p.keyId,
-        });
+        const violationId = await raiseUnfiledArrival(
+          ctx.db,
+          {
+            uscc: filing.enterprise_uscc,
+            code: filing.verify_code,
+            filing,
+            at,
+            actor: p.keyId,
+          },
+          reportQuota,
+        );
         throw new AppError('conflict', 'cancelled_code_reported', { at: formatLocal(filing.cancelled_at ?? at, ctx.tz), violationId }, [], {
           violationId,
         });

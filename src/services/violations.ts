@@ -1,7 +1,7 @@
-import { dayBounds, formatLocal, localDate, localPeriod } from '../domain/calendar.js';
+import { dayBounds, formatLocal, localDate } from '../domain/calendar.js';
 import { newId } from '../domain/codes.js';
 import type { Localized } from '../domain/i18n.js';
-import { AppError, notFound, RetryLater } from '../domain/errors.js';
+import { AppError, notFound } from '../domain/errors.js';
 import { entities } from '../domain/messages.js';
 import { inRegions, type Principal } from '../domain/principal.js';
 import type {
@@ -30,8 +30,8 @@ import { lockEnterprise } from '../store/locks.js';
 import type { FilingRow, ViolationRow } from '../store/tables.js';
 import {
   changeViolationStatus,
-  countReports,
   findSameReport,
+  agencyIdByName,
   findViolation,
   findViolationsForUpdate,
   insertViolation,
@@ -40,6 +40,7 @@ import {
   type NewViolation,
 } from '../store/violations-repo.js';
 import { chains, record } from './audit.js';
+import { assertReportQuota } from './report-quota.js';
 import { transact, type IdempotencyClaim } from './idempotency.js';
 import type { ServiceContext } from './context.js';
 import { canSeeFiling } from './filing-records.js';
@@ -215,14 +216,7 @@ export function createViolationService(ctx: ServiceContext) {
     },
     now: Date,
   ): Promise<void> {
-    const [from, to] = localPeriod(now, ctx.tz, 'day');
-    if ((await countReports(trx, r.uscc, new Date(from), new Date(to))) >= dailyLimit) {
-      throw new RetryLater(Math.max(1, Math.ceil((to - now.getTime()) / 1000)), 'report_quota', {
-        limit: dailyLimit,
-        day: localDate(now, ctx.tz),
-        next: formatLocal(to, ctx.tz),
-      });
-    }
+    await assertReportQuota(trx, r.uscc, now, ctx.tz, dailyLimit);
     const [dayFrom, dayTo] = dayBounds(localDate(r.occurredAt, ctx.tz), ctx.tz);
     const same = await findSameReport(trx, { ...r, day: [new Date(dayFrom), new Date(dayTo)] });
     if (same) {
@@ -438,7 +432,9 @@ export function createViolationService(ctx: ServiceContext) {
           { path: '/agencyId', key: 'not_an_agency_on_filing' },
         ]);
       }
-      const agencyId = body.agencyId ?? filing?.agency_id ?? null;
+      // an agency named rather than chosen is that agency, when its name says so unambiguously
+      const named = !body.agencyId && !filing && body.agencyName ? await agencyIdByName(ctx.db, body.agencyName) : null;
+      const agencyId = body.agencyId ?? filing?.agency_id ?? named;
       if (agencyId && !(await findAgency(ctx.db, agencyId)))
         throw notFound('agency', agencyId, [{ path: '/agencyId', key: 'no_such_agency_name_it' }]);
       const enterprise = await findEnterprise(ctx.db, uscc);

@@ -259,10 +259,19 @@ export async function listPlans(db: Db, scope: { agencyId?: string; regions?: st
   return (await q.orderBy('draw_plans.created_at', 'desc').limit(500).execute()).map(planRecord);
 }
 
-/** Plans whose next draw is due on or before `day`, in id order. */
+/** Plans whose next draw is due on or before `day`, in id order; a deactivated agency's wait until it is active again. */
 export async function duePlans(trx: Db, day: string): Promise<PlanRecord[]> {
   return (
-    await trx.selectFrom('draw_plans').selectAll().where('next_draw_on', '<=', day).where('stopped_at', 'is', null).orderBy('id').execute()
+    await trx
+      .selectFrom('draw_plans')
+      .selectAll()
+      .where('next_draw_on', '<=', day)
+      .where('stopped_at', 'is', null)
+      .where((eb) =>
+        eb.exists(eb.selectFrom('agencies').select('id').whereRef('agencies.id', '=', 'draw_plans.agency_id').where('active', '=', true)),
+      )
+      .orderBy('id')
+      .execute()
   ).map(planRecord);
 }
 

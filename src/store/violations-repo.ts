@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import type { Db } from './db.js';
 import type { ViolationRow } from './tables.js';
 
@@ -143,6 +143,10 @@ export async function countReports(db: Db, uscc: string, from: Date, to: Date): 
   return Number(r.n);
 }
 
+/** A name as people vary it: width (全角), spaces of any kind, case. */
+export const nameKey = (name: string) => name.normalize('NFKC').replace(/\s+/gu, '').toLowerCase();
+const nameKeySql = (expr: RawBuilder<unknown>) => sql<string>`lower(regexp_replace(${expr}, '[[:space:]\u3000]+', '', 'g'))`;
+
 /**
  * The enterprise's earlier report of the same thing: the same kind about the same filing, or
  * about the same agency (by id, else by the name it gave) on the same day; conduct reports only
@@ -160,24 +164,40 @@ export async function findSameReport(
     conductRuleIds: string[];
   },
 ): Promise<ViolationRow | null> {
+  const sameAgency = r.agencyId ? sql<boolean>`agency_id = ${r.agencyId}` : sql<boolean>`agency_id is null`;
+  // the same filing; or the same agency that day, by a report that named no other filing
+  const sameDay = sql<boolean>`occurred_at >= ${r.day[0]} and occurred_at < ${r.day[1]} and ${sameAgency}
+    and ${r.filingId ? sql`(filing_id is null or filing_id = ${r.filingId})` : sql`true`}`;
   let q = db
     .selectFrom('violations')
     .selectAll()
     .where('source', '=', 'report')
     .where('enterprise_uscc', '=', r.uscc)
-    .where('kind', '=', r.kind);
-  if (r.filingId) q = q.where('filing_id', '=', r.filingId);
-  else {
-    q = q.where('occurred_at', '>=', r.day[0]).where('occurred_at', '<', r.day[1]);
-    if (r.agencyId) q = q.where('agency_id', '=', r.agencyId);
-    else q = q.where('agency_id', 'is', null).where(sql<boolean>`lower(btrim(agency_name)) = lower(btrim(${r.agencyName ?? ''}))`);
-  }
+    .where('kind', '=', r.kind)
+    .where(r.filingId ? sql<boolean>`(filing_id = ${r.filingId} or (${sameDay}))` : sameDay);
   if (r.conductRuleIds.length) q = q.where(sql<boolean>`conduct_rule_ids @> ${r.conductRuleIds}::text[]`);
-  return (await q.orderBy('raised_at').limit(1).executeTakeFirst()) ?? null;
+  // an agency by name only: the name as people vary it (a day holds a handful of reports at most)
+  const key = r.agencyId ? null : nameKey(r.agencyName ?? '');
+  const rows = await q
+    .orderBy('raised_at')
+    .limit(key === null ? 1 : 50)
+    .execute();
+  return rows.find((v) => key === null || v.filing_id === r.filingId || nameKey(v.agency_name ?? '') === key) ?? null;
 }
 
 /** The violations with these ids, held until the transaction ends (in id order: two bulk changes never deadlock). */
 export async function findViolationsForUpdate(trx: Db, ids: string[]): Promise<ViolationRow[]> {
   if (!ids.length) return [];
   return trx.selectFrom('violations').selectAll().where('id', 'in', ids).orderBy('id').forUpdate().execute();
+}
+
+/** The one agency that goes by this name (width, spaces and case aside), if exactly one does. */
+export async function agencyIdByName(db: Db, name: string): Promise<string | null> {
+  const rows = await db
+    .selectFrom('agencies')
+    .select('id')
+    .where(sql<boolean>`${nameKeySql(sql`name`)} = ${nameKey(name)}`)
+    .limit(2)
+    .execute();
+  return rows.length === 1 ? rows[0]!.id : null;
 }

@@ -96,6 +96,62 @@ describe('issue 18: reports that cannot bury each other', () => {
     const named = (name: string) => report(w, 3, { agencyId: undefined, agencyName: name });
     expect((await h.api().post('/api/v1/reports').set(auth(w.enterpriseKey)).send(named('Unknown Bureau'))).status).to.equal(201);
     expect((await h.api().post('/api/v1/reports').set(auth(w.enterpriseKey)).send(named(' unknown bureau '))).status).to.equal(409);
+    expect((await h.api().post('/api/v1/reports').set(auth(w.enterpriseKey)).send(named('ＵＮＫＮＯＷＮ\u3000Bureau'))).status).to.equal(
+      409,
+    );
+  });
+
+  it('when a repeat names the agency by its name, or adds the filing afterwards, then it is still the same report', async () => {
+    const h = await harness();
+    const w = await world('120106');
+    const agencyName = (await h.api().get(`/api/v1/agencies/${w.agencyId}`).set(admin)).body.name as string;
+    const first = await h.api().post('/api/v1/reports').set(auth(w.enterpriseKey)).send(report(w, 1));
+    expect(first.status).to.equal(201);
+    // the agency written out by name (with spaces of any width) is the agency named by id
+    for (const name of [agencyName, ` ${agencyName}\u3000`, agencyName.split('').join(' ')]) {
+      const again = await h
+        .api()
+        .post('/api/v1/reports')
+        .set(auth(w.enterpriseKey))
+        .send(report(w, 1, { agencyId: undefined, agencyName: name }));
+      expect(again.status, name).to.equal(409);
+      expect(again.body.violationId).to.equal(first.body.violationId);
+    }
+    // a report made without the filing, then repeated with it: the same visit
+    const f = await file(w);
+    expect(f.status).to.equal(201);
+    const plain = await h
+      .api()
+      .post('/api/v1/reports')
+      .set(auth(w.enterpriseKey))
+      .send(report(w, 0, { kind: 'conduct', conductRuleIds: ['conduct.N1'] }));
+    expect(plain.status, JSON.stringify(plain.body)).to.equal(201);
+    const withFiling = await h
+      .api()
+      .post('/api/v1/reports')
+      .set(auth(w.enterpriseKey))
+      .send(report(w, 0, { kind: 'conduct', conductRuleIds: ['conduct.N1'], filingId: f.body.filing.id }));
+    expect(withFiling.status).to.equal(409);
+  });
+
+  it("when the day's reports are spent, then an arrival confirmed on an unknown code is refused too (it is a report)", async () => {
+    const h = await harness();
+    const w = await world('120107');
+    for (let i = 0; i < 10; i++)
+      expect((await h.api().post('/api/v1/reports').set(auth(w.enterpriseKey)).send(report(w, i))).status).to.equal(201);
+    const codes = ['ABCDEFGHJKLMN2', 'ABCDEFGHJKLMN3'];
+    const arrival = (code: string) => h.api().post(`/api/v1/verify/${code}/arrival`).set(auth(w.enterpriseKey)).send({});
+    const refused = await arrival(codes[0]!);
+    expect(refused.status).to.equal(429);
+    expect(Number(refused.headers['retry-after'])).to.be.above(0);
+    expect((await arrival(codes[1]!)).status).to.equal(429);
+    const stored = await h.runtime.store.db
+      .selectFrom('violations')
+      .select('id')
+      .where('enterprise_uscc', '=', w.uscc)
+      .where('source', '=', 'report')
+      .execute();
+    expect(stored).to.have.length(10);
   });
 
   it('when a flood came in, then supervisors page, filter and dismiss it in bulk (each audited); the digest names it', async () => {
@@ -367,6 +423,17 @@ describe('issue 18: wrong keys meet a limit, shared with the sign-in page', () =
     expect(Number(limited?.headers['retry-after'])).to.be.within(1, 600);
     // from that address even the right key waits: a guesser learns nothing from what passes
     expect((await supertest(app).get('/api/v1/keys').set(from('203.0.113.7')).set(admin)).status).to.equal(429);
+    // however the header spells it, and whether they are sent one by one or all at once
+    const burst = await Promise.all(
+      Array.from({ length: 30 }, (_, i) =>
+        supertest(app)
+          .get('/api/v1/keys')
+          .set(from('203.0.113.9'))
+          .set('Authorization', `${i % 2 ? 'bearer' : 'BEARER '} ifk_burst-${i}-${'y'.repeat(24)}`),
+      ),
+    );
+    expect(burst.filter((r) => r.status === 401)).to.have.length.at.most(20);
+    expect(burst.filter((r) => r.status === 429)).to.have.length.at.least(10);
     // a request with no key is no guess; public routes and other addresses are not affected
     expect((await supertest(app).get('/healthz').set(from('203.0.113.7'))).status).to.equal(200);
     expect((await supertest(app).get('/api/v1/keys').set(from('203.0.113.8')).set(admin)).status).to.equal(200);

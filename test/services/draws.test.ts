@@ -625,10 +625,42 @@ describe('random draws that cost what they should', () => {
     expect(limited.status).to.equal(429);
     expect(limited.body.error.code).to.equal('rate_limited');
     expect(Number(limited.headers['retry-after'])).to.be.within(1, 3600);
+    // the same key however the header spells "Bearer" is the same count
+    for (const spelling of ['bearer', 'BEARER', 'Bearer  '])
+      expect(
+        (
+          await h
+            .api()
+            .post('/api/v1/draw-plans')
+            .set('Authorization', `${spelling} ${sup}`)
+            .send({ agencyId: ag.id, name: '过频', filter: { region }, ratio: 0.3 })
+        ).status,
+        spelling,
+      ).to.equal(429);
     expect((await post(await createKey({ role: 'supervisor', regions: ['1301'] }))).status, 'another key is counted apart').to.equal(400);
     // the window is an hour of the service's clock
     h.clock.set(`${DAY}T10:00:00+08:00`);
     expect((await post(sup)).status).to.equal(400);
+  });
+
+  it('when an agency is deactivated, then its plans are drawn no more: not now, not by the job', async () => {
+    const h = await harness();
+    const region = '130111';
+    const ag = await agencyWith(region, 12);
+    const plan = await h
+      .api()
+      .post('/api/v1/draw-plans')
+      .set(admin)
+      .send({ agencyId: ag.id, name: '停用后', filter: { region }, size: 1, schedule: { everyDays: 1 } });
+    expect(plan.status, JSON.stringify(plan.body)).to.equal(201);
+    expect((await h.api().patch(`/api/v1/agencies/${ag.id}`).set(admin).send({ active: false })).status).to.equal(200);
+    const before = await rows('draws', ag.id);
+    const now = await h.api().post(`/api/v1/draw-plans/${plan.body.id}/draw`).set(admin).send({});
+    expect(now.status).to.equal(409);
+    expect(now.body.error.code).to.equal('conflict');
+    h.clock.set(`${DAY}T23:30:00+08:00`);
+    expect((await h.api().post('/api/v1/jobs/draw/run').set(admin).send({})).status).to.equal(200);
+    expect(await rows('draws', ag.id)).to.equal(before);
   });
 
   it('when 61 daily plans are due, then each is drawn in a transaction of its own and a scan is answered before the run ends', async () => {
