@@ -1,6 +1,7 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Principal } from '../domain/principal.js';
-import { endSession, findSessionPrincipal, insertSession, sharedSecret } from '../store/sessions-repo.js';
+import { endSession, findSessionPrincipal, insertSession } from '../store/sessions-repo.js';
+import { activeAuditKeyring } from './audit-keyring.js';
 import type { ServiceContext } from './context.js';
 import type { KeyService } from './keys.js';
 
@@ -8,6 +9,9 @@ import type { KeyService } from './keys.js';
 export const SESSION_HOURS = 8;
 
 const hashToken = (token: string) => createHash('sha256').update(token, 'utf8').digest('hex');
+
+const derivedSecret = () =>
+  createHmac('sha256', activeAuditKeyring().current.secret).update('inspection-filing session cookies v1').digest('base64url');
 
 /**
  * Sessions of the web pages. The cookie is `token.signature`: the token is random, the database
@@ -19,15 +23,16 @@ export function createWebSessions(ctx: ServiceContext, keys: KeyService) {
   let secret: Promise<Buffer> | null = null;
   let loaded: Buffer | null = null;
   const key = () =>
-    (secret ??= (
-      ctx.sessionSecret ? Promise.resolve(ctx.sessionSecret) : sharedSecret(ctx.db, 'session', randomBytes(32).toString('base64url'))
-    ).then(
-      (s) => (loaded = Buffer.from(s, 'utf8')),
-      (err: unknown) => {
-        secret = null; // a database outage must not stick
-        throw err;
-      },
-    ));
+    (secret ??= Promise.resolve// unset: derived from the audit key, which the database never holds, so that someone with the
+    // database cannot sign a cookie for a session row they plant
+    (ctx.sessionSecret ?? derivedSecret())
+      .then(
+        (s) => (loaded = Buffer.from(s, 'utf8')),
+        (err: unknown) => {
+          secret = null; // a database outage must not stick
+          throw err;
+        },
+      ));
   const macWith = (k: Buffer, purpose: string, value: string) => createHmac('sha256', k).update(`${purpose}:${value}`).digest('base64url');
   const mac = async (purpose: string, value: string) => macWith(await key(), purpose, value);
   const same = (a: string, b: string) => {

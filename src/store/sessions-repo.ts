@@ -24,17 +24,6 @@ export async function endSession(db: Db, id: string, at: Date): Promise<void> {
   await db.updateTable('web_sessions').set({ ended_at: at }).where('id', '=', id).where('ended_at', 'is', null).execute();
 }
 
-/** The named secret, made from `fresh` by whichever process asks first; every process reads the same. */
-export async function sharedSecret(db: Db, name: string, fresh: string): Promise<string> {
-  await db
-    .insertInto('app_secrets')
-    .values({ name, value: fresh })
-    .onConflict((oc) => oc.column('name').doNothing())
-    .execute();
-  const row = await db.selectFrom('app_secrets').select('value').where('name', '=', name).executeTakeFirstOrThrow();
-  return row.value;
-}
-
 /** Deletes sessions that expired, or were ended, before `before`: no cookie can bring them back. */
 export async function purgeSessions(db: Db, before: Date): Promise<number> {
   const r = await db
