@@ -81,8 +81,15 @@ export function rootHash(r: RootFields): string {
 
 export const rootMaterial = (root: string) => `inspection-filing audit root v1\n${root}`;
 
-/** An API key's stored hash, keyed with the audit key: in the key's event, it names a secret swapped in the table. */
-export const keyFingerprint = (ring: AuditKeyring, keyHash: string): Signature => sign(ring, `inspection-filing api key v1\n${keyHash}`);
+/**
+ * A value the trail must not show (a key's stored hash, a full credential number), keyed with the
+ * audit key: in the value's event, it names a value swapped in the table without revealing it.
+ */
+export const fingerprint = (ring: AuditKeyring, purpose: string, value: string): Signature =>
+  sign(ring, `inspection-filing ${purpose} v1\n${value}`);
+export const checkFingerprint = (ring: AuditKeyring, fp: Signature, purpose: string, value: string): SignatureCheck =>
+  checkSignature(ring, fp, `inspection-filing ${purpose} v1\n${value}`);
 
+export const keyFingerprint = (ring: AuditKeyring, keyHash: string): Signature => fingerprint(ring, 'api key', keyHash);
 export const checkKeyFingerprint = (ring: AuditKeyring, fp: Signature, keyHash: string): SignatureCheck =>
-  checkSignature(ring, fp, `inspection-filing api key v1\n${keyHash}`);
+  checkFingerprint(ring, fp, 'api key', keyHash);

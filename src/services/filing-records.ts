@@ -203,7 +203,15 @@ export function filingRecords(
     ...audit,
     action: auditActions.filed,
     entityType: 'filing',
-    payload: { filingNo: row.filing_no, decisionId, outcome: decision.outcome, body: c.body },
+    // the agency and the code too: what `audit verify` holds the row to
+    payload: {
+      filingNo: row.filing_no,
+      agencyId: row.agency_id,
+      verifyCode: row.verify_code,
+      decisionId,
+      outcome: decision.outcome,
+      body: c.body,
+    },
   });
   if (c.claim)
     write.idempotency.push(storedFrom(c.claim, 201, { filing: filingView(row, c.publicUrl, decision.outcome), decision: shown }));

@@ -43,7 +43,9 @@ import {
 } from '../store/agencies-repo.js';
 import type { Db } from '../store/db.js';
 import { findEnterprise, insertEnterprise, listEnterprises, updateEnterprise, type EnterpriseRecord } from '../store/enterprises-repo.js';
+import { fingerprint } from '../domain/audit-signing.js';
 import { chains, record } from './audit.js';
+import { activeAuditKeyring } from './audit-keyring.js';
 import type { ServiceContext } from './context.js';
 import { transact, type IdempotencyClaim } from './idempotency.js';
 import { decodeCursor, pageOf } from './pagination.js';
@@ -231,7 +233,13 @@ export function createRegistryService(ctx: ServiceContext) {
           action: 'inspector.added',
           entityType: 'inspector',
           entityId: inspector.id,
-          payload: { name: body.name, credentialNo: maskCredential(credentialNo), validUntil: body.validUntil },
+          payload: {
+            name: body.name,
+            credentialNo: maskCredential(credentialNo),
+            validUntil: body.validUntil,
+            // the full number stays off the trail; this names it being swapped in the table
+            credential: fingerprint(activeAuditKeyring(), 'credential', credentialNo),
+          },
         });
         return inspectorView(inspector);
       });

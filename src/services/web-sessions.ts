@@ -23,9 +23,12 @@ export function createWebSessions(ctx: ServiceContext, keys: KeyService) {
   let secret: Promise<Buffer> | null = null;
   let loaded: Buffer | null = null;
   const key = () =>
-    (secret ??= Promise.resolve// unset: derived from the audit key, which the database never holds, so that someone with the
-    // database cannot sign a cookie for a session row they plant
-    (ctx.sessionSecret ?? derivedSecret())
+    (secret ??= Promise
+      .resolve // unset: derived from the audit key, which the database never holds, so that someone with the
+      (
+        // database cannot sign a cookie for a session row they plant
+        ctx.sessionSecret ?? derivedSecret(),
+      )
       .then(
         (s) => (loaded = Buffer.from(s, 'utf8')),
         (err: unknown) => {

@@ -5,7 +5,7 @@ import supertest from 'supertest';
 import { createApp } from '../../src/http/app.js';
 import { createServices } from '../../src/services/index.js';
 import { RuleSetRegistry } from '../../src/services/rulesets.js';
-import { harness } from '../support/harness.js';
+import { ADMIN_KEY, harness } from '../support/harness.js';
 import {
   addInspector,
   auth,
@@ -69,9 +69,9 @@ const scenarios: {
   {
     id: 'agency.registered',
     severity: 'block',
-    // no endpoint deactivates an agency yet; the registry row is changed the way an operator would
     setup: async (w) => {
-      await (await harness()).runtime.store.db.updateTable('agencies').set({ active: false }).where('id', '=', w.agencyId).execute();
+      const off = await (await harness()).api().patch(`/api/v1/agencies/${w.agencyId}`).set(auth(ADMIN_KEY)).send({ active: false });
+      expect(off.status).to.equal(200);
     },
   },
   { id: 'inspectors.min-certified', severity: 'block', setup: async (w) => ({ inspectorIds: [w.inspectorIds[0]] }) },

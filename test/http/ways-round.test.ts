@@ -179,7 +179,7 @@ describe('ways round the rules, refused through the API', () => {
       const h = await harness();
       const w = await world();
       const b = await partner(w);
-      await h.runtime.store.db.updateTable('agencies').set({ active: false }).where('id', '=', b.agencyId).execute();
+      expect((await h.api().patch(`/api/v1/agencies/${b.agencyId}`).set(admin).send({ active: false })).status).to.equal(200);
       const res = await file(w, { jointAgencyIds: [b.agencyId], inspectorIds: [w.inspectorIds[0], w.inspectorIds[1]] });
       expect(res.status).to.equal(422);
       const finding = res.body.decision.findings.find((f: { ruleId: string }) => f.ruleId === 'agency.registered');

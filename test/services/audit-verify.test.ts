@@ -162,6 +162,38 @@ describe('audit trail against whoever holds the database', () => {
     expect(about(r, keyId).join('\n')).to.include('its secret was replaced');
   });
 
+  it('more rows changed or deleted behind the trail: a key widened, a filing gone, an officer and the registers edited', async () => {
+    const h = await harness();
+    const supervisor = await h
+      .api()
+      .post('/api/v1/keys')
+      .set(admin)
+      .send({
+        role: 'supervisor',
+        name: '督查',
+        regions: ['2112'],
+        expiresAt: new Date(h.clock.now().getTime() + 86_400_000).toISOString(),
+      });
+    expect(supervisor.status).to.equal(201);
+    const r = await underAttack(async (trx) => {
+      for (const t of ['api_keys', 'filings', 'inspectors', 'enterprises', 'agencies']) await off(trx, t);
+      await sql`update api_keys set regions = '{}', expires_at = null where id = ${supervisor.body.id}`.execute(trx);
+      await sql`delete from joint_responses where filing_id = ${filingId}`.execute(trx);
+      await sql`delete from filing_arrivals where filing_id = ${filingId}`.execute(trx);
+      await sql`update draw_assignments set filing_id = null where filing_id = ${filingId}`.execute(trx);
+      await sql`update violations set filing_id = null where filing_id = ${filingId}`.execute(trx);
+      await sql`delete from filings where id = ${filingId}`.execute(trx);
+      await sql`update inspectors set credential_no = 'LN-FORGED-0001' where id = ${w.inspectorIds[0]}`.execute(trx);
+      await sql`update enterprises set no_disturb = not no_disturb where uscc = ${w.uscc}`.execute(trx);
+      await sql`update agencies set active = false where id = ${w.agencyId}`.execute(trx);
+    });
+    expect(about(r, supervisor.body.id).join('\n')).to.include('regions (all), the trail says 2112').and.include('expiry none');
+    expect(about(r, filingId).join('\n')).to.include('gone from its table: it was deleted');
+    expect(about(r, w.inspectorIds[0]!).join('\n')).to.include('its credential number');
+    expect(about(r, `enterprise ${w.uscc}`).join('\n')).to.include('no-disturb');
+    expect(about(r, `agency ${w.agencyId}`).join('\n')).to.include('deactivated without an event');
+  });
+
   it("the digest carries the day's signed root; verify --against it fails once the roots are cut back", async () => {
     const h = await harness();
     const day = addDays(localDate(h.clock.now(), 'Asia/Shanghai'), -778);

@@ -338,9 +338,14 @@ describe('random draws (双随机)', () => {
     const good = await h.api().post('/api/v1/draw-plans').set(admin).send(body(ok.id));
     const bad = await h.api().post('/api/v1/draw-plans').set(admin).send(body(lapsing.id));
     expect([good.status, bad.status]).to.deep.equal([201, 201]);
-    // a credential ends before the draw (as an operator would record it)
+    // a credential ends before the draw (the register revokes it)
     const [first] = await h.runtime.store.db.selectFrom('inspectors').select('id').where('agency_id', '=', lapsing.id).execute();
-    await h.runtime.store.db.updateTable('inspectors').set({ valid_until: '2026-05-01' }).where('id', '=', first!.id).execute();
+    const revoked = await h
+      .api()
+      .post(`/api/v1/agencies/${lapsing.id}/inspectors/${first!.id}/revoke`)
+      .set(admin)
+      .send({ reason: '调离执法岗位' });
+    expect(revoked.status, JSON.stringify(revoked.body)).to.equal(200);
     h.clock.set(`${DRAW_DAY}T15:10:00+08:00`);
     const run = await h.api().post('/api/v1/jobs/draw/run').set(admin).send({});
     expect(run.body.outcome).to.equal('succeeded');
