@@ -260,7 +260,7 @@ export async function stateProblems(db: Db, ring: AuditKeyring, expected: Expect
       differs.push(`regions ${k.regions.join(',') || '(all)'}, the trail says ${e.regions?.join(',') || '(all)'}`);
     if (e.expiresAt !== undefined && e.expiresAt !== (k.expires_at?.getTime() ?? null))
       differs.push(
-        `expiry ${k.expires_at?.toISOString() ?? 'none'}, the trail says ${e.expiresAt === null ? 'none' : new Date(e.expiresAt).toISOString()}`,
+        `expiry ${k.expires_at?.toISOString() ?? 'none'}, the trail says ${e.expiresAt ? new Date(e.expiresAt).toISOString() : 'none'}`,
       );
     const fp = e.fingerprint ? checkKeyFingerprint(ring, e.fingerprint, k.key_hash) : 'ok';
     if (fp === 'bad') differs.push('its secret was replaced');

@@ -20,24 +20,12 @@ const derivedSecret = () =>
  * value in its own cookie), so a page from elsewhere can neither read nor make one.
  */
 export function createWebSessions(ctx: ServiceContext, keys: KeyService) {
-  let secret: Promise<Buffer> | null = null;
+  // SESSION_SECRET, or one derived from the audit key, which the database never holds: someone
+  // with the database cannot sign a cookie for a session row they plant
   let loaded: Buffer | null = null;
-  const key = () =>
-    (secret ??= Promise
-      .resolve // unset: derived from the audit key, which the database never holds, so that someone with the
-      (
-        // database cannot sign a cookie for a session row they plant
-        ctx.sessionSecret ?? derivedSecret(),
-      )
-      .then(
-        (s) => (loaded = Buffer.from(s, 'utf8')),
-        (err: unknown) => {
-          secret = null; // a database outage must not stick
-          throw err;
-        },
-      ));
+  const key = (): Buffer => (loaded ??= Buffer.from(ctx.sessionSecret ?? derivedSecret(), 'utf8'));
   const macWith = (k: Buffer, purpose: string, value: string) => createHmac('sha256', k).update(`${purpose}:${value}`).digest('base64url');
-  const mac = async (purpose: string, value: string) => macWith(await key(), purpose, value);
+  const mac = (purpose: string, value: string) => macWith(key(), purpose, value);
   const same = (a: string, b: string) => {
     const x = Buffer.from(a);
     const y = Buffer.from(b);
@@ -45,16 +33,15 @@ export function createWebSessions(ctx: ServiceContext, keys: KeyService) {
   };
 
   return {
-    async sign(token: string): Promise<string> {
-      return `${token}.${await mac('cookie', token)}`;
+    sign(token: string): Promise<string> {
+      return Promise.resolve(`${token}.${mac('cookie', token)}`);
     },
     /** The token of a signed cookie value, or null when it was not signed here. */
-    async unsign(value: string | undefined): Promise<string | null> {
-      if (!value || value.length > 200) return null;
-      const dot = value.lastIndexOf('.');
-      if (dot <= 0) return null;
+    unsign(value: string | undefined): Promise<string | null> {
+      const dot = value && value.length <= 200 ? value.lastIndexOf('.') : -1;
+      if (!value || dot <= 0) return Promise.resolve(null);
       const token = value.slice(0, dot);
-      return same(value.slice(dot + 1), await mac('cookie', token)) ? token : null;
+      return Promise.resolve(same(value.slice(dot + 1), mac('cookie', token)) ? token : null);
     },
     newToken: () => randomBytes(24).toString('base64url'),
 
@@ -75,15 +62,16 @@ export function createWebSessions(ctx: ServiceContext, keys: KeyService) {
     },
 
     /** Loads the signing secret; after it, csrfTokenNow answers without waiting. */
-    ready: async (): Promise<void> => {
-      await key();
+    ready: (): Promise<void> => {
+      key();
+      return Promise.resolve();
     },
     csrfTokenNow(bound: string): string {
       if (!loaded) throw new Error('web sessions: ready() first');
       return macWith(loaded, 'csrf', bound);
     },
-    async csrfValid(bound: string, given: unknown): Promise<boolean> {
-      return bound !== '' && typeof given === 'string' && same(given, await mac('csrf', bound));
+    csrfValid(bound: string, given: unknown): Promise<boolean> {
+      return Promise.resolve(bound !== '' && typeof given === 'string' && same(given, mac('csrf', bound)));
     },
   };
 }
