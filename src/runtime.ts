@@ -7,7 +7,7 @@ import { systemClock, type Clock } from './domain/clock.js';
 import { createWorkdayCalendar } from './domain/workdays.js';
 import { createApp } from './http/app.js';
 import type { AuditKeyring } from './domain/audit-signing.js';
-import { loadAuditKeyring, useAuditKeyring } from './services/audit-keyring.js';
+import { auditKeyringFor, useAuditKeyring } from './services/audit-keyring.js';
 import { createServices, type Services } from './services/index.js';
 import { RuleSetRegistry } from './services/rulesets.js';
 import { localChangeFeed, postgresChangeFeed } from './store/change-feed.js';
@@ -48,9 +48,6 @@ export async function startRuntime(
   } = {},
 ): Promise<Runtime> {
   const closers: (() => Promise<void>)[] = [];
-  // before the database: a bad key stops the start before anything is written unsigned
-  const auditKeyring = loadAuditKeyring(config, { create: true, log });
-  useAuditKeyring(auditKeyring);
   const store = await openStore({
     databaseUrl: config.databaseUrl,
     dataDir: opts.dataDir ?? config.dataDir,
@@ -62,6 +59,9 @@ export async function startRuntime(
   try {
     const applied = await migrateToLatest(store.db);
     if (applied.length) log.info({ migrations: applied }, 'migrations applied');
+    // before anything is written: the key that signs must be the one that signed this trail
+    const auditKeyring = await auditKeyringFor(store.db, config, log);
+    useAuditKeyring(auditKeyring);
     const feed = config.databaseUrl ? postgresChangeFeed(config.databaseUrl, log) : localChangeFeed();
     closers.push(() => feed.close());
     const rules = new RuleSetRegistry(config.rulesDir, log);

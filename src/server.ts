@@ -7,6 +7,7 @@ import { startRuntime, version } from './runtime.js';
 import { DataDirLockedError } from './store/data-dir-lock.js';
 import { isOutage } from './store/availability.js';
 import { EmbeddedDatabaseError, isWasmAbort } from './store/db.js';
+import { AuditKeyError } from './services/audit-keyring.js';
 
 /** The server named by DATABASE_URL does not answer: where it was looked for (never the password), in one line. */
 function databaseAway(databaseUrl: string, err: unknown): string {
@@ -62,7 +63,7 @@ async function main(): Promise<void> {
     runtime = await startRuntime(config, log, { scheduler: config.scheduler, processMetrics: true });
   } catch (err) {
     // a second process on the same embedded database, or a damaged one: one line that says what to do
-    if (err instanceof DataDirLockedError || err instanceof EmbeddedDatabaseError) log.fatal(err.message);
+    if (err instanceof DataDirLockedError || err instanceof EmbeddedDatabaseError || err instanceof AuditKeyError) log.fatal(err.message);
     else if (err instanceof AppError && err.messageKey === 'rules_invalid')
       log.fatal(
         { problems: err.details.map((d) => `${d.path}: ${detailMessage(d).en}`) },

@@ -6,7 +6,9 @@ import { loadConfig, type Config } from '../config.js';
 import { checkSignature, sign } from '../domain/audit-signing.js';
 import { AuditKeyError, loadAuditKeyring } from '../services/audit-keyring.js';
 import { problemLines, verifyAuditTrail, type AuditVerification } from '../services/audit-verify.js';
+import { allRoots } from '../store/audit-repo.js';
 import { archiveDigest, backupMaterial, backupProblem, readBackupFile, writeBackupFile } from '../store/backup-file.js';
+import { DataDirLockedError, lockDataDir, type DataDirLock } from '../store/data-dir-lock.js';
 import { EmbeddedDatabaseError, migrateToLatest, openStore, type Store } from '../store/db.js';
 import { ExitCode, type Cli, type CliIo } from './shared.js';
 
@@ -47,7 +49,11 @@ export function registerBackup(program: Command, { io }: Cli): void {
         const blob = await (store.dump as () => Promise<Blob>)();
         const archive = Buffer.from(await blob.arrayBuffer());
         const fields = { sha256: archiveDigest(archive), createdAt: new Date().toISOString(), bytes: archive.length };
-        await writeFile(file, writeBackupFile(archive, { ...fields, ...sign(ring, backupMaterial(fields)) }), { flag: 'wx' });
+        await writeFile(file, writeBackupFile(archive, { ...fields, ...sign(ring, backupMaterial(fields)) }), {
+          flag: 'wx',
+          // the whole database: readable by its owner only
+          mode: 0o600,
+        });
         io.out(`backup of ${config.dataDir} written to ${file} (${archive.length} bytes, signed with audit key ${ring.current.id})`);
       } finally {
         await store.close();
@@ -63,73 +69,97 @@ export function registerBackup(program: Command, { io }: Cli): void {
         io.err(`no such file: ${file}`);
         throw new ExitCode(2);
       }
-      const existed = existsSync(config.dataDir);
-      if (existed && !statSync(config.dataDir).isDirectory()) {
-        io.err(`${config.dataDir} is a file, not a folder; nothing was restored`);
-        throw new ExitCode(2);
-      }
-      if (existed && (await readdir(config.dataDir)).length > 0) {
-        io.err(`${config.dataDir} is not empty: a backup is restored only into an empty or new folder; nothing was restored`);
-        throw new ExitCode(2);
-      }
-      const ring = keyringOrExit(io, config);
-      const read = readBackupFile(await readFile(file));
-      if ('problem' in read) {
-        io.err(`${file} is refused: ${read.problem}; nothing was restored`);
-        throw new ExitCode(2);
-      }
-      const sig = checkSignature(ring, read.seal, backupMaterial(read.seal));
-      if (sig !== 'ok') {
-        const why =
-          sig === 'bad'
-            ? 'its signature does not match (it was altered or signed without this key)'
-            : `it was signed with another audit key (${read.seal.keyId}): a foreign backup`;
-        io.err(`${file} is refused: ${why}; nothing was restored`);
-        throw new ExitCode(2);
-      }
-      const problem = backupProblem(read.archive);
-      if (problem) {
-        io.err(`${file} is not a whole backup: ${problem}; nothing was restored`);
-        throw new ExitCode(2);
-      }
-      // restored beside the folder and checked there; DATA_DIR changes only once all of it holds
-      const staging = `${resolve(config.dataDir)}.restoring-${process.pid}`;
-      await rm(staging, { recursive: true, force: true });
-      let store: Store;
+      // the folder's lock, as a server holds it: no restore under a running service, and no two at once
+      let lock: DataDirLock;
       try {
-        store = await openStore({ databaseUrl: null, dataDir: staging, restoreFrom: new Blob([read.archive]) });
+        lock = await lockDataDir(config.dataDir);
       } catch (err) {
-        await rm(staging, { recursive: true, force: true });
-        if (err instanceof EmbeddedDatabaseError) {
-          io.err(`${err.message}; nothing was restored`);
+        if (!(err instanceof DataDirLockedError)) throw err;
+        io.err(`${err.message}; nothing was restored`);
+        throw new ExitCode(2);
+      }
+      try {
+        const existed = existsSync(config.dataDir);
+        if (existed && !statSync(config.dataDir).isDirectory()) {
+          io.err(`${config.dataDir} is a file, not a folder; nothing was restored`);
           throw new ExitCode(2);
         }
-        throw err;
-      }
-      let applied: string[];
-      let audit: AuditVerification;
-      try {
-        // a backup made by an older version is brought up to date
-        applied = await migrateToLatest(store.db);
-        audit = await verifyAuditTrail(store.db, ring);
-      } catch (err) {
-        await store.close().catch(() => undefined);
+        if (existed && (await readdir(config.dataDir)).length > 0) {
+          io.err(`${config.dataDir} is not empty: a backup is restored only into an empty or new folder; nothing was restored`);
+          throw new ExitCode(2);
+        }
+        const ring = keyringOrExit(io, config);
+        const read = readBackupFile(await readFile(file));
+        if ('problem' in read) {
+          io.err(`${file} is refused: ${read.problem}; nothing was restored`);
+          throw new ExitCode(2);
+        }
+        const sig = checkSignature(ring, read.seal, backupMaterial(read.seal));
+        if (sig !== 'ok') {
+          const why =
+            sig === 'bad'
+              ? 'its signature does not match (it was altered or signed without this key)'
+              : `it was signed with another audit key (${read.seal.keyId}): a foreign backup`;
+          io.err(`${file} is refused: ${why}; nothing was restored`);
+          throw new ExitCode(2);
+        }
+        const problem = backupProblem(read.archive);
+        if (problem) {
+          io.err(`${file} is not a whole backup: ${problem}; nothing was restored`);
+          throw new ExitCode(2);
+        }
+        // restored beside the folder and checked there; DATA_DIR changes only once all of it holds
+        const staging = `${resolve(config.dataDir)}.restoring`;
+        // a restore killed halfway left its staging folder: nothing else uses it while DATA_DIR is locked
         await rm(staging, { recursive: true, force: true });
-        throw err;
+        await rm(`${staging}.lock`, { force: true });
+        let store: Store;
+        try {
+          store = await openStore({ databaseUrl: null, dataDir: staging, restoreFrom: new Blob([read.archive]) });
+        } catch (err) {
+          await rm(staging, { recursive: true, force: true });
+          if (err instanceof EmbeddedDatabaseError) {
+            io.err(`${err.message}; nothing was restored`);
+            throw new ExitCode(2);
+          }
+          throw err;
+        }
+        let applied: string[];
+        let audit: AuditVerification;
+        let newest: { seq: number; day: string } | null = null;
+        try {
+          // a backup made by an older version is brought up to date
+          applied = await migrateToLatest(store.db);
+          audit = await verifyAuditTrail(store.db, ring);
+          newest = (await allRoots(store.db)).at(-1) ?? null;
+        } catch (err) {
+          await store.close().catch(() => undefined);
+          await rm(staging, { recursive: true, force: true });
+          throw err;
+        }
+        await store.close();
+        if (!audit.ok) {
+          await rm(staging, { recursive: true, force: true });
+          io.err(`${file}: its audit trail fails verification, so it is not restored; nothing was restored:`);
+          for (const line of problemLines(audit.problems)) io.err(`  - ${line}`);
+          throw new ExitCode(1);
+        }
+        if (existed) await rm(config.dataDir, { recursive: true });
+        await rename(staging, config.dataDir);
+        io.out(
+          `restored ${file} into ${config.dataDir}${applied.length ? ` (migrations applied: ${applied.join(', ')})` : ''}; ` +
+            `audit trail intact: ${audit.events} events in ${audit.chains} chains, ${audit.roots} signed daily roots`,
+        );
+        // an older backup rolls the trail back: its newest root tells it from the newest mailed digest
+        io.out(
+          newest
+            ? `its newest signed daily root is #${newest.seq} (${newest.day}); a later mailed digest means this backup is older: ` +
+                'check with `audit verify --against DIGEST`'
+            : 'it holds no signed daily root yet',
+        );
+      } finally {
+        await lock.release();
       }
-      await store.close();
-      if (!audit.ok) {
-        await rm(staging, { recursive: true, force: true });
-        io.err(`${file}: its audit trail fails verification, so it is not restored; nothing was restored:`);
-        for (const line of problemLines(audit.problems)) io.err(`  - ${line}`);
-        throw new ExitCode(1);
-      }
-      if (existed) await rm(config.dataDir, { recursive: true });
-      await rename(staging, config.dataDir);
-      io.out(
-        `restored ${file} into ${config.dataDir}${applied.length ? ` (migrations applied: ${applied.join(', ')})` : ''}; ` +
-          `audit trail intact: ${audit.events} events in ${audit.chains} chains, ${audit.roots} signed daily roots`,
-      );
     });
 }
 

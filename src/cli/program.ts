@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { pino } from 'pino';
 import { ConfigError, loadConfig } from '../config.js';
+import { AuditKeyError } from '../services/audit-keyring.js';
 import { AppError, detailsOf } from '../domain/errors.js';
 import { localize } from '../domain/i18n.js';
 import { messages } from '../domain/messages.js';
@@ -62,7 +63,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   } catch (err) {
     if (err instanceof ExitCode) return err.code;
     if (err instanceof CommanderError) return err.exitCode;
-    if (err instanceof ConfigError) {
+    if (err instanceof ConfigError || err instanceof AuditKeyError) {
       io.err(err.message);
       return 2;
     }

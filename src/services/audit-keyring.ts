@@ -3,6 +3,8 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
+import { signingKeyIds } from '../store/audit-repo.js';
+import type { Db } from '../store/db.js';
 import { AUDIT_KEY_MIN_LENGTH, auditKey, type AuditKeyring } from '../domain/audit-signing.js';
 
 export class AuditKeyError extends Error {}
@@ -53,4 +55,22 @@ export function activeAuditKeyring(): AuditKeyring {
   // startRuntime loads it before anything can write: reaching here without one is a bug
   if (!active) throw new Error('no audit key is loaded in this process');
   return active;
+}
+
+/**
+ * The keyring for this database: loaded as configured, made (written to AUDIT_KEY_FILE) only for a
+ * database whose trail nothing has signed yet, and refused when none of its keys signed what the
+ * trail holds, so that a process started with a wrong key, or none, never signs beside the right one.
+ */
+export async function auditKeyringFor(db: Db, config: KeyConfig, log: Logger): Promise<AuditKeyring> {
+  const signers = await signingKeyIds(db);
+  const ring = loadAuditKeyring(config, { create: signers.length === 0, log });
+  const known = new Set([ring.current.id, ...ring.retired.map((k) => k.id)]);
+  if (signers.length && !signers.some((id) => known.has(id))) {
+    throw new AuditKeyError(
+      `the audit key (${ring.current.id}) is not the one that signed this database's trail (${signers.join(', ')}): ` +
+        'set AUDIT_KEY or AUDIT_KEY_FILE to that key (docs/operations.md); nothing was written',
+    );
+  }
+  return ring;
 }

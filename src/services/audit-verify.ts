@@ -53,7 +53,14 @@ const MAX_PROBLEMS = 10_000;
  * compares the rows the trail speaks for with what its events say. `against`: a root from a mailed
  * digest, which the database must still hold, unchanged.
  */
-export async function verifyAuditTrail(db: Db, ring: AuditKeyring, opts: { against?: PublishedRoot } = {}): Promise<AuditVerification> {
+export async function verifyAuditTrail(
+  db: Db,
+  ring: AuditKeyring,
+  opts: {
+    against?: PublishedRoot;
+    /** `audit rotate` only: heads may still carry a retired key's signature */ retiredHeads?: boolean;
+  } = {},
+): Promise<AuditVerification> {
   const problems: AuditProblem[] = [];
   const problem = (p: AuditProblem) => {
     if (problems.length < MAX_PROBLEMS) problems.push(p);
@@ -65,8 +72,16 @@ export async function verifyAuditTrail(db: Db, ring: AuditKeyring, opts: { again
   /** `${chain}\n${seq}` -> the hash a root says that event has */
   const claims = new Map<string, { hash: string; root: number }>();
   let prevRoot = GENESIS_HASH;
+  // keys are used newest last: a root signed with a key retired before the one that signed an
+  // earlier root was made with a key that should no longer sign (a leaked old key)
+  const rank = (keyId: string) => (keyId === ring.current.id ? 0 : ring.retired.findIndex((k) => k.id === keyId) + 1 || null);
+  let newest = Number.POSITIVE_INFINITY;
   roots.forEach((r, i) => {
     const at = { kind: 'root' as const };
+    const keyRank = rank(r.keyId);
+    if (keyRank !== null && keyRank > newest)
+      problem({ ...at, reason: `daily root ${r.seq} (${r.day}) is signed with a retired key after a newer key had signed: refused` });
+    if (keyRank !== null) newest = Math.min(newest, keyRank);
     if (r.seq !== i + 1) problem({ ...at, reason: `daily root ${i + 1} is missing (found root ${r.seq} next): roots were deleted` });
     const sig = checkSignature(ring, r, rootMaterial(r.root));
     if (sig !== 'ok') problem({ ...at, reason: `daily root ${r.seq} (${r.day}): ${signatureWords(sig, r.keyId)}` });
@@ -89,6 +104,14 @@ export async function verifyAuditTrail(db: Db, ring: AuditKeyring, opts: { again
     const sig = checkSignature(ring, h, headMaterial(h.chain, h.seq, h.hash));
     if (sig !== 'ok')
       problem({ kind: 'head', chain: h.chain, reason: `the signed head of chain "${h.chain}": ${signatureWords(sig, h.keyId)}` });
+    // after a rotation `audit rotate` re-signs every head with the new key; a head still signed
+    // with a retired one could have been made by whoever holds that key
+    else if (h.keyId !== ring.current.id && !opts.retiredHeads)
+      problem({
+        kind: 'head',
+        chain: h.chain,
+        reason: `the head of chain "${h.chain}" is signed with retired key ${h.keyId}: run \`audit rotate\` after a rotation`,
+      });
   }
 
   // the events, chain by chain
@@ -208,7 +231,8 @@ function checkAgainst(
     problem({ kind: 'digest', reason: `${words} is not signed with this audit key: it is not this service's, or the key is wrong` });
     return;
   }
-  const held = roots.find((r) => r.seq === published.seq);
+  // found by its hash first: the hash covers its number and day, which a copy may have mislabelled
+  const held = roots.find((r) => r.root === published.root) ?? roots.find((r) => r.seq === published.seq);
   if (!held)
     problem({ kind: 'digest', reason: `${words} is not in the database (it holds ${roots.length} roots): the trail was cut back` });
   else if (held.root !== published.root || held.day !== published.day)

@@ -118,3 +118,19 @@ export async function adoptUnsignedChains(db: Db): Promise<number> {
     return rows.length;
   });
 }
+
+/**
+ * After a key rotation: every head still signed with a retired key is signed again with the
+ * current one (a head that moved on meanwhile was signed with it already). The caller has checked
+ * the trail first, so only heads that hold are re-signed.
+ */
+export async function resignHeads(db: Db, ring: AuditKeyring): Promise<number> {
+  const stale = (await allHeads(db)).filter((h) => h.keyId !== ring.current.id);
+  const fresh = stale.map((h) => ({ chain: h.chain, seq: h.seq, hash: h.hash, ...sign(ring, headMaterial(h.chain, h.seq, h.hash)) }));
+  if (!fresh.length) return 0;
+  const { numAffectedRows } = await sql`
+    update audit_heads h set key_id = x."keyId", signature = x.signature, signed_at = now()
+    from jsonb_to_recordset(${JSON.stringify(fresh)}::jsonb) as x(chain text, seq integer, hash text, "keyId" text, signature text)
+    where h.chain = x.chain and h.seq = x.seq and h.hash = x.hash and h.key_id <> x."keyId"`.execute(db);
+  return Number(numAffectedRows ?? 0);
+}

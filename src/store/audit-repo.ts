@@ -165,3 +165,14 @@ export async function rootOfDay(db: Db, day: string) {
     .executeTakeFirst();
   return r ?? null;
 }
+
+/** The keys that signed the trail's heads and roots (their ids), newest use first. */
+export async function signingKeyIds(db: Db): Promise<string[]> {
+  const { rows } = await sql<{ key_id: string }>`
+    select key_id from (
+      select key_id, max(signed_at) as last from audit_heads group by key_id
+      union all
+      select key_id, max(created_at) from audit_roots group by key_id) k
+    group by key_id order by max(last) desc`.execute(db);
+  return rows.map((r) => r.key_id);
+}

@@ -57,17 +57,25 @@ export function readBackupFile(file: Buffer): { seal: BackupSeal; archive: Buffe
   const first = file.indexOf(0x0a);
   if (first < 0 || file.subarray(0, first).toString('utf8') !== MAGIC)
     return { problem: 'it is not a signed backup of this service (an unsigned or foreign file)' };
-  const second = file.indexOf(0x0a, first + 1);
-  let seal: BackupSeal;
+  // the seal is a short line: a file that says otherwise is not read into memory to find out
+  const second = file.subarray(0, first + 1 + 4096).indexOf(0x0a, first + 1);
+  if (second < 0) return { problem: 'its signature line is damaged' };
+  let seal: Partial<BackupSeal> | null;
   try {
-    seal = JSON.parse(file.subarray(first + 1, second < 0 ? undefined : second).toString('utf8')) as BackupSeal;
+    seal = JSON.parse(file.subarray(first + 1, second).toString('utf8')) as Partial<BackupSeal> | null;
   } catch {
     return { problem: 'its signature line is damaged' };
   }
-  if (second < 0 || typeof seal.signature !== 'string' || typeof seal.keyId !== 'string' || typeof seal.sha256 !== 'string')
+  if (
+    typeof seal?.signature !== 'string' ||
+    typeof seal.keyId !== 'string' ||
+    typeof seal.sha256 !== 'string' ||
+    typeof seal.createdAt !== 'string' ||
+    typeof seal.bytes !== 'number'
+  )
     return { problem: 'its signature line is damaged' };
   const archive = file.subarray(second + 1);
   if (archive.length !== seal.bytes || archiveDigest(archive) !== seal.sha256)
     return { problem: 'its content is not what was signed (it was cut short or changed after the backup)' };
-  return { seal, archive };
+  return { seal: seal as BackupSeal, archive };
 }

@@ -199,6 +199,16 @@ export async function migrateToLatest(db: Db): Promise<string[]> {
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }
 
+/** Migrations this version has that the database has not applied (read only). */
+export async function pendingMigrations(db: Db): Promise<string[]> {
+  const { rows } = await sql<{ name: string }>`
+    select name from kysely_migration where to_regclass('kysely_migration') is not null`
+    .execute(db)
+    .catch(() => ({ rows: [] as { name: string }[] }));
+  const applied = new Set(rows.map((r) => r.name));
+  return Object.keys(migrations).filter((m) => !applied.has(m));
+}
+
 export async function pingDatabase(db: Db): Promise<void> {
   await sql`select 1`.execute(db);
 }

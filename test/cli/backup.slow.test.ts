@@ -158,6 +158,26 @@ describe('backup and restore of the embedded database', () => {
     expect(await readdir(into)).to.deep.equal([]);
   });
 
+  it('will not restore under a running service: the folder is locked, and nothing is touched', async () => {
+    const held = join(dir, 'held');
+    const store = await openStore({ databaseUrl: null, dataDir: held });
+    try {
+      const res = await cliProcess({ DATA_DIR: held }, 'restore', file);
+      expect(res.code).to.equal(2);
+      expect(res.err).to.include('in use by another inspection-filing process').and.include('nothing was restored');
+    } finally {
+      await store.close();
+    }
+    // a staging folder a killed restore left behind is cleared by the next restore
+    const into = join(dir, 'after-kill');
+    await mkdir(`${into}.restoring`, { recursive: true });
+    await writeFile(join(`${into}.restoring`, 'junk'), 'left by a restore killed halfway');
+    const again = await cliProcess({ DATA_DIR: into }, 'restore', file);
+    expect(again.code, again.err).to.equal(0);
+    expect(again.out).to.match(/newest signed daily root|no signed daily root/);
+    expect(existsSync(`${into}.restoring`)).to.equal(false);
+  });
+
   it('leaves an empty folder as it was when a restore into it is refused, and it takes a good backup afterwards', async () => {
     const { halfArchive } = await damaged();
     const empty = join(dir, 'empty');

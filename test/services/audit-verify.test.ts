@@ -215,6 +215,19 @@ describe('audit trail against whoever holds the database', () => {
     const fromMail = await cli('audit', 'verify', '--against', mailed);
     expect(fromMail.code, fromMail.err).to.be.oneOf([0, 1]);
     expect(fromMail.err).to.not.include('holds no audit root').and.not.include(`root ${root.seq}`);
+    // and the mail as a mailbox stores it: quoted-printable, lines broken at 76 characters
+    const qp = Buffer.from(mail.text, 'utf8')
+      .toString('latin1')
+      .replace(/[^\x20-\x7e\n]|=/g, (c) => `=${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`)
+      .replace(/.{70}/g, '$&=\n');
+    const eml = join(dir, 'digest.eml');
+    await writeFile(eml, qp);
+    const fromEml = await cli('audit', 'verify', '--against', eml);
+    expect(fromEml.err).to.not.include('holds no audit root').and.not.include(`root ${root.seq}`);
+    // a copy that numbers the root otherwise still names the same root (its hash covers its number)
+    const relabelled = join(dir, 'relabelled.json');
+    await writeFile(relabelled, JSON.stringify({ ...root, seq: root.seq + 5 }));
+    expect((await cli('audit', 'verify', '--against', relabelled)).err).to.not.include('cut back');
     expect((await cli('audit', 'verify', '--against', join(dir, 'none.json'))).code).to.equal(2);
     const cut = await underAttack(async (trx) => {
       await off(trx, 'audit_roots');
