@@ -119,6 +119,12 @@ export function createApp(opts: AppOptions): Express {
     limit: opts.authFailureLimit ?? 20,
     windowMs: 10 * 60_000,
     failed: (res) => res.statusCode === 401,
+    // the key an API request or the sign-in form tries (hashed: the secret is not kept)
+    attempt: (req) => {
+      const form = req.body as { key?: unknown } | undefined;
+      const tried = bearer(req) ?? (typeof form?.key === 'string' ? form.key : null);
+      return tried ? createHash('sha256').update(tried).digest('base64') : null;
+    },
   });
   // a request that carries no key guesses nothing: it neither counts nor is refused
   const keyFailures: RequestHandler = (req, res, next) => (req.headers.authorization ? authFailures(req, res, next) : next());

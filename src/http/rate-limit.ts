@@ -69,23 +69,41 @@ export function windowLimiter(opts: WindowLimit): RequestHandler {
 
 /**
  * Failures per client per window (a wrong key at sign-in): once a client has `limit` of them in a
- * window, its next requests are refused (429) until the window ends, whatever they carry. Every
- * attempt counts as a failure while it is in flight, and is given back once its answer is not
- * one: guesses sent all at once are counted before any is answered.
+ * window, its next requests are refused (429) until the window ends, whatever they carry. A
+ * credential being checked counts as a failure until its answer says otherwise, once however many
+ * requests carry it: guesses sent all at once are counted before any is answered, while one
+ * system's key used by fifty requests at a time counts once.
  */
-export function failureLimiter(opts: WindowLimit & { failed: (res: Response) => boolean }): RequestHandler {
+export function failureLimiter(
+  opts: WindowLimit & {
+    failed: (res: Response) => boolean;
+    /** the credential a request tries (null: one of its own) */
+    attempt: (req: Request) => string | null;
+  },
+): RequestHandler {
   const counter = windowCounter(opts);
+  /** per client: the credentials being checked now, and how many requests carry each */
+  const pending = new Map<string, Map<string, number>>();
+  let unnamed = 0;
   return (req, res, next) => {
     const key = clientKey(req);
+    const mine = pending.get(key) ?? new Map<string, number>();
+    const tried = opts.attempt(req) ?? `#${unnamed++}`;
     const { used, reset } = counter.count(key, 0);
+    const inFlight = mine.size + (mine.has(tried) ? 0 : 1);
     counter.headers(res, used, reset);
-    if (used >= opts.limit) {
+    if (used >= opts.limit || used + inFlight > opts.limit) {
       res.setHeader('Retry-After', String(reset));
       return next(new AppError('rate_limited', 'rate_limited'));
     }
-    counter.count(key, 1);
-    res.once('finish', () => {
-      if (!opts.failed(res)) counter.count(key, -1);
+    mine.set(tried, (mine.get(tried) ?? 0) + 1);
+    pending.set(key, mine);
+    res.once('close', () => {
+      const left = (mine.get(tried) ?? 1) - 1;
+      if (left > 0) mine.set(tried, left);
+      else mine.delete(tried);
+      if (!mine.size) pending.delete(key);
+      if (opts.failed(res)) counter.count(key, 1);
     });
     next();
   };

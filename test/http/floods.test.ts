@@ -434,6 +434,11 @@ describe('issue 18: wrong keys meet a limit, shared with the sign-in page', () =
     );
     expect(burst.filter((r) => r.status === 401)).to.have.length.at.most(20);
     expect(burst.filter((r) => r.status === 429)).to.have.length.at.least(10);
+    // while one system's right key, fifty requests at a time from one address, is one credential
+    const busy = await Promise.all(
+      Array.from({ length: 50 }, () => supertest(app).get('/api/v1/keys').set(from('203.0.113.10')).set(admin)),
+    );
+    expect(busy.map((r) => r.status)).to.deep.equal(Array(50).fill(200));
     // a request with no key is no guess; public routes and other addresses are not affected
     expect((await supertest(app).get('/healthz').set(from('203.0.113.7'))).status).to.equal(200);
     expect((await supertest(app).get('/api/v1/keys').set(from('203.0.113.8')).set(admin)).status).to.equal(200);
