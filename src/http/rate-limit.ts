@@ -33,7 +33,8 @@ function windowCounter({ limit, windowMs, now = Date.now }: WindowLimit) {
   let windowEnds = 0;
   let counts = new Map<string, number>();
   const roll = (t: number) => {
-    if (t < windowEnds) return;
+    // a clock set back (the service's clock can be) starts the window it is now in, not a long wait
+    if (t < windowEnds && t >= windowEnds - windowMs) return;
     windowEnds = (Math.floor(t / windowMs) + 1) * windowMs;
     counts = new Map();
   };
