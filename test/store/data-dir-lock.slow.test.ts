@@ -117,7 +117,7 @@ describe('one process per embedded database (DATA_DIR)', function () {
     await first.ready();
     await first.kill('SIGTERM');
     await rm(join(dataDir, 'PG_VERSION'));
-    const res = await cli(dataDir, 'audit', 'verify');
+    const res = await cli(dataDir, 'migrate');
     expect(res.code).to.equal(1);
     expect(res.out).to.include('holds no embedded database');
     expect(existsSync(join(dataDir, 'PG_VERSION'))).to.equal(false);
@@ -127,13 +127,13 @@ describe('one process per embedded database (DATA_DIR)', function () {
     const dataDir = await initialised();
     const first = await startServer({ DATABASE_URL: '', DATA_DIR: dataDir, BOOTSTRAP_ADMIN_KEY: KEY });
     await first.ready();
-    const inside = await cli(join(dataDir, 'newsub'), 'audit', 'verify');
+    const inside = await cli(join(dataDir, 'newsub'), 'migrate');
     expect(inside.code).to.equal(1);
     expect(inside.out).to.include('inside the database folder');
     expect(existsSync(join(dataDir, 'newsub'))).to.equal(false);
     await first.kill('SIGTERM');
     const file = join(dataDir, 'PG_VERSION');
-    const notAFolder = await cli(file, 'audit', 'verify');
+    const notAFolder = await cli(file, 'migrate');
     expect(notAFolder.code).to.equal(1);
     expect(notAFolder.out).to.include('a file, not a folder');
   });
