@@ -23,6 +23,7 @@ import { dateRange } from './pagination.js';
 import { sealAuditDay } from './audit.js';
 import { activeAuditKeyring } from './audit-keyring.js';
 import { scorecardEntries } from './scorecards.js';
+import { reportDailyLimit } from './report-quota.js';
 
 // The nightly digest: for a day in TZ_REGION and each supervisor scope, what went wrong and who
 // did what, stored once and delivered once per address. A scope is a supervisor key's regions
@@ -55,7 +56,7 @@ export function createDigestService(ctx: ServiceContext) {
       rootOfDay(db, day),
     ]);
     // an enterprise with half its daily quota of reports or more is listed; `quotaReached` once it used it all
-    const quota = ctx.reportDailyLimit ?? 10;
+    const quota = reportDailyLimit(ctx);
     const floods = await reportFloods(db, w, Math.max(1, Math.ceil(quota / 2)));
     const names = new Map(card.agencies.map((a) => [a.agencyId, a.agencyName]));
     const byDay = new Map(trend.map((d) => [d.day, d]));

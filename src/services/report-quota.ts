@@ -1,6 +1,7 @@
 import { formatLocal, localDate, localPeriod } from '../domain/calendar.js';
 import { RetryLater } from '../domain/errors.js';
 import type { Db } from '../store/db.js';
+import type { ServiceContext } from './context.js';
 import { countReports } from '../store/violations-repo.js';
 
 /**
@@ -17,3 +18,6 @@ export async function assertReportQuota(trx: Db, uscc: string, now: Date, tz: st
     next: formatLocal(to, tz),
   });
 }
+
+/** REPORT_DAILY_LIMIT, as configured (10 when a context leaves it out). */
+export const reportDailyLimit = (ctx: Pick<ServiceContext, 'reportDailyLimit'>): number => ctx.reportDailyLimit ?? 10;

@@ -15,6 +15,7 @@ import { chains, record } from './audit.js';
 import type { ServiceContext } from './context.js';
 import { agencyOnFiling } from './filing-records.js';
 import { raiseUnfiledArrival } from './unfiled-visits.js';
+import { reportDailyLimit } from './report-quota.js';
 import { assertAgencyActive } from './agency-active.js';
 
 const codePattern = new RegExp(VERIFY_CODE_PATTERN);
@@ -141,7 +142,7 @@ function arrivalViolations(f: FilingRow, at: Date, role: Principal['role'], earl
 
 export function createVerificationService(ctx: ServiceContext) {
   // an arrival confirmed on a code no filing has is one of the enterprise's reports of the day
-  const reportQuota = { tz: ctx.tz, limit: ctx.reportDailyLimit ?? 10 };
+  const reportQuota = { tz: ctx.tz, limit: reportDailyLimit(ctx) };
   async function lookup(raw: string) {
     const code = normalizeCode(raw);
     const found = codePattern.test(code) ? await ctx.verifyCache.get(code, () => findByVerifyCode(ctx.db, code)) : null;

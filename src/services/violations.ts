@@ -38,9 +38,10 @@ import {
   listViolations,
   violationHistory,
   type NewViolation,
+  type ReportSubject,
 } from '../store/violations-repo.js';
 import { chains, record } from './audit.js';
-import { assertReportQuota } from './report-quota.js';
+import { assertReportQuota, reportDailyLimit } from './report-quota.js';
 import { transact, type IdempotencyClaim } from './idempotency.js';
 import type { ServiceContext } from './context.js';
 import { canSeeFiling } from './filing-records.js';
@@ -202,20 +203,8 @@ export function createViolationService(ctx: ServiceContext) {
    * same report once: one sender cannot bury the others' reports under its own. Run under the
    * enterprise's lock, so that two reports sent together are counted one after the other.
    */
-  const dailyLimit = ctx.reportDailyLimit ?? 10;
-  async function admitReport(
-    trx: Db,
-    r: {
-      uscc: string;
-      kind: string;
-      filingId: string | null;
-      agencyId: string | null;
-      agencyName: string | null;
-      occurredAt: Date;
-      conductRuleIds: string[];
-    },
-    now: Date,
-  ): Promise<void> {
+  const dailyLimit = reportDailyLimit(ctx);
+  async function admitReport(trx: Db, r: ReportSubject & { occurredAt: Date }, now: Date): Promise<void> {
     await assertReportQuota(trx, r.uscc, now, ctx.tz, dailyLimit);
     const [dayFrom, dayTo] = dayBounds(localDate(r.occurredAt, ctx.tz), ctx.tz);
     const same = await findSameReport(trx, { ...r, day: [new Date(dayFrom), new Date(dayTo)] });

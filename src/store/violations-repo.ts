@@ -152,18 +152,17 @@ const nameKeySql = (expr: RawBuilder<unknown>) => sql<string>`lower(regexp_repla
  * about the same agency (by id, else by the name it gave) on the same day; conduct reports only
  * when the new one names no item the earlier did not.
  */
-export async function findSameReport(
-  db: Db,
-  r: {
-    uscc: string;
-    kind: string;
-    filingId: string | null;
-    agencyId: string | null;
-    agencyName: string | null;
-    day: [Date, Date];
-    conductRuleIds: string[];
-  },
-): Promise<ViolationRow | null> {
+/** What makes a report the same as another: who sends it, of what, about which filing or agency. */
+export interface ReportSubject {
+  uscc: string;
+  kind: string;
+  filingId: string | null;
+  agencyId: string | null;
+  agencyName: string | null;
+  conductRuleIds: string[];
+}
+
+export async function findSameReport(db: Db, r: ReportSubject & { day: [Date, Date] }): Promise<ViolationRow | null> {
   const sameAgency = r.agencyId ? sql<boolean>`agency_id = ${r.agencyId}` : sql<boolean>`agency_id is null`;
   // the same filing; or the same agency that day, by a report that named no other filing
   const sameDay = sql<boolean>`occurred_at >= ${r.day[0]} and occurred_at < ${r.day[1]} and ${sameAgency}
