@@ -1,10 +1,15 @@
 import type { Lang, Localized } from '../domain/i18n.js';
 import { fill } from '../domain/i18n.js';
 export { roleNames } from '../domain/messages.js';
+import { accountsUi } from './strings-accounts.js';
+import { formUi } from './strings-form.js';
+import { noticeUi } from './strings-notice.js';
+import { reportsUi } from './strings-reports.js';
+import { supervisionUi } from './strings-supervision.js';
 
 // Every word the pages show, in both languages. Messages of errors come from the domain's
 // catalog (domain/messages.ts); the names of types and statuses from where they are defined.
-const ui = {
+const core = {
   app: ['涉企检查备案系统', 'Enterprise inspection filing'],
   skip: ['跳到正文', 'Skip to content'],
   langSwitch: ['English', '中文'],
@@ -297,6 +302,9 @@ const ui = {
   bulkApply: ['批量处理', 'Change all ticked'],
   tick: ['选择', 'Select'],
 } as const satisfies Record<string, readonly [string, string]>;
+
+// each group of pages keeps its words in a file of its own
+const ui = { ...core, ...accountsUi, ...noticeUi, ...formUi, ...supervisionUi, ...reportsUi };
 
 export type UiKey = keyof typeof ui;
 

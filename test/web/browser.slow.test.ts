@@ -1,14 +1,10 @@
-import { existsSync, mkdirSync } from 'node:fs';
-import { once } from 'node:events';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { expect } from 'chai';
 import jsQRModule from 'jsqr';
 import { PNG } from 'pngjs';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { harness } from '../support/harness.js';
 import { auth, createKey, file, filingBody, world } from '../support/fixtures.js';
 import { localField } from '../support/web.js';
+import { PHONE, SHOTS, useBrowser } from '../support/browser.js';
 
 // The pages as people use them: Debian's Chromium driven by playwright-core, against the real
 // app and database. Screenshots go to artifacts/screenshots (ignored by git) for a person to look
@@ -18,86 +14,17 @@ import { localField } from '../support/web.js';
 type Decode = typeof jsQRModule.default;
 const jsQR: Decode = (jsQRModule as unknown as { default?: Decode }).default ?? (jsQRModule as unknown as Decode);
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const SHOTS = 'artifacts/screenshots';
 const HOUR = 3_600_000;
-const PHONE = { width: 375, height: 800 };
 
 describe('pages in a real browser', function () {
-  let browser: Browser;
-  let server: Server;
-  let base: string;
-  const contexts: BrowserContext[] = [];
-  /** every Content-Security-Policy complaint the browser made on any page */
-  const cspReports: string[] = [];
-
-  before(async function () {
-    if (!existsSync(CHROMIUM)) {
-      if (process.env.CI) throw new Error(`${CHROMIUM} is missing: .ci/run installs Debian's chromium`);
-      this.skip();
-    }
-    const h = await harness();
-    server = h.runtime.app.listen(0, '127.0.0.1');
-    await once(server, 'listening');
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    mkdirSync(SHOTS, { recursive: true });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
-  });
-
-  after(async () => {
-    await browser?.close();
-    if (server) await new Promise((r) => server.close(r));
-  });
-
-  afterEach(async () => {
-    for (const c of contexts.splice(0)) await c.close();
-  });
-
-  /** A phone-sized browser of its own (its own cookies), watching for CSP complaints. */
-  async function phone(lang?: 'en'): Promise<Page> {
-    const context = await browser.newContext({ viewport: PHONE, locale: lang ?? 'zh-CN' });
-    contexts.push(context);
-    const page = await context.newPage();
-    page.on('console', (m) => {
-      if (/Content Security Policy/i.test(m.text())) cspReports.push(`${page.url()}: ${m.text()}`);
-    });
-    return page;
-  }
-
-  async function signIn(page: Page, key: string, next = ''): Promise<void> {
-    await page.goto(`${base}/login${next ? `?next=${encodeURIComponent(next)}` : ''}`);
-    await page.fill('#key', key);
-    await Promise.all([page.waitForURL((u) => !u.pathname.startsWith('/login')), page.click('form[action="/login"] button[type=submit]')]);
-  }
-
-  /** The page fits the phone: nothing scrolls sideways. */
-  async function fits(page: Page): Promise<void> {
-    // page code as text: the tests are compiled without the DOM's types
-    const { scroll, width } = await page.evaluate<{ scroll: number; width: number }>(
-      '({ scroll: document.documentElement.scrollWidth, width: window.innerWidth })',
-    );
-    expect(scroll, `${page.url()} is ${scroll}px wide on a ${width}px screen`).to.be.at.most(width);
-  }
-
-  const shot = (page: Page, name: string) => page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true });
+  const bw = useBrowser();
+  const { phone, signIn, fits, shot } = bw;
 
   it('an agency files through the form, a warning explained before it submits; the notice’s QR decodes to the card', async () => {
     const w = await world('110101');
     const page = await phone();
     await signIn(page, w.agencyKey);
-    await page.goto(`${base}/filings/new`);
+    await page.goto(`${bw.base}/filings/new`);
     await fits(page);
     const b = filingBody(w);
     await page.fill('#enterpriseUscc', w.uscc);
@@ -143,7 +70,7 @@ describe('pages in a real browser', function () {
 
     // the decoded address, on this server: the filed card
     const scan = await phone();
-    await scan.goto(`${base}${new URL(decoded?.data ?? '').pathname}`);
+    await scan.goto(`${bw.base}${new URL(decoded?.data ?? '').pathname}`);
     await scan.locator('.card.filed').waitFor();
     expect(await scan.locator('.card.filed').innerText())
       .to.include(filing.filingNo)
@@ -159,7 +86,7 @@ describe('pages in a real browser', function () {
     const filing = (await file(w)).body.filing;
     await h.api().post(`/api/v1/filings/${filing.id}/cancel`).set(auth(w.agencyKey)).send({ reason: '计划调整，改期检查' });
     const page = await phone();
-    await page.goto(`${base}/v/${filing.verifyCode}`);
+    await page.goto(`${bw.base}/v/${filing.verifyCode}`);
     expect(await page.locator('.card.invalid h1').innerText()).to.include('不是有效的备案');
     await fits(page);
     await shot(page, 'verify-invalid');
@@ -177,7 +104,7 @@ describe('pages in a real browser', function () {
 
     const supervisor = await phone();
     await signIn(supervisor, await createKey({ role: 'supervisor', regions: ['110109'] }));
-    await supervisor.goto(`${base}/dashboard`);
+    await supervisor.goto(`${bw.base}/dashboard`);
     const report = supervisor.locator('.violation', { hasText: '两人持已撤销的核验码上门' });
     expect(await report.innerText())
       .to.include('GD-2026-1126-7')
@@ -197,7 +124,7 @@ describe('pages in a real browser', function () {
 
     const stranger = await phone();
     await signIn(stranger, (await world('110101')).enterpriseKey);
-    await stranger.goto(`${base}/v/${filing.verifyCode}`);
+    await stranger.goto(`${bw.base}/v/${filing.verifyCode}`);
     // another enterprise's code: said at once, and no button to confirm an arrival with it
     expect(await stranger.locator('.card.invalid h1').innerText()).to.include('不是本企业的备案');
     expect(await stranger.locator('text=确认检查人员已到达').count()).to.equal(0);
@@ -205,7 +132,7 @@ describe('pages in a real browser', function () {
 
     const page = await phone();
     await signIn(page, w.enterpriseKey);
-    await page.goto(`${base}/v/${filing.verifyCode}`);
+    await page.goto(`${bw.base}/v/${filing.verifyCode}`);
     expect(await page.locator('.banner.ok').innerText()).to.include('现在在备案的检查时间内');
     await Promise.all([page.waitForURL(/done=arrival$/), page.click('text=确认检查人员已到达')]);
     expect(await page.locator('.notice').innerText()).to.include('已记录到达时间');
@@ -215,7 +142,7 @@ describe('pages in a real browser', function () {
       .post(`/api/v1/filings/${filing.id}/result`)
       .set(auth(w.agencyKey))
       .send({ conductedAt: h.clock.now().toISOString(), outcome: 'no_issues', summary: '未发现问题' });
-    await page.goto(`${base}/filings/${filing.id}`);
+    await page.goto(`${bw.base}/filings/${filing.id}`);
     await fits(page);
     await page.check('input[name=rating][value="4"]');
     await page.fill('#comment', '检查规范，用时短');
@@ -223,7 +150,7 @@ describe('pages in a real browser', function () {
     expect(await page.locator('main').innerText()).to.include('已评价：4 分');
     await shot(page, 'enterprise-filing-rated');
 
-    const again = await stranger.goto(`${base}/filings/${filing.id}`);
+    const again = await stranger.goto(`${bw.base}/filings/${filing.id}`);
     expect(again?.status()).to.equal(404);
   });
 
@@ -231,17 +158,17 @@ describe('pages in a real browser', function () {
     const w = await world('110101');
     const filing = (await file(w)).body.filing;
     const page = await phone();
-    await page.goto(`${base}/`);
+    await page.goto(`${bw.base}/`);
     expect(await page.locator('h1').first().innerText()).to.equal('涉企检查备案系统');
     await page.click('header a[hreflang=en]');
     expect(await page.locator('html').getAttribute('lang')).to.equal('en');
-    await page.goto(`${base}/v/${filing.verifyCode}`);
+    await page.goto(`${bw.base}/v/${filing.verifyCode}`);
     expect(await page.locator('html').getAttribute('lang')).to.equal('en');
     expect(await page.locator('main').innerText()).to.include('A filed inspection');
     await shot(page, 'verify-filed-en');
     await page.click('header a[hreflang=zh-CN]');
     expect(await page.locator('main').innerText()).to.include('已备案的检查');
-    await page.goto(`${base}/`);
+    await page.goto(`${bw.base}/`);
     await shot(page, 'home');
 
     const pagesFor: [string, string[]][] = [
@@ -255,11 +182,11 @@ describe('pages in a real browser', function () {
         const p = await phone();
         if (key) await signIn(p, key);
         for (const path of paths) {
-          await p.goto(`${base}${path}${path.includes('?') ? '&' : '?'}lang=${lang}`);
+          await p.goto(`${bw.base}${path}${path.includes('?') ? '&' : '?'}lang=${lang}`);
           await fits(p);
         }
       }
     }
-    expect(cspReports, cspReports.join('\n')).to.deep.equal([]);
+    expect(bw.cspReports, bw.cspReports.join('\n')).to.deep.equal([]);
   });
 });

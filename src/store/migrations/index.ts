@@ -18,6 +18,9 @@ import * as systemFastPath from './0016_system_lookup_fast_path.js';
 import * as auditSignatures from './0017_audit_signatures.js';
 import * as drawPopulations from './0018_draw_populations.js';
 import * as reportQuota from './0019_report_quota_index.js';
+import * as accounts from './0020_accounts.js';
+import * as agencyContact from './0021_agency_contact.js';
+import * as reportFollowUp from './0022_report_follow_up.js';
 
 // Listed statically (not read from disk) so that migrations run the same under tsx, a build or a test.
 export const migrations: Record<string, Migration> = {
@@ -40,4 +43,7 @@ export const migrations: Record<string, Migration> = {
   '0017_audit_signatures': auditSignatures,
   '0018_draw_populations': drawPopulations,
   '0019_report_quota_index': reportQuota,
+  '0020_accounts': accounts,
+  '0021_agency_contact': agencyContact,
+  '0022_report_follow_up': reportFollowUp,
 };
