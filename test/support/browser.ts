@@ -20,12 +20,12 @@ export interface BrowserWorld {
   /** every Content-Security-Policy complaint the browser made on any page */
   cspReports: string[];
   /** a fresh phone-sized browser context (zh-CN unless told) */
-  phone(lang?: 'en'): Promise<Page>;
+  phone: (lang?: 'en') => Promise<Page>;
   /** signs in on the sign-in page with an API key, and waits to leave it */
-  signIn(page: Page, key: string, next?: string): Promise<void>;
+  signIn: (page: Page, key: string, next?: string) => Promise<void>;
   /** the page fits its viewport: nothing scrolls sideways */
-  fits(page: Page): Promise<void>;
-  shot(page: Page, name: string): Promise<Buffer>;
+  fits: (page: Page) => Promise<void>;
+  shot: (page: Page, name: string) => Promise<Buffer>;
 }
 
 /**
