@@ -11,10 +11,18 @@ export interface Config {
   tzRegion: string;
   bootstrapAdminKey: string | null;
   publicUrl: string;
+  /** NODE_ENV=production: a PUBLIC_URL on this machine is then warned about (printed QR codes would point at it) */
+  production: boolean;
   smtpUrl: string | null;
   digestFrom: string | null;
   webhookUrl: string | null;
   webhookSecret: string | null;
+  /** DINGTALK_WEBHOOK: a DingTalk group robot's address (its access_token is a secret: never logged) */
+  dingtalkWebhook: string | null;
+  /** DINGTALK_SECRET: the robot's signing secret (加签), when the robot asks for signed messages */
+  dingtalkSecret: string | null;
+  /** WECOM_WEBHOOK: a WeCom (企业微信) group robot's address (its key is a secret: never logged) */
+  wecomWebhook: string | null;
   scheduler: boolean;
   /** cron expressions (in TZ_REGION) of the scheduled jobs */
   digestSchedule: string;
@@ -144,6 +152,10 @@ export function loadConfig(env: Env = process.env): Config {
   const webhookUrl = url('WEBHOOK_URL', ['http:', 'https:']);
   const webhookSecret = str('WEBHOOK_SECRET');
   if (webhookUrl && !webhookSecret) problems.push('WEBHOOK_URL is set but WEBHOOK_SECRET is not: webhooks are always signed');
+  const dingtalkWebhook = url('DINGTALK_WEBHOOK', ['http:', 'https:']);
+  const dingtalkSecret = str('DINGTALK_SECRET');
+  if (dingtalkSecret && !dingtalkWebhook) problems.push("DINGTALK_SECRET is set but DINGTALK_WEBHOOK (the robot's address) is not");
+  const wecomWebhook = url('WECOM_WEBHOOK', ['http:', 'https:']);
   const smtpUrl = url('SMTP_URL', ['smtp:', 'smtps:']);
   const digestFrom = str('DIGEST_FROM');
   if (smtpUrl && !digestFrom) problems.push('SMTP_URL is set but DIGEST_FROM (the sender address) is not');
@@ -178,10 +190,14 @@ export function loadConfig(env: Env = process.env): Config {
     tzRegion,
     bootstrapAdminKey,
     publicUrl: publicUrl.replace(/\/+$/, ''),
+    production: str('NODE_ENV') === 'production',
     smtpUrl,
     digestFrom,
     webhookUrl,
     webhookSecret,
+    dingtalkWebhook,
+    dingtalkSecret,
+    wecomWebhook,
     scheduler: schedulerRaw === 'on',
     digestSchedule,
     sweepSchedule,

@@ -4,7 +4,7 @@ import type { Role } from './principal.js';
 // The catalog of error and status texts. Keys are stable; rule-finding texts live in rules/.
 export const messages = {
   validation_failed: {
-    'zh-CN': '请求内容不符合要求，请按 details 修改后重试',
+    'zh-CN': '请求内容不符合要求，请按下列各项修改后重试',
     en: 'The request is not valid; fix the fields listed in details and retry',
   },
   malformed_json: { 'zh-CN': '请求体不是合法的 JSON：{reason}', en: 'The request body is not valid JSON: {reason}' },
@@ -21,10 +21,10 @@ export const messages = {
   body_not_object: { 'zh-CN': '请求体应为 JSON 对象（{…}）', en: 'The request body must be a JSON object ({…})' },
   body_empty: { 'zh-CN': '请求体是空的，请发送 JSON 对象', en: 'The request body is empty; send a JSON object' },
   content_encoding: {
-    'zh-CN': '请求体不能压缩（Content-Encoding: {encoding}），请发送未压缩的 JSON',
+    'zh-CN': '请求体不能压缩（{encoding}），请发送未压缩的 JSON',
     en: 'Request bodies are not accepted compressed (Content-Encoding: {encoding}); send plain JSON',
   },
-  unsupported_media_type: { 'zh-CN': '请求体须为 application/json', en: 'The request body must be application/json' },
+  unsupported_media_type: { 'zh-CN': '请求体须为 JSON 格式', en: 'The request body must be application/json' },
   uscc_length: {
     'zh-CN': '统一社会信用代码应为 18 位，实际为 {length} 位',
     en: 'A Unified Social Credit Code has 18 characters; this one has {length}',
@@ -38,7 +38,7 @@ export const messages = {
     en: 'The Unified Social Credit Code check character is wrong: position 18 should be "{expected}", not "{actual}"',
   },
   unauthorized: {
-    'zh-CN': '缺少或无效的 API 密钥，请使用 Authorization: Bearer <key>',
+    'zh-CN': '缺少密钥或密钥无效：请先登录，或在请求中附上有效的接口密钥',
     en: 'Missing or invalid API key; send Authorization: Bearer <key>',
   },
   csrf_invalid: {
@@ -65,7 +65,7 @@ export const messages = {
   },
   form_too_many_fields: { 'zh-CN': '表单字段过多', en: 'The form has too many fields' },
   form_media_type: {
-    'zh-CN': '表单须以 application/x-www-form-urlencoded（UTF-8）提交',
+    'zh-CN': '表单须以网页表单的标准格式（UTF-8 编码）提交',
     en: 'Forms are sent as application/x-www-form-urlencoded (UTF-8)',
   },
   form_resent: {
@@ -73,7 +73,7 @@ export const messages = {
     en: 'This form was already sent; to send another, open the form again',
   },
   idempotency_mismatch: {
-    'zh-CN': '同一个 Idempotency-Key 已用于不同的请求内容',
+    'zh-CN': '同一个幂等键已用于不同的请求内容',
     en: 'This Idempotency-Key was already used with a different request body',
   },
   rule_blocked: {
@@ -112,12 +112,39 @@ export const messages = {
       'Only the agency that filed it records the result or cancels; ' +
       'the other agencies of a joint inspection may view it and confirm the arrival',
   },
+  // accounts (issue 19): activation codes and passwords
+  account_code_wrong: {
+    'zh-CN': '激活码不正确，或该账号没有待用的激活码；请核对后重试（激活码不区分大小写，短横线可省略）',
+    en: 'The activation code is wrong, or the account has no code waiting; check it and try again (any case, dashes optional)',
+  },
+  account_code_expired: {
+    'zh-CN': '激活码已过期（有效期 7 天）；请联系发放激活码的单位重新发放',
+    en: 'The activation code has expired (codes last 7 days); ask whoever issued it for a new one',
+  },
+  account_code_spent: {
+    'zh-CN': '激活码已经使用过；如需重新设置密码，请联系发放单位发放新的激活码',
+    en: 'The activation code has been used; to set the password again, ask for a new code',
+  },
+  account_password_weak: { 'zh-CN': '密码不符合要求，请按提示修改', en: 'The password is not strong enough; see the details' },
+  account_enterprise_key: {
+    'zh-CN': '企业的账号请通过“企业激活”发放（按统一社会信用代码），不按密钥发放',
+    en: "An enterprise's account is activated by its credit code (POST /api/v1/enterprises/:uscc/activation), not by a key",
+  },
+  account_key_inactive: {
+    'zh-CN': '该密钥已撤销或已过期，不能为其持有人发放激活码',
+    en: 'This key is revoked or expired: its holder cannot be given an activation code',
+  },
+  account_login_taken: { 'zh-CN': '登录名“{login}”已被其他账号使用', en: 'The login name "{login}" is used by another account' },
+  account_who: {
+    'zh-CN': '请填写统一社会信用代码（企业）或登录名（工作人员）之一',
+    en: 'Give either the credit code (enterprises) or the login name (staff)',
+  },
   key_shown_once: {
     'zh-CN': '该请求已创建密钥 {id}；密钥只显示一次、不予保存。如未取得，请吊销该密钥并重新创建',
     en: 'This request already created key {id}; a key is shown once and never stored. If it was lost, revoke that key and create another',
   },
   cancel_after_start: {
-    'zh-CN': '计划开始时间（{start}）已过，不能撤销备案；请登记检查结果（未实施的登记为 not_conducted）',
+    'zh-CN': '计划开始时间（{start}）已过，不能撤销备案；请登记检查结果（未实施的登记为“未实施”）',
     en:
       'The planned start ({start}) has passed, so the filing cannot be cancelled; ' +
       'record a result instead (not_conducted if the visit did not take place)',
@@ -153,7 +180,7 @@ export const messages = {
     en: 'The window lasts until {end}: a visit is recorded as not conducted only once it has closed (the enterprise may still confirm it)',
   },
   draw_assignment_required: {
-    'zh-CN': '双随机抽查须填写所执行的抽查任务（drawAssignmentId）；未被抽中的检查不能以抽查名义备案',
+    'zh-CN': '双随机抽查须填写所执行的抽查任务；未被抽中的检查不能以抽查名义备案',
     en: 'A random inspection names the draw assignment it carries out (drawAssignmentId); a visit nobody drew cannot be filed as random',
   },
   trigger_required: {
@@ -173,7 +200,7 @@ export const messages = {
     en: 'the ground has been reviewed already ({status}); only an unverified ground is confirmed or rejected',
   },
   field_not_for_type: {
-    'zh-CN': '{field} 仅适用于{types}，本次为{type}',
+    'zh-CN': '“{field}”仅适用于{types}，本次为{type}',
     en: '{field} applies to {types} inspections only; this one is {type}',
   },
   verify_upcoming: {
@@ -212,12 +239,12 @@ export const messages = {
   },
   transition_invalid: { 'zh-CN': '备案当前状态为“{from}”，不能{action}', en: 'The filing is "{from}" and cannot be {action}' },
   agency_mismatch: { 'zh-CN': '{what} {id} 不属于本执法主体', en: '{what} {id} does not belong to this agency' },
-  key_scope_missing: { 'zh-CN': '{role}的密钥必须指定 {field}', en: 'A key with role {role} needs {field}' },
-  key_scope_extra: { 'zh-CN': '{role}的密钥不能指定 {field}', en: 'A key with role {role} must not have {field}' },
+  key_scope_missing: { 'zh-CN': '{role}的密钥必须指定{field}', en: 'A key with role {role} needs {field}' },
+  key_scope_extra: { 'zh-CN': '{role}的密钥不能指定{field}', en: 'A key with role {role} must not have {field}' },
   conducted_in_future: { 'zh-CN': '检查时间不能晚于当前时间', en: 'conductedAt cannot be in the future' },
   date_order: { 'zh-CN': '“{from}”必须早于“{to}”', en: '"{from}" must be before "{to}"' },
   cursor_invalid: {
-    'zh-CN': '分页游标无效，请使用上一页返回的 nextCursor',
+    'zh-CN': '分页游标无效，请使用上一页返回的下一页游标',
     en: 'The cursor is not valid; pass the nextCursor of the previous page',
   },
   rules_invalid: {
@@ -226,15 +253,15 @@ export const messages = {
   },
   violation_transition: { 'zh-CN': '该问题线索当前为“{from}”，不能改为“{to}”', en: 'The violation is {from}; it cannot become {to}' },
   conduct_unknown: {
-    'zh-CN': '没有这些检查纪律条目：{ids}；现行条目为 {known}',
+    'zh-CN': '没有这些检查纪律条目：{ids}；现行条目为{known}',
     en: 'No such conduct items: {ids}; the items in force are {known}',
   },
   conduct_required: {
-    'zh-CN': '反映违反检查纪律须列出所涉条目（conductRuleIds），现行条目为 {known}',
+    'zh-CN': '反映违反检查纪律须列出所涉条目，现行条目为{known}',
     en: 'A conduct report names the items concerned (conductRuleIds); the items in force are {known}',
   },
   report_agency_required: {
-    'zh-CN': '请说明是哪个执法主体：agencyId、agencyName 或 filingId 至少填一项',
+    'zh-CN': '请说明是哪个执法主体：执法主体、执法主体名称或备案至少填一项',
     en: 'Say which agency it was: give agencyId, agencyName or filingId',
   },
   report_too_old: {
@@ -267,7 +294,7 @@ export const messages = {
       'it was not recorded twice, and supervisors are handling that report',
   },
   violations_bulk_refused: {
-    'zh-CN': '{count} 条违规的当前状态不能改为“{status}”，全部未修改；请从所选中去掉 details 列出的各条后重试',
+    'zh-CN': '{count} 条违规的当前状态不能改为“{status}”，全部未修改；请从所选中去掉下列各条后重试',
     en: '{count} of the violations cannot be changed to {status}, so none was changed; leave out those listed in details and retry',
   },
   feedback_not_completed: {
@@ -277,6 +304,14 @@ export const messages = {
   feedback_exists: {
     'zh-CN': '本次检查已于 {at} 评价过，每次检查只能评价一次',
     en: 'This inspection was already rated at {at}; each inspection is rated once',
+  },
+  report_rating_not_closed: {
+    'zh-CN': '这条反映还在办理中（当前为“{status}”），办结后才能评价处理结果',
+    en: 'This report is still being handled (it is {status}); its handling can be rated once it is closed',
+  },
+  report_rating_exists: {
+    'zh-CN': '这条反映的处理结果已于 {at} 评价过，每条反映只能评价一次',
+    en: 'The handling of this report was already rated at {at}; each report is rated once',
   },
   region_outside_scope: { 'zh-CN': '{what} {id} 不在本监督密钥的辖区内', en: '{what} {id} is outside the regions of this supervisor key' },
   unknown_code_reported: {
@@ -301,6 +336,18 @@ export const messages = {
     'zh-CN': '该抽查计划今天没有待抽取的批次（下一批次按计划日期抽取）',
     en: 'this plan has no draw due today (its next draw is made on its day)',
   },
+  draw_now_not_due: {
+    'zh-CN': '该抽查计划下一次抽取定在 {date}，本期已经抽取或尚未到期；到期当天才能立即抽取',
+    en: 'This plan’s next draw is on {date}: this period is drawn already or not due yet; it can be drawn now on that day',
+  },
+  draw_now_done: {
+    'zh-CN': '该抽查计划已经抽取（{at}），只抽取一次，不能再抽',
+    en: 'This plan was drawn already ({at}); it draws once and cannot be drawn again',
+  },
+  draw_now_uncommitted: {
+    'zh-CN': '该抽查计划还没有公布种子哈希，不能立即抽取；请等待下一次抽取',
+    en: 'This plan has no published seed hash yet, so it cannot be drawn now; wait for its next draw',
+  },
   draw_plan_stopped: {
     'zh-CN': '该抽查计划已于 {at} 停止',
     en: 'this draw plan was stopped at {at}',
@@ -319,7 +366,7 @@ export const messages = {
   },
   draw_day_ahead: { 'zh-CN': '{date} 不是今天：抽查只在实施当天进行', en: '{date} is not today: a draw is made on the day it is run' },
   digest_not_ready: {
-    'zh-CN': '{date} 的每日摘要尚未生成（每天 02:00 生成，或由管理员运行 jobs run digest）',
+    'zh-CN': '{date} 的每日摘要尚未生成（每天 02:00 生成，或由管理员手动生成）',
     en: 'The digest of {date} has not been made yet (it is made at 02:00, or by an administrator with jobs run digest)',
   },
   job_unknown: { 'zh-CN': '没有这个任务：{name}（可用：{known}）', en: 'No such job: {name} (known: {known})' },
@@ -335,10 +382,20 @@ export type MessageKey = keyof typeof messages;
  */
 export const detailTexts = {
   not_a_code: { 'zh-CN': '不是核验码', en: 'not a verification code' },
+  account_code_check: { 'zh-CN': '请核对激活码', en: 'check the activation code' },
+  account_one_of: { 'zh-CN': '统一社会信用代码和登录名须填且只填一项', en: 'give the credit code or the login name, not both' },
+  password_too_short: { 'zh-CN': '密码至少 {min} 个字符', en: 'at least {min} characters' },
+  password_too_long: { 'zh-CN': '密码最多 {max} 个字符', en: 'at most {max} characters' },
+  password_one_char: { 'zh-CN': '密码不能全是同一个字符', en: 'not one character repeated' },
+  password_is_login: { 'zh-CN': '密码不能是统一社会信用代码或登录名', en: 'not the credit code or the login name' },
+  login_name_format: {
+    'zh-CN': '登录名为 3 至 40 个小写字母、数字或 . _ -，且不能是 18 位',
+    en: '3 to 40 lower-case letters, digits or . _ -, and not 18 long',
+  },
   cursor_invalid: { 'zh-CN': '分页游标无效', en: 'invalid cursor' },
   no_such_violation_in_regions: { 'zh-CN': '没有这条违规，或不在您的辖区内', en: 'no such violation in your regions' },
   status_does_not_allow: { 'zh-CN': '当前为“{from}”，不能改为“{to}”', en: 'it is {from}: it cannot become {to}' },
-  after_field: { 'zh-CN': '须晚于 {field}', en: 'must be after {field}' },
+  after_field: { 'zh-CN': '须晚于{field}', en: 'must be after {field}' },
   in_future: { 'zh-CN': '晚于当前时间', en: 'in the future' },
   must_be_future: { 'zh-CN': '须为将来的时间', en: 'must be in the future' },
   today_or_later: { 'zh-CN': '须为今天或以后的日期', en: 'a day from today on' },
@@ -362,7 +419,7 @@ export const detailTexts = {
   required_for_random: { 'zh-CN': '双随机抽查必须填写', en: 'required for a random inspection' },
   not_the_filing_agency_itself: { 'zh-CN': '不能包含备案主体本身', en: 'must not name the filing agency itself' },
   no_such_agency: { 'zh-CN': '没有这个执法主体', en: 'no such agency' },
-  no_such_agency_name_it: { 'zh-CN': '没有这个执法主体；请改填 agencyName', en: 'no such agency; name it in agencyName instead' },
+  no_such_agency_name_it: { 'zh-CN': '没有这个执法主体；请改填执法主体名称', en: 'no such agency; name it in agencyName instead' },
   no_such_inspector: { 'zh-CN': '没有这名执法人员', en: 'no such inspector' },
   no_such_enterprise: { 'zh-CN': '没有这家企业', en: 'no such enterprise' },
   enterprise_not_registered: { 'zh-CN': '该企业未登记', en: 'no enterprise is registered with this code' },
@@ -386,13 +443,13 @@ export const detailTexts = {
   no_such_filing_of_yours: { 'zh-CN': '贵企业没有这个编号的备案', en: 'no filing about your enterprise has this id' },
   agency_not_on_this_filing: { 'zh-CN': '执法主体 {agency} 不在此备案中', en: 'agency {agency} is not on this filing' },
   not_an_agency_on_filing: {
-    'zh-CN': '不是此备案的执法主体；反映备案主体时可不填 agencyId',
+    'zh-CN': '不是此备案的执法主体；反映备案主体时可不填执法主体',
     en: 'not an agency on this filing; leave agencyId out to report the filing agency',
   },
   not_the_filing_enterprise: { 'zh-CN': '不是此备案所检查的企业', en: 'not the enterprise of the filing' },
   say_which_agency: { 'zh-CN': '请说明是哪个执法主体', en: 'say which agency it was' },
   within_jurisdiction: { 'zh-CN': '须在 {jurisdiction} 之内', en: 'within {jurisdiction}' },
-  ratio_or_size: { 'zh-CN': 'ratio 与 size 只能填一项', en: 'give either ratio or size' },
+  ratio_or_size: { 'zh-CN': '抽取比例与抽取数量只能填一项', en: 'give either ratio or size' },
   at_most: { 'zh-CN': '不能超过 {max}', en: 'at most {max}' },
   active_plans_at_most: { 'zh-CN': '进行中的抽查计划最多 {max} 个', en: 'at most {max} active draw plans' },
   population_at_least: { 'zh-CN': '总体至少 {min} 家企业', en: 'a population of at least {min} enterprises' },
@@ -493,7 +550,7 @@ export const reasons = {
 export const roleNames: Record<Role, Localized> = {
   admin: { 'zh-CN': '管理员', en: 'administrator' },
   supervisor: { 'zh-CN': '监督机构', en: 'supervisor' },
-  agency: { 'zh-CN': '执法机关', en: 'agency' },
+  agency: { 'zh-CN': '执法主体', en: 'agency' },
   enterprise: { 'zh-CN': '企业', en: 'enterprise' },
   hotline: { 'zh-CN': '12345/8890 热线平台', en: 'hotline platform' },
 };
@@ -507,8 +564,10 @@ export const entities = {
   'verification code': { 'zh-CN': '核验码', en: 'verification code' },
   ground: { 'zh-CN': '事由', en: 'ground' },
   violation: { 'zh-CN': '问题线索', en: 'violation' },
+  report: { 'zh-CN': '反映', en: 'report' },
   draw: { 'zh-CN': '抽查', en: 'draw' },
   key: { 'zh-CN': '密钥', en: 'key' },
+  account: { 'zh-CN': '账号', en: 'account' },
 } as const satisfies Record<string, Localized>;
 export type Entity = keyof typeof entities;
 
@@ -533,3 +592,49 @@ export const statusNames = {
   completed: { 'zh-CN': '已完成', en: 'completed' },
   cancelled: { 'zh-CN': '已撤销', en: 'cancelled' },
 } as const satisfies Record<string, Localized>;
+
+/** Results of a visit as people say them. */
+export const outcomeNames = {
+  no_issues: { 'zh-CN': '未发现问题', en: 'no issues' },
+  issues_found: { 'zh-CN': '发现问题', en: 'issues found' },
+  penalty: { 'zh-CN': '给予处罚', en: 'penalty' },
+  not_conducted: { 'zh-CN': '未实施', en: 'not conducted' },
+} as const satisfies Record<string, Localized>;
+
+/** Why officers enter: an inspection, or a visit that is one in disguise (conduct.N6). */
+export const purposeNames = {
+  inspection: { 'zh-CN': '检查', en: 'inspection' },
+  observation: { 'zh-CN': '观摩', en: 'observation' },
+  supervision: { 'zh-CN': '督导', en: 'supervision' },
+  study: { 'zh-CN': '考察调研', en: 'study' },
+} as const satisfies Record<string, Localized>;
+
+/**
+ * 好差评 on the national five levels (政务服务“好差评”): a rating 1..5 is always shown by its
+ * level's name, wherever a rating is asked for or shown (a visit's rating, a report's handling).
+ */
+export const ratingNames = {
+  1: { 'zh-CN': '非常不满意', en: 'very dissatisfied' },
+  2: { 'zh-CN': '不满意', en: 'dissatisfied' },
+  3: { 'zh-CN': '基本满意', en: 'fairly satisfied' },
+  4: { 'zh-CN': '满意', en: 'satisfied' },
+  5: { 'zh-CN': '非常满意', en: 'very satisfied' },
+} as const satisfies Record<1 | 2 | 3 | 4 | 5, Localized>;
+export const RATINGS = [1, 2, 3, 4, 5] as const;
+export type Rating = (typeof RATINGS)[number];
+
+/** The name of a rating's level, or null for a number that is not one (an old row, a bad value). */
+export function ratingName(rating: number): Localized | null {
+  return rating === 1 || rating === 2 || rating === 3 || rating === 4 || rating === 5 ? ratingNames[rating] : null;
+}
+
+/**
+ * The conduct items in force, as a message lists them: by name in Chinese (a rule id means nothing
+ * to an enterprise), by the ids a client sends in English.
+ */
+export function conductList(items: readonly { id: string; message: Localized; title?: Localized }[]): Localized {
+  if (!items.length) return { 'zh-CN': '（无）', en: '—' };
+  // a rule without a name is named by its message, up to the colon (不允许……：)
+  const zh = (i: (typeof items)[number]) => i.title?.['zh-CN'] ?? i.message['zh-CN'].split('：')[0] ?? '';
+  return { 'zh-CN': items.map((i) => `“${zh(i)}”`).join('、'), en: items.map((i) => i.id).join(', ') };
+}

@@ -30,6 +30,8 @@ const RegionPrefix = Type.String({ pattern: REGION_PREFIX, description: 'divisio
 const CODE_PATTERN = '^[A-Za-z0-9._-]{1,40}$';
 const RULE_ID_PATTERN = '^[a-z0-9]+([.-][a-zA-Z0-9]+)*$';
 const CREDENTIAL_PATTERN = '^(?=(?:[^A-Za-z0-9]*[A-Za-z0-9]){6})[A-Za-z0-9-]{6,40}$';
+// a telephone number as people write it: 024-1234 5678, (024) 12345678, +86 24 1234 5678
+const PHONE_PATTERN = '^(?=(?:[^0-9]*[0-9]){5})[0-9 ()+-]{5,30}$';
 const Id = Type.String({ minLength: 1, maxLength: 64 });
 const Uscc = Type.String({ minLength: 1, maxLength: 40, description: '18-character Unified Social Credit Code (GB 32100)' });
 const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
@@ -39,15 +41,19 @@ const strict = { additionalProperties: false } as const;
 export const PATTERN_TEXTS: Record<string, Localized> = {
   [MEANINGFUL_PATTERN]: { 'zh-CN': '须含有可见的文字或数字', en: 'must contain a visible letter or digit' },
   [REGION_PATTERN]: {
-    'zh-CN': '应为 6 位行政区划代码（GB/T 2260），例如 211223',
+    'zh-CN': '应为 6 位数字的行政区划代码（GB/T 2260），例如 211223',
     en: 'must be a six-digit division code (GB/T 2260), for example 211223',
   },
   [REGION_PREFIX]: { 'zh-CN': '应为 1 至 6 位数字（行政区划代码的前几位）', en: 'must be 1 to 6 digits (the start of a division code)' },
   [CODE_PATTERN]: { 'zh-CN': '只能由字母、数字和 . _ - 组成，至多 40 个字符', en: 'only letters, digits and . _ -, at most 40 characters' },
-  [RULE_ID_PATTERN]: { 'zh-CN': '应为规则编号，例如 conduct.N3', en: 'must be a rule id, for example conduct.N3' },
+  [RULE_ID_PATTERN]: { 'zh-CN': '不是有效的规则编号（可选的编号见规则集列表）', en: 'must be a rule id, for example conduct.N3' },
   [CREDENTIAL_PATTERN]: {
     'zh-CN': '至少 6 个字母或数字，可含连字符，至多 40 个字符',
     en: 'at least six letters or digits, hyphens allowed, at most 40 characters',
+  },
+  [PHONE_PATTERN]: {
+    'zh-CN': '应为电话号码：5 至 30 个字符，只含数字、空格、连字符、括号和 +，至少 5 位数字',
+    en: 'must be a telephone number: 5 to 30 characters, only digits, spaces, hyphens, brackets and +, at least five digits',
   },
 };
 
@@ -86,6 +92,11 @@ export const ListQuery = Type.Object(PageQuery, strict);
 
 // Registry
 const Item = Type.Object({ code: Type.String({ pattern: CODE_PATTERN }), name: Text(200), basis: Text(500) }, strict);
+const AgencyAddress = Text(200, 'where the enterprise reaches the agency; printed on the 检查告知书');
+const AgencyPhone = Type.String({
+  pattern: PHONE_PATTERN,
+  description: "the agency's telephone for enterprises (digits, spaces, hyphens, brackets, +); printed on the 检查告知书",
+});
 export const AgencyCreate = Type.Object(
   {
     code: Type.String({ pattern: CODE_PATTERN, description: 'the agency code, unique' }),
@@ -93,6 +104,8 @@ export const AgencyCreate = Type.Object(
     region: Region,
     items: Type.Array(Item, { maxItems: 1000, description: 'the published inspection item list' }),
     parentAgencyId: Type.Optional(Id),
+    address: Type.Optional(AgencyAddress),
+    phone: Type.Optional(AgencyPhone),
   },
   strict,
 );
@@ -108,6 +121,8 @@ export const Agency = Type.Object({
   region: Type.String(),
   active: Type.Boolean(),
   parentAgencyId: ParentAgency,
+  address: Nullable(Type.String({ description: 'where the enterprise reaches the agency (printed on the 检查告知书)' })),
+  phone: Nullable(Type.String({ description: "the agency's telephone for enterprises (printed on the 检查告知书)" })),
   createdAt: DateTime,
   items: Type.Array(Type.Object({ code: Type.String(), name: Type.String(), basis: Type.String() })),
 });
@@ -160,6 +175,8 @@ export const AgencyUpdate = Type.Object(
       }),
     ),
     parentAgencyId: Type.Optional(ParentAgency),
+    address: Type.Optional(Nullable(AgencyAddress)),
+    phone: Type.Optional(Nullable(AgencyPhone)),
   },
   { ...strict, minProperties: 1 },
 );
@@ -477,7 +494,18 @@ export const ViolationBulkResult = Type.Object({
   changed: Type.Integer({ description: 'how many were changed (all that were named)' }),
   items: Type.Array(Violation),
 });
-export const ViolationDetail = Type.Composite([Violation, Type.Object({ history: Type.Array(ViolationChangeView) })]);
+export const ViolationDetail = Type.Composite([
+  Violation,
+  Type.Object({
+    history: Type.Array(ViolationChangeView),
+    satisfaction: Type.Optional(
+      Type.Object(
+        { rating: Type.Integer(), comment: Nullable(Type.String()), givenAt: DateTime },
+        { description: "a report's: the reporting enterprise's rating of how it was handled (1 非常不满意 … 5 非常满意), once closed" },
+      ),
+    ),
+  }),
+]);
 export const ViolationListQuery = Type.Object(
   {
     ...PageQuery,
@@ -612,6 +640,44 @@ export const FeedbackView = Type.Object({
   comment: Nullable(Type.String()),
   givenAt: Type.String({ format: 'date-time' }),
   violationId: Nullable(Type.String({ description: 'the conduct violation the rating raised, when it names conduct items' })),
+});
+// An enterprise's own reports (我的反映), with the reply and its rating of how each was handled
+export const ReportListQuery = Type.Object({ ...PageQuery, status: Type.Optional(StringEnum(VIOLATION_STATUSES)) }, strict);
+export const SatisfactionCreate = Type.Object(
+  {
+    rating: Type.Integer({
+      minimum: 1,
+      maximum: 5,
+      description: 'how the report was handled, on the national five levels: 1 非常不满意, 2 不满意, 3 基本满意, 4 满意, 5 非常满意',
+    }),
+    comment: Type.Optional(Text(2000)),
+  },
+  strict,
+);
+export const Satisfaction = Type.Object({ rating: Type.Integer(), comment: Nullable(Type.String()), givenAt: DateTime });
+export const ReportFollowUp = Type.Object({
+  id: Type.String({ description: 'the violation the report raised' }),
+  kind: StringEnum(VIOLATION_KINDS),
+  status: StringEnum(VIOLATION_STATUSES, 'open, acknowledged (受理), resolved (founded) or dismissed (not founded): both last are 办结'),
+  occurredAt: DateTime,
+  raisedAt: DateTime,
+  updatedAt: DateTime,
+  agencyId: Nullable(Type.String()),
+  agencyName: Nullable(Type.String({ description: 'the registered name, else the name the report gave' })),
+  filingId: Nullable(Type.String()),
+  description: Nullable(Type.String()),
+  conductRuleIds: Type.Array(Type.String()),
+  hotline: Nullable(Hotline),
+  reply: Nullable(
+    Type.Object(
+      { note: Type.String(), at: DateTime, status: StringEnum(VIOLATION_STATUSES) },
+      { description: "the supervisor's reply: the note of the latest status change (each change's note is kept)" },
+    ),
+  ),
+  acknowledgedAt: Nullable(Type.String({ ...DateTime, description: 'when it was acknowledged (受理), if it was' })),
+  closedAt: Nullable(Type.String({ ...DateTime, description: 'when it was resolved or dismissed (办结)' })),
+  canRate: Type.Boolean({ description: 'closed and not rated yet: POST /api/v1/reports/{id}/satisfaction is open' }),
+  satisfaction: Nullable(Satisfaction),
 });
 const ATTEMPT_KINDS = ['blocked', 'warned'] as const;
 export const Attempt = Type.Object({
@@ -826,6 +892,23 @@ export type JobRunView = Static<typeof JobRun>;
 
 // Digests and scorecards
 const Counts = Type.Record(Type.String(), Type.Integer());
+const Rate = (what: string) => Nullable(Type.Number({ description: `${what} (0-1); null when its denominator is 0` }));
+export const ReportRatesSchema = Type.Object(
+  {
+    received: Type.Integer({ description: "收到 (the hotline's 受理量): reports received in the period" }),
+    dueFeedback: Type.Integer({
+      description: '应反馈: of those, the ones answered already or whose answer was due by now (2 working days after the day received)',
+    }),
+    fedBack: Type.Integer({ description: '已反馈: of those due, the ones answered (a first status change with its note) in time' }),
+    closed: Type.Integer({ description: '已办结: of those received, the ones resolved or dismissed' }),
+    rated: Type.Integer({ description: '已评价: of those received, the ones the enterprise rated' }),
+    satisfied: Type.Integer({ description: '满意 + 非常满意: rated 4 or 5' }),
+    feedbackRate: Rate('反馈率 = fedBack / dueFeedback'),
+    completionRate: Rate('办结率 = closed / received'),
+    satisfactionRate: Rate('满意率 = satisfied / rated'),
+  },
+  { description: "enterprises' reports about the agency received in the period, as they stand when computed" },
+);
 export const ScorecardEntry = Type.Object({
   rank: Type.Integer({
     description: 'vetoed agencies last; then fewer counted violations per filing, fewer blocked attempts, better average rating',
@@ -848,6 +931,11 @@ export const ScorecardEntry = Type.Object({
   ratings: Type.Integer(),
   onSiteShare: Nullable(Type.Number({ description: 'share of filings that are on-site visits (0-1)' })),
   visitsPerEnterprise: Nullable(Type.Number()),
+  reports: Type.Optional(
+    Type.Composite([ReportRatesSchema], {
+      description: 'reports about the agency received in the period: 反馈率, 办结率, 满意率 (absent in digests made before it was added)',
+    }),
+  ),
   vetoed: Nullable(
     Type.Object(
       { violationIds: Type.Array(Type.String()), conductRuleIds: Type.Array(Type.String()) },
@@ -893,6 +981,24 @@ export const Digest = Type.Object({
   trend: Type.Array(Type.Object({ day: IsoDate, filings: Type.Integer(), violations: Type.Integer() }), {
     description: 'the 30 days ending with the day',
   }),
+  reportHandling: Type.Optional(
+    Type.Object(
+      {
+        from: DateTime,
+        to: DateTime,
+        asOf: Type.String({ ...DateTime, description: 'when the numbers were made: answers given later are not in them' }),
+        total: ReportRatesSchema,
+        byAgency: Type.Array(Type.Composite([Type.Object({ agencyId: Type.String(), agencyName: Type.String() }), ReportRatesSchema]), {
+          description: 'agencies with reports received in the window, most first',
+        }),
+      },
+      {
+        description:
+          "enterprises' reports received in the 30 days ending with the day: 反馈率, 办结率, 满意率 in total " +
+          '(reports naming an unregistered agency included) and per agency (absent in digests made before it was added)',
+      },
+    ),
+  ),
   reportFloods: Type.Optional(
     Type.Array(Type.Object({ uscc: Type.String(), name: Type.String(), reports: Type.Integer(), quotaReached: Type.Boolean() }), {
       description:
@@ -930,7 +1036,9 @@ export const DigestSummary = Type.Object({
 export const DigestQuery = Type.Object(
   {
     format: Type.Optional(StringEnum(['json', 'html', 'csv'] as const)),
-    table: Type.Optional(StringEnum(['scorecard', 'report-floods'] as const, 'which table ?format=csv gives (default scorecard)')),
+    table: Type.Optional(
+      StringEnum(['scorecard', 'report-floods', 'report-handling'] as const, 'which table ?format=csv gives (default scorecard)'),
+    ),
   },
   strict,
 );
@@ -951,6 +1059,11 @@ export type ViolationBulkResultT = Static<typeof ViolationBulkResult>;
 export type ReportCreateBody = Static<typeof ReportCreate>;
 export type FeedbackCreateBody = Static<typeof FeedbackCreate>;
 export type FeedbackViewT = Static<typeof FeedbackView>;
+export type ReportListQueryT = Static<typeof ReportListQuery>;
+export type SatisfactionCreateBody = Static<typeof SatisfactionCreate>;
+export type SatisfactionView = Static<typeof Satisfaction>;
+export type ReportFollowUpView = Static<typeof ReportFollowUp>;
+export type ReportRatesView = Static<typeof ReportRatesSchema>;
 export type AttemptView = Static<typeof Attempt>;
 export type AttemptListQueryT = Static<typeof AttemptListQuery>;
 export type ResultCreateBody = Static<typeof ResultCreate>;

@@ -11,12 +11,14 @@ import { failureLimiter, windowLimiter } from './rate-limit.js';
 import { requestContext } from './request-log.js';
 import { buildOpenApi } from './openapi.js';
 import type { AnyRoute } from './route.js';
+import { accountRoutes } from './routes/accounts.js';
 import { drawRoutes } from './routes/draws.js';
 import { filingRoutes } from './routes/filings.js';
 import { opsRoutes } from './routes/ops.js';
 import { jobRoutes } from './routes/jobs.js';
 import { registryRoutes } from './routes/registry.js';
 import { groundRoutes } from './routes/grounds.js';
+import { reportRoutes } from './routes/reports.js';
 import { supervisionRoutes } from './routes/supervision.js';
 import { verifyRoutes } from './routes/verify.js';
 import { webRouter } from '../web/router.js';
@@ -29,8 +31,10 @@ export const apiRoutes: readonly AnyRoute[] = [
   ...groundRoutes,
   ...filingRoutes,
   ...supervisionRoutes,
+  ...reportRoutes,
   ...jobRoutes,
   ...drawRoutes,
+  ...accountRoutes,
 ];
 
 export interface AppOptions {
@@ -155,7 +159,7 @@ export function createApp(opts: AppOptions): Express {
   for (const route of apiRoutes) {
     const before = [
       ...(route.rateLimited ? [route.path.startsWith('/api/v1/draws') ? drawLimiter : verifyLimiter] : []),
-      ...(route.auth !== 'public' ? [keyFailures] : []),
+      ...(route.auth !== 'public' ? [keyFailures] : route.signIn ? [authFailures] : []),
       ...(route.limitedPerKey ? [perKey] : []),
       ...(route.method === 'get' ? [] : [json]),
     ];

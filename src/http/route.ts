@@ -53,6 +53,8 @@ export interface RouteDef<B extends TSchema = TUnknown, Q extends TSchema = TUnk
   /** honours Idempotency-Key */
   creates?: boolean;
   rateLimited?: boolean;
+  /** a password or code is checked: a 401 counts toward the sign-in failure limit (AUTH_FAILURE_LIMIT) shared with keys */
+  signIn?: boolean;
   /** counted per key (DRAW_PLAN_RATE_LIMIT an hour), refused or not: 429 with Retry-After over it */
   limitedPerKey?: boolean;
   responses: Record<number, ResponseSpec>;

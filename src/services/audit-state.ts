@@ -48,6 +48,9 @@ interface AgencyClaim {
   name: string | null;
   region: string | null;
   active: boolean;
+  /** printed on its notices (migration 0021): none until given at creation or changed */
+  address: string | null;
+  phone: string | null;
 }
 
 export interface ExpectedState {
@@ -187,7 +190,22 @@ export function expectedStateFrom(): ExpectedState {
         }
         case 'agency.created': {
           const p = payload(row);
-          agencies.set(id, { code: text(p.code), name: text(p.name), region: text(p.region), active: true });
+          agencies.set(id, {
+            code: text(p.code),
+            name: text(p.name),
+            region: text(p.region),
+            active: true,
+            address: text(p.address),
+            phone: text(p.phone),
+          });
+          return;
+        }
+        case 'agency.contact_changed': {
+          const a = agencies.get(id);
+          if (!a) return;
+          const p = payload(row) as Record<string, { to?: unknown } | undefined>;
+          if (p.address) a.address = text(p.address.to);
+          if (p.phone) a.phone = text(p.phone.to);
           return;
         }
         case 'agency.activated':
@@ -398,7 +416,7 @@ export async function stateProblems(db: Db, ring: AuditKeyring, expected: Expect
   for await (const a of pages((after) =>
     db
       .selectFrom('agencies')
-      .select(['id', 'code', 'name', 'region', 'active'])
+      .select(['id', 'code', 'name', 'region', 'active', 'address', 'phone'])
       .where('id', '>', after)
       .orderBy('id')
       .limit(PAGE)
@@ -412,6 +430,8 @@ export async function stateProblems(db: Db, ring: AuditKeyring, expected: Expect
     if (c.name !== null && c.name !== a.name) differs.push(`name "${a.name}", the trail says "${c.name}"`);
     if (c.region !== null && c.region !== a.region) differs.push(`region ${a.region}, the trail says ${c.region}`);
     if (c.active !== a.active) differs.push(a.active ? 'active, the trail says deactivated' : 'deactivated without an event');
+    if (c.address !== a.address) differs.push(`address "${a.address ?? ''}", the trail says "${c.address ?? ''}"`);
+    if (c.phone !== a.phone) differs.push(`phone "${a.phone ?? ''}", the trail says "${c.phone ?? ''}"`);
     changed(`agency:${a.id}`, `agency ${a.id}`, differs);
   }
   deleted('agency', 'agency', expected.agencies.keys(), seenAgencies);

@@ -17,6 +17,8 @@ export interface ServiceContext {
   log: Logger;
   tz: string;
   publicUrl: string;
+  /** PUBLIC_URL is this machine's address under NODE_ENV=production: the notice page warns (its QR code would not work) */
+  publicUrlUnreachable?: boolean;
   /** SESSION_SECRET, or null: web sessions then sign with a secret kept in the database */
   sessionSecret?: string | null;
   storeKind: 'postgres' | 'pglite';

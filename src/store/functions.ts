@@ -225,6 +225,7 @@ export const auditedTables = [
   'violations',
   'violation_changes',
   'feedback',
+  'report_ratings',
   'draw_plans',
   'draws',
   'draw_assignments',

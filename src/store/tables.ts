@@ -15,6 +15,9 @@ export interface AgenciesTable {
   created_at: CreatedAt;
   /** the bureau a squad belongs to: one enforcement system for caps */
   parent_agency_id: string | null;
+  /** where the enterprise reaches the agency: printed on the 检查告知书 (migration 0021) */
+  address: Generated<string | null>;
+  phone: Generated<string | null>;
 }
 /** The grounds register: tickets, referrals, leads and campaigns a visit outside the plan rests on. */
 export interface GroundsTable {
@@ -208,6 +211,16 @@ export interface FeedbackTable {
   given_at: Date;
   given_by: string;
 }
+export interface ReportRatingsTable {
+  violation_id: string;
+  enterprise_uscc: string;
+  agency_id: string | null;
+  region: string;
+  rating: number;
+  comment: string | null;
+  given_at: Date;
+  given_by: string;
+}
 export interface DigestsTable {
   day: ColumnType<string, string, never>;
   scope: string;
@@ -334,6 +347,31 @@ export interface WebSessionsTable {
   expires_at: Date;
   ended_at: Date | null;
 }
+/** A person's sign-in (0020_accounts): a login and password bound to the key that carries its role and scope. */
+export interface AccountsTable {
+  id: string;
+  /** the credit code of an enterprise; a staff member's login name (lower case) */
+  login: string;
+  key_id: string;
+  /** scrypt$N$r$p$salt$hash; null until activated */
+  password_hash: string | null;
+  password_set_at: Date | null;
+  /** SHA-256 of the activation code in force, with its expiry and when it was used */
+  code_hash: string | null;
+  code_expires_at: Date | null;
+  code_spent_at: Date | null;
+  created_at: CreatedAt;
+  updated_at: Date;
+}
+/** A device that keeps an account signed in (30 days): the token's hash, like a session's. */
+export interface RememberedDevicesTable {
+  id: string;
+  account_id: string;
+  key_id: string;
+  created_at: CreatedAt;
+  expires_at: Date;
+  ended_at: Date | null;
+}
 export interface AppSecretsTable {
   name: string;
   value: string;
@@ -356,6 +394,7 @@ export interface DB {
   violations: ViolationsTable;
   violation_changes: ViolationChangesTable;
   feedback: FeedbackTable;
+  report_ratings: ReportRatingsTable;
   job_runs: JobRunsTable;
   draw_plans: DrawPlansTable;
   filing_arrivals: FilingArrivalsTable;
@@ -368,6 +407,8 @@ export interface DB {
   idempotency_keys: IdempotencyTable;
   web_sessions: WebSessionsTable;
   app_secrets: AppSecretsTable;
+  accounts: AccountsTable;
+  remembered_devices: RememberedDevicesTable;
 }
 
 export type FilingRow = Selectable<FilingsTable>;

@@ -6,10 +6,12 @@ import { rejectUnstorable } from '../http/validation.js';
 import { routeNotFound, toAppError } from '../http/errors.js';
 import type { Services } from '../services/index.js';
 import { csrfGuard, SignInNeeded, web, webContext, type CookieOptions } from './context.js';
+import { accountPages } from './pages/accounts.js';
 import { dashboardPages } from './pages/dashboard.js';
 import { filingPages } from './pages/filings.js';
 import { publicPages } from './pages/public.js';
 import { reportPages } from './pages/report.js';
+import { notFoundPage, prefersJson, wantsNotFoundPage } from './pages/not-found.js';
 import { page } from './render.js';
 import { text } from './strings.js';
 
@@ -23,7 +25,8 @@ export interface WebOptions {
 }
 
 // Express matches routes case-insensitively and with or without a trailing slash; so does this
-const PAGE_PATHS = /^\/(?:$|v(?:\/|$)|login\/?$|logout\/?$|filings(?:\/|$)|report\/?$|dashboard(?:\/|$)|assets\/)/i;
+const PAGE_PATHS =
+  /^\/(?:$|v(?:\/|$)|login(?:\/password)?\/?$|logout(?:\/all)?\/?$|activate\/?$|account\/?$|filings(?:\/|$)|report\/?$|reports(?:\/|$)|dashboard(?:\/|$)|assets\/)/i;
 const ASSETS_DIR = fileURLToPath(new URL('./assets', import.meta.url));
 
 /** The pages: server-rendered HTML for enterprises, agencies and supervisors, over the same services as the API. */
@@ -32,7 +35,8 @@ export function webRouter(opts: WebOptions): Router {
   const cookies: CookieOptions = { secure: services.ctx.publicUrl.startsWith('https:') };
   const r = Router();
   // only the pages' paths: anything else (the API, its 404s) passes by untouched
-  r.use((req, _res, next) => (PAGE_PATHS.test(req.path) ? next() : next('router')));
+  // and a browser's GET of an address that has no page: it gets the not-found page, not JSON
+  r.use((req, _res, next) => (PAGE_PATHS.test(req.path) || wantsNotFoundPage(req) ? next() : next('router')));
   r.use('/assets', express.static(ASSETS_DIR, { maxAge: '1h', index: false }));
 
   r.use(webContext(services.webSessions, cookies));
@@ -69,10 +73,12 @@ export function webRouter(opts: WebOptions): Router {
     });
 
   r.use(publicPages(services, cookies, { verify: opts.verifyLimiter, login }));
+  r.use(accountPages(services, cookies, { login }));
   r.use(filingPages(services));
   r.use(reportPages(services));
   r.use(dashboardPages(services));
-  r.use((req, _res, next) => next(routeNotFound(req)));
+  // a program that asked for JSON gets the API's 404
+  r.use((req, _res, next) => (prefersJson(req) ? next('router') : next(routeNotFound(req))));
   r.use(pageErrors(services, log, opts.bodyLimit));
   return r;
 }
@@ -94,6 +100,7 @@ function pageErrors(services: Services, log: Logger, bodyLimit: number): ErrorRe
     if (res.headersSent) return next(err);
     if (!res.locals.web) return next(err); // before the page context exists (a bad cookie parse): the API's handler answers
     const w = web(res);
+    if (err instanceof AppError && err.messageKey === 'route_not_found') return notFoundPage(req, res);
     if (err instanceof SignInNeeded) {
       const back = req.method === 'GET' ? req.originalUrl : refererPath(req.get('referer'), req.get('host'));
       return res.redirect(303, `/login?next=${encodeURIComponent(back || '/')}${err.ended ? '&ended=1' : ''}`);

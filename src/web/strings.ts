@@ -1,7 +1,9 @@
 import type { Lang, Localized } from '../domain/i18n.js';
 import { fill } from '../domain/i18n.js';
 export { roleNames } from '../domain/messages.js';
+import { outcomeNames as domainOutcomeNames, purposeNames as domainPurposeNames } from '../domain/messages.js';
 import { accountsUi } from './strings-accounts.js';
+import { edgesUi } from './strings-edges.js';
 import { formUi } from './strings-form.js';
 import { noticeUi } from './strings-notice.js';
 import { reportsUi } from './strings-reports.js';
@@ -15,6 +17,7 @@ const core = {
   langSwitch: ['English', '中文'],
   home: ['首页', 'Home'],
   apiDocs: ['接口文档', 'API docs'],
+  apiSpec: ['机器可读的接口描述', 'OpenAPI'],
   signIn: ['登录', 'Sign in'],
   signOut: ['退出', 'Sign out'],
   signedInAs: ['已登录：{name}', 'Signed in: {name}'],
@@ -26,21 +29,21 @@ const core = {
   ],
   verifyTitle: ['核验检查', 'Check a visit'],
   codeLabel: ['核验码', 'Verification code'],
-  codeHint: ['检查通知书上或检查人员出示的码，如 K7M2-P9QX', 'on the filing notice or shown by the inspectors, e.g. K7M2-P9QX'],
+  codeHint: ['检查告知书上或检查人员出示的码，如 K7M2-P9QX', 'on the filing notice or shown by the inspectors, e.g. K7M2-P9QX'],
   verifyButton: ['核验', 'Check'],
   forEnterprises: ['企业', 'Enterprises'],
   forEnterprisesText: [
     '确认检查人员到达、举报、评价检查、查看本企业的检查记录。',
     'Confirm arrivals, report, rate inspections, see your inspections.',
   ],
-  forAgencies: ['执法机关', 'Agencies'],
+  forAgencies: ['执法主体', 'Agencies'],
   forAgenciesText: [
     '检查前备案，填表时即可看到规则校验结果；打印检查告知书；登记检查结果。',
     'File before the visit and see the rules’ decision as you type; print the notice; record results.',
   ],
   forSupervisors: ['监督机构', 'Supervisors'],
   forSupervisorsText: [
-    '问题线索、机关评分、每日简报、双随机抽取及其核验。',
+    '问题线索、执法主体评分、每日摘要、双随机抽取及其核验。',
     'Violations, agency scorecards, daily digests, random draws and their verification.',
   ],
   // verification page
@@ -62,7 +65,7 @@ const core = {
   nowPassed: ['检查时间已过：现在入企不在备案时间内', 'The window has passed: a visit now is outside the filed window'],
   nowCompleted: ['这次检查已经完成：此码不能用于新的入企检查', 'This inspection is completed: the code does not cover a new visit'],
   noticeCompleted: [
-    '本次检查已于 {at} 完成；此告知书仅供存档，不能作为新的检查依据。',
+    '本次检查已于 {at} 完成；此检查告知书仅供存档，不能作为新的检查依据。',
     'This inspection was completed on {at}; this notice is a record only and allows no new visit.',
   ],
   badRequest: ['请求的内容不正确。', 'The request is not valid.'],
@@ -70,14 +73,14 @@ const core = {
   deskReview: ['这是书面审查，不入企：任何人不能凭此备案上门检查', 'A desk review: nobody may come to the enterprise under this filing'],
   filingNo: ['备案号', 'Filing number'],
   status: ['状态', 'Status'],
-  agency: ['检查机关', 'Agency'],
-  jointAgencies: ['联合检查机关', 'Joint agencies'],
+  agency: ['执法主体', 'Agency'],
+  jointAgencies: ['联合检查主体', 'Joint agencies'],
   jointAccepted: ['已接受', 'accepted'],
   jointDeclined: ['已拒绝', 'declined'],
   jointPending: ['待答复（接受前不计入其检查次数）', 'not answered yet (counts for it only once it accepts)'],
   jointAnswerTitle: ['联合检查答复', 'Your answer to this joint visit'],
   jointAnswerHint: [
-    '本机关被列为联合检查机关。接受后，此次检查计入本机关的年度检查次数（超出上限的不能接受）；拒绝须说明理由。',
+    '本主体被列为联合检查主体。接受后，此次检查计入本主体的年度检查次数（超出上限的不能接受）；拒绝须说明理由。',
     'Your agency is named on this joint visit. Accepting puts it on your record ' +
       '(refused if it would break your annual cap); declining needs a reason.',
   ],
@@ -86,7 +89,7 @@ const core = {
   declineReason: ['拒绝理由', 'Reason for declining'],
   arrivalsTitle: ['到场确认记录', 'Arrivals confirmed'],
   arrivalByEnterprise: ['企业确认', 'confirmed by the enterprise'],
-  arrivalByAgency: ['执法机关登记', 'recorded by the agency'],
+  arrivalByAgency: ['执法主体登记', 'recorded by the agency'],
   outsideWindowMark: ['超出备案时段', 'outside the filed window'],
   groundPick: ['登记在册的事由（个案检查、上级专项检查）', 'Registered ground (case inspection, higher campaign)'],
   groundPickHint: [
@@ -136,7 +139,7 @@ const core = {
   // sign-in
   signInTitle: ['登录', 'Sign in'],
   keyLabel: ['访问密钥', 'Access key'],
-  keyHint: ['由管理员发放，以 ifk_ 开头', 'issued by your administrator, starts with ifk_'],
+  keyHint: ['由管理员发放的访问密钥', 'issued by your administrator, starts with ifk_'],
   keyWrong: [
     '密钥不正确或已停用。请核对后重试，或联系管理员。',
     'The key is wrong or no longer active. Check it and try again, or ask your administrator.',
@@ -165,7 +168,7 @@ const core = {
   enterpriseUscc: ['企业统一社会信用代码', 'Enterprise credit code (USCC)'],
   plannedStart: ['开始时间', 'Start'],
   plannedEnd: ['结束时间', 'End'],
-  timesIn: ['时间按 {tz} 填写', 'times in {tz}'],
+  timesIn: ['时间按{tz}填写', 'times in {tz}'],
   onSite: ['入企现场检查', 'On-site visit'],
   onSiteJustification: ['为什么书面审查或数据共享不够', 'Why a desk review or shared data is not enough'],
   reason: ['备注', 'Notes'],
@@ -177,7 +180,7 @@ const core = {
   assignmentsTitle: ['待执行的双随机抽查任务', 'Drawn inspections to file (双随机)'],
   periodUntil: ['截止 {at}', 'due by {at}'],
   jointHint: [
-    '勾选联合检查机关后点“检查规则”，即可选择其执法人员；每个机关都须有持证人员参加。',
+    '勾选联合检查主体后点“检查规则”，即可选择其执法人员；每个主体都须有持证人员参加。',
     'Tick the joint agencies, then press “Check the rules” to choose their officers; ' +
       'every agency on the visit needs certified officers on it.',
   ],
@@ -195,6 +198,9 @@ const core = {
   severityWarn: ['预警', 'warning'],
   severityInfo: ['提示', 'note'],
   ruleTemplate: ['规则文本为模板，待本地替换', 'template text, to be replaced locally'],
+  // a finding of a decision made before rules had names: the id stays in the tooltip
+  ruleUntitled: ['规则', 'Rule'],
+  labelSep: ['：', ': '],
   noItems: ['本机关还没有公布检查事项，不能备案。', 'Your agency has published no inspection items yet, so nothing can be filed.'],
   // filing page
   printNotice: ['打印检查告知书', 'Print the filing notice'],
@@ -216,20 +222,23 @@ const core = {
   kindUnfiled: ['未经备案入企检查', 'An inspection nobody filed'],
   kindConduct: ['检查中的违规行为（“七个不允许”）', 'Misconduct during an inspection (the seven not-allowed)'],
   occurredAt: ['发生时间', 'When'],
-  agencyName: ['检查机关名称', 'Name of the agency'],
+  agencyName: ['执法主体名称', 'Name of the agency'],
   conductItems: ['违反了哪几条', 'Which of these happened'],
   description: ['经过', 'What happened, in your words'],
   hotlineLine: ['已拨打热线', 'Hotline called'],
   hotlineTicket: ['热线工单号', 'Hotline ticket number'],
   submit: ['提交', 'Submit'],
-  reported: ['已提交，监督机构会处理。编号 {id}。', 'Sent to the supervisors. Reference {id}.'],
+  reported: [
+    '反映已提交，监督机构会处理，编号 {id}。办理进度和答复可在“我的反映”查看，办结后可以评价。',
+    'Report sent to the supervisors, reference {id}. Follow it and read their reply under “My reports”; rate it once closed.',
+  ],
   rateTitle: ['评价检查', 'Rate the inspection'],
-  rating: ['评分（1 差 — 5 好）', 'Rating (1 poor to 5 good)'],
+  rating: ['满意度（非常不满意 — 非常满意）', 'Satisfaction (very dissatisfied to very satisfied)'],
   comment: ['意见', 'Comment'],
   rated: ['感谢评价。', 'Thank you for rating.'],
-  alreadyRated: ['已评价：{rating} 分。', 'Rated: {rating}.'],
+  alreadyRated: ['已评价：{rating}。', 'Rated: {rating}.'],
   // notice
-  noticeTitle: ['行政检查告知书', 'Notice of administrative inspection'],
+  noticeTitle: ['检查告知书', 'Notice of administrative inspection'],
   noticeIntro: [
     '根据有关法律法规，{agency} 将对你单位实施检查。本次检查已备案，可扫描下方二维码核验。',
     'Under the laws below, {agency} will inspect your enterprise. This inspection is filed; scan the code below to check it.',
@@ -263,7 +272,7 @@ const core = {
   raisedAt: ['发现时间', 'Raised'],
   changeStatus: ['处理', 'Change'],
   note: ['处理意见', 'Note'],
-  scorecardTitle: ['机关评分（近 30 天）', 'Agency scorecards (last 30 days)'],
+  scorecardTitle: ['执法主体评分（近 30 天）', 'Agency scorecards (last 30 days)'],
   rank: ['排名', 'Rank'],
   filings: ['备案', 'Filings'],
   blocked: ['被拦截', 'Blocked'],
@@ -271,8 +280,8 @@ const core = {
   violations: ['问题', 'Violations'],
   avgRating: ['平均评价', 'Avg. rating'],
   vetoed: ['一票否决', 'Vetoed'],
-  digestArchive: ['每日简报', 'Daily digests'],
-  noDigests: ['还没有简报。', 'No digests yet.'],
+  digestArchive: ['每日摘要', 'Daily digests'],
+  noDigests: ['还没有每日摘要。', 'No digests yet.'],
   drawsTitle: ['双随机抽取', 'Random draws'],
   noDraws: ['还没有抽取。', 'No draws yet.'],
   drawPlan: ['抽取计划', 'Plan'],
@@ -304,7 +313,7 @@ const core = {
 } as const satisfies Record<string, readonly [string, string]>;
 
 // each group of pages keeps its words in a file of its own
-const ui = { ...core, ...accountsUi, ...noticeUi, ...formUi, ...supervisionUi, ...reportsUi };
+const ui = { ...core, ...accountsUi, ...noticeUi, ...formUi, ...supervisionUi, ...reportsUi, ...edgesUi };
 
 export type UiKey = keyof typeof ui;
 
@@ -316,18 +325,17 @@ export function text(lang: Lang, key: UiKey, params?: Record<string, string | nu
 /** A name from one of the domain's localized tables. */
 export const name = (lang: Lang, l: Localized | undefined, fallback = ''): string => (l ? l[lang] : fallback);
 
-export const outcomeNames: Record<string, Localized> = {
-  no_issues: { 'zh-CN': '未发现问题', en: 'no issues' },
-  issues_found: { 'zh-CN': '发现问题', en: 'issues found' },
-  penalty: { 'zh-CN': '给予处罚', en: 'penalty' },
-  not_conducted: { 'zh-CN': '未实施', en: 'not conducted' },
+/** The time zone times are shown in, as people name it (Asia/Shanghai is 北京时间), never its IANA id in Chinese. */
+const ZONE_NAMES: Record<string, Localized> = {
+  'Asia/Shanghai': { 'zh-CN': '北京时间', en: 'Beijing time' },
+  'Asia/Urumqi': { 'zh-CN': '乌鲁木齐时间', en: 'Urumqi time' },
+  'Asia/Hong_Kong': { 'zh-CN': '香港时间', en: 'Hong Kong time' },
 };
-export const purposeNames: Record<string, Localized> = {
-  inspection: { 'zh-CN': '检查', en: 'inspection' },
-  observation: { 'zh-CN': '观摩', en: 'observation' },
-  supervision: { 'zh-CN': '督查', en: 'supervision' },
-  study: { 'zh-CN': '调研', en: 'study' },
-};
+export const zoneName = (tz: string, lang: Lang): string => ZONE_NAMES[tz]?.[lang] ?? (lang === 'en' ? tz : '当地时间');
+
+// the domain's names, typed for lookups by any string a row holds
+export const outcomeNames: Record<string, Localized> = domainOutcomeNames;
+export const purposeNames: Record<string, Localized> = domainPurposeNames;
 export const sourceNames: Record<string, Localized> = {
   system: { 'zh-CN': '系统', en: 'system' },
   report: { 'zh-CN': '企业举报', en: 'report' },
