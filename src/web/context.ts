@@ -12,7 +12,9 @@ import { roleNames } from './strings.js';
 //   ifs  the signed session, after sign-in
 //   ifp  a random value that binds the CSRF token of forms shown before sign-in
 //   lang the chosen language, a year long (not secret: readable is fine, but it is HttpOnly anyway)
-export const COOKIES = { session: 'ifs', pre: 'ifp', lang: 'lang' } as const;
+//   ifd  a remembered device (30 days, an account's choice at sign-in): signed like ifs; it starts
+//        a new session when the working day's one is gone, while its account's key is in force
+export const COOKIES = { session: 'ifs', pre: 'ifp', lang: 'lang', device: 'ifd' } as const;
 const LANGS: readonly Lang[] = ['zh-CN', 'en'];
 
 export interface WebContext {
@@ -56,8 +58,21 @@ export function webContext(sessions: WebSessions, opts: CookieOptions): RequestH
     } else if (jar.lang && (LANGS as readonly string[]).includes(jar.lang)) {
       lang = jar.lang as Lang;
     }
-    const token = await sessions.unsign(jar[COOKIES.session]);
-    const principal = token ? await sessions.principal(token) : null;
+    let token = await sessions.unsign(jar[COOKIES.session]);
+    let principal = token ? await sessions.principal(token) : null;
+    // a remembered device starts a new session once the last one is gone (the key checked as for any session)
+    if (!principal && jar[COOKIES.device]) {
+      const device = await sessions.unsign(jar[COOKIES.device]);
+      const resumed = device ? await sessions.resume(device) : null;
+      if (resumed) {
+        token = resumed.token;
+        principal = resumed.principal;
+        setCookie(res, COOKIES.session, await sessions.sign(resumed.token), opts, (SESSION_HOURS + 24) * 3600);
+      } else {
+        // ended, expired, or its key revoked: nothing to come back to
+        clearCookie(res, COOKIES.device, opts);
+      }
+    }
     // an ended session's cookie stays until the sign-in page has said so: every tab still open
     // then learns why its form needs a new sign-in, not only the first one to ask
     const sessionEnded = !!jar[COOKIES.session] && !principal;
@@ -95,7 +110,7 @@ export function csrfGuard(sessions: WebSessions): RequestHandler {
   return async (req, res, next) => {
     if (req.method !== 'POST') return next();
     // a form of a session that has ended since: to sign in again (the form's token died with it)
-    if (web(res).sessionEnded && !/^\/login\/?$/i.test(req.path)) return next(new SignInNeeded(true));
+    if (web(res).sessionEnded && !/^\/(?:login(?:\/password)?|activate)\/?$/i.test(req.path)) return next(new SignInNeeded(true));
     const body = (req.body ?? {}) as Record<string, unknown>;
     const given = body._csrf ?? req.headers['x-csrf-token'];
     if (!(await sessions.csrfValid(web(res).bound, given))) return next(new AppError('forbidden', 'csrf_invalid'));

@@ -150,6 +150,9 @@ describe('security: every role against every endpoint', () => {
     },
     { method: 'get', path: '/api/v1/enterprises', allowed: ['admin', 'supervisorIn', 'supervisorOut', 'agencyOwn', 'agencyOther'] },
     { method: 'patch', path: `/api/v1/enterprises/${own.uscc}`, allowed: ['admin'], body: () => ({ name: '同名企业' }) },
+    // accounts (issue 19): a supervisor of another region is told the enterprise does not exist (404)
+    { method: 'post', path: `/api/v1/enterprises/${own.uscc}/activation`, allowed: ['admin', 'supervisorIn'] },
+    { method: 'post', path: `/api/v1/keys/${spareKeyId}/activation`, allowed: ['admin'], body: () => ({}) },
     { method: 'delete', path: `/api/v1/keys/${spareKeyId}`, allowed: ['admin'] },
     { method: 'post', path: '/api/v1/filings', allowed: ['agencyOwn', 'agencyOther'], body: () => filingBody(own) },
     { method: 'post', path: '/api/v1/filings/check', allowed: ['agencyOwn', 'agencyOther'], body: () => filingBody(own) },
@@ -218,6 +221,10 @@ describe('security: every role against every endpoint', () => {
     { method: 'get', path: '/metrics', allowed: ['admin'] },
     { method: 'get', path: '/api/v1/attempts', allowed: ['admin', 'supervisorIn', 'supervisorOut'] },
     { method: 'post', path: '/api/v1/reports', allowed: ['enterpriseOwn', 'enterpriseOther'], body: reportBody },
+    // each enterprise sees its own reports only (tested in reports-follow-up.test)
+    { method: 'get', path: '/api/v1/reports', allowed: ['enterpriseOwn', 'enterpriseOther'] },
+    // the reporting enterprise gets 409 until the report is closed: the door opened; another enterprise gets 404
+    { method: 'post', path: `/api/v1/reports/${violationId}/satisfaction`, allowed: ['enterpriseOwn'], body: () => ({ rating: 4 }) },
     { method: 'post', path: `/api/v1/filings/${filingId}/feedback`, allowed: ['enterpriseOwn'], body: () => ({ rating: 5 }) },
     { method: 'post', path: '/api/v1/jobs/sweep/run', allowed: ['admin'], body: () => ({}) },
     {

@@ -1,3 +1,4 @@
+import cookie from 'cookie';
 import { Router, type RequestHandler } from 'express';
 import QRCode from 'qrcode';
 import { AppError } from '../../domain/errors.js';
@@ -9,14 +10,25 @@ import { clearCookie, COOKIES, param, setCookie, web, type CookieOptions } from 
 import { field, type Form } from '../forms.js';
 import { page } from '../render.js';
 import { SESSION_HOURS } from '../../services/web-sessions.js';
-import { text } from '../strings.js';
+import { text, type UiKey } from '../strings.js';
+import { VERIFY_ALPHABET, VERIFY_CODE_LENGTH } from '../../domain/codes.js';
 
 /** Where a sign-in may send the visitor back to: a path of this site, never another host. */
-function safeNext(next: string | undefined): string | null {
+export function safeNext(next: string | undefined): string | null {
   return next && /^\/(?![/\\])[\x21-\x7e]*$/.test(next) && next.length <= 300 ? next : null;
 }
 
-const homeOf = (role: string) => (role === 'supervisor' || role === 'admin' ? '/dashboard' : '/filings');
+export const homeOf = (role: string) => (role === 'supervisor' || role === 'admin' ? '/dashboard' : '/filings');
+
+/** What is wrong with a code no filing has, as far as its shape tells: its length, characters no code uses. */
+function codeTypos(typed: string): [UiKey, Record<string, string | number>][] {
+  const code = typed.replace(/[\s-]/g, '').toUpperCase();
+  const found: [UiKey, Record<string, string | number>][] = [];
+  if (code.length !== VERIFY_CODE_LENGTH) found.push(['accCodeLength', { want: VERIFY_CODE_LENGTH, got: code.length }]);
+  const strange = [...new Set([...code].filter((c) => !VERIFY_ALPHABET.includes(c)))];
+  if (strange.length) found.push(['accCodeStrange', { chars: strange.join('、') }]);
+  return found;
+}
 
 /** The landing page, verification by code, its QR code, and signing in and out. */
 export function publicPages(services: Services, cookies: CookieOptions, limits: { verify: RequestHandler; login: RequestHandler }): Router {
@@ -53,6 +65,7 @@ export function publicPages(services: Services, cookies: CookieOptions, limits: 
           ? text(w.lang, 'arrivalOutside')
           : null;
     const f = v?.filing;
+    const typos = v ? [] : codeTypos(code).map(([key, params]) => text(w.lang, key, params));
     page(
       res,
       'verify',
@@ -63,6 +76,7 @@ export function publicPages(services: Services, cookies: CookieOptions, limits: 
         filingId,
         notYours,
         flash,
+        typos,
         statusName: f ? statusNames[f.status][w.lang] : '',
         typeName: f ? typeNames[f.type][w.lang] : '',
         triggerName: f?.trigger ? triggerLabels[f.trigger.kind][w.lang] : '',
@@ -102,7 +116,7 @@ export function publicPages(services: Services, cookies: CookieOptions, limits: 
 
   const loginPage = (
     res: Parameters<RequestHandler>[1],
-    data: { next: string; error?: string | null; notice?: string | null },
+    data: { next: string; error?: string | null; notice?: string | null; way?: 'key' },
     status = 200,
   ) => page(res, 'login', text(web(res).lang, 'signInTitle'), { error: null, notice: null, ...data }, { status });
 
@@ -110,7 +124,14 @@ export function publicPages(services: Services, cookies: CookieOptions, limits: 
     const w = web(res);
     const next = safeNext(typeof req.query.next === 'string' ? req.query.next : undefined) ?? '';
     if (w.principal && !req.query.next) return res.redirect(303, homeOf(w.principal.role));
-    const notice = w.sessionEnded || req.query.ended ? text(w.lang, 'sessionEnded') : req.query.out ? text(w.lang, 'signedOut') : null;
+    const notice =
+      w.sessionEnded || req.query.ended
+        ? text(w.lang, 'sessionEnded')
+        : req.query.out === 'all'
+          ? text(w.lang, 'accSignedOutEverywhere')
+          : req.query.out
+            ? text(w.lang, 'signedOut')
+            : null;
     if (w.sessionEnded) clearCookie(res, COOKIES.session, cookies);
     loginPage(res, { next, notice });
   });
@@ -120,11 +141,11 @@ export function publicPages(services: Services, cookies: CookieOptions, limits: 
     const form = req.body as Form;
     const next = safeNext(field(form, 'next')) ?? '';
     const key = field(form, 'key');
-    if (!key) return loginPage(res, { next, error: text(w.lang, 'keyMissing') }, 400);
+    if (!key) return loginPage(res, { next, way: 'key', error: text(w.lang, 'keyMissing') }, 400);
     const session = key.length <= 200 ? await services.webSessions.signIn(key) : null;
     if (!session) {
       services.ctx.log.info({ reqId: req.id }, 'web sign-in refused');
-      return loginPage(res, { next, error: text(w.lang, 'keyWrong') }, 401);
+      return loginPage(res, { next, way: 'key', error: text(w.lang, 'keyWrong') }, 401);
     }
     // signing in again (another key on a shared desk) ends the session it replaces
     if (w.token) await services.webSessions.signOut(w.token);
@@ -135,9 +156,14 @@ export function publicPages(services: Services, cookies: CookieOptions, limits: 
     res.redirect(303, next || homeOf(session.principal.role));
   });
 
-  r.post('/logout', async (_req, res) => {
+  r.post('/logout', async (req, res) => {
     const w = web(res);
     if (w.token) await services.webSessions.signOut(w.token);
+    // signing out on a remembered device forgets the device too
+    const jar = cookie.parse(req.headers.cookie ?? '');
+    const device = await services.webSessions.unsign(jar[COOKIES.device]);
+    if (device) await services.webSessions.forgetDevice(device, w.principal?.keyId ?? 'anonymous');
+    if (jar[COOKIES.device]) clearCookie(res, COOKIES.device, cookies);
     clearCookie(res, COOKIES.session, cookies);
     res.redirect(303, '/login?out=1');
   });
