@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import { systemClock, type Clock } from './domain/clock.js';
 import { createWorkdayCalendar } from './domain/workdays.js';
+import { publicUrlUnreachable } from './domain/public-url.js';
 import { createApp } from './http/app.js';
 import type { AuditKeyring } from './domain/audit-signing.js';
 import { auditKeyringFor, useAuditKeyring } from './services/audit-keyring.js';
@@ -83,6 +84,7 @@ export async function startRuntime(
       log,
       tz: config.tzRegion,
       publicUrl: config.publicUrl,
+      publicUrlUnreachable: publicUrlUnreachable(config.publicUrl, config.production),
       sessionSecret: config.sessionSecret,
       storeKind: store.kind,
       health: store.health,
@@ -102,6 +104,9 @@ export async function startRuntime(
         webhookUrl: config.webhookUrl,
         webhookSecret: config.webhookSecret,
         webhookRetryBaseMs: config.webhookRetryBaseMs,
+        dingtalkWebhook: config.dingtalkWebhook,
+        dingtalkSecret: config.dingtalkSecret,
+        wecomWebhook: config.wecomWebhook,
       },
     });
     closers.push(async () => {
@@ -135,6 +140,20 @@ export async function startRuntime(
       );
       // stopped first: no new run starts while the running ones finish
       closers.unshift(() => scheduler.stop());
+      if (config.dingtalkWebhook || config.wecomWebhook) {
+        // urgent violations reach the group robots within a minute (the hourly sweep catches up what this missed)
+        let urgent: Promise<unknown> = Promise.resolve();
+        const timer = setInterval(() => {
+          urgent = urgent
+            .then(() => services.delivery.notifyUrgent())
+            .catch((err: unknown) => log.error({ err }, 'sending urgent violations to the group robots failed'));
+        }, 60_000);
+        timer.unref();
+        closers.unshift(async () => {
+          clearInterval(timer);
+          await urgent;
+        });
+      }
     }
     const close = async () => {
       for (const c of closers) await c().catch(() => undefined);

@@ -1,5 +1,5 @@
 import type { Server } from 'node:http';
-import { ConfigError, loadConfig, type Config } from './config.js';
+import { ConfigError, loadConfig } from './config.js';
 import { AppError, detailMessage } from './domain/errors.js';
 import { createHttpServer } from './http/server.js';
 import { createLogger } from './log.js';
@@ -8,35 +8,13 @@ import { DataDirLockedError } from './store/data-dir-lock.js';
 import { isOutage } from './store/availability.js';
 import { EmbeddedDatabaseError, isWasmAbort } from './store/db.js';
 import { AuditKeyError } from './services/audit-keyring.js';
+import { banner, publicUrlWarning } from './start-banner.js';
 
 /** The server named by DATABASE_URL does not answer: where it was looked for (never the password), in one line. */
 function databaseAway(databaseUrl: string, err: unknown): string {
   const url = new URL(databaseUrl);
   const why = err instanceof Error ? err.message : String(err);
   return `PostgreSQL at ${url.hostname}:${url.port || 5432} does not answer (${why}): start it, or check DATABASE_URL`;
-}
-
-/** What a person who just ran `npm start` needs: where to go, on which database, how to get in. */
-function banner(config: Config, kind: 'postgres' | 'pglite', hasAdmin: boolean): string {
-  const db =
-    kind === 'pglite'
-      ? `embedded PGlite in ${config.dataDir}`
-      : `PostgreSQL ${new URL(config.databaseUrl ?? '').host}${new URL(config.databaseUrl ?? '').pathname}`;
-  const key = hasAdmin
-    ? 'keys: an administrator makes them (npm run cli -- keys create …, or POST /api/v1/keys)'
-    : `no admin key yet: restart with BOOTSTRAP_ADMIN_KEY=<16+ characters>, or ${kind === 'pglite' ? 'stop and ' : ''}` +
-      'run npm run cli -- keys create --role admin --name <you>';
-  return [
-    '',
-    `  涉企检查备案系统 · inspection-filing ${version}`,
-    `  pages      ${config.publicUrl}/`,
-    `  API docs   ${config.publicUrl}/docs`,
-    `  database   ${db}`,
-    `  ${key}`,
-    `  demo data  stop, run npm run cli -- demo seed, start again`,
-    '',
-    '',
-  ].join('\n');
 }
 
 async function main(): Promise<void> {
@@ -78,10 +56,13 @@ async function main(): Promise<void> {
   const server: Server = createHttpServer(app);
   server.listen(config.port, () => {
     log.info({ port: config.port, database: runtime.store.kind, version, publicUrl: config.publicUrl }, 'inspection-filing is listening');
+    // in the log too: a service started by systemd or a container has no terminal for the banner
+    const warning = publicUrlWarning(config);
+    if (warning.length) log.warn({ publicUrl: config.publicUrl }, warning.map((l) => l.replace(/^\s*!!!\s*/, '')).join(' '));
     if (!process.stdout.isTTY) return;
     services.keys
       .adminExists()
-      .then((admin) => process.stdout.write(banner(config, runtime.store.kind, admin)))
+      .then((admin) => process.stdout.write(banner(config, runtime.store.kind, admin, version)))
       .catch((err: unknown) => log.warn({ err }, 'could not say whether an admin key exists'));
   });
   server.on('error', (err) => {

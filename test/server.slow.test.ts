@@ -50,10 +50,17 @@ describe('the server process', function () {
 describe('npm start (the compiled server)', function () {
   // the first start after an edit under src/ builds it again
 
-  it('serves the API, the pages with their styles, and the docs from dist/', async () => {
-    const server = await startServer({ DATABASE_URL: '', DATA_DIR: await tempPath('data', 'db') }, ['bin/start.js']);
+  it('serves the API, the pages with their styles, and the docs from dist/; warns in production that PUBLIC_URL is localhost', async () => {
+    // production without PUBLIC_URL: every notice's QR code would point at localhost. A service
+    // under systemd or in a container has no terminal for the banner, so the log says it too
+    // (test/start-banner.test.ts covers the banner's words and a real PUBLIC_URL staying silent)
+    const server = await startServer({ DATABASE_URL: '', DATA_DIR: await tempPath('data', 'db'), NODE_ENV: 'production', PUBLIC_URL: '' }, [
+      'bin/start.js',
+    ]);
     try {
       await server.ready();
+      await waitFor(async () => server.output().includes('WARNING: PUBLIC_URL'), 10_000);
+      expect(server.output()).to.include('WARNING: PUBLIC_URL is http://localhost:').and.include('检查告知书');
       const landing = await fetch(`${server.base}/`);
       expect(landing.status).to.equal(200);
       const html = await landing.text();

@@ -1,3 +1,5 @@
+import type { Lang } from './i18n.js';
+
 export const DAY_MS = 86_400_000;
 
 /**
@@ -126,6 +128,30 @@ export function formatLocal(at: Date | number, tz: string): string {
   const local = ts + offsetAt(ts, tz);
   const minutes = Math.floor((((local % DAY_MS) + DAY_MS) % DAY_MS) / 60_000);
   return `${localDate(ts, tz)} ${pad2(Math.floor(minutes / 60))}:${pad2(minutes % 60)}`;
+}
+
+const MONTHS_EN = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** The calendar day of an instant in the zone as a document prints it: "2026年12月4日", or "4 Dec 2026". */
+export function formatDocumentDate(at: Date | number, tz: string, lang: Lang): string {
+  const [y, m, d] = localCivil(typeof at === 'number' ? at : at.getTime(), tz);
+  return lang === 'en' ? `${d} ${MONTHS_EN[m - 1]} ${y}` : `${y}年${m}月${d}日`;
+}
+
+/** The local hour and minute of an instant in the zone: "9:00" in Chinese, "09:00" in English. */
+export function formatDocumentClock(at: Date | number, tz: string, lang: Lang): string {
+  const ts = typeof at === 'number' ? at : at.getTime();
+  const minutes = Math.floor(((((ts + offsetAt(ts, tz)) % DAY_MS) + DAY_MS) % DAY_MS) / 60_000);
+  const hour = Math.floor(minutes / 60);
+  return `${lang === 'en' ? pad2(hour) : hour}:${pad2(minutes % 60)}`;
+}
+
+/**
+ * An instant as a document printed for people prints it, in the zone and without naming the zone
+ * (paper is read where it is handed over): "2026年12月4日 9:00", or "4 Dec 2026, 09:00".
+ */
+export function formatDocumentTime(at: Date | number, tz: string, lang: Lang): string {
+  return `${formatDocumentDate(at, tz, lang)}${lang === 'en' ? ',' : ''} ${formatDocumentClock(at, tz, lang)}`;
 }
 
 /**

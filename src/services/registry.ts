@@ -40,9 +40,18 @@ import {
   agencyNames,
   ancestorsOf,
   setAgencyParent,
+  setAgencyContact,
 } from '../store/agencies-repo.js';
 import type { Db } from '../store/db.js';
-import { findEnterprise, insertEnterprise, listEnterprises, updateEnterprise, type EnterpriseRecord } from '../store/enterprises-repo.js';
+import {
+  enterpriseNames,
+  findEnterprise,
+  insertEnterprise,
+  listEnterprises,
+  updateEnterprise,
+  type EnterpriseRecord,
+} from '../store/enterprises-repo.js';
+import { jurisdictionPrefix } from '../domain/region.js';
 import { fingerprint } from '../domain/audit-signing.js';
 import { chains, record } from './audit.js';
 import { activeAuditKeyring } from './audit-keyring.js';
@@ -165,6 +174,16 @@ function refuseDuplicateCodes(items: readonly { code: string }[]): void {
   });
 }
 
+/** The division-code prefixes whose enterprises a search shows this caller (empty: all). */
+async function searchScope(db: Db, actor: Principal): Promise<string[]> {
+  if (actor.role === 'admin') return [];
+  if (actor.role === 'supervisor') return actor.regions;
+  if (actor.role !== 'agency') throw forbidden(actor.role);
+  const agency = actor.agencyId ? await findAgency(db, actor.agencyId) : null;
+  // no agency behind the key: a prefix no division code has, so nothing is shown
+  return [agency ? jurisdictionPrefix(agency.region) : '-'];
+}
+
 export function createRegistryService(ctx: ServiceContext) {
   const now = () => ctx.clock.now();
 
@@ -182,6 +201,8 @@ export function createRegistryService(ctx: ServiceContext) {
           region: body.region,
           items: body.items,
           parentAgencyId: body.parentAgencyId ?? null,
+          address: body.address ?? null,
+          phone: body.phone ?? null,
         });
         await record(trx, {
           chain: chains.agency(id),
@@ -272,20 +293,28 @@ export function createRegistryService(ctx: ServiceContext) {
       });
     },
 
-    /** Registered enterprises, by credit code; a supervisor sees those in its regions. */
+    /**
+     * Registered enterprises, by credit code: a supervisor sees those in its regions, an agency
+     * those in its jurisdiction (the form's search; a referral elsewhere is filed by its code).
+     */
     async listEnterprises(actor: Principal, q: EnterpriseListQueryT): Promise<PageOf<EnterpriseView>> {
       const limit = q.limit ?? 50;
       const after = decodeCursor(q.cursor, (v): v is string => typeof v === 'string');
       const rows = await listEnterprises(ctx.db, {
         limit: limit + 1,
         after,
-        scope: actor.role === 'supervisor' ? actor.regions : [],
+        scope: await searchScope(ctx.db, actor),
         ...(q.q ? { q: q.q } : {}),
         ...(q.region ? { region: q.region } : {}),
         ...(q.riskClass ? { riskClass: q.riskClass } : {}),
         ...(q.noDisturb !== undefined ? { noDisturb: q.noDisturb } : {}),
       });
       return pageOf(rows, limit, enterpriseView, (r) => r.uscc);
+    },
+
+    /** Enterprise names by credit code (a list of filings shows who was visited). */
+    enterpriseNames(usccs: readonly string[]): Promise<Map<string, string>> {
+      return enterpriseNames(ctx.db, usccs);
     },
 
     /** Risk class, no-disturb, region or name: audited with what it was, and used by every later decision. */
@@ -365,6 +394,26 @@ export function createRegistryService(ctx: ServiceContext) {
             entityType: 'agency',
             entityId: id,
             payload: { from: a.parentAgencyId, to: body.parentAgencyId },
+          });
+        }
+        // the contact printed on its notices: audited with what it was, like an enterprise's change
+        const contact = {
+          ...(body.address !== undefined && body.address !== a.address ? { address: { from: a.address, to: body.address } } : {}),
+          ...(body.phone !== undefined && body.phone !== a.phone ? { phone: { from: a.phone, to: body.phone } } : {}),
+        };
+        if (contact.address || contact.phone) {
+          await setAgencyContact(trx, id, {
+            ...(contact.address ? { address: contact.address.to } : {}),
+            ...(contact.phone ? { phone: contact.phone.to } : {}),
+          });
+          await record(trx, {
+            chain: chains.agency(id),
+            at,
+            actor: actor.keyId,
+            action: 'agency.contact_changed',
+            entityType: 'agency',
+            entityId: id,
+            payload: contact,
           });
         }
         if (body.items) {

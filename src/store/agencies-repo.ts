@@ -13,6 +13,9 @@ export interface AgencyRecord {
   createdAt: Date;
   items: { code: string; name: string; basis: string }[];
   parentAgencyId: string | null;
+  /** printed on the 检查告知书: where the enterprise reaches the agency */
+  address: string | null;
+  phone: string | null;
 }
 
 export interface InspectorRecord {
@@ -25,10 +28,21 @@ export interface InspectorRecord {
   revokedAt?: Date | null;
 }
 
-export async function insertAgency(trx: Db, a: Omit<AgencyRecord, 'active' | 'createdAt'>): Promise<void> {
+export async function insertAgency(
+  trx: Db,
+  a: Omit<AgencyRecord, 'active' | 'createdAt' | 'address' | 'phone'> & Partial<Pick<AgencyRecord, 'address' | 'phone'>>,
+): Promise<void> {
   await trx
     .insertInto('agencies')
-    .values({ id: a.id, code: a.code, name: a.name, region: a.region, parent_agency_id: a.parentAgencyId })
+    .values({
+      id: a.id,
+      code: a.code,
+      name: a.name,
+      region: a.region,
+      parent_agency_id: a.parentAgencyId,
+      address: a.address ?? null,
+      phone: a.phone ?? null,
+    })
     .execute();
   if (a.items.length) {
     await trx
@@ -61,6 +75,11 @@ export async function ancestorsOf(db: Db, id: string, depth = 64): Promise<strin
     if (at) out.push(at);
   }
   return out;
+}
+
+/** The agency's address and phone as given (null: none); fields left out stay as they are. */
+export async function setAgencyContact(trx: Db, id: string, contact: { address?: string | null; phone?: string | null }): Promise<void> {
+  await trx.updateTable('agencies').set(contact).where('id', '=', id).execute();
 }
 
 export async function setAgencyActive(trx: Db, id: string, active: boolean): Promise<void> {
@@ -120,7 +139,7 @@ export async function agencyCodeTaken(db: Db, code: string): Promise<boolean> {
 
 const agencyColumns = sql<AgencyRecord>`json_build_object(
   'id', a.id, 'code', a.code, 'name', a.name, 'region', a.region, 'active', a.active, 'createdAt', a.created_at,
-  'parentAgencyId', a.parent_agency_id,
+  'parentAgencyId', a.parent_agency_id, 'address', a.address, 'phone', a.phone,
   'items', coalesce((select json_agg(json_build_object('code', i.code, 'name', i.name, 'basis', i.basis) order by i.code)
                      from agency_items i where i.agency_id = a.id), '[]'::json))`;
 

@@ -26,6 +26,8 @@ export const examples = {
     name: '西丰县市场监督管理局',
     region: '211223',
     items: [{ code: 'FOOD-01', name: '食品经营许可情况检查', basis: '《中华人民共和国食品安全法》第三十五条' }],
+    address: '西丰县西丰镇示例路 1 号',
+    phone: '024-1234 5678',
   } satisfies Static<typeof AgencyCreate>,
   inspector: { name: '张三', credentialNo: '21122300123', validUntil: '2028-12-31' } satisfies Static<typeof InspectorCreate>,
   enterprise: { uscc, name: '西丰县示例食品有限公司', region: '211223', industry: '食品销售', riskClass: 'B' } satisfies Static<

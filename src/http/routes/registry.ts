@@ -26,7 +26,7 @@ export const registryRoutes = [
   defineRoute({
     method: 'post',
     path: '/api/v1/agencies',
-    summary: 'Register an enforcement agency with its published inspection items',
+    summary: 'Register an enforcement agency with its published inspection items (and, optionally, its address and phone)',
     tag,
     auth: ['admin'],
     body: AgencyCreate,
@@ -95,8 +95,8 @@ export const registryRoutes = [
     method: 'patch',
     path: '/api/v1/agencies/:id',
     summary:
-      'Deactivate (or reactivate) an agency, or publish its item list anew ' +
-      '(left-out items are withdrawn, kept for the filings that cite them); audited',
+      'Deactivate (or reactivate) an agency, change its address and phone (null clears them; printed on the 检查告知书), ' +
+      'or publish its item list anew (left-out items are withdrawn, kept for the filings that cite them); audited',
     tag,
     auth: ['admin'],
     body: AgencyUpdate,
