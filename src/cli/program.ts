@@ -15,6 +15,7 @@ import { registerJobs } from './jobs.js';
 import { registerKeys } from './keys.js';
 import { registerMigrate } from './migrate.js';
 import { registerRules } from './rules.js';
+import { localizeHelp, localizeHelpText } from './help-zh.js';
 import { cliLang, ExitCode, type Cli, type CliIo } from './shared.js';
 
 // The command line: one module per command group, each registering its commands on the program
@@ -34,11 +35,16 @@ export function buildCli(io: CliIo): Command {
   };
   const cli: Cli = { io, withRuntime };
 
+  // the help speaks the terminal's language, chosen once as the program is built
+  const lang = cliLang();
   const program = new Command('inspection-filing')
-    .description('涉企检查备案系统 inspection-filing: command line')
+    .description('the command line of the enterprise inspection filing system (涉企检查备案系统)')
     .version(version)
     .exitOverride()
-    .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) });
+    .configureOutput({
+      writeOut: (s) => io.out(localizeHelpText(s.trimEnd(), lang)),
+      writeErr: (s) => io.err(localizeHelpText(s.trimEnd(), lang)),
+    });
   for (const register of [
     registerMigrate,
     registerKeys,
@@ -51,6 +57,7 @@ export function buildCli(io: CliIo): Command {
     registerDemo,
   ])
     register(program, cli);
+  localizeHelp(program, lang);
   return program;
 }
 

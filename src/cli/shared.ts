@@ -19,8 +19,15 @@ export interface Cli {
   withRuntime: <T>(fn: (rt: Runtime) => Promise<T>) => Promise<T>;
 }
 
-/** The command line speaks Chinese when the terminal's LANG does, English otherwise. */
-export const cliLang = (): Lang => (/^zh/i.test(process.env.LANG ?? '') ? 'zh-CN' : 'en');
+/**
+ * The command line speaks Chinese when the terminal's locale does, English otherwise: the first
+ * of LC_ALL, LC_MESSAGES and LANG that is set decides, as for any POSIX program's messages.
+ */
+export const cliLang = (): Lang => {
+  const env = process.env;
+  const locale = [env.LC_ALL, env.LC_MESSAGES, env.LANG].find((v) => v !== undefined && v !== '') ?? '';
+  return /^zh/i.test(locale) ? 'zh-CN' : 'en';
+};
 export const say = (zh: string, en: string) => (cliLang() === 'en' ? en : zh);
 
 /** Who the command line acts as: an administrator at the machine. */

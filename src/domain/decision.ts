@@ -25,6 +25,8 @@ export const CampaignSchema = Type.Object(
 export const FindingSchema = Type.Object({
   ruleId: Type.String(),
   ruleSet: Type.String({ description: 'id@version of the rule set the rule came from' }),
+  // the rule's name for people: pages show it, with the id as a tooltip (older decisions have none)
+  title: Type.Optional(Localized),
   severity: Type.Union([Type.Literal('block'), Type.Literal('warn'), Type.Literal('info')]),
   message: Localized,
   basis: Localized,

@@ -1,3 +1,4 @@
+import { labelled } from './field-labels.js';
 import { localize, type Lang, type Localized, type Params } from './i18n.js';
 import type { Role } from './principal.js';
 import { detailTexts, entities, messages, roleNames, type DetailKey, type Entity, type MessageKey } from './messages.js';
@@ -102,7 +103,8 @@ export interface ErrorBody {
 
 /** An error's details, or, when it names no field, one saying where the problem lies and what it is. */
 export function detailsOf(err: AppError): { path: string; message: Localized }[] {
-  if (err.details.length) return err.details.map((d) => ({ path: d.path, message: detailMessage(d) }));
+  // each names its field as people call it; the path stays the pointer a program reads
+  if (err.details.length) return err.details.map((d) => ({ path: d.path, message: labelled(d.path, detailMessage(d)) }));
   const message = messages[err.messageKey];
   return [{ path: WHERE[err.code], message: { 'zh-CN': localize(message, 'zh-CN', err.params), en: localize(message, 'en', err.params) } }];
 }

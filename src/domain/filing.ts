@@ -91,7 +91,7 @@ export function assertCancellable(plannedStart: Date, now: Date, tz: string): vo
       {
         path: '/plannedStart',
         message: {
-          'zh-CN': '计划开始时间已过；请登记检查结果（未实施的登记为 not_conducted）',
+          'zh-CN': '已过，不能撤销；请登记检查结果（未实施的登记为“未实施”）',
           en: 'the planned start has passed; record a result (outcome not_conducted if the visit did not take place)',
         },
       },

@@ -70,8 +70,11 @@ export function nextViolationStatus(from: ViolationStatus, to: ViolationStatus):
       {
         path: '/status',
         message: NEXT[from].length
-          ? { 'zh-CN': `当前状态只能改为 ${NEXT[from].join(' 或 ')}`, en: `from ${from} only ${NEXT[from].join(' or ')}` }
-          : { 'zh-CN': `${from} 为最终状态`, en: `${from} is final` },
+          ? {
+              'zh-CN': `当前状态只能改为${NEXT[from].map((s) => `“${violationStatusNames[s]['zh-CN']}”`).join('或')}`,
+              en: `from ${from} only ${NEXT[from].join(' or ')}`,
+            }
+          : { 'zh-CN': `“${violationStatusNames[from]['zh-CN']}”为最终状态`, en: `${from} is final` },
       },
     ]);
   }

@@ -6,6 +6,7 @@ import { AppError, type ErrorDetail } from '../domain/errors.js';
 import type { Lang, Localized } from '../domain/i18n.js';
 import { isSupportedInstant } from '../domain/calendar.js';
 import { PATTERN_TEXTS } from '../domain/schemas.js';
+import { valueName } from '../domain/value-names.js';
 
 // Bodies are validated as sent; query strings arrive as text, so their validator coerces types.
 // verbose: a refused value is at hand to say why (a well-formed date out of range is not a format error)
@@ -13,13 +14,14 @@ const bodyAjv = createAjv({ useDefaults: false, verbose: true });
 const queryAjv = createAjv({ coerceTypes: 'array', useDefaults: true, verbose: true });
 
 // ajv-i18n is CommonJS with `module.exports = fn`; require gives the function under every loader.
+// Its English serves; its Chinese names keywords and JSON types ("不应少于 1 个项"), so the Chinese
+// below is our own, written as a form would say it.
 type Localize = (errors?: ErrorObject[] | null) => void;
 const require = createRequire(import.meta.url);
 const localizeEn = require('ajv-i18n/localize/en') as Localize;
-const localizeZh = require('ajv-i18n/localize/zh') as Localize;
 
 const unknownField = { 'zh-CN': '未知字段，请删除', en: 'unknown field; remove it' };
-// the path names the field, so "required" says the rest (ajv would repeat the name)
+// the label names the field, so "required" says the rest (ajv would repeat the name)
 const requiredField = { 'zh-CN': '必填', en: 'required' };
 /** What a value of the format looks like, so that a date refused says how to write one. */
 const FORMAT_EXAMPLES: Record<string, string> = {
@@ -27,15 +29,21 @@ const FORMAT_EXAMPLES: Record<string, string> = {
   date: '2026-12-01',
   email: 'name@example.gov.cn',
 };
+/** The formats in words; a Chinese example only where it has no Latin words in it. */
+const FORMAT_NAMES: Record<string, string> = {
+  'date-time': '应为带时区的日期时间，例如 2026-12-01T09:00:00+08:00',
+  date: '应为日期，例如 2026-12-01',
+  email: '应为电子邮箱地址',
+};
 
 const TYPE_NAMES: Record<string, Localized> = {
-  string: { 'zh-CN': '字符串', en: 'a string' },
+  string: { 'zh-CN': '文字', en: 'a string' },
   integer: { 'zh-CN': '整数', en: 'a whole number' },
   number: { 'zh-CN': '数字', en: 'a number' },
-  boolean: { 'zh-CN': 'true 或 false', en: 'true or false' },
-  array: { 'zh-CN': '数组（[…]）', en: 'an array ([…])' },
-  object: { 'zh-CN': '对象（{…}）', en: 'an object ({…})' },
-  null: { 'zh-CN': 'null', en: 'null' },
+  boolean: { 'zh-CN': '是或否', en: 'true or false' },
+  array: { 'zh-CN': '列表', en: 'an array ([…])' },
+  object: { 'zh-CN': '一组字段', en: 'an object ({…})' },
+  null: { 'zh-CN': '空值', en: 'null' },
 };
 const outOfRange = { 'zh-CN': '日期须在 1900 年至 2999 年之间', en: 'must be a date from 1900 to 2999' };
 
@@ -46,13 +54,67 @@ function dateOutOfRange(e: ErrorObject): boolean {
   return !Number.isNaN(ms) && !isSupportedInstant(ms);
 }
 
-/** One language's text of each error, as ajv-i18n words it, with our additions. */
+const num = (e: ErrorObject) => Number(e.params.limit);
+/** The allowed values by the names people use (日常检查、个案检查), or null when one has no name. */
+function allowedNames(values: unknown[]): string | null {
+  const names = values.map((v) =>
+    /^[A-Z0-9]{1,5}$/.test(String(v)) ? String(v) : typeof v === 'string' ? valueName(v)?.['zh-CN'] : undefined,
+  );
+  // quoted: a name may itself hold a 、 (其他机关移送、转办)
+  return names.every((n): n is string => n !== undefined) ? names.map((n) => `“${n}”`).join('、') : null;
+}
+
+/** What ajv found, in Chinese a form would use; the field itself is named by its label elsewhere. */
+function zhText(e: ErrorObject): string {
+  switch (e.keyword) {
+    case 'minLength':
+      return num(e) <= 1 ? '不能为空' : `至少 ${num(e)} 个字`;
+    case 'maxLength':
+      return `最多 ${num(e)} 个字`;
+    case 'minItems':
+      return `至少选择 ${num(e)} 项`;
+    case 'maxItems':
+      return `最多 ${num(e)} 项`;
+    case 'uniqueItems':
+      return `第 ${Number(e.params.j) + 1} 项与第 ${Number(e.params.i) + 1} 项重复`;
+    case 'minimum':
+      return `不能小于 ${num(e)}`;
+    case 'maximum':
+      return `不能大于 ${num(e)}`;
+    case 'exclusiveMinimum':
+      return `须大于 ${num(e)}`;
+    case 'exclusiveMaximum':
+      return `须小于 ${num(e)}`;
+    case 'minProperties':
+      return `至少填写 ${num(e)} 项`;
+    case 'maxProperties':
+      return `最多填写 ${num(e)} 项`;
+    case 'multipleOf':
+      return `须为 ${String(e.params.multipleOf)} 的整数倍`;
+    case 'enum': {
+      const names = allowedNames(e.params.allowedValues as unknown[]);
+      return names ? `应为以下之一：${names}` : '不是可选的值';
+    }
+    case 'const': {
+      const names = allowedNames([e.params.allowedValue]);
+      return names ? `应为${names}` : '不是可选的值';
+    }
+    case 'format':
+      return FORMAT_NAMES[String(e.params.format)] ?? '格式不正确';
+    case 'discriminator':
+      return '类别不是可选的值';
+    default:
+      return '不符合要求';
+  }
+}
+
+/** One language's text of each error: ajv-i18n's English or our Chinese, with our additions. */
 function texts(errors: ErrorObject[], lang: Lang): { path: string; message: string; keyword: string }[] {
   const copy = structuredClone(errors);
-  (lang === 'en' ? localizeEn : localizeZh)(copy);
+  if (lang === 'en') localizeEn(copy);
   return copy.map((e) => {
     let path = e.instancePath || '/';
-    let message = e.message ?? 'invalid';
+    let message = lang === 'en' ? (e.message ?? 'invalid') : zhText(e);
     if (e.keyword === 'required') {
       path = `${e.instancePath}/${String(e.params.missingProperty)}`;
       message = requiredField[lang];
@@ -61,7 +123,7 @@ function texts(errors: ErrorObject[], lang: Lang): { path: string; message: stri
       path = `${e.instancePath}/${String(e.params.additionalProperty)}`;
       message = unknownField[lang];
     }
-    if (e.keyword === 'enum') message += `: ${(e.params.allowedValues as string[]).join(', ')}`;
+    if (e.keyword === 'enum' && lang === 'en') message += `: ${(e.params.allowedValues as string[]).join(', ')}`;
     if (e.keyword === 'type') {
       const names = String(e.params.type)
         .split(',')
@@ -70,14 +132,14 @@ function texts(errors: ErrorObject[], lang: Lang): { path: string; message: stri
     }
     if (e.keyword === 'pattern') {
       const said = PATTERN_TEXTS[String(e.params.pattern)];
-      if (said) message = said[lang];
+      message = said ? said[lang] : lang === 'en' ? message : '格式不正确';
     }
     if (e.keyword === 'format' && dateOutOfRange(e)) {
       message = outOfRange[lang];
-    } else if (e.keyword === 'format') {
+    } else if (e.keyword === 'format' && lang === 'en') {
       const format = String(e.params.format);
       const example = FORMAT_EXAMPLES[format];
-      message += example ? ` (${format}${lang === 'en' ? ', for example ' : '，例如 '}${example})` : ` (${format})`;
+      message += example ? ` (${format}, for example ${example})` : ` (${format})`;
     }
     return { path, message, keyword: e.keyword };
   });
@@ -108,7 +170,7 @@ function make(validate: ValidateFunction): Validator {
 export const bodyValidator = (schema: TSchema): Validator => make(bodyAjv.compile(schema));
 export const queryValidator = (schema: TSchema): Validator => make(queryAjv.compile(schema));
 
-const nulMessage = { 'zh-CN': '不能包含 NUL 字符（\\u0000）', en: 'must not contain the NUL character (\\u0000)' };
+const nulMessage = { 'zh-CN': '不能包含空字符（\\u0000）', en: 'must not contain the NUL character (\\u0000)' };
 const surrogateMessage = {
   'zh-CN': '含有不成对的代理字符（\\ud800-\\udfff），不是合法的 Unicode 文本',
   en: 'contains a lone surrogate (\\ud800-\\udfff): not valid Unicode text',

@@ -86,6 +86,7 @@ export function evaluate(sets: readonly LoadedRuleSet[], input: FilingInput, fac
     findings.push({
       ruleId: rule.id,
       ruleSet: `${set.file.id}@${set.file.version}`,
+      ...(rule.title ? { title: rule.title } : {}),
       severity,
       message: fillBoth(rule.message, hit.params),
       basis: rule.basis,

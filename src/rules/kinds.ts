@@ -3,6 +3,7 @@ import { triggerLabels } from '../domain/filing.js';
 import { fillBoth, type Localized, type Params } from '../domain/i18n.js';
 import { typeList, typeNames } from '../domain/messages.js';
 import { meaningfulLength } from '../domain/text.js';
+import { fieldName } from '../domain/field-labels.js';
 import type { AgencyFact, EvaluationContext, Facts, FilingInput, HistoryPeriod, PriorFiling } from './facts.js';
 import type { RuleKind, RuleOf, Severity } from './schema.js';
 import { groundFor, referralFor } from './grounds.js';
@@ -34,9 +35,10 @@ const problems = {
   endBeforeStart: { 'zh-CN': '计划结束时间早于或等于开始时间', en: 'the planned end is not after the planned start' },
   tooLong: { 'zh-CN': '检查窗口 {days} 天，超过上限 {max} 天', en: 'the window is {days} days, longer than the limit of {max} days' },
   startInPast: {
-    'zh-CN': '计划开始时间已过（仅 {types} 类型可事后备案）',
-    en: 'the planned start is in the past (only {types} may be filed afterwards)',
+    'zh-CN': '计划开始时间已过（仅{types}可事后备案）',
+    en: 'the planned start is in the past (only {types} inspections may be filed afterwards)',
   },
+  startInPastNever: { 'zh-CN': '计划开始时间已过（不能事后备案）', en: 'the planned start is in the past (nothing is filed afterwards)' },
 } satisfies Record<string, Localized>;
 
 /** Why a random filing does not carry out a drawn assignment. */
@@ -94,6 +96,8 @@ function worstRollingWindow(visits: PriorFiling[], at: number, days: number): Pr
 }
 
 const HOUR_MS = 3_600_000;
+/** An enterprise without a risk class, as its cap's message names it. */
+const unrated = { 'zh-CN': '未评级', en: 'unrated' };
 const purposes = {
   observation: { 'zh-CN': '观摩', en: 'observation' },
   supervision: { 'zh-CN': '督导', en: 'supervision' },
@@ -418,7 +422,7 @@ export const kinds: { [K in RuleKind]: KindEvaluator<K> } = {
               year: localYear(at, ctx.tz),
               day: localDate(at, ctx.tz),
               days: p.days ?? 1,
-              riskClass,
+              riskClass: riskClass === 'unknown' ? unrated : riskClass,
               filings: counted.map((h) => h.filingNo).join(', '),
             },
             evidence: counted.map((h) => h.id),
@@ -495,7 +499,10 @@ export const kinds: { [K in RuleKind]: KindEvaluator<K> } = {
     evaluate(rule, input) {
       // letters and digits a reader can see: "。。。。" or four blank characters are no reason
       if (meaningfulLength(input[rule.params.field], rule.params.minLength) >= rule.params.minLength) return null;
-      return { params: { field: rule.params.field, minLength: rule.params.minLength, type: typeNames[input.type] }, evidence: [] };
+      return {
+        params: { field: fieldName(rule.params.field), minLength: rule.params.minLength, type: typeNames[input.type] },
+        evidence: [],
+      };
     },
   },
 
@@ -510,8 +517,9 @@ export const kinds: { [K in RuleKind]: KindEvaluator<K> } = {
       }
       const pastAllowed = rule.params.pastStartAllowedFor.includes(input.type);
       if (!pastAllowed && start.getTime() < ctx.now.getTime() - rule.params.graceMinutes * 60_000) {
-        const types = rule.params.pastStartAllowedFor.join(', ') || '-';
-        return { params: { problem: fillBoth(problems.startInPast, { types }) }, evidence: [] };
+        const allowed = rule.params.pastStartAllowedFor;
+        const problem = allowed.length ? fillBoth(problems.startInPast, { types: typeList(allowed) }) : problems.startInPastNever;
+        return { params: { problem }, evidence: [] };
       }
       return null;
     },

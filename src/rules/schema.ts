@@ -29,6 +29,8 @@ function rule<K extends string, P extends TSchema>(kind: K, params: P) {
     {
       id: RuleId,
       kind: Type.Literal(kind),
+      // the rule by name, as pages show it (its id goes in a tooltip)
+      title: Type.Optional(Localized),
       severity: Severity,
       raises: Type.Optional(StringEnum(VIOLATION_KINDS, 'a violation supervisors must work, raised when the rule fires')),
       enabled: Type.Optional(Type.Boolean()),

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import { AppError, notFound } from '../domain/errors.js';
+import { fieldName } from '../domain/field-labels.js';
 import { entities, reasons, typeList, typeNames } from '../domain/messages.js';
 import type { Decision } from '../domain/decision.js';
 import type { FilingType } from '../domain/filing.js';
@@ -18,9 +19,12 @@ import type { FilingRow } from '../store/tables.js';
 
 const uniq = <T>(xs: T[]) => [...new Set(xs)];
 function notFor(field: string, types: FilingType[], type: FilingType, path: string): AppError {
-  return new AppError('validation_failed', 'field_not_for_type', { field, types: typeList(types), type: typeNames[type] }, [
-    { path, key: 'only_for_types', params: { types: typeList(types) } },
-  ]);
+  return new AppError(
+    'validation_failed',
+    'field_not_for_type',
+    { field: fieldName(field), types: typeList(types), type: typeNames[type] },
+    [{ path, key: 'only_for_types', params: { types: typeList(types) } }],
+  );
 }
 
 /** A text as given, or null when a reader would see nothing in it (invisible grounds are no grounds). */
@@ -31,8 +35,8 @@ export function toInput(agencyId: string, body: FilingCreateBody): FilingInput {
   const plannedStart = new Date(body.plannedStart);
   const plannedEnd = new Date(body.plannedEnd);
   if (plannedEnd.getTime() <= plannedStart.getTime()) {
-    throw new AppError('validation_failed', 'date_order', { from: 'plannedStart', to: 'plannedEnd' }, [
-      { path: '/plannedEnd', key: 'after_field', params: { field: 'plannedStart' } },
+    throw new AppError('validation_failed', 'date_order', { from: fieldName('plannedStart'), to: fieldName('plannedEnd') }, [
+      { path: '/plannedEnd', key: 'after_field', params: { field: fieldName('plannedStart') } },
     ]);
   }
   const jointAgencyIds = uniq(body.jointAgencyIds ?? []);

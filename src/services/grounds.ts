@@ -1,6 +1,7 @@
 import { addDays, localDate } from '../domain/calendar.js';
 import { newId } from '../domain/codes.js';
 import { AppError, forbidden, notFound } from '../domain/errors.js';
+import { fieldName } from '../domain/field-labels.js';
 import { groundStatusNames, type GroundStatus } from '../domain/filing.js';
 import { entities } from '../domain/messages.js';
 import { inRegions, type Principal } from '../domain/principal.js';
@@ -157,8 +158,8 @@ export function createGroundService(ctx: ServiceContext) {
           ]);
       }
       if (validTo < validFrom) {
-        throw new AppError('validation_failed', 'date_order', { from: 'validFrom', to: 'validTo' }, [
-          { path: '/validTo', key: 'after_field', params: { field: 'validFrom' } },
+        throw new AppError('validation_failed', 'date_order', { from: fieldName('validFrom'), to: fieldName('validTo') }, [
+          { path: '/validTo', key: 'after_field', params: { field: fieldName('validFrom') } },
         ]);
       }
       const reference = body.reference.trim();

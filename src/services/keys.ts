@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { AppError, errorBody, notFound } from '../domain/errors.js';
+import { fieldName } from '../domain/field-labels.js';
 import { newId } from '../domain/codes.js';
 import { roleNames } from '../domain/messages.js';
 import type { Principal } from '../domain/principal.js';
@@ -83,11 +84,11 @@ export function createKeyService(ctx: ServiceContext) {
     body: KeyCreateBody,
   ): Promise<{ agencyId: string | null; uscc: string | null; regions: string[]; email: string | null }> {
     const need = (field: string) =>
-      new AppError('validation_failed', 'key_scope_missing', { role: roleNames[body.role], field }, [
+      new AppError('validation_failed', 'key_scope_missing', { role: roleNames[body.role], field: fieldName(field) }, [
         { path: `/${field}`, key: 'required_for_role' },
       ]);
     const extra = (field: string) =>
-      new AppError('validation_failed', 'key_scope_extra', { role: roleNames[body.role], field }, [
+      new AppError('validation_failed', 'key_scope_extra', { role: roleNames[body.role], field: fieldName(field) }, [
         { path: `/${field}`, key: 'not_for_role' },
       ]);
     if (body.role !== 'agency' && body.agencyId !== undefined) throw extra('agencyId');

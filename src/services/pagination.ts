@@ -1,5 +1,6 @@
 import { isSupportedInstant } from '../domain/calendar.js';
 import { AppError } from '../domain/errors.js';
+import { fieldName } from '../domain/field-labels.js';
 
 // Cursors are opaque to clients: base64url JSON of the last row's sort key.
 function encodeCursor(key: unknown): string {
@@ -48,8 +49,8 @@ export function dateRange(from?: string, to?: string): { from: Date | undefined;
   const f = from ? new Date(from) : undefined;
   const t = to ? new Date(to) : undefined;
   if (f && t && t <= f)
-    throw new AppError('validation_failed', 'date_order', { from: 'from', to: 'to' }, [
-      { path: '/to', key: 'after_field', params: { field: 'from' } },
+    throw new AppError('validation_failed', 'date_order', { from: fieldName('from'), to: fieldName('to') }, [
+      { path: '/to', key: 'after_field', params: { field: fieldName('from') } },
     ]);
   return { from: f, to: t };
 }

@@ -6,7 +6,7 @@ import { formatLocal } from '../domain/calendar.js';
 import type { Localized } from '../domain/i18n.js';
 import { escapeHtml } from '../domain/text.js';
 import { web } from './context.js';
-import { name, roleNames, text, type UiKey } from './strings.js';
+import { name, roleNames, text, zoneName, type UiKey } from './strings.js';
 
 // Templates escape every value (<%= %>); only markup this code made itself (an SVG chart, a
 // rendered section) is written raw (<%~ %>), and such helpers escape what they embed.
@@ -38,7 +38,8 @@ function helpers(res: Response) {
       u.searchParams.set('lang', lang);
       return `${u.pathname}${u.search}`;
     },
-    tz,
+    // the zone by name (北京时间): pages say which clock their times are on
+    tz: zoneName(tz, w.lang),
     t: (key: UiKey, params?: Record<string, string | number>) => text(w.lang, key, params),
     l: (x: Localized | undefined | null, fallback = '') => (x ? x[w.lang] : fallback),
     esc: (s: unknown) => escapeHtml(String(s)),

@@ -156,7 +156,7 @@ describe('bad input never changes anything and is never a 5xx', () => {
     expect(byPath['/plannedStart']).to.include('date-time');
     expect(byPath['/extra']).to.equal('unknown field; remove it');
     const zh = await h.api().post(t.path).set('Authorization', t.key).send(body);
-    expect(zh.body.error.message).to.equal('请求内容不符合要求，请按 details 修改后重试');
+    expect(zh.body.error.message).to.equal('请求内容不符合要求，请按下列各项修改后重试');
     expect(zh.body.error.details.find((d: { path: string }) => d.path === '/extra').message).to.equal('未知字段，请删除');
   });
 
@@ -167,9 +167,9 @@ describe('bad input never changes anything and is never a 5xx', () => {
     const body = { ...t.good, type: 'case' };
     const zh = await h.api().post(t.path).set('Authorization', t.key).send(body);
     expect(zh.status).to.equal(400);
-    expect(zh.body.error.details).to.deep.equal([{ path: '/trigger', message: '个案检查必须填写' }]);
+    expect(zh.body.error.details).to.deep.equal([{ path: '/trigger', message: '启动事由：个案检查必须填写' }]);
     const en = await h.api().post(t.path).set('Authorization', t.key).set('Accept-Language', 'en').send(body);
-    expect(en.body.error.details).to.deep.equal([{ path: '/trigger', message: 'required for a case inspection' }]);
+    expect(en.body.error.details).to.deep.equal([{ path: '/trigger', message: 'Trigger: required for a case inspection' }]);
     // errors that name no field still say where: the key, the address, the id
     const noKey = await h.api().get('/api/v1/filings');
     expect(noKey.status).to.equal(401);
@@ -180,14 +180,14 @@ describe('bad input never changes anything and is never a 5xx', () => {
     expect(missing.status).to.equal(404);
     expect(missing.body.error.message).to.equal('未找到企业：91211223MA0XY1234E');
     expect(missing.body.error.details[0].message).to.include('企业');
-    // a missing field is "required" beside its name, and a date says what one looks like
+    // a missing field is "required" after its label, and a date says what one looks like
     const bare = await h
       .api()
       .post(t.path)
       .set('Authorization', t.key)
       .send({ ...t.good, plannedStart: '2026/12/01', enterpriseUscc: undefined });
     const byPath = Object.fromEntries(bare.body.error.details.map((d: { path: string; message: string }) => [d.path, d.message]));
-    expect(byPath['/enterpriseUscc']).to.equal('必填');
+    expect(byPath['/enterpriseUscc']).to.equal('企业统一社会信用代码：必填');
     expect(byPath['/plannedStart']).to.include('例如 2026-12-01T09:00:00+08:00');
   });
 
@@ -197,11 +197,14 @@ describe('bad input never changes anything and is never a 5xx', () => {
     const detail = (res: { body: { error: { details: { path: string; message: string }[] } } }) =>
       res.body.error.details[0] ?? { path: '', message: '' };
     const typed = await zh(h.api().post('/api/v1/enterprises')).send({ uscc: 12, name: '企业', region: '211223' });
-    expect(detail(typed)).to.deep.equal({ path: '/uscc', message: '应为字符串' });
+    expect(detail(typed)).to.deep.equal({ path: '/uscc', message: '统一社会信用代码：应为文字' });
     const region = await zh(h.api().post('/api/v1/enterprises')).send({ uscc: '91211223MA0XYW1234', name: '企业', region: '000000' });
-    expect(detail(region)).to.deep.equal({ path: '/region', message: '应为 6 位行政区划代码（GB/T 2260），例如 211223' });
+    expect(detail(region)).to.deep.equal({
+      path: '/region',
+      message: '行政区划代码：应为 6 位数字的行政区划代码（GB/T 2260），例如 211223',
+    });
     const blank = await zh(h.api().post('/api/v1/enterprises')).send({ uscc: '91211223MA0XYW1234', name: '\u200b', region: '211223' });
-    expect(detail(blank)).to.deep.equal({ path: '/name', message: '须含有可见的文字或数字' });
+    expect(detail(blank)).to.deep.equal({ path: '/name', message: '名称：须含有可见的文字或数字' });
     const check = await zh(h.api().post('/api/v1/enterprises')).send({ uscc: '91211223MA0XYW123X', name: '企业', region: '211223' });
     expect(check.body.error.code).to.equal('uscc_invalid');
     expect(detail(check).path).to.equal('/uscc');
@@ -212,7 +215,7 @@ describe('bad input never changes anything and is never a 5xx', () => {
       .set(admin)
       .set('Accept-Language', 'en')
       .send({ role: 'admin', name: 'later', expiresAt: '3000-01-01T00:00:00Z' });
-    expect(detail(late)).to.deep.equal({ path: '/expiresAt', message: 'must be a date from 1900 to 2999' });
+    expect(detail(late)).to.deep.equal({ path: '/expiresAt', message: 'Expires at: must be a date from 1900 to 2999' });
     expect(
       (
         await h

@@ -62,7 +62,7 @@ describe('everyday operations: agencies, inspectors, enterprises', () => {
     const rewrite = await patch({ items: [item('NEW-01'), item('SAFE-01', '另一个依据')] }).set('Accept-Language', 'zh-CN');
     expect(rewrite.status).to.equal(409);
     expect(rewrite.body.error.details).to.deep.equal([
-      { path: '/items/1', message: '检查事项“SAFE-01”已被备案引用，其名称和依据不能改写' },
+      { path: '/items/1', message: '检查事项清单（第 2 项）：检查事项“SAFE-01”已被备案引用，其名称和依据不能改写' },
     ]);
     const now = await h.api().get(`/api/v1/agencies/${w.agencyId}`).set(admin);
     expect(now.body.items.map((i: { code: string }) => i.code)).to.deep.equal(['FIRE-01', 'NEW-01']);

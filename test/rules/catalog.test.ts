@@ -165,7 +165,7 @@ describe('the rest of the catalog', () => {
   it('conduct.N4: insisting the legal representative attends needs its own reason (the case reason does not do)', () => {
     const d = run(input({ requiresLegalRepresentative: true }), inXifeng());
     expect(ids(d)).to.deep.equal(['conduct.N4']);
-    expect(d.findings[0]).to.include({ ruleSet: 'seven-not-allowed@1.1.0', severity: 'block', raises: 'conduct', template: true });
+    expect(d.findings[0]).to.include({ ruleSet: 'seven-not-allowed@1.2.0', severity: 'block', raises: 'conduct', template: true });
     const caseReason = input({ type: 'case', trigger: complaint, reason: '需法定代表人签署整改承诺', requiresLegalRepresentative: true });
     expect(ids(run(caseReason, inXifeng()))).to.deep.equal(['conduct.N4']);
     expect(

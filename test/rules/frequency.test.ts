@@ -44,7 +44,7 @@ describe('frequency rules', () => {
       expect(finding(run(input('2026-06-01T01:00:00Z'), facts(two, 'D')), 'frequency.annual-same-agency')).to.equal(undefined);
       expect(
         finding(run(input('2026-06-01T01:00:00Z'), facts(two.slice(0, 1), null)), 'frequency.annual-same-agency')?.message.en,
-      ).to.include('risk class unknown is 1');
+      ).to.include('risk class unrated is 1');
     });
 
     it('counts calendar years in Asia/Shanghai, not UTC', () => {
