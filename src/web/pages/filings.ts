@@ -1,16 +1,36 @@
 import { Router, type Response } from 'express';
-import { formatLocal, localDate } from '../../domain/calendar.js';
-import { AppError } from '../../domain/errors.js';
+import { formatDocumentClock, formatDocumentDate, formatDocumentTime, formatLocal, localDate } from '../../domain/calendar.js';
+import { AppError, errorBody } from '../../domain/errors.js';
 import { FILING_TYPES, OUTCOMES, PURPOSES, TRIGGER_KINDS, triggerLabels } from '../../domain/filing.js';
 import type { Lang } from '../../domain/i18n.js';
-import { statusNames, typeNames } from '../../domain/messages.js';
+import { ratingNames, statusNames, typeNames } from '../../domain/messages.js';
 import type { Principal } from '../../domain/principal.js';
-import { CancelCreate, FilingCreate, JointAccept, JointDecline, ResultCreate, type FilingCreateBody } from '../../domain/schemas.js';
+import {
+  CancelCreate,
+  EnterpriseListQuery,
+  FilingCreate,
+  JointAccept,
+  JointDecline,
+  ResultCreate,
+  type FilingCreateBody,
+} from '../../domain/schemas.js';
 import type { Decision } from '../../domain/decision.js';
-import { bodyValidator } from '../../http/validation.js';
+import { bodyValidator, queryValidator } from '../../http/validation.js';
 import type { Services } from '../../services/index.js';
 import { need, param, web } from '../context.js';
-import { checked, field, fields, formClaim, formErrors, formInstant, once, validateForm, type Form, type FormErrors } from '../forms.js';
+import {
+  answered,
+  checked,
+  field,
+  fields,
+  formClaim,
+  formErrors,
+  formInstant,
+  once,
+  validateForm,
+  type Form,
+  type FormErrors,
+} from '../forms.js';
 import { conductChoices } from '../conduct.js';
 import { page, partial } from '../render.js';
 import { outcomeNames, purposeNames, text } from '../strings.js';
@@ -21,6 +41,9 @@ const validResult = bodyValidator(ResultCreate);
 const validCancel = bodyValidator(CancelCreate);
 const validJointAccept = bodyValidator(JointAccept);
 const validJointDecline = bodyValidator(JointDecline);
+const validSearch = queryValidator(EnterpriseListQuery);
+/** How many enterprises the form's search offers at once: a list to pick from, not to read. */
+const SEARCH_LIMIT = 10;
 
 /** The filing form as the API's request body; fields left empty stay out of it. */
 function filingFromForm(form: Form, tz: string, lang: Lang): { body: Record<string, unknown>; errors: Record<string, string> } {
@@ -55,6 +78,21 @@ function filingFromForm(form: Form, tz: string, lang: Lang): { body: Record<stri
   return { body, errors };
 }
 
+/** The decision in one line (outcome and count), for the bar that follows the user down a phone's screen. */
+function decisionSummary(decision: Decision | null, errors: FormErrors | null, lang: Lang) {
+  const count = (severity: string) => decision?.findings.filter((f) => f.severity === severity).length ?? 0;
+  const outcome = decision?.outcome ?? (errors ? 'invalid' : 'none');
+  const bar =
+    outcome === 'allow'
+      ? text(lang, 'formBarAllow')
+      : outcome === 'warn'
+        ? text(lang, 'formBarWarn', { n: count('warn') })
+        : outcome === 'block'
+          ? text(lang, 'formBarBlock', { n: count('block') })
+          : text(lang, outcome === 'invalid' ? 'formBarInvalid' : 'formBarNone');
+  return { outcome, bar };
+}
+
 const decisionOf = (err: unknown): Decision | null =>
   err instanceof AppError && err.extra.decision ? (err.extra.decision as Decision) : null;
 
@@ -74,9 +112,12 @@ export function filingPages(services: Services): Router {
     res: Response,
     p: Principal,
     values: Form,
-    extra: { errors?: FormErrors | null; decision?: Decision | null; status?: number } = {},
+    extra: { errors?: FormErrors | null; decision?: Decision | null; status?: number; confirmBlocked?: boolean } = {},
   ) {
     const w = web(res);
+    // the chosen enterprise's name, shown back beside its code (the form works without a script)
+    const typed = (field(values, 'enterpriseUscc') ?? '').toUpperCase();
+    const enterpriseName = typed.length === 18 ? ((await services.registry.enterpriseNames([typed])).get(typed) ?? null) : null;
     // the certified pools: officers whose credential is still valid today, of this agency and of
     // each joint agency ticked (a joint visit needs officers of every agency on it)
     const valid = localDate(services.ctx.clock.now(), tz);
@@ -119,6 +160,11 @@ export function filingPages(services: Services): Router {
         values,
         errors: extra.errors ?? null,
         decision: extra.decision ?? null,
+        enterpriseName,
+        enterpriseTyped: typed.length === 18,
+        // the panel shows the errors of a form that was checked; a refused one shows them above
+        summary: decisionSummary(extra.decision ?? null, extra.decision ? (extra.errors ?? null) : null, w.lang),
+        confirmBlocked: extra.confirmBlocked ?? false,
         ...choices(w.lang),
       },
       { status: extra.status ?? 200, script: 'filing-form.js' },
@@ -130,11 +176,32 @@ export function filingPages(services: Services): Router {
     const w = web(res);
     const cursor = typeof req.query.cursor === 'string' ? req.query.cursor : undefined;
     const list = await services.filings.list(p, { limit: 50, ...(cursor ? { cursor } : {}) });
+    const names = await services.registry.enterpriseNames(list.items.map((f) => f.enterpriseUscc));
     page(res, 'filings', text(w.lang, 'myFilings'), {
       list,
+      enterpriseName: (uscc: string) => names.get(uscc) ?? '',
       statusName: (s: keyof typeof statusNames) => statusNames[s][w.lang],
       typeName: (t: keyof typeof typeNames) => typeNames[t][w.lang],
     });
+  });
+
+  // the form's enterprise search (its script asks as the agency types): the API's search, with
+  // the page's session, a short list, and the API's limits on what may be asked
+  r.get('/filings/enterprises', async (req, res) => {
+    const p = need(res, ['agency']);
+    const w = web(res);
+    const raw = req.query.q;
+    const q = typeof raw === 'string' ? raw.trim() : raw;
+    try {
+      if (q === '' || q === undefined) return res.json({ items: [], more: false });
+      const query = { q, limit: SEARCH_LIMIT };
+      validSearch(query);
+      const found = await services.registry.listEnterprises(p, query as { q: string; limit: number });
+      res.json({ items: found.items.map((e) => ({ uscc: e.uscc, name: e.name })), more: found.nextCursor !== null });
+    } catch (err) {
+      if (!(err instanceof AppError) || err.status >= 500) throw err;
+      res.status(err.status).json(errorBody(err, w.lang, req.id));
+    }
   });
 
   r.get('/filings/new', async (req, res) => {
@@ -156,12 +223,18 @@ export function filingPages(services: Services): Router {
     const { body, errors } = filingFromForm(form, tz, w.lang);
     try {
       validateForm(validFiling, body, errors);
-      if (field(form, 'action') === 'check') {
+      const action = field(form, 'action');
+      if (action !== 'file' && action !== 'file-blocked') {
         return await formPage(res, p, form, { decision: await services.filings.check(p, body as FilingCreateBody) });
       }
-      const result = await once(services, formClaim(p, form, body, w.lang, req.id, 201), (claim) =>
-        services.filings.file(p, body as FilingCreateBody, claim),
-      );
+      // what the rules block is filed only when asked twice: the attempt goes on the agency's
+      // record, so the form says so first (the script asks in place; without it, this page does)
+      const claim = formClaim(p, form, body, w.lang, req.id, 201);
+      if (action === 'file' && !(await answered(services, claim))) {
+        const decision = await services.filings.check(p, body as FilingCreateBody);
+        if (decision.outcome === 'block') return await formPage(res, p, form, { decision, confirmBlocked: true });
+      }
+      const result = await once(services, claim, (c) => services.filings.file(p, body as FilingCreateBody, c));
       if ('value' in result) return res.redirect(303, `/filings/${result.value.filing.id}?done=filed`);
       // the same form sent again: the first submission's answer
       const first = result.replay.body as { filing?: { id: string }; error?: { message: string }; decision?: Decision };
@@ -185,11 +258,12 @@ export function filingPages(services: Services): Router {
     const { body, errors } = filingFromForm(req.body as Form, tz, w.lang);
     try {
       validateForm(validFiling, body, errors);
-      partial(res, 'decision', { decision: await services.filings.check(p, body as FilingCreateBody), errors: null });
+      const decision = await services.filings.check(p, body as FilingCreateBody);
+      partial(res, 'decision-live', { decision, errors: null, summary: decisionSummary(decision, null, w.lang) });
     } catch (err) {
       const e = formErrors(err, w.lang, req.id, USCC_FIELD);
       if (!e) throw err;
-      partial(res, 'decision', { decision: null, errors: e });
+      partial(res, 'decision-live', { decision: null, errors: e, summary: decisionSummary(null, e, w.lang) });
     }
   });
 
@@ -197,10 +271,20 @@ export function filingPages(services: Services): Router {
     res: Response,
     p: Principal,
     id: string,
-    extra: { errors?: FormErrors | null; values?: Form; status?: number; flash?: string | null } = {},
+    extra: { errors?: FormErrors | null; values?: Form; status?: number; done?: string; confirmCancel?: boolean } = {},
   ) {
     const w = web(res);
     const { filing, decision } = await services.filings.get(p, id);
+    // what the last form did, said with what it made (the number to write down, the code to show)
+    const flashes: Record<string, string> = {
+      filed: text(w.lang, 'formDoneFiled', { no: filing.filingNo, code: filing.verifyCode }),
+      result: text(w.lang, 'formDoneResult'),
+      cancelled: text(w.lang, 'formDoneCancelled', { no: filing.filingNo }),
+      'joint-accepted': text(w.lang, 'formDoneJointAccepted'),
+      'joint-declined': text(w.lang, 'formDoneJointDeclined'),
+      rated: text(w.lang, 'rated'),
+      saved: text(w.lang, 'done'),
+    };
     const v = await services.verification.verify(filing.verifyCode);
     const rating = p.role === 'enterprise' && filing.status === 'completed' ? await services.violations.ratingOf(p, filing.id) : null;
     const now = services.ctx.clock.now().getTime();
@@ -215,8 +299,13 @@ export function filingPages(services: Services): Router {
         decision,
         v: v.filing,
         rating,
+        ratingNames,
         conduct: conductChoices(services),
         canRecord: p.role === 'agency' && p.agencyId === filing.agencyId && (filing.status === 'filed' || filing.status === 'in_progress'),
+        // a result is of a visit that can have taken place: from the planned start (an emergency
+        // is filed after it began, so at once)
+        started: now >= Date.parse(filing.plannedStart),
+        confirmCancel: extra.confirmCancel ?? false,
         canCancel:
           p.role === 'agency' && p.agencyId === filing.agencyId && filing.status === 'filed' && now < Date.parse(filing.plannedStart),
         // a joint agency named on the filing answers for itself, once
@@ -239,30 +328,33 @@ export function filingPages(services: Services): Router {
         ...choices(w.lang),
         errors: extra.errors ?? null,
         values: extra.values ?? { conductedAt: formatLocal(services.ctx.clock.now(), tz).replace(' ', 'T') },
-        flash: extra.flash ?? null,
+        flash: (extra.done && flashes[extra.done]) ?? null,
       },
-      { status: extra.status ?? 200 },
+      { status: extra.status ?? 200, script: 'filing-page.js' },
     );
   }
 
   r.get('/filings/:id', async (req, res) => {
     const p = need(res, ['agency', 'enterprise', 'supervisor', 'admin']);
     const done = typeof req.query.done === 'string' ? req.query.done : '';
-    const flash =
-      done === 'filed' || done === 'saved' ? text(web(res).lang, 'done') : done === 'rated' ? text(web(res).lang, 'rated') : null;
-    await filingPage(res, p, param(req, 'id'), { flash });
+    await filingPage(res, p, param(req, 'id'), { done });
   });
 
-  /** A form post on a filing page: on a refusal the user can fix, the page again with the errors. */
+  /**
+   * A form post on a filing page: done, to the page saying what was done; a step to confirm
+   * first, the page asking; on a refusal the user can fix, the page again with the errors.
+   */
   const onFiling =
-    (roles: Principal['role'][], act: (p: Principal, id: string, form: Form, lang: Lang) => Promise<string>) =>
+    (roles: Principal['role'][], act: (p: Principal, id: string, form: Form, lang: Lang) => Promise<string | { confirmCancel: true }>) =>
     async (req: Parameters<Parameters<typeof r.post>[1]>[0], res: Response) => {
       const p = need(res, roles);
       const w = web(res);
       const id = param(req, 'id');
       const form = req.body as Form;
       try {
-        res.redirect(303, `/filings/${encodeURIComponent(id)}?done=${await act(p, id, form, w.lang)}`);
+        const done = await act(p, id, form, w.lang);
+        if (typeof done !== 'string') return await filingPage(res, p, id, { values: form, ...done });
+        res.redirect(303, `/filings/${encodeURIComponent(id)}?done=${done}`);
       } catch (err) {
         const e = formErrors(err, w.lang, req.id);
         if (!e || (err as AppError).code === 'not_found') throw err;
@@ -282,7 +374,7 @@ export function filingPages(services: Services): Router {
       for (const k of Object.keys(body)) if (body[k] === undefined) delete body[k];
       validateForm(validResult, body, own);
       await services.filings.recordResult(p, id, body as { conductedAt: string; outcome: (typeof OUTCOMES)[number]; summary: string });
-      return 'saved';
+      return 'result';
     }),
   );
 
@@ -297,7 +389,7 @@ export function filingPages(services: Services): Router {
       // the API's own checks (length, visible text), so that the page and the API refuse alike
       validateForm(accept ? validJointAccept : validJointDecline, body, {});
       await services.filings.respondJoint(p, id, accept ? 'accepted' : 'declined', body);
-      return 'saved';
+      return accept ? 'joint-accepted' : 'joint-declined';
     }),
   );
 
@@ -307,8 +399,11 @@ export function filingPages(services: Services): Router {
       const body: Record<string, unknown> = { reason: field(form, 'reason') };
       if (body.reason === undefined) delete body.reason;
       validateForm(validCancel, body, {});
+      // a cancelled code stops verifying at once: asked twice (in place by the script; without
+      // it, by the page), and the reason is checked before the question
+      if (field(form, 'confirm') !== 'yes') return { confirmCancel: true };
       await services.filings.cancel(p, id, body as { reason: string });
-      return 'saved';
+      return 'cancelled';
     }),
   );
 
@@ -321,7 +416,7 @@ export function filingPages(services: Services): Router {
       const conductRuleIds = fields(form, 'conductRuleIds');
       if (!Number.isInteger(rating) || rating < 1 || rating > 5)
         throw new AppError('validation_failed', 'validation_failed', {}, [
-          { path: '/rating', message: { 'zh-CN': '1 至 5', en: '1 - 5' } },
+          { path: '/rating', message: { 'zh-CN': '请选择一个满意度', en: 'choose one of the five levels' } },
         ]);
       await services.violations.rate(p, id, {
         rating,
@@ -332,22 +427,32 @@ export function filingPages(services: Services): Router {
     }),
   );
 
-  // 检查告知书: printed by the agency and handed over, or shown by the enterprise
+  // 检查告知书: printed by the agency and handed over (one A4 page), or shown by the enterprise
   r.get('/filings/:id/notice', async (req, res) => {
     const p = need(res, ['agency', 'enterprise', 'supervisor', 'admin']);
     const w = web(res);
-    const { filing } = await services.filings.get(p, param(req, 'id'));
-    const v = await services.verification.verify(filing.verifyCode);
+    const notice = await services.notices.contents(p, param(req, 'id'));
+    const { filing } = notice;
+    // paper is read where it is handed over: local time, no zone named, as people write dates
+    const doc = (at: string | null | undefined) => (at ? formatDocumentTime(new Date(at), tz, w.lang) : '');
+    const [start, end] = [new Date(filing.plannedStart), new Date(filing.plannedEnd)];
+    const sameDay = localDate(start, tz) === localDate(end, tz);
+    const until = sameDay ? formatDocumentClock(end, tz, w.lang) : doc(filing.plannedEnd);
     page(
       res,
       'notice',
       text(w.lang, 'noticeTitle'),
       {
         filing,
-        v: v.filing,
+        v: notice,
         typeName: typeNames[filing.type][w.lang],
         triggerName: filing.trigger ? triggerLabels[filing.trigger.kind][w.lang] : '',
         verifyUrl: filing.verifyUrl,
+        doc,
+        window: `${doc(filing.plannedStart)} ${text(w.lang, 'ntcWindowTo')} ${until}`,
+        issued: formatDocumentDate(new Date(filing.filedAt), tz, w.lang),
+        // a QR code to this machine is useless on paper: the page (and the print) says so
+        publicUrlWarning: services.ctx.publicUrlUnreachable ? services.ctx.publicUrl : null,
       },
       { script: 'print.js' },
     );
