@@ -211,7 +211,7 @@ export function createDrawService(ctx: ServiceContext) {
   }
 
   /** Makes a committed draw: records what it is made from, draws, reveals the seed. */
-  async function make(trx: Db, plan: repo.PlanRecord, draw: repo.DrawRecord, day: string, now: Date) {
+  async function make(trx: Db, plan: repo.PlanRecord, draw: repo.DrawRecord, day: string, now: Date, actor: string) {
     const periodStart = new Date(dayBounds(day, ctx.tz)[0]);
     const { members, excluded, regions } = await population(
       trx,
@@ -288,7 +288,8 @@ export function createDrawService(ctx: ServiceContext) {
     await record(trx, {
       chain: chains.agency(plan.agencyId),
       at: now,
-      actor: 'draw-job',
+      // the job, or whoever drew it now
+      actor,
       action: 'draw.made',
       entityType: 'draw',
       entityId: draw.id,
@@ -326,10 +327,21 @@ export function createDrawService(ctx: ServiceContext) {
       if (plan.stoppedAt) throw new AppError('conflict', 'draw_plan_stopped', { at: formatLocal(plan.stoppedAt, ctx.tz) });
       // only a draw due on the day or before: drawing a plan's later draws early would let the
       // caller draw again and again until it liked what came out
-      if (plan.nextDrawOn === null || plan.nextDrawOn > day) throw new AppError('conflict', 'draw_not_waiting', { id: planId });
+      if (plan.nextDrawOn === null || plan.nextDrawOn > day) {
+        if (!strict) throw new AppError('conflict', 'draw_not_waiting', { id: planId });
+        // "draw now" says why not: a one-off plan drawn already, or a period drawn / not yet due
+        if (plan.nextDrawOn !== null) throw new AppError('conflict', 'draw_now_not_due', { date: plan.nextDrawOn });
+        const [last] = await repo.listDrawHeads(trx, { planId, after: null, limit: 1 });
+        throw new AppError('conflict', 'draw_now_done', { at: last?.drawnAt ? formatLocal(last.drawnAt, ctx.tz) : '—' });
+      }
       const draw = await repo.lockCommittedDraw(trx, plan.id);
-      if (!draw && strict) throw new AppError('conflict', 'draw_not_waiting', { id: planId });
-      const made = draw ? await make(trx, plan, draw, day, now) : null;
+      if (!draw && strict) throw new AppError('conflict', 'draw_now_uncommitted', { id: planId });
+      if (draw && strict) {
+        // refused with a reason rather than failing inside the draw (which the job logs and retries)
+        const pool = await repo.certifiedPool(trx, plan.agencyId, addDays(day, plan.periodDays - 1));
+        if (pool.length < 3) throw new AppError('conflict', 'draw_pool_small', { n: pool.length });
+      }
+      const made = draw ? await make(trx, plan, draw, day, now, actor) : null;
       const next = plan.everyDays ? addDays(day, plan.everyDays) : null;
       await repo.setNextDrawOn(trx, plan.id, next);
       if (next) await commit(trx, plan, now, actor);

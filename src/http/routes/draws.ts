@@ -57,13 +57,20 @@ export const drawRoutes = [
   defineRoute({
     method: 'post',
     path: '/api/v1/draw-plans/:id/draw',
-    summary: "Make the plan's committed draw now, instead of at the next hourly run (its seed hash is already published)",
+    summary:
+      "Make the plan's committed draw now, instead of at the next hourly run (its seed hash is already published); " +
+      "audited as draw.made by the caller. Admins and supervisors of the agency's regions; a deactivated agency is not drawn for",
     tag,
     auth: ['admin', 'supervisor'],
     responses: {
       200: { description: 'the draw, with its seed revealed and its assignments', schema: Draw },
+      403: { description: 'an agency, enterprise or hotline key' },
       404: { description: 'no such plan in your regions' },
-      409: { description: 'the plan is stopped, or has no draw waiting' },
+      409: {
+        description:
+          "the agency is deactivated; the plan is stopped; its period's draw is made already, or its next draw is not due " +
+          'until a later day; no seed hash is published yet; or fewer than 3 certified inspectors: the message says which',
+      },
     },
     handler: async (c) => ({ status: 200, body: await c.services.draws.drawNow(who(c), c.params.id ?? '') }),
   }),

@@ -1,8 +1,8 @@
+import { conductChoices } from '../conduct.js';
 import { Router, type Response } from 'express';
 import { AppError } from '../../domain/errors.js';
 import type { Principal } from '../../domain/principal.js';
 import {
-  DrawPlanStop,
   GroundCreate,
   GroundUpdate,
   ViolationBulkUpdate,
@@ -21,12 +21,17 @@ import {
   type ViolationStatus,
 } from '../../domain/violation.js';
 import { bodyValidator } from '../../http/validation.js';
-import { digestHtml, trendSvg } from '../../notify/digest-render.js';
 import type { Services } from '../../services/index.js';
 import { need, param, web } from '../context.js';
 import { field, fields, formErrors, validateForm, type Form, type FormErrors } from '../forms.js';
 import { page } from '../render.js';
 import { sourceNames, text } from '../strings.js';
+import { trendChart } from './supervision-chart.js';
+import { digestPages } from './supervision-digests.js';
+import { drawPages } from './supervision-draws.js';
+import { groundPages } from './supervision-grounds.js';
+import { violationPages } from './supervision-violations.js';
+import { localDate } from '../../domain/calendar.js';
 
 const validUpdate = bodyValidator(ViolationUpdate);
 const validBulk = bodyValidator(ViolationBulkUpdate);
@@ -56,7 +61,6 @@ const filterHref = (f: ViolationFilter, cursor: string) =>
   }).toString()}#violations`;
 const validGround = bodyValidator(GroundCreate);
 const validGroundUpdate = bodyValidator(GroundUpdate);
-const validStop = bodyValidator(DrawPlanStop);
 const DAY = 86_400_000;
 
 /** The supervisor's morning: what went wrong, who is doing well, what the digests and draws say. */
@@ -75,8 +79,15 @@ export function dashboardPages(services: Services): Router {
     checked.set(id, { matches, until: now + 60_000 });
     return matches;
   }
-  async function drawsWithCheck(): Promise<(DrawSummaryView & { check: boolean | null })[]> {
-    const { items } = await services.draws.list({ limit: 10 });
+  /** The newest draws of the principal's plans (a supervisor's regions), each with its kept check. */
+  async function drawsWithCheck(planIds: string[] | null): Promise<(DrawSummaryView & { check: boolean | null })[]> {
+    const items =
+      planIds === null
+        ? (await services.draws.list({ limit: 10 })).items
+        : (await Promise.all(planIds.slice(0, 50).map(async (plan) => (await services.draws.list({ plan, limit: 3 })).items)))
+            .flat()
+            .sort((a, b) => b.committedAt.localeCompare(a.committedAt))
+            .slice(0, 10);
     return Promise.all(items.map(async (d) => ({ ...d, check: d.status === 'drawn' ? await check(d.id) : null })));
   }
 
@@ -97,17 +108,18 @@ export function dashboardPages(services: Services): Router {
     const filter = extra.filter ?? {};
     // unfiltered: what is to be worked (open, then acknowledged); filtered: one list, a page at a time
     const filtered = Object.keys(filter).length > 0;
-    const [live, open, acknowledged, card, digests, draws, grounds, plans] = await Promise.all([
+    const plans = await services.draws.listPlans(p);
+    const [live, open, acknowledged, card, digests, draws, grounds] = await Promise.all([
       services.digests.live(p),
       services.violations.list(p, filtered ? { ...filter, limit: 50 } : { status: 'open', limit: 50 }),
       filtered ? Promise.resolve({ items: [], nextCursor: null }) : services.violations.list(p, { status: 'acknowledged', limit: 50 }),
       services.digests.scorecard(p, new Date(now.getTime() - 30 * DAY).toISOString(), now.toISOString()),
       services.digests.list(p, 30),
-      drawsWithCheck(),
+      drawsWithCheck(p.role === 'admin' ? null : plans.map((pl) => pl.id)),
       services.grounds.list(p, { limit: 30 }),
-      services.draws.listPlans(p),
     ]);
     const violations = [...open.items, ...acknowledged.items];
+    const conduct = new Map(conductChoices(services).map((c) => [c.id, c.message[w.lang]]));
     const groundKindName = (k: GroundKind) => (k === 'campaign' ? text(w.lang, 'groundCampaign') : triggerLabels[k][w.lang]);
     const names = await services.registry.agencyNames(violations.flatMap((v) => (v.agencyId ? [v.agencyId] : [])));
     page(
@@ -116,7 +128,7 @@ export function dashboardPages(services: Services): Router {
       text(w.lang, 'dashboardTitle'),
       {
         live,
-        chart: trendSvg(live.trend, text(w.lang, 'chartLegend')),
+        chart: trendChart(live.trend, localDate(now, services.ctx.tz), w.lang),
         violations,
         filter,
         filtered,
@@ -136,6 +148,7 @@ export function dashboardPages(services: Services): Router {
         kindName: (k: string) => violationKindNames[k as ViolationKind]?.[w.lang] ?? k,
         vstatusName: (s: string) => violationStatusNames[s as ViolationStatus]?.[w.lang] ?? s,
         sourceName: (s: string) => sourceNames[s]?.[w.lang] ?? s,
+        conductName: (id: string) => conduct.get(id) ?? text(w.lang, 'svRuleRetired'),
         errors: extra.errors ?? null,
         failedId: extra.failedId ?? null,
         failedForm: extra.failedForm ?? {},
@@ -180,6 +193,9 @@ export function dashboardPages(services: Services): Router {
     try {
       validUpdate(body);
       await services.violations.change(p, param(req, 'id'), body as { status: 'acknowledged' | 'resolved' | 'dismissed'; note: string });
+      // changed on the violation's own page: back there, to its history
+      if (field(form, 'back') === 'detail')
+        return res.redirect(303, `/dashboard/violations/${encodeURIComponent(param(req, 'id'))}?done=1`);
       res.redirect(303, '/dashboard?done=1#violations');
     } catch (err) {
       const e = formErrors(err, w.lang, req.id);
@@ -197,6 +213,9 @@ export function dashboardPages(services: Services): Router {
       const form = req.body as Form;
       try {
         await act(p, req, form);
+        // a ground reviewed on its own page: back there
+        if (anchor === 'grounds' && typeof req.params.id === 'string' && field(form, 'back') === 'detail')
+          return res.redirect(303, `/dashboard/grounds/${encodeURIComponent(req.params.id)}?done=1`);
         res.redirect(303, `/dashboard?done=1#${anchor}`);
       } catch (err) {
         const e = formErrors(err, w.lang, req.id, { uscc_invalid: 'enterpriseUscc' });
@@ -242,26 +261,10 @@ export function dashboardPages(services: Services): Router {
     }),
   );
 
-  r.post(
-    '/dashboard/draw-plans/:id/stop',
-    onDashboard('plans', async (p, req, form) => {
-      const body: Record<string, unknown> = { reason: field(form, 'reason') };
-      if (body.reason === undefined) delete body.reason;
-      validateForm(validStop, body, {});
-      await services.draws.stopPlan(p, param(req, 'id'), body as { reason: string });
-    }),
-  );
-
-  // a stored digest as it was mailed: a document of its own, with the inline styles mail needs
-  r.get('/dashboard/digests/:date', async (req, res) => {
-    const p = need(res, ['supervisor', 'admin']);
-    const d = await services.digests.get(p, param(req, 'date'));
-    res.setHeader(
-      'Content-Security-Policy',
-      "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
-    );
-    res.type('html').send(digestHtml([d]));
-  });
+  r.use(drawPages(services));
+  r.use(violationPages(services));
+  r.use(groundPages(services));
+  r.use(digestPages(services));
 
   return r;
 }
