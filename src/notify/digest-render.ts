@@ -1,3 +1,4 @@
+import { formatLocal } from '../domain/calendar.js';
 import type { DigestView, ScorecardEntryView } from '../domain/schemas.js';
 import { escapeHtml } from '../domain/text.js';
 import { violationKindNames, type ViolationKind } from '../domain/violation.js';
@@ -51,11 +52,36 @@ ${trend.length ? `<polyline points="${line}" fill="none" stroke="#dc2626" stroke
 <text x="${w - pad}" y="${h - 6}" font-size="11" fill="#334155" text-anchor="end">${esc(last)}</text></svg>`;
 }
 
-const SCORECARD_HEAD = ['#', '执法主体 agency', '备案 filings', '拦截 blocked', '预警 warned', '问题 violations', '评分 rating'].concat([
+const SCORECARD_HEAD = ['#', '执法主体 agency', '备案 filings', '撤销 cancelled', '拦截 blocked', '预警 warned', '问题 violations'].concat([
+  '评分 rating',
   '入企占比 on-site',
   '户均 per enterprise',
+  '反映 reports',
+  '反馈率 feedback',
+  '办结率 completion',
+  '满意率 satisfaction',
   '',
 ]);
+
+/** A rate as people read it: 83%, or — when nothing was due (never 0% nor NaN). */
+export const percent = (rate: number | null | undefined) => (rate === null || rate === undefined ? '—' : `${Math.round(rate * 100)}%`);
+/** 已反馈/应反馈 beside the rate, so that 100% of 1 reads differently from 100% of 40. */
+const rateCell = (rate: number | null | undefined, n: number | undefined, of: number | undefined) =>
+  rate === null || rate === undefined ? '—' : `${percent(rate)} (${n ?? 0}/${of ?? 0})`;
+type Rates = NonNullable<ScorecardEntryView['reports']>;
+const rateCells = (r: Rates | undefined) =>
+  r
+    ? [
+        r.received,
+        rateCell(r.feedbackRate, r.fedBack, r.dueFeedback),
+        rateCell(r.completionRate, r.closed, r.received),
+        rateCell(r.satisfactionRate, r.satisfied, r.rated),
+      ]
+    : ['—', '—', '—', '—'];
+const RATES_HEAD = ['收到 received', '反馈率 feedback', '办结率 completion', '满意率 satisfaction'];
+const RATES_NOTE =
+  '反馈率 = 按时反馈（收到后 2 个工作日内首次答复）/ 应反馈；办结率 = 已办结（查实处理或不予认定）/ 收到；满意率 = （满意 + 非常满意）/ 已评价。' +
+  ' Feedback rate = answered within 2 working days / due; completion = resolved or dismissed / received; satisfaction = rated 4-5 / rated.';
 const BODY =
   "margin:0;padding:16px;font-family:-apple-system,'PingFang SC','Microsoft YaHei',Arial,sans-serif;" +
   'color:#0f172a;background:#ffffff;max-width:760px';
@@ -80,6 +106,7 @@ function section(d: DigestView): string {
     e.averageRating ?? '—',
     e.onSiteShare === null ? '—' : `${Math.round(e.onSiteShare * 100)}%`,
     e.visitsPerEnterprise ?? '—',
+    ...rateCells(e.reports),
     e.vetoed ? `一票否决 vetoed: ${e.vetoed.violationIds.join(', ')}` : '',
   ]);
   return `<h1 style="font-size:20px;margin:0 0 4px;color:#0f172a">涉企检查每日摘要 · Daily digest ${esc(d.date)}</h1>
@@ -106,6 +133,7 @@ ${trendSvg(d.trend)}
     ['企业 enterprise', 'USCC', '反映 reports', '达到每日上限 quota reached'],
     (d.reportFloods ?? []).map((f) => [f.name, f.uscc, f.reports, f.quotaReached ? '是 yes' : '否 no']),
   )}
+${handlingSection(d)}
 <h2 style="${H2}">双随机抽查 Random draws</h2>${table(
     ['抽查 draw', '计划 plan', '执法主体 agency', '抽中 drawn'],
     d.draws.map((x) => [x.id, x.planName, x.agencyName, x.assignments]),
@@ -113,6 +141,21 @@ ${trendSvg(d.trend)}
 <h2 style="${H2}">执法主体评分 Agency scorecard</h2>${table(SCORECARD_HEAD, score)}
 ${rootLine(d) ? `<p style="color:#475569;font-size:12px;word-break:break-all">${esc(rootLine(d))}</p>` : ''}`;
 }
+
+/** How enterprises' reports of the last 30 days were handled: 反馈率, 办结率, 满意率, in total and per agency. */
+function handlingSection(d: DigestView): string {
+  const h = d.reportHandling;
+  if (!h) return '';
+  const rows = [['合计 total', ...rateCells(h.total)], ...h.byAgency.map((a) => [a.agencyName, ...rateCells(a)])];
+  const asOf = formatLocal(new Date(h.asOf), d.timeZone);
+  return `<h2 style="${H2}">企业反映办理情况（近30日）Handling of reports (30 days)</h2>
+<p style="color:#475569;font-size:12px;margin:0">统计截至 as of ${esc(asOf)}</p>${table(['执法主体 agency', ...RATES_HEAD], rows)}
+<p style="color:#475569;font-size:12px">${esc(RATES_NOTE)}</p>`;
+}
+
+const handlingLine = (h: NonNullable<DigestView['reportHandling']>) =>
+  `企业反映（近30日）reports (30 days): 收到 ${h.total.received}; 反馈率 ${percent(h.total.feedbackRate)}; ` +
+  `办结率 ${percent(h.total.completionRate)}; 满意率 ${percent(h.total.satisfactionRate)}\n`;
 
 /** The day's signed audit root: kept in the mailbox, it lets anyone check later that the trail was not cut back or rewritten. */
 function rootLine(d: DigestView): string {
@@ -143,6 +186,7 @@ export function digestText(digests: DigestView[]): string {
         `涉企检查每日摘要 Daily digest ${d.date} (${d.regions.join(', ') || 'all regions'})\n` +
         `新增问题 new violations: ${d.violations.newTotal}; 拦截 blocked: ${d.attempts.blocked}; 预警 warned: ${d.attempts.warned}\n` +
         (d.reportFloods?.length ? `大量反映 report floods: ${d.reportFloods.map(floodLine).join('; ')}\n` : '') +
+        (d.reportHandling ? handlingLine(d.reportHandling) : '') +
         d.scorecard
           .map(
             (e) =>
@@ -176,6 +220,15 @@ export function scorecardCsv(entries: ScorecardEntryView[]): string {
     'ratings',
     'on_site_share',
     'visits_per_enterprise',
+    'reports_received',
+    'reports_due_feedback',
+    'reports_fed_back',
+    'feedback_rate',
+    'reports_closed',
+    'completion_rate',
+    'reports_rated',
+    'reports_satisfied',
+    'satisfaction_rate',
     'vetoed_by',
   ];
   const rows = entries.map((e) => [
@@ -194,6 +247,7 @@ export function scorecardCsv(entries: ScorecardEntryView[]): string {
     e.ratings,
     e.onSiteShare,
     e.visitsPerEnterprise,
+    ...rateColumns(e.reports),
     e.vetoed ? e.vetoed.violationIds.join(' ') : '',
   ]);
   return `\uFEFF${[head, ...rows].map((r) => r.map(csvCell).join(',')).join('\r\n')}\r\n`;
@@ -203,5 +257,32 @@ export function scorecardCsv(entries: ScorecardEntryView[]): string {
 export function reportFloodsCsv(floods: NonNullable<DigestView['reportFloods']>): string {
   const head = ['uscc', 'enterprise_name', 'reports', 'quota_reached'];
   const rows = floods.map((f) => [f.uscc, f.name, f.reports, f.quotaReached ? 'true' : 'false']);
+  return `\uFEFF${[head, ...rows].map((r) => r.map(csvCell).join(',')).join('\r\n')}\r\n`;
+}
+
+/** The rates' counts and shares as CSV columns (empty where there is no value: never 0 for "no reports"). */
+function rateColumns(r: Rates | undefined): (number | null)[] {
+  if (!r) return [null, null, null, null, null, null, null, null, null];
+  return [r.received, r.dueFeedback, r.fedBack, r.feedbackRate, r.closed, r.completionRate, r.rated, r.satisfied, r.satisfactionRate];
+}
+
+/** The digest's handling of reports (30 days) per agency as CSV (`?format=csv&table=report-handling`); the first row is the total. */
+export function reportHandlingCsv(h: DigestView['reportHandling']): string {
+  const head = [
+    'agency_id',
+    'agency_name',
+    'reports_received',
+    'reports_due_feedback',
+    'reports_fed_back',
+    'feedback_rate',
+    'reports_closed',
+    'completion_rate',
+    'reports_rated',
+    'reports_satisfied',
+    'satisfaction_rate',
+  ];
+  const rows = h
+    ? [['', '合计 total', ...rateColumns(h.total)], ...h.byAgency.map((a) => [a.agencyId, a.agencyName, ...rateColumns(a)])]
+    : [];
   return `\uFEFF${[head, ...rows].map((r) => r.map(csvCell).join(',')).join('\r\n')}\r\n`;
 }

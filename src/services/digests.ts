@@ -6,12 +6,14 @@ import { sql } from 'kysely';
 import type { Principal } from '../domain/principal.js';
 import type { DigestSummaryView, DigestView, ScorecardView } from '../domain/schemas.js';
 import type { Db } from '../store/db.js';
+import { reportRates, type ReportFacts } from '../domain/report-rates.js';
 import {
   agencyAggregates,
   dailyTrend,
   dayActivity,
   drawsOfDay,
   mostInspected,
+  reportFacts,
   reportFloods,
   type Window,
 } from '../store/digest-queries.js';
@@ -34,12 +36,35 @@ const scopeRegions = (scope: string) => (scope ? scope.split(',') : []);
 const scopeOf = (p: Principal) => (p.role === 'supervisor' ? scopeKey(p.regions) : '');
 
 export function createDigestService(ctx: ServiceContext) {
+  // the reports' rates as they stand now (answers given later are not in a stored digest)
+  const rates = (asOf: Date) => (reports: ReportFacts[]) => reportRates(reports, asOf, ctx.tz, ctx.workdays);
+
   async function scorecard(db: Db, w: Window): Promise<ScorecardView> {
     return {
       from: w.from.toISOString(),
       to: w.to.toISOString(),
       regions: w.regions,
-      agencies: scorecardEntries(await agencyAggregates(db, w)),
+      agencies: scorecardEntries(await agencyAggregates(db, w), rates(ctx.clock.now())),
+    };
+  }
+
+  /** Reports received in the window, in total and per agency (most first), with their rates. */
+  async function reportHandling(db: Db, w: Window, names: Map<string, string>): Promise<NonNullable<DigestView['reportHandling']>> {
+    const asOf = ctx.clock.now();
+    const facts = await reportFacts(db, w);
+    const byAgency = new Map<string, ReportFacts[]>();
+    for (const { agencyId, ...f } of facts) if (agencyId) (byAgency.get(agencyId) ?? byAgency.set(agencyId, []).get(agencyId)!).push(f);
+    const missing = [...byAgency.keys()].filter((id) => !names.has(id));
+    if (missing.length)
+      for (const a of await db.selectFrom('agencies').select(['id', 'name']).where('id', 'in', missing).execute()) names.set(a.id, a.name);
+    return {
+      from: w.from.toISOString(),
+      to: w.to.toISOString(),
+      asOf: asOf.toISOString(),
+      total: rates(asOf)(facts),
+      byAgency: [...byAgency]
+        .map(([agencyId, f]) => ({ agencyId, agencyName: names.get(agencyId) ?? agencyId, ...rates(asOf)(f) }))
+        .sort((a, b) => b.received - a.received || a.agencyId.localeCompare(b.agencyId)),
     };
   }
 
@@ -59,6 +84,7 @@ export function createDigestService(ctx: ServiceContext) {
     const quota = reportDailyLimit(ctx);
     const floods = await reportFloods(db, w, Math.max(1, Math.ceil(quota / 2)));
     const names = new Map(card.agencies.map((a) => [a.agencyId, a.agencyName]));
+    const handling = await reportHandling(db, month, new Map(names));
     const byDay = new Map(trend.map((d) => [d.day, d]));
     const byAgency = new Map<
       string,
@@ -98,6 +124,7 @@ export function createDigestService(ctx: ServiceContext) {
       // every one of the 30 days, quiet ones as zeros, so that a chart's days are evenly spaced
       trend: Array.from({ length: 30 }, (_, i) => addDays(day, i - 29)).map((d) => byDay.get(d) ?? { day: d, filings: 0, violations: 0 }),
       reportFloods: floods.map((f) => ({ ...f, quotaReached: f.reports >= quota })),
+      reportHandling: handling,
       auditRoot,
     };
   }

@@ -1,3 +1,4 @@
+import type { ReportFacts, ReportRates } from '../domain/report-rates.js';
 import type { ScorecardEntryView } from '../domain/schemas.js';
 import type { AgencyAggregate } from '../store/digest-queries.js';
 
@@ -8,11 +9,13 @@ import type { AgencyAggregate } from '../store/digest-queries.js';
 // the rest rank by fewer violations per filing — those the rules and jobs raised (unless
 // dismissed) and those supervisors resolved as founded; an allegation nobody has worked yet
 // counts for nothing, so reports alone cannot sink an agency — then fewer blocked attempts, then a better
-// average rating from the enterprises they inspected.
+// average rating from the enterprises they inspected. Beside the rank, not in it: how the
+// enterprises' reports about the agency were handled (反馈率, 办结率, 满意率; domain/report-rates.ts),
+// which measures the supervisors' handling as much as the agency.
 
 const round = (x: number, digits = 3) => Math.round(x * 10 ** digits) / 10 ** digits;
 
-export function scorecardEntries(aggregates: AgencyAggregate[]): ScorecardEntryView[] {
+export function scorecardEntries(aggregates: AgencyAggregate[], rates: (reports: ReportFacts[]) => ReportRates): ScorecardEntryView[] {
   const entries = aggregates.map((a) => {
     const byKind: Record<string, number> = {};
     const byStatus: Record<string, number> = {};
@@ -37,6 +40,7 @@ export function scorecardEntries(aggregates: AgencyAggregate[]): ScorecardEntryV
       ratings: a.ratings,
       onSiteShare: a.filings ? round(a.onSite / a.filings) : null,
       visitsPerEnterprise: a.enterprises ? round(a.filings / a.enterprises, 2) : null,
+      reports: rates(a.reports),
       vetoed: a.vetoes.length
         ? {
             violationIds: a.vetoes.map((v) => v.violationId),

@@ -2,7 +2,7 @@ import { dayBounds, formatLocal, localDate } from '../domain/calendar.js';
 import { newId } from '../domain/codes.js';
 import type { Localized } from '../domain/i18n.js';
 import { AppError, notFound } from '../domain/errors.js';
-import { entities } from '../domain/messages.js';
+import { conductList, entities, statusNames } from '../domain/messages.js';
 import { inRegions, type Principal } from '../domain/principal.js';
 import type {
   AttemptListQueryT,
@@ -36,6 +36,7 @@ import {
   findViolationsForUpdate,
   insertViolation,
   listViolations,
+  reportRatingsOf,
   violationHistory,
   type NewViolation,
   type ReportSubject,
@@ -83,11 +84,13 @@ export function createViolationService(ctx: ServiceContext) {
    * Conduct items by rule id, with what each forbids (the rule's message), from every active rule
    * set: an enterprise anywhere may name them.
    */
-  function conductItems(): { id: string; message: Localized }[] {
-    const items = new Map<string, Localized>();
+  function conductItems(): { id: string; message: Localized; title?: Localized }[] {
+    const items = new Map<string, { message: Localized; title?: Localized }>();
     for (const s of ctx.rules.active())
-      for (const r of s.file.rules) if (r.kind === 'conduct' && r.enabled !== false && !items.has(r.id)) items.set(r.id, r.message);
-    return [...items].map(([id, message]) => ({ id, message })).sort((a, b) => a.id.localeCompare(b.id));
+      for (const r of s.file.rules)
+        if (r.kind === 'conduct' && r.enabled !== false && !items.has(r.id))
+          items.set(r.id, { message: r.message, ...(r.title ? { title: r.title } : {}) });
+    return [...items].map(([id, item]) => ({ id, ...item })).sort((a, b) => a.id.localeCompare(b.id));
   }
   const conductIds = () => conductItems().map((i) => i.id);
 
@@ -104,12 +107,12 @@ export function createViolationService(ctx: ServiceContext) {
       throw new AppError(
         'validation_failed',
         'conduct_unknown',
-        { ids: unknown.join(', '), known: known.join(', ') || '—' },
+        { ids: unknown.join(', '), known: conductList(conductItems()) },
         unknown.map((id) => ({ path: `/conductRuleIds/${given.indexOf(id)}`, key: 'no_such_conduct_item' as const, params: { id } })),
       );
     }
     if (kind === 'conduct' && !given.length) {
-      throw new AppError('validation_failed', 'conduct_required', { known: known.join(', ') || '—' }, [
+      throw new AppError('validation_failed', 'conduct_required', { known: conductList(conductItems()) }, [
         { path: '/conductRuleIds', key: 'conduct_item_required' },
       ]);
     }
@@ -218,6 +221,8 @@ export function createViolationService(ctx: ServiceContext) {
   async function detail(p: Principal, id: string): Promise<ViolationDetailView> {
     const v = await visible(p, id);
     const history = await violationHistory(ctx.db, id);
+    // a report's handling, as the enterprise that sent it rated it (我的反映)
+    const rated = v.source === 'report' ? (await reportRatingsOf(ctx.db, [id]))[0] : undefined;
     return {
       ...violationView(v),
       history: history.map((h) => ({
@@ -227,6 +232,7 @@ export function createViolationService(ctx: ServiceContext) {
         to: h.to_status as ViolationStatus,
         note: h.note,
       })),
+      ...(rated ? { satisfaction: { rating: rated.rating, comment: rated.comment, givenAt: rated.given_at.toISOString() } } : {}),
     };
   }
 
@@ -468,7 +474,8 @@ export function createViolationService(ctx: ServiceContext) {
     async rate(p: Principal, filingId: string, body: FeedbackCreateBody, claim?: IdempotencyClaim): Promise<FeedbackViewT> {
       const f = await findFiling(ctx.db, filingId);
       if (!f || f.enterprise_uscc !== p.uscc) throw notFound('filing', filingId);
-      if (f.status !== 'completed') throw new AppError('conflict', 'feedback_not_completed', { status: f.status });
+      if (f.status !== 'completed')
+        throw new AppError('conflict', 'feedback_not_completed', { status: statusNames[f.status as keyof typeof statusNames] });
       const conduct = checkConduct('rating', body.conductRuleIds);
       const now = ctx.clock.now();
       return transact(ctx.db, claim, async (trx) => {

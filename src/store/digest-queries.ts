@@ -1,4 +1,5 @@
 import { sql, type RawBuilder } from 'kysely';
+import type { ReportFacts } from '../domain/report-rates.js';
 import type { Db } from './db.js';
 
 // The aggregates behind digests and scorecards, computed in SQL over index ranges so that a day
@@ -33,10 +34,12 @@ export interface AgencyAggregate {
   ratingSum: number;
   /** conduct violations resolved as founded within the window */
   vetoes: { violationId: string; conductRuleIds: string[] }[];
+  /** enterprises' reports about the agency received in the window (反馈率, 办结率, 满意率) */
+  reports: ReportFacts[];
 }
 
 export async function agencyAggregates(db: Db, w: Window): Promise<AgencyAggregate[]> {
-  const [filings, attempts, violations, ratings, vetoes] = await Promise.all([
+  const [filings, attempts, violations, ratings, vetoes, reports] = await Promise.all([
     // a cancelled filing is no visit: filing and cancelling pads nothing (counted apart)
     sql<{ agency_id: string; filings: string; cancelled: string; on_site: string; enterprises: string; warnings: string }>`
       select f.agency_id, count(*) filter (where f.status <> 'cancelled') as filings,
@@ -72,6 +75,7 @@ export async function agencyAggregates(db: Db, w: Window): Promise<AgencyAggrega
         and v.kind in ('conduct', 'unfiled_inspection')
         and ${inScope('v', w.regions)}
       order by c.at, v.id`.execute(db),
+    reportFacts(db, w),
   ]);
   const by = new Map<string, AgencyAggregate>();
   const of = (id: string): AgencyAggregate => {
@@ -92,6 +96,7 @@ export async function agencyAggregates(db: Db, w: Window): Promise<AgencyAggrega
           ratings: 0,
           ratingSum: 0,
           vetoes: [],
+          reports: [],
         }),
       );
     return a;
@@ -108,6 +113,7 @@ export async function agencyAggregates(db: Db, w: Window): Promise<AgencyAggrega
   for (const r of violations.rows) of(r.agency_id).violations.push({ kind: r.kind, status: r.status, counted: r.counted, n: n(r.n) });
   for (const r of ratings.rows) Object.assign(of(r.agency_id), { ratings: n(r.n), ratingSum: n(r.total) });
   for (const r of vetoes.rows) of(r.agency_id).vetoes.push({ violationId: r.id, conductRuleIds: r.conduct_rule_ids });
+  for (const { agencyId, ...r } of reports) if (agencyId) of(agencyId).reports.push(r);
   if (by.size) {
     const names = await db
       .selectFrom('agencies')
@@ -221,4 +227,32 @@ export async function reportFloods(
     where v.source = 'report' and v.raised_at >= ${w.from} and v.raised_at < ${w.to} and ${inScope('v', w.regions)}
     group by v.enterprise_uscc, e.name having count(*) >= ${atLeast} order by reports desc, uscc limit ${limit}`.execute(db);
   return r.rows.map((x) => ({ uscc: x.uscc, name: x.name, reports: n(x.reports) }));
+}
+
+/**
+ * Enterprises' reports received in the window, each with its first answer, its closing and its
+ * rating (the rates of domain/report-rates.ts); those naming an unregistered agency have none.
+ */
+export async function reportFacts(db: Db, w: Window): Promise<(ReportFacts & { agencyId: string | null })[]> {
+  const r = await sql<{
+    agency_id: string | null;
+    raised_at: Date;
+    answered_at: Date | null;
+    closed_at: Date | null;
+    rating: number | null;
+  }>`
+    select v.agency_id, v.raised_at,
+      (select min(c.at) from violation_changes c where c.violation_id = v.id) as answered_at,
+      (select min(c.at) from violation_changes c where c.violation_id = v.id and c.to_status in ('resolved', 'dismissed')) as closed_at,
+      rr.rating
+    from violations v left join report_ratings rr on rr.violation_id = v.id
+    where v.source = 'report' and v.raised_at >= ${w.from} and v.raised_at < ${w.to} and ${inScope('v', w.regions)}`.execute(db);
+  const at = (d: Date | string | null) => (d === null ? null : new Date(d));
+  return r.rows.map((x) => ({
+    agencyId: x.agency_id,
+    raisedAt: new Date(x.raised_at),
+    answeredAt: at(x.answered_at),
+    closedAt: at(x.closed_at),
+    rating: x.rating === null ? null : Number(x.rating),
+  }));
 }

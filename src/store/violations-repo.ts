@@ -200,3 +200,66 @@ export async function agencyIdByName(db: Db, name: string): Promise<string | nul
     .execute();
   return rows.length === 1 ? rows[0]!.id : null;
 }
+
+/** The enterprise's own reports, newest first, with the registered agency's name (我的反映). */
+export async function listOwnReports(
+  db: Db,
+  uscc: string,
+  f: { status?: string | undefined },
+  page: { limit: number; after: { raisedAt: Date; id: string } | null },
+): Promise<(ViolationRow & { registered_agency_name: string | null })[]> {
+  let q = db
+    .selectFrom('violations as v')
+    .leftJoin('agencies as ag', 'ag.id', 'v.agency_id')
+    .selectAll('v')
+    .select('ag.name as registered_agency_name')
+    .where('v.source', '=', 'report')
+    .where('v.enterprise_uscc', '=', uscc);
+  if (f.status) q = q.where('v.status', '=', f.status);
+  if (page.after) q = q.where(sql<boolean>`(v.raised_at, v.id) < (${page.after.raisedAt}, ${page.after.id})`);
+  return q.orderBy('v.raised_at', 'desc').orderBy('v.id', 'desc').limit(page.limit).execute();
+}
+
+/** Every status change of these violations, oldest first. */
+export async function changesOf(db: Db, ids: string[]) {
+  if (!ids.length) return [];
+  return db
+    .selectFrom('violation_changes')
+    .select(['violation_id', 'at', 'from_status', 'to_status', 'note'])
+    .where('violation_id', 'in', ids)
+    .orderBy('id')
+    .execute();
+}
+
+export interface NewReportRating {
+  violation_id: string;
+  enterprise_uscc: string;
+  agency_id: string | null;
+  region: string;
+  rating: number;
+  comment: string | null;
+  given_at: Date;
+  given_by: string;
+}
+
+/** The enterprise's rating of how its reports were handled, where it gave one. */
+export async function reportRatingsOf(db: Db, ids: string[]) {
+  if (!ids.length) return [];
+  return db
+    .selectFrom('report_ratings')
+    .select(['violation_id', 'rating', 'comment', 'given_at'])
+    .where('violation_id', 'in', ids)
+    .execute();
+}
+
+/** Inserts the rating; null when the report has one already (rated once). */
+export async function insertReportRating(trx: Db, r: NewReportRating) {
+  return (
+    (await trx
+      .insertInto('report_ratings')
+      .values(r)
+      .onConflict((oc) => oc.column('violation_id').doNothing())
+      .returning(['violation_id', 'rating', 'comment', 'given_at'])
+      .executeTakeFirst()) ?? null
+  );
+}

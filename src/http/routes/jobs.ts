@@ -12,7 +12,7 @@ import {
   Scorecard,
   ScorecardQuery,
 } from '../../domain/schemas.js';
-import { digestHtml, reportFloodsCsv, scorecardCsv } from '../../notify/digest-render.js';
+import { digestHtml, reportFloodsCsv, reportHandlingCsv, scorecardCsv } from '../../notify/digest-render.js';
 import { defineRoute, who } from '../route.js';
 
 const day = (raw: string | undefined): string => {
@@ -75,7 +75,12 @@ export const jobRoutes = [
       const d = await c.services.digests.get(who(c), day(c.params.date));
       if (c.query.format === 'html') return { status: 200, body: digestHtml([d]), contentType: 'text/html; charset=utf-8' };
       if (c.query.format === 'csv') {
-        const csv = c.query.table === 'report-floods' ? reportFloodsCsv(d.reportFloods ?? []) : scorecardCsv(d.scorecard);
+        const csv =
+          c.query.table === 'report-floods'
+            ? reportFloodsCsv(d.reportFloods ?? [])
+            : c.query.table === 'report-handling'
+              ? reportHandlingCsv(d.reportHandling)
+              : scorecardCsv(d.scorecard);
         return { status: 200, body: csv, contentType: 'text/csv; charset=utf-8' };
       }
       return { status: 200, body: d };

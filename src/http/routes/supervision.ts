@@ -61,7 +61,9 @@ export const supervisionRoutes = [
   defineRoute({
     method: 'patch',
     path: '/api/v1/violations/:id',
-    summary: 'Work a violation: open → acknowledged → resolved (founded) | dismissed (not founded), with a note',
+    summary:
+      'Work a violation: open → acknowledged → resolved (founded) | dismissed (not founded), with a note ' +
+      "(on an enterprise's report, the note is the reply it reads under GET /api/v1/reports)",
     tag: supervision,
     auth: ['admin', 'supervisor'],
     body: ViolationUpdate,

@@ -9,6 +9,7 @@ import { need, web } from '../context.js';
 import { field, fields, formClaim, formErrors, formInstant, once, validateForm, type Form, type FormErrors } from '../forms.js';
 import { conductChoices } from '../conduct.js';
 import { page } from '../render.js';
+import { myReportPages } from './my-reports.js';
 import { text } from '../strings.js';
 
 const validReport = bodyValidator(ReportCreate);
@@ -112,7 +113,8 @@ export function reportPages(services: Services): Router {
         res,
         'message',
         text(w.lang, 'reportTitle'),
-        { heading: text(w.lang, 'reportTitle'), message: text(w.lang, 'reported', { id: made.violationId }), backTo: '/filings' },
+        // back to 我的反映, where the report is followed until it is closed and rated
+        { heading: text(w.lang, 'reportTitle'), message: text(w.lang, 'reported', { id: made.violationId }), backTo: '/reports' },
         { status: 201 },
       );
     } catch (err) {
@@ -122,5 +124,6 @@ export function reportPages(services: Services): Router {
     }
   });
 
+  r.use(myReportPages(services));
   return r;
 }
