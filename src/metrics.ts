@@ -40,7 +40,7 @@ export function createMetrics(opts: { defaults?: boolean } = {}) {
     }),
     deliveries: new Counter({
       name: 'digest_deliveries_total',
-      help: 'digest deliveries by channel (mail, webhook) and outcome (sent, failed)',
+      help: 'digest and urgent-violation deliveries by channel (mail, webhook, dingtalk, wecom) and outcome (sent, failed)',
       labelNames: ['channel', 'outcome'],
       registers: [registry],
     }),

@@ -6,6 +6,7 @@ import { cli } from './support/cli.js';
 import { harness } from './support/harness.js';
 import { auth, createAgency } from './support/fixtures.js';
 import { tempDir } from './support/temp.js';
+import { validateUscc } from '../src/domain/uscc.js';
 
 describe('command line', () => {
   it('keys create prints a working key once and stores only its hash', async () => {
@@ -118,6 +119,29 @@ describe('command line', () => {
     expect(scjg.items.length).to.be.at.least(3);
     const detail = await h.api().get(`/api/v1/agencies/${scjg.id}`).set(auth(agencyKey!));
     expect(detail.body.inspectors.length).to.be.at.least(4);
+    // codes by what the registrant is: 91 a company, 92 a shop (个体工商户), 93 a cooperative (合作社)
+    const seeded = await h.runtime.store.db
+      .selectFrom('enterprises')
+      .select(['uscc', 'name'])
+      .where('region', '=', '211223')
+      .where('name', 'like', '西丰县%')
+      .execute();
+    expect(seeded.length).to.be.at.least(40);
+    const prefixes = new Set<string>();
+    for (const e of seeded) {
+      expect(validateUscc(e.uscc), e.uscc).to.equal(e.uscc);
+      expect(e.uscc.slice(2, 8), e.uscc).to.equal('211223');
+      const prefix = e.uscc.slice(0, 2);
+      prefixes.add(prefix);
+      if (prefix === '92') expect(e.name, e.uscc).to.match(/^西丰县.+[镇乡][\u4e00-\u9fff][记氏].+(?:馆|店|部|坊)$/);
+      else if (prefix === '93') expect(e.name, e.uscc).to.match(/^西丰县.+(?:种植|养殖)专业合作社$/);
+      else {
+        expect(prefix, e.uscc).to.equal('91');
+        expect(e.name, e.uscc).to.match(/公司$/);
+      }
+    }
+    expect([...prefixes].sort()).to.deep.equal(['91', '92', '93']);
+    expect(new Set(seeded.map((e) => e.name)).size, 'one registrant per name').to.equal(seeded.length);
     const second = await cli('demo', 'seed', '--enterprises', '40');
     expect(second.out).to.include('(existed)');
     expect(second.out, second.out).to.match(/enterprises: 0 created, \d+ in 211223/);

@@ -41,7 +41,49 @@ const TRADES = [
   { word: '物流', industry: '道路运输' },
   { word: '药业', industry: '医药制造' },
 ];
-const SUFFIXES = ['有限公司', '有限责任公司', '股份有限公司', '专业合作社'];
+const SUFFIXES = ['有限公司', '有限责任公司', '股份有限公司'];
+const WORDS = ['兴旺', '宏达', '鑫源', '丰泽', '鹿鸣', '森林', '绿野', '金穗', '永安', '富民'];
+/** 个体工商户: a shop named after its keeper (张记面馆, 李氏五金店) */
+const SHOPS = [
+  { word: '面馆', industry: '餐饮' },
+  { word: '饺子馆', industry: '餐饮' },
+  { word: '烧烤店', industry: '餐饮' },
+  { word: '五金店', industry: '批发零售' },
+  { word: '小卖部', industry: '批发零售' },
+  { word: '农资经销部', industry: '批发零售' },
+  { word: '鹿茸专卖店', industry: '批发零售' },
+  { word: '理发店', industry: '居民服务' },
+  { word: '汽车修理部', industry: '机动车维修' },
+  { word: '粮油加工坊', industry: '食品制造' },
+];
+/** 农民专业合作社: a village's growers or breeders */
+const COOPS = [
+  { word: '玉米种植专业合作社', industry: '农业' },
+  { word: '食用菌种植专业合作社', industry: '农业' },
+  { word: '中药材种植专业合作社', industry: '农业' },
+  { word: '蔬菜种植专业合作社', industry: '农业' },
+  { word: '梅花鹿养殖专业合作社', industry: '畜牧业' },
+  { word: '肉牛养殖专业合作社', industry: '畜牧业' },
+  { word: '林蛙养殖专业合作社', industry: '畜牧业' },
+];
+
+/**
+ * The registration type (positions 1-2 of a credit code, GB 32100-2015) by what the registrant
+ * is: 91 a company, 92 an individual business (个体工商户), 93 a farmers' cooperative (农民专业合作社).
+ * In a county like Xifeng, about one in five registrants is a shop and one in ten a cooperative.
+ */
+export type DemoKind = 'company' | 'individual' | 'cooperative';
+export const DEMO_PREFIX: Record<DemoKind, string> = { company: '91', individual: '92', cooperative: '93' };
+const kindOf = (i: number): DemoKind => (i % 10 === 0 || i % 10 === 5 ? 'individual' : i % 10 === 3 ? 'cooperative' : 'company');
+
+/** GB 11714's check character of an organization code's 8 characters (positions 9-17 of a credit code). */
+function orgCodeCheck(first8: string): string {
+  const weights = [3, 7, 9, 10, 5, 8, 4, 2];
+  let sum = 0;
+  for (let i = 0; i < 8; i++) sum += parseInt(first8[i] as string, 36) * (weights[i] as number);
+  const c = 11 - (sum % 11);
+  return c === 10 ? 'X' : c === 11 ? '0' : String(c);
+}
 const SURNAMES = ['王', '李', '张', '刘', '陈', '杨', '赵', '黄', '周', '吴', '徐', '孙', '马', '朱', '胡', '郭'];
 const GIVEN = ['伟', '芳', '娜', '敏', '静', '丽', '强', '磊', '军', '洋', '勇', '艳', '杰', '娟', '涛', '明', '超', '秀英', '华', '鹏'];
 
@@ -146,11 +188,35 @@ export async function seedDemo(services: Services, actor: Principal, enterpriseC
   rnd = prng(2112230);
   let created = 0;
   let sample: DemoResult['enterpriseSample'] = null;
+  const names = new Set<string>();
+  const distinctName = (variant: (k: number) => string): string => {
+    let name = variant(0);
+    for (let k = 1; names.has(name) && k < 40; k++) name = variant(k);
+    // every variant taken (a registry of thousands): numbered, as a second shop of the same name is
+    for (let n = 2; names.has(name); n++) name = `${variant(0)}（${n}）`;
+    names.add(name);
+    return name;
+  };
   for (let i = 0; i < enterpriseCount; i++) {
-    const body = Array.from({ length: 9 }, () => USCC_ALPHABET[Math.floor(rnd() * 31)]).join('');
-    const uscc = makeUscc(i % 10 === 0 ? '92' : '91', REGION, body);
-    const trade = pick(TRADES);
-    const name = `西丰县${pick(TOWNS)}${pick(['兴旺', '宏达', '鑫源', '丰泽', '鹿鸣', '森林', '绿野', '金穗', '永安', '富民'])}${trade.word}${pick(SUFFIXES)}`;
+    // an organization code as registrations since 2015 have it: "MA", six characters, its own check
+    const org = `MA${Array.from({ length: 6 }, () => USCC_ALPHABET[Math.floor(rnd() * 31)]).join('')}`;
+    const kind = kindOf(i);
+    const uscc = makeUscc(DEMO_PREFIX[kind], REGION, org + orgCodeCheck(org));
+    const town = pick(TOWNS);
+    const keeper = Math.floor(rnd() * SURNAMES.length);
+    const style = rnd() < 0.5 ? '记' : '氏';
+    const trade = kind === 'individual' ? pick(SHOPS) : kind === 'cooperative' ? pick(COOPS) : pick(TRADES);
+    const word = Math.floor(rnd() * WORDS.length);
+    const suffix = pick(SUFFIXES);
+    // one registrant per name, as in a registry (a name is how the form finds an enterprise): on a
+    // clash, the next keeper or trade name, without another draw
+    const name = distinctName((k) =>
+      kind === 'individual'
+        ? `西丰县${town}${SURNAMES[(keeper + k) % SURNAMES.length]}${style}${trade.word}`
+        : kind === 'cooperative'
+          ? `西丰县${town}${WORDS[(word + k) % WORDS.length]}${trade.word}`
+          : `西丰县${town}${WORDS[(word + k) % WORDS.length]}${trade.word}${suffix}`,
+    );
     const r = rnd();
     const riskClass = r < 0.35 ? 'A' : r < 0.75 ? 'B' : r < 0.93 ? 'C' : 'D';
     const noDisturb = rnd() < 0.2 && riskClass === 'A';
