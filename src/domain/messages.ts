@@ -134,6 +134,10 @@ export const messages = {
     'zh-CN': '该密钥已撤销或已过期，不能为其持有人发放激活码',
     en: 'This key is revoked or expired: its holder cannot be given an activation code',
   },
+  account_issue_raced: {
+    'zh-CN': '同一账号刚刚同时发放了另一个激活码，请稍后重试（以最后一次发放的激活码为准）',
+    en: 'Another activation code for this account was issued at the same moment; try again (the last code issued is the one that works)',
+  },
   account_login_taken: { 'zh-CN': '登录名“{login}”已被其他账号使用', en: 'The login name "{login}" is used by another account' },
   account_who: {
     'zh-CN': '请填写统一社会信用代码（企业）或登录名（工作人员）之一',

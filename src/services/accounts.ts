@@ -1,4 +1,5 @@
 import { createHash, randomBytes, randomInt, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import { fingerprint } from '../domain/audit-signing.js';
 import { AppError, notFound, type ErrorDetail } from '../domain/errors.js';
 import { newId } from '../domain/codes.js';
 import { inRegions, type Principal } from '../domain/principal.js';
@@ -16,6 +17,7 @@ import type { Db } from '../store/db.js';
 import { findEnterprise } from '../store/enterprises-repo.js';
 import { findKey, keyInForce } from '../store/keys-repo.js';
 import { endAccountDevices, endKeySessions } from '../store/sessions-repo.js';
+import { activeAuditKeyring } from './audit-keyring.js';
 import { chains, record } from './audit.js';
 import type { ServiceContext } from './context.js';
 import type { KeyService } from './keys.js';
@@ -109,6 +111,16 @@ function passwordProblems(password: string, login: string): ErrorDetail[] {
   return problems;
 }
 
+/** Two first codes for one account at once: the unique login lets one in, the other is told to retry. */
+async function raced<T>(work: Promise<T>): Promise<T> {
+  try {
+    return await work;
+  } catch (err) {
+    if ((err as { code?: unknown }).code === '23505') throw new AppError('conflict', 'account_issue_raced');
+    throw err;
+  }
+}
+
 export interface ActivationIssued {
   login: string;
   code: string;
@@ -126,33 +138,39 @@ export function createAccountService(ctx: ServiceContext, keys: KeyService) {
     const now = ctx.clock.now();
     const code = newActivationCode();
     const expiresAt = expiry(now);
-    await ctx.db.transaction().execute(async (trx) => {
-      let account = target.existing;
-      if (!account) {
-        const id = newId('acc');
-        await insertAccount(trx, { id, login: target.login, keyId: target.keyId, at: now });
-        account = { id, login: target.login } as AccountRow;
+    await raced(
+      ctx.db.transaction().execute(async (trx) => {
+        let account = target.existing;
+        if (!account) {
+          const id = newId('acc');
+          await insertAccount(trx, { id, login: target.login, keyId: target.keyId, at: now });
+          account = { id, login: target.login } as AccountRow;
+          await recordAccountEvent(trx, account, {
+            at: now,
+            actor: actor.keyId,
+            action: 'account.created',
+            payload: { keyId: target.keyId },
+          });
+        }
+        await setActivationCode(trx, account.id, {
+          codeHash: hashCode(code),
+          expiresAt,
+          at: now,
+          ...(target.rebind ? { keyId: target.keyId } : {}),
+        });
+        // never the code nor its hash: a keyed fingerprint of the hash, so a code planted in the table is told
         await recordAccountEvent(trx, account, {
           at: now,
           actor: actor.keyId,
-          action: 'account.created',
-          payload: { keyId: target.keyId },
+          action: 'account.activation_issued',
+          payload: {
+            keyId: target.keyId,
+            expiresAt: expiresAt.toISOString(),
+            codeFingerprint: fingerprint(activeAuditKeyring(), 'activation code', hashCode(code)),
+          },
         });
-      }
-      await setActivationCode(trx, account.id, {
-        codeHash: hashCode(code),
-        expiresAt,
-        at: now,
-        ...(target.rebind ? { keyId: target.keyId } : {}),
-      });
-      // never the code, nor its hash
-      await recordAccountEvent(trx, account, {
-        at: now,
-        actor: actor.keyId,
-        action: 'account.activation_issued',
-        payload: { keyId: target.keyId, expiresAt: expiresAt.toISOString() },
-      });
-    });
+      }),
+    );
     return { login: target.login, code, expiresAt: expiresAt.toISOString() };
   }
 
@@ -229,7 +247,13 @@ export function createAccountService(ctx: ServiceContext, keys: KeyService) {
           await endKeySessions(trx, account.key_id, now);
           await endAccountDevices(trx, account.id, now);
         }
-        await recordAccountEvent(trx, account, { at: now, actor: account.key_id, action: 'account.password_set', payload: { reset } });
+        // a keyed fingerprint of the stored hash: `audit verify` tells a password swapped in the table
+        await recordAccountEvent(trx, account, {
+          at: now,
+          actor: account.key_id,
+          action: 'account.password_set',
+          payload: { reset, passwordFingerprint: fingerprint(activeAuditKeyring(), 'account password', passwordHash) },
+        });
       });
       return { login: account.login, principal };
     },

@@ -53,6 +53,15 @@ interface AgencyClaim {
   phone: string | null;
 }
 
+interface AccountClaim {
+  login: string | null;
+  keyId: string | null;
+  /** null: no password set by the trail */
+  password: Signature | null;
+  /** null: no code issued, or the last one spent */
+  code: Signature | null;
+}
+
 export interface ExpectedState {
   add(row: AuditRowForVerify): void;
   filings: Map<string, FilingClaim>;
@@ -62,6 +71,7 @@ export interface ExpectedState {
   enterprises: Map<string, EnterpriseClaim>;
   inspectors: Map<string, InspectorClaim>;
   agencies: Map<string, AgencyClaim>;
+  accounts: Map<string, AccountClaim>;
 }
 
 type Json = Record<string, unknown>;
@@ -84,6 +94,7 @@ export function expectedStateFrom(): ExpectedState {
   const enterprises = new Map<string, EnterpriseClaim>();
   const inspectors = new Map<string, InspectorClaim>();
   const agencies = new Map<string, AgencyClaim>();
+  const accounts = new Map<string, AccountClaim>();
   const payload = (row: AuditRowForVerify) => JSON.parse(row.payload_text) as Json;
   return {
     filings,
@@ -93,6 +104,7 @@ export function expectedStateFrom(): ExpectedState {
     enterprises,
     inspectors,
     agencies,
+    accounts,
     add(row) {
       const id = row.entity_id;
       switch (row.action) {
@@ -144,6 +156,28 @@ export function expectedStateFrom(): ExpectedState {
             expiresAt: p.expiresAt === undefined ? undefined : instant(p.expiresAt),
             revoked: false,
           });
+          return;
+        }
+        case 'account.created': {
+          const p = payload(row);
+          accounts.set(id, { login: text(p.login), keyId: text(p.keyId), password: null, code: null });
+          return;
+        }
+        case 'account.activation_issued': {
+          const a = accounts.get(id);
+          const p = payload(row);
+          if (!a) return;
+          // a new key after a revocation clears the password (accounts-repo setActivationCode)
+          if (text(p.keyId) !== a.keyId) a.password = null;
+          a.keyId = text(p.keyId);
+          a.code = signature(p.codeFingerprint);
+          return;
+        }
+        case 'account.password_set': {
+          const a = accounts.get(id);
+          if (!a) return;
+          a.password = signature(payload(row).passwordFingerprint);
+          a.code = null;
           return;
         }
         case 'key.revoked': {
@@ -289,6 +323,40 @@ export async function stateProblems(db: Db, ring: AuditKeyring, expected: Expect
     changed(`api_key:${k.id}`, `API key ${k.id}`, differs);
   }
   deleted('API key', 'api_key', expected.keys.keys(), seenKeys);
+
+  // accounts next: a password or activation code swapped in the table signs someone in as the enterprise
+  const seenAccounts = new Set<string>();
+  for await (const a of pages((after) =>
+    db
+      .selectFrom('accounts')
+      .select(['id', 'login', 'key_id', 'password_hash', 'code_hash', 'code_spent_at'])
+      .where('id', '>', after)
+      .orderBy('id')
+      .limit(PAGE)
+      .execute(),
+  )) {
+    seenAccounts.add(a.id);
+    const e = expected.accounts.get(a.id);
+    if (!e) {
+      state(`account:${a.id}`, `account ${a.id} (${a.login}) has no account.created event: it was planted in the database`);
+      continue;
+    }
+    const differs: string[] = [];
+    if (e.login !== a.login) differs.push(`login ${a.login}, the trail says ${e.login}`);
+    if (e.keyId !== a.key_id) differs.push(`key ${a.key_id}, the trail says ${e.keyId}`);
+    const secret = (what: string, fp: Signature | null, purpose: string, value: string | null) => {
+      if (value === null) return;
+      if (!fp) return differs.push(`${what} set without an event`);
+      const check = checkFingerprint(ring, fp, purpose, value);
+      if (check === 'bad') differs.push(`its ${what} was replaced`);
+      if (check === 'unknown_key')
+        differs.push(`its ${what}'s fingerprint is signed with key ${fp.keyId}, which is not this audit key nor a retired one`);
+    };
+    secret('password', e.password, 'account password', a.password_hash);
+    secret('activation code', e.code, 'activation code', a.code_spent_at === null ? a.code_hash : null);
+    changed(`account:${a.id}`, `account ${a.id}`, differs);
+  }
+  deleted('account', 'account', expected.accounts.keys(), seenAccounts);
 
   const seenFilings = new Set<string>();
   for await (const f of pages((after) =>

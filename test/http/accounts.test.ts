@@ -27,6 +27,19 @@ async function activate(body: Record<string, unknown>) {
 }
 
 describe('accounts: activation codes and passwords', () => {
+  it('two first codes for one enterprise at once: one account, the other told to retry, never a 500; the last code issued works', async () => {
+    const w = await world();
+    const both = await Promise.all([issue(w.uscc), issue(w.uscc), issue(w.uscc)]);
+    for (const r of both) expect(r.status, JSON.stringify(r.body)).to.be.oneOf([201, 409]);
+    const h = await harness();
+    const accounts = await h.runtime.store.db.selectFrom('accounts').select('id').where('login', '=', w.uscc).execute();
+    expect(accounts).to.have.length(1);
+    const last = await issue(w.uscc);
+    expect(last.status).to.equal(201);
+    const done = await activate({ uscc: w.uscc, code: last.body.code, password: 'correct horse 2026' });
+    expect(done.status, JSON.stringify(done.body)).to.equal(200);
+  });
+
   it('an admin issues an enterprise an activation code; the enterprise sets its password with it once', async () => {
     const h = await harness();
     const w = await world();

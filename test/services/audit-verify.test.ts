@@ -194,6 +194,36 @@ describe('audit trail against whoever holds the database', () => {
     expect(about(r, `agency ${w.agencyId}`).join('\n')).to.include('deactivated without an event');
   });
 
+  it('an account whose password or activation code was swapped in the table, or an account planted there, is named', async () => {
+    const h = await harness();
+    const issued = await h.api().post(`/api/v1/enterprises/${w.uscc}/activation`).set(admin).send();
+    expect(issued.status, JSON.stringify(issued.body)).to.equal(201);
+    const done = await h
+      .api()
+      .post('/api/v1/accounts/activate')
+      .send({ uscc: w.uscc, code: issued.body.code, password: 'correct horse 2026' });
+    expect(done.status, JSON.stringify(done.body)).to.equal(200);
+    const account = await h.runtime.store.db
+      .selectFrom('accounts')
+      .select(['id', 'key_id'])
+      .where('login', '=', w.uscc)
+      .executeTakeFirstOrThrow();
+    expect(about(await verifyTrail(h.runtime.store.db), account.id)).to.deep.equal([]);
+    const swapped = await underAttack(async (trx) => {
+      // whoever holds the database sets a password they know, and plants a code for a staff login
+      await sql`update accounts set password_hash = ${'scrypt$32768$8$1$AAAA$BBBB'} where id = ${account.id}`.execute(trx);
+    });
+    expect(about(swapped, account.id).join('\n')).to.include('its password was replaced');
+    const planted = await underAttack(async (trx) => {
+      await sql`update accounts set code_hash = ${'c'.repeat(64)}, code_spent_at = null where id = ${account.id}`.execute(trx);
+      await off(trx, 'api_keys');
+      await sql`insert into api_keys (id, key_hash, role, name) values ('key_for_acc', ${'e'.repeat(64)}, 'admin', 'ops')`.execute(trx);
+      await sql`insert into accounts (id, login, key_id, password_hash) values ('acc_planted', 'ops', 'key_for_acc', 'x')`.execute(trx);
+    });
+    expect(about(planted, account.id).join('\n')).to.include('activation code set without an event');
+    expect(about(planted, 'acc_planted').join('\n')).to.include('planted');
+  });
+
   it("the digest carries the day's signed root; verify --against it fails once the roots are cut back", async () => {
     const h = await harness();
     const day = addDays(localDate(h.clock.now(), 'Asia/Shanghai'), -778);
