@@ -105,6 +105,29 @@ export function webContext(sessions: WebSessions, opts: CookieOptions): RequestH
   };
 }
 
+/**
+ * Starts a signed-in session on this browser: the session it replaces ends, and so does a device
+ * remembered here for whoever signed in before (a shared desk: their device must not sign the
+ * browser back in as them once this session is gone). The cookie outlives the session by a day,
+ * so that an ended session is explained, not mistaken for a forged form.
+ */
+export async function startSession(
+  req: Request,
+  res: Response,
+  sessions: WebSessions,
+  opts: CookieOptions,
+  session: { token: string; principal: Principal },
+): Promise<void> {
+  const w = web(res);
+  if (w.token) await sessions.signOut(w.token);
+  const carried = cookie.parse(req.headers.cookie ?? '')[COOKIES.device];
+  const left = await sessions.unsign(carried);
+  if (left) await sessions.forgetDevice(left, session.principal.keyId);
+  if (carried) clearCookie(res, COOKIES.device, opts);
+  setCookie(res, COOKIES.session, await sessions.sign(session.token), opts, (SESSION_HOURS + 24) * 3600);
+  clearCookie(res, COOKIES.pre, opts);
+}
+
 /** Every form post carries the token of the page it came from; anything else changes nothing. */
 export function csrfGuard(sessions: WebSessions): RequestHandler {
   return async (req, res, next) => {

@@ -117,6 +117,46 @@ describe('pages: accounts and passwords', () => {
     expect(events.map((e) => e.action)).to.include.members(['account.device_remembered', 'account.device_forgotten']);
   });
 
+  it('on a shared desk, the next person signing in ends the device remembered for the one before', async () => {
+    const h = await harness();
+    const w = await world();
+    await activated(w);
+    const desk = await withPassword(w, true);
+    await desk.get('/login?next=/filings');
+    const agency = await desk.post('/login', { key: w.agencyKey });
+    expect(agency.status, agency.text).to.equal(303);
+    expect(cookieOf(agency, 'ifd')).to.match(/^ifd=;/);
+    // the agency's working day ends: the enterprise's device must not sign the browser in as the enterprise
+    h.clock.set(new Date(h.clock.now().getTime() + 9 * HOUR));
+    const after = await desk.agent.get('/account');
+    expect(after.status, 'signed out, not the enterprise').to.equal(303);
+    expect(after.headers.location).to.match(/^\/login/);
+    const devices = await h.runtime.store.db
+      .selectFrom('remembered_devices as d')
+      .innerJoin('accounts as a', 'a.id', 'd.account_id')
+      .select('d.ended_at')
+      .where('a.login', '=', w.uscc)
+      .execute();
+    expect(devices.map((d) => d.ended_at !== null)).to.deep.equal([true]);
+  });
+
+  it('a flood of wrong passwords waits for a few hashing turns, and what does not fit is told to retry, not queued without end', async () => {
+    const w = await world();
+    await activated(w);
+    const c = await pageClient();
+    await c.get('/login');
+    const flood = await Promise.all(
+      Array.from({ length: 60 }, (_, i) => c.post('/login/password', { login: w.uscc, password: `wrong ${i} guess` })),
+    );
+    const statuses = flood.map((r) => r.status);
+    expect([...new Set(statuses)].sort()).to.deep.equal([401, 429]);
+    const busy = flood.find((r) => r.status === 429);
+    expect(busy?.headers['retry-after']).to.equal('2');
+    expect(busy?.text).to.include('秒后再试');
+    // the turns are given back: the right password signs in afterwards
+    expect((await c.post('/login/password', { login: w.uscc, password: PASSWORD })).status).to.equal(303);
+  });
+
   it('the device cookie is HttpOnly, 30 days long, and stored only as a hash', async () => {
     const h = await harness();
     const w = await world();

@@ -2,8 +2,8 @@ import { Router, type RequestHandler, type Response } from 'express';
 import { AppError, detailMessage, errorBody } from '../../domain/errors.js';
 import type { Principal } from '../../domain/principal.js';
 import type { Services } from '../../services/index.js';
-import { DEVICE_DAYS, SESSION_HOURS } from '../../services/web-sessions.js';
-import { clearCookie, COOKIES, need, setCookie, web, type CookieOptions } from '../context.js';
+import { DEVICE_DAYS } from '../../services/web-sessions.js';
+import { clearCookie, COOKIES, need, setCookie, startSession, web, type CookieOptions } from '../context.js';
 import { field, type Form } from '../forms.js';
 import { page } from '../render.js';
 import { ROLES } from '../../domain/principal.js';
@@ -22,14 +22,6 @@ export function accountPages(services: Services, cookies: CookieOptions, limits:
   const r = Router();
   const sessions = services.webSessions;
 
-  /** Sets the session cookie (replacing and ending the session of this browser, if any). */
-  async function startOn(res: Response, session: { token: string }): Promise<void> {
-    const w = web(res);
-    if (w.token) await sessions.signOut(w.token);
-    setCookie(res, COOKIES.session, await sessions.sign(session.token), cookies, (SESSION_HOURS + 24) * 3600);
-    clearCookie(res, COOKIES.pre, cookies);
-  }
-
   const loginPage = (res: Response, data: { next: string; login?: string; error?: string | null }, status: number) =>
     page(res, 'login', text(web(res).lang, 'signInTitle'), { notice: null, error: null, way: 'password', ...data }, { status });
 
@@ -45,7 +37,7 @@ export function accountPages(services: Services, cookies: CookieOptions, limits:
       services.ctx.log.info({ reqId: req.id }, 'web password sign-in refused');
       return loginPage(res, { next, login: login.slice(0, 64), error: text(w.lang, 'accPasswordWrong') }, 401);
     }
-    await startOn(res, session);
+    await startSession(req, res, sessions, cookies, session);
     if (form.remember !== undefined) {
       const device = await sessions.rememberDevice(session.accountId, session.principal);
       setCookie(res, COOKIES.device, await sessions.sign(device.token), cookies, DEVICE_DAYS * 86_400);
@@ -79,7 +71,7 @@ export function accountPages(services: Services, cookies: CookieOptions, limits:
       const details = err.messageKey === 'account_password_weak' ? err.details.map((d) => detailMessage(d)[w.lang]) : [];
       return activatePage(res, { login, error: body.error.message, details }, err.status);
     }
-    await startOn(res, await sessions.start(principal));
+    await startSession(req, res, sessions, cookies, await sessions.start(principal));
     services.ctx.log.info({ reqId: req.id, keyId: principal.keyId, role: principal.role }, 'account activated on the page');
     res.redirect(303, `/account?done=activated`);
   });

@@ -6,10 +6,9 @@ import { statusNames, typeNames } from '../../domain/messages.js';
 import { triggerLabels } from '../../domain/filing.js';
 import type { VerificationView } from '../../domain/schemas.js';
 import type { Services } from '../../services/index.js';
-import { clearCookie, COOKIES, param, setCookie, web, type CookieOptions } from '../context.js';
+import { clearCookie, COOKIES, param, startSession, web, type CookieOptions } from '../context.js';
 import { field, type Form } from '../forms.js';
 import { page } from '../render.js';
-import { SESSION_HOURS } from '../../services/web-sessions.js';
 import { text, type UiKey } from '../strings.js';
 import { VERIFY_ALPHABET, VERIFY_CODE_LENGTH } from '../../domain/codes.js';
 
@@ -147,11 +146,8 @@ export function publicPages(services: Services, cookies: CookieOptions, limits: 
       services.ctx.log.info({ reqId: req.id }, 'web sign-in refused');
       return loginPage(res, { next, way: 'key', error: text(w.lang, 'keyWrong') }, 401);
     }
-    // signing in again (another key on a shared desk) ends the session it replaces
-    if (w.token) await services.webSessions.signOut(w.token);
-    // the cookie outlives the session by a day, so that an ended session is explained, not mistaken for a forged form
-    setCookie(res, COOKIES.session, await services.webSessions.sign(session.token), cookies, (SESSION_HOURS + 24) * 3600);
-    clearCookie(res, COOKIES.pre, cookies);
+    // signing in again (another key on a shared desk) ends the session and the device it replaces
+    await startSession(req, res, services.webSessions, cookies, session);
     services.ctx.log.info({ reqId: req.id, keyId: session.principal.keyId, role: session.principal.role }, 'web sign-in');
     res.redirect(303, next || homeOf(session.principal.role));
   });
