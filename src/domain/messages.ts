@@ -46,7 +46,7 @@ export const messages = {
     en: 'The form expired or was not sent from this site; nothing was saved. Reload the page and try again',
   },
   page_role: { 'zh-CN': '这个页面只对以下角色开放：{roles}', en: 'This page is only for: {roles}' },
-  forbidden: { 'zh-CN': '当前密钥（{role}）无权执行此操作', en: 'This key (role {role}) may not do this' },
+  forbidden: { 'zh-CN': '当前身份（{role}）无权执行此操作', en: 'You (signed in as {role}) may not do this' },
   not_found: { 'zh-CN': '未找到{what}：{id}', en: '{what} not found: {id}' },
   route_not_found: { 'zh-CN': '没有这个接口：{method} {path}', en: 'No such endpoint: {method} {path}' },
   conflict_exists: { 'zh-CN': '{what}已存在：{id}', en: '{what} already exists: {id}' },
@@ -81,6 +81,10 @@ export const messages = {
     en: 'The filing was blocked by the rules and recorded as a blocked attempt',
   },
   rate_limited: { 'zh-CN': '请求过于频繁，请稍后再试', en: 'Too many requests; try again later' },
+  password_busy: {
+    'zh-CN': '此刻正在核对的登录过多，请 {seconds} 秒后再试',
+    en: 'Too many sign-ins are being checked right now; try again in {seconds} seconds',
+  },
   agency_inactive: {
     'zh-CN':
       '执法主体 {id} 已停用：不能再为其登记人员、备案、结果、联合检查答复、到达确认、检查依据、抽查计划或密钥；如需恢复，请管理员重新启用',
@@ -137,6 +141,10 @@ export const messages = {
   account_issue_raced: {
     'zh-CN': '同一账号刚刚同时发放了另一个激活码，请稍后重试（以最后一次发放的激活码为准）',
     en: 'Another activation code for this account was issued at the same moment; try again (the last code issued is the one that works)',
+  },
+  account_hotline_key: {
+    'zh-CN': '接诉平台（12345/8890）的密钥供系统对接使用，不能开通个人账号',
+    en: 'A hotline platform (12345/8890) key is for a system: it cannot have a personal account',
   },
   account_login_taken: { 'zh-CN': '登录名“{login}”已被其他账号使用', en: 'The login name "{login}" is used by another account' },
   account_who: {
@@ -570,6 +578,7 @@ export const entities = {
   violation: { 'zh-CN': '问题线索', en: 'violation' },
   report: { 'zh-CN': '反映', en: 'report' },
   draw: { 'zh-CN': '抽查', en: 'draw' },
+  'draw plan': { 'zh-CN': '抽查计划', en: 'draw plan' },
   key: { 'zh-CN': '密钥', en: 'key' },
   account: { 'zh-CN': '账号', en: 'account' },
 } as const satisfies Record<string, Localized>;

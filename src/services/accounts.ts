@@ -1,6 +1,6 @@
 import { createHash, randomBytes, randomInt, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 import { fingerprint } from '../domain/audit-signing.js';
-import { AppError, notFound, type ErrorDetail } from '../domain/errors.js';
+import { AppError, notFound, RetryLater, type ErrorDetail } from '../domain/errors.js';
 import { newId } from '../domain/codes.js';
 import { inRegions, type Principal } from '../domain/principal.js';
 import { validateUscc } from '../domain/uscc.js';
@@ -38,7 +38,35 @@ const STAFF_LOGIN = /^[a-z0-9._-]{3,40}$/;
 // they can be raised later without breaking the passwords set before
 const SCRYPT = { N: 2 ** 15, r: 8, p: 1, keylen: 32 };
 
+/**
+ * Hashes at once, and hashes waiting for a turn. scrypt runs on libuv's thread pool, which static
+ * files, mail and DNS share: a flood of wrong passwords (each address within its own failure
+ * limit) would otherwise queue every one of them behind it. Beyond the waiting room, a sign-in is
+ * told to come back (429 with Retry-After) instead of waiting without end.
+ */
+const HASHING = { running: 2, waiting: 16 };
+let hashing = 0;
+const turns: (() => void)[] = [];
+
+async function inTurn<T>(work: () => Promise<T>): Promise<T> {
+  if (hashing < HASHING.running) hashing++;
+  else if (turns.length >= HASHING.waiting) throw new RetryLater(2, 'password_busy', { seconds: 2 });
+  else await new Promise<void>((resolve) => turns.push(resolve));
+  try {
+    return await work();
+  } finally {
+    // the turn passes to the next one waiting, or the slot is freed
+    const next = turns.shift();
+    if (next) next();
+    else hashing--;
+  }
+}
+
 function scryptAsync(password: string, salt: Buffer, keylen: number, opts: ScryptOptions): Promise<Buffer> {
+  return inTurn(() => scryptNow(password, salt, keylen, opts));
+}
+
+function scryptNow(password: string, salt: Buffer, keylen: number, opts: ScryptOptions): Promise<Buffer> {
   return new Promise((resolve, reject) =>
     scrypt(password.normalize('NFC'), salt, keylen, { ...opts, maxmem: 128 * (opts.N ?? 1) * (opts.r ?? 8) * 2 }, (err, key) =>
       err ? reject(err) : resolve(key),
@@ -196,6 +224,9 @@ export function createAccountService(ctx: ServiceContext, keys: KeyService) {
       if (!key) throw notFound('key', keyId);
       if (key.role === 'enterprise')
         throw new AppError('validation_failed', 'account_enterprise_key', {}, [{ path: 'path', key: 'not_for_role' }]);
+      // the 12345/8890 platform is a system, not a person, and has no page to land on
+      if (key.role === 'hotline')
+        throw new AppError('validation_failed', 'account_hotline_key', {}, [{ path: 'path', key: 'not_for_role' }]);
       const now = ctx.clock.now();
       const inForce = await ctx.db.selectFrom('api_keys').select('id').where('id', '=', keyId).where(keyInForce(now)).executeTakeFirst();
       if (!inForce) throw new AppError('conflict', 'account_key_inactive');
