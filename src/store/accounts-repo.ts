@@ -1,4 +1,4 @@
-import type { Selectable } from 'kysely';
+import { sql, type Selectable } from 'kysely';
 import type { Principal } from '../domain/principal.js';
 import type { Db } from './db.js';
 import { keyInForce, principalOf } from './keys-repo.js';
@@ -6,8 +6,17 @@ import type { AccountsTable } from './tables.js';
 
 export type AccountRow = Selectable<AccountsTable>;
 
+/** The account of a login as typed, in any case: logins differ by more than case (a unique index on lower(login)). */
 export async function findAccountByLogin(db: Db, logins: string[]): Promise<AccountRow | null> {
-  return (await db.selectFrom('accounts').selectAll().where('login', 'in', logins).executeTakeFirst()) ?? null;
+  const lowered = [...new Set(logins.map((l) => l.toLowerCase()))];
+  if (!lowered.length) return null;
+  return (
+    (await db
+      .selectFrom('accounts')
+      .selectAll()
+      .where(sql<string>`lower(login)`, 'in', lowered)
+      .executeTakeFirst()) ?? null
+  );
 }
 
 export async function findAccountByKey(db: Db, keyId: string): Promise<AccountRow | null> {

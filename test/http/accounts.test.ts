@@ -158,15 +158,22 @@ describe('accounts: activation codes and passwords', () => {
     expect(done.status).to.equal(200);
     expect(done.body.role).to.equal('agency');
     // the same login a second time, for another key: taken
-    const other = await keyId(await createKey({ role: 'hotline' }));
+    const other = await keyId(await createKey({ role: 'supervisor' }));
     const taken = await h.api().post(`/api/v1/keys/${other}/activation`).set(admin).send({ login: issued.body.login });
     expect(taken.status).to.equal(409);
+    // the 12345/8890 platform's key is a system's: no personal account, and no page to land on
+    const hotline = await keyId(await createKey({ role: 'hotline' }));
+    expect((await h.api().post(`/api/v1/keys/${hotline}/activation`).set(admin).send({})).status).to.equal(400);
     const badName = await h.api().post(`/api/v1/keys/${other}/activation`).set(admin).send({ login: 'Has Spaces' });
     expect(badName.status).to.equal(400);
     // without a login name the key's id is the login
     const byId = await h.api().post(`/api/v1/keys/${other}/activation`).set(admin).send({});
     expect(byId.status).to.equal(201);
     expect(byId.body.login).to.equal(other);
+    // logins are typed in any case: the key id's login in lower case is taken too
+    const third = await keyId(await createKey({ role: 'supervisor' }));
+    const sameButCase = await h.api().post(`/api/v1/keys/${third}/activation`).set(admin).send({ login: other.toLowerCase() });
+    expect(sameButCase.status, JSON.stringify(sameButCase.body)).to.equal(409);
     expect(
       (
         await h

@@ -32,6 +32,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       ended_at timestamptz
     )`.execute(db);
   await sql`create index remembered_devices_account on remembered_devices (account_id)`.execute(db);
+  // a login is typed in any case: two that differ only by case would be one person's to guess
+  await sql`create unique index accounts_login_any_case on accounts (lower(login))`.execute(db);
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
