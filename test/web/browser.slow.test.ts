@@ -33,7 +33,7 @@ describe('pages in a real browser', function () {
     await page.fill('#plannedStart', localField(new Date(b.plannedStart as string)));
     await page.fill('#plannedEnd', localField(new Date(b.plannedEnd as string)));
     // no justification for going on site: the rules warn, live, before anything is filed
-    const finding = page.locator('#decision .finding.warn', { hasText: 'filing.onsite-justified' });
+    const finding = page.locator('#decision .finding.warn', { hasText: '说明入企必要性' });
     await finding.waitFor({ timeout: 10_000 });
     expect(await finding.innerText())
       .to.include('预警')
@@ -109,7 +109,7 @@ describe('pages in a real browser', function () {
     expect(await report.innerText())
       .to.include('GD-2026-1126-7')
       .and.include('未备案入企检查');
-    expect(await supervisor.locator('.chart svg').count()).to.equal(1);
+    expect(await supervisor.locator('.sv-chart svg').count()).to.equal(1);
     await fits(supervisor);
     await shot(supervisor, 'dashboard');
     await supervisor.setViewportSize({ width: 1200, height: 900 });
