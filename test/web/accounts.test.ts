@@ -140,7 +140,7 @@ describe('pages: accounts and passwords', () => {
     expect(devices.map((d) => d.ended_at !== null)).to.deep.equal([true]);
   });
 
-  it('a flood of wrong passwords waits for a few hashing turns, and what does not fit is told to retry, not queued without end', async () => {
+  it('a flood of wrong passwords waits for a few hashing turns; what does not fit is told to retry, not queued', async () => {
     const w = await world();
     await activated(w);
     const c = await pageClient();
