@@ -82,6 +82,19 @@ const HEADINGS: [RegExp, string][] = [
   [/^Arguments:/gm, '参数：'],
   [/display help for command/g, '显示命令帮助'],
   [/\(default: /g, '（默认：'],
+  // commander's errors: the option or command stays as typed
+  [/^error: required option '([^']+)' not specified/gm, '错误：缺少必需的选项 $1'],
+  [/^error: missing required argument '([^']+)'/gm, '错误：缺少必需的参数 $1'],
+  [/^error: option '([^']+)' argument missing/gm, '错误：选项 $1 缺少取值'],
+  [/^error: option '([^']+)' argument '([^']*)' is invalid\./gm, '错误：选项 $1 的取值“$2”无效。'],
+  [/^error: unknown option '([^']+)'/gm, '错误：没有选项 $1'],
+  [/^error: unknown command '([^']+)'/gm, '错误：没有命令 $1'],
+  [
+    /^error: too many arguments(?: for '([^']+)')?\. Expected (\d+) arguments? but got (\d+)\./gm,
+    '错误：参数过多，应为 $2 个，实际 $3 个。',
+  ],
+  [/\(Did you mean (?:one of )?([^?]+)\?\)/g, '（是否想输入 $1？）'],
+  [/Allowed choices are ([^\n]+)\./g, '可选值：$1。'],
 ];
 
 /** The help of a built program in Chinese (a zh locale); in English it is left as written. */

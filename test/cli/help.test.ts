@@ -30,6 +30,16 @@ describe('command line help in the terminal’s language', () => {
     expect(run).to.include('参数：').and.include('任务名称');
   });
 
+  it('commander’s own errors read in Chinese too, the option or command kept as typed', async () => {
+    const missing = help(await withLocale({ LANG: 'zh_CN.UTF-8' }, 'keys', 'create', '--name', '某人'));
+    expect(missing).to.include('错误：缺少必需的选项 --role').and.not.include('error:');
+    const unknown = help(await withLocale({ LANG: 'zh_CN.UTF-8' }, 'keys', 'lst'));
+    expect(unknown).to.include('错误：没有命令 lst').and.include('是否想输入 list');
+    const option = help(await withLocale({ LANG: 'zh_CN.UTF-8' }, 'keys', 'list', '--al'));
+    expect(option).to.include('错误：没有选项 --al');
+    expect(help(await withLocale({ LANG: 'en_US.UTF-8' }, 'keys', 'lst'))).to.include("error: unknown command 'lst'");
+  });
+
   it('LC_ALL and LC_MESSAGES decide before LANG, as for any POSIX program', async () => {
     expect(help(await withLocale({ LC_MESSAGES: 'zh_CN.UTF-8', LANG: 'en_US.UTF-8' }, '--help'))).to.include('用法：');
     expect(help(await withLocale({ LC_ALL: 'zh_TW.UTF-8', LANG: 'C' }, 'rules', '--help'))).to.include('规则集');
