@@ -145,7 +145,22 @@ function texts(errors: ErrorObject[], lang: Lang): { path: string; message: stri
   });
 }
 
-function details(errors: ErrorObject[]): ErrorDetail[] {
+/**
+ * A nullable field is anyOf [T, null]: a value that is neither fails both branches, and "must be
+ * null" is noise beside what is wrong with it as a T. Kept when no other branch said anything.
+ */
+function withoutNullBranch(errors: ErrorObject[]): ErrorObject[] {
+  const branchOf = (e: ErrorObject) => /^(.*\/(?:anyOf|oneOf)\/)\d+\//.exec(e.schemaPath)?.[1];
+  return errors.filter((e) => {
+    if (e.keyword !== 'type' || e.params.type !== 'null' || e.data === null) return true;
+    const branch = branchOf(e);
+    if (!branch) return true;
+    return !errors.some((o) => o !== e && o.schemaPath.startsWith(branch) && !/^(anyOf|oneOf)$/.test(o.keyword));
+  });
+}
+
+function details(all: ErrorObject[]): ErrorDetail[] {
+  const errors = withoutNullBranch(all);
   const zh = texts(errors, 'zh-CN');
   const out: ErrorDetail[] = [];
   const seen = new Set<string>();

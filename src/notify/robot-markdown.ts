@@ -25,6 +25,9 @@ export function mdText(s: string, max = 200): string {
   const flat = s
     // eslint-disable-next-line no-control-regex -- control characters are exactly what is taken out
     .replace(/[\u0000-\u001f\u007f]+/g, ' ')
+    // format characters (direction overrides and isolates, zero-width marks) show nothing and
+    // would let a name reorder what follows it in the group
+    .replace(/\p{Cf}+/gu, '')
     .replace(/\s+/g, ' ')
     .trim();
   const cut = [...flat].length > max ? `${[...flat].slice(0, max - 1).join('')}…` : flat;

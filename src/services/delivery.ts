@@ -111,11 +111,13 @@ export function createDelivery(ctx: ServiceContext, cfg: DeliveryConfig, digests
     const v = await ctx.db
       .selectFrom('violations as v')
       .leftJoin('enterprises as e', 'e.uscc', 'v.enterprise_uscc')
-      .select([
+      // a violation raised against a registered agency carries its id, not always its name
+      .leftJoin('agencies as a', 'a.id', 'v.agency_id')
+      .select((eb) => [
         'v.id',
         'v.kind',
         'v.source',
-        'v.agency_name',
+        eb.fn.coalesce('a.name', 'v.agency_name').as('agency_name'),
         'v.enterprise_uscc',
         'e.name as enterprise_name',
         'v.occurred_at',

@@ -323,7 +323,7 @@ export function createDrawService(ctx: ServiceContext) {
       // assign an enterprise the other has just assigned
       await lockJob(trx, 'draw', agencyId);
       const plan = await repo.findPlan(trx, planId, { forUpdate: true });
-      if (!plan) throw notFound('draw', planId);
+      if (!plan) throw notFound('draw plan', planId);
       if (plan.stoppedAt) throw new AppError('conflict', 'draw_plan_stopped', { at: formatLocal(plan.stoppedAt, ctx.tz) });
       // only a draw due on the day or before: drawing a plan's later draws early would let the
       // caller draw again and again until it liked what came out
@@ -530,9 +530,9 @@ export function createDrawService(ctx: ServiceContext) {
      */
     async drawNow(p: Principal, id: string): Promise<DrawView> {
       const plan0 = await repo.findPlan(ctx.db, id);
-      if (!plan0) throw notFound('draw', id);
+      if (!plan0) throw notFound('draw plan', id);
       await canManage(p, plan0.agencyId).catch((err: unknown) => {
-        if (err instanceof AppError && err.code === 'forbidden' && p.role === 'supervisor') throw notFound('draw', id);
+        if (err instanceof AppError && err.code === 'forbidden' && p.role === 'supervisor') throw notFound('draw plan', id);
         throw err;
       });
       // a deactivated agency is drawn for no more: its assignments could never be filed
@@ -546,17 +546,17 @@ export function createDrawService(ctx: ServiceContext) {
     /** Stops a plan (admin, or a supervisor of the agency's regions): it draws no more, and says why; audited. */
     async stopPlan(p: Principal, id: string, body: DrawPlanStopBody): Promise<DrawPlanView> {
       const plan0 = await repo.findPlan(ctx.db, id);
-      if (!plan0) throw notFound('draw', id);
+      if (!plan0) throw notFound('draw plan', id);
       await canManage(p, plan0.agencyId).catch((err: unknown) => {
         // a plan outside the caller's regions is reported as missing
-        if (err instanceof AppError && err.code === 'forbidden' && p.role === 'supervisor') throw notFound('draw', id);
+        if (err instanceof AppError && err.code === 'forbidden' && p.role === 'supervisor') throw notFound('draw plan', id);
         throw err;
       });
       return ctx.db.transaction().execute(async (trx) => {
         // one at a time with the agency's draws: a plan is stopped before or after a draw, never during
         await lockJob(trx, 'draw', plan0.agencyId);
         const plan = await repo.findPlan(trx, id, { forUpdate: true });
-        if (!plan) throw notFound('draw', id);
+        if (!plan) throw notFound('draw plan', id);
         if (plan.stoppedAt) throw new AppError('conflict', 'draw_plan_stopped', { at: formatLocal(plan.stoppedAt, ctx.tz) });
         const at = ctx.clock.now();
         const stopped = await repo.stopPlan(trx, id, at, body.reason, p.keyId);

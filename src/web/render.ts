@@ -6,6 +6,7 @@ import { formatLocal } from '../domain/calendar.js';
 import type { Localized } from '../domain/i18n.js';
 import { escapeHtml } from '../domain/text.js';
 import { web } from './context.js';
+import { refererPath } from './referer.js';
 import { name, roleNames, text, zoneName, type UiKey } from './strings.js';
 
 // Templates escape every value (<%= %>); only markup this code made itself (an SVG chart, a
@@ -34,7 +35,11 @@ function helpers(res: Response) {
     // a fresh token per form shown: see formClaim
     once: () => randomBytes(18).toString('base64url'),
     langHref: (lang: string) => {
-      const u = new URL(res.req.originalUrl, 'http://page');
+      // a page answering a form post (a refused form) is not at its address: the same page in
+      // the other language is the one the form was posted from
+      const req = res.req;
+      const at = req.method === 'GET' || req.method === 'HEAD' ? req.originalUrl : refererPath(req.get('referer'), req.get('host'));
+      const u = new URL(at, 'http://page');
       u.searchParams.set('lang', lang);
       return `${u.pathname}${u.search}`;
     },

@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import express, { Router, type ErrorRequestHandler, type RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { AppError, detailMessage, errorBody, RetryLater } from '../domain/errors.js';
+import { labelled } from '../domain/field-labels.js';
 import { rejectUnstorable } from '../http/validation.js';
 import { routeNotFound, toAppError } from '../http/errors.js';
 import type { Services } from '../services/index.js';
@@ -13,6 +14,7 @@ import { publicPages } from './pages/public.js';
 import { reportPages } from './pages/report.js';
 import { notFoundPage, prefersJson, wantsNotFoundPage } from './pages/not-found.js';
 import { page } from './render.js';
+import { refererPath } from './referer.js';
 import { text } from './strings.js';
 
 export interface WebOptions {
@@ -44,7 +46,9 @@ export function webRouter(opts: WebOptions): Router {
   r.use((req, _res, next) => {
     if (/%00/.test(req.originalUrl))
       return next(
-        new AppError('validation_failed', 'path_invalid', {}, [{ path: 'path', message: { 'zh-CN': '含有 NUL（%00）', en: 'NUL (%00)' } }]),
+        new AppError('validation_failed', 'path_invalid', {}, [
+          { path: 'path', message: { 'zh-CN': '页面地址含有 NUL（%00）', en: 'The page address contains NUL (%00)' } },
+        ]),
       );
     next();
   });
@@ -84,17 +88,6 @@ export function webRouter(opts: WebOptions): Router {
 }
 
 /** Errors of a page are pages: a plain message, the way back, never a stack trace. */
-/** The path of a same-site page a form was posted from, to come back to after signing in. */
-function refererPath(referer: string | undefined, host: string | undefined): string {
-  if (!referer) return '/';
-  try {
-    const u = new URL(referer);
-    return u.host === host ? `${u.pathname}${u.search}` : '/';
-  } catch {
-    return '/';
-  }
-}
-
 function pageErrors(services: Services, log: Logger, bodyLimit: number): ErrorRequestHandler {
   return (err, req, res, next) => {
     if (res.headersSent) return next(err);
@@ -113,7 +106,8 @@ function pageErrors(services: Services, log: Logger, bodyLimit: number): ErrorRe
     const body = errorBody(shown, w.lang, req.id);
     // the API's "see details" is no help on a page
     const message = shown.messageKey === 'validation_failed' ? text(w.lang, 'badRequest') : body.error.message;
-    const details = shown.details.map((d) => ({ path: d.path, message: detailMessage(d)[w.lang] }));
+    // each named by its field's label: the pointer is for programs (a tooltip on the page)
+    const details = shown.details.map((d) => ({ path: d.path, message: labelled(d.path, detailMessage(d))[w.lang] }));
     const heading =
       shown.code === 'forbidden' && shown.messageKey === 'csrf_invalid'
         ? text(w.lang, 'csrfTitle')

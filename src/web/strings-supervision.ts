@@ -188,4 +188,7 @@ export const supervisionUi = {
   svKeyFilings: ['备案', 'filings'],
   svKeyViolations: ['问题线索', 'violations'],
   svChartAsTable: ['以表格查看逐日数字', 'See the numbers day by day'],
+  // the note on a report is the reply its enterprise reads (GET /api/v1/reports, the /reports page)
+  svReplyNote: ['答复企业（企业可见）', 'Reply to the enterprise (it reads this)'],
+  svReplyNoteHint: ['反映件的处理意见会作为答复展示给反映企业', 'On a report, the note is shown to the enterprise as the reply'],
 } as const satisfies Record<string, readonly [string, string]>;

@@ -96,6 +96,11 @@ describe('agency address and phone', () => {
     expect(JSON.stringify(words.body.error.details)).to.include('telephone number');
     const zh = await h.api().patch(`/api/v1/agencies/${a.id}`).set(admin).send({ phone: 'call me' });
     expect(JSON.stringify(zh.body.error.details)).to.include('电话号码');
+    // the field may be null, but a wrong phone is told what a phone is, not that it should be null
+    expect(zh.body.error.details).to.have.length(1);
+    expect(JSON.stringify(zh.body.error.details)).not.to.include('空值');
+    expect(words.body.error.details).to.have.length(1);
+    expect(JSON.stringify(words.body.error.details)).not.to.include('null');
     const long = await h
       .api()
       .post('/api/v1/agencies')

@@ -46,7 +46,13 @@ describe('draw now (POST /api/v1/draw-plans/:id/draw)', () => {
     for (const key of [ag.key, enterprise, hotline]) expect((await drawNow(p.id, auth(key))).status).to.equal(403);
     expect((await drawNow(p.id, auth(elsewhere))).status).to.equal(404);
     expect((await (await harness()).api().post(`/api/v1/draw-plans/${p.id}/draw`).send({})).status).to.equal(401);
-    expect((await drawNow('dpl_nope', admin)).status).to.equal(404);
+    const nope = await drawNow('dpl_nope', admin);
+    expect(nope.status).to.equal(404);
+    // the plan is what is missing, not a draw
+    expect(nope.body.error.message).to.equal('未找到抽查计划：dpl_nope');
+    const refused = await drawNow(p.id, auth(hotline));
+    // said to whoever asks, signed in by a key or with a password
+    expect(refused.body.error.message).to.include('当前身份').and.not.include('密钥');
     const res = await drawNow(p.id, auth(sup));
     expect(res.status, JSON.stringify(res.body)).to.equal(200);
     expect(res.body.id).to.equal(p.nextDraw.id);

@@ -9,7 +9,7 @@ import { digestMarkdown } from '../../src/notify/robot-markdown.js';
 import { dingtalkSign, robotBody, WECOM_MAX_BYTES } from '../../src/notify/robot-send.js';
 import { createServices } from '../../src/services/index.js';
 import { harness } from '../support/harness.js';
-import { admin, auth, file, world } from '../support/fixtures.js';
+import { admin, auth, createKey, file, world } from '../support/fixtures.js';
 
 // The county's group robots (DingTalk, WeCom) as a local receiver that answers like them: HTTP 200
 // and an errcode, 0 when the message was taken.
@@ -230,6 +230,42 @@ describe('group robots (DingTalk, WeCom)', () => {
     } finally {
       await ding.close();
       await wecom.close();
+    }
+  });
+
+  it("a supervisor's violation naming a registered agency by its id shows the agency's name; direction marks are taken out", async () => {
+    const h = await harness();
+    const ding = await robotSink([{ errcode: 0, errmsg: 'ok' }]);
+    try {
+      const { services } = await appWithRobots({ dingtalk: `${ding.base}/robot/send?access_token=${DING_TOKEN}` });
+      h.clock.set('2027-03-23T10:00:00+08:00');
+      const w = await world('211224');
+      const sup = await createKey({ role: 'supervisor', regions: ['2112'] });
+      const agency = (await h.api().get(`/api/v1/agencies/${w.agencyId}`).set(admin)).body as { name: string };
+      const raised = await h
+        .api()
+        .post('/api/v1/violations')
+        .set(auth(sup))
+        .send({
+          kind: 'conduct',
+          agencyId: w.agencyId,
+          enterpriseUscc: w.uscc,
+          occurredAt: '2027-03-23T09:00:00+08:00',
+          // a right-to-left override would show 付款 as 款付 and make the rest read backwards
+          description: '暗访\u202e发现检查组\u202c接受宴请\u2066隔离\u2069\u200f标记\u200e与\u200b零宽\ufeff字符\u061c',
+          evidence: ['暗访记录表'],
+          conductRuleIds: ['conduct.N3'],
+        });
+      expect(raised.status, JSON.stringify(raised.body)).to.equal(201);
+      const id = raised.body.id as string;
+      h.clock.set('2027-03-23T10:01:00+08:00');
+      await services.delivery.notifyUrgent();
+      const text = ding.received.map((x) => x.body.markdown.text ?? '').find((t) => t.includes(id)) ?? '';
+      expect(text).to.include(agency.name).and.not.include('未登记的执法主体');
+      expect(text).to.include('暗访发现检查组接受宴请隔离标记与零宽字符');
+      expect(text).not.to.match(/[\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff\u061c]/);
+    } finally {
+      await ding.close();
     }
   });
 

@@ -622,6 +622,43 @@ describe('web pages', () => {
       expect(h.logs.text()).not.to.include('unhandled error');
     });
 
+    it('names a refused field by its label on an error page, never by its JSON pointer', async () => {
+      const sup = await signedIn(await createKey({ role: 'supervisor', regions: ['1101'] }));
+      const visible = (html: string) => html.replace(/<[^>]*>/g, ' ');
+      const bad = await sup.get('/dashboard/violations?status=bogus');
+      expect(bad.status).to.equal(400);
+      expect(visible(bad.text)).to.include('请从页面上的选项中选择').and.not.include('/status');
+      const c = await pageClient();
+      const nul = await c.agent.get('/x%00y').set('Accept', 'text/html');
+      expect(nul.status).to.equal(400);
+      expect(visible(nul.text))
+        .to.include('页面地址含有 NUL（%00）')
+        .and.not.match(/\bpath\b/);
+    });
+
+    it('points the language switch of a refused form’s page at the page the form was on, which answers', async () => {
+      const c = await pageClient();
+      await c.get('/login?next=%2Ffilings');
+      const langLink = (html: string) => /<a href="([^"]+)" lang="en" hreflang="en">/.exec(html)?.[1]?.replace(/&amp;/g, '&') ?? '';
+      const host = 'pages.test';
+      const wrong = await c.agent
+        .post('/login/password')
+        .set('Host', host)
+        .set('Referer', `http://${host}/login?next=%2Ffilings`)
+        .type('form')
+        .send(new URLSearchParams({ _csrf: c.csrf, login: w.uscc, password: 'not-the-password-zq9' }).toString());
+      expect(wrong.status).to.equal(401);
+      expect(langLink(wrong.text)).to.equal('/login?next=%2Ffilings&lang=en');
+      expect((await c.agent.get(langLink(wrong.text))).status).to.equal(200);
+      // back to Chinese (the switch is remembered)
+      await c.get('/login?lang=zh-CN');
+      // no Referer (or another site's): the home page, never the address only a form posts to
+      const bare = await c.post('/login/password', { login: w.uscc, password: 'not-the-password-zq9' });
+      expect(bare.status).to.equal(401);
+      expect(langLink(bare.text)).to.equal('/?lang=en');
+      expect((await c.agent.get(langLink(bare.text))).status).to.equal(200);
+    });
+
     it('sends every open form of an ended session to sign in again, not only the first', async () => {
       const c = await signedIn(w.agencyKey);
       const filed = (await file(w)).body.filing;

@@ -211,6 +211,51 @@ describe('supervision pages', () => {
       expect((await supC.get('/dashboard/digests/not-a-day')).status).to.equal(400);
     });
 
+    it('says where the note is the reply an enterprise reads: on a report, never on a supervisor’s own finding', async () => {
+      const h = await harness();
+      const enterprise = await createKey({ role: 'enterprise', uscc: await createEnterprise(region) });
+      const reported = await h.api().post('/api/v1/reports').set(auth(enterprise)).send({
+        kind: 'unfiled_inspection',
+        occurredAt: h.clock.now().toISOString(),
+        agencyId: ag.id,
+        description: '有人进门检查，未出示检查码',
+      });
+      expect(reported.status, JSON.stringify(reported.body)).to.equal(201);
+      const reportId = reported.body.violationId as string;
+      const report = await supC.get(`/dashboard/violations/${reportId}`);
+      expect(report.status).to.equal(200);
+      expect(report.text).to.include(`<label for="n-${reportId}">答复企业（企业可见）</label>`);
+      const raised = await h
+        .api()
+        .post('/api/v1/violations')
+        .set(auth(sup))
+        .send({ kind: 'unfiled_inspection', agencyId: ag.id, occurredAt: h.clock.now().toISOString(), description: '暗访发现' });
+      const ownId = raised.body.id as string;
+      const own = await supC.get(`/dashboard/violations/${ownId}`);
+      expect(own.text).to.include(`<label for="n-${ownId}">处理意见</label>`).and.not.include('企业可见');
+      const dashboard = await supC.get('/dashboard');
+      expect(dashboard.status).to.equal(200);
+      // under the bulk form's note, and under the report's own
+      expect(dashboard.text).to.include('id="bulk-note-hint">反映件的处理意见会作为答复展示给反映企业');
+      expect(dashboard.text).to.include(`aria-describedby="n-${reportId}-hint"`);
+      expect(dashboard.text).to.include(`id="n-${reportId}-hint">反映件的处理意见会作为答复展示给反映企业`);
+      const en = await supC.get(`/dashboard/violations/${reportId}?lang=en`);
+      expect(en.text).to.include('Reply to the enterprise (it reads this)');
+      await supC.get('/dashboard?lang=zh-CN');
+    });
+
+    it('answers a day that is not in the calendar with a 400 page that says so', async () => {
+      for (const day of ['2026-02-30', '2027-02-29', '2026-04-31']) {
+        const res = await supC.get(`/dashboard/digests/${day}`);
+        expect(res.status, day).to.equal(400);
+        html(res, day);
+        expect(res.text, day).to.include('没有这一天').and.not.include('尚未生成');
+      }
+      const filter = await supC.get('/dashboard/violations?from=2026-02-30');
+      expect(filter.status).to.equal(400);
+      expect(filter.text).to.include('起始时间：没有这一天');
+    });
+
     it('shows a supervisor of another region nothing of this one', async () => {
       expect((await otherC.get(`/dashboard/violations/${violationId}`)).status).to.equal(404);
       expect((await otherC.get('/dashboard/violations?status=closed')).text).not.to.include(violationId);

@@ -7,7 +7,7 @@ import type { Services } from '../../services/index.js';
 import { need, param, web } from '../context.js';
 import { page } from '../render.js';
 import { text } from '../strings.js';
-import { badQuery } from './supervision-scope.js';
+import { badQuery, isCalendarDay, noSuchDay } from './supervision-scope.js';
 import { trendChart } from './supervision-chart.js';
 
 // The daily digest (每日摘要) as a page of the site: the stored digest's data in the layout, times
@@ -143,6 +143,7 @@ export function digestPages(services: Services): Router {
     const w = web(res);
     const date = param(req, 'date');
     if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) throw badQuery('date');
+    if (!isCalendarDay(date)) throw noSuchDay('date');
     const d = await services.digests.get(p, date);
     // the digest's own time zone: the region's, whatever the server's
     const tz = d.timeZone || services.ctx.tz;

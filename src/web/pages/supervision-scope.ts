@@ -60,10 +60,30 @@ export function queryChoice<T extends string>(query: unknown, name: string, choi
   return hit;
 }
 
+/** A day that exists: 2026-02-30 is written like one, but Date.parse would take it for 2 March. */
+export function isCalendarDay(v: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(v)) return false;
+  const ms = Date.parse(`${v}T00:00:00Z`);
+  return !Number.isNaN(ms) && new Date(ms).toISOString().slice(0, 10) === v;
+}
+
+/** A day written as one that is not in the calendar (the 30th of February), said so. */
+export const noSuchDay = (name: string) =>
+  new AppError('validation_failed', 'validation_failed', {}, [
+    {
+      path: `/${name}`,
+      message: {
+        'zh-CN': '没有这一天，请填写日历上有的日期，例如 2026-12-01',
+        en: 'no such day: give a date on the calendar, such as 2026-12-01',
+      },
+    },
+  ]);
+
 /** A local calendar day (YYYY-MM-DD) from a date field, or nothing; anything else is a 400. */
 export function queryDay(query: unknown, name: string): string | undefined {
   const v = queryText(query, name, 10);
   if (v === undefined) return undefined;
   if (!/^\d{4}-\d{2}-\d{2}$/.test(v) || Number.isNaN(Date.parse(`${v}T00:00:00Z`))) throw badQuery(name);
+  if (!isCalendarDay(v)) throw noSuchDay(name);
   return v;
 }
