@@ -60,6 +60,7 @@ export const accountRoutes = [
     responses: {
       201: { description: 'the code, shown once (only its hash is kept)', schema: ActivationIssued },
       404: { description: 'no such enterprise, or not in your regions' },
+      409: { description: "another first code for this enterprise's account was issued at the same moment: retry" },
     },
     handler: async (c) => ({ status: 201, body: await c.services.accounts.issueForEnterprise(who(c), c.params.uscc ?? '') }),
   }),
@@ -67,8 +68,8 @@ export const accountRoutes = [
     method: 'post',
     path: '/api/v1/keys/:id/activation',
     summary:
-      'Issue a one-time activation code to the holder of a staff key (agency, supervisor, admin, hotline): ' +
-      "their password signs in with that key's role and scope",
+      'Issue a one-time activation code to the holder of a staff key (agency, supervisor, admin): ' +
+      "their password signs in with that key's role and scope (a hotline platform's key is a system's: 400)",
     tag,
     auth: ['admin'],
     body: StaffActivation,
@@ -76,7 +77,9 @@ export const accountRoutes = [
     responses: {
       201: { description: 'the code, shown once', schema: ActivationIssued },
       404: { description: 'no such key' },
-      409: { description: 'the key is revoked or expired, or the login name is taken' },
+      409: {
+        description: 'the key is revoked or expired, the login name is taken (in any case), or a first code was issued at the same moment',
+      },
     },
     handler: async (c) => ({ status: 201, body: await c.services.accounts.issueForKey(who(c), c.params.id ?? '', c.body) }),
   }),
