@@ -215,7 +215,13 @@ export function createAccountService(ctx: ServiceContext, keys: KeyService) {
       if (existing && live) return issue(actor, { login: uscc, keyId: existing.key_id, existing, rebind: false });
       // the account's own key, whose secret is dropped here: it exists to carry the role and scope
       const made = await keys.create(actor, { role: 'enterprise', uscc, name: `账号 ${enterprise.name}`.slice(0, 100) });
-      return issue(actor, { login: uscc, keyId: made.id, existing, rebind: !!existing });
+      try {
+        return await issue(actor, { login: uscc, keyId: made.id, existing, rebind: !!existing });
+      } catch (err) {
+        // another first code won the account: the key made for this one carries nothing, so it goes
+        if (err instanceof AppError && err.messageKey === 'account_issue_raced') await keys.revoke(actor, made.id);
+        throw err;
+      }
     },
 
     /** An activation code for the holder of a staff key (admin only); `login` names the account at its first activation. */

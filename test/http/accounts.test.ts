@@ -34,6 +34,15 @@ describe('accounts: activation codes and passwords', () => {
     const h = await harness();
     const accounts = await h.runtime.store.db.selectFrom('accounts').select('id').where('login', '=', w.uscc).execute();
     expect(accounts).to.have.length(1);
+    // the keys made for the codes that lost are revoked: the enterprise's account key is its only one in force
+    const live = await h.runtime.store.db
+      .selectFrom('api_keys')
+      .select('id')
+      .where('uscc', '=', w.uscc)
+      .where('name', 'like', '账号 %')
+      .where('revoked_at', 'is', null)
+      .execute();
+    expect(live).to.have.length(1);
     const last = await issue(w.uscc);
     expect(last.status).to.equal(201);
     const done = await activate({ uscc: w.uscc, code: last.body.code, password: 'correct horse 2026' });
