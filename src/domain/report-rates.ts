@@ -1,3 +1,4 @@
+import type { ReportRatesView } from './schemas.js';
 import { addDays, dayBounds, localDate } from './calendar.js';
 import type { WorkdayCalendar } from './workdays.js';
 
@@ -38,18 +39,8 @@ export interface ReportFacts {
   rating: number | null;
 }
 
-export interface ReportRates {
-  received: number;
-  dueFeedback: number;
-  fedBack: number;
-  closed: number;
-  rated: number;
-  satisfied: number;
-  /** 0-1, null when nothing was due */
-  feedbackRate: number | null;
-  completionRate: number | null;
-  satisfactionRate: number | null;
-}
+/** The rates' shape is the API's (ReportRatesSchema): one description, in the schema. */
+export type ReportRates = ReportRatesView;
 
 const share = (n: number, of: number) => (of ? Math.round((n / of) * 1000) / 1000 : null);
 

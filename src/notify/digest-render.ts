@@ -220,15 +220,7 @@ export function scorecardCsv(entries: ScorecardEntryView[]): string {
     'ratings',
     'on_site_share',
     'visits_per_enterprise',
-    'reports_received',
-    'reports_due_feedback',
-    'reports_fed_back',
-    'feedback_rate',
-    'reports_closed',
-    'completion_rate',
-    'reports_rated',
-    'reports_satisfied',
-    'satisfaction_rate',
+    ...RATE_COLUMNS,
     'vetoed_by',
   ];
   const rows = entries.map((e) => [
@@ -261,26 +253,27 @@ export function reportFloodsCsv(floods: NonNullable<DigestView['reportFloods']>)
 }
 
 /** The rates' counts and shares as CSV columns (empty where there is no value: never 0 for "no reports"). */
+/** The CSV columns of a ReportRates, in the order rateColumns writes them. */
+const RATE_COLUMNS = [
+  'reports_received',
+  'reports_due_feedback',
+  'reports_fed_back',
+  'feedback_rate',
+  'reports_closed',
+  'completion_rate',
+  'reports_rated',
+  'reports_satisfied',
+  'satisfaction_rate',
+] as const;
+
 function rateColumns(r: Rates | undefined): (number | null)[] {
-  if (!r) return [null, null, null, null, null, null, null, null, null];
+  if (!r) return RATE_COLUMNS.map(() => null);
   return [r.received, r.dueFeedback, r.fedBack, r.feedbackRate, r.closed, r.completionRate, r.rated, r.satisfied, r.satisfactionRate];
 }
 
 /** The digest's handling of reports (30 days) per agency as CSV (`?format=csv&table=report-handling`); the first row is the total. */
 export function reportHandlingCsv(h: DigestView['reportHandling']): string {
-  const head = [
-    'agency_id',
-    'agency_name',
-    'reports_received',
-    'reports_due_feedback',
-    'reports_fed_back',
-    'feedback_rate',
-    'reports_closed',
-    'completion_rate',
-    'reports_rated',
-    'reports_satisfied',
-    'satisfaction_rate',
-  ];
+  const head = ['agency_id', 'agency_name', ...RATE_COLUMNS];
   const rows = h
     ? [['', '合计 total', ...rateColumns(h.total)], ...h.byAgency.map((a) => [a.agencyId, a.agencyName, ...rateColumns(a)])]
     : [];

@@ -1,4 +1,5 @@
-import type { DigestView } from '../domain/schemas.js';
+import type { DigestView, ReportRatesView } from '../domain/schemas.js';
+import { percent } from './digest-render.js';
 import { formatLocal } from '../domain/calendar.js';
 import { violationKindNames, type ViolationKind } from '../domain/violation.js';
 
@@ -104,34 +105,18 @@ function digestSection(d: DigestView): string {
   return lines.join('\n');
 }
 
-/** The rates of a set of reports, as the digest carries them (reportHandling; absent in older digests). */
-interface RatesLike {
-  received?: unknown;
-  feedbackRate?: unknown;
-  completionRate?: unknown;
-  satisfactionRate?: unknown;
-}
-interface ReportHandlingLike {
-  total?: RatesLike;
-  byAgency?: (RatesLike & { agencyName?: unknown })[];
-}
-
-const percent = (x: unknown) => (typeof x === 'number' && Number.isFinite(x) ? `${Math.round(x * 1000) / 10}%` : '—');
-const ratesText = (r: RatesLike) =>
-  `受理 ${typeof r.received === 'number' ? r.received : 0} 件，反馈率 ${percent(r.feedbackRate)}，` +
-  `办结率 ${percent(r.completionRate)}，满意率 ${percent(r.satisfactionRate)}`;
+const ratesText = (r: ReportRatesView) =>
+  `收到 ${r.received} 件，反馈率 ${percent(r.feedbackRate)}，办结率 ${percent(r.completionRate)}，满意率 ${percent(r.satisfactionRate)}`;
 
 /**
  * Enterprises' reports and how they were handled (反馈率, 办结率, 满意率 over 30 days), as the
- * county reports them for its 12345/8890 lines. Read as loosely as it is typed here: a digest made
- * before these numbers existed, or one with more of them, renders all the same.
+ * county reports them for its 12345/8890 lines; a digest made before these numbers existed has none.
  */
 function reportHandlingLines(d: DigestView): string[] {
-  const h = (d as { reportHandling?: ReportHandlingLike }).reportHandling;
-  if (!h?.total) return [];
+  const h = d.reportHandling;
+  if (!h) return [];
   const lines = ['', '#### 企业反映办理情况（近30日）', `- 合计：${ratesText(h.total)}`];
-  for (const a of h.byAgency ?? [])
-    lines.push(`- ${mdText(typeof a.agencyName === 'string' ? a.agencyName : '未登记的执法主体')}：${ratesText(a)}`);
+  for (const a of h.byAgency) lines.push(`- ${mdText(a.agencyName)}：${ratesText(a)}`);
   return lines;
 }
 

@@ -1,6 +1,6 @@
-import { sql, type RawBuilder } from 'kysely';
+import { sql, type Insertable, type RawBuilder } from 'kysely';
 import type { Db } from './db.js';
-import type { ViolationRow } from './tables.js';
+import type { ReportRatingsTable, ViolationRow } from './tables.js';
 
 export interface NewViolation {
   id: string;
@@ -231,16 +231,7 @@ export async function changesOf(db: Db, ids: string[]) {
     .execute();
 }
 
-export interface NewReportRating {
-  violation_id: string;
-  enterprise_uscc: string;
-  agency_id: string | null;
-  region: string;
-  rating: number;
-  comment: string | null;
-  given_at: Date;
-  given_by: string;
-}
+export type NewReportRating = Insertable<ReportRatingsTable>;
 
 /** The enterprise's rating of how its reports were handled, where it gave one. */
 export async function reportRatingsOf(db: Db, ids: string[]) {

@@ -1,3 +1,4 @@
+import type { ReportRatesView } from '../../src/domain/schemas.js';
 import { expect } from 'chai';
 import { digestText } from '../../src/notify/digest-render.js';
 import { admin, auth, createAgency, createEnterprise, createKey, world } from '../support/fixtures.js';
@@ -16,17 +17,7 @@ interface FollowUp {
   canRate: boolean;
   satisfaction: { rating: number; comment: string | null; givenAt: string } | null;
 }
-interface Rates {
-  received: number;
-  dueFeedback: number;
-  fedBack: number;
-  closed: number;
-  rated: number;
-  satisfied: number;
-  feedbackRate: number | null;
-  completionRate: number | null;
-  satisfactionRate: number | null;
-}
+type Rates = ReportRatesView;
 
 async function report(key: string, agencyId: string, description = '执法人员未出示备案码入企检查') {
   const h = await harness();

@@ -308,8 +308,8 @@ describe('group robots (DingTalk, WeCom)', () => {
     const msg = digestMarkdown([digest], 'https://county.example');
     expect(Buffer.byteLength(msg.text, 'utf8')).to.be.above(WECOM_MAX_BYTES);
     expect(msg.text).to.include('#### 企业反映办理情况（近30日）');
-    expect(msg.text).to.include('- 合计：受理 12 件，反馈率 75%，办结率 50%，满意率 —');
-    expect(msg.text).to.include('- 西丰县应急管理局：受理 4 件，反馈率 100%，办结率 25%，满意率 50%');
+    expect(msg.text).to.include('- 合计：收到 12 件，反馈率 75%，办结率 50%，满意率 —');
+    expect(msg.text).to.include('- 西丰县应急管理局：收到 4 件，反馈率 100%，办结率 25%，满意率 50%');
     expect(msg.text).not.to.include('somethingNew');
     const body = JSON.parse(robotBody({ name: 'wecom', env: 'WECOM_WEBHOOK', url: 'https://x.example', secret: null }, msg)) as {
       markdown: { content: string };

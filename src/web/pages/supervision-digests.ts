@@ -1,7 +1,8 @@
 import { Router } from 'express';
 import { formatLocal } from '../../domain/calendar.js';
 import type { Lang, Localized } from '../../domain/i18n.js';
-import type { DigestView } from '../../domain/schemas.js';
+import type { DigestView, ScorecardEntryView } from '../../domain/schemas.js';
+import { percent } from '../../notify/digest-render.js';
 import { violationKindNames, type ViolationKind } from '../../domain/violation.js';
 import type { Services } from '../../services/index.js';
 import { need, param, web } from '../context.js';
@@ -30,13 +31,6 @@ const KNOWN = new Set([
   'auditRoot',
 ]);
 
-/** 反馈率, 办结率, 满意率 of enterprises' reports, where a digest carries them. */
-export interface ReportRates {
-  received: number;
-  feedbackRate: number | null;
-  completionRate: number | null;
-  satisfactionRate: number | null;
-}
 const AGES: Record<string, UiAge> = {
   'under 1 day': 'svAgeUnder1',
   '1-7 days': 'svAge1to7',
@@ -44,7 +38,6 @@ const AGES: Record<string, UiAge> = {
   'over 30 days': 'svAgeOver30',
 };
 type UiAge = 'svAgeUnder1' | 'svAge1to7' | 'svAge7to30' | 'svAgeOver30';
-export const pct = (v: number | null | undefined) => (v === null || v === undefined ? '—' : `${Math.round(v * 1000) / 10}%`);
 
 /** Names of figures a digest may carry beyond those above (added as the digest grows). */
 const FIGURE_NAMES: Record<string, Localized> = {
@@ -156,10 +149,9 @@ export function digestPages(services: Services): Router {
       ruleName: ruleName(w.lang),
       extras: extraFigures(d, w.lang),
       ageName: (k: string) => (AGES[k] ? text(w.lang, AGES[k]) : text(w.lang, 'svOtherKind')),
-      handling:
-        (d as { reportHandling?: { total: ReportRates; byAgency: (ReportRates & { agencyName: string })[] } }).reportHandling ?? null,
-      ratesOf: (e: object) => (e as { reports?: ReportRates }).reports ?? null,
-      pct,
+      handling: d.reportHandling ?? null,
+      ratesOf: (e: ScorecardEntryView) => e.reports ?? null,
+      pct: percent,
     });
   });
 
