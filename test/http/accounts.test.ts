@@ -1,9 +1,7 @@
 import { expect } from 'chai';
-import { pino } from 'pino';
 import supertest from 'supertest';
-import { loadConfig } from '../../src/config.js';
-import { startRuntime, type Runtime } from '../../src/runtime.js';
-import { ADMIN_KEY, clock, harness } from '../support/harness.js';
+import { clock, harness } from '../support/harness.js';
+import { runtimeOfItsOwn } from '../support/other-runtime.js';
 import { admin, auth, createEnterprise, createKey, later, randomUscc, world } from '../support/fixtures.js';
 
 const DAY = 86_400_000;
@@ -228,24 +226,10 @@ describe('accounts: activation codes and passwords', () => {
 
 // a service of its own with a small failure limit, so the shared one's address is never locked out
 describe('accounts: wrong codes count toward the sign-in failure limit', () => {
-  let rt: Runtime;
-  before(async () => {
-    const config = loadConfig({
-      RULES_DIR: 'rules',
-      BOOTSTRAP_ADMIN_KEY: ADMIN_KEY,
-      PUBLIC_URL: 'http://verify.test',
-      SCHEDULER: 'off',
-      AUTH_FAILURE_LIMIT: '3',
-      AUDIT_KEY: process.env.AUDIT_KEY,
-    });
-    rt = await startRuntime(config, pino({ level: 'silent' }), { clock, dataDir: 'memory://', quiet: true });
-  });
-  after(async () => {
-    await rt?.close();
-  });
+  const own = runtimeOfItsOwn({ AUTH_FAILURE_LIMIT: '3' });
 
   it('answers 429 after the limit, even to the right code, and wrong keys share the count', async () => {
-    const api = () => supertest(rt.app);
+    const api = () => supertest(own().app);
     const uscc = randomUscc();
     const made = await api().post('/api/v1/enterprises').set(admin).send({ uscc, name: '限流测试企业', region: '110101' });
     expect(made.status, JSON.stringify(made.body)).to.equal(201);

@@ -1,13 +1,10 @@
 import { expect } from 'chai';
-import { pino } from 'pino';
 import supertest from 'supertest';
-import { loadConfig } from '../../src/config.js';
-import { startRuntime, type Runtime } from '../../src/runtime.js';
 import { cli } from '../support/cli.js';
-import { ADMIN_KEY, clock, harness } from '../support/harness.js';
+import { harness } from '../support/harness.js';
 import { admin, auth, fromNow, later, waitFor, world } from '../support/fixtures.js';
 import { signedIn } from '../support/web.js';
-import { otherRuntime } from '../support/other-runtime.js';
+import { otherRuntime, runtimeOfItsOwn } from '../support/other-runtime.js';
 
 const HOUR = 3_600_000;
 
@@ -88,41 +85,31 @@ describe('keys: list, expiry, revocation', () => {
   });
 
   describe('the last admin key', () => {
-    let rt: Runtime;
-    before(async () => {
-      rt = await startRuntime(
-        loadConfig({ RULES_DIR: 'rules', BOOTSTRAP_ADMIN_KEY: ADMIN_KEY, SCHEDULER: 'off', AUDIT_KEY: process.env.AUDIT_KEY }),
-        pino({ level: 'silent' }),
-        { clock, dataDir: 'memory://', quiet: true },
-      );
-    });
-    after(async () => {
-      await rt?.close();
-    });
+    const own = runtimeOfItsOwn({});
     it('cannot be revoked: nobody would be left to administer', async () => {
-      const only = (await supertest(rt.app).get('/api/v1/keys?role=admin').set(admin)).body.items as { id: string }[];
+      const only = (await supertest(own().app).get('/api/v1/keys?role=admin').set(admin)).body.items as { id: string }[];
       expect(only).to.have.length(1);
-      const res = await supertest(rt.app)
+      const res = await supertest(own().app)
         .delete(`/api/v1/keys/${only[0]?.id ?? ''}`)
         .set(admin);
       expect(res.status).to.equal(409);
-      expect((await supertest(rt.app).get('/api/v1/keys').set(admin)).status).to.equal(200);
+      expect((await supertest(own().app).get('/api/v1/keys').set(admin)).status).to.equal(200);
     });
     it('two admins revoking each other at the same moment leave one of them', async () => {
-      const first = ((await supertest(rt.app).get('/api/v1/keys?role=admin').set(admin)).body.items as { id: string }[])[0]?.id ?? '';
-      const second = (await supertest(rt.app).post('/api/v1/keys').set(admin).send({ role: 'admin', name: '第二位管理员' })).body as {
+      const first = ((await supertest(own().app).get('/api/v1/keys?role=admin').set(admin)).body.items as { id: string }[])[0]?.id ?? '';
+      const second = (await supertest(own().app).post('/api/v1/keys').set(admin).send({ role: 'admin', name: '第二位管理员' })).body as {
         id: string;
         key: string;
       };
       const [a, b] = await Promise.all([
-        supertest(rt.app).delete(`/api/v1/keys/${second.id}`).set(admin),
-        supertest(rt.app).delete(`/api/v1/keys/${first}`).set(auth(second.key)),
+        supertest(own().app).delete(`/api/v1/keys/${second.id}`).set(admin),
+        supertest(own().app).delete(`/api/v1/keys/${first}`).set(auth(second.key)),
       ]);
       // one revocation wins; the other is refused as the last admin (409), or finds its own key gone (401)
       expect([a.status, b.status].filter((s) => s === 200)).to.have.length(1);
       expect([a.status, b.status].filter((s) => s !== 200)[0]).to.be.oneOf([401, 409]);
       const left = (
-        await rt.store.db.selectFrom('api_keys').select('id').where('role', '=', 'admin').where('revoked_at', 'is', null).execute()
+        await own().store.db.selectFrom('api_keys').select('id').where('role', '=', 'admin').where('revoked_at', 'is', null).execute()
       ).length;
       expect(left).to.equal(1);
     });

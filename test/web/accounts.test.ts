@@ -1,9 +1,7 @@
 import { expect } from 'chai';
-import { pino } from 'pino';
 import supertest from 'supertest';
-import { loadConfig } from '../../src/config.js';
-import { startRuntime, type Runtime } from '../../src/runtime.js';
-import { ADMIN_KEY, clock, harness } from '../support/harness.js';
+import { harness } from '../support/harness.js';
+import { runtimeOfItsOwn } from '../support/other-runtime.js';
 import { admin, auth, file, randomUscc, world, type World } from '../support/fixtures.js';
 import { pageClient, signedIn, type PageClient } from '../support/web.js';
 
@@ -277,30 +275,16 @@ describe('pages: accounts and passwords', () => {
 
 // a service of its own with a small failure limit, so the shared one's address is never locked out
 describe('pages: wrong passwords count toward the sign-in failure limit', () => {
-  let rt: Runtime;
-  before(async () => {
-    const config = loadConfig({
-      RULES_DIR: 'rules',
-      BOOTSTRAP_ADMIN_KEY: ADMIN_KEY,
-      PUBLIC_URL: 'http://verify.test',
-      SCHEDULER: 'off',
-      AUTH_FAILURE_LIMIT: '3',
-      AUDIT_KEY: process.env.AUDIT_KEY,
-    });
-    rt = await startRuntime(config, pino({ level: 'silent' }), { clock, dataDir: 'memory://', quiet: true });
-  });
-  after(async () => {
-    await rt?.close();
-  });
+  const own = runtimeOfItsOwn({ AUTH_FAILURE_LIMIT: '3' });
 
   it('refuses the right password (429) once an address has had too many wrong ones', async () => {
     const uscc = randomUscc();
     expect(
-      (await supertest(rt.app).post('/api/v1/enterprises').set(admin).send({ uscc, name: '限流企业', region: '110101' })).status,
+      (await supertest(own().app).post('/api/v1/enterprises').set(admin).send({ uscc, name: '限流企业', region: '110101' })).status,
     ).to.equal(201);
-    const code = (await supertest(rt.app).post(`/api/v1/enterprises/${uscc}/activation`).set(admin).send()).body.code as string;
-    expect((await supertest(rt.app).post('/api/v1/accounts/activate').send({ uscc, code, password: PASSWORD })).status).to.equal(200);
-    const c = await pageClient(supertest.agent(rt.app));
+    const code = (await supertest(own().app).post(`/api/v1/enterprises/${uscc}/activation`).set(admin).send()).body.code as string;
+    expect((await supertest(own().app).post('/api/v1/accounts/activate').send({ uscc, code, password: PASSWORD })).status).to.equal(200);
+    const c = await pageClient(supertest.agent(own().app));
     await c.get('/login');
     for (let i = 0; i < 3; i++)
       expect((await c.post('/login/password', { login: uscc, password: `wrong-${i}-password` })).status).to.equal(401);

@@ -1,45 +1,29 @@
 import { expect } from 'chai';
-import { pino } from 'pino';
 import supertest from 'supertest';
-import { loadConfig } from '../../src/config.js';
-import { startRuntime, type Runtime } from '../../src/runtime.js';
-import { ADMIN_KEY, clock } from '../support/harness.js';
+import { ADMIN_KEY } from '../support/harness.js';
+import { runtimeOfItsOwn } from '../support/other-runtime.js';
 import { csrfOf } from '../support/web.js';
 
 // A service of its own (embedded database in memory), reached over https and with a small
 // sign-in limit, so that neither setting leaks into the shared test service.
 describe('web sign-in over https, with a failure limit', () => {
-  let rt: Runtime;
-  before(async () => {
-    const config = loadConfig({
-      RULES_DIR: 'rules',
-      BOOTSTRAP_ADMIN_KEY: ADMIN_KEY,
-      PUBLIC_URL: 'https://jiancha.example.gov.cn',
-      SCHEDULER: 'off',
-      LOGIN_RATE_LIMIT: '3',
-      AUDIT_KEY: process.env.AUDIT_KEY,
-    });
-    rt = await startRuntime(config, pino({ level: 'silent' }), { clock, dataDir: 'memory://', quiet: true });
-  });
-  after(async () => {
-    await rt?.close();
-  });
+  const own = runtimeOfItsOwn({ PUBLIC_URL: 'https://jiancha.example.gov.cn', LOGIN_RATE_LIMIT: '3' });
 
   it('sends HSTS and upgrade-insecure-requests, and marks its cookies Secure', async () => {
-    const res = await supertest(rt.app).get('/login');
+    const res = await supertest(own().app).get('/login');
     expect(res.headers['strict-transport-security']).to.match(/max-age=\d+/);
     expect(String(res.headers['content-security-policy'])).to.include('upgrade-insecure-requests');
     expect(String(res.headers['set-cookie'])).to.match(/ifp=[^;]+;.*Secure/);
-    expect((await supertest(rt.app).get('/api/v1/verify/ABCDEFGHJKLMNP')).headers['strict-transport-security']).to.match(/max-age=\d+/);
+    expect((await supertest(own().app).get('/api/v1/verify/ABCDEFGHJKLMNP')).headers['strict-transport-security']).to.match(/max-age=\d+/);
   });
 
   it('refuses sign-ins from an address after repeated failures, even with the right key', async () => {
     // Secure cookies do not travel over the test's plain http: carry the form's cookie by hand
-    const form = await supertest(rt.app).get('/login');
+    const form = await supertest(own().app).get('/login');
     const token = csrfOf(form.text);
     const cookie = /ifp=[^;]+/.exec(String(form.headers['set-cookie']))?.[0] ?? '';
     const post = (key: string) =>
-      supertest(rt.app)
+      supertest(own().app)
         .post('/login')
         .set('Cookie', cookie)
         .type('form')
