@@ -2,10 +2,13 @@ import { isIP } from 'node:net';
 import cron from 'node-cron';
 import { AUDIT_KEY_MIN_LENGTH } from './domain/audit-signing.js';
 import { assertTimeZone } from './domain/calendar.js';
+import { parsePostgresUrl, PostgresUrlError } from './store/pg-url.js';
 
 export interface Config {
   port: number;
   databaseUrl: string | null;
+  /** DATABASE_READ_URL: standbys that scans, the verify page, lists and the dashboard read (PostgreSQL only) */
+  databaseReadUrl: string | null;
   dataDir: string;
   rulesDir: string;
   tzRegion: string;
@@ -117,6 +120,19 @@ export function loadConfig(env: Env = process.env): Config {
     return raw;
   };
 
+  // libpq's form, several hosts included: node's URL parser takes one host, so each is checked on its own
+  const postgresUrl = (name: string): string | null => {
+    const raw = str(name);
+    if (raw === null) return null;
+    try {
+      parsePostgresUrl(raw);
+    } catch (err) {
+      // the value may hold a password: never echo it
+      problems.push(`${name} is not a valid URL: ${err instanceof PostgresUrlError ? err.message : 'it does not parse'}`);
+    }
+    return raw;
+  };
+
   const port = int('PORT', 3000, 0, 65535);
   const tzRegion = str('TZ_REGION') ?? 'Asia/Shanghai';
   try {
@@ -184,7 +200,8 @@ export function loadConfig(env: Env = process.env): Config {
 
   const config: Config = {
     port,
-    databaseUrl: url('DATABASE_URL', ['postgres:', 'postgresql:']),
+    databaseUrl: postgresUrl('DATABASE_URL'),
+    databaseReadUrl: postgresUrl('DATABASE_READ_URL'),
     dataDir: str('DATA_DIR') ?? './data',
     rulesDir: str('RULES_DIR') ?? './rules',
     tzRegion,
@@ -220,6 +237,8 @@ export function loadConfig(env: Env = process.env): Config {
     auditKeyRetired,
     auditKeyFile: str('AUDIT_KEY_FILE') ?? './audit.key',
   };
+  if (config.databaseReadUrl && !config.databaseUrl)
+    problems.push('DATABASE_READ_URL needs DATABASE_URL: its standbys follow a PostgreSQL primary, and the embedded database has none');
   if (problems.length) throw new ConfigError(problems);
   return config;
 }

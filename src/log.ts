@@ -34,6 +34,7 @@ export function createLogger(level: string, pretty = !!process.stdout.isTTY): Lo
         'credentialNo',
         '*.credentialNo',
         'databaseUrl',
+        'databaseReadUrl',
         'webhookSecret',
         'dingtalkWebhook',
         'dingtalkSecret',

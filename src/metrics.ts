@@ -44,6 +44,14 @@ export function createMetrics(opts: { defaults?: boolean } = {}) {
       labelNames: ['channel', 'outcome'],
       registers: [registry],
     }),
+    reads: new Counter({
+      name: 'replica_reads_total',
+      help:
+        'reads that decide nothing (scans), with DATABASE_READ_URL or several hosts set, by where they were answered: standby, ' +
+        'primary (the standby had not replayed the change yet), standby_primary_down (no primary answered: marked possibly behind)',
+      labelNames: ['from'],
+      registers: [registry],
+    }),
   };
   return m;
 }

@@ -14,6 +14,7 @@ import { RuleSetRegistry } from './services/rulesets.js';
 import { localChangeFeed, postgresChangeFeed } from './store/change-feed.js';
 import { migrateToLatest, openStore, type Store } from './store/db.js';
 import { VerifyCache } from './services/verify-cache.js';
+import { ReplicaReads } from './services/replica-reads.js';
 import { createMetrics } from './metrics.js';
 import { startScheduler } from './services/scheduler.js';
 
@@ -51,6 +52,7 @@ export async function startRuntime(
   const closers: (() => Promise<void>)[] = [];
   const store = await openStore({
     databaseUrl: config.databaseUrl,
+    readUrl: config.databaseReadUrl,
     dataDir: opts.dataDir ?? config.dataDir,
     poolSize: config.pgPoolSize,
     queryTimeoutMs: config.pgQueryTimeoutMs,
@@ -68,6 +70,8 @@ export async function startRuntime(
     const rules = new RuleSetRegistry(config.rulesDir, log);
     await rules.reload();
     const instanceId = randomUUID();
+    const metrics = createMetrics({ defaults: !!opts.processMetrics });
+    const reads = new ReplicaReads(store.db, store.replica, feed, log, (from) => metrics.reads.inc({ from }));
     // a reload made through another process (API or SIGHUP there) reloads this one's rules from its RULES_DIR
     feed.subscribe(
       (from) => {
@@ -88,13 +92,14 @@ export async function startRuntime(
       sessionSecret: config.sessionSecret,
       storeKind: store.kind,
       health: store.health,
-      verifyCache: new VerifyCache(feed),
+      verifyCache: new VerifyCache(feed, (code) => reads.changedHere(code)),
+      reads,
       changes: feed,
       instanceId,
       workdays: createWorkdayCalendar((year) =>
         log.warn({ year }, 'no published PRC holiday calendar for this year: counting Monday to Friday as working days'),
       ),
-      metrics: createMetrics({ defaults: !!opts.processMetrics }),
+      metrics,
       reportMaxAgeDays: config.reportMaxAgeDays,
       reportDailyLimit: config.reportDailyLimit,
       drawMaxActivePlans: config.drawMaxActivePlans,

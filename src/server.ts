@@ -9,12 +9,12 @@ import { isOutage } from './store/availability.js';
 import { EmbeddedDatabaseError, isWasmAbort } from './store/db.js';
 import { AuditKeyError } from './services/audit-keyring.js';
 import { banner, publicUrlWarning } from './start-banner.js';
+import { parsePostgresUrl } from './store/pg-url.js';
 
 /** The server named by DATABASE_URL does not answer: where it was looked for (never the password), in one line. */
 function databaseAway(databaseUrl: string, err: unknown): string {
-  const url = new URL(databaseUrl);
   const why = err instanceof Error ? err.message : String(err);
-  return `PostgreSQL at ${url.hostname}:${url.port || 5432} does not answer (${why}): start it, or check DATABASE_URL`;
+  return `PostgreSQL at ${parsePostgresUrl(databaseUrl).hostNames.join(', ')} does not answer (${why}): start it, or check DATABASE_URL`;
 }
 
 async function main(): Promise<void> {

@@ -1,5 +1,12 @@
 import type { Config } from './config.js';
 import { publicUrlUnreachable } from './domain/public-url.js';
+import { parsePostgresUrl } from './store/pg-url.js';
+
+/** host:port[,host:port…]/database of a PostgreSQL URL, never its password */
+export function postgresWhere(databaseUrl: string): string {
+  const target = parsePostgresUrl(databaseUrl);
+  return `${target.hostNames.join(',')}${new URL(target.hostUrls[0] ?? '').pathname}`;
+}
 
 /**
  * The warning about a PUBLIC_URL no enterprise can reach (production on this machine's address),
@@ -20,7 +27,8 @@ export function banner(config: Config, kind: 'postgres' | 'pglite', hasAdmin: bo
   const db =
     kind === 'pglite'
       ? `embedded PGlite in ${config.dataDir}`
-      : `PostgreSQL ${new URL(config.databaseUrl ?? '').host}${new URL(config.databaseUrl ?? '').pathname}`;
+      : `PostgreSQL ${postgresWhere(config.databaseUrl ?? '')}` +
+        (config.databaseReadUrl ? `, reads on ${postgresWhere(config.databaseReadUrl)}` : '');
   const key = hasAdmin
     ? 'keys: an administrator makes them (npm run cli -- keys create …, or POST /api/v1/keys)'
     : `no admin key yet: restart with BOOTSTRAP_ADMIN_KEY=<16+ characters>, or ${kind === 'pglite' ? 'stop and ' : ''}` +

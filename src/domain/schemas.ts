@@ -420,6 +420,16 @@ export const Verification = Type.Object({
     cancelledAt: Nullable(DateTime),
     completedAt: Nullable(DateTime),
   }),
+  possiblyBehindSeconds: Type.Optional(
+    Nullable(
+      Type.Integer({
+        minimum: 0,
+        description:
+          'present only when no primary database answered and a standby did: the answer may miss changes made in up to this ' +
+          'many seconds (the age of the last change the standby replayed; null when it cannot tell)',
+      }),
+    ),
+  ),
 });
 export const VerificationNotFound = Type.Object({ valid: Type.Literal(false), error: ErrorResponse.properties.error });
 export const Arrival = Type.Object({

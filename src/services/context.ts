@@ -7,6 +7,7 @@ import type { DatabaseHealth } from '../store/availability.js';
 import type { Db } from '../store/db.js';
 import type { RuleSetRegistry } from './rulesets.js';
 import type { VerifyCache } from './verify-cache.js';
+import type { ReplicaReads } from './replica-reads.js';
 import type { ChangeFeed } from '../store/change-feed.js';
 
 /** What every use case may touch; built once in runtime.ts (or a test) and passed down. */
@@ -25,6 +26,8 @@ export interface ServiceContext {
   /** whether the database is reachable; outages are logged once each */
   health: DatabaseHealth;
   verifyCache: VerifyCache;
+  /** reads that decide nothing, on a standby when DATABASE_READ_URL is set (unset: all on ctx.db) */
+  reads?: ReplicaReads;
   /** PRC working days, for deadlines counted in working days (overdue results, disclosure) */
   workdays: WorkdayCalendar;
   metrics: Metrics;

@@ -143,20 +143,46 @@ function arrivalViolations(f: FilingRow, at: Date, role: Principal['role'], earl
 export function createVerificationService(ctx: ServiceContext) {
   // an arrival confirmed on a code no filing has is one of the enterprise's reports of the day
   const reportQuota = { tz: ctx.tz, limit: reportDailyLimit(ctx) };
+  /** For arrivals and the checks that decide: the cache, filled from the primary. */
   async function lookup(raw: string) {
     const code = normalizeCode(raw);
-    const found = codePattern.test(code) ? await ctx.verifyCache.get(code, () => findByVerifyCode(ctx.db, code)) : null;
+    const found = codePattern.test(code)
+      ? await ctx.verifyCache.get(code, async () => ({ value: await findByVerifyCode(ctx.db, code), keep: true }))
+      : null;
     if (!found) throw notFound('verification code', raw.slice(0, 40));
     return found;
   }
 
+  /**
+   * For scans: the cache, filled from a standby when the standby has replayed the filing's last
+   * change (services/replica-reads.ts). With no primary answering, what a standby says is answered
+   * (and not kept) with how far behind it may be.
+   */
+  async function lookupForScan(raw: string): Promise<{ found: VerifyView; possiblyBehindSeconds?: number | null }> {
+    const code = normalizeCode(raw);
+    const reads = ctx.reads;
+    if (!reads) return { found: await lookup(raw) };
+    let behind: { possiblyBehindSeconds?: number | null } = {};
+    const found = codePattern.test(code)
+      ? await ctx.verifyCache.get(code, async () => {
+          const r = await reads.read(code, (db) => findByVerifyCode(db, code));
+          if (r.possiblyBehindSeconds !== undefined) behind = { possiblyBehindSeconds: r.possiblyBehindSeconds };
+          return { value: r.value, keep: r.possiblyBehindSeconds === undefined };
+        })
+      : null;
+    if (!found) throw notFound('verification code', raw.slice(0, 40));
+    return { found, ...behind };
+  }
+
   return {
     async verify(raw: string): Promise<VerificationView> {
-      const found = await lookup(raw);
+      const { found, possiblyBehindSeconds } = await lookupForScan(raw);
       const f = found.filing;
       const now = ctx.clock.now().getTime();
       const window = now < f.planned_start.getTime() ? 'upcoming' : now <= f.planned_end.getTime() ? 'open' : 'passed';
-      return answersOf(found, ctx.tz)(window);
+      const answer = answersOf(found, ctx.tz)(window);
+      // rare (no primary answers): a new object, so the shared answer and its JSON stay as they are
+      return possiblyBehindSeconds === undefined ? answer : { ...answer, possiblyBehindSeconds };
     },
 
     /** The filing behind a code, when the principal is its enterprise or an agency on it; else null. */

@@ -16,21 +16,26 @@ export class VerifyCache {
   private readonly entries = new Map<string, { value: CachedVerification; until: number }>();
   private generation = 0;
 
-  constructor(private readonly feed: ChangeFeed) {
+  /** `changedHere`: told of each filing this process changes, as it evicts it (before the change is answered) */
+  constructor(
+    private readonly feed: ChangeFeed,
+    private readonly changedHere: (code: string) => void = () => undefined,
+  ) {
     feed.subscribe(
       (code) => this.evict(code),
       () => this.clear(),
     );
   }
 
-  async get(code: string, load: () => Promise<CachedVerification | null>): Promise<CachedVerification | null> {
+  /** `load` says whether what it read may be kept (not what a standby said while no primary answered) */
+  async get(code: string, load: () => Promise<{ value: CachedVerification | null; keep: boolean }>): Promise<CachedVerification | null> {
     const now = Date.now();
     const hit = this.entries.get(code);
     if (hit && hit.until > now && this.feed.healthy()) return hit.value;
     const generation = this.generation;
-    const value = await load();
+    const { value, keep } = await load();
     // Unknown codes are not cached: a filing made a moment ago in another process must be found.
-    if (value && this.feed.healthy() && generation === this.generation) {
+    if (value && keep && this.feed.healthy() && generation === this.generation) {
       if (this.entries.size >= MAX_ENTRIES) this.entries.delete(this.entries.keys().next().value as string);
       this.entries.set(code, { value, until: now + TTL_MS });
     }
@@ -38,6 +43,7 @@ export class VerifyCache {
   }
 
   evict(code: string): void {
+    this.changedHere(code);
     this.generation++;
     this.entries.delete(code);
   }

@@ -2,7 +2,9 @@ import type { Logger } from 'pino';
 
 // SQLSTATE class 08 (connection exception), admin/crash shutdown, "the database system is
 // starting up / shutting down", too many connections; and the socket errors of a lost server.
+// 25006: a write refused because the server is a standby (or read-only): no primary to write to.
 const OUTAGE_CODES = new Set([
+  '25006',
   '57P01',
   '57P02',
   '57P03',

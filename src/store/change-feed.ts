@@ -1,5 +1,7 @@
-import pg from 'pg';
+import type pg from 'pg';
 import type { Logger } from 'pino';
+import { HostPool } from './host-pool.js';
+import { parsePostgresUrl } from './pg-url.js';
 
 /**
  * Tells this process which filings changed, wherever the change was made. On PostgreSQL it
@@ -13,6 +15,12 @@ export interface ChangeFeed {
    * (by the process that made it) on `rules`
    */
   subscribe(onChange: (id: string) => void, onReset: () => void, channel?: FeedChannel): void;
+  /**
+   * PostgreSQL: the primary's WAL position now, read on the listening connection. Every change
+   * committed before a notification arrived (or before the feed last reset) lies at or below a
+   * position read after it; standby reads are checked against it (services/replica-reads.ts).
+   */
+  walPosition?(): Promise<string>;
   close(): Promise<void>;
 }
 export type FeedChannel = 'filings' | 'keys' | 'rules';
@@ -25,7 +33,10 @@ export function localChangeFeed(): ChangeFeed {
 
 export function postgresChangeFeed(databaseUrl: string, log: Logger): ChangeFeed {
   const listeners: { change: (id: string) => void; reset: () => void; channel: FeedChannel }[] = [];
-  let current: pg.Client | null = null;
+  // one connection, to whichever host DATABASE_URL's target_session_attrs picks now: the primary,
+  // where every NOTIFY is sent, and after a failover the promoted standby
+  const pool = new HostPool(parsePostgresUrl(databaseUrl), { max: 1, connectionTimeoutMillis: 5_000, keepAlive: true }, () => undefined);
+  let current: pg.PoolClient | null = null;
   let up = false;
   let closed = false;
   let backoff = 500;
@@ -35,38 +46,41 @@ export function postgresChangeFeed(databaseUrl: string, log: Logger): ChangeFeed
 
   async function connect(): Promise<void> {
     if (closed) return;
-    const c = new pg.Client({ connectionString: databaseUrl, user: new URL(databaseUrl).username || 'postgres' });
+    let c: pg.PoolClient | null = null;
     let failed = false;
     // Each connection reports its loss once, however many of error/end it emits.
     const lost = (err?: unknown) => {
-      if (failed) return;
+      // on close(), which gives the connection back itself
+      if (failed || closed) return;
       failed = true;
       up = false;
+      if (c && current === c) current = null;
       resetAll();
-      c.end().catch(() => undefined);
-      if (closed) return;
+      c?.release(true);
       if (!reported)
         log.warn({ reason: err instanceof Error ? err.message : undefined }, 'change feed lost; caches are bypassed until it reconnects');
       reported = true;
       setTimeout(() => void connect(), backoff).unref();
-      backoff = Math.min(backoff * 2, 30_000);
+      // a failover is over in seconds: looked for again at least every 5 s
+      backoff = Math.min(backoff * 2, 5_000);
     };
-    c.on('error', lost);
-    c.on('end', () => lost());
-    c.on('notification', (msg) => {
-      const channel = CHANNELS[msg.channel];
-      if (channel && msg.payload) for (const l of listeners) if (l.channel === channel) l.change(msg.payload);
-    });
     try {
-      await c.connect();
-      await c.query('listen filing_changed; listen key_changed; listen rules_changed');
+      const client = await pool.connect();
+      c = client;
+      client.on('error', lost);
+      client.on('end', () => lost());
+      client.on('notification', (msg) => {
+        const channel = CHANNELS[msg.channel];
+        if (channel && msg.payload) for (const l of listeners) if (l.channel === channel) l.change(msg.payload);
+      });
+      await client.query('listen filing_changed; listen key_changed; listen rules_changed');
+      current = client;
     } catch (err) {
       lost(err);
       return;
     }
-    current = c;
-    resetAll(); // anything may have changed while nobody was listening
     up = true;
+    resetAll(); // anything may have changed while nobody was listening
     backoff = 500;
     if (reported) log.warn('change feed back; caches in use again');
     reported = false;
@@ -78,10 +92,19 @@ export function postgresChangeFeed(databaseUrl: string, log: Logger): ChangeFeed
     subscribe: (change, onReset, channel = 'filings') => {
       listeners.push({ change, reset: onReset, channel });
     },
+    walPosition: async () => {
+      if (!current || !up) throw new Error('the change feed is not connected');
+      const { rows } = await current.query<{ lsn: string }>('select pg_current_wal_lsn()::text as lsn');
+      const lsn = rows[0]?.lsn;
+      if (!lsn) throw new Error('no WAL position');
+      return lsn;
+    },
     close: async () => {
       closed = true;
       up = false;
-      await current?.end().catch(() => undefined);
+      current?.release(true);
+      current = null;
+      await pool.end().catch(() => undefined);
     },
   };
 }

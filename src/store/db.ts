@@ -12,6 +12,8 @@ import { DatabaseHealth } from './availability.js';
 import { lockDataDir, type DataDirLock } from './data-dir-lock.js';
 import { migrations } from './migrations/index.js';
 import { PreparingPool } from './prepared-pool.js';
+import { HostPool, type ConnectionSource } from './host-pool.js';
+import { parsePostgresUrl, type PostgresTarget } from './pg-url.js';
 import type { DB } from './tables.js';
 
 // DATE stays a calendar string (pg would turn it into a local-midnight Date); BIGINT counts and
@@ -27,10 +29,22 @@ export type Db = Kysely<DB>;
 
 /** Longest any one statement may take on PostgreSQL before its request fails (503), by default. */
 const QUERY_TIMEOUT_MS = 60_000;
+/**
+ * Where reads that decide nothing may go besides the primary: the standbys of DATABASE_READ_URL
+ * (`routine`: scans, the verify page, lists, the dashboard read there), or, without it, every
+ * host of a DATABASE_URL that lists several, for when no primary answers (scans keep working).
+ */
+export interface ReadReplica {
+  db: Db;
+  routine: boolean;
+  health: DatabaseHealth;
+}
+
 export interface Store {
   db: Db;
   kind: 'postgres' | 'pglite';
   health: DatabaseHealth;
+  replica: ReadReplica | null;
   /** PGlite only: the whole data folder as a gzipped tarball (a backup) */
   dump?: () => Promise<Blob>;
   close(): Promise<void>;
@@ -38,6 +52,8 @@ export interface Store {
 
 export interface StoreOptions {
   databaseUrl: string | null;
+  /** PostgreSQL only: DATABASE_READ_URL, one or several standbys */
+  readUrl?: string | null;
   /** PGlite folder, or 'memory://' for a throw-away database */
   dataDir: string;
   /** PGlite only: start a new folder from this backup (the folder must be empty) */
@@ -95,18 +111,10 @@ async function buildInAnotherProcess(dataDir: string): Promise<void> {
   if (code !== 0) throw new Error(`building the database failed (exit ${code}): ${stderr.trim().split('\n').slice(-3).join(' ')}`);
 }
 
-export async function openStore(opts: StoreOptions): Promise<Store> {
-  let pool: pg.Pool;
-  let kind: Store['kind'];
-  let lock: DataDirLock | null = null;
-  let pglite: PGlite | null = null;
-  if (opts.databaseUrl) {
-    kind = 'postgres';
-    // `pg` falls back to $USER, which is empty in some containers: default to postgres explicitly.
-    const url = new URL(opts.databaseUrl);
-    pool = new pg.Pool({
-      connectionString: opts.databaseUrl,
-      user: url.username || 'postgres',
+function postgresSource(target: PostgresTarget, opts: StoreOptions, health: DatabaseHealth): ConnectionSource {
+  return new HostPool(
+    target,
+    {
       max: opts.poolSize ?? 10,
       // an unreachable server fails a request in seconds instead of queueing it forever, and a
       // server that stops answering (a network cut, a frozen host) fails a statement within a
@@ -114,7 +122,44 @@ export async function openStore(opts: StoreOptions): Promise<Store> {
       connectionTimeoutMillis: 5_000,
       query_timeout: opts.queryTimeoutMs ?? QUERY_TIMEOUT_MS,
       keepAlive: true,
-    });
+    },
+    (err) => health.failed(err),
+    opts.log ?? null,
+  );
+}
+
+function kyselyOver(source: ConnectionSource, health: DatabaseHealth, onQuery: StoreOptions['onQuery']): Db {
+  return new Kysely<DB>({
+    dialect: new PostgresDialect({ pool: new PreparingPool(source, health) }),
+    ...(onQuery ? { log: (e: LogEvent) => onQuery(e.query.sql, e.queryDurationMillis) } : {}),
+  });
+}
+
+function openReplica(opts: StoreOptions, primary: PostgresTarget): ReadReplica | null {
+  const routine = !!opts.readUrl;
+  // without DATABASE_READ_URL, the hosts of DATABASE_URL, whatever each is, for scans when no primary answers
+  const target = opts.readUrl
+    ? parsePostgresUrl(opts.readUrl)
+    : primary.hostUrls.length > 1
+      ? { ...primary, sessionAttrs: 'any' as const }
+      : null;
+  if (!target) return null;
+  const health = new DatabaseHealth(null);
+  return { db: kyselyOver(postgresSource(target, opts, health), health, opts.onQuery), routine, health };
+}
+
+export async function openStore(opts: StoreOptions): Promise<Store> {
+  let source: ConnectionSource;
+  let kind: Store['kind'];
+  let lock: DataDirLock | null = null;
+  let pglite: PGlite | null = null;
+  let replica: ReadReplica | null = null;
+  const health = new DatabaseHealth(opts.log ?? null);
+  if (opts.databaseUrl) {
+    kind = 'postgres';
+    const target = parsePostgresUrl(opts.databaseUrl);
+    source = postgresSource(target, opts, health);
+    replica = openReplica(opts, target);
   } else {
     kind = 'pglite';
     let dataDir = opts.dataDir;
@@ -160,18 +205,14 @@ export async function openStore(opts: StoreOptions): Promise<Store> {
       throw new EmbeddedDatabaseError(opts.dataDir, err);
     }
     // PGlite is a single connection; the pool is fixed at one client by createPgConfig.
-    pool = new pg.Pool(createPgConfig(pglite));
+    const pool = new pg.Pool(createPgConfig(pglite));
+    pool.on('error', (err) => health.failed(err));
+    source = { connect: () => pool.connect(), suspect: () => undefined, end: () => pool.end() };
   }
-  const health = new DatabaseHealth(opts.log ?? null);
-  // An idle client that dies (database restart) must not crash the process.
-  pool.on('error', (err) => health.failed(err));
-  const onQuery = opts.onQuery;
-  const db = new Kysely<DB>({
-    dialect: new PostgresDialect({ pool: new PreparingPool(pool, health) }),
-    ...(onQuery ? { log: (e: LogEvent) => onQuery(e.query.sql, e.queryDurationMillis) } : {}),
-  });
+  const db = kyselyOver(source, health, opts.onQuery);
   const close = async () => {
     try {
+      await replica?.db.destroy();
       await db.destroy();
       // the bridge never closes an instance it was given: closing flushes it to the folder
       await pglite?.close();
@@ -180,7 +221,7 @@ export async function openStore(opts: StoreOptions): Promise<Store> {
     }
   };
   const instance = pglite;
-  return { db, kind, health, close, ...(instance ? { dump: async () => instance.dumpDataDir('gzip') } : {}) };
+  return { db, kind, health, replica, close, ...(instance ? { dump: async () => instance.dumpDataDir('gzip') } : {}) };
 }
 
 export async function migrateToLatest(db: Db): Promise<string[]> {

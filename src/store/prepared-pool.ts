@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type pg from 'pg';
 import type { PostgresPool, PostgresPoolClient } from 'kysely';
 import type { DatabaseHealth } from './availability.js';
+import type { ConnectionSource } from './host-pool.js';
 
 // Every parameterized query is sent as a named prepared statement, so PostgreSQL plans it once
 // per connection instead of on every call (planning was half the cost of a hot query). Names are
@@ -30,7 +31,7 @@ export class PreparingPool implements PostgresPool {
   private readonly wrapped = new WeakMap<pg.PoolClient, PostgresPoolClient>();
 
   constructor(
-    private readonly pool: pg.Pool,
+    private readonly pool: ConnectionSource,
     private readonly health: DatabaseHealth,
   ) {}
 
@@ -46,6 +47,7 @@ export class PreparingPool implements PostgresPool {
     if (!w) {
       client.on('error', (err) => this.health.failed(err));
       const health = this.health;
+      const source = this.pool;
       // a statement that timed out may still be answered later on this connection: it is not
       // given back to the pool, or the next user would read that stale answer
       let broken: Error | null = null;
@@ -58,6 +60,12 @@ export class PreparingPool implements PostgresPool {
             return result;
           } catch (err) {
             if (err instanceof Error && /query read timeout/i.test(err.message)) broken = err;
+            // a write refused as on a standby: this host is no longer the primary (or was made
+            // read-only); the connection is dropped and the next one looks for the primary again
+            if (err instanceof Error && (err as { code?: unknown }).code === '25006') {
+              broken = err;
+              source.suspect();
+            }
             health.failed(err);
             throw err;
           }

@@ -134,6 +134,16 @@ const core = {
     '已记录到达；到达时间不在备案时间内，已生成问题线索。',
     'Arrival recorded; it is outside the filed window, and a violation was raised.',
   ],
+  possiblyBehind: [
+    '系统主数据库暂时无法访问，以下结果来自备用数据库，可能未包含最近约 {seconds} 秒内的变更（如刚刚撤销的备案）。如有疑问，请稍后再次核验。',
+    'The main database cannot be reached just now: this answer comes from a standby and may miss changes from about ' +
+      'the last {seconds} seconds (a filing cancelled a moment ago, say). If in doubt, check again later.',
+  ],
+  possiblyBehindUnknown: [
+    '系统主数据库暂时无法访问，以下结果来自备用数据库，可能未包含最近的变更（如刚刚撤销的备案）。如有疑问，请稍后再次核验。',
+    'The main database cannot be reached just now: this answer comes from a standby and may miss recent changes ' +
+      '(a filing cancelled a moment ago, say). If in doubt, check again later.',
+  ],
   reportProblem: ['反映问题', 'Report a problem'],
   signInToAct: ['企业登录后可确认到达、举报或评价。', 'Sign in as the enterprise to confirm arrival, report or rate.'],
   // sign-in

@@ -50,7 +50,9 @@ export function publicPages(services: Services, cookies: CookieOptions, limits: 
     } catch (err) {
       if (!(err instanceof AppError) || err.code !== 'not_found') throw err;
     }
-    const filingId = v && w.principal ? await services.verification.filingIdFor(w.principal, code) : null;
+    // with no primary answering, the scan's answer is all there is (what it allows is decided on the primary)
+    const filingId =
+      v && w.principal && v.possiblyBehindSeconds === undefined ? await services.verification.filingIdFor(w.principal, code) : null;
     // an enterprise holding another enterprise's code: that code allows no visit to it
     const notYours = !!v && w.principal?.role === 'enterprise' && !filingId;
     const flashKey = typeof req.query.done === 'string' ? req.query.done : '';

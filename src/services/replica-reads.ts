@@ -1,0 +1,207 @@
+import { sql } from 'kysely';
+import type { Logger } from 'pino';
+import { isOutage } from '../store/availability.js';
+import type { ChangeFeed } from '../store/change-feed.js';
+import type { Db, ReadReplica } from '../store/db.js';
+
+/** A read's value, and where it was read. */
+export interface ReadOutcome<T> {
+  value: T;
+  from: 'primary' | 'standby';
+  /**
+   * set when no primary answered and a standby did: how far behind the primary it may be, by the
+   * age of the last transaction it replayed (null when it cannot tell)
+   */
+  possiblyBehindSeconds?: number | null;
+}
+
+/** `16/B374D848` as a number that compares as WAL positions do */
+export function lsnValue(lsn: string): bigint {
+  const [hi, lo] = lsn.split('/');
+  if (hi === undefined || lo === undefined) throw new Error(`not a WAL position: ${lsn}`);
+  return (BigInt(`0x${hi}`) << 32n) | BigInt(`0x${lo}`);
+}
+
+/**
+ * Reads that decide nothing (scans, the verify page, lists, the dashboard) on a standby, never
+ * staler than what this process knows has changed.
+ *
+ * The rule: a standby may answer for a filing only once it has replayed the filing's last change.
+ * The change feed, on the primary, says which filing changed; right after each notification the
+ * primary's WAL position is read on the feed's own connection, which is at or past the change's
+ * commit. A standby read first reads the standby's replay position, then the data (the data's
+ * snapshot is newer than that position), and is used only if the position is at or past the
+ * filing's. Until a notification's position is known, and while the feed is down (nothing is
+ * known then), the filing is read on the primary. Changes committed before the feed (re)connected
+ * are covered by the position read when it did (the floor). So a cancel, once acknowledged,
+ * is never verified as valid from a standby that has not replayed it, however far behind it is.
+ *
+ * When the primary does not answer at all, the standby answers anyway, marked as possibly behind.
+ */
+export class ReplicaReads {
+  /** changes before this position are covered for every filing; null: not known (feed down) */
+  private floor: bigint | null = null;
+  /** filings changed since the floor, with the position their change is covered at (null: not yet read) */
+  private readonly changed = new Map<string, bigint | null>();
+  private unresolved = 0;
+  /** the highest position known for any change: what a read of many filings (a list) must have replayed */
+  private latest = 0n;
+  private generation = 0;
+  private refreshing = false;
+  private again = false;
+  /** above this many changed filings the positions are folded into the floor (a standby behind it is read through the primary) */
+  private static readonly MAX_TRACKED = 10_000;
+
+  constructor(
+    private readonly primary: Db,
+    private readonly replica: ReadReplica | null,
+    private readonly feed: ChangeFeed,
+    private readonly log: Logger,
+    private readonly counted: (from: 'standby' | 'primary' | 'standby_primary_down') => void = () => undefined,
+  ) {
+    if (!replica?.routine) return;
+    feed.subscribe(
+      (code) => this.changedHere(code),
+      () => this.reset(),
+    );
+    // the feed may have connected (and reset) before this subscribed: the floor is read now too
+    this.refresh();
+  }
+
+  /**
+   * A filing changed (heard on the feed, or changed by this process, before it answers): read on
+   * the primary until the primary's position after the change is known.
+   */
+  changedHere(code: string): void {
+    if (!this.replica?.routine) return;
+    if (this.changed.get(code) !== null) this.unresolved++;
+    this.changed.set(code, null);
+    this.refresh();
+  }
+
+  /** whether reads go to a standby at all (DATABASE_READ_URL is set) */
+  get routine(): boolean {
+    return !!this.replica?.routine;
+  }
+
+  private reset(): void {
+    this.generation++;
+    this.floor = null;
+    this.changed.clear();
+    this.unresolved = 0;
+    this.latest = 0n;
+    this.refresh();
+  }
+
+  /** Reads the primary's position and gives it to every change (and floor) still waiting for one. */
+  private refresh(): void {
+    if (this.refreshing) {
+      this.again = true;
+      return;
+    }
+    this.refreshing = true;
+    this.again = false;
+    const generation = this.generation;
+    const waiting = [...this.changed].filter(([, at]) => at === null).map(([code]) => code);
+    const done = (retry: boolean) => {
+      this.refreshing = false;
+      if (this.again) this.refresh();
+      // the feed is down or the primary away: tried again shortly (reads go to the primary meanwhile)
+      else if (retry) setTimeout(() => this.refresh(), 1_000).unref();
+    };
+    if (!this.feed.healthy() || !this.feed.walPosition) {
+      done(false); // the feed's reset on reconnection calls again
+      return;
+    }
+    this.feed.walPosition().then(
+      (text) => {
+        if (generation === this.generation) {
+          const at = lsnValue(text);
+          if (this.floor === null) this.floor = at;
+          for (const code of waiting)
+            if (this.changed.get(code) === null) {
+              this.changed.set(code, at);
+              this.unresolved--;
+            }
+          if (waiting.length && at > this.latest) this.latest = at;
+          if (this.changed.size > ReplicaReads.MAX_TRACKED && this.unresolved === 0) {
+            this.floor = this.latest > this.floor ? this.latest : this.floor;
+            this.changed.clear();
+          }
+        }
+        done(false);
+      },
+      (err: unknown) => {
+        this.log.debug({ err }, 'WAL position not read; reads stay on the primary');
+        done(true);
+      },
+    );
+  }
+
+  /** the replay position a standby needs to answer for this filing (or, with null, for any); null: none will do */
+  private required(code: string | null): bigint | null {
+    if (this.floor === null || !this.feed.healthy()) return null;
+    if (code === null) {
+      if (this.unresolved > 0) return null;
+      return this.latest > this.floor ? this.latest : this.floor;
+    }
+    const at = this.changed.get(code);
+    if (at === null) return null;
+    return at !== undefined && at > this.floor ? at : this.floor;
+  }
+
+  /**
+   * Runs a read that decides nothing: on the standby when the rule above allows, else on the
+   * primary, and on the standby (marked) when no primary answers. `code`: the filing it concerns;
+   * null: any filing may show (a list), and the standby must have replayed every known change.
+   */
+  async read<T>(code: string | null, fn: (db: Db) => Promise<T>): Promise<ReadOutcome<T>> {
+    const replica = this.replica;
+    if (!replica) return { value: await fn(this.primary), from: 'primary' };
+    const required = replica.routine ? this.required(code) : null;
+    if (required !== null) {
+      try {
+        const got = await replica.db.connection().execute(async (conn) => {
+          // the position first: the data's snapshot, taken after, holds at least what it covers
+          const { rows } = await sql<{ lsn: string | null }>`
+            select (case when pg_is_in_recovery() then pg_last_wal_replay_lsn() else pg_current_wal_lsn() end)::text as lsn`.execute(conn);
+          const lsn = rows[0]?.lsn;
+          if (!lsn || lsnValue(lsn) < required) return null;
+          return { value: await fn(conn) };
+        });
+        // nothing found is asked again of the primary: a new filing is not announced (only changes are)
+        if (got && got.value !== null && got.value !== undefined) {
+          this.counted('standby');
+          return { value: got.value, from: 'standby' };
+        }
+      } catch (err) {
+        if (!isOutage(err)) throw err;
+        replica.health.failed(err);
+      }
+    }
+    try {
+      const value = await fn(this.primary);
+      this.counted('primary');
+      return { value, from: 'primary' };
+    } catch (err) {
+      if (!isOutage(err)) throw err;
+      try {
+        return await replica.db.connection().execute(async (conn) => {
+          const { rows } = await sql<{ behind: number | string | null }>`
+            select case when pg_is_in_recovery() then extract(epoch from now() - pg_last_xact_replay_timestamp())
+                        else 0 end as behind`.execute(conn);
+          const behind = rows[0]?.behind;
+          const value = await fn(conn);
+          this.counted('standby_primary_down');
+          return {
+            value,
+            from: 'standby' as const,
+            possiblyBehindSeconds: behind === null || behind === undefined ? null : Math.max(0, Math.ceil(Number(behind))),
+          };
+        });
+      } catch {
+        throw err; // the primary's outage is what the client is told about
+      }
+    }
+  }
+}

@@ -1,0 +1,113 @@
+import { expect } from 'chai';
+import { waitFor } from '../support/fixtures.js';
+import { useReplicatedClusters } from '../support/pg-cluster.js';
+import { postFiling, remoteFiling, remoteWorld, type RemoteWorld } from '../support/remote-world.js';
+import { startServer, type ServerProcess } from '../support/server-process.js';
+
+// Scans read on a standby (DATABASE_READ_URL) are never staler than what the service knows has
+// changed: with the standby's replay held back (pg_wal_replay_pause()), a cancel made through one
+// process is answered valid: false at once by that process, and by another process as soon as the
+// change's notification reaches it, while the standby itself still shows the filing as filed.
+
+const KEY = 'replica-reads-test-admin-key-0123456789';
+
+async function scan(base: string, code: string): Promise<{ status: number; body: Record<string, unknown> }> {
+  const res = await fetch(`${base}/api/v1/verify/${code}`);
+  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+}
+
+/** replica_reads_total by where the reads were answered, from a process's /metrics */
+async function readsOf(base: string): Promise<Record<string, number>> {
+  const text = await (await fetch(`${base}/metrics`, { headers: { authorization: `Bearer ${KEY}` } })).text();
+  const out: Record<string, number> = {};
+  for (const m of text.matchAll(/^replica_reads_total\{from="([a-z_]+)"\} (\d+)/gm)) out[m[1]!] = Number(m[2]);
+  return out;
+}
+
+describe('scans on a standby whose replay is held back (PostgreSQL, clusters of the test its own)', function () {
+  const pair = useReplicatedClusters({ synchronous: true });
+  let one: ServerProcess;
+  let two: ServerProcess;
+  let w: RemoteWorld;
+  let cancelledCode = '';
+  const file = async (i: number) => {
+    const res = await postFiling(one.base, w, remoteFiling(w, w.usccs[i]!));
+    expect(res.status, JSON.stringify(res.body)).to.equal(201);
+    return res.body.filing as { id: string; verifyCode: string };
+  };
+
+  after(async () => {
+    await one?.kill('SIGTERM');
+    await two?.kill('SIGTERM');
+  });
+
+  it('reads on the standby once it has replayed a filing', async () => {
+    const { primary, standby } = pair();
+    const env = { DATABASE_URL: primary.url, DATABASE_READ_URL: standby.url, BOOTSTRAP_ADMIN_KEY: KEY };
+    one = await startServer(env);
+    await one.ready();
+    two = await startServer(env);
+    await two.ready();
+    w = await remoteWorld(one.base, KEY, 6);
+    const f = await file(0);
+    await standby.waitForReplay();
+    for (const s of [one, two]) {
+      expect((await scan(s.base, f.verifyCode)).body.valid).to.equal(true);
+      expect((await readsOf(s.base)).standby).to.be.at.least(1);
+    }
+  });
+
+  it('a scan right after a cancel is valid: false, in the process that cancelled and in another, while the standby has not replayed it', async () => {
+    const { standby } = pair();
+    const f = await file(1);
+    cancelledCode = f.verifyCode;
+    await standby.waitForReplay();
+    // both processes hold the filing as valid (in their caches, read on the standby)
+    for (const s of [one, two]) expect((await scan(s.base, f.verifyCode)).body.valid).to.equal(true);
+    const twoBefore = await readsOf(two.base);
+
+    await standby.pauseReplay();
+    try {
+      const cancel = await fetch(`${one.base}/api/v1/filings/${f.id}/cancel`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${w.agencyKey}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ reason: '计划调整' }),
+      });
+      expect(cancel.status).to.equal(200);
+      const onStandby = async () =>
+        (await standby.query<{ status: string }>('select status from filings where id = $1', [f.id]))[0]?.status;
+      expect(await onStandby(), 'the standby has not replayed the cancel').to.equal('filed');
+
+      // the process that cancelled: at once
+      const now = await scan(one.base, f.verifyCode);
+      expect(now.body.valid).to.equal(false);
+      expect(now.body).not.to.have.property('possiblyBehindSeconds');
+      // another process: once the change's notification reaches it (it never answers from the standby meanwhile)
+      await waitFor(async () => (await scan(two.base, f.verifyCode)).body.valid === false, 5_000);
+      // ...and again, and from the page, while the standby still says filed
+      expect((await scan(two.base, f.verifyCode)).body.valid).to.equal(false);
+      const page = await fetch(`${two.base}/v/${f.verifyCode}?lang=en`);
+      expect(await page.text()).to.include('This filing was cancelled on');
+      expect(await onStandby()).to.equal('filed');
+      expect((await readsOf(two.base)).primary ?? 0).to.be.above(twoBefore.primary ?? 0);
+
+      // a filing made while the standby is held back is found (nothing found on a standby is asked of the primary)
+      const fresh = await file(2);
+      const s = await scan(two.base, fresh.verifyCode);
+      expect(s.status).to.equal(200);
+      expect(s.body.valid).to.equal(true);
+    } finally {
+      await standby.resumeReplay();
+    }
+  });
+
+  it('once the standby has caught up, scans read there again; the cancelled filing still says valid: false', async () => {
+    const { standby } = pair();
+    const f = await file(3);
+    await standby.waitForReplay();
+    const before = (await readsOf(two.base)).standby ?? 0;
+    expect((await scan(two.base, f.verifyCode)).body.valid).to.equal(true);
+    expect((await readsOf(two.base)).standby).to.equal(before + 1);
+    for (const s of [one, two]) expect((await scan(s.base, cancelledCode)).body.valid).to.equal(false);
+  });
+});
