@@ -26,6 +26,7 @@ import { sealAuditDay } from './audit.js';
 import { activeAuditKeyring } from './audit-keyring.js';
 import { scorecardEntries } from './scorecards.js';
 import { reportDailyLimit } from './report-quota.js';
+import { readForList } from './replica-reads.js';
 
 // The nightly digest: for a day in TZ_REGION and each supervisor scope, what went wrong and who
 // did what, stored once and delivered once per address. A scope is a supervisor key's regions
@@ -210,7 +211,7 @@ export function createDigestService(ctx: ServiceContext) {
 
     /** Today so far, in the principal's scope, computed now and not stored (the dashboard). */
     async live(p: Principal): Promise<DigestView> {
-      return compute(ctx.db, localDate(ctx.clock.now(), ctx.tz), p.role === 'supervisor' ? p.regions : []);
+      return readForList(ctx, (db) => compute(db, localDate(ctx.clock.now(), ctx.tz), p.role === 'supervisor' ? p.regions : []));
     },
 
     async list(p: Principal, limit = 60): Promise<DigestSummaryView[]> {
@@ -237,7 +238,7 @@ export function createDigestService(ctx: ServiceContext) {
       const { from, to } = dateRange(fromText, toText) as { from: Date; to: Date };
       if (to.getTime() - from.getTime() > 366 * 86_400_000)
         throw new AppError('validation_failed', 'validation_failed', {}, [{ path: '/to', key: 'scorecard_max_days' }]);
-      return scorecard(ctx.db, { from, to, regions: p.role === 'supervisor' ? p.regions : [] });
+      return readForList(ctx, (db) => scorecard(db, { from, to, regions: p.role === 'supervisor' ? p.regions : [] }));
     },
   };
 }

@@ -54,6 +54,7 @@ import {
 } from './filing-records.js';
 import { replayOf, transact, type IdempotencyClaim } from './idempotency.js';
 import { dateRange, pageOf, timeCursor } from './pagination.js';
+import { readForList } from './replica-reads.js';
 
 export { filingView };
 
@@ -271,19 +272,21 @@ export function createFilingService(ctx: ServiceContext) {
       ) {
         return { items: [], nextCursor: null };
       }
-      const rows = await listFilings(
-        ctx.db,
-        {
-          agencyId: p.role === 'agency' ? (p.agencyId ?? '') : q.agency,
-          includeJoint: true,
-          uscc: p.role === 'enterprise' ? (p.uscc ?? '') : enterprise,
-          regions: p.role === 'supervisor' ? p.regions : undefined,
-          status: q.status,
-          finding: q.finding,
-          from,
-          to,
-        },
-        { limit: limit + 1, after: after ? { filedAt: after.at, id: after.id } : null },
+      const rows = await readForList(ctx, (db) =>
+        listFilings(
+          db,
+          {
+            agencyId: p.role === 'agency' ? (p.agencyId ?? '') : q.agency,
+            includeJoint: true,
+            uscc: p.role === 'enterprise' ? (p.uscc ?? '') : enterprise,
+            regions: p.role === 'supervisor' ? p.regions : undefined,
+            status: q.status,
+            finding: q.finding,
+            from,
+            to,
+          },
+          { limit: limit + 1, after: after ? { filedAt: after.at, id: after.id } : null },
+        ),
       );
       return pageOf(
         rows,

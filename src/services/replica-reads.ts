@@ -151,6 +151,44 @@ export class ReplicaReads {
   }
 
   /**
+   * Lists and the dashboard's figures, on a standby that has replayed everything committed before
+   * the request: the primary's position is read first (one cheap statement; what the heavy query
+   * costs moves to the standby), and the standby is waited on for up to `waitMs` to reach it, else
+   * the primary answers. So whoever just wrote something (a filing, a violation's status) sees it
+   * in the next list, whichever process serves it; inserts and changes the feed does not announce
+   * included.
+   */
+  async readAll<T>(fn: (db: Db) => Promise<T>, waitMs = 100): Promise<ReadOutcome<T>> {
+    const replica = this.replica;
+    if (!replica?.routine) return { value: await fn(this.primary), from: 'primary' };
+    const { rows } = await sql<{ lsn: string }>`select pg_current_wal_lsn()::text as lsn`.execute(this.primary);
+    const required = lsnValue(rows[0]?.lsn ?? '0/0');
+    try {
+      const got = await replica.db.connection().execute(async (conn) => {
+        const deadline = performance.now() + waitMs;
+        for (;;) {
+          const { rows: at } = await sql<{ lsn: string | null }>`
+            select (case when pg_is_in_recovery() then pg_last_wal_replay_lsn() else pg_current_wal_lsn() end)::text as lsn`.execute(conn);
+          const lsn = at[0]?.lsn;
+          if (lsn && lsnValue(lsn) >= required) return { value: await fn(conn) };
+          if (!lsn || performance.now() >= deadline) return null;
+          await new Promise((r) => setTimeout(r, 5));
+        }
+      });
+      if (got) {
+        this.counted('standby');
+        return { value: got.value, from: 'standby' };
+      }
+    } catch (err) {
+      if (!isOutage(err)) throw err;
+      replica.health.failed(err);
+    }
+    const value = await fn(this.primary);
+    this.counted('primary');
+    return { value, from: 'primary' };
+  }
+
+  /**
    * Runs a read that decides nothing: on the standby when the rule above allows, else on the
    * primary, and on the standby (marked) when no primary answers. `code`: the filing it concerns;
    * null: any filing may show (a list), and the standby must have replayed every known change.
@@ -204,4 +242,9 @@ export class ReplicaReads {
       }
     }
   }
+}
+
+/** A list's or a figure's read: on a standby that has replayed everything before the request (readAll), or on ctx.db. */
+export async function readForList<T>(ctx: { db: Db; reads?: ReplicaReads }, fn: (db: Db) => Promise<T>): Promise<T> {
+  return ctx.reads ? (await ctx.reads.readAll(fn)).value : fn(ctx.db);
 }

@@ -47,6 +47,7 @@ import { transact, type IdempotencyClaim } from './idempotency.js';
 import type { ServiceContext } from './context.js';
 import { canSeeFiling } from './filing-records.js';
 import { dateRange, pageOf, timeCursor } from './pagination.js';
+import { readForList } from './replica-reads.js';
 
 // The supervisors' side: violations raised by rules, jobs, enterprises and supervisors, worked
 // from open to resolved or dismissed; the enterprises' reports and ratings; blocked attempts and
@@ -251,18 +252,20 @@ export function createViolationService(ctx: ServiceContext) {
     async list(p: Principal, q: ViolationListQueryT): Promise<PageOf<ViolationView>> {
       const limit = q.limit ?? 50;
       const after = timeCursor(q.cursor);
-      const rows = await listViolations(
-        ctx.db,
-        {
-          regions: p.role === 'supervisor' ? p.regions : undefined,
-          status: q.status,
-          kind: q.kind,
-          source: q.source,
-          agencyId: q.agency,
-          uscc: q.enterprise ? validateUscc(q.enterprise, '/enterprise') : undefined,
-          ...dateRange(q.from, q.to),
-        },
-        { limit: limit + 1, after: after ? { raisedAt: after.at, id: after.id } : null },
+      const rows = await readForList(ctx, (db) =>
+        listViolations(
+          db,
+          {
+            regions: p.role === 'supervisor' ? p.regions : undefined,
+            status: q.status,
+            kind: q.kind,
+            source: q.source,
+            agencyId: q.agency,
+            uscc: q.enterprise ? validateUscc(q.enterprise, '/enterprise') : undefined,
+            ...dateRange(q.from, q.to),
+          },
+          { limit: limit + 1, after: after ? { raisedAt: after.at, id: after.id } : null },
+        ),
       );
       return pageOf(rows, limit, violationView, (r) => [r.raised_at.toISOString(), r.id]);
     },

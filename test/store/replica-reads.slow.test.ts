@@ -36,6 +36,12 @@ describe('scans on a standby whose replay is held back (PostgreSQL, clusters of 
     return res.body.filing as { id: string; verifyCode: string };
   };
 
+  const listFilings = async (base: string) => {
+    const res = await fetch(`${base}/api/v1/filings?limit=100`, { headers: { authorization: `Bearer ${w.agencyKey}` } });
+    expect(res.status).to.equal(200);
+    return ((await res.json()) as { items: { id: string; status: string }[] }).items;
+  };
+
   after(async () => {
     await one?.kill('SIGTERM');
     await two?.kill('SIGTERM');
@@ -96,6 +102,10 @@ describe('scans on a standby whose replay is held back (PostgreSQL, clusters of 
       const s = await scan(two.base, fresh.verifyCode);
       expect(s.status).to.equal(200);
       expect(s.body.valid).to.equal(true);
+      // and the agency's list, in the other process, shows it and the cancel (the standby would not)
+      const listed = await listFilings(two.base);
+      expect(listed.find((x) => x.id === fresh.id)?.status).to.equal('filed');
+      expect(listed.find((x) => x.id === f.id)?.status).to.equal('cancelled');
     } finally {
       await standby.resumeReplay();
     }
@@ -109,5 +119,9 @@ describe('scans on a standby whose replay is held back (PostgreSQL, clusters of 
     expect((await scan(two.base, f.verifyCode)).body.valid).to.equal(true);
     expect((await readsOf(two.base)).standby).to.equal(before + 1);
     for (const s of [one, two]) expect((await scan(s.base, cancelledCode)).body.valid).to.equal(false);
+    // lists read there too once it has replayed what was committed before the request
+    const lists = (await readsOf(two.base)).standby ?? 0;
+    expect((await listFilings(two.base)).map((x) => x.id)).to.include(f.id);
+    expect((await readsOf(two.base)).standby).to.equal(lists + 1);
   });
 });
