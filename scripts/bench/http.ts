@@ -7,12 +7,16 @@ import autocannon from 'autocannon';
 import { migrateToLatest, openStore } from '../../src/store/db.js';
 import { filingMaker, loadRegistry, type BenchRegistry } from './registry.js';
 import { scratchSchema } from './scratch.js';
+import { cpuSince, replicatedPair, type BenchCluster } from './standby.js';
 
-// npm run bench -- http [--duration S] [--rounds R] [--connections N] [--enterprises N] [--only verify,page,filing,draws] [--tsx]
+// npm run bench -- http [--duration S] [--rounds R] [--connections N] [--enterprises N] [--codes N] [--only verify,page,filing,draws] [--tsx] [--standby]
 // Starts the service (PostgreSQL when DATABASE_URL is set, else PGlite in a temp folder) and the
 // bare Express baselines as separate processes, and drives each with the same autocannon settings.
 // Reads are compared with a bare JSON route; filing, which must write durably, with a bare route
 // that parses the same body and makes one INSERT on the same database and pool size.
+// --standby: a primary and a synchronous standby of the bench's own (scripts/bench/standby.ts)
+// instead of DATABASE_URL, and scans measured against the same service reading on the standby
+// (DATABASE_READ_URL) rather than against bare Express.
 
 interface Options {
   only: string[];
@@ -21,6 +25,10 @@ interface Options {
   rounds: number;
   connections: number;
   enterprises: number;
+  /** filings seeded through the API whose codes the scans go round (more than the verification cache holds: every scan reads) */
+  codes: number;
+  /** a primary and a synchronous standby of its own; scans with and without DATABASE_READ_URL */
+  standby: boolean;
   /** run the service from its TypeScript through tsx (`npm run dev`) instead of the build (`npm start`) */
   tsx: boolean;
 }
@@ -35,12 +43,16 @@ function parseArgs(argv: string[]): Options {
   const get = (name: string, def: number) => numberFlag(argv, name, def);
   const i = argv.indexOf('--only');
   const only = i >= 0 ? (argv[i + 1] ?? '').split(',') : ['verify', 'page', 'filing'];
+  const codes = get('codes', 300);
   return {
     only,
     duration: get('duration', 12),
     rounds: get('rounds', 3),
     connections: get('connections', 50),
-    enterprises: get('enterprises', 20_000),
+    // each seeded filing is for another enterprise, so that none meets a cap
+    enterprises: Math.max(get('enterprises', 20_000), codes),
+    codes,
+    standby: argv.includes('--standby'),
     tsx: argv.includes('--tsx'),
   };
 }
@@ -110,6 +122,8 @@ export interface Row {
   cpuMs?: number;
   /** CPU time local PostgreSQL processes spent in the measured run, when there are any */
   dbCpuMs?: number;
+  /** what a `probe` given to drive() counted over the measured run (summed over slices) */
+  extra?: Record<string, number>;
 }
 
 /**
@@ -153,9 +167,16 @@ function postgresCpu(): Map<number, number> {
   return byPid;
 }
 
+/**
+ * Where drive() reads the database's CPU: every PostgreSQL process here when DATABASE_URL is set,
+ * or (--standby) the processes of the bench's own clusters only, not of another one on this machine.
+ */
+let databaseProcesses: (() => Map<number, number>) | null = null;
+const dbCpuSource = () => databaseProcesses ?? (process.env.DATABASE_URL ? postgresCpu : null);
+
 /** What the PostgreSQL processes alive at the end spent since `before` (one that ended took its count with it). */
-function postgresCpuSince(before: Map<number, number>): number | undefined {
-  const after = postgresCpu();
+function postgresCpuSince(before: Map<number, number>, source: () => Map<number, number> = postgresCpu): number | undefined {
+  const after = source();
   if (after.size === 0) return undefined;
   let spent = 0;
   for (const [pid, ms] of after) spent += ms - (before.get(pid) ?? 0);
@@ -176,17 +197,32 @@ function merged(slices: Row[]): Row {
     requests: sum((r) => r.requests),
     cpuMs: slices.every((r) => r.cpuMs !== undefined) ? sum((r) => r.cpuMs ?? 0) : undefined,
     dbCpuMs: slices.every((r) => r.dbCpuMs !== undefined) ? sum((r) => r.dbCpuMs ?? 0) : undefined,
+    extra: slices.some((r) => r.extra)
+      ? Object.fromEntries(Object.keys(slices[0]?.extra ?? {}).map((k) => [k, sum((r) => r.extra?.[k] ?? 0)]))
+      : undefined,
   };
 }
 
-/** `pid`: the serving process, whose CPU time the run is charged with. */
-export async function drive(name: string, opts: autocannon.Options, pid?: number): Promise<Row> {
+/**
+ * `pid`: the serving process, whose CPU time the run is charged with. `probe`: called right before
+ * the measured run (after the warm-up); what it returns is called right after it, and its counts
+ * are the row's `extra`.
+ */
+export async function drive(
+  name: string,
+  opts: autocannon.Options,
+  pid?: number,
+  probe?: () => Promise<() => Promise<Record<string, number>>>,
+): Promise<Row> {
   // a short warm-up so that JIT and connection pools are in the same state for every route
   await autocannon({ ...opts, duration: 2 });
   // with PGlite the database's work is the service's own
-  const [cpuBefore, dbBefore] = [cpuMsOf(pid), process.env.DATABASE_URL ? postgresCpu() : null];
+  const db = dbCpuSource();
+  const probed = await probe?.();
+  const [cpuBefore, dbBefore] = [cpuMsOf(pid), db ? db() : null];
   const r = await autocannon(opts);
-  const [cpuAfter, dbCpuMs] = [cpuMsOf(pid), dbBefore ? postgresCpuSince(dbBefore) : undefined];
+  const [cpuAfter, dbCpuMs] = [cpuMsOf(pid), db && dbBefore ? postgresCpuSince(dbBefore, db) : undefined];
+  const extra = await probed?.();
   const cpuMs = cpuBefore !== undefined && cpuAfter !== undefined ? cpuAfter - cpuBefore : undefined;
   return {
     name,
@@ -198,6 +234,7 @@ export async function drive(name: string, opts: autocannon.Options, pid?: number
     requests: r.requests.total,
     cpuMs,
     dbCpuMs,
+    ...(extra ? { extra } : {}),
   };
 }
 
@@ -294,8 +331,119 @@ async function drawLoad(o: Options, base: string, reg: BenchRegistry, codes: str
   console.log(`scan p99 under the draw load / quiet: ${(l.p99 / Math.max(q.p99, 1)).toFixed(2)}x (within 2x: ${l.p99 <= 2 * q.p99})`);
 }
 
+interface ScanService {
+  label: string;
+  base: string;
+  pid: number | undefined;
+}
+
+/** The service's replica_reads_total by `from` (its /metrics, with the bench's admin key). */
+async function replicaReads(base: string, adminKey: string): Promise<Record<string, number>> {
+  const res = await fetch(`${base}/metrics`, { headers: { authorization: `Bearer ${adminKey}` } });
+  if (!res.ok) throw new Error(`${base}/metrics: ${res.status}`);
+  const counts: Record<string, number> = { standby: 0, primary: 0, standby_primary_down: 0 };
+  for (const m of (await res.text()).matchAll(/^replica_reads_total\{from="(\w+)"\} (\S+)$/gm)) counts[m[1] ?? ''] = Number(m[2]);
+  return counts;
+}
+
+/**
+ * Scans (GET /api/v1/verify/:code) on the service with DATABASE_URL only, and on the same service
+ * with DATABASE_READ_URL at the standby too, in `rounds` alternating slices each: over 300 codes
+ * (each scan after the first of a code answered by the verification cache), and, when `--codes`
+ * seeded more filings than the cache holds (20,000), over all of them round robin, so that every
+ * scan reads a database. Reports each one's CPU per scan in the service and in each cluster, and
+ * where the standby-reading service's reads went (replica_reads_total).
+ */
+async function scansWithStandby(
+  o: Options,
+  seconds: number,
+  codes: string[],
+  alone: ScanService,
+  reading: ScanService,
+  pair: { primary: BenchCluster; standby: BenchCluster },
+  adminKey: string,
+): Promise<void> {
+  const sets = codes.length > 300 ? [codes.slice(0, 300), codes] : [codes];
+  const results: { codes: number; rows: Row[] }[] = [];
+  for (const set of sets) {
+    let v = 0;
+    const slice = (s: ScanService) =>
+      drive(
+        s.label,
+        {
+          connections: o.connections,
+          duration: seconds,
+          url: s.base,
+          requests: [{ method: 'GET', setupRequest: (req) => ({ ...req, path: `/api/v1/verify/${set[v++ % set.length]}` }) }],
+        },
+        s.pid,
+        async () => {
+          const [p, st, reads] = [pair.primary.cpu(), pair.standby.cpu(), await replicaReads(reading.base, adminKey)];
+          return async () => {
+            const after = await replicaReads(reading.base, adminKey);
+            const readsSince = Object.entries(after).map(([k, n]) => [`reads ${k}`, n - (reads[k] ?? 0)]);
+            return { primaryCpuMs: cpuSince(pair.primary, p), standbyCpuMs: cpuSince(pair.standby, st), ...Object.fromEntries(readsSince) };
+          };
+        },
+      );
+    const [as, rs]: Row[][] = [[], []];
+    for (let i = 0; i < o.rounds; i++) {
+      as.push(await slice(alone));
+      rs.push(await slice(reading));
+    }
+    results.push({ codes: set.length, rows: [merged(as), merged(rs)] });
+  }
+  console.log(
+    `
+Scans with and without a standby: PostgreSQL ${(await pair.primary.query<{ v: string }>('show server_version'))[0]?.v ?? ''}, ` +
+      `a primary and its synchronous standby of the bench's own, ${o.connections} connections, ${o.rounds} x ${seconds} s per service ` +
+      `alternating, ${o.enterprises} enterprises, node ${process.version}, service ${o.tsx ? 'through tsx' : 'compiled (npm start)'}`,
+  );
+  console.log('µs/scan: CPU time per scan of the service, of the primary\'s PostgreSQL processes, of the standby\'s, and their sum');
+  console.log('reads: replica_reads_total of the standby-reading service (standby / primary); reached a DB: those reads per scan');
+  console.log(
+    'codes   service        req/s   p50 ms  p99 ms  errors  non-2xx  ratio  service µs  primary µs  standby µs  total µs  reads standby / primary  reached a DB',
+  );
+  const per = (ms: number | undefined, r: Row) => (ms === undefined ? '-' : ((1000 * ms) / r.requests).toFixed(0));
+  for (const { codes: n, rows } of results) {
+    const [a] = rows;
+    for (const r of rows) {
+      const x = r.extra ?? {};
+      const reads = r === a ? undefined : (x['reads standby'] ?? 0) + (x['reads primary'] ?? 0) + (x['reads standby_primary_down'] ?? 0);
+      const total = r.cpuMs === undefined ? undefined : r.cpuMs + (x.primaryCpuMs ?? 0) + (x.standbyCpuMs ?? 0);
+      const cells = [
+        `${String(n).padStart(5)}   ${r.name.padEnd(12)} ${r.rps.toFixed(0).padStart(6)}`,
+        String(r.p50).padStart(6),
+        String(r.p99).padStart(6),
+        String(r.errors).padStart(6),
+        String(r.non2xx).padStart(7),
+        `${(r.requests / (a?.requests ?? r.requests)).toFixed(2).padStart(4)}x`,
+        per(r.cpuMs, r).padStart(10),
+        per(x.primaryCpuMs, r).padStart(10),
+        per(x.standbyCpuMs, r).padStart(10),
+        per(total, r).padStart(8),
+        (reads === undefined ? '-' : `${x['reads standby'] ?? 0} / ${x['reads primary'] ?? 0}`).padStart(23),
+        (reads === undefined ? '-' : `${((100 * reads) / r.requests).toFixed(1)} %`).padStart(12),
+      ];
+      console.log(cells.join('  '));
+    }
+  }
+}
+
 export async function benchHttp(argv: string[]): Promise<void> {
   const o = parseArgs(argv);
+  if (o.standby) {
+    console.log('starting a primary and a synchronous streaming standby of the bench\'s own ...');
+    const pair = await replicatedPair();
+    databaseProcesses = () => new Map([...pair.primary.cpu(), ...pair.standby.cpu()]);
+    try {
+      await benchHttpOn(o, pair.primary.url, pair);
+    } finally {
+      databaseProcesses = null;
+      await pair.remove();
+    }
+    return;
+  }
   const scratch = process.env.DATABASE_URL ? await scratchSchema(process.env.DATABASE_URL) : null;
   try {
     await benchHttpOn(o, scratch?.url ?? null);
@@ -304,7 +452,8 @@ export async function benchHttp(argv: string[]): Promise<void> {
   }
 }
 
-async function benchHttpOn(o: Options, databaseUrl: string | null): Promise<void> {
+/** `pair`: with --standby, the bench's own primary (at `databaseUrl`) and its standby */
+async function benchHttpOn(o: Options, databaseUrl: string | null, pair?: { primary: BenchCluster; standby: BenchCluster }): Promise<void> {
   const dataDir = databaseUrl ? '' : await mkdtemp(join(tmpdir(), 'bench-pglite-'));
   console.log(`loading registry (${o.enterprises} enterprises) into ${databaseUrl ? 'PostgreSQL' : `PGlite ${dataDir}`} ...`);
   const store = await openStore({ databaseUrl, dataDir });
@@ -324,6 +473,16 @@ async function benchHttpOn(o: Options, databaseUrl: string | null): Promise<void
   );
   const serverExit = new Promise<never>((_, reject) => server.once('exit', (code) => reject(new Error(`the service exited with ${code}`))));
   serverExit.catch(() => undefined);
+  // with --standby, the same service a second time, reading scans on the standby
+  const readerPort = 3903;
+  const reader = pair
+    ? forkService(
+        { PORT: String(readerPort), DATA_DIR: '', VERIFY_RATE_LIMIT: '1000000', DATABASE_URL: pair.primary.url, DATABASE_READ_URL: pair.standby.url },
+        o.tsx,
+      )
+    : null;
+  const readerExit = new Promise<never>((_, reject) => reader?.once('exit', (code) => reject(new Error(`the standby-reading service exited with ${code}`))));
+  readerExit.catch(() => undefined);
   const baselineDir = databaseUrl ? '' : await mkdtemp(join(tmpdir(), 'bench-baseline-'));
   const baseline = await start('scripts/bench/baseline-server.ts', {
     PORT: '3902',
@@ -333,19 +492,29 @@ async function benchHttpOn(o: Options, databaseUrl: string | null): Promise<void
   });
   try {
     await Promise.race([waitReady(`${base}/readyz`), serverExit]);
-    // Filings to verify: file a few hundred through the API first.
+    if (reader) await Promise.race([waitReady(`http://127.0.0.1:${readerPort}/readyz`), readerExit]);
+    // Filings to verify: file `--codes` (a few hundred by default) through the API first, a few at a time.
     const nextFiling = filingMaker(reg);
     const baselineBodies = filingMaker(reg);
     const codes: string[] = [];
-    for (let i = 0; i < 300; i++) {
-      const f = nextFiling();
-      const res = await fetch(`${base}/api/v1/filings`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${f.key}`, 'content-type': 'application/json' },
-        body: f.body,
-      });
-      if (res.status !== 201) throw new Error(`seeding filing failed: ${res.status} ${await res.text()}`);
-      codes.push(((await res.json()) as { filing: { verifyCode: string } }).filing.verifyCode);
+    const seedOne = async (): Promise<void> => {
+      while (codes.length < o.codes) {
+        const f = nextFiling();
+        const at = codes.push('') - 1; // its place taken now: the other seeders stop in time
+        const res = await fetch(`${base}/api/v1/filings`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${f.key}`, 'content-type': 'application/json' },
+          body: f.body,
+        });
+        if (res.status !== 201) throw new Error(`seeding filing failed: ${res.status} ${await res.text()}`);
+        codes[at] = ((await res.json()) as { filing: { verifyCode: string } }).filing.verifyCode;
+      }
+    };
+    await Promise.all(Array.from({ length: 8 }, seedOne));
+    if (pair) {
+      // scans on the standby find what the primary committed once the standby has replayed it
+      await pair.standby.waitForReplay(pair.primary);
+      console.log(`${codes.length} filings seeded; the standby has replayed them`);
     }
 
     // One real scan's answer, for the baseline that sends the same bytes and headers
@@ -394,7 +563,18 @@ async function benchHttpOn(o: Options, databaseUrl: string | null): Promise<void
       rows.push({ ...r, ratio: r.requests / b.requests, cpuRatio: bCpu === undefined || rCpu === undefined ? undefined : bCpu / rCpu });
     };
     let v = 0;
-    if (o.only.includes('verify')) {
+    if (o.only.includes('verify') && pair && reader) {
+      // with a standby, against the same service without one (bare Express is measured without --standby)
+      await scansWithStandby(
+        o,
+        common.duration,
+        codes,
+        { label: 'primary only', base, pid: server.pid },
+        { label: 'with standby', base: `http://127.0.0.1:${readerPort}`, pid: reader.pid },
+        pair,
+        reg.adminKey,
+      );
+    } else if (o.only.includes('verify')) {
       const scan = () =>
         drive(
           'GET /api/v1/verify/:code',
@@ -427,6 +607,7 @@ async function benchHttpOn(o: Options, databaseUrl: string | null): Promise<void
     if (o.only.includes('filing')) {
       await measure(() => drive('POST /api/v1/filings', { ...common, url: base, requests: filingPosts(nextFiling) }, server.pid), 'insert');
     }
+    if (!rows.length) return;
     console.log(
       `\nHTTP benchmark: ${databaseUrl ? 'PostgreSQL' : 'PGlite'}, ${o.connections} connections, ` +
         `${o.rounds} x ${common.duration} s per route alternating with its baseline, ${o.enterprises} enterprises, ` +
@@ -452,8 +633,9 @@ async function benchHttpOn(o: Options, databaseUrl: string | null): Promise<void
       console.log(cells.join('  '));
     }
   } finally {
-    const stopped = [server, baseline].map((p) => (p.exitCode === null ? new Promise((r) => p.once('exit', r)) : Promise.resolve()));
+    const stopped = [server, baseline, ...(reader ? [reader] : [])].map((p) => (p.exitCode === null ? new Promise((r) => p.once('exit', r)) : Promise.resolve()));
     server.kill('SIGINT');
+    reader?.kill('SIGINT');
     baseline.kill('SIGTERM');
     await Promise.all(stopped);
     await Promise.all([dataDir, baselineDir].filter(Boolean).map((d) => rm(d, { recursive: true, force: true })));

@@ -63,7 +63,7 @@ describe('scans on a standby whose replay is held back (PostgreSQL, clusters of 
     }
   });
 
-  it('a scan right after a cancel is valid: false, in the process that cancelled and in another, while the standby has not replayed it', async () => {
+  it('a scan right after a cancel is valid: false, in this process and another, while the standby has not replayed it', async () => {
     const { standby } = pair();
     const f = await file(1);
     cancelledCode = f.verifyCode;
