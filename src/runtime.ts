@@ -71,7 +71,7 @@ export async function startRuntime(
     await rules.reload();
     const instanceId = randomUUID();
     const metrics = createMetrics({ defaults: !!opts.processMetrics });
-    const reads = new ReplicaReads(store.db, store.replica, feed, log, (from) => metrics.reads.inc({ from }));
+    const reads = new ReplicaReads(store.db, store.replica, store.health, feed, log, (from) => metrics.reads.inc({ from }));
     // a reload made through another process (API or SIGHUP there) reloads this one's rules from its RULES_DIR
     feed.subscribe(
       (from) => {

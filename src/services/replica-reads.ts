@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Logger } from 'pino';
-import { isOutage } from '../store/availability.js';
+import { isOutage, type DatabaseHealth } from '../store/availability.js';
 import type { ChangeFeed } from '../store/change-feed.js';
 import type { Db, ReadReplica } from '../store/db.js';
 
@@ -55,6 +55,8 @@ export class ReplicaReads {
   constructor(
     private readonly primary: Db,
     private readonly replica: ReadReplica | null,
+    /** the primary's, which any statement that reaches it marks up again */
+    private readonly primaryHealth: DatabaseHealth,
     private readonly feed: ChangeFeed,
     private readonly log: Logger,
     private readonly counted: (from: 'standby' | 'primary' | 'standby_primary_down') => void = () => undefined,
@@ -163,6 +165,11 @@ export class ReplicaReads {
     if (!replica?.routine) return { value: await fn(this.primary), from: 'primary' };
     const { rows } = await sql<{ lsn: string }>`select pg_current_wal_lsn()::text as lsn`.execute(this.primary);
     const required = lsnValue(rows[0]?.lsn ?? '0/0');
+    if (this.away('standby')) {
+      const value = await fn(this.primary);
+      this.counted('primary');
+      return { value, from: 'primary' };
+    }
     try {
       const got = await replica.db.connection().execute(async (conn) => {
         const deadline = performance.now() + waitMs;
@@ -176,12 +183,13 @@ export class ReplicaReads {
         }
       });
       if (got) {
+        this.standbyAnswered();
         this.counted('standby');
         return { value: got.value, from: 'standby' };
       }
     } catch (err) {
       if (!isOutage(err)) throw err;
-      replica.health.failed(err);
+      this.wentAway('standby');
     }
     const value = await fn(this.primary);
     this.counted('primary');
@@ -197,7 +205,7 @@ export class ReplicaReads {
     const replica = this.replica;
     if (!replica) return { value: await fn(this.primary), from: 'primary' };
     const required = replica.routine ? this.required(code) : null;
-    if (required !== null) {
+    if (required !== null && !this.away('standby')) {
       try {
         const got = await replica.db.connection().execute(async (conn) => {
           // the position first: the data's snapshot, taken after, holds at least what it covers
@@ -209,20 +217,28 @@ export class ReplicaReads {
         });
         // nothing found is asked again of the primary: a new filing is not announced (only changes are)
         if (got && got.value !== null && got.value !== undefined) {
+          this.standbyAnswered();
           this.counted('standby');
           return { value: got.value, from: 'standby' };
         }
       } catch (err) {
         if (!isOutage(err)) throw err;
-        replica.health.failed(err);
+        this.wentAway('standby');
       }
     }
-    try {
-      const value = await fn(this.primary);
-      this.counted('primary');
-      return { value, from: 'primary' };
-    } catch (err) {
-      if (!isOutage(err)) throw err;
+    let primaryError: unknown = null;
+    if (!this.away('primary')) {
+      try {
+        const value = await fn(this.primary);
+        this.counted('primary');
+        return { value, from: 'primary' };
+      } catch (err) {
+        if (!isOutage(err)) throw err;
+        this.wentAway('primary');
+        primaryError = err;
+      }
+    }
+    {
       try {
         return await replica.db.connection().execute(async (conn) => {
           const { rows } = await sql<{ behind: number | string | null }>`
@@ -237,10 +253,37 @@ export class ReplicaReads {
             possiblyBehindSeconds: behind === null || behind === undefined ? null : Math.max(0, Math.ceil(Number(behind))),
           };
         });
-      } catch {
-        throw err; // the primary's outage is what the client is told about
+      } catch (err) {
+        // the primary's outage is what the client is told about; tried again at once next time
+        this.awayUntil.primary = 0;
+        throw primaryError ?? err;
       }
     }
+  }
+
+  /**
+   * A host that failed is left alone for a few seconds, so that a host that stopped answering
+   * (its connection attempts time out after 5 s) does not hold up every scan in the meantime.
+   */
+  private readonly awayUntil = { primary: 0, standby: 0 };
+  private static readonly AWAY_MS = 5_000;
+  private standbyReported = false;
+  private away(which: 'primary' | 'standby'): boolean {
+    // the primary is back as soon as anything reaches it (a filing, /readyz)
+    if (which === 'primary' && this.primaryHealth.isUp()) return false;
+    return performance.now() < this.awayUntil[which];
+  }
+  private wentAway(which: 'primary' | 'standby'): void {
+    this.awayUntil[which] = performance.now() + ReplicaReads.AWAY_MS;
+    if (which === 'standby' && !this.standbyReported) {
+      this.standbyReported = true;
+      this.log.warn('the standby (DATABASE_READ_URL) does not answer: its reads go to the primary until it does');
+    }
+  }
+  private standbyAnswered(): void {
+    if (!this.standbyReported) return;
+    this.standbyReported = false;
+    this.log.warn('the standby (DATABASE_READ_URL) answers again');
   }
 }
 

@@ -124,4 +124,26 @@ describe('scans on a standby whose replay is held back (PostgreSQL, clusters of 
     expect((await listFilings(two.base)).map((x) => x.id)).to.include(f.id);
     expect((await readsOf(two.base)).standby).to.equal(lists + 1);
   });
+
+  it('a standby that goes down costs scans and lists one log line: they read on the primary until it is back', async () => {
+    const { primary, standby } = pair();
+    // a synchronous standby that is down holds every commit (docs/operations.md): this one is made asynchronous first
+    await primary.setSynchronousStandbys([]);
+    await standby.stop('immediate');
+    const f = await file(4);
+    const s = await scan(two.base, f.verifyCode);
+    expect(s.status).to.equal(200);
+    expect(s.body.valid).to.equal(true);
+    expect(s.body).not.to.have.property('possiblyBehindSeconds');
+    for (let i = 0; i < 3; i++) expect((await listFilings(two.base)).map((x) => x.id)).to.include(f.id);
+    expect(two.output().match(/the standby \(DATABASE_READ_URL\) does not answer/g)).to.have.length(1);
+
+    await standby.start();
+    const before = (await readsOf(two.base)).standby ?? 0;
+    await waitFor(async () => {
+      await listFilings(two.base);
+      return ((await readsOf(two.base)).standby ?? 0) > before;
+    }, 20_000);
+    expect(two.output()).to.include('the standby (DATABASE_READ_URL) answers again');
+  });
 });
