@@ -136,4 +136,22 @@ describe('failover to a promoted standby (PostgreSQL, clusters of the test its o
     expect(server.output()).to.include('database host changed');
     expect(server.output()).not.to.match(/unhandled|uncaught/i);
   });
+
+  it('a primary made read-only under live connections: writes answer 503, the pool looks again, and filing resumes', async () => {
+    const { standby } = pair();
+    expect((await fileNext()).status).to.equal(201); // the pool holds checked connections to it
+    await standby.query('alter system set default_transaction_read_only = on');
+    await standby.query('select pg_reload_conf()');
+    try {
+      await waitFor(async () => (await fileNext()).status === 503, 10_000);
+      const refused = await fileNext();
+      expect(refused.status).to.equal(503);
+      expect(Number(refused.headers.get('retry-after'))).to.be.above(0);
+    } finally {
+      await standby.query('alter system reset default_transaction_read_only');
+      await standby.query('select pg_reload_conf()');
+    }
+    await waitFor(async () => (await fileNext()).status === 201, 10_000);
+    expect(server.child.exitCode).to.equal(null);
+  });
 });
