@@ -6,18 +6,25 @@ import type { ServiceContext } from './context.js';
 
 export function createReadinessService(ctx: ServiceContext) {
   return {
-    /** Ready: the database answers and rule sets are loaded. Checked afresh on every probe. */
-    async check(): Promise<{ status: 'ready'; database: string; ruleSets: number }> {
+    /**
+     * Ready: the database answers and rule sets are loaded. Checked afresh on every probe. With no
+     * primary answering but a standby that does, still ready (`writes: false`): a load balancer
+     * must keep sending scans, which a standby answers; what writes answers 503 by itself.
+     */
+    async check(): Promise<{ status: 'ready'; database: string; ruleSets: number; writes: boolean }> {
       // the pool reports the ping's outcome to the database health itself
+      let writes = true;
       try {
         await pingDatabase(ctx.db);
       } catch {
-        throw new AppError('unavailable', 'unavailable', { reason: reasons.databaseAway });
+        if (!ctx.reads || !(await ctx.reads.standbyAnswers()))
+          throw new AppError('unavailable', 'unavailable', { reason: reasons.databaseAway });
+        writes = false;
       }
       // ready to decide filings: at least one set in force today (enabled, within its dates)
       const count = setsInForce(ctx.rules.active(), { now: ctx.clock.now(), tz: ctx.tz }).length;
       if (count === 0) throw new AppError('unavailable', 'rules_unavailable');
-      return { status: 'ready', database: ctx.storeKind, ruleSets: count };
+      return { status: 'ready', database: ctx.storeKind, ruleSets: count, writes };
     },
   };
 }

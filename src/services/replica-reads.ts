@@ -261,6 +261,17 @@ export class ReplicaReads {
     }
   }
 
+  /** whether a standby (or a host of a several-host DATABASE_URL) answers now: readiness while no primary does */
+  async standbyAnswers(): Promise<boolean> {
+    if (!this.replica) return false;
+    try {
+      await sql`select 1`.execute(this.replica.db);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
   /**
    * A host that failed is left alone for a few seconds, so that a host that stopped answering
    * (its connection attempts time out after 5 s) does not hold up every scan in the meantime.

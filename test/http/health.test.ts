@@ -8,7 +8,7 @@ describe('health', () => {
     const res = await h.api().get('/readyz');
     expect(res.status).to.equal(200);
     const shipped = (await readdir('rules')).filter((f) => f.endsWith('.json')).length;
-    expect(res.body).to.deep.equal({ status: 'ready', database: h.runtime.store.kind, ruleSets: shipped });
+    expect(res.body).to.deep.equal({ status: 'ready', database: h.runtime.store.kind, ruleSets: shipped, writes: true });
     expect((await h.api().get('/healthz')).body).to.deep.equal({ status: 'ok' });
   });
 });

@@ -100,6 +100,11 @@ describe('failover to a promoted standby (PostgreSQL, clusters of the test its o
     expect(html).to.include('备用数据库');
     expect(html).to.include(acknowledged[0]!.filingNo);
 
+    // still ready for a load balancer: scans are answered; writes are not
+    const ready = await fetch(`${server.base}/readyz`);
+    expect(ready.status).to.equal(200);
+    expect(await ready.json()).to.include({ status: 'ready', writes: false });
+
     const during = await fileNext();
     expect(during.status).to.equal(503);
     expect((during.body.error as { code: string }).code).to.equal('unavailable');

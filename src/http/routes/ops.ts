@@ -42,13 +42,20 @@ export const opsRoutes = [
   defineRoute({
     method: 'get',
     path: '/readyz',
-    summary: 'The database answers and rule sets are loaded',
+    summary: 'The database answers (a standby will do, writes: false) and rule sets are loaded',
     tag,
     auth: 'public',
     responses: {
       200: {
         description: 'ready',
-        schema: Type.Object({ status: Type.Literal('ready'), database: Type.String(), ruleSets: Type.Integer() }),
+        schema: Type.Object({
+          status: Type.Literal('ready'),
+          database: Type.String(),
+          ruleSets: Type.Integer(),
+          writes: Type.Boolean({
+            description: 'false: no primary answers, a standby does; scans are answered (marked), everything that writes answers 503',
+          }),
+        }),
       },
       503: { description: 'not ready' },
     },
