@@ -9,7 +9,8 @@ import { filingMaker, loadRegistry, type BenchRegistry } from './registry.js';
 import { scratchSchema } from './scratch.js';
 import { cpuSince, replicatedPair, type BenchCluster } from './standby.js';
 
-// npm run bench -- http [--duration S] [--rounds R] [--connections N] [--enterprises N] [--codes N] [--only verify,page,filing,draws] [--tsx] [--standby]
+// npm run bench -- http [--duration S] [--rounds R] [--connections N] [--enterprises N] [--codes N]
+//   [--only verify,page,filing,draws] [--tsx] [--standby]
 // Starts the service (PostgreSQL when DATABASE_URL is set, else PGlite in a temp folder) and the
 // bare Express baselines as separate processes, and drives each with the same autocannon settings.
 // Reads are compared with a bare JSON route; filing, which must write durably, with a bare route
@@ -351,8 +352,11 @@ async function replicaReads(base: string, adminKey: string): Promise<Record<stri
  * with DATABASE_READ_URL at the standby too, in `rounds` alternating slices each: over 300 codes
  * (each scan after the first of a code answered by the verification cache), and, when `--codes`
  * seeded more filings than the cache holds (20,000), over all of them round robin, so that every
- * scan reads a database. Reports each one's CPU per scan in the service and in each cluster, and
- * where the standby-reading service's reads went (replica_reads_total).
+ * scan reads a database: each service goes round them on its own (its cache keeps the codes it
+ * read last, in order, and a walk shared with the other service would come back to some of them),
+ * from the 301st (the first 300 it has cached already come last, long evicted). Reports each
+ * one's CPU per scan in the service and in each cluster, and where the standby-reading service's
+ * reads went (replica_reads_total).
  */
 async function scansWithStandby(
   o: Options,
@@ -366,7 +370,12 @@ async function scansWithStandby(
   const sets = codes.length > 300 ? [codes.slice(0, 300), codes] : [codes];
   const results: { codes: number; rows: Row[] }[] = [];
   for (const set of sets) {
-    let v = 0;
+    const next = new Map<ScanService, number>();
+    const code = (s: ScanService) => {
+      const v = next.get(s) ?? (set === codes ? 300 : 0);
+      next.set(s, v + 1);
+      return set[v % set.length];
+    };
     const slice = (s: ScanService) =>
       drive(
         s.label,
@@ -374,35 +383,37 @@ async function scansWithStandby(
           connections: o.connections,
           duration: seconds,
           url: s.base,
-          requests: [{ method: 'GET', setupRequest: (req) => ({ ...req, path: `/api/v1/verify/${set[v++ % set.length]}` }) }],
+          requests: [{ method: 'GET', setupRequest: (req) => ({ ...req, path: `/api/v1/verify/${code(s)}` }) }],
         },
         s.pid,
         async () => {
           const [p, st, reads] = [pair.primary.cpu(), pair.standby.cpu(), await replicaReads(reading.base, adminKey)];
           return async () => {
             const after = await replicaReads(reading.base, adminKey);
-            const readsSince = Object.entries(after).map(([k, n]) => [`reads ${k}`, n - (reads[k] ?? 0)]);
+            const readsSince = Object.entries(after).map(([k, n]): [string, number] => [`reads ${k}`, n - (reads[k] ?? 0)]);
             return { primaryCpuMs: cpuSince(pair.primary, p), standbyCpuMs: cpuSince(pair.standby, st), ...Object.fromEntries(readsSince) };
           };
         },
       );
-    const [as, rs]: Row[][] = [[], []];
+    const as: Row[] = [];
+    const rs: Row[] = [];
     for (let i = 0; i < o.rounds; i++) {
       as.push(await slice(alone));
       rs.push(await slice(reading));
     }
     results.push({ codes: set.length, rows: [merged(as), merged(rs)] });
   }
+  const [version] = await pair.primary.query<{ v: string }>("select current_setting('server_version') as v");
   console.log(
-    `
-Scans with and without a standby: PostgreSQL ${(await pair.primary.query<{ v: string }>('show server_version'))[0]?.v ?? ''}, ` +
+    `\nScans with and without a standby: PostgreSQL ${version?.v ?? ''}, ` +
       `a primary and its synchronous standby of the bench's own, ${o.connections} connections, ${o.rounds} x ${seconds} s per service ` +
       `alternating, ${o.enterprises} enterprises, node ${process.version}, service ${o.tsx ? 'through tsx' : 'compiled (npm start)'}`,
   );
-  console.log('µs/scan: CPU time per scan of the service, of the primary\'s PostgreSQL processes, of the standby\'s, and their sum');
+  console.log("µs/scan: CPU time per scan of the service, of the primary's PostgreSQL processes, of the standby's, and their sum");
   console.log('reads: replica_reads_total of the standby-reading service (standby / primary); reached a DB: those reads per scan');
   console.log(
-    'codes   service        req/s   p50 ms  p99 ms  errors  non-2xx  ratio  service µs  primary µs  standby µs  total µs  reads standby / primary  reached a DB',
+    'codes   service        req/s   p50 ms  p99 ms  errors  non-2xx  ratio  service µs  primary µs  standby µs  total µs' +
+      '  reads standby / primary  reached a DB',
   );
   const per = (ms: number | undefined, r: Row) => (ms === undefined ? '-' : ((1000 * ms) / r.requests).toFixed(0));
   for (const { codes: n, rows } of results) {
@@ -428,12 +439,19 @@ Scans with and without a standby: PostgreSQL ${(await pair.primary.query<{ v: st
       console.log(cells.join('  '));
     }
   }
+  // since it started, warm-ups included: where the cache of the standby-reading service was filled from
+  const all = await replicaReads(reading.base, adminKey);
+  console.log(
+    `replica_reads_total of the standby-reading service at the end: ${Object.entries(all)
+      .map(([k, n]) => `${k} ${n}`)
+      .join(', ')}`,
+  );
 }
 
 export async function benchHttp(argv: string[]): Promise<void> {
   const o = parseArgs(argv);
   if (o.standby) {
-    console.log('starting a primary and a synchronous streaming standby of the bench\'s own ...');
+    console.log("starting a primary and a synchronous streaming standby of the bench's own ...");
     const pair = await replicatedPair();
     databaseProcesses = () => new Map([...pair.primary.cpu(), ...pair.standby.cpu()]);
     try {
@@ -468,7 +486,14 @@ async function benchHttpOn(o: Options, databaseUrl: string | null, pair?: { prim
   const port = 3901;
   const base = `http://127.0.0.1:${port}`;
   const server = forkService(
-    { PORT: String(port), DATA_DIR: dataDir, VERIFY_RATE_LIMIT: '1000000', ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}) },
+    {
+      PORT: String(port),
+      DATA_DIR: dataDir,
+      VERIFY_RATE_LIMIT: '1000000',
+      ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
+      // with --standby, this one reads only its primary
+      ...(pair ? { DATABASE_READ_URL: '' } : {}),
+    },
     o.tsx,
   );
   const serverExit = new Promise<never>((_, reject) => server.once('exit', (code) => reject(new Error(`the service exited with ${code}`))));
@@ -477,11 +502,19 @@ async function benchHttpOn(o: Options, databaseUrl: string | null, pair?: { prim
   const readerPort = 3903;
   const reader = pair
     ? forkService(
-        { PORT: String(readerPort), DATA_DIR: '', VERIFY_RATE_LIMIT: '1000000', DATABASE_URL: pair.primary.url, DATABASE_READ_URL: pair.standby.url },
+        {
+          PORT: String(readerPort),
+          DATA_DIR: '',
+          VERIFY_RATE_LIMIT: '1000000',
+          DATABASE_URL: pair.primary.url,
+          DATABASE_READ_URL: pair.standby.url,
+        },
         o.tsx,
       )
     : null;
-  const readerExit = new Promise<never>((_, reject) => reader?.once('exit', (code) => reject(new Error(`the standby-reading service exited with ${code}`))));
+  const readerExit = new Promise<never>((_, reject) =>
+    reader?.once('exit', (code) => reject(new Error(`the standby-reading service exited with ${code}`))),
+  );
   readerExit.catch(() => undefined);
   const baselineDir = databaseUrl ? '' : await mkdtemp(join(tmpdir(), 'bench-baseline-'));
   const baseline = await start('scripts/bench/baseline-server.ts', {
@@ -490,6 +523,9 @@ async function benchHttpOn(o: Options, databaseUrl: string | null, pair?: { prim
     ...(baselineDir ? { BASELINE_DATA_DIR: baselineDir } : {}),
     ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
   });
+  // a bench ended by a signal (process.exit) takes its services with it
+  const orphans = () => [server, baseline, reader].forEach((p) => p?.kill('SIGKILL'));
+  process.once('exit', orphans);
   try {
     await Promise.race([waitReady(`${base}/readyz`), serverExit]);
     if (reader) await Promise.race([waitReady(`http://127.0.0.1:${readerPort}/readyz`), readerExit]);
@@ -633,11 +669,14 @@ async function benchHttpOn(o: Options, databaseUrl: string | null, pair?: { prim
       console.log(cells.join('  '));
     }
   } finally {
-    const stopped = [server, baseline, ...(reader ? [reader] : [])].map((p) => (p.exitCode === null ? new Promise((r) => p.once('exit', r)) : Promise.resolve()));
+    const stopped = [server, baseline, ...(reader ? [reader] : [])].map((p) =>
+      p.exitCode === null ? new Promise((r) => p.once('exit', r)) : Promise.resolve(),
+    );
     server.kill('SIGINT');
     reader?.kill('SIGINT');
     baseline.kill('SIGTERM');
     await Promise.all(stopped);
+    process.off('exit', orphans);
     await Promise.all([dataDir, baselineDir].filter(Boolean).map((d) => rm(d, { recursive: true, force: true })));
   }
 }
