@@ -171,17 +171,7 @@ export class ReplicaReads {
       return { value, from: 'primary' };
     }
     try {
-      const got = await replica.db.connection().execute(async (conn) => {
-        const deadline = performance.now() + waitMs;
-        for (;;) {
-          const { rows: at } = await sql<{ lsn: string | null }>`
-            select (case when pg_is_in_recovery() then pg_last_wal_replay_lsn() else pg_current_wal_lsn() end)::text as lsn`.execute(conn);
-          const lsn = at[0]?.lsn;
-          if (lsn && lsnValue(lsn) >= required) return { value: await fn(conn) };
-          if (!lsn || performance.now() >= deadline) return null;
-          await new Promise((r) => setTimeout(r, 5));
-        }
-      });
+      const got = await this.onStandby(replica, required, fn, waitMs);
       if (got) {
         this.standbyAnswered();
         this.counted('standby');
@@ -197,6 +187,28 @@ export class ReplicaReads {
   }
 
   /**
+   * `fn` on the standby once it has replayed `required` (waited on for up to `waitMs`), else null.
+   * The replay position is read first, on the same connection: the data's snapshot, taken after,
+   * holds at least what it covers. (Read in one statement with the data, the position could be
+   * newer than the snapshot; and kept from one read to the next, it would not hold for a name
+   * that a balancer sends to several standbys.)
+   */
+  private async onStandby<T>(replica: ReadReplica, required: bigint, fn: (db: Db) => Promise<T>, waitMs = 0): Promise<{ value: T } | null> {
+    return replica.db.connection().execute(async (conn) => {
+      const deadline = performance.now() + waitMs;
+      for (;;) {
+        const { rows } = await sql<{ lsn: string | null }>`
+          select (case when pg_is_in_recovery() then pg_last_wal_replay_lsn() else pg_current_wal_lsn() end)::text as lsn`.execute(conn);
+        const text = rows[0]?.lsn;
+        if (!text) return null;
+        if (lsnValue(text) >= required) return { value: await fn(conn) };
+        if (performance.now() >= deadline) return null;
+        await new Promise((r) => setTimeout(r, 5));
+      }
+    });
+  }
+
+  /**
    * Runs a read that decides nothing: on the standby when the rule above allows, else on the
    * primary, and on the standby (marked) when no primary answers. `code`: the filing it concerns;
    * null: any filing may show (a list), and the standby must have replayed every known change.
@@ -207,14 +219,7 @@ export class ReplicaReads {
     const required = replica.routine ? this.required(code) : null;
     if (required !== null && !this.away('standby')) {
       try {
-        const got = await replica.db.connection().execute(async (conn) => {
-          // the position first: the data's snapshot, taken after, holds at least what it covers
-          const { rows } = await sql<{ lsn: string | null }>`
-            select (case when pg_is_in_recovery() then pg_last_wal_replay_lsn() else pg_current_wal_lsn() end)::text as lsn`.execute(conn);
-          const lsn = rows[0]?.lsn;
-          if (!lsn || lsnValue(lsn) < required) return null;
-          return { value: await fn(conn) };
-        });
+        const got = await this.onStandby(replica, required, fn);
         // nothing found is asked again of the primary: a new filing is not announced (only changes are)
         if (got && got.value !== null && got.value !== undefined) {
           this.standbyAnswered();

@@ -145,7 +145,11 @@ function openReplica(opts: StoreOptions, primary: PostgresTarget): ReadReplica |
       : null;
   if (!target) return null;
   const health = new DatabaseHealth(null);
-  return { db: kyselyOver(postgresSource(target, opts, health), health, opts.onQuery), routine, health };
+  return {
+    db: kyselyOver(postgresSource(target, opts, health), health, opts.onQuery),
+    routine,
+    health,
+  };
 }
 
 export async function openStore(opts: StoreOptions): Promise<Store> {
