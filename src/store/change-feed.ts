@@ -31,11 +31,19 @@ export function localChangeFeed(): ChangeFeed {
   return { healthy: () => true, subscribe: () => undefined, close: () => Promise.resolve() };
 }
 
+/** how often the listening connection is asked whether its server still answers, and how long it has to */
+const HEARTBEAT_MS = 5_000;
+
 export function postgresChangeFeed(databaseUrl: string, log: Logger): ChangeFeed {
   const listeners: { change: (id: string) => void; reset: () => void; channel: FeedChannel }[] = [];
   // one connection, to whichever host DATABASE_URL's target_session_attrs picks now: the primary,
   // where every NOTIFY is sent, and after a failover the promoted standby
-  const pool = new HostPool(parsePostgresUrl(databaseUrl), { max: 1, connectionTimeoutMillis: 5_000, keepAlive: true }, () => undefined);
+  const pool = new HostPool(
+    parsePostgresUrl(databaseUrl),
+    { max: 1, connectionTimeoutMillis: 5_000, keepAlive: true, query_timeout: HEARTBEAT_MS },
+    () => undefined,
+  );
+  let heartbeat: NodeJS.Timeout | null = null;
   let current: pg.PoolClient | null = null;
   let up = false;
   let closed = false;
@@ -54,6 +62,8 @@ export function postgresChangeFeed(databaseUrl: string, log: Logger): ChangeFeed
       if (failed || closed) return;
       failed = true;
       up = false;
+      if (heartbeat) clearInterval(heartbeat);
+      heartbeat = null;
       if (c && current === c) current = null;
       resetAll();
       c?.release(true);
@@ -81,6 +91,13 @@ export function postgresChangeFeed(databaseUrl: string, log: Logger): ChangeFeed
     }
     up = true;
     resetAll(); // anything may have changed while nobody was listening
+    // A primary that stops answering (frozen, cut off) closes nothing: the listener would wait for
+    // ever, trusted, and after a failover hear nothing of the new primary's changes. So it asks.
+    const client = c;
+    heartbeat = setInterval(() => {
+      client?.query('select 1').catch((err: unknown) => lost(err));
+    }, HEARTBEAT_MS);
+    heartbeat.unref();
     backoff = 500;
     if (reported) log.warn('change feed back; caches in use again');
     reported = false;
@@ -102,6 +119,7 @@ export function postgresChangeFeed(databaseUrl: string, log: Logger): ChangeFeed
     close: async () => {
       closed = true;
       up = false;
+      if (heartbeat) clearInterval(heartbeat);
       current?.release(true);
       current = null;
       await pool.end().catch(() => undefined);

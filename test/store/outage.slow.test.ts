@@ -82,9 +82,12 @@ describe('a database outage (PostgreSQL, a cluster of the test its own)', functi
       expect(res.status).to.equal(503);
       expect(performance.now() - started).to.be.below(15_000);
       expect(res.headers.get('retry-after')).to.equal('5');
+      // the change feed's listener, whose connection a frozen server never closes, finds out by asking
+      await waitFor(async () => server.output().includes('change feed lost'), 15_000);
     } finally {
       await cluster().signal('CONT');
     }
+    await waitFor(async () => server.output().includes('change feed back'), 20_000);
     await waitFor(async () => (await fetch(`${server.base}/readyz`)).status === 200, 20_000);
     expect((await postFiling(server.base, w, remoteFiling(w, w.usccs[2]!))).status).to.equal(201);
     await server.kill('SIGTERM');
