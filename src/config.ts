@@ -121,11 +121,19 @@ export function loadConfig(env: Env = process.env): Config {
   };
 
   // libpq's form, several hosts included: node's URL parser takes one host, so each is checked on its own
-  const postgresUrl = (name: string): string | null => {
+  const postgresUrl = (name: string, writes = false): string | null => {
     const raw = str(name);
     if (raw === null) return null;
     try {
-      parsePostgresUrl(raw);
+      const target = parsePostgresUrl(raw);
+      // the pool that writes must land on the primary: under `any` (libpq's default) a standby
+      // suits too, and the service would stay there after the primary came back
+      if (writes && target.hostUrls.length > 1 && !['read-write', 'primary'].includes(target.sessionAttrs))
+        problems.push(`${name} names several hosts: add target_session_attrs=read-write, so that writes go to the primary`);
+      else if (writes && !['any', 'read-write', 'primary'].includes(target.sessionAttrs))
+        problems.push(
+          `${name} is where the service writes: target_session_attrs must be read-write (or primary), not ${target.sessionAttrs}`,
+        );
     } catch (err) {
       // the value may hold a password: never echo it
       problems.push(`${name} is not a valid URL: ${err instanceof PostgresUrlError ? err.message : 'it does not parse'}`);
@@ -200,7 +208,7 @@ export function loadConfig(env: Env = process.env): Config {
 
   const config: Config = {
     port,
-    databaseUrl: postgresUrl('DATABASE_URL'),
+    databaseUrl: postgresUrl('DATABASE_URL', true),
     databaseReadUrl: postgresUrl('DATABASE_READ_URL'),
     dataDir: str('DATA_DIR') ?? './data',
     rulesDir: str('RULES_DIR') ?? './rules',

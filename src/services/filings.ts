@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { findGround } from '../store/grounds-repo.js';
 import { findAgency } from '../store/agencies-repo.js';
 import { inRegions, type Principal } from '../domain/principal.js';
@@ -410,6 +411,9 @@ export function createFilingService(ctx: ServiceContext) {
           at,
           actor: p.keyId,
         });
+        // the card changes (the joint agency and its officers) while the filing's row does not:
+        // every process (and the standby rule, services/replica-reads.ts) is told, at commit
+        await sql`select pg_notify('filing_changed', ${f.verify_code})`.execute(trx);
         await record(
           trx,
           {

@@ -3,6 +3,7 @@ import { reasons } from '../domain/messages.js';
 import { setsInForce } from '../rules/evaluate.js';
 import { pingDatabase } from '../store/db.js';
 import type { ServiceContext } from './context.js';
+import { within } from './replica-reads.js';
 
 export function createReadinessService(ctx: ServiceContext) {
   return {
@@ -15,7 +16,9 @@ export function createReadinessService(ctx: ServiceContext) {
       // the pool reports the ping's outcome to the database health itself
       let writes = true;
       try {
-        await pingDatabase(ctx.db);
+        // a primary that stopped answering must not hold the probe for the pool's minute (as long
+        // as a new connection may take; PGlite's one connection may be busy with a job for longer)
+        await (ctx.storeKind === 'postgres' ? within(5_000, pingDatabase(ctx.db)) : pingDatabase(ctx.db));
       } catch {
         if (!ctx.reads || !(await ctx.reads.standbyAnswers()))
           throw new AppError('unavailable', 'unavailable', { reason: reasons.databaseAway });

@@ -1,6 +1,28 @@
 import { sql } from 'kysely';
 import type { Logger } from 'pino';
 import { isOutage, type DatabaseHealth } from '../store/availability.js';
+
+/**
+ * A standby cancelled the read to replay WAL (a recovery conflict: SQLSTATE 40001, or 40P01 for a
+ * lock): read again on the primary.
+ */
+function isReplayConflict(err: unknown): boolean {
+  const code = err instanceof Error ? (err as { code?: unknown }).code : undefined;
+  return code === '40001' || code === '40P01';
+}
+
+/** A statement that has not answered by `ms` fails as an outage (a frozen host answers nothing, and the pool would wait a minute). */
+export async function within<T>(ms: number, work: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(Object.assign(new Error(`query read timeout: no answer within ${ms} ms`), { code: '08006' })), ms);
+  });
+  try {
+    return await Promise.race([work, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 import type { ChangeFeed } from '../store/change-feed.js';
 import type { Db, ReadReplica } from '../store/db.js';
 
@@ -88,6 +110,8 @@ export class ReplicaReads {
 
   private reset(): void {
     this.generation++;
+    // the feed is (back) on a primary: scans stop going to the standby as if none answered
+    if (this.feed.healthy()) this.awayUntil.primary = 0;
     this.floor = null;
     this.changed.clear();
     this.unresolved = 0;
@@ -163,7 +187,8 @@ export class ReplicaReads {
   async readAll<T>(fn: (db: Db) => Promise<T>, waitMs = 100): Promise<ReadOutcome<T>> {
     const replica = this.replica;
     if (!replica?.routine) return { value: await fn(this.primary), from: 'primary' };
-    const { rows } = await sql<{ lsn: string }>`select pg_current_wal_lsn()::text as lsn`.execute(this.primary);
+    // a primary that stopped answering must not hold the list for the pool's minute (5 s: as long as a new connection may take)
+    const { rows } = await within(5_000, sql<{ lsn: string }>`select pg_current_wal_lsn()::text as lsn`.execute(this.primary));
     const required = lsnValue(rows[0]?.lsn ?? '0/0');
     if (this.away('standby')) {
       const value = await fn(this.primary);
@@ -178,8 +203,8 @@ export class ReplicaReads {
         return { value: got.value, from: 'standby' };
       }
     } catch (err) {
-      if (!isOutage(err)) throw err;
-      this.wentAway('standby');
+      if (isOutage(err)) this.wentAway('standby');
+      else if (!isReplayConflict(err)) throw err;
     }
     const value = await fn(this.primary);
     this.counted('primary');
@@ -227,8 +252,8 @@ export class ReplicaReads {
           return { value: got.value, from: 'standby' };
         }
       } catch (err) {
-        if (!isOutage(err)) throw err;
-        this.wentAway('standby');
+        if (isOutage(err)) this.wentAway('standby');
+        else if (!isReplayConflict(err)) throw err;
       }
     }
     let primaryError: unknown = null;
@@ -246,16 +271,13 @@ export class ReplicaReads {
     {
       try {
         return await replica.db.connection().execute(async (conn) => {
-          const { rows } = await sql<{ behind: number | string | null }>`
-            select case when pg_is_in_recovery() then extract(epoch from now() - pg_last_xact_replay_timestamp())
-                        else 0 end as behind`.execute(conn);
-          const behind = rows[0]?.behind;
+          const behind = await this.behindSeconds(conn);
           const value = await fn(conn);
           this.counted('standby_primary_down');
           return {
             value,
             from: 'standby' as const,
-            possiblyBehindSeconds: behind === null || behind === undefined ? null : Math.max(0, Math.ceil(Number(behind))),
+            possiblyBehindSeconds: behind,
           };
         });
       } catch (err) {
@@ -263,6 +285,27 @@ export class ReplicaReads {
         this.awayUntil.primary = 0;
         throw primaryError ?? err;
       }
+    }
+  }
+
+  /**
+   * How far behind a standby may be, while no primary answers: the age of the last change it
+   * replayed, once it has replayed all the WAL it received (waited on for up to 200 ms: with a
+   * synchronous standby that holds every acknowledged commit); null when it has not (its replay
+   * is paused or slow) and so cannot tell. 0 for a server that is not in recovery.
+   */
+  private async behindSeconds(conn: Db): Promise<number | null> {
+    const deadline = performance.now() + 200;
+    for (;;) {
+      const { rows } = await sql<{ standby: boolean; lagging: boolean | null; age: number | string | null }>`
+        select pg_is_in_recovery() as standby,
+               pg_last_wal_receive_lsn() > pg_last_wal_replay_lsn() as lagging,
+               extract(epoch from now() - pg_last_xact_replay_timestamp()) as age`.execute(conn);
+      const r = rows[0];
+      if (!r?.standby) return 0;
+      if (!r.lagging) return r.age === null ? null : Math.max(0, Math.ceil(Number(r.age)));
+      if (performance.now() >= deadline) return null;
+      await new Promise((done) => setTimeout(done, 10));
     }
   }
 

@@ -141,6 +141,8 @@ export class HostPool implements ConnectionSource {
 
   suspect(): void {
     this.generation++;
+    // as libpq does for every connection: the hosts are tried again in the order given
+    this.preferred = 0;
   }
 
   async end(): Promise<void> {

@@ -29,13 +29,29 @@ export function parsePostgresUrl(raw: string): PostgresTarget {
   const at = authority.lastIndexOf('@');
   const userinfo = at >= 0 ? authority.slice(0, at + 1) : '';
   const hostList = at >= 0 ? authority.slice(at + 1) : authority;
-  // a comma inside [..] would be part of an IPv6 address, which never has one: plain split is safe
-  const hosts = hostList.split(',');
-  if (hosts.some((h) => h.trim() === '')) throw new PostgresUrlError('names an empty host (two commas, or a comma at an end)');
+  // an unencoded / or # in the password ends the host part early, and the rest (password
+  // included) would be taken for the database name, and printed as such
+  if (/[@]/.test(rest.split('?')[0] ?? ''))
+    throw new PostgresUrlError('the password holds / or # or @: percent-encode them (%2F, %23, %40)');
   const query = rest.indexOf('?');
   const path = query >= 0 ? rest.slice(0, query) : rest;
   const params = new URLSearchParams(query >= 0 ? rest.slice(query + 1) : '');
   const attrs = (params.get('target_session_attrs') ?? 'any').toLowerCase();
+  // no host in the authority: a Unix socket (`postgres:///db?host=/var/run/postgresql`) or libpq's
+  // defaults, one server: passed to pg as it is
+  if (hostList === '') {
+    if (attrs !== 'any') throw new PostgresUrlError('target_session_attrs needs hosts in the URL (host1,host2), not host= parameters');
+    const user = decodeURIComponent(userinfo.slice(0, -1).split(':')[0] ?? '');
+    return {
+      hostUrls: [raw.trim()],
+      hostNames: [params.get('host') ?? 'localhost (socket)'],
+      sessionAttrs: 'any',
+      user: user || 'postgres',
+    };
+  }
+  // a comma inside [..] would be part of an IPv6 address, which never has one: plain split is safe
+  const hosts = hostList.split(',');
+  if (hosts.some((h) => h.trim() === '')) throw new PostgresUrlError('names an empty host (two commas, or a comma at an end)');
   if (!(SESSION_ATTRS as readonly string[]).includes(attrs))
     throw new PostgresUrlError(`target_session_attrs must be one of ${SESSION_ATTRS.join(', ')}, got "${attrs.slice(0, 40)}"`);
   params.delete('target_session_attrs');

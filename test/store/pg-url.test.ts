@@ -21,6 +21,13 @@ describe('PostgreSQL URLs as libpq takes them (several hosts)', () => {
     expect(t.hostUrls).to.deep.equal(['postgresql://127.0.0.1/inspection']);
   });
 
+  it('takes a Unix socket (no host in the URL) as one server, passed on as it is', () => {
+    const t = parsePostgresUrl('postgresql://app@/inspection?host=/var/run/postgresql');
+    expect(t).to.deep.include({ sessionAttrs: 'any', user: 'app', hostNames: ['/var/run/postgresql'] });
+    expect(t.hostUrls).to.deep.equal(['postgresql://app@/inspection?host=/var/run/postgresql']);
+    expect(parsePostgresUrl('postgres:///inspection').hostUrls).to.deep.equal(['postgres:///inspection']);
+  });
+
   it('refuses what libpq would refuse, without echoing the password', () => {
     const refused = (url: string) => {
       try {
@@ -36,6 +43,9 @@ describe('PostgreSQL URLs as libpq takes them (several hosts)', () => {
     expect(refused('postgres://u:hunter2@h1,,h2/db')).to.match(/empty host/);
     expect(refused('postgres://u:hunter2@h1:5432,h2:port/db')).to.match(/host 2 of 2/);
     expect(refused('postgres://u:hunter2@h1,h2/db?target_session_attrs=master')).to.match(/read-write/);
+    // an unencoded / in the password would make the rest of it the database name, printed at start
+    expect(refused('postgres://app:1234/hunter2@db1:5432/inspection')).to.match(/percent-encode/);
+    expect(refused('postgres://app:12#hunter2@db1/inspection')).to.match(/percent-encode/);
   });
 
   it('is how DATABASE_URL and DATABASE_READ_URL are checked at start', () => {
@@ -48,6 +58,13 @@ describe('PostgreSQL URLs as libpq takes them (several hosts)', () => {
       ConfigError,
       /DATABASE_READ_URL needs DATABASE_URL/,
     );
+    // where it writes, several hosts must ask for the primary: under libpq's default (any) a standby would do
+    expect(() => loadConfig({ DATABASE_URL: 'postgres://app@db1,db2/county' })).to.throw(ConfigError, /target_session_attrs=read-write/);
+    expect(() => loadConfig({ DATABASE_URL: 'postgres://app@db1/county?target_session_attrs=standby' })).to.throw(
+      ConfigError,
+      /not standby/,
+    );
+    expect(loadConfig({ DATABASE_URL: 'postgres://app@db1,db2/county?target_session_attrs=primary' }).databaseUrl).to.include('db2');
     expect(() => loadConfig({ DATABASE_URL: 'postgres://u:hunter2@db1/x?target_session_attrs=primary-only' }))
       .to.throw(ConfigError, /DATABASE_URL is not a valid URL: target_session_attrs must be one of/)
       .with.property('message')

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { waitFor } from '../support/fixtures.js';
+import { unique, waitFor } from '../support/fixtures.js';
 import { useReplicatedClusters } from '../support/pg-cluster.js';
 import { postFiling, remoteFiling, remoteWorld, type RemoteWorld } from '../support/remote-world.js';
 import { startServer, type ServerProcess } from '../support/server-process.js';
@@ -123,6 +123,89 @@ describe('scans on a standby whose replay is held back (PostgreSQL, clusters of 
     const lists = (await readsOf(two.base)).standby ?? 0;
     expect((await listFilings(two.base)).map((x) => x.id)).to.include(f.id);
     expect((await readsOf(two.base)).standby).to.equal(lists + 1);
+  });
+
+  it("a joint agency's acceptance (no change to the filing's row) shows in another process, with the standby held back", async () => {
+    const { standby } = pair();
+    const post = async (path: string, body: unknown, key = KEY) => {
+      const res = await fetch(`${one.base}${path}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      const json = (await res.json()) as Record<string, unknown>;
+      expect(res.status, JSON.stringify(json)).to.be.oneOf([200, 201]);
+      return json;
+    };
+    const agency = await post('/api/v1/agencies', {
+      code: unique('JOINT-'),
+      name: '联合测试局',
+      region: '110101',
+      items: [{ code: 'SAFE-01', name: '安全检查', basis: '依据' }],
+    });
+    const officers: string[] = [];
+    for (const n of ['1', '2'])
+      officers.push(
+        (
+          await post(`/api/v1/agencies/${agency.id as string}/inspectors`, {
+            name: `联合执法员${n}`,
+            credentialNo: unique(`JN${n}`),
+            validUntil: '2099-12-31',
+          })
+        ).id as string,
+      );
+    const jointKey = (await post('/api/v1/keys', { role: 'agency', name: '联合备案员', agencyId: agency.id })).key as string;
+    const res = await postFiling(
+      one.base,
+      w,
+      remoteFiling(w, w.usccs[5]!, { jointAgencyIds: [agency.id], inspectorIds: [...w.inspectorIds, ...officers] }),
+    );
+    expect(res.status, JSON.stringify(res.body)).to.equal(201);
+    const f = res.body.filing as { id: string; verifyCode: string };
+    await standby.waitForReplay();
+    const jointOf = async () => ((await scan(two.base, f.verifyCode)).body.filing as { jointAgencies: unknown[] }).jointAgencies.length;
+    expect(await jointOf()).to.equal(0); // now held in two's cache
+    await standby.pauseReplay();
+    try {
+      await post(`/api/v1/filings/${f.id}/joint/accept`, {}, jointKey);
+      await waitFor(async () => (await jointOf()) === 1, 5_000);
+      expect(await jointOf()).to.equal(1);
+    } finally {
+      await standby.resumeReplay();
+    }
+  });
+
+  it('a standby that cancels reads to replay (max_standby_streaming_delay = 0) sends them to the primary, never a 500', async () => {
+    const { primary, standby } = pair();
+    await standby.query('alter system set max_standby_streaming_delay = 0');
+    await standby.query('select pg_reload_conf()');
+    expect(await listFilings(two.base)).to.have.length.above(0);
+    // the primary takes ACCESS EXCLUSIVE locks on the tables lists read, over and over (as DDL or
+    // a vacuum's truncation would): replaying each cancels the standby's reads that hold them
+    const stop = { now: false };
+    const locking = (async () => {
+      while (!stop.now) await primary.query('begin; lock table filings, agencies, enterprises in access exclusive mode; commit');
+    })();
+    const statuses: number[] = [];
+    try {
+      const until = performance.now() + 4_000;
+      await Promise.all(
+        [0, 1, 2, 3].map(async () => {
+          while (performance.now() < until) {
+            const r = await fetch(`${two.base}/api/v1/filings?limit=50`, { headers: { authorization: `Bearer ${w.agencyKey}` } });
+            await r.arrayBuffer();
+            statuses.push(r.status);
+          }
+        }),
+      );
+    } finally {
+      stop.now = true;
+      await locking;
+      await standby.query('alter system reset max_standby_streaming_delay');
+      await standby.query('select pg_reload_conf()');
+    }
+    expect(statuses.length).to.be.above(10);
+    expect(statuses.filter((x) => x !== 200)).to.deep.equal([]);
   });
 
   it('a standby that goes down costs scans and lists one log line: they read on the primary until it is back', async () => {
