@@ -31,6 +31,9 @@ export function localChangeFeed(): ChangeFeed {
   return { healthy: () => true, subscribe: () => undefined, close: () => Promise.resolve() };
 }
 
+/** how the listening connection shows in pg_stat_activity (its last statement is mostly the heartbeat) */
+export const FEED_APPLICATION_NAME = 'inspection-filing change feed';
+
 /** how often the listening connection is asked whether its server still answers, and how long it has to */
 const HEARTBEAT_MS = 5_000;
 
@@ -40,7 +43,7 @@ export function postgresChangeFeed(databaseUrl: string, log: Logger): ChangeFeed
   // where every NOTIFY is sent, and after a failover the promoted standby
   const pool = new HostPool(
     parsePostgresUrl(databaseUrl),
-    { max: 1, connectionTimeoutMillis: 5_000, keepAlive: true, query_timeout: HEARTBEAT_MS },
+    { max: 1, connectionTimeoutMillis: 5_000, keepAlive: true, query_timeout: HEARTBEAT_MS, application_name: FEED_APPLICATION_NAME },
     () => undefined,
   );
   let heartbeat: NodeJS.Timeout | null = null;
@@ -56,11 +59,16 @@ export function postgresChangeFeed(databaseUrl: string, log: Logger): ChangeFeed
     if (closed) return;
     let c: pg.PoolClient | null = null;
     let failed = false;
+    // once it is `current`, close() gives it back; before, whoever fails with it does
+    let handedOver = false;
     // Each connection reports its loss once, however many of error/end it emits.
     const lost = (err?: unknown) => {
-      // on close(), which gives the connection back itself
-      if (failed || closed) return;
+      if (failed) return;
       failed = true;
+      if (closed) {
+        if (c && !handedOver) c.release(true);
+        return;
+      }
       up = false;
       if (heartbeat) clearInterval(heartbeat);
       heartbeat = null;
@@ -84,7 +92,14 @@ export function postgresChangeFeed(databaseUrl: string, log: Logger): ChangeFeed
         if (channel && msg.payload) for (const l of listeners) if (l.channel === channel) l.change(msg.payload);
       });
       await client.query('listen filing_changed; listen key_changed; listen rules_changed');
+      // closed while this connection was being made: given back here, or the pool's end would wait for it
+      if (closed) {
+        failed = true;
+        client.release(true);
+        return;
+      }
       current = client;
+      handedOver = true;
     } catch (err) {
       lost(err);
       return;

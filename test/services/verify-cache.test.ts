@@ -4,6 +4,7 @@ import supertest from 'supertest';
 import { otherRuntime } from '../support/other-runtime.js';
 import { harness } from '../support/harness.js';
 import { auth, file, waitFor, world } from '../support/fixtures.js';
+import { FEED_APPLICATION_NAME } from '../../src/store/change-feed.js';
 
 describe('verification cache stays truthful', () => {
   it('a change in this process is visible at the next scan', async () => {
@@ -51,7 +52,7 @@ describe('verification cache stays truthful', () => {
       const { filing } = (await file(w)).body;
       expect((await h.api().get(`/api/v1/verify/${filing.verifyCode}`)).body.filing.status).to.equal('filed');
       // kill every LISTEN connection, as a network blip or a database restart would
-      await sql`select pg_terminate_backend(pid) from pg_stat_activity where query ilike 'listen filing_changed%'`.execute(
+      await sql`select pg_terminate_backend(pid) from pg_stat_activity where application_name = ${FEED_APPLICATION_NAME}`.execute(
         h.runtime.store.db,
       );
       await supertest(other().app).post(`/api/v1/filings/${filing.id}/cancel`).set(auth(w.agencyKey)).send({ reason: '改期' });
@@ -60,7 +61,7 @@ describe('verification cache stays truthful', () => {
       await waitFor(async () => {
         const r = await sql<{
           n: number;
-        }>`select count(*)::int as n from pg_stat_activity where query ilike 'listen filing_changed%'`.execute(h.runtime.store.db);
+        }>`select count(*)::int as n from pg_stat_activity where application_name = ${FEED_APPLICATION_NAME}`.execute(h.runtime.store.db);
         return (r.rows[0]?.n ?? 0) >= 2;
       }, 10_000);
     });
