@@ -63,8 +63,13 @@ export function lsnValue(lsn: string): bigint {
 export class ReplicaReads {
   /** changes before this position are covered for every filing; null: not known (feed down) */
   private floor: bigint | null = null;
-  /** filings changed since the floor, with the position their change is covered at (null: not yet read) */
-  private readonly changed = new Map<string, bigint | null>();
+  /**
+   * filings changed since the floor, with the position their change is covered at (null: not yet
+   * read) and the count of changes heard when it last changed (a position read before a second
+   * change was heard must not be given to it)
+   */
+  private readonly changed = new Map<string, { at: bigint | null; heard: number }>();
+  private heard = 0;
   private unresolved = 0;
   /** the highest position known for any change: what a read of many filings (a list) must have replayed */
   private latest = 0n;
@@ -98,8 +103,8 @@ export class ReplicaReads {
    */
   changedHere(code: string): void {
     if (!this.replica?.routine) return;
-    if (this.changed.get(code) !== null) this.unresolved++;
-    this.changed.set(code, null);
+    if (this.changed.get(code)?.at !== null) this.unresolved++;
+    this.changed.set(code, { at: null, heard: ++this.heard });
     this.refresh();
   }
 
@@ -128,7 +133,8 @@ export class ReplicaReads {
     this.refreshing = true;
     this.again = false;
     const generation = this.generation;
-    const waiting = [...this.changed].filter(([, at]) => at === null).map(([code]) => code);
+    const heard = this.heard;
+    const waiting = [...this.changed].filter(([, c]) => c.at === null).map(([code]) => code);
     const done = (retry: boolean) => {
       this.refreshing = false;
       if (this.again) this.refresh();
@@ -144,11 +150,14 @@ export class ReplicaReads {
         if (generation === this.generation) {
           const at = lsnValue(text);
           if (this.floor === null) this.floor = at;
-          for (const code of waiting)
-            if (this.changed.get(code) === null) {
-              this.changed.set(code, at);
+          for (const code of waiting) {
+            const c = this.changed.get(code);
+            // a change heard after the position was asked for waits for the next one
+            if (c && c.at === null && c.heard <= heard) {
+              c.at = at;
               this.unresolved--;
             }
+          }
           if (waiting.length && at > this.latest) this.latest = at;
           if (this.changed.size > ReplicaReads.MAX_TRACKED && this.unresolved === 0) {
             this.floor = this.latest > this.floor ? this.latest : this.floor;
@@ -171,9 +180,10 @@ export class ReplicaReads {
       if (this.unresolved > 0) return null;
       return this.latest > this.floor ? this.latest : this.floor;
     }
-    const at = this.changed.get(code);
-    if (at === null) return null;
-    return at !== undefined && at > this.floor ? at : this.floor;
+    const c = this.changed.get(code);
+    if (!c) return this.floor;
+    if (c.at === null) return null;
+    return c.at > this.floor ? c.at : this.floor;
   }
 
   /**
