@@ -200,47 +200,54 @@ export class ReplicaReads {
     // a primary that stopped answering must not hold the list for the pool's minute (5 s: as long as a new connection may take)
     const { rows } = await within(5_000, sql<{ lsn: string }>`select pg_current_wal_lsn()::text as lsn`.execute(this.primary));
     const required = lsnValue(rows[0]?.lsn ?? '0/0');
-    if (this.away('standby')) {
-      const value = await fn(this.primary);
-      this.counted('primary');
-      return { value, from: 'primary' };
-    }
-    try {
-      const got = await this.onStandby(replica, required, fn, waitMs);
-      if (got) {
-        this.standbyAnswered();
-        this.counted('standby');
-        return { value: got.value, from: 'standby' };
-      }
-    } catch (err) {
-      if (isOutage(err)) this.wentAway('standby');
-      else if (!isReplayConflict(err)) throw err;
-    }
+    const got = await this.fromStandby(replica, required, fn, waitMs);
+    return got ? { value: got.value, from: 'standby' } : this.fromPrimary(fn);
+  }
+
+  private async fromPrimary<T>(fn: (db: Db) => Promise<T>): Promise<ReadOutcome<T>> {
     const value = await fn(this.primary);
     this.counted('primary');
     return { value, from: 'primary' };
   }
 
   /**
-   * `fn` on the standby once it has replayed `required` (waited on for up to `waitMs`), else null.
-   * The replay position is read first, on the same connection: the data's snapshot, taken after,
-   * holds at least what it covers. (Read in one statement with the data, the position could be
-   * newer than the snapshot; and kept from one read to the next, it would not hold for a name
-   * that a balancer sends to several standbys.)
+   * `fn` on the standby once it has replayed `required` (waited on for up to `waitMs`); null when
+   * it has not, is away, cancelled the read to replay, or found nothing (a new filing is not
+   * announced, only changes are: nothing found is asked again of the primary). The replay position
+   * is read first, on the same connection: the data's snapshot, taken after, holds at least what
+   * it covers. (Read in one statement with the data, the position could be newer than the
+   * snapshot; and kept from one read to the next, it would not hold for a name that a balancer
+   * sends to several standbys.)
    */
-  private async onStandby<T>(replica: ReadReplica, required: bigint, fn: (db: Db) => Promise<T>, waitMs = 0): Promise<{ value: T } | null> {
-    return replica.db.connection().execute(async (conn) => {
-      const deadline = performance.now() + waitMs;
-      for (;;) {
-        const { rows } = await sql<{ lsn: string | null }>`
-          select (case when pg_is_in_recovery() then pg_last_wal_replay_lsn() else pg_current_wal_lsn() end)::text as lsn`.execute(conn);
-        const text = rows[0]?.lsn;
-        if (!text) return null;
-        if (lsnValue(text) >= required) return { value: await fn(conn) };
-        if (performance.now() >= deadline) return null;
-        await new Promise((r) => setTimeout(r, 5));
-      }
-    });
+  private async fromStandby<T>(
+    replica: ReadReplica,
+    required: bigint,
+    fn: (db: Db) => Promise<T>,
+    waitMs = 0,
+  ): Promise<{ value: T } | null> {
+    if (this.away('standby')) return null;
+    try {
+      const value = await replica.db.connection().execute(async (conn) => {
+        const deadline = performance.now() + waitMs;
+        for (;;) {
+          const { rows } = await sql<{ lsn: string | null }>`
+            select (case when pg_is_in_recovery() then pg_last_wal_replay_lsn() else pg_current_wal_lsn() end)::text as lsn`.execute(conn);
+          const text = rows[0]?.lsn;
+          if (!text) return null;
+          if (lsnValue(text) >= required) return fn(conn);
+          if (performance.now() >= deadline) return null;
+          await new Promise((r) => setTimeout(r, 5));
+        }
+      });
+      if (value === null || value === undefined) return null;
+      this.standbyAnswered();
+      this.counted('standby');
+      return { value };
+    } catch (err) {
+      if (isOutage(err)) this.wentAway('standby');
+      else if (!isReplayConflict(err)) throw err;
+      return null;
+    }
   }
 
   /**
@@ -252,49 +259,29 @@ export class ReplicaReads {
     const replica = this.replica;
     if (!replica) return { value: await fn(this.primary), from: 'primary' };
     const required = replica.routine ? this.required(code) : null;
-    if (required !== null && !this.away('standby')) {
-      try {
-        const got = await this.onStandby(replica, required, fn);
-        // nothing found is asked again of the primary: a new filing is not announced (only changes are)
-        if (got && got.value !== null && got.value !== undefined) {
-          this.standbyAnswered();
-          this.counted('standby');
-          return { value: got.value, from: 'standby' };
-        }
-      } catch (err) {
-        if (isOutage(err)) this.wentAway('standby');
-        else if (!isReplayConflict(err)) throw err;
-      }
-    }
+    const got = required === null ? null : await this.fromStandby(replica, required, fn);
+    if (got) return { value: got.value, from: 'standby' };
     let primaryError: unknown = null;
     if (!this.away('primary')) {
       try {
-        const value = await fn(this.primary);
-        this.counted('primary');
-        return { value, from: 'primary' };
+        return await this.fromPrimary(fn);
       } catch (err) {
         if (!isOutage(err)) throw err;
         this.wentAway('primary');
         primaryError = err;
       }
     }
-    {
-      try {
-        return await replica.db.connection().execute(async (conn) => {
-          const behind = await this.behindSeconds(conn);
-          const value = await fn(conn);
-          this.counted('standby_primary_down');
-          return {
-            value,
-            from: 'standby' as const,
-            possiblyBehindSeconds: behind,
-          };
-        });
-      } catch (err) {
-        // the primary's outage is what the client is told about; tried again at once next time
-        this.awayUntil.primary = 0;
-        throw primaryError ?? err;
-      }
+    try {
+      return await replica.db.connection().execute(async (conn) => {
+        const possiblyBehindSeconds = await this.behindSeconds(conn);
+        const value = await fn(conn);
+        this.counted('standby_primary_down');
+        return { value, from: 'standby' as const, possiblyBehindSeconds };
+      });
+    } catch (err) {
+      // the primary's outage is what the client is told about; tried again at once next time
+      this.awayUntil.primary = 0;
+      throw primaryError ?? err;
     }
   }
 

@@ -36,6 +36,16 @@ describe('scans on a standby whose replay is held back (PostgreSQL, clusters of 
     return res.body.filing as { id: string; verifyCode: string };
   };
 
+  /** the filing agency cancels, through process one */
+  const cancel = async (id: string) => {
+    const res = await fetch(`${one.base}/api/v1/filings/${id}/cancel`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${w.agencyKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ reason: '计划调整' }),
+    });
+    expect(res.status).to.equal(200);
+  };
+
   const listFilings = async (base: string) => {
     const res = await fetch(`${base}/api/v1/filings?limit=100`, { headers: { authorization: `Bearer ${w.agencyKey}` } });
     expect(res.status).to.equal(200);
@@ -74,12 +84,7 @@ describe('scans on a standby whose replay is held back (PostgreSQL, clusters of 
 
     await standby.pauseReplay();
     try {
-      const cancel = await fetch(`${one.base}/api/v1/filings/${f.id}/cancel`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${w.agencyKey}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ reason: '计划调整' }),
-      });
-      expect(cancel.status).to.equal(200);
+      await cancel(f.id);
       const onStandby = async () =>
         (await standby.query<{ status: string }>('select status from filings where id = $1', [f.id]))[0]?.status;
       expect(await onStandby(), 'the standby has not replayed the cancel').to.equal('filed');
@@ -215,12 +220,7 @@ describe('scans on a standby whose replay is held back (PostgreSQL, clusters of 
     expect((await scan(two.base, f.verifyCode)).body.valid).to.equal(true); // cached in two
     await standby.pauseReplay();
     try {
-      const cancel = await fetch(`${one.base}/api/v1/filings/${f.id}/cancel`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${w.agencyKey}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ reason: '计划调整' }),
-      });
-      expect(cancel.status).to.equal(200);
+      await cancel(f.id);
       await waitFor(async () => (await scan(two.base, f.verifyCode)).body.valid === false, 5_000);
       const lostBefore = two.output().split('change feed back').length;
       await primary.stop('immediate');
